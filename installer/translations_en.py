@@ -65,7 +65,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "The buyer returned it for the shop's fault (quality, damage …): a faulty item coming back is expected "
         "(whoever is at fault pays)",
     "核对无误后按售后单继续处理": "Once checked, carry on with the case",
-    "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片":
+    "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传"
+    "验货照片":
         "Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); "
         "failing that, refuse the refund in the platform's back office as “cannot be sold again” and upload "
         "the inspection photos",
@@ -136,7 +137,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。":
         "Using the app's default rules. Once saved, the shop's edit is kept in the team database and every "
         "computer computes deadlines with it.",
-    "这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到团队数据库。":
+    "这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到"
+    "团队数据库。":
         "This computer's data folder has an earlier edit of the %1 rules, which the team database does not "
         "use. To keep it, click \"Load this computer's edit\", check it, then save it to the team database.",
     "已载入本机的修改，检查后点“保存”存入团队数据库":
@@ -258,6 +260,37 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
     "店铺名称": "Shop name",
+    "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台"
+    "账，可以在程序里用“导入其他表格”指定各列的含义后导入":
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these col"
+        "umns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its columns"
+        " under “Import other sheet”",
+    "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他"
+    "表格”指定各列的含义后导入":
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier's sheet or a ledg"
+        "er of your own can be imported after naming its columns under “Import other sheet”",
+    "表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以"
+    "在程序里用“导入其他表格”指定各列的含义后导入":
+        "The headers do not match the chosen platform's order export. Its formats: %1 (nearest: “%2”, but these colum"
+        "ns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its columns und"
+        "er “Import other sheet”",
+    "表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定"
+    "各列的含义后导入":
+        "The headers do not match the chosen platform's order export. Its formats: %1. A supplier's sheet or a ledger"
+        " of your own can be imported after naming its columns under “Import other sheet”",
+    "这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入":
+        "This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the import-"
+        "cases command",
+    "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）":
+        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but the"
+        "se columns are missing: %3)",
+    "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1":
+        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1",
+    "这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入":
+        "This is a %1 (order export), not an after-sales export: import it with the Import button or the import-order"
+        "s command",
+    "表格是空的，没有任何内容":
+        "The sheet is empty",
     "联系电话": "Phone",
     "收款账户": "Payout account",
     # --- errors the window shows: fixed messages of the core and services (session 19) ------------------
@@ -435,7 +468,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在按天猫重新导入：%1": "Importing again as Tmall: %1",
     "填写官方节假日安排":
         "Enter the official holiday schedule",
-    "国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。":
+    "国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算"
+    "”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周"
+    "末。":
         "Each autumn the State Council publishes next year's days off and make-up working days. Enter them "
         "here as published: that year's \"N working days\" deadlines are then counted on them and no longer "
         "marked estimated; a schedule already entered for the year is replaced. Write days off as a span: "
@@ -652,7 +687,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
     "（估算）": " (estimated)",
-    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算":
+    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；"
+    "或活动窗口（如双11）还没有当年的日期，按往年的日期估算":
         "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday "
         "without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without "
         "this year's dates, taken from last year's",
@@ -905,7 +941,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "已超时（%1）": "Missed (%1)",
     "%1 前未完成": "Not done by %1",
     "%1：%2须赔付 %3 元": "%1: %2, the shop pays ¥%3",
-    "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。":
+    "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算"
+    "。公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
         "estimated from earlier years and requests made then are counted with the usual durations. Add this year's "
         "window under Deadline rules once it is announced.",
@@ -913,7 +950,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":
         "The deadline rules need updating (%1 notes): see Deadline calendar",
-    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
+    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估"
+    "算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
         "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). "
         "Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.",
@@ -1056,7 +1094,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "快递已赔付": "Paid by carriers",
     "净损失": "Net loss",
     "待退款": "Refunds pending",
-    "退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失":
+    "退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中"
+    "的售后单申请了、还没付的金额，不计入净损失":
         "Refund, paid to buyers: what reached the buyer (the case has a Refund, Refund while the return is on its way "
         "or Compensated step, the platform's automatic refunds included); refunds pending: what open cases asked for "
         "and were not paid yet, not in the net loss",
@@ -1405,7 +1444,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "时限按新类型重新计算；时间线记录这次更改":
         "Deadlines are recomputed for the new type; the timeline records the change",
     "编辑处理步骤和话术": "Edit steps and reply scripts",
-    "修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。":
+    "修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原"
+    "因匹配，越具体越优先。":
         "Changes are saved as the shop's own version (in the data folder, used instead of the built-in one); "
         "“Restore default” deletes the shop's version. Steps are matched by case type and reason, the most "
         "specific first.",

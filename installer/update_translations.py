@@ -143,6 +143,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         claims,
         deadlines,
         event_notes,
+        import_refusals,
         lifecycle,
         playbooks,
         returns,
@@ -164,8 +165,10 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(claims.CLAIM_EVENT_TITLES)))
     groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
                    _fixed_user_errors()))
+    groups.append(("why a whole file was not imported (desktop_app.core.import_refusals)",
+                   [t.template for t in import_refusals.TEMPLATES]))
     groups.append(("the history notes the ledger writes (desktop_app.core.event_notes)",
-                   [t.template for t in event_notes.TEMPLATES]))
+                   [*(t.template for t in event_notes.TEMPLATES), event_notes.LIST_SEPARATOR]))
     groups.append(("what a reply script's placeholders stand for (desktop_app.core.playbooks.PLACEHOLDER_NAMES)",
                    list(playbooks.PLACEHOLDER_NAMES.values())))
     groups.append(("the shop's details a goods value statement lacks (desktop_app.core.statement.SHOP_DETAIL_NAMES)",

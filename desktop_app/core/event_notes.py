@@ -18,6 +18,7 @@ from functools import cache
 class NoteTemplate:
     template: str  # Chinese with %1, %2 …
     own_words: frozenset[int] = frozenset()  # the values (1-based) that are the ledger's own words
+    word_lists: frozenset[int] = frozenset()  # values that are lists of its own words joined by "、"
 
     def pattern(self) -> re.Pattern[str]:
         return _pattern(self.template)
@@ -33,6 +34,8 @@ STEP_DONE = NoteTemplate("已完成（%1）：%2", frozenset({1, 2}))  # playboo
 STEP_UNDONE = NoteTemplate("取消勾选（%1）：%2", frozenset({1, 2}))
 EVIDENCE_ADDED = NoteTemplate("添加证据：%1")  # file names
 EVIDENCE_REMOVED = NoteTemplate("删除证据：%1")
+
+LIST_SEPARATOR = "、"  # between the words of a `word_lists` value
 
 TEMPLATES = (IMPORTED_SAYING, IMPORTED, PLATFORM_EXPORT_SAYING, PLATFORM_EXPORT, CLAIM_OPENED_SAYING,
              CLAIM_OPENED, STEP_DONE, STEP_UNDONE, EVIDENCE_ADDED, EVIDENCE_REMOVED)
@@ -51,12 +54,14 @@ def put(template: str, values: tuple[str, ...]) -> str:
 @cache
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"(%[1-9])", template)
-    return re.compile("".join("(.+)" if re.fullmatch(r"%[1-9]", p) else re.escape(p) for p in parts), re.DOTALL)
+    return re.compile("".join("(.*)" if re.fullmatch(r"%[1-9]", p) else re.escape(p) for p in parts), re.DOTALL)
 
 
-def parse_note(text: str) -> tuple[NoteTemplate, tuple[str, ...]] | None:
-    """The template a stored note was written from and its values, or None (a note typed by hand)."""
-    for template in TEMPLATES:
+def parse_note(text: str, templates: tuple[NoteTemplate, ...] = TEMPLATES) -> (
+        tuple[NoteTemplate, tuple[str, ...]] | None):
+    """The template a stored note (or a message, given its templates) was written from and its values,
+    or None (a note typed by hand)."""
+    for template in templates:
         found = template.pattern().fullmatch(text)
         if found is not None:
             return template, found.groups()

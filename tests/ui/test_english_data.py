@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core import import_refusals as refusals
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.errors import LedgerDamaged, UserError
+from desktop_app.core.event_notes import note
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_import import import_cases
@@ -326,3 +328,31 @@ def test_the_goods_value_statement_dialogs_name_the_shop_details_in_english(
         profile.close()
     finally:
         _close(win)
+
+
+def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                            english: QTranslator) -> None:
+    """A sheet the import does not recognise was explained in Chinese in the English summary ("无法识别的
+    表格：…支持：抖店订单、京东订单…"); the column names it lacks stay as the platform writes them."""
+    sheet = tmp_path / "档口发货表.csv"
+    sheet.write_text("订单编号,收货人\n123,张三\n", encoding="utf-8")
+    win = _open(qtbot, tmp_path / "import.sqlite3")
+    try:
+        dialog = win.import_files([sheet])
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        why = dialog.table.item(0, 6).text()
+        assert why.startswith("Unrecognised sheet: no order export header in the first 10 rows. Supported: "
+                              "Douyin Shop orders, JD orders, Pinduoduo orders"), why
+        assert why.endswith("under “Import other sheet”") and "（" not in why
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        _close(win)
+
+
+def test_a_refused_file_reads_as_before_in_chinese() -> None:
+    said = note(refusals.ORDERS_UNKNOWN_NEAREST, "抖店订单、京东订单", "京东订单", "订单号、商品名称")
+    assert said == ("无法识别的表格：前 10 行里找不到订单导出的表头。支持：抖店订单、京东订单（最接近“京东订单”，"
+                    "但缺少列：订单号、商品名称）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列"
+                    "的含义后导入")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core import import_refusals as refusals
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
@@ -304,7 +305,7 @@ class ImportDialog(QDialog):
 
     def _explain(self, f: FileImportResult) -> str:
         if f.refused is not None:
-            return f.refused
+            return labels.note(f.refused, refusals.TEMPLATES)
         parts = [labels.text(f.profile or "")]  # the format's name (the English beside it in its profile)
         if f.companions:
             parts.append(self.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
