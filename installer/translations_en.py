@@ -260,6 +260,40 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
     "店铺名称": "Shop name",
+    "“%1”不是有效的编号":
+        "“%1” is not a valid number",
+    "“%1…”不是有效的订单号（最长 64 个字符）":
+        "“%1…” is not a valid order number (64 characters at most)",
+    "“%1”不是有效的订单号（只能包含数字、字母和“-”）":
+        "“%1” is not a valid order number (digits, letters and “-” only)",
+    "“%1…”不是有效的金额（应为数字，例如 12.50）":
+        "“%1…” is not a valid amount (a number, e.g. 12.50)",
+    "“%1”不是有效的金额（应为数字，例如 12.50）":
+        "“%1” is not a valid amount (a number, e.g. 12.50)",
+    "金额不能为负数：%1":
+        "An amount cannot be negative: %1",
+    "金额“%1”过大（最多 %2 元）":
+        "The amount “%1” is too large (¥%2 at most)",
+    "金额“%1”过大":
+        "The amount “%1” is too large",
+    "金额“%1”最多只能有两位小数（精确到分）":
+        "The amount “%1” has more than two decimals (cents at most)",
+    "“%1…”不是有效的数量（应为整数）":
+        "“%1…” is not a valid quantity (a whole number)",
+    "“%1”不是有效的数量（应为整数）":
+        "“%1” is not a valid quantity (a whole number)",
+    "数量不能为负数：%1":
+        "A quantity cannot be negative: %1",
+    "数量“%1”过大（最多 %2）":
+        "The quantity “%1” is too large (%2 at most)",
+    "“%1”不是有效的日期时间":
+        "“%1” is not a valid date and time",
+    "“%1”不是合理的日期（年份应在 1990–2100 之间）":
+        "“%1” is not a plausible date (the year should be 1990–2100)",
+    "“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）":
+        "“%1” is not a recognisable date and time (write it like 2026-11-06 20:56:31)",
+    "“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）":
+        "“%1” is a date or time that does not exist (such as 30 February or 25 o'clock)",
     "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台"
     "账，可以在程序里用“导入其他表格”指定各列的含义后导入":
         "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these col"

@@ -139,6 +139,7 @@ def _fixed_user_errors() -> list[str]:
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
     from desktop_app.core import (
+        cell_messages,
         claim_escalation,
         claims,
         deadlines,
@@ -165,6 +166,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(claims.CLAIM_EVENT_TITLES)))
     groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
                    _fixed_user_errors()))
+    groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",
+                   [t.template for t in cell_messages.TEMPLATES]))
     groups.append(("why a whole file was not imported (desktop_app.core.import_refusals)",
                    [t.template for t in import_refusals.TEMPLATES]))
     groups.append(("the history notes the ledger writes (desktop_app.core.event_notes)",

@@ -46,6 +46,7 @@ from desktop_app.services.playbooks import check_step, load_playbooks
 from desktop_app.store.database import open_database
 from desktop_app.ui.app import create_window
 from desktop_app.ui.background import describe_error
+from desktop_app.ui.imports.import_dialog import row_error_text
 from desktop_app.ui.translations import compile_ts, ts_file
 from desktop_app.ui.widgets.timeline import TimelineView
 from desktop_app.ui.window.main_window import MainWindow
@@ -356,3 +357,31 @@ def test_a_refused_file_reads_as_before_in_chinese() -> None:
     assert said == ("无法识别的表格：前 10 行里找不到订单导出的表头。支持：抖店订单、京东订单（最接近“京东订单”，"
                     "但缺少列：订单号、商品名称）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列"
                     "的含义后导入")
+
+
+def test_a_bad_cell_is_explained_in_english_with_its_value_as_written(qtbot: QtBot, tmp_path: Path,
+                                                                     data_home: Path, english: QTranslator) -> None:
+    """A bad cell read "用户实付金额(元)“七十九”不是有效的金额（应为数字，例如 12.50）" in the English summary;
+    the column keeps the platform's name in its own column, the value stays as the file has it."""
+    lines = (FIXTURES / "samples" / "pdd_orders.csv").read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split(",")
+    cells[10] = "七十九"  # 用户实付金额(元)
+    bad = tmp_path / "pdd_orders.csv"
+    bad.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    win = _open(qtbot, tmp_path / "import.sqlite3")
+    try:
+        dialog = win.import_files([bad])
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        assert dialog.errors.rowCount() == 1
+        assert dialog.errors.item(0, 2).text() == "用户实付金额(元)"
+        assert dialog.errors.item(0, 3).text() == "“七十九” is not a valid amount (a number, e.g. 12.50)"
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        _close(win)
+
+
+def test_a_bad_cell_reads_as_before_in_chinese() -> None:
+    message = "用户实付金额(元)“七十九”不是有效的金额（应为数字，例如 12.50）"
+    assert row_error_text("用户实付金额(元)", message) == message

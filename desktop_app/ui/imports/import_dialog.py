@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core import cell_messages as cells
 from desktop_app.core import import_refusals as refusals
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
@@ -50,6 +51,14 @@ class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the dialog (a queued signal)."""
 
     progress = Signal(object)
+
+
+def row_error_text(column: str | None, message: str) -> str:
+    """A bad cell's reason in the window's language: the message is the column's name (the platform's,
+    shown in its own column) and a sentence of core.cell_messages with the value quoted as it is."""
+    said = message[len(column):] if column and message.startswith(column) else message
+    shown = labels.note(said, cells.TEMPLATES)
+    return shown if shown != said else message
 
 
 class ImportDialog(QDialog):
@@ -273,7 +282,8 @@ class ImportDialog(QDialog):
             shown = errors[:MAX_ERRORS_SHOWN]
             self.errors.setRowCount(len(shown))
             for row, (file, e) in enumerate(shown):
-                for column, value in enumerate([Path(file).name, str(e.row or ""), e.column or "", e.message]):
+                for column, value in enumerate([Path(file).name, str(e.row or ""), e.column or "",
+                                                row_error_text(e.column, e.message)]):
                     self.errors.setItem(row, column, QTableWidgetItem(value))
             self.errors.resizeColumnsToContents()
             self.errors.show()
