@@ -260,6 +260,38 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
     "店铺名称": "Shop name",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的"
+    "时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
+        "knows this file's %1 orders as Tmall's, so it was imported as Tmall (Tmall's deadline rules). If this is a "
+        "Taobao shop's refund list, import it again as Taobao (on the command line add --platform taobao)",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按"
+    "淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”）"
+    "，已导入的售后单会改为天猫并重新计算时限":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
+        "knows %1 of this file's orders as Tmall's and %2 as Taobao's, so it was imported as Taobao. If this is a "
+        "Tmall shop's refund list, import it again as Tmall (on the command line add --platform tmall; in the window "
+        "click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed "
+        "again",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入"
+    "（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the "
+        "ledger's Taobao/Tmall cases are all Tmall's (%1), so it was imported as Tmall (Tmall's deadline rules). If "
+        "this is a Taobao shop's refund list, import it again as Taobao (on the command line add --platform taobao)",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按"
+    "淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”）"
+    "，已导入的售后单会改为天猫并重新计算时限":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
+        "has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop's "
+        "refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This "
+        "is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表"
+    "，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计"
+    "算时限":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was "
+        "imported as Taobao (Taobao's deadline rules). If this is a Tmall shop's refund list, import it again as "
+        "Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the "
+        "cases imported are changed to Tmall and their deadlines computed again",
     "“%1”不是有效的编号":
         "“%1” is not a valid number",
     "“%1…”不是有效的订单号（最长 64 个字符）":

@@ -147,6 +147,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         import_refusals,
         lifecycle,
         playbooks,
+        refund_list_platform,
         returns,
         rule_pack_model,
         statement,
@@ -168,6 +169,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    _fixed_user_errors()))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",
                    [t.template for t in cell_messages.TEMPLATES]))
+    groups.append(("whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)",
+                   [t.template for t in refund_list_platform.TEMPLATES]))
     groups.append(("why a whole file was not imported (desktop_app.core.import_refusals)",
                    [t.template for t in import_refusals.TEMPLATES]))
     groups.append(("the history notes the ledger writes (desktop_app.core.event_notes)",

@@ -370,6 +370,13 @@ QT_TRANSLATE_NOOP("Vocabulary", "“%1”不是合理的日期（年份应在 19
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）")
 
+# whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)
+QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）")
+QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限")
+QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）")
+QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限")
+QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限")
+
 # why a whole file was not imported (desktop_app.core.import_refusals)
 QT_TRANSLATE_NOOP("Vocabulary", "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入")
 QT_TRANSLATE_NOOP("Vocabulary", "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入")

@@ -385,3 +385,21 @@ def test_a_bad_cell_is_explained_in_english_with_its_value_as_written(qtbot: QtB
 def test_a_bad_cell_reads_as_before_in_chinese() -> None:
     message = "用户实付金额(元)“七十九”不是有效的金额（应为数字，例如 12.50）"
     assert row_error_text("用户实付金额(元)", message) == message
+
+
+def test_the_taobao_or_tmall_warning_is_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                english: QTranslator) -> None:
+    """Every 淘宝 refund list imported into a ledger that cannot tell 淘宝 from 天猫 warned in Chinese
+    ("tb_refunds.csv：淘宝和天猫的退款列表格式相同…")."""
+    win = _open(qtbot, tmp_path / "import.sqlite3")
+    try:
+        dialog = win.import_files([FIXTURES / "aftersales" / "tb_refunds.csv"])
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        said = dialog.warnings.text()
+        assert said.startswith("tb_refunds.csv: Taobao and Tmall export refunds in the same layout"), said
+        assert "it was imported as Taobao (Taobao's deadline rules)" in said and not CJK.search(said), said
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        _close(win)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import cell_messages as cells
 from desktop_app.core import import_refusals as refusals
+from desktop_app.core import refund_list_platform as family
+from desktop_app.core.event_notes import put
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
@@ -290,7 +292,8 @@ class ImportDialog(QDialog):
         if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
-        warnings = [*result.warnings, *(f"{Path(f.file).name}：{w}" for f in case_files for w in f.warnings)]
+        warnings = [*result.warnings, *(put(self.tr("%1：%2"), (Path(f.file).name, labels.note(w, family.TEMPLATES)))
+                                        for f in case_files for w in f.warnings)]
         if warnings:
             told = warnings[:WARNINGS_SHOWN]
             if len(warnings) > WARNINGS_SHOWN:
