@@ -260,6 +260,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
     "店铺名称": "Shop name",
+    "第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）":
+        "Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one "
+        "stays as it is (it can be added under [statuses] in %4)",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的"
     "时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "

@@ -168,7 +168,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
                    _fixed_user_errors()))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",
-                   [t.template for t in cell_messages.TEMPLATES]))
+                   [t.template for t in (*cell_messages.TEMPLATES, *cell_messages.ROW_WARNINGS)]))
     groups.append(("whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)",
                    [t.template for t in refund_list_platform.TEMPLATES]))
     groups.append(("why a whole file was not imported (desktop_app.core.import_refusals)",

@@ -31,3 +31,8 @@ NO_SUCH_MOMENT = NoteTemplate("“%1”是不存在的日期或时间（例如 2
 TEMPLATES = (NOT_AN_ID, ORDER_NO_TOO_LONG, NOT_AN_ORDER_NO, LONG_NOT_AN_AMOUNT, NOT_AN_AMOUNT, NEGATIVE_AMOUNT,
              AMOUNT_OVER, AMOUNT_PAST_CENTS, AMOUNT_TOO_LARGE, LONG_NOT_A_QUANTITY, NOT_A_QUANTITY,
              NEGATIVE_QUANTITY, QUANTITY_OVER, NOT_A_MOMENT, UNLIKELY_YEAR, UNREADABLE_MOMENT, NO_SUCH_MOMENT)
+
+# A row imported with a warning (the import summary's 提醒).
+UNKNOWN_STATUS = NoteTemplate("第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变"
+                              "（可在 %4 的 [statuses] 中添加）")  # row, the platform's column and word, file
+ROW_WARNINGS = (UNKNOWN_STATUS,)

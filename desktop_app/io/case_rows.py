@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import cell_messages
 from desktop_app.core import import_refusals as refusals
 from desktop_app.core.case_intake import CaseRecord, reason_for
 from desktop_app.core.event_notes import note
@@ -205,9 +206,8 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     target = profile.target_of(status_text) if status_text else None
     if target is None:
         written = shown_value(status_text or "") or "（空）"
-        warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{written}”，"
-                        "新建的售后单按“待处理”记录，已有的保持不变"
-                        f"（可在 {profile.source.name} 的 [statuses] 中添加）")
+        warnings.append(note(cell_messages.UNKNOWN_STATUS, str(number), reader.header("status"), written,
+                             profile.source.name))
     reason_text: str | None = v.get("reason")
     _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
     carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")

@@ -369,6 +369,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "“%1”不是有效的日期时间")
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”不是合理的日期（年份应在 1990–2100 之间）")
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）")
+QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）")
 
 # whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)
 QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）")

@@ -9,6 +9,7 @@ Chinese in the English window ("Steps (破损)", "Postage: 谁过错谁承担：
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -399,6 +400,30 @@ def test_the_taobao_or_tmall_warning_is_english(qtbot: QtBot, tmp_path: Path, da
         said = dialog.warnings.text()
         assert said.startswith("tb_refunds.csv: Taobao and Tmall export refunds in the same layout"), said
         assert "it was imported as Taobao (Taobao's deadline rules)" in said and not CJK.search(said), said
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        _close(win)
+
+
+def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                           english: QTranslator) -> None:
+    """"第 1 行“退款状态”列：未知的售后状态“平台新状态”…" in the English summary: now English around the
+    platform's own column name and status word."""
+    with (FIXTURES / "aftersales" / "tb_refunds.csv").open(encoding="gb18030", newline="") as source:
+        rows = list(csv.reader(source))
+    rows[1][13] = "平台新状态"  # 退款状态
+    changed = tmp_path / "tb.csv"
+    with changed.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    win = _open(qtbot, tmp_path / "import.sqlite3")
+    try:
+        dialog = win.import_files([changed])
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        said = dialog.warnings.text()
+        assert "tb.csv: Row 2, column “退款状态”: unknown after-sales status “平台新状态”; a new case is recorded " \
+               "as Pending" in said, said
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:

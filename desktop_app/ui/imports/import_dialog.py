@@ -55,6 +55,9 @@ class _ProgressRelay(QObject):
     progress = Signal(object)
 
 
+WARNING_TEMPLATES = (*family.TEMPLATES, *cells.ROW_WARNINGS)
+
+
 def row_error_text(column: str | None, message: str) -> str:
     """A bad cell's reason in the window's language: the message is the column's name (the platform's,
     shown in its own column) and a sentence of core.cell_messages with the value quoted as it is."""
@@ -292,7 +295,7 @@ class ImportDialog(QDialog):
         if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
-        warnings = [*result.warnings, *(put(self.tr("%1：%2"), (Path(f.file).name, labels.note(w, family.TEMPLATES)))
+        warnings = [*result.warnings, *(put(self.tr("%1：%2"), (Path(f.file).name, labels.note(w, WARNING_TEMPLATES)))
                                         for f in case_files for w in f.warnings)]
         if warnings:
             told = warnings[:WARNINGS_SHOWN]
