@@ -1597,6 +1597,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "取消勾选（%1）：%2": "Unticked (%1): %2",
     "添加证据：%1": "Evidence added: %1",
     "删除证据：%1": "Evidence deleted: %1",
+    "关联售后单 #%1": "Linked to case #%1",
+    "取消关联售后单 #%1": "Unlinked from case #%1",
+    "理赔款用于补发 #%1（售后单 #%2）": "Claim money pays for reship #%1 (case #%2)",
+    "取消关联补发": "Unlinked from the reship",
+    "从售后单 #%1 带入证据：%2": "Evidence brought from case #%1: %2",
+    "撤销“%1”：%2": "Undid “%1”: %2",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
@@ -1612,6 +1618,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("DashboardTab", "售后单"): "Cases",  # a column of counts
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has
     ("Vocabulary", "新建售后单"): "Case created",  # timeline entry
+    ("Vocabulary", "撤销“%1”"): "Undid “%1”",  # a history note (the menu item says Undo)
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results
     ("DeadlineList", "售后单"): "Case",  # column of the calendar's lists
     # the reship queue: short words other screens may translate differently

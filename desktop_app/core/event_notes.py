@@ -35,10 +35,19 @@ STEP_UNDONE = NoteTemplate("取消勾选（%1）：%2", frozenset({1, 2}))
 EVIDENCE_ADDED = NoteTemplate("添加证据：%1")  # file names
 EVIDENCE_REMOVED = NoteTemplate("删除证据：%1")
 
+CASE_LINKED = NoteTemplate("关联售后单 #%1")
+CASE_UNLINKED = NoteTemplate("取消关联售后单 #%1")
+PAYS_FOR_RESHIP = NoteTemplate("理赔款用于补发 #%1（售后单 #%2）")
+RESHIP_UNLINKED = NoteTemplate("取消关联补发")
+EVIDENCE_FROM_CASE = NoteTemplate("从售后单 #%1 带入证据：%2")  # file names
+UNDONE = NoteTemplate("撤销“%1”", frozenset({1}))  # the step's label
+UNDONE_SAYING = NoteTemplate("撤销“%1”：%2", frozenset({1}))  # … and the note it had
+
 LIST_SEPARATOR = "、"  # between the words of a `word_lists` value
 
 TEMPLATES = (IMPORTED_SAYING, IMPORTED, PLATFORM_EXPORT_SAYING, PLATFORM_EXPORT, CLAIM_OPENED_SAYING,
-             CLAIM_OPENED, STEP_DONE, STEP_UNDONE, EVIDENCE_ADDED, EVIDENCE_REMOVED)
+             CLAIM_OPENED, STEP_DONE, STEP_UNDONE, EVIDENCE_ADDED, EVIDENCE_REMOVED, CASE_LINKED, CASE_UNLINKED,
+             PAYS_FOR_RESHIP, RESHIP_UNLINKED, EVIDENCE_FROM_CASE, UNDONE_SAYING, UNDONE)
 
 
 def note(template: NoteTemplate, *values: str) -> str:

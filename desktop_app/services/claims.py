@@ -151,7 +151,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
             names = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_folder(claim.id), copies)
             if names:
                 claim_event(session, claim, kind="evidence", author=who,
-                       note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
+                            note=event_notes.note(event_notes.EVIDENCE_FROM_CASE, str(new.case_id), "、".join(names)))
         return OpenedClaim(claim.id, changes_in(session))
 
 

@@ -45,6 +45,7 @@ from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.order_import import import_files
 from desktop_app.services.playbooks import check_step, load_playbooks
 from desktop_app.store.database import open_database
+from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.imports.import_dialog import row_error_text
@@ -428,3 +429,12 @@ def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_pat
         dialog.close()
     finally:
         _close(win)
+
+
+def test_the_ledgers_own_history_notes_read_in_english(english: QTranslator) -> None:
+    """Links, undos and evidence brought from a case were written "关联售后单 #12", "撤销“同意退货”"…"""
+    assert labels.note("关联售后单 #12") == "Linked to case #12"
+    assert labels.note("撤销“同意退货”") == "Undid “Approve return”"  # the Edit menu's says "Undo “…”"
+    assert labels.note("撤销“同意退货”：退货地址写错了") == "Undid “Approve return”: 退货地址写错了"
+    assert labels.note("理赔款用于补发 #3（售后单 #12）") == "Claim money pays for reship #3 (case #12)"
+    assert labels.note("买家说周末在家") == "买家说周末在家"  # typed by hand: as written

@@ -77,6 +77,12 @@ def test_a_text_edited_by_the_shop_has_no_english_and_is_left_out(resource_engli
     (event_notes.STEP_DONE, ("破损", "请买家拍外箱（带快递面单）和破损处的照片")),
     (event_notes.STEP_UNDONE, ("破损", "记录破损商品和快递")),
     (event_notes.EVIDENCE_ADDED, ("a.jpg、b.jpg",)),
+    (event_notes.CASE_LINKED, ("12",)),
+    (event_notes.PAYS_FOR_RESHIP, ("3", "12")),
+    (event_notes.RESHIP_UNLINKED, ()),
+    (event_notes.EVIDENCE_FROM_CASE, ("12", "外箱.jpg")),
+    (event_notes.UNDONE, ("同意退货",)),
+    (event_notes.UNDONE_SAYING, ("买家已寄回", "顺丰 SF123")),
 ])
 def test_a_note_reads_back_as_its_template_and_values(template: event_notes.NoteTemplate,
                                                       values: tuple[str, ...]) -> None:
