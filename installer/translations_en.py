@@ -331,33 +331,33 @@ EN: dict[str, str | tuple[str, str]] = {
         "“%1” is a date or time that does not exist (such as 30 February or 25 o'clock)",
     "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台"
     "账，可以在程序里用“导入其他表格”指定各列的含义后导入":
-        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these col"
-        "umns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its columns"
-        " under “Import other sheet”",
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these "
+        "columns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its "
+        "columns under “Import other sheet”",
     "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他"
     "表格”指定各列的含义后导入":
-        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier's sheet or a ledg"
-        "er of your own can be imported after naming its columns under “Import other sheet”",
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier's sheet or a "
+        "ledger of your own can be imported after naming its columns under “Import other sheet”",
     "表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以"
     "在程序里用“导入其他表格”指定各列的含义后导入":
-        "The headers do not match the chosen platform's order export. Its formats: %1 (nearest: “%2”, but these colum"
-        "ns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its columns und"
-        "er “Import other sheet”",
+        "The headers do not match the chosen platform's order export. Its formats: %1 (nearest: “%2”, but these "
+        "columns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its "
+        "columns under “Import other sheet”",
     "表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定"
     "各列的含义后导入":
-        "The headers do not match the chosen platform's order export. Its formats: %1. A supplier's sheet or a ledger"
-        " of your own can be imported after naming its columns under “Import other sheet”",
+        "The headers do not match the chosen platform's order export. Its formats: %1. A supplier's sheet or a "
+        "ledger of your own can be imported after naming its columns under “Import other sheet”",
     "这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入":
-        "This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the import-"
-        "cases command",
+        "This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the "
+        "import-cases command",
     "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）":
-        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but the"
-        "se columns are missing: %3)",
+        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but "
+        "these columns are missing: %3)",
     "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1":
         "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1",
     "这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入":
-        "This is a %1 (order export), not an after-sales export: import it with the Import button or the import-order"
-        "s command",
+        "This is a %1 (order export), not an after-sales export: import it with the Import button or the "
+        "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
     "联系电话": "Phone",
