@@ -260,6 +260,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家称呼": "Buyer's name",
     "快递理赔：%1": "Carrier claim: %1",
     "店铺名称": "Shop name",
+    "处理步骤的原文（中文），按输入保存；窗口中显示为：%1":
+        "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
     "第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）":
         "Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one "
         "stays as it is (it can be added under [statuses] in %4)",

@@ -4431,7 +4431,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="72"/>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="199"/>
         <source>恢复默认</source>
         <translation>Restore defaults</translation>
     </message>
@@ -4506,32 +4506,37 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="189"/>
+        <source>处理步骤的原文（中文），按输入保存；窗口中显示为：%1</source>
+        <translation>The playbook&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="199"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="197"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="201"/>
         <source>删除本店的版本，改用程序自带的</source>
         <translation>Delete the shop&apos;s version and use the built-in one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="198"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="202"/>
         <source>删除这个本店自己添加的处理步骤</source>
         <translation>Delete this playbook the shop added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="237"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="241"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="257"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="261"/>
         <source>新的处理步骤</source>
         <translation>New playbook</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="259"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="263"/>
         <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
@@ -5884,32 +5889,32 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ScriptEditor</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="162"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="164"/>
         <source>添加话术</source>
         <translation>Add script</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="166"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="175"/>
         <source>话术标题，例如：已补发</source>
         <translation>Script title, e.g. Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="179"/>
         <source>发给买家的话；点下面的按钮插入占位符，显示时自动填入售后单的信息</source>
         <translation>What to send the buyer; the buttons below insert placeholders, filled from the case when shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="182"/>
         <source>插入：</source>
         <translation>Insert:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="234"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="236"/>
         <source>新话术</source>
         <translation>New script</translation>
     </message>
@@ -6296,7 +6301,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Move down</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="114"/>
+        <source>处理步骤的原文（中文），按输入保存；窗口中显示为：%1</source>
+        <translation>The playbook&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/playbook_editor_parts.py" line="123"/>
         <source>新步骤</source>
         <translation>New step</translation>
     </message>

@@ -184,6 +184,10 @@ class PlaybookEditor(QDialog):
             widget.blockSignals(True)
         self.title.setText(playbook.title)
         self.postage.setPlainText(playbook.postage)
+        for widget, said in ((self.title, playbook.title), (self.postage, playbook.postage)):
+            shown = labels.text(said)  # the fields edit the Chinese; an English window says how it shows it
+            widget.setToolTip(self.tr("处理步骤的原文（中文），按输入保存；窗口中显示为：%1").replace("%1", shown)
+                              if shown != said else "")
         for widget in (self.title, self.postage):
             widget.blockSignals(False)
         self.kinds.set_chosen(k.value for k in playbook.kinds)
