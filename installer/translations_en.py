@@ -65,7 +65,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "The buyer returned it for the shop's fault (quality, damage …): a faulty item coming back is expected "
         "(whoever is at fault pays)",
     "核对无误后按售后单继续处理": "Once checked, carry on with the case",
-    "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片":
+    "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传"
+    "验货照片":
         "Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); "
         "failing that, refuse the refund in the platform's back office as “cannot be sold again” and upload "
         "the inspection photos",
@@ -136,7 +137,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。":
         "Using the app's default rules. Once saved, the shop's edit is kept in the team database and every "
         "computer computes deadlines with it.",
-    "这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到团队数据库。":
+    "这台电脑的数据文件夹里有一份以前修改过的“%1”规则，团队数据库不使用它。要沿用它，点“载入本机的修改”，检查后保存到"
+    "团队数据库。":
         "This computer's data folder has an earlier edit of the %1 rules, which the team database does not "
         "use. To keep it, click \"Load this computer's edit\", check it, then save it to the team database.",
     "已载入本机的修改，检查后点“保存”存入团队数据库":
@@ -258,6 +260,164 @@ EN: dict[str, str | tuple[str, str]] = {
     "时效日历": "Deadline calendar",
     "补发队列（%1）": "Reship queue (%1)",
     "%1（%2）": "%1 (%2)",
+    "买家称呼": "Buyer's name",
+    "快递理赔：%1": "Carrier claim: %1",
+    "店铺名称": "Shop name",
+    "处理步骤的原文（中文），按输入保存；窗口中显示为：%1":
+        "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
+    "第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）":
+        "Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one "
+        "stays as it is (it can be added under [statuses] in %4)",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的"
+    "时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
+        "knows this file's %1 orders as Tmall's, so it was imported as Tmall (Tmall's deadline rules). If this is a "
+        "Taobao shop's refund list, import it again as Taobao (on the command line add --platform taobao)",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按"
+    "淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”）"
+    "，已导入的售后单会改为天猫并重新计算时限":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
+        "knows %1 of this file's orders as Tmall's and %2 as Taobao's, so it was imported as Taobao. If this is a "
+        "Tmall shop's refund list, import it again as Tmall (on the command line add --platform tmall; in the window "
+        "click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed "
+        "again",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入"
+    "（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the "
+        "ledger's Taobao/Tmall cases are all Tmall's (%1), so it was imported as Tmall (Tmall's deadline rules). If "
+        "this is a Taobao shop's refund list, import it again as Taobao (on the command line add --platform taobao)",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按"
+    "淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”）"
+    "，已导入的售后单会改为天猫并重新计算时限":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
+        "has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop's "
+        "refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This "
+        "is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again",
+    "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表"
+    "，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计"
+    "算时限":
+        "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was "
+        "imported as Taobao (Taobao's deadline rules). If this is a Tmall shop's refund list, import it again as "
+        "Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the "
+        "cases imported are changed to Tmall and their deadlines computed again",
+    "“%1”不是有效的编号":
+        "“%1” is not a valid number",
+    "“%1…”不是有效的订单号（最长 64 个字符）":
+        "“%1…” is not a valid order number (64 characters at most)",
+    "“%1”不是有效的订单号（只能包含数字、字母和“-”）":
+        "“%1” is not a valid order number (digits, letters and “-” only)",
+    "“%1…”不是有效的金额（应为数字，例如 12.50）":
+        "“%1…” is not a valid amount (a number, e.g. 12.50)",
+    "“%1”不是有效的金额（应为数字，例如 12.50）":
+        "“%1” is not a valid amount (a number, e.g. 12.50)",
+    "金额不能为负数：%1":
+        "An amount cannot be negative: %1",
+    "金额“%1”过大（最多 %2 元）":
+        "The amount “%1” is too large (¥%2 at most)",
+    "金额“%1”过大":
+        "The amount “%1” is too large",
+    "金额“%1”最多只能有两位小数（精确到分）":
+        "The amount “%1” has more than two decimals (cents at most)",
+    "“%1…”不是有效的数量（应为整数）":
+        "“%1…” is not a valid quantity (a whole number)",
+    "“%1”不是有效的数量（应为整数）":
+        "“%1” is not a valid quantity (a whole number)",
+    "数量不能为负数：%1":
+        "A quantity cannot be negative: %1",
+    "数量“%1”过大（最多 %2）":
+        "The quantity “%1” is too large (%2 at most)",
+    "“%1”不是有效的日期时间":
+        "“%1” is not a valid date and time",
+    "“%1”不是合理的日期（年份应在 1990–2100 之间）":
+        "“%1” is not a plausible date (the year should be 1990–2100)",
+    "“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）":
+        "“%1” is not a recognisable date and time (write it like 2026-11-06 20:56:31)",
+    "“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）":
+        "“%1” is a date or time that does not exist (such as 30 February or 25 o'clock)",
+    "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台"
+    "账，可以在程序里用“导入其他表格”指定各列的含义后导入":
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these "
+        "columns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its "
+        "columns under “Import other sheet”",
+    "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他"
+    "表格”指定各列的含义后导入":
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier's sheet or a "
+        "ledger of your own can be imported after naming its columns under “Import other sheet”",
+    "表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以"
+    "在程序里用“导入其他表格”指定各列的含义后导入":
+        "The headers do not match the chosen platform's order export. Its formats: %1 (nearest: “%2”, but these "
+        "columns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its "
+        "columns under “Import other sheet”",
+    "表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定"
+    "各列的含义后导入":
+        "The headers do not match the chosen platform's order export. Its formats: %1. A supplier's sheet or a "
+        "ledger of your own can be imported after naming its columns under “Import other sheet”",
+    "这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入":
+        "This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the "
+        "import-cases command",
+    "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）":
+        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but "
+        "these columns are missing: %3)",
+    "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1":
+        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1",
+    "这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入":
+        "This is a %1 (order export), not an after-sales export: import it with the Import button or the "
+        "import-orders command",
+    "表格是空的，没有任何内容":
+        "The sheet is empty",
+    "联系电话": "Phone",
+    "收款账户": "Payout account",
+    # --- errors the window shows: fixed messages of the core and services (session 19) ------------------
+    "内部错误（%1）：%2。数据未被修改；请把日志发给开发者。":
+        "Internal error (%1): %2. Nothing was changed; please send the log to the developers.",
+    "请在“备份与恢复”中恢复最新的完好备份。": " Restore the latest good backup under “Backups”.",
+    "请填写处理步骤的名称": "Give the playbook a name",
+    "至少要有一件补发商品": "A reship needs at least one item",
+    "运单号不能为空": "The tracking number is empty",
+    "请给出售后单编号，多个用逗号分隔，例如 3,5,8": "Give the case numbers, separated by commas, e.g. 3,5,8",
+    "备注内容不能为空": "The note is empty",
+    "未填写运单号，未录入": "No tracking number given: nothing recorded",
+    "没有选择要导入的文件": "No file chosen to import",
+    "订单号不能为空": "The order number is empty",
+    "报案时间缺少时区": "The time reported has no time zone",
+    "理赔单号太长（最多 80 个字符）": "The claim number is too long (80 characters at most)",
+    "联系人太长（最多 120 个字符）": "The contact is too long (120 characters at most)",
+    "请至少选择一件商品": "Choose at least one item",
+    "金额不能为负数": "The amount cannot be negative",
+    "跟进时间缺少时区": "The follow-up time has no time zone",
+    "此操作不需要金额": "This action takes no amount",
+    "部分赔付请填写本次到账金额": "For a partial payout, enter the amount received this time",
+    "请选择订单或售后单": "Choose an order or a case",
+    "此操作没有到账金额，不需要赔付方式": "This action receives no money: no payout channel needed",
+    "理赔未填写申请金额，请填写实际赔付金额": "The claim has no claimed amount: enter the amount actually paid",
+    "请选择要添加的证据文件": "Choose the evidence files to add",
+    "迁移的目标就是源文件本身": "The migration target is the source file itself",
+    "重新计算时限的后台进程已结束，时限未更新；下次启动时会再算一次。":
+        "The background process recomputing deadlines has ended; deadlines were not updated and will be "
+        "computed again at the next start.",
+    "拒绝补发请写明原因": "Give a reason for refusing the reship",
+    "请选择要生成货值说明的理赔、订单或售后单":
+        "Choose the claims, orders or cases to make a goods value statement for",
+    "团队数据库地址必须是 postgresql+psycopg://… 形式": "The team database address must look like postgresql+psycopg://…",
+    "密码不能写进设置文件，请单独保存到系统钥匙串":
+        "A password cannot be written into the settings file: keep it in the system keychain",
+    "席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”":
+        "The seat name is empty: enter the name of the person working at this computer, e.g. “Xiao Wang”",
+    "席位名不能含有控制字符、“|”或“\\”": "A seat name cannot contain control characters, “|” or “\\”",
+    "数字太大，超出了数据库能保存的范围。数据未被修改。":
+        "The number is too large for the database to store. Nothing was changed.",
+    "数据库地址是空的：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名":
+        "The database address is empty: give an SQLite file path, or "
+        "postgresql+psycopg://user:password@host:port/database",
+    "商家编码太长（最多 100 个字符）": "The merchant SKU code is too long (100 characters at most)",
+    "没有要保存的货值说明": "There is no goods value statement to save",
+    "规则文件中的原文，按输入保存；窗口中显示为：%1":
+        "The rule pack's own text (Chinese), saved as typed; the window shows it as: %1",
+    "理赔备注": "Claim note",
+    "修改理赔": "Claim edited",
+    "添加理赔证据": "Claim evidence added",
+    "新运单号": "New tracking no.",
+    "店铺名": "Shop name",
     "补发队列": "Reship queue",
     "快递理赔": "Carrier claims",
     "包裹丢失或破损：向快递申请赔偿": "Parcel lost or damaged: claim compensation from the courier",
@@ -382,7 +542,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在按天猫重新导入：%1": "Importing again as Tmall: %1",
     "填写官方节假日安排":
         "Enter the official holiday schedule",
-    "国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。":
+    "国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算"
+    "”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周"
+    "末。":
         "Each autumn the State Council publishes next year's days off and make-up working days. Enter them "
         "here as published: that year's \"N working days\" deadlines are then counted on them and no longer "
         "marked estimated; a schedule already entered for the year is replaced. Write days off as a span: "
@@ -599,7 +761,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 前发出（%2）": "Ship by %1 (%2)",
     "（按估算的节假日计算）": " (counted on an estimated holiday calendar)",
     "（估算）": " (estimated)",
-    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算":
+    "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；"
+    "或活动窗口（如双11）还没有当年的日期，按往年的日期估算":
         "Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday "
         "without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without "
         "this year's dates, taken from last year's",
@@ -852,7 +1015,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "已超时（%1）": "Missed (%1)",
     "%1 前未完成": "Not done by %1",
     "%1：%2须赔付 %3 元": "%1: %2, the shop pays ¥%3",
-    "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。":
+    "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算"
+    "。公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
         "estimated from earlier years and requests made then are counted with the usual durations. Add this year's "
         "window under Deadline rules once it is announced.",
@@ -860,7 +1024,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "（按平台自动同意起算）": " (counted from the platform's automatic approval)",
     "时效规则需要更新（%1 条提醒），详见“时效日历”":
         "The deadline rules need updating (%1 notes): see Deadline calendar",
-    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
+    "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估"
+    "算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
         "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). "
         "Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.",
@@ -1003,7 +1168,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "快递已赔付": "Paid by carriers",
     "净损失": "Net loss",
     "待退款": "Refunds pending",
-    "退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失":
+    "退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中"
+    "的售后单申请了、还没付的金额，不计入净损失":
         "Refund, paid to buyers: what reached the buyer (the case has a Refund, Refund while the return is on its way "
         "or Compensated step, the platform's automatic refunds included); refunds pending: what open cases asked for "
         "and were not paid yet, not in the net loss",
@@ -1311,8 +1477,6 @@ EN: dict[str, str | tuple[str, str]] = {
     "聚划算订单": "Juhuasuan order",
     "（已到期）": " (overdue)",
     "（现在可以办理）": " (can be done now)",
-    "找": "Contact",
-    "需要的材料": "Documents needed",
     "截止%1": "by %1",
     "%1起": "from %1",
     "还缺：%1": "Still missing: %1",
@@ -1357,7 +1521,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "时限按新类型重新计算；时间线记录这次更改":
         "Deadlines are recomputed for the new type; the timeline records the change",
     "编辑处理步骤和话术": "Edit steps and reply scripts",
-    "修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。":
+    "修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原"
+    "因匹配，越具体越优先。":
         "Changes are saved as the shop's own version (in the data folder, used instead of the built-in one); "
         "“Restore default” deletes the shop's version. Steps are matched by case type and reason, the most "
         "specific first.",
@@ -1427,11 +1592,44 @@ EN: dict[str, str | tuple[str, str]] = {
     "理赔 #%1 已撤销“%2”，当前状态：%3": "Claim #%1: “%2” undone, now: %3",
     "，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）": "; not used. Choose a PNG or JPG image (up to 2000 pixels)",
     "请核对理赔金额": "Check the claimed amounts",
+    # --- what the staff read in the English window (session 19) ---------------------------------------
+    "话术按原文发给买家（中文），复制后粘贴到平台的聊天窗口":
+        "Sent to the buyer as written, in Chinese: copy it and paste it into the platform's chat",
+    "下一步：%1": "Next step: %1",
+    "：": ": ",
+    "找：%1": "Contact: %1",
+    "需要的材料：": "Documents needed:",
+    "截止 %1": "Due %1",
+    "%1 起可办理": "Can be done from %1",
+    "快递网点": "Carrier's outlet",
+    "快递客服": "Carrier's customer service",
+    "快递总部": "Carrier's head office",
+    "国家邮政局 12305": "State Post Bureau (12305)",
+    "%1（%2 → %3）": "%1 (%2 → %3)",
+    "从 %1 导入": "Imported from %1",
+    "从 %1 导入：%2": "Imported from %1: %2",
+    "平台导出": "Platform export",
+    "平台导出：%1": "Platform export: %1",
+    "%1，申请 %2 元": "%1, claimed ¥%2",
+    "%1，申请 %2 元：%3": "%1, claimed ¥%2: %3",
+    "已完成（%1）：%2": "Done (%1): %2",
+    "取消勾选（%1）：%2": "Unticked (%1): %2",
+    "添加证据：%1": "Evidence added: %1",
+    "删除证据：%1": "Evidence deleted: %1",
+    "关联售后单 #%1": "Linked to case #%1",
+    "取消关联售后单 #%1": "Unlinked from case #%1",
+    "理赔款用于补发 #%1（售后单 #%2）": "Claim money pays for reship #%1 (case #%2)",
+    "取消关联补发": "Unlinked from the reship",
+    "从售后单 #%1 带入证据：%2": "Evidence brought from case #%1: %2",
+    "撤销“%1”：%2": "Undid “%1”: %2",
+    "撤销理赔操作": "Claim step undone",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("CaseImportSummary", "新建售后单"): "New cases",
+    # the platform's own status word follows, quoted from its export (Chinese on purpose)
+    ("CaseDetailPane", "订单状态"): "Order status (platform's words)",
     ("MainWindow", "店铺信息"): "Shop details",
     ("WindowDialogs", "已保存到 %1"): "Saved to %1",
     ("WindowTabs", "售后单"): "After-sales cases",  # tab title
@@ -1440,6 +1638,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("DashboardTab", "售后单"): "Cases",  # a column of counts
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has
     ("Vocabulary", "新建售后单"): "Case created",  # timeline entry
+    ("Vocabulary", "撤销“%1”"): "Undid “%1”",  # a history note (the menu item says Undo)
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results
     ("DeadlineList", "售后单"): "Case",  # column of the calendar's lists
     # the reship queue: short words other screens may translate differently

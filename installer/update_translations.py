@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from installer.resource_english import english_of_resources, shipped_texts  # noqa: E402
+
 UI_DIR = ROOT / "desktop_app" / "ui"
 GENERATED = UI_DIR / "vocabulary_strings.py"
 TS_FILE = ROOT / "resources" / "i18n" / "desktop_app_en.ts"
@@ -120,9 +122,36 @@ def _recurring_event_names() -> list[str]:
     return sorted(set(names.values()))
 
 
+def _fixed_user_errors() -> list[str]:
+    """`UserError("…")` with a fixed message in the core, services, store and io: the window's error
+    dialogs translate them (ui/background.describe_error); a message naming values stays Chinese."""
+    found: list[str] = []
+    for folder in ("core", "services", "store", "io"):
+        for path in sorted((ROOT / "desktop_app" / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "UserError"
+                        and node.args and isinstance(node.args[0], ast.Constant)
+                        and isinstance(node.args[0].value, str) and len(node.args[0].value) > 1):
+                    found.append(node.args[0].value)
+    return list(dict.fromkeys(found))
+
+
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
-    from desktop_app.core import deadlines, lifecycle, playbooks, returns, rule_pack_model
+    from desktop_app.core import (
+        cell_messages,
+        claim_escalation,
+        claims,
+        deadlines,
+        event_notes,
+        import_refusals,
+        lifecycle,
+        playbooks,
+        refund_list_platform,
+        returns,
+        rule_pack_model,
+        statement,
+    )
     from desktop_app.services import claim_upkeep
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
@@ -131,6 +160,27 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(lifecycle._EVENT_KIND_LABELS.values())))
     groups.append(("timer names of the shipped rule packs (resources/rules/*.toml)", _rule_timer_names()))
     groups.append(("what happens when they run out, their penalties (on_expiry, penalty)", _rule_consequences()))
+    groups.append(("what the staff read in the shipped playbooks and claim escalation steps (their English "
+                   "is beside them: installer/resource_english.py)",
+                   list(dict.fromkeys(chinese for chinese, _, _ in shipped_texts()))))
+    groups.append(("a claim's events in a case's timeline (desktop_app.core.claims.CLAIM_EVENT_TITLES)",
+                   list(claims.CLAIM_EVENT_TITLES)))
+    groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
+                   _fixed_user_errors()))
+    groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",
+                   [t.template for t in (*cell_messages.TEMPLATES, *cell_messages.ROW_WARNINGS)]))
+    groups.append(("whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)",
+                   [t.template for t in refund_list_platform.TEMPLATES]))
+    groups.append(("why a whole file was not imported (desktop_app.core.import_refusals)",
+                   [t.template for t in import_refusals.TEMPLATES]))
+    groups.append(("the history notes the ledger writes (desktop_app.core.event_notes)",
+                   [*(t.template for t in event_notes.TEMPLATES), event_notes.LIST_SEPARATOR]))
+    groups.append(("what a reply script's placeholders stand for (desktop_app.core.playbooks.PLACEHOLDER_NAMES)",
+                   list(playbooks.PLACEHOLDER_NAMES.values())))
+    groups.append(("the shop's details a goods value statement lacks (desktop_app.core.statement.SHOP_DETAIL_NAMES)",
+                   list(statement.SHOP_DETAIL_NAMES)))
+    groups.append(("whom a claim's next step goes to (desktop_app.core.claim_escalation.CONTACTS)",
+                   list(claim_escalation.CONTACTS.values())))
     groups.append(("the claim follow-up deadline (desktop_app.services.claim_upkeep)",
                    [claim_upkeep.FOLLOW_UP_NAME, claim_upkeep.FOLLOW_UP_ACTION]))
     groups.append(("recurring events of the shipped rule packs (RuleWarning.event)", _recurring_event_names()))
@@ -527,7 +577,9 @@ def update(release: bool = False) -> list[str]:
         if (context.findtext("name") or "") not in known:
             root.remove(context)
     en, in_context = load_glossary()
-    used = fill(tree, en, in_context)
+    from_resources = {(VOCABULARY_CONTEXT, chinese): english for chinese, english in english_of_resources().items()
+                      if chinese not in en and (VOCABULARY_CONTEXT, chinese) not in in_context}
+    used = fill(tree, en, {**in_context, **from_resources})
     if write_if_changed(TS_FILE, render_ts(tree)):
         print(f"updated {TS_FILE.relative_to(ROOT)}")
     count = sum(1 for _ in messages(tree))

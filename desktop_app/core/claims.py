@@ -222,6 +222,10 @@ def outstanding_fen(status: ClaimStatus, claimed_fen: int | None, received_fen: 
 
 _EVENT_KIND_TITLES = {"created": "新建理赔", "note": "理赔备注", "edit": "修改理赔", "evidence": "添加理赔证据",
                       "undo": "撤销理赔操作"}
+CLAIM_ACTION_TITLE = "快递理赔：%1"  # %1: the claim action's label
+CLAIM_EVENT = "快递理赔"
+# every title a claim event has in a case's timeline, for the window's translation
+CLAIM_EVENT_TITLES = (CLAIM_ACTION_TITLE, CLAIM_EVENT, *_EVENT_KIND_TITLES.values())
 
 
 def claim_event_title(event: object) -> str:
@@ -229,10 +233,10 @@ def claim_event_title(event: object) -> str:
     action = getattr(event, "action", None)
     if action:
         try:
-            return f"快递理赔：{ClaimAction(action).label}"
+            return CLAIM_ACTION_TITLE.replace("%1", ClaimAction(action).label)
         except ValueError:  # written by a newer version
-            return f"快递理赔：{action}"
-    return _EVENT_KIND_TITLES.get(getattr(event, "kind", ""), "快递理赔")
+            return CLAIM_ACTION_TITLE.replace("%1", str(action))
+    return _EVENT_KIND_TITLES.get(getattr(event, "kind", ""), CLAIM_EVENT)
 
 
 # --- what the buyer paid for the affected items -----------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core.event_notes import NoteTemplate, note
 from desktop_app.core.vocabulary import Platform
 
 
@@ -23,9 +24,20 @@ class FamilySeen:
     taobao: int = 0
 
 
+_SAME = "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台："
 _AS_TMALL = "如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），" \
             "已导入的售后单会改为天猫并重新计算时限"
 _AS_TAOBAO = "如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）"
+
+# What the import says, as templates (the window shows them in its language; %1, %2: counts).
+ORDERS_ARE_TMALL = NoteTemplate(f"{_SAME}本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。"
+                                f"{_AS_TAOBAO}")
+ORDERS_ARE_MIXED = NoteTemplate(f"{_SAME}本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。{_AS_TMALL}")
+LEDGER_IS_TMALL = NoteTemplate(f"{_SAME}台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入（天猫的时效规则）。"
+                               f"{_AS_TAOBAO}")
+LEDGER_IS_MIXED = NoteTemplate(f"{_SAME}台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。{_AS_TMALL}")
+NOTHING_KNOWN = NoteTemplate(f"{_SAME}已按淘宝导入（淘宝的时效规则）。{_AS_TMALL}")
+TEMPLATES = (ORDERS_ARE_TMALL, ORDERS_ARE_MIXED, LEDGER_IS_TMALL, LEDGER_IS_MIXED, NOTHING_KNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +51,16 @@ def refund_list_platform(orders: FamilySeen, ledger: FamilySeen) -> ListPlatform
 
     `orders`: the file's orders the ledger knows as 天猫 / 淘宝 (by their cases or the order itself);
     `ledger`: the ledger's 淘宝/天猫 cases, asked only when the file's orders say nothing."""
-    same = "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台："
     if orders.tmall and not orders.taobao:
-        return ListPlatform(Platform.TMALL, f"{same}本文件的 {orders.tmall} 张订单在台账中是天猫的，已按天猫导入"
-                                            f"（天猫的时效规则）。{_AS_TAOBAO}")
+        return ListPlatform(Platform.TMALL, note(ORDERS_ARE_TMALL, str(orders.tmall)))
     if orders.tmall:
-        return ListPlatform(Platform.TAOBAO, f"{same}本文件的订单在台账中 {orders.tmall} 张是天猫的、"
-                                             f"{orders.taobao} 张是淘宝的，已按淘宝导入。{_AS_TMALL}")
+        return ListPlatform(Platform.TAOBAO, note(ORDERS_ARE_MIXED, str(orders.tmall), str(orders.taobao)))
     if orders.taobao:
         return ListPlatform(Platform.TAOBAO, None)
     if ledger.tmall and not ledger.taobao:
-        return ListPlatform(Platform.TMALL, f"{same}台账中淘宝/天猫的售后单都是天猫的（{ledger.tmall} 张），"
-                                            f"已按天猫导入（天猫的时效规则）。{_AS_TAOBAO}")
+        return ListPlatform(Platform.TMALL, note(LEDGER_IS_TMALL, str(ledger.tmall)))
     if ledger.tmall:
-        return ListPlatform(Platform.TAOBAO, f"{same}台账中既有天猫的（{ledger.tmall} 张）也有淘宝的售后单"
-                                             f"（{ledger.taobao} 张），已按淘宝导入。{_AS_TMALL}")
+        return ListPlatform(Platform.TAOBAO, note(LEDGER_IS_MIXED, str(ledger.tmall), str(ledger.taobao)))
     if ledger.taobao:
         return ListPlatform(Platform.TAOBAO, None)
-    return ListPlatform(Platform.TAOBAO, f"{same}已按淘宝导入（淘宝的时效规则）。{_AS_TMALL}")
+    return ListPlatform(Platform.TAOBAO, note(NOTHING_KNOWN))

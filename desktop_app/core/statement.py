@@ -47,6 +47,10 @@ class StatementIncomplete(UserError):
         self.problem = problem or message
 
 
+# the shop's details a courier's branch asks for, as the window names the empty ones
+SHOP_DETAIL_NAMES = ("店铺名称", "联系人", "联系电话", "收款账户")
+
+
 @dataclass(frozen=True, slots=True)
 class ShopProfile:
     """The shop as it signs statements (店铺信息), kept in the ledger's settings."""
@@ -60,8 +64,7 @@ class ShopProfile:
 
     def missing(self) -> list[str]:
         """The details a courier's branch asks for that are still empty, by their Chinese name."""
-        wanted = (("店铺名称", self.name), ("联系人", self.contact), ("联系电话", self.phone),
-                  ("收款账户", self.payout_account))
+        wanted = zip(SHOP_DETAIL_NAMES, (self.name, self.contact, self.phone, self.payout_account), strict=True)
         return [label for label, value in wanted if not value.strip()]
 
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import cell_messages
+from desktop_app.core import import_refusals as refusals
 from desktop_app.core.case_intake import CaseRecord, reason_for
+from desktop_app.core.event_notes import note
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
@@ -104,15 +107,14 @@ def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tupl
             return profile, header
     orders = next((o for headers in seen if (o := best_order_profile(headers, load_order_profiles()))), None)
     if orders is not None:
-        raise UnknownLayout(spreadsheet.path, f"这是{orders.label}（订单导出），不是售后导出：请用“导入”按钮或 "
-                                              "import-orders 命令导入")
+        raise UnknownLayout(spreadsheet.path, note(refusals.CASES_ARE_ORDERS, orders.label))
     labels = "、".join(p.label for p in candidates)
-    message = f"无法识别的表格：前 10 行里找不到售后导出的表头。支持：{labels}"
     closest = max(((sum(1 for g in p.identify if any(h in headers for h in g)), p, headers)
                    for p in candidates for headers in seen), default=None, key=lambda t: t[0])
     if closest is not None and closest[0] > 0:
-        message += f"（最接近“{closest[1].label}”，但缺少列：{'、'.join(closest[1].missing_identity(closest[2]))}）"
-    raise UnknownLayout(spreadsheet.path, message)
+        missing = "、".join(closest[1].missing_identity(closest[2]))
+        raise UnknownLayout(spreadsheet.path, note(refusals.CASES_UNKNOWN_NEAREST, labels, closest[1].label, missing))
+    raise UnknownLayout(spreadsheet.path, note(refusals.CASES_UNKNOWN, labels))
 
 
 class _RowFailed(Exception):
@@ -204,9 +206,8 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     target = profile.target_of(status_text) if status_text else None
     if target is None:
         written = shown_value(status_text or "") or "（空）"
-        warnings.append(f"第 {number} 行“{reader.header('status')}”列：未知的售后状态“{written}”，"
-                        "新建的售后单按“待处理”记录，已有的保持不变"
-                        f"（可在 {profile.source.name} 的 [statuses] 中添加）")
+        warnings.append(note(cell_messages.UNKNOWN_STATUS, str(number), reader.header("status"), written,
+                             profile.source.name))
     reason_text: str | None = v.get("reason")
     _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
     carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")

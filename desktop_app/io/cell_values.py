@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from desktop_app.core import cell_messages as cells
 from desktop_app.core.clock import CHINA
+from desktop_app.core.event_notes import note
 from desktop_app.core.money import MAX_YUAN
 from desktop_app.core.order_records import utc_text
 from desktop_app.io.import_errors import CellError
@@ -158,7 +160,7 @@ class CellCleaner:
             return str(value)
         if value.__class__ is UncalculatedFormula:
             raise value.refused()  # type: ignore[attr-defined]
-        raise CellError(f"“{value}”不是有效的编号")
+        raise CellError(note(cells.NOT_AN_ID, str(value)))
 
     def product_code(self, value: object) -> str | None:
         """A 商家编码 (货号): costs and goods values are matched by it, so one Excel rounded (a number cell
@@ -175,8 +177,8 @@ class CellCleaner:
         text = self.identifier(value)
         if text is not None and not ORDER_NO_PATTERN.match(text):
             if len(text) > 64:
-                raise CellError(f"“{text[:30]}…”不是有效的订单号（最长 64 个字符）")
-            raise CellError(f"“{text}”不是有效的订单号（只能包含数字、字母和“-”）")
+                raise CellError(note(cells.ORDER_NO_TOO_LONG, text[:30]))
+            raise CellError(note(cells.NOT_AN_ORDER_NO, text))
         return text
 
     def tracking(self, value: object) -> str | None:
@@ -207,10 +209,10 @@ class CellCleaner:
             if text.startswith('="') and text.endswith('"'):
                 text = text[2:-1]
             if len(text) > 40:
-                raise CellError(f"“{raw.strip()[:40]}…”不是有效的金额（应为数字，例如 12.50）")
+                raise CellError(note(cells.LONG_NOT_AN_AMOUNT, raw.strip()[:40]))
             cleaned = text.translate(_MONEY_MARKS)
             if not _PLAIN_AMOUNT.fullmatch(cleaned):
-                raise CellError(f"“{raw.strip()}”不是有效的金额（应为数字，例如 12.50）")
+                raise CellError(note(cells.NOT_AN_AMOUNT, raw.strip()))
             amount = Decimal(cleaned)
         elif value is None:
             return None
@@ -222,19 +224,19 @@ class CellCleaner:
         elif value.__class__ is UncalculatedFormula:
             raise value.refused()  # type: ignore[attr-defined]
         else:
-            raise CellError(f"“{value}”不是有效的金额（应为数字，例如 12.50）")
+            raise CellError(note(cells.NOT_AN_AMOUNT, str(value)))
         if not amount.is_finite():
-            raise CellError(f"“{value}”不是有效的金额（应为数字，例如 12.50）")
+            raise CellError(note(cells.NOT_AN_AMOUNT, str(value)))
         if amount < 0:
-            raise CellError(f"金额不能为负数：{value}")
+            raise CellError(note(cells.NEGATIVE_AMOUNT, str(value)))
         if amount > MAX_YUAN:
-            raise CellError(f"金额“{value}”过大（最多 {MAX_YUAN:,} 元）")
+            raise CellError(note(cells.AMOUNT_OVER, str(value), f"{MAX_YUAN:,}"))
         try:
             rounded = amount.quantize(FEN, rounding=ROUND_HALF_UP)
         except InvalidOperation:
-            raise CellError(f"金额“{value}”过大") from None
+            raise CellError(note(cells.AMOUNT_TOO_LARGE, str(value))) from None
         if rounded != amount and not (from_float and abs(rounded - amount) < _FLOAT_NOISE):
-            raise CellError(f"金额“{value}”最多只能有两位小数（精确到分）")
+            raise CellError(note(cells.AMOUNT_PAST_CENTS, str(value)))
         return int(rounded * _HUNDRED)
 
     def count(self, value: object) -> int | None:
@@ -245,34 +247,34 @@ class CellCleaner:
             if not text or text in self.empty:
                 return None
             if len(text) > 20:
-                raise CellError(f"“{text[:20]}…”不是有效的数量（应为整数）")
+                raise CellError(note(cells.LONG_NOT_A_QUANTITY, text[:20]))
             try:
                 number = int(text)
             except ValueError:
                 try:
                     exact = Decimal(text.replace(",", ""))
                 except InvalidOperation:
-                    raise CellError(f"“{text}”不是有效的数量（应为整数）") from None
+                    raise CellError(note(cells.NOT_A_QUANTITY, text)) from None
                 if not exact.is_finite() or exact != exact.to_integral_value():
-                    raise CellError(f"“{text}”不是有效的数量（应为整数）") from None
+                    raise CellError(note(cells.NOT_A_QUANTITY, text)) from None
                 number = int(exact)
         elif value is None:
             return None
         elif value.__class__ is float:
             real: float = value  # type: ignore[assignment]
             if not real.is_integer():
-                raise CellError(f"“{real}”不是有效的数量（应为整数）")
+                raise CellError(note(cells.NOT_A_QUANTITY, str(real)))
             number = int(real)
         elif value.__class__ is int:
             number = value  # type: ignore[assignment]
         elif value.__class__ is UncalculatedFormula:
             raise value.refused()  # type: ignore[attr-defined]
         else:
-            raise CellError(f"“{value}”不是有效的数量（应为整数）")
+            raise CellError(note(cells.NOT_A_QUANTITY, str(value)))
         if number < 0:
-            raise CellError(f"数量不能为负数：{number}")
+            raise CellError(note(cells.NEGATIVE_QUANTITY, str(number)))
         if number > MAX_QUANTITY:
-            raise CellError(f"数量“{number}”过大（最多 {MAX_QUANTITY:,}）")
+            raise CellError(note(cells.QUANTITY_OVER, str(number), f"{MAX_QUANTITY:,}"))
         return number
 
     # -- times -------------------------------------------------------------------------------------
@@ -299,14 +301,14 @@ class CellCleaner:
             if serial == 0:
                 return None  # an empty date cell some exports write as 0
             if not 0 < serial <= _EXCEL_MAX_SERIAL:
-                raise CellError(f"“{value}”不是有效的日期时间")
+                raise CellError(note(cells.NOT_A_MOMENT, str(value)))
             parsed = _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
         elif value.__class__ is UncalculatedFormula:
             raise value.refused()  # type: ignore[attr-defined]
         else:
-            raise CellError(f"“{value}”不是有效的日期时间")
+            raise CellError(note(cells.NOT_A_MOMENT, str(value)))
         if not 1990 <= parsed.year <= 2100:
-            raise CellError(f"“{value}”不是合理的日期（年份应在 1990–2100 之间）")
+            raise CellError(note(cells.UNLIKELY_YEAR, str(value)))
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=CHINA)
         return parsed.astimezone(CHINA)
@@ -432,7 +434,7 @@ def shown_value(text: str, limit: int = 40) -> str:
 def _loose_moment(text: str) -> datetime:
     match = _LOOSE_MOMENT.match(text)
     if match is None:
-        raise CellError(f"“{shown_value(text)}”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）")
+        raise CellError(note(cells.UNREADABLE_MOMENT, shown_value(text)))
     year, month, day, hour, minute, second, fraction = match.groups()
     try:
         return datetime(
@@ -440,7 +442,7 @@ def _loose_moment(text: str) -> datetime:
             int((fraction or "0").ljust(6, "0")),
         )
     except ValueError:
-        raise CellError(f"“{text}”是不存在的日期或时间（例如 2 月 30 日、25 点）") from None
+        raise CellError(note(cells.NO_SUCH_MOMENT, text)) from None
 
 
 def split_yuan_to_fen(total_fen: int, quantity: int) -> int | None:

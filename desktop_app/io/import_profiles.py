@@ -150,8 +150,8 @@ def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
 
 def parse_profile(data: Mapping[str, Any], source: Path | None = None) -> ImportProfile:
     where = source.name if source else "profile"
-    _check_keys(data, {"id", "platform", "label", "identify", "layout", "priority", "sheets", "order", "item",
-                       "order_parts", "order_split", "item_table", "clean"}, where)
+    _check_keys(data, {"id", "platform", "label", "label_en", "identify", "layout", "priority", "sheets", "order",
+                       "item", "order_parts", "order_split", "item_table", "clean"}, where)
     try:
         platform = Platform(data["platform"])
         layout = Layout(data["layout"])

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from desktop_app.core import import_refusals as refusals
+from desktop_app.core.event_notes import note
 from desktop_app.core.order_records import OrderColumns, UpsertCounts
 from desktop_app.io.case_profiles import best_profile as best_case_profile
 from desktop_app.io.case_profiles import case_profiles
@@ -68,7 +70,6 @@ class OpenOrderSink(Protocol):
                  source_file: str) -> AbstractContextManager[OrderSink]: ...
 
 
-_MAPPING_HINT = "。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
         raise OrderFileRefused(path, f"这是{detail_of.label}的商品明细文件，不能单独导入。"
                                      f"请把它和对应的订单列表文件（{main_name}…）一起选择导入")
     if not any(True for name in spreadsheet.sheet_names() for _ in _first_rows(spreadsheet.table(name))):
-        raise OrderFileRefused(path, "表格是空的，没有任何内容")
+        raise OrderFileRefused(path, note(refusals.EMPTY))
     if len(candidates) == 1 and candidates[0].user:
         wanted = candidates[0]
         nearest = max(seen_headers, default=set(),
@@ -128,17 +129,14 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
                                   f"{'、'.join(wanted.missing_identity(nearest))}")
     aftersales = next((p for headers in seen_headers if (p := best_case_profile(headers, case_profiles()))), None)
     if aftersales is not None:
-        raise UnknownLayout(path, f"这是{aftersales.label}（售后/退款列表），不是订单导出：请用“导入”按钮或 "
-                                  "import-cases 命令导入")
-    shipped = "、".join(p.label for p in all_profiles if not p.user)
-    message = f"无法识别的表格：前 10 行里找不到订单导出的表头。支持：{shipped}"
-    if len(candidates) < len(all_profiles):
-        message = f"表头与所选平台的订单导出不符。可选平台的格式：{'、'.join(p.label for p in candidates)}"
-    if closest is not None:
-        missing = closest[1].missing_identity(closest[2])
-        if missing:
-            message += f"（最接近“{closest[1].label}”，但缺少列：{'、'.join(missing)}）"
-    raise UnknownLayout(path, message + _MAPPING_HINT)
+        raise UnknownLayout(path, note(refusals.ORDERS_ARE_CASES, aftersales.label))
+    narrowed = len(candidates) < len(all_profiles)
+    formats = "、".join(p.label for p in (candidates if narrowed else [p for p in all_profiles if not p.user]))
+    missing = closest[1].missing_identity(closest[2]) if closest is not None else []
+    if closest is not None and missing:
+        template = refusals.ORDERS_NOT_OF_PLATFORM_NEAREST if narrowed else refusals.ORDERS_UNKNOWN_NEAREST
+        raise UnknownLayout(path, note(template, formats, closest[1].label, "、".join(missing)))
+    raise UnknownLayout(path, note(refusals.ORDERS_NOT_OF_PLATFORM if narrowed else refusals.ORDERS_UNKNOWN, formats))
 
 
 def _search_sheets(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile],

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import event_notes
 from desktop_app.core.case_costs import PAID_MILESTONES
 from desktop_app.core.case_intake import CaseRecord, StatusTarget, older_step, plan_progress
 from desktop_app.core.clock import Moment, now
@@ -298,7 +299,8 @@ def _history(key: str, record: CaseRecord, requested: datetime, who: str, source
              times: _StepTimes, recorded: datetime) -> tuple[list[dict[str, object]], CaseStatus]:
     """A new case's events (without its id) and the state they leave it in, recorded at the import's
     stamp (the new case's created_at)."""
-    note = f"从 {source} 导入" + (f"：{record.description}" if record.description else "")
+    note = (event_notes.note(event_notes.IMPORTED_SAYING, source, record.description) if record.description
+            else event_notes.note(event_notes.IMPORTED, source))
     events: list[dict[str, object]] = [{
         "subject": "case", "kind": "created", "action": None, "milestone": "requested", "from_state": None,
         "to_state": _PENDING, "note": note, "author": who, "at": requested, "date_only": False, "recorded_at": recorded,
@@ -367,7 +369,9 @@ class _StepTimes:
 
 
 def _platform_note(record: CaseRecord) -> str:
-    return f"平台导出：{record.platform_status}" if record.platform_status else "平台导出"
+    if record.platform_status:
+        return event_notes.note(event_notes.PLATFORM_EXPORT_SAYING, record.platform_status)
+    return event_notes.note(event_notes.PLATFORM_EXPORT)
 
 
 def _keep_older(session: Session, fact: CaseFacts, record: CaseRecord, platform_given: bool,

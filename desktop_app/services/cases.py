@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import event_notes
 from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
@@ -215,8 +216,10 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         case.status = after.value
         case.is_open = is_open(after)
         case.updated_at = utcnow()
+        said = (event_notes.note(event_notes.UNDONE_SAYING, choice.title, step.note) if step.note
+                else event_notes.note(event_notes.UNDONE, choice.title))
         undo = record_event(session, case, kind=UNDO_KIND, author=who, from_state=before.value, to_state=after.value,
-                      note=f"撤销“{choice.title}”" + (f"：{step.note}" if step.note else ""))
+                            note=said)
         session.flush()
         step.undone_by = undo.id
         recompute_case(session, case.id)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import event_notes
 from desktop_app.core.claim_escalation import Holding
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
@@ -55,7 +56,8 @@ def add_evidence(db: Database, claim_id: int, files: Sequence[Path],
                               original_name=source.name, added_at=utcnow()) for source in sources]
         session.add_all(rows)
         claim.updated_at = utcnow()
-        claim_event(session, claim, kind="evidence", author=who, note="添加证据：" + "、".join(p.name for p in sources))
+        claim_event(session, claim, kind="evidence", author=who, note=event_notes.note(
+            event_notes.EVIDENCE_ADDED, "、".join(p.name for p in sources)))
         session.flush()
         return Written([row.id for row in rows], changes_in(session))
 
@@ -71,7 +73,8 @@ def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -
         name = row.original_name
         claim.evidence.remove(row)
         claim.updated_at = utcnow()
-        claim_event(session, claim, kind="evidence", author=who, note=f"删除证据：{name}")
+        claim_event(session, claim, kind="evidence", author=who,
+                    note=event_notes.note(event_notes.EVIDENCE_REMOVED, name))
         changes = changes_in(session)
     if path is not None:
         path.unlink(missing_ok=True)

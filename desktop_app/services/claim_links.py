@@ -3,6 +3,7 @@ timeline), and to the reship its compensation pays for (courier pays → shop re
 
 from __future__ import annotations
 
+from desktop_app.core import event_notes
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.cases import current_author
@@ -29,7 +30,8 @@ def link_case(db: Database, claim_id: int, case_id: int | None, author: str | No
         old = claim.case_id
         claim.case_id = case_id
         claim.updated_at = utcnow()
-        note = f"关联售后单 #{case_id}" if case_id is not None else f"取消关联售后单 #{old}"
+        note = (event_notes.note(event_notes.CASE_LINKED, str(case_id)) if case_id is not None
+                else event_notes.note(event_notes.CASE_UNLINKED, str(old)))
         # Said on both timelines: the one it leaves and the one it joins.
         if old is not None and case_id is not None:
             claim_event(session, claim, kind="edit", author=who, note=note, case_id=old)
@@ -57,7 +59,8 @@ def link_reship(db: Database, claim_id: int, reship_id: int | None,
             return Written(reship_case, OpChanges())
         claim.reship_id = reship_id
         claim.updated_at = utcnow()
-        note = f"理赔款用于补发 #{reship_id}（售后单 #{reship_case}）" if reship_id is not None else "取消关联补发"
+        note = (event_notes.note(event_notes.PAYS_FOR_RESHIP, str(reship_id), str(reship_case))
+                if reship_id is not None else event_notes.note(event_notes.RESHIP_UNLINKED))
         claim_event(session, claim, kind="edit", author=who, note=note)
         if reship_case is not None and reship_case != claim.case_id:
             claim_event(session, claim, kind="edit", author=who, note=note, case_id=reship_case)

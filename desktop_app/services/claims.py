@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import event_notes
 from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.claims import (
     AmountRule,
@@ -146,9 +147,9 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         )
         session.add(claim)
         session.flush()
-        summary = f"{new.incident.label}，申请 {format_yuan(claimed) or '—'} 元"
-        if new.description and new.description.strip():
-            summary += f"：{new.description.strip()}"
+        amount, said = format_yuan(claimed) or "—", (new.description or "").strip()
+        summary = (event_notes.note(event_notes.CLAIM_OPENED_SAYING, new.incident.label, amount, said) if said
+                   else event_notes.note(event_notes.CLAIM_OPENED, new.incident.label, amount))
         claim_event(session, claim, kind="created", author=who, at=when.at, to_state=status.value, note=summary,
                date_only=when.date_only)
         sync_follow_up(session, claim, when.at)
@@ -156,7 +157,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
             names = copy_case_evidence_to_claim(session, new.case_id, claim.id, evidence_folder(claim.id), copies)
             if names:
                 claim_event(session, claim, kind="evidence", author=who,
-                       note=f"从售后单 #{new.case_id} 带入证据：" + "、".join(names))
+                            note=event_notes.note(event_notes.EVIDENCE_FROM_CASE, str(new.case_id), "、".join(names)))
         return OpenedClaim(claim.id, changes_in(session), _more_than_the_order(session, draft, claim.id))
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import tomli_w
 from sqlalchemy.orm import Session
 
+from desktop_app.core import event_notes
 from desktop_app.core.clock import as_china, now
 from desktop_app.core.deadline_display import ShownDue, case_next_due
 from desktop_app.core.errors import NotFound, UserError, system_error_text
@@ -208,7 +209,7 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
         else:
             session.delete(row)
         case.updated_at = utcnow()
-        note = f"{'已完成' if done else '取消勾选'}（{playbook.title}）：{step.text}"
+        note = event_notes.note(event_notes.STEP_DONE if done else event_notes.STEP_UNDONE, playbook.title, step.text)
         session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="note", author=who,
                                note=note, at=utcnow(), recorded_at=utcnow()))
         return Written(True, changes_in(session))

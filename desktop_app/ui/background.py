@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop_app.core.errors import LedgerDamaged, ReadInterrupted, StaleData, UserError
 from desktop_app.core.op_changes import OpChanges, recording
@@ -241,9 +241,14 @@ def is_conflict(error: BaseException) -> bool:
     return isinstance(as_user_error(error, None), StaleData)
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BackgroundErrors", text)
+
+
 def describe_error(error: BaseException) -> str:
-    """A Chinese message: a user error's own, a database failure translated (locked, damaged, full,
-    changed by another window), else an internal error."""
+    """A message in the window's language: a user error's own (a fixed one translated, one naming values
+    in Chinese), a database failure translated (locked, damaged, full, changed by another window), else
+    an internal error."""
     if isinstance(error, UserError):
         return _with_advice(error)
     # Imported here: this module loads before the window paints, SQLAlchemy after (FACTS.md).
@@ -252,10 +257,13 @@ def describe_error(error: BaseException) -> str:
     known = as_user_error(error, None)
     if known is not None:
         return _with_advice(known)
-    return f"内部错误（{type(error).__name__}）：{error}。数据未被修改；请把日志发给开发者。"
+    return (_tr("内部错误（%1）：%2。数据未被修改；请把日志发给开发者。").replace("%1", type(error).__name__)
+            .replace("%2", str(error)))
 
 
 def _with_advice(error: UserError) -> str:
+    # a fixed message (no value in it) is in the translation file's vocabulary (installer/update_translations.py)
+    message = QCoreApplication.translate("Vocabulary", error.message)
     if isinstance(error, LedgerDamaged):
-        return error.message + "请在“备份与恢复”中恢复最新的完好备份。"
-    return error.message
+        return message + _tr("请在“备份与恢复”中恢复最新的完好备份。")
+    return message

@@ -11,6 +11,8 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 
 from desktop_app.core.clock import CHINA
+from desktop_app.core.event_notes import LIST_SEPARATOR, NoteTemplate, parse_note, put
+from desktop_app.core.event_notes import TEMPLATES as NOTE_TEMPLATES
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.returns import fill
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
@@ -45,6 +47,26 @@ def filled(template: str, values: tuple[str, ...]) -> str:
     """A core sentence with %1, %2 … (a suggestion: "当前状态：%1"): the template translated, then each
     value (a timer's name, a status; a carrier and number stay as they are)."""
     return fill(text(template), tuple(text(value) for value in values))
+
+
+def note(stored: str | None, templates: tuple[NoteTemplate, ...] = NOTE_TEMPLATES) -> str:
+    """A history note (or a message written from `templates`) in the window's language: one the ledger
+    wrote from a template (core.event_notes) is translated with its own words (an incident, a playbook
+    step, the formats it can read); a file name, a buyer's words, a platform's status word or column
+    name stay as they are, and so does a note typed by hand."""
+    if not stored:
+        return ""
+    found = parse_note(stored, templates)
+    if found is None:
+        return text(stored)
+    template, values = found
+
+    def shown(n: int, value: str) -> str:
+        if n in template.word_lists:
+            return text(LIST_SEPARATOR).join(text(word) for word in value.split(LIST_SEPARATOR))
+        return text(value) if n in template.own_words else value
+
+    return put(text(template.template), tuple(shown(n, v) for n, v in enumerate(values, 1)))
 
 
 def _pieces(additions: str) -> list[str]:

@@ -21,6 +21,7 @@ from desktop_app.store.database import open_database
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE
 from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.test_english import CHINESE, english  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
@@ -141,3 +142,28 @@ def test_saving_checks_as_the_loader_reads(data_home: Path) -> None:
     remove_own_copy("damaged")
     with pytest.raises(UserError, match="没有本店自己的版本"):
         remove_own_copy("damaged")
+
+
+@pytest.mark.usefixtures("english")
+def test_the_english_editor_lists_playbooks_in_english_and_edits_the_chinese(qtbot: QtBot, data_home: Path) -> None:
+    """In the English window the editor listed its playbooks in Chinese; its fields edit the playbook's own
+    Chinese (that is what is saved) and now say how the window shows it; a step the shop edits has no English."""
+    editor = PlaybookEditor("damaged")
+    qtbot.addWidget(editor)
+    titles = [editor.list.item(i).text() for i in range(editor.list.count())]
+    assert "Damaged" in titles and "General after-sales" in titles
+    assert not [t for t in titles if CHINESE.search(t)], titles
+    assert editor.title.text() == "破损"
+    assert editor.title.toolTip().endswith("the window shows it as: Damaged")
+    first = editor.steps.list.item(0)
+    assert first.text() == "请买家拍外箱（带快递面单）和破损处的照片"
+    assert first.toolTip().endswith(
+        "the window shows it as: Ask the buyer for photos of the outer box (with the shipping label) and of the damage")
+    assert editor.steps.add_step().toolTip() == ""
+
+
+def test_the_chinese_editor_is_unchanged(qtbot: QtBot, data_home: Path) -> None:
+    editor = PlaybookEditor("damaged")
+    qtbot.addWidget(editor)
+    assert "破损" in [editor.list.item(i).text() for i in range(editor.list.count())]
+    assert editor.title.toolTip() == "" and editor.steps.list.item(0).toolTip() == ""

@@ -16,6 +16,7 @@ from desktop_app.io.rule_pack_files import has_user_pack, load_pack, read_pack_t
 from desktop_app.ui.rules.rule_form import DurationEdit, in_words
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
+from tests.ui.test_english import CHINESE, english  # noqa: F401 (the fixture)
 from tests.ui.test_rules_dialog import due_of, make_dialog, wait_saved
 
 
@@ -158,3 +159,22 @@ def test_the_document_keeps_what_it_does_not_touch() -> None:
     first = document.timers()[0]
     document.set_text(first.index, "penalty", "")
     assert "penalty =" not in document.text().split("[[timers]]")[1]
+
+
+@pytest.mark.usefixtures("english")
+def test_the_english_form_lists_timers_in_english_and_says_what_a_field_edits(qtbot: QtBot, ledger: Ledger) -> None:
+    """The 时效规则 dialog listed its timers in Chinese in the English window; the fields still edit the
+    pack's own Chinese text, and their tooltip says how the window shows it."""
+    dialog = douyin_form(qtbot, ledger)
+    form = dialog.form
+    names = [form.timer_list.item(i).text() for i in range(form.timer_list.count())]
+    assert "Handle reship request (48 h)" in names
+    assert not [n for n in names if CHINESE.search(n)], names
+    assert form.name.text() == "处理补寄申请（48小时）"  # what is saved stays the pack's own text
+    assert form.name.toolTip().endswith("the window shows it as: Handle reship request (48 h)")
+
+
+def test_the_chinese_form_is_unchanged(qtbot: QtBot, ledger: Ledger) -> None:
+    form = douyin_form(qtbot, ledger).form
+    assert "处理补寄申请（48小时）" in [form.timer_list.item(i).text() for i in range(form.timer_list.count())]
+    assert form.name.toolTip() == ""

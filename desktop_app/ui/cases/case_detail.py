@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop_app.core.claims import ClaimStatus
+from desktop_app.core.claims import CLAIM_ACTION_TITLE, ClaimAction, ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title, is_open
 from desktop_app.core.money import format_yuan
@@ -190,6 +190,8 @@ class CaseDetailPane(QWidget):
 
     def _timeline_entry(self, e: EventRow) -> TimelineEntry:
         title = labels.text(event_title(e))
+        if e.subject == "claim" and e.action:  # "快递理赔：%1" with the claim action's label
+            title = labels.text(CLAIM_ACTION_TITLE).replace("%1", labels.label_of(ClaimAction, e.action))
         if e.from_state and e.to_state and e.from_state != e.to_state:
             if e.subject == "claim":
                 title = transition(title, labels.label_of(ClaimStatus, e.from_state),

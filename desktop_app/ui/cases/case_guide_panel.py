@@ -69,6 +69,9 @@ class CaseGuidePanel(QWidget):
         self.steps = QListWidget()
         self.steps.setObjectName("guide_steps")
         self.steps.setMaximumHeight(110)
+        # a step wraps in the pane's width (English steps are twice as long) instead of scrolling sideways
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.steps)
         self.postage = QLabel()
         self.postage.setObjectName("guide_postage")
@@ -88,6 +91,8 @@ class CaseGuidePanel(QWidget):
         self.script_text = QPlainTextEdit()
         self.script_text.setObjectName("guide_script_text")
         self.script_text.setReadOnly(True)
+        # the script is what the buyer receives: Chinese whatever the window's language
+        self.script_text.setToolTip(self.tr("话术按原文发给买家（中文），复制后粘贴到平台的聊天窗口"))
         self.script_text.setMaximumHeight(70)
         layout.addWidget(self.script_text)
         buttons = QHBoxLayout()
@@ -143,7 +148,7 @@ class CaseGuidePanel(QWidget):
         self.loaded = loaded
         guide = loaded.guide
         s = guide.suggestion
-        action = f"<b>{escape(labels.action(s.action))}</b>：" if s.action else ""
+        action = f"<b>{escape(labels.action(s.action))}</b>{escape(self.tr('：'))}" if s.action else ""
         deadline = ""
         if guide.deadline_at is not None:
             deadline = (f"<br>{escape(self.tr('时限：'))}{escape(labels.text(guide.deadline_name or ''))} "
@@ -154,20 +159,22 @@ class CaseGuidePanel(QWidget):
         self.steps.blockSignals(True)
         self.steps.clear()
         playbook = guide.playbook
-        self.steps_title.setText(self.tr("处理步骤（%1）").replace("%1", playbook.title) if playbook else "")
+        self.steps_title.setText(
+            self.tr("处理步骤（%1）").replace("%1", labels.text(playbook.title)) if playbook else "")
         for step in playbook.steps if playbook else ():
-            item = QListWidgetItem(step.text)
+            item = QListWidgetItem(labels.text(step.text))
+            item.setToolTip(item.text())
             item.setData(STEP_ROLE, step.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if step.id in guide.checked else Qt.CheckState.Unchecked)
             self.steps.addItem(item)
         self.steps.blockSignals(False)
-        self.postage.setText(self.tr("运费：%1").replace("%1", guide.postage) if guide.postage else "")
+        self.postage.setText(self.tr("运费：%1").replace("%1", labels.text(guide.postage)) if guide.postage else "")
         current = self.script_choice.currentData()
         self.script_choice.blockSignals(True)
         self.script_choice.clear()
         for script in guide.scripts:
-            self.script_choice.addItem(script.title, script.id)
+            self.script_choice.addItem(labels.text(script.title), script.id)
         self.script_choice.setCurrentIndex(max(self.script_choice.findData(current), 0))
         self.script_choice.blockSignals(False)
         self._show_script()
@@ -243,7 +250,8 @@ class PolicyDialog(QDialog):
         self.policies, on = loaded
         self.list.blockSignals(True)
         for policy in self.policies:
-            item = QListWidgetItem(f"{policy.title}：{policy.description}")
+            item = QListWidgetItem(self.tr("%1：%2").replace("%1", labels.text(policy.title))
+                                   .replace("%2", labels.text(policy.description)))
             item.setData(STEP_ROLE, policy.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if policy.id in on else Qt.CheckState.Unchecked)

@@ -286,7 +286,8 @@ class CasesTab(BaseTab):
         self.shop_filter.clear()
         self.shop_filter.addItem(self.tr("全部店铺"), None)
         for shop in shops:
-            self.shop_filter.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+            self.shop_filter.addItem(self.tr("%1（%2）").replace("%2", labels.platform(shop.platform))
+                                     .replace("%1", shop.name), shop.id)
         index = self.shop_filter.findData(current)
         self.shop_filter.setCurrentIndex(max(index, 0))
         self.shop_filter.blockSignals(False)

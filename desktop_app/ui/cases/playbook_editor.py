@@ -36,6 +36,7 @@ from desktop_app.services.playbooks import (
     remove_own_copy,
     save_playbook,
 )
+from desktop_app.ui import labels
 from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE, ChoiceList, ScriptEditor, StepList
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
@@ -148,10 +149,11 @@ class PlaybookEditor(QDialog):
         self._say(problems)
 
     def _list_text(self, playbook: Playbook) -> str:
+        title = labels.text(playbook.title)  # the list in the window's language; the fields edit the Chinese
         if playbook.id not in self.library.own:
-            return playbook.title
+            return title
         mark = self.tr("（本店修改）") if playbook.id in self.library.shipped else self.tr("（本店）")
-        return playbook.title + mark
+        return title + mark
 
     def _chosen(self, row: int) -> None:
         item = self.list.item(row)
@@ -182,6 +184,10 @@ class PlaybookEditor(QDialog):
             widget.blockSignals(True)
         self.title.setText(playbook.title)
         self.postage.setPlainText(playbook.postage)
+        for widget, said in ((self.title, playbook.title), (self.postage, playbook.postage)):
+            shown = labels.text(said)  # the fields edit the Chinese; an English window says how it shows it
+            widget.setToolTip(self.tr("处理步骤的原文（中文），按输入保存；窗口中显示为：%1").replace("%1", shown)
+                              if shown != said else "")
         for widget in (self.title, self.postage):
             widget.blockSignals(False)
         self.kinds.set_chosen(k.value for k in playbook.kinds)

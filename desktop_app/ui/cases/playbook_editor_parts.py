@@ -110,6 +110,9 @@ class StepList(QWidget):
         item = QListWidgetItem(text)
         item.setData(ID_ROLE, step_id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        shown = labels.text(text)  # the step is edited in Chinese; an English window says how it shows it
+        if shown != text:
+            item.setToolTip(self.tr("处理步骤的原文（中文），按输入保存；窗口中显示为：%1").replace("%1", shown))
         self.list.addItem(item)
         return item
 

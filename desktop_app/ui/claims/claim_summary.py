@@ -9,7 +9,7 @@ from html import escape
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop_app.core.claim_escalation import DeadlineKind
+from desktop_app.core.claim_escalation import DeadlineKind, NextStep
 from desktop_app.core.claims import ClaimContactLevel, PayoutChannel
 from desktop_app.core.money import format_yuan
 from desktop_app.store.claim_rows import ClaimDetail
@@ -22,6 +22,12 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ClaimDetailPane", text)
 
 
+def step_deadline(step: NextStep) -> str:
+    """'截止 …' or '… 起可办理' (the core's `deadline_text`, in the window's language)."""
+    text = _tr("截止 %1") if step.step.kind is DeadlineKind.BY else _tr("%1 起可办理")
+    return text.replace("%1", labels.when(step.due_at))
+
+
 def next_step_html(d: ClaimDetail, moment: datetime) -> str:
     """The next step with its deadline coloured like every deadline in the app (red: passed), and its
     checklist: ✓ held, ✗ missing (the ledger can tell), □ for the shop to tick off itself."""
@@ -29,20 +35,20 @@ def next_step_html(d: ClaimDetail, moment: datetime) -> str:
     if step is None:
         return ""
     colour = urgency(step.due_at, moment).name()
-    deadline = step.deadline_text(labels.when(step.due_at))
+    deadline = step_deadline(step)
     if step.is_due(moment):
         deadline += _tr("（已到期）") if step.step.kind is DeadlineKind.BY else _tr("（现在可以办理）")
     parts = [
         "<div style='margin-bottom:6px'>",
-        f"<b>{escape(_tr('下一步'))}：{escape(step.title)}</b><br>",
+        f"<b>{escape(_tr('下一步：%1').replace('%1', labels.text(step.title)))}</b><br>",
         f"<span style='color:{colour}'><b>{escape(deadline)}</b></span>",
-        f"　{escape(_tr('找'))}：{escape(step.step.contact_label)}",
+        f"　{escape(_tr('找：%1').replace('%1', labels.text(step.step.contact_label)))}",
     ]
     if step.step.explain:
-        parts.append(f"<br><span style='color:{shade('secondary')}'>{escape(step.step.explain)}</span>")
+        parts.append(f"<br><span style='color:{shade('secondary')}'>{escape(labels.text(step.step.explain))}</span>")
     checklist = step.checklist(d.holding)
     if checklist:
-        parts.append(f"<br>{escape(_tr('需要的材料'))}：")
+        parts.append(f"<br>{escape(_tr('需要的材料：'))}")
         for line in checklist:
             if not line.checkable:
                 mark, tone = "□", "secondary"
@@ -50,7 +56,7 @@ def next_step_html(d: ClaimDetail, moment: datetime) -> str:
                 mark, tone = "✓", "done"
             else:
                 mark, tone = "✗", "overdue"
-            parts.append(f"<br><span style='color:{shade(tone)}'>{mark} {escape(line.name)}</span>")
+            parts.append(f"<br><span style='color:{shade(tone)}'>{mark} {escape(labels.text(line.name))}</span>")
     parts.append("</div>")
     return "".join(parts)
 

@@ -18,6 +18,7 @@ from desktop_app.core.clock import CHINA, now
 from desktop_app.core.money import format_yuan
 from desktop_app.store.claim_rows import ClaimRow
 from desktop_app.ui import labels
+from desktop_app.ui.claims.claim_summary import step_deadline
 from desktop_app.ui.widgets.row_table_model import Column, ListTableModel
 from desktop_app.ui.widgets.status_colours import DONE, DUE_SOON, OVERDUE, urgency
 
@@ -51,12 +52,12 @@ def _next_step_tip(row: ClaimRow) -> str | None:
     step = row.escalation
     if step is None or not row.is_open:
         return None
-    lines = [step.title, step.deadline_text(labels.when(step.due_at))]
+    lines = [labels.text(step.title), step_deadline(step)]
     if step.step.explain:
-        lines.append(step.step.explain)
+        lines.append(labels.text(step.step.explain))
     missing = step.missing(row.holding)
     if missing:
-        lines.append(_tr("还缺：%1").replace("%1", "、".join(missing)))
+        lines.append(_tr("还缺：%1").replace("%1", _tr("、").join(labels.text(name) for name in missing)))
     return "\n".join(lines)
 
 

@@ -248,7 +248,8 @@ class DashboardTab(BaseTab):
         self.shop.clear()
         self.shop.addItem(self.tr("全部店铺"), None)
         for shop in shops:
-            self.shop.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+            named = self.tr("%1（%2）").replace("%2", labels.platform(shop.platform)).replace("%1", shop.name)
+            self.shop.addItem(named, shop.id)
         self.shop.setCurrentIndex(max(self.shop.findData(current), 0))
         self.shop.blockSignals(False)
 

@@ -26,6 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core import cell_messages as cells
+from desktop_app.core import import_refusals as refusals
+from desktop_app.core import refund_list_platform as family
+from desktop_app.core.event_notes import put
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
@@ -49,6 +53,17 @@ class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the dialog (a queued signal)."""
 
     progress = Signal(object)
+
+
+WARNING_TEMPLATES = (*family.TEMPLATES, *cells.ROW_WARNINGS)
+
+
+def row_error_text(column: str | None, message: str) -> str:
+    """A bad cell's reason in the window's language: the message is the column's name (the platform's,
+    shown in its own column) and a sentence of core.cell_messages with the value quoted as it is."""
+    said = message[len(column):] if column and message.startswith(column) else message
+    shown = labels.note(said, cells.TEMPLATES)
+    return shown if shown != said else message
 
 
 class ImportDialog(QDialog):
@@ -272,14 +287,16 @@ class ImportDialog(QDialog):
             shown = errors[:MAX_ERRORS_SHOWN]
             self.errors.setRowCount(len(shown))
             for row, (file, e) in enumerate(shown):
-                for column, value in enumerate([Path(file).name, str(e.row or ""), e.column or "", e.message]):
+                for column, value in enumerate([Path(file).name, str(e.row or ""), e.column or "",
+                                                row_error_text(e.column, e.message)]):
                     self.errors.setItem(row, column, QTableWidgetItem(value))
             self.errors.resizeColumnsToContents()
             self.errors.show()
         if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
-        warnings = [*result.warnings, *(f"{Path(f.file).name}：{w}" for f in case_files for w in f.warnings)]
+        warnings = [*result.warnings, *(put(self.tr("%1：%2"), (Path(f.file).name, labels.note(w, WARNING_TEMPLATES)))
+                                        for f in case_files for w in f.warnings)]
         if warnings:
             told = warnings[:WARNINGS_SHOWN]
             if len(warnings) > WARNINGS_SHOWN:
@@ -304,8 +321,8 @@ class ImportDialog(QDialog):
 
     def _explain(self, f: FileImportResult) -> str:
         if f.refused is not None:
-            return f.refused
-        parts = [f.profile or ""]
+            return labels.note(f.refused, refusals.TEMPLATES)
+        parts = [labels.text(f.profile or "")]  # the format's name (the English beside it in its profile)
         if f.companions:
             parts.append(self.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
         return "；".join(p for p in parts if p)

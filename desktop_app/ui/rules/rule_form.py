@@ -268,7 +268,7 @@ class RuleForm(QWidget):
         self._loading = True
         self.timer_list.clear()
         for timer in self._timers:
-            self.timer_list.addItem(timer.name or timer.id or self.tr("（未命名）"))
+            self.timer_list.addItem(labels.text(timer.name) or timer.id or self.tr("（未命名）"))
         self._loading = False
         if self._timers:
             self.timer_list.setCurrentRow(min(row, len(self._timers) - 1))
@@ -288,12 +288,19 @@ class RuleForm(QWidget):
         row = self.timer_list.currentRow()
         return self._timers[row] if 0 <= row < len(self._timers) else None
 
+    def _say_shown_as(self, field: QLineEdit, text: str) -> None:
+        """The field edits the pack's own (Chinese) text; an English window says how it shows it."""
+        shown = labels.text(text)
+        field.setToolTip(self.tr("规则文件中的原文，按输入保存；窗口中显示为：%1").replace("%1", shown)
+                         if shown != text else "")
+
     def _show_timer(self, row: int) -> None:
         if self._loading or not 0 <= row < len(self._timers) or self._doc is None:
             return
         timer = self._timers[row]
         self._loading = True
         self.name.setText(timer.name)
+        self._say_shown_as(self.name, timer.name)
         index = self.starts_from.findData(timer.starts_from)
         if index < 0 and timer.starts_from:  # written by hand: shown as it is, the validator names it
             self.starts_from.addItem(self.tr("未知事件：%1").replace("%1", timer.starts_from), timer.starts_from)
@@ -301,9 +308,11 @@ class RuleForm(QWidget):
         self.starts_from.setCurrentIndex(index)
         self.duration.set_value(timer.amount, timer.unit)
         self.on_expiry.setText(timer.on_expiry)
+        self._say_shown_as(self.on_expiry, timer.on_expiry)
         self.kinds.set_codes(timer.kinds)
         self.reasons.set_codes(timer.reasons)
         self.penalty.setText(timer.penalty)
+        self._say_shown_as(self.penalty, timer.penalty)
         kind = "fixed" if timer.fixed_yuan is not None else "percent" if timer.percent is not None else "none"
         self.penalty_kind.setCurrentIndex(self.penalty_kind.findData(kind))
         self._penalty_ranges(kind)
@@ -349,7 +358,7 @@ class RuleForm(QWidget):
         self._timers = self._doc.timers()
         if 0 <= row < len(self._timers):
             item = self.timer_list.item(row)
-            item.setText(self._timers[row].name or self._timers[row].id or self.tr("（未命名）"))
+            item.setText(labels.text(self._timers[row].name) or self._timers[row].id or self.tr("（未命名）"))
             self._windows = self._doc.windows_for(self._timers[row].id)
         self._check()
         self.edited.emit(self._doc.text())

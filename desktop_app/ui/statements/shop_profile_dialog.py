@@ -139,7 +139,8 @@ class ShopProfileDialog(QDialog):
         shops, self._default = result
         self.shop.blockSignals(True)
         for shop in shops:
-            self.shop.addItem(f"{shop.name}（{labels.platform(shop.platform)}）", shop.id)
+            named = self.tr("%1（%2）").replace("%2", labels.platform(shop.platform)).replace("%1", shop.name)
+            self.shop.addItem(named, shop.id)
         self.shop.blockSignals(False)
         self.shop.setEnabled(bool(shops))
         if not shops:

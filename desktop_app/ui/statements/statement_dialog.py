@@ -36,6 +36,7 @@ from desktop_app.printing.seal_image import printable_seals
 from desktop_app.printing.statement_render import prepare_a4, render_statements, statement_image, write_pdf
 from desktop_app.services.statements import StatementRequest, carriers_of, load_statements, missing_shop_details
 from desktop_app.store.database import Database
+from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
@@ -179,7 +180,7 @@ class StatementDialog(QDialog):
         notes = []
         if missing:
             notes.append(self.tr("店铺信息未填写：%1。这些格子会留空，可打印后手写。")
-                         .replace("%1", "、".join(missing)))
+                         .replace("%1", self.tr("、").join(labels.text(name) for name in missing)))
         carriers = carriers_of(statements)
         if len(carriers) > 1:
             notes.append(self.tr("所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。")

@@ -6,12 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from desktop_app.core.clock import CHINA
 from desktop_app.ui import labels
 
 NOTE_COLUMN = 3
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TimelineView", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,7 @@ class TimelineEntry:
 
 def transition(title: str, before: str, after: str) -> str:
     """`title（before → after）` for an event that moved a state."""
-    return f"{title}（{before} → {after}）"
+    return _tr("%1（%2 → %3）").replace("%1", title).replace("%2", before).replace("%3", after)
 
 
 class TimelineView(QTreeWidget):
@@ -40,8 +45,9 @@ class TimelineView(QTreeWidget):
         self.clear()
         for e in entries:
             when = e.at.astimezone(CHINA).strftime("%Y-%m-%d") if e.date_only else labels.when(e.at)
-            item = QTreeWidgetItem([when, e.author, e.title, e.note or ""])
-            item.setToolTip(NOTE_COLUMN, e.note or "")
+            shown = labels.note(e.note)
+            item = QTreeWidgetItem([when, e.author, e.title, shown])
+            item.setToolTip(NOTE_COLUMN, shown)
             if e.recorded_at is not None:
                 item.setToolTip(0, self.tr("记录于 %1").replace("%1", labels.when(e.recorded_at, seconds=True)))
             self.addTopLevelItem(item)

@@ -60,7 +60,7 @@ class AboutDialog(QDialog):
         logo.setPixmap(app_icon().pixmap(64, 64))
         header.addWidget(logo)
         self.summary = QLabel(
-            f"<h2>{APP_TITLE} {desktop_app.__version__}</h2>"
+            f"<h2>{self.tr(APP_TITLE)} {desktop_app.__version__}</h2>"
             + self.tr("<p>小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。</p>")
             + f"<p style='color:{shade('secondary')}'>Qt {qVersion()} · PySide6 {pyside_version} · Python "
               f"{sys.version.split()[0]}</p>")
