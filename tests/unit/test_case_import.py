@@ -91,7 +91,7 @@ def test_a_later_export_moves_cases_forward_keeps_the_shops_data_and_reports_con
     assert rows["145084187031508437"]["status"] == "closed"  # never reopened silently
     with db.reading() as session:
         detail = case_detail(session, moved)
-    assert detail.row.status == CaseStatus.RETURN_SHIPPED.value
+    assert detail.row.status == CaseStatus.AWAITING_RETURN.value
     notes = [e.note for e in detail.events if e.kind == "note"]
     assert notes == ["已和买家确认地址"]
     assert len(detail.events) == events_before + 1  # the buyer's return shipment
