@@ -510,6 +510,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "（未选）": "(none)",
     "退款金额（元）": "Refund (yuan)",
     "补偿金额（元）": "Compensation (yuan)",
+    "未填写时统计按 0 元计": "Left empty, Statistics counts 0 yuan",
+    "金额必须大于 0": "The amount must be above 0",
     "（未定）": "(undecided)",
     # --- new case -------------------------------------------------------------------------------
     "搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号":

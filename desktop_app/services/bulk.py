@@ -172,8 +172,9 @@ def _each(case_ids: Sequence[int], one: Callable[[int], Step],
 
 def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note: str | None = None,
                  at: Moment | None = None, author: str | None = None, parcel: ReturnParcel | None = None,
-                 progress: Callable[[int], None] | None = None) -> BulkOutcome:
-    """Apply `action` to each case in its own transaction; `parcel` goes with 买家已寄回."""
+                 progress: Callable[[int], None] | None = None, paid_fen: int | None = None) -> BulkOutcome:
+    """Apply `action` to each case in its own transaction; `parcel` goes with 买家已寄回, `paid_fen` (what each
+    case's 退款 / 补偿 paid) with a paying step."""
     if parcel is not None and action is not CaseAction.BUYER_SHIPPED_RETURN:
         raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
     who = current_author() if author is None else author
@@ -185,7 +186,7 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
             if parcel is not None:
                 status = record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
             else:
-                status = act_in_session(session, case_id, action, note, when, who, rules=rules)
+                status = act_in_session(session, case_id, action, note, when, who, rules=rules, paid_fen=paid_fen)
             return status, changes_in(session)
 
     return _each(case_ids, one, progress)

@@ -15,10 +15,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_costs import PAID_MILESTONES
+from desktop_app.core.case_costs import PAID_MILESTONES, paying_milestone
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
+from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
@@ -87,6 +88,29 @@ def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int
     author = last_author(session, subject, subject_id)
     by = f"被 {author} " if author else "被他人"
     return StaleData(f"{what} 刚{by}修改了（现在是“{now}”），本次操作未保存。请看过最新内容后再操作。")
+
+
+def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | None) -> str:
+    """The amount a paying step (退款 / 退货途中退款 / 补偿) paid, kept on the case where 统计 counts it
+    (`refund_fen`, or `compensation_fen` for 已补偿); the step's note that says it on the timeline.
+
+    Refused like the action itself when the state does not allow it, and for a step that pays nothing."""
+    kind, status = CaseKind(case.kind), CaseStatus(case.status)
+    transition(kind, status, action)  # the action's own refusal first, when the state does not allow it
+    paid = paying_milestone(kind, status, action)
+    if paid is None:
+        raise UserError(f"金额只能随退款、退货途中退款或补偿一起记录，“{action.label}”不付款")
+    if fen <= 0:
+        raise UserError("金额必须大于 0")
+    compensated = paid == "compensated"
+    if compensated:
+        case.compensation_fen = fen
+    else:
+        case.refund_fen = fen
+    case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0)  # the 金额 column sorts by it
+    said = f"{'补偿' if compensated else '退款'} {format_yuan(fen)} 元"
+    extra = (note or "").strip()
+    return f"{said}；{extra}" if extra else said
 
 
 def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,

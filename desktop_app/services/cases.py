@@ -33,6 +33,7 @@ from desktop_app.services.case_writes import (
     current_author,
     load_case,
     record_event,
+    record_paid_amount,
 )
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
@@ -165,19 +166,24 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCa
 
 def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None = None,
                 at: Moment | None = None, author: str | None = None,
-                expected_version: int | None = None) -> CaseStep:
-    """Apply a lifecycle action; refused with a clear message if the state does not allow it."""
+                expected_version: int | None = None, paid_fen: int | None = None) -> CaseStep:
+    """Apply a lifecycle action; refused with a clear message if the state does not allow it. `paid_fen`:
+    what a 退款 / 补偿 step paid (kept as the case's amount; None keeps the one recorded)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version,
+                                paid_fen=paid_fen)
         return CaseStep(status, changes_in(session))
 
 
 def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment, who: str,
-                   expected_version: int | None = None, rules: RuleContext | None = None) -> CaseStatus:
+                   expected_version: int | None = None, rules: RuleContext | None = None,
+                   paid_fen: int | None = None) -> CaseStatus:
     """`act_on_case` inside a transaction the caller owns (a use case that changes more than the state);
     `rules` loaded once serves a whole batch (reading the packs costs ~90 ms a case, measured)."""
     case = load_case(session, case_id, expected_version)
+    if paid_fen is not None:
+        note = record_paid_amount(case, action, paid_fen, note)
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)
     return status
