@@ -333,6 +333,22 @@ def test_a_cases_steps_are_in_view_in_a_laptop_window(qtbot: QtBot, window: Main
             assert 0 <= bottom <= area.viewport().height(), (button.text(), bottom, area.viewport().height())
 
 
+def test_the_deadline_and_amount_are_in_view_in_a_laptop_window(qtbot: QtBot, window: MainWindow,
+                                                                 case_ids: list[int]) -> None:
+    """At 1366 px beside the detail pane the list showed through 下一个时限 and cut 金额 at its right edge
+    (after 店铺, 订单号, 买家/收货人 …): the key columns come right after 状态, 店铺 after them."""
+    window.refresh()
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 2, timeout=5000)
+    window.resize(1366, 728)
+    window.cases_tab.reset_panes()
+    wait_idle(qtbot, window)
+    table, model = window.cases_tab.table, window.cases_tab.model
+    for key in ("status", "next_due", "amount"):
+        column = model.column_index(key)
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert 0 < right <= table.viewport().width(), (key, right, table.viewport().width())
+
+
 def test_a_return_the_buyer_shipped_still_waits_and_its_number_can_be_corrected(
         qtbot: QtBot, window: MainWindow, case_ids: list[int], seeded_path: Path) -> None:
     """A shipped return is still 等待买家退货 (receipt is the shop's step, as the platforms' lists say), and
