@@ -25,6 +25,7 @@ from desktop_app.core.clock import CHINA, FIRST_YEAR, LAST_YEAR, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import Platform
+from desktop_app.services.evidence_files import claims_with_files
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures
@@ -225,8 +226,9 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     # reads' time on each side (bench/bench_report.py).
     # The overdue timers of cases with open timers on both sides of now are read there whether or not any
     # case has them (a read of nothing then: a few ms), which evens out the two sides.
-    beside = read_beside(session, lambda other: (claim_figures(other, scope, older), top_products(other, scope),
-                                                 straddling_overdue(other, scope, at)))
+    beside = read_beside(session, lambda other: (
+        claim_figures(other, scope, older, files_check=claims_with_files), top_products(other, scope),
+        straddling_overdue(other, scope, at)))
     groups, seconds = case_groups(session, scope, at)
     carriers = carrier_cases(session, scope)
     parcels = parcels_by_carrier(session, scope)

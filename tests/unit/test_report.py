@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aftersales_files import TB_HEADER, tb_row, write_csv
 from report_ledger import EXPECTED_BY_KIND, EXPECTED_BY_PLATFORM, EXPECTED_BY_REASON, EXPECTED_MONEY, build
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from desktop_app.cli import run
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
@@ -20,11 +20,14 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
+from desktop_app.services.claim_evidence import add_evidence
 from desktop_app.services.claims import NewClaim, open_claim
+from desktop_app.services.evidence_files import local_file
 from desktop_app.services.report import Period, build_report, parse_period
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
-from desktop_app.store.models import Case, Deadline, Order
+from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, SharedFile
+from desktop_app.store.shared_files import files_are_shared
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
 
@@ -260,3 +263,35 @@ def _order_without_case(db: Database) -> int:
         return s.execute(select(Order.id).where(Order.order_no == "4100000000000000099")).scalar_one()
 
 
+
+
+def test_a_claim_whose_evidence_file_is_gone_is_listed_as_without_evidence(db: Database, ledger: dict[str, int],
+                                                                           tmp_path: Path) -> None:
+    """The attention list read the evidence rows only: a photo deleted or moved out of the data folder by
+    hand still counted, so a claim the courier will refuse for want of it was not listed."""
+    photo = tmp_path / "箱子.jpg"
+    photo.write_bytes(b"jpeg")
+    add_evidence(db, ledger["claim"], [photo], author="测试")
+    with db.transaction() as s:
+        s.get_one(CarrierClaim, ledger["claim"]).ticket_no = "ZT-778"  # nothing else lists it
+    assert build_report(db, NOVEMBER).attention == ()
+
+    with db.reading() as s:
+        stored = s.execute(select(ClaimEvidence.stored_path)).scalar_one()
+        copy = local_file(s, stored)
+        shared = files_are_shared(s)
+    copy.unlink()
+    if shared:  # a team ledger keeps the bytes for every seat: this seat fetches them again when shown
+        assert build_report(db, NOVEMBER).attention == ()
+        with db.transaction() as s:
+            s.execute(delete(SharedFile))
+    attention = build_report(db, NOVEMBER).attention
+    assert [(a.id, a.evidence_missing, a.ticket_missing, a.is_old) for a in attention] == [
+        (ledger["claim"], True, False, False)]
+
+    with db.transaction() as s:  # listed for its age: the flag says the evidence is gone as well
+        s.get_one(CarrierClaim, ledger["claim"]).ticket_no = None
+    assert build_report(db, NOVEMBER).attention[0].evidence_missing
+    if not shared:
+        copy.write_bytes(b"jpeg")  # put back: complete again
+        assert not build_report(db, NOVEMBER).attention[0].evidence_missing
