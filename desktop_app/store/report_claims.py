@@ -104,7 +104,7 @@ def claim_figures(session: Session, scope: ReportScope, older_than: datetime, li
         CarrierClaim.id, CarrierClaim.carrier, CarrierClaim.is_open, func.coalesce(CarrierClaim.claimed_fen, 0),
         func.coalesce(CarrierClaim.received_fen, 0), _OUTSTANDING, CarrierClaim.created_at,
         CarrierClaim.created_at < older_than, no_evidence, no_ticket, CarrierClaim.status, Order.order_no, Order.goods,
-    ).select_from(CarrierClaim), scope)
+    ).select_from(CarrierClaim), scope).order_by(CarrierClaim.created_at, CarrierClaim.id)  # oldest first
     groups: dict[tuple[str, bool], list[int]] = {}
     chase: list[tuple[Any, ...]] = []
     unsure: list[tuple[Any, ...]] = []  # open claims listed for nothing yet: their files decide
@@ -124,8 +124,6 @@ def claim_figures(session: Session, scope: ReportScope, older_than: datetime, li
             unsure.append(row)
     if files_check is not None:
         chase = _files_gone(session, chase, unsure, files_check)
-    # Oldest first by the stored time as read (text in one fixed format, or a naive UTC datetime).
-    chase.sort(key=lambda row: (row[6], row[0]))
     attention = tuple(
         AttentionClaim(int(claim_id), carrier, str(order_no), str(status), stored_time(created), int(outstanding),
                        bool(old), bool(evidence), bool(ticket))
@@ -154,4 +152,7 @@ def _files_gone(session: Session, chase: list[tuple[Any, ...]], unsure: list[tup
     kept = files_check(session, paths)
     gone = {claim_id for claim_id in paths if claim_id not in kept}
     flagged = [(*row[:_EVIDENCE], True, *row[_EVIDENCE + 1:]) if int(row[0]) in gone else row for row in chase]
-    return flagged + [(*row[:_EVIDENCE], True, *row[_EVIDENCE + 1:]) for row in unsure if int(row[0]) in gone]
+    added = [(*row[:_EVIDENCE], True, *row[_EVIDENCE + 1:]) for row in unsure if int(row[0]) in gone]
+    if added:  # oldest first again, as the read gave them (the stored time as read, then the id)
+        return sorted(flagged + added, key=lambda row: (row[6], row[0]))
+    return flagged

@@ -36,7 +36,7 @@ class ReportScope:
     shop_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen one cost 2.5× the time to build (2,640 a year, ≈ 8 ms)
 class CaseGroup:
     """The cases in scope sharing kind, platform, reason and responsible party: how many, how many of
     them are open, their money in fen and their platform timers (from the copies on the case row)."""
@@ -148,13 +148,13 @@ def case_groups(session: Session, scope: ReportScope,
         func.aggregate_strings(cast(case((finished, Case.resolve_seconds), else_=None), String), ","),
     ).where(*case_conditions(scope)).group_by(*keys)
     groups: list[CaseGroup] = []
-    seconds: dict[str, list[int]] = {}
+    texts: dict[str, list[str]] = {}
     for platform, kind, reason, responsible, *figures, resolve in fetch_raw(session, stmt):
         groups.append(CaseGroup(str(kind), str(platform), reason, responsible, *map(int, figures)))
         if resolve is not None:
-            seconds.setdefault(str(platform), []).extend(map(int, str(resolve).split(",")))
-    for values in seconds.values():
-        values.sort()
+            texts.setdefault(str(platform), []).append(str(resolve))
+    # One split per platform, not per group: 59,000 values a year in a few large strings.
+    seconds = {platform: sorted(map(int, ",".join(parts).split(","))) for platform, parts in texts.items()}
     return groups, seconds
 
 

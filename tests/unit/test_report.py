@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
+import statistics
 from datetime import timedelta
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+from desktop_app.services import report as report_module
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.claim_evidence import add_evidence
@@ -295,3 +299,14 @@ def test_a_claim_whose_evidence_file_is_gone_is_listed_as_without_evidence(db: D
     if not shared:
         copy.write_bytes(b"jpeg")  # put back: complete again
         assert not build_report(db, NOVEMBER).attention[0].evidence_missing
+
+
+def test_the_median_of_all_platforms_is_that_of_their_times_together() -> None:
+    """The whole's median is taken across the platforms' sorted times without merging them."""
+    rng = random.Random(17)
+    for _ in range(300):
+        runs = tuple(sorted(rng.randint(1, rng.choice((5, 400, 10**7))) for _ in range(rng.randint(0, 9)))
+                     for _ in range(rng.randint(1, 6)))
+        values = sorted(chain.from_iterable(runs))
+        if values:
+            assert report_module._median(len(values), runs) == statistics.median(values), runs
