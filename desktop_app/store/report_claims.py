@@ -98,6 +98,11 @@ def claim_figures(session: Session, scope: ReportScope, older_than: datetime, li
     With `files_check`, an open claim whose evidence rows name no file this computer has (deleted or
     moved by hand, a ledger restored without its data folder) is without evidence too, as its pane
     says; only the open claims' files are looked at."""
+    return claim_figures_of(session, claim_rows(session, scope, older_than), limit, files_check)
+
+
+def claim_rows(session: Session, scope: ReportScope, older_than: datetime) -> list[Any]:
+    """The claims in scope, oldest first, with what `claim_figures_of` needs of each."""
     no_evidence = ~exists().where(ClaimEvidence.claim_id == CarrierClaim.id)
     no_ticket = and_(CarrierClaim.status != "draft", func.coalesce(CarrierClaim.ticket_no, "") == "")
     stmt = _claims_in_scope(select(
@@ -105,11 +110,17 @@ def claim_figures(session: Session, scope: ReportScope, older_than: datetime, li
         func.coalesce(CarrierClaim.received_fen, 0), _OUTSTANDING, CarrierClaim.created_at,
         CarrierClaim.created_at < older_than, no_evidence, no_ticket, CarrierClaim.status, Order.order_no, Order.goods,
     ).select_from(CarrierClaim), scope).order_by(CarrierClaim.created_at, CarrierClaim.id)  # oldest first
+    return fetch_raw(session, stmt)
+
+
+def claim_figures_of(session: Session, rows: list[Any], limit: int = 200,
+                     files_check: FilesCheck | None = None) -> ClaimFigures:
+    """The figures of `claim_rows` (see `claim_figures`; the evidence files are looked up on `session`)."""
     groups: dict[tuple[str, bool], list[int]] = {}
     chase: list[tuple[Any, ...]] = []
     unsure: list[tuple[Any, ...]] = []  # open claims listed for nothing yet: their files decide
     received_by_goods: dict[str, int] = {}
-    for row in fetch_raw(session, stmt):
+    for row in rows:
         _id, carrier, is_open, claimed, received, outstanding, _created, old, evidence, ticket, _s, _o, goods = row
         sums = groups.setdefault((carrier or "", bool(is_open)), [0, 0, 0, 0])
         sums[0] += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import statistics
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from itertools import chain
@@ -28,6 +29,7 @@ from desktop_app.services.claim_evidence import add_evidence
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.evidence_files import local_file
 from desktop_app.services.report import Period, build_report, parse_period
+from desktop_app.store import report_queries
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, SharedFile
@@ -310,3 +312,19 @@ def test_the_median_of_all_platforms_is_that_of_their_times_together() -> None:
         values = sorted(chain.from_iterable(runs))
         if values:
             assert report_module._median(len(values), runs) == statistics.median(values), runs
+
+
+def test_the_side_read_only_reads_rows(db: Database, ledger: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two reads of a ledger file run on two threads; what Python makes of their rows (the goods strings,
+    the groups, the claims) comes after both, on the caller's thread: a thread fetching rows waits for the GIL
+    after each row, so Python work on one side stalled the other's fetch (bench/README, session 20)."""
+    threads: set[int] = set()
+    split = report_queries.goods_lines
+
+    def recording(goods: str) -> tuple[tuple[str, str, int], ...]:
+        threads.add(threading.get_ident())
+        return split(goods)
+
+    monkeypatch.setattr(report_queries, "goods_lines", recording)
+    report = build_report(db, NOVEMBER)
+    assert report.products and threads == {threading.get_ident()}
