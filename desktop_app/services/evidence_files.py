@@ -76,10 +76,19 @@ def claims_with_files(session: Session, paths: dict[int, list[str]]) -> set[int]
     for claim_id, claim_paths in paths.items():
         for stored_path in claim_paths:
             path = _inside(home, stored_path)
-            if stored_path in kept or (path is not None and path.is_file()):
+            if stored_path in kept or (path is not None and _is_file(path)):
                 found.add(claim_id)
                 break
     return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the file is there; a name the system refuses (a hand-edited row: too long, a folder that
+    cannot be read, a network drive gone) is not, and does not stop the 统计 read."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def write_whole(path: Path, content: bytes) -> None:

@@ -27,7 +27,7 @@ from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.claim_evidence import add_evidence
 from desktop_app.services.claims import NewClaim, open_claim
-from desktop_app.services.evidence_files import local_file
+from desktop_app.services.evidence_files import files_home, local_file
 from desktop_app.services.report import Period, build_report, parse_period
 from desktop_app.store import report_queries
 from desktop_app.store.case_facts import recompute_case_facts
@@ -328,3 +328,15 @@ def test_the_side_read_only_reads_rows(db: Database, ledger: dict[str, int], mon
     monkeypatch.setattr(report_queries, "goods_lines", recording)
     report = build_report(db, NOVEMBER)
     assert report.products and threads == {threading.get_ident()}
+
+
+def test_an_evidence_row_naming_an_impossible_file_counts_as_missing(db: Database, ledger: dict[str, int]) -> None:
+    """A hand-edited row whose file name the system refuses (too long to look up) made the whole 统计 read
+    fail once the files were looked at; it is a file that is not there."""
+    with db.transaction() as s:
+        s.get_one(CarrierClaim, ledger["claim"]).ticket_no = "ZT-778"
+        s.add(ClaimEvidence(claim_id=ledger["claim"], stored_path="evidence/" + "照" * 300 + ".jpg",
+                            original_name="照.jpg"))
+        (files_home(s) / "evidence").mkdir(exist_ok=True)  # the folder is there, the name is refused
+    attention = build_report(db, NOVEMBER).attention
+    assert [(a.id, a.evidence_missing) for a in attention] == [(ledger["claim"], True)]
