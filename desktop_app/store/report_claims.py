@@ -134,7 +134,7 @@ def claim_figures_of(session: Session, rows: list[Any], limit: int = 200,
         elif is_open and files_check is not None:
             unsure.append(row)
     if files_check is not None:
-        chase = _files_gone(session, chase, unsure, files_check)
+        chase = _files_gone(session, chase, unsure, files_check, limit)
     attention = tuple(
         AttentionClaim(int(claim_id), carrier, str(order_no), str(status), stored_time(created), int(outstanding),
                        bool(old), bool(evidence), bool(ticket))
@@ -149,10 +149,12 @@ _EVIDENCE = 8  # the row's "no evidence" flag (see `claim_figures`)
 
 
 def _files_gone(session: Session, chase: list[tuple[Any, ...]], unsure: list[tuple[Any, ...]],
-                files_check: FilesCheck) -> list[tuple[Any, ...]]:
+                files_check: FilesCheck, limit: int) -> list[tuple[Any, ...]]:
     """The claims to chase with their evidence flag as the disk has it: a claim whose evidence rows name
-    no file left is flagged (and listed, when nothing else listed it)."""
-    rows = [row for row in chase if not row[_EVIDENCE]] + unsure
+    no file left is flagged (and listed, when nothing else listed it). Of those listed anyway only the
+    first `limit` are shown (a claim added can only move the others down), so only their files are
+    looked at, with those of the claims nothing else lists."""
+    rows = [row for row in chase[:limit] if not row[_EVIDENCE]] + unsure
     paths: dict[int, list[str]] = {}
     for ids in in_lists(sorted({int(row[0]) for row in rows})):
         stmt = select(ClaimEvidence.claim_id, ClaimEvidence.stored_path).where(ClaimEvidence.claim_id.in_(ids))

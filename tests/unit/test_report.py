@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aftersales_files import TB_HEADER, tb_row, write_csv
@@ -22,6 +23,7 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+from desktop_app.services import evidence_files
 from desktop_app.services import report as report_module
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
@@ -29,7 +31,7 @@ from desktop_app.services.claim_evidence import add_evidence
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.evidence_files import files_home, local_file
 from desktop_app.services.report import Period, build_report, parse_period
-from desktop_app.store import report_queries
+from desktop_app.store import report_claims, report_queries
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, SharedFile
@@ -340,3 +342,31 @@ def test_an_evidence_row_naming_an_impossible_file_counts_as_missing(db: Databas
         (files_home(s) / "evidence").mkdir(exist_ok=True)  # the folder is there, the name is refused
     attention = build_report(db, NOVEMBER).attention
     assert [(a.id, a.evidence_missing) for a in attention] == [(ledger["claim"], True)]
+
+
+def test_only_the_files_of_the_claims_that_can_be_shown_are_looked_at(db: Database, ledger: dict[str, int],
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three open claims with a photo, listed anyway (all old): with room for one in the list, the files of
+    that one only are looked at; the list and its flags are as with room for all."""
+    photo = tmp_path / "箱子.jpg"
+    photo.write_bytes(b"jpeg")
+    claims = [ledger["claim"], *(open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=ledger[case],
+                                                         claimed_fen=1000), author="测试").claim_id
+                                 for case in ("c2", "c4"))]
+    for claim_id in claims:
+        add_evidence(db, claim_id, [photo], author="测试")
+    looked: list[set[int]] = []
+    real = evidence_files.claims_with_files
+
+    def recording(session: Any, paths: dict[int, list[str]]) -> set[int]:
+        looked.append(set(paths))
+        return real(session, paths)
+
+    with db.reading() as s:
+        scope = build_report(db, NOVEMBER).scope
+        older = now() + timedelta(days=1)
+        one = report_claims.claim_figures(s, scope, older, limit=1, files_check=recording)
+        every = report_claims.claim_figures(s, scope, older, files_check=recording)
+    assert looked == [{claims[0]}, set(claims)]
+    assert one.attention == every.attention[:1] and not every.attention[0].evidence_missing
