@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.paths import data_dir
-from desktop_app.store.shared_files import drop_file, file_content, files_are_shared, keep_file, ledger_files_key
+from desktop_app.store.shared_files import (
+    drop_file,
+    file_content,
+    files_are_shared,
+    keep_file,
+    kept_among,
+    ledger_files_key,
+)
 
 EVIDENCE_FOLDER = "evidence"
 TEAM_FILES_FOLDER = "team-files"
@@ -57,6 +64,31 @@ def local_file(session: Session, stored_path: str) -> Path:
         if content is not None:
             write_whole(path, content)
     return path
+
+
+def claims_with_files(session: Session, paths: dict[int, list[str]]) -> set[int]:
+    """Of these claims (id: their evidence files' stored paths), those with a file this computer has or
+    (a team ledger) the ledger keeps for it: without fetching, one look per file until one is found."""
+    home = files_home(session)
+    kept = kept_among(session, [p for claim_paths in paths.values() for p in claim_paths]) \
+        if files_are_shared(session) else set()
+    found = set()
+    for claim_id, claim_paths in paths.items():
+        for stored_path in claim_paths:
+            path = _inside(home, stored_path)
+            if stored_path in kept or (path is not None and _is_file(path)):
+                found.add(claim_id)
+                break
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the file is there; a name the system refuses (a hand-edited row: too long, a folder that
+    cannot be read, a network drive gone) is not, and does not stop the 统计 read."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def write_whole(path: Path, content: bytes) -> None:
