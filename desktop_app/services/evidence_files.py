@@ -57,9 +57,11 @@ def local_file(session: Session, stored_path: str) -> Path:
     The path may not exist (a file deleted by hand, or a row from before files were shared)."""
     home = files_home(session)
     path = _inside(home, stored_path)
-    if path is None:
-        return home / "missing" / Path(stored_path).name
-    if not path.is_file() and files_are_shared(session):
+    if path is None or not _can_look_up(path):
+        # Elsewhere, or a name the system refuses (a hand-edited row): a file that is not there, under a name
+        # every caller can look up in turn.
+        return home / "missing" / Path(stored_path).name[-100:]
+    if not _is_file(path) and files_are_shared(session):
         content = file_content(session, stored_path)
         if content is not None:
             write_whole(path, content)
@@ -89,6 +91,14 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
+
+
+def _can_look_up(path: Path) -> bool:
+    try:
+        path.is_file()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def write_whole(path: Path, content: bytes) -> None:
