@@ -32,6 +32,7 @@ from desktop_app.store.return_queries import (
     cases_by_return_tracking,
     waiting_parcel,
 )
+from desktop_app.store.row_locks import row_for_writing
 
 
 def clean_return_tracking(text: str) -> str:
@@ -132,7 +133,7 @@ def _receive_case(session: Session, row: ReturnCaseRow, tracking_no: str, result
     inspection = ReturnInspection(case_id=row.id, tracking_no=tracking_no, result=result.value,
                                   note=(note or "").strip() or None, received_at=when.at, inspected_by=who)
     session.add(inspection)
-    case = session.get(Case, row.id)
+    case = row_for_writing(session, Case, row.id)
     assert case is not None
     case.updated_at = utcnow()
     session.add(AuditEvent(case_id=row.id, subject="case", subject_id=row.id, kind="note", author=who, at=when.at,
@@ -176,12 +177,12 @@ def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None 
     the parcel arrived) and inspection; the parcel leaves the unmatched list."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        parcel = session.get(UnmatchedParcel, parcel_id)
+        parcel = row_for_writing(session, UnmatchedParcel, parcel_id)
         if parcel is None:
             raise NotFound(f"找不到无主件 #{parcel_id}")
         if parcel.matched_at is not None:
             raise UserError(f"无主件 #{parcel_id} 已关联到售后单 #{parcel.matched_case_id}")
-        case = session.get(Case, case_id)
+        case = row_for_writing(session, Case, case_id)
         if case is None:
             raise NotFound(f"找不到售后单 #{case_id}")
         case.return_tracking_no = parcel.tracking_no

@@ -17,18 +17,22 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.errors import StaleData
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import deadlines
+from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps, import_cases
-from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
+from desktop_app.services.case_writes import record_event
+from desktop_app.services.cases import NewCase, act_in_session, act_on_case, find_or_create_order, open_case
 from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
 from desktop_app.services.stepwise import run_to_end
+from desktop_app.store import database
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.import_turns import take_import_turn
-from desktop_app.store.models import ProductCost, utcnow
+from desktop_app.store.models import Case, ProductCost, utcnow
 from desktop_app.store.setting_rows import locked_setting
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
@@ -226,3 +230,65 @@ def test_two_seats_order_imports_of_one_moment_recompute_a_case_once(
         timers = session.execute(text("SELECT timer_id FROM deadlines WHERE case_id = :id"),
                                  {"id": case_id}).scalars().all()
     assert timers.count("ship_by") == 1  # it was there twice
+
+
+def test_a_window_step_on_a_case_another_seat_is_changing_waits_and_is_told_who_and_what_now(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    """Both seats showed the case at one version. The second's step met the first's at the UPDATE and
+    failed there with SQLAlchemy's StaleDataError ("这条记录刚被另一个窗口或程序修改了"), or, each one's
+    timeline entry holding the case against the other's, in a deadlock ("另一个席位同时修改了同一条记录"):
+    never the case, the seat or its state. It now waits for the first and reads what it wrote."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-701", CaseKind.RESHIP), author="店主").case_id
+    with first.reading() as session:
+        shown = session.execute(text("SELECT version FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
+    with first.transaction() as session:  # 小王's 同意补发, not yet committed
+        act_in_session(session, case_id, CaseAction.AGREE_RESHIP, None, Moment(now()), "小王", shown)
+        other = Seat(lambda: act_on_case(second, case_id, CaseAction.REJECT, "缺货", author="小李",
+                                         expected_version=shown))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    with pytest.raises(StaleData, match=f"售后单 #{case_id} 刚被 小王 修改了（现在是“待补发”）"):
+        other.outcome()
+    with first.reading() as session:
+        steps = session.execute(text("SELECT action FROM audit_events WHERE case_id = :id AND kind = 'action'"),
+                                {"id": case_id}).scalars().all()
+    assert steps == ["agree_reship"]
+
+
+def test_a_command_on_a_case_another_seat_is_changing_acts_on_what_that_seat_wrote(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    """A command names no version: it failed on a note another seat was writing to the case ("这条记录刚被
+    另一个窗口或程序修改了") where, one after the other, both go through."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-702", CaseKind.REFUND_ONLY), author="店主").case_id
+    with first.transaction() as session:  # 小王's note, not yet committed
+        case = session.get(Case, case_id)
+        assert case is not None
+        case.updated_at = utcnow()
+        record_event(session, case, kind="note", author="小王", note="买家说明天寄回")
+        session.flush()
+        other = Seat(lambda: act_on_case(second, case_id, CaseAction.START, author="小李"))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    assert other.outcome().status is CaseStatus.PROCESSING
+    with first.reading() as session:
+        kinds = session.execute(text("SELECT kind, author FROM audit_events WHERE case_id = :id ORDER BY id"),
+                                {"id": case_id}).all()
+    assert [tuple(k) for k in kinds] == [("created", "店主"), ("note", "小王"), ("action", "小李")]
+
+
+def test_a_batch_step_on_a_case_held_too_long_says_why_in_chinese(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case another seat held past the lock timeout failed in a batch as "数据库错误（OperationalError）"."""
+    monkeypatch.setattr(database, "SERVER_LOCK_TIMEOUT_MS", 300)
+    first, second = open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李")
+    try:
+        ids = [open_case(first, NewCase(Platform.PDD, f"261203-71{n}", CaseKind.RESHIP), author="店主").case_id
+               for n in range(2)]
+        with first.transaction() as session:  # 小王 works on the second case, for longer than the timeout
+            act_in_session(session, ids[1], CaseAction.AGREE_RESHIP, None, Moment(now()), "小王")
+            outcome = act_on_cases(second, ids, CaseAction.AGREE_RESHIP, author="小李")
+    finally:
+        first.close()
+        second.close()
+    assert [r.ok for r in outcome.results] == [True, False]
+    assert outcome.results[1].error is not None and outcome.results[1].error.startswith("另一个席位正在修改同一批记录")
