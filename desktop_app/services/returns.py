@@ -32,7 +32,7 @@ from desktop_app.store.return_queries import (
     cases_by_return_tracking,
     waiting_parcel,
 )
-from desktop_app.store.row_locks import row_for_writing
+from desktop_app.store.row_locks import row_for_writing, take_parcel_turn
 
 
 def clean_return_tracking(text: str) -> str:
@@ -152,6 +152,7 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
     who = current_author() if author is None else author
     when = at or Moment(now())
     with db.transaction() as session:
+        take_parcel_turn(session, number)  # the same parcel scanned at two seats: recorded once
         rows = cases_by_return_tracking(session, number)
         if rows:
             rules = RuleContext.load(session)

@@ -16,18 +16,22 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import StaleData
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.returns import InspectionResult
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import deadlines
+from desktop_app.services import claims, deadlines, returns
 from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps, import_cases
 from desktop_app.services.case_writes import record_event
 from desktop_app.services.cases import NewCase, act_in_session, act_on_case, find_or_create_order, open_case
+from desktop_app.services.claims import ClaimExists, NewClaim, open_claim
 from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
+from desktop_app.services.returns import receive_return
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store import database
 from desktop_app.store.database import Database, open_database
@@ -232,6 +236,22 @@ def test_two_seats_order_imports_of_one_moment_recompute_a_case_once(
     assert timers.count("ship_by") == 1  # it was there twice
 
 
+def paused_once(module: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """`module.name` holds its first caller (after calling through) until `go_on` is set; later callers pass."""
+    real = getattr(module, name)
+    midway, go_on = threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if not midway.is_set():
+            midway.set()
+            assert go_on.wait(30)
+        return result
+
+    monkeypatch.setattr(module, name, held)
+    return midway, go_on
+
+
 def test_a_window_step_on_a_case_another_seat_is_changing_waits_and_is_told_who_and_what_now(
         pg_url: str, two_seats: tuple[Database, Database]) -> None:
     """Both seats showed the case at one version. The second's step met the first's at the UPDATE and
@@ -274,6 +294,49 @@ def test_a_command_on_a_case_another_seat_is_changing_acts_on_what_that_seat_wro
         kinds = session.execute(text("SELECT kind, author FROM audit_events WHERE case_id = :id ORDER BY id"),
                                 {"id": case_id}).all()
     assert [tuple(k) for k in kinds] == [("created", "店主"), ("note", "小王"), ("action", "小李")]
+
+
+def test_one_unknown_parcel_scanned_at_two_seats_at_once_is_one_unmatched_parcel(
+        pg_url: str, two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both seats found no 无主件 with the number and each recorded one: the list showed the parcel twice."""
+    first, second = two_seats
+    midway, go_on = paused_once(returns, "guess_parcel_carrier", monkeypatch)  # found none, not yet recorded
+    scanning = Seat(lambda: receive_return(first, "YT7788990011", InspectionResult.GOOD, author="小王"))
+    assert midway.wait(30)
+    other = Seat(lambda: receive_return(second, "YT7788990011", InspectionResult.DEFECTIVE, author="小李"))
+    try:
+        wait_until_a_seat_waits_for_a_lock(pg_url, timeout=10)
+    finally:
+        go_on.set()
+    recorded, again = scanning.outcome(), other.outcome()
+    assert recorded.parcel is not None and again.parcel is not None and again.repeated
+    assert again.parcel.id == recorded.parcel.id
+    with first.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM unmatched_parcels")).scalar_one() == 1
+
+
+def test_one_lost_parcel_claimed_at_two_seats_at_once_is_one_claim(
+        pg_url: str, two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both seats found no open claim for the waybill and each recorded one (the courier takes one claim a
+    waybill; 统计 counted the money twice). The second is now told of the first's, as one after the other."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-703", CaseKind.RESHIP), author="店主").case_id
+    with first.reading() as session:
+        order_id = session.execute(text("SELECT order_id FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
+    lost = NewClaim(ClaimIncident.LOST, order_id=order_id, claimed_fen=5000, tracking_no="YT5566778899")
+    midway, go_on = paused_once(claims, "refuse_second_claim", monkeypatch)  # found none, not yet recorded
+    claiming = Seat(lambda: open_claim(first, lost, author="小王"))
+    assert midway.wait(30)
+    other = Seat(lambda: open_claim(second, lost, author="小李"))
+    try:
+        wait_until_a_seat_waits_for_a_lock(pg_url, timeout=10)
+    finally:
+        go_on.set()
+    claim_id = claiming.outcome().claim_id
+    with pytest.raises(ClaimExists, match=f"运单 YT5566778899 已有进行中的理赔 #{claim_id}"):
+        other.outcome()
+    with first.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM carrier_claims")).scalar_one() == 1
 
 
 def test_a_batch_step_on_a_case_held_too_long_says_why_in_chinese(
