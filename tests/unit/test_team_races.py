@@ -18,16 +18,17 @@ from sqlalchemy.pool import NullPool
 
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.errors import StaleData
+from desktop_app.core.errors import StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.returns import InspectionResult
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import claims, deadlines, returns
+from desktop_app.services import claims, deadlines, ledger_move, returns
 from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps, import_cases
 from desktop_app.services.case_writes import record_event
 from desktop_app.services.cases import NewCase, act_in_session, act_on_case, find_or_create_order, open_case
 from desktop_app.services.claims import ClaimExists, NewClaim, open_claim
+from desktop_app.services.ledger_move import move_ledger
 from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
@@ -36,6 +37,7 @@ from desktop_app.services.stepwise import run_to_end
 from desktop_app.store import database
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.import_turns import take_import_turn
+from desktop_app.store.locations import parse_location
 from desktop_app.store.models import Case, ProductCost, utcnow
 from desktop_app.store.setting_rows import locked_setting
 
@@ -355,3 +357,23 @@ def test_a_batch_step_on_a_case_held_too_long_says_why_in_chinese(
         second.close()
     assert [r.ok for r in outcome.results] == [True, False]
     assert outcome.results[1].error is not None and outcome.results[1].error.startswith("另一个席位正在修改同一批记录")
+
+
+def test_two_moves_of_a_ledger_file_into_one_empty_database_at_once_copy_it_once(
+        db_path: Path, empty_server_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both moves found the database empty; the second failed on the first one's rows with "内部错误
+    （IntegrityError）" (exit 3). It now waits for the first and is told the database has data."""
+    local = open_database(db_path)
+    open_case(local, NewCase(Platform.PDD, "261203-720", CaseKind.RESHIP), author="店主")
+    local.close()
+    midway, go_on = paused_once(ledger_move, "copy_rows", monkeypatch)  # copied, not yet committed
+    moving = Seat(lambda: move_ledger(db_path, parse_location(empty_server_db)))
+    assert midway.wait(60)
+    other = Seat(lambda: move_ledger(db_path, parse_location(empty_server_db)))
+    try:
+        wait_until_a_seat_waits_for_a_lock(empty_server_db)
+    finally:
+        go_on.set()
+    assert moving.outcome().counts["cases"] == 1
+    with pytest.raises(UserError, match="已经有数据"):
+        other.outcome()
