@@ -5,6 +5,7 @@ the first commit: the order of events is fixed, not left to timing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -22,7 +23,7 @@ from desktop_app.core.errors import StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.returns import InspectionResult
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import claims, deadlines, ledger_move, returns
+from desktop_app.services import claims, deadlines, ledger_move, reship_paste, returns
 from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps, import_cases
 from desktop_app.services.case_writes import record_event
@@ -32,6 +33,7 @@ from desktop_app.services.ledger_move import move_ledger
 from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
+from desktop_app.services.reship_paste import bulk_ship
 from desktop_app.services.returns import receive_return
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store import database
@@ -377,3 +379,32 @@ def test_two_moves_of_a_ledger_file_into_one_empty_database_at_once_copy_it_once
     assert moving.outcome().counts["cases"] == 1
     with pytest.raises(UserError, match="已经有数据"):
         other.outcome()
+
+
+def test_two_seats_pasting_tracking_lists_that_share_reships_in_another_order_ship_each_once(
+        two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each seat shipped the first case of its list and then waited for the other's: a deadlock the server
+    broke by failing one seat's whole paste. The cases of a paste are now taken in id order first."""
+    first, second = two_seats
+    orders = ["261203-741", "261203-742"]
+    for order in orders:
+        case_id = open_case(first, NewCase(Platform.PDD, order, CaseKind.RESHIP), author="店主").case_id
+        act_on_case(first, case_id, CaseAction.AGREE_RESHIP, author="店主")
+    both_shipped_one = threading.Barrier(2, timeout=1)  # old: both get here; new: the second waits for the first
+    real = reship_paste.ship_in_session
+
+    def then_wait(*args: Any) -> None:
+        real(*args)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_shipped_one.wait()
+
+    monkeypatch.setattr(reship_paste, "ship_in_session", then_wait)
+    pasting = Seat(lambda: bulk_ship(first, f"{orders[0]},YT1000000001\n{orders[1]},YT1000000002", "圆通速递",
+                                     author="小王"))
+    other = Seat(lambda: bulk_ship(second, f"{orders[1]},YT1000000002\n{orders[0]},YT1000000001", "圆通速递",
+                                   author="小李"))
+    reports = [pasting.outcome(), other.outcome()]  # one of them was DeadlockDetected
+    assert sorted(r.shipped for r in reports) == [0, 2], reports
+    with first.reading() as session:
+        ships = session.execute(text("SELECT count(*) FROM audit_events WHERE action = 'ship_reship'")).scalar_one()
+    assert ships == 2
