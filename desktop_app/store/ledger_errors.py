@@ -88,6 +88,11 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     if isinstance(error, pg_errors.StringDataRightTruncation):
         return UserError(f"有一项文字太长，团队数据库存不下（{_first_line(error)}）。数据未被修改。")
+    if isinstance(error, pg_errors.UndefinedColumn | pg_errors.UndefinedTable):
+        # A seat still running an older version after another seat's newer one upgraded the ledger: its
+        # reads and writes met the new schema as "内部错误（ProgrammingError）".
+        return UserError(f"团队数据库{named}的表结构与本程序不一致（{_first_line(error)}）：可能已有席位用更新版本的"
+                         "售后台账升级了它。数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
     if isinstance(error, pg_errors.InsufficientPrivilege):
         return UserError(f"团队数据库{named}的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
     if isinstance(error, pg_errors.DiskFull):

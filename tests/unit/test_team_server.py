@@ -32,6 +32,7 @@ from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.change_notices import ChangeListener
 from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.ledger_copy import SEARCH_BOOKKEEPING
+from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.locations import parse_location
 from desktop_app.store.models import AuditEvent, Base
 
@@ -249,3 +250,24 @@ def test_check_backup_list_and_restore_answer_for_a_team_ledger(capsys: pytest.C
     assert code == 2 and "不是 pg_dump 的备份文件" in err and "Traceback" not in err, err
     code, out, err = cli(capsys, "restore", str(dump.parent / "nothing.dump"), "--db", pg_url)
     assert code == 2 and "无法读取" in err and "Traceback" not in err, err
+
+
+def test_a_seat_still_on_an_older_version_after_another_upgraded_the_ledger_is_told_so(pg_url: str) -> None:
+    """Another seat's newer version upgraded the team ledger while this one ran: a changed table met this
+    seat's next step as "内部错误（ProgrammingError）" (the CLI: exit 3 and a log for the developer)."""
+    seat = open_database(pg_url, seat="小李")
+    case_id = open_case(seat, NewCase(Platform.PDD, "261203-750", CaseKind.RESHIP)).case_id
+    admin = create_engine(pg_url, poolclass=NullPool)
+    with admin.begin() as conn:  # what a newer version's migration might do
+        conn.exec_driver_sql("ALTER TABLE cases RENAME COLUMN description TO buyer_words")
+    try:
+        with pytest.raises(Exception) as failed:
+            act_on_case(seat, case_id, CaseAction.AGREE_RESHIP)
+        known = as_user_error(failed.value, seat.location)
+        assert known is not None and "表结构与本程序不一致" in known.message and "升级到最新版本" in known.message
+        assert "cases.description" in known.message  # the server's own line, for whoever helps
+    finally:
+        seat.close()
+        with admin.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE cases RENAME COLUMN buyer_words TO description")
+        admin.dispose()
