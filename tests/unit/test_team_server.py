@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -271,3 +272,35 @@ def test_a_seat_still_on_an_older_version_after_another_upgraded_the_ledger_is_t
         with admin.begin() as conn:
             conn.exec_driver_sql("ALTER TABLE cases RENAME COLUMN buyer_words TO description")
         admin.dispose()
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_KEEPIDLE"), reason="reads Linux's TCP options")
+def test_a_network_gone_silent_is_noticed_within_a_minute_or_two(pg_url: str) -> None:
+    """With the system's TCP defaults a dead network went unnoticed for two hours: the window's listener
+    waited on a connection nobody answered (no other seat's change was shown again, nothing said), and a
+    write hung. Both the listener's and the seat's connections now probe a silent server."""
+
+    def options(fd: int) -> tuple[int, int, int]:
+        """Keepalive on, seconds of silence until given up, ms of unacknowledged data until given up."""
+        sock = socket.socket(fileno=fd)
+        try:
+            tcp = socket.IPPROTO_TCP
+            silent = sock.getsockopt(tcp, socket.TCP_KEEPIDLE) + (
+                sock.getsockopt(tcp, socket.TCP_KEEPINTVL) * sock.getsockopt(tcp, socket.TCP_KEEPCNT))
+            return (sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), silent,
+                    sock.getsockopt(tcp, socket.TCP_USER_TIMEOUT))
+        finally:
+            sock.detach()
+
+    listener = ChangeListener(parse_location(pg_url))
+    seat = open_database(pg_url, seat="小王")
+    try:
+        with seat.engine.connect() as conn:
+            pooled = conn.connection.dbapi_connection
+            assert pooled is not None
+            seat_socket = options(pooled.pgconn.socket)  # type: ignore[attr-defined]
+        for keepalive, silent_seconds, unacknowledged_ms in (options(listener._conn.pgconn.socket), seat_socket):
+            assert keepalive == 1 and silent_seconds <= 60 and 0 < unacknowledged_ms <= 120_000
+    finally:
+        listener.close()
+        seat.close()
