@@ -30,6 +30,7 @@ from desktop_app.store.return_queries import (
     ReturnCaseRow,
     UnmatchedParcelRow,
     cases_by_return_tracking,
+    parcel_number,
     waiting_parcel,
 )
 from desktop_app.store.row_locks import row_for_writing, take_parcel_turn
@@ -178,9 +179,14 @@ def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None 
     the parcel arrived) and inspection; the parcel leaves the unmatched list."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        parcel = row_for_writing(session, UnmatchedParcel, parcel_id)
-        if parcel is None:
+        number = parcel_number(session, parcel_id)
+        if number is None:
             raise NotFound(f"找不到无主件 #{parcel_id}")
+        # The parcel scanned again at another seat meanwhile (its turn first, then its row, as a scan takes
+        # them): the second of the two waits and reads what the first wrote.
+        take_parcel_turn(session, number)
+        parcel = row_for_writing(session, UnmatchedParcel, parcel_id)
+        assert parcel is not None  # a parcel is never deleted
         if parcel.matched_at is not None:
             raise UserError(f"无主件 #{parcel_id} 已关联到售后单 #{parcel.matched_case_id}")
         case = row_for_writing(session, Case, case_id)

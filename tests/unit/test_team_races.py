@@ -34,7 +34,7 @@ from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
 from desktop_app.services.reship_paste import bulk_ship
-from desktop_app.services.returns import receive_return
+from desktop_app.services.returns import match_parcel, receive_return
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store import database
 from desktop_app.store.database import Database, open_database
@@ -408,3 +408,29 @@ def test_two_seats_pasting_tracking_lists_that_share_reships_in_another_order_sh
     with first.reading() as session:
         ships = session.execute(text("SELECT count(*) FROM audit_events WHERE action = 'ship_reship'")).scalar_one()
     assert ships == 2
+
+
+def test_an_unmatched_parcel_matched_at_one_seat_while_another_scans_it_again(
+        pg_url: str, two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second scan's new inspection result and the match met at the parcel's row: the scan failed with
+    "这条记录刚被另一个窗口或程序修改了". The match now waits for the scan and takes its result."""
+    first, second = two_seats
+    parcel = receive_return(first, "YT6655443322", InspectionResult.GOOD, author="小王").parcel
+    assert parcel is not None
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-760", CaseKind.RETURN_REFUND), author="店主").case_id
+    act_on_case(first, case_id, CaseAction.AGREE_RETURN, author="店主")
+    midway, go_on = paused_once(returns, "waiting_parcel", monkeypatch)  # the scan found the parcel waiting
+    scanning = Seat(lambda: receive_return(first, "YT6655443322", InspectionResult.DEFECTIVE, author="小王"))
+    assert midway.wait(30)
+    matching = Seat(lambda: match_parcel(second, parcel.id, case_id, author="小李"))
+    try:
+        wait_until_a_seat_waits_for_a_lock(pg_url, timeout=10)
+    finally:
+        go_on.set()
+    assert scanning.outcome().repeated
+    matched = matching.outcome().value
+    assert matched.case_id == case_id and matched.status is CaseStatus.RETURN_RECEIVED
+    with first.reading() as session:
+        result = session.execute(text("SELECT result FROM return_inspections WHERE case_id = :id"),
+                                 {"id": case_id}).scalar_one()
+    assert result == "defective"
