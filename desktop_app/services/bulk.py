@@ -30,7 +30,9 @@ from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.case_lookups import case_states
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.models import AuditEvent, Case, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 MAX_BULK = 5000
 
@@ -161,7 +163,9 @@ def _each(case_ids: Sequence[int], one: Callable[[int], Step],
         except UserError as exc:
             results.append(CaseResult(case_id, False, error=exc.message))
         except SQLAlchemyError as exc:  # e.g. the file is locked by another seat: this case only
-            results.append(CaseResult(case_id, False, error=f"数据库错误（{type(exc).__name__}），此单未修改"))
+            known = as_user_error(exc, None)  # it said "数据库错误（StaleDataError）" for a case changed meanwhile
+            results.append(CaseResult(case_id, False, error=known.message if known is not None
+                                      else f"数据库错误（{type(exc).__name__}），此单未修改"))
         else:
             results.append(CaseResult(case_id, True, status))
             changes |= changed
@@ -201,7 +205,7 @@ def assign_responsible(db: Database, case_ids: Sequence[int], party: Responsible
 
     def one(case_id: int) -> Step:
         with db.transaction() as session:
-            case = session.get(Case, case_id)
+            case = row_for_writing(session, Case, case_id)
             if case is None:
                 raise NotFound(f"找不到售后单 #{case_id}")
             if case.responsible != value:

@@ -53,7 +53,7 @@ def _costs_of(case: Case) -> CaseCosts:
 
 
 def case_money(session: Session, case_id: int) -> CaseMoney:
-    case = load_case(session, case_id, None)
+    case = load_case(session, case_id, None, lock=False)
     costs = _costs_of(case)
     received = case_received_fen(session, case_id)
     loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received,

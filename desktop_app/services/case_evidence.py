@@ -26,6 +26,7 @@ from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, CaseEvidence, ClaimEvidence, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 
 def case_evidence_folder(case_id: int) -> str:
@@ -45,7 +46,7 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path],
     who = current_author() if author is None else author
     sources = checked_sources(files)
     with evidence_copies() as copies, db.transaction() as session:
-        case = session.get(Case, case_id)
+        case = row_for_writing(session, Case, case_id)
         if case is None:
             raise NotFound(f"找不到售后单 #{case_id}")
         folder = case_evidence_folder(case_id)
@@ -63,7 +64,7 @@ def remove_case_evidence(db: Database, evidence_id: int, author: str | None = No
         row = session.get(CaseEvidence, evidence_id)
         if row is None:
             raise NotFound(f"找不到证据 #{evidence_id}")
-        case = session.get(Case, row.case_id)
+        case = row_for_writing(session, Case, row.case_id)
         assert case is not None  # the foreign key
         path = forget_file(session, row.stored_path)
         session.delete(row)

@@ -27,6 +27,7 @@ from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_lookups import last_author, return_on_its_way, state_before_escalation
 from desktop_app.store.models import AuditEvent, Case, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
 _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
@@ -72,9 +73,11 @@ def record_event(session: Session, case: Case, *, kind: str, author: str, at: da
     return event
 
 
-def load_case(session: Session, case_id: int, expected_version: int | None) -> Case:
-    """The case, refused when missing or when `expected_version` says someone changed it meanwhile."""
-    case = session.get(Case, case_id)
+def load_case(session: Session, case_id: int, expected_version: int | None, *, lock: bool = True) -> Case:
+    """The case, refused when missing or when `expected_version` says someone changed it meanwhile; locked
+    for the rest of the transaction unless only read (`lock`: store/row_locks.py), so that another seat's
+    step on it waits for this one and then reads what it wrote."""
+    case = row_for_writing(session, Case, case_id) if lock else session.get(Case, case_id)
     if case is None:
         raise NotFound(f"找不到售后单 #{case_id}")
     if expected_version is not None and case.version != expected_version:

@@ -244,7 +244,7 @@ def _forget_parcel_of(case: Case, step_note: str | None) -> None:
 def undo_offer(db: Database, case_id: int) -> UndoChoice:
     """What 撤销 would take back for this case now, or why nothing (the menu's text and tooltip)."""
     with db.reading() as session:
-        case = load_case(session, case_id, None)
+        case = load_case(session, case_id, None, lock=False)
         return undo_choice(CaseKind(case.kind), CaseStatus(case.status), case_events(session, case_id))
 
 

@@ -61,6 +61,7 @@ from desktop_app.store.claim_history import money_of_order_claims
 from desktop_app.store.claim_rows import open_claim_of_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
+from desktop_app.store.row_locks import take_parcel_turn
 
 # Moved to modules of their own by job; named here too, so callers keep importing them from here.
 __all__ = [
@@ -129,6 +130,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         claimed = new.claimed_fen if new.claimed_fen is not None else draft.value(whole_lines(draft, new.lines))
         order = draft.order
         tracking_no = text_or_none(new.tracking_no) or order.tracking_no
+        take_parcel_turn(session, tracking_no or f"order {order.id}")  # two seats claiming it at once: one claim
         if not new.again:
             refuse_second_claim(session, order.id, tracking_no)
         stamp = utcnow()

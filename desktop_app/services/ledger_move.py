@@ -24,6 +24,7 @@ from desktop_app.paths import data_dir, temp_file
 from desktop_app.services.shop_profile import SETTING_KEY
 from desktop_app.services.shop_rules import local_rule_texts
 from desktop_app.store.database import open_database
+from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
 from desktop_app.store.ledger_errors import server_user_error
 from desktop_app.store.ledger_files import copy_online, has_sqlite_header
@@ -69,6 +70,10 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                 destination = open_database(target, seat=seat)
             try:
                 with _named_after(target), origin.engine.connect() as reading, destination.engine.begin() as writing:
+                    # Two moves into one database at once (two computers, a button pressed twice) both found
+                    # it empty and the second failed on the first one's keys ("内部错误（IntegrityError）"):
+                    # the second now waits and is told it has data. An import by a seat waits too.
+                    take_import_turn(writing)
                     already = {name: n for name, n in row_counts(writing).items() if n}
                     if already:
                         raise UserError(f"目标数据库 {target.display()} 已经有数据（{_describe(already)}），"

@@ -47,6 +47,7 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
+from desktop_app.store.row_locks import row_for_writing
 from desktop_app.store.setting_rows import locked_setting
 
 POLICY_SETTING = "policies.enabled"
@@ -200,7 +201,7 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
         raise NotFound(f"“{playbook.title}”没有步骤“{step_id}”，可用：{'、'.join(s.id for s in playbook.steps)}")
     who = current_author() if author is None else author
     with db.transaction() as session:
-        case = session.get(Case, case_id)
+        case = row_for_writing(session, Case, case_id)
         if case is None:
             raise NotFound(f"找不到售后单 #{case_id}")
         row = playbook_check(session, case_id, playbook.id, step_id)

@@ -24,6 +24,7 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reships import ship_in_session
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_rows import lock_if_shared
 from desktop_app.store.reship_queries import reship_cases_of_orders
 
 _RESHIP = CaseKind.RESHIP.value
@@ -225,6 +226,10 @@ def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | 
     with db.transaction() as session:
         lines = _check_lines(session, text, carrier)
         context = RuleContext.load(session)
+        # Their cases locked first, in id order as every recompute locks: two seats pasting lists that share
+        # cases in another order deadlocked, and one seat's whole paste failed ("另一个席位同时修改了同一条记录").
+        lock_if_shared(session, [line.case_id for line in lines
+                                 if line.outcome is LineOutcome.READY and line.case_id is not None])
         done: list[BulkShipLine] = []
         for line in lines:
             if line.outcome is not LineOutcome.READY or line.case_id is None or line.tracking is None:

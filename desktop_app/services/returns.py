@@ -30,8 +30,10 @@ from desktop_app.store.return_queries import (
     ReturnCaseRow,
     UnmatchedParcelRow,
     cases_by_return_tracking,
+    parcel_number,
     waiting_parcel,
 )
+from desktop_app.store.row_locks import row_for_writing, take_parcel_turn
 
 
 def clean_return_tracking(text: str) -> str:
@@ -132,7 +134,7 @@ def _receive_case(session: Session, row: ReturnCaseRow, tracking_no: str, result
     inspection = ReturnInspection(case_id=row.id, tracking_no=tracking_no, result=result.value,
                                   note=(note or "").strip() or None, received_at=when.at, inspected_by=who)
     session.add(inspection)
-    case = session.get(Case, row.id)
+    case = row_for_writing(session, Case, row.id)
     assert case is not None
     case.updated_at = utcnow()
     session.add(AuditEvent(case_id=row.id, subject="case", subject_id=row.id, kind="note", author=who, at=when.at,
@@ -151,6 +153,7 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
     who = current_author() if author is None else author
     when = at or Moment(now())
     with db.transaction() as session:
+        take_parcel_turn(session, number)  # the same parcel scanned at two seats: recorded once
         rows = cases_by_return_tracking(session, number)
         if rows:
             rules = RuleContext.load(session)
@@ -176,12 +179,17 @@ def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None 
     the parcel arrived) and inspection; the parcel leaves the unmatched list."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        parcel = session.get(UnmatchedParcel, parcel_id)
-        if parcel is None:
+        number = parcel_number(session, parcel_id)
+        if number is None:
             raise NotFound(f"找不到无主件 #{parcel_id}")
+        # The parcel scanned again at another seat meanwhile (its turn first, then its row, as a scan takes
+        # them): the second of the two waits and reads what the first wrote.
+        take_parcel_turn(session, number)
+        parcel = row_for_writing(session, UnmatchedParcel, parcel_id)
+        assert parcel is not None  # a parcel is never deleted
         if parcel.matched_at is not None:
             raise UserError(f"无主件 #{parcel_id} 已关联到售后单 #{parcel.matched_case_id}")
-        case = session.get(Case, case_id)
+        case = row_for_writing(session, Case, case_id)
         if case is None:
             raise NotFound(f"找不到售后单 #{case_id}")
         case.return_tracking_no = parcel.tracking_no

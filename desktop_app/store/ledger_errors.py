@@ -88,6 +88,11 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     if isinstance(error, pg_errors.StringDataRightTruncation):
         return UserError(f"有一项文字太长，团队数据库存不下（{_first_line(error)}）。数据未被修改。")
+    if isinstance(error, pg_errors.UndefinedColumn | pg_errors.UndefinedTable):
+        # A seat still running an older version after another seat's newer one upgraded the ledger: its
+        # reads and writes met the new schema as "内部错误（ProgrammingError）".
+        return UserError(f"团队数据库{named}的表结构与本程序不一致（{_first_line(error)}）：可能已有席位用更新版本的"
+                         "售后台账升级了它。数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
     if isinstance(error, pg_errors.InsufficientPrivilege):
         return UserError(f"团队数据库{named}的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
     if isinstance(error, pg_errors.DiskFull):
@@ -96,6 +101,11 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
         return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
     if isinstance(error, pg_errors.InvalidCatalogName):
         return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+    if isinstance(error, psycopg.OperationalError) and "no password supplied" in str(error):
+        # A seat whose keyring has no password for the server (or no keyring at all): it said the driver's
+        # "fe_sendauth: no password supplied" and to check the network.
+        return UserError(f"无法登录团队数据库{server}：服务器要求密码，但没有提供（这台电脑的系统钥匙串里没有保存这个"
+                         "服务器的密码）。请在 设置 → 连接团队数据库 中填写密码并保存，或在地址里写上密码。")
     if isinstance(error, psycopg.OperationalError) and "password authentication failed" in str(error):
         return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.errors import UserError
 
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 SERVER_DRIVER = "postgresql+psycopg"
 _SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DEFAULT_PORT = 5432
+# Every connection to a team server notices a network that went away without a word (Wi-Fi dropped, a
+# router restarted, the NAS slept): probed after 20 s of silence, given up after 4 unanswered probes 5 s
+# apart, or after 60 s of data the server never acknowledged. The operating system's default waited two
+# hours: a window's listener heard no other seat's change again, with nothing said, and a write hung.
+DEAD_SERVER_ARGS: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
+                                    "keepalives_count": 4, "tcp_user_timeout": 60_000}
 
 
 @dataclass(frozen=True)
