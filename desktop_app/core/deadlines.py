@@ -346,8 +346,11 @@ class _Engine:
                 continue
             if any((m := _met_in(t, day, event_at)) is not None and m <= due_at for t, day in met_times):
                 continue  # answered in time
-            if any(event_at <= t <= due_at for t in self.closings):
+            if (next_at is not None or not self.case_open) and any(event_at <= t <= due_at for t in self.closings):
                 continue  # closed before it ran out
+            # A case open again after a closing keeps the request's clocks (`rounds` reads its last round as
+            # running through the closing): the platform acted when the shop's answer ran out, and the next
+            # clock follows, where the answer was shown settled by the platform with nothing after it.
             # The shop's first record of the same milestone after the automatic one is that one.
             recorded = next((i for i, (t, _) in enumerate(occurrences)
                              if t > due_at and (next_at is None or t < next_at)), None)
