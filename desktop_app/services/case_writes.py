@@ -97,8 +97,8 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     ACTION_EFFECTS follow (the reship row of a reship case)."""
     before = CaseStatus(case.status)
     step = transition(CaseKind(case.kind), before, action)
-    if in_order:
-        check_in_order(session, case, action, when)
+    if in_order and action is not CaseAction.TRADE_SUCCEEDED:
+        check_in_order(session, case, action.label, when)
     after = step.target or before
     if action is CaseAction.RESUME:
         after = resume_state(session, case.id, CaseKind(case.kind))
@@ -122,15 +122,14 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     return after
 
 
-def check_in_order(session: Session, case: Case, action: CaseAction, when: Moment) -> None:
+def check_in_order(session: Session, case: Case, step: str, when: Moment) -> None:
     """Refuse a step dated before the case's last step (`store.case_lookups.last_step`): a reship shipped
     --at a time before its agreement, or a return shipped before it was agreed, went in, and the engine,
     which meets a timer only by a step at or after its start, kept the 48 h to ship overdue with 3 元 at
     stake on a shipped case, and let the platform close a return the buyer had sent. A step given by its
     day only may fall on the day of the step before it (it came after it, that day). 交易成功 is a fact about
-    the order and may come before the request. An import dates its steps after the timeline itself."""
-    if action is CaseAction.TRADE_SUCCEEDED:
-        return
+    the order and may come before the request (`apply_action` does not ask). An import dates its steps after
+    the timeline itself. `step`: what the step is called in the message (同意补发, 修改售后类型)."""
     last = last_step(session, case.id)
     if last is None or when.at >= last.at.replace(tzinfo=last.at.tzinfo or UTC):
         return
@@ -142,7 +141,7 @@ def check_in_order(session: Session, case: Case, action: CaseAction, when: Momen
     before = previous.strftime("%Y-%m-%d") if last.date_only else format_china(previous)
     title = "修改售后类型" if last.milestone == KIND_CHANGED else event_title(last)
     raise UserError(
-        f"{action.label}的时间 {shown} 早于{title}的时间 {before}：售后单的步骤按发生的先后记录。"
+        f"{step}的时间 {shown} 早于{title}的时间 {before}：售后单的步骤按发生的先后记录。"
         f"请检查时间；若{title}的时间记错了，先撤销那一步（编辑 → 撤销，或 case undo {case.id}）再按正确的时间记录"
     )
 

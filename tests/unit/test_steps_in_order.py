@@ -21,6 +21,7 @@ from desktop_app.core.vocabulary import CaseKind as K
 from desktop_app.core.vocabulary import CaseReason as R
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services import reships
+from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, receive_return
 from desktop_app.store.database import Database
@@ -110,3 +111,15 @@ def test_the_returns_desk_receives_a_parcel_after_the_steps_typed_later(db: Data
                               author="仓库")
     assert received.matched
     assert statuses(db, case_id)["seller_confirm_return"] == "met"
+
+
+def test_a_change_of_kind_dated_before_the_last_step_is_refused(db: Database) -> None:
+    """The change is the request of the new kind (its answer timers run from it): dated before the agreement
+    it was recorded, and the refund-only request's timers ran from a time before the return was agreed."""
+    case_id = open_case(db, NewCase(Platform.TMALL, "4145384019161461098", K.RETURN_REFUND, R.QUALITY,
+                                    requested=parse_moment("2026-11-20 10:00"),
+                                    actions=((A.AGREE_RETURN, parse_moment("2026-11-21 10:00")),))).case_id
+    with pytest.raises(UserError, match="修改售后类型的时间 2026-11-20 12:00 早于同意退货的时间 2026-11-21 10:00"):
+        change_case_kind(db, case_id, K.REFUND_ONLY, at=parse_moment("2026-11-20 12:00"))
+    changed = change_case_kind(db, case_id, K.REFUND_ONLY, at=parse_moment("2026-11-22 12:00"))
+    assert changed.status.value == "processing"
