@@ -164,6 +164,8 @@ def compute_from_history(
     if len(closings) > 1:
         closings.sort()
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
+    if closed_at is not None:
+        closed_at = _closing_in_order(history, closed_at)
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
                      pack.campaign(campaign))
     engine.rerequests = frozenset(at.astimezone(UTC) for at, _ in rerequests)
@@ -479,6 +481,19 @@ def _moments(event_at: datetime, keyed: frozenset[str], history: History,
             if occurrences:
                 moments.extend(at.astimezone(UTC) for at, _ in occurrences)
     return moments
+
+
+def _closing_in_order(history: History, closed_at: datetime) -> datetime:
+    """The case's final closing, and when it is given by its day only (stored at 00:00), the last step of that
+    day before it: the steps are recorded in order (`services.case_writes.check_in_order`), so a reship completed
+    on the day it was agreed at 10:00 closed after 10:00; at 00:00 the 48 h to ship, started at 10:00, "never
+    ran" and left the case's history."""
+    if not any(date_only and at.astimezone(UTC) == closed_at
+               for name in CLOSING_MILESTONES for at, date_only in history.get(name, ())):
+        return closed_at
+    later = [t for occurrences in history.values() for at, _ in occurrences
+             if (t := at.astimezone(UTC)) > closed_at and _same_day(closed_at, t)]
+    return max(later, default=closed_at)
 
 
 def _same_day(date_only_at: datetime, moment: datetime) -> bool:

@@ -50,6 +50,11 @@ def test_seed004_a_reship_shipped_on_its_agreement_day_by_date_only_meets_the_48
     found = compute("douyin", "reship", "missing_item", requested="2026-11-20 10:00",
                     reship_agreed="2026-11-21 10:00", reship_shipped="2026-11-21")
     assert found["reship_ship"].status is MET and found["reship_ship"].penalty_fen is None
+    # Completed that day too, by its day only: closed after the agreement, the 48 h are in the case's history
+    # (they "never ran" and were left out when the closing counted from 00:00).
+    closed = compute("douyin", "reship", "missing_item", case_open=False, requested="2026-11-20 10:00",
+                     reship_agreed="2026-11-21 10:00", reship_shipped="2026-11-21", completed="2026-11-21")
+    assert closed["reship_ship"].status is MET and closed["reship_answer"].status is MET
     # A day before the agreement stays an earlier round's: it meets nothing of this one.
     early = compute("douyin", "reship", "missing_item", requested="2026-11-20 10:00",
                     reship_agreed="2026-11-21 10:00", reship_shipped="2026-11-20")
