@@ -42,6 +42,6 @@ def test_a_reship_shipped_on_its_agreement_day_reads_in_time_in_the_window(qtbot
     qtbot.waitUntil(lambda: tab.detail.case_id == 2 and "赔付" in tab.detail.summary.toPlainText(), timeout=5000)
     assert "2026-11-30 12:00 前未完成须赔付 3.00 元" in tab.detail.summary.toPlainText()  # the one not shipped
     tab.select_case(1)
-    qtbot.waitUntil(lambda: tab.detail.case_id == 1, timeout=5000)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: "6923456789012345680" in tab.detail.summary.toPlainText(), timeout=5000)
     assert "赔付" not in tab.detail.summary.toPlainText()
+
