@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import PAID_MILESTONES, paying_milestone
-from desktop_app.core.clock import Moment
+from desktop_app.core.clock import Moment, as_china, format_china
 from desktop_app.core.errors import NotFound, StaleData, UserError
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, event_title, is_open, resume_target, transition
 from desktop_app.core.money import format_yuan
+from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
-from desktop_app.store.case_lookups import last_author, return_on_its_way, state_before_escalation
+from desktop_app.store.case_lookups import last_author, last_step, return_on_its_way, state_before_escalation
 from desktop_app.store.models import AuditEvent, Case, utcnow
 from desktop_app.store.row_locks import row_for_writing
 
@@ -117,11 +118,14 @@ def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | Non
 
 
 def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
-                 who: str, rules: RuleContext | None = None) -> CaseStatus:
-    """Move the case by `action` (refused if its state does not allow it), write the timeline entry, then
-    let every effect in ACTION_EFFECTS follow (the reship row of a reship case)."""
+                 who: str, rules: RuleContext | None = None, in_order: bool = True) -> CaseStatus:
+    """Move the case by `action` (refused if its state does not allow it, or with `in_order` if it is dated
+    before the case's last step: `check_in_order`), write the timeline entry, then let every effect in
+    ACTION_EFFECTS follow (the reship row of a reship case)."""
     before = CaseStatus(case.status)
     step = transition(CaseKind(case.kind), before, action)
+    if in_order and action is not CaseAction.TRADE_SUCCEEDED:
+        check_in_order(session, case, action.label, when)
     after = step.target or before
     if action is CaseAction.RESUME:
         after = resume_state(session, case.id, CaseKind(case.kind))
@@ -143,6 +147,41 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     for effect in ACTION_EFFECTS:
         effect(session, case, action, when, rules)
     return after
+
+
+def check_in_order(session: Session, case: Case, step: str, when: Moment) -> None:
+    """Refuse a step dated before the case's last step (`store.case_lookups.last_step`): a reship shipped
+    --at a time before its agreement, or a return shipped before it was agreed, went in, and the engine,
+    which meets a timer only by a step at or after its start, kept the 48 h to ship overdue with 3 元 at
+    stake on a shipped case, and let the platform close a return the buyer had sent. A step given by its
+    day only may fall on the day of the step before it (it came after it, that day). 交易成功 is a fact about
+    the order and may come before the request (`apply_action` does not ask). An import dates its steps after
+    the timeline itself. `step`: what the step is called in the message (同意补发, 修改售后类型)."""
+    last = last_step(session, case.id)
+    if last is None or when.at >= last.at.replace(tzinfo=last.at.tzinfo or UTC):
+        return
+    previous = as_china(last.at)
+    given = as_china(when.at)
+    if (when.date_only or last.date_only) and given.date() == previous.date():
+        return
+    shown = given.strftime("%Y-%m-%d") if when.date_only else format_china(given)
+    before = previous.strftime("%Y-%m-%d") if last.date_only else format_china(previous)
+    title = "修改售后类型" if last.milestone == KIND_CHANGED else event_title(last)
+    raise UserError(
+        f"{step}的时间 {shown} 早于{title}的时间 {before}：售后单的步骤按发生的先后记录。"
+        f"请检查时间；若{title}的时间记错了，先撤销那一步（编辑 → 撤销，或 case undo {case.id}）再按正确的时间记录"
+    )
+
+
+def after_last_step(session: Session, case_id: int, when: Moment) -> Moment:
+    """`when`, or the time of the case's last step when that is later: a step whose time the ledger takes
+    from elsewhere (the returns desk's parcel, received before the shop recorded the buyer's shipping at the
+    moment it typed it) comes after the steps already on the timeline, as `check_in_order` wants."""
+    last = last_step(session, case_id)
+    if last is None:
+        return when
+    at = last.at.replace(tzinfo=last.at.tzinfo or UTC)
+    return when if when.at >= at else Moment(at, last.date_only)
 
 
 def resume_state(session: Session, case_id: int, kind: CaseKind) -> CaseStatus:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from desktop_app.core.carriers import guess_carrier
-from desktop_app.core.clock import Moment, format_china, now
+from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.op_changes import OpChanges
@@ -85,9 +85,8 @@ def _ship_note(carrier: str | None, tracking: str, note: str | None) -> str:
 def ship_in_session(session: Session, case: Case, carrier: str | None, tracking: str, when: Moment,
                     note: str | None, who: str, context: RuleContext) -> None:
     """Ship one reship case inside a transaction the caller owns (a pasted list ships many)."""
-    reship = reship_of(session, case.id)
-    if reship is not None and reship.promised_at is not None and when.at < reship.promised_at:
-        raise UserError(f"发货时间 {format_china(when.at)} 早于同意补发的时间 {format_china(reship.promised_at)}")
+    # A time before the agreement (or any later step) is refused by `apply_action` (`check_in_order`); one given by
+    # its day only may be the agreement's day.
     apply_action(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
     reship = ensure_reship(session, case, ReshipStatus.SHIPPED)
     reship.carrier = carrier or guess_carrier(tracking)  # none typed: the one the number shows (YT… 圆通)

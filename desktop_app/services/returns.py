@@ -20,7 +20,7 @@ from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.returns import InspectionResult, Suggestion, suggest_after_inspection
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason
-from desktop_app.services.case_writes import current_author
+from desktop_app.services.case_writes import after_last_step, current_author
 from desktop_app.services.cases import act_in_session
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.store.change_tracking import changes_in
@@ -129,7 +129,9 @@ def _receive_case(session: Session, row: ReturnCaseRow, tracking_no: str, result
                   note: str | None, when: Moment, who: str, rules: RuleContext | None = None) -> ReceivedCase:
     kind, before = CaseKind(row.kind), CaseStatus(row.status)
     received = find_transition(kind, before, CaseAction.RECEIVE_RETURN) is not None
-    status = (act_in_session(session, row.id, CaseAction.RECEIVE_RETURN, None, when, who, rules=rules)
+    # The parcel's own time stays on the inspection; the step comes after the case's steps.
+    status = (act_in_session(session, row.id, CaseAction.RECEIVE_RETURN, None, after_last_step(session, row.id, when),
+                             who, rules=rules)
               if received else before)
     inspection = ReturnInspection(case_id=row.id, tracking_no=tracking_no, result=result.value,
                                   note=(note or "").strip() or None, received_at=when.at, inspected_by=who)

@@ -103,6 +103,11 @@ def test_a_time_ahead_of_the_clock_is_recorded_with_a_reminder(capsys: pytest.Ca
     assert code == 0 and "买家已寄回" in out
     assert err.startswith("注意：发生时间 2062-11-21 10:00 在将来（现在是 20") and "case undo" in err
     code, _, err = cli(capsys, "case", "act", "1", "receive_return", "--db", db, "--at", "2026-11-22")
+    assert code == 2 and "早于买家已寄回的时间 2062-11-21 10:00" in err and "case undo 1" in err  # steps in order
+    assert cli(capsys, "case", "undo", "1", "--db", db)[0] == 0
+    cli(capsys, "case", "act", "1", "buyer_shipped_return", "--db", db, "--at", "2026-11-21 10:00",
+        "--tracking", "YT1234567890123")
+    code, _, err = cli(capsys, "case", "act", "1", "receive_return", "--db", db, "--at", "2026-11-22")
     assert (code, err) == (0, "")  # a day already begun, or past: nothing to say
     code, _, err = cli(capsys, "claim", "add", "--db", db, "--order", "6923456789012345678", "--incident", "lost",
                        "--amount", "10", "--at", "2099-01-01", "--follow-up", "2099-01-02")
