@@ -1622,6 +1622,321 @@ EN: dict[str, str | tuple[str, str]] = {
     "从售后单 #%1 带入证据：%2": "Evidence brought from case #%1: %2",
     "撤销“%1”：%2": "Undid “%1”: %2",
     "撤销理赔操作": "Claim step undone",
+    # --- the services' messages naming values (desktop_app.core.messages) -------------------------------
+    "%1售后单当前状态为“%2”，不能执行“%3”。当前可执行：%4":
+        "This %1 case is “%2”: it cannot take “%3”. Possible now: %4",
+    "理赔当前状态为“%1”，不能执行“%2”。当前可执行：%3": "This claim is “%1”: it cannot take “%2”. Possible now: %3",
+    "无": "none",
+    "售后单已经是“%1”": "The case is “%1” already",
+    "售后单已%1，请先重新打开再修改售后类型": "The case is %1: reopen it before changing its kind",
+    "售后单 #%1 是“%2”，不是补发售后单": "Case #%1 is “%2”, not a reship case",
+    "售后单 #%1 当前状态为“%2”，不能改为缺货退款": "Case #%1 is “%2”: it cannot become an out-of-stock refund",
+    "售后单 #%1 的补发已结束（%2），不能再修改商品":
+        "The reship of case #%1 has ended (%2): its goods can no longer change",
+    "发货时间 %1 早于同意补发的时间 %2": "The shipping time %1 is before the reship was agreed (%2)",
+    "“%1”无法撤销：%2": "“%1” cannot be undone: %2",
+    "“%1”同时改了补发记录，无法撤销；请用下一步操作更正":
+        "“%1” changed the reship record too and cannot be undone; correct it with the next step",
+    "理赔 #%1 没有可以撤销的操作（新建的理赔不能撤销；不需要时请“关闭理赔”）":
+        "Claim #%1 has no step to undo (a new claim cannot be undone; use “Close claim” if it is not needed)",
+    "理赔 #%1 的状态在“%2”之后又变了，无法撤销": "Claim #%1 changed again after “%2”: it cannot be undone",
+    "理赔 #%1 已结束，不需要跟进": "Claim #%1 has ended: no follow-up needed",
+    "找不到售后单 #%1": "Case #%1 not found",
+    "没有编号为 %1 的售后单": "There is no case number %1",
+    "找不到理赔 #%1": "Claim #%1 not found",
+    "找不到订单 #%1": "Order #%1 not found",
+    "找不到补发 #%1": "Reship #%1 not found",
+    "找不到证据 #%1": "Evidence #%1 not found",
+    "找不到无主件 #%1": "Unmatched parcel #%1 not found",
+    "找不到处理步骤“%1”": "Playbook “%1” not found",
+    "找不到店铺 %1": "Shop %1 not found",
+    "理赔 #%1": "Claim #%1",
+    "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
+        "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
+    "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
+        "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
+        "then try again.",
+    "数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
+        "Another program is writing to the database (another window, the command line or an import) and had not "
+        "finished after %1 seconds. Nothing was changed; try again once it is done.",
+    "另一个席位正在修改同一批记录（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
+        "Another seat is changing the same records (a large import, say) and had not finished after %1 seconds. "
+        "Nothing was changed; try again once it is done.",
+    "另一个席位正在写入团队数据库（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
+        "Another seat is writing to the team database (a large import, say) and had not finished after %1 seconds. "
+        "Nothing was changed; try again once it is done.",
+    "%1 在 %2 保存了新的版本": "%1 saved a new version at %2",
+    "另一台电脑 在 %1 保存了新的版本": "another computer saved a new version at %1",
+    "另一台电脑刚把它恢复成了默认规则": "another computer just reset it to the default rules",
+    "%1 在你打开之后已被修改（%2）。你的修改没有保存；已显示最新的内容，请在它的基础上重新修改。":
+        "%1 was changed after you opened it (%2). Your changes were not saved; the latest version is shown: make "
+        "your changes again on it.",
+    "%1“%2”不是有效的金额（例如 12.50）": "%1 “%2” is not a valid amount (e.g. 12.50)",
+    "%1不能为负数：%2": "%1 cannot be negative: %2",
+    "%1“%2”太大（最多 %3 元）": "%1 “%2” is too large (at most ¥%3)",
+    "%1“%2”最多只能有两位小数（精确到分）": "%1 “%2” has more than two decimals (amounts are to the cent)",
+    "%1不能为负数": "%1 cannot be negative",
+    "%1“%2”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）":
+        "%1 “%2” is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)",
+    "%1“%2”不是合理的日期（年份应在 %3–%4 之间）": "%1 “%2” is not a plausible date (the year should be %3–%4)",
+    "订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号":
+        "Order number “%1” is in scientific notation (Excel turned it into a number and lost digits): export it "
+        "again from the platform or type the full order number",
+    "订单号“%1…”太长（最多 64 个字符）": "Order number “%1…” is too long (at most 64 characters)",
+    "订单号“%1”含有无效字符，只能包含数字、字母和“-”":
+        "Order number “%1” has invalid characters: only digits, letters and “-” are allowed",
+    "运单号“%1”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制":
+        "Tracking number “%1” was turned into a number by Excel (digits lost): format the column as text and copy "
+        "it again",
+    "运单号“%1”含有无效字符，只能包含数字、字母和“-”":
+        "Tracking number “%1” has invalid characters: only digits, letters and “-” are allowed",
+    "运单号“%1”长度不对（应为 %2–%3 位）": "Tracking number “%1” has the wrong length (%2–%3 characters)",
+    "快递公司名称太长（最多 %1 个字）": "The carrier name is too long (at most %1 characters)",
+    "第 %1 件商品没有名称": "Item %1 has no name",
+    "“%1”的数量应为 1–%2": "The quantity of “%1” should be 1–%2",
+    "席位名太长（最多 %1 个字）": "The seat name is too long (at most %1 characters)",
+    "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
+    "平台售后单号“%1”已记录在售后单 #%2，请打开那一单":
+        "Platform after-sales number “%1” is recorded on case #%2 already: open that case",
+    "售后单 #%1 属于订单 %2，与所选订单不一致": "Case #%1 belongs to order %2, not to the order chosen",
+    "订单 %1 的理赔合计申请 %2 元，超过买家为整单商品实付的 %3 元（另有理赔 %4）：请核对是否重复登记，多"
+    "出的部分需有保价或运费等依据":
+        "The claims of order %1 ask ¥%2 in all, more than the ¥%3 the buyer paid for all its goods (other claims: "
+        "%4): check for a claim entered twice; the difference needs a basis such as a declared value or postage",
+    "#%1 %2 元": "#%1 ¥%2",
+    "运单 %1 已有进行中的理赔 #%2（%3，申请 %4 元），请在那张理赔上继续跟进":
+        "Waybill %1 has an open claim already: #%2 (%3, ¥%4 claimed); follow it up on that claim",
+    "运单 %1 已有进行中的理赔 #%2（%3），请在那张理赔上继续跟进":
+        "Waybill %1 has an open claim already: #%2 (%3); follow it up on that claim",
+    "这个订单的包裹已有进行中的理赔 #%1（%2，申请 %3 元），请在那张理赔上继续跟进":
+        "This order's parcel has an open claim already: #%1 (%2, ¥%3 claimed); follow it up on that claim",
+    "这个订单的包裹已有进行中的理赔 #%1（%2），请在那张理赔上继续跟进":
+        "This order's parcel has an open claim already: #%1 (%2); follow it up on that claim",
+    "赔付 %1 元后累计 %2 元，少于申请的 %3 元：请用“部分赔付”，或接受这个金额并“关闭理赔”":
+        "With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use “Partly paid”, or accept this amount and "
+        "“Close claim”",
+    "到账 %1 元后累计已达申请金额 %2 元，请用“已赔付”":
+        "With ¥%1 received the total reaches the ¥%2 claimed: use “Paid”",
+    "到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费"
+    "一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）":
+        "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the "
+        "amount; if the carrier really paid more (postage included, say), first change the claimed amount to "
+        "what was paid (Carrier claims → Edit)",
+    "到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实"
+    "多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）":
+        "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more "
+        "can arrive): check the amount; if the carrier really paid more (postage included, say), first change the "
+        "claimed amount to what was paid (Carrier claims → Edit)",
+    "申请金额 %1 元少于已到账的 %2 元：请核对；到账记错了请先“撤销上一步”":
+        "The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, “Undo last "
+        "step” first",
+    "订单 %1 没有第 %2 件商品（共 %3 行）": "Order %1 has no item %2 (%3 lines)",
+    "找不到%1上订单号为 %2 的订单；请先导入该平台的订单":
+        "No order numbered %2 on %1: import that platform's orders first",
+    "找不到订单号为 %1 的订单；请先导入该平台的订单": "No order numbered %1: import that platform's orders first",
+    "订单号 %1 在多个平台都有（%2），请用 --platform 指定平台":
+        "Order number %1 exists on several platforms (%2): name the platform with --platform",
+    "订单 %1 没有商品明细，不能按商品选择；可直接填写申请金额":
+        "Order %1 has no item lines, so goods cannot be chosen; enter the claimed amount directly",
+    "第 %1 行“%2”只有 %3 件，不能理赔 %4 件": "Line %1 “%2” has only %3 pieces: %4 cannot be claimed",
+    "售后单 #%1 还没有补发记录，请先登记补发": "Case #%1 has no reship yet: record the reship first",
+    "售后单 #%1 与理赔 #%2 不是同一个订单": "Case #%1 and claim #%2 are not of the same order",
+    "订单 %1 有多张待补发售后单（%2），请逐个录入": "Order %1 has several reships waiting (%2): enter them one by one",
+    "售后单 #%1 已用此运单号发出": "Case #%1 was shipped with this tracking number already",
+    "售后单 #%1 已发出，运单号为 %2": "Case #%1 was shipped already, tracking number %2",
+    "售后单 #%1 已发出，运单号为 （无）": "Case #%1 was shipped already, with no tracking number",
+    "售后单 #%1 尚未同意补发，请先同意": "The reship of case #%1 is not agreed yet: agree to it first",
+    "售后单 #%1 的补发已结束（%2）": "The reship of case #%1 has ended (%2)",
+    "没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效"
+    "数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制":
+        "No reship case has order number %1: its last %2 digits are all 0, so Excel may have changed it (Excel "
+        "keeps 15 significant digits); format that column as text, enter the full order number and copy again",
+    "没有订单号为 %1 的补发售后单": "No reship case has order number %1",
+    "订单 %1 在第 %2 行已出现": "Order %1 is on line %2 already",
+    "无法使用备份文件夹 %1：%2": "The backup folder %1 cannot be used: %2",
+    "无法创建备份文件夹 %1：%2": "The backup folder %1 cannot be created: %2",
+    "没有可备份的数据库：%1": "No database to back up: %1",
+    "备份失败，无法写入 %1：%2": "Backup failed: %1 cannot be written: %2",
+    "找不到备份文件 %1": "Backup file %1 not found",
+    "%1 不是一个文件": "%1 is not a file",
+    "备份 %1 已损坏，不能用来恢复": "Backup %1 is damaged and cannot be restored",
+    "%1 不是售后台账的备份": "%1 is not a backup of an Aftersales Ledger",
+    "没有找到可用的备份（备份文件夹：%1）。请不要删除这个文件，把它复制一份后联系技术支持尝试修复。":
+        "No usable backup was found (backup folder: %1). Do not delete this file; copy it and contact support to "
+        "try a repair.",
+    "最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore \"%4\"":
+        "The newest intact backup is %1 (%2, %3). Restore it in the window with “Restore backup”, or run: "
+        "python -m desktop_app restore \"%4\"",
+    "文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加":
+        "The file is too large (%1 MB): %2. Each evidence file in a team database is at most %3 MB: compress it "
+        "and add it again",
+    "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
+    "读写出错（%1）": "read or write error (%1)",
+    "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",
+    "导出路径是一个文件夹：%1": "The export path is a folder: %1",
+    "无法写入 %1（文件可能正在被 Excel 打开）": "%1 cannot be written (is it open in Excel?)",
+    "导出文件“%1”应以 .xlsx 结尾": "The export file “%1” should end in .xlsx",
+    "无法写入 %1：%2": "%1 cannot be written: %2",
+    "印章图片只能是 PNG 或 JPG 文件：%1": "The seal image must be a PNG or JPG file: %1",
+    "印章图片太大（%1 KB），请使用 5 MB 以内的图片": "The seal image is too large (%1 KB): use one under 5 MB",
+    "无法读取印章图片 %1：%2": "The seal image %1 cannot be read: %2",
+    "%1 不是有效的 %2 图片": "%1 is not a valid %2 image",
+    "一次最多生成 %1 份货值说明": "At most %1 goods value statements at a time",
+    "找不到%1的订单 %2；请先导入该订单": "No %1 order %2: import that order first",
+    "找不到订单 %1；请先导入该订单": "No order %1: import that order first",
+    "磁盘已满，无法写入数据库%1。数据未被修改；请腾出空间后再试。":
+        "The disk is full: the database%1 cannot be written. Nothing was changed; free some space and try again.",
+    "数据库文件%1是只读的（或所在文件夹不可写），无法保存修改。":
+        "The database file%1 is read-only (or its folder cannot be written): changes cannot be saved.",
+    "无法打开数据库文件%1：文件夹不存在或没有权限。":
+        "The database file%1 cannot be opened: the folder does not exist or there is no permission.",
+    "读写数据库文件%1时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。":
+        "Reading or writing the database file%1 failed (a disk, USB stick or network drive fault?). Nothing was "
+        "changed.",
+    # what the system said about a file (desktop_app.core.errors), inside those messages
+    "找不到这个文件或文件夹": "no such file or folder",
+    "这是一个文件夹，不是文件": "this is a folder, not a file",
+    "路径中有一段不是文件夹": "a part of the path is not a folder",
+    "已有同名的文件": "a file of that name exists already",
+    "没有权限": "no permission",
+    "磁盘空间不足": "not enough disk space",
+    "磁盘是只读的": "the disk is read-only",
+    "文件名太长": "the file name is too long",
+    "文件正被别的程序使用": "the file is in use by another program",
+    "打开的文件太多": "too many open files",
+    "磁盘读写出错": "disk read/write error",
+    "文件名或路径无效": "invalid file name or path",
+    "文件正被别的程序（如 Excel）打开": "the file is open in another program (Excel?)",
+    "没有读取或写入的权限": "no permission to read or write",
+    # --- the bulk action's plan, written by the window (services' BulkPlan.summary on the command line) ------
+    "%1 张售后单将执行“%2”": "%1 cases will take “%2”",
+    "%1 → %2 ×%3": "%1 → %2 ×%3",
+    "，": ", ",
+    "#%1（%2）": "#%1 (%2)",
+    "不存在": "does not exist",
+    " 等": " …",
+    "；%1 张不能执行：%2": "; %1 cannot take it: %2",
+    "订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成":
+        "The order is not imported: there are no goods or amounts to state; import the order or record a claim first",
+    # --- reading an imported file (desktop_app.core.messages) -------------------------------------------
+    "第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的"
+    "位数变成了 0），台账里也没有这个%5，已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或"
+    "保存过，先把这一列设为“文本”，再填写完整的编号后重新导入":
+        "Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel "
+        "keeps 15 significant digits and turns the rest into 0), and the ledger has no such %5 either; it was "
+        "imported as it is. Check the number in the platform's back office; if it was typed or saved in Excel, "
+        "format the column as text, enter the full number and import again",
+    "第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的"
+    "位数变成了 0），已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或保存过，先把这一列设"
+    "为“文本”，再填写完整的编号后重新导入":
+        "Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel "
+        "keeps 15 significant digits and turns the rest into 0); it was imported as it is. Check the number in "
+        "the platform's back office; if it was typed or saved in Excel, format the column as text, enter the "
+        "full number and import again",
+    "“%1”末尾 %2 位都是 0，台账里没有这个编号，却有前 15 位相同的 %3：是被 Excel 改过的编号（Excel 只保留"
+    " 15 位有效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，"
+    "先把这一列设为“文本”再粘贴或填写":
+        "The last %2 digits of “%1” are all 0; the ledger has no such number but has %3 with the same first 15 "
+        "digits: Excel changed this number (it keeps 15 significant digits and turns the rest into 0), so it "
+        "cannot be used. Export the original file from the platform again; to edit it in Excel, format the "
+        "column as text first, then paste or type",
+    "“%1”末尾 %2 位都是 0，这一列的长数字都是这样：是被 Excel 当作数字保存过的编号（Excel 只保留 15 位有"
+    "效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，先把这一"
+    "列设为“文本”再粘贴或填写":
+        "The last %2 digits of “%1” are all 0, as in every long number of this column: Excel saved these numbers "
+        "as numbers (it keeps 15 significant digits and turns the rest into 0), so they cannot be used. Export "
+        "the original file from the platform again; to edit it in Excel, format the column as text first, then "
+        "paste or type",
+    "第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。请在平台后台重新导出，或在 "
+    "Excel 中另存为 .xlsx 后再导入":
+        "Row %1, column %2 (“%3”) holds a null character (NUL): the file is damaged or not text. Export it again "
+        "from the platform's back office, or save it as .xlsx in Excel, then import it",
+    "是公式%1（单元格 %2），但文件里没有保存它的计算结果，不能当作空白导入。请在 Excel 中打开文件、确认数"
+    "值显示正确后保存，再导入":
+        "is a formula%1 (cell %2) whose result the file does not hold; it cannot be imported as blank. Open the "
+        "file in Excel, check the values show correctly, save it and import again",
+    "第 %1 行：平台售后单 %2（新建为 #%3）与手工登记的售后单 #%4 是同一订单 %5、同一类型（%6），可能是同"
+    "一个售后：请核对，关闭多余的一张":
+        "Row %1: platform after-sales %2 (new case #%3) and case #%4 entered by hand are of the same order %5 "
+        "and kind (%6): probably the same request. Check them and close the extra one",
+    "文件已损坏或不完整，无法作为 Excel 表格读取（%1）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "The file is damaged or incomplete and cannot be read as an Excel sheet (%1). Export it again from the "
+        "platform's back office, or save it as .xlsx in Excel, then import it",
+    "文件不完整或已损坏（不是有效的 Excel 文件）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "The file is incomplete or damaged (not a valid Excel file). Export it again from the platform's back "
+        "office, or save it as .xlsx in Excel, then import it",
+    "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入":
+        "The file is password-protected. Open it in Excel and remove the password (File → Info → Protect "
+        "Workbook), save it as .xlsx, then import it",
+    "这是网页或 XML 格式的表格，无法直接导入。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "This is a web page or XML sheet and cannot be imported directly. Export it again from the platform's "
+        "back office, or save it as .xlsx in Excel, then import it",
+    "表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）":
+        "The header looks like both “%1” and “%2”, so the platform cannot be told: name the platform (--platform "
+        "on the command line, “Import other sheet…” in the window)",
+    "文件已损坏，无法作为 Excel 表格读取。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "The file is damaged and cannot be read as an Excel sheet. Export it again from the platform's back "
+        "office, or save it as .xlsx in Excel, then import it",
+    "第 %1 行有一个没有配对的引号（\"），其后 %2 行被并进了同一个单元格（从“%3”开始）。请在该行补上或删去引号后再导入":
+        "Row %1 has a quote (\") that is never closed: the %2 lines after it were read into one cell (from "
+        "“%3”). Add or remove the quote in that row, then import again",
+    "%1“%2”在第 %3 行已经出现过，但这一行的内容与第 %3 行不同；这一行未导入（保留第 %3 行）。请核对后删去多余的一行":
+        "%1 “%2” is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is "
+        "kept). Check them and delete the extra row",
+    "文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取":
+        "The file unpacks to more than 1 GB (a “zip bomb”, or no order sheet): it is not read, for safety",
+    "这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入":
+        "This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list "
+        "file (%2…)",
+    "无法识别的售后类型“%1”（可在售后导出格式文件 %2 的 [kinds] 中添加）":
+        "Unknown after-sales kind “%1” (it can be added under [kinds] in the after-sales format file %2)",
+    "文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取":
+        "The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety",
+    "第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏":
+        "The text encoding near row %1 differs from the start of the file: the file may be damaged",
+    "表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2":
+        "The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2",
+    "这不是%1的商品明细文件（找不到 %2 等列）": "This is not an item detail file of %1 (no columns such as %2)",
+    "“%1”的格式没有单独的商品明细文件，这个文件没有被使用":
+        "The format of “%1” has no separate item detail file: this file was not used",
+    "“%1”不是有效的售后单号（只能包含数字、字母和“-”）":
+        "“%1” is not a valid after-sales number (only digits, letters and “-”)",
+    "没有读取权限（文件可能正在被 Excel 打开）": "No permission to read it (is it open in Excel?)",
+    "售后单号“%1”与第 %2 行重复且内容不同，本行未导入":
+        "After-sales number “%1” repeats row %2 with different content: this row was not imported",
+    "工作表“%1”无法读取，文件可能已损坏或不完整（%2）":
+        "Sheet “%1” cannot be read: the file may be damaged or incomplete (%2)",
+    "文件内部结构异常（条目过多），不像是订单表格":
+        "The file's inner structure is abnormal (too many entries): it is no order sheet",
+    "对应的订单列表文件“%1”未能导入，明细也未导入":
+        "Its order list file “%1” was not imported, so the details were not either",
+    "同一订单（%1）的其他行有错误，本订单整单未导入":
+        "Other rows of the same order (%1) have errors: the whole order was not imported",
+    "这是一个压缩包，但不是 Excel 表格": "This is a zip archive, but not an Excel sheet",
+    "本订单在%1第 %2 行的商品有错误，整单未导入":
+        "This order's items in %1, rows %2, have errors: the whole order was not imported",
+    "不是表格文件（无法识别的二进制格式）": "Not a sheet (an unknown binary format)",
+    "第 %1 行不是有效的 CSV 内容（%2）": "Row %1 is not valid CSV (%2)",
+    "工作表“%1”无法读取，文件已损坏": "Sheet “%1” cannot be read: the file is damaged",
+    "%1太长（%2 个字符，最多 %3 个）": "%1 is too long (%2 characters, at most %3)",
+    "内容太长（最多 %1 个字符）": "too long (at most %1 characters)",
+    "工作表“%1”内容已损坏（%2）": "The content of sheet “%1” is damaged (%2)",
+    "工作簿里没有工作表": "The workbook has no sheets",
+    "这是%1，不是表格文件": "This is a %1, not a sheet",
+    "文件无法读取（%1）": "The file cannot be read (%1)",
+    "这不是一个文件": "This is not a file",
+    "找不到文件": "File not found",
+    "文件是空的": "The file is empty",
+    "缺少%1": "%1 missing",
+    "商品明细": "the item details",
+    "PDF 文件": "PDF file",
+    "PNG 图片": "PNG image",
+    "JPEG 图片": "JPEG image",
+    "GIF 图片": "GIF image",
+    "RAR 压缩包": "RAR archive",
+    "7z 压缩包": "7z archive",
+    "gzip 压缩包": "gzip archive",
+    "空的压缩包": "empty zip archive",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -6,7 +6,9 @@ import errno
 
 
 class UserError(Exception):
-    """A known problem with what the user gave us (bad value, bad file, forbidden action)."""
+    """A known problem with what the user gave us (bad value, bad file, forbidden action): `message` is the
+    Chinese the command line prints; one naming values is a `Message` (core/messages.py), which the window
+    shows in its language (ui/labels.message)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -70,12 +72,15 @@ _SYSTEM_ERRORS = {
 
 
 _WINDOWS_SHARING_VIOLATION = 32  # Windows: another program (Excel) holds the file open
+_SHARING_VIOLATION = "文件正被别的程序（如 Excel）打开"
+# what a message may name as the reason (the window translates them inside it)
+SYSTEM_ERROR_WORDS = (*dict.fromkeys(_SYSTEM_ERRORS.values()), _SHARING_VIOLATION, "没有读取或写入的权限")
 
 
 def system_error_text(error: OSError) -> str:
     """The reason an OSError gives, in Chinese (the system's own words for errors not listed)."""
     if getattr(error, "winerror", None) == _WINDOWS_SHARING_VIOLATION:
-        return "文件正被别的程序（如 Excel）打开"
+        return _SHARING_VIOLATION
     known = _SYSTEM_ERRORS.get(error.errno) if error.errno is not None else None
     if known is not None:
         return known

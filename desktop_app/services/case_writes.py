@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.case_costs import PAID_MILESTONES
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import NotFound, StaleData, UserError
@@ -48,13 +49,11 @@ def clean_order_no(text: str) -> str:
     if not value:
         raise UserError("订单号不能为空")
     if _SCIENTIFIC.match(value):
-        raise UserError(
-            f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
-        )
+        raise UserError(msg.say(msg.ORDER_NO_SCIENTIFIC, text))
     if len(value) > 64:
-        raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
+        raise UserError(msg.say(msg.ORDER_NO_TOO_LONG, text[:30]))
     if not _ORDER_NO.match(value):
-        raise UserError(f"订单号“{text if len(text) <= 30 else text[:30] + '…'}”含有无效字符，只能包含数字、字母和“-”")
+        raise UserError(msg.say(msg.ORDER_NO_BAD, text if len(text) <= 30 else text[:30] + "…"))
     return value
 
 
@@ -75,9 +74,9 @@ def load_case(session: Session, case_id: int, expected_version: int | None) -> C
     """The case, refused when missing or when `expected_version` says someone changed it meanwhile."""
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     if expected_version is not None and case.version != expected_version:
-        raise changed_meanwhile(session, f"售后单 #{case_id}", "case", case_id, CaseStatus(case.status).label)
+        raise changed_meanwhile(session, msg.say(msg.CASE_NO, case_id), "case", case_id, CaseStatus(case.status).label)
     return case
 
 
@@ -85,8 +84,7 @@ def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int
     """The losing seat's message: who changed the record since it was shown, and its state now (which the
     window shows beside the message). It said only "已被他人修改，请刷新后再操作", with the window refreshed."""
     author = last_author(session, subject, subject_id)
-    by = f"被 {author} " if author else "被他人"
-    return StaleData(f"{what} 刚{by}修改了（现在是“{now}”），本次操作未保存。请看过最新内容后再操作。")
+    return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now))
 
 
 def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,

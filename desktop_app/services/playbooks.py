@@ -20,6 +20,7 @@ import tomli_w
 from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import as_china, now
 from desktop_app.core.deadline_display import ShownDue, case_next_due
 from desktop_app.core.errors import NotFound, UserError, system_error_text
@@ -168,7 +169,7 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
                policies: tuple[ShopPolicy, ...] = ()) -> CaseGuide:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     kind, status = CaseKind(case.kind), CaseStatus(case.status)
     reason = CaseReason(case.reason) if case.reason else None
     playbook = best_playbook(library.playbooks, kind, reason)
@@ -202,7 +203,7 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
     with db.transaction() as session:
         case = session.get(Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         row = playbook_check(session, case_id, playbook.id, step_id)
         if (row is not None) == done:
             return Written(False, changes_in(session))
@@ -229,7 +230,7 @@ def copy_for_editing(playbook_id: str, shipped: Path | None = None, user: Path |
             target = folder / path.name
             shutil.copyfile(path, target)
             return target
-    raise NotFound(f"找不到处理步骤“{playbook_id}”")
+    raise NotFound(msg.say(msg.NO_PLAYBOOK, playbook_id))
 
 def _own_file(playbook_id: str, folder: Path) -> Path | None:
     """The shop's file holding this id (whatever its name), if any."""

@@ -14,16 +14,13 @@ from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import LedgerBusy, LedgerDamaged, StaleData, UserError
 from desktop_app.store import database
 from desktop_app.store.ledger_files import is_busy, is_damage
 from desktop_app.store.locations import LedgerLocation
 
-BUSY_MESSAGE = ("数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 {seconds} 秒仍未完成。"
-                "数据未被修改；请等它结束后再试。")
 STALE_MESSAGE = "这条记录刚被另一个窗口或程序修改了，本次操作未保存。请刷新后重新操作。"
-SERVER_BUSY_MESSAGE = ("另一个席位正在修改同一批记录（例如一次大的导入），等了 {seconds} 秒仍未完成。"
-                       "数据未被修改；请等它结束后再试。")
 
 
 def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> UserError | None:
@@ -61,17 +58,17 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) 
     name = getattr(error, "sqlite_errorname", "") or ""
     where = f" {db_path}" if db_path is not None else ""
     if is_busy(error):
-        return LedgerBusy(BUSY_MESSAGE.format(seconds=busy_seconds))
+        return LedgerBusy(msg.say(msg.LEDGER_BUSY, busy_seconds))
     if is_damage(error):
         return LedgerDamaged(db_path if db_path is not None else "", (str(error),))
     if name.startswith("SQLITE_FULL"):
-        return UserError(f"磁盘已满，无法写入数据库{where}。数据未被修改；请腾出空间后再试。")
+        return UserError(msg.say(msg.DISK_FULL, where))
     if name.startswith("SQLITE_READONLY"):
-        return UserError(f"数据库文件{where}是只读的（或所在文件夹不可写），无法保存修改。")
+        return UserError(msg.say(msg.READ_ONLY, where))
     if name.startswith("SQLITE_CANTOPEN"):
-        return UserError(f"无法打开数据库文件{where}：文件夹不存在或没有权限。")
+        return UserError(msg.say(msg.CANNOT_OPEN, where))
     if name.startswith("SQLITE_IOERR"):
-        return UserError(f"读写数据库文件{where}时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。")
+        return UserError(msg.say(msg.DISK_FAILED, where))
     return None
 
 
@@ -81,7 +78,7 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
     its address ("" when not known: the window's messages said "团队数据库 团队数据库")."""
     named, server = (f" {server} ", f" {server}") if server else ("", "")
     if isinstance(error, pg_errors.LockNotAvailable | pg_errors.QueryCanceled):
-        return LedgerBusy(SERVER_BUSY_MESSAGE.format(seconds=busy_seconds))
+        return LedgerBusy(msg.say(msg.SERVER_BUSY, busy_seconds))
     if isinstance(error, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
         return StaleData("另一个席位同时修改了同一条记录，本次操作未保存。请刷新后重新操作。")
     if isinstance(error, pg_errors.NumericValueOutOfRange):

@@ -189,7 +189,7 @@ class CaseCostsDialog(QDialog):
         try:
             costs = self.costs()
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
         # The dialog closes (and is deleted) before the write runs: the callbacks keep only what outlives it.
         case_id, version, parent, title = self._case_id, self._version, self.parentWidget(), self.windowTitle()

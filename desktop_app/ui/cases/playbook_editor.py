@@ -133,7 +133,7 @@ class PlaybookEditor(QDialog):
         try:
             self.library = load_playbooks()
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return
         self.list.blockSignals(True)
         self.list.clear()
@@ -234,7 +234,7 @@ class PlaybookEditor(QDialog):
         try:
             path = save_playbook(playbook)
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return False
         self._set_dirty(False)
         self.reload(playbook.id)
@@ -279,7 +279,7 @@ class PlaybookEditor(QDialog):
         try:
             remove_own_copy(playbook_id)
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return
         self._set_dirty(False)
         self.reload(playbook_id)

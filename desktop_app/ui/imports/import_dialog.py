@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import cell_messages as cells
 from desktop_app.core import import_refusals as refusals
+from desktop_app.core import messages
 from desktop_app.core import refund_list_platform as family
-from desktop_app.core.event_notes import put
+from desktop_app.core.event_notes import Message, put
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
@@ -55,15 +56,19 @@ class _ProgressRelay(QObject):
     progress = Signal(object)
 
 
-WARNING_TEMPLATES = (*family.TEMPLATES, *cells.ROW_WARNINGS)
+WARNING_TEMPLATES = (*family.TEMPLATES, *cells.ROW_WARNINGS, *messages.TEMPLATES)
+REFUSAL_TEMPLATES = (*refusals.TEMPLATES, *messages.TEMPLATES)
 
 
 def row_error_text(column: str | None, message: str) -> str:
-    """A bad cell's reason in the window's language: the message is the column's name (the platform's,
-    shown in its own column) and a sentence of core.cell_messages with the value quoted as it is."""
+    """A rejected row's reason in the window's language: a `Message` (core/messages.py), or the column's
+    name (the platform's, shown in its own column) and a sentence of core.cell_messages with the value
+    quoted as it is."""
+    if isinstance(message, Message):
+        return labels.message(message)
     said = message[len(column):] if column and message.startswith(column) else message
-    shown = labels.note(said, cells.TEMPLATES)
-    return shown if shown != said else message
+    shown = labels.note(said, (*cells.TEMPLATES, *messages.TEMPLATES))
+    return shown if shown != said else labels.message(message)
 
 
 class ImportDialog(QDialog):
@@ -295,8 +300,9 @@ class ImportDialog(QDialog):
         if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
-        warnings = [*result.warnings, *(put(self.tr("%1：%2"), (Path(f.file).name, labels.note(w, WARNING_TEMPLATES)))
-                                        for f in case_files for w in f.warnings)]
+        warnings = [*(labels.message(w, WARNING_TEMPLATES) for w in result.warnings),
+                    *(put(self.tr("%1：%2"), (Path(f.file).name, labels.message(w, WARNING_TEMPLATES)))
+                      for f in case_files for w in f.warnings)]
         if warnings:
             told = warnings[:WARNINGS_SHOWN]
             if len(warnings) > WARNINGS_SHOWN:
@@ -321,7 +327,7 @@ class ImportDialog(QDialog):
 
     def _explain(self, f: FileImportResult) -> str:
         if f.refused is not None:
-            return labels.note(f.refused, refusals.TEMPLATES)
+            return labels.message(f.refused, REFUSAL_TEMPLATES)
         parts = [labels.text(f.profile or "")]  # the format's name (the English beside it in its profile)
         if f.companions:
             parts.append(self.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))
