@@ -1937,6 +1937,90 @@ EN: dict[str, str | tuple[str, str]] = {
     "7z 压缩包": "7z archive",
     "gzip 压缩包": "gzip archive",
     "空的压缩包": "empty zip archive",
+    # --- a rule file that cannot be used (desktop_app.core.messages) ----------------------------------------
+    "“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, ma"
+    "x_yuan = 30 }（成交金额的5%，最多30元）":
+        "“penalty_amount” is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or "
+        "{ percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)",
+    "“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）":
+        "“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the "
+        "order amount, at most ¥30)",
+    "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）或 \"announced\"（每年由"
+    "平台公布，不估算，快到时提醒添加当年的窗口）":
+        "“recurs” can only be \"yearly\" (repeats every year: a year without its own window is estimated on the "
+        "same dates) or \"announced\" (the platform announces it every year: not estimated, you are reminded to "
+        "add the year's window when it nears)",
+    "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }":
+        "“durations” must list the new duration of at least one timer, e.g. "
+        "{ seller_confirm_return = { days = 20 } }",
+    "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }":
+        "A duration has exactly one entry: { hours = 72 }, { days = 7 } or { working_days = 3 }",
+    "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）":
+        "“date_only_start” can only be \"day_start\" (from midnight that day) or \"next_day\" (from the next "
+        "midnight)",
+    "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口":
+        "A yearly window needs an “event” (the event's id, e.g. double11) to tell whether a year has its own "
+        "window",
+    "时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）":
+        "Duration unit “%1” is not valid: use hours, days or working_days",
+    "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）":
+        "“rounds” can only be \"each\" (timed again at each start event) or \"first\" (from the first only)",
+    "“%1”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 %2":
+        "“%1” must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2",
+    "同一个原因不能同时出现在 reasons 和 except_reasons 中": "A reason cannot be in both reasons and except_reasons",
+    "规则文件 %1：时间窗口“%2”：引用了不存在的计时器“%3”（本规则包的计时器：%4）":
+        "Rule file %1: window “%2” names a timer that does not exist, “%3” (this pack's timers: %4)",
+    "“assumed”只能是 true（时长为估计）或 false": "“assumed” can only be true (the duration is an estimate) or false",
+    "“penalty_amount”中的“%1”必须是正整数，而不是 %2":
+        "“%1” in “penalty_amount” must be a positive whole number, not %2",
+    "“keyed_to”必须是一个或几个事件名（%1），而不是 %2": "“keyed_to” must be one or more event names (%1), not %2",
+    "“penalty_amount”的百分比不能超过100": "The percentage of “penalty_amount” cannot exceed 100",
+    "“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2":
+        "“%1” may only use lowercase letters, digits and underscores, starting with a letter: %2",
+    "“auto_records”事件“%1”未知（可用：%2）": "Unknown “auto_records” event “%1” (available: %2)",
+    "“%1”必须是日期列表，例如 [2026-10-08]": "“%1” must be a list of dates, e.g. [2026-10-08]",
+    "“%1”必须是文字列表，例如 [\"a\", \"b\"]": "“%1” must be a list of texts, e.g. [\"a\", \"b\"]",
+    "extends 指向未知的规则包“%1”（可用：%2）": "extends names an unknown rule pack “%1” (available: %2)",
+    "规则文件 %1：活动“%2”：引用了不存在的计时器“%3”":
+        "Rule file %1: campaign “%2” names a timer that does not exist, “%3”",
+    "“%1”中的“%2”不是日期（YYYY-MM-DD）": "“%2” in “%1” is not a date (YYYY-MM-DD)",
+    "缺少 [pack] 部分（id、name）": "The [pack] part (id, name) is missing",
+    "id 应为“%1”（与文件名一致），而不是“%2”": "id should be “%1” (as the file name), not “%2”",
+    "时长“%1”必须在 1 到 %2 之间，而不是 %3": "Duration “%1” must be between 1 and %2, not %3",
+    "“revision”必须是非负整数": "“revision” must be a whole number, 0 or more",
+    "缺少“duration”（时长）": "“duration” is missing",
+    "规则包不能 extends 自己": "A rule pack cannot extend itself",
+    "时长“%1”必须是正整数，而不是 %2": "Duration “%1” must be a positive whole number, not %2",
+    "不认识的设置项“%1”（可用：%2）": "Unknown setting “%1” (available: %2)",
+    "%1 必须写成 [[%1]] 表数组": "%1 must be written as an array of tables [[%1]]",
+    "“%1”中有未知的%2：%3（可用：%4）": "“%1” has unknown %2: %3 (available: %4)",
+    "起算事件“%1”未知（可用：%2）": "Unknown start event “%1” (available: %2)",
+    "必须是一个表（[[%1]]）": "must be a table ([[%1]])",
+    "结束时间早于开始时间": "The end is before the start",
+    "规则包继承形成循环：%1": "The rule packs extend each other in a loop: %1",
+    "“%1”必须是非空文字": "“%1” must be a text, not empty",
+    "“%1”最长 %2 个字符": "“%1” is at most %2 characters",
+    "规则文件 %1：%2：%3": "Rule file %1: %2: %3",
+    "规则文件 %1：%2": "Rule file %1: %2",
+    "%1中计时器“%2”": "%1, timer “%2”",
+    "id 重复": "the id is used twice",
+    "第 %1 个%2": "%2 no. %1",
+    "第 %1 个": "no. %1",
+    "缺少“%1”": "“%1” is missing",
+    "%1“%2”": "%1 “%2”",
+    "计时器": "timer",
+    "活动": "campaign",
+    "完成事件": "completing event",
+    "适用售后类型": "Case kinds",
+    "不适用的原因": "Reasons excluded",
+    "固定金额": "Fixed amount",
+    "百分比": "Percentage",
+    "最高金额": "Maximum amount",
+    "工作日": "working days",
+    "开始时间": "Start",
+    "判断事件": "Keyed to event",
+    "计时轮次": "Rounds",
+    "只有日期时的起算": "Start when only a date is known",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
@@ -2034,4 +2118,5 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("SettingsDialog", "列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"):
         "Show full phone numbers in lists (by default only 138****5678; details always show them in full)",
     ("SettingsDialog", "隐私"): "Privacy",
+    ("RuleForm", "“%1（%2）”"): "“%1 (%2)”",
 }

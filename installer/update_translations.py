@@ -171,7 +171,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
                    _fixed_user_errors()))
     groups.append(("the services' messages naming values (desktop_app.core.messages)",
-                   [*(t.template for t in messages.ALL), messages.NONE, messages.ITEM_TABLE, *OTHER_FORMAT_NAMES]))
+                   [*(t.template for t in messages.ALL), messages.NONE, messages.ITEM_TABLE, *OTHER_FORMAT_NAMES,
+                    *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values()]))
     groups.append(("what the system said about a file (desktop_app.core.errors), inside those messages",
                    list(errors.SYSTEM_ERROR_WORDS)))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",

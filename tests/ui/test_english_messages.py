@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QDateTime, QTranslator
+from PySide6.QtWidgets import QDateTimeEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core import messages
@@ -42,6 +42,8 @@ from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_tab import ReshipTab
 from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.test_calendar_tab import Ledger, open_ledger
+from tests.ui.test_rule_form import douyin_form
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
@@ -250,3 +252,38 @@ def test_a_file_that_is_no_backup_is_refused_in_english(tmp_path: Path, english:
         restore_backup(ledger, other)
     assert refused.value.message == f"{other} 不是售后台账的备份"
     assert describe_error(refused.value) == f"{other} is not a backup of an Aftersales Ledger"
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Ledger]:
+    yield from open_ledger(db_path)
+
+
+def test_the_rule_editor_names_a_problem_in_english(qtbot: QtBot, ledger: Ledger, english: QTranslator) -> None:
+    """The 时效规则 editor listed the validator's problems in Chinese in the English window ("规则文件 …：
+    计时器“reship_answer”：“名称（name）”必须是非空文字", "结束时间早于开始时间")."""
+    dialog = douyin_form(qtbot, ledger)
+    dialog.form.name.setText("  ")
+    dialog.form.name.editingFinished.emit()
+    assert not dialog.validate_current()
+    problem = dialog.problem_texts()[0]
+    assert problem.startswith("Rule file ") and problem.endswith(
+        ": timer “reship_answer”: “Name (name)” must be a text, not empty"), problem
+    assert not CJK.search(problem), problem
+    dialog.select_pack("taobao")
+    form = dialog.form
+    form.select_timer("seller_confirm_return")
+    end = form.windows.cellWidget(0, 2)
+    assert isinstance(end, QDateTimeEdit)
+    end.setDateTime(QDateTime.fromString("2000-01-01 00:00:00", "yyyy-MM-dd HH:mm:ss"))  # before its start
+    assert not dialog.validate_current()
+    assert any(p.endswith(": The end is before the start") and not CJK.search(p) for p in dialog.problem_texts()), \
+        dialog.problem_texts()
+
+
+def test_the_chinese_rule_editor_names_a_problem_as_before(qtbot: QtBot, ledger: Ledger) -> None:
+    dialog = douyin_form(qtbot, ledger)
+    dialog.form.name.setText("  ")
+    dialog.form.name.editingFinished.emit()
+    assert not dialog.validate_current()
+    assert dialog.problem_texts()[0].endswith("：计时器“reship_answer”：“名称（name）”必须是非空文字")
