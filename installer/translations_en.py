@@ -2021,6 +2021,66 @@ EN: dict[str, str | tuple[str, str]] = {
     "判断事件": "Keyed to event",
     "计时轮次": "Rounds",
     "只有日期时的起算": "Start when only a date is known",
+    # --- a ledger that cannot be opened, a team database, moving a ledger (desktop_app.core.messages) -------
+    "不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名":
+        "Unsupported database address “%1”: write an SQLite file path, or postgresql+psycopg://user:password@"
+        "host:port/database",
+    "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或"
+    "写一个新的文件名":
+        "File %1 is not an Aftersales Ledger database (it holds another program's data: %2 …); it was not changed. "
+        "Choose an Aftersales Ledger database file, or write a new file name",
+    "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2），没有改动它。请选择售后台账的数据库文件，或写"
+    "一个新的文件名":
+        "File %1 is not an Aftersales Ledger database (it holds another program's data: %2); it was not changed. "
+        "Choose an Aftersales Ledger database file, or write a new file name",
+    "团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。":
+        "The team database%1 does not exist: create it on the server first (CREATE DATABASE), or check its name.",
+    "与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。":
+        "The connection to the team database%1 broke off in the middle: %2. The unfinished change was not saved; "
+        "do it again once the server is back.",
+    "数据库 %1 由更新版本的售后台账创建（版本 %2），本程序无法打开。请升级程序后再试。":
+        "Database %1 was made by a newer Aftersales Ledger (version %2) and cannot be opened by this one. Update "
+        "the program and try again.",
+    "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。":
+        "Cannot log in to the team database%1: wrong user name or password. Enter them again under Settings → "
+        "Team database.",
+    "无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。":
+        "Cannot connect to the team database%1: %2. Check the network, the server's address and port, and that "
+        "the server is running.",
+    "目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。":
+        "The target database %1 holds data already (%2) and cannot take the ledger: use a new, empty database.",
+    "迁移后核对条数不一致（%1），已全部撤销，目标数据库未改动。":
+        "The counts differ after the move (%1): everything was undone, the target database is unchanged.",
+    "数据库文件 %1 已损坏，为免损失扩大，程序不会再写入它。":
+        "The database file %1 is damaged; to keep the loss from growing, the program will not write to it.",
+    "文件 %1 不是售后台账数据库（不是 SQLite 文件）":
+        "File %1 is not an Aftersales Ledger database (not an SQLite file)",
+    "数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）":
+        "Database address “%1” lacks the database name (…@host:port/database)",
+    "团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。":
+        "The account on the team database%1 has no permission for this (%2). Ask the administrator to grant it.",
+    "有一项文字太长，团队数据库存不下（%1）。数据未被修改。":
+        "A text is too long for the team database (%1). Nothing was changed.",
+    "团队数据库%1的磁盘已满，无法写入。数据未被修改。":
+        "The disk of the team database%1 is full: nothing can be written. Nothing was changed.",
+    "找不到要迁移的数据库文件：%1": "The database file to move was not found: %1",
+    "数据库路径是一个文件夹：%1": "The database path is a folder: %1",
+    "数据库地址“%1”写法不对：%2": "Database address “%1” is not written right: %2",
+    "%1：应有 %2，实有 %3": "%1: %2 expected, %3 there",
+    "%1 %2 条": "%1 %2",
+    "%1 %2 行": "%1 %2 rows",
+    "订单商品": "Order items",
+    "时间线记录": "Timeline entries",
+    "售后凭证": "Case evidence",
+    "理赔凭证": "Claim evidence",
+    "服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）":
+        "the server refused the connection (no database runs on this port, or a firewall blocks it)",
+    "找不到这个服务器地址": "the server address was not found",
+    "网络不通，连不到这台服务器": "the network cannot reach this server",
+    "连接超时（网络不通，或服务器没有响应）": "the connection timed out (no network, or the server did not answer)",
+    "服务器意外断开了连接": "the server closed the connection unexpectedly",
+    "服务器关闭或重启了": "the server shut down or restarted",
+    "网络或服务器断开了连接": "the network or the server broke the connection",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

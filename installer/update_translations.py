@@ -155,7 +155,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         statement,
     )
     from desktop_app.io.spreadsheet_readers import OTHER_FORMAT_NAMES
-    from desktop_app.services import claim_upkeep
+    from desktop_app.services import claim_upkeep, ledger_move
+    from desktop_app.store import ledger_errors
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
     groups.append(("desktop_app.core.lifecycle.MILESTONE_LABELS", list(lifecycle.MILESTONE_LABELS.values())))
@@ -172,7 +173,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    _fixed_user_errors()))
     groups.append(("the services' messages naming values (desktop_app.core.messages)",
                    [*(t.template for t in messages.ALL), messages.NONE, messages.ITEM_TABLE, *OTHER_FORMAT_NAMES,
-                    *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values()]))
+                    *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values(), *ledger_move.TABLE_LABELS.values(),
+                    *dict.fromkeys(cause for _, cause in ledger_errors.CONNECTION_CAUSES)]))
     groups.append(("what the system said about a file (desktop_app.core.errors), inside those messages",
                    list(errors.SYSTEM_ERROR_WORDS)))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 
+from desktop_app.core.messages import LEDGER_DAMAGED, say
+
 
 class UserError(Exception):
     """A known problem with what the user gave us (bad value, bad file, forbidden action): `message` is the
@@ -38,7 +40,7 @@ class LedgerDamaged(UserError):
     """The ledger file fails SQLite's integrity check: it is not written to."""
 
     def __init__(self, path: object, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(f"数据库文件 {path} 已损坏，为免损失扩大，程序不会再写入它。")
+        super().__init__(say(LEDGER_DAMAGED, str(path)))
         self.path = path
         self.problems = problems
 

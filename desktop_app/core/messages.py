@@ -19,6 +19,17 @@ __all__ = ["Message", "NoteTemplate", "say"]  # and the templates below
 
 T = NoteTemplate
 NONE = "无"  # an empty list of possible actions
+
+
+def listed(parts: list[Message]) -> Message | str:
+    """Messages joined by "，" (`COMMA`, nested) as one message; "" for none."""
+    if not parts:
+        return ""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = say(COMMA, joined, part)
+    return joined
+
 ITEM_TABLE = "商品明细"  # where an order's bad items are, when the file does not name its table
 
 # --- a case's or a claim's state refuses the action -------------------------------------------------
@@ -224,6 +235,35 @@ RULE_KEY_WORDS = {
     "durations": "窗口内的时长", "keyed_to": "判断事件", "rounds": "计时轮次", "date_only_start": "只有日期时的起算",
 }
 
+# --- a ledger that cannot be opened, a team database, moving a ledger to one -------------------------------
+LEDGER_DAMAGED = T("数据库文件 %1 已损坏，为免损失扩大，程序不会再写入它。")
+DB_TOO_NEW = T("数据库 %1 由更新版本的售后台账创建（版本 %2），本程序无法打开。请升级程序后再试。")
+DB_IS_FOLDER = T("数据库路径是一个文件夹：%1")
+NOT_A_LEDGER = T("文件 %1 不是售后台账数据库（不是 SQLite 文件）")
+OTHER_PROGRAMS_DATA = T("文件 %1 不是售后台账数据库（里面是其他程序的数据：%2），没有改动它。"
+                        "请选择售后台账的数据库文件，或写一个新的文件名")
+OTHER_PROGRAMS_MORE_DATA = T("文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。"
+                             "请选择售后台账的数据库文件，或写一个新的文件名")
+ADDRESS_UNSUPPORTED = T("不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名")
+ADDRESS_MALFORMED = T("数据库地址“%1”写法不对：%2")
+ADDRESS_WITHOUT_DATABASE = T("数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）")
+TEXT_TOO_LONG_FOR_SERVER = T("有一项文字太长，团队数据库存不下（%1）。数据未被修改。")
+SERVER_NO_PERMISSION = T("团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。")
+SERVER_DISK_FULL = T("团队数据库%1的磁盘已满，无法写入。数据未被修改。")
+SERVER_LOGIN_FAILED = T("无法登录团队数据库%1：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+SERVER_NO_DATABASE = T("团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+SERVER_LOST = T("与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。",
+                frozenset({2}))
+SERVER_UNREACHABLE = T("无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。", frozenset({2}))
+NO_LEDGER_TO_MOVE = T("找不到要迁移的数据库文件：%1")
+MOVE_TARGET_NOT_EMPTY = T("目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。")
+MOVE_COUNTS_DIFFER = T("迁移后核对条数不一致（%1），已全部撤销，目标数据库未改动。")
+TABLE_COUNT = T("%1 %2 条", frozenset({1}))
+TABLE_ROWS = T("%1 %2 行")
+TABLE_SHORT = T("%1：应有 %2，实有 %3")
+CAUSE = T("%1（%2）", frozenset({1}))  # a cause in words, the driver's own line after it
+COMMA = T("%1，%2")  # two parts of a list a message names (a list of lists: nested)
+
 # --- reading an imported file: why a file is refused, a row rejected, a row warned about --------------
 _RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
 _EXCEL_WHY = "Excel 只保留 15 位有效数字，超过的位数变成了 0"
@@ -291,7 +331,8 @@ TYPED_TWIN = T("第 %1 行：平台售后单 %2（新建为 #%3）与手工登�
 FILE_SAYS = T("%1：%2", frozenset({2}))  # a file's name and what its import said
 
 # Only ever inside another message: a text is not read back as one of them ("售后单 #%1" reads most).
-PARTS = (CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, RULE_NTH, RULE_NTH_SHORT, RULE_NAMED, RULE_TIMER_IN)
+PARTS = (CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
+         TABLE_ROWS, TABLE_SHORT, COMMA, RULE_NTH, RULE_NTH_SHORT, RULE_NAMED, RULE_TIMER_IN)
 # Every template; the more specific first (more fixed text): a template that reads another's text too
 # must not win when a message that came as text is read back.
 ALL = tuple(sorted(dict.fromkeys(value for value in list(globals().values()) if isinstance(value, NoteTemplate)),

@@ -84,32 +84,30 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
     if isinstance(error, pg_errors.NumericValueOutOfRange):
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     if isinstance(error, pg_errors.StringDataRightTruncation):
-        return UserError(f"有一项文字太长，团队数据库存不下（{_first_line(error)}）。数据未被修改。")
+        return UserError(msg.say(msg.TEXT_TOO_LONG_FOR_SERVER, _first_line(error)))
     if isinstance(error, pg_errors.InsufficientPrivilege):
-        return UserError(f"团队数据库{named}的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
+        return UserError(msg.say(msg.SERVER_NO_PERMISSION, named, _first_line(error)))
     if isinstance(error, pg_errors.DiskFull):
-        return UserError(f"团队数据库{named}的磁盘已满，无法写入。数据未被修改。")
+        return UserError(msg.say(msg.SERVER_DISK_FULL, named))
     if isinstance(error, pg_errors.InvalidPassword | pg_errors.InvalidAuthorizationSpecification):
-        return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+        return UserError(msg.say(msg.SERVER_LOGIN_FAILED, server))
     if isinstance(error, pg_errors.InvalidCatalogName):
-        return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+        return UserError(msg.say(msg.SERVER_NO_DATABASE, named))
     if isinstance(error, psycopg.OperationalError) and "password authentication failed" in str(error):
-        return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+        return UserError(msg.say(msg.SERVER_LOGIN_FAILED, server))
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
-        return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+        return UserError(msg.say(msg.SERVER_NO_DATABASE, named))
     if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown) or (
             isinstance(error, psycopg.OperationalError) and "the connection is lost" in str(error)):
         # In the middle of the work (the server restarted, the NAS went to sleep): not "cannot connect".
-        return UserError(f"与团队数据库{named}的连接在操作中途断开了：{_connection_cause(error)}。"
-                         "这次没有做完的修改没有保存；请等服务器恢复后再做一次。")
+        return UserError(msg.say(msg.SERVER_LOST, named, _connection_cause(error)))
     if isinstance(error, psycopg.OperationalError):
-        return UserError(f"无法连接团队数据库{server}：{_connection_cause(error)}。请检查网络、服务器地址和端口，"
-                         "以及服务器是否已启动。")
+        return UserError(msg.say(msg.SERVER_UNREACHABLE, server, _connection_cause(error)))
     return None
 
 
 # The causes a shop meets, in its words; the driver's own line follows in brackets for whoever helps them.
-_CONNECTION_CAUSES = (
+CONNECTION_CAUSES = (
     ("connection refused", "服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）"),
     ("failed to resolve host", "找不到这个服务器地址"),
     ("name or service not known", "找不到这个服务器地址"),
@@ -126,9 +124,9 @@ _CONNECTION_CAUSES = (
 def _connection_cause(error: BaseException) -> str:
     detail = _first_line(error)
     lowered = str(error).lower()
-    for marker, cause in _CONNECTION_CAUSES:
+    for marker, cause in CONNECTION_CAUSES:
         if marker in lowered:
-            return f"{cause}（{detail}）"
+            return msg.say(msg.CAUSE, cause, detail)
     return detail
 
 

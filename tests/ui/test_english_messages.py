@@ -34,14 +34,18 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reships
 from desktop_app.services.backups import restore_backup
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.store.database import Database
+from desktop_app.services.ledger_move import move_ledger
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_tab import ReshipTab
+from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 from desktop_app.ui.window.main_window import MainWindow
+from tests.conftest import MemoryKeyring
 from tests.ui.test_calendar_tab import Ledger, open_ledger
 from tests.ui.test_rule_form import douyin_form
 
@@ -287,3 +291,46 @@ def test_the_chinese_rule_editor_names_a_problem_as_before(qtbot: QtBot, ledger:
     dialog.form.name.editingFinished.emit()
     assert not dialog.validate_current()
     assert dialog.problem_texts()[0].endswith("：计时器“reship_answer”：“名称（name）”必须是非空文字")
+
+
+def test_a_failed_connection_to_the_team_database_is_said_in_english(
+        qtbot: QtBot, tmp_path: Path, data_home: Path, memory_keyring: MemoryKeyring, english: QTranslator) -> None:
+    """连接团队数据库 said "无法连接团队数据库 127.0.0.1:9/…：服务器拒绝连接（…）…" in the English window."""
+    win = _open(qtbot, tmp_path / "team.sqlite3")
+    try:
+        dialog = win.open_team_database()
+        assert isinstance(dialog, TeamDatabaseDialog)
+        dialog.host.setText("127.0.0.1")
+        dialog.port.setValue(9)  # nothing listens there
+        dialog.user.setText("kf")
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: "Cannot connect to the team database" in dialog.status.text(), timeout=15000)
+        said = dialog.status.text()
+        assert "the server refused the connection" in said and not CJK.search(said), said
+        dialog.close()
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+    finally:
+        _close(win)
+
+
+def test_a_ledger_that_is_no_ledger_and_a_move_into_a_full_database_are_refused_in_english(
+        tmp_path: Path, english: QTranslator) -> None:
+    other = tmp_path / "notes.sqlite3"
+    with sqlite3.connect(other) as made:
+        made.execute("CREATE TABLE notes (text TEXT)")
+    made.close()
+    with pytest.raises(UserError) as refused:
+        open_database(other)
+    assert refused.value.message.startswith(f"文件 {other} 不是售后台账数据库（里面是其他程序的数据：notes）")
+    assert describe_error(refused.value).startswith(
+        f"File {other} is not an Aftersales Ledger database (it holds another program's data: notes)")
+    source, target = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
+    for path in (source, target):
+        db = open_database(path)
+        open_case(db, NewCase(Platform.DOUYIN, "DY1", CaseKind.RESHIP))
+        db.close()
+    with pytest.raises(UserError) as full:
+        move_ledger(source, LedgerLocation(path=target))
+    assert "已经有数据（订单 1 条，售后单 1 条" in full.value.message, full.value.message
+    shown = describe_error(full.value)
+    assert "holds data already (Order 1, After-sales case 1, " in shown and not CJK.search(_without(shown, str(target))), shown

@@ -198,8 +198,8 @@ class TeamDatabaseDialog(QDialog):
             reason = describe_error(error) if error is not None else ""
             self._say(self.tr("迁移未完成，服务器未改动：%1").replace("%1", reason), error=True)
             return
-        counts = "，".join(f"{label} {result.counts.get(table, 0)}" for table, label in TABLE_LABELS.items()
-                          if result.counts.get(table))
+        counts = self.tr("，").join(f"{labels.text(label)} {result.counts.get(table, 0)}"
+                                   for table, label in TABLE_LABELS.items() if result.counts.get(table))
         files = self.tr("证据文件和印章 %1 个").replace("%1", str(result.files))
         if result.missing_files:
             files += self.tr("（另有 %1 个在本机找不到，只迁移了记录）").replace("%1", str(len(result.missing_files)))
