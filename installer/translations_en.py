@@ -127,7 +127,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "请填写“%1”的单价": "Type the unit price of “%1”",
     "“%1”的单价": "The unit price of “%1”",
     "“%1”的单价须大于 0": "The unit price of “%1” must be more than 0",
-    "或在下方填写单价。": " Or type the prices below.",
+    "或在下方填写单价。": " or type the prices below.",
     # --- 时效规则 on a team ledger: the rules kept in the ledger for every seat (issue 18) -------------
     "无法读取时效规则：%1": "Could not read the deadline rules: %1",
     "载入本机的修改": "Load this computer's edit",
@@ -2081,6 +2081,20 @@ EN: dict[str, str | tuple[str, str]] = {
     "服务器意外断开了连接": "the server closed the connection unexpectedly",
     "服务器关闭或重启了": "the server shut down or restarted",
     "网络或服务器断开了连接": "the network or the server broke the connection",
+    # --- a goods value statement that cannot be written, a playbook the editor cannot save -------------------
+    "订单 %1 没有商品明细和金额（尚未导入？），无法写货值说明；请先导入该订单":
+        "Order %1 has no item lines or amount (not imported yet?), so no statement can be written: import the "
+        "order first",
+    "订单 %1 的商品没有单价和金额：%2。请先导入这张订单的订单导出，":
+        "The goods of order %1 have no unit price or amount: %2. Import this order's order export first,",
+    "理赔 #%1 的商品没有单价和金额：%2。请在理赔中补全，":
+        "The goods of claim #%1 have no unit price or amount: %2. Complete them in the claim,",
+    "%1或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）":
+        "%1 or give the unit prices when writing it: statement … --unit-price 59.00 (for several goods: "
+        "--unit-price \"goods name=59.00\")",
+    "第 %1 个步骤是空的：请填写内容或删除它": "Step %1 is empty: write it or delete it",
+    "第 %1 条话术没有标题": "Script %1 has no title",
+    "话术“%1”的内容是空的": "Script “%1” is empty",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

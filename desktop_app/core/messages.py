@@ -264,6 +264,16 @@ TABLE_SHORT = T("%1：应有 %2，实有 %3")
 CAUSE = T("%1（%2）", frozenset({1}))  # a cause in words, the driver's own line after it
 COMMA = T("%1，%2")  # two parts of a list a message names (a list of lists: nested)
 
+# --- a goods value statement that cannot be written, a playbook the editor cannot save -------------------
+_TYPED_PRICE_HINT = "命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）"
+STATEMENT_NO_ITEMS = T("订单 %1 没有商品明细和金额（尚未导入？），无法写货值说明；请先导入该订单")
+ORDER_UNPRICED = T("订单 %1 的商品没有单价和金额：%2。请先导入这张订单的订单导出，")
+CLAIM_UNPRICED = T("理赔 #%1 的商品没有单价和金额：%2。请在理赔中补全，")
+OR_TYPE_PRICES = T("%1或生成时给出单价：" + _TYPED_PRICE_HINT)  # the command line's way; the window has its own
+EMPTY_STEP = T("第 %1 个步骤是空的：请填写内容或删除它")
+UNTITLED_SCRIPT = T("第 %1 条话术没有标题")
+EMPTY_SCRIPT = T("话术“%1”的内容是空的")
+
 # --- reading an imported file: why a file is refused, a row rejected, a row warned about --------------
 _RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
 _EXCEL_WHY = "Excel 只保留 15 位有效数字，超过的位数变成了 0"

@@ -35,6 +35,7 @@ from desktop_app.services import reships
 from desktop_app.services.backups import restore_backup
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.ledger_move import move_ledger
+from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui import labels
@@ -43,11 +44,13 @@ from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.reships.reship_tab import ReshipTab
+from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.conftest import MemoryKeyring
 from tests.ui.test_calendar_tab import Ledger, open_ledger
 from tests.ui.test_rule_form import douyin_form
+from tests.ui.test_statement_typed_prices import seeded_path  # noqa: F401 (the fixture: goods without a price)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
@@ -293,8 +296,9 @@ def test_the_chinese_rule_editor_names_a_problem_as_before(qtbot: QtBot, ledger:
     assert dialog.problem_texts()[0].endswith("：计时器“reship_answer”：“名称（name）”必须是非空文字")
 
 
-def test_a_failed_connection_to_the_team_database_is_said_in_english(
-        qtbot: QtBot, tmp_path: Path, data_home: Path, memory_keyring: MemoryKeyring, english: QTranslator) -> None:
+def test_a_failed_connection_to_the_team_database_is_said_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                                    memory_keyring: MemoryKeyring,
+                                                                    english: QTranslator) -> None:
     """连接团队数据库 said "无法连接团队数据库 127.0.0.1:9/…：服务器拒绝连接（…）…" in the English window."""
     win = _open(qtbot, tmp_path / "team.sqlite3")
     try:
@@ -333,4 +337,29 @@ def test_a_ledger_that_is_no_ledger_and_a_move_into_a_full_database_are_refused_
         move_ledger(source, LedgerLocation(path=target))
     assert "已经有数据（订单 1 条，售后单 1 条" in full.value.message, full.value.message
     shown = describe_error(full.value)
-    assert "holds data already (Order 1, After-sales case 1, " in shown and not CJK.search(_without(shown, str(target))), shown
+    assert "holds data already (Order 1, After-sales case 1, " in shown, shown
+    assert not CJK.search(_without(shown, str(target))), shown
+
+
+def test_a_statement_without_prices_asks_for_them_in_english(
+        qtbot: QtBot, seeded_path: Path, data_home: Path, english: QTranslator) -> None:  # noqa: F811
+    """货值说明 for goods without a price said "理赔 #1 的商品没有单价和金额：…。请在理赔中补全，" before its
+    English "or type the prices below" in the English window; a price typed wrong is English too."""
+    win = _open(qtbot, seeded_path)
+    try:
+        dialog = StatementDialog(win.context, StatementRequest(claim_ids=(2,)), win)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.typed_prices.isVisible(), timeout=10000)
+        said = dialog.page.message
+        assert said == ("The goods of claim #2 have no unit price or amount: 纯棉袜子 10双装 中筒. Complete them "
+                        "in the claim, or type the prices below."), said
+        dialog.typed_prices.fields["纯棉袜子 10双装 中筒"].setText("十二块")
+        dialog.typed_prices.use_button.click()
+        problem = dialog.typed_prices.problem.text()
+        assert problem.endswith("“十二块” is not a valid amount (e.g. 12.50)"), problem
+        assert not CJK.search(_without(problem, "纯棉袜子 10双装 中筒", "十二块")), problem
+        dialog.close()
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+    finally:
+        _close(win)
