@@ -2095,6 +2095,34 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 个步骤是空的：请填写内容或删除它": "Step %1 is empty: write it or delete it",
     "第 %1 条话术没有标题": "Script %1 has no title",
     "话术“%1”的内容是空的": "Script “%1” is empty",
+    # --- the column mapping dialog's problems (desktop_app.core.messages) ----------------------------------
+    "%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名":
+        "Column %1 has the same header “%2” as column %3, so the import would read column %3 only (“%4”): rename "
+        "one of them in the sheet",
+    "%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列":
+        "Column %1 has no header and cannot be found by name (“%2”): give it a header in the sheet, or choose "
+        "another column",
+    "%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名":
+        "The header “%2” of column %1 contains “|” and cannot identify the sheet: rename it in the sheet",
+    "“一行一个商品”的表格需要选择“商品名称”在哪一列": "A sheet with one row per item needs the “Item name” column",
+    "请选择“订单号”在哪一列：订单按订单号导入和合并":
+        "Choose the “Order no.” column: orders are imported and merged by their number",
+    "%1 列同时对应了“%2”：一列只能对应一个字段": "Column %1 is chosen for “%2”: a column can stand for one field only",
+    "请选择每行是一个订单还是一个商品": "Choose whether each row is an order or an item",
+    "%1”和“%2": "%1” and “%2",
+    "请填写方案名称（例如“%1”）": "Enter a name for the mapping (e.g. “%1”)",
+    "方案名称太长：最多 %1 个字": "The mapping's name is too long: at most %1 characters",
+    "“%1”选择的列不在表格里": "The column chosen for “%1” is not in the sheet",
+    "请选择“%1”在哪一列：%2": "Choose the “%1” column: %2",
+    "无法识别的平台“%1”": "Unknown platform “%1”",
+    "未知的字段：%1": "Unknown fields: %1",
+    "某某供应商发货表": "Supplier shipping sheet",
+    "ERP售后单": "ERP after-sales list",
+    "再次导入时按平台和售后单号找到同一张售后单":
+        "an import finds the same case again by its platform and after-sales number",
+    "售后单按订单号关联订单": "a case is linked to its order by the order number",
+    "售后类型决定售后单的处理步骤和时效": "the kind decides the case's steps and deadlines",
+    "售后状态决定售后单处于哪一步": "the status decides which step the case is at",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

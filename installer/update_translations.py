@@ -154,6 +154,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         rule_pack_model,
         statement,
     )
+    from desktop_app.io import case_mapping, column_suggestions
     from desktop_app.io.spreadsheet_readers import OTHER_FORMAT_NAMES
     from desktop_app.services import claim_upkeep, ledger_move
     from desktop_app.store import ledger_errors
@@ -174,7 +175,9 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     groups.append(("the services' messages naming values (desktop_app.core.messages)",
                    [*(t.template for t in messages.ALL), messages.NONE, messages.ITEM_TABLE, *OTHER_FORMAT_NAMES,
                     *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values(), *ledger_move.TABLE_LABELS.values(),
-                    *dict.fromkeys(cause for _, cause in ledger_errors.CONNECTION_CAUSES)]))
+                    *dict.fromkeys(cause for _, cause in ledger_errors.CONNECTION_CAUSES), *messages.MAPPING_EXAMPLES,
+                    *case_mapping.WHY_REQUIRED.values(), *(f.label for f in case_mapping.CASE_MAPPABLE_FIELDS),
+                    *(f.label for f in column_suggestions.MAPPABLE_FIELDS)]))
     groups.append(("what the system said about a file (desktop_app.core.errors), inside those messages",
                    list(errors.SYSTEM_ERROR_WORDS)))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",

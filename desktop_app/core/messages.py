@@ -21,13 +21,13 @@ T = NoteTemplate
 NONE = "无"  # an empty list of possible actions
 
 
-def listed(parts: list[Message]) -> Message | str:
-    """Messages joined by "，" (`COMMA`, nested) as one message; "" for none."""
+def listed(parts: list[Message] | list[str], joiner: NoteTemplate | None = None) -> str:
+    """Parts joined by "，" (`COMMA`, or `joiner`: nested) as one message; "" for none."""
     if not parts:
         return ""
     joined = parts[0]
     for part in parts[1:]:
-        joined = say(COMMA, joined, part)
+        joined = say(joiner or COMMA, joined, part)
     return joined
 
 ITEM_TABLE = "商品明细"  # where an order's bad items are, when the file does not name its table
@@ -274,6 +274,25 @@ EMPTY_STEP = T("第 %1 个步骤是空的：请填写内容或删除它")
 UNTITLED_SCRIPT = T("第 %1 条话术没有标题")
 EMPTY_SCRIPT = T("话术“%1”的内容是空的")
 
+# --- the column mapping dialog's problems (a supplier's sheet, an ERP's after-sales list) ---------------------
+COLUMN_NOT_IN_SHEET = T("“%1”选择的列不在表格里", frozenset({1}))
+COLUMN_WITHOUT_HEADER = T("%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列",
+                          frozenset({2}))
+COLUMN_SAME_HEADER = T("%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名",
+                       frozenset({4}))
+COLUMN_HEADER_PIPE = T("%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名")
+COLUMN_TWO_FIELDS = T("%1 列同时对应了“%2”：一列只能对应一个字段", frozenset({2}))
+AND_QUOTED = T("%1”和“%2", frozenset({1, 2}))  # two fields' names inside quotes
+MAPPING_NAME_NEEDED = T("请填写方案名称（例如“%1”）", frozenset({1}))
+MAPPING_NAME_TOO_LONG = T("方案名称太长：最多 %1 个字")
+MAPPING_PLATFORM_UNKNOWN = T("无法识别的平台“%1”")
+MAPPING_LAYOUT_NEEDED = T("请选择每行是一个订单还是一个商品")
+MAPPING_UNKNOWN_FIELDS = T("未知的字段：%1")
+MAPPING_ORDER_NO_NEEDED = T("请选择“订单号”在哪一列：订单按订单号导入和合并")
+MAPPING_TITLE_NEEDED = T("“一行一个商品”的表格需要选择“商品名称”在哪一列")
+MAPPING_COLUMN_NEEDED = T("请选择“%1”在哪一列：%2", frozenset({1, 2}))
+MAPPING_EXAMPLES = ("某某供应商发货表", "ERP售后单")
+
 # --- reading an imported file: why a file is refused, a row rejected, a row warned about --------------
 _RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
 _EXCEL_WHY = "Excel 只保留 15 位有效数字，超过的位数变成了 0"
@@ -341,7 +360,7 @@ TYPED_TWIN = T("第 %1 行：平台售后单 %2（新建为 #%3）与手工登�
 FILE_SAYS = T("%1：%2", frozenset({2}))  # a file's name and what its import said
 
 # Only ever inside another message: a text is not read back as one of them ("售后单 #%1" reads most).
-PARTS = (CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
+PARTS = (AND_QUOTED, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
          TABLE_ROWS, TABLE_SHORT, COMMA, RULE_NTH, RULE_NTH_SHORT, RULE_NAMED, RULE_TIMER_IN)
 # Every template; the more specific first (more fixed text): a template that reads another's text too
 # must not win when a message that came as text is read back.

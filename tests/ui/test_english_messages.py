@@ -31,6 +31,7 @@ from desktop_app.core.event_notes import Message, parse_note, put
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, transition
 from desktop_app.core.money import parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.io.import_profiles import Layout
 from desktop_app.services import reships
 from desktop_app.services.backups import restore_backup
 from desktop_app.services.cases import NewCase, act_on_case, open_case
@@ -49,6 +50,7 @@ from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.conftest import MemoryKeyring
 from tests.ui.test_calendar_tab import Ledger, open_ledger
+from tests.ui.test_column_mapping_dialog import open_mapping, supplier_sheet
 from tests.ui.test_rule_form import douyin_form
 from tests.ui.test_statement_typed_prices import seeded_path  # noqa: F401 (the fixture: goods without a price)
 
@@ -360,6 +362,30 @@ def test_a_statement_without_prices_asks_for_them_in_english(
         assert problem.endswith("“十二块” is not a valid amount (e.g. 12.50)"), problem
         assert not CJK.search(_without(problem, "纯棉袜子 10双装 中筒", "十二块")), problem
         dialog.close()
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+    finally:
+        _close(win)
+
+
+def test_the_column_mapping_dialog_names_its_problems_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                                 english: QTranslator) -> None:
+    """导入其他表格 listed "请选择“订单号”在哪一列：…", "H 列同时对应了“商品总价”和“单价”…", "请填写方案名称…" in the
+    English window; the sheet's own column names stay as the sheet writes them."""
+    win = _open(qtbot, tmp_path / "mapping.sqlite3")
+    try:
+        dialog = open_mapping(qtbot, win, supplier_sheet(tmp_path / "发货.xlsx"))
+        dialog.choose_column("order_no", None)
+        assert "Choose the “Order no.” column: orders are imported and merged by their number" in dialog.problems.text()
+        dialog.choose_column("order_no", "单号")
+        dialog.set_layout(Layout.ORDER_ROWS)
+        dialog.choose_column("goods", "单价")
+        said = dialog.problems.text()
+        assert said.startswith("• Column H is chosen for “") and "”: a column can stand for one field only" in said
+        dialog.name_edit.setText("")
+        said = dialog.problems.text()
+        assert "Enter a name for the mapping (e.g. “Supplier shipping sheet”)" in said, said
+        assert not CJK.search(said), said
+        dialog.reject()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
         _close(win)

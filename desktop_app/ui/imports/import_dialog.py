@@ -26,11 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import cell_messages as cells
-from desktop_app.core import import_refusals as refusals
-from desktop_app.core import messages
-from desktop_app.core import refund_list_platform as family
-from desktop_app.core.event_notes import Message, put
+from desktop_app.core.event_notes import put
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
 from desktop_app.io.import_report import write_import_report
@@ -41,6 +37,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
+from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES, WARNING_TEMPLATES, row_error_text
 from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.status_colours import tint
 
@@ -54,21 +51,6 @@ class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the dialog (a queued signal)."""
 
     progress = Signal(object)
-
-
-WARNING_TEMPLATES = (*family.TEMPLATES, *cells.ROW_WARNINGS, *messages.TEMPLATES)
-REFUSAL_TEMPLATES = (*refusals.TEMPLATES, *messages.TEMPLATES)
-
-
-def row_error_text(column: str | None, message: str) -> str:
-    """A rejected row's reason in the window's language: a `Message` (core/messages.py), or the column's
-    name (the platform's, shown in its own column) and a sentence of core.cell_messages with the value
-    quoted as it is."""
-    if isinstance(message, Message):
-        return labels.message(message)
-    said = message[len(column):] if column and message.startswith(column) else message
-    shown = labels.note(said, (*cells.TEMPLATES, *messages.TEMPLATES))
-    return shown if shown != said else labels.message(message)
 
 
 class ImportDialog(QDialog):
