@@ -2123,6 +2123,22 @@ EN: dict[str, str | tuple[str, str]] = {
     "售后单按订单号关联订单": "a case is linked to its order by the order number",
     "售后类型决定售后单的处理步骤和时效": "the kind decides the case's steps and deadlines",
     "售后状态决定售后单处于哪一步": "the status decides which step the case is at",
+    # --- a table of one row per item with a row that names no order; a product cost sheet ------------------
+    "%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。导入其余的行会让那张订单少记这件商品，"
+    "所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入":
+        "%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the "
+        "other rows would leave that order short of this item, so nothing of the file was imported. Enter the "
+        "order number on every row and choose “one row per item” under “Import other sheet”, then import again",
+    "%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，"
+    "所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入":
+        "%1Row %2%3: %4. Each row of this sheet is an item, and a row without a readable order number belongs to "
+        "no known order: importing the other rows would leave that order short of this item, so nothing of the "
+        "file was imported. Correct this row (or export again from the platform), then import again",
+    "“%1”列": ", column “%1”",
+    "“%1”": "“%1” ",
+    "第 %1 行：%2": "Row %1: %2",
+    "第 %1 行：商家编码 %2 没有成本价": "Row %1: product code %2 has no cost price",
+    "第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准": "Row %1: product code %2 repeats row %3; this row is used",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

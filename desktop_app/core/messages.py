@@ -293,6 +293,19 @@ MAPPING_TITLE_NEEDED = T("“一行一个商品”的表格需要选择“商品
 MAPPING_COLUMN_NEEDED = T("请选择“%1”在哪一列：%2", frozenset({1, 2}))
 MAPPING_EXAMPLES = ("某某供应商发货表", "ERP售后单")
 
+# --- a table of one row per item with a row that names no order; a product cost sheet ---------------------
+ITEM_ROW_UNDER_ORDER = T("%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。"
+                         "导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入",
+                         frozenset({4}))
+ITEM_ROW_WITHOUT_ORDER = T("%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，"
+                           "导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入",
+                           frozenset({4}))
+QUOTED_TABLE = T("“%1”")  # the sheet or companion file a row is in
+COLUMN_OF = T("“%1”列")
+COST_ROW = T("第 %1 行：%2", frozenset({2}))  # a row's problem (a message, or a cell's reason after its column)
+COST_WITHOUT_PRICE = T("第 %1 行：商家编码 %2 没有成本价")
+COST_REPEATED = T("第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准")
+
 # --- reading an imported file: why a file is refused, a row rejected, a row warned about --------------
 _RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
 _EXCEL_WHY = "Excel 只保留 15 位有效数字，超过的位数变成了 0"
@@ -360,7 +373,7 @@ TYPED_TWIN = T("第 %1 行：平台售后单 %2（新建为 #%3）与手工登�
 FILE_SAYS = T("%1：%2", frozenset({2}))  # a file's name and what its import said
 
 # Only ever inside another message: a text is not read back as one of them ("售后单 #%1" reads most).
-PARTS = (AND_QUOTED, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
+PARTS = (AND_QUOTED, QUOTED_TABLE, COLUMN_OF, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
          TABLE_ROWS, TABLE_SHORT, COMMA, RULE_NTH, RULE_NTH_SHORT, RULE_NAMED, RULE_TIMER_IN)
 # Every template; the more specific first (more fixed text): a template that reads another's text too
 # must not win when a message that came as text is read back.

@@ -11,6 +11,8 @@ the command line prints, with the template and values the window translates.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import sqlite3
@@ -36,6 +38,7 @@ from desktop_app.services import reships
 from desktop_app.services.backups import restore_backup
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.ledger_move import move_ledger
+from desktop_app.services.order_import import import_files
 from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import LedgerLocation
@@ -44,6 +47,7 @@ from desktop_app.ui.app import create_window
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES
 from desktop_app.ui.reships.reship_tab import ReshipTab
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
@@ -389,3 +393,24 @@ def test_the_column_mapping_dialog_names_its_problems_in_english(qtbot: QtBot, t
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
         _close(win)
+
+
+def test_an_item_row_without_an_order_number_refuses_the_file_in_english(tmp_path: Path,
+                                                                          english: QTranslator) -> None:
+    """"第 3 行“订单号”列：缺少订单号。这张表每行是一件商品…所以整个文件都没有导入…" in the English summary."""
+    raw = (SAMPLES / "jd_orders.csv").read_bytes().decode("gbk")
+    rows = list(csv.reader(io.StringIO(raw)))
+    rows[2][0] = ""  # an item row of the first order, its order number blank
+    damaged = tmp_path / "jd.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    damaged.write_bytes(out.getvalue().encode("gbk"))
+    db = open_database(tmp_path / "items.sqlite3")
+    try:
+        [result] = import_files(db, [damaged]).files
+    finally:
+        db.close()
+    assert result.refused is not None and result.refused.startswith("第 3 行“订单号”列：")
+    shown = labels.message(result.refused, REFUSAL_TEMPLATES)
+    assert shown.startswith("Row 3, column “订单号”: ") and "nothing of the file was imported" in shown, shown
+    assert not CJK.search(_without(shown, "订单号")), shown
