@@ -2139,6 +2139,23 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 行：%2": "Row %1: %2",
     "第 %1 行：商家编码 %2 没有成本价": "Row %1: product code %2 has no cost price",
     "第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准": "Row %1: product code %2 repeats row %3; this row is used",
+    # --- a team database's backup, the system keyring, the playbooks' files (desktop_app.core.messages) -------
+    "这台电脑没有 PostgreSQL 的备份工具 pg_dump，无法备份团队数据库。请安装 PostgreSQL 客户端工具"
+    "（或设置环境变量 %1 指向 pg_dump），或在数据库服务器上运行：pg_dump -Fc -f 备份文件.dump %2":
+        "This computer has no pg_dump, PostgreSQL's backup tool, so the team database cannot be backed up. "
+        "Install the PostgreSQL client tools (or point the environment variable %1 at pg_dump), or run on the "
+        "database server: pg_dump -Fc -f backup.dump %2",
+    "运行 pg_dump 失败：%1": "pg_dump could not run: %1",
+    "pg_dump 备份团队数据库失败：%1": "pg_dump could not back up the team database: %1",
+    "未知原因": "unknown reason",
+    "；": "; ",
+    "这台电脑没有可用的系统钥匙串，无法保存密码（%1）。可以每次在地址里写上密码，或设置环境变量 %2。":
+        "This computer has no usable system keyring, so the password cannot be saved (%1). Write the password "
+        "in the address each time, or set the environment variable %2.",
+    "已跳过自定义处理步骤 %1": "Own playbook skipped: %1",
+    "无法保存处理步骤到 %1：%2": "The playbook cannot be saved to %1: %2",
+    "处理步骤“%1”没有本店自己的版本": "Playbook “%1” has no version of the shop's own",
+    "无法删除 %1：%2": "%1 cannot be deleted: %2",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

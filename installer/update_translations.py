@@ -177,7 +177,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                     *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values(), *ledger_move.TABLE_LABELS.values(),
                     *dict.fromkeys(cause for _, cause in ledger_errors.CONNECTION_CAUSES), *messages.MAPPING_EXAMPLES,
                     *case_mapping.WHY_REQUIRED.values(), *(f.label for f in case_mapping.CASE_MAPPABLE_FIELDS),
-                    *(f.label for f in column_suggestions.MAPPABLE_FIELDS)]))
+                    *(f.label for f in column_suggestions.MAPPABLE_FIELDS), messages.UNKNOWN_REASON]))
     groups.append(("what the system said about a file (desktop_app.core.errors), inside those messages",
                    list(errors.SYSTEM_ERROR_WORDS)))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",

@@ -306,6 +306,18 @@ COST_ROW = T("第 %1 行：%2", frozenset({2}))  # a row's problem (a message, o
 COST_WITHOUT_PRICE = T("第 %1 行：商家编码 %2 没有成本价")
 COST_REPEATED = T("第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准")
 
+# --- a team database's backup, the system keyring, the playbooks' files ---------------------------------------
+NO_PG_DUMP = T("这台电脑没有 PostgreSQL 的备份工具 pg_dump，无法备份团队数据库。请安装 PostgreSQL 客户端工具"
+               "（或设置环境变量 %1 指向 pg_dump），或在数据库服务器上运行：pg_dump -Fc -f 备份文件.dump %2")
+PG_DUMP_NOT_RUN = T("运行 pg_dump 失败：%1")
+PG_DUMP_FAILED = T("pg_dump 备份团队数据库失败：%1", frozenset({1}))
+UNKNOWN_REASON = "未知原因"
+NO_KEYRING = T("这台电脑没有可用的系统钥匙串，无法保存密码（%1）。可以每次在地址里写上密码，或设置环境变量 %2。")
+PLAYBOOK_SKIPPED = T("已跳过自定义处理步骤 %1", frozenset({1}))
+PLAYBOOK_UNSAVED = T("无法保存处理步骤到 %1：%2", frozenset({2}))
+NO_OWN_PLAYBOOK = T("处理步骤“%1”没有本店自己的版本")
+NOT_DELETED = T("无法删除 %1：%2", frozenset({2}))
+
 # --- reading an imported file: why a file is refused, a row rejected, a row warned about --------------
 _RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
 _EXCEL_WHY = "Excel 只保留 15 位有效数字，超过的位数变成了 0"

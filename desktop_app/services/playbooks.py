@@ -96,7 +96,7 @@ def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> Pla
         try:
             playbook = _read(path)
         except UserError as exc:
-            problems.append(f"已跳过自定义处理步骤 {exc.message}")
+            problems.append(msg.say(msg.PLAYBOOK_SKIPPED, exc.message))
             continue
         found[playbook.id] = playbook
         own.add(playbook.id)
@@ -259,7 +259,7 @@ def save_playbook(playbook: Playbook, user: Path | None = None) -> Path:
         finally:
             Path(partial).unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法保存处理步骤到 {folder}：{system_error_text(exc)}") from None
+        raise UserError(msg.say(msg.PLAYBOOK_UNSAVED, str(folder), system_error_text(exc))) from None
     return target
 
 
@@ -267,11 +267,11 @@ def remove_own_copy(playbook_id: str, user: Path | None = None) -> Path:
     """Delete the shop's own copy: a shipped playbook counts as shipped again, an own one is gone."""
     path = _own_file(playbook_id, user or user_playbooks_dir())
     if path is None:
-        raise NotFound(f"处理步骤“{playbook_id}”没有本店自己的版本")
+        raise NotFound(msg.say(msg.NO_OWN_PLAYBOOK, playbook_id))
     try:
         path.unlink()
     except OSError as exc:
-        raise UserError(f"无法删除 {path}：{system_error_text(exc)}") from None
+        raise UserError(msg.say(msg.NOT_DELETED, str(path), system_error_text(exc))) from None
     return path
 
 

@@ -138,5 +138,4 @@ def save_password(location: LedgerLocation, password: str) -> None:
     except errors.PasswordDeleteError:
         return
     except (errors.KeyringError, RuntimeError) as exc:
-        raise UserError(f"这台电脑没有可用的系统钥匙串，无法保存密码（{exc}）。可以每次在地址里写上密码，"
-                        f"或设置环境变量 {ENV_DB}。") from None
+        raise UserError(msg.say(msg.NO_KEYRING, str(exc), ENV_DB)) from None

@@ -145,7 +145,7 @@ class PlaybookEditor(QDialog):
         wanted = next((i for i in range(self.list.count()) if self.list.item(i).data(ID_ROLE) == select_id), 0)
         self.list.setCurrentRow(wanted)
         self._chosen(wanted)
-        problems = "；".join(self.library.problems)
+        problems = self.tr("；").join(labels.message(problem) for problem in self.library.problems)
         self._say(problems)
 
     def _list_text(self, playbook: Playbook) -> str:
