@@ -72,7 +72,8 @@ def message(said: UserError | str, templates: tuple[NoteTemplate, ...] = message
         said = said.message
     if isinstance(said, Message):
         return _shown(said.template, said.values)
-    return note(said, templates)
+    known = text(said)  # a word or a fixed message: no need to try every template on it
+    return known if known != said else note(said, templates)
 
 
 def _shown(template: NoteTemplate, values: tuple[Value, ...]) -> str:
