@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
@@ -92,13 +93,18 @@ class BulkPlan:
     def refused(self) -> tuple[PlannedStep, ...]:
         return tuple(s for s in self.steps if not s.possible)
 
-    def summary(self) -> str:
-        """'3 张售后单将执行“同意补发”：待处理 → 待补发 ×3；1 张不能执行（#7 已关闭）'."""
+    def moves(self) -> dict[tuple[CaseStatus | None, CaseStatus | None], int]:
+        """How many of the possible steps go from each state to each (in the order first met)."""
         moves: dict[tuple[CaseStatus | None, CaseStatus | None], int] = {}
         for step in self.possible:
             moves[(step.before, step.after)] = moves.get((step.before, step.after), 0) + 1
+        return moves
+
+    def summary(self) -> str:
+        """'3 张售后单将执行“同意补发”：待处理 → 待补发 ×3；1 张不能执行（#7 已关闭）' (the command line; the
+        window writes the same from the plan in its language)."""
         parts = [f"{len(self.possible)} 张售后单将执行“{self.action.label}”"]
-        parts += [f"{a.label if a else ''} → {b.label if b else ''} ×{n}" for (a, b), n in moves.items()]
+        parts += [f"{a.label if a else ''} → {b.label if b else ''} ×{n}" for (a, b), n in self.moves().items()]
         text = "：".join(parts[:1]) + ("：" + "，".join(parts[1:]) if len(parts) > 1 else "")
         if self.refused:
             why = "，".join(f"#{s.case_id}（{s.before.label if s.before else '不存在'}）" for s in self.refused[:10])
@@ -207,7 +213,7 @@ def assign_responsible(db: Database, case_ids: Sequence[int], party: Responsible
         with db.transaction() as session:
             case = row_for_writing(session, Case, case_id)
             if case is None:
-                raise NotFound(f"找不到售后单 #{case_id}")
+                raise NotFound(msg.say(msg.NO_CASE, case_id))
             if case.responsible != value:
                 old = ResponsibleParty(case.responsible).label if case.responsible else "（空）"
                 case.responsible = value

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
@@ -87,7 +88,7 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
     for name, amount in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
                          ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
         if amount is not None and amount < 0:
-            raise UserError(f"{_FIELDS[name]}不能为负数")
+            raise UserError(msg.say(msg.FIELD_NEGATIVE, _FIELDS[name]))
     with db.transaction() as session:
         case = load_case(session, case_id, expected_version)
         payer = costs.postage_back_payer

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.case_writes import current_author
@@ -48,7 +49,7 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path],
     with evidence_copies() as copies, db.transaction() as session:
         case = row_for_writing(session, Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         folder = case_evidence_folder(case_id)
         rows = [CaseEvidence(case_id=case_id, stored_path=copies.copy(session, source, folder),
                              original_name=source.name, added_by=who) for source in sources]
@@ -63,7 +64,7 @@ def remove_case_evidence(db: Database, evidence_id: int, author: str | None = No
     with db.transaction() as session:
         row = session.get(CaseEvidence, evidence_id)
         if row is None:
-            raise NotFound(f"找不到证据 #{evidence_id}")
+            raise NotFound(msg.say(msg.NO_EVIDENCE, evidence_id))
         case = row_for_writing(session, Case, row.case_id)
         assert case is not None  # the foreign key
         path = forget_file(session, row.stored_path)

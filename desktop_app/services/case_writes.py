@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.case_costs import PAID_MILESTONES, paying_milestone
 from desktop_app.core.clock import Moment, as_china, format_china
 from desktop_app.core.errors import NotFound, StaleData, UserError
@@ -51,13 +52,11 @@ def clean_order_no(text: str) -> str:
     if not value:
         raise UserError("订单号不能为空")
     if _SCIENTIFIC.match(value):
-        raise UserError(
-            f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
-        )
+        raise UserError(msg.say(msg.ORDER_NO_SCIENTIFIC, text))
     if len(value) > 64:
-        raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
+        raise UserError(msg.say(msg.ORDER_NO_TOO_LONG, text[:30]))
     if not _ORDER_NO.match(value):
-        raise UserError(f"订单号“{text if len(text) <= 30 else text[:30] + '…'}”含有无效字符，只能包含数字、字母和“-”")
+        raise UserError(msg.say(msg.ORDER_NO_BAD, text if len(text) <= 30 else text[:30] + "…"))
     return value
 
 
@@ -80,9 +79,9 @@ def load_case(session: Session, case_id: int, expected_version: int | None, *, l
     step on it waits for this one and then reads what it wrote."""
     case = row_for_writing(session, Case, case_id) if lock else session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     if expected_version is not None and case.version != expected_version:
-        raise changed_meanwhile(session, f"售后单 #{case_id}", "case", case_id, CaseStatus(case.status).label)
+        raise changed_meanwhile(session, msg.say(msg.CASE_NO, case_id), "case", case_id, CaseStatus(case.status).label)
     return case
 
 
@@ -90,8 +89,7 @@ def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int
     """The losing seat's message: who changed the record since it was shown, and its state now (which the
     window shows beside the message). It said only "已被他人修改，请刷新后再操作", with the window refreshed."""
     author = last_author(session, subject, subject_id)
-    by = f"被 {author} " if author else "被他人"
-    return StaleData(f"{what} 刚{by}修改了（现在是“{now}”），本次操作未保存。请看过最新内容后再操作。")
+    return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now))
 
 
 def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | None) -> str:
@@ -103,9 +101,9 @@ def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | Non
     transition(kind, status, action)  # the action's own refusal first, when the state does not allow it
     paid = paying_milestone(kind, status, action)
     if paid is None:
-        raise UserError(f"金额只能随退款、退货途中退款或补偿一起记录，“{action.label}”不付款")
+        raise UserError(msg.say(msg.AMOUNT_WITH_PAYING_STEP, action.label))
     if fen <= 0:
-        raise UserError("金额必须大于 0")
+        raise UserError(msg.say(msg.AMOUNT_ABOVE_ZERO))
     compensated = paid == "compensated"
     if compensated:
         case.compensation_fen = fen
@@ -167,10 +165,7 @@ def check_in_order(session: Session, case: Case, step: str, when: Moment) -> Non
     shown = given.strftime("%Y-%m-%d") if when.date_only else format_china(given)
     before = previous.strftime("%Y-%m-%d") if last.date_only else format_china(previous)
     title = "修改售后类型" if last.milestone == KIND_CHANGED else event_title(last)
-    raise UserError(
-        f"{step}的时间 {shown} 早于{title}的时间 {before}：售后单的步骤按发生的先后记录。"
-        f"请检查时间；若{title}的时间记错了，先撤销那一步（编辑 → 撤销，或 case undo {case.id}）再按正确的时间记录"
-    )
+    raise UserError(msg.say(msg.STEP_BEFORE_LAST, step, shown, title, before, title, case.id))
 
 
 def after_last_step(session: Session, case_id: int, when: Moment) -> Moment:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
@@ -121,7 +122,7 @@ def _claim_platform_case_no(session: Session, case: Case, number: str | None) ->
     if key is not None:
         holder = platform_case_holder(session, key, case.id)
         if holder is not None:
-            raise UserError(f"平台售后单号“{number}”已记录在售后单 #{holder}，请打开那一单")
+            raise UserError(msg.say(msg.PLATFORM_CASE_NO_TAKEN, str(number), holder))
     case.platform_case_no = number
     case.platform_case_key = key
 

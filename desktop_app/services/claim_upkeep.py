@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.errors import NotFound
 from desktop_app.services.case_writes import changed_meanwhile
@@ -27,9 +28,10 @@ def text_or_none(value: str | None) -> str | None:
 def load_claim(session: Session, claim_id: int, expected_version: int | None = None) -> CarrierClaim:
     claim = row_for_writing(session, CarrierClaim, claim_id)  # another seat's step waits (store/row_locks.py)
     if claim is None:
-        raise NotFound(f"找不到理赔 #{claim_id}")
+        raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
     if expected_version is not None and claim.version != expected_version:
-        raise changed_meanwhile(session, f"理赔 #{claim_id}", "claim", claim_id, ClaimStatus(claim.status).label)
+        raise changed_meanwhile(session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
+                                   ClaimStatus(claim.status).label)
     return claim
 
 

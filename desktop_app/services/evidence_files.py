@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.store.shared_files import (
@@ -160,8 +161,8 @@ class EvidenceCopies:
         if shared:
             size = source.stat().st_size
             if size > MAX_SHARED_BYTES:
-                raise UserError(f"文件太大（{size // (1024 * 1024)} MB）：{source.name}。团队数据库中每个证据文件"
-                                f"最大 {MAX_SHARED_BYTES // (1024 * 1024)} MB，请压缩后再添加")
+                raise UserError(msg.say(msg.EVIDENCE_TOO_BIG, size // (1024 * 1024), source.name,
+                                        MAX_SHARED_BYTES // (1024 * 1024)))
             wanted = f"{Path(wanted).stem}-{uuid.uuid4().hex[:10]}{Path(wanted).suffix}"
         target = free_name(target_folder, wanted)
         try:
@@ -173,7 +174,7 @@ class EvidenceCopies:
             _copy_times(source, target)
         except OSError as exc:  # unreadable (a device, a broken USB stick), or the disk is full
             target.unlink(missing_ok=True)  # no half copy left behind
-            raise UserError(f"无法复制证据文件 {source}：{_why(exc)}。证据没有添加") from None
+            raise UserError(msg.say(msg.EVIDENCE_UNCOPIED, str(source), _why(exc))) from None
         self.made.append(target)
         stored = target.relative_to(home).as_posix()
         if shared:
@@ -191,7 +192,7 @@ def _why(error: OSError) -> str:
         return "磁盘空间不足"
     if isinstance(error, PermissionError):
         return "没有读取或写入的权限"
-    return f"读写出错（{system_error_text(error)}）"
+    return msg.say(msg.READ_WRITE_FAILED, system_error_text(error))
 
 
 @contextmanager

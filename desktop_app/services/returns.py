@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.carriers import guess_carrier
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
@@ -183,17 +184,17 @@ def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None 
     with db.transaction() as session:
         number = parcel_number(session, parcel_id)
         if number is None:
-            raise NotFound(f"找不到无主件 #{parcel_id}")
+            raise NotFound(msg.say(msg.NO_PARCEL, parcel_id))
         # The parcel scanned again at another seat meanwhile (its turn first, then its row, as a scan takes
         # them): the second of the two waits and reads what the first wrote.
         take_parcel_turn(session, number)
         parcel = row_for_writing(session, UnmatchedParcel, parcel_id)
         assert parcel is not None  # a parcel is never deleted
         if parcel.matched_at is not None:
-            raise UserError(f"无主件 #{parcel_id} 已关联到售后单 #{parcel.matched_case_id}")
+            raise UserError(msg.say(msg.PARCEL_MATCHED, parcel_id, str(parcel.matched_case_id)))
         case = row_for_writing(session, Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         case.return_tracking_no = parcel.tracking_no
         case.return_carrier = case.return_carrier or parcel.carrier_guess
         session.flush()

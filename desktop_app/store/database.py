@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
 from desktop_app.store.case_facts import keep_goods
 from desktop_app.store.change_tracking import tracked
@@ -273,9 +274,7 @@ def _open_server(location: LedgerLocation, migrate: bool, seat: Seat) -> Databas
 def _check_revision(engine: Engine, where: str) -> str | None:
     current = _current_revision(engine)
     if current is not None and current not in KNOWN_REVISIONS:
-        raise DatabaseTooNew(
-            f"数据库 {where} 由更新版本的售后台账创建（版本 {current}），本程序无法打开。请升级程序后再试。"
-        )
+        raise DatabaseTooNew(msg.say(msg.DB_TOO_NEW, where, current))
     return current
 
 
@@ -288,7 +287,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
     """
     db_path = Path(path).expanduser().resolve()
     if db_path.exists() and db_path.is_dir():
-        raise UserError(f"数据库路径是一个文件夹：{db_path}")
+        raise UserError(msg.say(msg.DB_IS_FOLDER, str(db_path)))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     existed = db_path.exists() and db_path.stat().st_size > 0
     integrity = None
@@ -299,9 +298,9 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
             if integrity.outcome is CheckOutcome.DAMAGED:
                 raise LedgerDamaged(db_path, integrity.problems)
         if tables := other_programs_tables(db_path):  # picked by mistake: refused before anything is written
-            shown = "、".join(tables[:5]) + ("等" if len(tables) > 5 else "")
-            raise UserError(f"文件 {db_path} 不是售后台账数据库（里面是其他程序的数据：{shown}），没有改动它。"
-                            "请选择售后台账的数据库文件，或写一个新的文件名")
+            shown = "、".join(tables[:5])
+            raise UserError(msg.say(msg.OTHER_PROGRAMS_MORE_DATA if len(tables) > 5 else msg.OTHER_PROGRAMS_DATA,
+                                    str(db_path), shown))
     elif not db_path.exists():
         db_path.touch(mode=0o600)
     make_ledger_private(db_path)
@@ -328,7 +327,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
 
 def _check_is_sqlite(db_path: Path) -> None:
     if not has_sqlite_header(db_path):
-        raise UserError(f"文件 {db_path} 不是售后台账数据库（不是 SQLite 文件）")
+        raise UserError(msg.say(msg.NOT_A_LEDGER, str(db_path)))
 
 
 @dataclass(frozen=True)

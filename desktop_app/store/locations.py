@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -76,17 +77,16 @@ def parse_location(value: str | Path) -> LedgerLocation:
         file = text.split("://", 1)[1].lstrip("/")
         return LedgerLocation(path=Path("/" + file if text.startswith("sqlite:////") else file))
     if scheme not in _SERVER_SCHEMES:
-        raise UserError(f"不支持的数据库地址“{_masked(text)}”：请写 SQLite 文件路径，或 "
-                        "postgresql+psycopg://用户名:密码@主机:端口/数据库名")
+        raise UserError(msg.say(msg.ADDRESS_UNSUPPORTED, _masked(text)))
     from sqlalchemy.engine import make_url  # a server ledger only (see the top)
     from sqlalchemy.exc import ArgumentError
 
     try:
         url = make_url(SERVER_DRIVER + "://" + text.split("://", 1)[1])
     except (ArgumentError, ValueError) as exc:
-        raise UserError(f"数据库地址“{_masked(text)}”写法不对：{exc}") from None
+        raise UserError(msg.say(msg.ADDRESS_MALFORMED, _masked(text), str(exc))) from None
     if not url.database:
-        raise UserError(f"数据库地址“{_masked(text)}”缺少数据库名（…@主机:端口/数据库名）")
+        raise UserError(msg.say(msg.ADDRESS_WITHOUT_DATABASE, _masked(text)))
     if not url.host:
         url = url.set(host="localhost")
     return LedgerLocation(url=url)

@@ -91,7 +91,7 @@ class ActionDialog(QDialog):
         try:
             self.parcel()
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), labels.text(str(error)))
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             self.tracking.setFocus()
             return
         try:
@@ -174,6 +174,6 @@ class EditCaseDialog(QDialog):
                 platform_case_no=self.platform_case_no.text(),
             )
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
         self.accept()
