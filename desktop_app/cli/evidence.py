@@ -29,7 +29,7 @@ def _evidence(args: argparse.Namespace) -> int:
 
     with opened_ledger(args) as db:
         if args.remove is not None:
-            remove_case_evidence(db, args.remove)
+            remove_case_evidence(db, args.remove, case_id=args.id)
         if args.files:
             add_case_evidence(db, args.id, args.files)
         with db.reading() as session:
