@@ -31,6 +31,7 @@ from desktop_app.store.ledger_files import (
     check_integrity,
     copy_online,
     count_rows,
+    in_use_elsewhere,
     make_ledger_private,
     make_private,
 )
@@ -225,8 +226,9 @@ def damaged_advice(db_path: Path) -> str:
 def restore_backup(db_path: Path, backup: Path) -> Path:
     """Replace the ledger with `backup`; the current file is copied first (kind `restore`), returned.
 
-    The ledger must not be open in this process (close its Database first). The backup is checked
-    before anything is touched; a damaged current file is copied byte for byte (with its WAL).
+    The ledger must not be open in this process (close its Database first), and is refused while another
+    process has it open. The backup is checked before anything is touched; a damaged current file is
+    copied byte for byte (with its WAL).
     """
     target = Path(db_path).expanduser().resolve()
     source = Path(backup).expanduser().resolve()
@@ -237,6 +239,10 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         raise UserError(f"备份 {source} 已损坏，不能用来恢复")
     if count_rows(source) is None:
         raise UserError(f"{source} 不是售后台账的备份")
+    if in_use_elsewhere(target):
+        # Replaced under it, a window kept writing into the old file: everything done there since was lost.
+        raise UserError(f"数据库 {target} 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
+                        "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")
     safety = _keep_current(target)
     staged = target.with_name(target.name + ".restoring")
     copy_online(source, staged)

@@ -58,6 +58,28 @@ def is_busy(error: BaseException) -> bool:
     return name.startswith(_BUSY_ERRORS) or "database is locked" in str(error)
 
 
+def in_use_elsewhere(path: Path, wait_seconds: float = 1.0) -> bool:
+    """True while another connection holds the file open (a window, a command, an import under way):
+    an exclusive lock cannot be had within `wait_seconds`. In WAL mode every open connection keeps a
+    shared lock, idle or not. A file that is missing or cannot be read is not "in use"."""
+    if not path.is_file():
+        return False
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=wait_seconds,
+                                isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        probe.execute("PRAGMA locking_mode=EXCLUSIVE")
+        probe.execute("BEGIN EXCLUSIVE")
+        probe.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        return is_busy(error)
+    finally:
+        probe.close()
+    return False
+
+
 def has_sqlite_header(path: Path) -> bool:
     try:
         with path.open("rb") as handle:

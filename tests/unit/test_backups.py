@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -82,6 +84,44 @@ def test_restore_replaces_the_ledger_after_a_safety_copy(db_path: Path) -> None:
     assert count_rows(db_path).cases == 2  # type: ignore[union-attr]
     assert count_rows(safety).cases == 7  # type: ignore[union-attr]
     assert sorted(b.kind for b in backups.list_backups(db_path)) == ["manual", "restore"]
+
+
+_HOLDER = """
+import sys
+from pathlib import Path
+from desktop_app.store.database import open_database
+from desktop_app.store.ledger_files import count_rows
+db = open_database(Path(sys.argv[1]))
+with db.reading() as session:  # as a window that has shown its lists: open, idle
+    session.connection().exec_driver_sql("SELECT count(*) FROM cases").scalar()
+print("open", flush=True)
+sys.stdin.readline()
+db.close()
+"""
+
+
+def test_no_restore_while_another_window_has_the_ledger_open(capsys: pytest.CaptureFixture[str],
+                                                              db_path: Path) -> None:
+    """Replaced under an open window, the ledger lost every step the window took afterwards (it went on
+    writing into the old, unlinked file, exit 0 and "已用 … 恢复"): refused while it is open, nothing touched."""
+    db = open_database(db_path)
+    add_cases(db, 2)
+    old = backups.back_up(db_path)
+    add_cases(db, 3)
+    db.close()
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(db_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        assert run(["restore", str(old), "--db", str(db_path)]) == 2
+        err = capsys.readouterr().err
+        assert "正被另一个窗口或命令打开着" in err and "数据库未被修改" in err, err
+        assert count_rows(db_path).cases == 5  # type: ignore[union-attr]
+        assert [b.kind for b in backups.list_backups(db_path)] == ["manual"]  # no safety copy either
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert run(["restore", str(old), "--db", str(db_path)]) == 0  # closed: the restore goes ahead
+    assert count_rows(db_path).cases == 2  # type: ignore[union-attr]
 
 
 def test_a_damaged_ledger_is_kept_byte_for_byte_and_a_damaged_backup_is_refused(db_path: Path) -> None:
