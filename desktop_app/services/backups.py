@@ -245,7 +245,11 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
                         "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")
     safety = _keep_current(target)
     staged = target.with_name(target.name + ".restoring")
-    copy_online(source, staged)
+    try:
+        copy_online(source, staged)
+    except OSError as error:
+        raise UserError(f"恢复失败，无法写入 {staged}：{system_error_text(error)}。数据库未被修改"
+                        f"（恢复前的副本：{safety}）") from None
     for suffix in ("-wal", "-shm", "-journal"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     os.replace(staged, target)

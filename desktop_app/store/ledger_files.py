@@ -7,6 +7,7 @@ still be examined, and so that a backup never goes through the app's session mac
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -135,7 +136,9 @@ def copy_online(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's online backup API (the source may be in use meanwhile).
 
     Written to a temporary name beside the target and renamed at the end, so that a copy cut short
-    (power loss, a full disk) never looks like a backup.
+    (power loss, a full disk) never looks like a backup. SQLite's failures to write the copy (its disk
+    full, read-only, failing) are raised as `OSError` naming the copy: read as a failure of the ledger's
+    own file, they sent the user to free space on the wrong disk ("磁盘已满，无法写入数据库 ledger.sqlite3").
     """
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -148,6 +151,11 @@ def copy_online(source: Path, target: Path) -> None:
             # write meanwhile never restarts the copy.
             src.backup(dest, pages=-1)
             dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        except sqlite3.Error as error:
+            failure = _write_failure(error, target)
+            if failure is None:
+                raise
+            raise failure from error
         finally:
             dest.close()
     except BaseException:
@@ -156,6 +164,20 @@ def copy_online(source: Path, target: Path) -> None:
     finally:
         src.close()
     os.replace(partial, target)
+
+
+# What SQLite says when it cannot write a file, as the system's error numbers.
+_WRITE_ERRORS = (("SQLITE_FULL", errno.ENOSPC), ("SQLITE_READONLY", errno.EROFS), ("SQLITE_CANTOPEN", errno.EACCES),
+                 ("SQLITE_IOERR", errno.EIO))
+
+
+def _write_failure(error: sqlite3.Error, target: Path) -> OSError | None:
+    """The OSError for a copy SQLite could not write (None: another failure, such as a damaged source)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    for prefix, number in _WRITE_ERRORS:
+        if name.startswith(prefix):
+            return OSError(number, str(error), str(target))
+    return None
 
 
 def _create_private(path: Path) -> None:

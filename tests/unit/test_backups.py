@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -161,6 +165,39 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path
     assert "错误：找不到备份文件" in capsys.readouterr().err  # was "已损坏"
     assert run(["backup", "--db", str(tmp_path / "none.sqlite3")]) == 2
     assert "没有可备份的数据库" in capsys.readouterr().err
+
+
+@contextmanager
+def files_up_to(size: int) -> Iterator[None]:
+    """No file this process writes may grow past `size` bytes (a full disk, as the writer meets it:
+    the write fails, EFBIG, instead of the signal that would end the process)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file size limit (RLIMIT_FSIZE) stands in for a full disk")
+def test_a_backup_onto_a_full_disk_names_the_backup_not_the_ledger(capsys: pytest.CaptureFixture[str],
+                                                                  db_path: Path, tmp_path: Path) -> None:
+    """It said "磁盘已满（or 读写出错）…数据库 ledger.sqlite3。数据未被修改": the user freed space on the ledger's disk
+    while the stick the copy went to was the full one."""
+    db = open_database(db_path)
+    add_cases(db, 30)
+    db.close()
+    before = db_path.read_bytes()
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    with files_up_to(16 * 1024):
+        assert run(["backup", "--to", str(stick), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"备份失败，无法写入 {stick.resolve()}{os.sep}ledger-" in err and "磁盘读写出错" in err, err
+    assert str(db_path) not in err
+    assert list(stick.iterdir()) == [] and db_path.read_bytes() == before  # no half copy; the ledger as it was
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes and named pipes are POSIX")
