@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from desktop_app.services import backups
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.ledger_files import count_rows, make_ledger_private
+from tests.unit.full_disk import POSIX_ONLY, files_up_to
 from tests.unit.test_ledger_damage import damage_table
 
 # About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
@@ -167,21 +164,7 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path
     assert "没有可备份的数据库" in capsys.readouterr().err
 
 
-@contextmanager
-def files_up_to(size: int) -> Iterator[None]:
-    """No file this process writes may grow past `size` bytes (a full disk, as the writer meets it:
-    the write fails, EFBIG, instead of the signal that would end the process)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
-
-
-@pytest.mark.skipif(os.name != "posix", reason="a file size limit (RLIMIT_FSIZE) stands in for a full disk")
+@POSIX_ONLY
 def test_a_backup_onto_a_full_disk_names_the_backup_not_the_ledger(capsys: pytest.CaptureFixture[str],
                                                                   db_path: Path, tmp_path: Path) -> None:
     """It said "磁盘已满（or 读写出错）…数据库 ledger.sqlite3。数据未被修改": the user freed space on the ledger's disk
