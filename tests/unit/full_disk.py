@@ -19,6 +19,12 @@ if os.name == "posix":
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="a file size limit (RLIMIT_FSIZE) stands in for a full disk")
 
 
+def limit_files(size: int) -> None:
+    """For a child process (`preexec_fn`): the limit for good, the signal ignored."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+
 @contextmanager
 def files_up_to(size: int) -> Iterator[None]:
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
