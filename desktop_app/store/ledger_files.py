@@ -127,7 +127,10 @@ def check_integrity(path: Path, budget_seconds: float | None = OPEN_CHECK_SECOND
 
 
 def _from_error(error: sqlite3.Error, started: float) -> IntegrityReport:
-    if is_busy(error):  # another process holds the file: not a verdict on the file
+    if not is_damage(error):
+        # Another process holds the file, or the check could not read it here (a read-only folder where
+        # SQLite cannot make its -shm, a full disk, no permission): not a verdict on the file. Called damaged,
+        # a healthy ledger was refused and the user sent to restore an older backup over it.
         return IntegrityReport(CheckOutcome.UNFINISHED, (), time.perf_counter() - started)
     return IntegrityReport(CheckOutcome.DAMAGED, (str(error),), time.perf_counter() - started)
 
