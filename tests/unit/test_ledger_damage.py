@@ -115,6 +115,31 @@ def test_a_bug_is_one_chinese_line_and_a_log_entry(capsys: pytest.CaptureFixture
     assert str(log) in err and "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")
 
 
+def test_a_database_bug_logs_no_buyer_data(capsys: pytest.CaptureFixture[str], db_path: Path, data_home: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """errors.log (which the message asks the shop to send to the developer) carried the statement's values:
+    "[parameters: ('秦文红', '19328792174', …)]"."""
+    from sqlalchemy import text
+
+    from desktop_app.cli import cases
+
+    def broken(_args: object) -> int:
+        db = open_database(db_path)
+        try:
+            with db.transaction() as session:  # a statement the code got wrong, with a buyer's data
+                session.execute(text("UPDATE cases SET no_such_column = :phone WHERE receiver = :name"),
+                                {"phone": "19328792174", "name": "秦文红"})
+        finally:
+            db.close()
+        return 0
+
+    monkeypatch.setattr(cases, "_list", broken)
+    code, _, err = cli(capsys, "case", "list", "--db", str(db_path))
+    logged = (data_home / "logs" / "errors.log").read_text(encoding="utf-8")
+    assert code == 3 and "no_such_column" in logged
+    assert "19328792174" not in logged and "秦文红" not in logged and "19328792174" not in err
+
+
 def test_database_failures_become_messages(capsys: pytest.CaptureFixture[str], db_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_app.cli import cases
