@@ -1,4 +1,4 @@
-"""Saving a workbook whole or not at all, and quietly when the disk is full.
+"""Saving a workbook whole or not at all, quietly when the disk is full, spooling in the app's own folder.
 
 openpyxl's `save` opens a zip archive on the file and leaves it to the garbage collector when a write
 fails; collected later, it tried to finish the archive on the dead file and printed "Exception ignored
@@ -17,6 +17,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.worksheet import _writer as sheet_writer
+
+from desktop_app.paths import temp_file
+
+
+def _private_temporary_file(suffix: str = "") -> str:
+    """openpyxl writes each sheet's XML to a temporary file before zipping it: the order and case exports'
+    buyers' names, phones and addresses. Its own went to the system's temp folder, where an export killed
+    half-way (or the window closed by a crash) left them for good. Here: `<data folder>/tmp`, the owner's
+    alone, named after this process, so the next start of the app deletes what a killed export left."""
+    handle, path = temp_file("xlsx-", suffix or ".xml")
+    os.close(handle)
+    sheet_writer.ALL_TEMP_FILES.append(str(path))  # openpyxl deletes it from that list when the sheet is zipped
+    return str(path)
+
+
+# Looked up by openpyxl's sheet writer at each new sheet; every module that writes a workbook imports this one.
+sheet_writer.create_temporary_file = _private_temporary_file
 
 
 class _Sink:
