@@ -2057,6 +2057,12 @@ EN: dict[str, str | tuple[str, str]] = {
         "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
         "Check the time; if %5 was recorded at the wrong time, undo that step first (Edit → Undo, or case undo "
         "%6) and record it again at the right time.",
+    "数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
+    "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。":
+        "Database %1 is open in another window or command: whatever it changed after a restore would be lost. "
+        "Close it first (the window: File → Quit), then restore. The database was not changed.",
+    "证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除":
+        "Evidence #%1 is not case #%2's (it belongs to case #%3); nothing was deleted.",
     "金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款":
         "An amount goes only with a refund, a refund in transit or a compensation; “%1” pays nothing.",
     "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。":

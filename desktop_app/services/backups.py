@@ -32,6 +32,7 @@ from desktop_app.store.ledger_files import (
     check_integrity,
     copy_online,
     count_rows,
+    in_use_elsewhere,
     make_ledger_private,
     make_private,
 )
@@ -225,8 +226,9 @@ def damaged_advice(db_path: Path) -> str:
 def restore_backup(db_path: Path, backup: Path) -> Path:
     """Replace the ledger with `backup`; the current file is copied first (kind `restore`), returned.
 
-    The ledger must not be open in this process (close its Database first). The backup is checked
-    before anything is touched; a damaged current file is copied byte for byte (with its WAL).
+    The ledger must not be open in this process (close its Database first), and is refused while another
+    process has it open. The backup is checked before anything is touched; a damaged current file is
+    copied byte for byte (with its WAL).
     """
     target = Path(db_path).expanduser().resolve()
     source = Path(backup).expanduser().resolve()
@@ -238,9 +240,16 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         raise UserError(msg.say(msg.BACKUP_DAMAGED, str(source)))
     if count_rows(source) is None:
         raise UserError(msg.say(msg.NOT_A_BACKUP, str(source)))
+    if in_use_elsewhere(target):
+        # Replaced under it, a window kept writing into the old file: everything done there since was lost.
+        raise UserError(msg.say(msg.RESTORE_IN_USE, str(target)))
     safety = _keep_current(target)
     staged = target.with_name(target.name + ".restoring")
-    copy_online(source, staged)
+    try:
+        copy_online(source, staged)
+    except OSError as error:
+        raise UserError(f"恢复失败，无法写入 {staged}：{system_error_text(error)}。数据库未被修改"
+                        f"（恢复前的副本：{safety}）") from None
     for suffix in ("-wal", "-shm", "-journal"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     os.replace(staged, target)

@@ -59,12 +59,17 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path],
         return Written([row.id for row in rows], changes)
 
 
-def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None) -> OpChanges:
+def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None,
+                         case_id: int | None = None) -> OpChanges:
+    """Remove the entry and its copied file. With `case_id`, only an entry of that case: `evidence 12 --remove 5`
+    with #5 on another case removed that case's photo and said nothing (an id mistyped in a script)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         row = session.get(CaseEvidence, evidence_id)
         if row is None:
             raise NotFound(msg.say(msg.NO_EVIDENCE, evidence_id))
+        if case_id is not None and row.case_id != case_id:
+            raise NotFound(msg.say(msg.EVIDENCE_OF_OTHER_CASE, evidence_id, case_id, row.case_id))
         case = row_for_writing(session, Case, row.case_id)
         assert case is not None  # the foreign key
         path = forget_file(session, row.stored_path)

@@ -225,6 +225,7 @@ def server_engine(location: LedgerLocation, seat: Seat = "", own_backends: set[i
     engine = create_engine(
         location.url,
         pool_pre_ping=True,
+        hide_parameters=True,  # buyers' names, phones, addresses: never in an error's text (see below)
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_SECONDS,
             "application_name": "aftersales-ledger",
@@ -307,6 +308,9 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
     engine = create_engine(
         f"sqlite:///{db_path}",
         connect_args={"check_same_thread": False, "timeout": 30},
+        # A database error's text carried the statement's values ("[parameters: ('秦文红', '19328792174', …)]")
+        # into errors.log, ledger.log and the error dialog's details, which the shop is asked to send on.
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     backup_path = None
