@@ -20,6 +20,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
 from desktop_app.store.case_listing import CasePages, filter_conditions
 from desktop_app.store.deadline_lists import open_timers_of
+from desktop_app.store.id_arrays import any_id
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, OrderItem, Shop
 from desktop_app.store.rows import (
     CaseDetail,
@@ -78,8 +79,9 @@ def rows_of_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
     if not ids:
         return []
     timers = open_timers_of(session, ids)
-    rows = {r[0]: _case_row(r, timers.get(r[0], ()))
-            for r in session.execute(_case_row_select().where(Case.id.in_(ids))).all()}
+    # PostgreSQL: the ids as one array parameter (store/id_arrays), not 200 of them.
+    which = any_id(Case.id, ids) if session.get_bind().dialect.name == "postgresql" else Case.id.in_(ids)
+    rows = {r[0]: _case_row(r, timers.get(r[0], ())) for r in session.execute(_case_row_select().where(which)).all()}
     return [rows[i] for i in ids if i in rows]
 
 

@@ -16,7 +16,7 @@ from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadline_display import SOON, OpenTimer, Urgency, settled_by_platform, urgency
 from desktop_app.core.deadlines import AUTO_MARK, DeadlineStatus
-from desktop_app.store.in_lists import in_lists
+from desktop_app.store.id_arrays import id_tests
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.raw_reads import fetch_raw, raw_column
 from desktop_app.store.stored_values import stored_time, stored_time_or_none
@@ -221,10 +221,10 @@ def open_timers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple
     By `ix_deadlines_case_id`, the status tested here: with `status = 'open'` in the WHERE, SQLite took
     `ix_deadlines_status_due_at` for a page's 200 cases and walked every open deadline (20 ms, not 0.4)."""
     found: dict[int, list[OpenTimer]] = {}
-    for ids in in_lists(case_ids):
+    for which in id_tests(Deadline.case_id, case_ids, session.get_bind().dialect.name):
         stmt = (select(Deadline.case_id, raw_column(Deadline.due_at), Deadline.name, Deadline.automatic,
                        raw_column(Deadline.met_at), Deadline.status, Deadline.estimated)
-                .where(Deadline.case_id.in_(ids), Deadline.claim_id.is_(None))
+                .where(which, Deadline.claim_id.is_(None))
                 .order_by(Deadline.case_id, Deadline.due_at, Deadline.timer_id))
         for case_id, due_at, name, automatic, ends_at, status, estimated in fetch_raw(session, stmt):
             if status == DeadlineStatus.OPEN.value:

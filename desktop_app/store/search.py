@@ -22,15 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     Connection,
-    Integer,
     ScalarSelect,
     Select,
     Text,
-    any_,
-    bindparam,
     cast,
     column,
     func,
@@ -43,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from desktop_app.store.id_arrays import any_id
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
 from desktop_app.store.search_terms import SEARCH_LIMIT, is_phone_tail
 
@@ -188,13 +185,13 @@ def search_hits(session: Session, query: str) -> SearchHits:
 def in_searched_orders(order_id: InstrumentedAttribute[int], query: str, dialect: str,
                        hits: SearchHits | None) -> ColumnElement[bool]:
     """`order_id` is one of the orders the search matches: the hits read already, or the search as a
-    subquery. On PostgreSQL the hits go as one array parameter (`= ANY`): as an IN list of 2,000 values
-    each was rendered, cast and parsed as a parameter of its own (≈ 20 ms of a keystroke at a million
-    cases, half of it in the app); SQLite's IN list costs little."""
+    subquery. On PostgreSQL the hits go as one array parameter, its text (store/id_arrays): as an IN
+    list of 2,000 values each was rendered, cast and parsed as a parameter of its own (≈ 20 ms of a
+    keystroke at a million cases, half of it in the app); SQLite's IN list costs little."""
     if hits is None:
         return order_id.in_(matching_order_ids(query, dialect))
     if dialect == "postgresql":
-        return order_id == any_(bindparam(None, list(hits.order_ids), type_=ARRAY(Integer)))
+        return any_id(order_id, hits.order_ids)
     return order_id.in_(hits.order_ids)
 
 

@@ -24,6 +24,7 @@ from desktop_app.store.case_queries import (
     rows_of_cases,
 )
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import Case, Order
 from desktop_app.store.search import search_hits
 from tests.unit.test_case_service import add_order
@@ -161,3 +162,47 @@ def test_a_short_search_on_postgresql_lists_the_oldest_orders_from_the_indexes(
             plans.append("\n".join(r[0] for r in s.execute(explain(statement))))
         assert "Index Only Scan using ix_orders_receiver_prefix" in plans[0], plans[0]
         assert "Index Only Scan using ix_cases_order_id_is_open" in plans[1], plans[1]
+
+
+def test_a_keystroke_sends_its_ids_as_one_parameter_on_postgresql(db: Database, cases: list[int],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search's orders, the listed cases and the page's cases go to PostgreSQL as one array
+    parameter each, its text: an IN list was a parameter per id (200 for a page), each rendered by
+    SQLAlchemy, and psycopg parsed such a long statement again on every keystroke."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps its IN lists")
+    import psycopg
+
+    sent: list[tuple[str, Any]] = []
+    original = psycopg.Cursor.execute
+
+    def execute(self: psycopg.Cursor[Any], query: Any, params: Any = None, **kwargs: Any) -> Any:
+        sent.append((str(query), params))
+        return original(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    f = CaseFilter(search="保温杯")
+    with db.reading() as s:
+        hits = search_hits(s, f.search)
+        listed = listed_case_ids(s, f, CaseOrder(), hits)
+        rows = rows_of_cases(s, listed)
+    assert len(listed) == 6 and [r.id for r in rows] == listed
+    assert all(len(params or ()) <= 2 for _query, params in sent), [len(p or ()) for _q, p in sent]
+    values = [v for _query, params in sent for v in (params or {}).values()]
+    assert "{" + ",".join(map(str, listed)) + "}" in values  # the page's cases
+    assert "{" + ",".join(map(str, hits.order_ids)) + "}" in values  # the search's orders
+
+
+def test_rows_and_timers_of_many_ids_keep_their_order_and_leave_out_the_missing(
+        db: Database, cases: list[int]) -> None:
+    """More ids than one SQLite IN list holds (IN_LIST): the same rows on both backends, in the ids'
+    order, ids without a case left out."""
+    wanted = list(reversed(range(1, 1201)))
+    with db.reading() as s:
+        every = sorted(s.execute(select(Case.id)).scalars(), reverse=True)
+        rows = rows_of_cases(s, wanted)
+        timers = open_timers_of(s, wanted)
+        one_by_one = {i: t for i in every for t in [open_timers_of(s, [i]).get(i)] if t}
+    assert len(every) == 7 and max(every) < 1200
+    assert [r.id for r in rows] == every
+    assert timers == one_by_one and timers
