@@ -1,0 +1,98 @@
+"""The order-side sort keys carried on the case (`cases.sort_receiver`, `sort_order_no`, `sort_shop`,
+migration 0017_sortkeys) equal their order's receiver and number and its shop's name after every kind of
+write, on both databases: a typed case, the order import filling its placeholder order, after-sales
+imports, the ORM changing an order or moving a case, an order's shop changed or a shop renamed, a bulk
+insert with wrong or no values (issue 15: the Cases table sorts by them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_import import import_cases
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.order_import import import_files
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order, Shop
+from tests.unit.aftersales_files import copy_fixture
+
+SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+TAOBAO_ORDER = "4145384019161461003"  # in taobao_ExportOrderList.csv
+
+
+Keys = tuple[str | None, str | None, str | None]
+
+
+def _copies(db: Database) -> dict[int, tuple[Keys, Keys]]:
+    """case id → (its copies, its order's receiver and number and its shop's name)."""
+    with db.reading() as s:
+        rows = s.execute(select(Case.id, Case.sort_receiver, Case.sort_order_no, Case.sort_shop, Order.receiver,
+                                Order.order_no, Shop.name)
+                         .join(Order, Order.id == Case.order_id).outerjoin(Shop, Shop.id == Order.shop_id)).all()
+    return {r[0]: ((r[1], r[2], r[3]), (r[4], r[5], r[6])) for r in rows}
+
+
+def _assert_kept(db: Database) -> None:
+    copies = _copies(db)
+    assert copies
+    assert {k: v[0] for k, v in copies.items()} == {k: v[1] for k, v in copies.items()}
+
+
+def test_typed_and_imported_cases_carry_their_orders_receiver_and_number(db: Database, tmp_path: Path) -> None:
+    typed = open_case(db, NewCase(Platform.TAOBAO, TAOBAO_ORDER, CaseKind.RESHIP, CaseReason.DAMAGED,
+                                  receiver="临时名"), author="测").case_id
+    assert _copies(db)[typed][0] == ("临时名", TAOBAO_ORDER, None)
+    assert not import_files(db, [SAMPLES / "taobao_ExportOrderList.csv"]).refused  # the order's own receiver
+    first, later = copy_fixture(tmp_path, "tb_refunds.csv", "tb_refunds_later.csv")
+    import_cases(db, [first])
+    import_cases(db, [later])
+    _assert_kept(db)
+    copies = _copies(db)
+    assert copies[typed][0][0] not in (None, "临时名") and copies[typed][0][2]  # the export names the shop
+    assert len(copies) > 3 and all(v[0][1] for v in copies.values())  # the refund lists name no receiver
+
+
+def test_an_order_changed_or_a_case_moved_through_the_orm_carries_on(db: Database) -> None:
+    a = open_case(db, NewCase(Platform.PDD, "261101-000000000001", CaseKind.REFUND_ONLY, receiver="王伟"),
+                  author="测").case_id
+    b = open_case(db, NewCase(Platform.PDD, "261101-000000000002", CaseKind.REFUND_ONLY), author="测").case_id
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, a).order_id)
+        order.receiver = "李娜"
+    assert _copies(db)[a][0] == ("李娜", "261101-000000000001", None)
+    with db.transaction() as s:
+        s.get_one(Case, a).order_id = s.get_one(Case, b).order_id
+    assert _copies(db)[a][0] == (None, "261101-000000000002", None)
+    with db.transaction() as s:  # statements too (the order import's upsert writes orders so)
+        s.execute(update(Order).where(Order.id == s.get_one(Case, b).order_id).values(receiver="张敏"))
+    assert _copies(db)[a][0] == _copies(db)[b][0] == ("张敏", "261101-000000000002", None)
+    with db.transaction() as s:  # the order given a shop, the shop renamed
+        shop = Shop(platform="pdd", name="甲店")
+        s.add(shop)
+        s.flush()
+        s.get_one(Order, s.get_one(Case, b).order_id).shop_id = shop.id
+    assert _copies(db)[a][0] == ("张敏", "261101-000000000002", "甲店")
+    with db.transaction() as s:
+        s.execute(update(Shop).values(name="乙店"))
+    assert _copies(db)[a][0] == _copies(db)[b][0] == ("张敏", "261101-000000000002", "乙店")
+    _assert_kept(db)
+
+
+def test_a_bulk_insert_with_wrong_or_no_copies_is_corrected(db: Database) -> None:
+    with db.transaction() as s:
+        s.execute(insert(Order), [
+            {"id": 1, "order_key": "pdd:1", "platform": "pdd", "order_no": "1", "receiver": "陈静"},
+            {"id": 2, "order_key": "pdd:2", "platform": "pdd", "order_no": "2"}])
+        s.execute(insert(Case), [
+            {"id": 1, "order_id": 1, "platform": "pdd", "kind": "reship", "status": "pending"},
+            {"id": 2, "order_id": 2, "platform": "pdd", "kind": "reship", "status": "pending",
+             "sort_receiver": "错的", "sort_order_no": "9"},
+            {"id": 3, "order_id": 1, "platform": "pdd", "kind": "reship", "status": "pending",
+             "sort_receiver": "陈静", "sort_order_no": "1"}])
+    assert {k: v[0] for k, v in _copies(db).items()} == {1: ("陈静", "1", None), 2: (None, "2", None),
+                                                           3: ("陈静", "1", None)}
+    with db.transaction() as s:  # a write of the copies themselves is taken back to the order's
+        s.execute(update(Case).where(Case.id == 3).values(sort_receiver="别的"))
+    _assert_kept(db)
