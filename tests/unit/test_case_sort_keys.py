@@ -6,6 +6,7 @@ insert with wrong or no values (issue 15: the Cases table sorts by them)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
@@ -14,12 +15,14 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.order_import import import_files
-from desktop_app.store.database import Database
+from desktop_app.store.bulk_rows import insert_rows
+from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order, Shop
 from tests.unit.aftersales_files import copy_fixture
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
 TAOBAO_ORDER = "4145384019161461003"  # in taobao_ExportOrderList.csv
+NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
 
 
 Keys = tuple[str | None, str | None, str | None]
@@ -96,3 +99,25 @@ def test_a_bulk_insert_with_wrong_or_no_copies_is_corrected(db: Database) -> Non
     with db.transaction() as s:  # a write of the copies themselves is taken back to the order's
         s.execute(update(Case).where(Case.id == 3).values(sort_receiver="别的"))
     _assert_kept(db)
+
+
+def test_the_bulk_insert_of_new_cases_writes_each_row_once_on_sqlite(tmp_path: Path) -> None:
+    """An after-sales import's new cases take their order's keys in the insert itself: the trigger finds them
+    right and writes nothing more (a second write of each case moved it in six indexes)."""
+    db = open_database(tmp_path / "ledger.sqlite3")
+    try:
+        with db.transaction() as s:
+            s.execute(insert(Shop), [{"id": 1, "platform": "pdd", "name": "甲店"}])
+            s.execute(insert(Order), [{"id": i, "order_key": f"pdd:{i}", "platform": "pdd", "order_no": f"{i}",
+                                       "receiver": "王伟" if i % 2 else None, "shop_id": 1 if i % 3 else None}
+                                      for i in range(1, 11)])
+        with db.transaction() as s:
+            raw = s.connection().connection.driver_connection
+            before = raw.total_changes
+            insert_rows(s, Case, [{"id": i, "order_id": i, "platform": "pdd", "kind": "reship", "status": "pending",
+                                   "is_open": True, "signed_date_only": False, "created_by": "测", "created_at": NOW,
+                                   "updated_at": NOW, "version": 1} for i in range(1, 11)])
+            assert raw.total_changes - before == 10  # the rows themselves, nothing written by the trigger
+        _assert_kept(db)
+    finally:
+        db.close()
