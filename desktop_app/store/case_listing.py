@@ -17,7 +17,8 @@ index ranges: same value and later ties first, then later values (a row value `(
 not used: SQLite seeks on its first column only and steps through every tie of a value shared by half a
 million cases). A depth not reached before is walked to from the nearest anchor above, once, in strides
 of `WALK_STRIDE` spacings (an anchor each), over index entries only: at 1,000,000 cases (713,798 open)
-a first visit anywhere costs 25–80 ms CPU, a page seen before or near one 5–12 ms (bench/README.md).
+a first visit anywhere costs 11–48 ms CPU, a page seen before or near one 4–12 ms (bench/README.md). A
+filter on a column the index does not hold (platform, kind, a shop …) reads a case row per entry walked.
 
 Anchors are positions in the data as they were read: a `CasePages` lives for one load of the table,
 and the table builds a new one whenever it reloads (each write that changes cases makes it reload).
