@@ -6,9 +6,11 @@ insert with wrong or no values (issue 15: the Cases table sorts by them)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import insert, select, update
 
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
@@ -16,8 +18,8 @@ from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.order_import import import_files
 from desktop_app.store.bulk_rows import insert_rows
-from desktop_app.store.database import Database, open_database
-from desktop_app.store.models import Case, Order, Shop
+from desktop_app.store.database import Database, alembic_config, open_database
+from desktop_app.store.models import SORT_INDEXES, Case, Order, Shop
 from tests.unit.aftersales_files import copy_fixture
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
@@ -113,11 +115,38 @@ def test_the_bulk_insert_of_new_cases_writes_each_row_once_on_sqlite(tmp_path: P
                                       for i in range(1, 11)])
         with db.transaction() as s:
             raw = s.connection().connection.driver_connection
+            assert raw is not None
             before = raw.total_changes
             insert_rows(s, Case, [{"id": i, "order_id": i, "platform": "pdd", "kind": "reship", "status": "pending",
                                    "is_open": True, "signed_date_only": False, "created_by": "测", "created_at": NOW,
                                    "updated_at": NOW, "version": 1} for i in range(1, 11)])
             assert raw.total_changes - before == 10  # the rows themselves, nothing written by the trigger
         _assert_kept(db)
+    finally:
+        db.close()
+
+
+def test_the_migration_fills_the_keys_of_a_ledger_from_before(tmp_path: Path) -> None:
+    """A ledger from before 0017_sortkeys (analysed, as the benchmark's seed is) gets every case's keys, statistics
+    for the new indexes, and triggers that keep the keys from then on."""
+    path = tmp_path / "ledger.sqlite3"
+    db = open_database(path)
+    typed = open_case(db, NewCase(Platform.TAOBAO, TAOBAO_ORDER, CaseKind.RESHIP, receiver="临时名"),
+                      author="测").case_id
+    assert not import_files(db, [SAMPLES / "taobao_ExportOrderList.csv"]).refused
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0016_rules")
+        conn.exec_driver_sql("ANALYZE")
+    db.close()
+    db = open_database(path)
+    try:
+        _assert_kept(db)
+        assert _copies(db)[typed][0][0] not in (None, "临时名")
+        with sqlite3.connect(path) as conn:
+            analysed = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'cases'")}
+        assert {name for name, _columns in SORT_INDEXES} <= analysed
+        with db.transaction() as s:
+            s.execute(update(Order).where(Order.order_no == TAOBAO_ORDER).values(receiver="改过的"))
+        assert _copies(db)[typed][0][0] == "改过的"
     finally:
         db.close()
