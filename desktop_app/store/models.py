@@ -253,6 +253,25 @@ GOODS_INDEX_COLUMNS = (
 CARRIER_INDEX_COLUMNS = ("carrier", "requested_at", "created_at", "reason", "platform")
 
 
+# The Cases table's sort indexes (migration 0019_sortkeys): the id last, so that PostgreSQL reads the ties
+# in order from the index too.
+SORT_INDEXES = (
+    ("ix_cases_sort_receiver", ("sort_receiver", "order_id", "id")),
+    ("ix_cases_is_open_sort_receiver", ("is_open", "sort_receiver", "order_id", "id")),
+    ("ix_cases_sort_order_no", ("sort_order_no", "order_id", "id")),
+    ("ix_cases_is_open_sort_order_no", ("is_open", "sort_order_no", "order_id", "id")),
+    ("ix_cases_sort_shop", ("sort_shop", "order_id", "id")),
+    ("ix_cases_is_open_sort_shop", ("is_open", "sort_shop", "order_id", "id")),
+    ("ix_cases_is_open_amount_fen", ("is_open", "amount_fen", "id")),
+    ("ix_cases_is_open_platform", ("is_open", "platform", "id")),
+    ("ix_cases_is_open_kind", ("is_open", "kind", "id")),
+    ("ix_cases_is_open_reason", ("is_open", "reason", "id")),
+    ("ix_cases_is_open_status", ("is_open", "status", "id")),
+    ("ix_cases_is_open_responsible", ("is_open", "responsible", "id")),
+    ("ix_cases_is_open_id", ("is_open", "id")),
+)
+
+
 class Case(Base):
     """An after-sales case (售后单). `amount_fen` is refund + compensation, kept for sorting."""
 
@@ -282,6 +301,9 @@ class Case(Base):
         # The products figure's pass: the cases of a period grouped by their order's goods, in index order.
         Index("ix_cases_goods", *GOODS_INDEX_COLUMNS),
         Index("ix_cases_carrier", *CARRIER_INDEX_COLUMNS),
+        # The Cases table's sorts (migration 0019_sortkeys, store/case_listing.py): each sort of the open
+        # list, and the order-side ones of any list, read from one index alone in order.
+        *(Index(name, *columns) for name, columns in SORT_INDEXES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -353,6 +375,12 @@ class Case(Base):
     paid_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     carrier: Mapped[str | None] = mapped_column(String(60))
     goods: Mapped[str | None] = mapped_column(Text)  # its order's `goods` (migration 0008_dash)
+    # Its order's receiver and number and its shop's name, for the Cases table's sorts (migration
+    # 0019_sortkeys): kept by the database's triggers for every writer (a new case, a case moved, an
+    # order's receiver, number or shop changed, a shop renamed).
+    sort_receiver: Mapped[str | None] = mapped_column(String(100))
+    sort_order_no: Mapped[str | None] = mapped_column(String(80))
+    sort_shop: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[str] = mapped_column(String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
