@@ -132,7 +132,7 @@ def downgrade() -> None:
             op.execute(f'DROP TRIGGER IF EXISTS {name}')
     for name, _columns in reversed(INDEXES):
         op.drop_index(name, table_name='cases')
-    with op.batch_alter_table('cases') as batch_op:
-        batch_op.drop_column('sort_shop')
-        batch_op.drop_column('sort_order_no')
-        batch_op.drop_column('sort_receiver')
+    # A plain DROP COLUMN on both databases (as 0017_money's): a batch copies the cases table on SQLite, and
+    # dropping the old one there deletes every audit event, deadline and reship of its cases (ON DELETE CASCADE).
+    for column in ('sort_shop', 'sort_order_no', 'sort_receiver'):
+        op.execute(f'ALTER TABLE cases DROP COLUMN {column}')
