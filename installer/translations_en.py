@@ -878,7 +878,6 @@ EN: dict[str, str | tuple[str, str]] = {
     "待处理": "Pending",
     "处理中": "In progress",
     "等待买家退货": "Awaiting buyer's return",
-    "买家已退货": "Return on its way",
     "买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单":
         "The buyer shipped the return but its tracking no. is not recorded: press 'Buyer shipped return' again to add "
         "it, so scanning the parcel at the returns desk finds this case",

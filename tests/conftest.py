@@ -166,6 +166,15 @@ def pg_url(pg_ledger: PgLedger) -> str:
 
 
 @pytest.fixture
+def seats(pg_url: str) -> Iterator[tuple[Database, Database, Database]]:
+    """Three seats (店主, 小王, 小李) on one empty team ledger."""
+    three = (open_database(pg_url, seat="店主"), open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李"))
+    yield three
+    for one in three:
+        one.close()
+
+
+@pytest.fixture
 def empty_server_db() -> Iterator[str]:
     """A new, empty database on the test server (what a shop creates before `migrate-to`)."""
     name = f"ledger_move_{os.getpid()}"

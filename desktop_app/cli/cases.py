@@ -120,7 +120,7 @@ def _add(args: argparse.Namespace) -> int:
             actions = ((CaseAction.AGREE_RESHIP, agreed),)
         elif kind in (CaseKind.RETURN_REFUND, CaseKind.EXCHANGE, CaseKind.REPAIR):
             actions = ((CaseAction.AGREE_RETURN, agreed),)
-            # Shipped after the agreement: the step (买家已退货), not only its time.
+            # Shipped after the agreement: the step (买家已寄回), not only its time.
             shipped = milestones.pop("return_shipped", None)
             if shipped is not None:
                 actions = (*actions, (CaseAction.BUYER_SHIPPED_RETURN, shipped))
@@ -131,7 +131,7 @@ def _add(args: argparse.Namespace) -> int:
         # already counted the 10 days to confirm receipt from it.
         if kind in (CaseKind.RETURN_REFUND, CaseKind.EXCHANGE, CaseKind.REPAIR):
             raise UserError("买家是在商家同意退货之后寄回的：--return-shipped-at 请与 --agreed-at（同意退货的时间）"
-                            "一起使用，售后单记为“买家已退货”")
+                            "一起使用")
         raise UserError(f"“{kind.label}”售后单没有退货这一步，不能使用 --return-shipped-at")
     new = NewCase(
         platform=Platform.parse(args.platform), order_no=args.order, kind=kind,

@@ -48,7 +48,6 @@ _RANK: dict[CaseStatus, int] = {
     S.PLATFORM_INTERVENTION: 1,
     S.AWAITING_RETURN: 2,
     S.RESHIP_AGREED: 2,
-    S.RETURN_SHIPPED: 3,
     S.RETURN_RECEIVED: 4,
     S.REPAIRING: 5,
     S.REFUNDED: 6,
@@ -63,7 +62,7 @@ _RANK: dict[CaseStatus, int] = {
 # Actions a path may take on the platform's behalf; escalation only when the platform says so,
 # reopening never (a closed case is the shop's decision).
 _PATH_ACTIONS = frozenset(CaseAction) - {
-    A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.REFUND_IN_TRANSIT,
+    A.REOPEN, A.TRADE_SUCCEEDED, A.ESCALATE, A.BUYER_SHIPPED_RETURN, A.REFUND_IN_TRANSIT,
 }
 # Actions a status's milestones imply (待商家收货: the buyer shipped the return), with the state they need.
 _MILESTONE_ACTIONS: dict[str, CaseAction] = {"return_shipped": A.BUYER_SHIPPED_RETURN}
@@ -187,7 +186,7 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
         reached: CaseStatus = goal
         if (path is None and current == S.PLATFORM_INTERVENTION and goal not in CLOSED_STATUSES
                 and _RANK[resumes_to] >= _RANK[goal]):
-            # The intervention ended with the request where the case already was or further (买家已退货
+            # The intervention ended with the request where the case already was or further (已收到退货
             # resumed where the platform's row says 等待买家退货): back there, never backwards.
             path, reached = [A.RESUME], resumes_to
         if path is None:

@@ -6,8 +6,9 @@ marked shipped only after it was agreed. The UI asks `allowed_actions()` to deci
 exist; the service asks `transition()` and refuses anything else with a clear message.
 
 Some actions record a milestone without changing the state (交易成功, evidence): the deadline engine
-reads these milestones. The buyer shipping the return is a state of its own (买家已退货): the shop
-sees the parcel is on its way, as the platforms' lists say (买家已经退货，等待卖家确认收货 / 待商家收货).
+reads these milestones. The buyer shipping the return is one of them: the case keeps waiting for the return
+(等待买家退货) until the shop confirms receipt, as the platforms' lists (买家已经退货，等待卖家确认收货 / 待商家收货)
+are read by the after-sales intake (issue 12); 下一个时限, 处理建议 and the returns desk say the parcel is on its way.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ class CaseStatus(LabelledEnum):
     PENDING = "pending"
     PROCESSING = "processing"
     AWAITING_RETURN = "awaiting_return"
-    RETURN_SHIPPED = "return_shipped"
     RETURN_RECEIVED = "return_received"
     RESHIP_AGREED = "reship_agreed"
     REPAIRING = "repairing"
@@ -66,7 +66,6 @@ register_labels("CaseStatus", "状态", {
     "pending": "待处理",
     "processing": "处理中",
     "awaiting_return": "等待买家退货",
-    "return_shipped": "买家已退货",
     "return_received": "已收到退货",
     "reship_agreed": "待补发",
     "repairing": "维修中",
@@ -140,7 +139,7 @@ CLOSED_STATUSES = frozenset({S.COMPLETED, S.REJECTED, S.CLOSED})
 OPEN_STATUSES = frozenset(s for s in CaseStatus if s not in CLOSED_STATUSES)
 _EARLY = frozenset({S.PENDING, S.PROCESSING})
 # Agreed, the goods not yet back: the buyer has still to ship them, or they are on the way.
-_RETURN_OPEN = frozenset({S.AWAITING_RETURN, S.RETURN_SHIPPED})
+_RETURN_OPEN = frozenset({S.AWAITING_RETURN})
 _ALL_KINDS = frozenset(CaseKind)
 _RETURN_KINDS = frozenset({K.RETURN_REFUND, K.EXCHANGE, K.REPAIR})
 _MONEY_KINDS = frozenset({K.REFUND_ONLY, K.RETURN_REFUND, K.PARTIAL_REFUND, K.DISPUTE})
@@ -167,11 +166,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.START, _ALL_KINDS, {S.PENDING}, S.PROCESSING, "handling_started"),
     # Returns: agree → buyer ships → received; only then refund / exchange / repair.
     _t(A.AGREE_RETURN, _RETURN_KINDS, _EARLY, S.AWAITING_RETURN, "return_agreed"),
-    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, S.RETURN_SHIPPED, "return_shipped"),
-    # Again once shipped: the buyer's parcel number corrected (a wrong number given first). No milestone:
-    # the platform's 10 days to confirm run from the shipping, not from the correction (a later deadline
-    # than the platform's is the dangerous direction).
-    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.RETURN_SHIPPED}, S.RETURN_SHIPPED),
+    # Recorded again once shipped, it corrects the parcel's number (`services.case_writes.apply_action` then
+    # records no milestone: the platform's 10 days to confirm run from the shipping, not from the correction).
+    _t(A.BUYER_SHIPPED_RETURN, _RETURN_KINDS, {S.AWAITING_RETURN}, None, "return_shipped"),
     # Received also without the buyer's parcel number (the desk scans a parcel the shop was never told of).
     _t(A.RECEIVE_RETURN, _RETURN_KINDS, _RETURN_OPEN, S.RETURN_RECEIVED, "return_received"),
     _t(A.REFUND, frozenset({K.REFUND_ONLY, K.DISPUTE}), _EARLY | {S.PLATFORM_INTERVENTION},
@@ -260,19 +257,12 @@ def _states_of(kind: CaseKind) -> frozenset[CaseStatus]:
 _STATES_OF_KIND: dict[CaseKind, frozenset[CaseStatus]] = {kind: _states_of(kind) for kind in CaseKind}
 
 
-def resume_target(kind: CaseKind, before_intervention: CaseStatus | None,
-                  return_shipped: bool = False) -> CaseStatus:
+def resume_target(kind: CaseKind, before_intervention: CaseStatus | None) -> CaseStatus:
     """Where `resume` leads: the open state the case was in when it was escalated, if a case of
-    this kind can be in it; else PROCESSING (escalated after a refusal, or no record).
-    `return_shipped`: the buyer's return is on its way (a 买家寄回 step in force since the return was
-    agreed): a case escalated while 等待买家退货 by a release before 买家已退货 was a state, or whose
-    parcel went meanwhile, resumes at 买家已退货 (waiting again, 买家已寄回 would record a second
-    shipping and move the days to confirm receipt)."""
+    this kind can be in it; else PROCESSING (escalated after a refusal, or no record)."""
     if (before_intervention is not None and before_intervention in OPEN_STATUSES
             and before_intervention is not S.PLATFORM_INTERVENTION
             and before_intervention in _STATES_OF_KIND[kind]):
-        if before_intervention is S.AWAITING_RETURN and return_shipped:
-            return S.RETURN_SHIPPED
         return before_intervention
     return S.PROCESSING
 

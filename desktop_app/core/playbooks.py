@@ -280,12 +280,13 @@ SUGGESTION_TEXTS = (*_WHY.values(), _INTERVENING, _PLATFORM_DECIDES, _PLATFORM_A
 
 def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, amount_fen: int | None,
                  policies: Sequence[ShopPolicy] = (), *, return_parcel: str | None = None,
-                 platform_acted: str | None = None) -> Suggestion:
+                 platform_acted: str | None = None, return_shipped: bool = False) -> Suggestion:
     """The suggested next action for a case: a policy the shop switched on first, else the usual way on.
 
     `return_parcel`: the buyer's return parcel as the shop knows it (carrier and number) once the buyer
     shipped it; `platform_acted`: the timer the platform settled by itself when nothing is left for the
-    shop to beat (its 下一个时限 says 平台已超时自动处理): the shop records what the platform did."""
+    shop to beat (its 下一个时限 says 平台已超时自动处理): the shop records what the platform did;
+    `return_shipped`: the buyer shipped the return (a 买家寄回 step in force), with or without its number."""
     for policy in policies:
         if policy.applies(kind, reason, status, amount_fen):
             return Suggestion(policy.action, policy.text, _POLICY, (policy.title,))
@@ -298,7 +299,7 @@ def suggest_next(kind: CaseKind, reason: CaseReason | None, status: CaseStatus, 
         if action in allowed:
             if action is CaseAction.RECEIVE_RETURN and return_parcel:
                 return Suggestion(action, _RETURN_SHIPPED, _NOW_AFTER_ONE, (return_parcel, status.label))
-            if action is CaseAction.RECEIVE_RETURN and status is CaseStatus.RETURN_SHIPPED:
+            if action is CaseAction.RECEIVE_RETURN and return_shipped:
                 return Suggestion(action, _RETURN_SHIPPED_NO_NUMBER, _NOW, (status.label,))
             return Suggestion(action, _WHY[action], _NOW, (status.label,))
     return Suggestion(None, _ENDED if not allowed else _AS_IT_IS, _NOW, (status.label,))

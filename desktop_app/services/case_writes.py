@@ -104,8 +104,13 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     case.resolve_seconds = later_resolve(case.resolve_seconds, case.requested_at or case.created_at, when.at)
     if step.milestone in PAID_MILESTONES:
         case.paid_out = True  # and stays so: a refund is never undone, closing or reopening keeps it
+    milestone = step.milestone
+    if action is CaseAction.BUYER_SHIPPED_RETURN and return_on_its_way(session, case.id):
+        # A corrected parcel number: the platform's 10 days to confirm run from the shipping, not from the
+        # correction (a later deadline than the platform's is the dangerous direction).
+        milestone = None
     record_event(session, case, kind="action", author=who, at=when.at, action=action.value,
-                 milestone=step.milestone, from_state=before.value, to_state=after.value,
+                 milestone=milestone, from_state=before.value, to_state=after.value,
                  note=(note or "").strip() or None, date_only=when.date_only)
     session.flush()
     for effect in ACTION_EFFECTS:
@@ -115,7 +120,7 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
 
 def resume_state(session: Session, case_id: int, kind: CaseKind) -> CaseStatus:
     """Where 恢复处理 takes this case out of the platform's intervention (`lifecycle.resume_target`)."""
-    return resume_target(kind, _state_before_intervention(session, case_id), return_on_its_way(session, case_id))
+    return resume_target(kind, _state_before_intervention(session, case_id))
 
 
 def _state_before_intervention(session: Session, case_id: int) -> CaseStatus | None:

@@ -42,7 +42,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.io.toml_files import read_toml_file
 from desktop_app.paths import data_dir, resource
 from desktop_app.services.case_writes import current_author
-from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check
+from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check, return_on_its_way
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
@@ -179,8 +179,10 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
     shown = next_due.timer
     due_at, due_name = (None, None) if shown is None else (shown.due_at, shown.name)
     parcel = " ".join(x for x in (case.return_carrier, case.return_tracking_no) if x) or None
+    shipped = status is CaseStatus.AWAITING_RETURN and return_on_its_way(session, case_id)
     suggestion = suggest_next(kind, reason, status, case.amount_fen, [p for p in policies if p.id in on],
-                              return_parcel=parcel, platform_acted=next_due.acted)
+                              return_parcel=parcel, platform_acted=next_due.acted,
+                              return_shipped=shipped)
     checked: frozenset[str] = frozenset()
     scripts: tuple[FilledScript, ...] = ()
     if playbook is not None:

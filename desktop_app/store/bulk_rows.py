@@ -39,7 +39,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     names = list(rows[0])
     # New cases copy their order's goods (统计) and sort keys (the Cases table) in the insert itself on
     # SQLite: one lookup by key per row, where updating them afterwards cost an import of 50,000 cases
-    # 1.4 s for the goods alone (the sort keys' trigger, migration 0019_sortkeys, then finds them right).
+    # 1.4 s for the goods alone (the sort keys' trigger, migration 0018_sortkeys, then finds them right).
     copied = ([(name, lookup) for name, lookup in _ORDER_COPIES if name not in names]
               if table.name == "cases" and connection.dialect.name == "sqlite" else [])
     copy_goods = any(name == "goods" for name, _lookup in copied)

@@ -6,7 +6,7 @@ last descending, as SQLite does, and a case without a timer sorts last either wa
 sort is one range of empty values and one of the rest, each read in the order of an index.
 
 Every sort key is on the case row (the order-side ones, 买家/收货人, 订单号 and 店铺, are copies the
-database keeps: migration 0019_sortkeys), and each sort of the open list, the closed list and the whole
+database keeps: migration 0018_sortkeys), and each sort of the open list, the closed list and the whole
 ledger has an index led by the list's terms and the key, so that a page is read from one index alone:
 no join probe, no case row, no sort (`models.SORT_INDEXES`; tests/unit/test_case_page_plans.py).
 
@@ -60,7 +60,7 @@ SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.ID: Case.id,
 }
 # Ties of the order-side sorts: by order, then case (their keys are the order's and its shop's, carried on
-# the case: migration 0019_sortkeys).
+# the case: migration 0018_sortkeys).
 ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
 
 

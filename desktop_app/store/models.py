@@ -253,7 +253,7 @@ GOODS_INDEX_COLUMNS = (
 CARRIER_INDEX_COLUMNS = ("carrier", "requested_at", "created_at", "reason", "platform")
 
 
-# The Cases table's sort indexes (migration 0019_sortkeys): the id last, so that PostgreSQL reads the ties
+# The Cases table's sort indexes (migration 0018_sortkeys): the id last, so that PostgreSQL reads the ties
 # in order from the index too.
 SORT_INDEXES = (
     ("ix_cases_sort_receiver", ("sort_receiver", "order_id", "id")),
@@ -301,7 +301,7 @@ class Case(Base):
         # The products figure's pass: the cases of a period grouped by their order's goods, in index order.
         Index("ix_cases_goods", *GOODS_INDEX_COLUMNS),
         Index("ix_cases_carrier", *CARRIER_INDEX_COLUMNS),
-        # The Cases table's sorts (migration 0019_sortkeys, store/case_listing.py): each sort of the open
+        # The Cases table's sorts (migration 0018_sortkeys, store/case_listing.py): each sort of the open
         # list, and the order-side ones of any list, read from one index alone in order.
         *(Index(name, *columns) for name, columns in SORT_INDEXES),
     )
@@ -376,7 +376,7 @@ class Case(Base):
     carrier: Mapped[str | None] = mapped_column(String(60))
     goods: Mapped[str | None] = mapped_column(Text)  # its order's `goods` (migration 0008_dash)
     # Its order's receiver and number and its shop's name, for the Cases table's sorts (migration
-    # 0019_sortkeys): kept by the database's triggers for every writer (a new case, a case moved, an
+    # 0018_sortkeys): kept by the database's triggers for every writer (a new case, a case moved, an
     # order's receiver, number or shop changed, a shop renamed).
     sort_receiver: Mapped[str | None] = mapped_column(String(100))
     sort_order_no: Mapped[str | None] = mapped_column(String(80))

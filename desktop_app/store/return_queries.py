@@ -142,8 +142,6 @@ def cases_by_return_tracking(session: Session, tracking_no: str) -> list[ReturnC
     return _rows(session, session.execute(stmt).all())
 
 
-# Agreed and not yet back (a case waiting before 0018_status may hold the shipped step too).
-_NOT_BACK = (CaseStatus.RETURN_SHIPPED.value, CaseStatus.AWAITING_RETURN.value)
 
 
 def returns_in_transit(session: Session, shipped_before: datetime, limit: int = 500) -> list[ReturnCaseRow]:
@@ -152,7 +150,7 @@ def returns_in_transit(session: Session, shipped_before: datetime, limit: int = 
     shipped = _shipped_at()
     stmt = (
         _select()
-        .where(and_(Case.status.in_(_NOT_BACK), shipped.is_not(None), shipped < shipped_before))
+        .where(and_(Case.status == CaseStatus.AWAITING_RETURN.value, shipped.is_not(None), shipped < shipped_before))
         .order_by(shipped.asc(), Case.id.asc())
         .limit(limit)
     )

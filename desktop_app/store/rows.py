@@ -159,3 +159,11 @@ class CaseDetail:
     return_carrier: str | None = None
     return_tracking_no: str | None = None
     penalties: tuple[PenaltyRow, ...] = ()
+
+    @property
+    def return_shipped(self) -> bool:
+        """The buyer's return is on its way: the latest 同意退货/买家寄回 in force is the shipping (as
+        `case_lookups.return_on_its_way` reads it; a return agreed again waits for a new parcel)."""
+        steps = [e for e in self.events if e.subject == "case" and e.undone_by is None
+                 and e.milestone in ("return_agreed", "return_shipped")]
+        return bool(steps) and max(steps, key=lambda e: e.id).milestone == "return_shipped"

@@ -110,12 +110,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="495"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -440,22 +440,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="496"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="500"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -722,197 +722,197 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="501"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="509"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="509"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="533"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="533"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="540"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1102,17 +1102,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="541"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="544"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1178,117 +1178,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="545"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="553"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="553"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="556"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="556"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="562"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="563"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="562"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="564"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="563"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="565"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="564"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="566"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="565"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="567"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="566"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="568"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="567"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1549,7 +1549,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1656,7 +1656,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1797,137 +1797,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="570"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="569"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="570"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="597"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1960,92 +1960,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="598"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -3431,57 +3431,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="701"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="712"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4188,67 +4188,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4347,22 +4347,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4823,7 +4823,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4833,62 +4833,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5088,162 +5088,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="650"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5544,22 +5544,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6326,27 +6326,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="695"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6420,12 +6420,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="696"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="698"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6653,7 +6653,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="700"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="699"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -6709,57 +6709,57 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Awaiting buyer&apos;s return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
         <source>已收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="55"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="56"/>
         <source>维修中</source>
         <translation>In repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="57"/>
         <source>已退款</source>
         <translation>Refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="58"/>
         <source>已补发</source>
         <translation>Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="59"/>
         <source>已换货</source>
         <translation>Exchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="60"/>
         <source>已修好寄回</source>
         <translation>Repaired &amp; sent back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="61"/>
         <source>已补偿</source>
         <translation>Compensated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="62"/>
         <source>平台介入中</source>
         <translation>Platform intervening</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="63"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="65"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="64"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
@@ -6769,77 +6769,77 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="67"/>
         <source>开始处理</source>
         <translation>Start handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="68"/>
         <source>同意退货</source>
         <translation>Approve return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="69"/>
         <source>买家已寄回</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="70"/>
         <source>确认收到退货</source>
         <translation>Confirm return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="71"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="72"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="73"/>
         <source>补发已发出</source>
         <translation>Reship sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="74"/>
         <source>换货已发出</source>
         <translation>Exchange sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="75"/>
         <source>开始维修</source>
         <translation>Start repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="76"/>
         <source>修好寄回</source>
         <translation>Send back repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="77"/>
         <source>平台介入</source>
         <translation>Platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="78"/>
         <source>恢复处理</source>
         <translation>Resume handling</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="79"/>
         <source>完成</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="80"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="81"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -6849,32 +6849,32 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Reopen</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="82"/>
         <source>交易成功</source>
         <translation>Order completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="95"/>
         <source>淘宝</source>
         <translation>Taobao</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="96"/>
         <source>天猫</source>
         <translation>Tmall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="97"/>
         <source>拼多多</source>
         <translation>Pinduoduo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="98"/>
         <source>抖店</source>
         <translation>Douyin Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="99"/>
         <source>京东</source>
         <translation>JD</translation>
     </message>
@@ -6884,52 +6884,52 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="102"/>
         <source>仅退款</source>
         <translation>Refund only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="103"/>
         <source>退货退款</source>
         <translation>Return &amp; refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="104"/>
         <source>换货</source>
         <translation>Exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="105"/>
         <source>补发</source>
         <translation>Reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="106"/>
         <source>部分退款/补偿</source>
         <translation>Partial refund / compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="107"/>
         <source>返修</source>
         <translation>Repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="108"/>
         <source>中差评</source>
         <translation>Negative review</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="109"/>
         <source>维权/投诉</source>
         <translation>Dispute / complaint</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="112"/>
         <source>漏发少件</source>
         <translation>Missing items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="113"/>
         <source>错发</source>
         <translation>Wrong item sent</translation>
     </message>
@@ -7039,1717 +7039,1712 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="54"/>
-        <source>买家已退货</source>
-        <translation>Return on its way</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="83"/>
         <source>退货途中退款</source>
         <translation>Refund while the return is on its way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="84"/>
         <source>已上传凭证</source>
         <translation>Evidence uploaded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="86"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="85"/>
         <source>买家已举证</source>
         <translation>Buyer submitted evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="88"/>
         <source>良品</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="89"/>
         <source>次品</source>
         <translation>Defective</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="90"/>
         <source>错货</source>
         <translation>Wrong item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="91"/>
         <source>少件</source>
         <translation>Items missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="93"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="92"/>
         <source>空包</source>
         <translation>Empty parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="114"/>
         <source>超区</source>
         <translation>Outside delivery area</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="115"/>
         <source>质量问题</source>
         <translation>Quality problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="116"/>
         <source>七天无理由</source>
         <translation>7-day no-reason return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="117"/>
         <source>物流停滞</source>
         <translation>Shipment stuck</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="118"/>
         <source>一直未收到货</source>
         <translation>Never received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="119"/>
         <source>尺码/颜色不合适</source>
         <translation>Wrong size / colour</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="120"/>
         <source>不想要了</source>
         <translation>Changed mind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="121"/>
         <source>描述不符</source>
         <translation>Not as described</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="122"/>
         <source>延迟发货</source>
         <translation>Late shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="123"/>
         <source>虚假发货</source>
         <translation>Fake shipment</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="124"/>
         <source>违背承诺</source>
         <translation>Broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="127"/>
         <source>商家</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="128"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="129"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="130"/>
         <source>供应商/档口</source>
         <translation>Supplier / stall</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="131"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="134"/>
         <source>买家付款</source>
         <translation>Buyer paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="135"/>
         <source>商家发货</source>
         <translation>Shop shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="136"/>
         <source>买家签收</source>
         <translation>Delivered to buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="137"/>
         <source>买家申请售后</source>
         <translation>Buyer requested after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="138"/>
         <source>买家寄回退货</source>
         <translation>Buyer shipped return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="139"/>
         <source>收到退货</source>
         <translation>Return received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="142"/>
         <source>新建售后单</source>
         <translation>Case created</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="143"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="144"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="145"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="148"/>
         <source>处理补寄申请（48小时）</source>
         <translation>Handle reship request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="149"/>
         <source>补寄发货并上传运单号（48小时）</source>
         <translation>Ship reship and upload tracking no. (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="150"/>
         <source>补寄发货并上传运单号（48小时，一直未收到货）</source>
         <translation>Ship reship and upload tracking no. (48 h, never received)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="151"/>
         <source>处理仅退款申请（48小时）</source>
         <translation>Handle refund-only request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="152"/>
         <source>处理退货退款/换货申请（48小时）</source>
         <translation>Handle return/exchange request (48 h)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
         <source>七天无理由退货期</source>
         <translation>7-day no-reason return period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="156"/>
         <source>售后期（确认收货后15天）</source>
         <translation>After-sales period (15 days after receipt confirmed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="157"/>
         <source>售后期（交易成功后15天）</source>
         <translation>After-sales period (15 days after order completed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
         <source>补发（3个工作日内）</source>
         <translation>Reship (within 3 working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="159"/>
         <source>承诺补发（承诺履约）</source>
         <translation>Promised reship (keep the promise)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="160"/>
         <source>发货时效（付款后72小时）</source>
         <translation>Ship on time (72 h after payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
         <source>处理仅退款申请（5天）</source>
         <translation>Handle refund-only request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="164"/>
         <source>处理退货退款/换货申请（5天）</source>
         <translation>Handle return/exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
         <source>商家处理换货申请（5天）</source>
         <translation>Shop handles exchange request (5 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="175"/>
         <source>自动同意补寄</source>
         <translation>Reship agreed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="176"/>
         <source>赔付3元，买家可申请平台介入</source>
         <translation>¥3 paid to the buyer, who may ask for platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="177"/>
         <source>超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入</source>
         <translation>Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for platform intervention</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="178"/>
         <source>自动全额退款</source>
         <translation>Refunded in full automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="179"/>
         <source>原因为“一直未收到货”时，同意后超时未发货系统自动全额退款</source>
         <translation>For “never received”: not shipped in time after agreeing, the system refunds in full automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="180"/>
         <source>自动退款</source>
         <translation>Refunded automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
         <source>自动同意退货</source>
         <translation>Return agreed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>自动关闭售后（买家未寄回）</source>
         <translation>Case closed automatically (the buyer sent nothing back)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="183"/>
         <source>超过七天无理由退货期</source>
         <translation>7-day no-reason return period over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="184"/>
         <source>售后期结束，买家不能再申请补寄等售后</source>
         <translation>After-sales period over: the buyer can no longer ask for a reship or other help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="185"/>
         <source>售后期结束，买家不能再申请售后</source>
         <translation>After-sales period over: the buyer can no longer ask for after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>
         <source>超时未补发，买家可投诉违背承诺</source>
         <translation>Reship late: the buyer may complain of a broken promise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
         <source>违背承诺，买家可投诉</source>
         <translation>Broken promise: the buyer may complain</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="188"/>
         <source>延迟发货，买家可投诉</source>
         <translation>Late shipment: the buyer may complain</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="189"/>
         <source>延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元</source>
         <translation>Late shipment: points deducted, and 5% of the goods&apos; paid price paid to the buyer, at most ¥30</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="190"/>
         <source>可申请平台介入</source>
         <translation>Platform intervention may be asked for</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="191"/>
         <source>自动关闭退款（买家未寄回）</source>
         <translation>Refund closed automatically (the buyer sent nothing back)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="192"/>
         <source>超过七天无理由退换货期</source>
         <translation>7-day no-reason return/exchange period over</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="193"/>
         <source>自动确认收货</source>
         <translation>Receipt confirmed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="194"/>
         <source>自动确认完成</source>
         <translation>Completed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="195"/>
         <source>未举证，小二按现有凭证判定</source>
         <translation>No evidence given: the platform decides on what it has</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="196"/>
         <source>小二按现有凭证判定</source>
         <translation>The platform decides on the evidence it has</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="197"/>
         <source>自动同意换货</source>
         <translation>Exchange agreed automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="200"/>
         <source>中差评不涉及退货运费；如需补寄或退换，按原因谁过错谁承担。</source>
         <translation>A review involves no return postage; if something is resent or exchanged, whoever is at fault pays.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="201"/>
         <source>在评价后尽快联系买家（交易成功后 15 天内最有效），先了解问题再道歉</source>
         <translation>Contact the buyer soon after the review (most effective within 15 days of order completion): understand the problem first, then apologise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="202"/>
         <source>先解决问题：补发、换货、部分退款（补偿金额需店主同意）</source>
         <translation>Solve the problem first: reship, exchange or partial refund (the owner approves any compensation)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="203"/>
         <source>遵守平台规则：不得以返现、红包、赠品等利益换取修改或删除评价，也不得骚扰买家</source>
         <translation>Follow the platform&apos;s rules: never offer cash back, red packets or gifts for changing or deleting a review, and never harass the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="204"/>
         <source>记录差评原因和商品，汇总后改进商品、包装或描述</source>
         <translation>Record why and on which item, then improve the goods, packing or listing from the totals</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="205"/>
         <source>了解问题并致歉</source>
         <translation>Ask about the problem and apologise</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="206"/>
         <source>问题解决后</source>
         <translation>After the problem is solved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="207"/>
         <source>谁过错谁承担：运输途中破损由快递承担。商家先给买家补发或部分退款，再凭照片向快递理赔；买家不出运费。</source>
         <translation>Whoever is at fault pays: damage in transit is the carrier&apos;s. The shop reships or partly refunds the buyer first, then claims from the carrier with the photos; the buyer pays no postage.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="208"/>
         <source>请买家拍外箱（带快递面单）和破损处的照片</source>
         <translation>Ask the buyer for photos of the outer box (with the shipping label) and of the damage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="209"/>
         <source>凭照片和货值说明向快递发起理赔（快递理赔）</source>
         <translation>File a claim with the carrier with the photos and the goods value statement (Carrier claims)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="210"/>
         <source>与买家商定补发或部分退款，并按平台时限完成</source>
         <translation>Agree a reship or a partial refund with the buyer and complete it within the platform&apos;s deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="211"/>
         <source>记录破损商品和快递，统计哪条线路、哪种包装容易破损</source>
         <translation>Record the damaged item and the carrier, to see which routes and packing break most</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="212"/>
         <source>致歉并请买家拍照</source>
         <translation>Apologise and ask for photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="213"/>
         <source>部分退款补偿</source>
         <translation>Partial refund as compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="214"/>
         <source>一般售后</source>
         <translation>General after-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="215"/>
         <source>谁过错谁承担：商家过错（错发、漏发、破损、质量问题）商家承担来回运费；买家原因由买家承担退回运费，包邮商品各付各的。</source>
         <translation>Whoever is at fault pays: the shop&apos;s fault (wrong item, missing item, damage, quality) means the shop pays postage both ways; for the buyer&apos;s reasons the buyer pays the return postage (with free shipping each side pays its own leg).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="216"/>
         <source>第一时间联系买家，问清楚原因（未收到货，还是收到后有问题）</source>
         <translation>Contact the buyer at once and find out why (not received, or a problem after receiving)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="217"/>
         <source>核实情况：物流、照片、聊天记录</source>
         <translation>Check the facts: tracking, photos, chat history</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="218"/>
         <source>按平台时限给出处理：退款、退货、换货、补发或补偿</source>
         <translation>Resolve within the platform&apos;s deadline: refund, return, exchange, reship or compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="219"/>
         <source>记录原因、商品和责任方，定期汇总改进</source>
         <translation>Record the reason, the item and who is responsible; review the totals regularly</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="220"/>
         <source>首次联系</source>
         <translation>First contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="221"/>
         <source>告知处理时间</source>
         <translation>Tell the buyer when it will be handled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="222"/>
         <source>丢件、物流停滞</source>
         <translation>Lost or stalled parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="223"/>
         <source>运输途中丢件由快递承担：商家补发或退款后凭货值说明向快递理赔。</source>
         <translation>A parcel lost in transit is the carrier&apos;s: after reshipping or refunding, the shop claims from the carrier with the goods value statement.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="224"/>
         <source>联系快递网点查件，物流停滞超过 48 小时要求给出结果</source>
         <translation>Ask the carrier&apos;s outlet to trace the parcel; if tracking has not moved for over 48 h, demand an answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="225"/>
         <source>买家不想等了：拦截包裹（快递拦截），按仅退款或补发处理</source>
         <translation>If the buyer will not wait: intercept the parcel and handle it as a refund only or a reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="226"/>
         <source>确认丢件：出具货值说明，向快递理赔（推诿就找总部，再不行国家邮政局申诉）</source>
         <translation>Loss confirmed: issue the goods value statement and claim from the carrier (head office if the outlet stalls, then a complaint to the State Post Bureau)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="227"/>
         <source>给买家补发（请买家补发到之前不要确认收货）</source>
         <translation>Reship to the buyer (ask them not to confirm receipt until the reship arrives)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="228"/>
         <source>正在查件</source>
         <translation>Tracing the parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="229"/>
         <source>谁过错谁承担：确认漏发由商家补发并承担运费；外箱完好时先核实重量再下结论。</source>
         <translation>Whoever is at fault pays: a confirmed missing item is reshipped at the shop&apos;s cost; if the box arrived intact, check the weight before concluding.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="230"/>
         <source>请买家拍收到的全部商品和外箱（看外箱是否完好、有无拆封痕迹）</source>
         <translation>Ask the buyer for photos of everything received and the outer box (intact? signs of opening?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="231"/>
         <source>外箱完好时：按订单重新打包一份称重，与仓库出库称重照片、快递揽收重量比对</source>
         <translation>If the box is intact: pack the order again, weigh it and compare with the warehouse&apos;s dispatch weight photo and the carrier&apos;s pickup weight</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="232"/>
         <source>重量对不上（确实少发）→ 同意补发；重量一致 → 向买家出示称重凭证</source>
         <translation>Weights differ (really missing) → approve a reship; weights match → show the buyer the weighing record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="233"/>
         <source>告知仓库/档口漏发的商品，核对拣货单</source>
         <translation>Tell the warehouse or supplier which item was missed and check the pick list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="234"/>
         <source>致歉并承诺补发</source>
         <translation>Apologise and promise a reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="235"/>
         <source>告知补发运单号</source>
         <translation>Send the reship&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="236"/>
         <source>出示称重凭证</source>
         <translation>Show the weighing record</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="237"/>
         <source>七天无理由退货</source>
         <translation>7-day no-reason return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="238"/>
         <source>买家原因退货：退回运费由买家承担；包邮商品各付各的（商家付发货运费，买家付退回运费）。有运费险的按运费险赔付。</source>
         <translation>A return for the buyer&apos;s reasons: the buyer pays the return postage; with free shipping each side pays its own leg (the shop the outbound, the buyer the return). Shipping insurance pays where the buyer has it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="239"/>
         <source>核对是否在七天内、商品是否属于无理由退货范围，同意并给出退货地址</source>
         <translation>Check it is within 7 days and the item qualifies for no-reason returns, then approve and give the return address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="240"/>
         <source>登记买家的退货运单号，在途太久主动催</source>
         <translation>Record the buyer&apos;s return tracking number; chase it if it is in transit too long</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="241"/>
         <source>收到后在“退货入库”验货：吊牌、包装、有无使用痕迹（影响二次销售的可协商扣减）</source>
         <translation>When it arrives, inspect it at the Returns desk: tags, packaging, signs of use (a deduction can be agreed if it cannot be resold)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="242"/>
         <source>验货无误后在平台时限内退款</source>
         <translation>Once inspected, refund within the platform&apos;s deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="243"/>
         <source>同意退货并告知地址</source>
         <translation>Approve the return and give the address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="244"/>
         <source>超区改派或换快递的运费由商家承担；买家要求改地址产生的运费可协商。</source>
         <translation>Rerouting or switching carrier for an out-of-area address is at the shop&apos;s cost; postage from a buyer&apos;s change of address can be negotiated.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="245"/>
         <source>与快递确认是否超区、包裹现在在哪里</source>
         <translation>Confirm with the carrier that the address is out of area and where the parcel is now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="246"/>
         <source>和买家商量：改派能到的快递（如邮政）、改到附近能送达的地址，或到网点自提</source>
         <translation>Agree with the buyer: switch to a carrier that delivers there (e.g. China Post), a nearby address it reaches, or pickup at the outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="247"/>
         <source>安排改派或拦截退回后重发，并把新运单号告诉买家</source>
         <translation>Reroute, or intercept and resend, and give the buyer the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="248"/>
         <source>记下超区的地址，以后此地区的订单发能到的快递</source>
         <translation>Note the out-of-area address; ship future orders there with a carrier that delivers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="249"/>
         <source>超区：请买家选择</source>
         <translation>Out of area: ask the buyer to choose</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="250"/>
         <source>显示签收但未收到</source>
         <translation>Shown delivered but not received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="251"/>
         <source>快递错签、丢件由快递承担：商家先给买家补发或退款，再向快递理赔。</source>
         <translation>A wrong delivery or a lost parcel is the carrier&apos;s: the shop reships or refunds the buyer first, then claims from the carrier.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="252"/>
         <source>联系快递网点，要签收人和签收照片（驿站、代收点、门卫、邻居）</source>
         <translation>Ask the carrier&apos;s outlet who signed and for the delivery photo (parcel station, pickup point, doorman, neighbour)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="253"/>
         <source>把签收人和取件信息告诉买家，请买家先找一找</source>
         <translation>Tell the buyer who signed and the pickup details, and ask them to look first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="254"/>
         <source>仍找不到：向快递发起理赔（快递理赔），推诿就找快递总部，再不行国家邮政局申诉</source>
         <translation>Still not found: file a carrier claim (Carrier claims); head office if the outlet stalls, then a complaint to the State Post Bureau</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="255"/>
         <source>给买家补发或退款，不让买家等理赔结果</source>
         <translation>Reship or refund the buyer; do not make them wait for the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="256"/>
         <source>正在核实签收</source>
         <translation>Checking the delivery</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="257"/>
         <source>已为您补发</source>
         <translation>Reshipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="258"/>
         <source>谁过错谁承担：错发由商家承担来回运费（请买家运费到付或先垫付后补给买家）。</source>
         <translation>Whoever is at fault pays: for a wrong item the shop pays postage both ways (the buyer ships cash on delivery, or advances it and is repaid).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="259"/>
         <source>请买家拍收到的商品和标签，核对订单的款式、颜色、尺码</source>
         <translation>Ask the buyer for photos of the item and label received; check style, colour and size against the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="260"/>
         <source>补发正确的商品（换货或补发），发出后告知运单号</source>
         <translation>Send the right item (exchange or reship) and give the tracking number once shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="261"/>
         <source>请买家把错发的商品寄回（运费到付或补给买家），收到后在“退货入库”验货</source>
         <translation>Ask the buyer to send the wrong item back (postage on delivery or repaid), then inspect it at the Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="262"/>
         <source>查出错发的原因（拣货、贴单、档口），避免再次发生</source>
         <translation>Find why (picking, labelling, supplier) so it does not happen again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="263"/>
         <source>致歉并安排换发</source>
         <translation>Apologise and arrange the right item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="264"/>
         <source>抖店订单</source>
         <translation>Douyin Shop orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="265"/>
         <source>京东订单</source>
         <translation>JD orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="266"/>
         <source>拼多多订单</source>
         <translation>Pinduoduo orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="267"/>
         <source>淘宝/天猫订单（经典版 ExportOrderList）</source>
         <translation>Taobao/Tmall orders (classic ExportOrderList)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="268"/>
         <source>淘宝/天猫订单（千牛）</source>
         <translation>Taobao/Tmall orders (Qianniu)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="269"/>
         <source>抖店售后单导出</source>
         <translation>Douyin Shop after-sales export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="270"/>
         <source>京东服务单导出</source>
         <translation>JD service order export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="271"/>
         <source>拼多多售后导出</source>
         <translation>Pinduoduo after-sales export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="272"/>
         <source>淘宝/天猫退款管理导出</source>
         <translation>Taobao/Tmall refund management export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="273"/>
         <source>小额仅退款直接退</source>
         <translation>Refund small refund-only requests at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="274"/>
         <source>破损直接补发</source>
         <translation>Reship damaged goods at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="275"/>
         <source>丢件直接补发</source>
         <translation>Reship lost parcels at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="276"/>
         <source>仅退款申请金额不超过 10 元时，建议直接退款：争议对店铺评分的影响比这点钱大</source>
         <translation>When a refund-only request is ¥10 or less, suggest refunding at once: a dispute costs the shop&apos;s rating more than the money</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="277"/>
         <source>破损的补发申请：建议直接同意补发，同时凭买家照片向快递理赔</source>
         <translation>A reship request for damaged goods: suggest approving the reship at once and claiming from the carrier with the buyer&apos;s photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="278"/>
         <source>丢件、签收未收到的补发申请：建议直接同意补发，理赔由店铺自己跟进</source>
         <translation>A reship request for a lost parcel or one shown delivered but not received: suggest approving the reship at once; the shop follows up the claim itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="279"/>
         <source>金额小，直接同意退款</source>
         <translation>Small amount: approve the refund at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="280"/>
         <source>同意补发；凭买家拍的外箱面单和破损照片向快递理赔</source>
         <translation>Approve the reship; claim from the carrier with the buyer&apos;s photos of the box label and the damage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="281"/>
         <source>同意补发，不让买家等快递理赔的结果</source>
         <translation>Approve the reship; do not make the buyer wait for the carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="282"/>
         <source>向快递网点报案，提交货值说明</source>
         <translation>Report it to the carrier&apos;s outlet with the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="283"/>
         <source>网点逾期未赔付则升级快递总部</source>
         <translation>If the outlet has not paid in time, escalate to the carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="284"/>
         <source>总部拒赔或少赔：向国家邮政局 12305 申诉</source>
         <translation>Head office refused or paid too little: complain to the State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="285"/>
         <source>网点拒赔或少赔：升级快递总部</source>
         <translation>Outlet refused or paid too little: escalate to the carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="286"/>
         <source>总部 7 天未处理则向国家邮政局 12305 申诉</source>
         <translation>Head office silent for 7 days: complain to the State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="287"/>
         <source>等待邮政管理部门处理结果，收到答复后登记赔付或结案</source>
         <translation>Wait for the postal authority&apos;s decision; then record the payout or close the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="288"/>
         <source>登记后次日内向网点报案，越晚越难查件</source>
         <translation>Report to the outlet by the day after recording it; the later, the harder to trace</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="289"/>
         <source>网点报案后 7 天仍未赔付，即可向快递总部投诉</source>
         <translation>Not paid 7 days after reporting to the outlet: complain to the carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="290"/>
         <source>快递总部已答复仍不满意，3 天内申诉（12305 或 sswz.spb.gov.cn）</source>
         <translation>Head office answered and it is not enough: complain within 3 days (12305 or sswz.spb.gov.cn)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="291"/>
         <source>网点拒赔或少赔后 3 天内向快递总部投诉</source>
         <translation>Complain to the carrier&apos;s head office within 3 days of the outlet&apos;s refusal or low offer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="292"/>
         <source>快递企业收到投诉后有 7 天处理期，期满未解决可申诉</source>
         <translation>A carrier has 7 days to settle a complaint; after that a complaint to the bureau is allowed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="293"/>
         <source>申诉受理后一般 30 天内办结</source>
         <translation>A complaint is usually settled within 30 days of acceptance</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="294"/>
         <source>货值说明（订单截图打印：商品、数量、单价、实付金额）</source>
         <translation>Goods value statement (printed order: items, quantities, unit prices, amount paid)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="295"/>
         <source>买家收货信息（收货人、电话、地址）</source>
         <translation>Buyer&apos;s delivery details (recipient, phone, address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="296"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="297"/>
         <source>破损/丢件的照片或聊天截图</source>
         <translation>Photos of the damage or loss, or chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="298"/>
         <source>网点的理赔单号/工单号</source>
         <translation>The outlet&apos;s claim or ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="299"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="300"/>
         <source>网点联系人及电话</source>
         <translation>Outlet contact and phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="301"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="302"/>
         <source>与网点的沟通记录截图</source>
         <translation>Screenshots of the exchanges with the outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="303"/>
         <source>向快递总部投诉的时间和工单号</source>
         <translation>When the head office complaint was made, and its ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="304"/>
         <source>货值说明及购物凭证（订单截图）</source>
         <translation>Goods value statement and proof of purchase (order screenshot)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="305"/>
         <source>拒赔/少赔的答复截图、破损照片</source>
         <translation>Screenshot of the refusal or low offer, photos of the damage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="306"/>
         <source>寄件人（本店）姓名、电话、身份证明</source>
         <translation>Sender&apos;s (the shop&apos;s) name, phone and ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="307"/>
         <source>拒赔/少赔的答复截图</source>
         <translation>Screenshot of the refusal or low offer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="308"/>
         <source>破损照片、与快递的沟通记录</source>
         <translation>Photos of the damage, exchanges with the carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="310"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="309"/>
         <source>12305 申诉编号及受理回执</source>
         <translation>The 12305 complaint number and its acknowledgement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="312"/>
         <source>快递理赔：%1</source>
         <translation>Carrier claim: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="313"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="314"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="315"/>
         <source>理赔备注</source>
         <translation>Claim note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="316"/>
         <source>修改理赔</source>
         <translation>Claim edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="317"/>
         <source>添加理赔证据</source>
         <translation>Claim evidence added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="319"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="318"/>
         <source>撤销理赔操作</source>
         <translation>Claim step undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="321"/>
         <source>请填写处理步骤的名称</source>
         <translation>Give the playbook a name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="322"/>
         <source>至少要有一件补发商品</source>
         <translation>A reship needs at least one item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="323"/>
         <source>运单号不能为空</source>
         <translation>The tracking number is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="324"/>
         <source>请给出售后单编号，多个用逗号分隔，例如 3,5,8</source>
         <translation>Give the case numbers, separated by commas, e.g. 3,5,8</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="325"/>
         <source>备注内容不能为空</source>
         <translation>The note is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="326"/>
         <source>未填写运单号，未录入</source>
         <translation>No tracking number given: nothing recorded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="327"/>
         <source>没有选择要导入的文件</source>
         <translation>No file chosen to import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="328"/>
         <source>订单号不能为空</source>
         <translation>The order number is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="329"/>
         <source>报案时间缺少时区</source>
         <translation>The time reported has no time zone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="330"/>
         <source>理赔单号太长（最多 80 个字符）</source>
         <translation>The claim number is too long (80 characters at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="331"/>
         <source>联系人太长（最多 120 个字符）</source>
         <translation>The contact is too long (120 characters at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="332"/>
         <source>请至少选择一件商品</source>
         <translation>Choose at least one item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="333"/>
         <source>金额不能为负数</source>
         <translation>The amount cannot be negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="334"/>
         <source>跟进时间缺少时区</source>
         <translation>The follow-up time has no time zone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="335"/>
         <source>此操作不需要金额</source>
         <translation>This action takes no amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="336"/>
         <source>部分赔付请填写本次到账金额</source>
         <translation>For a partial payout, enter the amount received this time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="337"/>
         <source>请选择订单或售后单</source>
         <translation>Choose an order or a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="338"/>
         <source>此操作没有到账金额，不需要赔付方式</source>
         <translation>This action receives no money: no payout channel needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="339"/>
         <source>理赔未填写申请金额，请填写实际赔付金额</source>
         <translation>The claim has no claimed amount: enter the amount actually paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="340"/>
         <source>请选择要添加的证据文件</source>
         <translation>Choose the evidence files to add</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="341"/>
         <source>迁移的目标就是源文件本身</source>
         <translation>The migration target is the source file itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="342"/>
         <source>重新计算时限的后台进程已结束，时限未更新；下次启动时会再算一次。</source>
         <translation>The background process recomputing deadlines has ended; deadlines were not updated and will be computed again at the next start.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="343"/>
         <source>拒绝补发请写明原因</source>
         <translation>Give a reason for refusing the reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="344"/>
         <source>请选择要生成货值说明的理赔、订单或售后单</source>
         <translation>Choose the claims, orders or cases to make a goods value statement for</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="345"/>
         <source>团队数据库地址必须是 postgresql+psycopg://… 形式</source>
         <translation>The team database address must look like postgresql+psycopg://…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="346"/>
         <source>密码不能写进设置文件，请单独保存到系统钥匙串</source>
         <translation>A password cannot be written into the settings file: keep it in the system keychain</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="347"/>
         <source>席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”</source>
         <translation>The seat name is empty: enter the name of the person working at this computer, e.g. “Xiao Wang”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="348"/>
         <source>席位名不能含有控制字符、“|”或“\”</source>
         <translation>A seat name cannot contain control characters, “|” or “\”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="349"/>
         <source>数字太大，超出了数据库能保存的范围。数据未被修改。</source>
         <translation>The number is too large for the database to store. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="350"/>
         <source>数据库地址是空的：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名</source>
         <translation>The database address is empty: give an SQLite file path, or postgresql+psycopg://user:password@host:port/database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>商家编码太长（最多 100 个字符）</source>
         <translation>The merchant SKU code is too long (100 characters at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
         <source>没有要保存的货值说明</source>
         <translation>There is no goods value statement to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
         <source>“%1”不是有效的编号</source>
         <translation>“%1” is not a valid number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="356"/>
         <source>“%1…”不是有效的订单号（最长 64 个字符）</source>
         <translation>“%1…” is not a valid order number (64 characters at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="357"/>
         <source>“%1”不是有效的订单号（只能包含数字、字母和“-”）</source>
         <translation>“%1” is not a valid order number (digits, letters and “-” only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="358"/>
         <source>“%1…”不是有效的金额（应为数字，例如 12.50）</source>
         <translation>“%1…” is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="359"/>
         <source>“%1”不是有效的金额（应为数字，例如 12.50）</source>
         <translation>“%1” is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
         <source>金额不能为负数：%1</source>
         <translation>An amount cannot be negative: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
         <source>金额“%1”过大（最多 %2 元）</source>
         <translation>The amount “%1” is too large (¥%2 at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>金额“%1”最多只能有两位小数（精确到分）</source>
         <translation>The amount “%1” has more than two decimals (cents at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>金额“%1”过大</source>
         <translation>The amount “%1” is too large</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>“%1…”不是有效的数量（应为整数）</source>
         <translation>“%1…” is not a valid quantity (a whole number)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>“%1”不是有效的数量（应为整数）</source>
         <translation>“%1” is not a valid quantity (a whole number)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>数量不能为负数：%1</source>
         <translation>A quantity cannot be negative: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>数量“%1”过大（最多 %2）</source>
         <translation>The quantity “%1” is too large (%2 at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>“%1”不是有效的日期时间</source>
         <translation>“%1” is not a valid date and time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>“%1”不是合理的日期（年份应在 1990–2100 之间）</source>
         <translation>“%1” is not a plausible date (the year should be 1990–2100)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>
         <source>“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）</source>
         <translation>“%1” is not a recognisable date and time (write it like 2026-11-06 20:56:31)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）</source>
         <translation>“%1” is a date or time that does not exist (such as 30 February or 25 o&apos;clock)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）</source>
         <translation>Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one stays as it is (it can be added under [statuses] in %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows this file&apos;s %1 orders as Tmall&apos;s, so it was imported as Tmall (Tmall&apos;s deadline rules). If this is a Taobao shop&apos;s refund list, import it again as Taobao (on the command line add --platform taobao)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger&apos;s Taobao/Tmall cases are all Tmall&apos;s (%1), so it was imported as Tmall (Tmall&apos;s deadline rules). If this is a Taobao shop&apos;s refund list, import it again as Taobao (on the command line add --platform taobao)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="378"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1 (nearest: “%2”, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="385"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="386"/>
         <source>这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入</source>
         <translation>This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the import-cases command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="387"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these columns are missing: %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="388"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入</source>
         <translation>This is a %1 (order export), not an after-sales export: import it with the Import button or the import-orders command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
         <source>表格是空的，没有任何内容</source>
         <translation>The sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
         <source>从 %1 导入：%2</source>
         <translation>Imported from %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
         <source>从 %1 导入</source>
         <translation>Imported from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
         <source>平台导出：%1</source>
         <translation>Platform export: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
         <source>平台导出</source>
         <translation>Platform export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
         <source>%1，申请 %2 元：%3</source>
         <translation>%1, claimed ¥%2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
         <source>%1，申请 %2 元</source>
         <translation>%1, claimed ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>已完成（%1）：%2</source>
         <translation>Done (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
         <source>取消勾选（%1）：%2</source>
         <translation>Unticked (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
         <source>添加证据：%1</source>
         <translation>Evidence added: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
         <source>删除证据：%1</source>
         <translation>Evidence deleted: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
         <source>关联售后单 #%1</source>
         <translation>Linked to case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
         <source>取消关联售后单 #%1</source>
         <translation>Unlinked from case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
         <source>理赔款用于补发 #%1（售后单 #%2）</source>
         <translation>Claim money pays for reship #%1 (case #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
         <source>取消关联补发</source>
         <translation>Unlinked from the reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
         <source>从售后单 #%1 带入证据：%2</source>
         <translation>Evidence brought from case #%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
         <source>撤销“%1”：%2</source>
         <translation>Undid “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
         <source>撤销“%1”</source>
         <translation>Undid “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
         <source>买家称呼</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
         <source>新运单号</source>
         <translation>New tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
         <source>店铺名</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
         <source>收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
         <source>快递网点</source>
         <translation>Carrier&apos;s outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>快递客服</source>
         <translation>Carrier&apos;s customer service</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
         <source>快递总部</source>
         <translation>Carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>国家邮政局 12305</source>
         <translation>State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
         <source>快递理赔跟进</source>
         <translation>Carrier claim follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>联系快递催办理赔</source>
         <translation>Chase the carrier about the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
         <source>买家申请退货，先审核并同意（给出退货地址）</source>
         <translation>The buyer asks to return: review and agree (give the return address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>按买家的申请退款</source>
         <translation>Refund as the buyer asked</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>已收到退回的商品，仔细核对换货商品后发出</source>
         <translation>The returned item is here: check the replacement carefully and ship it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>补发先答复买家（同意后按平台时限发出）</source>
         <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
         <source>已同意补发，尽快发出并登记新运单号</source>
         <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>已收到返修件，送修</source>
         <translation>The item for repair is here: send it to be repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
         <source>修好后寄回买家</source>
         <translation>Once repaired, send it back to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>与买家商定补偿后支付</source>
         <translation>Agree the compensation with the buyer, then pay it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>已处理完，确认买家满意后结束</source>
         <translation>Handled: close it once the buyer is satisfied</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
         <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>平台将根据双方凭证判定</source>
         <translation>The platform decides on both sides&apos; evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
         <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
         <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
         <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
         <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="472"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="472"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="477"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="478"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="477"/>
         <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
         <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="479"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="478"/>
         <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
         <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="480"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="479"/>
         <source>钱已经退给买家，不能再退款或拒绝退款</source>
         <translation>The money is already back with the buyer: no refund to make or refuse</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="481"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="480"/>
         <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
         <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="482"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="481"/>
         <source>验货只记在售后单的时间线上，状态不变</source>
         <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="484"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="486"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="153"/>
         <source>买家寄回退货（同意后7天）</source>
         <translation>Buyer ships return (7 days after approval)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="161"/>
         <source>处理售后申请（72小时后买家可申请介入）</source>
         <translation>Handle after-sales request (after 72 h the buyer may ask the platform to step in)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="162"/>
         <source>处理七天无理由退换货申请</source>
         <translation>Handle 7-day no-reason return/exchange request</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="154"/>
         <source>确认收到退货（买家寄回后10天）</source>
         <translation>Confirm return received (10 days after buyer ships)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="165"/>
         <source>七天无理由退换货期</source>
         <translation>7-day no-reason return/exchange period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="166"/>
         <source>买家确认收到补寄商品</source>
         <translation>Buyer confirms the reshipped item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="167"/>
         <source>买家确认换货完成</source>
         <translation>Buyer confirms the exchange</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="168"/>
         <source>买家确认维修完成</source>
         <translation>Buyer confirms the repair</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="169"/>
         <source>平台介入后上传凭证</source>
         <translation>Upload evidence after the platform steps in</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="170"/>
         <source>买家举证后处理（3日）</source>
         <translation>Answer the buyer&apos;s evidence (3 days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="171"/>
         <source>商家处理退款申请（5天）</source>
         <translation>Shop handles refund request (5 days)</translation>
     </message>

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -13,6 +14,7 @@ from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.app import create_window
 from desktop_app.ui.gui_collector import GuiThreadCollector
+from desktop_app.ui.translations import compile_ts, ts_file
 from desktop_app.ui.window.main_window import MainWindow
 
 
@@ -62,3 +64,15 @@ def seed_db(db_path: Path) -> Iterator[Database]:
     db = open_database(db_path)
     yield db
     db.close()
+
+
+@pytest.fixture
+def english(qapp: QApplication, tmp_path: Path) -> Iterator[QTranslator]:
+    """Our English installed on the app, and removed again so other tests stay Chinese."""
+    qm = tmp_path / "desktop_app_en.qm"
+    assert compile_ts(ts_file("en"), qm)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    qapp.installTranslator(translator)
+    yield translator
+    qapp.removeTranslator(translator)

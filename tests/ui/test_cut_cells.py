@@ -26,7 +26,6 @@ from desktop_app.ui.calendar.calendar_tab import DeadlineList
 from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import opened_window
-from tests.ui.test_english import english  # noqa: F401  (fixture)
 
 # The offscreen platform cannot raise the tooltip's window; it is shown all the same.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise")
@@ -96,7 +95,7 @@ def test_the_calendars_lists_tell_a_cut_deadline_name(qtbot: QtBot) -> None:
 
 
 @pytest.fixture
-def english_window(qtbot: QtBot, tmp_path: Path, english: QTranslator) -> Iterator[MainWindow]:  # noqa: F811
+def english_window(qtbot: QtBot, tmp_path: Path, english: QTranslator) -> Iterator[MainWindow]:
     yield from opened_window(qtbot, tmp_path / "en.sqlite3")
 
 

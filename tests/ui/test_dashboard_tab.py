@@ -30,7 +30,6 @@ from desktop_app.ui.dashboard.figure_table import FigureTable
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_english import CHINESE
-from tests.ui.test_english import english as english
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QToolBar
 from pytestqt.qtbot import QtBot
@@ -16,22 +14,10 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
 from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
-from desktop_app.ui.translations import compile_ts, install_translators, ts_file
+from desktop_app.ui.translations import install_translators
 from desktop_app.ui.window.tab_titles import titled
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
-
-
-@pytest.fixture
-def english(qapp: QApplication, tmp_path: Path) -> Iterator[QTranslator]:
-    """Our English installed on the app, and removed again so other tests stay Chinese."""
-    qm = tmp_path / "desktop_app_en.qm"
-    assert compile_ts(ts_file("en"), qm)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    qapp.installTranslator(translator)
-    yield translator
-    qapp.removeTranslator(translator)
 
 
 def test_the_main_window_speaks_english(qtbot: QtBot, tmp_path: Path, english: QTranslator) -> None:

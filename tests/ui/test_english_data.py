@@ -18,7 +18,6 @@ import pytest
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -49,7 +48,6 @@ from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.imports.import_dialog import row_error_text
-from desktop_app.ui.translations import compile_ts, ts_file
 from desktop_app.ui.widgets.timeline import TimelineView
 from desktop_app.ui.window.main_window import MainWindow
 
@@ -77,18 +75,12 @@ QUOTED = re.compile(r"^(Platform export: |Imported from \S+: |[\w ]+, claimed ¥
 
 
 @pytest.fixture
-def english(qapp: QApplication, tmp_path: Path) -> Iterator[QTranslator]:
-    """Our English and the English locale (month names) as the app installs them, removed afterwards."""
-    qm = tmp_path / "desktop_app_en.qm"
-    assert compile_ts(ts_file("en"), qm)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    qapp.installTranslator(translator)
+def english(english: QTranslator) -> Iterator[QTranslator]:
+    """Our English (tests/ui/conftest.py) with the English locale (month names), as the app installs them."""
     before = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    yield translator
+    yield english
     QLocale.setDefault(before)
-    qapp.removeTranslator(translator)
 
 
 @pytest.fixture

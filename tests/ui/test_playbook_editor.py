@@ -21,7 +21,7 @@ from desktop_app.store.database import open_database
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.cases.playbook_editor_parts import ID_ROLE
 from desktop_app.ui.window.main_window import MainWindow
-from tests.ui.test_english import CHINESE, english  # noqa: F401 (the fixture)
+from tests.ui.test_english import CHINESE
 
 
 @pytest.fixture

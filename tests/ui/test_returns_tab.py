@@ -57,7 +57,7 @@ def test_scan_inspect_and_take_the_next_step(qtbot: QtBot, window: MainWindow) -
     qtbot.keyClicks(tab.scan, "75123456789012")
     qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "宠物猫砂 豆腐砂 6L" in tab.found_label.text(), timeout=5000)
-    assert "×4" in tab.found_label.text() and "买家已退货" in tab.found_label.text()
+    assert "×4" in tab.found_label.text() and "等待买家退货" in tab.found_label.text()
     tab.note.setText("吊牌完好")
     qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.suggest_button.isVisible(), timeout=5000)

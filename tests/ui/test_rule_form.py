@@ -16,7 +16,7 @@ from desktop_app.io.rule_pack_files import has_user_pack, load_pack, read_pack_t
 from desktop_app.ui.rules.rule_form import DurationEdit, in_words
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
-from tests.ui.test_english import CHINESE, english  # noqa: F401 (the fixture)
+from tests.ui.test_english import CHINESE
 from tests.ui.test_rules_dialog import due_of, make_dialog, wait_saved
 
 

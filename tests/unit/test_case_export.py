@@ -46,7 +46,7 @@ def test_export_cases_with_filters(capsys: pytest.CaptureFixture[str], db: Datab
     first = dict(zip(CASE_COLUMNS, rows[3], strict=True))
     assert first["订单号"] == "4145384019161461003" and first["手机"] == "19328792174"
     assert first["平台"] == "淘宝" and first["类型"] == "退货退款" and first["原因"] == "七天无理由"
-    assert first["状态"] == "买家已退货" and Decimal(str(first["退款金额"])) == Decimal("79.50")
+    assert first["状态"] == "等待买家退货" and Decimal(str(first["退款金额"])) == Decimal("79.50")
     assert first["退货运单号"] == "75123456789012" and first["退货快递"] == "中通快递"
     assert first["申请时间"].strftime("%Y-%m-%d %H:%M") == "2026-11-21 09:00"  # China time
     assert first["说明"] == '=HYPERLINK("http://x")' and first["买家/收货人"] == "+86 秦文红"

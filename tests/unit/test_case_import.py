@@ -79,7 +79,7 @@ def test_a_later_export_moves_cases_forward_keeps_the_shops_data_and_reports_con
     ids = {r["platform_case"]: r["id"] for r in listed(capsys, str(db_path)).values()}
     closed_by_shop = int(ids["145084187031508437"])  # 等待卖家同意 in both files
     act_on_case(db, closed_by_shop, CaseAction.CLOSE)
-    moved = int(ids["210536232259794564"])  # 等待买家退货 → 买家已退货
+    moved = int(ids["210536232259794564"])  # 等待买家退货, then shipped by the buyer (still waiting)
     add_note(db, moved, "已和买家确认地址")
     with db.reading() as session:
         events_before = len(case_detail(session, moved).events)
@@ -91,7 +91,7 @@ def test_a_later_export_moves_cases_forward_keeps_the_shops_data_and_reports_con
     assert rows["145084187031508437"]["status"] == "closed"  # never reopened silently
     with db.reading() as session:
         detail = case_detail(session, moved)
-    assert detail.row.status == CaseStatus.RETURN_SHIPPED.value
+    assert detail.row.status == CaseStatus.AWAITING_RETURN.value
     notes = [e.note for e in detail.events if e.kind == "note"]
     assert notes == ["已和买家确认地址"]
     assert len(detail.events) == events_before + 1  # the buyer's return shipment

@@ -87,8 +87,8 @@ def test_actions_follow_the_state_machine_and_write_audit_events(db: Database) -
         rows = [(e.action, e.from_state, e.to_state, e.milestone) for e in events]
     assert rows[1:] == [
         ("agree_return", "pending", "awaiting_return", "return_agreed"),
-        ("buyer_shipped_return", "awaiting_return", "return_shipped", "return_shipped"),
-        ("receive_return", "return_shipped", "return_received", "return_received"),
+        ("buyer_shipped_return", "awaiting_return", "awaiting_return", "return_shipped"),
+        ("receive_return", "awaiting_return", "return_received", "return_received"),
         ("refund", "return_received", "refunded", "refunded"),
         ("complete", "refunded", "completed", "completed"),
     ]

@@ -1,5 +1,5 @@
 """The order-side sort keys carried on the case (`cases.sort_receiver`, `sort_order_no`, `sort_shop`,
-migration 0019_sortkeys) equal their order's receiver and number and its shop's name after every kind of
+migration 0018_sortkeys) equal their order's receiver and number and its shop's name after every kind of
 write, on both databases: a typed case, the order import filling its placeholder order, after-sales
 imports, the ORM changing an order or moving a case, an order's shop changed or a shop renamed, a bulk
 insert with wrong or no values (issue 15: the Cases table sorts by them)."""
@@ -127,7 +127,7 @@ def test_the_bulk_insert_of_new_cases_writes_each_row_once_on_sqlite(tmp_path: P
 
 
 def test_the_migration_fills_the_keys_of_a_ledger_from_before(tmp_path: Path) -> None:
-    """A ledger from before 0019_sortkeys (analysed, as the benchmark's seed is) gets every case's keys, statistics
+    """A ledger from before 0018_sortkeys (analysed, as the benchmark's seed is) gets every case's keys, statistics
     for the new indexes, and triggers that keep the keys from then on."""
     path = tmp_path / "ledger.sqlite3"
     db = open_database(path)
@@ -135,7 +135,7 @@ def test_the_migration_fills_the_keys_of_a_ledger_from_before(tmp_path: Path) ->
                       author="测").case_id
     assert not import_files(db, [SAMPLES / "taobao_ExportOrderList.csv"]).refused
     with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0018_status")
+        command.downgrade(alembic_config(conn), "0017_money")
         conn.exec_driver_sql("ANALYZE")
     db.close()
     db = open_database(path)

@@ -73,7 +73,7 @@ def test_an_agreement_is_taken_back_with_its_deadlines(db: Database) -> None:
     undos = [e for e in log if e.kind == UNDO_KIND]
     assert [u.note for u in undos] == ["撤销“买家已寄回”", "撤销“同意退货”"]
     assert [(u.from_state, u.to_state, u.author) for u in undos] == [
-        ("return_shipped", "awaiting_return", "店主"), ("awaiting_return", "pending", "店主")]
+        ("awaiting_return", "awaiting_return", "店主"), ("awaiting_return", "pending", "店主")]
     taken_back = {e.action: e.undone_by for e in log if e.kind == "action"}
     assert taken_back == {"agree_return": undos[1].id, "buyer_shipped_return": undos[0].id}
 

@@ -8,14 +8,13 @@ into its template and values, so the window translates the ledger's words and qu
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from script_modules import load_script
 
 from desktop_app.core import event_notes
 from desktop_app.core.event_notes import note, parse_note, put
@@ -26,13 +25,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 @pytest.fixture(scope="module")
 def resource_english() -> ModuleType:
-    name = "resource_english"
-    spec = importlib.util.spec_from_file_location(name, ROOT / "installer" / "resource_english.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "installer" / "resource_english.py", "resource_english")
 
 
 def test_every_text_the_staff_read_in_the_shipped_data_has_english(resource_english: ModuleType) -> None:

@@ -4,7 +4,6 @@ blank rows, a 512 MB zip bomb, 20,000 rows) in a child process whose peak memory
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from script_modules import load_script
 
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import open_database
@@ -30,12 +30,7 @@ MEMORY_MB = 500
 
 
 def _corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE / "make_hostile.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_hostile"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script(HOSTILE / "make_hostile.py", "make_hostile")
 
 
 CORPUS = _corpus()

@@ -157,27 +157,7 @@ def test_every_action_and_state_id_is_kept() -> None:
         "complete", "reject", "close", "reopen", "trade_succeeded",
     }
     assert {s.value for s in CaseStatus} == {
-        "pending", "processing", "awaiting_return", "return_shipped", "return_received", "reship_agreed", "repairing",
-        "refunded", "reshipped", "exchanged", "repaired_shipped", "compensated", "platform_intervention", "completed",
+        "pending", "processing", "awaiting_return", "return_received", "reship_agreed", "repairing", "refunded",
+        "reshipped", "exchanged", "repaired_shipped", "compensated", "platform_intervention", "completed",
         "rejected", "closed",
     }
-
-
-@pytest.mark.parametrize("kind", [K.RETURN_REFUND, K.EXCHANGE, K.REPAIR])
-def test_the_buyer_shipping_the_return_is_a_state_the_shop_sees(kind: CaseKind) -> None:
-    """买家已寄回 moved nothing: the case said 等待买家退货 while the parcel was on its way (淘宝 买家已经退货，
-    等待卖家确认收货, 拼多多/抖店 待商家收货). It is 买家已退货 now, and what the shop could do while waiting
-    it can still do while the parcel travels."""
-    shipped = walk(kind, A.AGREE_RETURN, A.BUYER_SHIPPED_RETURN)
-    assert shipped is S.RETURN_SHIPPED and shipped.label == "买家已退货" and is_open(shipped)
-    assert CaseStatus.parse("买家已退货") is S.RETURN_SHIPPED
-    allowed = allowed_actions(kind, shipped)
-    assert {A.RECEIVE_RETURN, A.BUYER_SHIPPED_RETURN, A.REJECT, A.ESCALATE, A.CLOSE} <= set(allowed)
-    assert A.AGREE_RETURN not in allowed and A.REFUND not in allowed  # a refund waits for the parcel
-    assert transition(kind, shipped, A.BUYER_SHIPPED_RETURN).target is S.RETURN_SHIPPED  # a corrected number
-    assert transition(kind, shipped, A.RECEIVE_RETURN).target is S.RETURN_RECEIVED
-    assert resume_target(kind, shipped) is S.RETURN_SHIPPED  # back from the platform's intervention
-    if kind is K.RETURN_REFUND:
-        assert transition(kind, shipped, A.REFUND_IN_TRANSIT).target is S.REFUNDED
-        assert change_kind(kind, shipped, K.EXCHANGE) is S.RETURN_SHIPPED
-        assert change_kind(kind, shipped, K.REFUND_ONLY) is S.PROCESSING

@@ -86,10 +86,11 @@ def test_suggested_next_action() -> None:
     waiting = suggest_next(K.RETURN_REFUND, None, CaseStatus.AWAITING_RETURN, None)
     assert waiting.action is CaseAction.RECEIVE_RETURN and "退货入库" in waiting.text
     # Shipped without a number given: not 等买家寄回, and how to make the desk find the parcel.
-    shipped = suggest_next(K.RETURN_REFUND, None, CaseStatus.RETURN_SHIPPED, None)
+    shipped = suggest_next(K.RETURN_REFUND, None, CaseStatus.AWAITING_RETURN, None, return_shipped=True)
     assert shipped.action is CaseAction.RECEIVE_RETURN and not shipped.text.startswith("等买家寄回")
-    assert "没有登记退货运单号" in shipped.text and shipped.reason == "当前状态：买家已退货"
-    known = suggest_next(K.RETURN_REFUND, None, CaseStatus.RETURN_SHIPPED, None, return_parcel="中通快递 7512")
+    assert "没有登记退货运单号" in shipped.text and shipped.reason == "当前状态：等待买家退货"
+    known = suggest_next(K.RETURN_REFUND, None, CaseStatus.AWAITING_RETURN, None, return_parcel="中通快递 7512",
+                         return_shipped=True)
     assert known.text.startswith("买家已寄回（中通快递 7512）")
     assert suggest_next(K.RESHIP, None, CaseStatus.PLATFORM_INTERVENTION, None).action is None
     assert suggest_next(K.RESHIP, None, CaseStatus.CLOSED, None).action is None

@@ -1,12 +1,11 @@
 """Out of the platform's intervention (客服介入) back to where the case was: an after-sales export that
-says the platform stepped out, and 恢复处理 on a case escalated before 买家已退货 was a state of its own."""
+says the platform stepped out, and 恢复处理 on a return whose parcel is on its way."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from aftersales_files import TB_HEADER, tb_row, write_csv
-from alembic import command
 
 from desktop_app.core.case_intake import DONE, StatusTarget, plan_progress
 from desktop_app.core.clock import parse_moment
@@ -17,7 +16,7 @@ from desktop_app.core.vocabulary import Platform
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
-from desktop_app.store.database import Database, alembic_config
+from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Case
 
@@ -33,10 +32,10 @@ def test_a_path_out_of_the_intervention_starts_where_resume_leads() -> None:
     shipped = StatusTarget("awaiting_return", ("return_shipped",), "return_shipped")
     assert plan_progress(K.RETURN_REFUND, S.PLATFORM_INTERVENTION, NONE, shipped,
                          resumes_to=S.AWAITING_RETURN).actions == (A.RESUME, A.BUYER_SHIPPED_RETURN)
-    # Resumed at 买家已退货 where the row says only 等待买家退货: back there, never backwards.
+    # Resumed at 已收到退货 where the row says only 等待买家退货: back there, never backwards.
     waiting = StatusTarget("awaiting_return", (), "return_agreed")
     assert plan_progress(K.RETURN_REFUND, S.PLATFORM_INTERVENTION, NONE, waiting,
-                         resumes_to=S.RETURN_SHIPPED).actions == (A.RESUME,)
+                         resumes_to=S.RETURN_RECEIVED).actions == (A.RESUME,)
     # Escalated from 处理中 (or unknown): as before.
     assert plan_progress(K.RESHIP, S.PLATFORM_INTERVENTION, NONE, StatusTarget(DONE)).actions == (
         A.RESUME, A.AGREE_RESHIP, A.SHIP_RESHIP)
@@ -59,28 +58,26 @@ def test_an_export_after_the_intervention_moves_the_return_on(db: Database, tmp_
            intervention="客服介入处理完毕")
     with db.reading() as s:
         case = s.query(Case).one()
-        assert (case.status, case.return_tracking_no) == (S.RETURN_SHIPPED.value, "SF1234567890123")
+        assert (case.status, case.return_tracking_no) == (S.AWAITING_RETURN.value, "SF1234567890123")
         steps = [e.action for e in s.query(AuditEvent).filter(AuditEvent.action.is_not(None)).order_by(AuditEvent.id)]
     assert steps[-2:] == [A.RESUME.value, A.BUYER_SHIPPED_RETURN.value]
 
 
-def test_a_return_escalated_before_the_upgrade_resumes_on_its_way(db: Database) -> None:
-    """An older version kept a shipped return 等待买家退货; escalated then, the case was 平台介入中 at the
-    upgrade (0018_status moves waiting cases only). 恢复处理 put it back at 等待买家退货 while 下一个时限
-    counted the parcel on its way, and 买家已寄回 offered there recorded a second shipping."""
+def test_a_shipped_return_resumed_keeps_the_ten_days_from_its_shipping(db: Database) -> None:
+    """Escalated while the parcel was on its way, resumed at 等待买家退货 (as the platforms' lists read it):
+    the number recorded again there corrects it, the 10 days to confirm still run from the shipping."""
     agreed = ((A.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
     case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461001", K.RETURN_REFUND, actions=agreed),
                         author="店主").case_id
     buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789012"),
                          at=parse_moment("2026-11-22 10:00"), author="店主")
-    with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0017_money")  # the case as an older version left it
     act_on_case(db, case_id, A.ESCALATE, author="店主")
-    with db.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
-    assert act_on_case(db, case_id, A.RESUME, author="店主").status is S.RETURN_SHIPPED
+    assert act_on_case(db, case_id, A.RESUME, author="店主").status is S.AWAITING_RETURN
+    buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789099"),
+                         at=parse_moment("2026-11-25 10:00"), author="店主")
     with db.reading() as s:
         due = {d.timer_id: d.due_at for d in case_deadlines(s, case_id) if d.status == "open"}
+        assert s.get(Case, case_id).return_tracking_no == "75123456789099"  # type: ignore[union-attr]
     assert parse_moment("2026-12-02 10:00").at in due.values()  # 10 days from the shipping, not moved
 
 
@@ -94,21 +91,3 @@ def test_a_return_agreed_again_waits_for_its_new_parcel(db: Database) -> None:
     for action in (A.RECEIVE_RETURN, A.REJECT, A.REOPEN, A.AGREE_RETURN, A.ESCALATE):
         act_on_case(db, case_id, action, author="店主")
     assert act_on_case(db, case_id, A.RESUME, author="店主").status is S.AWAITING_RETURN
-
-
-def test_the_upgrade_leaves_a_return_agreed_again_waiting(db: Database) -> None:
-    """0018_status moved every waiting case with a 买家寄回 in force to 买家已退货, also a return agreed again
-    after its first parcel came back (the old shipping still on its timeline): the new parcel is not on
-    its way, and 买家已寄回 there would only correct a number, never start the 10 days to confirm it."""
-    agreed = ((A.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
-    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", K.RETURN_REFUND, actions=agreed),
-                        author="店主").case_id
-    buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789014"), author="店主")
-    for action in (A.RECEIVE_RETURN, A.REJECT, A.REOPEN, A.AGREE_RETURN):
-        act_on_case(db, case_id, action, author="店主")
-    with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0017_money")
-    with db.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
-    with db.reading() as s:
-        assert s.get(Case, case_id).status == S.AWAITING_RETURN.value  # type: ignore[union-attr]

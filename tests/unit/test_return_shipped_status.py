@@ -1,21 +1,20 @@
-"""买家已退货: the state a case is in once the buyer shipped the return, everywhere the shop reads it."""
+"""The buyer shipped the return: the case still waits for it (等待买家退货, as issue 12 reads the platforms'
+lists: receipt is the shop's step), with the parcel recorded and the 10 days to confirm counted from the shipping."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from alembic import command
-from sqlalchemy import text
 
 from desktop_app.cli import run
 from desktop_app.core.clock import CHINA, parse_moment
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
+from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.case_queries import case_detail
-from desktop_app.store.database import Database, alembic_config
+from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
 
 
@@ -32,7 +31,7 @@ def shown(capsys: pytest.CaptureFixture[str], db: str, case_id: int) -> dict[str
     return data
 
 
-def test_the_shipped_return_is_the_cases_status_in_list_filter_show_and_undo(
+def test_a_shipped_return_keeps_waiting_in_list_filter_show_and_undo(
         capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
     db = ledger_target
     code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461003",
@@ -49,17 +48,14 @@ def test_the_shipped_return_is_the_cases_status_in_list_filter_show_and_undo(
     code, out, err = cli(capsys, "case", "act", str(waiting), "buyer_shipped_return", "--carrier", "中通快递",
                          "--tracking", "75123456789012", "--at", "2026-11-22 16:00", "--db", db, "--json")
     assert code == 0, err
-    assert json.loads(out)["status"] == "return_shipped"
+    assert json.loads(out)["status"] == "awaiting_return"
 
     for case_id in (waiting, typed):
         data = shown(capsys, db, case_id)
-        assert (data["status"], data["status_label"]) == ("return_shipped", "买家已退货")
-    code, out, _ = cli(capsys, "case", "list", "--status", "买家已退货", "--db", db, "--json")
-    assert code == 0 and sorted(r["id"] for r in json.loads(out)) == sorted([waiting, typed])
+        assert (data["status"], data["status_label"]) == ("awaiting_return", "等待买家退货")
+        assert [e["action"] for e in data["events"]][-1] == "buyer_shipped_return"  # type: ignore[index]
     code, out, _ = cli(capsys, "case", "list", "--status", "awaiting_return", "--db", db, "--json")
-    assert json.loads(out) == []
-    code, out, _ = cli(capsys, "case", "list", "--db", db)
-    assert out.count("买家已退货") == 2 and "等待买家退货" not in out
+    assert code == 0 and sorted(r["id"] for r in json.loads(out)) == sorted([waiting, typed])
 
     # Taken back: waiting again, and the parcel the step recorded is no longer the case's.
     code, out, err = cli(capsys, "case", "undo", str(waiting), "--db", db)
@@ -73,33 +69,11 @@ def test_the_shipped_return_is_the_cases_status_in_list_filter_show_and_undo(
     cli(capsys, "case", "act", str(waiting), "buyer_shipped_return", "--tracking", "75123456789012", "--db", db)
     code, out, _ = cli(capsys, "case", "act", str(waiting), "buyer_shipped_return", "--tracking", "SF1400123456789",
                        "--db", db)
-    assert code == 0 and out.strip() == f"#{waiting} 买家已寄回 → 买家已退货"
+    assert code == 0 and out.strip() == f"#{waiting} 买家已寄回 → 等待买家退货"
     code, out, err = cli(capsys, "returns", "receive", "SF1400123456789", "--result", "good", "--db", db, "--json")
     assert code == 0, err
     (only,) = json.loads(out)["cases"]
-    assert (only["before"], only["status"]) == ("return_shipped", "return_received")
-
-
-def test_a_ledger_whose_buyers_shipped_before_the_upgrade_says_so_after_it(db: Database) -> None:
-    """Cases waiting with a 买家已寄回 in force (recorded by an older version, which kept them 等待买家退货)
-    are 买家已退货 after 0018_status; a waiting case and one whose shipping was undone stay waiting."""
-    agreed = ((CaseAction.AGREE_RETURN, parse_moment("2026-11-21 10:00")),)
-    ids = [open_case(db, NewCase(Platform.TAOBAO, f"414538401916146100{n}", CaseKind.RETURN_REFUND, actions=agreed),
-                     author="店主").case_id for n in range(3)]
-    shipped, waiting, undone = ids
-    for case_id in (shipped, undone):
-        buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", f"7512345678901{case_id}"), author="店主")
-    undo_last_step(db, undone, author="店主")
-    with db.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0017_money")
-        statuses = dict(conn.execute(text("SELECT id, status FROM cases")).all())
-        assert set(statuses.values()) == {"awaiting_return"}  # as an older version left them
-    with db.engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
-    with db.engine.connect() as conn:
-        statuses = dict(conn.execute(text("SELECT id, status FROM cases")).all())
-    assert statuses == {shipped: "return_shipped", waiting: "awaiting_return", undone: "awaiting_return"}
-    assert act_on_case(db, shipped, CaseAction.RECEIVE_RETURN, author="店主").status is CaseStatus.RETURN_RECEIVED
+    assert (only["before"], only["status"]) == ("awaiting_return", "return_received")
 
 
 def test_a_parcel_that_arrives_after_the_refund_or_the_end_is_not_told_to_refund(
@@ -154,7 +128,7 @@ def test_correcting_the_parcel_number_keeps_the_platforms_ten_days(db: Database)
     assert confirm_by() == ["12-10 10:00"]
     corrected = buyer_shipped_return(db, case_id, ReturnParcel.of("圆通速递", "YT1234567890123"),
                                      at=parse_moment("2026-12-02 10:00"), author="店主").value
-    assert corrected.status is CaseStatus.RETURN_SHIPPED
+    assert corrected.status is CaseStatus.AWAITING_RETURN
     assert confirm_by() == ["12-10 10:00"]
     with db.reading() as session:
         detail = case_detail(session, case_id)

@@ -48,11 +48,11 @@ def test_buyer_shipped_return_records_the_parcel_and_find_shows_what_should_be_i
     case_id = return_case(capsys, db)
     code, out, _ = cli(capsys, "case", "act", str(case_id), "buyer_shipped_return", "--carrier", "中通快递",
                        "--tracking", " 7512 3456 7890 12 ", "--at", "2026-11-22 15:00", "--db", db)
-    assert code == 0 and out.strip() == f"#{case_id} 买家已寄回 → 买家已退货"
+    assert code == 0 and out.strip() == f"#{case_id} 买家已寄回 → 等待买家退货"
     code, out, _ = cli(capsys, "returns", "find", "75123456789012", "--db", db, "--json")
     data = json.loads(out)
     assert code == 0 and data["case"] == case_id and data["order"] == "4145384019161461003"
-    assert data["status"] == "return_shipped" and data["kind"] == "return_refund" and data["platform"] == "taobao"
+    assert data["status"] == "awaiting_return" and data["kind"] == "return_refund" and data["platform"] == "taobao"
     assert (data["return_carrier"], data["return_tracking"]) == ("中通快递", "75123456789012")
     assert data["return_shipped_at"] == "2026-11-22T15:00:00+08:00"
     assert [(i["title"], i["quantity"]) for i in data["items"]] == [("宠物猫砂 豆腐砂 6L", 4), ("猫砂铲", 1)]
@@ -88,7 +88,7 @@ def test_receive_records_receipt_inspection_and_suggests_the_next_step(
     data = json.loads(out)
     assert code == 0 and data["matched"] and data["case"] == case_id and data["status"] == "return_received"
     (only,) = data["cases"]
-    assert only["before"] == "return_shipped" and only["received"] is True
+    assert only["before"] == "awaiting_return" and only["received"] is True
     assert only["suggestion"]["action"] == "refund"
     code, out, _ = cli(capsys, "case", "show", str(case_id), "--db", db, "--json")
     events = json.loads(out)["events"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ from desktop_app.services.ledger_rules import save_pack_text
 from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.services.stepwise import run_to_end
 from desktop_app.store import database as store_database
-from desktop_app.store.database import Database, open_database
+from desktop_app.store.database import Database
 from desktop_app.store.ledger_errors import as_user_error
 from tests.unit.test_team_races import FIXTURES, Seat
 
@@ -39,14 +38,6 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFT
 
 PDD_48H = 'name = "处理仅退款申请（48小时）"\nstarts_from = "requested"\nduration = { hours = 48 }'
 DOUYIN_SHIP_48H = 'name = "补寄发货并上传运单号（48小时）"\nstarts_from = "reship_agreed"\nduration = { hours = 48 }'
-
-
-@pytest.fixture
-def seats(pg_url: str) -> Iterator[tuple[Database, Database, Database]]:
-    three = (open_database(pg_url, seat="店主"), open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李"))
-    yield three
-    for one in three:
-        one.close()
 
 
 def edited(pack: str, timer: str, hours: int) -> str:

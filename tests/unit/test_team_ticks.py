@@ -7,7 +7,6 @@ seats run on threads meanwhile: the order of events is fixed, not left to timing
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,19 +18,11 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_in_session, open_case
 from desktop_app.services.deadlines import recompute_case, recompute_open_cases, refresh_next_dues
-from desktop_app.store.database import Database, open_database
+from desktop_app.store.database import Database
 from tests.unit.test_team_races import Seat, wait_until_a_seat_waits_for_a_lock
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
-
-
-@pytest.fixture
-def seats(pg_url: str) -> Iterator[tuple[Database, Database, Database]]:
-    three = (open_database(pg_url, seat="店主"), open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李"))
-    yield three
-    for one in three:
-        one.close()
 
 
 def _answer_running_out(db: Database, minutes: int) -> int:

@@ -6,15 +6,14 @@ the English it lists to installer/translations_en.py, and run it again.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from script_modules import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "desktop_app_en.ts"
@@ -25,13 +24,7 @@ PLACEHOLDER = re.compile(r"%(?:[1-9]|n)")
 
 @pytest.fixture(scope="module")
 def tool() -> ModuleType:
-    name = "update_translations"
-    spec = importlib.util.spec_from_file_location(name, ROOT / "installer" / "update_translations.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "installer" / "update_translations.py", "update_translations")
 
 
 @pytest.fixture(scope="module")

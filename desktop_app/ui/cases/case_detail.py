@@ -286,7 +286,7 @@ class CaseDetailPane(QWidget):
     def _set_actions(self, actions: list[CaseAction], with_kind: bool = False) -> None:
         """The lifecycle's buttons, then 更改类型 (a correction, not a step of the lifecycle)."""
         self.actions_flow.clear()
-        shipped = self._detail is not None and self._detail.row.status == CaseStatus.RETURN_SHIPPED.value
+        shipped = self._detail is not None and self._detail.return_shipped
         for action in actions:
             button = QPushButton(labels.action(action))
             if shipped and action is CaseAction.BUYER_SHIPPED_RETURN:  # the step taken: now a correction

@@ -1,7 +1,7 @@
 """the Cases table's order-side sort keys on the case, and an index for every sort of the open list
 
-Revision ID: 0019_sortkeys
-Revises: 0018_status
+Revision ID: 0018_sortkeys
+Revises: 0017_money
 Create Date: 2026-12-03
 
 Why (issue 15): the 买家/收货人 and 订单号 sorts walked the orders' index and probed each order's cases,
@@ -29,8 +29,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019_sortkeys'
-down_revision = '0018_status'
+revision = '0018_sortkeys'
+down_revision = '0017_money'
 branch_labels = None
 depends_on = None
 
