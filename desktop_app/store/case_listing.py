@@ -6,9 +6,12 @@ last descending, as SQLite does, and a case without a timer sorts last either wa
 sort is one range of empty values and one of the rest, each read in the order of an index.
 
 Every sort key is on the case row (the order-side ones, 买家/收货人, 订单号 and 店铺, are copies the
-database keeps: migration 0018_sortkeys), and each sort of the open list, the closed list and the whole
-ledger has an index led by the list's terms and the key, so that a page is read from one index alone:
-no join probe, no case row, no sort (`models.SORT_INDEXES`; tests/unit/test_case_page_plans.py).
+database keeps: migration 0018_sortkeys), and each sort has an index of the key, its ties and `is_open`
+(更新时间 and 下一个时限: indexes led by `is_open`; 编号: the table itself), so that a page of the open
+list, the closed list or the whole ledger is read from one index alone: no join probe, no case row, no
+sort (`models.SORT_INDEXES`; tests/unit/test_case_page_plans.py). The open and closed lists step over
+the other list's entries (index entries only); their `is_open` term is kept off the indexes led by it
+(`filter_conditions`).
 
 A page deep down is still not read with an OFFSET from the top: `CasePages` notes sort keys at depths
 it has walked to (its anchors: the key of the row at a multiple of `ANCHOR_SPACING`) and reads a page as
@@ -17,8 +20,9 @@ index ranges: same value and later ties first, then later values (a row value `(
 not used: SQLite seeks on its first column only and steps through every tie of a value shared by half a
 million cases). A depth not reached before is walked to from the nearest anchor above, once, in strides
 of `WALK_STRIDE` spacings (an anchor each), over index entries only: at 1,000,000 cases (713,798 open)
-a first visit anywhere costs 11–48 ms CPU, a page seen before or near one 4–12 ms (bench/README.md). A
-filter on a column the index does not hold (platform, kind, a shop …) reads a case row per entry walked.
+a first visit anywhere costs 20–70 ms CPU, a page seen before or near one 4–12 ms (bench/README.md). A
+filter on a column the index does not hold (platform, kind, a shop …) reads a case row per entry walked,
+as it did before.
 
 Anchors are positions in the data as they were read: a `CasePages` lives for one load of the table,
 and the table builds a new one whenever it reloads (each write that changes cases makes it reload).
@@ -62,6 +66,9 @@ SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
 # Ties of the order-side sorts: by order, then case (their keys are the order's and its shop's, carried on
 # the case: migration 0018_sortkeys).
 ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
+# Sorts whose indexes are led by `is_open` (ix_cases_is_open_updated_at, ix_cases_is_open_next_due_at): the
+# open and closed lists are ranges of them. The others' indexes hold `is_open` last (or the table, for 编号).
+OPEN_LED_SORTS = frozenset({CaseSort.UPDATED, CaseSort.NEXT_DUE})
 
 
 def narrow(f: CaseFilter) -> bool:
@@ -73,10 +80,17 @@ def narrow(f: CaseFilter) -> bool:
     return bool(f.search.strip()) or f.order_id is not None or f.case_ids is not None
 
 
-def filter_conditions(f: CaseFilter, dialect: str, hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
-    """The filter as WHERE terms (`hits`: the search's orders, read already)."""
+def filter_conditions(f: CaseFilter, dialect: str, hits: SearchHits | None = None,
+                      sort: CaseSort | None = None) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms (`hits`: the search's orders, read already). `sort`: the listing's sort.
+    The open state is a term on an expression, which no index serves, for a narrow filter (`narrow`) and for
+    a sort whose index holds `is_open` after its key (`models.SORT_INDEXES`) or that reads the table in id
+    order (编号): SQLite without statistics takes `is_open = ?` for a few rows and would read the list
+    through an index led by `is_open` (下一个时限's, 更新时间's) and sort every listed case, for each
+    statement of a walk."""
     conds: list[ColumnElement[bool]] = []
-    is_open: ColumnElement[Any] = func.coalesce(Case.is_open, False) if narrow(f) else Case.is_open.expression
+    expression = narrow(f) or (sort is not None and sort not in OPEN_LED_SORTS)
+    is_open: ColumnElement[Any] = func.coalesce(Case.is_open, False) if expression else Case.is_open.expression
     if f.search.strip():
         conds.append(in_searched_orders(Case.order_id, f.search, dialect, hits))
     if f.platforms:
@@ -107,12 +121,12 @@ def filter_conditions(f: CaseFilter, dialect: str, hits: SearchHits | None = Non
     return conds
 
 
-def _listed(f: CaseFilter, dialect: str, hits: SearchHits | None) -> Select[Any]:
+def _listed(f: CaseFilter, sort: CaseSort, dialect: str, hits: SearchHits | None) -> Select[Any]:
     """The filtered cases, unordered (every sort key is on the case; a shop filter joins the orders)."""
     stmt = select(Case.id)
     if f.shop_id is not None:
         stmt = stmt.join(Order, Order.id == Case.order_id)
-    conds = filter_conditions(f, dialect, hits=hits)
+    conds = filter_conditions(f, dialect, hits=hits, sort=sort)
     return stmt.where(and_(*conds)) if conds else stmt
 
 
@@ -171,7 +185,7 @@ class CasePages:
         """`columns` of the rows after `key`, from `skip` on, range by range; a range that ends within
         the skip is counted (at most `skip` entries) and the rest is skipped in the next."""
         if self._base is None:
-            self._base = _listed(self._filter, session.get_bind().dialect.name, self._hits)
+            self._base = _listed(self._filter, self._order.column, session.get_bind().dialect.name, self._hits)
         rows: list[Any] = []
         for conds, sort_keys, few in self._ranges(key):
             stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()

@@ -74,16 +74,19 @@ def read_first_page(path: Path, order: CaseOrder, limit: int) -> FirstPage | Non
 
 def _page_ids(conn: sqlite3.Connection, order: CaseOrder, limit: int) -> list[int]:
     """As case_listing.CasePages for the open cases: ties by order then case for the order-side sorts (their
-    keys carried on the case); cases without a timer after the dated ones."""
+    keys carried on the case); cases without a timer after the dated ones. The open state is a term on an
+    expression where the sort's index holds `is_open` after its key (case_listing.filter_conditions): SQLite
+    without statistics would read the open cases through 更新时间's index and sort them all."""
     direction = " DESC" if order.descending else " ASC"
     column = _SORT_COLUMNS[order.column]
     if order.column in _ORDER_SIDE:
         keys = (column, "cases.order_id", "cases.id")
-        sql = (f"SELECT cases.id FROM cases WHERE cases.is_open IS 1 "
+        sql = (f"SELECT cases.id FROM cases WHERE coalesce(cases.is_open, 0) IS 1 "
                f"ORDER BY {', '.join(k + direction for k in keys)} LIMIT ? OFFSET 0")
         return [r[0] for r in conn.execute(sql, (limit,))]
     if order.column is not CaseSort.NEXT_DUE:
-        sql = (f"SELECT cases.id FROM cases WHERE cases.is_open IS 1 "
+        is_open = "cases.is_open" if order.column is CaseSort.UPDATED else "coalesce(cases.is_open, 0)"
+        sql = (f"SELECT cases.id FROM cases WHERE {is_open} IS 1 "
                f"ORDER BY {column}{direction}, cases.id{direction} LIMIT ? OFFSET 0")
         return [r[0] for r in conn.execute(sql, (limit,))]
     dated = (f"SELECT cases.id FROM cases WHERE cases.is_open IS 1 AND cases.next_due_at IS NOT NULL "
