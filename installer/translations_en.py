@@ -127,7 +127,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "请填写“%1”的单价": "Type the unit price of “%1”",
     "“%1”的单价": "The unit price of “%1”",
     "“%1”的单价须大于 0": "The unit price of “%1” must be more than 0",
-    "或在下方填写单价。": " Or type the prices below.",
+    "或在下方填写单价。": " or type the prices below.",
     # --- 时效规则 on a team ledger: the rules kept in the ledger for every seat (issue 18) -------------
     "无法读取时效规则：%1": "Could not read the deadline rules: %1",
     "载入本机的修改": "Load this computer's edit",
@@ -510,6 +510,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "（未选）": "(none)",
     "退款金额（元）": "Refund (yuan)",
     "补偿金额（元）": "Compensation (yuan)",
+    "未填写时统计按 0 元计": "Left empty, Statistics counts 0 yuan",
+    "金额必须大于 0": "The amount must be above 0",
     "（未定）": "(undecided)",
     # --- new case -------------------------------------------------------------------------------
     "搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号":
@@ -1622,6 +1624,562 @@ EN: dict[str, str | tuple[str, str]] = {
     "从售后单 #%1 带入证据：%2": "Evidence brought from case #%1: %2",
     "撤销“%1”：%2": "Undid “%1”: %2",
     "撤销理赔操作": "Claim step undone",
+    # --- the services' messages naming values (desktop_app.core.messages) -------------------------------
+    "%1售后单当前状态为“%2”，不能执行“%3”。当前可执行：%4":
+        "This %1 case is “%2”: it cannot take “%3”. Possible now: %4",
+    "理赔当前状态为“%1”，不能执行“%2”。当前可执行：%3": "This claim is “%1”: it cannot take “%2”. Possible now: %3",
+    "无": "none",
+    "售后单已经是“%1”": "The case is “%1” already",
+    "售后单已%1，请先重新打开再修改售后类型": "The case is %1: reopen it before changing its kind",
+    "售后单 #%1 是“%2”，不是补发售后单": "Case #%1 is “%2”, not a reship case",
+    "售后单 #%1 当前状态为“%2”，不能改为缺货退款": "Case #%1 is “%2”: it cannot become an out-of-stock refund",
+    "售后单 #%1 的补发已结束（%2），不能再修改商品":
+        "The reship of case #%1 has ended (%2): its goods can no longer change",
+    "发货时间 %1 早于同意补发的时间 %2": "The shipping time %1 is before the reship was agreed (%2)",
+    "“%1”无法撤销：%2": "“%1” cannot be undone: %2",
+    "“%1”同时改了补发记录，无法撤销；请用下一步操作更正":
+        "“%1” changed the reship record too and cannot be undone; correct it with the next step",
+    "理赔 #%1 没有可以撤销的操作（新建的理赔不能撤销；不需要时请“关闭理赔”）":
+        "Claim #%1 has no step to undo (a new claim cannot be undone; use “Close claim” if it is not needed)",
+    "理赔 #%1 的状态在“%2”之后又变了，无法撤销": "Claim #%1 changed again after “%2”: it cannot be undone",
+    "理赔 #%1 已结束，不需要跟进": "Claim #%1 has ended: no follow-up needed",
+    "找不到售后单 #%1": "Case #%1 not found",
+    "没有编号为 %1 的售后单": "There is no case number %1",
+    "找不到理赔 #%1": "Claim #%1 not found",
+    "找不到订单 #%1": "Order #%1 not found",
+    "找不到补发 #%1": "Reship #%1 not found",
+    "找不到证据 #%1": "Evidence #%1 not found",
+    "找不到无主件 #%1": "Unmatched parcel #%1 not found",
+    "找不到处理步骤“%1”": "Playbook “%1” not found",
+    "找不到店铺 %1": "Shop %1 not found",
+    "理赔 #%1": "Claim #%1",
+    "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
+        "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
+    "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
+        "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
+        "then try again.",
+    "数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
+        "Another program is writing to the database (another window, the command line or an import) and had not "
+        "finished after %1 seconds. Nothing was changed; try again once it is done.",
+    "另一个席位正在修改同一批记录（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
+        "Another seat is changing the same records (a large import, say) and had not finished after %1 seconds. "
+        "Nothing was changed; try again once it is done.",
+    "另一个席位正在写入团队数据库（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
+        "Another seat is writing to the team database (a large import, say) and had not finished after %1 seconds. "
+        "Nothing was changed; try again once it is done.",
+    "%1 在 %2 保存了新的版本": "%1 saved a new version at %2",
+    "另一台电脑 在 %1 保存了新的版本": "another computer saved a new version at %1",
+    "另一台电脑刚把它恢复成了默认规则": "another computer just reset it to the default rules",
+    "%1 在你打开之后已被修改（%2）。你的修改没有保存；已显示最新的内容，请在它的基础上重新修改。":
+        "%1 was changed after you opened it (%2). Your changes were not saved; the latest version is shown: make "
+        "your changes again on it.",
+    "%1“%2”不是有效的金额（例如 12.50）": "%1 “%2” is not a valid amount (e.g. 12.50)",
+    "%1不能为负数：%2": "%1 cannot be negative: %2",
+    "%1“%2”太大（最多 %3 元）": "%1 “%2” is too large (at most ¥%3)",
+    "%1“%2”最多只能有两位小数（精确到分）": "%1 “%2” has more than two decimals (amounts are to the cent)",
+    "%1不能为负数": "%1 cannot be negative",
+    "%1“%2”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）":
+        "%1 “%2” is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)",
+    "%1“%2”不是合理的日期（年份应在 %3–%4 之间）": "%1 “%2” is not a plausible date (the year should be %3–%4)",
+    "订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号":
+        "Order number “%1” is in scientific notation (Excel turned it into a number and lost digits): export it "
+        "again from the platform or type the full order number",
+    "订单号“%1…”太长（最多 64 个字符）": "Order number “%1…” is too long (at most 64 characters)",
+    "订单号“%1”含有无效字符，只能包含数字、字母和“-”":
+        "Order number “%1” has invalid characters: only digits, letters and “-” are allowed",
+    "运单号“%1”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制":
+        "Tracking number “%1” was turned into a number by Excel (digits lost): format the column as text and copy "
+        "it again",
+    "运单号“%1”含有无效字符，只能包含数字、字母和“-”":
+        "Tracking number “%1” has invalid characters: only digits, letters and “-” are allowed",
+    "运单号“%1”长度不对（应为 %2–%3 位）": "Tracking number “%1” has the wrong length (%2–%3 characters)",
+    "快递公司名称太长（最多 %1 个字）": "The carrier name is too long (at most %1 characters)",
+    "第 %1 件商品没有名称": "Item %1 has no name",
+    "“%1”的数量应为 1–%2": "The quantity of “%1” should be 1–%2",
+    "席位名太长（最多 %1 个字）": "The seat name is too long (at most %1 characters)",
+    "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
+    "平台售后单号“%1”已记录在售后单 #%2，请打开那一单":
+        "Platform after-sales number “%1” is recorded on case #%2 already: open that case",
+    "售后单 #%1 属于订单 %2，与所选订单不一致": "Case #%1 belongs to order %2, not to the order chosen",
+    "订单 %1 的理赔合计申请 %2 元，超过买家为整单商品实付的 %3 元（另有理赔 %4）：请核对是否重复登记，多"
+    "出的部分需有保价或运费等依据":
+        "The claims of order %1 ask ¥%2 in all, more than the ¥%3 the buyer paid for all its goods (other claims: "
+        "%4): check for a claim entered twice; the difference needs a basis such as a declared value or postage",
+    "#%1 %2 元": "#%1 ¥%2",
+    "运单 %1 已有进行中的理赔 #%2（%3，申请 %4 元），请在那张理赔上继续跟进":
+        "Waybill %1 has an open claim already: #%2 (%3, ¥%4 claimed); follow it up on that claim",
+    "运单 %1 已有进行中的理赔 #%2（%3），请在那张理赔上继续跟进":
+        "Waybill %1 has an open claim already: #%2 (%3); follow it up on that claim",
+    "这个订单的包裹已有进行中的理赔 #%1（%2，申请 %3 元），请在那张理赔上继续跟进":
+        "This order's parcel has an open claim already: #%1 (%2, ¥%3 claimed); follow it up on that claim",
+    "这个订单的包裹已有进行中的理赔 #%1（%2），请在那张理赔上继续跟进":
+        "This order's parcel has an open claim already: #%1 (%2); follow it up on that claim",
+    "赔付 %1 元后累计 %2 元，少于申请的 %3 元：请用“部分赔付”，或接受这个金额并“关闭理赔”":
+        "With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use “Partly paid”, or accept this amount and "
+        "“Close claim”",
+    "到账 %1 元后累计已达申请金额 %2 元，请用“已赔付”":
+        "With ¥%1 received the total reaches the ¥%2 claimed: use “Paid”",
+    "到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费"
+    "一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）":
+        "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the "
+        "amount; if the carrier really paid more (postage included, say), first change the claimed amount to "
+        "what was paid (Carrier claims → Edit)",
+    "到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实"
+    "多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）":
+        "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more "
+        "can arrive): check the amount; if the carrier really paid more (postage included, say), first change the "
+        "claimed amount to what was paid (Carrier claims → Edit)",
+    "申请金额 %1 元少于已到账的 %2 元：请核对；到账记错了请先“撤销上一步”":
+        "The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, “Undo last "
+        "step” first",
+    "订单 %1 没有第 %2 件商品（共 %3 行）": "Order %1 has no item %2 (%3 lines)",
+    "找不到%1上订单号为 %2 的订单；请先导入该平台的订单":
+        "No order numbered %2 on %1: import that platform's orders first",
+    "找不到订单号为 %1 的订单；请先导入该平台的订单": "No order numbered %1: import that platform's orders first",
+    "订单号 %1 在多个平台都有（%2），请用 --platform 指定平台":
+        "Order number %1 exists on several platforms (%2): name the platform with --platform",
+    "订单 %1 没有商品明细，不能按商品选择；可直接填写申请金额":
+        "Order %1 has no item lines, so goods cannot be chosen; enter the claimed amount directly",
+    "第 %1 行“%2”只有 %3 件，不能理赔 %4 件": "Line %1 “%2” has only %3 pieces: %4 cannot be claimed",
+    "售后单 #%1 还没有补发记录，请先登记补发": "Case #%1 has no reship yet: record the reship first",
+    "售后单 #%1 与理赔 #%2 不是同一个订单": "Case #%1 and claim #%2 are not of the same order",
+    "订单 %1 有多张待补发售后单（%2），请逐个录入": "Order %1 has several reships waiting (%2): enter them one by one",
+    "售后单 #%1 已用此运单号发出": "Case #%1 was shipped with this tracking number already",
+    "售后单 #%1 已发出，运单号为 %2": "Case #%1 was shipped already, tracking number %2",
+    "售后单 #%1 已发出，运单号为 （无）": "Case #%1 was shipped already, with no tracking number",
+    "售后单 #%1 尚未同意补发，请先同意": "The reship of case #%1 is not agreed yet: agree to it first",
+    "售后单 #%1 的补发已结束（%2）": "The reship of case #%1 has ended (%2)",
+    "没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效"
+    "数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制":
+        "No reship case has order number %1: its last %2 digits are all 0, so Excel may have changed it (Excel "
+        "keeps 15 significant digits); format that column as text, enter the full order number and copy again",
+    "没有订单号为 %1 的补发售后单": "No reship case has order number %1",
+    "订单 %1 在第 %2 行已出现": "Order %1 is on line %2 already",
+    "无法使用备份文件夹 %1：%2": "The backup folder %1 cannot be used: %2",
+    "无法创建备份文件夹 %1：%2": "The backup folder %1 cannot be created: %2",
+    "没有可备份的数据库：%1": "No database to back up: %1",
+    "备份失败，无法写入 %1：%2": "Backup failed: %1 cannot be written: %2",
+    "找不到备份文件 %1": "Backup file %1 not found",
+    "%1 不是一个文件": "%1 is not a file",
+    "备份 %1 已损坏，不能用来恢复": "Backup %1 is damaged and cannot be restored",
+    "%1 不是售后台账的备份": "%1 is not a backup of an Aftersales Ledger",
+    "没有找到可用的备份（备份文件夹：%1）。请不要删除这个文件，把它复制一份后联系技术支持尝试修复。":
+        "No usable backup was found (backup folder: %1). Do not delete this file; copy it and contact support to "
+        "try a repair.",
+    "最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore \"%4\"":
+        "The newest intact backup is %1 (%2, %3). Restore it in the window with “Restore backup”, or run: "
+        "python -m desktop_app restore \"%4\"",
+    "文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加":
+        "The file is too large (%1 MB): %2. Each evidence file in a team database is at most %3 MB: compress it "
+        "and add it again",
+    "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
+    "读写出错（%1）": "read or write error (%1)",
+    "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",
+    "导出路径是一个文件夹：%1": "The export path is a folder: %1",
+    "无法写入 %1（文件可能正在被 Excel 打开）": "%1 cannot be written (is it open in Excel?)",
+    "导出文件“%1”应以 .xlsx 结尾": "The export file “%1” should end in .xlsx",
+    "无法写入 %1：%2": "%1 cannot be written: %2",
+    "印章图片只能是 PNG 或 JPG 文件：%1": "The seal image must be a PNG or JPG file: %1",
+    "印章图片太大（%1 KB），请使用 5 MB 以内的图片": "The seal image is too large (%1 KB): use one under 5 MB",
+    "无法读取印章图片 %1：%2": "The seal image %1 cannot be read: %2",
+    "%1 不是有效的 %2 图片": "%1 is not a valid %2 image",
+    "一次最多生成 %1 份货值说明": "At most %1 goods value statements at a time",
+    "找不到%1的订单 %2；请先导入该订单": "No %1 order %2: import that order first",
+    "找不到订单 %1；请先导入该订单": "No order %1: import that order first",
+    "磁盘已满，无法写入数据库%1。数据未被修改；请腾出空间后再试。":
+        "The disk is full: the database%1 cannot be written. Nothing was changed; free some space and try again.",
+    "数据库文件%1是只读的（或所在文件夹不可写），无法保存修改。":
+        "The database file%1 is read-only (or its folder cannot be written): changes cannot be saved.",
+    "无法打开数据库文件%1：文件夹不存在或没有权限。":
+        "The database file%1 cannot be opened: the folder does not exist or there is no permission.",
+    "读写数据库文件%1时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。":
+        "Reading or writing the database file%1 failed (a disk, USB stick or network drive fault?). Nothing was "
+        "changed.",
+    # what the system said about a file (desktop_app.core.errors), inside those messages
+    "找不到这个文件或文件夹": "no such file or folder",
+    "这是一个文件夹，不是文件": "this is a folder, not a file",
+    "路径中有一段不是文件夹": "a part of the path is not a folder",
+    "已有同名的文件": "a file of that name exists already",
+    "没有权限": "no permission",
+    "磁盘空间不足": "not enough disk space",
+    "磁盘是只读的": "the disk is read-only",
+    "文件名太长": "the file name is too long",
+    "文件正被别的程序使用": "the file is in use by another program",
+    "打开的文件太多": "too many open files",
+    "磁盘读写出错": "disk read/write error",
+    "文件名或路径无效": "invalid file name or path",
+    "文件正被别的程序（如 Excel）打开": "the file is open in another program (Excel?)",
+    "没有读取或写入的权限": "no permission to read or write",
+    # --- the bulk action's plan, written by the window (services' BulkPlan.summary on the command line) ------
+    "%1 张售后单将执行“%2”": "%1 cases will take “%2”",
+    "%1 → %2 ×%3": "%1 → %2 ×%3",
+    "，": ", ",
+    "#%1（%2）": "#%1 (%2)",
+    "不存在": "does not exist",
+    " 等": " …",
+    "；%1 张不能执行：%2": "; %1 cannot take it: %2",
+    "订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成":
+        "The order is not imported: there are no goods or amounts to state; import the order or record a claim first",
+    # --- reading an imported file (desktop_app.core.messages) -------------------------------------------
+    "第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的"
+    "位数变成了 0），台账里也没有这个%5，已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或"
+    "保存过，先把这一列设为“文本”，再填写完整的编号后重新导入":
+        "Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel "
+        "keeps 15 significant digits and turns the rest into 0), and the ledger has no such %5 either; it was "
+        "imported as it is. Check the number in the platform's back office; if it was typed or saved in Excel, "
+        "format the column as text, enter the full number and import again",
+    "第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的"
+    "位数变成了 0），已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或保存过，先把这一列设"
+    "为“文本”，再填写完整的编号后重新导入":
+        "Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel "
+        "keeps 15 significant digits and turns the rest into 0); it was imported as it is. Check the number in "
+        "the platform's back office; if it was typed or saved in Excel, format the column as text, enter the "
+        "full number and import again",
+    "“%1”末尾 %2 位都是 0，台账里没有这个编号，却有前 15 位相同的 %3：是被 Excel 改过的编号（Excel 只保留"
+    " 15 位有效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，"
+    "先把这一列设为“文本”再粘贴或填写":
+        "The last %2 digits of “%1” are all 0; the ledger has no such number but has %3 with the same first 15 "
+        "digits: Excel changed this number (it keeps 15 significant digits and turns the rest into 0), so it "
+        "cannot be used. Export the original file from the platform again; to edit it in Excel, format the "
+        "column as text first, then paste or type",
+    "“%1”末尾 %2 位都是 0，这一列的长数字都是这样：是被 Excel 当作数字保存过的编号（Excel 只保留 15 位有"
+    "效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，先把这一"
+    "列设为“文本”再粘贴或填写":
+        "The last %2 digits of “%1” are all 0, as in every long number of this column: Excel saved these numbers "
+        "as numbers (it keeps 15 significant digits and turns the rest into 0), so they cannot be used. Export "
+        "the original file from the platform again; to edit it in Excel, format the column as text first, then "
+        "paste or type",
+    "第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。请在平台后台重新导出，或在 "
+    "Excel 中另存为 .xlsx 后再导入":
+        "Row %1, column %2 (“%3”) holds a null character (NUL): the file is damaged or not text. Export it again "
+        "from the platform's back office, or save it as .xlsx in Excel, then import it",
+    "是公式%1（单元格 %2），但文件里没有保存它的计算结果，不能当作空白导入。请在 Excel 中打开文件、确认数"
+    "值显示正确后保存，再导入":
+        "is a formula%1 (cell %2) whose result the file does not hold; it cannot be imported as blank. Open the "
+        "file in Excel, check the values show correctly, save it and import again",
+    "第 %1 行：平台售后单 %2（新建为 #%3）与手工登记的售后单 #%4 是同一订单 %5、同一类型（%6），可能是同"
+    "一个售后：请核对，关闭多余的一张":
+        "Row %1: platform after-sales %2 (new case #%3) and case #%4 entered by hand are of the same order %5 "
+        "and kind (%6): probably the same request. Check them and close the extra one",
+    "文件已损坏或不完整，无法作为 Excel 表格读取（%1）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "The file is damaged or incomplete and cannot be read as an Excel sheet (%1). Export it again from the "
+        "platform's back office, or save it as .xlsx in Excel, then import it",
+    "文件不完整或已损坏（不是有效的 Excel 文件）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "The file is incomplete or damaged (not a valid Excel file). Export it again from the platform's back "
+        "office, or save it as .xlsx in Excel, then import it",
+    "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入":
+        "The file is password-protected. Open it in Excel and remove the password (File → Info → Protect "
+        "Workbook), save it as .xlsx, then import it",
+    "这是网页或 XML 格式的表格，无法直接导入。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "This is a web page or XML sheet and cannot be imported directly. Export it again from the platform's "
+        "back office, or save it as .xlsx in Excel, then import it",
+    "表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）":
+        "The header looks like both “%1” and “%2”, so the platform cannot be told: name the platform (--platform "
+        "on the command line, “Import other sheet…” in the window)",
+    "文件已损坏，无法作为 Excel 表格读取。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "The file is damaged and cannot be read as an Excel sheet. Export it again from the platform's back "
+        "office, or save it as .xlsx in Excel, then import it",
+    "第 %1 行有一个没有配对的引号（\"），其后 %2 行被并进了同一个单元格（从“%3”开始）。请在该行补上或删去引号后再导入":
+        "Row %1 has a quote (\") that is never closed: the %2 lines after it were read into one cell (from "
+        "“%3”). Add or remove the quote in that row, then import again",
+    "%1“%2”在第 %3 行已经出现过，但这一行的内容与第 %3 行不同；这一行未导入（保留第 %3 行）。请核对后删去多余的一行":
+        "%1 “%2” is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is "
+        "kept). Check them and delete the extra row",
+    "文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取":
+        "The file unpacks to more than 1 GB (a “zip bomb”, or no order sheet): it is not read, for safety",
+    "这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入":
+        "This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list "
+        "file (%2…)",
+    "无法识别的售后类型“%1”（可在售后导出格式文件 %2 的 [kinds] 中添加）":
+        "Unknown after-sales kind “%1” (it can be added under [kinds] in the after-sales format file %2)",
+    "文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取":
+        "The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety",
+    "第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏":
+        "The text encoding near row %1 differs from the start of the file: the file may be damaged",
+    "表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2":
+        "The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2",
+    "这不是%1的商品明细文件（找不到 %2 等列）": "This is not an item detail file of %1 (no columns such as %2)",
+    "“%1”的格式没有单独的商品明细文件，这个文件没有被使用":
+        "The format of “%1” has no separate item detail file: this file was not used",
+    "“%1”不是有效的售后单号（只能包含数字、字母和“-”）":
+        "“%1” is not a valid after-sales number (only digits, letters and “-”)",
+    "没有读取权限（文件可能正在被 Excel 打开）": "No permission to read it (is it open in Excel?)",
+    "售后单号“%1”与第 %2 行重复且内容不同，本行未导入":
+        "After-sales number “%1” repeats row %2 with different content: this row was not imported",
+    "工作表“%1”无法读取，文件可能已损坏或不完整（%2）":
+        "Sheet “%1” cannot be read: the file may be damaged or incomplete (%2)",
+    "文件内部结构异常（条目过多），不像是订单表格":
+        "The file's inner structure is abnormal (too many entries): it is no order sheet",
+    "对应的订单列表文件“%1”未能导入，明细也未导入":
+        "Its order list file “%1” was not imported, so the details were not either",
+    "同一订单（%1）的其他行有错误，本订单整单未导入":
+        "Other rows of the same order (%1) have errors: the whole order was not imported",
+    "这是一个压缩包，但不是 Excel 表格": "This is a zip archive, but not an Excel sheet",
+    "本订单在%1第 %2 行的商品有错误，整单未导入":
+        "This order's items in %1, rows %2, have errors: the whole order was not imported",
+    "不是表格文件（无法识别的二进制格式）": "Not a sheet (an unknown binary format)",
+    "第 %1 行不是有效的 CSV 内容（%2）": "Row %1 is not valid CSV (%2)",
+    "工作表“%1”无法读取，文件已损坏": "Sheet “%1” cannot be read: the file is damaged",
+    "%1太长（%2 个字符，最多 %3 个）": "%1 is too long (%2 characters, at most %3)",
+    "内容太长（最多 %1 个字符）": "too long (at most %1 characters)",
+    "工作表“%1”内容已损坏（%2）": "The content of sheet “%1” is damaged (%2)",
+    "工作簿里没有工作表": "The workbook has no sheets",
+    "这是%1，不是表格文件": "This is a %1, not a sheet",
+    "文件无法读取（%1）": "The file cannot be read (%1)",
+    "这不是一个文件": "This is not a file",
+    "找不到文件": "File not found",
+    "文件是空的": "The file is empty",
+    "缺少%1": "%1 missing",
+    "商品明细": "the item details",
+    "PDF 文件": "PDF file",
+    "PNG 图片": "PNG image",
+    "JPEG 图片": "JPEG image",
+    "GIF 图片": "GIF image",
+    "RAR 压缩包": "RAR archive",
+    "7z 压缩包": "7z archive",
+    "gzip 压缩包": "gzip archive",
+    "空的压缩包": "empty zip archive",
+    # --- a rule file that cannot be used (desktop_app.core.messages) ----------------------------------------
+    "“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, ma"
+    "x_yuan = 30 }（成交金额的5%，最多30元）":
+        "“penalty_amount” is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or "
+        "{ percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)",
+    "“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）":
+        "“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the "
+        "order amount, at most ¥30)",
+    "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）或 \"announced\"（每年由"
+    "平台公布，不估算，快到时提醒添加当年的窗口）":
+        "“recurs” can only be \"yearly\" (repeats every year: a year without its own window is estimated on the "
+        "same dates) or \"announced\" (the platform announces it every year: not estimated, you are reminded to "
+        "add the year's window when it nears)",
+    "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }":
+        "“durations” must list the new duration of at least one timer, e.g. "
+        "{ seller_confirm_return = { days = 20 } }",
+    "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }":
+        "A duration has exactly one entry: { hours = 72 }, { days = 7 } or { working_days = 3 }",
+    "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）":
+        "“date_only_start” can only be \"day_start\" (from midnight that day) or \"next_day\" (from the next "
+        "midnight)",
+    "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口":
+        "A yearly window needs an “event” (the event's id, e.g. double11) to tell whether a year has its own "
+        "window",
+    "时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）":
+        "Duration unit “%1” is not valid: use hours, days or working_days",
+    "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）":
+        "“rounds” can only be \"each\" (timed again at each start event) or \"first\" (from the first only)",
+    "“%1”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 %2":
+        "“%1” must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2",
+    "同一个原因不能同时出现在 reasons 和 except_reasons 中": "A reason cannot be in both reasons and except_reasons",
+    "规则文件 %1：时间窗口“%2”：引用了不存在的计时器“%3”（本规则包的计时器：%4）":
+        "Rule file %1: window “%2” names a timer that does not exist, “%3” (this pack's timers: %4)",
+    "“assumed”只能是 true（时长为估计）或 false": "“assumed” can only be true (the duration is an estimate) or false",
+    "“penalty_amount”中的“%1”必须是正整数，而不是 %2":
+        "“%1” in “penalty_amount” must be a positive whole number, not %2",
+    "“keyed_to”必须是一个或几个事件名（%1），而不是 %2": "“keyed_to” must be one or more event names (%1), not %2",
+    "“penalty_amount”的百分比不能超过100": "The percentage of “penalty_amount” cannot exceed 100",
+    "“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2":
+        "“%1” may only use lowercase letters, digits and underscores, starting with a letter: %2",
+    "“auto_records”事件“%1”未知（可用：%2）": "Unknown “auto_records” event “%1” (available: %2)",
+    "“%1”必须是日期列表，例如 [2026-10-08]": "“%1” must be a list of dates, e.g. [2026-10-08]",
+    "“%1”必须是文字列表，例如 [\"a\", \"b\"]": "“%1” must be a list of texts, e.g. [\"a\", \"b\"]",
+    "extends 指向未知的规则包“%1”（可用：%2）": "extends names an unknown rule pack “%1” (available: %2)",
+    "规则文件 %1：活动“%2”：引用了不存在的计时器“%3”":
+        "Rule file %1: campaign “%2” names a timer that does not exist, “%3”",
+    "“%1”中的“%2”不是日期（YYYY-MM-DD）": "“%2” in “%1” is not a date (YYYY-MM-DD)",
+    "缺少 [pack] 部分（id、name）": "The [pack] part (id, name) is missing",
+    "id 应为“%1”（与文件名一致），而不是“%2”": "id should be “%1” (as the file name), not “%2”",
+    "时长“%1”必须在 1 到 %2 之间，而不是 %3": "Duration “%1” must be between 1 and %2, not %3",
+    "“revision”必须是非负整数": "“revision” must be a whole number, 0 or more",
+    "缺少“duration”（时长）": "“duration” is missing",
+    "规则包不能 extends 自己": "A rule pack cannot extend itself",
+    "时长“%1”必须是正整数，而不是 %2": "Duration “%1” must be a positive whole number, not %2",
+    "不认识的设置项“%1”（可用：%2）": "Unknown setting “%1” (available: %2)",
+    "%1 必须写成 [[%1]] 表数组": "%1 must be written as an array of tables [[%1]]",
+    "“%1”中有未知的%2：%3（可用：%4）": "“%1” has unknown %2: %3 (available: %4)",
+    "起算事件“%1”未知（可用：%2）": "Unknown start event “%1” (available: %2)",
+    "必须是一个表（[[%1]]）": "must be a table ([[%1]])",
+    "结束时间早于开始时间": "The end is before the start",
+    "规则包继承形成循环：%1": "The rule packs extend each other in a loop: %1",
+    "“%1”必须是非空文字": "“%1” must be a text, not empty",
+    "“%1”最长 %2 个字符": "“%1” is at most %2 characters",
+    "规则文件 %1：%2：%3": "Rule file %1: %2: %3",
+    "规则文件 %1：%2": "Rule file %1: %2",
+    "%1中计时器“%2”": "%1, timer “%2”",
+    "id 重复": "the id is used twice",
+    "第 %1 个%2": "%2 no. %1",
+    "第 %1 个": "no. %1",
+    "缺少“%1”": "“%1” is missing",
+    "%1“%2”": "%1 “%2”",
+    "计时器": "timer",
+    "活动": "campaign",
+    "完成事件": "completing event",
+    "适用售后类型": "Case kinds",
+    "不适用的原因": "Reasons excluded",
+    "固定金额": "Fixed amount",
+    "百分比": "Percentage",
+    "最高金额": "Maximum amount",
+    "工作日": "working days",
+    "开始时间": "Start",
+    "判断事件": "Keyed to event",
+    "计时轮次": "Rounds",
+    "只有日期时的起算": "Start when only a date is known",
+    # --- a ledger that cannot be opened, a team database, moving a ledger (desktop_app.core.messages) -------
+    "不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名":
+        "Unsupported database address “%1”: write an SQLite file path, or postgresql+psycopg://user:password@"
+        "host:port/database",
+    "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或"
+    "写一个新的文件名":
+        "File %1 is not an Aftersales Ledger database (it holds another program's data: %2 …); it was not changed. "
+        "Choose an Aftersales Ledger database file, or write a new file name",
+    "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2），没有改动它。请选择售后台账的数据库文件，或写"
+    "一个新的文件名":
+        "File %1 is not an Aftersales Ledger database (it holds another program's data: %2); it was not changed. "
+        "Choose an Aftersales Ledger database file, or write a new file name",
+    "团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。":
+        "The team database%1 does not exist: create it on the server first (CREATE DATABASE), or check its name.",
+    "与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。":
+        "The connection to the team database%1 broke off in the middle: %2. The unfinished change was not saved; "
+        "do it again once the server is back.",
+    "数据库 %1 由更新版本的售后台账创建（版本 %2），本程序无法打开。请升级程序后再试。":
+        "Database %1 was made by a newer Aftersales Ledger (version %2) and cannot be opened by this one. Update "
+        "the program and try again.",
+    "无法登录团队数据库%1：服务器要求密码，但没有提供（这台电脑的系统钥匙串里没有保存这个"
+    "服务器的密码）。请在 设置 → 连接团队数据库 中填写密码并保存，或在地址里写上密码。":
+        "Cannot log in to the team database%1: the server asks for a password and none was given (this computer's "
+        "system keyring holds none for this server). Enter and save the password under Settings → Connect to a "
+        "team database, or put it in the address.",
+    "团队数据库%1的表结构与本程序不一致（%2）：可能已有席位用更新版本的售后台账升级了它。"
+    "数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。":
+        "The team database%1's tables do not match this program (%2): a seat may have upgraded it with a newer "
+        "Aftersales Ledger. Nothing was changed; update Aftersales Ledger on this computer and open it again.",
+    "%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，"
+    "先撤销那一步（编辑 → 撤销，或 case undo %6）再按正确的时间记录":
+        "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
+        "Check the time; if %5 was recorded at the wrong time, undo that step first (Edit → Undo, or case undo "
+        "%6) and record it again at the right time.",
+    "数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
+    "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。":
+        "Database %1 is open in another window or command: whatever it changed after a restore would be lost. "
+        "Close it first (the window: File → Quit), then restore. The database was not changed.",
+    "证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除":
+        "Evidence #%1 is not case #%2's (it belongs to case #%3); nothing was deleted.",
+    "金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款":
+        "An amount goes only with a refund, a refund in transit or a compensation; “%1” pays nothing.",
+    "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。":
+        "Cannot log in to the team database%1: wrong user name or password. Enter them again under Settings → "
+        "Team database.",
+    "无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。":
+        "Cannot connect to the team database%1: %2. Check the network, the server's address and port, and that "
+        "the server is running.",
+    "目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。":
+        "The target database %1 holds data already (%2) and cannot take the ledger: use a new, empty database.",
+    "迁移后核对条数不一致（%1），已全部撤销，目标数据库未改动。":
+        "The counts differ after the move (%1): everything was undone, the target database is unchanged.",
+    "数据库文件 %1 已损坏，为免损失扩大，程序不会再写入它。":
+        "The database file %1 is damaged; to keep the loss from growing, the program will not write to it.",
+    "文件 %1 不是售后台账数据库（不是 SQLite 文件）":
+        "File %1 is not an Aftersales Ledger database (not an SQLite file)",
+    "数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）":
+        "Database address “%1” lacks the database name (…@host:port/database)",
+    "团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。":
+        "The account on the team database%1 has no permission for this (%2). Ask the administrator to grant it.",
+    "有一项文字太长，团队数据库存不下（%1）。数据未被修改。":
+        "A text is too long for the team database (%1). Nothing was changed.",
+    "团队数据库%1的磁盘已满，无法写入。数据未被修改。":
+        "The disk of the team database%1 is full: nothing can be written. Nothing was changed.",
+    "找不到要迁移的数据库文件：%1": "The database file to move was not found: %1",
+    "数据库路径是一个文件夹：%1": "The database path is a folder: %1",
+    "数据库地址“%1”写法不对：%2": "Database address “%1” is not written right: %2",
+    "%1：应有 %2，实有 %3": "%1: %2 expected, %3 there",
+    "%1 %2 条": "%1 %2",
+    "%1 %2 行": "%1 %2 rows",
+    "订单商品": "Order items",
+    "时间线记录": "Timeline entries",
+    "售后凭证": "Case evidence",
+    "理赔凭证": "Claim evidence",
+    "服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）":
+        "the server refused the connection (no database runs on this port, or a firewall blocks it)",
+    "找不到这个服务器地址": "the server address was not found",
+    "网络不通，连不到这台服务器": "the network cannot reach this server",
+    "连接超时（网络不通，或服务器没有响应）": "the connection timed out (no network, or the server did not answer)",
+    "服务器意外断开了连接": "the server closed the connection unexpectedly",
+    "服务器关闭或重启了": "the server shut down or restarted",
+    "网络或服务器断开了连接": "the network or the server broke the connection",
+    # --- a goods value statement that cannot be written, a playbook the editor cannot save -------------------
+    "订单 %1 没有商品明细和金额（尚未导入？），无法写货值说明；请先导入该订单":
+        "Order %1 has no item lines or amount (not imported yet?), so no statement can be written: import the "
+        "order first",
+    "订单 %1 的商品没有单价和金额：%2。请先导入这张订单的订单导出，":
+        "The goods of order %1 have no unit price or amount: %2. Import this order's order export first,",
+    "理赔 #%1 的商品没有单价和金额：%2。请在理赔中补全，":
+        "The goods of claim #%1 have no unit price or amount: %2. Complete them in the claim,",
+    "%1或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）":
+        "%1 or give the unit prices when writing it: statement … --unit-price 59.00 (for several goods: "
+        "--unit-price \"goods name=59.00\")",
+    "第 %1 个步骤是空的：请填写内容或删除它": "Step %1 is empty: write it or delete it",
+    "第 %1 条话术没有标题": "Script %1 has no title",
+    "话术“%1”的内容是空的": "Script “%1” is empty",
+    # --- the column mapping dialog's problems (desktop_app.core.messages) ----------------------------------
+    "%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名":
+        "Column %1 has the same header “%2” as column %3, so the import would read column %3 only (“%4”): rename "
+        "one of them in the sheet",
+    "%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列":
+        "Column %1 has no header and cannot be found by name (“%2”): give it a header in the sheet, or choose "
+        "another column",
+    "%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名":
+        "The header “%2” of column %1 contains “|” and cannot identify the sheet: rename it in the sheet",
+    "“一行一个商品”的表格需要选择“商品名称”在哪一列": "A sheet with one row per item needs the “Item name” column",
+    "请选择“订单号”在哪一列：订单按订单号导入和合并":
+        "Choose the “Order no.” column: orders are imported and merged by their number",
+    "%1 列同时对应了“%2”：一列只能对应一个字段": "Column %1 is chosen for “%2”: a column can stand for one field only",
+    "请选择每行是一个订单还是一个商品": "Choose whether each row is an order or an item",
+    "%1”和“%2": "%1” and “%2",
+    "请填写方案名称（例如“%1”）": "Enter a name for the mapping (e.g. “%1”)",
+    "方案名称太长：最多 %1 个字": "The mapping's name is too long: at most %1 characters",
+    "“%1”选择的列不在表格里": "The column chosen for “%1” is not in the sheet",
+    "请选择“%1”在哪一列：%2": "Choose the “%1” column: %2",
+    "无法识别的平台“%1”": "Unknown platform “%1”",
+    "未知的字段：%1": "Unknown fields: %1",
+    "某某供应商发货表": "Supplier shipping sheet",
+    "ERP售后单": "ERP after-sales list",
+    "再次导入时按平台和售后单号找到同一张售后单":
+        "an import finds the same case again by its platform and after-sales number",
+    "售后单按订单号关联订单": "a case is linked to its order by the order number",
+    "售后类型决定售后单的处理步骤和时效": "the kind decides the case's steps and deadlines",
+    "售后状态决定售后单处于哪一步": "the status decides which step the case is at",
+    # --- a table of one row per item with a row that names no order; a product cost sheet ------------------
+    "%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。导入其余的行会让那张订单少记这件商品，"
+    "所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入":
+        "%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the "
+        "other rows would leave that order short of this item, so nothing of the file was imported. Enter the "
+        "order number on every row and choose “one row per item” under “Import other sheet”, then import again",
+    "%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，"
+    "所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入":
+        "%1Row %2%3: %4. Each row of this sheet is an item, and a row without a readable order number belongs to "
+        "no known order: importing the other rows would leave that order short of this item, so nothing of the "
+        "file was imported. Correct this row (or export again from the platform), then import again",
+    "“%1”列": ", column “%1”",
+    "“%1”": "“%1” ",
+    "第 %1 行：%2": "Row %1: %2",
+    "第 %1 行：商家编码 %2 没有成本价": "Row %1: product code %2 has no cost price",
+    "第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准": "Row %1: product code %2 repeats row %3; this row is used",
+    # --- a team database's backup, the system keyring, the playbooks' files (desktop_app.core.messages) -------
+    "这台电脑没有 PostgreSQL 的备份工具 pg_dump，无法备份团队数据库。请安装 PostgreSQL 客户端工具"
+    "（或设置环境变量 %1 指向 pg_dump），或在数据库服务器上运行：pg_dump -Fc -f 备份文件.dump %2":
+        "This computer has no pg_dump, PostgreSQL's backup tool, so the team database cannot be backed up. "
+        "Install the PostgreSQL client tools (or point the environment variable %1 at pg_dump), or run on the "
+        "database server: pg_dump -Fc -f backup.dump %2",
+    "运行 pg_dump 失败：%1": "pg_dump could not run: %1",
+    "pg_dump 备份团队数据库失败：%1": "pg_dump could not back up the team database: %1",
+    "未知原因": "unknown reason",
+    "；": "; ",
+    "这台电脑没有可用的系统钥匙串，无法保存密码（%1）。可以每次在地址里写上密码，或设置环境变量 %2。":
+        "This computer has no usable system keyring, so the password cannot be saved (%1). Write the password "
+        "in the address each time, or set the environment variable %2.",
+    "已跳过自定义处理步骤 %1": "Own playbook skipped: %1",
+    "无法保存处理步骤到 %1：%2": "The playbook cannot be saved to %1: %2",
+    "处理步骤“%1”没有本店自己的版本": "Playbook “%1” has no version of the shop's own",
+    "无法删除 %1：%2": "%1 cannot be deleted: %2",
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
@@ -1719,4 +2277,5 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("SettingsDialog", "列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"):
         "Show full phone numbers in lists (by default only 138****5678; details always show them in full)",
     ("SettingsDialog", "隐私"): "Privacy",
+    ("RuleForm", "“%1（%2）”"): "“%1 (%2)”",
 }

@@ -143,16 +143,21 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         claim_escalation,
         claims,
         deadlines,
+        errors,
         event_notes,
         import_refusals,
         lifecycle,
+        messages,
         playbooks,
         refund_list_platform,
         returns,
         rule_pack_model,
         statement,
     )
-    from desktop_app.services import claim_upkeep
+    from desktop_app.io import case_mapping, column_suggestions
+    from desktop_app.io.spreadsheet_readers import OTHER_FORMAT_NAMES
+    from desktop_app.services import claim_upkeep, ledger_move
+    from desktop_app.store import ledger_errors
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
     groups.append(("desktop_app.core.lifecycle.MILESTONE_LABELS", list(lifecycle.MILESTONE_LABELS.values())))
@@ -167,6 +172,14 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(claims.CLAIM_EVENT_TITLES)))
     groups.append(("fixed messages of the errors the window shows (UserError(\"…\") in core, services, store, io)",
                    _fixed_user_errors()))
+    groups.append(("the services' messages naming values (desktop_app.core.messages)",
+                   [*(t.template for t in messages.ALL), messages.NONE, messages.ITEM_TABLE, *OTHER_FORMAT_NAMES,
+                    *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values(), *ledger_move.TABLE_LABELS.values(),
+                    *dict.fromkeys(cause for _, cause in ledger_errors.CONNECTION_CAUSES), *messages.MAPPING_EXAMPLES,
+                    *case_mapping.WHY_REQUIRED.values(), *(f.label for f in case_mapping.CASE_MAPPABLE_FIELDS),
+                    *(f.label for f in column_suggestions.MAPPABLE_FIELDS), messages.UNKNOWN_REASON]))
+    groups.append(("what the system said about a file (desktop_app.core.errors), inside those messages",
+                   list(errors.SYSTEM_ERROR_WORDS)))
     groups.append(("why a cell of an imported file was not used (desktop_app.core.cell_messages)",
                    [t.template for t in (*cell_messages.TEMPLATES, *cell_messages.ROW_WARNINGS)]))
     groups.append(("whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)",

@@ -29,7 +29,7 @@ from desktop_app.cli.common import (
 from desktop_app.core.errors import LedgerDamaged, UserError, system_error_text
 from desktop_app.services import backups
 from desktop_app.services.server_backups import dump_server, server_dumps
-from desktop_app.store.ledger_files import check_integrity
+from desktop_app.store.ledger_files import CheckOutcome, check_integrity
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -154,6 +154,9 @@ def _check(args: argparse.Namespace) -> int:
     report = check_integrity(db_path, None)
     if report.damaged:
         raise LedgerDamaged(db_path, report.problems)
+    if report.outcome is not CheckOutcome.HEALTHY:  # "完好" was said of a file never read
+        raise UserError(f"无法检查数据库文件 {db_path}：它正被另一个程序写入，或在这里无法读取（只读的文件夹、"
+                        "磁盘已满、没有权限）。文件没有被判为损坏；请稍后再试，或把它复制到可写的文件夹后检查")
     sys.stdout.write(f"数据库完好：{db_path}（检查用时 {report.seconds:.1f} 秒）\n")
     return 0
 

@@ -15,7 +15,7 @@ from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
-from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
+from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
 from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows, count_cases
 from desktop_app.store.rows import CaseDetail, CaseRow
@@ -84,6 +84,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--carrier", help="买家退货的快递公司（与 buyer_shipped_return 一起用）")
     act.add_argument("--tracking", help="买家退货的运单号（与 buyer_shipped_return 一起用）")
+    act.add_argument("--amount", metavar="YUAN",
+                     help="实际退款或补偿的金额（元；与 refund、refund_in_transit、compensate 一起用），统计按它计入")
     add_db_option(act)
     add_json_option(act)
     act.set_defaults(handler=_act)
@@ -292,11 +294,12 @@ def _act(args: argparse.Namespace) -> int:
     action = CaseAction.parse(args.action)
     at = event_moment(args.at, "发生时间")
     parcel = _return_parcel(args, action)
+    paid = None if args.amount is None else yuan_to_fen(parse_yuan(args.amount, "--amount 金额"))
     with opened_ledger(args) as db:
         if one:
-            status = _act_on_one(db, ids[0], action, args.note, at, parcel)
+            status = _act_on_one(db, ids[0], action, args.note, at, parcel, paid)
         else:
-            results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel).results
+            results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel, paid_fen=paid).results
     if one:
         if args.json:
             extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
@@ -366,12 +369,12 @@ def _return_parcel(args: argparse.Namespace, action: CaseAction) -> ReturnParcel
 
 
 def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None, at: Moment | None,
-                parcel: ReturnParcel | None) -> CaseStatus:
+                parcel: ReturnParcel | None, paid_fen: int | None) -> CaseStatus:
     from desktop_app.services.cases import act_on_case
     from desktop_app.services.returns import buyer_shipped_return
 
     if parcel is None:
-        return act_on_case(db, case_id, action, note=note, at=at).status
+        return act_on_case(db, case_id, action, note=note, at=at, paid_fen=paid_fen).status
     shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
     if shipped.waiting_parcel is not None:
         p = shipped.waiting_parcel

@@ -29,16 +29,19 @@ def _evidence(args: argparse.Namespace) -> int:
 
     with opened_ledger(args) as db:
         if args.remove is not None:
-            remove_case_evidence(db, args.remove)
+            remove_case_evidence(db, args.remove, case_id=args.id)
         if args.files:
             add_case_evidence(db, args.id, args.files)
         with db.reading() as session:
             case_row(session, args.id)  # a clear message for a case that does not exist
             rows = [(r, local_file(session, r.stored_path)) for r in case_evidence_rows(session, args.id)]
+    # A file deleted by hand (or cleaned away) was listed as if it were there; a claim opened from the case then
+    # silently went without it. Said as `claim show` says it.
     if args.json:
-        print_json([{"id": r.id, "name": r.original_name, "path": str(path),
+        print_json([{"id": r.id, "name": r.original_name, "path": str(path), "present": path.is_file(),
                      "added_at": r.added_at.astimezone(CHINA).isoformat(), "by": r.added_by} for r, path in rows])
         return 0
     for r, path in rows:
-        print(f"#{r.id}\t{r.original_name}\t{format_china(r.added_at)}\t{path}")
+        gone = "" if path.is_file() else "\t✗ 文件已不在这台电脑上，请重新添加"
+        print(f"#{r.id}\t{r.original_name}\t{format_china(r.added_at)}\t{path}{gone}")
     return 0

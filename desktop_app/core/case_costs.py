@@ -24,10 +24,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 
 # The milestones of the steps that pay the buyer the case's money (refund or compensation).
 PAID_MILESTONES = frozenset({"refunded", "compensated"})
+
+
+def paying_milestone(kind: CaseKind, status: CaseStatus, action: CaseAction) -> str | None:
+    """"refunded" or "compensated" when `action` taken in `status` pays the buyer the case's money; None when
+    it pays nothing or is not allowed there."""
+    step = find_transition(kind, status, action)
+    milestone = step.milestone if step is not None else None
+    return milestone if milestone in PAID_MILESTONES else None
 
 # Kinds whose request is settled with goods (sent again, exchanged, repaired), not money: an amount recorded
 # on one is not a refund the shop still owes (统计's 待退款), until it is paid after all (缺货, beyond repair).

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from desktop_app.core import messages as msg
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind
 
@@ -82,9 +83,9 @@ def undo_choice(kind: CaseKind, status: CaseStatus, events: Iterable[EventLike])
         return UndoChoice(last.id, last.action, "最后一步是新版本软件记录的操作，无法撤销")
     title = action.label
     if action in IRREVERSIBLE:
-        return UndoChoice(last.id, title, f"“{title}”无法撤销：{IRREVERSIBLE[action]}")
+        return UndoChoice(last.id, title, msg.say(msg.UNDO_IRREVERSIBLE, title, IRREVERSIBLE[action]))
     if kind is CaseKind.RESHIP and action in _MOVES_RESHIP:
-        return UndoChoice(last.id, title, f"“{title}”同时改了补发记录，无法撤销；请用下一步操作更正")
+        return UndoChoice(last.id, title, msg.say(msg.UNDO_MOVED_RESHIP, title))
     if last.to_state != status.value:
         return UndoChoice(last.id, title, "售后单的状态在这一步之后又变了，无法撤销")
     return UndoChoice(last.id, title)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import ActionNotAllowed
 from desktop_app.core.vocabulary import LabelledEnum, register_labels
@@ -186,10 +187,8 @@ def transition(status: ClaimStatus, action: ClaimAction) -> ClaimTransition:
     """The transition for `action`, or ActionNotAllowed naming what *is* possible."""
     found = find_transition(status, action)
     if found is None:
-        possible = "、".join(a.label for a in allowed_actions(status)) or "无"
-        raise ActionNotAllowed(
-            f"理赔当前状态为“{status.label}”，不能执行“{action.label}”。当前可执行：{possible}"
-        )
+        possible = "、".join(a.label for a in allowed_actions(status)) or msg.NONE
+        raise ActionNotAllowed(msg.say(msg.CLAIM_ACTION_REFUSED, status.label, action.label, possible))
     return found
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -55,12 +56,12 @@ def parse_moment(text: str, what: str = "时间") -> Moment:
         aware = None
     if aware is not None and aware.tzinfo is not None:
         return _in_range(Moment(aware.astimezone(CHINA)), text, what)
-    raise UserError(f"{what}“{text}”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）")
+    raise UserError(msg.say(msg.NOT_A_MOMENT, what, text))
 
 
 def _in_range(moment: Moment, text: str, what: str) -> Moment:
     if not FIRST_YEAR <= moment.at.year <= LAST_YEAR:
-        raise UserError(f"{what}“{text}”不是合理的日期（年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间）")
+        raise UserError(msg.say(msg.UNLIKELY_YEAR, what, text, FIRST_YEAR, LAST_YEAR))
     return moment
 
 

@@ -164,6 +164,8 @@ def compute_from_history(
     if len(closings) > 1:
         closings.sort()
     closed_at: datetime | None = closings[-1] if closings and not case_open else None
+    if closed_at is not None:
+        closed_at = _closing_in_order(history, closed_at)
     engine = _Engine(pack, kind, history, closings, closed_at, case_open, calendar, paid_fen,
                      pack.campaign(campaign))
     engine.rerequests = frozenset(at.astimezone(UTC) for at, _ in rerequests)
@@ -213,8 +215,10 @@ def compute_from_history(
                 due_at = starts_at + delta
                 met_at = None
                 for name in plan.met_by:
-                    for t, _ in history.get(name, ()):
+                    for t, day in history.get(name, ()):
                         t = t.astimezone(UTC)
+                        if t < event_at and day and _same_day(t, event_at):
+                            t = event_at  # given by its day only, the day the round started: after the start
                         if t >= event_at and (met_at is None or t < met_at):
                             met_at = t
                 if met_at is None:
@@ -331,7 +335,7 @@ class _Engine:
         starts = self._starts(timer, history)
         if not starts:
             return history, set()
-        met_times = sorted(at.astimezone(UTC) for m in timer.met_by for at, _ in history.get(m, ()))
+        met_times = sorted((at.astimezone(UTC), day) for m in timer.met_by for at, day in history.get(m, ()))
         occurrences = [(at.astimezone(UTC), date_only) for at, date_only in history.get(name, ())]
         marks: set[datetime] = set()
         last = len(starts) - 1
@@ -342,10 +346,13 @@ class _Engine:
             _, due_at, _, _ = self.due(timer, history, event_at, date_only, next_at)
             if next_at is not None and next_at <= due_at:
                 continue
-            if any(event_at <= t <= due_at for t in met_times):
+            if any((m := _met_in(t, day, event_at)) is not None and m <= due_at for t, day in met_times):
                 continue  # answered in time
-            if any(event_at <= t <= due_at for t in self.closings):
+            if (next_at is not None or not self.case_open) and any(event_at <= t <= due_at for t in self.closings):
                 continue  # closed before it ran out
+            # A case open again after a closing keeps the request's clocks (`rounds` reads its last round as
+            # running through the closing): the platform acted when the shop's answer ran out, and the next
+            # clock follows, where the answer was shown settled by the platform with nothing after it.
             # The shop's first record of the same milestone after the automatic one is that one.
             recorded = next((i for i, (t, _) in enumerate(occurrences)
                              if t > due_at and (next_at is None or t < next_at)), None)
@@ -366,7 +373,7 @@ class _Engine:
         if not starts:
             return
         closed_at, closings = self.closed_at, self.closings
-        met_times = sorted(at.astimezone(UTC) for name in timer.met_by for at, _ in history.get(name, ()))
+        met_times = sorted((at.astimezone(UTC), day) for name in timer.met_by for at, day in history.get(name, ()))
         # What the platform will do by itself (not recorded yet) meets this timer only if it comes in
         # time: one after this timer's due must not mark it missed before it has even run out (a
         # 天猫 refund the platform makes on day 5 and the 72 h after which the buyer may escalate).
@@ -379,8 +386,8 @@ class _Engine:
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
-            met_at = next((t for t in met_times if t >= event_at and (next_at is None or t < next_at)
-                           and (t <= due_at or t not in pending)), None)
+            met_at = next((m for t, day in met_times if (m := _met_in(t, day, event_at)) is not None
+                           and (next_at is None or m < next_at) and (m <= due_at or t not in pending)), None)
             if next_at is not None and met_at is None:
                 # Interrupted by a new round: settled by a closing in between, else missed or void.
                 met_at = next((t for t in closings if event_at <= t < next_at), None)
@@ -397,7 +404,7 @@ class _Engine:
                     # then, settled from then on (`settled_by_platform`), never "missed" in advance. One
                     # the platform settles itself at its due needs no later end.
                     if timer.auto_records is None:
-                        met_at = next((t for t in met_times if t > due_at and t >= event_at and t in pending),
+                        met_at = next((t for t, _ in met_times if t > due_at and t >= event_at and t in pending),
                                       None)
                 else:
                     met_at = closed_at
@@ -474,6 +481,36 @@ def _moments(event_at: datetime, keyed: frozenset[str], history: History,
             if occurrences:
                 moments.extend(at.astimezone(UTC) for at, _ in occurrences)
     return moments
+
+
+def _closing_in_order(history: History, closed_at: datetime) -> datetime:
+    """The case's final closing, and when it is given by its day only (stored at 00:00), the last step of that
+    day before it: the steps are recorded in order (`services.case_writes.check_in_order`), so a reship completed
+    on the day it was agreed at 10:00 closed after 10:00; at 00:00 the 48 h to ship, started at 10:00, "never
+    ran" and left the case's history."""
+    if not any(date_only and at.astimezone(UTC) == closed_at
+               for name in CLOSING_MILESTONES for at, date_only in history.get(name, ())):
+        return closed_at
+    later = [t for occurrences in history.values() for at, _ in occurrences
+             if (t := at.astimezone(UTC)) > closed_at and _same_day(closed_at, t)]
+    return max(later, default=closed_at)
+
+
+def _same_day(date_only_at: datetime, moment: datetime) -> bool:
+    """Whether a time given by its day only (00:00 China time of it) is the China day of `moment`."""
+    return date_only_at.astimezone(CHINA).date() == moment.astimezone(CHINA).date()
+
+
+def _met_in(t: datetime, date_only: bool, event_at: datetime) -> datetime | None:
+    """When an occurrence of a `met_by` milestone meets the round started at `event_at`: at its time when
+    at or after the start; a step given by its day only (stored at 00:00) on the day the round started came
+    after the start that day (a reship shipped on the day it was agreed), so at the start; else None (it
+    belongs to an earlier round)."""
+    if t >= event_at:
+        return t
+    if date_only and _same_day(t, event_at):
+        return event_at
+    return None
 
 
 def _first(item: tuple[datetime, bool]) -> datetime:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import errno
 
+from desktop_app.core.messages import LEDGER_DAMAGED, say
+
 
 class UserError(Exception):
-    """A known problem with what the user gave us (bad value, bad file, forbidden action)."""
+    """A known problem with what the user gave us (bad value, bad file, forbidden action): `message` is the
+    Chinese the command line prints; one naming values is a `Message` (core/messages.py), which the window
+    shows in its language (ui/labels.message)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -36,7 +40,7 @@ class LedgerDamaged(UserError):
     """The ledger file fails SQLite's integrity check: it is not written to."""
 
     def __init__(self, path: object, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(f"数据库文件 {path} 已损坏，为免损失扩大，程序不会再写入它。")
+        super().__init__(say(LEDGER_DAMAGED, str(path)))
         self.path = path
         self.problems = problems
 
@@ -70,12 +74,15 @@ _SYSTEM_ERRORS = {
 
 
 _WINDOWS_SHARING_VIOLATION = 32  # Windows: another program (Excel) holds the file open
+_SHARING_VIOLATION = "文件正被别的程序（如 Excel）打开"
+# what a message may name as the reason (the window translates them inside it)
+SYSTEM_ERROR_WORDS = (*dict.fromkeys(_SYSTEM_ERRORS.values()), _SHARING_VIOLATION, "没有读取或写入的权限")
 
 
 def system_error_text(error: OSError) -> str:
     """The reason an OSError gives, in Chinese (the system's own words for errors not listed)."""
     if getattr(error, "winerror", None) == _WINDOWS_SHARING_VIOLATION:
-        return "文件正被别的程序（如 Excel）打开"
+        return _SHARING_VIOLATION
     known = _SYSTEM_ERRORS.get(error.errno) if error.errno is not None else None
     if known is not None:
         return known

@@ -54,6 +54,33 @@ def note(template: NoteTemplate, *values: str) -> str:
     return put(template.template, values)
 
 
+class Message(str):
+    """A message written from a template with its values (a value may be a message itself, or a tuple of
+    them: listed, joined by LIST_SEPARATOR). It *is* the Chinese sentence — the command line prints it,
+    and it passes wherever a text does — and keeps what it was written from, for the window to show it
+    in its own language (ui/labels.message). Text made from it (`+`, `.strip()`) is plain text again."""
+
+    template: NoteTemplate
+    values: tuple[Value, ...]
+
+    def __new__(cls, template: NoteTemplate, values: tuple[Value, ...] = ()) -> Message:
+        made = super().__new__(cls, put(template.template, tuple(
+            LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value for value in values)))
+        made.template = template
+        made.values = values
+        return made
+
+    def __getnewargs__(self) -> tuple[NoteTemplate, tuple[Value, ...]]:  # type: ignore[override]
+        return self.template, self.values  # pickled whole: a second process's result keeps its template
+
+
+Value = str | tuple[Message, ...]  # a str may be a Message
+
+
+def say(template: NoteTemplate, *values: Value | int) -> Message:
+    return Message(template, tuple(str(value) if isinstance(value, int) else value for value in values))
+
+
 def put(template: str, values: tuple[str, ...]) -> str:
     """%1, %2 … replaced in one pass (a value holding "%2" — a buyer's words — stays as it is)."""
     return re.sub(r"%([1-9])", lambda m: values[int(m.group(1)) - 1] if int(m.group(1)) <= len(values)

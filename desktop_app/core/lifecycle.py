@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import claim_event_title
 from desktop_app.core.errors import ActionNotAllowed
 from desktop_app.core.vocabulary import CaseKind, LabelledEnum, register_labels
@@ -238,10 +239,8 @@ def transition(kind: CaseKind, status: CaseStatus, action: CaseAction) -> Transi
     """The transition for `action`, or ActionNotAllowed with what *is* possible."""
     found = find_transition(kind, status, action)
     if found is None:
-        possible = "、".join(a.label for a in allowed_actions(kind, status)) or "无"
-        raise ActionNotAllowed(
-            f"{kind.label}售后单当前状态为“{status.label}”，不能执行“{action.label}”。当前可执行：{possible}"
-        )
+        possible = "、".join(a.label for a in allowed_actions(kind, status)) or msg.NONE
+        raise ActionNotAllowed(msg.say(msg.ACTION_REFUSED, kind.label, status.label, action.label, possible))
     return found
 
 
@@ -272,9 +271,9 @@ def change_kind(kind: CaseKind, status: CaseStatus, new_kind: CaseKind) -> CaseS
     wrongly): the state it lands in — the same where the new kind has it, else PROCESSING.
     A closed case is reopened first."""
     if new_kind is kind:
-        raise ActionNotAllowed(f"售后单已经是“{kind.label}”")
+        raise ActionNotAllowed(msg.say(msg.ALREADY_KIND, kind.label))
     if status in CLOSED_STATUSES:
-        raise ActionNotAllowed(f"售后单已{status.label}，请先重新打开再修改售后类型")
+        raise ActionNotAllowed(msg.say(msg.KIND_OF_CLOSED, status.label))
     return status if status in _STATES_OF_KIND[new_kind] else S.PROCESSING
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 
 FEN = Decimal("0.01")
@@ -27,16 +28,16 @@ def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
     else:
         cleaned = text.translate(_STRIP)
         if not _PLAIN_NUMBER.match(cleaned):
-            raise UserError(f"{what}“{text}”不是有效的金额（例如 12.50）")
+            raise UserError(msg.say(msg.NOT_AN_AMOUNT, what, text))
         value = Decimal(cleaned)
     if not value.is_finite():
-        raise UserError(f"{what}“{text}”不是有效的金额（例如 12.50）")
+        raise UserError(msg.say(msg.NOT_AN_AMOUNT, what, str(text)))
     if value < 0:
-        raise UserError(f"{what}不能为负数：{text}")
+        raise UserError(msg.say(msg.NEGATIVE, what, str(text)))
     if value > MAX_YUAN:
-        raise UserError(f"{what}“{text}”太大（最多 {MAX_YUAN:,} 元）")
+        raise UserError(msg.say(msg.AMOUNT_OVER, what, str(text), f"{MAX_YUAN:,}"))
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
-        raise UserError(f"{what}“{text}”最多只能有两位小数（精确到分）")
+        raise UserError(msg.say(msg.PAST_CENTS, what, str(text)))
     return value.quantize(FEN)
 
 

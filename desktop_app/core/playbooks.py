@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions
 from desktop_app.core.money import yuan_to_fen
@@ -164,12 +165,12 @@ def check_for_saving(playbook: Playbook) -> Playbook:
         raise UserError("请填写处理步骤的名称")
     for number, step in enumerate(playbook.steps, start=1):
         if not step.text.strip():
-            raise UserError(f"第 {number} 个步骤是空的：请填写内容或删除它")
+            raise UserError(msg.say(msg.EMPTY_STEP, number))
     for number, script in enumerate(playbook.scripts, start=1):
         if not script.title.strip():
-            raise UserError(f"第 {number} 条话术没有标题")
+            raise UserError(msg.say(msg.UNTITLED_SCRIPT, number))
         if not script.text.strip():
-            raise UserError(f"话术“{script.title.strip()}”的内容是空的")
+            raise UserError(msg.say(msg.EMPTY_SCRIPT, script.title.strip()))
     return parse_playbook(playbook_data(playbook), f"处理步骤“{playbook.title.strip()}”")
 
 

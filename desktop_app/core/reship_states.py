@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind
@@ -71,9 +72,9 @@ def clean_items(items: Iterable[ReshipItemRow]) -> list[ReshipItemRow]:
     for number, item in enumerate(items, start=1):
         title = item.title.strip()
         if not title:
-            raise UserError(f"第 {number} 件商品没有名称")
+            raise UserError(msg.say(msg.ITEM_WITHOUT_NAME, number))
         if not 1 <= item.quantity <= MAX_QUANTITY:
-            raise UserError(f"“{title}”的数量应为 1–{MAX_QUANTITY}")
+            raise UserError(msg.say(msg.ITEM_QUANTITY, title, MAX_QUANTITY))
         cleaned.append(ReshipItemRow(title, (item.spec or "").strip() or None, item.quantity))
     if not cleaned:
         raise UserError("至少要有一件补发商品")

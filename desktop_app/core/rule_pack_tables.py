@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
     DEFAULT_KEYED_TO,
@@ -54,14 +55,14 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, where: str, problem: str) -> None:
-        prefix = f"规则文件 {self.source}"
-        self.items.append(f"{prefix}{('：' + where) if where else ''}：{problem}")
+        self.items.append(msg.say(msg.RULE_PROBLEM, str(self.source), where, problem) if where
+                          else msg.say(msg.RULE_FILE_PROBLEM, str(self.source), problem))
 
 
 def unknown_keys(problems: Problems, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
     for key in table:
         if key not in allowed:
-            problems.add(where, f"不认识的设置项“{key}”（可用：{'、'.join(sorted(allowed))}）")
+            problems.add(where, msg.say(msg.RULE_UNKNOWN_KEY, key, "、".join(sorted(allowed))))
 
 
 def text_field(problems: Problems, where: str, table: Mapping[str, Any], key: str, *, required: bool,
@@ -69,13 +70,13 @@ def text_field(problems: Problems, where: str, table: Mapping[str, Any], key: st
     value = table.get(key)
     if value is None:
         if required:
-            problems.add(where, f"缺少“{key}”")
+            problems.add(where, msg.say(msg.RULE_MISSING, key))
         return None
     if not isinstance(value, str) or not value.strip():
-        problems.add(where, f"“{key}”必须是非空文字")
+        problems.add(where, msg.say(msg.RULE_EMPTY_TEXT, key))
         return None
     if limit is not None and len(value) > limit:
-        problems.add(where, f"“{key}”最长 {limit} 个字符")
+        problems.add(where, msg.say(msg.RULE_TOO_LONG, key, limit))
         return None
     return value.strip()
 
@@ -83,7 +84,7 @@ def text_field(problems: Problems, where: str, table: Mapping[str, Any], key: st
 def _ident(problems: Problems, where: str, table: Mapping[str, Any], key: str = "id") -> str | None:
     value = text_field(problems, where, table, key, required=True, limit=_MAX_ID)
     if value is not None and not _ID.match(value):
-        problems.add(where, f"“{key}”只能用小写英文字母、数字和下划线，并以字母开头：{value!r}")
+        problems.add(where, msg.say(msg.RULE_BAD_ID, key, repr(value)))
         return None
     return value
 
@@ -105,21 +106,21 @@ def _choice(problems: Problems, where: str, table: Mapping[str, Any], key: str, 
 
 def _parse_duration(problems: Problems, where: str, value: Any) -> Duration | None:
     if not isinstance(value, Mapping) or len(value) != 1:
-        problems.add(where, "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }")
+        problems.add(where, msg.say(msg.RULE_ONE_DURATION))
         return None
     ((unit_text, amount),) = value.items()
     try:
         unit = DurationUnit(unit_text)
     except ValueError:
-        problems.add(where, f"时长单位“{unit_text}”无效，可用：hours（小时）、days（天）、working_days（工作日）")
+        problems.add(where, msg.say(msg.RULE_BAD_UNIT, unit_text))
         return None
     # bool is an int subclass; `true` is never a duration. Floats are refused so "1.5 天" cannot sneak
     # in with rounding nobody chose.
     if isinstance(amount, bool) or not isinstance(amount, int):
-        problems.add(where, f"时长“{unit_text}”必须是正整数，而不是 {amount!r}")
+        problems.add(where, msg.say(msg.RULE_DURATION_NOT_INT, unit_text, repr(amount)))
         return None
     if amount <= 0 or amount > _MAX_AMOUNT[unit]:
-        problems.add(where, f"时长“{unit_text}”必须在 1 到 {_MAX_AMOUNT[unit]} 之间，而不是 {amount}")
+        problems.add(where, msg.say(msg.RULE_DURATION_RANGE, unit_text, _MAX_AMOUNT[unit], amount))
         return None
     return Duration(amount, unit)
 
@@ -128,32 +129,33 @@ def _id_list(problems: Problems, where: str, table: Mapping[str, Any], key: str,
              allowed: Iterable[str], what: str) -> tuple[str, ...] | None:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.add(where, f"“{key}”必须是文字列表，例如 [\"a\", \"b\"]")
+        problems.add(where, msg.say(msg.RULE_NOT_TEXT_LIST, key))
         return None
     allowed_set = frozenset(allowed)
     bad = [v for v in value if v not in allowed_set]
     if bad:
-        problems.add(where, f"“{key}”中有未知的{what}：{'、'.join(bad)}（可用：{'、'.join(sorted(allowed_set))}）")
+        problems.add(where, msg.say(msg.RULE_UNKNOWN_IDS, key, what, "、".join(bad), "、".join(sorted(allowed_set))))
         return None
     return tuple(dict.fromkeys(value))
 
 
 def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
     if not isinstance(raw, Mapping):
-        problems.add(f"第 {index} 个计时器", "必须是一个表（[[timers]]）")
+        problems.add(msg.say(msg.RULE_NTH, index, "计时器"), msg.say(msg.RULE_NOT_A_TABLE, "timers"))
         return None
-    label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
-    where = f"计时器“{label}”"
+    named = raw.get("id")
+    label = named if isinstance(named, str) else msg.say(msg.RULE_NTH_SHORT, index)
+    where = msg.say(msg.RULE_NAMED, "计时器", label)
     before = len(problems.items)
     unknown_keys(problems, where, raw, _TIMER_KEYS)
     timer_id = _ident(problems, where, raw)
     name = text_field(problems, where, raw, "name", required=True, limit=_MAX_NAME)
     starts_from = text_field(problems, where, raw, "starts_from", required=True)
     if starts_from is not None and starts_from not in MILESTONES:
-        problems.add(where, f"起算事件“{starts_from}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
+        problems.add(where, msg.say(msg.RULE_UNKNOWN_START, starts_from, "、".join(sorted(MILESTONES))))
     duration = None
     if "duration" not in raw:
-        problems.add(where, "缺少“duration”（时长）")
+        problems.add(where, msg.say(msg.RULE_NO_DURATION))
     else:
         duration = _parse_duration(problems, where, raw["duration"])
     on_expiry = text_field(problems, where, raw, "on_expiry", required=True, limit=_MAX_ACTION)
@@ -167,18 +169,18 @@ def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
     quote = text_field(problems, where, raw, "quote", required=False)
     assumed = raw.get("assumed", False)
     if not isinstance(assumed, bool):
-        problems.add(where, "“assumed”只能是 true（时长为估计）或 false")
+        problems.add(where, msg.say(msg.RULE_ASSUMED))
         assumed = False
     auto_records = text_field(problems, where, raw, "auto_records", required=False)
     if auto_records is not None and auto_records not in MILESTONES:
-        problems.add(where, f"“auto_records”事件“{auto_records}”未知（可用：{'、'.join(sorted(MILESTONES))}）")
+        problems.add(where, msg.say(msg.RULE_AUTO_RECORDS, auto_records, "、".join(sorted(MILESTONES))))
     penalty_amount = _parse_penalty_amount(problems, where, raw.get("penalty_amount"))
     rounds = _choice(problems, where, raw, "rounds", Rounds.EACH,
-                     "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）")
+                     msg.say(msg.RULE_ROUNDS))
     date_only_start = _choice(problems, where, raw, "date_only_start", DateOnlyStart.DAY_START,
-                              "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）")
+                              msg.say(msg.RULE_DATE_ONLY))
     if reasons and except_reasons and set(reasons) & set(except_reasons):
-        problems.add(where, "同一个原因不能同时出现在 reasons 和 except_reasons 中")
+        problems.add(where, msg.say(msg.RULE_REASON_BOTH))
     if len(problems.items) > before:
         return None
     assert timer_id and name and starts_from and duration and on_expiry is not None
@@ -199,21 +201,20 @@ def _parse_penalty_amount(problems: Problems, where: str, value: Any) -> Penalty
     """{ fixed_yuan = 3 } or { percent = 5, max_yuan = 30 } (whole yuan and whole percent)."""
     if value is None:
         return None
-    example = "写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）"
     if not isinstance(value, Mapping) or not value or set(value) - _PENALTY_KEYS:
-        problems.add(where, f"“penalty_amount”{example}")
+        problems.add(where, msg.say(msg.RULE_PENALTY_SHAPE))
         return None
     numbers: dict[str, int] = {}
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, int) or number <= 0 or number > 100_000:
-            problems.add(where, f"“penalty_amount”中的“{key}”必须是正整数，而不是 {number!r}")
+            problems.add(where, msg.say(msg.RULE_PENALTY_NUMBER, key, repr(number)))
             return None
         numbers[key] = number
     if ("fixed_yuan" in numbers) == ("percent" in numbers):
-        problems.add(where, f"“penalty_amount”要么是固定金额，要么是百分比：{example}")
+        problems.add(where, msg.say(msg.RULE_PENALTY_EITHER))
         return None
     if "percent" in numbers and numbers["percent"] > 100:
-        problems.add(where, "“penalty_amount”的百分比不能超过100")
+        problems.add(where, msg.say(msg.RULE_PENALTY_PERCENT))
         return None
     if "fixed_yuan" in numbers:
         return PenaltyAmount(fixed_fen=numbers["fixed_yuan"] * 100)
@@ -241,7 +242,7 @@ def _window_moment(problems: Problems, where: str, value: Any, key: str) -> date
             return _window_moment(problems, where, date.fromisoformat(value.strip()), key)
         except ValueError:
             pass
-    problems.add(where, f"“{key}”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 {value!r}")
+    problems.add(where, msg.say(msg.RULE_BAD_MOMENT, key, repr(value)))
     return None
 
 
@@ -261,10 +262,11 @@ class _Head:
 def _head(problems: Problems, index: int, raw: Any, what: str, table: str, keys: set[str],
           name_limit: int) -> _Head | None:
     if not isinstance(raw, Mapping):
-        problems.add(f"第 {index} 个{what}", f"必须是一个表（[[{table}]]）")
+        problems.add(msg.say(msg.RULE_NTH, index, what), msg.say(msg.RULE_NOT_A_TABLE, table))
         return None
-    label = raw.get("id") if isinstance(raw.get("id"), str) else f"第 {index} 个"
-    where = f"{what}“{label}”"
+    named = raw.get("id")
+    label = named if isinstance(named, str) else msg.say(msg.RULE_NTH_SHORT, index)
+    where = msg.say(msg.RULE_NAMED, what, label)
     before = len(problems.items)
     unknown_keys(problems, where, raw, keys)
     return _Head(where, before, _ident(problems, where, raw),
@@ -286,28 +288,26 @@ def parse_override(problems: Problems, index: int, raw: Any) -> OverrideWindow |
         allowed = MILESTONES | {"start"}
         if (not isinstance(listed, list) or not listed
                 or not all(isinstance(v, str) and v in allowed for v in listed)):
-            problems.add(where, f"“keyed_to”必须是一个或几个事件名（{'、'.join(sorted(allowed))}），"
-                                f"而不是 {raw_keyed!r}")
+            problems.add(where, msg.say(msg.RULE_KEYED_TO, "、".join(sorted(allowed)), repr(raw_keyed)))
         else:
             keyed_to = tuple(dict.fromkeys(listed))
     kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
     event = _ident(problems, where, raw, "event") if "event" in raw else None
     recurs = raw.get("recurs")
     if recurs is not None and recurs not in ("yearly", "announced"):
-        problems.add(where, "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）"
-                            "或 \"announced\"（每年由平台公布，不估算，快到时提醒添加当年的窗口）")
+        problems.add(where, msg.say(msg.RULE_RECURS))
     if recurs is not None and "event" not in raw:
-        problems.add(where, "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口")
+        problems.add(where, msg.say(msg.RULE_RECURS_EVENT))
     start = end = None
     for key in ("start", "end"):
         if key not in raw:
-            problems.add(where, f"缺少“{key}”")
+            problems.add(where, msg.say(msg.RULE_MISSING, key))
     if "start" in raw:
         start = _window_moment(problems, where, raw["start"], "start")
     if "end" in raw:
         end = _window_moment(problems, where, raw["end"], "end")
     if start is not None and end is not None and end < start:
-        problems.add(where, "结束时间早于开始时间")
+        problems.add(where, msg.say(msg.RULE_END_BEFORE_START))
     durations = _parse_durations(problems, where, raw)
     if len(problems.items) > head.before:
         return None
@@ -321,10 +321,10 @@ def _parse_durations(problems: Problems, where: str, raw: Mapping[str, Any]) -> 
     durations: dict[str, Duration] = {}
     raw_durations = raw.get("durations")
     if not isinstance(raw_durations, Mapping) or not raw_durations:
-        problems.add(where, "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }")
+        problems.add(where, msg.say(msg.RULE_NO_DURATIONS))
     else:
         for timer_id, value in raw_durations.items():
-            duration = _parse_duration(problems, f"{where}中计时器“{timer_id}”", value)
+            duration = _parse_duration(problems, msg.say(msg.RULE_TIMER_IN, where, timer_id), value)
             if duration is not None:
                 durations[timer_id] = duration
     return durations
@@ -350,7 +350,7 @@ def parse_tables(problems: Problems, data: Mapping[str, Any], key: str, label: s
     """Every `[[key]]` table of the file parsed by `parse`; a repeated id is a problem."""
     raw_tables = data.get(key, [])
     if not isinstance(raw_tables, list):
-        problems.add("", f"{key} 必须写成 [[{key}]] 表数组")
+        problems.add("", msg.say(msg.RULE_NOT_ARRAY, key))
         return []
     found: dict[str, _Parsed] = {}
     for index, raw in enumerate(raw_tables, start=1):
@@ -358,7 +358,7 @@ def parse_tables(problems: Problems, data: Mapping[str, Any], key: str, label: s
         if item is None:
             continue
         if item.id in found:
-            problems.add(f"{label}“{item.id}”", "id 重复")
+            problems.add(msg.say(msg.RULE_NAMED, label, item.id), msg.say(msg.RULE_REPEATED_ID))
             continue
         found[item.id] = item
     return list(found.values())

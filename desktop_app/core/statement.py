@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from desktop_app.core import messages as msg
 from desktop_app.core.amount_words import fen_in_words
 from desktop_app.core.claims import PricedLine, paid_per_line
 from desktop_app.core.clock import as_china, format_china
@@ -197,8 +198,6 @@ class ClaimItemFacts(ItemFacts, Protocol):
     def claimed_fen(self) -> int | None: ...
 
 
-_TYPED_PRICE_HINT = "命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）"
-
 # Unit prices (fen) typed for one statement, by goods title ("" for every unpriced item): never stored.
 TypedPrices = tuple[tuple[str, int], ...]
 
@@ -274,16 +273,14 @@ def order_lines(order: OrderFacts, items: Sequence[OrderItemFacts]) -> tuple[tup
         if goods is None and order.paid_fen is not None:
             goods = max(order.paid_fen - (order.postage_fen or 0), 0)
         if goods is None:
-            raise StatementIncomplete(
-                f"订单 {order.order_no} 没有商品明细和金额（尚未导入？），无法写货值说明；请先导入该订单"
-            )
+            raise StatementIncomplete(msg.say(msg.STATEMENT_NO_ITEMS, order.order_no))
         return (StatementLine("订单全部商品（明细见平台订单）", "", order.item_count or 1, None, goods),), False
     paid = paid_per_line([PricedLine(i.quantity, i.unit_price_fen, i.paid_fen) for i in items],
                          order.paid_fen, order.postage_fen)
     unpriced = [item.title for item, value in zip(items, paid, strict=True) if value is None]
     if unpriced:
-        problem = f"订单 {order.order_no} 的商品没有单价和金额：{'、'.join(unpriced)}。请先导入这张订单的订单导出，"
-        raise StatementIncomplete(f"{problem}或生成时给出单价：{_TYPED_PRICE_HINT}", tuple(unpriced), problem)
+        problem = msg.say(msg.ORDER_UNPRICED, order.order_no, "、".join(unpriced))
+        raise StatementIncomplete(msg.say(msg.OR_TYPE_PRICES, problem), tuple(unpriced), problem)
     lines = tuple(StatementLine(item.title, item.spec or "", item.quantity, item.unit_price_fen, value or 0)
                   for item, value in zip(items, paid, strict=True))
     return lines, _discounted(lines)
@@ -312,8 +309,8 @@ def _claim_lines(claim: ClaimFacts, unit_prices: TypedPrices) -> tuple[Statement
             continue
         lines.append(StatementLine(item.title, item.spec or "", item.quantity, price, total))
     if unpriced:
-        problem = f"理赔 #{claim.id} 的商品没有单价和金额：{'、'.join(unpriced)}。请在理赔中补全，"
-        raise StatementIncomplete(f"{problem}或生成时给出单价：{_TYPED_PRICE_HINT}", tuple(unpriced), problem)
+        problem = msg.say(msg.CLAIM_UNPRICED, claim.id, "、".join(unpriced))
+        raise StatementIncomplete(msg.say(msg.OR_TYPE_PRICES, problem), tuple(unpriced), problem)
     return tuple(lines)
 
 

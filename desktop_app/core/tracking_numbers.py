@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from desktop_app.core import messages as msg
 from desktop_app.core.carriers import canonical_carrier
 from desktop_app.core.errors import UserError
 
@@ -29,11 +30,11 @@ def clean_tracking(text: str) -> str:
     if not value:
         raise UserError("运单号不能为空")
     if _SCIENTIFIC.match(value) or _FLOAT_TAIL.match(value):
-        raise UserError(f"运单号“{_shown(text.strip())}”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制")
+        raise UserError(msg.say(msg.TRACKING_SCIENTIFIC, _shown(text.strip())))
     if not _TRACKING.match(value):
-        raise UserError(f"运单号“{_shown(text.strip())}”含有无效字符，只能包含数字、字母和“-”")
+        raise UserError(msg.say(msg.TRACKING_BAD, _shown(text.strip())))
     if not MIN_TRACKING <= len(value) <= MAX_TRACKING:
-        raise UserError(f"运单号“{_shown(value)}”长度不对（应为 {MIN_TRACKING}–{MAX_TRACKING} 位）")
+        raise UserError(msg.say(msg.TRACKING_LENGTH, _shown(value), MIN_TRACKING, MAX_TRACKING))
     return value
 
 
@@ -41,5 +42,5 @@ def clean_carrier(text: str | None) -> str | None:
     """The vocabulary's name for a typed carrier (顺丰 → 顺丰速运); an unknown one as typed."""
     value = (text or "").strip()
     if len(value) > MAX_CARRIER:
-        raise UserError(f"快递公司名称太长（最多 {MAX_CARRIER} 个字）")
+        raise UserError(msg.say(msg.CARRIER_TOO_LONG, MAX_CARRIER))
     return canonical_carrier(value)

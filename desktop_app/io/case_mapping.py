@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.io.case_profiles import (
     CaseProfile,
@@ -144,15 +145,15 @@ def check_case_mapping(mapping: CaseMapping) -> list[str]:
     problems = name_and_platform_problems(mapping.label, mapping.platform, "ERP售后单")
     unknown = [name for name in mapping.columns if name not in CASE_FIELDS_BY_NAME]
     if unknown:
-        problems.append(f"未知的字段：{'、'.join(unknown)}")
+        problems.append(msg.say(msg.MAPPING_UNKNOWN_FIELDS, "、".join(unknown)))
     headers = {name for name, text in mapping.columns.items() if text and text.strip()}
     for spec in CASE_MAPPABLE_FIELDS:
         if spec.required and spec.name not in headers:
-            problems.append(f"请选择“{spec.label}”在哪一列：{_WHY_REQUIRED[spec.name]}")
+            problems.append(msg.say(msg.MAPPING_COLUMN_NEEDED, spec.label, WHY_REQUIRED[spec.name]))
     return problems
 
 
-_WHY_REQUIRED = {
+WHY_REQUIRED = {
     "case_no": "再次导入时按平台和售后单号找到同一张售后单",
     "order_no": "售后单按订单号关联订单",
     "kind": "售后类型决定售后单的处理步骤和时效",

@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop_app.core import cell_messages
 from desktop_app.core import import_refusals as refusals
+from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord, reason_for
 from desktop_app.core.event_notes import note
 from desktop_app.core.vocabulary import CaseReason, Platform
@@ -101,9 +102,7 @@ def _locate(spreadsheet: Spreadsheet, candidates: Sequence[CaseProfile]) -> tupl
             assert profile is not None
             rival = rival_profile(header.names, candidates)
             if rival is not None:
-                raise UnknownLayout(spreadsheet.path, f"表头既像“{profile.label}”又像“{rival.label}”，看不出是"
-                                                      "哪个平台的导出：请指明平台（命令行 --platform，窗口里用"
-                                                      "“导入其他表格…”）")
+                raise UnknownLayout(spreadsheet.path, msg.say(msg.TWO_LAYOUTS, profile.label, rival.label))
             return profile, header
     orders = next((o for headers in seen if (o := best_order_profile(headers, load_order_profiles()))), None)
     if orders is not None:
@@ -156,7 +155,7 @@ class _RowReader:
 
 def _bounded(reader: _RowReader, name: str, value: str | None, limit: int) -> None:
     if value is not None and len(value) > limit:
-        raise _RowFailed(reader.header(name), f"内容太长（最多 {limit} 个字符）")
+        raise _RowFailed(reader.header(name), msg.say(msg.CELL_TOO_LONG, limit))
 
 
 def _logistics(text: str | None) -> tuple[str | None, str | None]:
@@ -189,7 +188,7 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     if case_no is None:
         raise _RowFailed(reader.header("case_no"), "缺少售后单号")
     if not _CASE_NO.match(case_no):
-        raise _RowFailed(reader.header("case_no"), f"“{case_no}”不是有效的售后单号（只能包含数字、字母和“-”）")
+        raise _RowFailed(reader.header("case_no"), msg.say(msg.NOT_A_CASE_NO, case_no))
     _bounded(reader, "case_no", case_no, _MAX["case_no"])
     order_no: str | None = v.get("order_no")
     if order_no is None:
@@ -199,8 +198,7 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     kind = profile.kind_of(joined.replace(" ", "")) if joined else None
     if kind is None:
         written = shown_value(joined) or "（空）"
-        raise _RowFailed(reader.header("kind"), f"无法识别的售后类型“{written}”（可在售后导出格式文件 "
-                                                f"{profile.source.name} 的 [kinds] 中添加）")
+        raise _RowFailed(reader.header("kind"), msg.say(msg.UNKNOWN_KIND, written, profile.source.name))
     status_text: str | None = v.get("status")
     _bounded(reader, "status", status_text, _MAX["platform_status"])
     target = profile.target_of(status_text) if status_text else None
@@ -298,8 +296,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 result.rows -= 1  # the same line twice (as order imports take it): one request, nothing lost
                 continue
             result.errors.append(RowError(number, reader.header("case_no"),
-                                          f"售后单号“{record.platform_case_no}”与第 {first[0]} 行重复且内容不同，"
-                                          "本行未导入"))
+                                          msg.say(msg.CASE_NO_REPEATED, record.platform_case_no, first[0])))
             continue
         seen[record.platform_case_no] = (number, values)
         result.records.append(record)

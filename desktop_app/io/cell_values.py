@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop_app.core import cell_messages as cells
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.event_notes import note
 from desktop_app.core.money import MAX_YUAN
@@ -86,8 +87,7 @@ class UncalculatedFormula:
 
     def refused(self) -> CellError:
         shown = f"“={self.formula[:40]}”" if self.formula else ""
-        return CellError(f"是公式{shown}（单元格 {self.where}），但文件里没有保存它的计算结果，不能当作空白导入。"
-                         "请在 Excel 中打开文件、确认数值显示正确后保存，再导入")
+        return CellError(msg.say(msg.FORMULA, shown, self.where))
 
 
 def excel_shows(value: float) -> str:

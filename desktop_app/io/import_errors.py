@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 
 
@@ -56,14 +57,8 @@ class ItemRowWithoutOrder(Exception):
     def __init__(self, error: RowError, *, under_an_order: bool = False) -> None:
         """`under_an_order`: a table read as one row per order, where this row holds only an item (a
         hand-made sheet that lists an order's further items on the rows under it, order number blank)."""
-        where = f"“{error.table}”" if error.table else ""
-        column = f"“{error.column}”列" if error.column else ""
-        if under_an_order:
-            self.reason = (f"{where}第 {error.row} 行{column}：{error.message}，但这一行有商品，像是上面那张订单的"
-                           "又一件商品。导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行"
-                           "都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入")
-        else:
-            self.reason = (f"{where}第 {error.row} 行{column}：{error.message}。这张表每行是一件商品，读不出订单号的行"
-                           "不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。"
-                           "请改正这一行（或从平台重新导出）后再导入")
+        where = msg.say(msg.QUOTED_TABLE, error.table) if error.table else ""
+        column = msg.say(msg.COLUMN_OF, error.column) if error.column else ""
+        self.reason = msg.say(msg.ITEM_ROW_UNDER_ORDER if under_an_order else msg.ITEM_ROW_WITHOUT_ORDER,
+                              where, str(error.row), column, error.message)
         super().__init__(self.reason)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
 from desktop_app.io.import_results import FileImportResult, ImportResult
+from desktop_app.io.workbook_files import save_whole
 from desktop_app.io.xlsx_cells import header_cells, set_widths, text_cell
 
 REPORT_COLUMNS = ["文件", "表格/明细", "行号", "列", "问题"]
@@ -66,5 +67,5 @@ def write_import_report(result: AnyResult | Sequence[AnyResult], path: Path) -> 
             count += 1
     rows.auto_filter.ref = f"A1:E{count + 1}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_whole(workbook, path)
     return path

@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.io.cell_values import shown_value
 from desktop_app.io.import_errors import OrderFileRefused
 
@@ -38,8 +39,7 @@ def check_no_nul(path: Path, number: int, record: Sequence[str]) -> None:
     for column, cell in enumerate(record, start=1):
         if "\x00" in cell:
             shown = shown_value(cell.replace("\x00", "")) or "空白"
-            raise OrderFileRefused(path, f"第 {number} 行第 {column} 列（“{shown}”）里有一个空字符（NUL），文件已损坏"
-                                         "或不是文本格式。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
+            raise OrderFileRefused(path, msg.say(msg.NUL_IN_CELL, number, column, shown))
 
 
 def text_with_stray_nuls(head: bytes) -> bool:

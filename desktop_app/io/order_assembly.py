@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
+from desktop_app.core import messages as msg
 from desktop_app.core.order_records import ItemRecord, OrderColumns
 from desktop_app.io.cell_values import split_yuan_to_fen
 from desktop_app.io.import_errors import ItemRowWithoutOrder, RowError
@@ -270,9 +271,7 @@ class OrderAssembler:
 
     def _duplicate(self, row: int, order_no: str, first_row: int) -> RowError:
         header = self.checker.mapping.key_header
-        return RowError(row, header, f"{header}“{order_no}”在第 {first_row} 行已经出现过，但这一行的内容与"
-                                     f"第 {first_row} 行不同；这一行未导入（保留第 {first_row} 行）。"
-                                     "请核对后删去多余的一行", self.checker.table)
+        return RowError(row, header, msg.say(msg.ORDER_REPEATED, header, order_no, first_row), self.checker.table)
 
     def _table_items(self, keyed: KeyedRows, problems: RowErrors) -> list[tuple[ItemRecord, ...] | None]:
         """Each order's items from the detail table (None: missing there, so its stored items stay)."""
@@ -282,9 +281,9 @@ class OrderAssembler:
             for i, key in enumerate(keyed.keys):
                 bad = index.bad.get(key)
                 if bad:
-                    where = f"“{bad[0].table}”" if bad[0].table else "商品明细"
+                    where = f"“{bad[0].table}”" if bad[0].table else msg.ITEM_TABLE
                     rows = "、".join(str(e.row) for e in bad[:5])
-                    message = f"本订单在{where}第 {rows} 行的商品有错误，整单未导入"
+                    message = msg.say(msg.ORDER_ITEMS_BAD, where, rows)
                     problems.setdefault(i, []).append(RowError(keyed.numbers[i], None, message, self.checker.table))
         return [tuple(found) if (found := index.items.get(k)) is not None else None for k in keyed.keys]
 
@@ -294,7 +293,7 @@ class OrderAssembler:
         # One column can feed two fields (商品数量 is the item quantity and the order's count): say it once.
         unique = list(dict.fromkeys(errors))
         bad_rows = {e.row for e in unique}
-        others = f"同一订单（{order_no}）的其他行有错误，本订单整单未导入"
+        others = msg.say(msg.ORDER_OTHER_ROWS_BAD, order_no)
         unique.extend(RowError(row, None, others, self.checker.table) for row in rows if row not in bad_rows)
         self._reports.append((rows[0], unique))
         self.orders_rejected += 1

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_app.core import import_refusals as refusals
+from desktop_app.core import messages as msg
 from desktop_app.core.event_notes import note
 from desktop_app.core.order_records import OrderColumns, UpsertCounts
 from desktop_app.io.case_profiles import best_profile as best_case_profile
@@ -117,16 +118,15 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
     path = spreadsheet.path
     if detail_of is not None and detail_of.item_table is not None:
         main_name = detail_of.item_table.file_name_from or "订单列表"
-        raise OrderFileRefused(path, f"这是{detail_of.label}的商品明细文件，不能单独导入。"
-                                     f"请把它和对应的订单列表文件（{main_name}…）一起选择导入")
+        raise OrderFileRefused(path, msg.say(msg.DETAIL_ALONE, detail_of.label, main_name))
     if not any(True for name in spreadsheet.sheet_names() for _ in _first_rows(spreadsheet.table(name))):
         raise OrderFileRefused(path, note(refusals.EMPTY))
     if len(candidates) == 1 and candidates[0].user:
         wanted = candidates[0]
         nearest = max(seen_headers, default=set(),
                       key=lambda h: sum(1 for group in wanted.identify if any(a in h for a in group)))
-        raise UnknownLayout(path, f"表头与列对应方案“{wanted.label}”不符：前 10 行里找不到这些列："
-                                  f"{'、'.join(wanted.missing_identity(nearest))}")
+        lacking = "、".join(wanted.missing_identity(nearest))
+        raise UnknownLayout(path, msg.say(msg.NOT_OF_MAPPING, wanted.label, lacking))
     aftersales = next((p for headers in seen_headers if (p := best_case_profile(headers, case_profiles()))), None)
     if aftersales is not None:
         raise UnknownLayout(path, note(refusals.ORDERS_ARE_CASES, aftersales.label))
@@ -189,7 +189,7 @@ def _locate_items(profile: ImportProfile, spreadsheet: Spreadsheet, main_sheet: 
         if header is not None:
             return table, header, detail
     detail.close()
-    raise OrderFileRefused(companion, f"这不是{profile.label}的商品明细文件（找不到 标题、购买数量 等列）")
+    raise OrderFileRefused(companion, msg.say(msg.NOT_A_DETAIL, profile.label, "标题、购买数量"))
 
 
 def _rows_after_header(table: Table, header_row: int) -> Iterator[tuple[int, Sequence[object]]]:
@@ -351,15 +351,15 @@ def import_order_files(open_writer: OpenOrderSink, paths: Sequence[Path | str], 
             if job.companion is not None:
                 results.append(result)
                 result = FileImportResult(file=str(job.companion),
-                                          refused=f"对应的订单列表文件“{job.path.name}”未能导入，明细也未导入")
+                                          refused=msg.say(msg.LIST_NOT_IMPORTED, job.path.name))
         except ImportCancelled:
             results.append(FileImportResult(file=str(job.path), cancelled=True,
                                             refused="已取消导入，该文件的数据没有保存"))
             return ImportResult(tuple(results), cancelled=True, warnings=warnings)
         results.append(result)
-        warnings = (*warnings, *(f"{Path(result.file).name}：{w}" for w in result.warnings))
+        warnings = (*warnings, *(msg.say(msg.FILE_SAYS, Path(result.file).name, w) for w in result.warnings))
         if job.companion is not None and result.stored and str(job.companion) not in result.companions:
             results.append(FileImportResult(
                 file=str(job.companion),
-                refused=f"“{job.path.name}”的格式没有单独的商品明细文件，这个文件没有被使用"))
+                refused=msg.say(msg.NO_DETAIL_FILES, job.path.name)))
     return ImportResult(tuple(results), warnings=warnings)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.io.cell_values import CellCleaner, UncalculatedFormula
@@ -91,13 +92,13 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str,
         try:
             code = _code(cells[code_at] if code_at < len(cells) else None)
         except CellError as error:
-            problems.append(f"第 {row_no} 行：{code_header}{error.message}")
+            problems.append(msg.say(msg.COST_ROW, row_no, code_header + error.message))
             continue
         if not code:
             continue
         raw = cells[cost_at] if cost_at < len(cells) else None
         if raw is None or _text(raw) == "":
-            problems.append(f"第 {row_no} 行：商家编码 {code} 没有成本价")
+            problems.append(msg.say(msg.COST_WITHOUT_PRICE, row_no, code))
             continue
         try:
             if len(code) > 100:
@@ -106,10 +107,10 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str,
                 raise UserError(f"{cost_header}{raw.refused().message}")
             cost = parse_yuan(Decimal(repr(raw)) if isinstance(raw, float) else _text(raw), "成本价")
         except UserError as error:
-            problems.append(f"第 {row_no} 行：{error.message}")
+            problems.append(msg.say(msg.COST_ROW, row_no, error.message))
             continue
         title = _text(cells[title_at]) if title_at is not None and title_at < len(cells) else ""
         if code in lines:
-            problems.append(f"第 {row_no} 行：商家编码 {code} 与第 {lines[code].row} 行重复，以本行为准")
+            problems.append(msg.say(msg.COST_REPEATED, row_no, code, lines[code].row))
         lines[code] = ProductCostLine(code, title or None, yuan_to_fen(cost), row_no)
     return ProductCostSheet(tuple(lines.values()), tuple(problems))

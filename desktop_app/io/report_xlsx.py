@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from desktop_app.io.workbook_files import save_whole
 from desktop_app.io.xlsx_cells import header_cells, set_widths, text_cell
 
 Cell = str | int | Decimal | None
@@ -46,11 +47,4 @@ def write_figures_xlsx(sheets: Sequence[FigureSheet], path: Path | str) -> None:
         sheet.append(header_cells(sheet, list(figure.headers)))
         for row in figure.rows:
             sheet.append([_cell(sheet, value) for value in row])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written next to the target and renamed: never half a workbook under the user's name.
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        workbook.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    save_whole(workbook, target)  # never half a workbook under the user's name

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop_app.core import messages as msg
+
 EXCEL_DIGITS = 15
 # At most this chance that the suspects are all real ids: the column was rounded.
 _CERTAIN_BELOW = 1e-6
-_WHY = "Excel 只保留 15 位有效数字，超过的位数变成了 0"
-_FIX = "请从平台后台重新导出原始文件；如需在 Excel 中编辑，先把这一列设为“文本”再粘贴或填写"
 
 
 def lost_digits(text: str) -> int:
@@ -40,20 +40,18 @@ class SuspectId:
 
     def certain(self) -> str:
         """The row error when its whole column was rounded."""
-        return (f"“{self.text}”末尾 {self.lost} 位都是 0，这一列的长数字都是这样：是被 Excel 当作数字保存过的编号"
-                f"（{_WHY}），不能使用。{_FIX}")
+        return msg.say(msg.ROUNDED_COLUMN, self.text, self.lost)
 
-    def suspect(self, also: str = "") -> str:
-        """The warning for one such id the import kept (`also`: what else the ledger says)."""
-        return (f"第 {self.row} 行“{self.column}”列：“{self.text}”末尾 {self.lost} 位都是 0，可能是被 Excel "
-                f"改过的编号（{_WHY}）{also}，已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或保存过，"
-                "先把这一列设为“文本”，再填写完整的编号后重新导入")
+    def suspect(self, unknown: str = "") -> str:
+        """The warning for one such id the import kept (`unknown`: the ledger has no such 订单 or 售后单 either)."""
+        if unknown:
+            return msg.say(msg.ROUNDED_KEPT_UNKNOWN, self.row, self.column, self.text, self.lost, unknown)
+        return msg.say(msg.ROUNDED_KEPT, self.row, self.column, self.text, self.lost)
 
     def matches(self, candidates: list[str]) -> str:
         """The row error when the ledger holds ids that only differ in those last digits."""
         shown = "、".join(candidates[:3]) + ("…" if len(candidates) > 3 else "")
-        return (f"“{self.text}”末尾 {self.lost} 位都是 0，台账里没有这个编号，却有前 {EXCEL_DIGITS} 位相同的 {shown}："
-                f"是被 Excel 改过的编号（{_WHY}），不能使用。{_FIX}")
+        return msg.say(msg.ROUNDED_LIKE, self.text, self.lost, shown)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop_app.core import messages as msg
 from desktop_app.core.order_records import ItemRecord
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.cell_values import CellCleaner
@@ -98,7 +99,8 @@ class RowChecker:
             for i, value in enumerate(order_nos):
                 if value is None and not self.is_filler(rows[i]):
                     errors.extend(bad.get(i) or [RowError(numbers[i], mapping.key_header,
-                                                          f"缺少{mapping.key_header}", self.table)])
+                                                          msg.say(msg.MISSING, mapping.key_header),
+                                                          self.table)])
             numbers = [numbers[i] for i in kept]
             rows = [rows[i] for i in kept]
             order_nos = [order_nos[i] for i in kept]
@@ -219,7 +221,7 @@ class RowChecker:
             for i, value in enumerate(column):
                 if isinstance(value, str) and len(value) > limit:
                     errors.setdefault(i, []).append(RowError(
-                        numbers[i], header, f"{header}太长（{len(value)} 个字符，最多 {limit} 个）", self.table))
+                        numbers[i], header, msg.say(msg.TOO_LONG, header, len(value), limit), self.table))
 
     def items(self, sheet: Sheet, numbers: Sequence[int], errors: RowErrors) -> list[ItemRecord]:
         """One ItemRecord per row (`sheet`: the rows' columns)."""

@@ -22,6 +22,7 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
@@ -48,6 +49,7 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip 压缩包"),
     (b"PK\x05\x06", "空的压缩包"),
 )
+OTHER_FORMAT_NAMES = tuple(what for _, what in _OTHER_FORMATS)  # said in a refusal (translated in the window)
 # UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
@@ -193,9 +195,9 @@ class CsvTable:
                         check_no_nul(self.path, number, record)
                     yield number, record
             except UnicodeDecodeError:
-                raise refuse(self.path, f"第 {number + 1} 行附近的文字编码与文件开头不一致，文件可能已损坏") from None
+                raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
             except csv.Error as exc:
-                raise refuse(self.path, f"第 {number + 1} 行不是有效的 CSV 内容（{exc}）") from None
+                raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
         finally:
             raw.close()
 
@@ -209,8 +211,7 @@ def _check_quotes_closed(path: Path, number: int, record: Sequence[str], delimit
         lines = cell.splitlines()
         swallowed = [line for line in lines[1:] if line.count(delimiter) >= enough]
         if swallowed:
-            raise refuse(path, f"第 {number} 行有一个没有配对的引号（\"），其后 {len(lines) - 1} 行被并进了同一个单元格"
-                               f"（从“{_shorten(lines[1])}”开始）。请在该行补上或删去引号后再导入")
+            raise refuse(path, msg.say(msg.UNPAIRED_QUOTE, number, len(lines) - 1, _shorten(lines[1])))
 
 
 def _shorten(text: str, limit: int = 30) -> str:
@@ -312,7 +313,7 @@ class CalamineTable:
                 self._done = index + 1
                 yield first + index, row
         except python_calamine.CalamineError as exc:
-            raise refuse(self.path, f"工作表“{self.name}”内容已损坏（{exc}）") from None
+            raise refuse(self.path, msg.say(msg.SHEET_DAMAGED, self.name, str(exc))) from None
 
 
 @dataclass
@@ -358,11 +359,11 @@ class CalamineSpreadsheet:
         except python_calamine.PasswordError:
             raise refuse(self.path, _PASSWORD) from None
         except python_calamine.CalamineError as exc:
-            raise refuse(self.path, f"工作表“{name}”无法读取，文件可能已损坏或不完整（{exc}）") from None
+            raise refuse(self.path, msg.say(msg.SHEET_UNREADABLE, name, str(exc))) from None
         except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
             if not type(exc).__name__ == "PanicException":
                 raise
-            raise refuse(self.path, f"工作表“{name}”无法读取，文件已损坏") from None
+            raise refuse(self.path, msg.say(msg.SHEET_BROKEN, name)) from None
         formulas = uncalculated_in_sheet(self.path, name) if self.kind == "xlsx" else {}
         loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas)
         return loaded
@@ -377,8 +378,7 @@ class CalamineSpreadsheet:
             self._workbook.close()
 
 
-_PASSWORD = "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入"
-_RESAVE = "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"
+_PASSWORD = msg.say(msg.PASSWORD)
 
 
 def check_zip_package(path: Path) -> str:
@@ -387,11 +387,11 @@ def check_zip_package(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, NotImplementedError):  # NotImplementedError: a damaged header's "zip version 6.4"
-        raise refuse(path, f"文件不完整或已损坏（不是有效的 Excel 文件）。{_RESAVE}") from None
+        raise refuse(path, msg.say(msg.ZIP_BROKEN)) from None
     except (OSError, ValueError, EOFError) as exc:
-        raise refuse(path, f"文件无法读取（{exc}）") from None
+        raise refuse(path, msg.say(msg.UNREADABLE, str(exc))) from None
     if len(members) > MAX_ZIP_MEMBERS:
-        raise refuse(path, "文件内部结构异常（条目过多），不像是订单表格")
+        raise refuse(path, msg.say(msg.ZIP_TOO_MANY))
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
@@ -399,15 +399,15 @@ def check_zip_package(path: Path) -> str:
         total += member.file_size
         if (member.file_size > RATIO_CHECK_FROM_BYTES
                 and member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1)):
-            raise refuse(path, "文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取")
+            raise refuse(path, msg.say(msg.ZIP_BOMB))
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise refuse(path, "文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取")
+        raise refuse(path, msg.say(msg.ZIP_HUGE))
     names = {m.filename for m in members}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "xlsx"
     if "content.xml" in names and "mimetype" in names:
         return "ods"
-    raise refuse(path, "这是一个压缩包，但不是 Excel 表格")
+    raise refuse(path, msg.say(msg.ZIP_NOT_EXCEL))
 
 
 def _ole_is_encrypted(path: Path) -> bool:
@@ -439,13 +439,13 @@ def _calamine_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkboo
     except python_calamine.PasswordError:
         raise refuse(path, _PASSWORD) from None
     except python_calamine.CalamineError as exc:
-        raise refuse(path, f"文件已损坏或不完整，无法作为 Excel 表格读取（{exc}）。{_RESAVE}") from None
+        raise refuse(path, msg.say(msg.WORKBOOK_BROKEN, str(exc))) from None
     except BaseException as exc:
         if not type(exc).__name__ == "PanicException":
             raise
-        raise refuse(path, f"文件已损坏，无法作为 Excel 表格读取。{_RESAVE}") from None
+        raise refuse(path, msg.say(msg.WORKBOOK_DAMAGED)) from None
     if not workbook.sheet_names:
-        raise refuse(path, "工作簿里没有工作表")
+        raise refuse(path, msg.say(msg.NO_SHEETS))
     return workbook
 
 
@@ -454,16 +454,16 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     path = Path(path)
     try:
         if not path.is_file():
-            raise refuse(path, "找不到文件" if not path.exists() else "这不是一个文件")
+            raise refuse(path, msg.say(msg.NO_SUCH_FILE) if not path.exists() else msg.say(msg.NOT_A_FILE_AT_ALL))
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(4096)
     except PermissionError:
-        raise refuse(path, "没有读取权限（文件可能正在被 Excel 打开）") from None
+        raise refuse(path, msg.say(msg.NO_READ_PERMISSION)) from None
     except OSError as exc:
-        raise refuse(path, f"文件无法读取（{system_error_text(exc)}）") from None
+        raise refuse(path, msg.say(msg.UNREADABLE, system_error_text(exc))) from None
     if size == 0 or not head.strip(b" \t\r\n\x00"):
-        raise refuse(path, "文件是空的")
+        raise refuse(path, msg.say(msg.EMPTY_FILE))
     if head.startswith(_ZIP_MAGIC):
         return _open_workbook(path, check_zip_package(path))
     if head.startswith(_OLE_MAGIC):
@@ -472,11 +472,11 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
         return _open_workbook(path, "xls")
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
-            raise refuse(path, f"这是{what}，不是表格文件")  # the same reader serves cases and product costs
+            raise refuse(path, msg.say(msg.OTHER_FORMAT, what))  # the same reader serves cases and product costs
     text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
-        raise refuse(path, f"这是网页或 XML 格式的表格，无法直接导入。{_RESAVE}")
+        raise refuse(path, msg.say(msg.WEB_PAGE))
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
             and not text_with_stray_nuls(head):
-        raise refuse(path, "不是表格文件（无法识别的二进制格式）")
+        raise refuse(path, msg.say(msg.BINARY))
     return CsvSpreadsheet(path, detect_encoding(path))

@@ -27,7 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import format_yuan
 from desktop_app.core.statement import GoodsValueStatement
-from desktop_app.io.xlsx_cells import could_be_formula
+from desktop_app.io.workbook_files import save_whole
+from desktop_app.io.xlsx_cells import could_be_formula, open_elsewhere_hint
 
 # Columns A–F: 序号/labels, 商品名称/values, 规格, 数量/labels, 单价/values, 金额.
 WIDTHS = (11.0, 30.0, 16.0, 11.0, 12.0, 14.0)
@@ -267,14 +268,8 @@ def write_statements_xlsx(statements: Sequence[GoodsValueStatement], path: Path 
         write_statement_sheet(sheet, statement)
     if default is not None:
         workbook.remove(default)
-    partial = target.with_name(target.name + ".part")
     try:
-        workbook.save(partial)
-        partial.replace(target)
+        save_whole(workbook, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"无法保存 {target}：{system_error_text(exc)}（文件是否正在 Excel 中打开？）") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        raise UserError(f"无法保存 {target}：{system_error_text(exc)}{open_elsewhere_hint(exc)}") from None
     return len(statements)

@@ -22,6 +22,7 @@ from typing import Any
 
 import tomli_w
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.column_suggestions import FIELDS_BY_NAME, MAPPABLE_FIELDS, MAX_LABEL_LENGTH
@@ -92,22 +93,20 @@ def check_columns(columns: Sequence[SheetColumn], chosen: Mapping[str, int | Non
         label = FIELDS_BY_NAME[name].label if name in FIELDS_BY_NAME else name
         column = by_index.get(index)  # type: ignore[assignment]
         if column is None:
-            problems.append(f"“{label}”选择的列不在表格里")
+            problems.append(msg.say(msg.COLUMN_NOT_IN_SHEET, label))
             continue
         fields_of.setdefault(index, []).append(label)
         if not column.header:
-            problems.append(f"{column.letter} 列没有表头，无法按列名识别（“{label}”）：请在表格里给这一列加上列名，"
-                            "或选择其他列")
+            problems.append(msg.say(msg.COLUMN_WITHOUT_HEADER, column.letter, label))
             continue
         first = first_by_name[normalize_header(column.header)]
         if first.index != column.index:
-            problems.append(f"{column.letter} 列的表头“{column.header}”与 {first.letter} 列相同，导入时只会读到 "
-                            f"{first.letter} 列（“{label}”）：请在表格里给其中一列改名")
+            problems.append(msg.say(msg.COLUMN_SAME_HEADER, column.letter, column.header, first.letter, label))
         if "|" in column.header:
-            problems.append(f"{column.letter} 列的表头“{column.header}”含有“|”，无法用来识别表格：请在表格里改名")
+            problems.append(msg.say(msg.COLUMN_HEADER_PIPE, column.letter, column.header))
     for index, labels in fields_of.items():
         if len(labels) > 1:
-            problems.append(f"{by_index[index].letter} 列同时对应了“{'”和“'.join(labels)}”：一列只能对应一个字段")
+            problems.append(msg.say(msg.COLUMN_TWO_FIELDS, by_index[index].letter, msg.listed(labels, msg.AND_QUOTED)))
     return problems
 
 
@@ -116,13 +115,13 @@ def name_and_platform_problems(label: str, platform: str, example: str) -> list[
     problems: list[str] = []
     cleaned = clean_label(label)
     if not cleaned:
-        problems.append(f"请填写方案名称（例如“{example}”）")
+        problems.append(msg.say(msg.MAPPING_NAME_NEEDED, example))
     elif len(cleaned) > MAX_LABEL_LENGTH:
-        problems.append(f"方案名称太长：最多 {MAX_LABEL_LENGTH} 个字")
+        problems.append(msg.say(msg.MAPPING_NAME_TOO_LONG, MAX_LABEL_LENGTH))
     try:
         Platform(platform)
     except ValueError:
-        problems.append(f"无法识别的平台“{platform}”")
+        problems.append(msg.say(msg.MAPPING_PLATFORM_UNKNOWN, platform))
     return problems
 
 
@@ -130,15 +129,15 @@ def check_mapping(mapping: ColumnMapping) -> list[str]:
     """Everything wrong with a mapping, in Chinese; empty when it can be saved."""
     problems = name_and_platform_problems(mapping.label, mapping.platform, "某某供应商发货表")
     if mapping.layout not in MAPPABLE_LAYOUTS:
-        problems.append("请选择每行是一个订单还是一个商品")
+        problems.append(msg.say(msg.MAPPING_LAYOUT_NEEDED))
     unknown = [name for name in mapping.columns if name not in FIELDS_BY_NAME]
     if unknown:
-        problems.append(f"未知的字段：{'、'.join(unknown)}")
+        problems.append(msg.say(msg.MAPPING_UNKNOWN_FIELDS, "、".join(unknown)))
     headers = {name: text.strip() for name, text in mapping.columns.items() if text and text.strip()}
     if "order_no" not in headers:
-        problems.append("请选择“订单号”在哪一列：订单按订单号导入和合并")
+        problems.append(msg.say(msg.MAPPING_ORDER_NO_NEEDED))
     if mapping.layout is Layout.ITEM_ROWS and "title" not in headers:
-        problems.append("“一行一个商品”的表格需要选择“商品名称”在哪一列")
+        problems.append(msg.say(msg.MAPPING_TITLE_NEEDED))
     return problems
 
 

@@ -9,6 +9,7 @@ value stays exactly as it was, shown without a visible apostrophe, and is text f
 from __future__ import annotations
 
 import contextlib
+import errno
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop_app.core.clock import as_china
 from desktop_app.core.errors import UserError, system_error_text
+from desktop_app.io.workbook_files import save_whole
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r", "\n")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -119,18 +121,15 @@ def write_list_sheet(path: Path | str, title: str, columns: Sequence[str], width
             sheet.close()
         raise
     sheet.auto_filter.ref = f"A1:{column_letter(len(columns) - 1)}{count + 1}"
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(partial)
-        partial.replace(target)
+        save_whole(workbook, target)
     except OSError as exc:
-        # A folder the user may not write to, a full disk, the file open in Excel (Windows): the
-        # user's to fix, said in Chinese; the sheet stream is finished here, not by the garbage collector.
-        with contextlib.suppress(Exception):
-            sheet.close()
-        raise UserError(f"无法写入 {target}：{system_error_text(exc)}（文件是否正在 Excel 中打开？）") from None
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        # A folder the user may not write to, a full disk, the file open in Excel (Windows): the user's to fix.
+        raise UserError(f"无法写入 {target}：{system_error_text(exc)}{open_elsewhere_hint(exc)}") from None
     return count
+
+
+def open_elsewhere_hint(error: OSError) -> str:
+    """The hint about Excel, where it can be the cause (not on a full or read-only disk)."""
+    full_or_broken = (errno.ENOSPC, errno.EROFS, errno.EFBIG, errno.EIO)
+    return "" if error.errno in full_or_broken else "（文件是否正在 Excel 中打开？）"

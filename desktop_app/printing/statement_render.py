@@ -12,6 +12,7 @@ type (down to 70 %), then folds the last items into one line 其余 N 项商品 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -384,6 +385,10 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
         with partial.open("wb"):
             pass
         pages = _write_pdf(statements, partial, progress)
+        if not _whole_pdf(partial):
+            # Qt's writer says nothing when the disk fills up: "已生成" was printed over an empty file.
+            raise UserError(f"无法保存 {target}：文件没有写完整（磁盘空间不足，或磁盘出错）。"
+                            "请腾出空间或换一个文件夹后再试")
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -392,6 +397,17 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
         partial.unlink(missing_ok=True)
         raise
     return pages
+
+
+def _whole_pdf(path: Path) -> bool:
+    """The file ends as every complete PDF does, with its %%EOF marker."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 1024))
+            return b"%%EOF" in handle.read()
+    except OSError:
+        return False
 
 
 def _write_pdf(statements: Sequence[GoodsValueStatement], path: Path,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.store.ledger_files import (
@@ -31,6 +32,7 @@ from desktop_app.store.ledger_files import (
     check_integrity,
     copy_online,
     count_rows,
+    in_use_elsewhere,
     make_ledger_private,
     make_private,
 )
@@ -87,7 +89,7 @@ def set_backup_folder(folder: Path | None) -> Path:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UserError(f"无法使用备份文件夹 {folder}：{system_error_text(error)}") from None
+            raise UserError(msg.say(msg.BACKUP_FOLDER_UNUSABLE, str(folder), system_error_text(error))) from None
     path = _settings_path()
     path.write_text(json.dumps({"folder": str(folder) if folder else None}, ensure_ascii=False), encoding="utf-8")
     make_private(path)
@@ -101,7 +103,7 @@ def _prepared(folder: Path) -> Path:
     try:
         folder.mkdir(mode=0o700, parents=True)
     except OSError as error:
-        raise UserError(f"无法创建备份文件夹 {folder}：{system_error_text(error)}") from None
+        raise UserError(msg.say(msg.BACKUP_FOLDER_UNMADE, str(folder), system_error_text(error))) from None
     make_private(folder)
     return folder
 
@@ -113,7 +115,7 @@ def back_up(db_path: Path, folder: Path | None = None, kind: str = "manual",
     """Copy the ledger into `folder` (default: the backup folder) as `<stem>-<time>-<kind>.sqlite3`."""
     source = Path(db_path).expanduser().resolve()
     if not source.is_file() or source.stat().st_size == 0:
-        raise UserError(f"没有可备份的数据库：{source}")
+        raise UserError(msg.say(msg.NOTHING_TO_BACK_UP, str(source)))
     target_folder = _prepared(Path(folder).expanduser().resolve() if folder else backup_folder())
     when = now or datetime.now()
     stamp = when.strftime(_STAMP)
@@ -125,7 +127,7 @@ def back_up(db_path: Path, folder: Path | None = None, kind: str = "manual",
     try:
         copy_online(source, target)
     except OSError as error:
-        raise UserError(f"备份失败，无法写入 {target}：{system_error_text(error)}") from None
+        raise UserError(msg.say(msg.BACKUP_UNWRITTEN, str(target), system_error_text(error))) from None
     make_private(target)
     return target
 
@@ -214,10 +216,9 @@ def damaged_advice(db_path: Path) -> str:
     """What to do about a damaged ledger: the newest good backup by name, or how to find one."""
     good = newest_good_backup(db_path)
     if good is None:
-        return (f"没有找到可用的备份（备份文件夹：{backup_folder()}）。请不要删除这个文件，"
-                "把它复制一份后联系技术支持尝试修复。")
-    return (f"最新的完好备份是 {good.path}（{good.taken_at:%Y-%m-%d %H:%M}，{good.kind_label}）。"
-            f"在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore \"{good.path}\"")
+        return msg.say(msg.NO_GOOD_BACKUP, str(backup_folder()))
+    return msg.say(msg.NEWEST_GOOD_BACKUP, str(good.path), f"{good.taken_at:%Y-%m-%d %H:%M}", good.kind_label,
+                   str(good.path))
 
 
 # --- restoring -----------------------------------------------------------------------------------
@@ -225,21 +226,30 @@ def damaged_advice(db_path: Path) -> str:
 def restore_backup(db_path: Path, backup: Path) -> Path:
     """Replace the ledger with `backup`; the current file is copied first (kind `restore`), returned.
 
-    The ledger must not be open in this process (close its Database first). The backup is checked
-    before anything is touched; a damaged current file is copied byte for byte (with its WAL).
+    The ledger must not be open in this process (close its Database first), and is refused while another
+    process has it open. The backup is checked before anything is touched; a damaged current file is
+    copied byte for byte (with its WAL).
     """
     target = Path(db_path).expanduser().resolve()
     source = Path(backup).expanduser().resolve()
     if not source.is_file():
-        raise UserError(f"找不到备份文件 {source}" if not source.exists() else f"{source} 不是一个文件")
+        raise UserError(msg.say(msg.NO_BACKUP_FILE, str(source)) if not source.exists()
+                        else msg.say(msg.NOT_A_FILE, str(source)))
     report = check_integrity(source, None)
     if report.outcome is not CheckOutcome.HEALTHY:
-        raise UserError(f"备份 {source} 已损坏，不能用来恢复")
+        raise UserError(msg.say(msg.BACKUP_DAMAGED, str(source)))
     if count_rows(source) is None:
-        raise UserError(f"{source} 不是售后台账的备份")
+        raise UserError(msg.say(msg.NOT_A_BACKUP, str(source)))
+    if in_use_elsewhere(target):
+        # Replaced under it, a window kept writing into the old file: everything done there since was lost.
+        raise UserError(msg.say(msg.RESTORE_IN_USE, str(target)))
     safety = _keep_current(target)
     staged = target.with_name(target.name + ".restoring")
-    copy_online(source, staged)
+    try:
+        copy_online(source, staged)
+    except OSError as error:
+        raise UserError(f"恢复失败，无法写入 {staged}：{system_error_text(error)}。数据库未被修改"
+                        f"（恢复前的副本：{safety}）") from None
     for suffix in ("-wal", "-shm", "-journal"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     os.replace(staged, target)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
@@ -30,7 +31,9 @@ from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.case_lookups import case_states
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.models import AuditEvent, Case, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 MAX_BULK = 5000
 
@@ -90,13 +93,18 @@ class BulkPlan:
     def refused(self) -> tuple[PlannedStep, ...]:
         return tuple(s for s in self.steps if not s.possible)
 
-    def summary(self) -> str:
-        """'3 张售后单将执行“同意补发”：待处理 → 待补发 ×3；1 张不能执行（#7 已关闭）'."""
+    def moves(self) -> dict[tuple[CaseStatus | None, CaseStatus | None], int]:
+        """How many of the possible steps go from each state to each (in the order first met)."""
         moves: dict[tuple[CaseStatus | None, CaseStatus | None], int] = {}
         for step in self.possible:
             moves[(step.before, step.after)] = moves.get((step.before, step.after), 0) + 1
+        return moves
+
+    def summary(self) -> str:
+        """'3 张售后单将执行“同意补发”：待处理 → 待补发 ×3；1 张不能执行（#7 已关闭）' (the command line; the
+        window writes the same from the plan in its language)."""
         parts = [f"{len(self.possible)} 张售后单将执行“{self.action.label}”"]
-        parts += [f"{a.label if a else ''} → {b.label if b else ''} ×{n}" for (a, b), n in moves.items()]
+        parts += [f"{a.label if a else ''} → {b.label if b else ''} ×{n}" for (a, b), n in self.moves().items()]
         text = "：".join(parts[:1]) + ("：" + "，".join(parts[1:]) if len(parts) > 1 else "")
         if self.refused:
             why = "，".join(f"#{s.case_id}（{s.before.label if s.before else '不存在'}）" for s in self.refused[:10])
@@ -161,7 +169,9 @@ def _each(case_ids: Sequence[int], one: Callable[[int], Step],
         except UserError as exc:
             results.append(CaseResult(case_id, False, error=exc.message))
         except SQLAlchemyError as exc:  # e.g. the file is locked by another seat: this case only
-            results.append(CaseResult(case_id, False, error=f"数据库错误（{type(exc).__name__}），此单未修改"))
+            known = as_user_error(exc, None)  # it said "数据库错误（StaleDataError）" for a case changed meanwhile
+            results.append(CaseResult(case_id, False, error=known.message if known is not None
+                                      else f"数据库错误（{type(exc).__name__}），此单未修改"))
         else:
             results.append(CaseResult(case_id, True, status))
             changes |= changed
@@ -172,8 +182,9 @@ def _each(case_ids: Sequence[int], one: Callable[[int], Step],
 
 def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note: str | None = None,
                  at: Moment | None = None, author: str | None = None, parcel: ReturnParcel | None = None,
-                 progress: Callable[[int], None] | None = None) -> BulkOutcome:
-    """Apply `action` to each case in its own transaction; `parcel` goes with 买家已寄回."""
+                 progress: Callable[[int], None] | None = None, paid_fen: int | None = None) -> BulkOutcome:
+    """Apply `action` to each case in its own transaction; `parcel` goes with 买家已寄回, `paid_fen` (what each
+    case's 退款 / 补偿 paid) with a paying step."""
     if parcel is not None and action is not CaseAction.BUYER_SHIPPED_RETURN:
         raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
     who = current_author() if author is None else author
@@ -185,7 +196,7 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
             if parcel is not None:
                 status = record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
             else:
-                status = act_in_session(session, case_id, action, note, when, who, rules=rules)
+                status = act_in_session(session, case_id, action, note, when, who, rules=rules, paid_fen=paid_fen)
             return status, changes_in(session)
 
     return _each(case_ids, one, progress)
@@ -200,9 +211,9 @@ def assign_responsible(db: Database, case_ids: Sequence[int], party: Responsible
 
     def one(case_id: int) -> Step:
         with db.transaction() as session:
-            case = session.get(Case, case_id)
+            case = row_for_writing(session, Case, case_id)
             if case is None:
-                raise NotFound(f"找不到售后单 #{case_id}")
+                raise NotFound(msg.say(msg.NO_CASE, case_id))
             if case.responsible != value:
                 old = ResponsibleParty(case.responsible).label if case.responsible else "（空）"
                 case.responsible = value

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
@@ -53,7 +54,7 @@ def _costs_of(case: Case) -> CaseCosts:
 
 
 def case_money(session: Session, case_id: int) -> CaseMoney:
-    case = load_case(session, case_id, None)
+    case = load_case(session, case_id, None, lock=False)
     costs = _costs_of(case)
     received = case_received_fen(session, case_id)
     loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received,
@@ -87,7 +88,7 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
     for name, amount in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
                          ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
         if amount is not None and amount < 0:
-            raise UserError(f"{_FIELDS[name]}不能为负数")
+            raise UserError(msg.say(msg.FIELD_NEGATIVE, _FIELDS[name]))
     with db.transaction() as session:
         case = load_case(session, case_id, expected_version)
         payer = costs.postage_back_payer

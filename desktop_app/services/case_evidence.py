@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.case_writes import current_author
@@ -26,6 +27,7 @@ from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, CaseEvidence, ClaimEvidence, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 
 def case_evidence_folder(case_id: int) -> str:
@@ -45,9 +47,9 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path],
     who = current_author() if author is None else author
     sources = checked_sources(files)
     with evidence_copies() as copies, db.transaction() as session:
-        case = session.get(Case, case_id)
+        case = row_for_writing(session, Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         folder = case_evidence_folder(case_id)
         rows = [CaseEvidence(case_id=case_id, stored_path=copies.copy(session, source, folder),
                              original_name=source.name, added_by=who) for source in sources]
@@ -57,13 +59,18 @@ def add_case_evidence(db: Database, case_id: int, files: Sequence[Path],
         return Written([row.id for row in rows], changes)
 
 
-def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None) -> OpChanges:
+def remove_case_evidence(db: Database, evidence_id: int, author: str | None = None,
+                         case_id: int | None = None) -> OpChanges:
+    """Remove the entry and its copied file. With `case_id`, only an entry of that case: `evidence 12 --remove 5`
+    with #5 on another case removed that case's photo and said nothing (an id mistyped in a script)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         row = session.get(CaseEvidence, evidence_id)
         if row is None:
-            raise NotFound(f"找不到证据 #{evidence_id}")
-        case = session.get(Case, row.case_id)
+            raise NotFound(msg.say(msg.NO_EVIDENCE, evidence_id))
+        if case_id is not None and row.case_id != case_id:
+            raise NotFound(msg.say(msg.EVIDENCE_OF_OTHER_CASE, evidence_id, case_id, row.case_id))
+        case = row_for_writing(session, Case, row.case_id)
         assert case is not None  # the foreign key
         path = forget_file(session, row.stored_path)
         session.delete(row)

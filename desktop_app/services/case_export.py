@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import now
 from desktop_app.core.deadline_display import case_next_due
 from desktop_app.core.errors import UserError
@@ -67,10 +68,10 @@ def export_cases(db: Database, path: Path | str, f: CaseFilter | None = None, or
     """Write the cases the filter shows, in its order, to an .xlsx file; returns how many."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise UserError(f"导出文件名应以 .xlsx 结尾：{target.name}")
+        raise UserError(msg.say(msg.EXPORT_NOT_XLSX, target.name))
     if target.exists() and target.is_dir():
-        raise UserError(f"导出路径是一个文件夹：{target}")
+        raise UserError(msg.say(msg.EXPORT_IS_FOLDER, str(target)))
     try:
         return write_cases_xlsx(iter_case_lines(db, f or CaseFilter(), order or CaseOrder()), target)
     except PermissionError:
-        raise UserError(f"无法写入 {target}（文件可能正在被 Excel 打开）") from None
+        raise UserError(msg.say(msg.EXPORT_UNWRITTEN, str(target))) from None

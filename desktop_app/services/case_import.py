@@ -432,7 +432,7 @@ def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move
         step = transition(CaseKind(case.kind), CaseStatus(case.status), action)
         when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
                           position == len(actions) - 1, earliest)
-        apply_action(session, case, action, _platform_note(record), Moment(when), who)
+        apply_action(session, case, action, _platform_note(record), Moment(when), who, in_order=False)
     if paid is not None and not case.paid_out:
         # The platform paid a request the ledger had refused or closed (客服介入 ruled for the buyer, its
         # automatic refund): the state stays the shop's, the timeline and 统计's 退款 have the money.

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_costs import PAID_MILESTONES
-from desktop_app.core.clock import Moment
+from desktop_app.core import messages as msg
+from desktop_app.core.case_costs import PAID_MILESTONES, paying_milestone
+from desktop_app.core.clock import Moment, as_china, format_china
 from desktop_app.core.errors import NotFound, StaleData, UserError
-from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, resume_target, transition
+from desktop_app.core.lifecycle import CaseAction, CaseStatus, event_title, is_open, resume_target, transition
+from desktop_app.core.money import format_yuan
+from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
-from desktop_app.store.case_lookups import last_author, return_on_its_way, state_before_escalation
+from desktop_app.store.case_lookups import last_author, last_step, return_on_its_way, state_before_escalation
 from desktop_app.store.models import AuditEvent, Case, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
 _ORDER_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
@@ -48,13 +52,11 @@ def clean_order_no(text: str) -> str:
     if not value:
         raise UserError("订单号不能为空")
     if _SCIENTIFIC.match(value):
-        raise UserError(
-            f"订单号“{text}”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号"
-        )
+        raise UserError(msg.say(msg.ORDER_NO_SCIENTIFIC, text))
     if len(value) > 64:
-        raise UserError(f"订单号“{text[:30]}…”太长（最多 64 个字符）")
+        raise UserError(msg.say(msg.ORDER_NO_TOO_LONG, text[:30]))
     if not _ORDER_NO.match(value):
-        raise UserError(f"订单号“{text if len(text) <= 30 else text[:30] + '…'}”含有无效字符，只能包含数字、字母和“-”")
+        raise UserError(msg.say(msg.ORDER_NO_BAD, text if len(text) <= 30 else text[:30] + "…"))
     return value
 
 
@@ -71,13 +73,15 @@ def record_event(session: Session, case: Case, *, kind: str, author: str, at: da
     return event
 
 
-def load_case(session: Session, case_id: int, expected_version: int | None) -> Case:
-    """The case, refused when missing or when `expected_version` says someone changed it meanwhile."""
-    case = session.get(Case, case_id)
+def load_case(session: Session, case_id: int, expected_version: int | None, *, lock: bool = True) -> Case:
+    """The case, refused when missing or when `expected_version` says someone changed it meanwhile; locked
+    for the rest of the transaction unless only read (`lock`: store/row_locks.py), so that another seat's
+    step on it waits for this one and then reads what it wrote."""
+    case = row_for_writing(session, Case, case_id) if lock else session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     if expected_version is not None and case.version != expected_version:
-        raise changed_meanwhile(session, f"售后单 #{case_id}", "case", case_id, CaseStatus(case.status).label)
+        raise changed_meanwhile(session, msg.say(msg.CASE_NO, case_id), "case", case_id, CaseStatus(case.status).label)
     return case
 
 
@@ -85,16 +89,41 @@ def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int
     """The losing seat's message: who changed the record since it was shown, and its state now (which the
     window shows beside the message). It said only "已被他人修改，请刷新后再操作", with the window refreshed."""
     author = last_author(session, subject, subject_id)
-    by = f"被 {author} " if author else "被他人"
-    return StaleData(f"{what} 刚{by}修改了（现在是“{now}”），本次操作未保存。请看过最新内容后再操作。")
+    return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now))
+
+
+def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | None) -> str:
+    """The amount a paying step (退款 / 退货途中退款 / 补偿) paid, kept on the case where 统计 counts it
+    (`refund_fen`, or `compensation_fen` for 已补偿); the step's note that says it on the timeline.
+
+    Refused like the action itself when the state does not allow it, and for a step that pays nothing."""
+    kind, status = CaseKind(case.kind), CaseStatus(case.status)
+    transition(kind, status, action)  # the action's own refusal first, when the state does not allow it
+    paid = paying_milestone(kind, status, action)
+    if paid is None:
+        raise UserError(msg.say(msg.AMOUNT_WITH_PAYING_STEP, action.label))
+    if fen <= 0:
+        raise UserError(msg.say(msg.AMOUNT_ABOVE_ZERO))
+    compensated = paid == "compensated"
+    if compensated:
+        case.compensation_fen = fen
+    else:
+        case.refund_fen = fen
+    case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0)  # the 金额 column sorts by it
+    said = f"{'补偿' if compensated else '退款'} {format_yuan(fen)} 元"
+    extra = (note or "").strip()
+    return f"{said}；{extra}" if extra else said
 
 
 def apply_action(session: Session, case: Case, action: CaseAction, note: str | None, when: Moment,
-                 who: str, rules: RuleContext | None = None) -> CaseStatus:
-    """Move the case by `action` (refused if its state does not allow it), write the timeline entry, then
-    let every effect in ACTION_EFFECTS follow (the reship row of a reship case)."""
+                 who: str, rules: RuleContext | None = None, in_order: bool = True) -> CaseStatus:
+    """Move the case by `action` (refused if its state does not allow it, or with `in_order` if it is dated
+    before the case's last step: `check_in_order`), write the timeline entry, then let every effect in
+    ACTION_EFFECTS follow (the reship row of a reship case)."""
     before = CaseStatus(case.status)
     step = transition(CaseKind(case.kind), before, action)
+    if in_order and action is not CaseAction.TRADE_SUCCEEDED:
+        check_in_order(session, case, action.label, when)
     after = step.target or before
     if action is CaseAction.RESUME:
         after = resume_state(session, case.id, CaseKind(case.kind))
@@ -116,6 +145,38 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     for effect in ACTION_EFFECTS:
         effect(session, case, action, when, rules)
     return after
+
+
+def check_in_order(session: Session, case: Case, step: str, when: Moment) -> None:
+    """Refuse a step dated before the case's last step (`store.case_lookups.last_step`): a reship shipped
+    --at a time before its agreement, or a return shipped before it was agreed, went in, and the engine,
+    which meets a timer only by a step at or after its start, kept the 48 h to ship overdue with 3 元 at
+    stake on a shipped case, and let the platform close a return the buyer had sent. A step given by its
+    day only may fall on the day of the step before it (it came after it, that day). 交易成功 is a fact about
+    the order and may come before the request (`apply_action` does not ask). An import dates its steps after
+    the timeline itself. `step`: what the step is called in the message (同意补发, 修改售后类型)."""
+    last = last_step(session, case.id)
+    if last is None or when.at >= last.at.replace(tzinfo=last.at.tzinfo or UTC):
+        return
+    previous = as_china(last.at)
+    given = as_china(when.at)
+    if (when.date_only or last.date_only) and given.date() == previous.date():
+        return
+    shown = given.strftime("%Y-%m-%d") if when.date_only else format_china(given)
+    before = previous.strftime("%Y-%m-%d") if last.date_only else format_china(previous)
+    title = "修改售后类型" if last.milestone == KIND_CHANGED else event_title(last)
+    raise UserError(msg.say(msg.STEP_BEFORE_LAST, step, shown, title, before, title, case.id))
+
+
+def after_last_step(session: Session, case_id: int, when: Moment) -> Moment:
+    """`when`, or the time of the case's last step when that is later: a step whose time the ledger takes
+    from elsewhere (the returns desk's parcel, received before the shop recorded the buyer's shipping at the
+    moment it typed it) comes after the steps already on the timeline, as `check_in_order` wants."""
+    last = last_step(session, case_id)
+    if last is None:
+        return when
+    at = last.at.replace(tzinfo=last.at.tzinfo or UTC)
+    return when if when.at >= at else Moment(at, last.date_only)
 
 
 def resume_state(session: Session, case_id: int, kind: CaseKind) -> CaseStatus:

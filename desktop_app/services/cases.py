@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
@@ -33,6 +34,7 @@ from desktop_app.services.case_writes import (
     current_author,
     load_case,
     record_event,
+    record_paid_amount,
 )
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
@@ -120,7 +122,7 @@ def _claim_platform_case_no(session: Session, case: Case, number: str | None) ->
     if key is not None:
         holder = platform_case_holder(session, key, case.id)
         if holder is not None:
-            raise UserError(f"平台售后单号“{number}”已记录在售后单 #{holder}，请打开那一单")
+            raise UserError(msg.say(msg.PLATFORM_CASE_NO_TAKEN, str(number), holder))
     case.platform_case_no = number
     case.platform_case_key = key
 
@@ -165,19 +167,24 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCa
 
 def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None = None,
                 at: Moment | None = None, author: str | None = None,
-                expected_version: int | None = None) -> CaseStep:
-    """Apply a lifecycle action; refused with a clear message if the state does not allow it."""
+                expected_version: int | None = None, paid_fen: int | None = None) -> CaseStep:
+    """Apply a lifecycle action; refused with a clear message if the state does not allow it. `paid_fen`:
+    what a 退款 / 补偿 step paid (kept as the case's amount; None keeps the one recorded)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version)
+        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version,
+                                paid_fen=paid_fen)
         return CaseStep(status, changes_in(session))
 
 
 def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment, who: str,
-                   expected_version: int | None = None, rules: RuleContext | None = None) -> CaseStatus:
+                   expected_version: int | None = None, rules: RuleContext | None = None,
+                   paid_fen: int | None = None) -> CaseStatus:
     """`act_on_case` inside a transaction the caller owns (a use case that changes more than the state);
     `rules` loaded once serves a whole batch (reading the packs costs ~90 ms a case, measured)."""
     case = load_case(session, case_id, expected_version)
+    if paid_fen is not None:
+        note = record_paid_amount(case, action, paid_fen, note)
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)
     return status
@@ -238,7 +245,7 @@ def _forget_parcel_of(case: Case, step_note: str | None) -> None:
 def undo_offer(db: Database, case_id: int) -> UndoChoice:
     """What 撤销 would take back for this case now, or why nothing (the menu's text and tooltip)."""
     with db.reading() as session:
-        case = load_case(session, case_id, None)
+        case = load_case(session, case_id, None, lock=False)
         return undo_choice(CaseKind(case.kind), CaseStatus(case.status), case_events(session, case_id))
 
 

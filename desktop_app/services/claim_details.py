@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import ClaimContactLevel, ClaimStatus
 from desktop_app.core.clock import format_china
 from desktop_app.core.errors import NotFound, UserError
@@ -59,9 +60,10 @@ def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: s
     with db.transaction() as session:
         claim = session.get(CarrierClaim, claim_id)
         if claim is None:
-            raise NotFound(f"找不到理赔 #{claim_id}")
+            raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
         if expected_version is not None and claim.version != expected_version:
-            raise changed_meanwhile(session, f"理赔 #{claim_id}", "claim", claim_id, ClaimStatus(claim.status).label)
+            raise changed_meanwhile(session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
+                                   ClaimStatus(claim.status).label)
         changes = []
         for column, value in values.items():
             old = getattr(claim, column)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import PricedLine, paid_per_line, part_of
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.vocabulary import Platform, family_members
@@ -59,7 +60,7 @@ class ClaimDraft:
         for line in self.lines:
             if line.position == position:
                 return line
-        raise UserError(f"订单 {self.order.order_no} 没有第 {position} 件商品（共 {len(self.lines)} 行）")
+        raise UserError(msg.say(msg.NO_SUCH_LINE, self.order.order_no, position, len(self.lines)))
 
     def _goods_paid(self) -> int | None:
         paid = self.order.paid_fen
@@ -91,7 +92,7 @@ def draft_for_order(session: Session, order_id: int, case_id: int | None = None)
 def draft_for_case(session: Session, case_id: int) -> ClaimDraft:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     return draft_for_order(session, case.order_id, case_id)
 
 
@@ -100,11 +101,11 @@ def find_order(session: Session, order_no: str, platform: Platform | None = None
     number = clean_order_no(order_no)
     found = orders_numbered(session, number, family_members(platform) if platform is not None else None)
     if not found:
-        where = f"{platform.label}上" if platform is not None else ""
-        raise NotFound(f"找不到{where}订单号为 {number} 的订单；请先导入该平台的订单")
+        raise NotFound(msg.say(msg.NO_ORDER_NUMBERED_ON, platform.label, number) if platform is not None
+                       else msg.say(msg.NO_ORDER_NUMBERED, number))
     if len(found) > 1:
         platforms = "、".join(Platform(p).label if p in Platform._value2member_map_ else p for _, p in found)
-        raise UserError(f"订单号 {number} 在多个平台都有（{platforms}），请用 --platform 指定平台")
+        raise UserError(msg.say(msg.ORDER_ON_PLATFORMS, number, platforms))
     return order_detail(session, found[0][0]).order
 
 
@@ -139,7 +140,7 @@ def whole_lines(draft: ClaimDraft, lines: tuple[ChosenLine, ...] | None) -> tupl
 
 def claim_items(draft: ClaimDraft, lines: tuple[ChosenLine, ...] | None) -> list[ClaimItem]:
     if lines is not None and not draft.lines:
-        raise UserError(f"订单 {draft.order.order_no} 没有商品明细，不能按商品选择；可直接填写申请金额")
+        raise UserError(msg.say(msg.ORDER_WITHOUT_LINES, draft.order.order_no))
     chosen = whole_lines(draft, lines)
     if chosen is None:
         picked = [(line, line.quantity) for line in draft.lines]
@@ -148,7 +149,7 @@ def claim_items(draft: ClaimDraft, lines: tuple[ChosenLine, ...] | None) -> list
         for c in chosen:
             line = draft.line(c.position)
             if c.quantity > line.quantity:
-                raise UserError(f"第 {c.position} 行“{line.title}”只有 {line.quantity} 件，不能理赔 {c.quantity} 件")
+                raise UserError(msg.say(msg.LINE_TOO_FEW, c.position, line.title, line.quantity, c.quantity))
             picked.append((line, c.quantity))
     return [
         ClaimItem(title=line.title, spec=line.spec, quantity=quantity, unit_price_fen=line.unit_price_fen,

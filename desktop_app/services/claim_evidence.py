@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.claim_escalation import Holding
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges, Written
@@ -67,7 +68,7 @@ def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -
     with db.transaction() as session:
         row = session.get(ClaimEvidence, evidence_id)
         if row is None:
-            raise NotFound(f"找不到证据 #{evidence_id}")
+            raise NotFound(msg.say(msg.NO_EVIDENCE, evidence_id))
         claim = load_claim(session, row.claim_id)
         path = forget_file(session, row.stored_path)
         name = row.original_name

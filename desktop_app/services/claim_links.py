@@ -4,6 +4,7 @@ timeline), and to the reship its compensation pays for (courier pays → shop re
 from __future__ import annotations
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.services.cases import current_author
@@ -24,9 +25,9 @@ def link_case(db: Database, claim_id: int, case_id: int | None, author: str | No
         if case_id is not None:
             case = session.get(Case, case_id)
             if case is None:
-                raise NotFound(f"找不到售后单 #{case_id}")
+                raise NotFound(msg.say(msg.NO_CASE, case_id))
             if case.order_id != claim.order_id:
-                raise UserError(f"售后单 #{case_id} 与理赔 #{claim_id} 不是同一个订单")
+                raise UserError(msg.say(msg.CASE_OF_OTHER_CLAIM, case_id, claim_id))
         old = claim.case_id
         claim.case_id = case_id
         claim.updated_at = utcnow()
@@ -53,7 +54,7 @@ def link_reship(db: Database, claim_id: int, reship_id: int | None,
         if reship_id is not None:
             reship = session.get(Reship, reship_id)
             if reship is None:
-                raise NotFound(f"找不到补发 #{reship_id}")
+                raise NotFound(msg.say(msg.NO_RESHIP, reship_id))
             reship_case = reship.case_id
         if claim.reship_id == reship_id:
             return Written(reship_case, OpChanges())
@@ -71,8 +72,8 @@ def link_reship_case(db: Database, claim_id: int, case_id: int, author: str | No
     """Link the claim to the latest reship of a case; its value is the reship's id."""
     with db.reading() as session:
         if session.get(Case, case_id) is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         reship_id = latest_reship_id(session, case_id)
     if reship_id is None:
-        raise UserError(f"售后单 #{case_id} 还没有补发记录，请先登记补发")
+        raise UserError(msg.say(msg.CASE_WITHOUT_RESHIP, case_id))
     return Written(reship_id, link_reship(db, claim_id, reship_id, author).changes)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.case_undo import UNDO_KIND
 from desktop_app.core.claims import ClaimAction, ClaimStatus, follow_up_for, is_open
 from desktop_app.core.errors import ActionNotAllowed
@@ -87,7 +88,7 @@ def _last_step(session: Session, claim: CarrierClaim) -> AuditEvent:
     """The newest step in force; notes, edits and evidence after it do not hide it (they are not steps)."""
     steps = [e for e in steps_in_force(session, claim.id) if e.kind == "action" and e.action]
     if not steps:
-        raise ActionNotAllowed(f"理赔 #{claim.id} 没有可以撤销的操作（新建的理赔不能撤销；不需要时请“关闭理赔”）")
+        raise ActionNotAllowed(msg.say(msg.CLAIM_NOTHING_TO_UNDO, claim.id))
     last = steps[-1]
     try:
         ClaimAction(last.action or "")
@@ -95,7 +96,7 @@ def _last_step(session: Session, claim: CarrierClaim) -> AuditEvent:
     except ValueError:
         raise ActionNotAllowed("最后一步是新版本软件记录的操作，无法撤销") from None
     if last.to_state != claim.status:
-        raise ActionNotAllowed(f"理赔 #{claim.id} 的状态在“{_title(last.action)}”之后又变了，无法撤销")
+        raise ActionNotAllowed(msg.say(msg.CLAIM_MOVED_ON, claim.id, _title(last.action)))
     return last
 
 

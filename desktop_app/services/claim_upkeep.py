@@ -8,11 +8,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.errors import NotFound
 from desktop_app.services.case_writes import changed_meanwhile
 from desktop_app.store.case_lookups import claim_follow_up
 from desktop_app.store.models import AuditEvent, CarrierClaim, Deadline, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 FOLLOW_UP_TIMER = "claim_follow_up"
 FOLLOW_UP_NAME = "快递理赔跟进"
@@ -24,11 +26,12 @@ def text_or_none(value: str | None) -> str | None:
 
 
 def load_claim(session: Session, claim_id: int, expected_version: int | None = None) -> CarrierClaim:
-    claim = session.get(CarrierClaim, claim_id)
+    claim = row_for_writing(session, CarrierClaim, claim_id)  # another seat's step waits (store/row_locks.py)
     if claim is None:
-        raise NotFound(f"找不到理赔 #{claim_id}")
+        raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
     if expected_version is not None and claim.version != expected_version:
-        raise changed_meanwhile(session, f"理赔 #{claim_id}", "claim", claim_id, ClaimStatus(claim.status).label)
+        raise changed_meanwhile(session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
+                                   ClaimStatus(claim.status).label)
     return claim
 
 

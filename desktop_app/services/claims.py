@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.carriers import canonical_carrier, guess_carrier
 from desktop_app.core.claims import (
     AmountRule,
@@ -61,6 +62,7 @@ from desktop_app.store.claim_history import money_of_order_claims
 from desktop_app.store.claim_rows import open_claim_of_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.models import CarrierClaim, ClaimPayout, utcnow
+from desktop_app.store.row_locks import take_parcel_turn
 
 # Moved to modules of their own by job; named here too, so callers keep importing them from here.
 __all__ = [
@@ -120,7 +122,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         if new.case_id is not None:
             draft = draft_for_case(session, new.case_id)
             if new.order_id is not None and new.order_id != draft.order.id:
-                raise UserError(f"售后单 #{new.case_id} 属于订单 {draft.order.order_no}，与所选订单不一致")
+                raise UserError(msg.say(msg.CASE_OF_OTHER_ORDER, new.case_id, draft.order.order_no))
         elif new.order_id is not None:
             draft = draft_for_order(session, new.order_id)
         else:
@@ -129,6 +131,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         claimed = new.claimed_fen if new.claimed_fen is not None else draft.value(whole_lines(draft, new.lines))
         order = draft.order
         tracking_no = text_or_none(new.tracking_no) or order.tracking_no
+        take_parcel_turn(session, tracking_no or f"order {order.id}")  # two seats claiming it at once: one claim
         if not new.again:
             refuse_second_claim(session, order.id, tracking_no)
         stamp = utcnow()
@@ -173,9 +176,9 @@ def _more_than_the_order(session: Session, draft: ClaimDraft, claim_id: int) -> 
     total = sum(asked.values())
     if total <= paid:
         return None
-    others = "、".join(f"#{cid} {format_yuan(fen)} 元" for cid, fen in asked.items() if cid != claim_id and fen)
-    return (f"订单 {draft.order.order_no} 的理赔合计申请 {format_yuan(total)} 元，超过买家为整单商品实付的 "
-            f"{format_yuan(paid)} 元（另有理赔 {others}）：请核对是否重复登记，多出的部分需有保价或运费等依据")
+    others = tuple(msg.say(msg.CLAIM_AMOUNT, cid, format_yuan(fen)) for cid, fen in asked.items()
+                   if cid != claim_id and fen)
+    return msg.say(msg.CLAIMS_OVER_PAID, draft.order.order_no, format_yuan(total), format_yuan(paid), others)
 
 
 def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None) -> None:
@@ -183,11 +186,15 @@ def refuse_second_claim(session: Session, order_id: int, tracking_no: str | None
     existing = open_claim_of_parcel(session, order_id, tracking_no)
     if existing is None:
         return
-    parcel = f"运单 {tracking_no} " if tracking_no else "这个订单的包裹"
     amount = format_yuan(existing.claimed_fen)
-    raise ClaimExists(f"{parcel}已有进行中的理赔 #{existing.id}（{ClaimStatus(existing.status).label}"
-                      + (f"，申请 {amount} 元" if amount else "") + "），请在那张理赔上继续跟进",
-                      existing.id)
+    status = ClaimStatus(existing.status).label
+    if tracking_no:
+        said = (msg.say(msg.PARCEL_CLAIMED, tracking_no, existing.id, status, amount) if amount
+                else msg.say(msg.PARCEL_CLAIMED_NO_AMOUNT, tracking_no, existing.id, status))
+    else:
+        said = (msg.say(msg.ORDER_CLAIMED, existing.id, status, amount) if amount
+                else msg.say(msg.ORDER_CLAIMED_NO_AMOUNT, existing.id, status))
+    raise ClaimExists(said, existing.id)
 
 
 # --- acting -----------------------------------------------------------------------------------
@@ -260,18 +267,14 @@ def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | Non
                 raise UserError("理赔未填写申请金额，请填写实际赔付金额")
             return max(claimed, so_far)
         if claimed is not None and so_far + amount_fen < claimed:
-            raise UserError(
-                f"赔付 {format_yuan(amount_fen)} 元后累计 {format_yuan(so_far + amount_fen)} 元，少于申请的 "
-                f"{format_yuan(claimed)} 元：请用“部分赔付”，或接受这个金额并“关闭理赔”"
-            )
+            raise UserError(msg.say(msg.PAID_BELOW_CLAIM, format_yuan(amount_fen), format_yuan(so_far + amount_fen),
+                                    format_yuan(claimed)))
         return _within_claim(claimed, so_far, amount_fen)
     if rule is AmountRule.PARTIAL:
         if amount_fen is None or amount_fen == 0:
             raise UserError("部分赔付请填写本次到账金额")
         if claimed is not None and so_far + amount_fen >= claimed:
-            raise UserError(
-                f"到账 {format_yuan(amount_fen)} 元后累计已达申请金额 {format_yuan(claimed)} 元，请用“已赔付”"
-            )
+            raise UserError(msg.say(msg.PARTIAL_REACHES_CLAIM, format_yuan(amount_fen), format_yuan(claimed)))
         return so_far + amount_fen
     # FINAL: closing, with whatever arrived at the end (often nothing).
     if amount_fen is None:
@@ -284,12 +287,11 @@ def _within_claim(claimed: int | None, so_far: int, amount_fen: int) -> int:
     was claimed, so 500 typed for 50.00 would count 450 元 too many in 已到账 and in 统计's net loss."""
     total = so_far + amount_fen
     if claimed is not None and total > claimed:
-        already = f"已到账 {format_yuan(so_far)} 元，" if so_far else ""
+        left = format_yuan(max(claimed - so_far, 0))
         raise UserError(
-            f"到账 {format_yuan(amount_fen)} 元后累计 {format_yuan(total)} 元，超过申请金额 {format_yuan(claimed)} 元"
-            f"（{already}最多还能到账 {format_yuan(max(claimed - so_far, 0))} 元）：请核对金额；快递确实多赔"
-            "（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）"
-        )
+            msg.say(msg.PAID_OVER_CLAIM_SO_FAR, format_yuan(amount_fen), format_yuan(total), format_yuan(claimed),
+                    format_yuan(so_far), left) if so_far
+            else msg.say(msg.PAID_OVER_CLAIM, format_yuan(amount_fen), format_yuan(total), format_yuan(claimed), left))
     return total
 
 
@@ -302,7 +304,7 @@ def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, no
     with db.transaction() as session:
         claim = load_claim(session, claim_id)
         if not claim.is_open:
-            raise UserError(f"理赔 #{claim_id} 已结束，不需要跟进")
+            raise UserError(msg.say(msg.CLAIM_ENDED, claim_id))
         old = claim.follow_up_at
         if old == follow_up_at:
             return OpChanges()
@@ -341,8 +343,7 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
         received = claim.received_fen or 0
         if edit.claimed_fen is not None and edit.claimed_fen < received:
             # 已到账 past 申请金额 would count money the claim never asked for (统计's received, net loss).
-            raise UserError(f"申请金额 {format_yuan(edit.claimed_fen)} 元少于已到账的 {format_yuan(received)} 元："
-                            "请核对；到账记错了请先“撤销上一步”")
+            raise UserError(msg.say(msg.CLAIM_BELOW_RECEIVED, format_yuan(edit.claimed_fen), format_yuan(received)))
         values: dict[str, object] = {
             "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
             "carrier": canonical_carrier(text_or_none(edit.carrier)),

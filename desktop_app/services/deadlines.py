@@ -40,6 +40,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import now as china_now
 from desktop_app.core.deadline_display import stored_next_due
 from desktop_app.core.errors import NotFound, UserError
@@ -80,7 +81,7 @@ def recompute_case(session: Session, case_id: int, context: RuleContext | None =
     """Recompute one case's deadlines in the caller's transaction (call after each case event)."""
     session.flush()  # events added through the ORM must be visible to the bulk reads below
     if recompute_slice(session, CaseSet(ids=(case_id,)), None, RuleContext.in_force(session, context)) == 0:
-        raise NotFound(f"没有编号为 {case_id} 的售后单")
+        raise NotFound(msg.say(msg.NO_CASE_NUMBERED, case_id))
     refresh_next_dues(session, case_ids=(case_id,))
 
 

@@ -20,9 +20,17 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError, system_error_text
 from desktop_app.paths import data_dir
-from desktop_app.store.shared_files import drop_file, file_content, files_are_shared, keep_file, ledger_files_key
+from desktop_app.store.shared_files import (
+    drop_file,
+    file_content,
+    files_are_shared,
+    keep_file,
+    kept_among,
+    ledger_files_key,
+)
 
 EVIDENCE_FOLDER = "evidence"
 TEAM_FILES_FOLDER = "team-files"
@@ -50,13 +58,48 @@ def local_file(session: Session, stored_path: str) -> Path:
     The path may not exist (a file deleted by hand, or a row from before files were shared)."""
     home = files_home(session)
     path = _inside(home, stored_path)
-    if path is None:
-        return home / "missing" / Path(stored_path).name
-    if not path.is_file() and files_are_shared(session):
+    if path is None or not _can_look_up(path):
+        # Elsewhere, or a name the system refuses (a hand-edited row): a file that is not there, under a name
+        # every caller can look up in turn.
+        return home / "missing" / Path(stored_path).name[-100:]
+    if not _is_file(path) and files_are_shared(session):
         content = file_content(session, stored_path)
         if content is not None:
             write_whole(path, content)
     return path
+
+
+def claims_with_files(session: Session, paths: dict[int, list[str]]) -> set[int]:
+    """Of these claims (id: their evidence files' stored paths), those with a file this computer has or
+    (a team ledger) the ledger keeps for it: without fetching, one look per file until one is found."""
+    home = files_home(session)
+    kept = kept_among(session, [p for claim_paths in paths.values() for p in claim_paths]) \
+        if files_are_shared(session) else set()
+    found = set()
+    for claim_id, claim_paths in paths.items():
+        for stored_path in claim_paths:
+            path = _inside(home, stored_path)
+            if stored_path in kept or (path is not None and _is_file(path)):
+                found.add(claim_id)
+                break
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the file is there; a name the system refuses (a hand-edited row: too long, a folder that
+    cannot be read, a network drive gone) is not, and does not stop the 统计 read."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _can_look_up(path: Path) -> bool:
+    try:
+        path.is_file()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def write_whole(path: Path, content: bytes) -> None:
@@ -118,8 +161,8 @@ class EvidenceCopies:
         if shared:
             size = source.stat().st_size
             if size > MAX_SHARED_BYTES:
-                raise UserError(f"文件太大（{size // (1024 * 1024)} MB）：{source.name}。团队数据库中每个证据文件"
-                                f"最大 {MAX_SHARED_BYTES // (1024 * 1024)} MB，请压缩后再添加")
+                raise UserError(msg.say(msg.EVIDENCE_TOO_BIG, size // (1024 * 1024), source.name,
+                                        MAX_SHARED_BYTES // (1024 * 1024)))
             wanted = f"{Path(wanted).stem}-{uuid.uuid4().hex[:10]}{Path(wanted).suffix}"
         target = free_name(target_folder, wanted)
         try:
@@ -131,7 +174,7 @@ class EvidenceCopies:
             _copy_times(source, target)
         except OSError as exc:  # unreadable (a device, a broken USB stick), or the disk is full
             target.unlink(missing_ok=True)  # no half copy left behind
-            raise UserError(f"无法复制证据文件 {source}：{_why(exc)}。证据没有添加") from None
+            raise UserError(msg.say(msg.EVIDENCE_UNCOPIED, str(source), _why(exc))) from None
         self.made.append(target)
         stored = target.relative_to(home).as_posix()
         if shared:
@@ -149,7 +192,7 @@ def _why(error: OSError) -> str:
         return "磁盘空间不足"
     if isinstance(error, PermissionError):
         return "没有读取或写入的权限"
-    return f"读写出错（{system_error_text(error)}）"
+    return msg.say(msg.READ_WRITE_FAILED, system_error_text(error))
 
 
 @contextmanager

@@ -19,11 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir, temp_file
 from desktop_app.services.shop_profile import SETTING_KEY
 from desktop_app.services.shop_rules import local_rule_texts
 from desktop_app.store.database import open_database
+from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
 from desktop_app.store.ledger_errors import server_user_error
 from desktop_app.store.ledger_files import copy_online, has_sqlite_header
@@ -54,7 +56,7 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
     """Copy the ledger file `source` into the empty database at `target`."""
     source = source.expanduser().resolve()
     if not source.is_file() or not has_sqlite_header(source):
-        raise UserError(f"找不到要迁移的数据库文件：{source}")
+        raise UserError(msg.say(msg.NO_LEDGER_TO_MOVE, str(source)))
     # The rules the file's deadlines were computed with go along: on the server every seat uses them.
     rules = local_rule_texts()
     if target.path is not None and target.path.expanduser().resolve() == source:
@@ -69,16 +71,18 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                 destination = open_database(target, seat=seat)
             try:
                 with _named_after(target), origin.engine.connect() as reading, destination.engine.begin() as writing:
+                    # Two moves into one database at once (two computers, a button pressed twice) both found
+                    # it empty and the second failed on the first one's keys ("内部错误（IntegrityError）"):
+                    # the second now waits and is told it has data. An import by a seat waits too.
+                    take_import_turn(writing)
                     already = {name: n for name, n in row_counts(writing).items() if n}
                     if already:
-                        raise UserError(f"目标数据库 {target.display()} 已经有数据（{_describe(already)}），"
-                                        "不能迁入：请用一个新建的空数据库。")
+                        raise UserError(msg.say(msg.MOVE_TARGET_NOT_EMPTY, target.display(), _describe(already)))
                     expected = row_counts(reading)
                     copy_rows(reading, writing, progress)
                     arrived = row_counts(writing)
                     if arrived != expected:
-                        raise UserError(f"迁移后核对条数不一致（{_differences(expected, arrived)}），已全部撤销，"
-                                        "目标数据库未改动。")
+                        raise UserError(msg.say(msg.MOVE_COUNTS_DIFFER, _differences(expected, arrived)))
                     files, missing = _share_files(reading, writing)
                     keep_rule_files(writing, rules, seat)
             finally:
@@ -127,9 +131,10 @@ def _share_files(reading: Connection, writing: Connection) -> tuple[int, list[st
 
 
 def _describe(counts: dict[str, int]) -> str:
-    named = [f"{TABLE_LABELS[t]} {n} 条" for t, n in counts.items() if t in TABLE_LABELS]
-    return "，".join(named) or "，".join(f"{t} {n} 行" for t, n in counts.items())
+    named = [msg.say(msg.TABLE_COUNT, TABLE_LABELS[t], n) for t, n in counts.items() if t in TABLE_LABELS]
+    return msg.listed(named) or msg.listed([msg.say(msg.TABLE_ROWS, t, n) for t, n in counts.items()])
 
 
 def _differences(expected: dict[str, int], arrived: dict[str, int]) -> str:
-    return "，".join(f"{t}：应有 {n}，实有 {arrived.get(t, 0)}" for t, n in expected.items() if arrived.get(t) != n)
+    return msg.listed([msg.say(msg.TABLE_SHORT, t, n, arrived.get(t, 0)) for t, n in expected.items()
+                       if arrived.get(t) != n])

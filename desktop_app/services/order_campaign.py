@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.rule_packs import pack_for_platform
@@ -66,7 +67,7 @@ def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, aut
     with db.transaction() as session:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFound(f"找不到订单 #{order_id}")
+            raise NotFound(msg.say(msg.NO_ORDER, order_id))
         known = {c.id: c.name for c in pack_for_platform(ctx.packs, order.platform).campaigns}
         if campaign is not None and campaign not in known:
             offered = "、".join(f"{cid}（{name}）" for cid, name in known.items()) or "无"

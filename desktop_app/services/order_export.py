@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import Platform, family_members, platform_family
 from desktop_app.io.order_export import OrderExportRow, write_orders_xlsx
@@ -72,11 +73,11 @@ def export_orders(db: Database, path: Path | str, platform: str | Platform | Non
     """Write the selected orders to an .xlsx file; returns the number of orders written."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise UserError(f"导出文件名应以 .xlsx 结尾：{target.name}")
+        raise UserError(msg.say(msg.EXPORT_NOT_XLSX, target.name))
     if target.exists() and target.is_dir():
-        raise UserError(f"导出路径是一个文件夹：{target}")
+        raise UserError(msg.say(msg.EXPORT_IS_FOLDER, str(target)))
     platform_values(platform)  # an unknown platform is refused before a file is started
     try:
         return write_orders_xlsx(iter_export_rows(db, platform, order_ids), target, progress)
     except PermissionError:
-        raise UserError(f"无法写入 {target}（文件可能正在被 Excel 打开）") from None
+        raise UserError(msg.say(msg.EXPORT_UNWRITTEN, str(target))) from None

@@ -20,6 +20,7 @@ import tomli_w
 from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import as_china, now
 from desktop_app.core.deadline_display import ShownDue, case_next_due
 from desktop_app.core.errors import NotFound, UserError, system_error_text
@@ -47,6 +48,7 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
+from desktop_app.store.row_locks import row_for_writing
 from desktop_app.store.setting_rows import locked_setting
 
 POLICY_SETTING = "policies.enabled"
@@ -95,7 +97,7 @@ def load_playbooks(shipped: Path | None = None, user: Path | None = None) -> Pla
         try:
             playbook = _read(path)
         except UserError as exc:
-            problems.append(f"已跳过自定义处理步骤 {exc.message}")
+            problems.append(msg.say(msg.PLAYBOOK_SKIPPED, exc.message))
             continue
         found[playbook.id] = playbook
         own.add(playbook.id)
@@ -168,7 +170,7 @@ def case_guide(session: Session, case_id: int, library: PlaybookLibrary,
                policies: tuple[ShopPolicy, ...] = ()) -> CaseGuide:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     kind, status = CaseKind(case.kind), CaseStatus(case.status)
     reason = CaseReason(case.reason) if case.reason else None
     playbook = best_playbook(library.playbooks, kind, reason)
@@ -200,9 +202,9 @@ def check_step(db: Database, case_id: int, playbook: Playbook, step_id: str, don
         raise NotFound(f"“{playbook.title}”没有步骤“{step_id}”，可用：{'、'.join(s.id for s in playbook.steps)}")
     who = current_author() if author is None else author
     with db.transaction() as session:
-        case = session.get(Case, case_id)
+        case = row_for_writing(session, Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         row = playbook_check(session, case_id, playbook.id, step_id)
         if (row is not None) == done:
             return Written(False, changes_in(session))
@@ -229,7 +231,7 @@ def copy_for_editing(playbook_id: str, shipped: Path | None = None, user: Path |
             target = folder / path.name
             shutil.copyfile(path, target)
             return target
-    raise NotFound(f"找不到处理步骤“{playbook_id}”")
+    raise NotFound(msg.say(msg.NO_PLAYBOOK, playbook_id))
 
 def _own_file(playbook_id: str, folder: Path) -> Path | None:
     """The shop's file holding this id (whatever its name), if any."""
@@ -258,7 +260,7 @@ def save_playbook(playbook: Playbook, user: Path | None = None) -> Path:
         finally:
             Path(partial).unlink(missing_ok=True)
     except OSError as exc:
-        raise UserError(f"无法保存处理步骤到 {folder}：{system_error_text(exc)}") from None
+        raise UserError(msg.say(msg.PLAYBOOK_UNSAVED, str(folder), system_error_text(exc))) from None
     return target
 
 
@@ -266,11 +268,11 @@ def remove_own_copy(playbook_id: str, user: Path | None = None) -> Path:
     """Delete the shop's own copy: a shipped playbook counts as shipped again, an own one is gone."""
     path = _own_file(playbook_id, user or user_playbooks_dir())
     if path is None:
-        raise NotFound(f"处理步骤“{playbook_id}”没有本店自己的版本")
+        raise NotFound(msg.say(msg.NO_OWN_PLAYBOOK, playbook_id))
     try:
         path.unlink()
     except OSError as exc:
-        raise UserError(f"无法删除 {path}：{system_error_text(exc)}") from None
+        raise UserError(msg.say(msg.NOT_DELETED, str(path), system_error_text(exc))) from None
     return path
 
 

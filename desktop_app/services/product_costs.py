@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.io.product_cost_sheet import read_product_costs
@@ -52,5 +53,5 @@ def case_goods_cost(db: Database, case_id: int) -> GoodsCost:
     with db.reading() as session:
         case = session.get(Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         return order_goods_cost(session, case.order_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import format_china
 from desktop_app.core.errors import UserError, system_error_text
@@ -72,9 +73,9 @@ def export_report(report: Report, path: Path | str) -> Path:
     """Write the figures to `path` (.xlsx); a file that cannot be written is the user's to fix."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise UserError(f"导出文件“{target.name}”应以 .xlsx 结尾")
+        raise UserError(msg.say(msg.REPORT_NOT_XLSX, target.name))
     try:
         write_figures_xlsx(report_sheets(report), target)
     except OSError as exc:
-        raise UserError(f"无法写入 {target}：{system_error_text(exc)}") from None
+        raise UserError(msg.say(msg.UNWRITTEN, str(target), system_error_text(exc))) from None
     return target

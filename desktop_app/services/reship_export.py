@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.reship_states import format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform
@@ -32,12 +33,12 @@ def export_reships(db: Database, path: Path | str, case_ids: Sequence[int]) -> i
     """Write the reships of these cases to an .xlsx file; returns how many."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise UserError(f"导出文件名应以 .xlsx 结尾：{target.name}")
+        raise UserError(msg.say(msg.EXPORT_NOT_XLSX, target.name))
     if target.exists() and target.is_dir():
-        raise UserError(f"导出路径是一个文件夹：{target}")
+        raise UserError(msg.say(msg.EXPORT_IS_FOLDER, str(target)))
     with db.reading() as session:
         rows = {r.case_id: r for r in reship_rows(session, QueueScope.ALL, case_ids=case_ids)}
     try:
         return write_reships_xlsx((_line(rows[i]) for i in case_ids if i in rows), target)
     except PermissionError:
-        raise UserError(f"无法写入 {target}（文件可能正在被 Excel 打开）") from None
+        raise UserError(msg.say(msg.EXPORT_UNWRITTEN, str(target))) from None

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
@@ -24,6 +25,7 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reships import ship_in_session
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_rows import lock_if_shared
 from desktop_app.store.reship_queries import reship_cases_of_orders
 
 _RESHIP = CaseKind.RESHIP.value
@@ -141,29 +143,28 @@ def _match(order_no: str, tracking: str, candidates: list[_Candidate]) -> tuple[
     ready = [c for c in candidates if c.status is ReshipStatus.AGREED
              and c.case_status == CaseStatus.RESHIP_AGREED.value]
     if len(ready) == 1:
-        return LineOutcome.READY, ready[0].case_id, f"售后单 #{ready[0].case_id}"
+        return LineOutcome.READY, ready[0].case_id, msg.say(msg.PASTE_READY, ready[0].case_id)
     if len(ready) > 1:
         numbers = "、".join(f"#{c.case_id}" for c in ready)
-        return LineOutcome.AMBIGUOUS, None, f"订单 {order_no} 有多张待补发售后单（{numbers}），请逐个录入"
+        return LineOutcome.AMBIGUOUS, None, msg.say(msg.PASTE_AMBIGUOUS, order_no, numbers)
     shipped = [c for c in candidates if c.status is ReshipStatus.SHIPPED]
     same = [c for c in shipped if c.tracking == tracking]
     if same:
-        return LineOutcome.ALREADY, same[0].case_id, f"售后单 #{same[0].case_id} 已用此运单号发出"
+        return LineOutcome.ALREADY, same[0].case_id, msg.say(msg.PASTE_ALREADY, same[0].case_id)
     if shipped:
         c = shipped[-1]
-        return LineOutcome.CONFLICT, c.case_id, f"售后单 #{c.case_id} 已发出，运单号为 {c.tracking or '（无）'}"
+        return LineOutcome.CONFLICT, c.case_id, (msg.say(msg.PASTE_CONFLICT, c.case_id, c.tracking) if c.tracking
+                                                 else msg.say(msg.PASTE_CONFLICT_NO_NUMBER, c.case_id))
     asking = [c for c in candidates if c.status is ReshipStatus.REQUESTED]
     if asking:
-        return LineOutcome.NOT_AGREED, asking[0].case_id, f"售后单 #{asking[0].case_id} 尚未同意补发，请先同意"
+        return LineOutcome.NOT_AGREED, asking[0].case_id, msg.say(msg.PASTE_NOT_AGREED, asking[0].case_id)
     if candidates:
         c = candidates[-1]
-        return LineOutcome.NOT_FOUND, c.case_id, f"售后单 #{c.case_id} 的补发已结束（{status_label(c.status)}）"
+        return LineOutcome.NOT_FOUND, c.case_id, msg.say(msg.PASTE_ENDED, c.case_id, status_label(c.status))
     lost = lost_digits(order_no)
     if lost:  # copied from a sheet where Excel rounded the long number: say so, not just 'not found'
-        return LineOutcome.NOT_FOUND, None, (
-            f"没有订单号为 {order_no} 的补发售后单：末尾 {lost} 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 "
-            "15 位有效数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制")
-    return LineOutcome.NOT_FOUND, None, f"没有订单号为 {order_no} 的补发售后单"
+        return LineOutcome.NOT_FOUND, None, msg.say(msg.PASTE_ROUNDED, order_no, lost)
+    return LineOutcome.NOT_FOUND, None, msg.say(msg.PASTE_NOT_FOUND, order_no)
 
 
 def _check_lines(session: Session, text: str, carrier: str | None) -> list[BulkShipLine]:
@@ -199,7 +200,7 @@ def _check_lines(session: Session, text: str, carrier: str | None) -> list[BulkS
         if line.order_no in seen:
             first = seen[line.order_no]
             checked.append(BulkShipLine(line.line, line.text, LineOutcome.DUPLICATE, line.order_no, line.tracking,
-                                        line.carrier, message=f"订单 {line.order_no} 在第 {first} 行已出现"))
+                                        line.carrier, message=msg.say(msg.PASTE_REPEATED, line.order_no, first)))
             continue
         seen[line.order_no] = line.line
         outcome, case_id, message = _match(line.order_no, line.tracking, candidates.get(line.order_no, []))
@@ -225,6 +226,10 @@ def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | 
     with db.transaction() as session:
         lines = _check_lines(session, text, carrier)
         context = RuleContext.load(session)
+        # Their cases locked first, in id order as every recompute locks: two seats pasting lists that share
+        # cases in another order deadlocked, and one seat's whole paste failed ("另一个席位同时修改了同一条记录").
+        lock_if_shared(session, [line.case_id for line in lines
+                                 if line.outcome is LineOutcome.READY and line.case_id is not None])
         done: list[BulkShipLine] = []
         for line in lines:
             if line.outcome is not LineOutcome.READY or line.case_id is None or line.tracking is None:

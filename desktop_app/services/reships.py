@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.carriers import guess_carrier
-from desktop_app.core.clock import Moment, format_china, now
+from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.op_changes import OpChanges
@@ -44,7 +45,7 @@ _RESHIP = CaseKind.RESHIP.value
 def _load_reship_case(session: Session, case_id: int, expected_version: int | None) -> Case:
     case = load_case(session, case_id, expected_version)
     if case.kind != _RESHIP:
-        raise ActionNotAllowed(f"售后单 #{case_id} 是“{CaseKind(case.kind).label}”，不是补发售后单")
+        raise ActionNotAllowed(msg.say(msg.NOT_A_RESHIP, case_id, CaseKind(case.kind).label))
     return case
 
 
@@ -85,9 +86,8 @@ def _ship_note(carrier: str | None, tracking: str, note: str | None) -> str:
 def ship_in_session(session: Session, case: Case, carrier: str | None, tracking: str, when: Moment,
                     note: str | None, who: str, context: RuleContext) -> None:
     """Ship one reship case inside a transaction the caller owns (a pasted list ships many)."""
-    reship = reship_of(session, case.id)
-    if reship is not None and reship.promised_at is not None and when.at < reship.promised_at:
-        raise UserError(f"发货时间 {format_china(when.at)} 早于同意补发的时间 {format_china(reship.promised_at)}")
+    # A time before the agreement (or any later step) is refused by `apply_action` (`check_in_order`); one given by
+    # its day only may be the agreement's day.
     apply_action(session, case, CaseAction.SHIP_RESHIP, _ship_note(carrier, tracking, note), when, who)
     reship = ensure_reship(session, case, ReshipStatus.SHIPPED)
     reship.carrier = carrier or guess_carrier(tracking)  # none typed: the one the number shows (YT… 圆通)
@@ -125,8 +125,7 @@ def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: M
         case = _load_reship_case(session, case_id, expected_version)
         before = case.status
         if before not in EARLY_CASE | {CaseStatus.RESHIP_AGREED.value}:
-            raise ActionNotAllowed(
-                f"售后单 #{case_id} 当前状态为“{CaseStatus(before).label}”，不能改为缺货退款")
+            raise ActionNotAllowed(msg.say(msg.NO_SHORTAGE_REFUND, case_id, CaseStatus(before).label))
         reship = ensure_reship(session, case, ReshipStatus.OUT_OF_STOCK)
         reship.status = ReshipStatus.OUT_OF_STOCK.value
         extra = (note or "").strip()
@@ -162,8 +161,7 @@ def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], aut
         case = _load_reship_case(session, case_id, None)
         reship = reship_of(session, case.id)
         if reship is not None and ReshipStatus(reship.status) in ENDED_STATUSES:
-            raise ActionNotAllowed(f"售后单 #{case_id} 的补发已结束（{status_label(ReshipStatus(reship.status))}），"
-                                   "不能再修改商品")
+            raise ActionNotAllowed(msg.say(msg.RESHIP_ENDED, case_id, status_label(ReshipStatus(reship.status))))
         if reship is None:
             reship = ensure_reship(session, case, ReshipStatus.REQUESTED)
         before = [ReshipItemRow(i.title, i.spec, i.quantity) for i in reship.items]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.carriers import guess_carrier
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import NotFound, UserError
@@ -20,7 +21,7 @@ from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.returns import InspectionResult, Suggestion, suggest_after_inspection
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason
-from desktop_app.services.case_writes import current_author
+from desktop_app.services.case_writes import after_last_step, current_author
 from desktop_app.services.cases import act_in_session
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.store.change_tracking import changes_in
@@ -30,8 +31,10 @@ from desktop_app.store.return_queries import (
     ReturnCaseRow,
     UnmatchedParcelRow,
     cases_by_return_tracking,
+    parcel_number,
     waiting_parcel,
 )
+from desktop_app.store.row_locks import row_for_writing, take_parcel_turn
 
 
 def clean_return_tracking(text: str) -> str:
@@ -127,12 +130,14 @@ def _receive_case(session: Session, row: ReturnCaseRow, tracking_no: str, result
                   note: str | None, when: Moment, who: str, rules: RuleContext | None = None) -> ReceivedCase:
     kind, before = CaseKind(row.kind), CaseStatus(row.status)
     received = find_transition(kind, before, CaseAction.RECEIVE_RETURN) is not None
-    status = (act_in_session(session, row.id, CaseAction.RECEIVE_RETURN, None, when, who, rules=rules)
+    # The parcel's own time stays on the inspection; the step comes after the case's steps.
+    status = (act_in_session(session, row.id, CaseAction.RECEIVE_RETURN, None, after_last_step(session, row.id, when),
+                             who, rules=rules)
               if received else before)
     inspection = ReturnInspection(case_id=row.id, tracking_no=tracking_no, result=result.value,
                                   note=(note or "").strip() or None, received_at=when.at, inspected_by=who)
     session.add(inspection)
-    case = session.get(Case, row.id)
+    case = row_for_writing(session, Case, row.id)
     assert case is not None
     case.updated_at = utcnow()
     session.add(AuditEvent(case_id=row.id, subject="case", subject_id=row.id, kind="note", author=who, at=when.at,
@@ -151,6 +156,7 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
     who = current_author() if author is None else author
     when = at or Moment(now())
     with db.transaction() as session:
+        take_parcel_turn(session, number)  # the same parcel scanned at two seats: recorded once
         rows = cases_by_return_tracking(session, number)
         if rows:
             rules = RuleContext.load(session)
@@ -176,14 +182,19 @@ def match_parcel(db: Database, parcel_id: int, case_id: int, author: str | None 
     the parcel arrived) and inspection; the parcel leaves the unmatched list."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        parcel = session.get(UnmatchedParcel, parcel_id)
-        if parcel is None:
-            raise NotFound(f"找不到无主件 #{parcel_id}")
+        number = parcel_number(session, parcel_id)
+        if number is None:
+            raise NotFound(msg.say(msg.NO_PARCEL, parcel_id))
+        # The parcel scanned again at another seat meanwhile (its turn first, then its row, as a scan takes
+        # them): the second of the two waits and reads what the first wrote.
+        take_parcel_turn(session, number)
+        parcel = row_for_writing(session, UnmatchedParcel, parcel_id)
+        assert parcel is not None  # a parcel is never deleted
         if parcel.matched_at is not None:
-            raise UserError(f"无主件 #{parcel_id} 已关联到售后单 #{parcel.matched_case_id}")
-        case = session.get(Case, case_id)
+            raise UserError(msg.say(msg.PARCEL_MATCHED, parcel_id, str(parcel.matched_case_id)))
+        case = row_for_writing(session, Case, case_id)
         if case is None:
-            raise NotFound(f"找不到售后单 #{case_id}")
+            raise NotFound(msg.say(msg.NO_CASE, case_id))
         case.return_tracking_no = parcel.tracking_no
         case.return_carrier = case.return_carrier or parcel.carrier_guess
         session.flush()

@@ -41,7 +41,7 @@ def judge_rounded_ids(session: Session, parsed: CaseFile) -> None:
             parsed.errors.append(RowError(suspect.row, suspect.column, suspect.matches(shown)))
         else:
             what = "订单" if suspect.field == "order_no" else "售后单"
-            parsed.warnings.append(suspect.suspect(f"，台账里也没有这个{what}"))
+            parsed.warnings.append(suspect.suspect(what))
     if refused:
         rows = {s.row for s in refused}
         parsed.records = [r for r in parsed.records if r.row not in rows]

@@ -19,6 +19,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.services.backups import AUTO_KINDS, BackupFile, backup_folder, rotate_automatic
 from desktop_app.store.locations import LedgerLocation
@@ -91,10 +92,7 @@ def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str 
     assert url is not None
     tool = find_pg_dump()
     if tool is None:
-        raise UserError(
-            "这台电脑没有 PostgreSQL 的备份工具 pg_dump，无法备份团队数据库。请安装 PostgreSQL 客户端工具"
-            f"（或设置环境变量 {ENV_PG_DUMP} 指向 pg_dump），或在数据库服务器上运行："
-            f"pg_dump -Fc -f 备份文件.dump {url.database}")
+        raise UserError(msg.say(msg.NO_PG_DUMP, ENV_PG_DUMP, str(url.database)))
     target_folder = (folder or backup_folder()).expanduser()
     target_folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime(_STAMP)
@@ -108,7 +106,7 @@ def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str 
         process = subprocess.Popen([tool, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={plain}"],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
-        raise UserError(f"运行 pg_dump 失败：{exc}") from None
+        raise UserError(msg.say(msg.PG_DUMP_NOT_RUN, str(exc))) from None
     _running[process] = partial
     try:
         _out, err = process.communicate(timeout=DUMP_TIMEOUT_SECONDS)
@@ -116,13 +114,13 @@ def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str 
         process.kill()
         process.communicate()
         partial.unlink(missing_ok=True)
-        raise UserError(f"运行 pg_dump 失败：{exc}") from None
+        raise UserError(msg.say(msg.PG_DUMP_NOT_RUN, str(exc))) from None
     finally:
         _running.pop(process, None)
     if process.returncode != 0:
         partial.unlink(missing_ok=True)
-        reason = (err.strip().splitlines() or ["未知原因"])[-1]
-        raise UserError(f"pg_dump 备份团队数据库失败：{reason}")
+        reason = (err.strip().splitlines() or [msg.UNKNOWN_REASON])[-1]
+        raise UserError(msg.say(msg.PG_DUMP_FAILED, reason))
     if os.name == "posix":
         partial.chmod(0o600)
     os.replace(partial, target)

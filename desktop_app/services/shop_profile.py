@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
@@ -101,16 +102,16 @@ def read_seal(source: Path) -> tuple[str, bytes]:
     """A PNG/JPEG seal's stored name (by its content) and bytes; anything else is refused."""
     suffix = source.suffix.lower()
     if suffix not in _IMAGE_MAGIC:
-        raise BadSealImage(f"印章图片只能是 PNG 或 JPG 文件：{source.name}")
+        raise BadSealImage(msg.say(msg.SEAL_NOT_IMAGE, source.name))
     try:
         size = source.stat().st_size
         if size > MAX_SEAL_BYTES:
-            raise BadSealImage(f"印章图片太大（{size // 1024} KB），请使用 5 MB 以内的图片")
+            raise BadSealImage(msg.say(msg.SEAL_TOO_BIG, size // 1024))
         data = source.read_bytes()
     except OSError as exc:
-        raise BadSealImage(f"无法读取印章图片 {source.name}：{system_error_text(exc)}") from None
+        raise BadSealImage(msg.say(msg.SEAL_UNREADABLE, source.name, system_error_text(exc))) from None
     if not data.startswith(_IMAGE_MAGIC[suffix]):
-        raise BadSealImage(f"{source.name} 不是有效的 {suffix[1:].upper()} 图片")
+        raise BadSealImage(msg.say(msg.SEAL_BROKEN, source.name, suffix[1:].upper()))
     name = f"seal-{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
     return f"{SEAL_FOLDER}/{name}", data
 
@@ -131,7 +132,7 @@ def _cleaned(profile: ShopProfile) -> ShopProfile:
     for field in _TEXT_FIELDS:
         text = getattr(profile, field).strip()
         if len(text) > _MAX_LENGTH:
-            raise UserError(f"店铺信息中有一项超过 {_MAX_LENGTH} 个字，请精简")
+            raise UserError(msg.say(msg.SHOP_DETAIL_TOO_LONG, _MAX_LENGTH))
         values[field] = text
     return replace(profile, **values)
 
@@ -147,7 +148,7 @@ def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | No
     seal = read_seal(seal_source) if seal_source is not None else None
     with db.transaction() as session:
         if shop_id is not None and session.get(Shop, shop_id) is None:
-            raise UserError(f"找不到店铺 {shop_id}")
+            raise UserError(msg.say(msg.NO_SHOP, shop_id))
         if seal is not None:
             stored = replace(stored, seal_image=place_seal(session, *seal))
         value = json.dumps(asdict(stored), ensure_ascii=False, sort_keys=True)

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import NotFound, UserError
@@ -58,7 +59,7 @@ class StatementRequest:
         if not self.claim_ids and not self.order_ids and not self.case_ids:
             raise UserError("请选择要生成货值说明的理赔、订单或售后单")
         if len(self.claim_ids) + len(self.order_ids) + len(self.case_ids) > MAX_BATCH:
-            raise UserError(f"一次最多生成 {MAX_BATCH} 份货值说明")
+            raise UserError(msg.say(msg.STATEMENTS_AT_ONCE, MAX_BATCH))
 
 
 def incident_label(value: str) -> str:
@@ -74,8 +75,8 @@ def find_order_id(session: Session, order_no: str, platform: Platform | None = N
     # Taobao and Tmall share one numbering (services.cases.order_key): either finds the other.
     rows = orders_numbered(session, number, family_members(platform) if platform is not None else None)
     if not rows:
-        where = f"{platform.label}的" if platform is not None else ""
-        raise NotFound(f"找不到{where}订单 {number}；请先导入该订单")
+        raise NotFound(msg.say(msg.NO_ORDER_ON, platform.label, number) if platform is not None
+                       else msg.say(msg.NO_ORDER_ANYWHERE, number))
     if len(rows) > 1:
         names = "、".join(sorted({f"{p}（{Platform(p).label}）" for _id, p in rows}))
         raise UserError(f"订单号 {number} 在多个平台都有（{names}），请用 --platform 指定平台")
@@ -106,14 +107,14 @@ def case_sources(session: Session, case_ids: Sequence[int]) -> list[CaseSource]:
         orders, claims, with_items = facts.orders, facts.claims, facts.orders_with_items
         for case_id in chunk:
             if case_id not in orders:
-                found.append(CaseSource(case_id, why_not=f"找不到售后单 #{case_id}"))
+                found.append(CaseSource(case_id, why_not=msg.say(msg.NO_CASE, case_id)))
             elif case_id in claims:
                 found.append(CaseSource(case_id, claim_id=claims[case_id], order_id=orders[case_id]))
             elif orders[case_id] in with_items:
                 found.append(CaseSource(case_id, order_id=orders[case_id]))
             else:
                 found.append(CaseSource(case_id, order_id=orders[case_id],
-                                        why_not="订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成"))
+                                        why_not=msg.say(msg.ORDER_NOT_IMPORTED)))
     return found
 
 

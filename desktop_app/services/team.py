@@ -15,6 +15,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir, default_db_path
 from desktop_app.store.locations import LedgerLocation, parse_location
@@ -65,7 +66,7 @@ def clean_seat_name(text: str) -> str:
     if not name:
         raise UserError("席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”")
     if len(name) > MAX_SEAT_LENGTH:
-        raise UserError(f"席位名太长（最多 {MAX_SEAT_LENGTH} 个字）")
+        raise UserError(msg.say(msg.SEAT_TOO_LONG, MAX_SEAT_LENGTH))
     if any(ord(c) < 32 or c in "|\\" for c in name):
         raise UserError("席位名不能含有控制字符、“|”或“\\”")
     return name
@@ -137,5 +138,4 @@ def save_password(location: LedgerLocation, password: str) -> None:
     except errors.PasswordDeleteError:
         return
     except (errors.KeyringError, RuntimeError) as exc:
-        raise UserError(f"这台电脑没有可用的系统钥匙串，无法保存密码（{exc}）。可以每次在地址里写上密码，"
-                        f"或设置环境变量 {ENV_DB}。") from None
+        raise UserError(msg.say(msg.NO_KEYRING, str(exc), ENV_DB)) from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord
 from desktop_app.core.vocabulary import order_key
 from desktop_app.store.intake_queries import typed_open_cases
@@ -43,8 +44,6 @@ def typed_twins(session: Session, records: Mapping[str, CaseRecord], inserted: M
         if match is None:
             continue
         named.add(match)
-        twins.append(TypedTwin(case_id, match, (
-            f"第 {record.row} 行：平台售后单 {record.platform_case_no}（新建为 #{case_id}）"
-            f"与手工登记的售后单 #{match} 是同一订单 {record.order_no}、同一类型（{record.kind.label}），"
-            "可能是同一个售后：请核对，关闭多余的一张")))
+        twins.append(TypedTwin(case_id, match, msg.say(
+            msg.TYPED_TWIN, record.row, record.platform_case_no, case_id, match, record.order_no, record.kind.label)))
     return twins

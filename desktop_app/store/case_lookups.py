@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.lifecycle import IN_PROGRESS_STATUSES, CaseAction
+from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.store.models import AuditEvent, Case, Deadline, PlaybookCheck, Reship
 
 _CHUNK = 500  # ids per IN (...) list
@@ -36,6 +37,19 @@ def state_before_escalation(session: Session, case_id: int) -> str | None:
         .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
                AuditEvent.action == CaseAction.ESCALATE.value, AuditEvent.undone_by.is_(None))
         .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+
+
+def last_step(session: Session, case_id: int) -> AuditEvent | None:
+    """The case's latest step in force: an action other than 交易成功 (a fact about the order, which may come
+    before the request) or a change of kind; undone steps skipped. Its creation is not one: the request's time
+    defaults to the moment the case is typed in, and steps the shop took before that are recorded with --at."""
+    return session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case", AuditEvent.undone_by.is_(None),
+               or_(and_(AuditEvent.kind == "action", AuditEvent.action != CaseAction.TRADE_SUCCEEDED.value),
+                   AuditEvent.milestone == KIND_CHANGED))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)
     ).first()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
+from desktop_app.core import messages as msg
 from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.core.errors import NotFound
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
@@ -90,7 +91,7 @@ def _case_row(values: Any, timers: tuple[OpenTimer, ...]) -> CaseRow:
 def case_row(session: Session, case_id: int) -> CaseRow:
     r = session.execute(_case_row_select().where(Case.id == case_id)).one_or_none()
     if r is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     return _case_row(r, open_timers_of(session, [case_id]).get(case_id, ()))
 
 
@@ -110,7 +111,7 @@ def _order_row(order: Order, case_count: int = 0) -> OrderRow:
 def order_detail(session: Session, order_id: int) -> OrderDetail:
     order = session.get(Order, order_id)
     if order is None:
-        raise NotFound(f"找不到订单 #{order_id}")
+        raise NotFound(msg.say(msg.NO_ORDER, order_id))
     count = session.execute(select(func.count(Case.id)).where(Case.order_id == order_id)).scalar_one()
     items = tuple(
         OrderItemRow(i.title, i.spec, i.quantity, i.unit_price_fen, i.paid_fen, i.sku_code, i.sub_order_no)
@@ -136,7 +137,7 @@ def case_events(session: Session, case_id: int) -> tuple[EventRow, ...]:
 def case_detail(session: Session, case_id: int) -> CaseDetail:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"找不到售后单 #{case_id}")
+        raise NotFound(msg.say(msg.NO_CASE, case_id))
     return CaseDetail(
         row=case_row(session, case_id), refund_fen=case.refund_fen, compensation_fen=case.compensation_fen,
         platform_case_no=case.platform_case_no, description=case.description,

@@ -15,7 +15,7 @@ import psycopg
 
 from desktop_app.core.op_changes import Area
 from desktop_app.store.change_tracking import AREA_OF_TABLE
-from desktop_app.store.locations import LedgerLocation
+from desktop_app.store.locations import DEAD_SERVER_ARGS, LedgerLocation
 
 CHANNEL = "ledger_changes"
 
@@ -43,7 +43,8 @@ class ChangeListener:
         url = location.url
         self._conn = psycopg.connect(
             host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password,
-            connect_timeout=connect_timeout, autocommit=True, application_name="aftersales-ledger-listener")
+            connect_timeout=connect_timeout, autocommit=True, application_name="aftersales-ledger-listener",
+            **DEAD_SERVER_ARGS)
         try:
             self._conn.execute(f"LISTEN {CHANNEL}")
         except BaseException:  # ended by the server meanwhile: close it here, nobody else holds it

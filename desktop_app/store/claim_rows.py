@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.carriers import vocabulary as carrier_vocabulary
 from desktop_app.core.claim_escalation import ClaimFacts, Holding, NextStep, escalation_rules
 from desktop_app.core.claims import ClaimStatus
@@ -99,7 +100,7 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
     """One claim with its items, its order (receiver, phone, address, amount paid ...) and history."""
     claim = session.get(CarrierClaim, claim_id)
     if claim is None:
-        raise NotFound(f"找不到理赔 #{claim_id}")
+        raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
     reship_case_id = None
     if claim.reship_id is not None:
         reship = session.get(Reship, claim.reship_id)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
 from desktop_app.store.case_facts import keep_goods
 from desktop_app.store.change_tracking import tracked
@@ -30,7 +31,7 @@ from desktop_app.store.ledger_files import (
     make_ledger_private,
     other_programs_tables,
 )
-from desktop_app.store.locations import LedgerLocation, parse_location
+from desktop_app.store.locations import DEAD_SERVER_ARGS, LedgerLocation, parse_location
 from desktop_app.store.read_interrupts import ReadInterrupt
 from desktop_app.store.rule_turns import share_rules_turn, take_rules_turn
 
@@ -224,6 +225,7 @@ def server_engine(location: LedgerLocation, seat: Seat = "", own_backends: set[i
     engine = create_engine(
         location.url,
         pool_pre_ping=True,
+        hide_parameters=True,  # buyers' names, phones, addresses: never in an error's text (see below)
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_SECONDS,
             "application_name": "aftersales-ledger",
@@ -231,6 +233,7 @@ def server_engine(location: LedgerLocation, seat: Seat = "", own_backends: set[i
             # gains from it (the 退货 tab's first read at a million cases: 400–520 ms with, 245–375 without;
             # it runs at start-up beside the first searches).
             "options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} -c timezone=UTC -c jit=off",
+            **DEAD_SERVER_ARGS,
         },
     )
 
@@ -272,9 +275,7 @@ def _open_server(location: LedgerLocation, migrate: bool, seat: Seat) -> Databas
 def _check_revision(engine: Engine, where: str) -> str | None:
     current = _current_revision(engine)
     if current is not None and current not in KNOWN_REVISIONS:
-        raise DatabaseTooNew(
-            f"数据库 {where} 由更新版本的售后台账创建（版本 {current}），本程序无法打开。请升级程序后再试。"
-        )
+        raise DatabaseTooNew(msg.say(msg.DB_TOO_NEW, where, current))
     return current
 
 
@@ -287,7 +288,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
     """
     db_path = Path(path).expanduser().resolve()
     if db_path.exists() and db_path.is_dir():
-        raise UserError(f"数据库路径是一个文件夹：{db_path}")
+        raise UserError(msg.say(msg.DB_IS_FOLDER, str(db_path)))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     existed = db_path.exists() and db_path.stat().st_size > 0
     integrity = None
@@ -298,15 +299,18 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
             if integrity.outcome is CheckOutcome.DAMAGED:
                 raise LedgerDamaged(db_path, integrity.problems)
         if tables := other_programs_tables(db_path):  # picked by mistake: refused before anything is written
-            shown = "、".join(tables[:5]) + ("等" if len(tables) > 5 else "")
-            raise UserError(f"文件 {db_path} 不是售后台账数据库（里面是其他程序的数据：{shown}），没有改动它。"
-                            "请选择售后台账的数据库文件，或写一个新的文件名")
+            shown = "、".join(tables[:5])
+            raise UserError(msg.say(msg.OTHER_PROGRAMS_MORE_DATA if len(tables) > 5 else msg.OTHER_PROGRAMS_DATA,
+                                    str(db_path), shown))
     elif not db_path.exists():
         db_path.touch(mode=0o600)
     make_ledger_private(db_path)
     engine = create_engine(
         f"sqlite:///{db_path}",
         connect_args={"check_same_thread": False, "timeout": 30},
+        # A database error's text carried the statement's values ("[parameters: ('秦文红', '19328792174', …)]")
+        # into errors.log, ledger.log and the error dialog's details, which the shop is asked to send on.
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     backup_path = None
@@ -327,7 +331,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
 
 def _check_is_sqlite(db_path: Path) -> None:
     if not has_sqlite_header(db_path):
-        raise UserError(f"文件 {db_path} 不是售后台账数据库（不是 SQLite 文件）")
+        raise UserError(msg.say(msg.NOT_A_LEDGER, str(db_path)))
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,13 @@ from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import LedgerBusy, LedgerDamaged, StaleData, UserError
 from desktop_app.store import database
 from desktop_app.store.ledger_files import is_busy, is_damage
 from desktop_app.store.locations import LedgerLocation
 
-BUSY_MESSAGE = ("数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 {seconds} 秒仍未完成。"
-                "数据未被修改；请等它结束后再试。")
 STALE_MESSAGE = "这条记录刚被另一个窗口或程序修改了，本次操作未保存。请刷新后重新操作。"
-SERVER_BUSY_MESSAGE = ("另一个席位正在修改同一批记录（例如一次大的导入），等了 {seconds} 秒仍未完成。"
-                       "数据未被修改；请等它结束后再试。")
 
 
 def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> UserError | None:
@@ -61,17 +58,17 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) 
     name = getattr(error, "sqlite_errorname", "") or ""
     where = f" {db_path}" if db_path is not None else ""
     if is_busy(error):
-        return LedgerBusy(BUSY_MESSAGE.format(seconds=busy_seconds))
+        return LedgerBusy(msg.say(msg.LEDGER_BUSY, busy_seconds))
     if is_damage(error):
         return LedgerDamaged(db_path if db_path is not None else "", (str(error),))
     if name.startswith("SQLITE_FULL"):
-        return UserError(f"磁盘已满，无法写入数据库{where}。数据未被修改；请腾出空间后再试。")
+        return UserError(msg.say(msg.DISK_FULL, where))
     if name.startswith("SQLITE_READONLY"):
-        return UserError(f"数据库文件{where}是只读的（或所在文件夹不可写），无法保存修改。")
+        return UserError(msg.say(msg.READ_ONLY, where))
     if name.startswith("SQLITE_CANTOPEN"):
-        return UserError(f"无法打开数据库文件{where}：文件夹不存在或没有权限。")
+        return UserError(msg.say(msg.CANNOT_OPEN, where))
     if name.startswith("SQLITE_IOERR"):
-        return UserError(f"读写数据库文件{where}时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。")
+        return UserError(msg.say(msg.DISK_FAILED, where))
     return None
 
 
@@ -81,38 +78,44 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
     its address ("" when not known: the window's messages said "团队数据库 团队数据库")."""
     named, server = (f" {server} ", f" {server}") if server else ("", "")
     if isinstance(error, pg_errors.LockNotAvailable | pg_errors.QueryCanceled):
-        return LedgerBusy(SERVER_BUSY_MESSAGE.format(seconds=busy_seconds))
+        return LedgerBusy(msg.say(msg.SERVER_BUSY, busy_seconds))
     if isinstance(error, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
         return StaleData("另一个席位同时修改了同一条记录，本次操作未保存。请刷新后重新操作。")
     if isinstance(error, pg_errors.NumericValueOutOfRange):
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     if isinstance(error, pg_errors.StringDataRightTruncation):
-        return UserError(f"有一项文字太长，团队数据库存不下（{_first_line(error)}）。数据未被修改。")
+        return UserError(msg.say(msg.TEXT_TOO_LONG_FOR_SERVER, _first_line(error)))
+    if isinstance(error, pg_errors.UndefinedColumn | pg_errors.UndefinedTable):
+        # A seat still running an older version after another seat's newer one upgraded the ledger: its
+        # reads and writes met the new schema as "内部错误（ProgrammingError）".
+        return UserError(msg.say(msg.SERVER_NEWER_TABLES, named, _first_line(error)))
     if isinstance(error, pg_errors.InsufficientPrivilege):
-        return UserError(f"团队数据库{named}的账号没有权限做这件事（{_first_line(error)}）。请让管理员授权。")
+        return UserError(msg.say(msg.SERVER_NO_PERMISSION, named, _first_line(error)))
     if isinstance(error, pg_errors.DiskFull):
-        return UserError(f"团队数据库{named}的磁盘已满，无法写入。数据未被修改。")
+        return UserError(msg.say(msg.SERVER_DISK_FULL, named))
     if isinstance(error, pg_errors.InvalidPassword | pg_errors.InvalidAuthorizationSpecification):
-        return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+        return UserError(msg.say(msg.SERVER_LOGIN_FAILED, server))
     if isinstance(error, pg_errors.InvalidCatalogName):
-        return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+        return UserError(msg.say(msg.SERVER_NO_DATABASE, named))
+    if isinstance(error, psycopg.OperationalError) and "no password supplied" in str(error):
+        # A seat whose keyring has no password for the server (or no keyring at all): it said the driver's
+        # "fe_sendauth: no password supplied" and to check the network.
+        return UserError(msg.say(msg.SERVER_NO_PASSWORD, server))
     if isinstance(error, psycopg.OperationalError) and "password authentication failed" in str(error):
-        return UserError(f"无法登录团队数据库{server}：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+        return UserError(msg.say(msg.SERVER_LOGIN_FAILED, server))
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
-        return UserError(f"团队数据库{named}不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
+        return UserError(msg.say(msg.SERVER_NO_DATABASE, named))
     if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown) or (
             isinstance(error, psycopg.OperationalError) and "the connection is lost" in str(error)):
         # In the middle of the work (the server restarted, the NAS went to sleep): not "cannot connect".
-        return UserError(f"与团队数据库{named}的连接在操作中途断开了：{_connection_cause(error)}。"
-                         "这次没有做完的修改没有保存；请等服务器恢复后再做一次。")
+        return UserError(msg.say(msg.SERVER_LOST, named, _connection_cause(error)))
     if isinstance(error, psycopg.OperationalError):
-        return UserError(f"无法连接团队数据库{server}：{_connection_cause(error)}。请检查网络、服务器地址和端口，"
-                         "以及服务器是否已启动。")
+        return UserError(msg.say(msg.SERVER_UNREACHABLE, server, _connection_cause(error)))
     return None
 
 
 # The causes a shop meets, in its words; the driver's own line follows in brackets for whoever helps them.
-_CONNECTION_CAUSES = (
+CONNECTION_CAUSES = (
     ("connection refused", "服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）"),
     ("failed to resolve host", "找不到这个服务器地址"),
     ("name or service not known", "找不到这个服务器地址"),
@@ -129,9 +132,9 @@ _CONNECTION_CAUSES = (
 def _connection_cause(error: BaseException) -> str:
     detail = _first_line(error)
     lowered = str(error).lower()
-    for marker, cause in _CONNECTION_CAUSES:
+    for marker, cause in CONNECTION_CAUSES:
         if marker in lowered:
-            return f"{cause}（{detail}）"
+            return msg.say(msg.CAUSE, cause, detail)
     return detail
 
 

@@ -7,6 +7,7 @@ still be examined, and so that a backup never goes through the app's session mac
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -58,6 +59,28 @@ def is_busy(error: BaseException) -> bool:
     return name.startswith(_BUSY_ERRORS) or "database is locked" in str(error)
 
 
+def in_use_elsewhere(path: Path, wait_seconds: float = 1.0) -> bool:
+    """True while another connection holds the file open (a window, a command, an import under way):
+    an exclusive lock cannot be had within `wait_seconds`. In WAL mode every open connection keeps a
+    shared lock, idle or not. A file that is missing or cannot be read is not "in use"."""
+    if not path.is_file():
+        return False
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=wait_seconds,
+                                isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        probe.execute("PRAGMA locking_mode=EXCLUSIVE")
+        probe.execute("BEGIN EXCLUSIVE")
+        probe.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        return is_busy(error)
+    finally:
+        probe.close()
+    return False
+
+
 def has_sqlite_header(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
@@ -104,7 +127,10 @@ def check_integrity(path: Path, budget_seconds: float | None = OPEN_CHECK_SECOND
 
 
 def _from_error(error: sqlite3.Error, started: float) -> IntegrityReport:
-    if is_busy(error):  # another process holds the file: not a verdict on the file
+    if not is_damage(error):
+        # Another process holds the file, or the check could not read it here (a read-only folder where
+        # SQLite cannot make its -shm, a full disk, no permission): not a verdict on the file. Called damaged,
+        # a healthy ledger was refused and the user sent to restore an older backup over it.
         return IntegrityReport(CheckOutcome.UNFINISHED, (), time.perf_counter() - started)
     return IntegrityReport(CheckOutcome.DAMAGED, (str(error),), time.perf_counter() - started)
 
@@ -113,7 +139,9 @@ def copy_online(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's online backup API (the source may be in use meanwhile).
 
     Written to a temporary name beside the target and renamed at the end, so that a copy cut short
-    (power loss, a full disk) never looks like a backup.
+    (power loss, a full disk) never looks like a backup. SQLite's failures to write the copy (its disk
+    full, read-only, failing) are raised as `OSError` naming the copy: read as a failure of the ledger's
+    own file, they sent the user to free space on the wrong disk ("磁盘已满，无法写入数据库 ledger.sqlite3").
     """
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -126,6 +154,11 @@ def copy_online(source: Path, target: Path) -> None:
             # write meanwhile never restarts the copy.
             src.backup(dest, pages=-1)
             dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        except sqlite3.Error as error:
+            failure = _write_failure(error, target)
+            if failure is None:
+                raise
+            raise failure from error
         finally:
             dest.close()
     except BaseException:
@@ -134,6 +167,20 @@ def copy_online(source: Path, target: Path) -> None:
     finally:
         src.close()
     os.replace(partial, target)
+
+
+# What SQLite says when it cannot write a file, as the system's error numbers.
+_WRITE_ERRORS = (("SQLITE_FULL", errno.ENOSPC), ("SQLITE_READONLY", errno.EROFS), ("SQLITE_CANTOPEN", errno.EACCES),
+                 ("SQLITE_IOERR", errno.EIO))
+
+
+def _write_failure(error: sqlite3.Error, target: Path) -> OSError | None:
+    """The OSError for a copy SQLite could not write (None: another failure, such as a damaged source)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    for prefix, number in _WRITE_ERRORS:
+        if name.startswith(prefix):
+            return OSError(number, str(error), str(target))
+    return None
 
 
 def _create_private(path: Path) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
 SERVER_DRIVER = "postgresql+psycopg"
 _SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DEFAULT_PORT = 5432
+# Every connection to a team server notices a network that went away without a word (Wi-Fi dropped, a
+# router restarted, the NAS slept): probed after 20 s of silence, given up after 4 unanswered probes 5 s
+# apart, or after 60 s of data the server never acknowledged. The operating system's default waited two
+# hours: a window's listener heard no other seat's change again, with nothing said, and a write hung.
+DEAD_SERVER_ARGS: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
+                                    "keepalives_count": 4, "tcp_user_timeout": 60_000}
 
 
 @dataclass(frozen=True)
@@ -70,17 +77,16 @@ def parse_location(value: str | Path) -> LedgerLocation:
         file = text.split("://", 1)[1].lstrip("/")
         return LedgerLocation(path=Path("/" + file if text.startswith("sqlite:////") else file))
     if scheme not in _SERVER_SCHEMES:
-        raise UserError(f"不支持的数据库地址“{_masked(text)}”：请写 SQLite 文件路径，或 "
-                        "postgresql+psycopg://用户名:密码@主机:端口/数据库名")
+        raise UserError(msg.say(msg.ADDRESS_UNSUPPORTED, _masked(text)))
     from sqlalchemy.engine import make_url  # a server ledger only (see the top)
     from sqlalchemy.exc import ArgumentError
 
     try:
         url = make_url(SERVER_DRIVER + "://" + text.split("://", 1)[1])
     except (ArgumentError, ValueError) as exc:
-        raise UserError(f"数据库地址“{_masked(text)}”写法不对：{exc}") from None
+        raise UserError(msg.say(msg.ADDRESS_MALFORMED, _masked(text), str(exc))) from None
     if not url.database:
-        raise UserError(f"数据库地址“{_masked(text)}”缺少数据库名（…@主机:端口/数据库名）")
+        raise UserError(msg.say(msg.ADDRESS_WITHOUT_DATABASE, _masked(text)))
     if not url.host:
         url = url.set(host="localhost")
     return LedgerLocation(url=url)

@@ -175,6 +175,12 @@ def unmatched_parcels(session: Session, include_matched: bool = False, limit: in
     return [_parcel_row(p) for p in session.execute(stmt).scalars()]
 
 
+def parcel_number(session: Session, parcel_id: int) -> str | None:
+    """The tracking number of unmatched parcel `parcel_id` (None: no such parcel), read without loading
+    the parcel (a use case locks it afterwards: store/row_locks.py)."""
+    return session.execute(select(UnmatchedParcel.tracking_no).where(UnmatchedParcel.id == parcel_id)).scalar()
+
+
 def waiting_parcel(session: Session, tracking_no: str) -> UnmatchedParcelRow | None:
     """The unmatched parcel with this number still waiting to be matched, if any."""
     stmt = (

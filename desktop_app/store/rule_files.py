@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import StaleData
 from desktop_app.store.models import RuleFile, utcnow
@@ -35,12 +36,12 @@ class RuleFileChanged(StaleData):
 
     def __init__(self, name: str, fresh: StoredRuleFile | None) -> None:
         if fresh is None:
-            said = "另一台电脑刚把它恢复成了默认规则"
+            said = msg.say(msg.RULES_RESET)
         else:
             when = fresh.changed_at.astimezone(CHINA).strftime("%m-%d %H:%M")
-            said = f"{fresh.changed_by or '另一台电脑'} 在 {when} 保存了新的版本"
-        super().__init__(f"{name} 在你打开之后已被修改（{said}）。你的修改没有保存；"
-                         "已显示最新的内容，请在它的基础上重新修改。")
+            said = (msg.say(msg.RULES_SAVED_BY, fresh.changed_by, when) if fresh.changed_by
+                    else msg.say(msg.RULES_SAVED_ELSEWHERE, when))
+        super().__init__(msg.say(msg.RULES_CHANGED, name, said))
         self.name = name
         self.fresh = fresh
 

@@ -27,6 +27,7 @@ import time
 
 from sqlalchemy.orm import Session
 
+from desktop_app.core import messages as msg
 from desktop_app.core.errors import LedgerBusy
 
 RULES_TURN = 0x5A1E_5003
@@ -49,6 +50,5 @@ def take_rules_turn(session: Session, wait_seconds: float) -> None:
     given_up = time.monotonic() + wait_seconds
     while not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({RULES_TURN})").scalar():
         if time.monotonic() >= given_up:
-            raise LedgerBusy(f"另一个席位正在写入团队数据库（例如一次大的导入），等了 {wait_seconds:.0f} 秒仍未完成。"
-                             "数据未被修改；请等它结束后再试。")
+            raise LedgerBusy(msg.say(msg.SERVER_WRITING, f"{wait_seconds:.0f}"))
         time.sleep(_RETRY_SECONDS)

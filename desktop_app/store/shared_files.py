@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import CaseEvidence, ClaimEvidence, Setting, SharedFile, utcnow
 
 
@@ -46,6 +47,14 @@ def drop_file(session: Session, stored_path: str) -> None:
 
 def file_content(session: Session, stored_path: str) -> bytes | None:
     return session.execute(select(SharedFile.content).where(SharedFile.stored_path == stored_path)).scalar()
+
+
+def kept_among(session: Session, stored_paths: list[str]) -> set[str]:
+    """Which of these files the ledger keeps."""
+    found: set[str] = set()
+    for paths in in_lists(stored_paths):
+        found.update(session.execute(select(SharedFile.stored_path).where(SharedFile.stored_path.in_(paths))).scalars())
+    return found
 
 
 def kept_paths(session: Session) -> set[str]:

@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop_app.core.errors import LedgerDamaged, ReadInterrupted, StaleData, UserError
 from desktop_app.core.op_changes import OpChanges, recording
+from desktop_app.ui import labels
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -263,7 +264,7 @@ def describe_error(error: BaseException) -> str:
 
 def _with_advice(error: UserError) -> str:
     # a fixed message (no value in it) is in the translation file's vocabulary (installer/update_translations.py)
-    message = QCoreApplication.translate("Vocabulary", error.message)
+    message = labels.message(error)
     if isinstance(error, LedgerDamaged):
         return message + _tr("请在“备份与恢复”中恢复最新的完好备份。")
     return message

@@ -10,8 +10,10 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_app.core import messages
 from desktop_app.core.clock import CHINA
-from desktop_app.core.event_notes import LIST_SEPARATOR, NoteTemplate, parse_note, put
+from desktop_app.core.errors import UserError
+from desktop_app.core.event_notes import LIST_SEPARATOR, Message, NoteTemplate, Value, parse_note, put
 from desktop_app.core.event_notes import TEMPLATES as NOTE_TEMPLATES
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.returns import fill
@@ -59,12 +61,30 @@ def note(stored: str | None, templates: tuple[NoteTemplate, ...] = NOTE_TEMPLATE
     found = parse_note(stored, templates)
     if found is None:
         return text(stored)
-    template, values = found
+    return _shown(*found)
 
-    def shown(n: int, value: str) -> str:
+
+def message(said: UserError | str, templates: tuple[NoteTemplate, ...] = messages.TEMPLATES) -> str:
+    """A message of the services in the window's language: a `Message` (core/messages.py) with its
+    values, one that came as plain text read back from the `templates` it was written from, a fixed one
+    translated; a file name, a number, what the user typed or the file holds stays as it is."""
+    if isinstance(said, UserError):
+        said = said.message
+    if isinstance(said, Message):
+        return _shown(said.template, said.values)
+    known = text(said)  # a word or a fixed message: no need to try every template on it
+    return known if known != said else note(said, templates)
+
+
+def _shown(template: NoteTemplate, values: tuple[Value, ...]) -> str:
+    def shown(n: int, value: Value) -> str:
+        if isinstance(value, Message):
+            return _shown(value.template, value.values)
+        if isinstance(value, tuple):
+            return text(LIST_SEPARATOR).join(_shown(v.template, v.values) for v in value)
         if n in template.word_lists:
             return text(LIST_SEPARATOR).join(text(word) for word in value.split(LIST_SEPARATOR))
-        return text(value) if n in template.own_words else value
+        return message(value) if n in template.own_words else value  # a word, or a message as text
 
     return put(text(template.template), tuple(shown(n, v) for n, v in enumerate(values, 1)))
 

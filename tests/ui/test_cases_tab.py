@@ -14,7 +14,7 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import open_database
-from desktop_app.store.models import Order, OrderItem, Shop
+from desktop_app.store.models import Case, Order, OrderItem, Shop
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.cases.new_case_dialog import NewCaseDialog
@@ -252,6 +252,33 @@ def test_reject_needs_a_reason(qtbot: QtBot, window: MainWindow, case_ids: list[
     assert warnings == ["请填写原因。"] and dialog.isVisible()
 
 
+def test_a_refund_asks_what_was_paid_and_statistics_count_it(qtbot: QtBot, window: MainWindow,
+                                                             case_ids: list[int]) -> None:
+    """A case opened without an amount (缺货改退款, a chat promise) was refunded as 0 in 统计: the 退款 step
+    asks what was paid and keeps it as the case's refund; an agree step asks nothing."""
+    tab = window.cases_tab
+    tab.select_case(case_ids[1])
+    qtbot.waitUntil(lambda: "agree_return" in tab.detail.action_buttons(), timeout=5000)
+    tab.detail.request_action(CaseAction.AGREE_RETURN)
+    agree = tab.detail.findChild(ActionDialog)
+    assert agree is not None and agree.paid.isHidden() and agree.paid_fen() is None
+    agree.accept()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "refund_in_transit" in tab.detail.action_buttons(), timeout=5000)
+    tab.detail.request_action(CaseAction.REFUND_IN_TRANSIT)
+    dialogs = [d for d in tab.detail.findChildren(ActionDialog) if d.isVisible()]
+    assert len(dialogs) == 1 and not dialogs[0].paid.isHidden() and dialogs[0].paid.text() == ""
+    dialogs[0].paid.setText("¥59.90")
+    dialogs[0].accept()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: (d := tab.detail.current_detail) is not None and d.refund_fen == 5990, timeout=5000)
+    db = window.context.db
+    assert db is not None
+    with db.reading() as s:
+        case = s.get(Case, case_ids[1])
+        assert case is not None and (case.refund_fen, case.amount_fen, case.paid_out) == (5990, 5990, True)
+
+
 def test_orders_tab_finds_orders_and_starts_a_case(qtbot: QtBot, window: MainWindow) -> None:
     tab = window.orders_tab
     window.tabs.setCurrentWidget(tab)
@@ -304,6 +331,22 @@ def test_a_cases_steps_are_in_view_in_a_laptop_window(qtbot: QtBot, window: Main
         if button.isVisible():
             bottom = button.mapTo(area.viewport(), button.rect().bottomLeft()).y()
             assert 0 <= bottom <= area.viewport().height(), (button.text(), bottom, area.viewport().height())
+
+
+def test_the_deadline_and_amount_are_in_view_in_a_laptop_window(qtbot: QtBot, window: MainWindow,
+                                                                 case_ids: list[int]) -> None:
+    """At 1366 px beside the detail pane the list showed through 下一个时限 and cut 金额 at its right edge
+    (after 店铺, 订单号, 买家/收货人 …): the key columns come right after 状态, 店铺 after them."""
+    window.refresh()
+    qtbot.waitUntil(lambda: len(visible_case_ids(window)) == 2, timeout=5000)
+    window.resize(1366, 728)
+    window.cases_tab.reset_panes()
+    wait_idle(qtbot, window)
+    table, model = window.cases_tab.table, window.cases_tab.model
+    for key in ("status", "next_due", "amount"):
+        column = model.column_index(key)
+        right = table.columnViewportPosition(column) + table.columnWidth(column)
+        assert 0 < right <= table.viewport().width(), (key, right, table.viewport().width())
 
 
 def test_a_return_the_buyer_shipped_still_waits_and_its_number_can_be_corrected(

@@ -26,7 +26,7 @@ from desktop_app.services.report import Period
 from desktop_app.store.database import open_database
 from desktop_app.store.models import CarrierClaim, Case
 from desktop_app.ui.dashboard import dashboard_tab
-from desktop_app.ui.dashboard.figure_table import FigureTable
+from desktop_app.ui.dashboard.figure_table import FigureRow, FigureTable
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 from tests.ui.test_english import CHINESE
@@ -201,3 +201,19 @@ def test_the_summary_is_english_in_english(qtbot: QtBot, english: QTranslator,
     assert "Platform deadlines missed 23 times" in tab.summary.text()
     assert not CHINESE.search(tab.summary.text()), tab.summary.text()
     assert tab.tables["report_by_reason"].figures.headers[1] == "Cases"
+
+
+def test_a_figure_table_measures_its_texts_again_in_a_new_font(qtbot: QtBot) -> None:
+    """The widths of the texts are kept between refreshes; a larger font (the user's settings) must not
+    leave the columns at the small font's widths, cutting the figures short."""
+    table = FigureTable("report_test", ("商品", "售后单"))
+    qtbot.addWidget(table)
+    rows = [FigureRow(("陶瓷马克杯（CUP-01）", "1,234"), 1234), FigureRow(("不锈钢保温杯", "98"), 98)]
+    table.set_rows(rows)
+    small = table.columnWidth(0)
+    assert small >= table.fontMetrics().horizontalAdvance("陶瓷马克杯（CUP-01）")
+    font = table.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    table.setFont(font)
+    table.set_rows(rows)
+    assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("陶瓷马克杯（CUP-01）") > small

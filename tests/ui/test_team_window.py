@@ -141,3 +141,55 @@ def test_another_seats_rule_edit_is_named_and_checked_for_what_is_left_to_recomp
     with qtbot.assertNotEmitted(changes.rules_changed, wait=1000):
         changes.arrived.emit([ChangeNotice("cases", "小李", 4242)])
     runner.shutdown()
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_changes_made_while_the_live_connection_was_broken_are_reloaded_after_it_is_back(
+        qtbot: QtBot, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listening connection cut (the server restarted, a router dropped it) and made again at once:
+    what another seat changed in between was never announced, and this window showed the old list until
+    the user pressed F5. Each reconnection now reloads everything once, as after a longer pause."""
+    from sqlalchemy import text
+
+    from desktop_app.core.op_changes import OpChanges
+    from desktop_app.store import change_notices
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team.team_changes import TeamChanges
+
+    real = change_notices.ChangeListener
+    made: list[object] = []
+
+    def listener(*args: object, **kwargs: object) -> change_notices.ChangeListener:
+        if made:  # reconnecting: another seat's change lands in the gap
+            other = open_database(pg_url, seat="小李")
+            try:
+                open_case(other, NewCase(Platform.PDD, "261203-730", CaseKind.RESHIP))
+            finally:
+                other.close()
+        made.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(change_notices, "ChangeListener", listener)
+    mine = open_database(pg_url, seat="小王")
+    runner = BackgroundRunner()
+    changes = TeamChanges(runner)
+    announced: list[OpChanges] = []
+    runner.changed.connect(lambda announcement: announced.append(announcement.changes))
+    try:
+        changes.watch(mine)
+        qtbot.waitUntil(lambda: len(made) == 1, timeout=10000)
+        listening = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'aftersales-ledger-listener'"
+                     " AND query LIKE 'LISTEN%'")
+
+        def answer(sql: str) -> int:
+            with mine.engine.connect() as conn:  # a transaction each: pg_stat_activity is read once in one
+                return int(conn.execute(text(sql)).scalar_one())
+
+        qtbot.waitUntil(lambda: answer(listening) == 1, timeout=10000)
+        answer(listening.replace("count(*)", "count(pg_terminate_backend(pid))"))  # the live connection is cut
+        qtbot.waitUntil(lambda: len(made) == 2, timeout=10000)
+        qtbot.waitUntil(lambda: OpChanges.everything() in announced, timeout=5000)
+    finally:
+        changes.stop()
+        runner.shutdown()
+        mine.close()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from desktop_app.services import backups
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.ledger_files import count_rows, make_ledger_private
+from tests.unit.full_disk import POSIX_ONLY, files_up_to
 from tests.unit.test_ledger_damage import damage_table
 
 # About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
@@ -84,6 +87,44 @@ def test_restore_replaces_the_ledger_after_a_safety_copy(db_path: Path) -> None:
     assert sorted(b.kind for b in backups.list_backups(db_path)) == ["manual", "restore"]
 
 
+_HOLDER = """
+import sys
+from pathlib import Path
+from desktop_app.store.database import open_database
+from desktop_app.store.ledger_files import count_rows
+db = open_database(Path(sys.argv[1]))
+with db.reading() as session:  # as a window that has shown its lists: open, idle
+    session.connection().exec_driver_sql("SELECT count(*) FROM cases").scalar()
+print("open", flush=True)
+sys.stdin.readline()
+db.close()
+"""
+
+
+def test_no_restore_while_another_window_has_the_ledger_open(capsys: pytest.CaptureFixture[str],
+                                                              db_path: Path) -> None:
+    """Replaced under an open window, the ledger lost every step the window took afterwards (it went on
+    writing into the old, unlinked file, exit 0 and "已用 … 恢复"): refused while it is open, nothing touched."""
+    db = open_database(db_path)
+    add_cases(db, 2)
+    old = backups.back_up(db_path)
+    add_cases(db, 3)
+    db.close()
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(db_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        assert run(["restore", str(old), "--db", str(db_path)]) == 2
+        err = capsys.readouterr().err
+        assert "正被另一个窗口或命令打开着" in err and "数据库未被修改" in err, err
+        assert count_rows(db_path).cases == 5  # type: ignore[union-attr]
+        assert [b.kind for b in backups.list_backups(db_path)] == ["manual"]  # no safety copy either
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert run(["restore", str(old), "--db", str(db_path)]) == 0  # closed: the restore goes ahead
+    assert count_rows(db_path).cases == 2  # type: ignore[union-attr]
+
+
 def test_a_damaged_ledger_is_kept_byte_for_byte_and_a_damaged_backup_is_refused(db_path: Path) -> None:
     db = open_database(db_path)
     add_cases(db, 2)
@@ -121,6 +162,25 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path
     assert "错误：找不到备份文件" in capsys.readouterr().err  # was "已损坏"
     assert run(["backup", "--db", str(tmp_path / "none.sqlite3")]) == 2
     assert "没有可备份的数据库" in capsys.readouterr().err
+
+
+@POSIX_ONLY
+def test_a_backup_onto_a_full_disk_names_the_backup_not_the_ledger(capsys: pytest.CaptureFixture[str],
+                                                                  db_path: Path, tmp_path: Path) -> None:
+    """It said "磁盘已满（or 读写出错）…数据库 ledger.sqlite3。数据未被修改": the user freed space on the ledger's disk
+    while the stick the copy went to was the full one."""
+    db = open_database(db_path)
+    add_cases(db, 30)
+    db.close()
+    before = db_path.read_bytes()
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    with files_up_to(16 * 1024):
+        assert run(["backup", "--to", str(stick), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"备份失败，无法写入 {stick.resolve()}{os.sep}ledger-" in err and "磁盘读写出错" in err, err
+    assert str(db_path) not in err
+    assert list(stick.iterdir()) == [] and db_path.read_bytes() == before  # no half copy; the ledger as it was
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes and named pipes are POSIX")

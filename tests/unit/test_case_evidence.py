@@ -88,8 +88,20 @@ def test_evidence_on_the_command_line(capsys: pytest.CaptureFixture[str], db: Da
     assert run(["evidence", str(case_id), *map(str, files), "--db", str(db_path), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [e["name"] for e in listed] == ["外箱面单.jpg", "称重.pdf"] and Path(listed[0]["path"]).is_file()
+    assert [e["present"] for e in listed] == [True, True]
+    Path(listed[1]["path"]).unlink()  # deleted by hand: it was listed as if it were there
+    assert run(["evidence", str(case_id), "--db", str(db_path)]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert "✗" not in shown[0] and shown[1].endswith("✗ 文件已不在这台电脑上，请重新添加")
+    assert run(["evidence", str(case_id), "--db", str(db_path), "--json"]) == 0
+    assert [e["present"] for e in json.loads(capsys.readouterr().out)] == [True, False]
+    other = open_case(db, NewCase(Platform.PDD, "261111-2", CaseKind.RESHIP), author="小林").case_id
+    # An id of another case's evidence is refused and removes nothing (it removed case 1's photo, exit 0)
+    assert run(["evidence", str(other), "--remove", str(listed[0]["id"]), "--db", str(db_path)]) == 2
+    assert f"证据 #{listed[0]['id']} 不是售后单 #{other} 的（它属于售后单 #{case_id}）" in capsys.readouterr().err
+    assert Path(listed[0]["path"]).is_file()
     assert run(["evidence", str(case_id), "--remove", str(listed[0]["id"]), "--db", str(db_path)]) == 0
-    assert "称重.pdf" in capsys.readouterr().out
+    assert "称重.pdf" in capsys.readouterr().out and not Path(listed[0]["path"]).exists()
     assert run(["evidence", "42", "--db", str(db_path)]) == 2
     assert "找不到售后单 #42" in capsys.readouterr().err
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +20,9 @@ from desktop_app.io.case_export import CASE_COLUMNS
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.database import Database
+from tests.unit.full_disk import POSIX_ONLY, limit_files
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed(db: Database) -> list[int]:
@@ -59,6 +65,23 @@ def test_export_cases_with_filters(capsys: pytest.CaptureFixture[str], db: Datab
     capsys.readouterr()
     assert run(["export-cases", str(tmp_path / "x.csv"), "--db", ledger_target]) == 2
     assert ".xlsx" in capsys.readouterr().err
+
+
+@POSIX_ONLY
+@pytest.mark.sqlite_only
+def test_an_export_onto_a_full_disk_is_one_chinese_line(db: Database, db_path: Path, tmp_path: Path) -> None:
+    """After its message the command printed "Exception ignored in: <function ZipFile.__del__> Traceback …
+    OSError: [Errno 28] No space left on device" (openpyxl's unfinished archive, collected at exit) and
+    asked whether the file was open in Excel."""
+    seed(db)
+    out = tmp_path / "售后单.xlsx"
+    done = subprocess.run([sys.executable, "-m", "desktop_app", "export-cases", str(out), "--db", str(db_path)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          preexec_fn=lambda: limit_files(4096))  # the rows fit, the workbook does not
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"错误：无法写入 {out}：") and done.stderr.count("\n") == 1, done.stderr
+    assert "Excel" not in done.stderr and list(tmp_path.glob("*售后单.xlsx*")) == []
 
 
 def test_the_next_deadline_exported_is_the_one_the_table_shows(db: Database, ledger_target: str,

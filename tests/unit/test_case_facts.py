@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.claims import ClaimAction, ClaimIncident, PayoutChannel
-from desktop_app.core.clock import Moment, now, parse_moment
+from desktop_app.core.clock import CHINA, Moment, now, parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reships
@@ -52,7 +52,9 @@ def test_the_copies_equal_a_recompute_from_scratch_after_a_mixed_history(db: Dat
     refund = open_case(db, NewCase(Platform.PDD, "261101-000000000001", CaseKind.REFUND_ONLY, CaseReason.LOST,
                                    refund_fen=4500, requested=Moment(day)), author="测").case_id
     act_on_case(db, refund, CaseAction.REFUND, at=Moment(day + timedelta(hours=30)), author="测")
-    act_on_case(db, refund, CaseAction.COMPLETE, at=Moment(day + timedelta(hours=5)), author="测")  # back-dated
+    # Back-dated as far as the steps' order lets it be: given by the refund's day only (stored at its 00:00).
+    refund_day = (day + timedelta(hours=30)).astimezone(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
+    act_on_case(db, refund, CaseAction.COMPLETE, at=Moment(refund_day, date_only=True), author="测")
     undo_last_step(db, refund, author="测")  # taken back: the latest action still counts, as before
 
     kind = open_case(db, NewCase(Platform.JD, "300000000005", CaseKind.RETURN_REFUND, CaseReason.QUALITY,

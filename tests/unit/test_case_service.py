@@ -75,7 +75,8 @@ def test_actions_follow_the_state_machine_and_write_audit_events(db: Database) -
     case_id = open_case(db, NewCase(Platform.TAOBAO, "100", CaseKind.RETURN_REFUND), author="a").case_id
     with pytest.raises(ActionNotAllowed, match="不能执行“退款”"):
         act_on_case(db, case_id, CaseAction.REFUND, author="a")
-    assert act_on_case(db, case_id, CaseAction.AGREE_RETURN, author="a").status is CaseStatus.AWAITING_RETURN
+    assert act_on_case(db, case_id, CaseAction.AGREE_RETURN, at=parse_moment("2026-11-11 10:00"),
+                       author="a").status is CaseStatus.AWAITING_RETURN
     at = parse_moment("2026-11-12 10:00")
     act_on_case(db, case_id, CaseAction.BUYER_SHIPPED_RETURN, note="SF123", at=at, author="b")
     act_on_case(db, case_id, CaseAction.RECEIVE_RETURN, author="b")

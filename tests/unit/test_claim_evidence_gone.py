@@ -18,6 +18,7 @@ from desktop_app.services.claim_evidence import evidence_on_disk
 from desktop_app.services.claims import NewClaim, add_evidence, open_claim
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database
+from desktop_app.store.models import ClaimEvidence
 
 
 def claim_with_photo(db: Database, tmp_path: Path) -> tuple[int, Path]:
@@ -63,3 +64,18 @@ def test_claim_show_names_the_file_that_is_gone(db: Database, tmp_path: Path, da
     photos = [line for line in data["next_step"]["documents"] if line["name"] == "破损/丢件的照片或聊天截图"]
     assert photos == [{"name": "破损/丢件的照片或聊天截图", "checkable": True, "present": False}]
     assert "破损/丢件的照片或聊天截图" in data["next_step"]["missing"]
+
+
+def test_claim_show_of_an_evidence_row_naming_an_impossible_file(db: Database, tmp_path: Path, data_home: Path,
+                                                                 ledger_target: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A hand-edited row whose file name the system refuses (too long to look up) made `claim show` (and the
+    claim's pane) fail with a traceback: it is a file that is not there."""
+    claim_id, _copy = claim_with_photo(db, tmp_path)
+    with db.transaction() as s:
+        s.add(ClaimEvidence(claim_id=claim_id, stored_path="evidence/" + "照" * 300 + ".jpg", original_name="照.jpg"))
+    assert run(["claim", "show", str(claim_id), "--json", "--db", ledger_target]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [e["present"] for e in data["evidence"]] == [True, False]
+    assert run(["claim", "show", str(claim_id), "--db", ledger_target]) == 0
+    assert "文件已不在这台电脑上" in capsys.readouterr().out

@@ -103,10 +103,38 @@ def test_a_time_ahead_of_the_clock_is_recorded_with_a_reminder(capsys: pytest.Ca
     assert code == 0 and "买家已寄回" in out
     assert err.startswith("注意：发生时间 2062-11-21 10:00 在将来（现在是 20") and "case undo" in err
     code, _, err = cli(capsys, "case", "act", "1", "receive_return", "--db", db, "--at", "2026-11-22")
+    assert code == 2 and "早于买家已寄回的时间 2062-11-21 10:00" in err and "case undo 1" in err  # steps in order
+    assert cli(capsys, "case", "undo", "1", "--db", db)[0] == 0
+    cli(capsys, "case", "act", "1", "buyer_shipped_return", "--db", db, "--at", "2026-11-21 10:00",
+        "--tracking", "YT1234567890123")
+    code, _, err = cli(capsys, "case", "act", "1", "receive_return", "--db", db, "--at", "2026-11-22")
     assert (code, err) == (0, "")  # a day already begun, or past: nothing to say
     code, _, err = cli(capsys, "claim", "add", "--db", db, "--order", "6923456789012345678", "--incident", "lost",
                        "--amount", "10", "--at", "2099-01-01", "--follow-up", "2099-01-02")
     assert code == 0 and err.count("注意：") == 1 and "登记时间 2099-01-01 00:00 在将来" in err  # a follow-up is a plan
+
+
+def test_a_paying_step_records_what_was_paid(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    """`--amount` with 退款 / 退货途中退款 / 补偿 keeps what was paid as the case's amount (统计's 退款 and net loss
+    count it; a case opened without one counted 0), says it on the timeline, and is refused with any other step."""
+    db = ledger_target
+    add = ("case", "add", "--db", db, "--platform", "douyin", "--order")
+    assert cli(capsys, *add, "6923456789012345678", "--kind", "refund_only")[0] == 0
+    assert cli(capsys, *add, "6923456789012345679", "--kind", "partial_refund", "--amount", "10")[0] == 0
+    assert cli(capsys, *add, "6923456789012345670", "--kind", "return_refund")[0] == 0
+    code, _, err = cli(capsys, "case", "act", "3", "agree_return", "--amount", "5", "--db", db)
+    assert code != 0 and "不付款" in err
+    code, _, err = cli(capsys, "case", "act", "1", "refund", "--amount", "0", "--db", db)
+    assert code != 0 and "大于 0" in err
+    assert cli(capsys, "case", "act", "1", "refund", "--amount", "￥1,059.90", "--note", "缺货", "--db", db)[0] == 0
+    assert cli(capsys, "case", "act", "2", "compensate", "--amount", "8", "--db", db)[0] == 0
+    shown = {n: json.loads(cli(capsys, "case", "show", str(n), "--db", db, "--json")[1]) for n in (1, 2, 3)}
+    assert (shown[1]["refund"], shown[1]["amount"], shown[1]["status"]) == ("1059.90", "1059.90", "refunded")
+    assert shown[1]["events"][-1]["note"] == "退款 1,059.90 元；缺货"
+    assert (shown[2]["refund"], shown[2]["compensation"], shown[2]["amount"]) == (None, "8.00", "8.00")
+    assert shown[3]["status"] == "pending" and shown[3]["refund"] is None  # the refused step changed nothing
+    report = json.loads(cli(capsys, "report", "--from", "2000-01-01", "--to", "2100-01-01", "--db", db, "--json")[1])
+    assert report["money"]["refunded"] == "1059.90" and report["money"]["compensated"] == "8.00"
 
 
 def test_errors_are_chinese_on_stderr_with_nonzero_exit(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:

@@ -17,6 +17,7 @@ from desktop_app.services import backups
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_files import CheckOutcome, check_integrity
+from tests.unit.full_disk import POSIX_ONLY, files_up_to
 
 SAMPLE_ORDERS = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 
@@ -114,6 +115,31 @@ def test_a_bug_is_one_chinese_line_and_a_log_entry(capsys: pytest.CaptureFixture
     assert str(log) in err and "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")
 
 
+def test_a_database_bug_logs_no_buyer_data(capsys: pytest.CaptureFixture[str], db_path: Path, data_home: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """errors.log (which the message asks the shop to send to the developer) carried the statement's values:
+    "[parameters: ('秦文红', '19328792174', …)]"."""
+    from sqlalchemy import text
+
+    from desktop_app.cli import cases
+
+    def broken(_args: object) -> int:
+        db = open_database(db_path)
+        try:
+            with db.transaction() as session:  # a statement the code got wrong, with a buyer's data
+                session.execute(text("UPDATE cases SET no_such_column = :phone WHERE receiver = :name"),
+                                {"phone": "19328792174", "name": "秦文红"})
+        finally:
+            db.close()
+        return 0
+
+    monkeypatch.setattr(cases, "_list", broken)
+    code, _, err = cli(capsys, "case", "list", "--db", str(db_path))
+    logged = (data_home / "logs" / "errors.log").read_text(encoding="utf-8")
+    assert code == 3 and "no_such_column" in logged
+    assert "19328792174" not in logged and "秦文红" not in logged and "19328792174" not in err
+
+
 def test_database_failures_become_messages(capsys: pytest.CaptureFixture[str], db_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_app.cli import cases
@@ -140,6 +166,26 @@ def test_the_check_command_checks_the_whole_file(capsys: pytest.CaptureFixture[s
     damage_table(db_path, "cases")
     code, _, err = cli(capsys, "check", "--db", str(db_path))
     assert code == 2 and "已损坏" in err and "没有找到可用的备份" in err
+
+
+@POSIX_ONLY
+def test_a_healthy_ledger_the_check_cannot_read_here_is_not_called_damaged(capsys: pytest.CaptureFixture[str],
+                                                                           db_path: Path) -> None:
+    """A read-only folder or a full disk (SQLite cannot make the ledger's -shm file, 32 KB): the check at open
+    said "已损坏，为免损失扩大，程序不会再写入它" of a healthy ledger and told the shop to restore the newest backup
+    over it (everything since that backup lost); `check` said "数据库完好" of a file it never read."""
+    make_ledger(capsys, db_path)
+    backups.back_up(db_path)
+    db_path.with_name(db_path.name + "-shm").unlink(missing_ok=True)  # closed: SQLite makes it again at the next open
+    before = digest(db_path)
+    with files_up_to(16 * 1024):
+        assert check_integrity(db_path, None).outcome is CheckOutcome.UNFINISHED
+        code, _, err = cli(capsys, "case", "list", "--db", str(db_path))
+        assert code == 2 and "已损坏" not in err and "restore" not in err, err
+        code, out, err = cli(capsys, "check", "--db", str(db_path))
+        assert code == 2 and "无法检查数据库文件" in err and "文件没有被判为损坏" in err and out == "", err
+    assert digest(db_path) == before
+    assert check_integrity(db_path, None).outcome is CheckOutcome.HEALTHY
 
 
 def test_the_check_at_open_stops_within_its_budget(tmp_path: Path) -> None:

@@ -96,7 +96,7 @@ def test_return_and_refund_becomes_refund_only(db: Database, platform: Platform)
     case_id = new_case(db, platform, CaseKind.RETURN_REFUND, CaseReason.QUALITY, f"K-{platform.value}",
                        (A.AGREE_RETURN, "2026-11-20 12:00"))
     before = open_timers(db, case_id)
-    assert change_case_kind(db, case_id, CaseKind.REFUND_ONLY, note="买家不退货了",
+    assert change_case_kind(db, case_id, CaseKind.REFUND_ONLY, note="买家不退货了", at=Moment(at("2026-11-21 09:00")),
                             author="测试").status is S.PROCESSING
     assert status_of(db, case_id) == ("processing", True, "refund_only")
     assert "buyer_ship_return" not in open_timers(db, case_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +17,7 @@ from sqlalchemy import text
 
 from desktop_app.core.errors import UserError
 from desktop_app.io.order_export import EXPORT_COLUMNS
+from desktop_app.io.xlsx_cells import write_list_sheet
 from desktop_app.services.order_export import export_orders
 from desktop_app.store.database import Database
 
@@ -106,3 +110,26 @@ def test_bad_targets(tmp_path: Path, db: Database) -> None:
     assert export_orders(db, tmp_path / "empty.xlsx") == 0
     assert [c.value for c in _sheet(tmp_path / "empty.xlsx")[1]] == list(EXPORT_COLUMNS)
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_the_sheet_spools_in_the_apps_own_folder(tmp_path: Path, data_home: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl wrote each sheet's rows (names, phones, addresses) to /tmp/openpyxl.* first, where an export
+    killed half-way left them for good; now in <data folder>/tmp (0600, named after the process: the next
+    start deletes a killed export's file), and gone once the workbook is saved."""
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    seen: list[list[Path]] = []
+
+    def rows(_sheet: object) -> Iterator[list[object]]:
+        yield ["秦文红", "19328792174", "上海市闵行区中山北路542号"]
+        seen.append(sorted((data_home / "tmp").glob("*")) + sorted(system_tmp.glob("*")))  # the export under way
+        yield ["王小明", "13812345678", "杭州市西湖区"]
+
+    out = tmp_path / "订单.xlsx"
+    assert write_list_sheet(out, "订单", ["收货人", "手机", "地址"], [10, 10, 10], "A2", rows) == 2
+    [spooled] = seen
+    assert [p.parent for p in spooled] == [data_home / "tmp"] and spooled[0].name.startswith(f"{os.getpid()}-")
+    assert list((data_home / "tmp").iterdir()) == [] and list(system_tmp.iterdir()) == []
+    assert _sheet(out).cell(2, 2).value == "19328792174"

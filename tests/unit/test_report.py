@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
+import statistics
+import threading
 from datetime import timedelta
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aftersales_files import TB_HEADER, tb_row, write_csv
 from report_ledger import EXPECTED_BY_KIND, EXPECTED_BY_PLATFORM, EXPECTED_BY_REASON, EXPECTED_MONEY, build
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from desktop_app.cli import run
 from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
@@ -18,13 +23,19 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now, parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
+from desktop_app.services import evidence_files
+from desktop_app.services import report as report_module
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
+from desktop_app.services.claim_evidence import add_evidence
 from desktop_app.services.claims import NewClaim, open_claim
+from desktop_app.services.evidence_files import files_home, local_file
 from desktop_app.services.report import Period, build_report, parse_period
+from desktop_app.store import report_claims, report_queries
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
-from desktop_app.store.models import Case, Deadline, Order
+from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Deadline, Order, SharedFile
+from desktop_app.store.shared_files import files_are_shared
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
 
@@ -260,3 +271,102 @@ def _order_without_case(db: Database) -> int:
         return s.execute(select(Order.id).where(Order.order_no == "4100000000000000099")).scalar_one()
 
 
+
+
+def test_a_claim_whose_evidence_file_is_gone_is_listed_as_without_evidence(db: Database, ledger: dict[str, int],
+                                                                           tmp_path: Path) -> None:
+    """The attention list read the evidence rows only: a photo deleted or moved out of the data folder by
+    hand still counted, so a claim the courier will refuse for want of it was not listed."""
+    photo = tmp_path / "箱子.jpg"
+    photo.write_bytes(b"jpeg")
+    add_evidence(db, ledger["claim"], [photo], author="测试")
+    with db.transaction() as s:
+        s.get_one(CarrierClaim, ledger["claim"]).ticket_no = "ZT-778"  # nothing else lists it
+    assert build_report(db, NOVEMBER).attention == ()
+
+    with db.reading() as s:
+        stored = s.execute(select(ClaimEvidence.stored_path)).scalar_one()
+        copy = local_file(s, stored)
+        shared = files_are_shared(s)
+    copy.unlink()
+    if shared:  # a team ledger keeps the bytes for every seat: this seat fetches them again when shown
+        assert build_report(db, NOVEMBER).attention == ()
+        with db.transaction() as s:
+            s.execute(delete(SharedFile))
+    attention = build_report(db, NOVEMBER).attention
+    assert [(a.id, a.evidence_missing, a.ticket_missing, a.is_old) for a in attention] == [
+        (ledger["claim"], True, False, False)]
+
+    with db.transaction() as s:  # listed for its age: the flag says the evidence is gone as well
+        s.get_one(CarrierClaim, ledger["claim"]).ticket_no = None
+    assert build_report(db, NOVEMBER).attention[0].evidence_missing
+    if not shared:
+        copy.write_bytes(b"jpeg")  # put back: complete again
+        assert not build_report(db, NOVEMBER).attention[0].evidence_missing
+
+
+def test_the_median_of_all_platforms_is_that_of_their_times_together() -> None:
+    """The whole's median is taken across the platforms' sorted times without merging them."""
+    rng = random.Random(17)
+    for _ in range(300):
+        runs = tuple(sorted(rng.randint(1, rng.choice((5, 400, 10**7))) for _ in range(rng.randint(0, 9)))
+                     for _ in range(rng.randint(1, 6)))
+        values = sorted(chain.from_iterable(runs))
+        if values:
+            assert report_module._median(len(values), runs) == statistics.median(values), runs
+
+
+def test_the_side_read_only_reads_rows(db: Database, ledger: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two reads of a ledger file run on two threads; what Python makes of their rows (the goods strings,
+    the groups, the claims) comes after both, on the caller's thread: a thread fetching rows waits for the GIL
+    after each row, so Python work on one side stalled the other's fetch (bench/README, session 20)."""
+    threads: set[int] = set()
+    split = report_queries.goods_lines
+
+    def recording(goods: str) -> tuple[tuple[str, str, int], ...]:
+        threads.add(threading.get_ident())
+        return split(goods)
+
+    monkeypatch.setattr(report_queries, "goods_lines", recording)
+    report = build_report(db, NOVEMBER)
+    assert report.products and threads == {threading.get_ident()}
+
+
+def test_an_evidence_row_naming_an_impossible_file_counts_as_missing(db: Database, ledger: dict[str, int]) -> None:
+    """A hand-edited row whose file name the system refuses (too long to look up) made the whole 统计 read
+    fail once the files were looked at; it is a file that is not there."""
+    with db.transaction() as s:
+        s.get_one(CarrierClaim, ledger["claim"]).ticket_no = "ZT-778"
+        s.add(ClaimEvidence(claim_id=ledger["claim"], stored_path="evidence/" + "照" * 300 + ".jpg",
+                            original_name="照.jpg"))
+        (files_home(s) / "evidence").mkdir(exist_ok=True)  # the folder is there, the name is refused
+    attention = build_report(db, NOVEMBER).attention
+    assert [(a.id, a.evidence_missing) for a in attention] == [(ledger["claim"], True)]
+
+
+def test_only_the_files_of_the_claims_that_can_be_shown_are_looked_at(db: Database, ledger: dict[str, int],
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three open claims with a photo, listed anyway (all old): with room for one in the list, the files of
+    that one only are looked at; the list and its flags are as with room for all."""
+    photo = tmp_path / "箱子.jpg"
+    photo.write_bytes(b"jpeg")
+    claims = [ledger["claim"], *(open_claim(db, NewClaim(incident=ClaimIncident.LOST, case_id=ledger[case],
+                                                         claimed_fen=1000), author="测试").claim_id
+                                 for case in ("c2", "c4"))]
+    for claim_id in claims:
+        add_evidence(db, claim_id, [photo], author="测试")
+    looked: list[set[int]] = []
+    real = evidence_files.claims_with_files
+
+    def recording(session: Any, paths: dict[int, list[str]]) -> set[int]:
+        looked.append(set(paths))
+        return real(session, paths)
+
+    with db.reading() as s:
+        scope = build_report(db, NOVEMBER).scope
+        older = now() + timedelta(days=1)
+        one = report_claims.claim_figures(s, scope, older, limit=1, files_check=recording)
+        every = report_claims.claim_figures(s, scope, older, files_check=recording)
+    assert looked == [{claims[0]}, set(claims)]
+    assert one.attention == every.attention[:1] and not every.attention[0].evidence_missing

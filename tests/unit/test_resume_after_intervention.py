@@ -71,8 +71,9 @@ def test_a_shipped_return_resumed_keeps_the_ten_days_from_its_shipping(db: Datab
                         author="店主").case_id
     buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789012"),
                          at=parse_moment("2026-11-22 10:00"), author="店主")
-    act_on_case(db, case_id, A.ESCALATE, author="店主")
-    assert act_on_case(db, case_id, A.RESUME, author="店主").status is S.AWAITING_RETURN
+    act_on_case(db, case_id, A.ESCALATE, at=parse_moment("2026-11-23 10:00"), author="店主")
+    assert act_on_case(db, case_id, A.RESUME, at=parse_moment("2026-11-24 10:00"),
+                       author="店主").status is S.AWAITING_RETURN
     buyer_shipped_return(db, case_id, ReturnParcel.of("中通快递", "75123456789099"),
                          at=parse_moment("2026-11-25 10:00"), author="店主")
     with db.reading() as s:

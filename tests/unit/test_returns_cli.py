@@ -157,7 +157,7 @@ def test_transit_lists_returns_on_the_way_longer_than_n_days(capsys: pytest.Capt
     db = ledger_target
     old, new = return_case(capsys, db, "1"), return_case(capsys, db, "2")
     cli(capsys, "case", "act", str(old), "buyer_shipped_return", "--tracking", "75000000000001", "--at",
-        "2026-01-02 10:00", "--db", db)
+        "2026-11-22 10:00", "--db", db)
     cli(capsys, "case", "act", str(new), "buyer_shipped_return", "--tracking", "75000000000002", "--db", db)
     code, out, _ = cli(capsys, "returns", "transit", "--days", "5", "--db", db, "--json")
     assert code == 0 and [r["case"] for r in json.loads(out)] == [old]

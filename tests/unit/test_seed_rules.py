@@ -127,6 +127,17 @@ def test_seed002_intervention_after_72_hours_also_for_exchanges() -> None:
     assert d.due_at == at("2026-11-13 12:00")
 
 
+@pytest.mark.parametrize("pack", ["taobao", "tmall"])
+def test_seed002_a_repair_request_is_after_sales_too_intervention_after_72_hours(pack: str) -> None:
+    """seeds/002: "賣家必須為出售的商品專提供售後服務:退貨屬、換貨、維修等等" — 维修 is 售后, and "售後超時機制和售中
+    保持一致,申請客服介入的時間也是72小時後". A repair request had no timer at all before the buyer's confirmation."""
+    d = compute(pack, "repair", "quality", requested="2026-11-10 12:00")["refund_intervention"]
+    assert d.due_at == at("2026-11-13 12:00")
+    agreed = compute(pack, "repair", "quality", requested="2026-11-10 12:00",
+                     return_agreed="2026-11-11 09:00")["refund_intervention"]
+    assert agreed.status is MET
+
+
 def test_seed002_tmall_merchant_has_5_days_then_automatic_refund() -> None:
     cited("tmall", "002_4d944ba41a3c78c9.txt", "「等待商家處理退款申請」回的期限是5天", timer="seller_answer_request")
     d = compute("tmall", "return_refund", "quality", requested="2026-11-10 12:00")["seller_answer_request"]

@@ -17,6 +17,7 @@ from desktop_app import cli
 from desktop_app.cli import statements as statement_cli
 from desktop_app.core.vocabulary import Platform
 from desktop_app.store.database import Database
+from tests.unit.full_disk import POSIX_ONLY, files_up_to
 
 ROOT = Path(__file__).resolve().parents[2]
 Run = Callable[..., int]
@@ -65,6 +66,23 @@ def test_an_order_statement_as_pdf(run: Run, db: Database, tmp_path: Path, gui: 
         assert wanted in text, wanted
     assert pdf_pages(out) == 1
     assert not list(tmp_path.glob("*.part"))
+
+
+@POSIX_ONLY
+def test_a_pdf_the_disk_had_no_room_for_is_an_error_not_an_empty_file(run: Run, db: Database, tmp_path: Path,
+                                                                      gui: object,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """On a full disk "已生成 1 份货物价值说明" was printed, exit 0, over a 0-byte 货值说明.pdf."""
+    save_shop(db)
+    add_order(db)
+    out = tmp_path / "货值说明.pdf"
+    with files_up_to(4096):
+        code = run("statement", "--order", ORDER_NO, "--incident", "丢件", "--out", out)
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "已生成" not in captured.out
+    assert f"无法保存 {out}：文件没有写完整（磁盘空间不足" in captured.err, captured.err
+    assert list(tmp_path.glob("货值说明*")) == []  # neither an empty PDF nor its .part
 
 
 def test_a_batch_of_claims_is_one_page_each(run: Run, db: Database, tmp_path: Path, gui: object,

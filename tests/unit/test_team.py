@@ -131,3 +131,14 @@ def test_why_a_server_cannot_be_reached_is_said_in_chinese(driver: str, cause: s
     """It said psycopg's English alone ("failed to resolve host …")."""
     message = as_user_error(psycopg.OperationalError(driver), "postgresql+psycopg://u:***@nas.local/shop")
     assert message is not None and f"：{cause}" in message.message
+
+
+def test_a_server_asking_for_a_password_nobody_gave_says_so() -> None:
+    """A seat whose keyring holds no password for the server (or which has no keyring) was told the
+    driver's "fe_sendauth: no password supplied" and to check the network, the address and the port."""
+    refused = psycopg.OperationalError('connection failed: connection to server at "192.168.1.20", port 5432 '
+                                       "failed: fe_sendauth: no password supplied")
+    message = as_user_error(refused, parse_location("postgresql://kf@192.168.1.20/shop"))
+    assert message is not None
+    assert message.message.startswith("无法登录团队数据库 postgresql+psycopg://kf@192.168.1.20/shop：服务器要求密码")
+    assert "钥匙串" in message.message and "fe_sendauth" not in message.message and "网络" not in message.message

@@ -5,6 +5,7 @@ the first commit: the order of events is fixed, not left to timing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -16,19 +17,30 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import Moment, now
-from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.errors import StaleData, UserError
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
+from desktop_app.core.returns import InspectionResult
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services import deadlines
+from desktop_app.services import claims, deadlines, ledger_move, reship_paste, returns
+from desktop_app.services.bulk import act_on_cases
 from desktop_app.services.case_import import import_case_steps, import_cases
-from desktop_app.services.cases import NewCase, act_on_case, find_or_create_order, open_case
+from desktop_app.services.case_writes import record_event
+from desktop_app.services.cases import NewCase, act_in_session, act_on_case, find_or_create_order, open_case
+from desktop_app.services.claims import ClaimExists, NewClaim, open_claim
+from desktop_app.services.ledger_move import move_ledger
 from desktop_app.services.order_import import import_files, import_steps
 from desktop_app.services.playbooks import POLICY_SETTING, enabled_policy_ids, load_policies, set_policy
 from desktop_app.services.product_costs import import_product_costs
+from desktop_app.services.reship_paste import bulk_ship
+from desktop_app.services.returns import match_parcel, receive_return
 from desktop_app.services.stepwise import run_to_end
+from desktop_app.store import database
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.import_turns import take_import_turn
-from desktop_app.store.models import ProductCost, utcnow
+from desktop_app.store.locations import parse_location
+from desktop_app.store.models import Case, ProductCost, utcnow
 from desktop_app.store.setting_rows import locked_setting
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
@@ -226,3 +238,199 @@ def test_two_seats_order_imports_of_one_moment_recompute_a_case_once(
         timers = session.execute(text("SELECT timer_id FROM deadlines WHERE case_id = :id"),
                                  {"id": case_id}).scalars().all()
     assert timers.count("ship_by") == 1  # it was there twice
+
+
+def paused_once(module: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """`module.name` holds its first caller (after calling through) until `go_on` is set; later callers pass."""
+    real = getattr(module, name)
+    midway, go_on = threading.Event(), threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if not midway.is_set():
+            midway.set()
+            assert go_on.wait(30)
+        return result
+
+    monkeypatch.setattr(module, name, held)
+    return midway, go_on
+
+
+def test_a_window_step_on_a_case_another_seat_is_changing_waits_and_is_told_who_and_what_now(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    """Both seats showed the case at one version. The second's step met the first's at the UPDATE and
+    failed there with SQLAlchemy's StaleDataError ("这条记录刚被另一个窗口或程序修改了"), or, each one's
+    timeline entry holding the case against the other's, in a deadlock ("另一个席位同时修改了同一条记录"):
+    never the case, the seat or its state. It now waits for the first and reads what it wrote."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-701", CaseKind.RESHIP), author="店主").case_id
+    with first.reading() as session:
+        shown = session.execute(text("SELECT version FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
+    with first.transaction() as session:  # 小王's 同意补发, not yet committed
+        act_in_session(session, case_id, CaseAction.AGREE_RESHIP, None, Moment(now()), "小王", shown)
+        other = Seat(lambda: act_on_case(second, case_id, CaseAction.REJECT, "缺货", author="小李",
+                                         expected_version=shown))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    with pytest.raises(StaleData, match=f"售后单 #{case_id} 刚被 小王 修改了（现在是“待补发”）"):
+        other.outcome()
+    with first.reading() as session:
+        steps = session.execute(text("SELECT action FROM audit_events WHERE case_id = :id AND kind = 'action'"),
+                                {"id": case_id}).scalars().all()
+    assert steps == ["agree_reship"]
+
+
+def test_a_command_on_a_case_another_seat_is_changing_acts_on_what_that_seat_wrote(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    """A command names no version: it failed on a note another seat was writing to the case ("这条记录刚被
+    另一个窗口或程序修改了") where, one after the other, both go through."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-702", CaseKind.REFUND_ONLY), author="店主").case_id
+    with first.transaction() as session:  # 小王's note, not yet committed
+        case = session.get(Case, case_id)
+        assert case is not None
+        case.updated_at = utcnow()
+        record_event(session, case, kind="note", author="小王", note="买家说明天寄回")
+        session.flush()
+        other = Seat(lambda: act_on_case(second, case_id, CaseAction.START, author="小李"))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    assert other.outcome().status is CaseStatus.PROCESSING
+    with first.reading() as session:
+        kinds = session.execute(text("SELECT kind, author FROM audit_events WHERE case_id = :id ORDER BY id"),
+                                {"id": case_id}).all()
+    assert [tuple(k) for k in kinds] == [("created", "店主"), ("note", "小王"), ("action", "小李")]
+
+
+def test_one_unknown_parcel_scanned_at_two_seats_at_once_is_one_unmatched_parcel(
+        pg_url: str, two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both seats found no 无主件 with the number and each recorded one: the list showed the parcel twice."""
+    first, second = two_seats
+    midway, go_on = paused_once(returns, "guess_parcel_carrier", monkeypatch)  # found none, not yet recorded
+    scanning = Seat(lambda: receive_return(first, "YT7788990011", InspectionResult.GOOD, author="小王"))
+    assert midway.wait(30)
+    other = Seat(lambda: receive_return(second, "YT7788990011", InspectionResult.DEFECTIVE, author="小李"))
+    try:
+        wait_until_a_seat_waits_for_a_lock(pg_url, timeout=10)
+    finally:
+        go_on.set()
+    recorded, again = scanning.outcome(), other.outcome()
+    assert recorded.parcel is not None and again.parcel is not None and again.repeated
+    assert again.parcel.id == recorded.parcel.id
+    with first.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM unmatched_parcels")).scalar_one() == 1
+
+
+def test_one_lost_parcel_claimed_at_two_seats_at_once_is_one_claim(
+        pg_url: str, two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both seats found no open claim for the waybill and each recorded one (the courier takes one claim a
+    waybill; 统计 counted the money twice). The second is now told of the first's, as one after the other."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-703", CaseKind.RESHIP), author="店主").case_id
+    with first.reading() as session:
+        order_id = session.execute(text("SELECT order_id FROM cases WHERE id = :id"), {"id": case_id}).scalar_one()
+    lost = NewClaim(ClaimIncident.LOST, order_id=order_id, claimed_fen=5000, tracking_no="YT5566778899")
+    midway, go_on = paused_once(claims, "refuse_second_claim", monkeypatch)  # found none, not yet recorded
+    claiming = Seat(lambda: open_claim(first, lost, author="小王"))
+    assert midway.wait(30)
+    other = Seat(lambda: open_claim(second, lost, author="小李"))
+    try:
+        wait_until_a_seat_waits_for_a_lock(pg_url, timeout=10)
+    finally:
+        go_on.set()
+    claim_id = claiming.outcome().claim_id
+    with pytest.raises(ClaimExists, match=f"运单 YT5566778899 已有进行中的理赔 #{claim_id}"):
+        other.outcome()
+    with first.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM carrier_claims")).scalar_one() == 1
+
+
+def test_a_batch_step_on_a_case_held_too_long_says_why_in_chinese(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case another seat held past the lock timeout failed in a batch as "数据库错误（OperationalError）"."""
+    monkeypatch.setattr(database, "SERVER_LOCK_TIMEOUT_MS", 300)
+    first, second = open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李")
+    try:
+        ids = [open_case(first, NewCase(Platform.PDD, f"261203-71{n}", CaseKind.RESHIP), author="店主").case_id
+               for n in range(2)]
+        with first.transaction() as session:  # 小王 works on the second case, for longer than the timeout
+            act_in_session(session, ids[1], CaseAction.AGREE_RESHIP, None, Moment(now()), "小王")
+            outcome = act_on_cases(second, ids, CaseAction.AGREE_RESHIP, author="小李")
+    finally:
+        first.close()
+        second.close()
+    assert [r.ok for r in outcome.results] == [True, False]
+    assert outcome.results[1].error is not None and outcome.results[1].error.startswith("另一个席位正在修改同一批记录")
+
+
+def test_two_moves_of_a_ledger_file_into_one_empty_database_at_once_copy_it_once(
+        db_path: Path, empty_server_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both moves found the database empty; the second failed on the first one's rows with "内部错误
+    （IntegrityError）" (exit 3). It now waits for the first and is told the database has data."""
+    local = open_database(db_path)
+    open_case(local, NewCase(Platform.PDD, "261203-720", CaseKind.RESHIP), author="店主")
+    local.close()
+    midway, go_on = paused_once(ledger_move, "copy_rows", monkeypatch)  # copied, not yet committed
+    moving = Seat(lambda: move_ledger(db_path, parse_location(empty_server_db)))
+    assert midway.wait(60)
+    other = Seat(lambda: move_ledger(db_path, parse_location(empty_server_db)))
+    try:
+        wait_until_a_seat_waits_for_a_lock(empty_server_db)
+    finally:
+        go_on.set()
+    assert moving.outcome().counts["cases"] == 1
+    with pytest.raises(UserError, match="已经有数据"):
+        other.outcome()
+
+
+def test_two_seats_pasting_tracking_lists_that_share_reships_in_another_order_ship_each_once(
+        two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each seat shipped the first case of its list and then waited for the other's: a deadlock the server
+    broke by failing one seat's whole paste. The cases of a paste are now taken in id order first."""
+    first, second = two_seats
+    orders = ["261203-741", "261203-742"]
+    for order in orders:
+        case_id = open_case(first, NewCase(Platform.PDD, order, CaseKind.RESHIP), author="店主").case_id
+        act_on_case(first, case_id, CaseAction.AGREE_RESHIP, author="店主")
+    both_shipped_one = threading.Barrier(2, timeout=1)  # old: both get here; new: the second waits for the first
+    real = reship_paste.ship_in_session
+
+    def then_wait(*args: Any) -> None:
+        real(*args)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_shipped_one.wait()
+
+    monkeypatch.setattr(reship_paste, "ship_in_session", then_wait)
+    pasting = Seat(lambda: bulk_ship(first, f"{orders[0]},YT1000000001\n{orders[1]},YT1000000002", "圆通速递",
+                                     author="小王"))
+    other = Seat(lambda: bulk_ship(second, f"{orders[1]},YT1000000002\n{orders[0]},YT1000000001", "圆通速递",
+                                   author="小李"))
+    reports = [pasting.outcome(), other.outcome()]  # one of them was DeadlockDetected
+    assert sorted(r.shipped for r in reports) == [0, 2], reports
+    with first.reading() as session:
+        ships = session.execute(text("SELECT count(*) FROM audit_events WHERE action = 'ship_reship'")).scalar_one()
+    assert ships == 2
+
+
+def test_an_unmatched_parcel_matched_at_one_seat_while_another_scans_it_again(
+        pg_url: str, two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second scan's new inspection result and the match met at the parcel's row: the scan failed with
+    "这条记录刚被另一个窗口或程序修改了". The match now waits for the scan and takes its result."""
+    first, second = two_seats
+    parcel = receive_return(first, "YT6655443322", InspectionResult.GOOD, author="小王").parcel
+    assert parcel is not None
+    case_id = open_case(first, NewCase(Platform.PDD, "261203-760", CaseKind.RETURN_REFUND), author="店主").case_id
+    act_on_case(first, case_id, CaseAction.AGREE_RETURN, author="店主")
+    midway, go_on = paused_once(returns, "waiting_parcel", monkeypatch)  # the scan found the parcel waiting
+    scanning = Seat(lambda: receive_return(first, "YT6655443322", InspectionResult.DEFECTIVE, author="小王"))
+    assert midway.wait(30)
+    matching = Seat(lambda: match_parcel(second, parcel.id, case_id, author="小李"))
+    try:
+        wait_until_a_seat_waits_for_a_lock(pg_url, timeout=10)
+    finally:
+        go_on.set()
+    assert scanning.outcome().repeated
+    matched = matching.outcome().value
+    assert matched.case_id == case_id and matched.status is CaseStatus.RETURN_RECEIVED
+    with first.reading() as session:
+        result = session.execute(text("SELECT result FROM return_inspections WHERE case_id = :id"),
+                                 {"id": case_id}).scalar_one()
+    assert result == "defective"

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.change_notices import ChangeListener
 from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.ledger_copy import SEARCH_BOOKKEEPING
+from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.locations import parse_location
 from desktop_app.store.models import AuditEvent, Base
 
@@ -249,3 +251,56 @@ def test_check_backup_list_and_restore_answer_for_a_team_ledger(capsys: pytest.C
     assert code == 2 and "不是 pg_dump 的备份文件" in err and "Traceback" not in err, err
     code, out, err = cli(capsys, "restore", str(dump.parent / "nothing.dump"), "--db", pg_url)
     assert code == 2 and "无法读取" in err and "Traceback" not in err, err
+
+
+def test_a_seat_still_on_an_older_version_after_another_upgraded_the_ledger_is_told_so(pg_url: str) -> None:
+    """Another seat's newer version upgraded the team ledger while this one ran: a changed table met this
+    seat's next step as "内部错误（ProgrammingError）" (the CLI: exit 3 and a log for the developer)."""
+    seat = open_database(pg_url, seat="小李")
+    case_id = open_case(seat, NewCase(Platform.PDD, "261203-750", CaseKind.RESHIP)).case_id
+    admin = create_engine(pg_url, poolclass=NullPool)
+    with admin.begin() as conn:  # what a newer version's migration might do
+        conn.exec_driver_sql("ALTER TABLE cases RENAME COLUMN description TO buyer_words")
+    try:
+        with pytest.raises(Exception) as failed:
+            act_on_case(seat, case_id, CaseAction.AGREE_RESHIP)
+        known = as_user_error(failed.value, seat.location)
+        assert known is not None and "表结构与本程序不一致" in known.message and "升级到最新版本" in known.message
+        assert "cases.description" in known.message  # the server's own line, for whoever helps
+    finally:
+        seat.close()
+        with admin.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE cases RENAME COLUMN buyer_words TO description")
+        admin.dispose()
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_KEEPIDLE"), reason="reads Linux's TCP options")
+def test_a_network_gone_silent_is_noticed_within_a_minute_or_two(pg_url: str) -> None:
+    """With the system's TCP defaults a dead network went unnoticed for two hours: the window's listener
+    waited on a connection nobody answered (no other seat's change was shown again, nothing said), and a
+    write hung. Both the listener's and the seat's connections now probe a silent server."""
+
+    def options(fd: int) -> tuple[int, int, int]:
+        """Keepalive on, seconds of silence until given up, ms of unacknowledged data until given up."""
+        sock = socket.socket(fileno=fd)
+        try:
+            tcp = socket.IPPROTO_TCP
+            silent = sock.getsockopt(tcp, socket.TCP_KEEPIDLE) + (
+                sock.getsockopt(tcp, socket.TCP_KEEPINTVL) * sock.getsockopt(tcp, socket.TCP_KEEPCNT))
+            return (sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), silent,
+                    sock.getsockopt(tcp, socket.TCP_USER_TIMEOUT))
+        finally:
+            sock.detach()
+
+    listener = ChangeListener(parse_location(pg_url))
+    seat = open_database(pg_url, seat="小王")
+    try:
+        with seat.engine.connect() as conn:
+            pooled = conn.connection.dbapi_connection
+            assert pooled is not None
+            seat_socket = options(pooled.pgconn.socket)  # type: ignore[attr-defined]
+        for keepalive, silent_seconds, unacknowledged_ms in (options(listener._conn.pgconn.socket), seat_socket):
+            assert keepalive == 1 and silent_seconds <= 60 and 0 < unacknowledged_ms <= 120_000
+    finally:
+        listener.close()
+        seat.close()

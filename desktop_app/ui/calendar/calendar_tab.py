@@ -416,7 +416,7 @@ class CalendarTab(BaseTab):
         if not isinstance(error, UserError):
             self._failed(error)
             return
-        self._rule_warnings_read([error.message])  # a broken rule file: say so here too
+        self._rule_warnings_read([labels.message(error)])  # a broken rule file: say so here too
 
     def _rule_warnings_read(self, warnings: list[str]) -> None:
         self.rule_warning.setText("\n".join(self.tr("注意：%1").replace("%1", w) for w in warnings))

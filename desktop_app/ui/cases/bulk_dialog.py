@@ -259,7 +259,24 @@ class BulkActionDialog(QDialog):
 
     def _show_plan(self, bulk: BulkPlan) -> None:
         if self.chosen() is bulk.action and not self.results:
-            self.summary.setText(bulk.summary())
+            self.summary.setText(self._plan_text(bulk))
+
+    def _plan_text(self, bulk: BulkPlan) -> str:
+        """What the plan will do (services' BulkPlan.summary, in the window's language)."""
+        text = (self.tr("%1 张售后单将执行“%2”").replace("%1", str(len(bulk.possible)))
+                .replace("%2", labels.action(bulk.action)))
+        moves = [self.tr("%1 → %2 ×%3").replace("%1", labels.status(a.value) if a else "")
+                 .replace("%2", labels.status(b.value) if b else "").replace("%3", str(n))
+                 for (a, b), n in bulk.moves().items()]
+        if moves:
+            text += self.tr("：") + self.tr("，").join(moves)
+        if bulk.refused:
+            why = self.tr("，").join(self.tr("#%1（%2）").replace("%1", str(s.case_id)).replace(
+                "%2", labels.status(s.before.value) if s.before else self.tr("不存在")) for s in bulk.refused[:10])
+            more = self.tr(" 等") if len(bulk.refused) > 10 else ""
+            text += (self.tr("；%1 张不能执行：%2").replace("%1", str(len(bulk.refused))).replace("%2", why)
+                     + more)
+        return text
 
     def run(self) -> None:
         if self.results:  # second press: the results were read, close
@@ -288,7 +305,7 @@ class BulkActionDialog(QDialog):
     def _result_text(self, result: CaseResult) -> str:
         if result.ok:
             return labels.status(result.status.value) if result.status else self.tr("已添加备注")
-        return result.error or ""
+        return labels.message(result.error or "")
 
     def _show_results(self, outcome: BulkOutcome) -> None:
         results = list(outcome.results)
@@ -349,7 +366,7 @@ class BulkActionDialog(QDialog):
         def said(r: CaseResult) -> str:
             claim = by_case[r.case_id].claim_id
             if not r.ok:
-                return r.error or ""
+                return labels.message(r.error or "")
             return self.tr("按理赔 #%1").replace("%1", str(claim)) if claim is not None else self.tr("按订单")
 
         self._list(results, said)

@@ -159,7 +159,8 @@ class CaseCostsDialog(QDialog):
             said = self.tr("成本价表已导入：新增 %1 个，更新 %2 个").replace("%1", str(result.added)).replace(
                 "%2", str(result.updated))
             if result.problems:
-                said += "\n" + "\n".join(f"{path.name}：{problem}" for problem in result.problems[:5])
+                said += "\n" + "\n".join(f"{path.name}{self.tr('：')}{labels.message(problem)}"
+                                         for problem in result.problems[:5])
             self.import_note.setText(said)
             self.import_note.show()
             self.fill_from_cost_table()
@@ -189,7 +190,7 @@ class CaseCostsDialog(QDialog):
         try:
             costs = self.costs()
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
         # The dialog closes (and is deleted) before the write runs: the callbacks keep only what outlives it.
         case_id, version, parent, title = self._case_id, self._version, self.parentWidget(), self.windowTitle()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop_app.core.case_costs import paying_milestone
 from desktop_app.core.claims import CLAIM_ACTION_TITLE, ClaimAction, ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, now
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title, is_open
@@ -311,14 +312,16 @@ class CaseDetailPane(QWidget):
         d = self._detail
         if d is None:
             return
-        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self)
+        paying = paying_milestone(CaseKind(d.row.kind), CaseStatus(d.row.status), action)
+        recorded = d.compensation_fen if paying == "compensated" else d.refund_fen
+        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying, recorded)
         dialog.setObjectName("action_dialog")
         dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
-                                                            dialog.parcel()))
+                                                            dialog.parcel(), dialog.paid_fen()))
         dialog.open()
 
     def perform_action(self, action: CaseAction, note: str, at: Moment | None = None,
-                       parcel: ReturnParcel | None = None) -> None:
+                       parcel: ReturnParcel | None = None, paid_fen: int | None = None) -> None:
         d = self._detail
         if d is None:
             return
@@ -327,7 +330,7 @@ class CaseDetailPane(QWidget):
         def work(db: Database) -> tuple[CaseStatus, UnmatchedParcelRow | None]:
             if parcel is None:
                 return case_service.act_on_case(db, case_id, action, note=note, at=at,
-                                                expected_version=version).status, None
+                                                expected_version=version, paid_fen=paid_fen).status, None
             shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at, expected_version=version).value
             return shipped.status, shipped.waiting_parcel
 

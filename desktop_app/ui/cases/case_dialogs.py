@@ -36,7 +36,10 @@ _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCAL
 class ActionDialog(QDialog):
     """Confirm an action, with an optional note and the time it happened (default: now)."""
 
-    def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None,
+                 paying: str | None = None, recorded_fen: int | None = None) -> None:
+        """`paying`: the step pays the buyer ("refunded" / "compensated"), so it asks what was paid, filled
+        with the amount recorded on the case (`recorded_fen`)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("执行操作：%1").replace("%1", labels.action(action)))
         layout = QVBoxLayout(self)
@@ -62,6 +65,14 @@ class ActionDialog(QDialog):
         if action is CaseAction.BUYER_SHIPPED_RETURN:
             form.addRow(self.tr("退货快递"), self.carrier)
             form.addRow(self.tr("退货运单号"), self.tracking)
+        # What the buyer was paid: 统计's 退款 and the net loss count the case's amount once paid.
+        self.paid = QLineEdit("" if recorded_fen is None else str(fen_to_yuan(recorded_fen)))
+        self.paid.setObjectName("paid_amount")
+        self.paid.setPlaceholderText(self.tr("未填写时统计按 0 元计"))
+        if paying is not None:
+            form.addRow(self.tr("补偿金额（元）") if paying == "compensated" else self.tr("退款金额（元）"),
+                        self.paid)
+        self._paying = paying
         layout.addLayout(form)
         if action in IRREVERSIBLE:  # no undo afterwards: say so before, where the click is
             warning = QLabel(self.tr("记录后无法撤销：%1。请确认已在平台上完成。").replace(
@@ -80,8 +91,14 @@ class ActionDialog(QDialog):
         try:
             self.parcel()
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), labels.text(str(error)))
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             self.tracking.setFocus()
+            return
+        try:
+            self.paid_fen()
+        except UserError as error:
+            QMessageBox.warning(self, self.windowTitle(), labels.text(str(error)))
+            self.paid.setFocus()
             return
         if time_confirmed(self, self.at):
             self.accept()
@@ -97,6 +114,17 @@ class ActionDialog(QDialog):
                 raise UserError("请填写退货运单号（只填快递公司，到货时找不到这张售后单）")
             return None
         return ReturnParcel.of(carrier or None, tracking)
+
+    def paid_fen(self) -> int | None:
+        """What the step paid, in fen (None: not a paying step, or left empty); UserError when it is not an
+        amount above 0."""
+        text = self.paid.text().strip()
+        if self._paying is None or not text:
+            return None
+        fen = yuan_to_fen(parse_yuan(text, self.tr("金额")))
+        if fen <= 0:
+            raise UserError(self.tr("金额必须大于 0"))
+        return fen
 
     def moment(self) -> Moment | None:
         """None when the user left the time alone: the service stamps the exact moment."""
@@ -146,6 +174,6 @@ class EditCaseDialog(QDialog):
                 platform_case_no=self.platform_case_no.text(),
             )
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
         self.accept()

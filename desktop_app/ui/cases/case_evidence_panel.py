@@ -98,11 +98,12 @@ class CaseEvidencePanel(QWidget):
 
     def remove_selected(self) -> None:
         evidence_id = self.files.current_id()
-        if evidence_id is None:
+        case_id = self.case_id
+        if evidence_id is None or case_id is None:
             return
 
         def work(db: Database) -> None:
-            remove_case_evidence(db, evidence_id)
+            remove_case_evidence(db, evidence_id, case_id=case_id)
 
         self.context.write(work, lambda _none: self.reload(), self._failed, origin=self)
 

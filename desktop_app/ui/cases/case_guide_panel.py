@@ -180,7 +180,7 @@ class CaseGuidePanel(QWidget):
         self._show_script()
         self._enable(playbook is not None)
         for problem in loaded.library.problems:
-            self.suggestion.setToolTip(problem)
+            self.suggestion.setToolTip(labels.message(problem))
 
     def _show_script(self) -> None:
         guide = self.loaded.guide if self.loaded else None

@@ -68,7 +68,7 @@ class ChangeKindDialog(QDialog):
         try:
             after = change_kind(self._kind, self._status, new)
         except UserError as error:
-            self.outcome.setText(error.message)
+            self.outcome.setText(labels.message(error))
             self.ok_button.setEnabled(False)
             return
         lines = [self.tr("状态：%1 → %2").replace("%1", labels.label(self._status)).replace("%2", labels.label(after))]

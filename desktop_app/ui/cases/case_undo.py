@@ -61,7 +61,7 @@ class CaseUndo(QObject):
         choice = undo_choice(CaseKind(row.kind), CaseStatus(row.status), shown.events)
         if not choice.possible:
             self._explain(False, plain, self.tr("#%1：%2").replace("%1", str(row.id)).replace(
-                "%2", labels.text(choice.refused or "")))
+                "%2", labels.message(choice.refused or "")))
             return
         title = labels.text(choice.title)
         self._explain(True, self.tr("撤销“%1”").replace("%1", title),

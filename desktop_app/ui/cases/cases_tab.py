@@ -122,11 +122,15 @@ class CasesTab(BaseTab):
         self.table = data_table("case_table", self.model, _COLUMN_WIDTHS, several=True)  # bulk actions
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
-        # 下一个时限 right after 状态: the column a shop owner reads first stays in view on a laptop
-        # (the user may drag it back; the window remembers the order).
+        # 下一个时限 then 金额 right after 状态, and 店铺 after them: the columns a shop owner reads first stay
+        # in view on a 1366 px laptop beside the detail pane (金额 was past the table's edge); the user may
+        # drag them back, and the window remembers the order.
         header = self.table.horizontalHeader()
-        header.moveSection(header.visualIndex(self.model.column_index(CaseSort.NEXT_DUE)),
-                           header.visualIndex(self.model.column_index(CaseSort.STATUS)) + 1)
+        for key, after in ((CaseSort.NEXT_DUE, CaseSort.STATUS), (CaseSort.AMOUNT, CaseSort.NEXT_DUE),
+                           (CaseSort.SHOP, CaseSort.AMOUNT)):
+            source = header.visualIndex(self.model.column_index(key))
+            target = header.visualIndex(self.model.column_index(after))
+            header.moveSection(source, target if source < target else target + 1)
         grow_column(self.table, self.model.column_index(CaseSort.NEXT_DUE))  # a wide window's room
         left_layout.addWidget(self.table)
         below = QHBoxLayout()

@@ -133,7 +133,7 @@ class PlaybookEditor(QDialog):
         try:
             self.library = load_playbooks()
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return
         self.list.blockSignals(True)
         self.list.clear()
@@ -145,7 +145,7 @@ class PlaybookEditor(QDialog):
         wanted = next((i for i in range(self.list.count()) if self.list.item(i).data(ID_ROLE) == select_id), 0)
         self.list.setCurrentRow(wanted)
         self._chosen(wanted)
-        problems = "；".join(self.library.problems)
+        problems = self.tr("；").join(labels.message(problem) for problem in self.library.problems)
         self._say(problems)
 
     def _list_text(self, playbook: Playbook) -> str:
@@ -234,7 +234,7 @@ class PlaybookEditor(QDialog):
         try:
             path = save_playbook(playbook)
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return False
         self._set_dirty(False)
         self.reload(playbook.id)
@@ -279,7 +279,7 @@ class PlaybookEditor(QDialog):
         try:
             remove_own_copy(playbook_id)
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return
         self._set_dirty(False)
         self.reload(playbook_id)

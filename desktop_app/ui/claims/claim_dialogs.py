@@ -140,7 +140,7 @@ class ClaimActionDialog(QDialog):
             self.amount_fen = fen_or_none(self.amount, self.tr("到账金额")) \
                 if self._rule is not AmountRule.NONE else None
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
         if self._rule is AmountRule.PARTIAL and not self.amount_fen:
             QMessageBox.warning(self, self.windowTitle(), self.tr("部分赔付请填写本次到账金额。"))
@@ -225,7 +225,7 @@ class EditClaimDialog(QDialog):
                 description=self.description.toPlainText(), incident=ClaimIncident(self.incident.currentData()),
             )
         except UserError as error:
-            QMessageBox.warning(self, self.windowTitle(), error.message)
+            QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
         self.accept()
 

@@ -63,7 +63,7 @@ class NewClaimDialog(QDialog):
         super().__init__(parent)
         self._context = context
         self._draft: ClaimDraft | None = None
-        self.warning: str | None = None  # what recording the claim had to say (OpenedClaim.warning)
+        self.warning: str | None = None  # what recording the claim had to say (OpenedClaim.warning), shown
         self._case_id = case_id
         self._amount_touched = False
         self._spins: list[QSpinBox] = []
@@ -267,7 +267,8 @@ class NewClaimDialog(QDialog):
                      open_claim_service, self._opened, self._ask_again)
 
     def _opened(self, opened: OpenedClaim) -> None:
-        self.warning = opened.warning  # read by the tab with `created` (the dialog closes after)
+        # read by the tab with `created` (the dialog closes after)
+        self.warning = labels.message(opened.warning) if opened.warning else None
         self.created.emit(opened.claim_id)
 
     def _ask_again(self, error: Exception) -> bool:
@@ -275,7 +276,7 @@ class NewClaimDialog(QDialog):
         if not isinstance(error, ClaimExists):
             return False
         question = self.tr("%1。\n\n仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？")
-        question = question.replace("%1", error.message)
+        question = question.replace("%1", labels.message(error))
         answer = QMessageBox.question(self, self.windowTitle(), question,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)

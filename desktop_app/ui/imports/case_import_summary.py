@@ -10,6 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from desktop_app.core import import_refusals as refusals
+from desktop_app.core import messages
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.full_text_tips import show_full_texts
@@ -51,7 +52,7 @@ class CaseImportSummary(QTableWidget):
                     font.setUnderline(True)
                     item.setFont(font)
                 self.setItem(row, 2 + offset, item)
-            failed = (labels.note(f.refused, refusals.TEMPLATES) if f.refused is not None
+            failed = (labels.message(f.refused, (*refusals.TEMPLATES, *messages.TEMPLATES)) if f.refused is not None
                       else self.tr("已取消") if f.cancelled else f"{f.rejected:,}")
             last = QTableWidgetItem(failed)
             last.setToolTip(failed)

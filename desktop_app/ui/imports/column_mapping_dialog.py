@@ -64,6 +64,7 @@ from desktop_app.io.user_profiles import (
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.imports.import_texts import WARNING_TEMPLATES, row_error_text
 from desktop_app.ui.imports.mapping_fields import CaseFields, OrderFields
 from desktop_app.ui.imports.mapping_preview import PreviewModel, PreviewTable
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
@@ -411,8 +412,9 @@ class ColumnMappingDialog(QDialog):
                  .replace("%2", str(len(check.errors)))]
         for error in check.errors[:MAX_ROW_ERRORS_SHOWN]:
             column = self.tr("“%1”列：").replace("%1", error.column) if error.column else ""
-            lines.append(self.tr("第 %1 行").replace("%1", str(error.row)) + column + error.message)
-        lines += check.warnings[:MAX_ROW_ERRORS_SHOWN]
+            lines.append(self.tr("第 %1 行").replace("%1", str(error.row)) + column
+                         + row_error_text(error.column, error.message))
+        lines += [labels.message(w, WARNING_TEMPLATES) for w in check.warnings[:MAX_ROW_ERRORS_SHOWN]]
         self.row_errors.setText("\n".join(lines) if check.errors or check.warnings else lines[0].split("，")[0])
         tint(self.row_errors, "overdue" if check.errors else "done")
         self.row_errors.show()
@@ -426,7 +428,7 @@ class ColumnMappingDialog(QDialog):
         problems = self.current_problems()
         shown = problems[:MAX_PROBLEMS_SHOWN]
         more = len(problems) - len(shown)
-        text = "\n".join(f"• {p}" for p in shown)
+        text = "\n".join(f"• {labels.message(p)}" for p in shown)
         if more > 0:
             text += "\n" + self.tr("……另有 %1 个问题").replace("%1", str(more))
         self.problems.setText(text)

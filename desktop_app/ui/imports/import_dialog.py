@@ -26,9 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import cell_messages as cells
-from desktop_app.core import import_refusals as refusals
-from desktop_app.core import refund_list_platform as family
 from desktop_app.core.event_notes import put
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.case_import_results import CaseFileResult
@@ -40,6 +37,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
+from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES, WARNING_TEMPLATES, row_error_text
 from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.status_colours import tint
 
@@ -53,17 +51,6 @@ class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the dialog (a queued signal)."""
 
     progress = Signal(object)
-
-
-WARNING_TEMPLATES = (*family.TEMPLATES, *cells.ROW_WARNINGS)
-
-
-def row_error_text(column: str | None, message: str) -> str:
-    """A bad cell's reason in the window's language: the message is the column's name (the platform's,
-    shown in its own column) and a sentence of core.cell_messages with the value quoted as it is."""
-    said = message[len(column):] if column and message.startswith(column) else message
-    shown = labels.note(said, cells.TEMPLATES)
-    return shown if shown != said else message
 
 
 class ImportDialog(QDialog):
@@ -295,8 +282,9 @@ class ImportDialog(QDialog):
         if errors or result.refused or any(f.refused for f in case_files):
             self.report_button.show()
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
-        warnings = [*result.warnings, *(put(self.tr("%1：%2"), (Path(f.file).name, labels.note(w, WARNING_TEMPLATES)))
-                                        for f in case_files for w in f.warnings)]
+        warnings = [*(labels.message(w, WARNING_TEMPLATES) for w in result.warnings),
+                    *(put(self.tr("%1：%2"), (Path(f.file).name, labels.message(w, WARNING_TEMPLATES)))
+                      for f in case_files for w in f.warnings)]
         if warnings:
             told = warnings[:WARNINGS_SHOWN]
             if len(warnings) > WARNINGS_SHOWN:
@@ -321,7 +309,7 @@ class ImportDialog(QDialog):
 
     def _explain(self, f: FileImportResult) -> str:
         if f.refused is not None:
-            return labels.note(f.refused, refusals.TEMPLATES)
+            return labels.message(f.refused, REFUSAL_TEMPLATES)
         parts = [labels.text(f.profile or "")]  # the format's name (the English beside it in its profile)
         if f.companions:
             parts.append(self.tr("含明细：%1").replace("%1", "、".join(Path(c).name for c in f.companions)))

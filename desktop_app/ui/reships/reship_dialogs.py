@@ -151,7 +151,7 @@ class ShipDialog(QDialog):
                 raise UserError(self.tr("请填写快递公司"))
             tracking = clean_tracking(self.tracking.text())
         except UserError as error:
-            self.error.setText(error.message)
+            self.error.setText(labels.message(error))
             self.error.show()
             return
         if time_confirmed(self, self.at):
@@ -235,7 +235,7 @@ class ItemsDialog(QDialog):
         try:
             self.items = clean_items(self.current_items())
         except UserError as error:
-            self.error.setText(error.message)
+            self.error.setText(labels.message(error))
             self.error.show()
             return
         self.accept()

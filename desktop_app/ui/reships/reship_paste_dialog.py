@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.carriers import carrier_names
 from desktop_app.services.reship_paste import BulkShipReport, LineOutcome, bulk_ship, check_bulk_ship
+from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
@@ -149,7 +150,7 @@ class PasteDialog(QDialog):
         self.results.setRowCount(len(report.lines))
         for r, line in enumerate(report.lines):
             cells = [str(line.line), line.order_no or line.text, line.tracking or "",
-                     self.outcome_text(line.outcome), line.message]
+                     self.outcome_text(line.outcome), labels.message(line.message)]
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 if c == 3:

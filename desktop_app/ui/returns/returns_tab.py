@@ -259,7 +259,7 @@ class ReturnsTab(BaseTab):
         try:
             number = clean_return_tracking(self.scan.text())
         except UserError as error:
-            self._say(error.message)
+            self._say(labels.message(error))
             return
         self._find(number, self._show_found)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.lifecycle import MILESTONE_LABELS
+from desktop_app.core.messages import RULE_KEY_WORDS
 from desktop_app.core.rule_pack_tables import MAX_ACTION_LENGTH, MAX_DURATION, MAX_NAME_LENGTH
 from desktop_app.core.rule_packs import MILESTONES, RulePackError
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum
@@ -43,20 +44,17 @@ from desktop_app.ui.widgets.status_colours import OVERDUE
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 # The file's keys in the form's words, so the validator's messages read in Chinese too.
-KEY_WORDS = {
-    "name": "名称", "starts_from": "起算事件", "duration": "时长", "on_expiry": "到期后果", "kinds": "适用售后类型",
-    "reasons": "适用原因", "except_reasons": "不适用的原因", "met_by": "完成事件", "penalty": "处罚说明",
-    "penalty_amount": "处罚金额", "fixed_yuan": "固定金额", "percent": "百分比", "max_yuan": "最高金额",
-    "hours": "小时", "days": "天", "working_days": "工作日", "start": "开始时间", "end": "结束时间",
-    "durations": "窗口内的时长", "keyed_to": "判断事件", "rounds": "计时轮次", "date_only_start": "只有日期时的起算",
-}
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RuleForm", text)
 
 
 def in_words(problem: str) -> str:
-    """A validator message with each “key” also named in Chinese: “duration” → “时长（duration）”."""
-    for key, words in KEY_WORDS.items():
-        problem = problem.replace(f"“{key}”", f"“{words}（{key}）”")
-    return problem
+    """A validator message in the window's language (core/messages.py) with each “key” also named in words:
+    “duration” → “时长（duration）”, in English “Duration (duration)”."""
+    shown = labels.message(problem)
+    for key, words in RULE_KEY_WORDS.items():
+        shown = shown.replace(f"“{key}”", _tr("“%1（%2）”").replace("%1", labels.text(words)).replace("%2", key))
+    return shown
 
 
 class CheckList(QListWidget):
@@ -252,7 +250,7 @@ class RuleForm(QWidget):
         except RulePackError as error:
             self._doc = None
             self.unreadable.setText(self.tr("表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。\n")
-                                    + "\n".join(error.problems))
+                                    + "\n".join(labels.message(problem) for problem in error.problems))
             self.unreadable.show()
             self.timer_list.clear()
             self.fields.setEnabled(False)

@@ -346,7 +346,7 @@ class RulesDialog(QDialog):
             self.status.setText(self.tr("有 %1 处问题，未保存").replace("%1", str(len(error.problems))))
             return False
         except UserError as error:
-            self._show_problems([error.message])
+            self._show_problems([labels.message(error)])
             self.status.setText(self.tr("有 1 处问题，未保存"))
             return False
         self._show_problems([])

@@ -33,6 +33,7 @@ from desktop_app.services.ledger_rules import SavedRules, save_workdays
 from desktop_app.services.shop_rules import shop_rules_of
 from desktop_app.store.database import Database
 from desktop_app.store.rule_files import RuleFileChanged
+from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.rules.official_year_dialog import OfficialYearDialog
 from desktop_app.ui.widgets.status_colours import OVERDUE
@@ -138,7 +139,7 @@ class WorkdayPage(QWidget):
 
     def _show_workday_problems(self, problems: list[str]) -> None:
         self.workday_problems.clear()
-        self.workday_problems.addItems(problems)
+        self.workday_problems.addItems([labels.message(problem) for problem in problems])
         self.workday_problems.setVisible(bool(problems))
 
     def workday_problem_texts(self) -> list[str]:

@@ -198,7 +198,7 @@ class StatementDialog(QDialog):
         self.status.setText(self.tr("无法生成货值说明"))
         if isinstance(error, StatementIncomplete) and error.unpriced:
             # Not the command line's --unit-price: the prices are asked for here.
-            self.page.set_message(error.problem + self.tr("或在下方填写单价。"))
+            self.page.set_message(labels.message(error.problem) + self.tr("或在下方填写单价。"))
             self.typed_prices.ask(error.unpriced)
             return
         self.typed_prices.hide()

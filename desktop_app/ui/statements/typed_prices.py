@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan, yuan_to_fen
+from desktop_app.ui import labels
 from desktop_app.ui.widgets.status_colours import tint
 
 TypedPrices = tuple[tuple[str, int], ...]
@@ -76,7 +77,7 @@ class TypedPricesBox(QWidget):
                     raise UserError(self.tr("“%1”的单价须大于 0").replace("%1", title))
                 prices.append((title, fen))
         except UserError as error:
-            self.problem.setText(error.message)
+            self.problem.setText(labels.message(error))
             self.problem.show()
             return
         self.prices_given.emit(tuple(prices))

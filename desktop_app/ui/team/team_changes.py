@@ -4,7 +4,8 @@ A thread of its own waits on the server's change notices (store/change_notices.p
 the GUI thread; notices of this window's own writes are left out (it has shown those already). They
 are gathered for half a second, then the tabs that show what changed reload (the same `OpChanges` a
 local write announces) and the status bar says who changed what. A lost connection is retried every
-few seconds; the window keeps working meanwhile and says the live updates are paused.
+few seconds; the window keeps working meanwhile and says the live updates are paused. Each connection
+made again reloads everything once: what other seats changed while it was broken was never announced.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class TeamChanges(QObject):
         from desktop_app.store.change_notices import ChangeListener, ChangeNotice  # a team ledger only
 
         paused = False
+        missed = False  # the connection broke: other seats' notices meanwhile never came
         while not self._stop.is_set():
             try:
                 listener = ChangeListener(location)
@@ -114,8 +116,9 @@ class TeamChanges(QObject):
                 continue
             if paused:
                 self.message.emit("已恢复与团队数据库的实时连接")
+            if paused or missed:  # made again at once too (a restart, a dropped route): changes came between
                 self.arrived.emit([ChangeNotice("", "", 0)])  # missed meanwhile: reload everything once
-                paused = False
+                paused = missed = False
             try:
                 while not self._stop.is_set():
                     notices = listener.wait(_WAIT_SECONDS)
@@ -123,6 +126,7 @@ class TeamChanges(QObject):
                         self.arrived.emit(notices)
             except Exception as exc:
                 log.warning("change notices interrupted: %s", exc)
+                missed = True
             finally:
                 with contextlib.suppress(Exception):  # already broken
                     listener.close()

@@ -32,6 +32,7 @@ from desktop_app.services import team
 from desktop_app.services.ledger_move import TABLE_LABELS, MoveResult, move_ledger
 from desktop_app.store.database import ServerProbe, head_revision, probe_server
 from desktop_app.store.locations import DEFAULT_PORT, LedgerLocation, parse_location, server_location
+from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.settings.backup_dialog import AsideRunner
 from desktop_app.ui.widgets.status_colours import tint
@@ -120,7 +121,7 @@ class TeamDatabaseDialog(QDialog):
         try:
             return self.typed_location()
         except UserError as exc:
-            self._say(exc.message, error=True)
+            self._say(labels.message(exc), error=True)
             return None
 
     def _say(self, text: str, error: bool = False) -> None:
@@ -164,7 +165,7 @@ class TeamDatabaseDialog(QDialog):
             plain = LedgerLocation(url=location.url.set(password=None)) if location.url is not None else location
             team.save_team_settings(team.TeamSettings(server=plain.display(), use_server=True, seat=seat))
         except UserError as exc:
-            self._say(exc.message, error=True)
+            self._say(labels.message(exc), error=True)
             return False
         return True
 
@@ -197,8 +198,8 @@ class TeamDatabaseDialog(QDialog):
             reason = describe_error(error) if error is not None else ""
             self._say(self.tr("迁移未完成，服务器未改动：%1").replace("%1", reason), error=True)
             return
-        counts = "，".join(f"{label} {result.counts.get(table, 0)}" for table, label in TABLE_LABELS.items()
-                          if result.counts.get(table))
+        counts = self.tr("，").join(f"{labels.text(label)} {result.counts.get(table, 0)}"
+                                   for table, label in TABLE_LABELS.items() if result.counts.get(table))
         files = self.tr("证据文件和印章 %1 个").replace("%1", str(result.files))
         if result.missing_files:
             files += self.tr("（另有 %1 个在本机找不到，只迁移了记录）").replace("%1", str(len(result.missing_files)))

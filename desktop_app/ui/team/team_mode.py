@@ -13,6 +13,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.services import team
 from desktop_app.services.team import seat_name
 from desktop_app.store.locations import LedgerLocation
+from desktop_app.ui import labels
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,7 +76,7 @@ class TeamMode(_Window):
         try:
             team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
         except UserError as exc:
-            QMessageBox.warning(self, self.tr("席位名"), exc.message)
+            QMessageBox.warning(self, self.tr("席位名"), labels.message(exc))
 
     def switch_ledger(self, location: LedgerLocation) -> None:
         """Close this ledger (after the queued work) and open `location` in the same window."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QMessageBox, QWidget
 
 from desktop_app.core.errors import UserError
+from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 
@@ -41,7 +42,7 @@ def submit_write(dialog: QDialog, buttons: QWidget, context: AppContext, collect
     try:
         value = collect()
     except UserError as error:
-        QMessageBox.warning(dialog, dialog.windowTitle(), error.message)
+        QMessageBox.warning(dialog, dialog.windowTitle(), labels.message(error))
         return
     buttons.setEnabled(False)
 

@@ -1,0 +1,24 @@
+"""More of the services' messages that name values (`core.messages` gathers them into its catalog): a step
+recorded out of order, the amount a paying step paid, a team seat that cannot log in or runs an older version,
+a restore under an open window, another case's evidence."""
+
+from __future__ import annotations
+
+from desktop_app.core.event_notes import NoteTemplate as T
+
+# A step dated before the case's last one (services/case_writes.check_in_order); %3 and %5 are the same step.
+STEP_BEFORE_LAST = T("%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，"
+                     "先撤销那一步（编辑 → 撤销，或 case undo %6）再按正确的时间记录", frozenset({1, 3, 5}))
+# `case act N refund --amount`, the window's 退款 / 补偿 dialog (services/case_writes.record_paid_amount).
+AMOUNT_WITH_PAYING_STEP = T("金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款", frozenset({1}))
+AMOUNT_ABOVE_ZERO = T("金额必须大于 0")
+# store/ledger_errors: a seat without the server's password; a seat older than the ledger's tables.
+SERVER_NO_PASSWORD = T("无法登录团队数据库%1：服务器要求密码，但没有提供（这台电脑的系统钥匙串里没有保存这个"
+                       "服务器的密码）。请在 设置 → 连接团队数据库 中填写密码并保存，或在地址里写上密码。")
+SERVER_NEWER_TABLES = T("团队数据库%1的表结构与本程序不一致（%2）：可能已有席位用更新版本的售后台账升级了它。"
+                        "数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
+# services/backups.restore: replaced under it, a window kept writing into the old file.
+RESTORE_IN_USE = T("数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
+                   "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")
+# services/case_evidence: `evidence 12 --remove 5` where #5 is another case's.
+EVIDENCE_OF_OTHER_CASE = T("证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除")
