@@ -75,6 +75,7 @@ def seed(path: Path | str, n: int, seed_value: int = 7) -> float:
                     "refund_fen": amount, "amount_fen": amount, "responsible": "merchant", "requested_at": updated,
                     "next_due_at": updated + timedelta(hours=rng.randrange(-48, 240)) if rng.random() < .5 else None,
                     "created_by": "bench", "created_at": updated, "updated_at": updated, "version": 1,
+                    "sort_receiver": receiver, "sort_order_no": order_no,  # as the database's triggers keep them
                 })
             with db.transaction() as s:
                 s.execute(insert(Order), orders)

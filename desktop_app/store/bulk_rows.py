@@ -17,6 +17,14 @@ from desktop_app.store.case_facts import refresh_goods
 from desktop_app.store.change_tracking import mark_tables_written
 from desktop_app.store.models import Base, UtcDateTime, storage_time
 
+# What a new case copies from its order (`?`: the order's id), on SQLite's bulk insert.
+_ORDER_COPIES = (
+    ("goods", "(SELECT goods FROM orders WHERE id = ?)"),
+    ("sort_receiver", "(SELECT receiver FROM orders WHERE id = ?)"),
+    ("sort_order_no", "(SELECT order_no FROM orders WHERE id = ?)"),
+    ("sort_shop", "(SELECT shops.name FROM orders JOIN shops ON shops.id = orders.shop_id WHERE orders.id = ?)"),
+)
+
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]],
                 times: dict[Any, str | None] | None = None) -> None:
@@ -29,18 +37,21 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     mark_tables_written(session, table.name)
     connection = session.connection()
     names = list(rows[0])
-    # New cases copy their order's goods (统计) in the insert itself on SQLite: one lookup by key per
-    # row, where updating them afterwards cost an import of 50,000 cases 1.4 s.
-    copy_goods = table.name == "cases" and "goods" not in names and connection.dialect.name == "sqlite"
+    # New cases copy their order's goods (统计) and sort keys (the Cases table) in the insert itself on
+    # SQLite: one lookup by key per row, where updating them afterwards cost an import of 50,000 cases
+    # 1.4 s for the goods alone (the sort keys' trigger, migration 0018_sortkeys, then finds them right).
+    copied = ([(name, lookup) for name, lookup in _ORDER_COPIES if name not in names]
+              if table.name == "cases" and connection.dialect.name == "sqlite" else [])
+    copy_goods = any(name == "goods" for name, _lookup in copied)
     if connection.dialect.name != "sqlite":
         portable_insert(session, table, rows)
-    elif copy_goods:
-        statement = (f"INSERT INTO cases ({', '.join(names)}, goods) VALUES ({', '.join('?' for _ in names)}, "
-                     "(SELECT goods FROM orders WHERE id = ?))")
+    elif copied:
+        statement = (f"INSERT INTO cases ({', '.join([*names, *(name for name, _lookup in copied)])}) "
+                     f"VALUES ({', '.join([*('?' for _ in names), *(lookup for _name, lookup in copied)])})")
         order_at = names.index("order_id")
         values = _driver_values(table, names, rows, times)
         for row in values:
-            row.append(row[order_at])
+            row.extend([row[order_at]] * len(copied))
         _execute_many(session, statement, values)
     else:
         statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"

@@ -5,19 +5,24 @@ ranges in a row: an empty value (an order not imported yet has no receiver) sort
 last descending, as SQLite does, and a case without a timer sorts last either way by next due; so each
 sort is one range of empty values and one of the rest, each read in the order of an index.
 
-A page deep down is not read with an OFFSET from the top: at a million cases that walked up to a
-million index entries, with a join probe each for the order-side sorts (1–5 s per page). `CasePages`
-notes sort keys at depths it has walked to (its anchors: the key of the row at a multiple of
-`ANCHOR_SPACING`) and reads a page as a seek to the anchor above it plus an offset under the spacing.
-Rows after an anchor's key are again index ranges: same value and later ties first, then later values
-(a row value `(value, id) > (?, ?)` is not used: SQLite seeks on its first column only and steps
-through every tie of a value shared by half a million cases). A depth not reached before is walked to
-from the nearest anchor above, once, in strides of `WALK_STRIDE` spacings (an anchor each): the first
-visit costs what the OFFSET did from there, a page seen before or near one a few milliseconds.
+Every sort key is on the case row (the order-side ones, 买家/收货人, 订单号 and 店铺, are copies the
+database keeps: migration 0018_sortkeys), and each sort has an index of the key, its ties and `is_open`
+(更新时间 and 下一个时限: indexes led by `is_open`; 编号: the table itself), so that a page of the open
+list, the closed list or the whole ledger is read from one index alone: no join probe, no case row, no
+sort (`models.SORT_INDEXES`; tests/unit/test_case_page_plans.py). The open and closed lists step over
+the other list's entries (index entries only); their `is_open` term is kept off the indexes led by it
+(`filter_conditions`).
 
-The 店铺 sort has no index in its order (a ledger has a few shops): each of its statements sorts every
-listed case, so a walk would sort once per step; its listing is sorted once instead, on the first page
-read after the first, and kept as an array of ids (8 bytes a case).
+A page deep down is still not read with an OFFSET from the top: `CasePages` notes sort keys at depths
+it has walked to (its anchors: the key of the row at a multiple of `ANCHOR_SPACING`) and reads a page as
+a seek to the anchor above it plus an offset under the spacing. Rows after an anchor's key are again
+index ranges: same value and later ties first, then later values (a row value `(value, id) > (?, ?)` is
+not used: SQLite seeks on its first column only and steps through every tie of a value shared by half a
+million cases). A depth not reached before is walked to from the nearest anchor above, once, in strides
+of `WALK_STRIDE` spacings (an anchor each), over index entries only: at 1,000,000 cases (713,798 open)
+a first visit anywhere costs 20–70 ms CPU, a page seen before or near one 4–12 ms (bench/README.md). A
+filter on a column the index does not hold (platform, kind, a shop …) reads a case row per entry walked,
+as it did before.
 
 Anchors are positions in the data as they were read: a `CasePages` lives for one load of the table,
 and the table builds a new one whenever it reloads (each write that changes cases makes it reload).
@@ -25,29 +30,35 @@ and the table builds a new one whenever it reloads (each write that changes case
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
-from desktop_app.store.models import Case, Order, Shop
+from desktop_app.store.models import Case, Order
 from desktop_app.store.search import SearchHits, in_searched_orders
 
 # Rows between anchors: a page reads at most this many more index entries than it shows.
 ANCHOR_SPACING = 1000
-# A walk to a depth not reached before notes an anchor every this many spacings (one statement each).
-WALK_STRIDE = 16
+# A walk to a depth not reached before notes an anchor every this many spacings (one statement each). Over
+# index entries alone a statement's overhead costs more than its rows: 16 spacings a statement took 38 ms
+# median for a first visit at a million cases, 256 took 13 (scrolling back up then walks ≤ 256,000 entries).
+WALK_STRIDE = 256
+# The stride of a walk that reads a case row per entry (a filter the sort's index does not hold: a platform,
+# a kind, a shop …): the per-row cost outweighs the statement's, and a range that ends within a step
+# (下一个时限's dated cases) is walked again to be counted — up to 256 spacings of case rows, 1.2 → 1.8 s CPU
+# for the last page of one platform's open cases at a million cases.
+FILTERED_WALK_STRIDE = 16
 
 SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.PLATFORM: Case.platform,
-    CaseSort.SHOP: Shop.name,
-    CaseSort.ORDER_NO: Order.order_no,
-    CaseSort.RECEIVER: Order.receiver,
+    CaseSort.SHOP: Case.sort_shop,
+    CaseSort.ORDER_NO: Case.sort_order_no,
+    CaseSort.RECEIVER: Case.sort_receiver,
     CaseSort.KIND: Case.kind,
     CaseSort.REASON: Case.reason,
     CaseSort.STATUS: Case.status,
@@ -57,19 +68,34 @@ SORT_COLUMNS: dict[CaseSort, QueryableAttribute[Any]] = {
     CaseSort.UPDATED: Case.updated_at,
     CaseSort.ID: Case.id,
 }
+# Ties of the order-side sorts: by order, then case (their keys are the order's and its shop's, carried on
+# the case: migration 0018_sortkeys).
 ORDER_SIDE_SORTS = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
+# Sorts whose indexes are led by `is_open` (ix_cases_is_open_updated_at, ix_cases_is_open_next_due_at): the
+# open and closed lists are ranges of them. The others' indexes hold `is_open` last (or the table, for 编号).
+OPEN_LED_SORTS = frozenset({CaseSort.UPDATED, CaseSort.NEXT_DUE})
 
 
-def filter_conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = False,
-                      hits: SearchHits | None = None) -> list[ColumnElement[bool]]:
-    """The filter as WHERE terms (`hits`: the search's orders, read already). `drive_from_orders`: the
-    open state is tested on an expression, so that no planner walks the cases' `is_open` indexes and
-    sorts what it found (SQLite, without statistics, takes `is_open = 1` for a few rows); the orders'
-    sort index then drives the query and each order's cases are checked in `ix_cases_order_id_is_open`
-    (portable: no index hint)."""
+def narrow(f: CaseFilter) -> bool:
+    """The filter names its few cases (a search's orders, one order, a list of cases): they are looked up by
+    those and sorted, the open state and the sort column tested on expressions so that no planner walks a
+    sort index led by `is_open` instead (SQLite without statistics, as the app's ledgers are, took
+    `is_open = 1` for a few rows: a search sorted by 平台 walked every open case, each looked up for its
+    order)."""
+    return bool(f.search.strip()) or f.order_id is not None or f.case_ids is not None
+
+
+def filter_conditions(f: CaseFilter, dialect: str, hits: SearchHits | None = None,
+                      sort: CaseSort | None = None) -> list[ColumnElement[bool]]:
+    """The filter as WHERE terms (`hits`: the search's orders, read already). `sort`: the listing's sort.
+    The open state is a term on an expression, which no index serves, for a narrow filter (`narrow`) and for
+    a sort whose index holds `is_open` after its key (`models.SORT_INDEXES`) or that reads the table in id
+    order (编号): SQLite without statistics takes `is_open = ?` for a few rows and would read the list
+    through an index led by `is_open` (下一个时限's, 更新时间's) and sort every listed case, for each
+    statement of a walk."""
     conds: list[ColumnElement[bool]] = []
-    is_open: ColumnElement[Any] = (func.coalesce(Case.is_open, False) if drive_from_orders
-                                   else Case.is_open.expression)
+    expression = narrow(f) or (sort is not None and sort not in OPEN_LED_SORTS)
+    is_open: ColumnElement[Any] = func.coalesce(Case.is_open, False) if expression else Case.is_open.expression
     if f.search.strip():
         conds.append(in_searched_orders(Case.order_id, f.search, dialect, hits))
     if f.platforms:
@@ -100,19 +126,12 @@ def filter_conditions(f: CaseFilter, dialect: str, drive_from_orders: bool = Fal
     return conds
 
 
-def _listed(f: CaseFilter, order: CaseOrder, dialect: str, hits: SearchHits | None) -> Select[Any]:
-    """The filtered cases, joined to what the sort needs, unordered.
-
-    Order-side sorts are driven by the orders' index in sort order, joined to each order's cases
-    (`ix_cases_order_id_is_open`), so no page sorts every listed case."""
+def _listed(f: CaseFilter, sort: CaseSort, dialect: str, hits: SearchHits | None) -> Select[Any]:
+    """The filtered cases, unordered (every sort key is on the case; a shop filter joins the orders)."""
     stmt = select(Case.id)
-    if order.column in ORDER_SIDE_SORTS or f.shop_id is not None:
+    if f.shop_id is not None:
         stmt = stmt.join(Order, Order.id == Case.order_id)
-    if order.column is CaseSort.SHOP:
-        stmt = stmt.outerjoin(Shop, Shop.id == Order.shop_id)
-    # A search's few thousand cases are found through their orders and sorted, not walked in sort order.
-    drive = order.column in ORDER_SIDE_SORTS and not f.search.strip()
-    conds = filter_conditions(f, dialect, drive_from_orders=drive, hits=hits)
+    conds = filter_conditions(f, dialect, hits=hits, sort=sort)
     return stmt.where(and_(*conds)) if conds else stmt
 
 
@@ -134,23 +153,16 @@ class CasePages:
         self._filter, self._order, self._hits, self._spacing = f, order, hits, spacing
         self._column: Any = SORT_COLUMNS[order.column]
         self._ties: list[Any] = ([] if order.column is CaseSort.ID
-                                 else [Order.id, Case.id] if order.column in ORDER_SIDE_SORTS else [Case.id])
-        # Shops are joined outside (an order without a shop has no name); the other columns say themselves.
-        self._nullable = order.column is CaseSort.SHOP or bool(self._column.expression.nullable)
+                                 else [Case.order_id, Case.id] if order.column in ORDER_SIDE_SORTS else [Case.id])
+        self._nullable = bool(self._column.expression.nullable)
         self._empty_last = order.descending or order.column is CaseSort.NEXT_DUE
         self._base: Select[Any] | None = None
+        self._stride = WALK_STRIDE if replace(f, open_state=OpenState.ALL) == CaseFilter() else FILTERED_WALK_STRIDE
         self._anchors = [_Anchor(0, None)]
         self._positions = [0]
-        self._sorted: array[int] | None = None  # the 店铺 sort's ids, all of them in order
 
     def ids(self, session: Session, offset: int, limit: int | None) -> list[int]:
         """The ids from `offset`, `limit` of them (None: all)."""
-        if self._order.column is CaseSort.SHOP and offset:
-            # No index is in shop name order (a ledger has a few shops): every statement sorts all the
-            # listed cases, so they are sorted once and every page after the first is a slice of that.
-            if self._sorted is None:
-                self._sorted = array("q", self._read(session, None, 0, None, [Case.id], scalars=True))
-            return list(self._sorted[offset:None if limit is None else offset + limit])
         anchor = self._anchor_above(session, offset)
         return self._read(session, anchor.key, offset - anchor.position, limit, [Case.id], scalars=True)
 
@@ -165,7 +177,7 @@ class CasePages:
         i = bisect_right(self._positions, offset) - 1
         anchor, keys = self._anchors[i], [self._column, *self._ties]
         while offset - anchor.position >= self._spacing:
-            step = min(offset - anchor.position, self._spacing * WALK_STRIDE) // self._spacing * self._spacing
+            step = min(offset - anchor.position, self._spacing * self._stride) // self._spacing * self._spacing
             found = self._read(session, anchor.key, step - 1, 1, keys)
             if not found:  # `offset` is past the end
                 break
@@ -179,7 +191,7 @@ class CasePages:
         """`columns` of the rows after `key`, from `skip` on, range by range; a range that ends within
         the skip is counted (at most `skip` entries) and the rest is skipped in the next."""
         if self._base is None:
-            self._base = _listed(self._filter, self._order, session.get_bind().dialect.name, self._hits)
+            self._base = _listed(self._filter, self._order.column, session.get_bind().dialect.name, self._hits)
         rows: list[Any] = []
         for conds, sort_keys, few in self._ranges(key):
             stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()
@@ -208,8 +220,12 @@ class CasePages:
     def _ranges(self, key: tuple[Any, ...] | None) -> Iterator[_Range]:
         """The listing after the row whose sort key is `key` (None: all of it), as index ranges in order."""
         column, ties = self._column, self._ties
-        valued: _Range = ([column.is_not(None)] if self._nullable else [], [column, *ties], False)
-        empty: _Range = ([column.is_(None)], ties, False)
+        # A narrow filter's cases are looked up and sorted (`narrow`): with the empty test on the column
+        # itself SQLite took it for an index range to walk (a search sorted by 下一个时限 looked every open case
+        # without a timer up for its order: 0.2–0.4 s a keystroke at 1,000,000 cases).
+        tested = func.coalesce(column, null()) if narrow(self._filter) else column
+        valued: _Range = ([tested.is_not(None)] if self._nullable else [], [column, *ties], False)
+        empty: _Range = ([tested.is_(None)], ties, False)
         segments = [valued] if not self._nullable else [valued, empty] if self._empty_last else [empty, valued]
         if key is None:
             yield from segments
@@ -219,8 +235,8 @@ class CasePages:
         if len(ties) == 2:  # same value, the key's order's later cases and later orders: one index range
             order_id, case_id = tie_values
             later_case = Case.id < case_id if self._order.descending else Case.id > case_id
-            yield [same, or_(Order.id != order_id, later_case),
-                   Order.id <= order_id if self._order.descending else Order.id >= order_id], [column, *ties], True
+            yield [same, or_(ties[0] != order_id, later_case),
+                   ties[0] <= order_id if self._order.descending else ties[0] >= order_id], [column, *ties], True
         elif ties:
             yield [same, self._after(ties[0], tie_values[0])], [column, *ties], True
         if value is not None:

@@ -31,8 +31,8 @@ _ROW_COLUMNS = (
 _TIMES = (10, 12, 15, 17)  # next_due_at, updated_at, requested_at, platform_due_at
 _FLAGS = (13,)  # is_open
 _SORT_COLUMNS = {
-    CaseSort.PLATFORM: "cases.platform", CaseSort.SHOP: "shops.name", CaseSort.ORDER_NO: "orders.order_no",
-    CaseSort.RECEIVER: "orders.receiver", CaseSort.KIND: "cases.kind", CaseSort.REASON: "cases.reason",
+    CaseSort.PLATFORM: "cases.platform", CaseSort.SHOP: "cases.sort_shop", CaseSort.ORDER_NO: "cases.sort_order_no",
+    CaseSort.RECEIVER: "cases.sort_receiver", CaseSort.KIND: "cases.kind", CaseSort.REASON: "cases.reason",
     CaseSort.STATUS: "cases.status", CaseSort.AMOUNT: "cases.amount_fen", CaseSort.RESPONSIBLE: "cases.responsible",
     CaseSort.NEXT_DUE: "cases.next_due_at", CaseSort.UPDATED: "cases.updated_at", CaseSort.ID: "cases.id",
 }
@@ -73,18 +73,20 @@ def read_first_page(path: Path, order: CaseOrder, limit: int) -> FirstPage | Non
 
 
 def _page_ids(conn: sqlite3.Connection, order: CaseOrder, limit: int) -> list[int]:
-    """As case_queries._page_ids for the open cases: ties by order then case; order-side sorts driven
-    from the orders (the open state on an expression); cases without a timer after the dated ones."""
+    """As case_listing.CasePages for the open cases: ties by order then case for the order-side sorts (their
+    keys carried on the case); cases without a timer after the dated ones. The open state is a term on an
+    expression where the sort's index holds `is_open` after its key (case_listing.filter_conditions): SQLite
+    without statistics would read the open cases through 更新时间's index and sort them all."""
     direction = " DESC" if order.descending else " ASC"
     column = _SORT_COLUMNS[order.column]
     if order.column in _ORDER_SIDE:
-        joins = _JOIN_ORDERS + (_JOIN_SHOPS if order.column is CaseSort.SHOP else "")
-        keys = (column, "orders.id", "cases.id")
-        sql = (f"SELECT cases.id FROM cases{joins} WHERE coalesce(cases.is_open, 0) IS 1 "
+        keys = (column, "cases.order_id", "cases.id")
+        sql = (f"SELECT cases.id FROM cases WHERE coalesce(cases.is_open, 0) IS 1 "
                f"ORDER BY {', '.join(k + direction for k in keys)} LIMIT ? OFFSET 0")
         return [r[0] for r in conn.execute(sql, (limit,))]
     if order.column is not CaseSort.NEXT_DUE:
-        sql = (f"SELECT cases.id FROM cases WHERE cases.is_open IS 1 "
+        is_open = "cases.is_open" if order.column is CaseSort.UPDATED else "coalesce(cases.is_open, 0)"
+        sql = (f"SELECT cases.id FROM cases WHERE {is_open} IS 1 "
                f"ORDER BY {column}{direction}, cases.id{direction} LIMIT ? OFFSET 0")
         return [r[0] for r in conn.execute(sql, (limit,))]
     dated = (f"SELECT cases.id FROM cases WHERE cases.is_open IS 1 AND cases.next_due_at IS NOT NULL "

@@ -62,7 +62,10 @@ def ledger(db: Database) -> Database:
 def plain_order(s: Session, f: CaseFilter, order: CaseOrder, hits: SearchHits | None = None) -> list[int]:
     """One ORDER BY over everything listed: empty values first ascending, last descending; no timer last
     by next due either way; ties by order, then case."""
-    column: Any = SORT_COLUMNS[order.column]
+    # The order's own receiver and number and its shop's name: the copies the listing sorts by (on the case)
+    # must give the same.
+    column: Any = {CaseSort.RECEIVER: Order.receiver, CaseSort.ORDER_NO: Order.order_no, CaseSort.SHOP: Shop.name}.get(
+        order.column, SORT_COLUMNS[order.column])
     stmt = select(Case.id).join(Order, Order.id == Case.order_id).outerjoin(Shop, Shop.id == Order.shop_id)
     conds = filter_conditions(f, s.get_bind().dialect.name, hits=hits)
     ties = [Order.id, Case.id] if order.column in ORDER_SIDE_SORTS else [Case.id]
