@@ -365,6 +365,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
+    ("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身"
+     "（还在表格软件里打开着的，先保存并关闭）"):
+        "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is "
+        "open, not an export: import “%1” itself (save and close it first if it is still open)",
     "联系电话": "Phone",
     "收款账户": "Payout account",
     # --- errors the window shows: fixed messages of the core and services (session 19) ------------------

@@ -22,11 +22,14 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.core import import_refusals as refusals
 from desktop_app.core.errors import system_error_text
+from desktop_app.core.event_notes import note
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
+from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
@@ -464,6 +467,8 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
         raise refuse(path, f"文件无法读取（{system_error_text(exc)}）") from None
     if size == 0 or not head.strip(b" \t\r\n\x00"):
         raise refuse(path, "文件是空的")
+    if not head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) and (workbook := locked_workbook(path)) is not None:
+        raise refuse(path, note(refusals.LOCK_FILE, workbook))
     if head.startswith(_ZIP_MAGIC):
         return _open_workbook(path, check_zip_package(path))
     if head.startswith(_OLE_MAGIC):

@@ -110,12 +110,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="495"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -440,22 +440,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="496"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="500"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -722,197 +722,197 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="501"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="509"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="509"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="533"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="533"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="540"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1102,17 +1102,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="541"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="544"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1178,117 +1178,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="545"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="553"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="553"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="556"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="556"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="562"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="562"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="563"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="563"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="564"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="564"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="565"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="565"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="566"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="566"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="567"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="567"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="568"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1549,7 +1549,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1656,7 +1656,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1797,137 +1797,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="569"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="570"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="570"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="597"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1960,92 +1960,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="598"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -3431,57 +3431,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="701"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="712"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4188,67 +4188,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4347,22 +4347,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4823,7 +4823,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4833,62 +4833,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5088,162 +5088,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="650"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5544,22 +5544,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6326,27 +6326,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="695"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6420,12 +6420,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="696"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="698"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6653,7 +6653,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="699"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="700"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -8299,397 +8299,402 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="393"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
+        <source>这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）</source>
+        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is open, not an export: import “%1” itself (save and close it first if it is still open)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
         <source>从 %1 导入：%2</source>
         <translation>Imported from %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="394"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
         <source>从 %1 导入</source>
         <translation>Imported from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
         <source>平台导出：%1</source>
         <translation>Platform export: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
         <source>平台导出</source>
         <translation>Platform export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="397"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
         <source>%1，申请 %2 元：%3</source>
         <translation>%1, claimed ¥%2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>%1，申请 %2 元</source>
         <translation>%1, claimed ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
         <source>已完成（%1）：%2</source>
         <translation>Done (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
         <source>取消勾选（%1）：%2</source>
         <translation>Unticked (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="401"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
         <source>添加证据：%1</source>
         <translation>Evidence added: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
         <source>删除证据：%1</source>
         <translation>Evidence deleted: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
         <source>关联售后单 #%1</source>
         <translation>Linked to case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
         <source>取消关联售后单 #%1</source>
         <translation>Unlinked from case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
         <source>理赔款用于补发 #%1（售后单 #%2）</source>
         <translation>Claim money pays for reship #%1 (case #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
         <source>取消关联补发</source>
         <translation>Unlinked from the reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
         <source>从售后单 #%1 带入证据：%2</source>
         <translation>Evidence brought from case #%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
         <source>撤销“%1”：%2</source>
         <translation>Undid “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
         <source>撤销“%1”</source>
         <translation>Undid “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
         <source>买家称呼</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
         <source>新运单号</source>
         <translation>New tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
         <source>店铺名</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
         <source>收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>快递网点</source>
         <translation>Carrier&apos;s outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
         <source>快递客服</source>
         <translation>Carrier&apos;s customer service</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>快递总部</source>
         <translation>Carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
         <source>国家邮政局 12305</source>
         <translation>State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>快递理赔跟进</source>
         <translation>Carrier claim follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
         <source>联系快递催办理赔</source>
         <translation>Chase the carrier about the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>买家申请退货，先审核并同意（给出退货地址）</source>
         <translation>The buyer asks to return: review and agree (give the return address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>按买家的申请退款</source>
         <translation>Refund as the buyer asked</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>已收到退回的商品，仔细核对换货商品后发出</source>
         <translation>The returned item is here: check the replacement carefully and ship it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
         <source>补发先答复买家（同意后按平台时限发出）</source>
         <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>已同意补发，尽快发出并登记新运单号</source>
         <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
         <source>已收到返修件，送修</source>
         <translation>The item for repair is here: send it to be repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>修好后寄回买家</source>
         <translation>Once repaired, send it back to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>与买家商定补偿后支付</source>
         <translation>Agree the compensation with the buyer, then pay it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>已处理完，确认买家满意后结束</source>
         <translation>Handled: close it once the buyer is satisfied</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
         <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>平台将根据双方凭证判定</source>
         <translation>The platform decides on both sides&apos; evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
         <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
         <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
         <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
         <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="472"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="472"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="477"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="477"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="478"/>
         <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
         <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="478"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="479"/>
         <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
         <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="479"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="480"/>
         <source>钱已经退给买家，不能再退款或拒绝退款</source>
         <translation>The money is already back with the buyer: no refund to make or refuse</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="480"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="481"/>
         <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
         <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="481"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="482"/>
         <source>验货只记在售后单的时间线上，状态不变</source>
         <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="484"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="486"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
