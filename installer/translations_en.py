@@ -1073,6 +1073,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "mapping and import",
     "已保存的列对应方案…": "Saved column mappings…",
     "选择要按列对应导入的表格": "Choose the sheet to import by mapping its columns",
+    "文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）": "The folder “%1” holds no sheet to import (.csv, .xlsx, .xls)",
     "表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)": "Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)",
     "按列对应导入…": "Import by mapping columns…",
     "表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入":
