@@ -211,11 +211,18 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     reason_text: str | None = v.get("reason")
     _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
     carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")
+    carrier_column, tracking_column = reader.header("return_carrier"), reader.header("return_tracking_no")
     if v.get("return_logistics"):
         combined_carrier, combined_number = _logistics(v["return_logistics"])
-        carrier, tracking = carrier or combined_carrier, tracking or combined_number
-    _bounded(reader, "return_carrier", carrier, _MAX["carrier"])
-    _bounded(reader, "return_tracking_no", tracking, _MAX["tracking"])
+        combined = reader.header("return_logistics")  # "圆通速递,YT…" in one column (淘宝's 退货物流信息)
+        if not carrier and combined_carrier:
+            carrier, carrier_column = combined_carrier, combined
+        if not tracking and combined_number:
+            tracking, tracking_column = combined_number, combined
+    if carrier is not None and len(carrier) > _MAX["carrier"]:
+        raise _RowFailed(carrier_column, f"内容太长（最多 {_MAX['carrier']} 个字符）")
+    if tracking is not None and len(tracking) > _MAX["tracking"]:
+        raise _RowFailed(tracking_column, f"内容太长（最多 {_MAX['tracking']} 个字符）")
     intervention = v.get("intervention")
     return CaseRecord(
         row=number, platform=platform, platform_case_no=case_no, order_no=order_no, kind=kind,

@@ -139,19 +139,22 @@ def test_refused_files_store_nothing_and_exit_2(capsys: pytest.CaptureFixture[st
 
 def test_bad_rows_are_reported_with_row_and_column_and_the_good_ones_stored(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
-    # GB18030, a title line above the header, an Excel-mangled order number, an unknown type and a 合计 line.
+    # GB18030, a title line above the header, an Excel-mangled order number, an unknown type, a return
+    # parcel's number too long in 退货物流信息 (it was named "return_tracking_no") and a 合计 line.
     rows = [["淘宝退款导出 2026-11-30"], TB_HEADER,
             tb_row("100000000000000001", "2000000000000000001"),
             tb_row("100000000000000002", "2.00000000000000E+18"),
             tb_row("100000000000000003", "2000000000000000003", returns="也许"),
             tb_row("100000000000000001", "2000000000000000009"),
+            tb_row("100000000000000004", "2000000000000000004", logistics="顺丰速运," + "9" * 100),
             ["合计", "", "", "", "", "", "177.00"]]
     path = write_csv(tmp_path / "退款.csv", rows)
     code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
     assert code == 1, err
     [entry] = json.loads(out)["files"]
-    assert (entry["inserted"], entry["rejected"]) == (1, 3)
-    assert [(e["row"], e["column"]) for e in entry["errors"]] == [(4, "订单编号"), (5, "是否需要退货"), (6, "退款编号")]
+    assert (entry["inserted"], entry["rejected"]) == (1, 4)
+    assert [(e["row"], e["column"]) for e in entry["errors"]] == [
+        (4, "订单编号"), (5, "是否需要退货"), (6, "退款编号"), (7, "退货物流信息")]
     assert "科学计数法" in entry["errors"][0]["message"] and "重复" in entry["errors"][2]["message"]
 
 
