@@ -140,21 +140,29 @@ def test_refused_files_store_nothing_and_exit_2(capsys: pytest.CaptureFixture[st
 def test_bad_rows_are_reported_with_row_and_column_and_the_good_ones_stored(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
     # GB18030, a title line above the header, an Excel-mangled order number, an unknown type, a return
-    # parcel's number too long in 退货物流信息 (it was named "return_tracking_no") and a 合计 line.
+    # parcel's number too long in 退货物流信息 (it was named "return_tracking_no"), a refund finished a year
+    # before it was asked for (stored, with its refund dated before the request), one finished on the
+    # day of the request given as a date alone (a good row) and a 合计 line.
     rows = [["淘宝退款导出 2026-11-30"], TB_HEADER,
             tb_row("100000000000000001", "2000000000000000001"),
             tb_row("100000000000000002", "2.00000000000000E+18"),
             tb_row("100000000000000003", "2000000000000000003", returns="也许"),
             tb_row("100000000000000001", "2000000000000000009"),
             tb_row("100000000000000004", "2000000000000000004", logistics="顺丰速运," + "9" * 100),
+            tb_row("100000000000000005", "2000000000000000005", status="退款成功", requested="2026-11-20 10:00:00",
+                   finished="2025-11-21 09:00:00"),
+            tb_row("100000000000000006", "2000000000000000006", status="退款成功", requested="2026-11-20 10:00:00",
+                   finished="2026-11-20"),
             ["合计", "", "", "", "", "", "177.00"]]
     path = write_csv(tmp_path / "退款.csv", rows)
     code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
     assert code == 1, err
     [entry] = json.loads(out)["files"]
-    assert (entry["inserted"], entry["rejected"]) == (1, 4)
+    assert (entry["inserted"], entry["rejected"]) == (2, 5)
     assert [(e["row"], e["column"]) for e in entry["errors"]] == [
-        (4, "订单编号"), (5, "是否需要退货"), (6, "退款编号"), (7, "退货物流信息")]
+        (4, "订单编号"), (5, "是否需要退货"), (6, "退款编号"), (7, "退货物流信息"), (8, "退款完结时间")]
+    assert entry["errors"][4]["message"] == ("完结时间 2025-11-21 09:00:00 早于申请时间 2026-11-20 10:00:00，"
+                                             "请核对这一行的时间")
     assert "科学计数法" in entry["errors"][0]["message"] and "重复" in entry["errors"][2]["message"]
 
 
