@@ -128,10 +128,9 @@ def _fact_changes(fact: CaseFacts, record: CaseRecord, platform_given: bool = Fa
     the import was told it (a 天猫 refund list first imported as 淘宝, the layout being the same; the
     case then runs on 天猫's timers)."""
     refund, compensation, total = request_amounts(record)
-    values: dict[str, object] = {
-        "platform_status": record.platform_status, "platform_reason": record.platform_reason,
-        "platform_due_at": record.platform_due_at,
-    }
+    values: dict[str, object] = {"platform_reason": record.platform_reason, "platform_due_at": record.platform_due_at}
+    if record.platform_status:  # a blank status cell says nothing new (the import warns of it)
+        values["platform_status"] = record.platform_status
     if platform_given:
         values["platform"] = record.platform.value
     if total is not None:

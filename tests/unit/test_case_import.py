@@ -203,6 +203,22 @@ def test_unknown_status_words_are_kept_and_warned(tmp_path: Path, db: Database) 
     assert detail.row.status == "pending" and detail.row.platform_status == "平台新状态"
 
 
+def test_a_later_row_with_a_blank_status_keeps_what_the_platform_last_said(tmp_path: Path, db: Database) -> None:
+    # A later export whose 退款状态 cell is blank (cleared by hand, or cut off) warned "已有的保持不变" and
+    # then wiped the case's stored 退款关闭, counted as 推进.
+    first = write_csv(tmp_path / "tb.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001",
+                                                              status="退款关闭")])
+    [entry] = import_cases(db, [first]).files
+    later = write_csv(tmp_path / "tb_later.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001",
+                                                                    status="")])
+    [again] = import_cases(db, [later]).files
+    assert again.warnings and "（空）" in again.warnings[0]
+    assert (again.updated, again.unchanged) == ((), entry.inserted)
+    with db.reading() as session:
+        detail = case_detail(session, entry.inserted[0])
+    assert (detail.row.status, detail.row.platform_status) == ("closed", "退款关闭")
+
+
 @pytest.mark.sqlite_only
 def test_cancel_rolls_the_file_back(tmp_path: Path, db: Database, db_path: Path) -> None:
     rows = [TB_HEADER, *(tb_row(f"1000000000000{n:05d}", f"2000000000000{n:06d}") for n in range(1200))]
