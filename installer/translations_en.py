@@ -529,6 +529,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "只知道日期": "Date only",
     "买家诉求、沟通情况……": "What the buyer wants, how the talks went…",
     "保存": "Save",
+    "导入完成，其中 %n 个文件没有导入（原因见下表）。": (
+        "Import finished; %n file was not imported (see below why).",
+        "Import finished; %n files were not imported (see below why).",
+    ),
     "找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。": (
         "Found %n order; choose it, or type the order no. below.",
         "Found %n orders; choose one, or type the order no. below if it is not listed.",

@@ -3229,58 +3229,66 @@ A case can be logged before its order is imported; the import fills in the recip
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="230"/>
+        <source>导入完成，其中 %n 个文件没有导入（原因见下表）。</source>
+        <translation>
+            <numerusform>Import finished; %n file was not imported (see below why).</numerusform>
+            <numerusform>Import finished; %n files were not imported (see below why).</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="228"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="231"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="229"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="233"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="250"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="254"/>
         <source>正在按天猫重新导入：%1</source>
         <translation>Importing again as Tmall: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="262"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="298"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="302"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="303"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="307"/>
         <source>……另有 %1 条提醒</source>
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="327"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="331"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="338"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="335"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="339"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="342"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="346"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="344"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="348"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
