@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
 # UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
+_CELL_END_TABS = re.compile(r"\t+(?=,|\r?\n?$)")
 # Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
@@ -145,8 +147,11 @@ def detect_encoding(path: Path) -> str:
 
 
 def _sniff_delimiter(first_line: str) -> str:
-    # Some platforms save tab-separated text with a .xls or .csv name; the header line tells.
-    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Some platforms save tab-separated text with a .xls or .csv name; the header line tells. A tab
+    # ending a cell before its comma (拼多多's cells, its header's too when a tool writes it so) is part
+    # of the cell, not a separator.
+    separating = _CELL_END_TABS.sub("", first_line)
+    return "\t" if separating.count("\t") > separating.count(",") else ","
 
 
 @dataclass
