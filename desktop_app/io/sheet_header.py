@@ -6,7 +6,6 @@ its lower cell where that names a column of a group, else by its upper one."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -68,11 +67,33 @@ def find_header(rows: Iterator[tuple[int, Sequence[object]]],
             joined = joined_header(cells, below[1])
             if joined is not None and is_header(set(joined_index := header_index(joined))):
                 return HeaderMatch(number, joined, joined_index, rows)
-            return HeaderMatch(number, list(cells), index, itertools.chain([below], rows))
+            return HeaderMatch(number, list(cells), index, _PutBack(below, rows))
     close = getattr(rows, "close", None)
     if close is not None:
         close()  # a CSV reader holds its file open until closed
     return None
+
+
+class _PutBack:
+    """The rows again with the one read ahead first. Not a generator: the reader's rows stay the only
+    frame holding the file, closed with them (`close`, or when they are dropped after a failure), as
+    before the row was read ahead."""
+
+    def __init__(self, first: tuple[int, Sequence[object]], rows: Iterator[tuple[int, Sequence[object]]]) -> None:
+        self._first: tuple[int, Sequence[object]] | None = first
+        self._rows = rows
+
+    def __iter__(self) -> _PutBack:
+        return self
+
+    def __next__(self) -> tuple[int, Sequence[object]]:
+        first, self._first = self._first, None
+        return first if first is not None else next(self._rows)
+
+    def close(self) -> None:
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
 
 
 def joined_header(upper: Sequence[object], lower: Sequence[object]) -> list[object] | None:

@@ -230,12 +230,15 @@ class CsvSpreadsheet:
     path: Path
     encoding: str
     kind: str = "csv"
+    _tables: list[CsvTable] = field(default_factory=list)
 
     def sheet_names(self) -> list[str]:
         return [self.path.name]
 
     def table(self, name: str) -> Table:
-        return CsvTable(self.path, self.encoding, name)
+        table = CsvTable(self.path, self.encoding, name)
+        self._tables.append(table)
+        return table
 
     def whole_table(self, name: str) -> Table:
         return self.table(name)
@@ -244,7 +247,12 @@ class CsvSpreadsheet:
         """Nothing is cached: each `rows()` reads the file again."""
 
     def close(self) -> None:
-        """Nothing held open between reads."""
+        """The file of rows still being read (an import that failed or was cancelled mid-file) is closed
+        now, not whenever its reader is dropped."""
+        for table in self._tables:
+            if table._raw is not None:
+                table._raw.close()
+        self._tables.clear()
 
 
 # --- workbooks (python-calamine) ------------------------------------------------------------------
