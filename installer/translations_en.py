@@ -365,6 +365,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
+    ("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身"
+     "（还在表格软件里打开着的，先保存并关闭）"):
+        "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is "
+        "open, not an export: import “%1” itself (save and close it first if it is still open)",
     "联系电话": "Phone",
     "收款账户": "Payout account",
     # --- errors the window shows: fixed messages of the core and services (session 19) ------------------
@@ -527,6 +531,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "只知道日期": "Date only",
     "买家诉求、沟通情况……": "What the buyer wants, how the talks went…",
     "保存": "Save",
+    "导入完成，其中 %n 个文件没有导入（原因见下表）。": (
+        "Import finished; %n file was not imported (see below why).",
+        "Import finished; %n files were not imported (see below why).",
+    ),
     "找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。": (
         "Found %n order; choose it, or type the order no. below.",
         "Found %n orders; choose one, or type the order no. below if it is not listed.",
@@ -1071,6 +1079,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "mapping and import",
     "已保存的列对应方案…": "Saved column mappings…",
     "选择要按列对应导入的表格": "Choose the sheet to import by mapping its columns",
+    "文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）": "The folder “%1” holds no sheet to import (.csv, .xlsx, .xls)",
     "表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)": "Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)",
     "按列对应导入…": "Import by mapping columns…",
     "表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入":

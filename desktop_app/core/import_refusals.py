@@ -28,7 +28,10 @@ CASES_UNKNOWN_NEAREST = NoteTemplate("无法识别的表格：前 10 行里找�
                                      frozenset({2}), frozenset({1}))
 CASES_ARE_ORDERS = NoteTemplate("这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入",
                                 frozenset({1}))
+# Excel's or WPS's ~$name (LibreOffice's .~lock.name#) beside a workbook it has open (io/spreadsheet_files.py).
+LOCK_FILE = NoteTemplate("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”"
+                         "本身（还在表格软件里打开着的，先保存并关闭）")
 
 # the more specific first: a reason naming the nearest format also reads as one that does not
 TEMPLATES = (ORDERS_UNKNOWN_NEAREST, ORDERS_UNKNOWN, ORDERS_NOT_OF_PLATFORM_NEAREST, ORDERS_NOT_OF_PLATFORM,
-             ORDERS_ARE_CASES, CASES_UNKNOWN_NEAREST, CASES_UNKNOWN, CASES_ARE_ORDERS, EMPTY)
+             ORDERS_ARE_CASES, CASES_UNKNOWN_NEAREST, CASES_UNKNOWN, CASES_ARE_ORDERS, EMPTY, LOCK_FILE)

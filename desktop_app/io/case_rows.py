@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from desktop_app.core import cell_messages
 from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord, reason_for
+from desktop_app.core.clock import as_china, format_china
 from desktop_app.core.event_notes import note
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_profiles import (
@@ -209,11 +211,24 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     reason_text: str | None = v.get("reason")
     _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
     carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")
+    carrier_column, tracking_column = reader.header("return_carrier"), reader.header("return_tracking_no")
     if v.get("return_logistics"):
         combined_carrier, combined_number = _logistics(v["return_logistics"])
-        carrier, tracking = carrier or combined_carrier, tracking or combined_number
-    _bounded(reader, "return_carrier", carrier, _MAX["carrier"])
-    _bounded(reader, "return_tracking_no", tracking, _MAX["tracking"])
+        combined = reader.header("return_logistics")  # "圆通速递,YT…" in one column (淘宝's 退货物流信息)
+        if not carrier and combined_carrier:
+            carrier, carrier_column = combined_carrier, combined
+        if not tracking and combined_number:
+            tracking, tracking_column = combined_number, combined
+    if carrier is not None and len(carrier) > _MAX["carrier"]:
+        raise _RowFailed(carrier_column, f"内容太长（最多 {_MAX['carrier']} 个字符）")
+    if tracking is not None and len(tracking) > _MAX["tracking"]:
+        raise _RowFailed(tracking_column, f"内容太长（最多 {_MAX['tracking']} 个字符）")
+    requested, finished = v.get("requested_at"), v.get("finished_at")
+    if requested is not None and finished is not None and _ends_before(requested, finished):
+        # A request cannot end before it was made (day and month swapped by Excel, a time typed wrong): its
+        # steps would be dated before it and its time to resolve negative.
+        raise _RowFailed(reader.header("finished_at"), f"完结时间 {format_china(finished, True)} 早于申请时间 "
+                                                       f"{format_china(requested, True)}，请核对这一行的时间")
     intervention = v.get("intervention")
     return CaseRecord(
         row=number, platform=platform, platform_case_no=case_no, order_no=order_no, kind=kind,
@@ -224,6 +239,14 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
         title=v.get("title"), spec=v.get("spec"), quantity=v.get("quantity") or None, sku_code=v.get("sku_code"),
         buyer_nick=v.get("buyer_nick"), description=v.get("description"),
     )
+
+
+def _ends_before(requested: datetime, finished: datetime) -> bool:
+    """Whether the end is before the request; an end given as a date alone (00:00) may be the request's day."""
+    if finished >= requested:
+        return False
+    end, start = as_china(finished), as_china(requested)
+    return not (end.date() == start.date() and end.time() == time(0))
 
 
 def _skipped(cells: Sequence[object], header_row: Sequence[str]) -> bool:

@@ -1,5 +1,8 @@
 """Finding a table's header row: within the first rows of a sheet (a title line may sit above it),
-the first row whose normalised headers a caller recognises (the order and the after-sales imports)."""
+the first row whose normalised headers a caller recognises (the order and the after-sales imports).
+A header of two rows (a group cell such as 商品信息 or 收货信息 over the names of its columns, the other
+headers merged down over both rows or left blank in the second) is read as one: each column named by
+its lower cell where that names a column of a group, else by its upper one."""
 
 from __future__ import annotations
 
@@ -58,8 +61,65 @@ def find_header(rows: Iterator[tuple[int, Sequence[object]]],
             break
         index = header_index(cells)
         if index and is_header(set(index)):
-            return HeaderMatch(number, list(cells), index, rows)
+            below = next(rows, None)
+            if below is None:
+                return HeaderMatch(number, list(cells), index, rows)
+            joined = joined_header(cells, below[1])
+            if joined is not None and is_header(set(joined_index := header_index(joined))):
+                return HeaderMatch(number, joined, joined_index, rows)
+            return HeaderMatch(number, list(cells), index, _PutBack(below, rows))
     close = getattr(rows, "close", None)
     if close is not None:
         close()  # a CSV reader holds its file open until closed
     return None
+
+
+class _PutBack:
+    """The rows again with the one read ahead first. Not a generator: the reader's rows stay the only
+    frame holding the file, closed with them (`close`, or when they are dropped after a failure), as
+    before the row was read ahead."""
+
+    def __init__(self, first: tuple[int, Sequence[object]], rows: Iterator[tuple[int, Sequence[object]]]) -> None:
+        self._first: tuple[int, Sequence[object]] | None = first
+        self._rows = rows
+
+    def __iter__(self) -> _PutBack:
+        return self
+
+    def __next__(self) -> tuple[int, Sequence[object]]:
+        first, self._first = self._first, None
+        return first if first is not None else next(self._rows)
+
+    def close(self) -> None:
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
+
+
+def joined_header(upper: Sequence[object], lower: Sequence[object]) -> list[object] | None:
+    """The header's cells with the row under it, when that row is the header's second row, else None.
+
+    It is when it holds text only, a name under a group cell (one spread over several columns: the
+    same text in adjacent cells, as a merged cell reads, or a name followed by blank header cells, as
+    a CSV saves it) and elsewhere only blanks or the upper cell again (a header merged down). A
+    request or an order always has a number of its own under a column's name, so a data row is never
+    taken for it."""
+    names = [normalize_header(cell) for cell in upper]
+    following = [*names[1:], None]
+    grouped = {j for j, name in enumerate(names)
+               if not name or following[j] in (name, "") or (j > 0 and names[j - 1] == name)}
+    joined = list(upper) + [None] * max(0, len(lower) - len(upper))
+    named = False
+    for j, cell in enumerate(lower):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        if not isinstance(cell, str):
+            return None
+        name = normalize_header(cell)
+        if j < len(names) and name == names[j]:
+            continue
+        if j < len(names) and j not in grouped:
+            return None
+        joined[j] = cell
+        named = True
+    return joined if named else None

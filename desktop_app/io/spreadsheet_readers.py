@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,15 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
+from desktop_app.core.event_notes import note
 from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
+from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
@@ -53,6 +57,7 @@ OTHER_FORMAT_NAMES = tuple(what for _, what in _OTHER_FORMATS)  # said in a refu
 # UTF-16LE names of the streams an encrypted OOXML package keeps inside its OLE container.
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
+_CELL_END_TABS = re.compile(r"\t+(?=,|\r?\n?$)")
 # Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
@@ -144,8 +149,11 @@ def detect_encoding(path: Path) -> str:
 
 
 def _sniff_delimiter(first_line: str) -> str:
-    # Some platforms save tab-separated text with a .xls or .csv name; the header line tells.
-    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Some platforms save tab-separated text with a .xls or .csv name; the header line tells. A tab
+    # ending a cell before its comma (拼多多's cells, its header's too when a tool writes it so) is part
+    # of the cell, not a separator.
+    separating = _CELL_END_TABS.sub("", first_line)
+    return "\t" if separating.count("\t") > separating.count(",") else ","
 
 
 @dataclass
@@ -223,12 +231,15 @@ class CsvSpreadsheet:
     path: Path
     encoding: str
     kind: str = "csv"
+    _tables: list[CsvTable] = field(default_factory=list)
 
     def sheet_names(self) -> list[str]:
         return [self.path.name]
 
     def table(self, name: str) -> Table:
-        return CsvTable(self.path, self.encoding, name)
+        table = CsvTable(self.path, self.encoding, name)
+        self._tables.append(table)
+        return table
 
     def whole_table(self, name: str) -> Table:
         return self.table(name)
@@ -237,7 +248,12 @@ class CsvSpreadsheet:
         """Nothing is cached: each `rows()` reads the file again."""
 
     def close(self) -> None:
-        """Nothing held open between reads."""
+        """The file of rows still being read (an import that failed or was cancelled mid-file) is closed
+        now, not whenever its reader is dropped."""
+        for table in self._tables:
+            if table._raw is not None:
+                table._raw.close()
+        self._tables.clear()
 
 
 # --- workbooks (python-calamine) ------------------------------------------------------------------
@@ -464,6 +480,8 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
         raise refuse(path, msg.say(msg.UNREADABLE, system_error_text(exc))) from None
     if size == 0 or not head.strip(b" \t\r\n\x00"):
         raise refuse(path, msg.say(msg.EMPTY_FILE))
+    if not head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) and (workbook := locked_workbook(path)) is not None:
+        raise refuse(path, note(refusals.LOCK_FILE, workbook))
     if head.startswith(_ZIP_MAGIC):
         return _open_workbook(path, check_zip_package(path))
     if head.startswith(_OLE_MAGIC):

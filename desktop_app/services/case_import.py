@@ -9,12 +9,14 @@ forward with timeline events at the times the file gives, never backwards, and n
 the shop added itself (notes, responsible party, claims, reships, evidence). The new and moved
 cases' deadlines are computed in the same transaction, and the platform's own deadline is compared
 with ours for the same timer.
+
+This module holds the file's transaction and the new requests' inserts; a request the ledger already
+has is brought up to date by `case_import_update`, and what both halves share is `case_import_shared`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -23,21 +25,22 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
 from desktop_app.core.case_costs import PAID_MILESTONES
-from desktop_app.core.case_intake import CaseRecord, StatusTarget, older_step, plan_progress
-from desktop_app.core.clock import Moment, now
+from desktop_app.core.case_intake import CaseRecord, StatusTarget, plan_progress
+from desktop_app.core.clock import now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open, transition
 from desktop_app.core.reship_states import ReshipStatus
 from desktop_app.core.rule_packs import pack_for_platform
 from desktop_app.core.vocabulary import CaseKind, order_key, platform_case_key
 from desktop_app.io.case_import_results import CaseFileResult, CaseImportResult
-from desktop_app.io.case_profiles import PLATFORM_CHOICES, CaseProfile
+from desktop_app.io.case_profiles import PLATFORM_CHOICES
 from desktop_app.io.case_rows import CaseFile, read_case_file
 from desktop_app.io.collector import collector_paused
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
-from desktop_app.services.case_writes import apply_action, current_author, record_event, resume_state
-from desktop_app.services.cases import COMPENSATION_KINDS
+from desktop_app.services.case_import_shared import Outcome, StepTimes, platform_note, request_amounts
+from desktop_app.services.case_import_update import keep_older, may_move, older_picture, update_case
+from desktop_app.services.case_writes import current_author
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
 from desktop_app.services.refund_list_family import tell_taobao_from_tmall
@@ -51,8 +54,6 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.intake_queries import (
-    CaseFacts,
-    CaseHistory,
     case_deadlines,
     case_facts_by_key,
     case_history,
@@ -64,7 +65,7 @@ from desktop_app.store.intake_queries import (
     order_refs_by_key,
     orders_with_items,
 )
-from desktop_app.store.models import AuditEvent, Case, OrderItem, Reship, ReshipItem, utcnow
+from desktop_app.store.models import AuditEvent, OrderItem, Reship, ReshipItem, utcnow
 from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
@@ -111,21 +112,11 @@ def import_cases(db: Database, paths: Sequence[Path | str], platform: str = "aut
     return run_to_end(steps, progress)
 
 
-@dataclass
-class _Outcome:
-    """Case ids by what the file did to them."""
-
-    inserted: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    conflicts: list[int] = field(default_factory=list)
-
-
 def _store(db: Database, parsed: CaseFile, index: int, count: int,
            cancel: Callable[[], bool] | None) -> Generator[ImportProgress, None, CaseFileResult]:
     name = parsed.path.name
     who = current_author()
-    outcome = _Outcome()
+    outcome = Outcome()
 
     def check_cancel() -> None:
         if cancel is not None and cancel():
@@ -138,7 +129,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         tell_taobao_from_tmall(session, parsed)
         judge_rounded_ids(session, parsed)
         records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
-        times = _StepTimes(context)
+        times = StepTimes(context)
         facts = case_facts_by_key(session, records)
         check_cancel()
         yield ImportProgress(name, index, count, "importing", 0, 0.0)
@@ -152,18 +143,18 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             known = [(facts[key], record) for key, record in records.items() if key in facts]
             # An earlier export's row for a request the ledger saw further on: nothing to take from it.
             older = {key for key, record in records.items() if key in facts
-                     and _older_picture(facts[key], record, parsed.profile)}
+                     and older_picture(facts[key], record, parsed.profile)}
             for key in older:
-                _keep_older(session, facts[key], records[key], parsed.platform_given, outcome)
+                keep_older(session, facts[key], records[key], parsed.platform_given, outcome)
             older_ids = {facts[key].id for key in older}
             known = [(fact, record) for fact, record in known if fact.id not in older_ids]
-            moving = {fact.id for fact, record in known if _may_move(fact, record)}
+            moving = {fact.id for fact, record in known if may_move(fact, record)}
             history = case_history(session, moving)
             for done, (fact, record) in enumerate(known, start=len(fresh)):
                 if done % PROGRESS_EVERY == 0:
                     check_cancel()
                     yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
-                _update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times,
+                update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times,
                              parsed.platform_given)
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
@@ -220,19 +211,11 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
     return ids, {ref.id: ref.carrier for ref in refs.values() if ref.carrier}
 
 
-def _amounts(record: CaseRecord) -> tuple[int | None, int | None, int | None]:
-    """refund, compensation, total (fen) of the request's amount for its kind."""
-    if not record.amount_fen:  # 0.00: an exchange or reship asks for no money
-        return None, None, None
-    if record.kind in COMPENSATION_KINDS:
-        return None, record.amount_fen, record.amount_fen
-    return record.amount_fen, None, record.amount_fen
-
 
 def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
-                who: str, source: str, step_times: _StepTimes) -> dict[str, int]:
+                who: str, source: str, step_times: StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
-    times the file gives (see `_StepTimes`). Returns key → case id."""
+    times the file gives (see `StepTimes`). Returns key → case id."""
     stamp = utcnow()
     times: dict[object, str | None] = {}  # stored text of each time, shared by the cases and their events
     rows: list[dict[str, object]] = []
@@ -245,7 +228,7 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
         if record.kind is CaseKind.RESHIP:
             reship_steps[key] = [(CaseAction(str(e["action"])), e["at"]) for e in events  # type: ignore[misc]
                                  if e["action"]]
-        refund, compensation, total = _amounts(record)
+        refund, compensation, total = request_amounts(record)
         order_id = orders[order_key(record.platform, record.order_no)]
         acted = [e["at"] for e in events if e["kind"] == "action"]
         rows.append({
@@ -296,7 +279,7 @@ def _add_reships(session: Session, steps: dict[int, tuple[int, list[tuple[CaseAc
 
 
 def _history(key: str, record: CaseRecord, requested: datetime, who: str, source: str,
-             times: _StepTimes, recorded: datetime) -> tuple[list[dict[str, object]], CaseStatus]:
+             times: StepTimes, recorded: datetime) -> tuple[list[dict[str, object]], CaseStatus]:
     """A new case's events (without its id) and the state they leave it in, recorded at the import's
     stamp (the new case's created_at)."""
     note = (event_notes.note(event_notes.IMPORTED_SAYING, source, record.description) if record.description
@@ -309,12 +292,12 @@ def _history(key: str, record: CaseRecord, requested: datetime, who: str, source
         return events, CaseStatus.PENDING
     steps, status = _steps_new(record.kind, record.target, record.escalated)
     kind, reason, last = record.kind.value, record.reason.value, len(steps) - 1
-    platform_note = _platform_note(record)
+    step_note = platform_note(record)
     for position, (action, milestone, before, after) in enumerate(steps):
         when = times.when(key, record, kind, reason, milestone, position == last, requested)
         events.append({
             "subject": "case", "kind": "action", "action": action, "milestone": milestone, "from_state": before,
-            "to_state": after, "note": platform_note, "author": who, "at": when, "date_only": False,
+            "to_state": after, "note": step_note, "author": who, "at": when, "date_only": False,
             "recorded_at": recorded,
         })
     return events, status
@@ -336,169 +319,6 @@ def _steps_new(kind: CaseKind, target: StatusTarget, escalated: bool) -> NewStep
         steps.append((action.value, step.milestone, status.value, after.value))
         status = after
     return tuple(steps), status
-
-
-class _StepTimes:
-    """When a step the platform took happened. The file gives the request and the end (退款完结时间);
-    a step in between is dated by the platform's own deadline for the timer it starts where that
-    timer runs plain hours or days (due − the duration the engine gives it there, a date window's
-    included: `RulePack.start_for_due`), else at the earliest it can have been (after
-    everything already on the case's timeline), so no timer it starts shows later than the
-    platform counts it."""
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
-        self.inferred: set[str] = set()  # keys of cases with a step dated from the platform's deadline
-
-    def when(self, key: str, record: CaseRecord, kind: str, reason: str | None, milestone: str | None, last: bool,
-             earliest: datetime) -> datetime:
-        if last and record.finished_at is not None:
-            return record.finished_at
-        target = record.target
-        if (milestone is not None and milestone != "requested" and target is not None
-                and target.due_from == milestone and record.platform_due_at is not None):
-            pack = pack_for_platform(self.context.packs, record.platform.value)
-            requested = {"requested": (record.requested_at,)} if record.requested_at is not None else {}
-            for timer in pack.applicable(kind, reason):
-                if timer.starts_from == milestone and timer.duration.delta is not None:
-                    start = pack.start_for_due(timer, record.platform_due_at, kind, requested)
-                    if start is not None and start >= earliest:
-                        self.inferred.add(key)
-                        return start
-        return earliest
-
-
-def _platform_note(record: CaseRecord) -> str:
-    if record.platform_status:
-        return event_notes.note(event_notes.PLATFORM_EXPORT_SAYING, record.platform_status)
-    return event_notes.note(event_notes.PLATFORM_EXPORT)
-
-
-def _keep_older(session: Session, fact: CaseFacts, record: CaseRecord, platform_given: bool,
-                outcome: _Outcome) -> None:
-    """An older picture of a request changes nothing of it but the platform the import was told."""
-    if platform_given and fact.platform != record.platform.value:
-        case = session.get(Case, fact.id, with_for_update=True)
-        assert case is not None
-        case.platform = record.platform.value
-        case.updated_at = utcnow()
-        outcome.updated.append(fact.id)
-    else:
-        outcome.unchanged.append(fact.id)
-
-
-def _older_picture(fact: CaseFacts, record: CaseRecord, profile: CaseProfile) -> bool:
-    stored = profile.target_of(fact.platform_status) if fact.platform_status else None
-    return older_step(CaseKind(fact.kind), stored, record.target)
-
-
-def _may_move(fact: CaseFacts, record: CaseRecord) -> bool:
-    """Whether the platform's row may move the case (its timeline is then needed)."""
-    target = record.target
-    if target is None:
-        return False
-    return bool(target.milestones) or record.escalated or target.resolve(CaseKind(fact.kind)).value != fact.status
-
-
-def _update_case(session: Session, fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,
-                 who: str, outcome: _Outcome, times: _StepTimes, platform_given: bool = False) -> None:
-    """Bring an existing case up to what the platform shows: facts first, then the state, forward only
-    (`may_move`: see `_may_move`)."""
-    changes, actions, conflict = _planned(fact, record, may_move, history, platform_given, _resumes_to(session, fact))
-    paid = _paid_by_platform(fact, record)
-    case = None
-    if changes or actions or paid:
-        # Locked from here to the commit (a server: another seat's change waits, or loses on the version).
-        case = session.get(Case, fact.id, with_for_update=True)
-        assert case is not None
-        if case.status != fact.status:
-            # Another seat moved it on since the file's cases were read (a server lets it): planned again
-            # from where it is now, where the whole file failed on a step its state no longer allows.
-            fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
-            history = case_history(session, [case.id]).get(case.id)
-            changes, actions, conflict = _planned(fact, record, _may_move(fact, record), history, platform_given,
-                                                  _resumes_to(session, fact))
-            paid = _paid_by_platform(fact, record)
-    if conflict:
-        outcome.conflicts.append(fact.id)
-    if case is None or (not changes and not actions and not paid):
-        outcome.unchanged.append(fact.id)
-        return
-    for column, value in changes.items():
-        setattr(case, column, value)
-    # A step seen only now happened after everything on the case's timeline: its earliest time.
-    earliest = max(t for t in (case.requested_at, history.latest if history else None) if t is not None)
-    for position, action in enumerate(actions):
-        step = transition(CaseKind(case.kind), CaseStatus(case.status), action)
-        when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
-                          position == len(actions) - 1, earliest)
-        apply_action(session, case, action, _platform_note(record), Moment(when), who, in_order=False)
-    if paid is not None and not case.paid_out:
-        # The platform paid a request the ledger had refused or closed (客服介入 ruled for the buyer, its
-        # automatic refund): the state stays the shop's, the timeline and 统计's 退款 have the money.
-        when = times.when(case.platform_case_key or "", record, case.kind, case.reason, paid, True, earliest)
-        record_event(session, case, kind="milestone", author=who, at=when, milestone=paid,
-                     note=_platform_note(record))
-        case.paid_out = True
-    case.updated_at = utcnow()
-    outcome.updated.append(fact.id)
-
-
-def _resumes_to(session: Session, fact: CaseFacts) -> CaseStatus:
-    """Where 恢复处理 would take the case (the state it was escalated from): a path the platform's row asks
-    for out of the intervention starts there (a reship back at 待补发 is not agreed again)."""
-    if fact.status != CaseStatus.PLATFORM_INTERVENTION.value:
-        return CaseStatus.PROCESSING
-    return resume_state(session, fact.id, CaseKind(fact.kind))
-
-
-def _paid_by_platform(fact: CaseFacts, record: CaseRecord) -> str | None:
-    """The paid milestone the platform's row reports for a case not yet paid in the ledger (退款成功: the
-    money left the shop whatever the ledger's state), else None."""
-    if record.target is None or fact.paid_out:
-        return None
-    return _PAID_STATES.get(record.target.resolve(CaseKind(fact.kind)))
-
-
-_PAID_STATES = {CaseStatus.REFUNDED: "refunded", CaseStatus.COMPENSATED: "compensated"}
-
-
-def _planned(fact: CaseFacts, record: CaseRecord, may_move: bool, history: CaseHistory | None,
-             platform_given: bool = False, resumes_to: CaseStatus = CaseStatus.PROCESSING,
-             ) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
-    """What the platform's row changes on the case: its facts, the steps to take, and whether the shop's
-    state conflicts with the platform's."""
-    actions: tuple[CaseAction, ...] = ()
-    conflict = False
-    if record.target is not None and may_move:
-        milestones = frozenset(history.milestones) if history else frozenset()
-        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
-                                 record.escalated, resumes_to)
-        conflict, actions = progress.conflict, progress.actions
-    return _fact_changes(fact, record, platform_given), actions, conflict
-
-
-def _fact_changes(fact: CaseFacts, record: CaseRecord, platform_given: bool = False) -> dict[str, object]:
-    """The platform's facts of the request that differ from the stored ones; the shop's own fields
-    (reason once set, responsible party, description, notes) are left alone. The platform only when
-    the import was told it (a 天猫 refund list first imported as 淘宝, the layout being the same; the
-    case then runs on 天猫's timers)."""
-    refund, compensation, total = _amounts(record)
-    values: dict[str, object] = {
-        "platform_status": record.platform_status, "platform_reason": record.platform_reason,
-        "platform_due_at": record.platform_due_at,
-    }
-    if platform_given:
-        values["platform"] = record.platform.value
-    if total is not None:
-        values.update(refund_fen=refund, compensation_fen=compensation, amount_fen=total)
-    if record.return_tracking_no:
-        values.update(return_carrier=record.return_carrier, return_tracking_no=record.return_tracking_no)
-    if fact.reason is None:
-        values["reason"] = record.reason.value
-    if fact.requested_at is None and record.requested_at is not None:
-        values["requested_at"] = record.requested_at
-    return {column: value for column, value in values.items() if fact.get(column) != value}
 
 
 def _mismatches(session: Session, records: dict[str, CaseRecord], context: RuleContext,

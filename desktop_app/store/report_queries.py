@@ -126,7 +126,7 @@ def case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> l
     platform, the seconds from the request to the last action of every finished case, sorted (the
     medians need the values). A case whose last step is dated at its request has no known time to
     resolve and is left out: an after-sales export that says a request was closed or refused without its
-    end time (退款完结时间) has that step dated at the request (`case_import._StepTimes`); counted, those
+    end time (退款完结时间) has that step dated at the request (`case_import_shared.StepTimes`); counted, those
     made the median of a platform's exports 0.0 h."""
     keys = (Case.platform, Case.kind, Case.reason, Case.responsible)
     # A finished case with a known time to resolve. (`IS NOT true`, not `IS false`: SQLite

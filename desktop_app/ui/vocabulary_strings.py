@@ -770,6 +770,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "无法识别的表格：前 10 行里找不到�
 QT_TRANSLATE_NOOP("Vocabulary", "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1")
 QT_TRANSLATE_NOOP("Vocabulary", "这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入")
 QT_TRANSLATE_NOOP("Vocabulary", "表格是空的，没有任何内容")
+QT_TRANSLATE_NOOP("Vocabulary", "这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）")
 
 # the history notes the ledger writes (desktop_app.core.event_notes)
 QT_TRANSLATE_NOOP("Vocabulary", "从 %1 导入：%2")

@@ -3,6 +3,7 @@ summary's numbers filter the Cases tab, the calendar shows the new cases' deadli
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -48,6 +49,38 @@ def test_drop_orders_and_after_sales_mixed(qtbot: QtBot, window: MainWindow) -> 
     window.tabs.setCurrentWidget(window.calendar_tab)
     calendar = window.calendar_tab
     qtbot.waitUntil(lambda: calendar.overdue_list.topLevelItemCount() > 0, timeout=10000)
+
+
+def test_a_folder_dropped_imports_the_exports_in_it(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    # The shop drops its 导出 folder: nothing happened, without a word. Now its spreadsheets are imported,
+    # not the lock file of the export still open in Excel, a note or what sits in a sub-folder.
+    folder = tmp_path / "双11 导出"
+    (folder / "旧的").mkdir(parents=True)
+    shutil.copy(FIXTURES / "aftersales" / "tb_refunds.csv", folder / "退款管理.csv")
+    shutil.copy(FIXTURES / "samples" / "pdd_orders.csv", folder / "拼多多订单.CSV")
+    shutil.copy(FIXTURES / "aftersales" / "dy_aftersales.xlsx", folder / "旧的" / "dy_aftersales.xlsx")
+    (folder / "~$退款管理.xlsx").write_bytes(b"\x0bAdministrator" + b"\x00" * 150)
+    (folder / "说明.txt").write_text("下载于 11 月 12 日", encoding="utf-8")
+    drop_files(window, [folder])
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    intake = dialog.intake
+    assert intake is not None and intake.orders is not None and intake.cases is not None
+    assert [Path(f.file).name for f in intake.orders.files] == ["拼多多订单.CSV"]
+    assert [(Path(f.file).name, len(f.inserted)) for f in intake.cases.files] == [("退款管理.csv", 20)]
+    assert not intake.orders.refused and not [f for f in intake.cases.files if f.refused]
+    dialog.accept()
+
+
+def test_a_folder_without_spreadsheets_dropped_is_said_so(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    folder = tmp_path / "图片"
+    folder.mkdir()
+    (folder / "破损.jpg").write_bytes(b"\xff\xd8\xff")
+    drop_files(window, [folder])
+    assert window.findChild(ImportDialog) is None
+    assert window.statusBar().currentMessage() == "文件夹“图片”里没有可导入的表格（.csv、.xlsx、.xls）"
 
 
 def test_the_after_sales_files_warnings_are_shown_over_the_summary(qtbot: QtBot, window: MainWindow,

@@ -346,6 +346,26 @@ def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_h
         _close(win)
 
 
+def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                              english: QTranslator) -> None:
+    """Excel's ~$ file beside an export still open read "不是表格文件（无法识别的二进制格式）"; it now names
+    the workbook to import instead, in the window's language."""
+    lock = tmp_path / "~$退款管理.xlsx"
+    lock.write_bytes(b"\x0bAdministrator" + b" " * 40 + b"\x00" * 100)
+    win = _open(qtbot, tmp_path / "import.sqlite3")
+    try:
+        dialog = win.import_files([lock])
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        assert dialog.table.item(0, 6).text() == (
+            "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “退款管理.xlsx” while "
+            "it is open, not an export: import “退款管理.xlsx” itself (save and close it first if it is still open)")
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        _close(win)
+
+
 def test_a_refused_file_reads_as_before_in_chinese() -> None:
     said = note(refusals.ORDERS_UNKNOWN_NEAREST, "抖店订单、京东订单", "京东订单", "订单号、商品名称")
     assert said == ("无法识别的表格：前 10 行里找不到订单导出的表头。支持：抖店订单、京东订单（最接近“京东订单”，"

@@ -59,6 +59,8 @@ def test_a_bad_file_is_refused_and_the_report_can_be_saved(qtbot: QtBot, window:
     qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
     wait_idle(qtbot, window)
     assert dialog.import_result is not None and len(dialog.import_result.refused) == 1
+    # The heading said "导入完成。" and counted the good file's rows alone, as if nothing had gone wrong.
+    assert dialog.heading.text().startswith("导入完成，其中 1 个文件没有导入（原因见下表）。\n订单：新增 40，")
     assert dialog.report_button.isVisible()
     explanation = dialog.table.item(0, 6).text()
     assert explanation and "订单.xlsx" in dialog.table.item(0, 0).text()

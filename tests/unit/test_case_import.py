@@ -139,19 +139,30 @@ def test_refused_files_store_nothing_and_exit_2(capsys: pytest.CaptureFixture[st
 
 def test_bad_rows_are_reported_with_row_and_column_and_the_good_ones_stored(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
-    # GB18030, a title line above the header, an Excel-mangled order number, an unknown type and a 合计 line.
+    # GB18030, a title line above the header, an Excel-mangled order number, an unknown type, a return
+    # parcel's number too long in 退货物流信息 (it was named "return_tracking_no"), a refund finished a year
+    # before it was asked for (stored, with its refund dated before the request), one finished on the
+    # day of the request given as a date alone (a good row) and a 合计 line.
     rows = [["淘宝退款导出 2026-11-30"], TB_HEADER,
             tb_row("100000000000000001", "2000000000000000001"),
             tb_row("100000000000000002", "2.00000000000000E+18"),
             tb_row("100000000000000003", "2000000000000000003", returns="也许"),
             tb_row("100000000000000001", "2000000000000000009"),
+            tb_row("100000000000000004", "2000000000000000004", logistics="顺丰速运," + "9" * 100),
+            tb_row("100000000000000005", "2000000000000000005", status="退款成功", requested="2026-11-20 10:00:00",
+                   finished="2025-11-21 09:00:00"),
+            tb_row("100000000000000006", "2000000000000000006", status="退款成功", requested="2026-11-20 10:00:00",
+                   finished="2026-11-20"),
             ["合计", "", "", "", "", "", "177.00"]]
     path = write_csv(tmp_path / "退款.csv", rows)
     code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
     assert code == 1, err
     [entry] = json.loads(out)["files"]
-    assert (entry["inserted"], entry["rejected"]) == (1, 3)
-    assert [(e["row"], e["column"]) for e in entry["errors"]] == [(4, "订单编号"), (5, "是否需要退货"), (6, "退款编号")]
+    assert (entry["inserted"], entry["rejected"]) == (2, 5)
+    assert [(e["row"], e["column"]) for e in entry["errors"]] == [
+        (4, "订单编号"), (5, "是否需要退货"), (6, "退款编号"), (7, "退货物流信息"), (8, "退款完结时间")]
+    assert entry["errors"][4]["message"] == ("完结时间 2025-11-21 09:00:00 早于申请时间 2026-11-20 10:00:00，"
+                                             "请核对这一行的时间")
     assert "科学计数法" in entry["errors"][0]["message"] and "重复" in entry["errors"][2]["message"]
 
 
@@ -190,6 +201,22 @@ def test_unknown_status_words_are_kept_and_warned(tmp_path: Path, db: Database) 
     with db.reading() as session:
         detail = case_detail(session, entry.inserted[0])
     assert detail.row.status == "pending" and detail.row.platform_status == "平台新状态"
+
+
+def test_a_later_row_with_a_blank_status_keeps_what_the_platform_last_said(tmp_path: Path, db: Database) -> None:
+    # A later export whose 退款状态 cell is blank (cleared by hand, or cut off) warned "已有的保持不变" and
+    # then wiped the case's stored 退款关闭, counted as 推进.
+    first = write_csv(tmp_path / "tb.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001",
+                                                              status="退款关闭")])
+    [entry] = import_cases(db, [first]).files
+    later = write_csv(tmp_path / "tb_later.csv", [TB_HEADER, tb_row("100000000000000001", "2000000000000000001",
+                                                                    status="")])
+    [again] = import_cases(db, [later]).files
+    assert again.warnings and "（空）" in again.warnings[0]
+    assert (again.updated, again.unchanged) == ((), entry.inserted)
+    with db.reading() as session:
+        detail = case_detail(session, entry.inserted[0])
+    assert (detail.row.status, detail.row.platform_status) == ("closed", "退款关闭")
 
 
 @pytest.mark.sqlite_only

@@ -1,16 +1,19 @@
 """After-sales exports as shops really get them: headers under another of their known names, columns
-moved, and header rows that two platforms' layouts read equally well."""
+moved, a header of two rows, and header rows that two platforms' layouts read equally well."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
-from aftersales_files import copy_fixture, expected
-from openpyxl import load_workbook
+from aftersales_files import copy_fixture, expected, write_csv
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from test_case_import import check_against_expected, cli, listed
 
+from desktop_app.io.case_rows import read_case_file
 from desktop_app.services.case_import import import_cases
 from desktop_app.store.database import Database
 
@@ -54,6 +57,51 @@ def test_a_header_under_another_known_name_imports_as_the_same_platform(
     assert entry["platform"] == expected(name)["platform"][0]
     assert (entry["inserted"], entry["rejected"]) == (20, 0)
     check_against_expected(listed(capsys, ledger_target), name)
+
+
+def two_row_header(tmp_path: Path, suffix: str) -> tuple[Path, Path]:
+    """The 抖店 sample with 商品信息 over its goods' four columns and 退货物流 over the return parcel's two,
+    the other headers merged down over both rows (xlsx) or blank in the second (csv)."""
+    [sample] = copy_fixture(tmp_path, "dy_aftersales.xlsx")
+    rows = [list(r) for r in load_workbook(sample).worksheets[0].iter_rows(values_only=True)]
+    upper, lower = list(rows[0]), [None] * len(rows[0])
+    for group, first, last in (("商品信息", 2, 5), ("退货物流", 11, 12)):
+        for j in range(first, last + 1):
+            upper[j], lower[j] = (group if j == first else None), rows[0][j]
+    path = tmp_path / f"售后单 两行表头{suffix}"
+    if suffix == ".csv":
+        write_csv(path, [["" if c is None else str(c) for c in row] for row in [upper, lower, *rows[1:]]], "utf-8-sig")
+        return sample, path
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [upper, lower, *rows[1:]]:
+        sheet.append(row)
+    for j in range(len(upper)):
+        letter = get_column_letter(j + 1)
+        if lower[j] is None:
+            sheet.merge_cells(f"{letter}1:{letter}2")
+    sheet.merge_cells("C1:F1")
+    sheet.merge_cells("L1:M1")
+    book.save(path)
+    return sample, path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_of_two_rows_is_read_as_one(suffix: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                            ledger_target: str) -> None:
+    # The second header row was read as a request: "“订单号”不是有效的订单号" on row 2 (exit 1) from the
+    # merged sheet, "缺少售后单号" from the csv, and the goods and return parcels under the groups were lost.
+    sample, path = two_row_header(tmp_path, suffix)
+    code, out, err = cli(capsys, "import-cases", str(path), "--db", ledger_target, "--json")
+    assert code == 0, err
+    [entry] = json.loads(out)["files"]
+    assert (entry["platform"], entry["inserted"], entry["rejected"], entry["errors"]) == ("douyin", 20, 0, [])
+    check_against_expected(listed(capsys, ledger_target), "dy_aftersales.xlsx")
+    # Every column read as from the sample, the goods and the return parcel too (one row lower).
+    records = read_case_file(path).records
+    assert [r.title for r in records if r.title] and [r.return_tracking_no for r in records if r.return_tracking_no]
+    assert records == [dataclasses.replace(r, row=r.row + 1) for r in read_case_file(sample).records]
 
 
 def test_a_header_row_two_platforms_read_equally_well_is_refused_naming_both(

@@ -12,12 +12,24 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.io.import_results import FileImportResult
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import Database, open_database
-from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, run_import, write_xlsx
+from tests.unit.order_files import (
+    DOUYIN_HEADER,
+    PDD_HEADER,
+    count_rows,
+    douyin_row,
+    pdd_row,
+    rows_of,
+    run_import,
+    write_csv,
+    write_xlsx,
+)
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 
@@ -80,6 +92,37 @@ def test_merged_order_numbers_in_a_sheet_read_in_pieces_refuse_the_file(tmp_path
     assert result.refused is not None and "合并" in result.refused
     assert re.search(r"（如 [AJ][2-4]:[AJ][3-6]）", result.refused)  # one of the merged ranges, named
     assert _items_per_order(ledger) == {}  # nothing of the file stored
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_header_of_two_rows_keeps_the_columns_under_its_group(suffix: str, tmp_path: Path, db: Database) -> None:
+    # 收货信息 over the receiver's five columns, the other headers merged down over both rows (or blank
+    # under them, saved as csv): the workbook's orders were stored without receiver, phone or address,
+    # the csv refused for a row 2 without 主订单编号.
+    first, last = DOUYIN_HEADER.index("收件人"), DOUYIN_HEADER.index("详细地址")
+    upper = [h if not first <= j <= last else ("收货信息" if j == first else None) for j, h in enumerate(DOUYIN_HEADER)]
+    lower = [h if first <= j <= last else None for j, h in enumerate(DOUYIN_HEADER)]
+    data = [douyin_row("6900000000000000001", "69000000000000000011"),
+            douyin_row("6900000000000000002", "69000000000000000021", "马克杯", receiver="江梓")]
+    path = tmp_path / f"抖店订单{suffix}"
+    if suffix == ".csv":
+        write_csv(path, [["" if c is None else str(c) for c in row] for row in [upper, lower, *data]])
+    else:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in [upper, lower, *data]:
+            sheet.append(row)
+        for j, name in enumerate(lower):
+            if name is None:
+                sheet.merge_cells(f"{get_column_letter(j + 1)}1:{get_column_letter(j + 1)}2")
+        sheet.merge_cells(f"{get_column_letter(first + 1)}1:{get_column_letter(last + 1)}1")
+        book.save(path)
+    [result] = run_import(db, path).files
+    assert (result.refused, result.inserted, result.rejected) == (None, 2, 0), result.refused or result.errors
+    assert rows_of(db, "select order_no, receiver, phone, address from orders order by order_no") == [
+        ("6900000000000000001", "袁静", "19568493191", "河南省 郑州市 二七区 科技园南路891号1幢764室"),
+        ("6900000000000000002", "江梓", "19568493191", "河南省 郑州市 二七区 科技园南路891号1幢764室")]
 
 
 def test_a_formula_without_its_result_is_reported_not_imported_as_blank(tmp_path: Path) -> None:

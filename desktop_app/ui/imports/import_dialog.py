@@ -212,7 +212,11 @@ class ImportDialog(QDialog):
                     "%3", f"{len(cases.ids('unchanged')):,}").replace("%4", f"{len(cases.ids('conflicts')):,}").replace(
                     "%5", f"{len(cases.ids('deadline_mismatches')):,}").replace(
                     "%6", f"{sum(f.rejected for f in cases.files):,}"))
-            self.heading.setText(self.tr("导入完成。") + "\n" + "\n".join(lines))
+            # A file refused whole adds nothing to the counts: "导入完成" alone read as if it had gone in.
+            refused = len(result.refused) + sum(1 for f in (intake.cases.files if intake.cases else ()) if f.refused)
+            done = (self.tr("导入完成，其中 %n 个文件没有导入（原因见下表）。", "", refused) if refused
+                    else self.tr("导入完成。"))
+            self.heading.setText(done + "\n" + "\n".join(lines))
         self.rate.setText(self.tr("用时 %1 秒").replace("%1", f"{elapsed:.1f}"))
         self._fill_summary(intake)
         self._offer_tmall(intake)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget
 
+from desktop_app.io.spreadsheet_files import dropped_files
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.window.window_host import WindowHost
 
@@ -38,6 +39,8 @@ class WindowImports(WindowHost):
     _import_dialogs: list[ImportDialog]  # open import dialogs, for closing the window during an import
 
     def show_cases(self, case_ids: frozenset[int], description: str) -> None: ...
+
+    def show_message(self, text: str) -> None: ...
 
     def import_when_open(self, paths: list[Path]) -> None:
         """Import these files as soon as the ledger is open (the desktop's "open with")."""
@@ -158,8 +161,13 @@ class WindowImports(WindowHost):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped are imported, a folder by the spreadsheets in it (io/spreadsheet_files.py): a folder
+        dropped was ignored without a word."""
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        files = [p for p in paths if p.is_file()]
-        if files:
+        files, empty = dropped_files(paths)
+        if files or empty:
             event.acceptProposedAction()
+        if empty:
+            self.show_message(self.tr("文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）").replace("%1", empty[0].name))
+        if files:
             self.import_files(files)
