@@ -76,3 +76,21 @@ def english(qapp: QApplication, tmp_path: Path) -> Iterator[QTranslator]:
     qapp.installTranslator(translator)
     yield translator
     qapp.removeTranslator(translator)
+
+
+def open_laptop_window(qtbot: QtBot, path: Path) -> MainWindow:
+    """The main window at a laptop's size on a ledger, shown, opened and idle (close it with `close_window`)."""
+    win = create_window(path)
+    qtbot.addWidget(win)
+    win.resize(1366, 740)
+    win.show()
+    win.open_database()
+    qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=20000)
+    return win
+
+
+def close_window(win: MainWindow) -> None:
+    win.team_changes.stop()
+    win.runner.shutdown()
+    if win.context.db is not None:
+        win.context.db.close()

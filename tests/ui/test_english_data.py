@@ -45,11 +45,11 @@ from desktop_app.services.order_import import import_files
 from desktop_app.services.playbooks import check_step, load_playbooks
 from desktop_app.store.database import open_database
 from desktop_app.ui import labels
-from desktop_app.ui.app import create_window
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.imports.import_dialog import row_error_text
 from desktop_app.ui.widgets.timeline import TimelineView
 from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.conftest import close_window, open_laptop_window
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -102,22 +102,6 @@ def sample_ledger(tmp_path: Path, data_home: Path) -> tuple[Path, int]:
         db.close()
     return path, case_id
 
-
-def _open(qtbot: QtBot, path: Path) -> MainWindow:
-    win = create_window(path)
-    qtbot.addWidget(win)
-    win.resize(1366, 740)
-    win.show()
-    win.open_database()
-    qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=20000)
-    return win
-
-
-def _close(win: MainWindow) -> None:
-    win.team_changes.stop()
-    win.runner.shutdown()
-    if win.context.db is not None:
-        win.context.db.close()
 
 
 def _in_data_widget(widget: QWidget) -> bool:
@@ -172,7 +156,7 @@ def _select(qtbot: QtBot, win: MainWindow, view: QTableView, row: int) -> None:
 
 def test_the_english_window_shows_the_staff_no_chinese(qtbot: QtBot, sample_ledger: tuple[Path, int],
                                                       english: QTranslator) -> None:
-    win = _open(qtbot, sample_ledger[0])
+    win = open_laptop_window(qtbot, sample_ledger[0])
     try:
         chinese: dict[str, str] = {}
         for index in range(win.tabs.count()):
@@ -199,12 +183,12 @@ def test_the_english_window_shows_the_staff_no_chinese(qtbot: QtBot, sample_ledg
         assert tip.startswith("Report it to the carrier's outlet") and "Still missing: Photos of the damage" in tip
         assert not CJK.search(tip), tip
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_the_reply_script_stays_chinese_and_says_why(qtbot: QtBot, sample_ledger: tuple[Path, int],
                                                     english: QTranslator) -> None:
-    win = _open(qtbot, sample_ledger[0])
+    win = open_laptop_window(qtbot, sample_ledger[0])
     try:
         _show_case(qtbot, win, sample_ledger[1])
         guide = win.cases_tab.findChild(QPlainTextEdit, "guide_script_text")
@@ -220,11 +204,11 @@ def test_the_reply_script_stays_chinese_and_says_why(qtbot: QtBot, sample_ledger
         assert "Done (Damaged): Ask the buyer for photos of the outer box (with the shipping label) and of the " \
                "damage" in timeline
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_the_chinese_window_is_unchanged(qtbot: QtBot, sample_ledger: tuple[Path, int]) -> None:
-    win = _open(qtbot, sample_ledger[0])
+    win = open_laptop_window(qtbot, sample_ledger[0])
     try:
         _show_case(qtbot, win, sample_ledger[1])
         steps = win.cases_tab.findChild(QListWidget, "guide_steps")
@@ -245,7 +229,7 @@ def test_the_chinese_window_is_unchanged(qtbot: QtBot, sample_ledger: tuple[Path
         history = win.claims_tab.findChild(QTreeWidget, "claim_history")
         assert re.fullmatch(r"破损，申请 \d+\.\d\d 元：外箱压坏", history.topLevelItem(0).text(3))
     finally:
-        _close(win)
+        close_window(win)
 
 
 def _show_case(qtbot: QtBot, win: MainWindow, case_id: int) -> None:
@@ -271,7 +255,7 @@ def test_the_import_summary_names_the_formats_in_english(qtbot: QtBot, tmp_path:
                                                          english: QTranslator) -> None:
     """The import summary's 说明 said "拼多多订单" in the English window: a format's name has its English
     beside it in its profile (`label_en`)."""
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         samples = FIXTURES / "samples"
         dialog = win.import_files([samples / "pdd_orders.csv", samples / "douyin_orders.xlsx"])
@@ -282,7 +266,7 @@ def test_the_import_summary_names_the_formats_in_english(qtbot: QtBot, tmp_path:
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_an_error_dialog_says_a_fixed_message_in_english(english: QTranslator) -> None:
@@ -305,7 +289,7 @@ def test_the_goods_value_statement_dialogs_name_the_shop_details_in_english(
     """店铺信息未填写 listed the empty details in Chinese ("Shop details missing: 店铺名称、联系人…") and
     the shop profile's shops read "小林家居旗舰店（Taobao）"; the statement itself stays Chinese (it goes to
     the courier)."""
-    win = _open(qtbot, sample_ledger[0])
+    win = open_laptop_window(qtbot, sample_ledger[0])
     try:
         dialog = win.open_statements_for_claims([1])
         assert dialog is not None
@@ -322,7 +306,7 @@ def test_the_goods_value_statement_dialogs_name_the_shop_details_in_english(
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         profile.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
@@ -331,7 +315,7 @@ def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_h
     表格：…支持：抖店订单、京东订单…"); the column names it lacks stay as the platform writes them."""
     sheet = tmp_path / "档口发货表.csv"
     sheet.write_text("订单编号,收货人\n123,张三\n", encoding="utf-8")
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         dialog = win.import_files([sheet])
         assert dialog is not None
@@ -343,7 +327,7 @@ def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_h
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
@@ -352,7 +336,7 @@ def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp
     the workbook to import instead, in the window's language."""
     lock = tmp_path / "~$退款管理.xlsx"
     lock.write_bytes(b"\x0bAdministrator" + b" " * 40 + b"\x00" * 100)
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         dialog = win.import_files([lock])
         assert dialog is not None
@@ -363,7 +347,7 @@ def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_a_refused_file_reads_as_before_in_chinese() -> None:
@@ -382,7 +366,7 @@ def test_a_bad_cell_is_explained_in_english_with_its_value_as_written(qtbot: QtB
     cells[10] = "七十九"  # 用户实付金额(元)
     bad = tmp_path / "pdd_orders.csv"
     bad.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         dialog = win.import_files([bad])
         assert dialog is not None
@@ -393,7 +377,7 @@ def test_a_bad_cell_is_explained_in_english_with_its_value_as_written(qtbot: QtB
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_a_bad_cell_reads_as_before_in_chinese() -> None:
@@ -405,7 +389,7 @@ def test_the_taobao_or_tmall_warning_is_english(qtbot: QtBot, tmp_path: Path, da
                                                 english: QTranslator) -> None:
     """Every 淘宝 refund list imported into a ledger that cannot tell 淘宝 from 天猫 warned in Chinese
     ("tb_refunds.csv：淘宝和天猫的退款列表格式相同…")."""
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         dialog = win.import_files([FIXTURES / "aftersales" / "tb_refunds.csv"])
         assert dialog is not None
@@ -416,7 +400,7 @@ def test_the_taobao_or_tmall_warning_is_english(qtbot: QtBot, tmp_path: Path, da
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
@@ -429,7 +413,7 @@ def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_pat
     changed = tmp_path / "tb.csv"
     with changed.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         dialog = win.import_files([changed])
         assert dialog is not None
@@ -440,7 +424,7 @@ def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_pat
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_the_ledgers_own_history_notes_read_in_english(english: QTranslator) -> None:

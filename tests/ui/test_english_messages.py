@@ -43,7 +43,6 @@ from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui import labels
-from desktop_app.ui.app import create_window
 from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.context import AppContext
@@ -51,8 +50,8 @@ from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES
 from desktop_app.ui.reships.reship_tab import ReshipTab
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
-from desktop_app.ui.window.main_window import MainWindow
 from tests.conftest import MemoryKeyring
+from tests.ui.conftest import close_window, open_laptop_window
 from tests.ui.test_calendar_tab import Ledger, open_ledger
 from tests.ui.test_column_mapping_dialog import open_mapping, supplier_sheet
 from tests.ui.test_rule_form import douyin_form
@@ -137,29 +136,13 @@ def test_the_command_line_prints_the_chinese_it_printed_before(tmp_path: Path) -
 # --- in the English window ---------------------------------------------------------------------------
 
 
-def _open(qtbot: QtBot, path: Path) -> MainWindow:
-    win = create_window(path)
-    qtbot.addWidget(win)
-    win.resize(1366, 740)
-    win.show()
-    win.open_database()
-    qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=20000)
-    return win
-
-
-def _close(win: MainWindow) -> None:
-    win.team_changes.stop()
-    win.runner.shutdown()
-    if win.context.db is not None:
-        win.context.db.close()
-
 
 def test_a_bulk_action_says_in_english_what_it_will_do_and_why_a_case_was_refused(
         qtbot: QtBot, tmp_path: Path, data_home: Path, english: QTranslator) -> None:
     """The bulk dialog's plan ("4 张售后单将执行“同意补发”：待处理 → 待补发 ×4") and a case refused because
     another seat closed it meanwhile ("补发售后单当前状态为“已关闭”，不能执行“同意补发”…") were Chinese."""
     path = tmp_path / "bulk.sqlite3"
-    win = _open(qtbot, path)
+    win = open_laptop_window(qtbot, path)
     try:
         db = win.context.db
         assert db is not None
@@ -184,7 +167,7 @@ def test_a_bulk_action_says_in_english_what_it_will_do_and_why_a_case_was_refuse
         dialog.run_button.click()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_an_import_with_bad_rows_and_a_damaged_file_is_explained_in_english(
@@ -198,7 +181,7 @@ def test_an_import_with_bad_rows_and_a_damaged_file_is_explained_in_english(
     repeated.write_text("\n".join([lines[0], lines[1], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
     damaged = tmp_path / "pdd_nul.csv"
     damaged.write_text("\n".join([lines[0], lines[1].replace(",", ",\x00", 1), *lines[2:]]) + "\n", encoding="utf-8")
-    win = _open(qtbot, tmp_path / "import.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
     try:
         dialog = win.import_files([repeated, damaged])
         assert dialog is not None
@@ -215,7 +198,7 @@ def test_an_import_with_bad_rows_and_a_damaged_file_is_explained_in_english(
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
     finally:
-        _close(win)
+        close_window(win)
 
 
 @pytest.fixture
@@ -306,7 +289,7 @@ def test_a_failed_connection_to_the_team_database_is_said_in_english(qtbot: QtBo
                                                                     memory_keyring: MemoryKeyring,
                                                                     english: QTranslator) -> None:
     """连接团队数据库 said "无法连接团队数据库 127.0.0.1:9/…：服务器拒绝连接（…）…" in the English window."""
-    win = _open(qtbot, tmp_path / "team.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "team.sqlite3")
     try:
         dialog = win.open_team_database()
         assert isinstance(dialog, TeamDatabaseDialog)
@@ -320,7 +303,7 @@ def test_a_failed_connection_to_the_team_database_is_said_in_english(qtbot: QtBo
         dialog.close()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_a_ledger_that_is_no_ledger_and_a_move_into_a_full_database_are_refused_in_english(
@@ -351,7 +334,7 @@ def test_a_statement_without_prices_asks_for_them_in_english(
         qtbot: QtBot, seeded_path: Path, data_home: Path, english: QTranslator) -> None:  # noqa: F811
     """货值说明 for goods without a price said "理赔 #1 的商品没有单价和金额：…。请在理赔中补全，" before its
     English "or type the prices below" in the English window; a price typed wrong is English too."""
-    win = _open(qtbot, seeded_path)
+    win = open_laptop_window(qtbot, seeded_path)
     try:
         dialog = StatementDialog(win.context, StatementRequest(claim_ids=(2,)), win)
         qtbot.addWidget(dialog)
@@ -368,14 +351,14 @@ def test_a_statement_without_prices_asks_for_them_in_english(
         dialog.close()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_the_column_mapping_dialog_names_its_problems_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
                                                                  english: QTranslator) -> None:
     """导入其他表格 listed "请选择“订单号”在哪一列：…", "H 列同时对应了“商品总价”和“单价”…", "请填写方案名称…" in the
     English window; the sheet's own column names stay as the sheet writes them."""
-    win = _open(qtbot, tmp_path / "mapping.sqlite3")
+    win = open_laptop_window(qtbot, tmp_path / "mapping.sqlite3")
     try:
         dialog = open_mapping(qtbot, win, supplier_sheet(tmp_path / "发货.xlsx"))
         dialog.choose_column("order_no", None)
@@ -392,7 +375,7 @@ def test_the_column_mapping_dialog_names_its_problems_in_english(qtbot: QtBot, t
         dialog.reject()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
     finally:
-        _close(win)
+        close_window(win)
 
 
 def test_an_item_row_without_an_order_number_refuses_the_file_in_english(tmp_path: Path,
