@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+# Who the change notices name for writes of the clock, not of a seat (the 下一个时限 sort keys read again
+# when a platform's timer ran out): a seat's name cannot hold a backslash (services/team.py). Here, not in
+# store/change_tracking: the window's team listener needs it before SQLAlchemy is loaded (first paint).
+CLOCK_SEAT = "\\时钟"
+
 
 class Area(StrEnum):
     ORDERS = "orders"

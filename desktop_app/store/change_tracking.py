@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
-from desktop_app.core.op_changes import Area, OpChanges, note_recorded
+from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges, note_recorded
 
 # Which part of the app shows each table (the areas a window refreshes).
 AREA_OF_TABLE: dict[str, Area] = {
@@ -32,9 +32,6 @@ AREA_OF_TABLE: dict[str, Area] = {
     "settings": Area.SETTINGS, "product_costs": Area.SETTINGS,
 }
 _KEY = "op_changes"
-# Who the change notices name for writes of the clock, not of a seat (the 下一个时限 sort keys read again
-# when a platform's timer ran out): a seat's name cannot hold a backslash (services/team.py).
-CLOCK_SEAT = "\\时钟"
 
 
 def write_as_the_clock(session: Session) -> None:

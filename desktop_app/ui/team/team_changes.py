@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.core.op_changes import Area, OpChanges
-from desktop_app.store.change_tracking import CLOCK_SEAT
+from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges
 from desktop_app.ui.background import BackgroundRunner
 
 if TYPE_CHECKING:
