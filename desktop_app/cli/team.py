@@ -15,6 +15,7 @@ from desktop_app.cli.common import CommandError, add_json_option, print_json
 from desktop_app.services import team
 from desktop_app.services.ledger_move import TABLE_LABELS, move_ledger
 from desktop_app.services.shop_rules import rule_file_title
+from desktop_app.store.ledger_files import in_use_elsewhere
 from desktop_app.store.locations import parse_location
 
 
@@ -44,6 +45,11 @@ def _migrate_to(args: argparse.Namespace) -> int:
     source = parse_location(args.db).path if args.db else team.ledger_location(None).path
     if source is None:
         raise CommandError("--db 必须是本机的数据库文件")
+    if in_use_elsewhere(source):
+        # The copy is of this moment: what a window still open on the file writes afterwards stays in the file.
+        sys.stderr.write(f"提醒：数据库 {source} 正被另一个窗口或命令打开着。迁移复制的是此刻的内容，"
+                         "之后在那里做的修改只会留在这个文件里，不会进入团队数据库："
+                         "迁移完成后请关闭它（窗口：文件 → 退出），改用团队数据库\n")
 
     def progress(table: str, rows: int) -> None:
         if not args.json and sys.stderr.isatty():

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,20 @@ def test_migrate_to_copies_everything_checks_counts_and_leaves_the_file_untouche
     # A second move into a database that has data is refused and changes nothing.
     code, _, err = cli(capsys, "migrate-to", empty_server_db, "--db", str(db_path))
     assert code == 2 and "已经有数据" in err
+
+
+def test_migrate_to_says_when_a_window_still_has_the_file_open(
+        capsys: pytest.CaptureFixture[str], db_path: Path, empty_server_db: str) -> None:
+    """Moved while a window had the file open, the shop went on working in that window: every later step stayed in
+    the file and never reached the team database, with nothing said."""
+    assert cli(capsys, "import-orders", str(SAMPLES / "pdd_orders.csv"), "--db", str(db_path))[0] == 0
+    window = sqlite3.connect(db_path)  # what an open window (its ledger connection in WAL mode) holds
+    try:
+        window.execute("SELECT count(*) FROM orders").fetchone()
+        code, _, err = cli(capsys, "migrate-to", empty_server_db, "--db", str(db_path), "--json")
+    finally:
+        window.close()
+    assert code == 0 and "正被另一个窗口或命令打开着" in err and "不会进入团队数据库" in err
 
 
 def test_migrate_to_carries_evidence_files_and_the_seal_for_every_seat(
