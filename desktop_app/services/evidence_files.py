@@ -58,11 +58,14 @@ def local_file(session: Session, stored_path: str) -> Path:
     The path may not exist (a file deleted by hand, or a row from before files were shared)."""
     home = files_home(session)
     path = _inside(home, stored_path)
-    if path is None or not _can_look_up(path):
-        # Elsewhere, or a name the system refuses (a hand-edited row): a file that is not there, under a name
-        # every caller can look up in turn.
+    try:
+        present = path is not None and path.is_file()
+    except (OSError, ValueError):  # a name the system refuses (a hand-edited row: too long)
+        path = None
+    if path is None:
+        # Elsewhere, or a name refused: a file that is not there, under a name every caller can look up in turn.
         return home / "missing" / Path(stored_path).name[-100:]
-    if not _is_file(path) and files_are_shared(session):
+    if not present and files_are_shared(session):
         content = file_content(session, stored_path)
         if content is not None:
             write_whole(path, content)
@@ -92,14 +95,6 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
-
-
-def _can_look_up(path: Path) -> bool:
-    try:
-        path.is_file()
-    except (OSError, ValueError):
-        return False
-    return True
 
 
 def write_whole(path: Path, content: bytes) -> None:

@@ -76,9 +76,11 @@ class BaseTab(QWidget):
         """Ctrl+F: subclasses put the cursor in their search box."""
 
 
-def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, several: bool = False) -> QTableView:
+def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, several: bool = False,
+               order: Sequence[int] = ()) -> QTableView:
     """A tab's list: rows selected whole (`several`: more than one, for bulk actions), sortable, its
-    columns at `widths` until the user (or the window's remembered layout) changes them."""
+    columns at `widths` and shown in `order` (the model's columns; default: the model's order) until the
+    user (or the window's remembered layout) changes them."""
     view = QTableView()
     view.setObjectName(name)
     configure_table(view)
@@ -87,6 +89,8 @@ def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, s
     view.setModel(model)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
+    for visual, column in enumerate(order):
+        view.horizontalHeader().moveSection(view.horizontalHeader().visualIndex(column), visual)
     fit_titles(view.horizontalHeader())  # an English title is often wider than the Chinese one
     # Before the last one stretches: what `GrowColumn` leaves it (ui/widgets/grow_column.py).
     view.setProperty("start_widths", [view.columnWidth(c) for c in range(model.columnCount())])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ from desktop_app.services.playbooks import check_step, load_playbooks
 from desktop_app.store.database import open_database
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.imports.import_dialog import row_error_text
+from desktop_app.ui.imports.import_dialog import ImportDialog, row_error_text
 from desktop_app.ui.widgets.timeline import TimelineView
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import close_window, open_laptop_window
@@ -153,6 +154,21 @@ def _select(qtbot: QtBot, win: MainWindow, view: QTableView, row: int) -> None:
     qtbot.wait(50)
     qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
 
+
+
+@contextmanager
+def import_summary(qtbot: QtBot, folder: Path, files: list[Path]) -> Iterator[ImportDialog]:
+    """The import summary of `files` dropped on a new ledger in `folder`, in a laptop-sized window (closed after)."""
+    win = open_laptop_window(qtbot, folder / "import.sqlite3")
+    try:
+        dialog = win.import_files(files)
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+        yield dialog
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        dialog.close()
+    finally:
+        close_window(win)
 
 def test_the_english_window_shows_the_staff_no_chinese(qtbot: QtBot, sample_ledger: tuple[Path, int],
                                                       english: QTranslator) -> None:
@@ -315,19 +331,11 @@ def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_h
     表格：…支持：抖店订单、京东订单…"); the column names it lacks stay as the platform writes them."""
     sheet = tmp_path / "档口发货表.csv"
     sheet.write_text("订单编号,收货人\n123,张三\n", encoding="utf-8")
-    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
-    try:
-        dialog = win.import_files([sheet])
-        assert dialog is not None
-        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    with import_summary(qtbot, tmp_path, [sheet]) as dialog:
         why = dialog.table.item(0, 6).text()
         assert why.startswith("Unrecognised sheet: no order export header in the first 10 rows. Supported: "
                               "Douyin Shop orders, JD orders, Pinduoduo orders"), why
         assert why.endswith("under “Import other sheet”") and "（" not in why
-        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
-        dialog.close()
-    finally:
-        close_window(win)
 
 
 def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
@@ -336,18 +344,10 @@ def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp
     the workbook to import instead, in the window's language."""
     lock = tmp_path / "~$退款管理.xlsx"
     lock.write_bytes(b"\x0bAdministrator" + b" " * 40 + b"\x00" * 100)
-    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
-    try:
-        dialog = win.import_files([lock])
-        assert dialog is not None
-        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    with import_summary(qtbot, tmp_path, [lock]) as dialog:
         assert dialog.table.item(0, 6).text() == (
             "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “退款管理.xlsx” while "
             "it is open, not an export: import “退款管理.xlsx” itself (save and close it first if it is still open)")
-        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
-        dialog.close()
-    finally:
-        close_window(win)
 
 
 def test_a_refused_file_reads_as_before_in_chinese() -> None:
@@ -366,18 +366,10 @@ def test_a_bad_cell_is_explained_in_english_with_its_value_as_written(qtbot: QtB
     cells[10] = "七十九"  # 用户实付金额(元)
     bad = tmp_path / "pdd_orders.csv"
     bad.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
-    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
-    try:
-        dialog = win.import_files([bad])
-        assert dialog is not None
-        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    with import_summary(qtbot, tmp_path, [bad]) as dialog:
         assert dialog.errors.rowCount() == 1
         assert dialog.errors.item(0, 2).text() == "用户实付金额(元)"
         assert dialog.errors.item(0, 3).text() == "“七十九” is not a valid amount (a number, e.g. 12.50)"
-        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
-        dialog.close()
-    finally:
-        close_window(win)
 
 
 def test_a_bad_cell_reads_as_before_in_chinese() -> None:
@@ -389,18 +381,10 @@ def test_the_taobao_or_tmall_warning_is_english(qtbot: QtBot, tmp_path: Path, da
                                                 english: QTranslator) -> None:
     """Every 淘宝 refund list imported into a ledger that cannot tell 淘宝 from 天猫 warned in Chinese
     ("tb_refunds.csv：淘宝和天猫的退款列表格式相同…")."""
-    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
-    try:
-        dialog = win.import_files([FIXTURES / "aftersales" / "tb_refunds.csv"])
-        assert dialog is not None
-        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    with import_summary(qtbot, tmp_path, [FIXTURES / "aftersales" / "tb_refunds.csv"]) as dialog:
         said = dialog.warnings.text()
         assert said.startswith("tb_refunds.csv: Taobao and Tmall export refunds in the same layout"), said
         assert "it was imported as Taobao (Taobao's deadline rules)" in said and not CJK.search(said), said
-        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
-        dialog.close()
-    finally:
-        close_window(win)
 
 
 def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
@@ -413,18 +397,10 @@ def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_pat
     changed = tmp_path / "tb.csv"
     with changed.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
-    win = open_laptop_window(qtbot, tmp_path / "import.sqlite3")
-    try:
-        dialog = win.import_files([changed])
-        assert dialog is not None
-        qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    with import_summary(qtbot, tmp_path, [changed]) as dialog:
         said = dialog.warnings.text()
         assert "tb.csv: Row 2, column “退款状态”: unknown after-sales status “平台新状态”; a new case is recorded " \
                "as Pending" in said, said
-        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
-        dialog.close()
-    finally:
-        close_window(win)
 
 
 def test_the_ledgers_own_history_notes_read_in_english(english: QTranslator) -> None:
