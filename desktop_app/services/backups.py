@@ -32,7 +32,9 @@ from desktop_app.store.ledger_files import (
     check_integrity,
     copy_online,
     count_rows,
+    ensure_ledger_id,
     in_use_elsewhere,
+    ledger_id,
     make_ledger_private,
     make_private,
 )
@@ -117,6 +119,7 @@ def back_up(db_path: Path, folder: Path | None = None, kind: str = "manual",
     if not source.is_file() or source.stat().st_size == 0:
         raise UserError(msg.say(msg.NOTHING_TO_BACK_UP, str(source)))
     target_folder = _prepared(Path(folder).expanduser().resolve() if folder else backup_folder())
+    ensure_ledger_id(source)  # the copy carries it: `list_backups` tells it from another ledger's of this name
     when = now or datetime.now()
     stamp = when.strftime(_STAMP)
     target = target_folder / f"{source.stem}-{stamp}-{kind}.sqlite3"
@@ -138,6 +141,7 @@ def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
     source = Path(db_path).expanduser().resolve()
     if not source.is_file() or source.stat().st_size == 0:
         return None
+    ensure_ledger_id(source)  # so that another ledger of this name backed up today does not count
     if any(b.kind in AUTO_KINDS and b.taken_at.date() == when.date() for b in list_backups(source)):
         return None
     written = back_up(source, kind="daily", now=when)
@@ -181,14 +185,21 @@ def rotate_automatic(automatic: list[BackupFile], now: datetime | None = None) -
 # --- finding -------------------------------------------------------------------------------------
 
 def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
-    """Backups of this ledger, newest first: in the backup folder and the migration copies beside it."""
+    """Backups of this ledger, newest first: in the backup folder and the migration copies beside it.
+
+    A backup in the folder is this ledger's when it has the ledger's name and carries its identity (or none:
+    taken before identities were kept). Another ledger of the same name (`--db 店铺2/ledger.sqlite3`) has its
+    own: by name alone, one ledger listed the other's backups to restore, skipped its daily backup when the
+    other had one that day and rotated the other's copies away. A ledger that cannot be read (damaged) is
+    offered every backup of its name."""
     source = Path(db_path).expanduser().resolve()
+    own = ledger_id(source)
     found: list[BackupFile] = []
     search = Path(folder) if folder else backup_folder()
     if search.is_dir():
         for path in search.iterdir():
             match = _NAME.match(path.name)
-            if match and match["stem"] == source.stem and path.is_file():
+            if match and match["stem"] == source.stem and path.is_file() and _is_of(own, path):
                 kind = match["kind"].rstrip("0123456789")
                 found.append(BackupFile(path, datetime.strptime(match["stamp"], _STAMP), kind))
     if source.parent.is_dir():
@@ -197,6 +208,13 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
             if match and path.is_file():
                 found.append(BackupFile(path, datetime.strptime(match["stamp"], _STAMP), "migration"))
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def _is_of(own: str | None, backup: Path) -> bool:
+    if own is None:
+        return True
+    theirs = ledger_id(backup)
+    return theirs is None or theirs == own
 
 
 def backup_counts(backup: BackupFile) -> LedgerCounts | None:

@@ -13,6 +13,7 @@ import sqlite3
 import stat
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -225,6 +226,47 @@ def count_rows(path: Path) -> LedgerCounts | None:
     finally:
         conn.close()
     return LedgerCounts(int(cases), int(orders))
+
+
+# Which ledger a file is, kept inside it (the settings table) so that its backups are told from those of
+# another ledger with the same file name (`--db D:/店铺2/ledger.sqlite3` beside the default one) and
+# follow it when the data folder moves to a new computer.
+LEDGER_ID_KEY = "ledger_id"
+
+
+def ledger_id(path: Path) -> str | None:
+    """The ledger's identity as written in it, or None (none yet, or the file cannot be read as a ledger)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (LEDGER_ID_KEY,)).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return str(row[0]) if row else None
+
+
+def ensure_ledger_id(path: Path) -> str | None:
+    """The ledger's identity, written into it first when it has none (None: it could not be written, e.g.
+    a read-only file or one another program holds for long; its backups are then told by name alone)."""
+    found = ledger_id(path)
+    if found is not None:
+        return found
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        with conn:
+            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (LEDGER_ID_KEY, uuid.uuid4().hex))
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return ledger_id(path)
 
 
 def make_private(path: Path) -> None:

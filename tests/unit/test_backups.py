@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -63,6 +64,45 @@ def test_one_automatic_backup_a_day_and_the_rotation_keeps_7_daily_and_4_weekly(
     weeks = {b.taken_at.isocalendar()[:2] for b in daily[7:]}
     assert len(weeks) == 4 and all(b.taken_at < daily[6].taken_at for b in daily[7:])
     assert any(b.kind == "manual" for b in kept)
+
+
+def test_two_ledgers_of_one_name_keep_their_own_backups(tmp_path: Path, data_home: Path) -> None:
+    """The default ledger and `--db 店铺2/ledger.sqlite3` share the backup folder and the file name. By name
+    alone the second listed the first's backups (a restore would bring back the other shop), skipped its own
+    daily backup because the first had one that day, and its rotation deleted the first's copies."""
+    first = open_database(tmp_path / "店铺1" / "ledger.sqlite3")
+    second = open_database(tmp_path / "店铺2" / "ledger.sqlite3")
+    add_cases(first, 2)
+    add_cases(second, 5)
+    first.close()
+    second.close()
+    assert first.path is not None and second.path is not None
+    start = datetime(2026, 11, 1, 9, 0)
+    for day in range(40):
+        assert backups.daily_backup(first.path, now=start + timedelta(days=day)) is not None
+    mine = backups.back_up(first.path, kind="manual", now=start)
+    kept_first = {b.path for b in backups.list_backups(first.path)}
+    assert len(kept_first) == 7 + 4 + 1 and mine in kept_first
+
+    # The second ledger, the same day as the first's last daily backup: its own daily copy, not the first's.
+    written = backups.daily_backup(second.path, now=start + timedelta(days=39, hours=2))
+    assert written is not None
+    listed = backups.list_backups(second.path)
+    assert [b.path for b in listed] == [written]
+    assert all(count_rows(b.path) == count_rows(second.path) for b in listed)
+    # Its rotation leaves the first's copies alone, and the first still lists only its own.
+    backups.rotate(second.path, now=start + timedelta(days=70))
+    assert {b.path for b in backups.list_backups(first.path)} == kept_first
+    assert all(path.exists() for path in kept_first)
+    # A backup taken before ledgers carried their identity still shows (it cannot be told apart).
+    legacy = data_home / "backups" / "ledger-20260101-090000-manual.sqlite3"
+    legacy.write_bytes(mine.read_bytes())
+    conn = sqlite3.connect(legacy)
+    with conn:
+        conn.execute("DELETE FROM settings WHERE key = 'ledger_id'")
+    conn.close()
+    assert legacy in {b.path for b in backups.list_backups(second.path)}
+    assert legacy in {b.path for b in backups.list_backups(first.path)}
 
 
 def test_the_backup_folder_can_be_changed_and_back(db: Database, tmp_path: Path, data_home: Path) -> None:
