@@ -149,20 +149,34 @@ class CasePages:
     the module's doc). Used by one thread at a time."""
 
     def __init__(self, f: CaseFilter, order: CaseOrder, hits: SearchHits | None = None,
-                 spacing: int = ANCHOR_SPACING) -> None:
+                 spacing: int = ANCHOR_SPACING, reverse: bool = False) -> None:
+        """`reverse`: the same listing read from its end (`ids` of the last row first): every key the other
+        way and the empty values' range on the other side."""
         self._filter, self._order, self._hits, self._spacing = f, order, hits, spacing
+        self._descending = order.descending != reverse
+        self._backward: CasePages | None = None
         self._column: Any = SORT_COLUMNS[order.column]
         self._ties: list[Any] = ([] if order.column is CaseSort.ID
                                  else [Case.order_id, Case.id] if order.column in ORDER_SIDE_SORTS else [Case.id])
         self._nullable = bool(self._column.expression.nullable)
-        self._empty_last = order.descending or order.column is CaseSort.NEXT_DUE
+        self._empty_last = (order.descending or order.column is CaseSort.NEXT_DUE) != reverse
         self._base: Select[Any] | None = None
         self._stride = WALK_STRIDE if replace(f, open_state=OpenState.ALL) == CaseFilter() else FILTERED_WALK_STRIDE
         self._anchors = [_Anchor(0, None)]
         self._positions = [0]
 
-    def ids(self, session: Session, offset: int, limit: int | None) -> list[int]:
-        """The ids from `offset`, `limit` of them (None: all)."""
+    def ids(self, session: Session, offset: int, limit: int | None, total: int | None = None) -> list[int]:
+        """The ids from `offset`, `limit` of them (None: all). Given the listing's `total` (its count in the
+        same load), a page in the lower half is read from the end, in the listing reversed: a jump to the
+        bottom of a filtered list (a platform's open cases by 更新时间, whose walk reads a case row per entry)
+        took 0.8–2.4 s CPU at a million cases, and is now a page near the top of the other way."""
+        if total is not None and limit is not None and offset > total - offset - limit:
+            end = min(offset + limit, total)
+            if end <= offset:
+                return []
+            if self._backward is None:
+                self._backward = CasePages(self._filter, self._order, self._hits, self._spacing, reverse=True)
+            return self._backward.ids(session, total - end, end - offset)[::-1]
         anchor = self._anchor_above(session, offset)
         return self._read(session, anchor.key, offset - anchor.position, limit, [Case.id], scalars=True)
 
@@ -194,7 +208,7 @@ class CasePages:
             self._base = _listed(self._filter, self._order.column, session.get_bind().dialect.name, self._hits)
         rows: list[Any] = []
         for conds, sort_keys, few in self._ranges(key):
-            stmt = self._base.where(*conds).order_by(*(k.desc() if self._order.descending else k.asc()
+            stmt = self._base.where(*conds).order_by(*(k.desc() if self._descending else k.asc()
                                                        for k in sort_keys))
             if skip and few:  # the key's ties: usually fewer than the skip, so counted first (one statement)
                 passed = self._count(session, stmt, skip)
@@ -234,9 +248,9 @@ class CasePages:
         same: ColumnElement[bool] = column.is_(None) if value is None else column == value
         if len(ties) == 2:  # same value, the key's order's later cases and later orders: one index range
             order_id, case_id = tie_values
-            later_case = Case.id < case_id if self._order.descending else Case.id > case_id
+            later_case = Case.id < case_id if self._descending else Case.id > case_id
             yield [same, or_(ties[0] != order_id, later_case),
-                   ties[0] <= order_id if self._order.descending else ties[0] >= order_id], [column, *ties], True
+                   ties[0] <= order_id if self._descending else ties[0] >= order_id], [column, *ties], True
         elif ties:
             yield [same, self._after(ties[0], tie_values[0])], [column, *ties], True
         if value is not None:
@@ -245,4 +259,4 @@ class CasePages:
             yield segments[-1]  # the segment after the key's
 
     def _after(self, key: Any, value: Any) -> ColumnElement[bool]:
-        return key < value if self._order.descending else key > value  # type: ignore[no-any-return]
+        return key < value if self._descending else key > value  # type: ignore[no-any-return]

@@ -103,6 +103,13 @@ def test_pages_through_anchors_are_the_plain_order(ledger: Database, order: Case
             assert jumping.ids(s, len(expected), 7) == []
             assert jumping.ids(s, 0, None) == expected, name
             assert [r.id for r in case_rows(s, f, order, 3, 11)] == expected[3:14], name
+            # Given the total, the lower half is read from the end (the listing reversed): the same rows.
+            ends = CasePages(f, order, spacing=4)
+            total = len(expected)
+            for offset in [total - 7, total - 3, total - 1, total, *rng.sample(range(total + 2), 8), 0, total // 2]:
+                assert ends.ids(s, offset, 7, total) == expected[offset:offset + 7], (name, offset)
+            assert [i for offset in range(total - total % 5, -1, -5) for i in ends.ids(s, offset, 5, total)[::-1]] \
+                == expected[::-1], name
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda o: f"{o.column.value}-{'desc' if o.descending else 'asc'}")

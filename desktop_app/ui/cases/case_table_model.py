@@ -132,17 +132,19 @@ class ListedCases:
     def __init__(self, f: CaseFilter, order: CaseOrder) -> None:
         self.filter, self.order = f, order
         self._pages: CasePages | None = None
+        self._total: int | None = None  # the load's count: a page in the lower half is read from the end
 
     def prepare(self, session: Session) -> ListedCases:
         return self
 
     def count(self, session: Session) -> int:
-        return _queries().count_cases(session, self.filter)
+        self._total = _queries().count_cases(session, self.filter)
+        return self._total
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
         if self._pages is None:
             self._pages = _listing().CasePages(self.filter, self.order)
-        return _queries().rows_of_cases(session, self._pages.ids(session, offset, limit))
+        return _queries().rows_of_cases(session, self._pages.ids(session, offset, limit, self._total))
 
 
 @dataclass(frozen=True, slots=True)
