@@ -28,6 +28,7 @@ from desktop_app.core.vocabulary import Platform
 from desktop_app.services.evidence_files import claims_with_files
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
+from desktop_app.store.order_sales import GOODS_CACHE, goods_lines
 from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures_of, claim_rows
 from desktop_app.store.report_queries import (
     CaseGroup,
@@ -38,6 +39,7 @@ from desktop_app.store.report_queries import (
     case_groups_of,
     goods_rows,
     parcels_by_carrier,
+    recent_goods,
     straddling_overdue,
     top_products_of,
     with_received,
@@ -47,6 +49,8 @@ from desktop_app.store.side_reads import read_beside
 
 # Open claims older than this many days are listed for chasing.
 OLD_CLAIM_DAYS = 14
+# The goods of the cases of this many days are split ahead (`warm_up`): the tab's periods (今年 at most).
+WARM_DAYS = 400
 _RETURNED = frozenset(k.value for k in GOODS_RETURNED_KINDS)
 MONEY_KEYS = ("refunded", "compensated", "postage", "written_off", "penalties", "claimed", "received",
               "outstanding", "net_loss", "pending_refund")
@@ -214,6 +218,20 @@ def build_report(db: Database, period: Period, platform: Platform | None = None,
                  moment: datetime | None = None, old_claim_days: int = OLD_CLAIM_DAYS) -> Report:
     with db.reading() as session:
         return report_in(session, period, platform, shop, moment, old_claim_days)
+
+
+def warm_up(db: Database, moment: datetime | None = None) -> int:
+    """What the first 统计 read of a launch pays beyond a later one, paid ahead (the window calls it once
+    start-up is over): the `goods` strings of the cases of the last WARM_DAYS split into their product
+    lines (`goods_lines`, cached for the process). At 100,000 cases a year's 13,000 strings cost that read
+    ≈ 40 ms on its reading thread. No figure is computed or kept: each read reads the ledger as it is.
+    Returns how many strings were split (at most what the cache holds)."""
+    since = (moment or now()) - timedelta(days=WARM_DAYS)
+    with db.reading() as session:
+        strings = recent_goods(session, since, GOODS_CACHE)
+    for goods in strings:
+        goods_lines(goods)
+    return len(strings)
 
 
 def report_in(session: Session, period: Period, platform: Platform | None = None, shop: str | int | None = None,

@@ -34,9 +34,10 @@ PARCELS = "c"  # OrderSale.kind: orders shipped with a courier (name: the courie
 _ORDERS = Order.__table__
 _SALES = OrderSale.__table__
 _ITEMS = OrderItem.__table__
+GOODS_CACHE = 1 << 16  # goods strings kept split (`goods_lines`)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=GOODS_CACHE)
 def goods_lines(goods: str) -> tuple[tuple[str, str, int], ...]:
     """(product key, title, quantity) of each line of a `goods` string (`store.case_facts`). Cached: a
     dashboard reads the same few thousand strings from the cases and from the orders, at each refresh."""

@@ -278,6 +278,19 @@ def goods_rows(session: Session, scope: ReportScope) -> list[Any]:
     return fetch_raw(session, stmt)
 
 
+def recent_goods(session: Session, since: datetime, limit: int) -> list[str]:
+    """The distinct `goods` strings of the cases requested since `since`, at most `limit` of them
+    (`ix_cases_goods` alone, as `goods_rows` reads it)."""
+    stmt = (
+        select(Case.goods)
+        .where(func.coalesce(Case.requested_at, Case.created_at) >= since, Case.goods.is_not(None),
+               Case.goods != literal(""))
+        .group_by(Case.goods)
+        .limit(limit)
+    )
+    return [goods for goods, in fetch_raw(session, stmt)]
+
+
 def top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit: int = 20) -> list[ProductLine]:
     """The top products of `goods_rows`, with their pieces sold (read on `session`)."""
     found: dict[str, list[Any]] = {}  # product: [cases, cost, title]

@@ -149,11 +149,12 @@ class BackgroundRunner(QObject):
             self.reading.emit()
         return future
 
-    def prepare(self, work: Callable[[], T], on_success: Callable[[T], None] | None = None) -> Future[T] | None:
-        """Get code ready ahead of use (importing the tabs not yet built) on a thread of its own, which
-        neither the worker nor the reading thread waits for; `on_success` runs on the GUI thread.
+    def prepare(self, work: Callable[[], T], on_success: Callable[[T], None] | None = None,
+                on_failure: Callable[[Exception], None] | None = None) -> Future[T] | None:
+        """Get code (importing the tabs not yet built) or caches ready ahead of use on a thread of its own,
+        which neither the worker nor the reading thread waits for; `on_success` runs on the GUI thread.
         Counts in `busy` like a read."""
-        return self._submit(self._preparer, work, on_success, None, _READ)
+        return self._submit(self._preparer, work, on_success, on_failure, _READ)
 
     @Slot(object, object, object, object)
     def _deliver(self, future: Future[Any], on_success: Any, on_failure: Any, job: _Job) -> None:

@@ -24,11 +24,12 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.report import Period
 from desktop_app.store.database import open_database
-from desktop_app.store.models import CarrierClaim, Case
+from desktop_app.store.models import CarrierClaim, Case, Order, OrderItem
+from desktop_app.store.order_sales import goods_lines
 from desktop_app.ui.dashboard import dashboard_tab
 from desktop_app.ui.dashboard.figure_table import FigureRow, FigureTable
 from desktop_app.ui.window.main_window import MainWindow
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import opened_window, wait_idle
 from tests.ui.test_english import CHINESE
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -187,6 +188,32 @@ def test_the_tab_reads_nothing_until_it_is_shown(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: tab.report is not None, timeout=10000)
     wait_idle(qtbot, window)
     assert reads == [NOVEMBER] and tab.report is not None and tab.report.old_claim_days == 3
+
+
+def test_start_up_splits_the_goods_before_the_tab_is_first_opened(qtbot: QtBot, db_path: Path) -> None:
+    """The tab's first opening after a launch split every goods string of its period into product lines
+    (≈ 40 ms of its read at 100,000 cases, paid at each launch). Once start-up is over the window has split
+    them on the preparing thread (services.report.warm_up): the first read splits none."""
+    db = open_database(db_path)
+    case_id = open_case(db, NewCase(platform=Platform.TAOBAO, order_no="4100000000000000042",
+                                    kind=CaseKind.RESHIP, reason=CaseReason.DAMAGED), author="测试").case_id
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=2))
+    db.close()
+    goods_lines.cache_clear()
+    windows = opened_window(qtbot, db_path)
+    window = next(windows)
+    try:
+        assert goods_lines.cache_info().currsize == 1  # split ahead
+        split = goods_lines.cache_info().misses
+        tab = window.dashboard_tab
+        window.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: tab.report is not None, timeout=10000)
+        assert tab.report is not None and [p.key for p in tab.report.products] == ["CUP-01"]
+        assert goods_lines.cache_info().misses == split
+    finally:
+        next(windows, None)
 
 
 def test_the_summary_is_english_in_english(qtbot: QtBot, english: QTranslator,

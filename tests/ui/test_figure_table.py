@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -53,3 +53,32 @@ def test_each_column_fits_its_widest_text_wherever_it_is_and_its_title(qtbot: Qt
     title = titles.horizontalAdvance("问题（需要跟进的原因说明）")
     assert title < table.columnWidth(1) < cells.horizontalAdvance(long_problem)
     assert table.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
+
+
+def test_rows_that_need_a_scroll_bar_are_painted_once(qtbot: QtBot) -> None:
+    """The table is laid out when its rows are set, before the paint: its layout after the reset, the
+    columns' widths and the scroll bar that the rows call for came after the first paint, each repainting
+    it — the 统计 tab's first opening painted every table twice (bench/README.md, session 21)."""
+    table = FigureTable("report_products", ("商品", "售后单"))
+    qtbot.addWidget(table)
+    table.resize(400, 150)
+    table.show()
+    qtbot.waitExposed(table)
+    paints: list[QEvent.Type] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                paints.append(event.type())
+            return False
+
+    counter = Paints()
+    table.viewport().installEventFilter(counter)
+    qtbot.wait(50)
+    paints.clear()
+    table.set_rows([FigureRow((f"商品{n:02d}", f"{100 - n:,}"), 100 - n) for n in range(20)])
+    assert table.verticalScrollBar().isVisible()  # at once, not after the paint
+    qtbot.wait(200)
+    assert len(paints) == 1
+    table.set_rows([FigureRow(("商品", "1"), 1)])  # fewer: the scroll bar goes at once too
+    assert not table.verticalScrollBar().isVisible()

@@ -133,7 +133,19 @@ class FigureTable(QTableView):
 
     def set_rows(self, rows: list[FigureRow]) -> None:
         self.figures.set_rows(rows)
-        self._fit_columns()
+        # Laid out here, before the paint that follows: the view's layout after a reset, the columns' new
+        # widths and the scroll bar that more rows call for came from a timer or a queued call after that
+        # paint, and each repainted the table (the 统计 tab's first opening painted every table twice).
+        header = self.horizontalHeader()
+        blocked = header.blockSignals(True)  # the view's column-resize timer: its update is the one below
+        try:
+            self._fit_columns()
+            self.executeDelayedItemsLayout()  # the scroll bars' ranges
+            self.setVerticalScrollBarPolicy(self.verticalScrollBarPolicy())  # the scroll bars shown or hidden
+        finally:
+            header.blockSignals(blocked)
+        self.updateGeometries()
+        self.viewport().update()
         self.setCursor(Qt.CursorShape.PointingHandCursor if any(r.selection for r in rows)
                        else Qt.CursorShape.ArrowCursor)
 

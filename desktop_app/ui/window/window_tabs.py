@@ -113,6 +113,7 @@ class WindowTabs(WindowHost):
                 # one took 100–180 ms and could land inside a search keystroke; now a few ms.
                 if not gc.get_freeze_count():
                     gc.freeze()
+                self.dashboard_tab.warm_up()  # what 统计's first read paid beyond a later one, paid now
                 return
             self._build_tab(names.pop(0))
             self.context.runner.prepare(lambda: None, step)  # the next one in a turn of its own
