@@ -633,3 +633,27 @@ def test_seed001_a_return_shipped_after_the_platform_closed_the_refund_starts_no
     pdd = compute("pdd", "return_refund", "quality", requested="2026-11-01 10:00",
                   return_agreed="2026-11-01 12:00", return_shipped="2026-11-20 10:00")
     assert "seller_confirm_return" not in pdd and pdd["buyer_ship_return"].status is OPEN
+
+
+def test_taobaos_five_days_to_answer_are_tmalls_figure_so_an_estimate() -> None:
+    """A 淘宝 case's 5 days show （时长为估计）: is the figure in the seeds? Seed 002 gives 5 days under its heading
+    "天貓售後怎麼處理退款" ("你申請退款後,「等待商家處理退款申請」回的期限是5天 / 如果5天內商家沒答有做出任何操作,
+    系統會自動把錢退給你的") — 天猫's rule; for 淘宝 the seeds give only the 72 h after which the buyer may
+    escalate (seed 002 "買家申請退款後3天(72小時)才可以申請小二介入") and the 72 h auto-agreement of a 七天无理由
+    return (seed 001). So 淘宝's pack borrows 天猫's figure and says so: an estimate, its source naming 天猫 and
+    seed 002; 天猫's is not."""
+    for timer in ("seller_answer_request", "seller_answer_goods"):
+        rule = load_pack("taobao").timer(timer)
+        assert rule.assumed and rule.quote is None
+        assert rule.source is not None and "资料中没有淘宝" in rule.source and "天猫" in rule.source
+        assert "seeds/002" in rule.source
+        assert rule.display_name.endswith("（5天）（时长为估计）")
+    tmall = load_pack("tmall").timer("seller_answer_request")
+    assert not tmall.assumed and tmall.display_name == "商家处理退款申请（5天）"
+    path = SEEDS / "002_4d944ba41a3c78c9.txt"
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        heading = text.index("天貓售後怎麼處理退款")
+        figure = text.index("「等待商家處理退款申請」回的期限是5天")
+        assert heading < figure and text.index("Ⅳ 電腦在天貓下的單咋售後") > figure  # under 天猫's heading
+        assert "淘寶" not in text[heading:figure]
