@@ -218,13 +218,16 @@ class RoundWalk:
             else:
                 status = _MET if met_at <= due_at else _MISSED
             timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
-            name = timer.display_name
             if window is not None:
                 # The name's own figure ("（5天）") is not the one that applies: say which does (a
-                # window wins over the order's campaign).
-                name = f"{name}（{window.name}：{window.durations[timer.id].label}）"
+                # window wins over the order's campaign). Nor is its estimate: the window's figure is the
+                # platform's announcement (seed 002 "商家應在消費者申請後15日內給出審核結果"), so the name says no
+                # （时长为估计）; a window carried into a year without its own says （估算） in its name.
+                name = f"{timer.name}（{window.name}：{window.durations[timer.id].label}）"
             elif self.campaign is not None:
-                name = f"{name}{self.campaign_label(timer) or ''}"
+                name = f"{timer.display_name}{self.campaign_label(timer) or ''}"
+            else:
+                name = timer.display_name
             if event_at in unrecorded:
                 name = f"{name}{AUTO_MARK}"
             amount = timer.penalty_amount

@@ -657,3 +657,24 @@ def test_taobaos_five_days_to_answer_are_tmalls_figure_so_an_estimate() -> None:
         figure = text.index("「等待商家處理退款申請」回的期限是5天")
         assert heading < figure and text.index("Ⅳ 電腦在天貓下的單咋售後") > figure  # under 天猫's heading
         assert "淘寶" not in text[heading:figure]
+
+
+def test_seed002_a_holiday_windows_figure_is_the_platforms_not_an_estimate() -> None:
+    """seeds/002_4d944ba41a3c78c9.txt, 2022: "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的,
+    相關超時規定如下:\\n1. 商家審核:消費者申請退商品後, 商家應在消費者申請後15日內給出審核結果"; 2020: "a.等待賣家
+    或買家確認、修改的超時統一調整至15天". 淘宝's usual 5 days to answer are an estimate (天猫's figure), so they say
+    （时长为估计）; inside a window the 15 days are the seed's, and the name said both — "处理退货退款/换货申请（5天）
+    （时长为估计）（2022年春节售后时效：15天）". It now says the window's figure alone."""
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "商家應在消費者申請後15日內給出審核結果", window="spring_festival_2022")
+    # Requested 2022-01-25 00:00:00 (the window's first second) → 15 days → 02-09 00:00:00.
+    d = compute("taobao", "return_refund", "quality", requested="2022-01-25 00:00:00")["seller_answer_goods"]
+    assert (d.due_at, d.window) == (at("2022-02-09 00:00"), "spring_festival_2022")
+    assert d.name == "处理退货退款/换货申请（5天）（2022年春节售后时效：15天）"
+    # 2020's window, a refund-only request at its last second (2020-02-02 23:59:59) → 15 days → 02-17 23:59:59.
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "等待賣家或買家確認、修改的超時統一調整至15天",
+          window="spring_festival_2020")
+    d = compute("taobao", "refund_only", "other", requested="2020-02-02 23:59:59")["seller_answer_request"]
+    assert d.due_at == at("2020-02-17 23:59:59") and d.name == "处理仅退款申请（5天）（2020年春节售后时效：15天）"
+    # A second later the window is over: the estimate again.
+    d = compute("taobao", "refund_only", "other", requested="2020-02-03 00:00:00")["seller_answer_request"]
+    assert d.due_at == at("2020-02-08 00:00") and d.name == "处理仅退款申请（5天）（时长为估计）"
