@@ -5677,7 +5677,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="399"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="402"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
@@ -5780,27 +5780,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="444"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="447"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="447"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="450"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="449"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="452"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="451"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="454"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="454"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="457"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
