@@ -207,14 +207,22 @@ def _check_after_request(session: Session, case: Case, step: str, when: Moment) 
 
 
 def after_last_step(session: Session, case_id: int, when: Moment) -> Moment:
-    """`when`, or the time of the case's last step when that is later: a step whose time the ledger takes
-    from elsewhere (the returns desk's parcel, received before the shop recorded the buyer's shipping at the
-    moment it typed it) comes after the steps already on the timeline, as `check_in_order` wants."""
+    """`when`, or the time of the case's last step (or of its request) when that is later: a step whose time the
+    ledger takes from elsewhere (the returns desk's parcel, received before the shop recorded the buyer's shipping
+    at the moment it typed it; a 无主件 matched to a case typed in after it came) comes after the steps already on
+    the timeline and after the request, as `check_in_order` wants."""
     last = last_step(session, case_id)
-    if last is None:
-        return when
-    at = last.at.replace(tzinfo=last.at.tzinfo or UTC)
-    return when if when.at >= at else Moment(at, last.date_only)
+    if last is not None:
+        at = last.at.replace(tzinfo=last.at.tzinfo or UTC)
+        if when.at < at:
+            when = Moment(at, last.date_only)
+    case = session.get(Case, case_id)
+    requested = case.requested_at if case is not None else None
+    if requested is not None:
+        requested = requested.replace(tzinfo=requested.tzinfo or UTC)
+        if when.at < requested:
+            when = Moment(requested, request_date_only(session, case_id))
+    return when
 
 
 def resume_state(session: Session, case_id: int, kind: CaseKind) -> CaseStatus:

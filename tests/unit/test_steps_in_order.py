@@ -9,6 +9,8 @@ left the same 3 元 at stake).
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from sqlalchemy import func, select
 from test_seed_rules import MET, compute
@@ -23,7 +25,7 @@ from desktop_app.core.vocabulary import Platform
 from desktop_app.services import reships
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, add_note, open_case, undo_last_step
-from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, receive_return
+from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, match_parcel, receive_return
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Case
@@ -180,3 +182,24 @@ def test_the_undo_hint_names_case_undo_only_where_it_reaches_the_step(db: Databa
     add_note(db, noted, "买家说周一寄")
     with pytest.raises(UserError, match=r"同意退货的时间 2026-11-21 10:00.*case undo \d+，共 2 次"):
         act_on_case(db, noted, A.BUYER_SHIPPED_RETURN, at=parse_moment("2026-11-20 12:00"), author="店主")
+
+
+def test_a_parcel_that_came_before_the_request_was_typed_is_received_after_it(db: Database) -> None:
+    """A 无主件 scanned 11-25 and matched to a return the after-sales import brought in later as 等待买家退货 (asked
+    11-26 10:00 by the platform's list, no step of the shop's): the receipt came before the request and was refused
+    like a step typed before it. It is recorded at the request (the parcel's own time stays on its inspection)."""
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461097", K.RETURN_REFUND, R.QUALITY,
+                                    requested=parse_moment("2026-11-26 10:00"))).case_id
+    with db.transaction() as s:  # as an import leaves it: the platform's status, no step of the shop's
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.status = "awaiting_return"
+    kept = receive_return(db, "75123456789055", InspectionResult.GOOD, at=parse_moment("2026-11-25 11:00"),
+                          author="仓库")
+    assert not kept.matched and kept.parcel is not None
+    done = match_parcel(db, kept.parcel.id, case_id, author="仓库").value
+    assert done.received
+    with db.reading() as s:
+        receipt = s.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id,
+                                                     AuditEvent.action == A.RECEIVE_RETURN.value)).one()
+        assert receipt.at.replace(tzinfo=receipt.at.tzinfo or UTC) == parse_moment("2026-11-26 10:00").at
