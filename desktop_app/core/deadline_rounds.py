@@ -26,7 +26,6 @@ _MET = DeadlineStatus.MET
 _MISSED = DeadlineStatus.MISSED
 _NEXT_DAY = DateOnlyStart.NEXT_DAY
 _REQUESTED = "requested"
-_CLOSED = "closed"
 _FIRST = Rounds.FIRST
 _ONE_DAY = timedelta(days=1)
 _MIDNIGHT = time(0, 0)
@@ -59,21 +58,6 @@ class RoundWalk:
         # The buyer's requests made again after a refusal (`_rerequests`, UTC): a new round even of a
         # timer that counts only the first request (a 抖店 answer's 48 h).
         self.rerequests: frozenset[datetime] = frozenset()
-        # When the platform closed the request by itself (the buyer's 7 days to send the return ran out: seed 001
-        # "逾期未退货,退款会被关闭") and the shop has not recorded it (UTC, in order), and the times a new request,
-        # agreement or reopening came after such a closing: `after_platform_closing`.
-        self.platform_closings: list[datetime] = []
-        self.fresh_starts: list[datetime] = []
-
-    def after_platform_closing(self, event_at: datetime) -> bool:
-        """Whether a round starting at `event_at` would start after the platform closed the request by itself with
-        nothing asked or agreed again since: it never runs. A return shipping recorded after the platform had
-        closed the refund started the 10 days to confirm and showed the platform refunding after them, on a
-        request the platform had closed; the case shows the closing instead."""
-        for closing in self.platform_closings:
-            if closing < event_at and not any(closing < t <= event_at for t in self.fresh_starts):
-                return True
-        return False
 
     def campaign_label(self, timer: TimerRule) -> str | None:
         """"（聚划算7天）" when the order's campaign changes this timer's duration."""
@@ -185,14 +169,11 @@ class RoundWalk:
         for index, (at, date_only) in enumerate(starts):
             event_at = at.astimezone(UTC)
             next_at = starts[index + 1][0].astimezone(UTC) if index < last else None
-            if (closed_at is not None and event_at > closed_at) or (
-                    self.platform_closings and self.after_platform_closing(event_at)):
+            if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
             met_at = next((m for t, day in met_times if (m := met_in(t, day, event_at)) is not None
                            and (next_at is None or m < next_at) and (m <= due_at or t not in pending)), None)
-            if met_at is not None and met_at > due_at and next_at is None and closes_when_late(timer, self.case_open):
-                met_at = None  # the platform closed the request at its due: what came after answers nothing
             if next_at is not None and met_at is None:
                 # Interrupted by a new round: settled by a closing in between, else missed or void.
                 met_at = next((t for t in closings if event_at <= t < next_at), None)
@@ -237,14 +218,6 @@ class RoundWalk:
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
                 timer.automatic,
             ))
-
-
-def closes_when_late(timer: TimerRule, case_open: bool) -> bool:
-    """Whether the platform closes the request by itself when `timer` runs out (the buyer's 7 days to send the
-    return, seed 001 "逾期未退货,退款会被关闭"), on a case still open: a shipping recorded after that due came
-    after the closing and does not meet the timer, which stays settled by the platform (`AUTO_MARK`'s kin:
-    `deadline_display.settled_by_platform`) instead of 'missed by the shipping'."""
-    return case_open and timer.auto_records == _CLOSED
 
 
 def same_day(date_only_at: datetime, moment: datetime) -> bool:

@@ -35,7 +35,7 @@ from marshal import dumps as _marshal
 from typing import Any
 
 from desktop_app.core.deadline_results import AUTO_MARK, ComputedDeadline, DeadlineStatus, History, Milestones
-from desktop_app.core.deadline_rounds import RoundWalk, closes_when_late, date_only_start, first_time, same_day
+from desktop_app.core.deadline_rounds import RoundWalk, date_only_start, first_time, same_day
 from desktop_app.core.rule_pack_model import CLOSING_MILESTONES, KIND_CHANGED, RulePack
 from desktop_app.core.working_days import WorkdayCalendar
 
@@ -47,9 +47,6 @@ __all__ = ["AUTO_MARK", "SHORT_WAY", "ComputedDeadline", "DeadlineStatus", "Hist
 # The common round's shorter way in `compute_from_history` (a test turns it off to check both ways agree).
 SHORT_WAY = True
 
-_CLOSED = "closed"
-# What opens a request again after the platform closed it by itself (`RoundWalk.after_platform_closing`).
-_FRESH_STARTS = ("requested", "return_agreed", "reopened", KIND_CHANGED)
 _OPEN = DeadlineStatus.OPEN
 _MET = DeadlineStatus.MET
 _MISSED = DeadlineStatus.MISSED
@@ -129,11 +126,6 @@ def compute_from_history(
             if timer.auto_records is not None and timer.starts_from in chained:
                 chained, marks = engine.automatic(timer, chained)
                 automatic.setdefault(timer.auto_records, set()).update(marks)
-        closings_by_platform = automatic.get(_CLOSED)
-        if closings_by_platform:
-            engine.platform_closings = sorted(closings_by_platform)
-            engine.fresh_starts = sorted(at.astimezone(UTC) for name in _FRESH_STARTS
-                                         for at, _ in (*history.get(name, ()), *rerequests))
     # The common round takes a shorter way, giving what `RoundWalk.rounds` gives: a single round (no
     # restart), no campaign, a fixed span no window can change, and no automatic action in play for
     # this timer: none of the milestones it reads (its start, what meets it, what its windows are keyed
@@ -152,8 +144,7 @@ def compute_from_history(
                             for name in chained_names)):
             at, date_only = starts[0]
             event_at = at.astimezone(UTC)
-            if (closed_at is not None and event_at > closed_at) or (
-                    engine.platform_closings and engine.after_platform_closing(event_at)):
+            if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             if plan.spans is None or pack.outside_windows(
                     plan.timer, _moments(event_at, plan.keyed, history, engine.restarts)):
@@ -167,8 +158,6 @@ def compute_from_history(
                             t = event_at  # given by its day only, the day the round started: after the start
                         if t >= event_at and (met_at is None or t < met_at):
                             met_at = t
-                if met_at is not None and met_at > due_at and closes_when_late(plan.timer, case_open):
-                    met_at = None  # the platform closed the request at its due (`RoundWalk.rounds` the same)
                 if met_at is None:
                     if case_open:
                         status = _OPEN

@@ -178,11 +178,10 @@ def test_transit_says_when_the_platform_already_refunded(capsys: pytest.CaptureF
         return (at - timedelta(days=days_ago)).strftime("%Y-%m-%d %H:%M")
 
     ids = []
-    # Each shipped the day after the agreement (seed 001: within its 7 days, else the platform closes the refund).
     for order, shipped in (("1", 15), ("2", 2)):
         code, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", order,
                            "--kind", "return_refund", "--reason", "no_reason_7d", "--amount", "79",
-                           "--requested-at", day(shipped + 2), "--agreed-at", day(shipped + 1), "--json")
+                           "--requested-at", day(20), "--agreed-at", day(19), "--json")
         ids.append(int(json.loads(out)["id"]))
         assert cli(capsys, "case", "act", str(ids[-1]), "buyer_shipped_return", "--tracking", f"7500000000000{order}",
                    "--at", day(shipped), "--db", db)[0] == 0
@@ -194,29 +193,3 @@ def test_transit_says_when_the_platform_already_refunded(capsys: pytest.CaptureF
     assert new["next_due"] == "确认收到退货（买家寄回后10天）" and new["platform_acted"] is None
     code, out, _ = cli(capsys, "returns", "transit", "--days", "1", "--db", db)
     assert code == 0 and "平台已超时自动处理：确认收到退货（买家寄回后10天）" in out.splitlines()[0]
-
-
-def test_transit_says_the_platform_closed_a_refund_whose_return_came_after_the_seven_days(
-        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
-    """seeds/001_7891156e224716f9.txt: "(一)退货协议达成用户需要在7天内退货,逾期未退货,退款会被关闭;".
-    Agreed 2026-11-01 12:00; the buyer's shipping recorded 11-20 10:00, after the 7 days (11-08 12:00): the
-    platform had closed the refund. `returns transit --days 0` listed the parcel as one the platform refunded by
-    itself (the 10 days to confirm ran from the late shipping, to 11-30 10:00, 'then refunded'); it now lists it
-    with the closing (the parcel still comes back to the shop, so it stays on the list), and no 10 days run."""
-    db = ledger_target
-    code, out, _ = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461090",
-                       "--kind", "return_refund", "--reason", "quality", "--requested-at", "2026-11-01 10:00",
-                       "--agreed-at", "2026-11-01 12:00", "--json")
-    case_id = int(json.loads(out)["id"])
-    assert cli(capsys, "case", "act", str(case_id), "buyer_shipped_return", "--tracking", "75000000000099",
-               "--at", "2026-11-20 10:00", "--db", db)[0] == 0
-    code, out, _ = cli(capsys, "returns", "transit", "--days", "0", "--db", db, "--json")
-    (row,) = json.loads(out)
-    assert row["platform_acted"] == "买家寄回退货（同意后7天）" and row["next_due"] is None
-    code, out, _ = cli(capsys, "deadlines", "--case", str(case_id), "--all", "--json", "--db", db)
-    timers = {d["timer"]: d for d in json.loads(out)}
-    assert "seller_confirm_return" not in timers
-    closing = timers["buyer_ship_return"]
-    assert closing["due_at"] == "2026-11-08T12:00:00+08:00" and closing["platform_acted"] is True
-    code, out, _ = cli(capsys, "returns", "transit", "--days", "0", "--db", db)
-    assert code == 0 and "平台已超时自动处理：买家寄回退货（同意后7天）" in out
