@@ -2075,6 +2075,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "（%6），这一步请记录为 %7 或之后":
         "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
         "Check the time; undoing cannot reach %5 (%6), so record this step at %7 or later.",
+    "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）":
+        "Note: “%1” ran out at %2; the platform acted on its own then (%3)",
+    "平台已先处理": "The platform acted first",
+    "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，"
+    "请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录":
+        "Note: “%1” ran out at %2; the platform acted on its own then (%3). If this step really happened before "
+        "that, undo it (Edit → Undo, or case undo %4) and record it at the time it happened",
     "%1的时间 %2 早于买家申请的时间 %3：售后单的步骤不能早于申请。请检查时间；若买家申请得更早"
     "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间（case add --requested-at，"
     "或新建售后单的“买家申请时间”），不需要的售后单请关闭":

@@ -371,16 +371,22 @@ def _return_parcel(args: argparse.Namespace, action: CaseAction) -> ReturnParcel
 def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None, at: Moment | None,
                 parcel: ReturnParcel | None, paid_fen: int | None) -> CaseStatus:
     from desktop_app.services.cases import act_on_case
+    from desktop_app.services.late_steps import late_step
     from desktop_app.services.returns import buyer_shipped_return
 
     if parcel is None:
-        return act_on_case(db, case_id, action, note=note, at=at, paid_fen=paid_fen).status
-    shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
-    if shipped.waiting_parcel is not None:
-        p = shipped.waiting_parcel
-        sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
-                         f"可用 returns match {p.id} {case_id} 关联到本单\n")
-    return shipped.status
+        status = act_on_case(db, case_id, action, note=note, at=at, paid_fen=paid_fen).status
+    else:
+        shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
+        if shipped.waiting_parcel is not None:
+            p = shipped.waiting_parcel
+            sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
+                             f"可用 returns match {p.id} {case_id} 关联到本单\n")
+        status = shipped.status
+    late = late_step(db, case_id)  # typed days later without --at: the platform had acted by then
+    if late is not None:
+        sys.stderr.write(f"#{case_id} {late}\n")
+    return status
 
 
 def _undo(args: argparse.Namespace) -> int:

@@ -22,6 +22,10 @@ STEP_BEFORE_REQUEST = T("%1的时间 %2 早于买家申请的时间 %3：售后�
                         "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间"
                         "（case add --requested-at，或新建售后单的“买家申请时间”），不需要的售后单请关闭",
                         frozenset({1}))
+# A step that met an automatic timer after its due (services/late_steps): the platform had acted by then.
+STEP_AFTER_PLATFORM = T("提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）", frozenset({1, 3}))
+STEP_AFTER_PLATFORM_UNDO = T("提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，"
+                             "请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录", frozenset({1, 3}))
 # `case act N refund --amount`, the window's 退款 / 补偿 dialog (services/case_writes.record_paid_amount).
 AMOUNT_WITH_PAYING_STEP = T("金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款", frozenset({1}))
 AMOUNT_ABOVE_ZERO = T("金额必须大于 0")

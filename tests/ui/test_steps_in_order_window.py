@@ -68,3 +68,18 @@ def test_the_window_refuses_a_step_dated_before_the_request_as_the_command_line_
     assert db is not None
     with db.reading() as session:
         assert [e.kind for e in case_events(session, 3)] == ["created"]
+
+
+def test_the_window_says_a_step_recorded_after_the_platform_acted(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """seeds/004_e1a46d0aca1946af.txt: "用戶申請補寄后,商家需在48小時內進行處理,若商家未進行處理,系統超時自動同意".
+    #3 asked 11-28 10:00 and agreed 11-30 11:00: the platform had agreed at 11-30 10:00, and the window says so after
+    the step (the command line on stderr), as for a return shipping typed after the buyer's 7 days."""
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *_a: said.append(text))
+    tab = window.cases_tab
+    tab.select_case(3)
+    qtbot.waitUntil(lambda: (d := tab.detail.current_detail) is not None and d.row.id == 3, timeout=5000)
+    tab.detail.perform_action(CaseAction.AGREE_RESHIP, "", parse_moment("2026-11-30 11:00"))
+    qtbot.waitUntil(lambda: bool(said), timeout=5000)
+    assert said[0] == "提醒：“处理补寄申请（48小时）”已于 2026-11-30 10:00 到期，平台当时已自动处理（自动同意补寄）"

@@ -193,3 +193,34 @@ def test_transit_says_when_the_platform_already_refunded(capsys: pytest.CaptureF
     assert new["next_due"] == "确认收到退货（买家寄回后10天）" and new["platform_acted"] is None
     code, out, _ = cli(capsys, "returns", "transit", "--days", "1", "--db", db)
     assert code == 0 and "平台已超时自动处理：确认收到退货（买家寄回后10天）" in out.splitlines()[0]
+
+
+def test_a_buyers_shipping_typed_after_the_seven_days_says_the_platform_had_closed_the_refund(
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    """seeds/001_7891156e224716f9.txt: "(一)退货协议达成用户需要在7天内退货,逾期未退货,退款会被关闭;(二)点击【提交退货
+    信息】后,卖家会有10天的时间来进行确认". Agreed 11-01 12:00, the buyer's shipping typed days later without --at:
+    the 10 days ran silently from the late record (to 11-30 10:00 for a record on 11-20 10:00, later than the
+    platform's if the buyer shipped in time) beside 'the platform closed the refund at 11-08 12:00'. Said now on
+    stderr, with the way to record the real time; a shipping in time says nothing."""
+    db = ledger_target
+    for order in ("4145384019161461091", "4145384019161461092"):
+        assert cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", order, "--kind",
+                   "return_refund", "--reason", "quality", "--requested-at", "2026-11-01 10:00",
+                   "--agreed-at", "2026-11-01 12:00")[0] == 0
+    code, _out, err = cli(capsys, "case", "act", "1", "buyer_shipped_return", "--tracking", "75000000000091",
+                          "--at", "2026-11-20 10:00", "--db", db)
+    assert code == 0
+    assert ("#1 提醒：“买家寄回退货（同意后7天）”已于 2026-11-08 12:00 到期，"
+            "平台当时已自动处理（自动关闭退款（买家未寄回））。若这一步其实在那之前就发生了，"
+            "请撤销它（编辑 → 撤销，或 case undo 1）后按实际时间记录") in err
+    code, _out, err = cli(capsys, "case", "act", "2", "buyer_shipped_return", "--tracking", "75000000000092",
+                          "--at", "2026-11-08 12:00", "--db", db)  # the last second of the 7 days: in time
+    assert code == 0 and "提醒" not in err
+    # The real time recorded after the undo: the 10 days run from it (11-05 10:00 → 11-15 10:00).
+    assert cli(capsys, "case", "undo", "1", "--db", db)[0] == 0
+    code, _out, err = cli(capsys, "case", "act", "1", "buyer_shipped_return", "--tracking", "75000000000091",
+                          "--at", "2026-11-05 10:00", "--db", db)
+    assert code == 0 and "提醒" not in err
+    code, out, _ = cli(capsys, "deadlines", "--case", "1", "--all", "--json", "--db", db)
+    timers = {d["timer"]: d for d in json.loads(out)}
+    assert timers["seller_confirm_return"]["due_at"] == "2026-11-15T10:00:00+08:00"
