@@ -224,3 +224,18 @@ def test_a_buyers_shipping_typed_after_the_seven_days_says_the_platform_had_clos
     code, out, _ = cli(capsys, "deadlines", "--case", "1", "--all", "--json", "--db", db)
     timers = {d["timer"]: d for d in json.loads(out)}
     assert timers["seller_confirm_return"]["due_at"] == "2026-11-15T10:00:00+08:00"
+
+
+def test_steps_on_several_cases_say_which_came_after_the_platform_acted(
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    """seeds/004_e1a46d0aca1946af.txt: "用戶申請補寄后,商家需在48小時內進行處理,若商家未進行處理,系統超時自動同意".
+    Two 抖店 reship requests, 11-28 10:00 and 11-29 12:00, agreed together at 11-30 11:00: the first had been
+    agreed by the platform at 11-30 10:00 (its 48 h to ship run from then), the second is in time."""
+    db = ledger_target
+    for order, asked in (("6923456789012345620", "2026-11-28 10:00"), ("6923456789012345621", "2026-11-29 12:00")):
+        assert cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", order, "--kind", "reship",
+                   "--reason", "missing_item", "--requested-at", asked)[0] == 0
+    code, _out, err = cli(capsys, "case", "act", "1,2", "agree_reship", "--at", "2026-11-30 11:00", "--db", db)
+    assert code == 0
+    assert "#1 提醒：“处理补寄申请（48小时）”已于 2026-11-30 10:00 到期，平台当时已自动处理（自动同意补寄）" in err
+    assert "#2 提醒" not in err
