@@ -2066,6 +2066,29 @@ EN: dict[str, str | tuple[str, str]] = {
         "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
         "Check the time; if %5 was recorded at the wrong time, undo that step first (Edit → Undo, or case undo "
         "%6) and record it again at the right time.",
+    "%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，"
+    "先从最后一步撤销到那一步（编辑 → 撤销，或 case undo %6，共 %7 次）再按正确的时间记录":
+        "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
+        "Check the time; if %5 was recorded at the wrong time, undo back to that step from the last one first "
+        "(Edit → Undo, or case undo %6, %7 times) and record it again at the right time.",
+    "%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；撤销改不到%5"
+    "（%6），这一步请记录为 %7 或之后":
+        "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
+        "Check the time; undoing cannot reach %5 (%6), so record this step at %7 or later.",
+    "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）":
+        "Note: “%1” ran out at %2; the platform acted on its own then (%3)",
+    "平台已先处理": "The platform acted first",
+    "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，"
+    "请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录":
+        "Note: “%1” ran out at %2; the platform acted on its own then (%3). If this step really happened before "
+        "that, undo it (Edit → Undo, or case undo %4) and record it at the time it happened",
+    "%1的时间 %2 早于买家申请的时间 %3：售后单的步骤不能早于申请。请检查时间；若买家申请得更早"
+    "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间（case add --requested-at，"
+    "或新建售后单的“买家申请时间”），不需要的售后单请关闭":
+        "The time of %1, %2, is before the buyer's request, %3: no step of a case comes before its request. "
+        "Check the time; if the buyer asked earlier (a case recorded without a request time takes the moment it "
+        "was typed in), give the request time when recording the case (case add --requested-at, or the New Case "
+        "dialog's Buyer requested at), and close a case that is not needed.",
     "数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
     "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。":
         "Database %1 is open in another window or command: whatever it changed after a restore would be lost. "

@@ -300,6 +300,7 @@ def _act(args: argparse.Namespace) -> int:
             status = _act_on_one(db, ids[0], action, args.note, at, parcel, paid)
         else:
             results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel, paid_fen=paid).results
+            _say_late_steps(db, [r.case_id for r in results if r.ok])
     if one:
         if args.json:
             extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
@@ -368,19 +369,32 @@ def _return_parcel(args: argparse.Namespace, action: CaseAction) -> ReturnParcel
     return ReturnParcel.of(args.carrier, args.tracking)
 
 
+def _say_late_steps(db: Database, case_ids: Sequence[int]) -> None:
+    """On stderr, for each case whose step came after the platform had acted (`services.late_steps`)."""
+    from desktop_app.services.late_steps import late_step
+
+    for case_id in case_ids:
+        late = late_step(db, case_id)
+        if late is not None:
+            sys.stderr.write(f"#{case_id} {late}\n")
+
+
 def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None, at: Moment | None,
                 parcel: ReturnParcel | None, paid_fen: int | None) -> CaseStatus:
     from desktop_app.services.cases import act_on_case
     from desktop_app.services.returns import buyer_shipped_return
 
     if parcel is None:
-        return act_on_case(db, case_id, action, note=note, at=at, paid_fen=paid_fen).status
-    shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
-    if shipped.waiting_parcel is not None:
-        p = shipped.waiting_parcel
-        sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
-                         f"可用 returns match {p.id} {case_id} 关联到本单\n")
-    return shipped.status
+        status = act_on_case(db, case_id, action, note=note, at=at, paid_fen=paid_fen).status
+    else:
+        shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
+        if shipped.waiting_parcel is not None:
+            p = shipped.waiting_parcel
+            sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
+                             f"可用 returns match {p.id} {case_id} 关联到本单\n")
+        status = shipped.status
+    _say_late_steps(db, [case_id])  # typed days later without --at: the platform had acted by then
+    return status
 
 
 def _undo(args: argparse.Namespace) -> int:

@@ -89,3 +89,28 @@ def undo_choice(kind: CaseKind, status: CaseStatus, events: Iterable[EventLike])
     if last.to_state != status.value:
         return UndoChoice(last.id, title, "售后单的状态在这一步之后又变了，无法撤销")
     return UndoChoice(last.id, title)
+
+
+class StepLike(EventLike, Protocol):
+    @property
+    def from_state(self) -> str | None: ...
+
+
+def undos_to_reach(kind: CaseKind, status: CaseStatus, events: Iterable[StepLike], event_id: int) -> UndoChoice | int:
+    """How many undos (编辑 → 撤销, `case undo`) take back the step `event_id`, newest first as an undo
+    goes; or the step on the way that cannot be undone (its `UndoChoice`, `refused` saying why). A
+    refusal's hint names `case undo` only where it reaches the step it names: a date-only step recorded
+    after a timed one of its day, a note, or a parcel sent may come first."""
+    live = [e for e in events if e.kind != UNDO_KIND and e.undone_by is None]
+    count = 0
+    while True:
+        choice = undo_choice(kind, status, live)
+        if not choice.possible:
+            return choice
+        count += 1
+        if choice.event_id == event_id:
+            return count
+        step = next(e for e in live if e.id == choice.event_id)
+        live.remove(step)
+        if step.kind == "action" and step.from_state:
+            status = CaseStatus(step.from_state)

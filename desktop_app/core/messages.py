@@ -21,11 +21,18 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     RESTORE_IN_USE,
     SERVER_NEWER_TABLES,
     SERVER_NO_PASSWORD,
+    STEP_AFTER_PLATFORM,
+    STEP_AFTER_PLATFORM_UNDO,
     STEP_BEFORE_LAST,
+    STEP_BEFORE_LAST_KEPT,
+    STEP_BEFORE_LAST_UNDOS,
+    STEP_BEFORE_REQUEST,
 )
 
 __all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "EVIDENCE_OF_OTHER_CASE", "RESTORE_IN_USE",
-           "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD", "STEP_BEFORE_LAST", "Message", "NoteTemplate",
+           "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD", "STEP_AFTER_PLATFORM",
+           "STEP_AFTER_PLATFORM_UNDO", "STEP_BEFORE_LAST", "STEP_BEFORE_LAST_KEPT",
+           "STEP_BEFORE_LAST_UNDOS", "STEP_BEFORE_REQUEST", "Message", "NoteTemplate",
            "say"]  # and the templates below
 
 T = NoteTemplate

@@ -9,6 +9,23 @@ from desktop_app.core.event_notes import NoteTemplate as T
 # A step dated before the case's last one (services/case_writes.check_in_order); %3 and %5 are the same step.
 STEP_BEFORE_LAST = T("%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，"
                      "先撤销那一步（编辑 → 撤销，或 case undo %6）再按正确的时间记录", frozenset({1, 3, 5}))
+# … when `case undo` takes back other steps first (a date-only step recorded after it that day, a note): %7 times.
+STEP_BEFORE_LAST_UNDOS = T("%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，"
+                           "先从最后一步撤销到那一步（编辑 → 撤销，或 case undo %6，共 %7 次）再按正确的时间记录",
+                           frozenset({1, 3, 5}))
+# … when undoing cannot reach it (a parcel sent, a reship's agreement): %6 says why; record the step at %7 or later.
+STEP_BEFORE_LAST_KEPT = T("%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；撤销改不到%5"
+                          "（%6），这一步请记录为 %7 或之后", frozenset({1, 3, 5, 6}))
+# A step dated before the buyer's request (services/case_writes.check_in_order): the request's time is the one
+# typed when the case was recorded, by default that moment.
+STEP_BEFORE_REQUEST = T("%1的时间 %2 早于买家申请的时间 %3：售后单的步骤不能早于申请。请检查时间；若买家申请得更早"
+                        "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间"
+                        "（case add --requested-at，或新建售后单的“买家申请时间”），不需要的售后单请关闭",
+                        frozenset({1}))
+# A step that met an automatic timer after its due (services/late_steps): the platform had acted by then.
+STEP_AFTER_PLATFORM = T("提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）", frozenset({1, 3}))
+STEP_AFTER_PLATFORM_UNDO = T("提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，"
+                             "请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录", frozenset({1, 3}))
 # `case act N refund --amount`, the window's 退款 / 补偿 dialog (services/case_writes.record_paid_amount).
 AMOUNT_WITH_PAYING_STEP = T("金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款", frozenset({1}))
 AMOUNT_ABOVE_ZERO = T("金额必须大于 0")

@@ -7,6 +7,7 @@ validator, `io.rule_pack_files.validate_pack_text`, on the text this document pr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from tomlkit.exceptions import ParseError
 from tomlkit.items import AoT, InlineTable, Table
 from tomlkit.toml_document import TOMLDocument
 
-from desktop_app.core.rule_packs import DurationUnit, RulePackError, parse_toml_text, toml_problem
+from desktop_app.core.rule_packs import Duration, DurationUnit, RulePackError, parse_toml_text, toml_problem
 
 DURATION_UNITS: tuple[str, ...] = tuple(unit.value for unit in DurationUnit)
 
@@ -140,8 +141,16 @@ class RulePackDocument:
         elif key in table:
             del table[key]
 
-    def set_duration(self, index: int, amount: int, unit: str) -> None:
-        self._timer(index)["duration"] = _inline({unit: amount})
+    def set_duration(self, index: int, amount: int, unit: str) -> str | None:
+        """The duration of timer `index`. A name that states the old figure once ("处理补寄申请（48小时）") states
+        the new one (12 hours showed as "处理补寄申请（48小时）" in every list, due 12 hours after the request):
+        the name it now has, or None when it was left as it was."""
+        table = self._timer(index)
+        renamed = _restated(table.get("name"), table.get("duration"), amount, unit)
+        if renamed is not None:
+            table["name"] = renamed
+        table["duration"] = _inline({unit: amount})
+        return renamed
 
     def set_names(self, index: int, key: str, names: list[str]) -> None:
         """kinds / reasons: an empty list is written as no key (= every kind, every reason)."""
@@ -190,3 +199,20 @@ class RulePackDocument:
         table = self._tables("overrides")[index]
         table["start"] = start.replace(tzinfo=None, microsecond=0)
         table["end"] = end.replace(tzinfo=None, microsecond=0)
+
+
+def _restated(name: object, old: object, amount: int, unit: str) -> str | None:
+    """`name` with the figure of duration `old` ({unit: amount}) replaced by the new one, when it states it exactly
+    once (not as part of a longer number); None otherwise."""
+    if not isinstance(name, str) or not isinstance(old, dict) or len(old) != 1:
+        return None
+    ((old_unit, old_amount),) = old.items()
+    try:
+        before = Duration(int(old_amount), DurationUnit(old_unit)).label
+        after = Duration(amount, DurationUnit(unit)).label
+    except (TypeError, ValueError):
+        return None
+    pattern = re.compile(rf"(?<![0-9]){re.escape(before)}")
+    if before == after or len(pattern.findall(name)) != 1:
+        return None
+    return pattern.sub(after, name)

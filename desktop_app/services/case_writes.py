@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
 from desktop_app.core.case_costs import PAID_MILESTONES, paying_milestone
+from desktop_app.core.case_undo import undos_to_reach
 from desktop_app.core.clock import Moment, as_china, format_china
 from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, event_title, is_open, resume_target, transition
@@ -27,7 +28,14 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
-from desktop_app.store.case_lookups import last_author, last_step, return_on_its_way, state_before_escalation
+from desktop_app.store.case_lookups import (
+    last_author,
+    last_step,
+    request_date_only,
+    return_on_its_way,
+    state_before_escalation,
+)
+from desktop_app.store.case_queries import case_events
 from desktop_app.store.models import AuditEvent, Case, utcnow
 from desktop_app.store.row_locks import row_for_writing
 
@@ -148,13 +156,16 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
 
 
 def check_in_order(session: Session, case: Case, step: str, when: Moment) -> None:
-    """Refuse a step dated before the case's last step (`store.case_lookups.last_step`): a reship shipped
-    --at a time before its agreement, or a return shipped before it was agreed, went in, and the engine,
-    which meets a timer only by a step at or after its start, kept the 48 h to ship overdue with 3 元 at
-    stake on a shipped case, and let the platform close a return the buyer had sent. A step given by its
-    day only may fall on the day of the step before it (it came after it, that day). 交易成功 is a fact about
-    the order and may come before the request (`apply_action` does not ask). An import dates its steps after
-    the timeline itself. `step`: what the step is called in the message (同意补发, 修改售后类型)."""
+    """Refuse a step dated before the buyer's request or the case's last step (`store.case_lookups.last_step`):
+    a reship shipped --at a time before its agreement, or a return shipped before it was agreed, went in, and the
+    engine, which meets a timer only by a step at or after its start, kept the 48 h to ship overdue with 3 元 at
+    stake on a shipped case, and let the platform close a return the buyer had sent; an agreement --at a time
+    before the request (typed in later, its time defaulting to that moment) ran the answer timers from after it
+    and the ship clock twice. A step given by its day only may fall on the day of the step before it (it came
+    after it, that day). 交易成功 is a fact about the order and may come before the request (`apply_action` does
+    not ask). An import dates its steps after the timeline itself. `step`: what the step is called in the message
+    (同意补发, 修改售后类型)."""
+    _check_after_request(session, case, step, when)
     last = last_step(session, case.id)
     if last is None or when.at >= last.at.replace(tzinfo=last.at.tzinfo or UTC):
         return
@@ -165,18 +176,53 @@ def check_in_order(session: Session, case: Case, step: str, when: Moment) -> Non
     shown = given.strftime("%Y-%m-%d") if when.date_only else format_china(given)
     before = previous.strftime("%Y-%m-%d") if last.date_only else format_china(previous)
     title = "修改售后类型" if last.milestone == KIND_CHANGED else event_title(last)
-    raise UserError(msg.say(msg.STEP_BEFORE_LAST, step, shown, title, before, title, case.id))
+    # The hint names `case undo` only where undoing reaches that step: a step recorded after it (a date-only one
+    # of its day, a note) comes back first, and a parcel sent or a reship's agreement never does.
+    reach = undos_to_reach(CaseKind(case.kind), CaseStatus(case.status), case_events(session, case.id), last.id)
+    if reach == 1:
+        raise UserError(msg.say(msg.STEP_BEFORE_LAST, step, shown, title, before, title, case.id))
+    if isinstance(reach, int):
+        raise UserError(msg.say(msg.STEP_BEFORE_LAST_UNDOS, step, shown, title, before, title, case.id, reach))
+    raise UserError(msg.say(msg.STEP_BEFORE_LAST_KEPT, step, shown, title, before, title,
+                            reach.refused or "", before))
+
+
+def _check_after_request(session: Session, case: Case, step: str, when: Moment) -> None:
+    """Refuse a step dated before the buyer's request (the case's 新建 entry: the time typed, by default the moment
+    the case was typed in); by its day only, either may fall on the other's day."""
+    requested = case.requested_at
+    if requested is None:
+        return
+    requested = requested.replace(tzinfo=requested.tzinfo or UTC)
+    if when.at >= requested:
+        return
+    asked = as_china(requested)
+    given = as_china(when.at)
+    request_by_day = request_date_only(session, case.id)
+    if (when.date_only or request_by_day) and given.date() == asked.date():
+        return
+    shown = given.strftime("%Y-%m-%d") if when.date_only else format_china(given)
+    raise UserError(msg.say(msg.STEP_BEFORE_REQUEST, step, shown,
+                            asked.strftime("%Y-%m-%d") if request_by_day else format_china(asked)))
 
 
 def after_last_step(session: Session, case_id: int, when: Moment) -> Moment:
-    """`when`, or the time of the case's last step when that is later: a step whose time the ledger takes
-    from elsewhere (the returns desk's parcel, received before the shop recorded the buyer's shipping at the
-    moment it typed it) comes after the steps already on the timeline, as `check_in_order` wants."""
+    """`when`, or the time of the case's last step (or of its request) when that is later: a step whose time the
+    ledger takes from elsewhere (the returns desk's parcel, received before the shop recorded the buyer's shipping
+    at the moment it typed it; a 无主件 matched to a case typed in after it came) comes after the steps already on
+    the timeline and after the request, as `check_in_order` wants."""
     last = last_step(session, case_id)
-    if last is None:
-        return when
-    at = last.at.replace(tzinfo=last.at.tzinfo or UTC)
-    return when if when.at >= at else Moment(at, last.date_only)
+    if last is not None:
+        at = last.at.replace(tzinfo=last.at.tzinfo or UTC)
+        if when.at < at:
+            when = Moment(at, last.date_only)
+    case = session.get(Case, case_id)
+    requested = case.requested_at if case is not None else None
+    if requested is not None:
+        requested = requested.replace(tzinfo=requested.tzinfo or UTC)
+        if when.at < requested:
+            when = Moment(requested, request_date_only(session, case_id))
+    return when
 
 
 def resume_state(session: Session, case_id: int, kind: CaseKind) -> CaseStatus:

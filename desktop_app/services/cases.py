@@ -131,7 +131,9 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCa
     """Record a new case; the order is linked if imported, else kept as a placeholder by number."""
     who = current_author() if author is None else author
     order_no = clean_order_no(new.order_no)
-    requested = new.requested or Moment(now())
+    # Not typed: the moment the case is typed in, or its earliest step given with it (--agreed-at a day ago):
+    # no step comes before the request (`case_writes.check_in_order`).
+    requested = new.requested or _default_request(new)
     with db.transaction() as session:
         order = find_or_create_order(session, new.platform, order_no, new.receiver, new.phone)
         amount = (new.refund_fen or 0) + (new.compensation_fen or 0)
@@ -306,3 +308,13 @@ def _show(column: str, value: object) -> str:
     if column == "responsible":
         return ResponsibleParty(str(value)).label
     return str(value)
+
+
+def _default_request(new: NewCase) -> Moment:
+    """The request of a case typed without its time: now, or the earliest step given with it when that is earlier
+    (`case add --agreed-at` a day ago: the buyer had asked by then)."""
+    moment = Moment(now())
+    for _, given in new.actions:
+        if given.at < moment.at:
+            moment = given
+    return moment

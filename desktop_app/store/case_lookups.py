@@ -53,6 +53,14 @@ def last_step(session: Session, case_id: int) -> AuditEvent | None:
     ).first()
 
 
+def request_date_only(session: Session, case_id: int) -> bool:
+    """Whether the case's request (its 新建 entry) was given by its day only."""
+    return bool(session.scalars(
+        select(AuditEvent.date_only).where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
+                                           AuditEvent.kind == "created").limit(1)
+    ).first())
+
+
 def return_on_its_way(session: Session, case_id: int) -> bool:
     """Whether the case's timeline has the buyer's return shipped: a 买家寄回 milestone in force recorded
     after the latest 同意退货 in force (a return agreed again waits for a new parcel)."""

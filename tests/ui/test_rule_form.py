@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.rule_packs import toml_problem
 from desktop_app.io.rule_pack_document import RulePackDocument
-from desktop_app.io.rule_pack_files import has_user_pack, load_pack, read_pack_text
+from desktop_app.io.rule_pack_files import has_user_pack, load_pack, read_pack_text, validate_pack_text
 from desktop_app.ui.rules.rule_form import DurationEdit, in_words
 from desktop_app.ui.rules.rules_dialog import RulesDialog
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
@@ -45,9 +45,13 @@ def test_a_duration_changed_in_the_form_is_saved_as_toml_and_used(qtbot: QtBot, 
     assert form.kinds.codes() == ["reship"]
 
     form.duration.amount.setValue(24)
-    # The TOML view shows the same change, everything else (comments included) as it was.
+    # The TOML view shows the same change, and the name states the new figure (it said 48小时 on a timer due
+    # in 24); everything else (comments included) as it was.
+    assert form.name.text() == "处理补寄申请（24小时）"
     shipped = read_pack_text("douyin")
-    assert dialog.editor.toPlainText() == shipped.replace("duration = { hours = 48 }", "duration = { hours = 24 }", 1)
+    edited = shipped.replace("duration = { hours = 48 }", "duration = { hours = 24 }", 1)
+    assert dialog.editor.toPlainText() == edited.replace("处理补寄申请（48小时）", "处理补寄申请（24小时）", 1)
+    assert dialog.form.timer_list.currentItem().text() == "处理补寄申请（24小时）"
     assert dialog.pack_list.currentItem().text().endswith(" *")
 
     with qtbot.waitSignal(dialog.rules_saved, timeout=10000):
@@ -62,6 +66,7 @@ def test_a_duration_changed_in_the_form_is_saved_as_toml_and_used(qtbot: QtBot, 
     form.duration.unit.setCurrentIndex(form.duration.unit.findData("working_days"))
     assert form.duration.amount.maximum() == 250
     assert "duration = { working_days = 24 }" in dialog.editor.toPlainText()
+    assert form.name.text() == "处理补寄申请（24个工作日）"
 
 
 def test_a_bad_value_is_named_in_chinese_and_not_saved(qtbot: QtBot, ledger: Ledger) -> None:
@@ -148,6 +153,22 @@ def test_toml_problems_in_chinese() -> None:
         "文件末尾：列表缺少结尾的“]”（Unclosed array）")
     assert toml_problem("a.toml", "Something new").endswith("TOML：Something new")
     assert in_words("计时器“x”：“on_expiry”必须是非空文字") == "计时器“x”：“到期后果（on_expiry）”必须是非空文字"
+
+
+def test_a_name_states_the_duration_it_has_after_an_edit() -> None:
+    """A shop sets 抖店's 48 h to answer a reship request (seed 004 "商家需在48小時內進行處理") to 12 hours: every
+    list said 处理补寄申请（48小时） of a deadline 12 hours after the request. The figure in the name follows the
+    duration where the name states it once; a name without it (七天无理由退换货期, 168 hours) stays."""
+    document = RulePackDocument(read_pack_text("douyin"), "douyin.toml")
+    index = {t.id: t.index for t in document.timers()}
+    assert document.set_duration(index["reship_answer"], 12, "hours") == "处理补寄申请（12小时）"
+    assert document.set_duration(index["reship_ship"], 2, "working_days") == "补寄发货并上传运单号（2个工作日）"
+    assert document.set_duration(index["no_reason_window"], 240, "hours") is None
+    assert document.set_duration(index["buyer_ship_return"], 7, "days") is None  # the same figure
+    names = {t.id: t.name for t in document.timers()}
+    assert names["reship_answer"] == "处理补寄申请（12小时）" and names["no_reason_window"] == "七天无理由退货期"
+    pack = validate_pack_text("douyin", document.text())
+    assert pack.timer("reship_answer").display_name == "处理补寄申请（12小时）"
 
 
 def test_the_document_keeps_what_it_does_not_touch() -> None:

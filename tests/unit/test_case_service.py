@@ -72,7 +72,8 @@ def test_case_links_to_an_imported_order(db: Database) -> None:
 
 
 def test_actions_follow_the_state_machine_and_write_audit_events(db: Database) -> None:
-    case_id = open_case(db, NewCase(Platform.TAOBAO, "100", CaseKind.RETURN_REFUND), author="a").case_id
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "100", CaseKind.RETURN_REFUND,
+                                    requested=parse_moment("2026-11-11 09:00")), author="a").case_id
     with pytest.raises(ActionNotAllowed, match="不能执行“退款”"):
         act_on_case(db, case_id, CaseAction.REFUND, author="a")
     assert act_on_case(db, case_id, CaseAction.AGREE_RETURN, at=parse_moment("2026-11-11 10:00"),

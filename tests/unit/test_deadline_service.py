@@ -536,7 +536,8 @@ def test_a_timer_edit_recomputes_only_the_cases_it_applies_to(db: Database) -> N
     assert recompute_changed_rules(db).value == 3
 
 
-def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkeypatch: pytest.MonkeyPatch,
+                                                            data_home: Path) -> None:
     """The start-up recompute (and a pack edit's) of many cases leaves the window's process; the threshold is
     lowered to two cases here. A team ledger on a server keeps it in its own process."""
     first = add_case(db, "douyin", "reship", "missing_item", "DY-A1")
@@ -545,30 +546,34 @@ def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkey
     add_event(db, first, "requested", at("2026-05-06 10:00"))
     add_event(db, second, "requested", at("2026-05-07 10:00"))
     add_event(db, pdd, "reship_agreed", at("2026-09-30 10:00"))
-    monkeypatch.setattr(recompute_aside, "ASIDE_FROM", 2)
     spawned: list[str] = []
-    if db.path is not None:  # the second process imports its own recompute_changed_rules, not this one
-        monkeypatch.setattr(recompute_aside, "recompute_changed_rules", lambda *_a: spawned.append("here"))
-    assert cases_to_recompute(db) == 3  # no rules recorded yet: every open case
-    assert runs_aside(db) is (db.path is not None)
-    assert recompute_changed_rules_aside(db).value == 3
-    assert cases_to_recompute(db) == 0 and not runs_aside(db)
-    data = read_pack_data("douyin")
-    data["timers"][0]["duration"] = {"hours": 24}
-    edit_pack(db, "douyin", data)
-    assert cases_to_recompute(db) == 2  # the edited platform's open cases only
-    with recording() as seen:  # as the window's worker runs it: what the second process wrote comes back
-        written = recompute_changed_rules_aside(db)
-    assert (written.value, spawned) == (2, [])
-    assert Area.DEADLINES in (written.changes | seen.changes).areas
-    assert stored(db, first)["reship_answer"].due_at == at("2026-05-07 10:00")
-    assert stored(db, second)["reship_answer"].due_at == at("2026-05-08 10:00")
-    monkeypatch.undo()
+    # Its own patches only: `monkeypatch.undo()` also undid the autouse `data_home`, and the pack edit below then
+    # went into the real data folder (a 12-hour 抖店 answer in every later run's rules).
+    with monkeypatch.context() as patched:
+        patched.setattr(recompute_aside, "ASIDE_FROM", 2)
+        if db.path is not None:  # the second process imports its own recompute_changed_rules, not this one
+            patched.setattr(recompute_aside, "recompute_changed_rules", lambda *_a: spawned.append("here"))
+        assert cases_to_recompute(db) == 3  # no rules recorded yet: every open case
+        assert runs_aside(db) is (db.path is not None)
+        assert recompute_changed_rules_aside(db).value == 3
+        assert cases_to_recompute(db) == 0 and not runs_aside(db)
+        data = read_pack_data("douyin")
+        data["timers"][0]["duration"] = {"hours": 24}
+        edit_pack(db, "douyin", data)
+        assert cases_to_recompute(db) == 2  # the edited platform's open cases only
+        with recording() as seen:  # as the window's worker runs it: what the second process wrote comes back
+            written = recompute_changed_rules_aside(db)
+        assert (written.value, spawned) == (2, [])
+        assert Area.DEADLINES in (written.changes | seen.changes).areas
+        assert stored(db, first)["reship_answer"].due_at == at("2026-05-07 10:00")
+        assert stored(db, second)["reship_answer"].due_at == at("2026-05-08 10:00")
     data["timers"][0]["duration"] = {"hours": 12}
     edit_pack(db, "douyin", data)
     assert not runs_aside(db)  # a few cases: in this process, at once
     assert recompute_changed_rules_aside(db).value == 2
     assert stored(db, first)["reship_answer"].due_at == at("2026-05-06 22:00")
+    if db.path is not None:  # the edit went into the test's data folder, not the real one
+        assert "hours = 12" in (data_home / "rules" / "douyin.toml").read_text(encoding="utf-8")
 
 
 def test_recompute_all_records_the_rules_too(db: Database) -> None:

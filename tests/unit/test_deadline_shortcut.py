@@ -2,8 +2,8 @@
 
 `compute_from_history` computes a timer's single round inline when no automatic action, campaign,
 restart or window is in play. A pack with a campaign that covers no kind sends every case down the
-general way (`_Engine.rounds`) with the same rules, so the two can be compared on the same histories:
-random event logs of every shipped pack, around the holiday and 双11 windows' edges, open and closed.
+general way (`core.deadline_rounds.RoundWalk.rounds`) with the same rules, so the two can be compared on the
+same histories: random event logs of every shipped pack, around the holiday and 双11 windows' edges, open and closed.
 """
 
 from __future__ import annotations

@@ -196,7 +196,8 @@ def test_claims_and_evidence_say_what_they_changed(db: Database, tmp_path: Path)
 
 def test_claim_use_cases_say_claims_and_nothing_when_nothing_changed(db: Database, tmp_path: Path) -> None:
     order_id = add_order(db, "DY-5")
-    case_id = open_case(db, NewCase(Platform.DOUYIN, "DY-5", CaseKind.RESHIP, CaseReason.LOST), author="测试").case_id
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "DY-5", CaseKind.RESHIP, CaseReason.LOST,
+                                    requested=parse_moment("2026-05-06 10:00")), author="测试").case_id
     opened = check(db, lambda: open_claim(db, NewClaim(ClaimIncident.LOST, order_id=order_id), "小林"))
     assert Area.CLAIMS in opened
     with db.reading() as session:

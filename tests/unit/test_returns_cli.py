@@ -193,3 +193,49 @@ def test_transit_says_when_the_platform_already_refunded(capsys: pytest.CaptureF
     assert new["next_due"] == "确认收到退货（买家寄回后10天）" and new["platform_acted"] is None
     code, out, _ = cli(capsys, "returns", "transit", "--days", "1", "--db", db)
     assert code == 0 and "平台已超时自动处理：确认收到退货（买家寄回后10天）" in out.splitlines()[0]
+
+
+def test_a_buyers_shipping_typed_after_the_seven_days_says_the_platform_had_closed_the_refund(
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    """seeds/001_7891156e224716f9.txt: "(一)退货协议达成用户需要在7天内退货,逾期未退货,退款会被关闭;(二)点击【提交退货
+    信息】后,卖家会有10天的时间来进行确认". Agreed 11-01 12:00, the buyer's shipping typed days later without --at:
+    the 10 days ran silently from the late record (to 11-30 10:00 for a record on 11-20 10:00, later than the
+    platform's if the buyer shipped in time) beside 'the platform closed the refund at 11-08 12:00'. Said now on
+    stderr, with the way to record the real time; a shipping in time says nothing."""
+    db = ledger_target
+    for order in ("4145384019161461091", "4145384019161461092"):
+        assert cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", order, "--kind",
+                   "return_refund", "--reason", "quality", "--requested-at", "2026-11-01 10:00",
+                   "--agreed-at", "2026-11-01 12:00")[0] == 0
+    code, _out, err = cli(capsys, "case", "act", "1", "buyer_shipped_return", "--tracking", "75000000000091",
+                          "--at", "2026-11-20 10:00", "--db", db)
+    assert code == 0
+    assert ("#1 提醒：“买家寄回退货（同意后7天）”已于 2026-11-08 12:00 到期，"
+            "平台当时已自动处理（自动关闭退款（买家未寄回））。若这一步其实在那之前就发生了，"
+            "请撤销它（编辑 → 撤销，或 case undo 1）后按实际时间记录") in err
+    code, _out, err = cli(capsys, "case", "act", "2", "buyer_shipped_return", "--tracking", "75000000000092",
+                          "--at", "2026-11-08 12:00", "--db", db)  # the last second of the 7 days: in time
+    assert code == 0 and "提醒" not in err
+    # The real time recorded after the undo: the 10 days run from it (11-05 10:00 → 11-15 10:00).
+    assert cli(capsys, "case", "undo", "1", "--db", db)[0] == 0
+    code, _out, err = cli(capsys, "case", "act", "1", "buyer_shipped_return", "--tracking", "75000000000091",
+                          "--at", "2026-11-05 10:00", "--db", db)
+    assert code == 0 and "提醒" not in err
+    code, out, _ = cli(capsys, "deadlines", "--case", "1", "--all", "--json", "--db", db)
+    timers = {d["timer"]: d for d in json.loads(out)}
+    assert timers["seller_confirm_return"]["due_at"] == "2026-11-15T10:00:00+08:00"
+
+
+def test_steps_on_several_cases_say_which_came_after_the_platform_acted(
+        capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    """seeds/004_e1a46d0aca1946af.txt: "用戶申請補寄后,商家需在48小時內進行處理,若商家未進行處理,系統超時自動同意".
+    Two 抖店 reship requests, 11-28 10:00 and 11-29 12:00, agreed together at 11-30 11:00: the first had been
+    agreed by the platform at 11-30 10:00 (its 48 h to ship run from then), the second is in time."""
+    db = ledger_target
+    for order, asked in (("6923456789012345620", "2026-11-28 10:00"), ("6923456789012345621", "2026-11-29 12:00")):
+        assert cli(capsys, "case", "add", "--db", db, "--platform", "douyin", "--order", order, "--kind", "reship",
+                   "--reason", "missing_item", "--requested-at", asked)[0] == 0
+    code, _out, err = cli(capsys, "case", "act", "1,2", "agree_reship", "--at", "2026-11-30 11:00", "--db", db)
+    assert code == 0
+    assert "#1 提醒：“处理补寄申请（48小时）”已于 2026-11-30 10:00 到期，平台当时已自动处理（自动同意补寄）" in err
+    assert "#2 提醒" not in err

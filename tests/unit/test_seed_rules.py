@@ -600,3 +600,48 @@ def test_the_short_way_and_the_rounds_agree(pack: str, monkeypatch: pytest.Monke
     short = [compute(pack, kind, reason, is_open, **story) for kind, reason, story, is_open in cases]
     monkeypatch.setattr("desktop_app.core.deadlines.SHORT_WAY", False)
     assert [compute(pack, kind, reason, is_open, **story) for kind, reason, story, is_open in cases] == short
+
+
+def test_taobaos_five_days_to_answer_are_tmalls_figure_so_an_estimate() -> None:
+    """A 淘宝 case's 5 days show （时长为估计）: is the figure in the seeds? Seed 002 gives 5 days under its heading
+    "天貓售後怎麼處理退款" ("你申請退款後,「等待商家處理退款申請」回的期限是5天 / 如果5天內商家沒答有做出任何操作,
+    系統會自動把錢退給你的") — 天猫's rule; for 淘宝 the seeds give only the 72 h after which the buyer may
+    escalate (seed 002 "買家申請退款後3天(72小時)才可以申請小二介入") and the 72 h auto-agreement of a 七天无理由
+    return (seed 001). So 淘宝's pack borrows 天猫's figure and says so: an estimate, its source naming 天猫 and
+    seed 002; 天猫's is not."""
+    for timer in ("seller_answer_request", "seller_answer_goods"):
+        rule = load_pack("taobao").timer(timer)
+        assert rule.assumed and rule.quote is None
+        assert rule.source is not None and "资料中没有淘宝" in rule.source and "天猫" in rule.source
+        assert "seeds/002" in rule.source
+        assert rule.display_name.endswith("（5天）（时长为估计）")
+    tmall = load_pack("tmall").timer("seller_answer_request")
+    assert not tmall.assumed and tmall.display_name == "商家处理退款申请（5天）"
+    path = SEEDS / "002_4d944ba41a3c78c9.txt"
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        heading = text.index("天貓售後怎麼處理退款")
+        figure = text.index("「等待商家處理退款申請」回的期限是5天")
+        assert heading < figure and text.index("Ⅳ 電腦在天貓下的單咋售後") > figure  # under 天猫's heading
+        assert "淘寶" not in text[heading:figure]
+
+
+def test_seed002_a_holiday_windows_figure_is_the_platforms_not_an_estimate() -> None:
+    """seeds/002_4d944ba41a3c78c9.txt, 2022: "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的,
+    相關超時規定如下:\\n1. 商家審核:消費者申請退商品後, 商家應在消費者申請後15日內給出審核結果"; 2020: "a.等待賣家
+    或買家確認、修改的超時統一調整至15天". 淘宝's usual 5 days to answer are an estimate (天猫's figure), so they say
+    （时长为估计）; inside a window the 15 days are the seed's, and the name said both — "处理退货退款/换货申请（5天）
+    （时长为估计）（2022年春节售后时效：15天）". It now says the window's figure alone."""
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "商家應在消費者申請後15日內給出審核結果", window="spring_festival_2022")
+    # Requested 2022-01-25 00:00:00 (the window's first second) → 15 days → 02-09 00:00:00.
+    d = compute("taobao", "return_refund", "quality", requested="2022-01-25 00:00:00")["seller_answer_goods"]
+    assert (d.due_at, d.window) == (at("2022-02-09 00:00"), "spring_festival_2022")
+    assert d.name == "处理退货退款/换货申请（5天）（2022年春节售后时效：15天）"
+    # 2020's window, a refund-only request at its last second (2020-02-02 23:59:59) → 15 days → 02-17 23:59:59.
+    cited("taobao", "002_4d944ba41a3c78c9.txt", "等待賣家或買家確認、修改的超時統一調整至15天",
+          window="spring_festival_2020")
+    d = compute("taobao", "refund_only", "other", requested="2020-02-02 23:59:59")["seller_answer_request"]
+    assert d.due_at == at("2020-02-17 23:59:59") and d.name == "处理仅退款申请（5天）（2020年春节售后时效：15天）"
+    # A second later the window is over: the estimate again.
+    d = compute("taobao", "refund_only", "other", requested="2020-02-03 00:00:00")["seller_answer_request"]
+    assert d.due_at == at("2020-02-08 00:00") and d.name == "处理仅退款申请（5天）（时长为估计）"

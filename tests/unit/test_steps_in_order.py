@@ -9,6 +9,8 @@ left the same 3 元 at stake).
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from sqlalchemy import func, select
 from test_seed_rules import MET, compute
@@ -22,8 +24,8 @@ from desktop_app.core.vocabulary import CaseReason as R
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services import reships
 from desktop_app.services.case_kind import change_case_kind
-from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
-from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, receive_return
+from desktop_app.services.cases import NewCase, act_on_case, add_note, open_case, undo_last_step
+from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, match_parcel, receive_return
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import AuditEvent, Case
@@ -128,3 +130,76 @@ def test_a_change_of_kind_dated_before_the_last_step_is_refused(db: Database) ->
         change_case_kind(db, case_id, K.REFUND_ONLY, at=parse_moment("2026-11-20 12:00"))
     changed = change_case_kind(db, case_id, K.REFUND_ONLY, at=parse_moment("2026-11-22 12:00"))
     assert changed.status.value == "processing"
+
+
+def test_a_step_dated_before_the_request_is_refused_naming_both_times(db: Database) -> None:
+    """A case typed in now (the request's time defaults to that moment), then its agreement --at yesterday: the
+    抖店 answer timer (seed 004 "48小時") ran from after the agreement and chained a second 48 h to ship from the
+    platform's automatic agreement beside the first, overdue, with 3 元 twice. Refused now, both times named."""
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345610", K.RESHIP, R.MISSING_ITEM,
+                                    requested=parse_moment("2026-11-22 09:00")), author="店主").case_id
+    with pytest.raises(UserError, match="同意补发的时间 2026-11-21 10:00 早于买家申请的时间 2026-11-22 09:00"):
+        act_on_case(db, case_id, A.AGREE_RESHIP, at=parse_moment("2026-11-21 10:00"), author="店主")
+    with pytest.raises(UserError, match="case add --requested-at"):
+        reships.agree(db, case_id, at=parse_moment("2026-11-21"), author="店主")
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.status == "pending"
+        assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.case_id == case_id)) == 1
+    # By its day only, the request's day is after the request that day.
+    act_on_case(db, case_id, A.AGREE_RESHIP, at=parse_moment("2026-11-22"), author="店主")
+    assert statuses(db, case_id) == {"reship_answer": "met", "reship_ship": "open"}
+
+
+def test_a_case_typed_with_its_agreement_and_no_request_time_asked_by_then(db: Database) -> None:
+    """`case add --agreed-at` yesterday without --requested-at: the request is no later than the agreement (it was
+    'now', after it, and the step came before its own request)."""
+    case_id = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345611", K.RESHIP, R.MISSING_ITEM,
+                                    actions=((A.AGREE_RESHIP, parse_moment("2026-11-21 10:00")),))).case_id
+    with db.reading() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.requested_at is not None
+        assert case.requested_at.replace(tzinfo=None) == parse_moment("2026-11-21 02:00").at.replace(tzinfo=None)
+    # One 48 h to ship, from the agreement (seed 004), not a second one from an automatic agreement after it.
+    assert statuses(db, case_id) == {"reship_answer": "met", "reship_ship": "open"}
+
+
+def test_the_undo_hint_names_case_undo_only_where_it_reaches_the_step(db: Database) -> None:
+    """The latest step given by its day only (a reship shipped 11-21, after its agreement at 10:00 that day): a step
+    --at 11-21 09:00 is refused against the agreement, whose `case undo` hint pointed at a step that cannot be
+    undone (the undo takes the parcel sent first, and never does). A note after an agreement: two undos."""
+    shipped = douyin_reship(db, "6923456789012345612")
+    act_on_case(db, shipped, A.SHIP_RESHIP, at=parse_moment("2026-11-21"), author="店主")
+    with pytest.raises(UserError) as refused:
+        act_on_case(db, shipped, A.COMPLETE, at=parse_moment("2026-11-21 09:00"), author="店主")
+    said = str(refused.value)
+    assert "完成的时间 2026-11-21 09:00 早于同意补发的时间 2026-11-21 10:00" in said
+    assert "case undo" not in said and "撤销改不到同意补发（“补发已发出”无法撤销：补发的包裹已经寄出）" in said
+    assert "这一步请记录为 2026-11-21 10:00 或之后" in said
+    noted = open_case(db, NewCase(Platform.PDD, "261121-000000000002", K.RETURN_REFUND, R.QUALITY,
+                                  requested=parse_moment("2026-11-20 10:00"),
+                                  actions=((A.AGREE_RETURN, parse_moment("2026-11-21 10:00")),))).case_id
+    add_note(db, noted, "买家说周一寄")
+    with pytest.raises(UserError, match=r"同意退货的时间 2026-11-21 10:00.*case undo \d+，共 2 次"):
+        act_on_case(db, noted, A.BUYER_SHIPPED_RETURN, at=parse_moment("2026-11-20 12:00"), author="店主")
+
+
+def test_a_parcel_that_came_before_the_request_was_typed_is_received_after_it(db: Database) -> None:
+    """A 无主件 scanned 11-25 and matched to a return the after-sales import brought in later as 等待买家退货 (asked
+    11-26 10:00 by the platform's list, no step of the shop's): the receipt came before the request and was refused
+    like a step typed before it. It is recorded at the request (the parcel's own time stays on its inspection)."""
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4145384019161461097", K.RETURN_REFUND, R.QUALITY,
+                                    requested=parse_moment("2026-11-26 10:00"))).case_id
+    with db.transaction() as s:  # as an import leaves it: the platform's status, no step of the shop's
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.status = "awaiting_return"
+    kept = receive_return(db, "75123456789055", InspectionResult.GOOD, at=parse_moment("2026-11-25 11:00"),
+                          author="仓库")
+    assert not kept.matched and kept.parcel is not None
+    done = match_parcel(db, kept.parcel.id, case_id, author="仓库").value
+    assert done.received
+    with db.reading() as s:
+        receipt = s.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id,
+                                                     AuditEvent.action == A.RECEIVE_RETURN.value)).one()
+        assert receipt.at.replace(tzinfo=receipt.at.tzinfo or UTC) == parse_moment("2026-11-26 10:00").at

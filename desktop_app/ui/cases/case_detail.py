@@ -28,6 +28,7 @@ from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit
+from desktop_app.services.late_steps import late_step
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.case_queries import case_detail
 from desktop_app.store.return_queries import UnmatchedParcelRow
@@ -327,20 +328,23 @@ class CaseDetailPane(QWidget):
             return
         case_id, version = d.row.id, d.version
 
-        def work(db: Database) -> tuple[CaseStatus, UnmatchedParcelRow | None]:
+        def work(db: Database) -> tuple[CaseStatus, UnmatchedParcelRow | None, str | None]:
             if parcel is None:
-                return case_service.act_on_case(db, case_id, action, note=note, at=at,
-                                                expected_version=version, paid_fen=paid_fen).status, None
+                status = case_service.act_on_case(db, case_id, action, note=note, at=at,
+                                                  expected_version=version, paid_fen=paid_fen).status
+                return status, None, late_step(db, case_id)
             shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at, expected_version=version).value
-            return shipped.status, shipped.waiting_parcel
+            return shipped.status, shipped.waiting_parcel, late_step(db, case_id)
 
-        def done(result: tuple[CaseStatus, UnmatchedParcelRow | None]) -> None:
-            status, waiting = result
+        def done(result: tuple[CaseStatus, UnmatchedParcelRow | None, str | None]) -> None:
+            status, waiting, late = result
             text = self.tr("#%1 已%2，当前状态：%3").replace("%1", str(case_id)).replace(
                 "%2", labels.action(action)).replace("%3", labels.status(status.value))
             if waiting is not None:  # the parcel came before its number: match it at the returns desk
                 text += self.tr("。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单").replace(
                     "%1", waiting.tracking_no).replace("%2", str(waiting.id))
+            if late is not None:  # typed days later: the platform had acted by then (services/late_steps)
+                QMessageBox.information(self, self.tr("平台已先处理"), labels.message(late))
             self.message.emit(text)
 
         self._context.write(work, on_success=done, on_failure=self._failed, origin=self)

@@ -385,7 +385,10 @@ class RuleForm(QWidget):
         if timer is None:
             return
         assert self._doc is not None
-        self._doc.set_duration(timer.index, self.duration.amount.value(), self.duration.unit_code())
+        renamed = self._doc.set_duration(timer.index, self.duration.amount.value(), self.duration.unit_code())
+        if renamed is not None:  # the name's own figure follows the duration (the list's name: `_changed`)
+            self.name.setText(renamed)
+            self._say_shown_as(self.name, renamed)
         self._changed()
 
     def _penalty_ranges(self, kind: str) -> None:
