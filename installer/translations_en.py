@@ -365,6 +365,17 @@ EN: dict[str, str | tuple[str, str]] = {
         "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
+    ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，"
+     "文件没有导入：请改按这个平台导入（命令行 --platform %6）"):
+        "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "
+        "“%4”, row %3) and none like one of the platform chosen, so the file was not imported: import it as that "
+        "platform's (--platform %6 on the command line)",
+    ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），"
+     "没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）"):
+        "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "
+        "“%4”, row %3), the header has columns only its export has (%6), and no order number looks like one of "
+        "the platform chosen, so the file was not imported: import it as that platform's (--platform %7 on the "
+        "command line)",
     ("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身"
      "（还在表格软件里打开着的，先保存并关闭）"):
         "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is "

@@ -22,6 +22,7 @@ from desktop_app.core.case_intake import CaseRecord, reason_for
 from desktop_app.core.clock import as_china, format_china
 from desktop_app.core.event_notes import note
 from desktop_app.core.vocabulary import CaseReason, Platform
+from desktop_app.io.case_platform_check import other_platform
 from desktop_app.io.case_profiles import (
     CaseProfile,
     best_profile,
@@ -64,6 +65,7 @@ class CaseFile:
     platform_given: bool = False  # --platform named it (天猫 for a refund list that reads as 淘宝)
     # Long ids ending in the zeros Excel leaves, kept for the ledger to judge (services/rounded_case_ids.py).
     suspect_ids: list[SuspectId] = field(default_factory=list)
+    order_column: str = ""  # the order number's header as the file writes it
 
 
 def recognise(path: Path) -> CaseProfile | None:
@@ -276,6 +278,16 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
         chosen = profile.platform if platform == "auto" else Platform.parse(platform)
         result = CaseFile(path, profile, chosen, warnings=list(problems), platform_given=platform != "auto")
         read_rows(result, header.cells, header.index, header.rows)
+        other = other_platform(profile, chosen, result.records, header.cells)
+        if other is None:
+            return result
+        if platform != "auto":
+            raise UnknownLayout(path, other.refusal(chosen, result.order_column))
+        if other.profile in candidates and other.profile.matches(header.names):
+            # The header reads as either layout; the order numbers say which: read again as that one.
+            profile, header = _locate(spreadsheet, [other.profile])
+            result = CaseFile(path, profile, profile.platform, warnings=list(problems))
+            read_rows(result, header.cells, header.index, header.rows)
         return result
     finally:
         spreadsheet.close()
@@ -295,6 +307,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 columns[field_name] = (position, str(header_cells[position]).strip().lstrip("\ufeff"))
                 break
     reader = _RowReader(columns)
+    result.order_column = reader.header("order_no")
     reasons = _Reasons()
     seen: dict[str, tuple[int, dict[str, Any]]] = {}  # request number → its first row and values
     header_row = [normalize_header(c) for c in header_cells]

@@ -135,12 +135,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="874"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="876"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="875"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -506,22 +506,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="878"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="881"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="882"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -669,7 +669,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="882"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="884"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -793,197 +793,197 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="884"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="887"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="887"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="890"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="890"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="894"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="894"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="896"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="897"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="896"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="897"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1173,17 +1173,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1249,117 +1249,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1410,146 +1410,146 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="82"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="288"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="478"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="148"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="205"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="177"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="315"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="337"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="358"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="293"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="290"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="448"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="445"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="461"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="449"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="467"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="477"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="474"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1620,7 +1620,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1727,7 +1727,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1868,137 +1868,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2031,92 +2031,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -3510,57 +3510,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4267,67 +4267,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4426,22 +4426,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4907,7 +4907,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4917,62 +4917,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5172,162 +5172,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5628,22 +5628,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5805,7 +5805,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6415,27 +6415,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6509,12 +6509,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6747,7 +6747,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -10228,147 +10228,147 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="764"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="766"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="765"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="767"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="766"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="768"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1 (nearest: “%2”, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="767"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="769"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="768"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="770"/>
         <source>这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入</source>
         <translation>This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the import-cases command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="769"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="771"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these columns are missing: %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="770"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="772"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="771"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="773"/>
         <source>这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入</source>
         <translation>This is a %1 (order export), not an after-sales export: import it with the Import button or the import-orders command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="772"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="774"/>
         <source>表格是空的，没有任何内容</source>
         <translation>The sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="773"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="775"/>
         <source>这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）</source>
         <translation>This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is open, not an export: import “%1” itself (save and close it first if it is still open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="776"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="778"/>
         <source>从 %1 导入：%2</source>
         <translation>Imported from %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="777"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="779"/>
         <source>从 %1 导入</source>
         <translation>Imported from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="778"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="780"/>
         <source>平台导出：%1</source>
         <translation>Platform export: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="779"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="781"/>
         <source>平台导出</source>
         <translation>Platform export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="780"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="782"/>
         <source>%1，申请 %2 元：%3</source>
         <translation>%1, claimed ¥%2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="781"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="783"/>
         <source>%1，申请 %2 元</source>
         <translation>%1, claimed ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="782"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="784"/>
         <source>已完成（%1）：%2</source>
         <translation>Done (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="783"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="785"/>
         <source>取消勾选（%1）：%2</source>
         <translation>Unticked (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="784"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="786"/>
         <source>添加证据：%1</source>
         <translation>Evidence added: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="785"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="787"/>
         <source>删除证据：%1</source>
         <translation>Evidence deleted: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="786"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="788"/>
         <source>关联售后单 #%1</source>
         <translation>Linked to case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="787"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="789"/>
         <source>取消关联售后单 #%1</source>
         <translation>Unlinked from case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="788"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="790"/>
         <source>理赔款用于补发 #%1（售后单 #%2）</source>
         <translation>Claim money pays for reship #%1 (case #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="789"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="791"/>
         <source>取消关联补发</source>
         <translation>Unlinked from the reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="790"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="792"/>
         <source>从售后单 #%1 带入证据：%2</source>
         <translation>Evidence brought from case #%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="791"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="793"/>
         <source>撤销“%1”：%2</source>
         <translation>Undid “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="792"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="794"/>
         <source>撤销“%1”</source>
         <translation>Undid “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="793"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="795"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="796"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="798"/>
         <source>买家称呼</source>
         <translation>Buyer&apos;s name</translation>
     </message>
@@ -10378,17 +10378,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="797"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="799"/>
         <source>新运单号</source>
         <translation>New tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="798"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="800"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="799"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="801"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
@@ -10398,277 +10398,287 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="800"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="764"/>
+        <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）</source>
+        <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column “%4”, row %3), the header has columns only its export has (%6), and no order number looks like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %7 on the command line)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="765"/>
+        <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %6）</source>
+        <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column “%4”, row %3) and none like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %6 on the command line)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="802"/>
         <source>店铺名</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="803"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="805"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="804"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="806"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="805"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="807"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="806"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="808"/>
         <source>收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="809"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
         <source>快递网点</source>
         <translation>Carrier&apos;s outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
         <source>快递客服</source>
         <translation>Carrier&apos;s customer service</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="813"/>
         <source>快递总部</source>
         <translation>Carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="814"/>
         <source>国家邮政局 12305</source>
         <translation>State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="815"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
         <source>快递理赔跟进</source>
         <translation>Carrier claim follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="818"/>
         <source>联系快递催办理赔</source>
         <translation>Chase the carrier about the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="819"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="821"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="820"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="822"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="823"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
         <source>买家申请退货，先审核并同意（给出退货地址）</source>
         <translation>The buyer asks to return: review and agree (give the return address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="824"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
         <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
         <source>按买家的申请退款</source>
         <translation>Refund as the buyer asked</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
         <source>已收到退回的商品，仔细核对换货商品后发出</source>
         <translation>The returned item is here: check the replacement carefully and ship it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
         <source>补发先答复买家（同意后按平台时限发出）</source>
         <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
         <source>已同意补发，尽快发出并登记新运单号</source>
         <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="831"/>
         <source>已收到返修件，送修</source>
         <translation>The item for repair is here: send it to be repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="832"/>
         <source>修好后寄回买家</source>
         <translation>Once repaired, send it back to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="831"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="833"/>
         <source>与买家商定补偿后支付</source>
         <translation>Agree the compensation with the buyer, then pay it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="832"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
         <source>已处理完，确认买家满意后结束</source>
         <translation>Handled: close it once the buyer is satisfied</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="833"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
         <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
         <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
         <source>平台将根据双方凭证判定</source>
         <translation>The platform decides on both sides&apos; evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
         <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="838"/>
         <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="839"/>
         <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
         <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="838"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="839"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="841"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="842"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="841"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="842"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="844"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="845"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="844"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="845"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="847"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="848"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="847"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
         <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="848"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="850"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="851"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="850"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="851"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="853"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="854"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="853"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="855"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="854"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="856"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="855"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="857"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="856"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="858"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="857"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="859"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="858"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="860"/>
         <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
         <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="859"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="861"/>
         <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
         <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="860"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="862"/>
         <source>钱已经退给买家，不能再退款或拒绝退款</source>
         <translation>The money is already back with the buyer: no refund to make or refuse</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="861"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="863"/>
         <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
         <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="862"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="864"/>
         <source>验货只记在售后单的时间线上，状态不变</source>
         <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="865"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="867"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="866"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="868"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
