@@ -32,7 +32,7 @@ from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
 from desktop_app.io.spreadsheet_files import locked_workbook
-from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
+from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -265,6 +265,9 @@ class CalamineTable:
     path: Path
     # Formula cells saved without their result, (row, column) 1-based: handed out as such, not as blanks.
     formulas: dict[tuple[int, int], UncalculatedFormula] = field(default_factory=dict)
+    # Long integers a program wrote exactly (io/xlsx/long_numbers), (row, column) 1-based: their digits, not
+    # the float calamine made of them.
+    numbers: dict[tuple[int, int], str] = field(default_factory=dict)
     _done: int = 0
     _total: int = 0
 
@@ -302,11 +305,13 @@ class CalamineTable:
             self._total = sheet.height + (start if absolute else 0)
             self._done = 1
             merged = MergedCells.of(sheet)
-            if merged is not None or self.formulas:
+            if merged is not None or self.formulas or self.numbers:
                 left = int(sheet.start[1]) if sheet.height and sheet.start is not None else 0
-                by_row: dict[int, list[tuple[int, UncalculatedFormula]]] = {}
+                by_row: dict[int, list[tuple[int, UncalculatedFormula | str]]] = {}
                 for (number, column), formula in self.formulas.items():
                     by_row.setdefault(number, []).append((column - 1 - left, formula))
+                for (number, column), digits in self.numbers.items():
+                    by_row.setdefault(number, []).append((column - 1 - left, digits))
 
                 def mended(number: int, cells: Sequence[Cell]) -> Sequence[Cell]:
                     if merged is not None:
@@ -314,9 +319,13 @@ class CalamineTable:
                     found = by_row.get(number)
                     if found:
                         cells = list(cells)
-                        for position, formula in found:
-                            if 0 <= position < len(cells) and cells[position] in (None, ""):
-                                cells[position] = formula
+                        for position, value in found:
+                            if not 0 <= position < len(cells):
+                                continue
+                            if isinstance(value, str) and isinstance(cells[position], float):
+                                cells[position] = value  # the digits the float lost
+                            elif not isinstance(value, str) and cells[position] in (None, ""):
+                                cells[position] = value
                     return cells
 
                 yield first, mended(first, top)
@@ -380,8 +389,8 @@ class CalamineSpreadsheet:
             if not type(exc).__name__ == "PanicException":
                 raise
             raise refuse(self.path, msg.say(msg.SHEET_BROKEN, name)) from None
-        formulas = uncalculated_in_sheet(self.path, name) if self.kind == "xlsx" else {}
-        loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas)
+        formulas, numbers = cells_to_mend(self.path, name) if self.kind == "xlsx" else ({}, {})
+        loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas, numbers)
         return loaded
 
     def release(self, name: str) -> None:

@@ -16,6 +16,7 @@ import python_calamine
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.extent import BadPosition, refuse_bad_position, refuse_if_too_large, scan_positions
 from desktop_app.io.xlsx.formulas import uncalculated_cells
+from desktop_app.io.xlsx.long_numbers import long_numbers_as_text
 from desktop_app.io.xlsx.members import (
     R_ATTRIBUTE,
     SHARED_STRINGS,
@@ -126,7 +127,7 @@ class Cutter:
         rest = self._end - self._position
         return rest > 4096 or bool(self._buffer[self._position:self._end].strip())
 
-    def next(self, target: int) -> tuple[memoryview, int, int] | None:
+    def next(self, target: int) -> tuple[Part, int, int] | None:
         """The next piece of about `target` bytes of whole rows, with its member offsets; None at the end."""
         self.fill(target + READ_BYTES)
         base = self._position
@@ -166,8 +167,9 @@ class Cutter:
                 position = found + len(end_tag)
         if cut < 0:
             cut = self._end
-        piece = memoryview(self._buffer)[base:cut]
+        piece: Part = memoryview(self._buffer)[base:cut]
         check_piece(self.xml, piece)
+        piece = long_numbers_as_text(piece)  # a copy only where a program wrote a long id exactly
         self._position = cut
         start = self.offset
         self.offset += cut - base
