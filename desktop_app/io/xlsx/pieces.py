@@ -181,7 +181,10 @@ def check_piece(xml: SheetXml, piece: Part) -> None:
     holds a formula saved without its result (io/xlsx/formulas: a whole-sheet read reports such cells
     by row; read in pieces the sheet is refused rather than stored with blanks)."""
     try:
-        refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
+        try:
+            refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
+        except OrderFileRefused:  # formatted empty cells far out: what holds something may still fit
+            refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece, used_only=True))
     except BadPosition as exc:
         raise refuse_bad_position(xml.path, xml.sheet, exc) from None
     uncalculated = uncalculated_cells(piece)
