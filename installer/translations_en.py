@@ -365,6 +365,14 @@ EN: dict[str, str | tuple[str, str]] = {
         "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
+    ("文件在第 %1 行中途结束（这一行只有 %2 列，上面的行有 %3 列）：可能没有下载完整，后面的行也缺了。"
+     "文件没有导入，请重新下载后再导入"):
+        "The file ends in the middle of row %1 (it has only %2 columns, the rows above have %3): it may not have "
+        "been downloaded completely, and the rows after it are missing too. The file was not imported: download "
+        "it again, then import it",
+    "文件在第 %1 行的一个字中间结束：可能没有下载完整，后面的行也缺了。文件没有导入，请重新下载后再导入":
+        "The file ends in the middle of a character in row %1: it may not have been downloaded completely, and "
+        "the rows after it are missing too. The file was not imported: download it again, then import it",
     ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，"
      "文件没有导入：请改按这个平台导入（命令行 --platform %6）"):
         "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "

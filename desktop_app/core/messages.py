@@ -17,6 +17,8 @@ from desktop_app.core.event_notes import Message, NoteTemplate, say
 from desktop_app.core.step_messages import (  # in the catalog below with the rest
     AMOUNT_ABOVE_ZERO,
     AMOUNT_WITH_PAYING_STEP,
+    CUT_OFF_CHARACTER,
+    CUT_OFF_ROW,
     EVIDENCE_OF_OTHER_CASE,
     RESTORE_IN_USE,
     SERVER_NEWER_TABLES,
@@ -24,9 +26,9 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     STEP_BEFORE_LAST,
 )
 
-__all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "EVIDENCE_OF_OTHER_CASE", "RESTORE_IN_USE",
-           "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD", "STEP_BEFORE_LAST", "Message", "NoteTemplate",
-           "say"]  # and the templates below
+__all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CUT_OFF_CHARACTER", "CUT_OFF_ROW",
+           "EVIDENCE_OF_OTHER_CASE", "RESTORE_IN_USE", "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD", "STEP_BEFORE_LAST",
+           "Message", "NoteTemplate", "say"]  # and the templates below
 
 T = NoteTemplate
 NONE = "无"  # an empty list of possible actions

@@ -191,23 +191,53 @@ class CsvTable:
             text.seek(0)
             reader = csv.reader(text, delimiter=delimiter)
             number = 0
-            width = 0
+            width = widest = 0
+            last: tuple[int, list[str]] | None = None  # held back until the file is known to go on
             try:
                 for number, record in enumerate(reader, start=1):
                     if not any(record):
                         continue  # a blank line (1,000,000 of them after the data took 26 s through the rows path)
                     width = width or len(record)
+                    widest = max(widest, len(record))
                     if any("\n" in cell or "\r" in cell for cell in record):
                         _check_quotes_closed(self.path, number, record, delimiter, width)
                     if raw.nul_seen:  # rarely: only then are the cells searched for one
                         check_no_nul(self.path, number, record)
-                    yield number, record
-            except UnicodeDecodeError:
+                    if last is not None:
+                        yield last
+                    last = number, record
+            except UnicodeDecodeError as exc:
+                if exc.reason in _ENDS_MID_CHARACTER:
+                    raise refuse(self.path, msg.say(msg.CUT_OFF_CHARACTER, number + 1)) from None
                 raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
             except csv.Error as exc:
                 raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
+            if last is not None:
+                _check_not_cut_off(self.path, *last, widest)
+                yield last
         finally:
             raw.close()
+
+
+# What a decoder says of bytes that stop in the middle of a character at the end of the file.
+_ENDS_MID_CHARACTER = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
+# How the notes some exports end with begin (a total, a count, when it was exported).
+_FOOTER_WORDS = ("合计", "总计", "汇总", "共", "导出", "备注", "说明", "注")
+
+
+def _check_not_cut_off(path: Path, number: int, record: Sequence[str], widest: int) -> None:
+    """A download cut off mid-row leaves a last line shorter than the lines above it and without a line
+    end (or inside a quoted cell, which reads the same): stored, that row would miss its last columns and
+    the rows after it would be missing without a word. A footer line (共 20 条记录) is one cell; a file
+    whose last line ends in a line break was written to its end, and a note under the data (合计 …, 共 20 条,
+    导出时间 …) is no row of it."""
+    if not 2 <= len(record) < widest or record[0].strip().startswith(_FOOTER_WORDS):
+        return
+    with path.open("rb") as handle:
+        handle.seek(max(path.stat().st_size - 4, 0))
+        tail = handle.read().rstrip(b"\x00")
+    if not tail.endswith((b"\n", b"\r")):
+        raise refuse(path, msg.say(msg.CUT_OFF_ROW, number, len(record), widest))
 
 
 def _check_quotes_closed(path: Path, number: int, record: Sequence[str], delimiter: str, width: int) -> None:
