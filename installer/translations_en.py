@@ -365,6 +365,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
+    ("第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，"
+     "把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出"):
+        "A cell in row %1 holds more than %2 characters, which no platform export does (perhaps a quote left "
+        "unpaired took in everything after it). The file was not imported: check this row and export it again",
     ("文件在第 %1 行中途结束（这一行只有 %2 列，上面的行有 %3 列）：可能没有下载完整，后面的行也缺了。"
      "文件没有导入，请重新下载后再导入"):
         "The file ends in the middle of row %1 (it has only %2 columns, the rows above have %3): it may not have "

@@ -17,6 +17,7 @@ from desktop_app.core.event_notes import Message, NoteTemplate, say
 from desktop_app.core.step_messages import (  # in the catalog below with the rest
     AMOUNT_ABOVE_ZERO,
     AMOUNT_WITH_PAYING_STEP,
+    CELL_OVER_CSV_LIMIT,
     CUT_OFF_CHARACTER,
     CUT_OFF_ROW,
     EVIDENCE_OF_OTHER_CASE,
@@ -26,7 +27,7 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     STEP_BEFORE_LAST,
 )
 
-__all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CUT_OFF_CHARACTER", "CUT_OFF_ROW",
+__all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT", "CUT_OFF_CHARACTER", "CUT_OFF_ROW",
            "EVIDENCE_OF_OTHER_CASE", "RESTORE_IN_USE", "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD", "STEP_BEFORE_LAST",
            "Message", "NoteTemplate", "say"]  # and the templates below
 

@@ -28,3 +28,6 @@ CUT_OFF_ROW = T("文件在第 %1 行中途结束（这一行只有 %2 列，上�
                 "文件没有导入，请重新下载后再导入")
 CUT_OFF_CHARACTER = T("文件在第 %1 行的一个字中间结束：可能没有下载完整，后面的行也缺了。"
                       "文件没有导入，请重新下载后再导入")
+# A csv cell past the csv module's field limit (128 KB): no platform writes one; an unpaired quote can.
+CELL_OVER_CSV_LIMIT = T("第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，"
+                        "把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出")

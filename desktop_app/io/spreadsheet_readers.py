@@ -211,6 +211,9 @@ class CsvTable:
                     raise refuse(self.path, msg.say(msg.CUT_OFF_CHARACTER, number + 1)) from None
                 raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
             except csv.Error as exc:
+                if "field limit" in str(exc):  # the module's words for a cell past csv.field_size_limit()
+                    raise refuse(self.path, msg.say(msg.CELL_OVER_CSV_LIMIT, number + 1,
+                                                    f"{csv.field_size_limit():,}")) from None
                 raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
             if last is not None:
                 _check_not_cut_off(self.path, *last, widest)

@@ -368,6 +368,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "无法登录团队数据库%1：服务器要求
 QT_TRANSLATE_NOOP("Vocabulary", "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）或 \"announced\"（每年由平台公布，不估算，快到时提醒添加当年的窗口）")
 QT_TRANSLATE_NOOP("Vocabulary", "%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，先撤销那一步（编辑 → 撤销，或 case undo %6）再按正确的时间记录")
 QT_TRANSLATE_NOOP("Vocabulary", "%1或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）")
+QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出")
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "团队数据库%1的表结构与本程序不一致（%2）：可能已有席位用更新版本的售后台账升级了它。数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
 QT_TRANSLATE_NOOP("Vocabulary", "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }")
