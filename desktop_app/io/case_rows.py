@@ -38,6 +38,7 @@ from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
 from desktop_app.io.import_profiles import load_profiles as load_order_profiles
 from desktop_app.io.rounded_ids import RoundedColumns, SuspectId
+from desktop_app.io.row_checks import NOTE_UNDER_DATA
 from desktop_app.io.sheet_header import HeaderMatch, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
@@ -49,6 +50,7 @@ _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
 # Summary lines some exports end with (合计 / 总计): not requests.
 _TOTAL_MARKERS = ("合计", "总计", "汇总")
+_NOTE_STARTS = frozenset("共导打")  # a cheap test before NOTE_UNDER_DATA's, which every row would run
 
 
 @dataclass
@@ -259,8 +261,10 @@ def _skipped(cells: Sequence[object], header_row: Sequence[str]) -> bool:
     if not filled:
         return True
     first = filled[0]
-    if isinstance(first, str) and first.strip().startswith(_TOTAL_MARKERS):
-        return True
+    if isinstance(first, str):
+        text = first.strip()
+        if text.startswith(_TOTAL_MARKERS) or (text[:1] in _NOTE_STARTS and NOTE_UNDER_DATA.match(text)):
+            return True
     if len(filled) == 1 and not (isinstance(first, str) and _CASE_NO.match(first.strip())) and not isinstance(
             first, int | float):
         return True
