@@ -16,13 +16,13 @@ from desktop_app.services import case_import
 from desktop_app.services.case_import import import_cases
 from desktop_app.store.database import Database, open_database
 
-ROWS = 4_000
+ROWS = 2_000
 
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("memory") / "pdd_aftersales.csv"
-    write_aftersales(path, ROWS, 3_000, 300_000_000_000, seed=5)
+    write_aftersales(path, ROWS, 1_500, 300_000_000_000, seed=5)
     return path
 
 
@@ -59,7 +59,7 @@ def test_new_cases_are_written_a_batch_at_a_time_as_in_one_go(export: Path, tmp_
         expected = _ledger(whole)
     finally:
         whole.close()
-    monkeypatch.setattr(case_import, "INSERT_BATCH", 300)
+    monkeypatch.setattr(case_import, "INSERT_BATCH", 150)
     batched = open_database(tmp_path / "batched.sqlite3")
     try:
         import_cases(batched, [export])  # the index and reason caches warm: measured below on a second file
@@ -67,7 +67,7 @@ def test_new_cases_are_written_a_batch_at_a_time_as_in_one_go(export: Path, tmp_
     finally:
         batched.close()
     # The new cases' rows and events are built a batch at a time: the peak while writing them grows with
-    # the batch, not with the file (4,000 cases built at once: 12 MB; 300 at a time: under 4).
+    # the batch, not with the file (2,000 cases built at once: 5 MB; 150 at a time: under 1).
     peaks: list[int] = []
     insert_new = case_import._insert_new
 
@@ -88,4 +88,4 @@ def test_new_cases_are_written_a_batch_at_a_time_as_in_one_go(export: Path, tmp_
         import_cases(again, [export])
     finally:
         again.close()
-    assert len(peaks) == 1 and peaks[0] < 4_000_000, peaks
+    assert len(peaks) == 1 and peaks[0] < 2_500_000, peaks
