@@ -28,6 +28,7 @@ from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
 from desktop_app.core.event_notes import note
 from desktop_app.io.cell_values import UncalculatedFormula
+from desktop_app.io.csv_checks import ENDS_MID_CHARACTER, check_not_cut_off, check_quotes_closed
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
@@ -200,14 +201,14 @@ class CsvTable:
                     width = width or len(record)
                     widest = max(widest, len(record))
                     if any("\n" in cell or "\r" in cell for cell in record):
-                        _check_quotes_closed(self.path, number, record, delimiter, width)
+                        check_quotes_closed(self.path, number, record, delimiter, width)
                     if raw.nul_seen:  # rarely: only then are the cells searched for one
                         check_no_nul(self.path, number, record)
                     if last is not None:
                         yield last
                     last = number, record
             except UnicodeDecodeError as exc:
-                if exc.reason in _ENDS_MID_CHARACTER:
+                if exc.reason in ENDS_MID_CHARACTER:
                     raise refuse(self.path, msg.say(msg.CUT_OFF_CHARACTER, number + 1)) from None
                 raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
             except csv.Error as exc:
@@ -216,47 +217,10 @@ class CsvTable:
                                                     f"{csv.field_size_limit():,}")) from None
                 raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
             if last is not None:
-                _check_not_cut_off(self.path, *last, widest)
+                check_not_cut_off(self.path, *last, widest)
                 yield last
         finally:
             raw.close()
-
-
-# What a decoder says of bytes that stop in the middle of a character at the end of the file.
-_ENDS_MID_CHARACTER = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
-# How the notes some exports end with begin (a total, a count, when it was exported).
-_FOOTER_WORDS = ("合计", "总计", "汇总", "共", "导出", "备注", "说明", "注")
-
-
-def _check_not_cut_off(path: Path, number: int, record: Sequence[str], widest: int) -> None:
-    """A download cut off mid-row leaves a last line shorter than the lines above it and without a line
-    end (or inside a quoted cell, which reads the same): stored, that row would miss its last columns and
-    the rows after it would be missing without a word. A footer line (共 20 条记录) is one cell; a file
-    whose last line ends in a line break was written to its end, and a note under the data (合计 …, 共 20 条,
-    导出时间 …) is no row of it."""
-    if not 2 <= len(record) < widest or record[0].strip().startswith(_FOOTER_WORDS):
-        return
-    with path.open("rb") as handle:
-        handle.seek(max(path.stat().st_size - 4, 0))
-        tail = handle.read().rstrip(b"\x00")
-    if not tail.endswith((b"\n", b"\r")):
-        raise refuse(path, msg.say(msg.CUT_OFF_ROW, number, len(record), widest))
-
-
-def _check_quotes_closed(path: Path, number: int, record: Sequence[str], delimiter: str, width: int) -> None:
-    """An opening quote never closed makes the reader take the following lines, delimiters and all, into
-    one cell (6 rows stored as 1, silently). A line break inside a cell is legal CSV (an address on two
-    lines), but a cell holding whole lines with many delimiters is swallowed rows: the file is refused."""
-    enough = max(2, width // 2)
-    for cell in record:
-        lines = cell.splitlines()
-        swallowed = [line for line in lines[1:] if line.count(delimiter) >= enough]
-        if swallowed:
-            raise refuse(path, msg.say(msg.UNPAIRED_QUOTE, number, len(lines) - 1, _shorten(lines[1])))
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass
