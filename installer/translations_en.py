@@ -365,6 +365,29 @@ EN: dict[str, str | tuple[str, str]] = {
         "import-orders command",
     "表格是空的，没有任何内容":
         "The sheet is empty",
+    ("第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，"
+     "把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出"):
+        "A cell in row %1 holds more than %2 characters, which no platform export does (perhaps a quote left "
+        "unpaired took in everything after it). The file was not imported: check this row and export it again",
+    ("文件在第 %1 行中途结束（这一行只有 %2 列，上面的行有 %3 列）：可能没有下载完整，后面的行也缺了。"
+     "文件没有导入，请重新下载后再导入"):
+        "The file ends in the middle of row %1 (it has only %2 columns, the rows above have %3): it may not have "
+        "been downloaded completely, and the rows after it are missing too. The file was not imported: download "
+        "it again, then import it",
+    "文件在第 %1 行的一个字中间结束：可能没有下载完整，后面的行也缺了。文件没有导入，请重新下载后再导入":
+        "The file ends in the middle of a character in row %1: it may not have been downloaded completely, and "
+        "the rows after it are missing too. The file was not imported: download it again, then import it",
+    ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，"
+     "文件没有导入：请改按这个平台导入（命令行 --platform %6）"):
+        "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "
+        "“%4”, row %3) and none like one of the platform chosen, so the file was not imported: import it as that "
+        "platform's (--platform %6 on the command line)",
+    ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），"
+     "没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）"):
+        "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "
+        "“%4”, row %3), the header has columns only its export has (%6), and no order number looks like one of "
+        "the platform chosen, so the file was not imported: import it as that platform's (--platform %7 on the "
+        "command line)",
     ("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身"
      "（还在表格软件里打开着的，先保存并关闭）"):
         "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is "

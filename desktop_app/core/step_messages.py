@@ -1,6 +1,6 @@
 """More of the services' messages that name values (`core.messages` gathers them into its catalog): a step
 recorded out of order, the amount a paying step paid, a team seat that cannot log in or runs an older version,
-a restore under an open window, another case's evidence."""
+a restore under an open window, another case's evidence, a file cut off mid-row."""
 
 from __future__ import annotations
 
@@ -39,3 +39,12 @@ RESTORE_IN_USE = T("数据库 %1 正被另一个窗口或命令打开着：恢�
                    "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")
 # services/case_evidence: `evidence 12 --remove 5` where #5 is another case's.
 EVIDENCE_OF_OTHER_CASE = T("证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除")
+# io/spreadsheet_readers: a csv whose last line ends short of the lines above it and of a line end, or in
+# the middle of a character (a download cut off): the rows after it are missing too.
+CUT_OFF_ROW = T("文件在第 %1 行中途结束（这一行只有 %2 列，上面的行有 %3 列）：可能没有下载完整，后面的行也缺了。"
+                "文件没有导入，请重新下载后再导入")
+CUT_OFF_CHARACTER = T("文件在第 %1 行的一个字中间结束：可能没有下载完整，后面的行也缺了。"
+                      "文件没有导入，请重新下载后再导入")
+# A csv cell past the csv module's field limit (128 KB): no platform writes one; an unpaired quote can.
+CELL_OVER_CSV_LIMIT = T("第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，"
+                        "把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出")

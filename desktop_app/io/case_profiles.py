@@ -9,6 +9,7 @@ reported with its file name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -50,6 +51,9 @@ class CaseProfile:
     escalated: frozenset[str]
     source: Path
     user: bool = False  # the shop's own (aftersales_profiles/), never preferred over a shipped one
+    # How the platform's order numbers look (`order_no_shape`): a file read as another platform whose
+    # order numbers all look so, and none as that platform's, is this platform's (io/case_platform_check.py).
+    order_no_shape: re.Pattern[str] | None = None
 
     @property
     def platform(self) -> Platform:
@@ -129,9 +133,10 @@ def parse_profile(data: Mapping[str, Any], source: Path, words: Words | None = N
         escalated = frozenset(status_key(v) for v in data.get("intervention", {}).get("escalated", []))
         identify = tuple(tuple(normalize_header(a) for a in group.split("|"))
                          for group in _strings(data["identify"], f"{name} identify"))
+        shape = re.compile(str(data["order_no_shape"])) if "order_no_shape" in data else None
         return CaseProfile(str(data["id"]), platforms, str(data["label"]), identify, columns, kinds, statuses,
-                           escalated, source)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                           escalated, source, order_no_shape=shape)
+    except (KeyError, ValueError, TypeError, AttributeError, re.error) as exc:
         raise CaseProfileError(f"售后导出格式文件 {name} 有误：{exc}") from None
 
 

@@ -13,6 +13,7 @@ time (measured), most of it in per-cell and per-row Python calls.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from desktop_app.io.rounded_ids import RoundedColumns
 
 # Rows whose first filled cell says this are totals under the data, not orders.
 TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "合计：", "总计：", "汇总", "total"})
+# …or begins so: a note under the data (共 3 条, 导出时间 2026-11-20 beside it), not an order or a request.
+NOTE_UNDER_DATA = re.compile(r"^(共\s*\d[\d,]*\s*(条|行|笔|单|个)|(导出|打印)(时间|日期|人))")
 
 # The widths of the ledger's text columns (store/models.py; a test checks they agree). A longer cell is a
 # row error on every backend: PostgreSQL refused the whole file for one, SQLite stored it.
@@ -142,7 +145,10 @@ class RowChecker:
         filled = [c for c in cells if c is not None and (c.__class__ is not str or c.strip())]  # type: ignore[union-attr]
         if len(filled) <= 1:
             return True
-        for candidate in (filled[0], cells[key_index]):
+        first = filled[0]
+        if first.__class__ is str and NOTE_UNDER_DATA.match(first.strip()):  # type: ignore[union-attr]
+            return True
+        for candidate in (first, cells[key_index]):
             if candidate.__class__ is str and candidate.strip().rstrip(":：").lower() in TOTAL_MARKERS:  # type: ignore[union-attr]
                 return True
         return normalize_header(cells[key_index]) == self.mapping.key_header_normalized

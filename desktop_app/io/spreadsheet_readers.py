@@ -28,11 +28,12 @@ from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
 from desktop_app.core.event_notes import note
 from desktop_app.io.cell_values import UncalculatedFormula
+from desktop_app.io.csv_checks import ENDS_MID_CHARACTER, check_not_cut_off, check_quotes_closed
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
 from desktop_app.io.spreadsheet_files import locked_workbook
-from desktop_app.io.xlsx import check_sheet, chunked_table, uncalculated_in_sheet, worksheet_names_if_large
+from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -191,39 +192,35 @@ class CsvTable:
             text.seek(0)
             reader = csv.reader(text, delimiter=delimiter)
             number = 0
-            width = 0
+            width = widest = 0
+            last: tuple[int, list[str]] | None = None  # held back until the file is known to go on
             try:
                 for number, record in enumerate(reader, start=1):
                     if not any(record):
                         continue  # a blank line (1,000,000 of them after the data took 26 s through the rows path)
                     width = width or len(record)
+                    widest = max(widest, len(record))
                     if any("\n" in cell or "\r" in cell for cell in record):
-                        _check_quotes_closed(self.path, number, record, delimiter, width)
+                        check_quotes_closed(self.path, number, record, delimiter, width)
                     if raw.nul_seen:  # rarely: only then are the cells searched for one
                         check_no_nul(self.path, number, record)
-                    yield number, record
-            except UnicodeDecodeError:
+                    if last is not None:
+                        yield last
+                    last = number, record
+            except UnicodeDecodeError as exc:
+                if exc.reason in ENDS_MID_CHARACTER:
+                    raise refuse(self.path, msg.say(msg.CUT_OFF_CHARACTER, number + 1)) from None
                 raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
             except csv.Error as exc:
+                if "field limit" in str(exc):  # the module's words for a cell past csv.field_size_limit()
+                    raise refuse(self.path, msg.say(msg.CELL_OVER_CSV_LIMIT, number + 1,
+                                                    f"{csv.field_size_limit():,}")) from None
                 raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
+            if last is not None:
+                check_not_cut_off(self.path, *last, widest)
+                yield last
         finally:
             raw.close()
-
-
-def _check_quotes_closed(path: Path, number: int, record: Sequence[str], delimiter: str, width: int) -> None:
-    """An opening quote never closed makes the reader take the following lines, delimiters and all, into
-    one cell (6 rows stored as 1, silently). A line break inside a cell is legal CSV (an address on two
-    lines), but a cell holding whole lines with many delimiters is swallowed rows: the file is refused."""
-    enough = max(2, width // 2)
-    for cell in record:
-        lines = cell.splitlines()
-        swallowed = [line for line in lines[1:] if line.count(delimiter) >= enough]
-        if swallowed:
-            raise refuse(path, msg.say(msg.UNPAIRED_QUOTE, number, len(lines) - 1, _shorten(lines[1])))
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass
@@ -265,6 +262,9 @@ class CalamineTable:
     path: Path
     # Formula cells saved without their result, (row, column) 1-based: handed out as such, not as blanks.
     formulas: dict[tuple[int, int], UncalculatedFormula] = field(default_factory=dict)
+    # Long integers a program wrote exactly (io/xlsx/long_numbers), (row, column) 1-based: their digits, not
+    # the float calamine made of them.
+    numbers: dict[tuple[int, int], str] = field(default_factory=dict)
     _done: int = 0
     _total: int = 0
 
@@ -302,11 +302,13 @@ class CalamineTable:
             self._total = sheet.height + (start if absolute else 0)
             self._done = 1
             merged = MergedCells.of(sheet)
-            if merged is not None or self.formulas:
+            if merged is not None or self.formulas or self.numbers:
                 left = int(sheet.start[1]) if sheet.height and sheet.start is not None else 0
-                by_row: dict[int, list[tuple[int, UncalculatedFormula]]] = {}
+                by_row: dict[int, list[tuple[int, UncalculatedFormula | str]]] = {}
                 for (number, column), formula in self.formulas.items():
                     by_row.setdefault(number, []).append((column - 1 - left, formula))
+                for (number, column), digits in self.numbers.items():
+                    by_row.setdefault(number, []).append((column - 1 - left, digits))
 
                 def mended(number: int, cells: Sequence[Cell]) -> Sequence[Cell]:
                     if merged is not None:
@@ -314,9 +316,13 @@ class CalamineTable:
                     found = by_row.get(number)
                     if found:
                         cells = list(cells)
-                        for position, formula in found:
-                            if 0 <= position < len(cells) and cells[position] in (None, ""):
-                                cells[position] = formula
+                        for position, value in found:
+                            if not 0 <= position < len(cells):
+                                continue
+                            if isinstance(value, str) and isinstance(cells[position], float):
+                                cells[position] = value  # the digits the float lost
+                            elif not isinstance(value, str) and cells[position] in (None, ""):
+                                cells[position] = value
                     return cells
 
                 yield first, mended(first, top)
@@ -380,8 +386,8 @@ class CalamineSpreadsheet:
             if not type(exc).__name__ == "PanicException":
                 raise
             raise refuse(self.path, msg.say(msg.SHEET_BROKEN, name)) from None
-        formulas = uncalculated_in_sheet(self.path, name) if self.kind == "xlsx" else {}
-        loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas)
+        formulas, numbers = cells_to_mend(self.path, name) if self.kind == "xlsx" else ({}, {})
+        loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas, numbers)
         return loaded
 
     def release(self, name: str) -> None:

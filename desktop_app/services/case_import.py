@@ -70,6 +70,7 @@ from desktop_app.store.search import build_search_text
 
 CaseImportRun = Generator[ImportProgress, None, CaseImportResult]
 PROGRESS_EVERY = 500
+INSERT_BATCH = 10_000
 MISMATCH_TOLERANCE = timedelta(hours=1)
 
 
@@ -215,8 +216,22 @@ def _order_ids(session: Session, records: Sequence[CaseRecord]) -> tuple[dict[st
 def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
                 who: str, source: str, step_times: StepTimes) -> dict[str, int]:
     """New cases with their timelines: the request, then the steps the platform has taken, at the
-    times the file gives (see `StepTimes`). Returns key → case id."""
+    times the file gives (see `StepTimes`). Returns key → case id.
+
+    Written `INSERT_BATCH` cases at a time: a case's row and its events are dicts of 20–40 values, and
+    100,000 of them built at once took 150 MB beside the records (an import of 100,000 requests peaked
+    at 470–545 MB). The ids come out in the file's order as before."""
     stamp = utcnow()
+    ids: dict[str, int] = {}
+    keys = list(fresh)
+    for start in range(0, len(keys), INSERT_BATCH):
+        batch = {key: fresh[key] for key in keys[start:start + INSERT_BATCH]}
+        ids.update(_insert_batch(session, batch, orders, carriers, who, source, step_times, stamp))
+    return ids
+
+
+def _insert_batch(session: Session, fresh: dict[str, CaseRecord], orders: dict[str, int], carriers: dict[int, str],
+                  who: str, source: str, step_times: StepTimes, stamp: datetime) -> dict[str, int]:
     times: dict[object, str | None] = {}  # stored text of each time, shared by the cases and their events
     rows: list[dict[str, object]] = []
     histories: dict[str, list[dict[str, object]]] = {}

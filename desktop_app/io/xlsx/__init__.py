@@ -27,6 +27,7 @@ checked (extent): a file claiming cells at XFD1048576 is refused instead of abor
 Modules, by job:
   extent      how far a sheet's cells reach, refused beyond MAX_SHEET_CELLS
   formulas    formula cells saved without their result (handed out as such; a sheet in pieces is refused)
+  long_numbers  long integers a program wrote exactly into number cells, read as their digits
   zip_parts   inflating a member in large steps, writing stored zips, a file over a list of parts
   members     the package: which member a sheet is, its opening, the copied parts, shared strings
   pieces      cutting the sheet XML between rows; rebuilt workbooks parsed a piece at a time
@@ -36,9 +37,9 @@ Modules, by job:
 """
 
 from desktop_app.io.xlsx.extent import MAX_SHEET_CELLS, check_sheet
-from desktop_app.io.xlsx.formulas import uncalculated_in_sheet
+from desktop_app.io.xlsx.formulas import cells_to_mend
 from desktop_app.io.xlsx.members import MIN_SHEET_BYTES, worksheet_names_if_large
 from desktop_app.io.xlsx.table import ChunkedXlsxTable, chunked_table
 
-__all__ = ["MAX_SHEET_CELLS", "MIN_SHEET_BYTES", "ChunkedXlsxTable", "check_sheet", "chunked_table",
-           "uncalculated_in_sheet", "worksheet_names_if_large"]
+__all__ = ["MAX_SHEET_CELLS", "MIN_SHEET_BYTES", "ChunkedXlsxTable", "cells_to_mend", "check_sheet",
+           "chunked_table", "worksheet_names_if_large"]

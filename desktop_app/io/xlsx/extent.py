@@ -89,9 +89,11 @@ def column_letters(column: int) -> str:
     return letters
 
 
-def scan_positions(data: bytes | memoryview, limit: int | None = None) -> Extent | None:
+def scan_positions(data: bytes | memoryview, limit: int | None = None, used_only: bool = False) -> Extent | None:
     """The extent of the cell and row positions in a stretch of worksheet XML (None: it has none);
-    `limit`: only positions whose attribute starts before it (the rest is the next stretch's).
+    `limit`: only positions whose attribute starts before it (the rest is the next stretch's);
+    `used_only`: only the positions that place something (`_used`: twice the time, so looked at only
+    when the quick extent is too large).
 
     Row positions count as rows of column A's width: a row element places the cells without a position
     of their own. Raises BadPosition for a position that is not one.
@@ -103,7 +105,7 @@ def scan_positions(data: bytes | memoryview, limit: int | None = None) -> Extent
     equals = np.flatnonzero(array[2:-1] == 0x3D) + 2  # every '=' with two bytes before it and one after
     if _odd_spelling(array, equals):
         return _scan_with_re(data, limit)
-    return _scan_with_numpy(array, equals, limit)
+    return _scan_with_numpy(array, equals, limit, used_only)
 
 
 def _odd_spelling(a: np.ndarray, equals: np.ndarray) -> bool:
@@ -135,7 +137,7 @@ def _extent_of(written: bytes) -> Extent:
     return Extent(digits, digits, column, column, text)
 
 
-def _scan_with_numpy(a: np.ndarray, equals: np.ndarray, limit: int) -> Extent | None:
+def _scan_with_numpy(a: np.ndarray, equals: np.ndarray, limit: int, used_only: bool) -> Extent | None:
     # r=" or r=' after whitespace: found from the '=' signs, each test on what is left
     hits = equals - 2  # offsets of the whitespace before r=
     hits = hits[hits < limit]
@@ -179,11 +181,41 @@ def _scan_with_numpy(a: np.ndarray, equals: np.ndarray, limit: int) -> Extent | 
         start = int(starts[int(np.flatnonzero(bad)[0])])
         raw = bytes(a[start:start + _WINDOW])
         raise BadPosition(re.split(rb"[\"'<>\s]", raw, maxsplit=1)[0].decode("ascii", "replace"))
+    if used_only:
+        used = _used(a, starts, letters > 0, limit)
+        if not used.any():
+            return None
+        starts, letters, digits, row, column = starts[used], letters[used], digits[used], row[used], column[used]
     # a cell's own position names it better than its row's (same reach)
     farthest = int(np.argmax(row / MAX_ROWS + column / MAX_COLUMNS + (letters > 0) * 1e-9))
     start = int(starts[farthest])
     written = bytes(a[start:start + int(letters[farthest] + digits[farthest])])
     return Extent(int(row.min()), int(row.max()), int(column.min()), int(column.max()), written.decode("ascii"))
+
+
+def _used(a: np.ndarray, starts: np.ndarray, cells: np.ndarray, limit: int) -> np.ndarray:
+    """Which positions place something calamine keeps. A cell element closed on itself
+    (`<c r="K1048576" s="1"/>`: formatted, no value) holds nothing, and calamine leaves it out of the
+    sheet's rectangle (a workbook formatted down to row 1,048,576 over 10 rows of data is 10 rows);
+    so does a row closed on itself. A row's position places only the cells without one of their own:
+    where every cell element of the stretch has its position (what every writer does), rows place
+    nothing."""
+    ends = np.flatnonzero(a == 0x3E)  # '>'
+    after = np.searchsorted(ends, starts)
+    closes = np.zeros(len(starts), dtype=bool)
+    found = after < len(ends)
+    closes[found] = a[ends[after[found]] - 1] == 0x2F  # '/>' ends the element
+    if not (~cells).any():
+        return ~closes
+    # cell elements begin "<c" or "<x:c" followed by a blank, '>' or '/'; their count against the
+    # cells' positions tells whether one has none (text like "备注:c 1" counts too: rows kept, the safe side)
+    tags = np.flatnonzero(a[1:limit + 1] == 0x63) + 1  # each 'c' with a byte before it
+    tags = tags[(a[tags - 1] == 0x3C) | (a[tags - 1] == 0x3A)]
+    follow = a[np.minimum(tags + 1, len(a) - 1)]
+    tags = tags[(follow == 0x20) | (follow == 0x3E) | (follow == 0x2F) | (follow == 0x09) | (follow == 0x0A)
+                | (follow == 0x0D)]
+    rows_place = len(tags) > int(cells.sum())
+    return ~closes & (cells | rows_place)
 
 
 def refuse_if_too_large(path: Path, sheet: str, extent: Extent | None) -> None:
@@ -219,24 +251,33 @@ def check_sheet(path: Path, sheet: str) -> None:
         if type(exc).__module__.startswith("defusedxml"):
             return
         raise
-    found: Extent | None = None
     try:
-        with Inflater(path, info) as stream:
-            carried = b""
-            while True:
-                step = stream.read(_STEP_BYTES)
-                data = carried + step if carried else step
-                if not step:
-                    last = scan_positions(data) if data else None
-                    found = last.join(found) if last is not None else found
-                    break
-                limit = max(len(data) - _CARRIED_BYTES, 0)
-                scanned = scan_positions(data, limit)
-                found = scanned.join(found) if scanned is not None else found
-                carried = data[limit:]
-                refuse_if_too_large(path, sheet, found)
+        try:
+            _check_steps(path, sheet, info, used_only=False)
+        except OrderFileRefused:
+            # Formatted empty cells far down (a used range to row 1,048,576 over 10 rows of data): what
+            # holds something may still fit.
+            _check_steps(path, sheet, info, used_only=True)
     except BadPosition as exc:
         raise refuse_bad_position(path, sheet, exc) from None
     except DAMAGED_ZIP:
         return  # a damaged member: calamine reports it
+
+
+def _check_steps(path: Path, sheet: str, info: zipfile.ZipInfo, used_only: bool) -> None:
+    found: Extent | None = None
+    with Inflater(path, info) as stream:
+        carried = b""
+        while True:
+            step = stream.read(_STEP_BYTES)
+            data = carried + step if carried else step
+            if not step:
+                last = scan_positions(data, used_only=used_only) if data else None
+                found = last.join(found) if last is not None else found
+                break
+            limit = max(len(data) - _CARRIED_BYTES, 0)
+            scanned = scan_positions(data, limit, used_only)
+            found = scanned.join(found) if scanned is not None else found
+            carried = data[limit:]
+            refuse_if_too_large(path, sheet, found)
     refuse_if_too_large(path, sheet, found)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from desktop_app.io.cell_values import UncalculatedFormula
+from desktop_app.io.xlsx.long_numbers import exact_long_numbers
 from desktop_app.io.xlsx.members import sheet_member
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Inflater, Part
 
@@ -48,18 +50,36 @@ def uncalculated_cells(data: Part) -> dict[tuple[int, int], UncalculatedFormula]
     return found
 
 
-def uncalculated_in_sheet(path: Path, sheet: str) -> dict[tuple[int, int], UncalculatedFormula]:
-    """`uncalculated_cells` of the sheet `sheet` of the .xlsx at `path` (nothing for a package this
-    cannot read: calamine reports those)."""
+Cells = dict[tuple[int, int], object]
+
+
+def cells_to_mend(path: Path, sheet: str) -> tuple[dict[tuple[int, int], UncalculatedFormula],
+                                                   dict[tuple[int, int], str]]:
+    """The cells of the sheet `sheet` of the .xlsx at `path` a whole-sheet read hands out otherwise than
+    calamine does, by (row, column), 1-based: the formulas saved without their result (`uncalculated_cells`)
+    and the exact long integers (io/xlsx/long_numbers.py), in one read of its XML."""
+    formulas, numbers = scan_sheet(path, sheet, [uncalculated_cells, exact_long_numbers])
+    return formulas, numbers  # type: ignore[return-value]
+
+
+def scan_sheet(path: Path, sheet: str,
+               finders: Sequence[Callable[[bytes], Mapping[tuple[int, int], object]]]) -> list[Cells]:
+    """What each finder finds in the sheet `sheet` of the .xlsx at `path`, its XML read once in steps
+    that end at a cell's end (nothing for a package this cannot read: calamine reports those)."""
+    found: list[Cells] = [{} for _ in finders]
     try:
         with zipfile.ZipFile(path) as archive:
             member = sheet_member(archive, sheet)
             if member is None or not member.endswith(".xml"):
-                return {}
+                return found
             info = archive.getinfo(member)
     except Exception:
-        return {}
-    found: dict[tuple[int, int], UncalculatedFormula] = {}
+        return found
+
+    def scan(data: bytes) -> None:
+        for finder, cells in zip(finders, found, strict=True):
+            cells.update(finder(data))
+
     try:
         with Inflater(path, info) as stream:
             carried = b""
@@ -67,12 +87,12 @@ def uncalculated_in_sheet(path: Path, sheet: str) -> dict[tuple[int, int], Uncal
                 step = stream.read(_STEP_BYTES)
                 data = carried + step
                 if not step:
-                    found.update(uncalculated_cells(data))
+                    scan(data)
                     return found
                 limit = max(len(data) - _CARRIED_BYTES, 0)
                 ends = max(data.rfind(b"</c>", 0, limit), data.rfind(b":c>", 0, limit))  # a cell's end
                 cut = data.find(b">", ends) + 1 if ends > 0 else 0
-                found.update(uncalculated_cells(data[:cut]))
+                scan(data[:cut])
                 carried = data[cut:]
     except DAMAGED_ZIP:
         return found

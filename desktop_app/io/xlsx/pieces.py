@@ -16,6 +16,7 @@ import python_calamine
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.extent import BadPosition, refuse_bad_position, refuse_if_too_large, scan_positions
 from desktop_app.io.xlsx.formulas import uncalculated_cells
+from desktop_app.io.xlsx.long_numbers import long_numbers_as_text
 from desktop_app.io.xlsx.members import (
     R_ATTRIBUTE,
     SHARED_STRINGS,
@@ -126,7 +127,7 @@ class Cutter:
         rest = self._end - self._position
         return rest > 4096 or bool(self._buffer[self._position:self._end].strip())
 
-    def next(self, target: int) -> tuple[memoryview, int, int] | None:
+    def next(self, target: int) -> tuple[Part, int, int] | None:
         """The next piece of about `target` bytes of whole rows, with its member offsets; None at the end."""
         self.fill(target + READ_BYTES)
         base = self._position
@@ -166,8 +167,9 @@ class Cutter:
                 position = found + len(end_tag)
         if cut < 0:
             cut = self._end
-        piece = memoryview(self._buffer)[base:cut]
+        piece: Part = memoryview(self._buffer)[base:cut]
         check_piece(self.xml, piece)
+        piece = long_numbers_as_text(piece)  # a copy only where a program wrote a long id exactly
         self._position = cut
         start = self.offset
         self.offset += cut - base
@@ -179,7 +181,10 @@ def check_piece(xml: SheetXml, piece: Part) -> None:
     holds a formula saved without its result (io/xlsx/formulas: a whole-sheet read reports such cells
     by row; read in pieces the sheet is refused rather than stored with blanks)."""
     try:
-        refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
+        try:
+            refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
+        except OrderFileRefused:  # formatted empty cells far out: what holds something may still fit
+            refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece, used_only=True))
     except BadPosition as exc:
         raise refuse_bad_position(xml.path, xml.sheet, exc) from None
     uncalculated = uncalculated_cells(piece)
