@@ -1469,6 +1469,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "席位名": "Seat name",
     "团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：":
         "Your team shares this ledger: every change records who made it. Please enter your name (seat name):",
+    "其他席位刚做的修改；点售后单编号打开它": "What other seats just changed; click a case number to open it",
     "备份团队数据库": "Back up the team database",
     ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
      "恢复请在服务器上用 pg_restore。现在备份吗？"):

@@ -50,7 +50,7 @@ from desktop_app.services.typed_twins import typed_twins
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
-from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.change_tracking import changes_in, mark_cases
 from desktop_app.store.database import Database
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.intake_queries import (
@@ -138,6 +138,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             orders, carriers = _order_ids(session, list(fresh.values()))
             inserted = _insert_new(session, fresh, orders, carriers, who, name, times)
             outcome.inserted.extend(inserted.values())
+            mark_cases(session, inserted.values())  # inserted beside the ORM: named to the other seats
             check_cancel()
             yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
             # The stored cases in id order, as a paste, a recompute and every multi-case write lock them

@@ -27,6 +27,7 @@ from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import backups
 from desktop_app.services.case_evidence import add_case_evidence
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.evidence_files import local_file
 from desktop_app.services.ledger_move import move_ledger
@@ -366,3 +367,24 @@ def test_migrate_to_builds_the_secondary_indexes_once_the_rows_are_in(
         finally:
             ledger.close()
     assert found[0] == found[1] and found[0][1]
+
+
+def test_the_notices_name_the_cases_a_seat_changed(pg_url: str, tmp_path: Path) -> None:
+    """Other seats' windows said only "小李 修改了 售后单、补发": which case, of hundreds, nobody could tell. A
+    transaction that changed cases now names them (some numbers, and how many)."""
+    a = open_database(pg_url, seat="小王")
+    listener = ChangeListener(parse_location(pg_url))
+    try:
+        case_id = open_case(a, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP)).case_id
+        act_on_case(a, case_id, CaseAction.AGREE_RESHIP)
+        named = [(n.cases, n.seat) for n in listener.wait(5) if n.cases is not None]
+        while len(named) < 2:
+            named += [(n.cases, n.seat) for n in listener.wait(5) if n.cases is not None]
+        assert named == [(((case_id,), 1), "小王")] * 2  # the case opened, then agreed: one notice each
+        lists = ROOT / "tests" / "fixtures" / "aftersales"
+        imported = import_cases(a, [lists / "pdd_aftersales.csv"]).files[0].inserted  # beside the ORM
+        notices = [n for n in listener.wait(5) if n.cases is not None]
+        assert [n.cases for n in notices] == [(tuple(sorted(imported)[:10]), 20)]
+    finally:
+        listener.close()
+        a.close()

@@ -11,11 +11,14 @@ made again reloads everything once: what other seats changed while it was broken
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel
 
 from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges
 from desktop_app.ui.background import BackgroundRunner
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GATHER_MS = 500  # notices of one import or bulk action arrive together: one reload for all of them
+SHOWN_MS = 60_000  # how long the status bar's label says who changed what
+LABEL_MAX_WIDTH = 520  # pixels of the status bar it may take
 RETRY_SECONDS = 5.0
 _WAIT_SECONDS = 1.0  # how often the listening thread looks whether it should stop
 
@@ -48,17 +53,47 @@ def changes_of(notices: list[ChangeNotice]) -> OpChanges:
     return OpChanges(frozenset(areas))
 
 
-def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位") -> str:
-    """`小王 修改了 售后单、补发；小李 修改了 订单`, in the order the seats wrote."""
-    by_seat: dict[str, list[str]] = {}
+SHOWN_CASES = 3  # case numbers a change names; "等 N 单" beyond
+
+
+@dataclass
+class _SeatChanges:
+    names: list[str] = field(default_factory=list)  # areas, in the order they came
+    case_ids: set[int] = field(default_factory=set)
+    unnamed: int = 0  # cases a notice counted beyond the ids it carried
+
+
+def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位", link: bool = False) -> str:
+    """`小王 修改了 补发、售后单 #12、#15、#18 等 47 单；小李 修改了 订单`, in the order the seats wrote.
+    `link`: rich text, each case number a link `case:ID` (the status bar's label opens the case)."""
+    by_seat: dict[str, _SeatChanges] = {}
     for notice in notices:
         if notice.seat == CLOCK_SEAT:  # a platform's timer ran out: nobody changed anything
             continue
-        names = by_seat.setdefault(notice.seat or tr_unknown, [])
+        seat = by_seat.setdefault(notice.seat or tr_unknown, _SeatChanges())
+        named = notice.cases
+        if named is not None:
+            seat.case_ids.update(named[0])
+            seat.unnamed += named[1] - len(named[0])
+            continue
         name = TABLE_NAMES.get(notice.table) or AREA_NAMES.get(notice.area or "")
-        if name and name not in names:
-            names.append(name)
-    return "；".join(f"{seat} 修改了 {'、'.join(names)}" for seat, names in by_seat.items() if names)
+        if name and name not in seat.names:
+            seat.names.append(name)
+    said = []
+    for who, seat in by_seat.items():
+        names = seat.names
+        if seat.case_ids:
+            names = [n for n in names if n != AREA_NAMES["cases"]] + [_cases_text(seat, link)]
+        if names:
+            said.append(f"{html.escape(who) if link else who} 修改了 {'、'.join(names)}")
+    return "；".join(said)
+
+
+def _cases_text(seat: _SeatChanges, link: bool) -> str:
+    shown = sorted(seat.case_ids)[:SHOWN_CASES]
+    numbers = "、".join(f'<a href="case:{i}">#{i}</a>' if link else f"#{i}" for i in shown)
+    count = len(seat.case_ids) + seat.unnamed
+    return f"{AREA_NAMES['cases']} {numbers}" + (f" 等 {count} 单" if count > len(shown) else "")
 
 
 class TeamChanges(QObject):
@@ -67,6 +102,7 @@ class TeamChanges(QObject):
     arrived = Signal(object)  # list[ChangeNotice], from the listening thread
     message = Signal(str)  # for the status bar
     rules_changed = Signal()  # another seat saved the shop's rules
+    case_clicked = Signal(int)  # a case number in `label` was clicked
 
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +116,20 @@ class TeamChanges(QObject):
         self._timer.setInterval(GATHER_MS)
         self._timer.timeout.connect(self._announce)
         self.arrived.connect(self._gather)
+        # Who changed what, in the status bar (a permanent widget: the window's own messages leave it be);
+        # each case number opens the case.
+        self.label = QLabel()
+        self.label.setObjectName("team_changes")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.label.linkActivated.connect(self._open_link)
+        # Clipped, not widening the window (a laptop's 1366 pixels): the whole text is in the tooltip.
+        self.label.setMinimumWidth(1)
+        self.label.setMaximumWidth(LABEL_MAX_WIDTH)
+        self._shown = QTimer(self)
+        self._shown.setSingleShot(True)
+        self._shown.setInterval(SHOWN_MS)
+        self._shown.timeout.connect(self.label.clear)
 
     def watch(self, db: Database) -> None:
         """Start listening on `db` if it is a team ledger (a SQLite file has one seat: nothing to hear)."""
@@ -145,6 +195,13 @@ class TeamChanges(QObject):
         self.runner.announce(changes_of(notices))
         if any(n.table == RULE_FILES for n in notices):
             self.rules_changed.emit()
-        text = describe(notices)
+        text = describe(notices, link=True)
         if text:
-            self.message.emit(text)
+            self.label.setText(text)
+            self.label.setToolTip(describe(notices) + "\n" + self.tr("其他席位刚做的修改；点售后单编号打开它"))
+            self._shown.start()
+
+    def _open_link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "case" and value.isdigit():
+            self.case_clicked.emit(int(value))
