@@ -1707,6 +1707,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 件商品没有名称": "Item %1 has no name",
     "“%1”的数量应为 1–%2": "The quantity of “%1” should be 1–%2",
     "席位名太长（最多 %1 个字）": "The seat name is too long (at most %1 characters)",
+    "席位名“%1”也在另一台电脑（%2，%3 起）上使用：两台电脑的修改都记在“%1”名下，分不清是谁做的。"
+    "请给这台电脑换一个席位名（文件 → 连接团队数据库…，或命令 seat 新名字），例如“%1（前台）”；"
+    "那台电脑已不再使用时，在这台电脑上再设一次这个名字即可":
+        "The seat name “%1” is also used on another computer (%2, since %3): the changes of both computers are "
+        "recorded under “%1” and nobody can tell them apart. Give this computer another seat name (File → "
+        "Connect to team database…, or the command seat NEW-NAME), e.g. “%1 (front desk)”; if that computer is "
+        "no longer used, set this name once more on this computer",
+    "席位名重复": "Seat name used twice",
+    "换个名字…": "Another name…",
+    "那台电脑已不再使用": "That computer is no longer used",
     "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
     "平台售后单号“%1”已记录在售后单 #%2，请打开那一单":
         "Platform after-sales number “%1” is recorded on case #%2 already: open that case",

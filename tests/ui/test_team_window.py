@@ -4,6 +4,7 @@ on a real PostgreSQL the window switches to the server and shows another seat's 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -232,3 +233,39 @@ def test_a_long_who_changed_what_does_not_widen_the_window(qtbot: QtBot, window:
     qtbot.waitUntil(lambda: "小赵 修改了" in window.team_changes.label.text(), timeout=5000)
     assert window.minimumSizeHint().width() <= max(before, 1366)
     assert window.team_changes.label.width() < window.width() / 2
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_a_window_under_a_seat_name_another_computer_uses_says_so_and_can_take_it(
+        qtbot: QtBot, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second computer given the name already used: both computers' changes were recorded as 小王."""
+    import socket
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.services.seats import check_seat
+    from desktop_app.store.locations import parse_location
+    from tests.ui.conftest import opened_window
+
+    monkeypatch.setenv(team.ENV_SEAT, "小王")
+    home = os.environ["AFTERSALES_LEDGER_HOME"]
+    monkeypatch.setenv("AFTERSALES_LEDGER_HOME", str(tmp_path / "front desk"))  # the computer that has the name
+    monkeypatch.setattr(socket, "gethostname", lambda: "FRONT-PC")
+    front = open_database(pg_url, seat="小王")
+    try:
+        assert check_seat(front, "小王") is None
+    finally:
+        front.close()
+    monkeypatch.setenv("AFTERSALES_LEDGER_HOME", home)  # this computer
+    monkeypatch.setattr(socket, "gethostname", lambda: "LAPTOP")
+    windows = opened_window(qtbot, parse_location(pg_url), timeout_ms=15000)
+    win = next(windows)
+    try:
+        qtbot.waitUntil(lambda: win.findChild(QMessageBox, "seat_clash") is not None, timeout=10000)
+        box = win.findChild(QMessageBox, "seat_clash")
+        assert "席位名“小王”也在另一台电脑（FRONT-PC，" in box.text()
+        taken = next(b for b in box.buttons() if b.text() == "那台电脑已不再使用")
+        taken.click()
+        wait_idle(qtbot, win)
+        db = win.context.db
+        assert db is not None and check_seat(db, "小王") is None  # this computer's now
+    finally:
+        next(windows, None)  # closed down

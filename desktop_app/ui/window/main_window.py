@@ -187,6 +187,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
         if db.is_server and not team.seat_is_chosen():
             QTimer.singleShot(0, self.ask_seat_name)
+        elif db.is_server:
+            QTimer.singleShot(0, self.check_seat_name)  # after `context` has the ledger (below)
         if self.cases_tab_built and self.cases_tab.detail is not None:
             # Reopened after a restore: the tabs stay, their data reloads.
             self.care.opened(db)
