@@ -15,23 +15,36 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.returns import InspectionResult
 from desktop_app.services import case_import
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.reship_paste import bulk_ship
+from desktop_app.services.returns import receive_return
 from desktop_app.store.database import open_database
 
 PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
+FORKED = multiprocessing.get_context("fork")
+ANSWERS: Any = FORKED.Queue()
 pytestmark = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
 
 PDD_HEADER = ("售后编号,订单号,商品名称,商品规格,售后类型,售后状态,申请时间,申请退款金额,售后原因,"
               "退货物流公司,退货物流单号\n")
 ORDERS = {"A": ("117117150001", "261201-100000000000001"), "B": ("117117150002", "261201-100000000000002")}
+PARCEL = "75123456789012"
 
 
 def pdd_reships(path: Path, order: str, amount: str) -> Path:
     """Two 补寄 requests waiting for the shop's parcel (待商家补寄), in the order `order` names them."""
     rows = [f"{ORDERS[c][0]}\t,{ORDERS[c][1]},保温杯,白,补寄,待商家补寄,2026-12-01 10:00:00\t,{amount},少件/漏发,,\n"
             for c in order]
+    path.write_text(PDD_HEADER + "".join(rows), encoding="utf-8-sig")
+    return path
+
+
+def pdd_returns(path: Path, order: str, amount: str) -> Path:
+    """Two 退货退款 requests whose goods the buyer sent back in one parcel (待商家收货)."""
+    rows = [f"{ORDERS[c][0]}\t,{ORDERS[c][1]},保温杯,白,退货退款,待商家收货,2026-12-01 10:00:00\t,{amount},质量问题,"
+            f"中通快递,{PARCEL}\n" for c in order]
     path.write_text(PDD_HEADER + "".join(rows), encoding="utf-8-sig")
     return path
 
@@ -84,6 +97,28 @@ def pasting_seat(url: str, lines: str, barrier: Any, answers: Any) -> None:
         db.close()
 
 
+def scanning_seat(url: str, barrier: Any, answers: Any) -> None:
+    db = open_database(url, seat="小李")
+    try:
+        barrier.wait()
+        received = receive_return(db, PARCEL, InspectionResult.GOOD, author="小李")
+        answers.put(("scan", "ok", len(received.cases)))
+    except Exception as exc:  # handed to the test
+        answers.put(("scan", "error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        db.close()
+
+
+def race(*seats: Any) -> dict[str, tuple[Any, ...]]:
+    """Each seat's answer, the seats run as processes of their own."""
+    for seat in seats:
+        seat.start()
+    got = {answer[0]: answer[1:] for answer in (ANSWERS.get(timeout=90) for _ in seats)}
+    for seat in seats:
+        seat.join(timeout=30)
+    return got
+
+
 def test_an_after_sales_import_and_a_paste_on_shared_reship_cases_wait_for_each_other(
         pg_url: str, tmp_path: Path) -> None:
     """The import locked the cases it updated in the file's order, a paste in id order: the import held B (first
@@ -96,15 +131,9 @@ def test_an_after_sales_import_and_a_paste_on_shared_reship_cases_wait_for_each_
         db.close()
     later = pdd_reships(tmp_path / "售后（新）.csv", "BA", "35.00")  # the same requests, new amounts, B first
     lines = "\n".join(f"{ORDERS[c][1]},YT10000000000{n}" for n, c in enumerate("AB"))
-    forked = multiprocessing.get_context("fork")
-    barrier, answers = forked.Barrier(2, timeout=30), forked.Queue()
-    seats = [forked.Process(target=importing_seat, args=(pg_url, later, barrier, answers)),
-             forked.Process(target=pasting_seat, args=(pg_url, lines, barrier, answers))]
-    for seat in seats:
-        seat.start()
-    got = {answer[0]: answer[1:] for answer in (answers.get(timeout=90) for _ in seats)}
-    for seat in seats:
-        seat.join(timeout=30)
+    barrier = FORKED.Barrier(2, timeout=30)
+    got = race(FORKED.Process(target=importing_seat, args=(pg_url, later, barrier, ANSWERS)),
+               FORKED.Process(target=pasting_seat, args=(pg_url, lines, barrier, ANSWERS)))
     assert got == {"import": ("ok", 2), "paste": ("ok", 2)}, got  # one of them was DeadlockDetected
     db = open_database(pg_url)
     try:
@@ -113,3 +142,27 @@ def test_an_after_sales_import_and_a_paste_on_shared_reship_cases_wait_for_each_
     finally:
         db.close()
     assert [tuple(r) for r in rows] == [(CaseStatus.RESHIPPED.value, 3500)] * 2  # both seats' writes stand
+
+
+def test_an_after_sales_import_and_a_return_parcel_of_two_of_its_cases_wait_for_each_other(
+        pg_url: str, tmp_path: Path) -> None:
+    """A parcel scanned at the returns desk took its cases the latest changed first (B, then A), the import in
+    id order (A, then B): the scan held B and wanted A, the import the other way round, and the server failed
+    one of them. The scan now locks its cases in id order first."""
+    db = open_database(pg_url, seat="店主")
+    try:
+        import_cases(db, [pdd_returns(tmp_path / "售后.csv", "AB", "30.00")])
+    finally:
+        db.close()
+    later = pdd_returns(tmp_path / "售后（新）.csv", "AB", "35.00")
+    barrier = FORKED.Barrier(2, timeout=30)
+    got = race(FORKED.Process(target=importing_seat, args=(pg_url, later, barrier, ANSWERS)),
+               FORKED.Process(target=scanning_seat, args=(pg_url, barrier, ANSWERS)))
+    assert got == {"import": ("ok", 2), "scan": ("ok", 2)}, got  # one of them was DeadlockDetected
+    db = open_database(pg_url)
+    try:
+        with db.reading() as session:
+            rows = session.execute(text("SELECT status, amount_fen FROM cases ORDER BY id")).all()
+    finally:
+        db.close()
+    assert [tuple(r) for r in rows] == [(CaseStatus.RETURN_RECEIVED.value, 3500)] * 2
