@@ -6522,7 +6522,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TeamChanges</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="197"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="201"/>
         <source>其他席位刚做的修改；点售后单编号打开它</source>
         <translation>What other seats just changed; click a case number to open it</translation>
     </message>
@@ -6727,17 +6727,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Your team shares this ledger: every change records who made it. Please enter your name (seat name):</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="97"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="101"/>
         <source>席位名重复</source>
         <translation>Seat name used twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="100"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="104"/>
         <source>换个名字…</source>
         <translation>Another name…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_mode.py" line="101"/>
+        <location filename="../../desktop_app/ui/team/team_mode.py" line="105"/>
         <source>那台电脑已不再使用</source>
         <translation>That computer is no longer used</translation>
     </message>
