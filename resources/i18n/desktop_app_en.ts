@@ -6522,7 +6522,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TeamChanges</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="201"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="204"/>
         <source>其他席位刚做的修改；点售后单编号打开它</source>
         <translation>What other seats just changed; click a case number to open it</translation>
     </message>

@@ -233,6 +233,9 @@ def test_a_long_who_changed_what_does_not_widen_the_window(qtbot: QtBot, window:
     qtbot.waitUntil(lambda: "小赵 修改了" in window.team_changes.label.text(), timeout=5000)
     assert window.minimumSizeHint().width() <= max(before, 1366)
     assert window.team_changes.label.width() < window.width() / 2
+    assert window.context.db is not None
+    window.team_changes.watch(window.context.db)  # another ledger opened in the window (here the same)
+    assert window.team_changes.label.text() == ""  # it named the last ledger's seats for up to a minute
 @pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
 def test_a_window_under_a_seat_name_another_computer_uses_says_so_and_can_take_it(
         qtbot: QtBot, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

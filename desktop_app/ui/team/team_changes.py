@@ -134,6 +134,9 @@ class TeamChanges(QObject):
     def watch(self, db: Database) -> None:
         """Start listening on `db` if it is a team ledger (a SQLite file has one seat: nothing to hear)."""
         self.stop()
+        self._pending.clear()  # the ledger left behind: its seats' changes are not this one's
+        self._timer.stop()
+        self.label.clear()
         if not db.is_server or db.location is None:
             return
         self._own = db.own_backends  # the live set: connections the pool opens later are ours too
