@@ -70,8 +70,8 @@ def guess_parcel_carrier(tracking_no: str) -> str | None:
     return guess_carrier(tracking_no)
 
 
-def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, note: str | None, when: Moment,
-                         who: str, expected_version: int | None = None,
+def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, note: str | None,
+                         when: Moment | None, who: str, expected_version: int | None = None,
                          rules: RuleContext | None = None) -> ShippedReturn:
     """买家已寄回 with the parcel's carrier and number, inside the caller's transaction."""
     text = "；".join(part for part in (parcel.describe(), (note or "").strip()) if part)
