@@ -1470,6 +1470,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：":
         "Your team shares this ledger: every change records who made it. Please enter your name (seat name):",
     "其他席位刚做的修改；点售后单编号打开它": "What other seats just changed; click a case number to open it",
+    "%1 修改了 %2": "%1 changed %2",
+    "%1 等 %2 单": "%1 and more (%2 in all)",
+    "另一个席位": "Another seat",
     "备份团队数据库": "Back up the team database",
     ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
      "恢复请在服务器上用 pg_restore。现在备份吗？"):
@@ -2204,6 +2207,14 @@ EN: dict[str, str | tuple[str, str]] = {
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
+    # what another seat changed, in the status bar: "小李 changed reships, cases #12, #15, #18 and more (47 in all)"
+    ("TeamChanges", "售后单"): "cases",
+    ("TeamChanges", "订单"): "orders",
+    ("TeamChanges", "补发"): "reships",
+    ("TeamChanges", "快递理赔"): "carrier claims",
+    ("TeamChanges", "时限"): "deadlines",
+    ("TeamChanges", "设置"): "settings",
+    ("TeamChanges", "时效规则"): "deadline rules",
     ("CaseImportSummary", "新建售后单"): "New cases",
     # the platform's own status word follows, quoted from its export (Chinese on purpose)
     ("CaseDetailPane", "订单状态"): "Order status (platform's words)",

@@ -6522,9 +6522,69 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TeamChanges</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="204"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="221"/>
         <source>其他席位刚做的修改；点售后单编号打开它</source>
         <translation>What other seats just changed; click a case number to open it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="226"/>
+        <source>%1 修改了 %2</source>
+        <translation>%1 changed %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="226"/>
+        <source>%1 等 %2 单</source>
+        <translation>%1 and more (%2 in all)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="226"/>
+        <source>另一个席位</source>
+        <translation>Another seat</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="227"/>
+        <source>售后单</source>
+        <translation>cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="227"/>
+        <source>订单</source>
+        <translation>orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="227"/>
+        <source>补发</source>
+        <translation>reships</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="228"/>
+        <source>快递理赔</source>
+        <translation>carrier claims</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="228"/>
+        <source>时限</source>
+        <translation>deadlines</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="228"/>
+        <source>设置</source>
+        <translation>settings</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="229"/>
+        <source>时效规则</source>
+        <translation>deadline rules</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="230"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="230"/>
+        <source>；</source>
+        <translation>; </translation>
     </message>
 </context>
 <context>

@@ -272,3 +272,23 @@ def test_a_window_under_a_seat_name_another_computer_uses_says_so_and_can_take_i
         assert db is not None and check_seat(db, "小王") is None  # this computer's now
     finally:
         next(windows, None)  # closed down
+
+
+def test_the_english_window_says_who_changed_what_in_english(qtbot: QtBot, english: object) -> None:
+    """It said "小李 修改了 补发、售后单" in the English window."""
+    from desktop_app.core.op_changes import cases_notice
+    from desktop_app.store.change_notices import ChangeNotice
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team.team_changes import TeamChanges
+
+    runner = BackgroundRunner()
+    changes = TeamChanges(runner)
+    try:
+        changes.arrived.emit([ChangeNotice("reships", "小李", 4242),
+                              ChangeNotice(cases_notice(range(1, 48)), "小李", 4242), ChangeNotice("orders", "", 4243)])
+        qtbot.waitUntil(lambda: bool(changes.label.text()), timeout=5000)
+        assert changes.label.text() == (
+            '小李 changed reships, cases <a href="case:1">#1</a>, <a href="case:2">#2</a>, '
+            '<a href="case:3">#3</a> and more (47 in all); Another seat changed orders')
+    finally:
+        runner.shutdown()

@@ -14,6 +14,7 @@ import contextlib
 import html
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,18 @@ def changes_of(notices: list[ChangeNotice]) -> OpChanges:
 SHOWN_CASES = 3  # case numbers a change names; "等 N 单" beyond
 
 
+@dataclass(frozen=True)
+class Words:
+    """How `describe` says it: Chinese by default, the window's language from `TeamChanges.words`."""
+
+    changed: str = "%1 修改了 %2"
+    more: str = "%1 等 %2 单"
+    unknown: str = "另一个席位"
+    names: Mapping[str, str] = field(default_factory=lambda: {**AREA_NAMES, **TABLE_NAMES})  # area or table
+    joined: str = "、"
+    seats_joined: str = "；"
+
+
 @dataclass
 class _SeatChanges:
     names: list[str] = field(default_factory=list)  # areas, in the order they came
@@ -63,37 +76,40 @@ class _SeatChanges:
     unnamed: int = 0  # cases a notice counted beyond the ids it carried
 
 
-def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位", link: bool = False) -> str:
+def describe(notices: list[ChangeNotice], words: Words | None = None, link: bool = False) -> str:
     """`小王 修改了 补发、售后单 #12、#15、#18 等 47 单；小李 修改了 订单`, in the order the seats wrote.
     `link`: rich text, each case number a link `case:ID` (the status bar's label opens the case)."""
+    said_as = words or Words()
     by_seat: dict[str, _SeatChanges] = {}
     for notice in notices:
         if notice.seat == CLOCK_SEAT:  # a platform's timer ran out: nobody changed anything
             continue
-        seat = by_seat.setdefault(notice.seat or tr_unknown, _SeatChanges())
+        seat = by_seat.setdefault(notice.seat or said_as.unknown, _SeatChanges())
         named = notice.cases
         if named is not None:
             seat.case_ids.update(named[0])
             seat.unnamed += named[1] - len(named[0])
             continue
-        name = TABLE_NAMES.get(notice.table) or AREA_NAMES.get(notice.area or "")
-        if name and name not in seat.names:
-            seat.names.append(name)
+        key = notice.table if notice.table in TABLE_NAMES else (notice.area or "")
+        if key in said_as.names and key not in seat.names:
+            seat.names.append(key)
     said = []
     for who, seat in by_seat.items():
-        names = seat.names
+        names = [said_as.names[key] for key in seat.names if not (seat.case_ids and key == Area.CASES)]
         if seat.case_ids:
-            names = [n for n in names if n != AREA_NAMES["cases"]] + [_cases_text(seat, link)]
+            names.append(_cases_text(seat, said_as, link))
         if names:
-            said.append(f"{html.escape(who) if link else who} 修改了 {'、'.join(names)}")
-    return "；".join(said)
+            shown = html.escape(who) if link else who
+            said.append(said_as.changed.replace("%1", shown).replace("%2", said_as.joined.join(names)))
+    return said_as.seats_joined.join(said)
 
 
-def _cases_text(seat: _SeatChanges, link: bool) -> str:
+def _cases_text(seat: _SeatChanges, words: Words, link: bool) -> str:
     shown = sorted(seat.case_ids)[:SHOWN_CASES]
-    numbers = "、".join(f'<a href="case:{i}">#{i}</a>' if link else f"#{i}" for i in shown)
+    numbers = words.joined.join(f'<a href="case:{i}">#{i}</a>' if link else f"#{i}" for i in shown)
     count = len(seat.case_ids) + seat.unnamed
-    return f"{AREA_NAMES['cases']} {numbers}" + (f" 等 {count} 单" if count > len(shown) else "")
+    cases = f"{words.names[Area.CASES]} {numbers}"
+    return words.more.replace("%1", cases).replace("%2", str(count)) if count > len(shown) else cases
 
 
 class TeamChanges(QObject):
@@ -198,11 +214,20 @@ class TeamChanges(QObject):
         self.runner.announce(changes_of(notices))
         if any(n.table == RULE_FILES for n in notices):
             self.rules_changed.emit()
-        text = describe(notices, link=True)
+        words = self.words()
+        text = describe(notices, words, link=True)
         if text:
             self.label.setText(text)
-            self.label.setToolTip(describe(notices) + "\n" + self.tr("其他席位刚做的修改；点售后单编号打开它"))
+            self.label.setToolTip(describe(notices, words) + "\n" + self.tr("其他席位刚做的修改；点售后单编号打开它"))
             self._shown.start()
+
+    def words(self) -> Words:
+        """`describe`'s words in the window's language."""
+        return Words(changed=self.tr("%1 修改了 %2"), more=self.tr("%1 等 %2 单"), unknown=self.tr("另一个席位"),
+                     names={"cases": self.tr("售后单"), "orders": self.tr("订单"), "reships": self.tr("补发"),
+                            "claims": self.tr("快递理赔"), "deadlines": self.tr("时限"), "settings": self.tr("设置"),
+                            RULE_FILES: self.tr("时效规则")},
+                     joined=self.tr("、"), seats_joined=self.tr("；"))
 
     def _open_link(self, link: str) -> None:
         kind, _, value = link.partition(":")
