@@ -1473,6 +1473,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 修改了 %2": "%1 changed %2",
     "%1 等 %2 单": "%1 and more (%2 in all)",
     "另一个席位": "Another seat",
+    "与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看":
+        "The live connection to the team database was lost; retrying. Press F5 to see other seats' changes",
+    "已恢复与团队数据库的实时连接": "The live connection to the team database is back",
     "备份团队数据库": "Back up the team database",
     ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
      "恢复请在服务器上用 pg_restore。现在备份吗？"):

@@ -6522,6 +6522,16 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TeamChanges</name>
     <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="181"/>
+        <source>与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看</source>
+        <translation>The live connection to the team database was lost; retrying. Press F5 to see other seats&apos; changes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="186"/>
+        <source>已恢复与团队数据库的实时连接</source>
+        <translation>The live connection to the team database is back</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/team/team_changes.py" line="221"/>
         <source>其他席位刚做的修改；点售后单编号打开它</source>
         <translation>What other seats just changed; click a case number to open it</translation>

@@ -292,3 +292,34 @@ def test_the_english_window_says_who_changed_what_in_english(qtbot: QtBot, engli
             '<a href="case:3">#3</a> and more (47 in all); Another seat changed orders')
     finally:
         runner.shutdown()
+
+
+def test_the_english_window_says_the_live_connection_is_lost_in_english(
+        qtbot: QtBot, english: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.store import change_notices
+    from desktop_app.store.locations import parse_location
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team import team_changes
+
+    def away(*_args: object, **_kwargs: object) -> None:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(change_notices, "ChangeListener", away)
+    monkeypatch.setattr(team_changes, "RETRY_SECONDS", 0.1)
+    runner = BackgroundRunner()
+    changes = team_changes.TeamChanges(runner)
+    said: list[str] = []
+    changes.message.connect(said.append)
+
+    class Server:  # what `watch` reads of a team ledger
+        is_server = True
+        location = parse_location("postgresql+psycopg://kf@127.0.0.1:9/aftersales")
+        own_backends: set[int] = set()
+
+    try:
+        changes.watch(Server())  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bool(said), timeout=5000)
+        assert said[0].startswith("The live connection to the team database was lost")
+    finally:
+        changes.stop()
+        runner.shutdown()

@@ -178,12 +178,12 @@ class TeamChanges(QObject):
             except Exception as exc:  # the server is away: try again shortly, the window works on
                 if not paused:
                     log.warning("live updates paused: %s", exc)
-                    self.message.emit("与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看")
+                    self.message.emit(self.tr("与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看"))
                     paused = True
                 self._stop.wait(RETRY_SECONDS)
                 continue
             if paused:
-                self.message.emit("已恢复与团队数据库的实时连接")
+                self.message.emit(self.tr("已恢复与团队数据库的实时连接"))
             if paused or missed:  # made again at once too (a restart, a dropped route): changes came between
                 self.arrived.emit([ChangeNotice("", "", 0)])  # missed meanwhile: reload everything once
                 paused = missed = False
