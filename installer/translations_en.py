@@ -1492,6 +1492,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "席位名": "Seat name",
     "团队共用这个台账：每条修改都会记下是谁做的。请填写你的名字（席位名）：":
         "Your team shares this ledger: every change records who made it. Please enter your name (seat name):",
+    "其他席位刚做的修改；点售后单编号打开它": "What other seats just changed; click a case number to open it",
+    "%1 修改了 %2": "%1 changed %2",
+    "%1 等 %2 单": "%1 and more (%2 in all)",
+    "另一个席位": "Another seat",
+    "与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看":
+        "The live connection to the team database was lost; retrying. Press F5 to see other seats' changes",
+    "已恢复与团队数据库的实时连接": "The live connection to the team database is back",
     "备份团队数据库": "Back up the team database",
     ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
      "恢复请在服务器上用 pg_restore。现在备份吗？"):
@@ -1729,6 +1736,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 件商品没有名称": "Item %1 has no name",
     "“%1”的数量应为 1–%2": "The quantity of “%1” should be 1–%2",
     "席位名太长（最多 %1 个字）": "The seat name is too long (at most %1 characters)",
+    "席位名“%1”也在另一台电脑（%2，%3 起）上使用：两台电脑的修改都记在“%1”名下，分不清是谁做的。"
+    "请给这台电脑换一个席位名（文件 → 连接团队数据库…，或命令 seat 新名字），例如“%1（前台）”；"
+    "那台电脑已不再使用时，在这台电脑上再设一次这个名字即可":
+        "The seat name “%1” is also used on another computer (%2, since %3): the changes of both computers are "
+        "recorded under “%1” and nobody can tell them apart. Give this computer another seat name (File → "
+        "Connect to team database…, or the command seat NEW-NAME), e.g. “%1 (front desk)”; if that computer is "
+        "no longer used, set this name once more on this computer",
+    "席位名重复": "Seat name used twice",
+    "换个名字…": "Another name…",
+    "那台电脑已不再使用": "That computer is no longer used",
     "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
     "平台售后单号“%1”已记录在售后单 #%2，请打开那一单":
         "Platform after-sales number “%1” is recorded on case #%2 already: open that case",
@@ -2239,6 +2256,14 @@ EN: dict[str, str | tuple[str, str]] = {
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
 EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
+    # what another seat changed, in the status bar: "小李 changed reships, cases #12, #15, #18 and more (47 in all)"
+    ("TeamChanges", "售后单"): "cases",
+    ("TeamChanges", "订单"): "orders",
+    ("TeamChanges", "补发"): "reships",
+    ("TeamChanges", "快递理赔"): "carrier claims",
+    ("TeamChanges", "时限"): "deadlines",
+    ("TeamChanges", "设置"): "settings",
+    ("TeamChanges", "时效规则"): "deadline rules",
     ("CaseImportSummary", "新建售后单"): "New cases",
     # the platform's own status word follows, quoted from its export (Chinese on purpose)
     ("CaseDetailPane", "订单状态"): "Order status (platform's words)",

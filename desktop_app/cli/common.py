@@ -75,10 +75,19 @@ def db_path_of(args: argparse.Namespace) -> Path:
 
 
 def open_db(args: argparse.Namespace) -> Database:  # the store is imported lazily: keeps `--help` fast
+    from desktop_app.services.seats import check_seat
     from desktop_app.services.team import seat_name
     from desktop_app.store.database import open_database
 
-    return open_database(location_of(args), seat=seat_name())
+    db = open_database(location_of(args), seat=seat_name())
+    try:
+        clash = check_seat(db, seat_name())  # a team ledger: another computer under this seat name is said
+    except BaseException:
+        db.close()
+        raise
+    if clash is not None:
+        sys.stderr.write(f"提醒：{clash.message}\n")
+    return db
 
 
 def probe_db(args: argparse.Namespace) -> ServerProbe:

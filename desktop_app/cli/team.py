@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from desktop_app.cli.common import CommandError, add_json_option, print_json
+from desktop_app.core.errors import UserError
 from desktop_app.services import team
 from desktop_app.services.ledger_move import TABLE_LABELS, move_ledger
+from desktop_app.services.seats import SeatClash, check_seat, take_seat
 from desktop_app.services.shop_rules import rule_file_title
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.ledger_files import in_use_elsewhere
 from desktop_app.store.locations import parse_location
 
@@ -79,10 +86,35 @@ def _migrate_to(args: argparse.Namespace) -> int:
 
 
 def _seat(args: argparse.Namespace) -> int:
+    """Shows or sets the name; on a team ledger says whether another computer works under it too (setting it
+    takes it for this computer: the one that had it is told at its next start)."""
     if args.name is None:
         sys.stdout.write(f"{team.seat_name()}\n")
+        _on_the_team_ledger(args, lambda db: check_seat(db, team.seat_name()))
         return 0
     name = team.clean_seat_name(args.name)
     team.save_team_settings(replace(team.load_team_settings(), seat=name))
     sys.stdout.write(f"这台电脑的席位名已设为：{name}\n")
+    _on_the_team_ledger(args, lambda db: take_seat(db, name))
     return 0
+
+
+def _on_the_team_ledger(args: argparse.Namespace, check: Callable[[Database], SeatClash | None]) -> None:
+    """Whether another computer uses the seat name on the team ledger this computer opens (nothing to check
+    on a file ledger; a server that cannot be reached is said, the name is saved all the same)."""
+    location = team.ledger_location(getattr(args, "db", None))
+    if location.url is None:
+        return
+    try:
+        db = open_database(location, seat=team.seat_name())
+        try:
+            clash = check(db)
+        finally:
+            db.close()
+    except (UserError, SQLAlchemyError) as exc:
+        known = as_user_error(exc, location)
+        reason = known.message if known is not None else type(exc).__name__
+        sys.stderr.write(f"提醒：没能连上团队数据库，未核对这个名字是否已被另一台电脑使用：{reason}\n")
+        return
+    if clash is not None:
+        sys.stderr.write(f"提醒：{clash.message}\n")

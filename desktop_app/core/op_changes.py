@@ -18,6 +18,31 @@ from typing import Generic, TypeVar
 # store/change_tracking: the window's team listener needs it before SQLAlchemy is loaded (first paint).
 CLOCK_SEAT = "\\时钟"
 
+# Which cases a seat's transaction changed, sent beside the tables' notices (store/change_tracking): the
+# "table" of that notice is `#cases:<up to CASES_NAMED ids>:<how many in all>`, a name no table has, so a
+# window of an older version leaves it out.
+CASES_NOTICE = "#cases"
+CASES_NAMED = 10
+
+
+def cases_notice(case_ids: Iterable[int]) -> str:
+    """The notice's "table" naming these cases (the lowest ids, and the count)."""
+    ids = sorted(set(case_ids))
+    return f"{CASES_NOTICE}:{','.join(str(i) for i in ids[:CASES_NAMED])}:{len(ids)}"
+
+
+def read_cases_notice(table: str) -> tuple[tuple[int, ...], int] | None:
+    """The case ids a `cases_notice` names and how many cases it was about; None for a table's notice."""
+    head, _, rest = table.partition(":")
+    if head != CASES_NOTICE:
+        return None
+    named, _, count = rest.partition(":")
+    try:
+        ids = tuple(int(part) for part in named.split(",") if part)
+        return ids, max(int(count or 0), len(ids))
+    except ValueError:  # not this version's notice
+        return None
+
 
 class Area(StrEnum):
     ORDERS = "orders"

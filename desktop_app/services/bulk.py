@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
-from desktop_app.core.clock import Moment, now
+from desktop_app.core.clock import Moment
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
 from desktop_app.core.op_changes import OpChanges
@@ -188,15 +188,17 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
     if parcel is not None and action is not CaseAction.BUYER_SHIPPED_RETURN:
         raise UserError(f"快递公司和运单号只能与“{CaseAction.BUYER_SHIPPED_RETURN.label}”一起使用")
     who = current_author() if author is None else author
-    when = at or Moment(now())
     rules = RuleContext.load(db)  # once for the batch
 
     def one(case_id: int) -> Step:
+        # No time given: each case's step is dated when that case is done (once it is ours: at its turn after
+        # another seat's step on it), not when the batch began — a later case's step came before the steps
+        # other seats took on it meanwhile and was refused as out of order.
         with db.transaction() as session:
             if parcel is not None:
-                status = record_return_parcel(session, case_id, parcel, note, when, who, rules=rules).status
+                status = record_return_parcel(session, case_id, parcel, note, at, who, rules=rules).status
             else:
-                status = act_in_session(session, case_id, action, note, when, who, rules=rules, paid_fen=paid_fen)
+                status = act_in_session(session, case_id, action, note, at, who, rules=rules, paid_fen=paid_fen)
             return status, changes_in(session)
 
     return _each(case_ids, one, progress)

@@ -50,7 +50,7 @@ from desktop_app.services.typed_twins import typed_twins
 from desktop_app.store.bulk_rows import insert_rows
 from desktop_app.store.case_facts import resolve_seconds
 from desktop_app.store.case_upsert import case_id_spans, indexes_set_aside, insert_new_cases
-from desktop_app.store.change_tracking import changes_in
+from desktop_app.store.change_tracking import changes_in, mark_cases
 from desktop_app.store.database import Database
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.intake_queries import (
@@ -139,28 +139,33 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             orders, carriers = _order_ids(session, list(fresh.values()))
             inserted = _insert_new(session, fresh, orders, carriers, who, name, times)
             outcome.inserted.extend(inserted.values())
+            mark_cases(session, inserted.values())  # inserted beside the ORM: named to the other seats
             check_cancel()
             yield ImportProgress(name, index, count, "importing", len(fresh), len(fresh) / max(len(records), 1))
-            known = [(facts[key], record) for key, record in records.items() if key in facts]
+            # The stored cases in id order, as a paste, a recompute and every multi-case write lock them
+            # (store/deadline_rows.lock_if_shared): taken in the file's order, a case this import had locked
+            # could be the one another seat's paste waited for while holding the next one the import wanted,
+            # a deadlock the server broke by failing one of them.
+            known = sorted(((facts[key], record) for key, record in records.items() if key in facts),
+                           key=lambda pair: pair[0].id)
             # An earlier export's row for a request the ledger saw further on: nothing to take from it.
-            older = {key for key, record in records.items() if key in facts
-                     and older_picture(facts[key], record, parsed.profile)}
-            for key in older:
-                keep_older(session, facts[key], records[key], parsed.platform_given, outcome)
-            older_ids = {facts[key].id for key in older}
-            known = [(fact, record) for fact, record in known if fact.id not in older_ids]
-            moving = {fact.id for fact, record in known if may_move(fact, record)}
+            older = {fact.id for fact, record in known if older_picture(fact, record, parsed.profile)}
+            moving = {fact.id for fact, record in known if fact.id not in older and may_move(fact, record)}
             history = case_history(session, moving)
             for done, (fact, record) in enumerate(known, start=len(fresh)):
                 if done % PROGRESS_EVERY == 0:
                     check_cancel()
                     yield ImportProgress(name, index, count, "importing", done, done / max(len(records), 1))
-                update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome, times,
-                             parsed.platform_given)
+                if fact.id in older:
+                    keep_older(session, fact, record, parsed.platform_given, outcome)
+                else:
+                    update_case(session, fact, record, fact.id in moving, history.get(fact.id), who, outcome,
+                                times, parsed.platform_given)
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
         twins = typed_twins(session, fresh, inserted, orders)
-        mismatches = _mismatches(session, {k: r for k, r in records.items() if k not in older}, context,
+        mismatches = _mismatches(session, {k: r for k, r in records.items()
+                                           if k not in facts or facts[k].id not in older}, context,
                                  times.inferred)
         changes = changes_in(session)
     return CaseFileResult(

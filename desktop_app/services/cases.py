@@ -29,6 +29,7 @@ from desktop_app.core.vocabulary import (
     platform_case_key,
 )
 from desktop_app.services.case_writes import (
+    after_last_step,
     apply_action,
     clean_order_no,
     current_author,
@@ -174,19 +175,22 @@ def act_on_case(db: Database, case_id: int, action: CaseAction, note: str | None
     what a 退款 / 补偿 step paid (kept as the case's amount; None keeps the one recorded)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        status = act_in_session(session, case_id, action, note, at or Moment(now()), who, expected_version,
-                                paid_fen=paid_fen)
+        status = act_in_session(session, case_id, action, note, at, who, expected_version, paid_fen=paid_fen)
         return CaseStep(status, changes_in(session))
 
 
-def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment, who: str,
-                   expected_version: int | None = None, rules: RuleContext | None = None,
+def act_in_session(session: Session, case_id: int, action: CaseAction, note: str | None, when: Moment | None,
+                   who: str, expected_version: int | None = None, rules: RuleContext | None = None,
                    paid_fen: int | None = None) -> CaseStatus:
     """`act_on_case` inside a transaction the caller owns (a use case that changes more than the state);
-    `rules` loaded once serves a whole batch (reading the packs costs ~90 ms a case, measured)."""
+    `rules` loaded once serves a whole batch (reading the packs costs ~90 ms a case, measured). `when` None:
+    now once the case is ours, after its last step — a time taken before waiting for another seat's step on
+    it (or on a computer whose clock runs behind) came before that step, and the step asked for was refused
+    as out of order (关闭的时间 12:11 早于同意补发的时间 12:11)."""
     case = load_case(session, case_id, expected_version)
     if paid_fen is not None:
         note = record_paid_amount(case, action, paid_fen, note)
+    when = when or after_last_step(session, case.id, Moment(now()))
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)
     return status

@@ -31,6 +31,7 @@ from desktop_app.store.ledger_errors import server_user_error
 from desktop_app.store.ledger_files import copy_online, has_sqlite_header
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.store.rule_files import keep_rule_files
+from desktop_app.store.setting_rows import forget_seats
 from desktop_app.store.shared_files import evidence_paths, keep_file, setting_values
 
 # What the summary names, in the order a shop owner thinks of them.
@@ -75,6 +76,7 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                     # it empty and the second failed on the first one's keys ("内部错误（IntegrityError）"):
                     # the second now waits and is told it has data. An import by a seat waits too.
                     take_import_turn(writing)
+                    forget_seats(writing)  # a seat that opened the empty database took its name: not data
                     already = {name: n for name, n in row_counts(writing).items() if n}
                     if already:
                         raise UserError(msg.say(msg.MOVE_TARGET_NOT_EMPTY, target.display(), _describe(already)))

@@ -26,6 +26,7 @@ from desktop_app.services.cases import act_in_session
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
+from desktop_app.store.deadline_rows import lock_if_shared
 from desktop_app.store.models import AuditEvent, Case, ReturnInspection, UnmatchedParcel, utcnow
 from desktop_app.store.return_queries import (
     ReturnCaseRow,
@@ -69,8 +70,8 @@ def guess_parcel_carrier(tracking_no: str) -> str | None:
     return guess_carrier(tracking_no)
 
 
-def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, note: str | None, when: Moment,
-                         who: str, expected_version: int | None = None,
+def record_return_parcel(session: Session, case_id: int, parcel: ReturnParcel, note: str | None,
+                         when: Moment | None, who: str, expected_version: int | None = None,
                          rules: RuleContext | None = None) -> ShippedReturn:
     """买家已寄回 with the parcel's carrier and number, inside the caller's transaction."""
     text = "；".join(part for part in (parcel.describe(), (note or "").strip()) if part)
@@ -158,6 +159,11 @@ def receive_return(db: Database, tracking_no: str, result: InspectionResult, not
     with db.transaction() as session:
         take_parcel_turn(session, number)  # the same parcel scanned at two seats: recorded once
         rows = cases_by_return_tracking(session, number)
+        # Its cases locked in id order, as an import, a paste and every recompute lock them: taken one by one
+        # in the list's order (the latest changed first), a parcel of two cases deadlocked with an import
+        # bringing both up to date, and the server failed the scan or the whole import.
+        if lock_if_shared(session, [row.id for row in rows]):
+            rows = cases_by_return_tracking(session, number)  # as they are now that no other seat can change them
         if rows:
             rules = RuleContext.load(session)
             done = tuple(_receive_case(session, row, number, result, note, when, who, rules) for row in rows)

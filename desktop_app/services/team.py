@@ -32,6 +32,7 @@ class TeamSettings:
     server: str = ""  # the server URL without its password; "" = none saved
     use_server: bool = False  # open the server instead of the local file
     seat: str = ""  # who works at this computer, written into every change
+    computer: str = ""  # this computer's id on a team ledger (services/seats.py); made once
 
 
 def _settings_path() -> Path:
@@ -47,7 +48,7 @@ def load_team_settings() -> TeamSettings:
     if not isinstance(stored, dict):
         return TeamSettings()
     return TeamSettings(server=str(stored.get("server") or ""), use_server=bool(stored.get("use_server")),
-                        seat=str(stored.get("seat") or ""))
+                        seat=str(stored.get("seat") or ""), computer=str(stored.get("computer") or ""))
 
 
 def save_team_settings(settings: TeamSettings) -> None:

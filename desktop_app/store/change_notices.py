@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import psycopg
 
-from desktop_app.core.op_changes import Area
-from desktop_app.store.change_tracking import AREA_OF_TABLE
+from desktop_app.core.op_changes import Area, read_cases_notice
+from desktop_app.store.change_tracking import AREA_OF_TABLE, CHANNEL
 from desktop_app.store.locations import DEAD_SERVER_ARGS, LedgerLocation
 
-CHANNEL = "ledger_changes"
+__all__ = ["CHANNEL", "ChangeListener", "ChangeNotice", "parse_notice"]
 
 @dataclass(frozen=True)
 class ChangeNotice:
@@ -28,6 +28,11 @@ class ChangeNotice:
     @property
     def area(self) -> Area | None:
         return AREA_OF_TABLE.get(self.table)
+
+    @property
+    def cases(self) -> tuple[tuple[int, ...], int] | None:
+        """The cases a seat's transaction changed (some ids, how many in all), if this notice names them."""
+        return read_cases_notice(self.table)
 
 
 def parse_notice(payload: str, pid: int) -> ChangeNotice:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
-from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges, note_recorded
+from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges, cases_notice, note_recorded
 
 # Which part of the app shows each table (the areas a window refreshes).
 AREA_OF_TABLE: dict[str, Area] = {
@@ -32,6 +32,12 @@ AREA_OF_TABLE: dict[str, Area] = {
     "settings": Area.SETTINGS, "product_costs": Area.SETTINGS,
 }
 _KEY = "op_changes"
+_CASES_KEY = "cases_changed"
+CHANNEL = "ledger_changes"  # the channel of migration 0006_team's notices
+# The rows that say which case a seat worked on (a deadline is the case's, recomputed: not named).
+_NAMES_ITS_CASE = frozenset({Area.CASES, Area.RESHIPS})
+_NAME_THE_CASES = text(
+    "SELECT pg_notify(:channel, :cases || '|' || coalesce(current_setting('ledger.seat', true), ''))")
 
 
 def write_as_the_clock(session: Session) -> None:
@@ -54,6 +60,11 @@ def mark_tables_written(session: Session, *tables: str) -> None:
         mark_changed(session, *areas)
 
 
+def mark_cases(session: Session, case_ids: Iterable[int]) -> None:
+    """Note cases written beside the ORM (a bulk insert): the other seats' windows name them."""
+    session.info.setdefault(_CASES_KEY, set()).update(case_ids)
+
+
 def changes_in(session: Session) -> OpChanges:
     """The areas this session has written so far (flushed, or marked)."""
     session.flush()
@@ -64,6 +75,7 @@ def tracked(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """The session factory, its sessions noting what they write."""
     event.listen(sessions, "after_flush", _note_flushed)
     event.listen(sessions, "do_orm_execute", _note_statement)
+    event.listen(sessions, "before_commit", _name_the_cases)
     return sessions
 
 
@@ -77,6 +89,28 @@ def _note_flushed(session: Session, _flush: UOWTransaction) -> None:
     areas = _areas_of_tables(tables)
     if areas:
         mark_changed(session, *areas)
+    mark_cases(session, {case_id for row in chain(session.new, session.deleted, session.dirty)
+                         if (case_id := _case_of(row)) is not None})
+
+
+def _case_of(row: object) -> int | None:
+    table = getattr(type(row), "__tablename__", "")
+    if table == "cases":
+        return getattr(row, "id", None)
+    return getattr(row, "case_id", None) if AREA_OF_TABLE.get(table) in _NAMES_ITS_CASE else None
+
+
+def _name_the_cases(session: Session) -> None:
+    """On a team ledger, one notice more with the cases this transaction changed (their numbers and how
+    many): the other seats' windows say who changed which case, not only that 售后单 changed."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.flush()  # the last rows, flushed by the commit after this hook
+    case_ids = session.info.get(_CASES_KEY)
+    if not case_ids:
+        return
+    session.execute(_NAME_THE_CASES, {"channel": CHANNEL, "cases": cases_notice(case_ids)})
+    case_ids.clear()  # a session committed twice names the second one's own cases
 
 
 def _note_statement(state: ORMExecuteState) -> None:

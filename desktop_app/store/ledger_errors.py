@@ -106,13 +106,18 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
         return UserError(msg.say(msg.SERVER_NO_DATABASE, named))
     if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown) or (
-            isinstance(error, psycopg.OperationalError) and "the connection is lost" in str(error)):
+            isinstance(error, psycopg.OperationalError) and any(m in str(error) for m in _LOST_MIDWAY)):
         # In the middle of the work (the server restarted, the NAS went to sleep): not "cannot connect".
         return UserError(msg.say(msg.SERVER_LOST, named, _connection_cause(error)))
     if isinstance(error, psycopg.OperationalError):
         return UserError(msg.say(msg.SERVER_UNREACHABLE, server, _connection_cause(error)))
     return None
 
+
+# How the driver says a connection that was working went away (not one that could not be made): the server
+# ended it while the seat was between statements or writing rows (an import's executemany said "consuming
+# input failed: server closed the connection unexpectedly", and the seat was told to check the address).
+_LOST_MIDWAY = ("the connection is lost", "consuming input failed", "sending query failed")
 
 # The causes a shop meets, in its words; the driver's own line follows in brackets for whoever helps them.
 CONNECTION_CAUSES = (

@@ -7,10 +7,15 @@ key). Made if missing and locked first, the second seat waits for the first to c
 
 from __future__ import annotations
 
+from sqlalchemy import Connection, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import Setting
+
+# Which computer took which seat name on a team ledger (services/seats.py): bookkeeping of the server, not
+# the shop's data — a move into the database leaves it out, and the computers record their names again.
+SEATS_SETTING = "team_seats"
 
 
 def locked_setting(session: Session, key: str) -> Setting:
@@ -21,3 +26,9 @@ def locked_setting(session: Session, key: str) -> Setting:
     setting = session.get(Setting, key, with_for_update=True, populate_existing=True)
     assert setting is not None
     return setting
+
+
+def forget_seats(conn: Connection) -> None:
+    """Drop the seat names' record (a ledger moved into this database: the computers that only opened the
+    empty database take their names again at their next start)."""
+    conn.execute(delete(Setting).where(Setting.key == SEATS_SETTING))

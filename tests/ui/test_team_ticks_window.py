@@ -61,11 +61,11 @@ def test_another_seats_tick_reorders_the_window_without_naming_a_seat(
     with qtbot.waitSignal(model.loaded, timeout=10000):
         win.cases_tab.table.sortByColumn(model.column_index(CaseSort.NEXT_DUE), Qt.SortOrder.AscendingOrder)
     assert listed(model) == [settled, work]
-    win.statusBar().clearMessage()
+    win.team_changes.label.clear()
 
     assert refresh_next_dues_of(other_seat).value == 1  # the other seat's window ticks
     qtbot.waitUntil(lambda: listed(model) == [work, settled], timeout=15000)
     wait_idle(qtbot, win)
     qtbot.wait(200)
     # It said "小李 修改了 售后单、时限" whenever a platform timer ran out on another seat's clock.
-    assert "修改了" not in win.statusBar().currentMessage()
+    assert "修改了" not in win.team_changes.label.text()

@@ -4,6 +4,7 @@ on a real PostgreSQL the window switches to the server and shows another seat's 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -62,12 +63,20 @@ def test_the_window_moves_to_the_server_and_shows_other_seats_changes(
 
     other = open_database(pg_url, seat="小李")  # another seat, on another computer
     try:
-        open_case(other, NewCase(Platform.PDD, "261118-000000000000001", CaseKind.RESHIP))
+        case_id = open_case(other, NewCase(Platform.PDD, "261118-000000000000001", CaseKind.RESHIP)).case_id
     finally:
         other.close()
     qtbot.waitUntil(lambda: window.cases_tab.model.rowCount() == 1, timeout=15000)
-    qtbot.waitUntil(lambda: "小李 修改了" in window.statusBar().currentMessage(), timeout=5000)
-    assert "售后单" in window.statusBar().currentMessage()
+    said = window.team_changes.label
+    qtbot.waitUntil(lambda: "小李 修改了" in said.text(), timeout=5000)
+    # Which case, not only "售后单" (it said 小李 修改了 售后单、补发 whatever the case), and a click opens it.
+    assert f'售后单 <a href="case:{case_id}">#{case_id}</a>' in said.text()
+    window.tabs.setCurrentIndex(window.tabs.count() - 1)
+    said.linkActivated.emit(f"case:{case_id}")
+    assert window.tabs.currentWidget() is window.cases_tab
+    detail = window.cases_tab.detail
+    assert detail is not None
+    qtbot.waitUntil(lambda: detail.case_id == case_id, timeout=5000)
     window.team_changes.stop()
 
 
@@ -133,11 +142,9 @@ def test_another_seats_rule_edit_is_named_and_checked_for_what_is_left_to_recomp
 
     runner = BackgroundRunner()
     changes = TeamChanges(runner)
-    said: list[str] = []
-    changes.message.connect(said.append)
     with qtbot.waitSignal(changes.rules_changed, timeout=5000):
         changes.arrived.emit([ChangeNotice("rule_files", "店主", 4242), ChangeNotice("deadlines", "店主", 4242)])
-    assert said == ["店主 修改了 时效规则、时限"]
+    assert changes.label.text() == "店主 修改了 时效规则、时限"
     with qtbot.assertNotEmitted(changes.rules_changed, wait=1000):
         changes.arrived.emit([ChangeNotice("cases", "小李", 4242)])
     runner.shutdown()
@@ -193,3 +200,126 @@ def test_changes_made_while_the_live_connection_was_broken_are_reloaded_after_it
         changes.stop()
         runner.shutdown()
         mine.close()
+
+
+def test_the_status_bar_names_a_few_cases_of_each_seat_and_counts_the_rest() -> None:
+    from desktop_app.core.op_changes import cases_notice
+    from desktop_app.store.change_notices import ChangeNotice
+    from desktop_app.ui.team.team_changes import describe
+
+    notices = [ChangeNotice("cases", "小王", 1), ChangeNotice("reships", "小王", 1),
+               ChangeNotice(cases_notice([12, 3, 9, 5]), "小王", 1), ChangeNotice(cases_notice([5, 40]), "小王", 2),
+               ChangeNotice("orders", "小李", 3), ChangeNotice("cases", "小李", 3),
+               ChangeNotice(cases_notice([7]), "小李", 3),
+               ChangeNotice(cases_notice(range(1, 20001)), "<b>店主</b>", 4)]
+    assert describe(notices) == ("小王 修改了 补发、售后单 #3、#5、#9 等 5 单；小李 修改了 订单、售后单 #7；"
+                                 "<b>店主</b> 修改了 售后单 #1、#2、#3 等 20000 单")
+    assert describe(notices[-1:], link=True) == (
+        '&lt;b&gt;店主&lt;/b&gt; 修改了 售后单 <a href="case:1">#1</a>、<a href="case:2">#2</a>、'
+        '<a href="case:3">#3</a> 等 20000 单')
+
+
+def test_a_long_who_changed_what_does_not_widen_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    """The status bar's label holds its text whole: four seats' changes asked for a window wider than a
+    1366-pixel laptop screen."""
+    from desktop_app.store.change_notices import ChangeNotice
+
+    window.resize(1280, 700)
+    qtbot.waitExposed(window)
+    before = window.minimumSizeHint().width()
+    seats = ["夜班客服 小张", "白班客服 小王", "店主 老李", "仓库 小赵"]
+    window.team_changes.arrived.emit([ChangeNotice(table, seat, 4242) for seat in seats
+                                      for table in ("orders", "reships", "claims", "settings", "cases")])
+    qtbot.waitUntil(lambda: "小赵 修改了" in window.team_changes.label.text(), timeout=5000)
+    assert window.minimumSizeHint().width() <= max(before, 1366)
+    assert window.team_changes.label.width() < window.width() / 2
+    assert window.context.db is not None
+    window.team_changes.watch(window.context.db)  # another ledger opened in the window (here the same)
+    assert window.team_changes.label.text() == ""  # it named the last ledger's seats for up to a minute
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_a_window_under_a_seat_name_another_computer_uses_says_so_and_can_take_it(
+        qtbot: QtBot, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second computer given the name already used: both computers' changes were recorded as 小王."""
+    import socket
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.services.seats import check_seat
+    from desktop_app.store.locations import parse_location
+    from tests.ui.conftest import opened_window
+
+    monkeypatch.setenv(team.ENV_SEAT, "小王")
+    home = os.environ["AFTERSALES_LEDGER_HOME"]
+    monkeypatch.setenv("AFTERSALES_LEDGER_HOME", str(tmp_path / "front desk"))  # the computer that has the name
+    monkeypatch.setattr(socket, "gethostname", lambda: "FRONT-PC")
+    front = open_database(pg_url, seat="小王")
+    try:
+        assert check_seat(front, "小王") is None
+    finally:
+        front.close()
+    monkeypatch.setenv("AFTERSALES_LEDGER_HOME", home)  # this computer
+    monkeypatch.setattr(socket, "gethostname", lambda: "LAPTOP")
+    windows = opened_window(qtbot, parse_location(pg_url), timeout_ms=15000)
+    win = next(windows)
+    try:
+        qtbot.waitUntil(lambda: win.findChild(QMessageBox, "seat_clash") is not None, timeout=10000)
+        box = win.findChild(QMessageBox, "seat_clash")
+        assert "席位名“小王”也在另一台电脑（FRONT-PC，" in box.text()
+        taken = next(b for b in box.buttons() if b.text() == "那台电脑已不再使用")
+        taken.click()
+        wait_idle(qtbot, win)
+        db = win.context.db
+        assert db is not None and check_seat(db, "小王") is None  # this computer's now
+    finally:
+        next(windows, None)  # closed down
+
+
+def test_the_english_window_says_who_changed_what_in_english(qtbot: QtBot, english: object) -> None:
+    """It said "小李 修改了 补发、售后单" in the English window."""
+    from desktop_app.core.op_changes import cases_notice
+    from desktop_app.store.change_notices import ChangeNotice
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team.team_changes import TeamChanges
+
+    runner = BackgroundRunner()
+    changes = TeamChanges(runner)
+    try:
+        changes.arrived.emit([ChangeNotice("reships", "小李", 4242),
+                              ChangeNotice(cases_notice(range(1, 48)), "小李", 4242), ChangeNotice("orders", "", 4243)])
+        qtbot.waitUntil(lambda: bool(changes.label.text()), timeout=5000)
+        assert changes.label.text() == (
+            '小李 changed reships, cases <a href="case:1">#1</a>, <a href="case:2">#2</a>, '
+            '<a href="case:3">#3</a> and more (47 in all); Another seat changed orders')
+    finally:
+        runner.shutdown()
+
+
+def test_the_english_window_says_the_live_connection_is_lost_in_english(
+        qtbot: QtBot, english: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.store import change_notices
+    from desktop_app.store.locations import parse_location
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team import team_changes
+
+    def away(*_args: object, **_kwargs: object) -> None:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(change_notices, "ChangeListener", away)
+    monkeypatch.setattr(team_changes, "RETRY_SECONDS", 0.1)
+    runner = BackgroundRunner()
+    changes = team_changes.TeamChanges(runner)
+    said: list[str] = []
+    changes.message.connect(said.append)
+
+    class Server:  # what `watch` reads of a team ledger
+        is_server = True
+        location = parse_location("postgresql+psycopg://kf@127.0.0.1:9/aftersales")
+        own_backends: set[int] = set()
+
+    try:
+        changes.watch(Server())  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bool(said), timeout=5000)
+        assert said[0].startswith("The live connection to the team database was lost")
+    finally:
+        changes.stop()
+        runner.shutdown()

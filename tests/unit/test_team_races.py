@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -434,3 +435,24 @@ def test_an_unmatched_parcel_matched_at_one_seat_while_another_scans_it_again(
         result = session.execute(text("SELECT result FROM return_inspections WHERE case_id = :id"),
                                  {"id": case_id}).scalar_one()
     assert result == "defective"
+
+
+def test_a_batch_waiting_for_another_seats_step_on_a_case_dates_its_own_step_after_it(
+        pg_url: str, two_seats: tuple[Database, Database]) -> None:
+    """Two seats' batches on the same cases: the later one's time was taken when it began, before the step
+    another seat took meanwhile (or on a computer whose clock runs behind), and the case was refused as
+    "关闭的时间 12:11 早于同意补发的时间 12:11 … 先撤销那一步". With no time given, the step is now dated when
+    the case is its turn, after the case's last step."""
+    first, second = two_seats
+    case_id = open_case(first, NewCase(Platform.PDD, "261204-770", CaseKind.RESHIP), author="店主").case_id
+    ahead = Moment(now() + timedelta(minutes=2))  # 小王's step: later than 小李's batch began
+    with first.transaction() as session:
+        act_in_session(session, case_id, CaseAction.AGREE_RESHIP, None, ahead, "小王")
+        other = Seat(lambda: act_on_cases(second, [case_id], CaseAction.CLOSE, author="小李"))
+        wait_until_a_seat_waits_for_a_lock(pg_url)
+    outcome = other.outcome()
+    assert [(r.ok, r.error) for r in outcome.results] == [(True, None)]
+    with first.reading() as session:
+        steps = session.execute(text("SELECT action, at FROM audit_events WHERE case_id = :id AND kind = 'action' "
+                                     "ORDER BY id"), {"id": case_id}).all()
+    assert [s.action for s in steps] == ["agree_reship", "close"] and steps[1].at >= steps[0].at

@@ -12,12 +12,14 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -27,6 +29,7 @@ from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import backups
 from desktop_app.services.case_evidence import add_case_evidence
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.evidence_files import local_file
 from desktop_app.services.ledger_move import move_ledger
@@ -366,3 +369,47 @@ def test_migrate_to_builds_the_secondary_indexes_once_the_rows_are_in(
         finally:
             ledger.close()
     assert found[0] == found[1] and found[0][1]
+
+
+def test_the_notices_name_the_cases_a_seat_changed(pg_url: str, tmp_path: Path) -> None:
+    """Other seats' windows said only "小李 修改了 售后单、补发": which case, of hundreds, nobody could tell. A
+    transaction that changed cases now names them (some numbers, and how many)."""
+    a = open_database(pg_url, seat="小王")
+    listener = ChangeListener(parse_location(pg_url))
+    try:
+        case_id = open_case(a, NewCase(Platform.PDD, "261118-1", CaseKind.RESHIP)).case_id
+        act_on_case(a, case_id, CaseAction.AGREE_RESHIP)
+        named = [(n.cases, n.seat) for n in listener.wait(5) if n.cases is not None]
+        while len(named) < 2:
+            named += [(n.cases, n.seat) for n in listener.wait(5) if n.cases is not None]
+        assert named == [(((case_id,), 1), "小王")] * 2  # the case opened, then agreed: one notice each
+        lists = ROOT / "tests" / "fixtures" / "aftersales"
+        imported = import_cases(a, [lists / "pdd_aftersales.csv"]).files[0].inserted  # beside the ORM
+        notices = [n for n in listener.wait(5) if n.cases is not None]
+        assert [n.cases for n in notices] == [(tuple(sorted(imported)[:10]), 20)]
+    finally:
+        listener.close()
+        a.close()
+
+
+def test_a_connection_cut_in_the_middle_of_a_write_is_said_as_such(pg_url: str) -> None:
+    """A seat's connection ended by the server while its import was under way (pg_terminate_backend, an
+    administrator, a NAS going to sleep) was said as "无法连接团队数据库 …请检查网络、服务器地址和端口，以及服务器
+    是否已启动" — as if it had never connected — and not that the unfinished work was not saved."""
+    db = open_database(pg_url, seat="小王")
+    admin = create_engine(pg_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with pytest.raises(sa_exc.DBAPIError) as caught, db.transaction() as session:
+            pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with admin.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            time.sleep(0.2)  # the server has closed it: the next statement finds it gone
+            session.connection().exec_driver_sql(  # as an import writes its rows (the driver's executemany)
+                "INSERT INTO settings (key, value) VALUES (%(key)s, %(value)s)",
+                [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
+        known = as_user_error(caught.value, parse_location(pg_url))
+        assert known is not None and "连接在操作中途断开了" in known.message, caught.value
+        open_case(db, NewCase(Platform.PDD, "261204-9", CaseKind.RESHIP))  # and the seat works on
+    finally:
+        admin.dispose()
+        db.close()

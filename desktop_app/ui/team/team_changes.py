@@ -11,11 +11,15 @@ made again reloads everything once: what other seats changed while it was broken
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel
 
 from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges
 from desktop_app.ui.background import BackgroundRunner
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GATHER_MS = 500  # notices of one import or bulk action arrive together: one reload for all of them
+SHOWN_MS = 60_000  # how long the status bar's label says who changed what
+LABEL_MAX_WIDTH = 520  # pixels of the status bar it may take
 RETRY_SECONDS = 5.0
 _WAIT_SECONDS = 1.0  # how often the listening thread looks whether it should stop
 
@@ -48,17 +54,62 @@ def changes_of(notices: list[ChangeNotice]) -> OpChanges:
     return OpChanges(frozenset(areas))
 
 
-def describe(notices: list[ChangeNotice], tr_unknown: str = "另一个席位") -> str:
-    """`小王 修改了 售后单、补发；小李 修改了 订单`, in the order the seats wrote."""
-    by_seat: dict[str, list[str]] = {}
+SHOWN_CASES = 3  # case numbers a change names; "等 N 单" beyond
+
+
+@dataclass(frozen=True)
+class Words:
+    """How `describe` says it: Chinese by default, the window's language from `TeamChanges.words`."""
+
+    changed: str = "%1 修改了 %2"
+    more: str = "%1 等 %2 单"
+    unknown: str = "另一个席位"
+    names: Mapping[str, str] = field(default_factory=lambda: {**AREA_NAMES, **TABLE_NAMES})  # area or table
+    joined: str = "、"
+    seats_joined: str = "；"
+
+
+@dataclass
+class _SeatChanges:
+    names: list[str] = field(default_factory=list)  # areas, in the order they came
+    case_ids: set[int] = field(default_factory=set)
+    unnamed: int = 0  # cases a notice counted beyond the ids it carried
+
+
+def describe(notices: list[ChangeNotice], words: Words | None = None, link: bool = False) -> str:
+    """`小王 修改了 补发、售后单 #12、#15、#18 等 47 单；小李 修改了 订单`, in the order the seats wrote.
+    `link`: rich text, each case number a link `case:ID` (the status bar's label opens the case)."""
+    said_as = words or Words()
+    by_seat: dict[str, _SeatChanges] = {}
     for notice in notices:
         if notice.seat == CLOCK_SEAT:  # a platform's timer ran out: nobody changed anything
             continue
-        names = by_seat.setdefault(notice.seat or tr_unknown, [])
-        name = TABLE_NAMES.get(notice.table) or AREA_NAMES.get(notice.area or "")
-        if name and name not in names:
-            names.append(name)
-    return "；".join(f"{seat} 修改了 {'、'.join(names)}" for seat, names in by_seat.items() if names)
+        seat = by_seat.setdefault(notice.seat or said_as.unknown, _SeatChanges())
+        named = notice.cases
+        if named is not None:
+            seat.case_ids.update(named[0])
+            seat.unnamed += named[1] - len(named[0])
+            continue
+        key = notice.table if notice.table in TABLE_NAMES else (notice.area or "")
+        if key in said_as.names and key not in seat.names:
+            seat.names.append(key)
+    said = []
+    for who, seat in by_seat.items():
+        names = [said_as.names[key] for key in seat.names if not (seat.case_ids and key == Area.CASES)]
+        if seat.case_ids:
+            names.append(_cases_text(seat, said_as, link))
+        if names:
+            shown = html.escape(who) if link else who
+            said.append(said_as.changed.replace("%1", shown).replace("%2", said_as.joined.join(names)))
+    return said_as.seats_joined.join(said)
+
+
+def _cases_text(seat: _SeatChanges, words: Words, link: bool) -> str:
+    shown = sorted(seat.case_ids)[:SHOWN_CASES]
+    numbers = words.joined.join(f'<a href="case:{i}">#{i}</a>' if link else f"#{i}" for i in shown)
+    count = len(seat.case_ids) + seat.unnamed
+    cases = f"{words.names[Area.CASES]} {numbers}"
+    return words.more.replace("%1", cases).replace("%2", str(count)) if count > len(shown) else cases
 
 
 class TeamChanges(QObject):
@@ -67,6 +118,7 @@ class TeamChanges(QObject):
     arrived = Signal(object)  # list[ChangeNotice], from the listening thread
     message = Signal(str)  # for the status bar
     rules_changed = Signal()  # another seat saved the shop's rules
+    case_clicked = Signal(int)  # a case number in `label` was clicked
 
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,10 +132,27 @@ class TeamChanges(QObject):
         self._timer.setInterval(GATHER_MS)
         self._timer.timeout.connect(self._announce)
         self.arrived.connect(self._gather)
+        # Who changed what, in the status bar (a permanent widget: the window's own messages leave it be);
+        # each case number opens the case.
+        self.label = QLabel()
+        self.label.setObjectName("team_changes")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.label.linkActivated.connect(self._open_link)
+        # Clipped, not widening the window (a laptop's 1366 pixels): the whole text is in the tooltip.
+        self.label.setMinimumWidth(1)
+        self.label.setMaximumWidth(LABEL_MAX_WIDTH)
+        self._shown = QTimer(self)
+        self._shown.setSingleShot(True)
+        self._shown.setInterval(SHOWN_MS)
+        self._shown.timeout.connect(self.label.clear)
 
     def watch(self, db: Database) -> None:
         """Start listening on `db` if it is a team ledger (a SQLite file has one seat: nothing to hear)."""
         self.stop()
+        self._pending.clear()  # the ledger left behind: its seats' changes are not this one's
+        self._timer.stop()
+        self.label.clear()
         if not db.is_server or db.location is None:
             return
         self._own = db.own_backends  # the live set: connections the pool opens later are ours too
@@ -109,12 +178,12 @@ class TeamChanges(QObject):
             except Exception as exc:  # the server is away: try again shortly, the window works on
                 if not paused:
                     log.warning("live updates paused: %s", exc)
-                    self.message.emit("与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看")
+                    self.message.emit(self.tr("与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看"))
                     paused = True
                 self._stop.wait(RETRY_SECONDS)
                 continue
             if paused:
-                self.message.emit("已恢复与团队数据库的实时连接")
+                self.message.emit(self.tr("已恢复与团队数据库的实时连接"))
             if paused or missed:  # made again at once too (a restart, a dropped route): changes came between
                 self.arrived.emit([ChangeNotice("", "", 0)])  # missed meanwhile: reload everything once
                 paused = missed = False
@@ -145,6 +214,22 @@ class TeamChanges(QObject):
         self.runner.announce(changes_of(notices))
         if any(n.table == RULE_FILES for n in notices):
             self.rules_changed.emit()
-        text = describe(notices)
+        words = self.words()
+        text = describe(notices, words, link=True)
         if text:
-            self.message.emit(text)
+            self.label.setText(text)
+            self.label.setToolTip(describe(notices, words) + "\n" + self.tr("其他席位刚做的修改；点售后单编号打开它"))
+            self._shown.start()
+
+    def words(self) -> Words:
+        """`describe`'s words in the window's language."""
+        return Words(changed=self.tr("%1 修改了 %2"), more=self.tr("%1 等 %2 单"), unknown=self.tr("另一个席位"),
+                     names={"cases": self.tr("售后单"), "orders": self.tr("订单"), "reships": self.tr("补发"),
+                            "claims": self.tr("快递理赔"), "deadlines": self.tr("时限"), "settings": self.tr("设置"),
+                            RULE_FILES: self.tr("时效规则")},
+                     joined=self.tr("、"), seats_joined=self.tr("；"))
+
+    def _open_link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "case" and value.isdigit():
+            self.case_clicked.emit(int(value))

@@ -163,7 +163,8 @@ class TeamDatabaseDialog(QDialog):
             if self.password.text():
                 team.save_password(location, self.password.text())
             plain = LedgerLocation(url=location.url.set(password=None)) if location.url is not None else location
-            team.save_team_settings(team.TeamSettings(server=plain.display(), use_server=True, seat=seat))
+            saved = team.load_team_settings()  # this computer's id stays
+            team.save_team_settings(replace(saved, server=plain.display(), use_server=True, seat=seat))
         except UserError as exc:
             self._say(labels.message(exc), error=True)
             return False

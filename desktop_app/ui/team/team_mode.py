@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QLabel, QMainWindow
 
+    from desktop_app.services.seats import SeatClash
     from desktop_app.store.database import Database
     from desktop_app.ui.background import BackgroundRunner
     from desktop_app.ui.context import AppContext
@@ -77,6 +78,43 @@ class TeamMode(_Window):
             team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("席位名"), labels.message(exc))
+            return
+        self.check_seat_name(take=True)
+
+    def check_seat_name(self, take: bool = False) -> None:
+        """On a team ledger: whether another computer works under this computer's seat name (the two
+        could not be told apart); a name nobody took yet becomes this computer's, and one named here
+        (`take`) too: the computer that had it is told at its next start."""
+        db = self.context.db
+        if db is None or not db.is_server:
+            return
+        # Imported when used, on a team ledger: the seats' record loads SQLAlchemy, which the window's first
+        # paint does without (tests/ui/test_first_screen.py).
+        from desktop_app.services.seats import check_seat, take_seat
+
+        name = seat_name()
+        self.runner.run(lambda: (take_seat if take else check_seat)(db, name), self._seat_checked)
+
+    def _seat_checked(self, clash: SeatClash | None) -> None:
+        if clash is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("席位名重复"), labels.message(clash.message),
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("seat_clash")
+        rename = box.addButton(self.tr("换个名字…"), QMessageBox.ButtonRole.AcceptRole)
+        take = box.addButton(self.tr("那台电脑已不再使用"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            if box.clickedButton() is rename:
+                self.ask_seat_name()
+            elif box.clickedButton() is take and (db := self.context.db) is not None:
+                from desktop_app.services.seats import take_seat  # loaded already by `check_seat_name`
+
+                self.runner.run(lambda: take_seat(db, clash.name))
+
+        box.finished.connect(chosen)
+        box.open()
 
     def switch_ledger(self, location: LedgerLocation) -> None:
         """Close this ledger (after the queued work) and open `location` in the same window."""

@@ -134,6 +134,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.team_changes = TeamChanges(self.runner, self)
         self.team_changes.message.connect(self.show_message)
         self.team_changes.rules_changed.connect(self._rules_changed_elsewhere)
+        self.team_changes.case_clicked.connect(self.show_case)
         self.find_action = QAction(self.tr("搜索"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
@@ -144,6 +145,7 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.db_label = QLabel(self.location.display())
         tint(self.db_label, "secondary")
         self.statusBar().addWidget(self.busy_label, 1)
+        self.statusBar().addPermanentWidget(self.team_changes.label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.runner.busy_changed.connect(lambda busy: self.busy_label.setText(self.tr("正在处理……") if busy else ""))
         self.runner.failed.connect(self.show_error)
@@ -185,6 +187,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.team_changes.watch(db)  # a team ledger: other seats' changes arrive by themselves
         if db.is_server and not team.seat_is_chosen():
             QTimer.singleShot(0, self.ask_seat_name)
+        elif db.is_server:
+            QTimer.singleShot(0, self.check_seat_name)  # after `context` has the ledger (below)
         if self.cases_tab_built and self.cases_tab.detail is not None:
             # Reopened after a restore: the tabs stay, their data reloads.
             self.care.opened(db)
