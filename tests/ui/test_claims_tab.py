@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import CHINA, parse_moment
-from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.store.claim_rows import claim_detail
@@ -485,3 +485,33 @@ def test_a_second_claim_past_the_orders_value_is_pointed_out(qtbot: QtBot, env: 
     assert box.text() == ("订单 261101-103283030276851 的理赔合计申请 200.00 元，超过买家为整单商品实付的 100.00 元"
                           f"（另有理赔 #{first} 100.00 元）：请核对是否重复登记，多出的部分需有保价或运费等依据")
     box.close()
+
+
+@pytest.mark.parametrize(("reason", "incident"), [
+    (CaseReason.DAMAGED, ClaimIncident.DAMAGED), (CaseReason.MISSING_ITEM, ClaimIncident.MISSING),
+    (CaseReason.SIGNED_NOT_RECEIVED, ClaimIncident.SIGNED_NOT_RECEIVED)])
+def test_a_claim_started_from_a_case_says_what_the_case_says_happened(
+        qtbot: QtBot, env: Env, reason: CaseReason, incident: ClaimIncident) -> None:
+    # 快递理赔 of a 破损 case (its right-click menu, the pane's button) opened on 丢件, the first entry: the
+    # claim went to the courier as a lost parcel unless the shop noticed the 原因 box.
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP, reason)).case_id
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    assert dialog.incident.currentData() == incident.value
+    with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+        dialog.submit()
+    env.idle(qtbot)
+    with env.db.reading() as session:
+        assert claim_detail(session, created.args[0]).incident == incident.value
+
+
+def test_a_claim_from_a_case_whose_reason_does_not_say_leaves_the_choice(qtbot: QtBot, env: Env) -> None:
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.REFUND_ONLY,
+                                        CaseReason.NOT_RECEIVED)).case_id
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    assert dialog.incident.currentIndex() == 0
+    dialog.reject()
+

@@ -170,6 +170,8 @@ class NewClaimDialog(QDialog):
         if draft.case_id is not None:
             parts.append(self.tr("售后单 #%1").replace("%1", str(draft.case_id)))
         self.order_label.setText(self.tr("已选订单：%1").replace("%1", "  ".join(p for p in parts if p)))
+        if draft.incident is not None:  # a claim started from a 破损 case is a 破损 claim (it said 丢件)
+            self.incident.setCurrentIndex(max(self.incident.findData(draft.incident.value), 0))
         self.carrier.setText(canonical_carrier(o.carrier) or guess_carrier(o.tracking_no) or "")
         self.tracking.setText(o.tracking_no or "")
         self.items.blockSignals(True)
