@@ -515,3 +515,22 @@ def test_a_claim_from_a_case_whose_reason_does_not_say_leaves_the_choice(qtbot: 
     assert dialog.incident.currentIndex() == 0
     dialog.reject()
 
+
+def test_the_new_claim_dialog_keeps_its_description_box_above_its_buttons(qtbot: QtBot, env: Env) -> None:
+    # Opened from a case at 1366×768, the dialog stayed at the height it opened at once the order's lines were
+    # in: Qt squeezed the 理赔 group below its minimum and the 说明 box ran 27 px under the group's edge, cut
+    # off above 保存 / 取消 (a wrapped label's lines do not count in a dialog's minimum size).
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP,
+                                        CaseReason.DAMAGED)).case_id
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    qtbot.wait(50)  # the layout settles on the next turn of the event loop
+    box = dialog.description.parentWidget()
+    assert box is not None
+    assert dialog.description.geometry().bottom() <= box.contentsRect().bottom()
+    for child in (box, dialog.items.parentWidget()):
+        assert child is not None and child.height() >= child.minimumSizeHint().height(), child.title()
+    buttons = dialog.buttons.mapTo(dialog, dialog.buttons.rect().topLeft()).y()
+    assert box.mapTo(dialog, box.rect().bottomLeft()).y() < buttons
+    dialog.reject()

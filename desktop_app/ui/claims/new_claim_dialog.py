@@ -45,6 +45,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
+from desktop_app.ui.widgets.screen_fit import keep_contents_in_view
 from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -69,7 +70,7 @@ class NewClaimDialog(QDialog):
         self._spins: list[QSpinBox] = []
         self.setWindowTitle(self.tr("新建快递理赔"))
         self.setMinimumWidth(680)
-        layout = QVBoxLayout(self)
+        self.body = layout = QVBoxLayout(self)
 
         order_box = QGroupBox(self.tr("订单"))
         order_layout = QVBoxLayout(order_box)
@@ -131,6 +132,7 @@ class NewClaimDialog(QDialog):
         layout.addWidget(claim_box)
 
         self.buttons = add_ok_cancel(self, layout, self.submit, self.tr("保存"))
+        keep_contents_in_view(self, layout)  # the order's lines and hint in, the 说明 box still above the buttons
 
         self.picker.found.connect(self._show_results)
         self.picker.chosen.connect(self.choose_order)

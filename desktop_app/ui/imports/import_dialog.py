@@ -39,7 +39,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
 from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES, WARNING_TEMPLATES, row_error_text
 from desktop_app.ui.widgets.full_text_tips import show_full_texts
-from desktop_app.ui.widgets.screen_fit import FRAME_ALLOWANCE, free_area, resize_within_screen
+from desktop_app.ui.widgets.screen_fit import keep_contents_in_view
 from desktop_app.ui.widgets.status_colours import tint
 
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
@@ -77,7 +77,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr("导入"))
         self.setMinimumWidth(720)
 
-        self.body = layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self)
         names = "、".join(p.name for p in paths[:3]) + (self.tr(" 等 %1 个文件").replace("%1", str(len(paths)))
                                                      if len(paths) > 3 else "")
         self.heading = QLabel(self.tr("正在导入：%1").replace("%1", names))
@@ -145,6 +145,7 @@ class ImportDialog(QDialog):
         self.box.rejected.connect(self.cancel_or_close)
         buttons.addWidget(self.box)
         layout.addLayout(buttons)
+        keep_contents_in_view(self, layout)  # the summary and its warnings, not painted over each other
 
     # --- running -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -223,24 +224,8 @@ class ImportDialog(QDialog):
         self._offer_tmall(intake)
         self.box.setEnabled(True)
         self.box.setStandardButtons(QDialogButtonBox.StandardButton.Close)
-        self._fit_contents()
         self.finished_import.emit(result)
         self.finished_intake.emit(intake)
-
-    def _fit_contents(self) -> None:
-        """As tall as the summary now needs (within the screen): the dialog kept its size from the import's
-        progress, and a wrapped warning's lines do not count in a dialog's minimum size, so the 淘宝-or-天猫
-        warning was painted over the last files of the summary."""
-        layout = self.body
-        layout.activate()
-        width = self.width()
-        needed = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
-        if needed <= self.height():
-            return
-        resize_within_screen(self, width, needed)
-        free = free_area(self)
-        if free is not None and self.geometry().bottom() > free.bottom():  # grown past the screen's bottom
-            self.move(self.x(), max(free.top(), free.bottom() - self.height() - FRAME_ALLOWANCE))
 
     def _offer_tmall(self, intake: IntakeResult) -> None:
         files = intake.cases.files if intake.cases is not None and self._case_platform == "auto" else ()
