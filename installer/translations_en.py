@@ -1504,6 +1504,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
     "正在处理 %1 / %2 …": "Working: %1 / %2 …",
     "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
+    "先在“操作”中选择要执行的操作": "Choose an action under “Action” first",
     "将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单":
         "Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders",
     "；%1 张不能生成：%2": "; %1 cannot have one: %2",

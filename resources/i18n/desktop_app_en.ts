@@ -251,188 +251,193 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="102"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="110"/>
         <source>（选择操作）</source>
         <translation>(choose an action)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="119"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="121"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="128"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="131"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="133"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="146"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="170"/>
         <source>选择要对这 %1 张售后单执行的操作</source>
         <translation>Choose what to do with these %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="172"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="174"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="189"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="190"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="195"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="217"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="218"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="266"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="245"/>
+        <source>先在“操作”中选择要执行的操作</source>
+        <translation>Choose an action under “Action” first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="268"/>
         <source>%1 张售后单将执行“%2”</source>
         <translation>%1 cases will take “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="268"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="270"/>
         <source>%1 → %2 ×%3</source>
         <translation>%1 → %2 ×%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
         <source>#%1（%2）</source>
         <translation>#%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="275"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
         <source>不存在</source>
         <translation>does not exist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
         <source> 等</source>
         <translation> …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="279"/>
         <source>；%1 张不能执行：%2</source>
         <translation>; %1 cannot take it: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="302"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="316"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="336"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="355"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="372"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="372"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="376"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="378"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="378"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="380"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="307"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="309"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -1410,146 +1415,146 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="82"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="288"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="478"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="148"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="205"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="177"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="315"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="337"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="358"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="293"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="290"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="448"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="445"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="461"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="449"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="467"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="477"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="474"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -3170,138 +3175,138 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="77"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="81"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="83"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="96"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="96"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="96"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="125"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="130"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="132"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="136"/>
         <source>这是天猫的退款列表…</source>
         <translation>This is a Tmall refund list…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="138"/>
         <source>淘宝和天猫的退款列表格式相同，已按淘宝导入。天猫店铺点这里，这些售后单改为天猫，按天猫的时效规则重新计算</source>
         <translation>Taobao and Tmall refund lists look the same, so it was imported as Taobao. A Tmall shop clicks here: these cases become Tmall&apos;s and their deadlines follow Tmall&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="170"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="173"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="174"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="176"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="203"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="207"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="210"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="212"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="217"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="219"/>
         <source>导入完成，其中 %n 个文件没有导入（原因见下表）。</source>
         <translation>
             <numerusform>Import finished; %n file was not imported (see below why).</numerusform>
@@ -3309,57 +3314,57 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="220"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="222"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="243"/>
         <source>正在按天猫重新导入：%1</source>
         <translation>Importing again as Tmall: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="251"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="290"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="292"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="297"/>
         <source>……另有 %1 条提醒</source>
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="321"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="326"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="328"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="327"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="329"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="336"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="336"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="338"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3889,154 +3894,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="71"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="75"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="87"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="92"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="104"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="264"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="117"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="117"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="265"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="125"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="134"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="154"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="173"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="174"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="192"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="206"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="208"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="254"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="282"/>
         <source>%1。
 
 仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>
@@ -5335,295 +5340,295 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="99"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="107"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="119"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="125"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="130"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="141"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="145"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="342"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="160"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="113"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="143"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="147"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="166"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="180"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="182"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="185"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="183"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="186"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="237"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="248"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="249"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="281"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="284"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="283"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="289"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="302"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="308"/>
         <source>买家：%1</source>
         <translation>Buyer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="306"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="309"/>
         <source>退款：%1</source>
         <translation>Refund: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="314"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="324"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="355"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="355"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
         <source>%1，%2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="363"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="366"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="380"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="403"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="386"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="409"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="427"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="435"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="438"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="438"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="447"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
