@@ -1505,6 +1505,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在处理 %1 / %2 …": "Working: %1 / %2 …",
     "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
     "先在“操作”中选择要执行的操作": "Choose an action under “Action” first",
+    "先勾选“已签收”": "Tick “Delivered” first",
+    "只知道签收日期、不知道具体时间时勾选": "Tick when only the day of delivery is known, not the time",
+    "先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入":
+        "Paste two columns first: order number and tracking number (one per line); nothing to enter until a "
+        "line is ready",
+    "还没有印章图片": "No seal image yet",
     "将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单":
         "Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders",
     "；%1 张不能生成：%2": "; %1 cannot have one: %2",

@@ -3719,133 +3719,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="47"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="52"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="65"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="69"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="76"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="87"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="93"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="96"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="99"/>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="104"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="106"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="108"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="110"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="113"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="116"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="118"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="120"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="122"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="129"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="137"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3853,17 +3853,17 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="157"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="165"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="168"/>
         <source>这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。</source>
         <translation>
             <numerusform>This order already has %n after-sales case: if it is the same request, open it in the Cases tab instead of recording it again.</numerusform>
@@ -3871,22 +3871,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="181"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="190"/>
+        <source>先勾选“已签收”</source>
+        <translation>Tick “Delivered” first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="191"/>
+        <source>只知道签收日期、不知道具体时间时勾选</source>
+        <translation>Tick when only the day of delivery is known, not the time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="209"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="211"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="213"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="214"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -4454,117 +4464,122 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="54"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="57"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="64"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="87"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="124"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
+        <source>先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入</source>
+        <translation>Paste two columns first: order number and tracking number (one per line); nothing to enter until a line is ready</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="172"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -6195,122 +6210,127 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="58"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="61"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="70"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="71"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="75"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="82"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="91"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="92"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="100"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="102"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="111"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="119"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="125"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="143"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="148"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="188"/>
+        <source>还没有印章图片</source>
+        <translation>No seal image yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="192"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="193"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="201"/>
         <source>，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）</source>
         <translation>; not used. Choose a PNG or JPG image (up to 2000 pixels)</translation>
     </message>
