@@ -6,15 +6,17 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QToolBar
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QToolBar
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core import case_undo
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
 from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
+from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
 from desktop_app.ui.translations import install_translators
 from desktop_app.ui.widgets.grow_column import LEAST_WIDTH
@@ -227,3 +229,17 @@ def test_the_amount_is_in_view_in_english_at_the_first_runs_size(qtbot: QtBot, t
         win.runner.shutdown()
         if win.context.db is not None:
             win.context.db.close()
+
+
+def test_why_a_step_cannot_be_undone_is_english_too(qtbot: QtBot, english: QTranslator) -> None:
+    # 退款's confirmation read "This cannot be undone once recorded: 钱已经退给买家，台账里撤销不能把钱收回."
+    # and 编辑 → 撤销's tooltip gave its reasons in Chinese: the core's texts were not in the catalog.
+    dialog = ActionDialog(CaseAction.REFUND, "#1", paying="refunded", recorded_fen=5900)
+    qtbot.addWidget(dialog)
+    warning = dialog.findChild(QLabel, "irreversible")
+    assert warning is not None and "the money is with the buyer" in warning.text()
+    assert not CHINESE.search(warning.text()), warning.text()
+    for text in case_undo.UNDO_TEXTS:
+        assert not CHINESE.search(labels.message(text)), text
+    refused = case_undo.undo_choice(CaseKind.RETURN_REFUND, CaseStatus.REFUNDED, [])
+    assert labels.message(refused.refused or "") == "This case has no step to undo"
