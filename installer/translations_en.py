@@ -155,6 +155,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "换货的包裹已经寄出": "the exchange parcel has left",
     "修好的商品已经寄回": "the repaired goods have been sent back",
     "这张售后单没有可以撤销的操作": "This case has no step to undo",
+    "补发记录会跟着改变，之后只能用下一步操作更正":
+        "the reship record changes with it; afterwards only a next step can correct it",
     "最后一步是补发或理赔的记录，请在对应的标签页中更正":
         "The last step is a reship or claim record: correct it in that tab",
     "新建的售后单不能撤销；不需要时请“关闭”它": "A new case cannot be undone; close it if it is not needed",

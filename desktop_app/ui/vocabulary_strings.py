@@ -874,6 +874,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "修改不能撤销，请再点“编辑”改�
 QT_TRANSLATE_NOOP("Vocabulary", "最后一步不是可以撤销的操作")
 QT_TRANSLATE_NOOP("Vocabulary", "最后一步是新版本软件记录的操作，无法撤销")
 QT_TRANSLATE_NOOP("Vocabulary", "售后单的状态在这一步之后又变了，无法撤销")
+QT_TRANSLATE_NOOP("Vocabulary", "补发记录会跟着改变，之后只能用下一步操作更正")
 
 # what the deadline engine adds after a timer's name (labels.text)
 QT_TRANSLATE_NOOP("Vocabulary", "（时长为估计）")

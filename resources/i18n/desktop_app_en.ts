@@ -42,92 +42,92 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="45"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="57"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
         <source>可选，如 中通快递</source>
         <translation>Optional, e.g. ZTO Express</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
         <source>扫描或输入运单号</source>
         <translation>Scan or type the tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="65"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="72"/>
         <source>未填写时统计按 0 元计</source>
         <translation>Left empty, Statistics counts 0 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="80"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="126"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="128"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
@@ -135,12 +135,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="890"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -511,22 +511,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="894"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="894"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -674,7 +674,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="896"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="897"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -778,217 +778,217 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="340"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="343"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="393"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="394"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="411"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="412"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1178,17 +1178,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1254,117 +1254,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1625,7 +1625,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1732,7 +1732,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1873,137 +1873,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2036,92 +2036,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2982,52 +2982,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="141"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="145"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="149"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="152"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="155"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="161"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="173"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="172"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="174"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3515,57 +3515,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4282,67 +4282,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4441,22 +4441,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4927,7 +4927,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4937,62 +4937,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5192,162 +5192,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5608,62 +5608,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="403"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="409"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="411"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="427"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="428"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="435"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="436"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="438"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="439"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="438"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="439"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="447"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="448"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5825,7 +5825,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6440,27 +6440,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6534,12 +6534,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6772,7 +6772,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -10748,12 +10748,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The case’s status changed after this step: it cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
+        <source>补发记录会跟着改变，之后只能用下一步操作更正</source>
+        <translation>the reship record changes with it; afterwards only a next step can correct it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="881"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
