@@ -19,7 +19,7 @@ from desktop_app.ui.app import create_window
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
 from desktop_app.ui.translations import install_translators
-from desktop_app.ui.widgets.grow_column import LEAST_WIDTH
+from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.window.tab_titles import titled
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
@@ -218,7 +218,7 @@ def test_the_amount_is_in_view_in_english_at_the_first_runs_size(qtbot: QtBot, t
             assert 0 < right <= table.viewport().width(), (key, right, table.viewport().width())
         next_due = model.column_index("next_due")
         narrow = table.columnWidth(next_due)
-        assert narrow >= LEAST_WIDTH
+        assert narrow >= title_width(table.horizontalHeader(), "Next deadline")  # its title whole
         win.resize(1920, 1040)  # a wider window gives the room back
         win.cases_tab.reset_panes()
         qtbot.waitUntil(lambda: table.columnWidth(next_due) > narrow, timeout=2000)

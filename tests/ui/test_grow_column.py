@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.base_tab import data_table
+from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.widgets.grow_column import LEAST_WIDTH, grow_column
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
@@ -48,8 +49,9 @@ def test_a_narrow_window_keeps_the_key_column_after_it_in_view(qtbot: QtBot) -> 
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80, timeout=3000)
     assert view.columnViewportPosition(2) + view.columnWidth(2) == view.viewport().width()
-    view.resize(180, 300)  # too narrow for anything: never less than LEAST_WIDTH
-    qtbot.waitUntil(lambda: view.columnWidth(1) == LEAST_WIDTH, timeout=3000)
+    view.resize(180, 300)  # too narrow for anything: never less than its whole title
+    least = max(LEAST_WIDTH, title_width(view.horizontalHeader(), "下一个时限"))
+    qtbot.waitUntil(lambda: view.columnWidth(1) == least, timeout=3000)
     view.resize(900, 300)  # wide again: the surplus as before
     qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
 

@@ -7,18 +7,20 @@ reship queue's 逾期后果, a claim's 下一步), the last column keeping its o
 the window's remembered layout) sets that column's width: from then on it is theirs.
 
 On a narrow window it lends room the other way: a key column after it (`keep_in_view`, the Cases tab's
-金额) stays in view, the key column narrowing down to LEAST_WIDTH. In English at the first run's
+金额) stays in view, the key column narrowing down to its title's width. In English at the first run's
 1280 px the wider titles (Platform, Buyer / recipient, Amount) pushed Amount past the table's edge.
 """
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTableView
 
-# The narrowest the key column gets to keep `keep_in_view` in view: a cut cell shows its whole text as a
-# tooltip (full_text_tips), a column past the edge shows nothing.
+from desktop_app.ui.widgets.full_text_tips import title_width
+
+# The narrowest the key column gets to keep `keep_in_view` in view (or its title's width, if wider): a cut
+# cell shows its whole text as a tooltip (full_text_tips), a column past the edge shows nothing.
 LEAST_WIDTH = 64
 
 
@@ -59,10 +61,17 @@ class GrowColumn(QObject):
         if self.keep_in_view is not None and not header.isSectionHidden(self.keep_in_view):
             edge = header.visualIndex(self.keep_in_view)  # everything up to it in view, this column too
             before = sum(header.sectionSize(i) for i in shown if header.visualIndex(i) <= edge and i != self.column)
-            width = min(width, max(LEAST_WIDTH, self.view.viewport().width() - before))
+            width = min(width, max(self.least(), self.view.viewport().width() - before))
         if width != header.sectionSize(self.column):
             header.resizeSection(self.column, width)
         self.last_width = width
+
+    def least(self) -> int:
+        """The narrowest it lends room down to: its whole title (no title is cut, in either language)."""
+        header = self.view.horizontalHeader()
+        model = self.view.model()
+        title = model.headerData(self.column, Qt.Orientation.Horizontal) if model is not None else None
+        return max(LEAST_WIDTH, title_width(header, title)) if isinstance(title, str) else LEAST_WIDTH
 
     def _last_start(self, last: int) -> int:
         """The last column's own width: what it had before stretching over the surplus."""
