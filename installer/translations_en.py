@@ -148,6 +148,23 @@ EN: dict[str, str | tuple[str, str]] = {
     "记录后无法撤销：%1。请确认已在平台上完成。":
         "This cannot be undone once recorded: %1. Make sure it is done on the platform.",
     "（已撤销）": " (undone)",
+    "钱已经退给买家，台账里撤销不能把钱收回": "the money is with the buyer, an undo in the ledger cannot take it back",
+    "补偿已经付给买家，台账里撤销不能把钱收回":
+        "the compensation is with the buyer, an undo in the ledger cannot take it back",
+    "补发的包裹已经寄出": "the reship parcel has left",
+    "换货的包裹已经寄出": "the exchange parcel has left",
+    "修好的商品已经寄回": "the repaired goods have been sent back",
+    "这张售后单没有可以撤销的操作": "This case has no step to undo",
+    "补发记录会跟着改变，之后只能用下一步操作更正":
+        "the reship record changes with it; afterwards only a next step can correct it",
+    "最后一步是补发或理赔的记录，请在对应的标签页中更正":
+        "The last step is a reship or claim record: correct it in that tab",
+    "新建的售后单不能撤销；不需要时请“关闭”它": "A new case cannot be undone; close it if it is not needed",
+    "修改不能撤销，请再点“编辑”改回去": "An edit cannot be undone; click “Edit” again to change it back",
+    "最后一步不是可以撤销的操作": "The last step cannot be undone",
+    "最后一步是新版本软件记录的操作，无法撤销":
+        "The last step was recorded by a newer version of the app and cannot be undone",
+    "售后单的状态在这一步之后又变了，无法撤销": "The case’s status changed after this step: it cannot be undone",
     "发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。":
         "The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is "
         "mistyped, click No and correct it.",
@@ -1534,6 +1551,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
     "正在处理 %1 / %2 …": "Working: %1 / %2 …",
     "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
+    "先在“操作”中选择要执行的操作": "Choose an action under “Action” first",
+    "先勾选“已签收”": "Tick “Delivered” first",
+    "只知道签收日期、不知道具体时间时勾选": "Tick when only the day of delivery is known, not the time",
+    "先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入":
+        "Paste two columns first: order number and tracking number (one per line); nothing to enter until a "
+        "line is ready",
+    "还没有印章图片": "No seal image yet",
     "将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单":
         "Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders",
     "；%1 张不能生成：%2": "; %1 cannot have one: %2",

@@ -139,6 +139,7 @@ def _fixed_user_errors() -> list[str]:
 def vocabulary_groups() -> list[tuple[str, list[str]]]:
     """(heading, Chinese labels) for everything `desktop_app.ui.labels` translates."""
     from desktop_app.core import (
+        case_undo,
         cell_messages,
         claim_escalation,
         claims,
@@ -199,6 +200,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     groups.append(("recurring events of the shipped rule packs (RuleWarning.event)", _recurring_event_names()))
     groups.append(("the suggested next steps (SUGGESTION_TEXTS of desktop_app.core.playbooks and .returns)",
                    list(dict.fromkeys([*playbooks.SUGGESTION_TEXTS, *returns.SUGGESTION_TEXTS]))))
+    groups.append(("why a step of a case cannot be undone (desktop_app.core.case_undo.UNDO_TEXTS)",
+                   list(case_undo.UNDO_TEXTS)))
     groups.append(("what the deadline engine adds after a timer's name (labels.text)",
                    [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK]))
     return groups

@@ -28,6 +28,18 @@ IRREVERSIBLE: dict[CaseAction, str] = {
     CaseAction.SHIP_EXCHANGE: "换货的包裹已经寄出",
     CaseAction.SHIP_REPAIRED: "修好的商品已经寄回",
 }
+# Why the newest step cannot be taken back (shown translated: ui/labels.message).
+NOTHING_TO_UNDO = "这张售后单没有可以撤销的操作"
+LAST_IS_RESHIP_OR_CLAIM = "最后一步是补发或理赔的记录，请在对应的标签页中更正"
+CREATION_STAYS = "新建的售后单不能撤销；不需要时请“关闭”它"
+EDIT_STAYS = "修改不能撤销，请再点“编辑”改回去"
+NOT_AN_ACTION = "最后一步不是可以撤销的操作"
+NEWER_ACTION = "最后一步是新版本软件记录的操作，无法撤销"
+MOVED_ON = "售后单的状态在这一步之后又变了，无法撤销"
+MOVES_RESHIP_NOTE = "补发记录会跟着改变，之后只能用下一步操作更正"  # said before the click (`lasting`)
+# Every text above and IRREVERSIBLE's, for the translation (installer/update_translations.py).
+UNDO_TEXTS = (*dict.fromkeys(IRREVERSIBLE.values()), NOTHING_TO_UNDO, LAST_IS_RESHIP_OR_CLAIM, CREATION_STAYS,
+              EDIT_STAYS, NOT_AN_ACTION, NEWER_ACTION, MOVED_ON, MOVES_RESHIP_NOTE)
 # On a reship case these also moved the reship record (`services.reship_records.follow_case_action`).
 _MOVES_RESHIP = frozenset({CaseAction.AGREE_RESHIP, CaseAction.REJECT, CaseAction.CLOSE, CaseAction.REOPEN,
                            CaseAction.RESUME})
@@ -61,33 +73,43 @@ class UndoChoice:
         return self.refused is None and self.event_id is not None
 
 
+def lasting(kind: CaseKind, action: CaseAction) -> str | None:
+    """Why `action` on a case of `kind` cannot be undone once recorded — said in its confirmation, before
+    the click — or None when 编辑 → 撤销 can take it back."""
+    if action in IRREVERSIBLE:
+        return IRREVERSIBLE[action]
+    if kind is CaseKind.RESHIP and action in _MOVES_RESHIP:
+        return MOVES_RESHIP_NOTE
+    return None
+
+
 def undo_choice(kind: CaseKind, status: CaseStatus, events: Iterable[EventLike]) -> UndoChoice:
     """The newest step of a case still in force, and whether undoing it is allowed."""
     live = [e for e in events if e.kind != UNDO_KIND and e.undone_by is None]
     if not live:
-        return UndoChoice(None, "", "这张售后单没有可以撤销的操作")
+        return UndoChoice(None, "", NOTHING_TO_UNDO)
     last = max(live, key=lambda e: e.id)
     if last.subject != "case":
-        return UndoChoice(last.id, "", "最后一步是补发或理赔的记录，请在对应的标签页中更正")
+        return UndoChoice(last.id, "", LAST_IS_RESHIP_OR_CLAIM)
     if last.kind == "note":
         return UndoChoice(last.id, "备注")
     if last.kind == "created":
-        return UndoChoice(last.id, "新建售后单", "新建的售后单不能撤销；不需要时请“关闭”它")
+        return UndoChoice(last.id, "新建售后单", CREATION_STAYS)
     if last.kind == "edit":
-        return UndoChoice(last.id, "修改", "修改不能撤销，请再点“编辑”改回去")
+        return UndoChoice(last.id, "修改", EDIT_STAYS)
     if last.kind != "action" or last.action is None:
-        return UndoChoice(last.id, "", "最后一步不是可以撤销的操作")
+        return UndoChoice(last.id, "", NOT_AN_ACTION)
     try:
         action = CaseAction(last.action)
     except ValueError:
-        return UndoChoice(last.id, last.action, "最后一步是新版本软件记录的操作，无法撤销")
+        return UndoChoice(last.id, last.action, NEWER_ACTION)
     title = action.label
     if action in IRREVERSIBLE:
         return UndoChoice(last.id, title, msg.say(msg.UNDO_IRREVERSIBLE, title, IRREVERSIBLE[action]))
     if kind is CaseKind.RESHIP and action in _MOVES_RESHIP:
         return UndoChoice(last.id, title, msg.say(msg.UNDO_MOVED_RESHIP, title))
     if last.to_state != status.value:
-        return UndoChoice(last.id, title, "售后单的状态在这一步之后又变了，无法撤销")
+        return UndoChoice(last.id, title, MOVED_ON)
     return UndoChoice(last.id, title)
 
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import ActionNotAllowed
-from desktop_app.core.vocabulary import LabelledEnum, register_labels
+from desktop_app.core.vocabulary import CaseReason, LabelledEnum, register_labels
 
 
 class ClaimIncident(LabelledEnum):
@@ -27,6 +27,17 @@ class ClaimIncident(LabelledEnum):
     SIGNED_NOT_RECEIVED = "signed_not_received"
     DELAYED = "delayed"
     OTHER = "other"
+
+
+# A claim started from a case: the case's reason says what happened to the parcel (a 破损 case's claim
+# is a 破损 claim). Reasons that do not say (a buyer's 未收到货 may be lost or late) leave the choice to the user.
+INCIDENT_OF_REASON: dict[CaseReason, ClaimIncident] = {
+    CaseReason.DAMAGED: ClaimIncident.DAMAGED,
+    CaseReason.LOST: ClaimIncident.LOST,
+    CaseReason.MISSING_ITEM: ClaimIncident.MISSING,
+    CaseReason.SIGNED_NOT_RECEIVED: ClaimIncident.SIGNED_NOT_RECEIVED,
+    CaseReason.STALLED: ClaimIncident.DELAYED,
+}
 
 
 class ClaimStatus(LabelledEnum):

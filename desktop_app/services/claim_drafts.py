@@ -4,14 +4,14 @@ order found by number, and the lines a claim covers (`claim add --items 1,3:2`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
-from desktop_app.core.claims import PricedLine, paid_per_line, part_of
+from desktop_app.core.claims import INCIDENT_OF_REASON, ClaimIncident, PricedLine, paid_per_line, part_of
 from desktop_app.core.errors import NotFound, UserError
-from desktop_app.core.vocabulary import Platform, family_members
+from desktop_app.core.vocabulary import CaseReason, Platform, family_members
 from desktop_app.services.cases import clean_order_no
 from desktop_app.store.case_queries import order_detail
 from desktop_app.store.models import Case, ClaimItem
@@ -44,6 +44,7 @@ class ClaimDraft:
     order: OrderRow
     lines: tuple[DraftLine, ...]
     case_id: int | None = None
+    incident: ClaimIncident | None = None  # what the case's reason says happened (None: the user says)
 
     def value(self, chosen: Sequence[ChosenLine] | None) -> int | None:
         """The default claimed value: what the buyer paid for the affected items."""
@@ -93,7 +94,9 @@ def draft_for_case(session: Session, case_id: int) -> ClaimDraft:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(msg.say(msg.NO_CASE, case_id))
-    return draft_for_order(session, case.order_id, case_id)
+    draft = draft_for_order(session, case.order_id, case_id)
+    reason = next((r for r in CaseReason if r.value == case.reason), None)
+    return replace(draft, incident=INCIDENT_OF_REASON.get(reason) if reason is not None else None)
 
 
 def find_order(session: Session, order_no: str, platform: Platform | None = None) -> OrderRow:

@@ -42,92 +42,92 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="45"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="57"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
         <source>可选，如 中通快递</source>
         <translation>Optional, e.g. ZTO Express</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
         <source>扫描或输入运单号</source>
         <translation>Scan or type the tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="65"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="72"/>
         <source>未填写时统计按 0 元计</source>
         <translation>Left empty, Statistics counts 0 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="80"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="126"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="128"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
@@ -135,12 +135,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -251,188 +251,193 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="102"/>
         <source>批量操作（%1 张售后单）</source>
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="114"/>
         <source>操作：</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="110"/>
         <source>（选择操作）</source>
         <translation>(choose an action)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="119"/>
         <source>（清空）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="120"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="121"/>
         <source>责任方：</source>
         <translation>Responsible:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="128"/>
         <source>新类型：</source>
         <translation>New type:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="131"/>
         <source>备注（写入每张售后单的时间线）</source>
         <translation>Note (written to each case&apos;s timeline)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="133"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="146"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="170"/>
         <source>选择要对这 %1 张售后单执行的操作</source>
         <translation>Choose what to do with these %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="172"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="174"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="189"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="190"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="195"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="217"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="218"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="266"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="245"/>
+        <source>先在“操作”中选择要执行的操作</source>
+        <translation>Choose an action under “Action” first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="268"/>
         <source>%1 张售后单将执行“%2”</source>
         <translation>%1 cases will take “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="268"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="270"/>
         <source>%1 → %2 ×%3</source>
         <translation>%1 → %2 ×%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="272"/>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
         <source>#%1（%2）</source>
         <translation>#%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="275"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
         <source>不存在</source>
         <translation>does not exist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
         <source> 等</source>
         <translation> …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="279"/>
         <source>；%1 张不能执行：%2</source>
         <translation>; %1 cannot take it: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="302"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="316"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="336"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="353"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="355"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="372"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="372"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="376"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="378"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="378"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="380"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="307"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="309"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -506,22 +511,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="890"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -669,7 +674,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -773,222 +778,222 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="341"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="342"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="344"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="345"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="347"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="348"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="397"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="398"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="415"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="416"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="896"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="897"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1178,17 +1183,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1254,117 +1259,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1426,7 +1431,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="87"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="288"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="289"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -1466,95 +1471,95 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="476"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="149"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="156"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="205"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="207"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="178"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="315"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="316"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="338"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="358"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="140"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="359"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="362"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="365"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="445"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="461"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="462"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="465"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="474"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1625,7 +1630,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1732,7 +1737,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1873,137 +1878,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2036,92 +2041,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2178,7 +2183,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <name>ClaimsTab</name>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="78"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="204"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
@@ -2223,57 +2228,57 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="128"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="148"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="212"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="213"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="223"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="229"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="230"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="303"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="304"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="306"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="307"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>
@@ -2982,52 +2987,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="141"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="145"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="149"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="152"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="155"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="161"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="173"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="172"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="174"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3175,138 +3180,138 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="77"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="81"/>
         <source> 等 %1 个文件</source>
         <translation> and more (%1 files)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="83"/>
         <source>正在导入：%1</source>
         <translation>Importing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>正在读取文件……</source>
         <translation>Reading the files…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="96"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="96"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="96"/>
         <source>说明</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="110"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="125"/>
         <source>保存导入报告（xlsx）…</source>
         <translation>Save import report (xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="130"/>
         <source>按列对应导入…</source>
         <translation>Import by mapping columns…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="132"/>
         <source>表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入</source>
         <translation>Sheets whose headers were not recognised (a supplier&apos;s sheet, your own ledger): say what each column holds, then import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="136"/>
         <source>这是天猫的退款列表…</source>
         <translation>This is a Tmall refund list…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="138"/>
         <source>淘宝和天猫的退款列表格式相同，已按淘宝导入。天猫店铺点这里，这些售后单改为天猫，按天猫的时效规则重新计算</source>
         <translation>Taobao and Tmall refund lists look the same, so it was imported as Taobao. A Tmall shop clicks here: these cases become Tmall&apos;s and their deadlines follow Tmall&apos;s rules.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="170"/>
         <source>第 %1/%2 个文件 %3</source>
         <translation>File %1/%2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="173"/>
         <source>：正在读取……</source>
         <translation>: reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="174"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="176"/>
         <source>：已处理 %1 行，%2 行/秒</source>
         <translation>: %1 rows done, %2 rows/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="187"/>
         <source>正在取消……已导入的部分会全部撤销</source>
         <translation>Cancelling… everything imported so far will be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="203"/>
         <source>导入已取消：被取消的文件没有保存任何数据。</source>
         <translation>Import cancelled: nothing from the cancelled file was saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="207"/>
         <source>订单：新增 %1，更新 %2，未变 %3，失败 %4 行</source>
         <translation>Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="210"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="212"/>
         <source>售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行</source>
         <translation>Cases: %1 new, %2 moved forward, %3 unchanged, %4 conflicts, %5 deadlines differ, %6 rows failed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="217"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="219"/>
         <source>导入完成，其中 %n 个文件没有导入（原因见下表）。</source>
         <translation>
             <numerusform>Import finished; %n file was not imported (see below why).</numerusform>
@@ -3314,57 +3319,57 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="220"/>
         <source>导入完成。</source>
         <translation>Import finished.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="222"/>
         <source>用时 %1 秒</source>
         <translation>Took %1 s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="241"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="243"/>
         <source>正在按天猫重新导入：%1</source>
         <translation>Importing again as Tmall: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="251"/>
         <source>导入失败：%1</source>
         <translation>Import failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="290"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="292"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="295"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="297"/>
         <source>……另有 %1 条提醒</source>
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="321"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="326"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="328"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="327"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="329"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="334"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="336"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="336"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="338"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3515,57 +3520,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3719,133 +3724,133 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="47"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="52"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="65"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
         <source>订单未导入时直接输入订单号</source>
         <translation>Order not imported? Type its order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="69"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="76"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="87"/>
         <source>售后</source>
         <translation>After-sales</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="92"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="93"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="96"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="99"/>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="104"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="106"/>
         <source>补偿</source>
         <translation>Compensation</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="108"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="110"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="113"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
         <source>平台上的售后/退款编号（可选）</source>
         <translation>After-sales / refund no. on the platform (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="115"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="116"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="118"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="120"/>
         <source>已签收</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="122"/>
         <source>只知道日期</source>
         <translation>Date only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="129"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
         <source>买家诉求、沟通情况……</source>
         <translation>What the buyer wants, how the talks went…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="137"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
         <source>找到 %n 个订单，选择一个；找不到时在下方直接输入订单号。</source>
         <translation>
             <numerusform>Found %n order; choose it, or type the order no. below.</numerusform>
@@ -3853,17 +3858,17 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="157"/>
         <source>没有找到订单，可在下方直接输入订单号。</source>
         <translation>No order found; you can type the order no. below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="165"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="168"/>
         <source>这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。</source>
         <translation>
             <numerusform>This order already has %n after-sales case: if it is the same request, open it in the Cases tab instead of recording it again.</numerusform>
@@ -3871,22 +3876,32 @@ A case can be logged before its order is imported; the import fills in the recip
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="181"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="190"/>
+        <source>先勾选“已签收”</source>
+        <translation>Tick “Delivered” first</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="191"/>
+        <source>只知道签收日期、不知道具体时间时勾选</source>
+        <translation>Tick when only the day of delivery is known, not the time</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="209"/>
         <source>请选择一个订单，或输入订单号。</source>
         <translation>Please choose an order or enter an order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="211"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="213"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="212"/>
+        <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="214"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3894,154 +3909,154 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>NewClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="71"/>
         <source>新建快递理赔</source>
         <translation>New carrier claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="75"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="81"/>
         <source>尚未选择订单</source>
         <translation>No order chosen yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="87"/>
         <source>受损/丢失的商品</source>
         <translation>Damaged / lost items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="92"/>
         <source>理赔金额</source>
         <translation>Claim value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="104"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="110"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="112"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
         <source>元；默认为买家为所选商品实付的金额</source>
         <translation>yuan; defaults to what the buyer paid for the chosen items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="113"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="264"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="117"/>
         <source>元（保价时填写）</source>
         <translation>yuan (if the parcel was insured)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="117"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="265"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="121"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="122"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="125"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
         <translation>What happened: branch, contact, what the courier said…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="133"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="134"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="154"/>
         <source>没有找到订单。快递理赔需要订单信息，请先导入该订单。</source>
         <translation>No order found. A carrier claim needs the order: import it first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="169"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
         <source>实付 ￥%1</source>
         <translation>paid ¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="171"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="173"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="174"/>
         <source>已选订单：%1</source>
         <translation>Chosen order: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="192"/>
         <source> / %1 件</source>
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="206"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="208"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="254"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="257"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="282"/>
         <source>%1。
 
 仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>
@@ -4272,67 +4287,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4431,22 +4446,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4454,117 +4469,122 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="53"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="54"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="57"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="63"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="64"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="75"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="87"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="123"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="124"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
+        <source>先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入</source>
+        <translation>Paste two columns first: order number and tracking number (one per line); nothing to enter until a line is ready</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="137"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="172"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
@@ -4912,7 +4932,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4922,62 +4942,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -4986,13 +5006,13 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <name>ReshipTab</name>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="269"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="270"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
@@ -5008,7 +5028,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
@@ -5039,7 +5059,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
@@ -5059,117 +5079,117 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="175"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="223"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="223"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="240"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="240"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="254"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="255"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="278"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="279"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="289"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="297"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="318"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="329"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="335"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="336"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="337"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="347"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="363"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="364"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="384"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="385"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="398"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="399"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5177,162 +5197,162 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5340,315 +5360,315 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="99"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="107"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="119"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="125"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="130"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="141"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="145"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="342"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="160"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="113"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="140"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="143"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="147"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="166"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="180"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="182"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="185"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="183"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="186"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="237"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="248"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="249"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="281"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="284"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="283"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="289"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="302"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="308"/>
         <source>买家：%1</source>
         <translation>Buyer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="306"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="309"/>
         <source>退款：%1</source>
         <translation>Refund: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="311"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="314"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="324"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="355"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="355"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
         <source>%1，%2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="363"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="366"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="380"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="386"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="411"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="428"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="436"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="439"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="415"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="439"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="424"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="448"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5810,7 +5830,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6195,122 +6215,127 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ShopProfileDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="58"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="60"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="61"/>
         <source>这些信息印在货物价值说明上，交给快递网点理赔时使用。</source>
         <translation>These details are printed on goods value statements, which you hand to the carrier&apos;s branch to claim.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="68"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
         <source>全部店铺（默认）</source>
         <translation>All shops (default)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="69"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="70"/>
         <source>为某个店铺单独填写时，货值说明按订单所属店铺使用它；留空的项沿用默认</source>
         <translation>Filled in for one shop, a statement uses it for that shop&apos;s orders; empty fields take the default</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="70"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="71"/>
         <source>适用于</source>
         <translation>Applies to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="75"/>
         <source>例如：某某家纺旗舰店</source>
         <translation>e.g. Cozy Home Textiles Flagship Store</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="82"/>
         <source>发货地址或店铺地址</source>
         <translation>Shipping or shop address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="86"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
         <source>开户行、账号、户名，或支付宝账号和姓名</source>
         <translation>Bank, account number and holder, or Alipay account and name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="88"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="90"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="91"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="91"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="92"/>
         <source>赔款收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="99"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="100"/>
         <source>选择图片…</source>
         <translation>Choose image…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="101"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="102"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="111"/>
         <source>印章图片（可选）</source>
         <translation>Seal image (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="118"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="119"/>
         <source>印章图片为透明背景的 PNG 最好；不上传时，打印后盖章即可。</source>
         <translation>A PNG with a transparent background works best; without one, stamp the printed page by hand.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="125"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="143"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="148"/>
         <source>导入订单后，这里可以为各店铺分别填写</source>
         <translation>After importing orders, each shop can have its own details here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="183"/>
         <source>无印章</source>
         <translation>No seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="188"/>
+        <source>还没有印章图片</source>
+        <translation>No seal image yet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="192"/>
         <source>选择印章图片</source>
         <translation>Choose the seal image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="193"/>
         <source>图片 (*.png *.jpg *.jpeg)</source>
         <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="201"/>
         <source>，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）</source>
         <translation>; not used. Choose a PNG or JPG image (up to 2000 pixels)</translation>
     </message>
@@ -6420,27 +6445,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6514,12 +6539,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6845,7 +6870,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -10817,11 +10842,76 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="876"/>
+        <source>钱已经退给买家，台账里撤销不能把钱收回</source>
+        <translation>the money is with the buyer, an undo in the ledger cannot take it back</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
+        <source>补偿已经付给买家，台账里撤销不能把钱收回</source>
+        <translation>the compensation is with the buyer, an undo in the ledger cannot take it back</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="878"/>
+        <source>补发的包裹已经寄出</source>
+        <translation>the reship parcel has left</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
+        <source>换货的包裹已经寄出</source>
+        <translation>the exchange parcel has left</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
+        <source>修好的商品已经寄回</source>
+        <translation>the repaired goods have been sent back</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="881"/>
+        <source>这张售后单没有可以撤销的操作</source>
+        <translation>This case has no step to undo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="882"/>
+        <source>最后一步是补发或理赔的记录，请在对应的标签页中更正</source>
+        <translation>The last step is a reship or claim record: correct it in that tab</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="883"/>
+        <source>新建的售后单不能撤销；不需要时请“关闭”它</source>
+        <translation>A new case cannot be undone; close it if it is not needed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="884"/>
+        <source>修改不能撤销，请再点“编辑”改回去</source>
+        <translation>An edit cannot be undone; click “Edit” again to change it back</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
+        <source>最后一步不是可以撤销的操作</source>
+        <translation>The last step cannot be undone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
+        <source>最后一步是新版本软件记录的操作，无法撤销</source>
+        <translation>The last step was recorded by a newer version of the app and cannot be undone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="887"/>
+        <source>售后单的状态在这一步之后又变了，无法撤销</source>
+        <translation>The case’s status changed after this step: it cannot be undone</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
+        <source>补发记录会跟着改变，之后只能用下一步操作更正</source>
+        <translation>the reship record changes with it; afterwards only a next step can correct it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>

@@ -260,3 +260,29 @@ def test_nothing_is_chosen_until_the_shop_chooses(qtbot: QtBot, window: MainWind
     dialog.action.setCurrentIndex(0)
     assert not dialog.run_button.isEnabled()
     dialog.reject()
+
+
+def test_the_run_button_says_why_it_waits_and_a_missing_reason_takes_the_cursor_there(
+        qtbot: QtBot, window: MainWindow) -> None:
+    # 执行 stood greyed out without a word until an action was chosen; 关闭 without a reason said so in the
+    # summary and left the cursor on the action box, so the reason typed next went nowhere.
+    tab = window.cases_tab
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5000)
+    tab.table.selectAll()
+    dialog = tab.open_bulk()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    assert not dialog.run_button.isEnabled() and dialog.run_button.toolTip() == "先在“操作”中选择要执行的操作"
+    dialog.action.setCurrentIndex(dialog.action.findData(CaseAction.CLOSE.value))
+    assert dialog.run_button.isEnabled() and dialog.run_button.toolTip() == ""
+    dialog.action.setFocus()
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.text() == "“关闭”请在备注中写明原因" and not dialog.results
+    qtbot.waitUntil(lambda: dialog.note.hasFocus(), timeout=2000)
+    dialog.note.insertPlainText("买家已撤销")  # typed where the cursor is
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: len(dialog.results) == 5, timeout=5000)
+    assert all(r.ok for r in dialog.results)
+    dialog.accept()

@@ -4,6 +4,7 @@ summary's numbers filter the Cases tab, the calendar shows the new cases' deadli
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -143,4 +144,31 @@ def test_a_tmall_refund_list_dropped_on_the_window_can_be_told_tmall(qtbot: QtBo
     with window.context.db.reading() as session:
         platforms = {r.platform for r in case_rows(session, CaseFilter(), CaseOrder(), 0, 100)}
     assert platforms == {"tmall"}
+    dialog.accept()
+
+
+def test_the_summary_of_a_days_after_sales_files_is_laid_out_without_overlap(qtbot: QtBot,
+                                                                               window: MainWindow) -> None:
+    # The day's five after-sales exports dropped at once: the 淘宝-or-天猫 warning (three lines) was
+    # painted over the summary's last file (jd_service.csv): the dialog stayed at the size it had while
+    # importing, and a wrapped label's height does not count in a dialog's minimum size.
+    names = ["tb_refunds.csv", "tm_refunds.xlsx", "dy_aftersales.xlsx", "pdd_aftersales.csv", "jd_service.csv"]
+    drop_files(window, [FIXTURES / "aftersales" / name for name in names])
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
+    wait_idle(qtbot, window)
+    qtbot.wait(50)  # the layout settles on the next turn of the event loop
+    assert dialog.warnings.isVisible() and dialog.case_table.rowCount() == 5
+    shown = [w for w in (dialog.heading, dialog.bar, dialog.rate, dialog.case_table, dialog.warnings,
+                         dialog.box) if w.isVisible()]  # top to bottom (the 天猫 button beside the box)
+    for upper, lower in pairwise(shown):
+        top = lower.mapTo(dialog, lower.rect().topLeft()).y()
+        bottom = upper.mapTo(dialog, upper.rect().bottomLeft()).y()
+        assert bottom < top, (upper.objectName() or type(upper).__name__, lower.objectName() or type(lower).__name__)
+    # Every file's line in view above the warning, and the warning's every line.
+    table = dialog.case_table
+    assert table.viewport().height() >= 5 * table.verticalHeader().defaultSectionSize()
+    assert dialog.warnings.height() >= dialog.warnings.heightForWidth(dialog.warnings.width())
+    assert dialog.geometry().bottom() <= dialog.screen().availableGeometry().bottom()  # grown within the screen
     dialog.accept()

@@ -79,3 +79,34 @@ def test_a_refund_is_not_undone_and_asks_before(qtbot: QtBot, window: MainWindow
     calm = ActionDialog(CaseAction.AGREE_RETURN, "#1 退货退款", window)
     qtbot.addWidget(calm)
     assert calm.findChild(QLabel, "irreversible") is None
+
+
+def test_a_reship_cases_agreement_says_before_that_it_cannot_be_undone(qtbot: QtBot, window: MainWindow) -> None:
+    # 同意补发 on a reship case asked nothing, then 编辑 → 撤销 refused it ("同时改了补发记录，无法撤销"): a
+    # mis-click could only be corrected with a next step, and nothing had said so before the click.
+    db = window.context.db
+    assert db is not None
+    reship = open_case(db, NewCase(Platform.DOUYIN, "6923456789012345", CaseKind.RESHIP, CaseReason.MISSING_ITEM),
+                       author="小林").case_id
+    window.refresh()
+    window.tabs.setCurrentWidget(window.cases_tab)
+    qtbot.waitUntil(lambda: window.cases_tab.model.rowCount() == 3, timeout=5000)
+    window.cases_tab.select_case(reship)
+    detail = window.cases_tab.detail
+    qtbot.waitUntil(lambda: (d := detail.current_detail) is not None and d.row.id == reship, timeout=5000)
+    detail.request_action(CaseAction.AGREE_RESHIP)
+    dialog = detail.findChildren(ActionDialog, "action_dialog")[-1]
+    warning = dialog.findChild(QLabel, "irreversible")
+    assert warning is not None and "补发记录会跟着改变" in warning.text()
+    dialog.accept()
+    wait_idle(qtbot, window)
+    undo = window.menus.undo
+    qtbot.waitUntil(lambda: "同时改了补发记录" in undo.toolTip(), timeout=5000)
+    assert not undo.isEnabled()
+    # A step the menu does take back asks nothing of the kind.
+    window.cases_tab.select_case(1)
+    qtbot.waitUntil(lambda: (d := detail.current_detail) is not None and d.row.id == 1, timeout=5000)
+    detail.request_action(CaseAction.ESCALATE)
+    calm = detail.findChildren(ActionDialog, "action_dialog")[-1]
+    assert calm.findChild(QLabel, "irreversible") is None
+    calm.reject()

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, QUrl
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, QTranslator, QUrl
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.modeltest import ModelTester
@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import CHINA, parse_moment
-from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.store.claim_rows import claim_detail
@@ -373,6 +373,27 @@ def test_the_amounts_are_on_screen_in_a_laptop_window(qtbot: QtBot, env: Env) ->
         assert right <= table.viewport().width(), (key, right, table.viewport().width())
 
 
+
+def test_the_next_step_is_in_view_in_english_at_the_first_runs_size(qtbot: QtBot, english: QTranslator,
+                                                                     env: Env) -> None:
+    # In English at the first run's 1280 px the list ended inside Next step ("Next st", its text clipped
+    # by the table's edge, no tooltip): the English titles are wider. The key column now narrows to what
+    # is left of the view, its cut cells saying their whole text.
+    open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=1))
+    env.tab.resize(1268, 640)  # the tab in a 1280×720 window
+    env.tab.refresh()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.model.rowCount() == 1, timeout=5000)
+    table, model = env.tab.table, env.tab.model
+    assert model.headerData(model.column_index("next_step"), Qt.Orientation.Horizontal) == "Next step"
+
+    def right(key: str) -> int:
+        column = model.column_index(key)
+        return table.columnViewportPosition(column) + table.columnWidth(column)
+
+    qtbot.waitUntil(lambda: right("next_step") <= table.viewport().width(), timeout=3000)  # once laid out
+    assert all(right(key) <= table.viewport().width() for key in ("claimed", "received", "outstanding"))
+
 def test_a_double_click_on_a_carriers_subtotal_lists_its_claims(qtbot: QtBot, env: Env) -> None:
     """Double-clicking 顺丰速运's line under the list did nothing; it shows that carrier's claims now."""
     second = add_order(env.db, "261102-2", "顺丰速运", "SF1001")
@@ -485,3 +506,52 @@ def test_a_second_claim_past_the_orders_value_is_pointed_out(qtbot: QtBot, env: 
     assert box.text() == ("订单 261101-103283030276851 的理赔合计申请 200.00 元，超过买家为整单商品实付的 100.00 元"
                           f"（另有理赔 #{first} 100.00 元）：请核对是否重复登记，多出的部分需有保价或运费等依据")
     box.close()
+
+
+@pytest.mark.parametrize(("reason", "incident"), [
+    (CaseReason.DAMAGED, ClaimIncident.DAMAGED), (CaseReason.MISSING_ITEM, ClaimIncident.MISSING),
+    (CaseReason.SIGNED_NOT_RECEIVED, ClaimIncident.SIGNED_NOT_RECEIVED)])
+def test_a_claim_started_from_a_case_says_what_the_case_says_happened(
+        qtbot: QtBot, env: Env, reason: CaseReason, incident: ClaimIncident) -> None:
+    # 快递理赔 of a 破损 case (its right-click menu, the pane's button) opened on 丢件, the first entry: the
+    # claim went to the courier as a lost parcel unless the shop noticed the 原因 box.
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP, reason)).case_id
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    assert dialog.incident.currentData() == incident.value
+    with qtbot.waitSignal(dialog.created, timeout=5000) as created:
+        dialog.submit()
+    env.idle(qtbot)
+    with env.db.reading() as session:
+        assert claim_detail(session, created.args[0]).incident == incident.value
+
+
+def test_a_claim_from_a_case_whose_reason_does_not_say_leaves_the_choice(qtbot: QtBot, env: Env) -> None:
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.REFUND_ONLY,
+                                        CaseReason.NOT_RECEIVED)).case_id
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    assert dialog.incident.currentIndex() == 0
+    dialog.reject()
+
+
+def test_the_new_claim_dialog_keeps_its_description_box_above_its_buttons(qtbot: QtBot, env: Env) -> None:
+    # Opened from a case at 1366×768, the dialog stayed at the height it opened at once the order's lines were
+    # in: Qt squeezed the 理赔 group below its minimum and the 说明 box ran 27 px under the group's edge, cut
+    # off above 保存 / 取消 (a wrapped label's lines do not count in a dialog's minimum size).
+    case_id = open_case(env.db, NewCase(Platform.PDD, "261101-103283030276851", CaseKind.RESHIP,
+                                        CaseReason.DAMAGED)).case_id
+    dialog = env.tab.new_claim(case_id=case_id)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 2, timeout=5000)
+    qtbot.wait(50)  # the layout settles on the next turn of the event loop
+    box = dialog.description.parentWidget()
+    assert box is not None
+    assert dialog.description.geometry().bottom() <= box.contentsRect().bottom()
+    for child in (box, dialog.items.parentWidget()):
+        assert child is not None and child.height() >= child.minimumSizeHint().height(), child.title()
+    buttons = dialog.buttons.mapTo(dialog, dialog.buttons.rect().topLeft()).y()
+    assert box.mapTo(dialog, box.rect().bottomLeft()).y() < buttons
+    dialog.reject()

@@ -6,15 +6,20 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QToolBar
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QToolBar
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core import case_undo
+from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.store.database import open_database
 from desktop_app.ui import labels
 from desktop_app.ui.app import create_window
+from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
 from desktop_app.ui.translations import install_translators
+from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.window.tab_titles import titled
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
@@ -184,3 +189,57 @@ def test_the_returns_desk_punctuates_in_english(qtbot: QtBot, tmp_path: Path, en
         win.runner.shutdown()
         if win.context.db is not None:
             win.context.db.close()
+
+
+def test_the_amount_is_in_view_in_english_at_the_first_runs_size(qtbot: QtBot, tmp_path: Path,
+                                                                  english: QTranslator) -> None:
+    # The first run opens 1280 px wide on a 1366×768 laptop (window_state.fit_to_screen). In Chinese the list
+    # shows through 金额; in English the titles are wider (Platform, Buyer / recipient, Amount) and Amount
+    # ended past the table's edge. Next deadline lends the room (its cut cells say their whole text).
+    db = open_database(tmp_path / "x.sqlite3")
+    open_case(db, NewCase(Platform.PDD, "261111-755306313554903", CaseKind.RETURN_REFUND, refund_fen=5900),
+              author="小林")
+    db.close()
+    win = create_window(tmp_path / "x.sqlite3")
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        win.open_database()
+        qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=10000)
+        win.resize(1280, 720)
+        win.cases_tab.reset_panes()
+        qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
+        table, model = win.cases_tab.table, win.cases_tab.model
+        qtbot.waitUntil(lambda: model.rowCount() == 1 and table.isVisible(), timeout=5000)
+        qtbot.wait(50)
+        for key in ("status", "next_due", "amount"):
+            column = model.column_index(key)
+            right = table.columnViewportPosition(column) + table.columnWidth(column)
+            assert 0 < right <= table.viewport().width(), (key, right, table.viewport().width())
+        next_due = model.column_index("next_due")
+        narrow = table.columnWidth(next_due)
+        assert narrow >= title_width(table.horizontalHeader(), "Next deadline")  # its title whole
+        win.resize(1920, 1040)  # a wider window gives the room back
+        win.cases_tab.reset_panes()
+        qtbot.waitUntil(lambda: table.columnWidth(next_due) > narrow, timeout=2000)
+        amount = model.column_index("amount")
+        assert table.columnViewportPosition(amount) + table.columnWidth(amount) <= table.viewport().width()
+    finally:
+        win.team_changes.stop()
+        win.runner.shutdown()
+        if win.context.db is not None:
+            win.context.db.close()
+
+
+def test_why_a_step_cannot_be_undone_is_english_too(qtbot: QtBot, english: QTranslator) -> None:
+    # 退款's confirmation read "This cannot be undone once recorded: 钱已经退给买家，台账里撤销不能把钱收回."
+    # and 编辑 → 撤销's tooltip gave its reasons in Chinese: the core's texts were not in the catalog.
+    dialog = ActionDialog(CaseAction.REFUND, "#1", paying="refunded", recorded_fen=5900)
+    qtbot.addWidget(dialog)
+    warning = dialog.findChild(QLabel, "irreversible")
+    assert warning is not None and "the money is with the buyer" in warning.text()
+    assert not CHINESE.search(warning.text()), warning.text()
+    for text in case_undo.UNDO_TEXTS:
+        assert not CHINESE.search(labels.message(text)), text
+    refused = case_undo.undo_choice(CaseKind.RETURN_REFUND, CaseStatus.REFUNDED, [])
+    assert labels.message(refused.refused or "") == "This case has no step to undo"

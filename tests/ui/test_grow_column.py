@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.base_tab import data_table
-from desktop_app.ui.widgets.grow_column import grow_column
+from desktop_app.ui.widgets.full_text_tips import title_width
+from desktop_app.ui.widgets.grow_column import LEAST_WIDTH, grow_column
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
 
@@ -37,6 +38,31 @@ def test_the_key_column_takes_the_room_and_gives_it_back(qtbot: QtBot) -> None:
     view.resize(380, 300)  # narrower than the columns: back to its own width, never less
     qtbot.waitUntil(lambda: view.columnWidth(1) == 170, timeout=3000)
 
+
+
+def test_a_narrow_window_keeps_the_key_column_after_it_in_view(qtbot: QtBot) -> None:
+    # 下一个时限 kept its 170 px on a narrow window and pushed 金额 past the edge (the English list at 1280 px).
+    view = table(qtbot)
+    grow_column(view, 1, keep_in_view=2)
+    view.resize(260, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80, timeout=3000)
+    assert view.columnViewportPosition(2) + view.columnWidth(2) == view.viewport().width()
+    view.resize(180, 300)  # too narrow for anything: never less than its whole title
+    least = max(LEAST_WIDTH, title_width(view.horizontalHeader(), "下一个时限"))
+    qtbot.waitUntil(lambda: view.columnWidth(1) == least, timeout=3000)
+    view.resize(900, 300)  # wide again: the surplus as before
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
+
+
+def test_a_key_column_kept_in_view_itself_ends_at_the_edge(qtbot: QtBot) -> None:
+    view = table(qtbot)
+    grow_column(view, 1, keep_in_view=1)  # 快递理赔's 下一步, the reship queue's 逾期后果
+    view.resize(200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60, timeout=3000)
 
 def test_a_width_the_user_set_is_kept(qtbot: QtBot) -> None:
     view = table(qtbot)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -20,6 +20,7 @@ from desktop_app.store.case_queries import case_row
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Order, OrderItem
 from desktop_app.store.search import build_search_text
+from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
@@ -66,12 +67,56 @@ def test_scan_inspect_and_take_the_next_step(qtbot: QtBot, window: MainWindow) -
     qtbot.waitUntil(lambda: "已验货" in tab.found_label.text() and "已收到退货" in tab.found_label.text(),
                     timeout=5000)
     qtbot.mouseClick(tab.suggest_button, Qt.MouseButton.LeftButton)
+    confirm = tab.findChild(ActionDialog, "action_dialog")
+    assert confirm is not None and confirm.paid.text() == "79.00"  # money paid: confirmed, never in one click
+    confirm.accept()
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: not tab.suggest_button.isVisible(), timeout=5000)
     db = window.context.db
     assert db is not None
     with db.reading() as session:
         assert case_row(session, 1).status == "refunded"
+
+
+def test_a_refund_the_desk_suggests_asks_what_was_paid_and_says_it_cannot_be_undone(
+        qtbot: QtBot, window: MainWindow) -> None:
+    # 少件: the suggestion says to refund what came back, and 记为“退款” recorded the whole 79.00 in one
+    # click — a step that cannot be undone (编辑 → 撤销 refuses a refund), counted in 统计 as paid.
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "75123456789012")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "宠物猫砂 豆腐砂 6L" in tab.found_label.text(), timeout=5000)
+    tab.note.setText("只退回 3 袋")
+    qtbot.mouseClick(tab.result_buttons[InspectionResult.MISSING], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.suggest_button.isVisible(), timeout=5000)
+    assert "先把退款金额改为实收部分" in tab.outcome_label.text() and "退款" in tab.suggest_button.text()
+    qtbot.waitUntil(lambda: "已验货" in tab.found_label.text(), timeout=5000)
+    db = window.context.db
+    assert db is not None
+
+    qtbot.mouseClick(tab.suggest_button, Qt.MouseButton.LeftButton)
+    first = tab.findChild(ActionDialog, "action_dialog")
+    assert first is not None and first.isVisible()
+    warning = first.findChild(QLabel, "irreversible")
+    assert warning is not None and "无法撤销" in warning.text()
+    assert first.paid.text() == "79.00" and first.note.toPlainText() == "验货少件后"
+    first.reject()  # thought better of it: nothing recorded, the suggestion stays
+    wait_idle(qtbot, window)
+    with db.reading() as session:
+        assert case_row(session, 1).status == "return_received"
+    assert tab.suggest_button.isVisible()
+
+    dialog = tab.take_suggestion()
+    assert dialog is not None
+    dialog.paid.setText("59.25")
+    dialog.accept()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: not tab.suggest_button.isVisible(), timeout=5000)
+    with db.reading() as session:
+        row = case_row(session, 1)
+        assert (row.status, row.amount_fen) == ("refunded", 5925)
 
 
 def test_a_parcel_without_a_case_is_kept_and_matched_later(qtbot: QtBot, window: MainWindow) -> None:

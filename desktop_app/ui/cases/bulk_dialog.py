@@ -53,6 +53,7 @@ from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import OVERDUE
+from desktop_app.ui.widgets.table_menu import explain
 
 NOTE = "note"  # the combo's entry for "add the same note"
 RESPONSIBLE = "responsible"  # ... for "assign the responsible party"
@@ -215,6 +216,7 @@ class BulkActionDialog(QDialog):
             return None
         if action in _NEEDS_REASON and not note.strip():
             self.summary.setText(self.tr("“%1”请在备注中写明原因").replace("%1", labels.action(action)))
+            self.note.setFocus()  # where the reason goes
             return None
         return lambda db, done: act_on_cases(db, ids, action, note=note or None, progress=done)
 
@@ -240,7 +242,7 @@ class BulkActionDialog(QDialog):
         self.kind.setEnabled(key == KIND)
         self.note.setEnabled(key is not None and self._uses_note(key))
         if not self.results:
-            self.run_button.setEnabled(key is not None)
+            explain(self.run_button, key is not None, self.tr("先在“操作”中选择要执行的操作"))
         described = self._describe(key)
         if described is not None:
             self.summary.setText(described)

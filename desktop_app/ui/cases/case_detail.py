@@ -315,7 +315,8 @@ class CaseDetailPane(QWidget):
             return
         paying = paying_milestone(CaseKind(d.row.kind), CaseStatus(d.row.status), action)
         recorded = d.compensation_fen if paying == "compensated" else d.refund_fen
-        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying, recorded)
+        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying, recorded,
+                              CaseKind(d.row.kind))
         dialog.setObjectName("action_dialog")
         dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
                                                             dialog.parcel(), dialog.paid_fen()))

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.case_undo import IRREVERSIBLE
+from desktop_app.core.case_undo import IRREVERSIBLE, lasting
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
-from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
+from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
 from desktop_app.services.cases import CaseEdit
 from desktop_app.services.returns import ReturnParcel
 from desktop_app.store.rows import CaseDetail
@@ -37,9 +37,10 @@ class ActionDialog(QDialog):
     """Confirm an action, with an optional note and the time it happened (default: now)."""
 
     def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None,
-                 paying: str | None = None, recorded_fen: int | None = None) -> None:
+                 paying: str | None = None, recorded_fen: int | None = None, kind: CaseKind | None = None) -> None:
         """`paying`: the step pays the buyer ("refunded" / "compensated"), so it asks what was paid, filled
-        with the amount recorded on the case (`recorded_fen`)."""
+        with the amount recorded on the case (`recorded_fen`). `kind`: the case's, for whether 编辑 → 撤销
+        can take the step back (a reship case's agreement, refusal or closing moves its reship record too)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("执行操作：%1").replace("%1", labels.action(action)))
         layout = QVBoxLayout(self)
@@ -74,9 +75,10 @@ class ActionDialog(QDialog):
                         self.paid)
         self._paying = paying
         layout.addLayout(form)
-        if action in IRREVERSIBLE:  # no undo afterwards: say so before, where the click is
+        why = lasting(kind, action) if kind is not None else IRREVERSIBLE.get(action)
+        if why is not None:  # no undo afterwards: say so before, where the click is
             warning = QLabel(self.tr("记录后无法撤销：%1。请确认已在平台上完成。").replace(
-                "%1", labels.text(IRREVERSIBLE[action])))
+                "%1", labels.text(why)))
             warning.setObjectName("irreversible")
             warning.setWordWrap(True)
             warning.setStyleSheet(f"color:{OVERDUE.name()}")

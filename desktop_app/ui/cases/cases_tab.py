@@ -128,7 +128,8 @@ class CasesTab(BaseTab):
                                 order=[self.model.column_index(key) for key in _FIRST_RUN_ORDER])
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
-        grow_column(self.table, self.model.column_index(CaseSort.NEXT_DUE))  # a wide window's room
+        grow_column(self.table, self.model.column_index(CaseSort.NEXT_DUE),  # a wide window's room,
+                    keep_in_view=self.model.column_index(CaseSort.AMOUNT))  # a narrow one's 金额 in view
         left_layout.addWidget(self.table)
         below = QHBoxLayout()
         self.count_label = QLabel()

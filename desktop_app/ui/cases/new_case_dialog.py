@@ -33,6 +33,7 @@ from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
 from desktop_app.ui.widgets.qt_dates import to_date
 from desktop_app.ui.widgets.status_colours import tint
+from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
@@ -186,7 +187,8 @@ class NewCaseDialog(QDialog):
     def _update_signed(self) -> None:
         known = self.signed_known.isChecked()
         date_only = self.signed_date_only.isChecked()
-        self.signed_date_only.setEnabled(known)
+        explain(self.signed_date_only, known, self.tr("先勾选“已签收”"),
+                self.tr("只知道签收日期、不知道具体时间时勾选"))
         self.signed_at.setVisible(known and not date_only)
         self.signed_date.setVisible(known and date_only)
 

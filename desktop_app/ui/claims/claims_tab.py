@@ -111,7 +111,8 @@ class ClaimsTab(BaseTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = data_table("claim_table", self.model, _COLUMN_WIDTHS, several=True)
-        grow_column(self.table, self.model.column_index("next_step"))  # a wide window's room
+        next_step = self.model.column_index("next_step")
+        grow_column(self.table, next_step, keep_in_view=next_step)  # a wide window's room; a narrow one's, in view
         left_layout.addWidget(self.table, 1)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("claim_totals")

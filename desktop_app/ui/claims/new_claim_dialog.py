@@ -45,6 +45,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel, submit_write
 from desktop_app.ui.widgets.order_picker import OrderPicker
+from desktop_app.ui.widgets.screen_fit import keep_contents_in_view
 from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
@@ -69,7 +70,7 @@ class NewClaimDialog(QDialog):
         self._spins: list[QSpinBox] = []
         self.setWindowTitle(self.tr("新建快递理赔"))
         self.setMinimumWidth(680)
-        layout = QVBoxLayout(self)
+        self.body = layout = QVBoxLayout(self)
 
         order_box = QGroupBox(self.tr("订单"))
         order_layout = QVBoxLayout(order_box)
@@ -131,6 +132,7 @@ class NewClaimDialog(QDialog):
         layout.addWidget(claim_box)
 
         self.buttons = add_ok_cancel(self, layout, self.submit, self.tr("保存"))
+        keep_contents_in_view(self, layout)  # the order's lines and hint in, the 说明 box still above the buttons
 
         self.picker.found.connect(self._show_results)
         self.picker.chosen.connect(self.choose_order)
@@ -170,6 +172,8 @@ class NewClaimDialog(QDialog):
         if draft.case_id is not None:
             parts.append(self.tr("售后单 #%1").replace("%1", str(draft.case_id)))
         self.order_label.setText(self.tr("已选订单：%1").replace("%1", "  ".join(p for p in parts if p)))
+        if draft.incident is not None:  # a claim started from a 破损 case is a 破损 claim (it said 丢件)
+            self.incident.setCurrentIndex(max(self.incident.findData(draft.incident.value), 0))
         self.carrier.setText(canonical_carrier(o.carrier) or guess_carrier(o.tracking_no) or "")
         self.tracking.setText(o.tracking_no or "")
         self.items.blockSignals(True)

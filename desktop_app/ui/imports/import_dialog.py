@@ -39,6 +39,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.imports.case_import_summary import CaseImportSummary
 from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES, WARNING_TEMPLATES, row_error_text
 from desktop_app.ui.widgets.full_text_tips import show_full_texts
+from desktop_app.ui.widgets.screen_fit import keep_contents_in_view
 from desktop_app.ui.widgets.status_colours import tint
 
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI
@@ -144,6 +145,7 @@ class ImportDialog(QDialog):
         self.box.rejected.connect(self.cancel_or_close)
         buttons.addWidget(self.box)
         layout.addLayout(buttons)
+        keep_contents_in_view(self, layout)  # the summary and its warnings, not painted over each other
 
     # --- running -----------------------------------------------------------------------------
     def start(self) -> None:

@@ -29,6 +29,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import DONE, OVERDUE, SECONDARY
+from desktop_app.ui.widgets.table_menu import explain
 
 # Couriers a Chinese shop uses most; the box stays editable for any other.
 CHECK_DELAY_MS = 200
@@ -84,7 +85,7 @@ class PasteDialog(QDialog):
         self.buttons = add_ok_cancel(self, layout, self.apply)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("录入"))
-        self.ok_button.setEnabled(False)
+        explain(self.ok_button, False, self._nothing_ready())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHECK_DELAY_MS)
@@ -128,7 +129,10 @@ class PasteDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.busy = False
         self.summary.setText(describe_error(error))
-        self.ok_button.setEnabled(self.report is not None and self.report.ready > 0)
+        explain(self.ok_button, self.report is not None and self.report.ready > 0, self._nothing_ready())
+
+    def _nothing_ready(self) -> str:
+        return self.tr("先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入")
 
     def outcome_text(self, outcome: LineOutcome) -> str:
         texts = {
@@ -166,4 +170,4 @@ class PasteDialog(QDialog):
             self.summary.setText(self.tr("可录入 %1 条，有问题 %2 条。有问题的行不会录入。").replace(
                 "%1", str(report.ready)).replace("%2", str(problems)))
             self.ok_button.setText(self.tr("录入 %1 条").replace("%1", str(report.ready)))
-            self.ok_button.setEnabled(report.ready > 0)
+            explain(self.ok_button, report.ready > 0, self._nothing_ready())

@@ -118,7 +118,8 @@ class ReshipTab(ReshipPicking, BaseTab):
         # Several rows at once: the picking list is printed for a morning's reships together.
         self.table = data_table("reship_table", self.proxy, _COLUMN_WIDTHS, several=True)
         self.table.sortByColumn(self.model.column_index("due"), Qt.SortOrder.AscendingOrder)
-        grow_column(self.table, self.model.column_index("penalty"))  # a wide window's room
+        penalty = self.model.column_index("penalty")
+        grow_column(self.table, penalty, keep_in_view=penalty)  # a wide window's room; a narrow one's, in view
         outer.addWidget(self.table, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("reship_count")

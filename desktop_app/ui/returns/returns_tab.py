@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop_app.core.clock import now
+from desktop_app.core.case_costs import paying_milestone
+from desktop_app.core.case_undo import IRREVERSIBLE
+from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
@@ -50,6 +52,7 @@ from desktop_app.store.return_queries import (
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
+from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.status_colours import shade, urgency
@@ -366,14 +369,35 @@ class ReturnsTab(BaseTab):
             self.suggest_button.setProperty("action", first.suggestion.action.value)
         self.suggest_button.setVisible(first is not None)
 
-    def take_suggestion(self) -> None:
+    def take_suggestion(self) -> ActionDialog | None:
+        """The suggested step. One that pays the buyer or sends a parcel cannot be undone: it opens the case
+        pane's confirmation first, which asks what was paid (a 少件 return is refunded for what came back)
+        and says so; it was recorded in one click with the whole amount. Returns that dialog."""
         case_id = int(self.suggest_button.property("case_id"))
         action = CaseAction(str(self.suggest_button.property("action")))
         # Stored on the timeline in the ledger's language, like every note the services write.
-        note = f"验货{self.outcome.result.label}后" if self.outcome else None
+        note = f"验货{self.outcome.result.label}后" if self.outcome else ""
+        case = next((c for c in self.outcome.cases if c.case_id == case_id), None) if self.outcome else None
+        paying = paying_milestone(case.kind, case.status, action) if case is not None else None
+        if action not in IRREVERSIBLE and paying is None:
+            self._take(case_id, action, note)
+            return None
+        shown = next((r for r in self.found.cases if r.id == case_id), None) if self.found else None
+        recorded = shown.refund_fen if shown is not None and paying == "refunded" else None
+        kind = labels.kind(case.kind.value) if case is not None else ""
+        dialog = ActionDialog(action, f"#{case_id} {kind}".strip(), self, paying, recorded,
+                              case.kind if case is not None else None)
+        dialog.setObjectName("action_dialog")
+        dialog.note.setPlainText(note)
+        dialog.accepted.connect(lambda: self._take(case_id, action, dialog.note.toPlainText(), dialog.moment(),
+                                                   dialog.paid_fen()))
+        dialog.open()
+        return dialog
 
+    def _take(self, case_id: int, action: CaseAction, note: str, at: Moment | None = None,
+              paid_fen: int | None = None) -> None:
         def work(db: Database) -> object:
-            return act_on_case(db, case_id, action, note=note)
+            return act_on_case(db, case_id, action, note=note or None, at=at, paid_fen=paid_fen)
 
         def done(_status: object) -> None:
             self.suggest_button.setVisible(False)

@@ -39,6 +39,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.status_colours import tint
+from desktop_app.ui.widgets.table_menu import explain
 
 SEAL_PREVIEW_PX = 96
 
@@ -184,7 +185,7 @@ class ShopProfileDialog(QDialog):
             self.seal_preview.setPixmap(pixmap.scaled(SEAL_PREVIEW_PX - 4, SEAL_PREVIEW_PX - 4,
                                                       Qt.AspectRatioMode.KeepAspectRatio,
                                                       Qt.TransformationMode.SmoothTransformation))
-        self.remove_seal_button.setEnabled(not pixmap.isNull())
+        explain(self.remove_seal_button, not pixmap.isNull(), self.tr("还没有印章图片"))
 
     # --- the seal ------------------------------------------------------------------------------
     def _ask_for_seal(self) -> None:

@@ -5,23 +5,34 @@ A list's columns start at fixed widths tuned for 1366 px, the last one stretchin
 260 px wide and half empty. `GrowColumn` gives the surplus to the key column instead (下一个时限, the
 reship queue's 逾期后果, a claim's 下一步), the last column keeping its own width, until the user (or
 the window's remembered layout) sets that column's width: from then on it is theirs.
+
+On a narrow window it lends room the other way: a key column after it (`keep_in_view`, the Cases tab's
+金额) stays in view, the key column narrowing down to its title's width. In English at the first run's
+1280 px the wider titles (Platform, Buyer / recipient, Amount) pushed Amount past the table's edge.
 """
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTableView
+
+from desktop_app.ui.widgets.full_text_tips import title_width
+
+# The narrowest the key column gets to keep `keep_in_view` in view (or its title's width, if wider): a cut
+# cell shows its whole text as a tooltip (full_text_tips), a column past the edge shows nothing.
+LEAST_WIDTH = 64
 
 
 class GrowColumn(QObject):
     """Installed on `view`: on each resize, `column` takes the width the others leave (never less
     than its own starting width)."""
 
-    def __init__(self, view: QTableView, column: int) -> None:
+    def __init__(self, view: QTableView, column: int, keep_in_view: int | None = None) -> None:
         super().__init__(view)
         self.view = view
         self.column = column
+        self.keep_in_view = keep_in_view
         header = view.horizontalHeader()
         self.start = header.sectionSize(column)
         self.last_width = self.start  # what this object set last: another width means the user's
@@ -47,9 +58,20 @@ class GrowColumn(QObject):
         keep_last = self._last_start(last) if last not in (-1, self.column) else 0
         room = self.view.viewport().width() - others - keep_last
         width = max(self.start, room)
+        if self.keep_in_view is not None and not header.isSectionHidden(self.keep_in_view):
+            edge = header.visualIndex(self.keep_in_view)  # everything up to it in view, this column too
+            before = sum(header.sectionSize(i) for i in shown if header.visualIndex(i) <= edge and i != self.column)
+            width = min(width, max(self.least(), self.view.viewport().width() - before))
         if width != header.sectionSize(self.column):
             header.resizeSection(self.column, width)
         self.last_width = width
+
+    def least(self) -> int:
+        """The narrowest it lends room down to: its whole title (no title is cut, in either language)."""
+        header = self.view.horizontalHeader()
+        model = self.view.model()
+        title = model.headerData(self.column, Qt.Orientation.Horizontal) if model is not None else None
+        return max(LEAST_WIDTH, title_width(header, title)) if isinstance(title, str) else LEAST_WIDTH
 
     def _last_start(self, last: int) -> int:
         """The last column's own width: what it had before stretching over the surplus."""
@@ -59,5 +81,5 @@ class GrowColumn(QObject):
         return self.view.horizontalHeader().sectionSize(last)
 
 
-def grow_column(view: QTableView, column: int) -> GrowColumn:
-    return GrowColumn(view, column)
+def grow_column(view: QTableView, column: int, keep_in_view: int | None = None) -> GrowColumn:
+    return GrowColumn(view, column, keep_in_view)
