@@ -585,8 +585,8 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="69"/>
-        <source>按商家编码的成本价表，计算订单商品的成本</source>
-        <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
+        <source>按商家编码的成本价表，计算补发的商品（其他售后单：订单的商品）的成本</source>
+        <translation>Price the goods reshipped (other cases: the order&apos;s goods) with the cost table by merchant code</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="72"/>
@@ -1410,146 +1410,146 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="82"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="288"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="478"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="148"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="155"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="205"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="177"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="315"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="337"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="142"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="358"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="293"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="290"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="448"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="445"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="461"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="449"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="467"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="464"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="477"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="474"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
