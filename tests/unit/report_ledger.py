@@ -41,6 +41,7 @@ from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services import reships
 from desktop_app.services.case_costs import set_case_costs
+from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.services.product_costs import case_goods_cost, import_product_costs
@@ -159,6 +160,9 @@ def _deadlines(db: Database, ids: dict[str, int]) -> None:
 # --- a second ledger: what an outside tester tries first (session 21) ---------------------------------------
 #
 # Cases (requested at, China time):
+#   #e1 pdd     partial_refund damaged       2026-11-15 10:00  补偿 10.00 paid 11-15 12:00; closed, reopened,
+#                                                               changed to 仅退款, 退款 233.00 paid 11-18 12:00
+#                                                               (the buyer got 10.00 + 233.00 = 243.00)
 #   #e2 jd      reship        missing_item   2026-11-05 10:00  order of 3 lines: cup SKU-7AV3TG ×1, cat litter
 #                                                               SKU-AQ9GWN ×3, socks SKU-2WXXTJ ×1; reships cup ×1
 #                                                               and litter ×1; postage out 12.00; written off at
@@ -166,11 +170,11 @@ def _deadlines(db: Database, ids: dict[str, int]) -> None:
 #                                                               30.00 + 20.50 = 50.50 (the sheet wrote the codes
 #                                                               sku-aq9gwn and ＳＫＵ－２ＷＸＸＴＪ)
 #
-# 运费 12.00; 货损 50.50; net loss 12.00 + 50.50 = 62.50.
+# 退款 233.00; 补偿买家 10.00; 运费 12.00; 货损 50.50; net loss 233.00 + 10.00 + 12.00 + 50.50 = 305.50.
 
 EDGE_MONEY = {
-    "refunded": "0.00", "compensated": "0.00", "postage": "12.00", "written_off": "50.50", "penalties": "0.00",
-    "claimed": "0.00", "received": "0.00", "outstanding": "0.00", "net_loss": "62.50", "pending_refund": "0.00",
+    "refunded": "233.00", "compensated": "10.00", "postage": "12.00", "written_off": "50.50", "penalties": "0.00",
+    "claimed": "0.00", "received": "0.00", "outstanding": "0.00", "net_loss": "305.50", "pending_refund": "0.00",
 }
 EDGE_COST_SHEET = (("商家编码", "商品名称", "成本价"), ("SKU-7AV3TG", "保温杯", 30), ("sku-aq9gwn", "猫砂", 20.5),
                    ("ＳＫＵ－２ＷＸＸＴＪ", "袜子", "10.00"))
@@ -194,6 +198,13 @@ def build_edges(db: Database, cost_sheet: Path) -> dict[str, int]:
         s.flush()
         taobao.shop_id = shop.id
         ids["shop"] = shop.id
+    ids["e1"] = _case(db, Platform.PDD, "261115-000000000001", CaseKind.PARTIAL_REFUND, CaseReason.DAMAGED,
+                      "2026-11-15 10:00", compensation=1000)
+    for action, at in ((CaseAction.COMPENSATE, "2026-11-15 12:00"), (CaseAction.CLOSE, "2026-11-16 10:00"),
+                       (CaseAction.REOPEN, "2026-11-18 10:00")):
+        act_on_case(db, ids["e1"], action, at=parse_moment(at), author="测试")
+    change_case_kind(db, ids["e1"], CaseKind.REFUND_ONLY, at=parse_moment("2026-11-18 10:01"), author="测试")
+    act_on_case(db, ids["e1"], CaseAction.REFUND, at=parse_moment("2026-11-18 12:00"), paid_fen=23300, author="测试")
     ids["e2"] = _case(db, Platform.JD, EDGE_JD_ORDER, CaseKind.RESHIP, CaseReason.MISSING_ITEM, "2026-11-05 10:00")
     reships.agree(db, ids["e2"], at=parse_moment("2026-11-05 11:00"), author="测试")
     reships.update_items(db, ids["e2"], [ReshipItemRow("儿童保温杯", None, 1), ReshipItemRow("宠物猫砂", None, 1)],

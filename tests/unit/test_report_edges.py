@@ -1,18 +1,25 @@
 """The money of what an outside tester tries first, against the hand-computed second ledger of
-report_ledger.py (`build_edges`): a reship of two of an order's three lines priced by a cost sheet typed
-with other case and width."""
+report_ledger.py (`build_edges`): a refund after a partial refund, a reship of two of an order's three
+lines priced by a cost sheet typed with other case and width."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from report_ledger import EDGE_MONEY, build_edges
 
 from desktop_app.cli import run
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.case_costs import case_money
+from desktop_app.services.case_kind import change_case_kind
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.product_costs import case_goods_cost
 from desktop_app.services.report import build_report, parse_period
+from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
 from desktop_app.store.product_costs import list_product_costs
 
@@ -37,7 +44,28 @@ def test_the_november_money_matches_the_hand_computed_figures(db: Database, edge
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert build_report(db, NOVEMBER).money.as_strings() == EDGE_MONEY
     data = cli_json(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target)
-    assert data["money"] == EDGE_MONEY and data["cases"] == 1
+    assert data["money"] == EDGE_MONEY and data["cases"] == 2
+
+
+def test_a_refund_after_a_partial_refund_keeps_the_compensation_paid(db: Database, edges: dict[str, int]) -> None:
+    """补偿 10.00 paid, then the case became 仅退款 and 233.00 was refunded: the buyer got 243.00. The kind change
+    moved the 10.00 into the refund, which the refund's amount then replaced: 统计 counted 233.00."""
+    with db.reading() as s:
+        money = case_money(s, edges["e1"])
+        notes = [e.note or "" for e in case_events(s, edges["e1"])]
+    assert (money.refund, money.compensation, money.net_loss) == (Decimal("233.00"), Decimal("10.00"),
+                                                                  Decimal("243.00"))
+    assert any("已付给买家的补偿 10.00 元仍记为补偿" in n for n in notes)
+
+
+def test_an_unpaid_amount_still_moves_with_the_kind(db: Database) -> None:
+    case_id = open_case(db, NewCase(Platform.PDD, "261115-000000000009", CaseKind.PARTIAL_REFUND, CaseReason.DAMAGED,
+                                    compensation_fen=1000), author="测试").case_id
+    change_case_kind(db, case_id, CaseKind.REFUND_ONLY, author="测试")
+    act_on_case(db, case_id, CaseAction.REFUND, author="测试")
+    with db.reading() as s:
+        money = case_money(s, case_id)
+    assert (money.refund, money.compensation, money.net_loss) == (Decimal("10.00"), None, Decimal("10.00"))
 
 
 def test_a_reship_is_written_off_at_the_cost_of_what_it_sends(db: Database, edges: dict[str, int],
