@@ -169,12 +169,15 @@ def _deadlines(db: Database, ids: dict[str, int]) -> None:
 #                                                               the cost table's prices of what it sends:
 #                                                               30.00 + 20.50 = 50.50 (the sheet wrote the codes
 #                                                               sku-aq9gwn and ＳＫＵ－２ＷＸＸＴＪ)
+#   #e3 tmall   refund_only   not_received   2026-11-11 23:30  refund 20.00 asked, not paid; its order came in a
+#                                                               淘宝 export of the shop 小林家居 (a taobao shop)
 #
-# 退款 233.00; 补偿买家 10.00; 运费 12.00; 货损 50.50; net loss 233.00 + 10.00 + 12.00 + 50.50 = 305.50.
+# 退款 233.00; 补偿买家 10.00; 运费 12.00; 货损 50.50; net loss 233.00 + 10.00 + 12.00 + 50.50 = 305.50;
+# 待退款 20.00. --platform tmall --shop 小林家居: #e3 alone (0.00 net loss, 20.00 待退款).
 
 EDGE_MONEY = {
     "refunded": "233.00", "compensated": "10.00", "postage": "12.00", "written_off": "50.50", "penalties": "0.00",
-    "claimed": "0.00", "received": "0.00", "outstanding": "0.00", "net_loss": "305.50", "pending_refund": "0.00",
+    "claimed": "0.00", "received": "0.00", "outstanding": "0.00", "net_loss": "305.50", "pending_refund": "20.00",
 }
 EDGE_COST_SHEET = (("商家编码", "商品名称", "成本价"), ("SKU-7AV3TG", "保温杯", 30), ("sku-aq9gwn", "猫砂", 20.5),
                    ("ＳＫＵ－２ＷＸＸＴＪ", "袜子", "10.00"))
@@ -219,4 +222,6 @@ def build_edges(db: Database, cost_sheet: Path) -> dict[str, int]:
     written_off = case_goods_cost(db, ids["e2"])
     assert written_off.missing == ()
     set_case_costs(db, ids["e2"], CaseCosts(postage_out_fen=1200, written_off_fen=written_off.cost_fen), author="测试")
+    ids["e3"] = _case(db, Platform.TMALL, "4100000000000000301", CaseKind.REFUND_ONLY, CaseReason.NOT_RECEIVED,
+                      "2026-11-11 23:30", refund=2000)
     return ids

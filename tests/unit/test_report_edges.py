@@ -1,6 +1,6 @@
 """The money of what an outside tester tries first, against the hand-computed second ledger of
 report_ledger.py (`build_edges`): a refund after a partial refund, a reship of two of an order's three
-lines priced by a cost sheet typed with other case and width."""
+lines priced by a cost sheet typed with other case and width, a shop and a platform asked together."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_the_november_money_matches_the_hand_computed_figures(db: Database, edge
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert build_report(db, NOVEMBER).money.as_strings() == EDGE_MONEY
     data = cli_json(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target)
-    assert data["money"] == EDGE_MONEY and data["cases"] == 2
+    assert data["money"] == EDGE_MONEY and data["cases"] == 3
 
 
 def test_a_refund_after_a_partial_refund_keeps_the_compensation_paid(db: Database, edges: dict[str, int]) -> None:
@@ -78,3 +78,21 @@ def test_a_reship_is_written_off_at_the_cost_of_what_it_sends(db: Database, edge
         assert [r.sku_code for r in list_product_costs(s)] == ["SKU-2WXXTJ", "SKU-7AV3TG", "SKU-AQ9GWN"]
     data = cli_json(capsys, "costs", str(edges["e2"]), "--written-off", "cost", "--db", ledger_target)
     assert (data["written_off"], data["postage_paid"], data["net_loss"]) == ("50.50", "12.00", "62.50")
+
+
+def test_a_shop_and_a_platform_asked_together(db: Database, edges: dict[str, int], ledger_target: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The shop is a 淘宝 one (its orders came in a 淘宝 export); its 天猫 case is what --platform tmall asks.
+    It said 找不到店铺“小林家居”，已有店铺：小林家居 (the window: 统计失败 with the shop's number)."""
+    data = cli_json(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--platform", "tmall",
+                    "--shop", "小林家居", "--db", ledger_target)
+    assert data["cases"] == 1 and data["by_platform"] == {"tmall": 1}
+    assert data["money"] == {**{k: "0.00" for k in EDGE_MONEY}, "pending_refund": "20.00"}
+    by_id = build_report(db, NOVEMBER, Platform.PDD, edges["shop"])
+    assert by_id.cases == 0 and by_id.shop is not None and by_id.shop.name == "小林家居"
+
+
+def test_a_day_is_a_china_day(db: Database, edges: dict[str, int]) -> None:
+    """#e3 was asked at 23:30 China time on 11 November (15:30 UTC): it is that day's, not the next's."""
+    assert build_report(db, parse_period("2026-11-11", "2026-11-11")).by_platform == {"tmall": 1}
+    assert build_report(db, parse_period("2026-11-12", "2026-11-12")).cases == 0
