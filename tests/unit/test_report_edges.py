@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from report_ledger import EDGE_MONEY, build_edges
+from openpyxl import load_workbook
+from report_ledger import EDGE_MONEY, EXPECTED_MONEY, build, build_edges
 
 from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction
@@ -18,7 +19,7 @@ from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.product_costs import case_goods_cost
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, build_report, parse_period
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
 from desktop_app.store.product_costs import list_product_costs
@@ -96,3 +97,36 @@ def test_a_day_is_a_china_day(db: Database, edges: dict[str, int]) -> None:
     """#e3 was asked at 23:30 China time on 11 November (15:30 UTC): it is that day's, not the next's."""
     assert build_report(db, parse_period("2026-11-11", "2026-11-11")).by_platform == {"tmall": 1}
     assert build_report(db, parse_period("2026-11-12", "2026-11-12")).cases == 0
+
+
+def test_the_xlsx_holds_the_figures_of_the_json_as_numbers(db: Database, ledger_target: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Every figure of `report --xlsx` is the `--json` one, a number Excel sorts and sums: the rates per 100 and
+    the share of deadlines met were text ("100.00" sorted before "33.33"; "90%" summed as nothing)."""
+    build(db)
+    target = tmp_path / "统计.xlsx"
+    data = cli_json(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--xlsx", str(target),
+                    "--db", ledger_target)
+    book = load_workbook(target, read_only=True)
+    sheets = {name: [tuple(r) for r in book[name].iter_rows(values_only=True)][1:] for name in book.sheetnames}
+    book.close()
+    money = data["money"]
+    assert isinstance(money, dict)
+    overview = dict(sheets["概览"])
+    assert {key: f"{overview[MONEY_LABELS[key]]:.2f}" for key in MONEY_KEYS} == money == EXPECTED_MONEY
+    products = data["by_product"]
+    assert isinstance(products, list)
+    assert [(r[0], r[2], r[3], r[4], r[5]) for r in sheets["按商品"]] == [
+        (p["key"], p["cases"], p["sold"], None if p["per_100_sold"] is None else float(p["per_100_sold"]),
+         float(p["net_loss"])) for p in products]
+    assert sheets["按商品"] and all(isinstance(r[4], int | float) for r in sheets["按商品"])
+    timeliness = data["timeliness"]
+    assert isinstance(timeliness, dict)
+    total = sheets["时效"][0]
+    assert total[:5] == ("合计", timeliness["deadlines"], timeliness["met"], timeliness["missed"],
+                         float(timeliness["met_share"]))
+    carriers = data["by_carrier"]
+    assert isinstance(carriers, list)
+    assert [(r[1], r[5], r[8]) for r in sheets["按快递"]] == [
+        (c["parcels"], None if c["per_100_parcels"] is None else float(c["per_100_parcels"]), float(c["received"]))
+        for c in carriers]
