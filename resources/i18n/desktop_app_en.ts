@@ -2514,7 +2514,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
@@ -2555,8 +2555,8 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
@@ -2638,190 +2638,190 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="117"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="119"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="131"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="147"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="148"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="158"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="248"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="169"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="251"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="250"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="292"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="291"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="306"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="305"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="313"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="312"/>
         <source>错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算</source>
         <translation>Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on cases, not estimated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="335"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="331"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="342"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="346"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="340"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="346"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="347"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="346"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="359"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="372"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
