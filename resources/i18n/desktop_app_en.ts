@@ -8259,38 +8259,38 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="360"/>
+        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）</source>
+        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit; command line: claim edit N --amount)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）</source>
+        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit; command line: claim edit N --amount)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
         <translation>“penalty_amount” is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="361"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入</source>
         <translation>%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the other rows would leave that order short of this item, so nothing of the file was imported. Enter the order number on every row and choose “one row per item” under “Import other sheet”, then import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
-        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）</source>
-        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制</source>
         <translation>No reship case has order number %1: its last %2 digits are all 0, so Excel may have changed it (Excel keeps 15 significant digits); format that column as text, enter the full order number and copy again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
         <translation>“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入</source>
         <translation>%1Row %2%3: %4. Each row of this sheet is an item, and a row without a readable order number belongs to no known order: importing the other rows would leave that order short of this item, so nothing of the file was imported. Correct this row (or export again from the platform), then import again</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
-        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）</source>
-        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
