@@ -130,3 +130,21 @@ def test_the_xlsx_holds_the_figures_of_the_json_as_numbers(db: Database, ledger_
     assert [(r[1], r[5], r[8]) for r in sheets["按快递"]] == [
         (c["parcels"], None if c["per_100_parcels"] is None else float(c["per_100_parcels"]), float(c["received"]))
         for c in carriers]
+
+
+def test_case_show_carries_the_cost_of_the_case(db: Database, edges: dict[str, int], ledger_target: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`case show --json` had no cost at all (only `costs N` said it): the same object under "cost"."""
+    shown = cli_json(capsys, "case", "show", str(edges["e1"]), "--db", ledger_target)
+    assert shown["cost"] == cli_json(capsys, "costs", str(edges["e1"]), "--db", ledger_target)
+    cost = shown["cost"]
+    assert isinstance(cost, dict)
+    assert (cost["refund"], cost["compensation"], cost["paid_out"], cost["net_loss"]) == ("233.00", "10.00", True,
+                                                                                         "243.00")
+    reship = cli_json(capsys, "case", "show", str(edges["e2"]), "--db", ledger_target)["cost"]
+    assert isinstance(reship, dict)
+    assert (reship["postage_paid"], reship["written_off"], reship["net_loss"], reship["order"]) == (
+        "12.00", "50.50", "62.50", {"order": "342696464696", "cases": 1, "net_loss": "62.50"})
+    assert run(["case", "show", str(edges["e2"]), "--db", ledger_target]) == 0
+    assert "费用：本店承担运费 12.00  货损 50.50  平台处罚 —  快递已赔付 0.00  净损失 62.50（订单合计 62.50）" \
+        in capsys.readouterr().out
