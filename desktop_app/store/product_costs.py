@@ -76,8 +76,8 @@ def goods_cost(session: Session, lines: Sequence[GoodsLine]) -> GoodsCost:
     missing: list[str] = []
     for line in lines:
         cost = costs.get(code_key(line.sku_code)) if line.sku_code else None
-        if cost is None:
-            missing.append(line.name)
-        else:
+        if cost is not None:
             total += cost * line.quantity
+        else:  # a line without a code no cost table can price: said, or the shop imports a sheet in vain
+            missing.append(line.name if line.sku_code else f"{line.name}（没有商家编码）")
     return GoodsCost(total, tuple(missing))

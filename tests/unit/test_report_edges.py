@@ -14,7 +14,9 @@ from report_ledger import EDGE_MONEY, EXPECTED_MONEY, build, build_edges
 
 from desktop_app.cli import run
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services import reships
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
@@ -148,3 +150,16 @@ def test_case_show_carries_the_cost_of_the_case(db: Database, edges: dict[str, i
     assert run(["case", "show", str(edges["e2"]), "--db", ledger_target]) == 0
     assert "费用：本店承担运费 12.00  货损 50.50  平台处罚 —  快递已赔付 0.00  净损失 62.50（订单合计 62.50）" \
         in capsys.readouterr().out
+
+
+def test_a_reship_item_typed_by_hand_is_unknown_not_free(db: Database, edges: dict[str, int], ledger_target: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A 补发商品 that is no line of the order has no 商家编码: its cost is unknown (the command names it and
+    writes nothing), never 0.00 added to the others'."""
+    reships.update_items(db, edges["e2"], [ReshipItemRow("儿童保温杯", None, 1), ReshipItemRow("袜子", "白色", 2)],
+                         author="测试")
+    assert case_goods_cost(db, edges["e2"]).missing == ("袜子（没有商家编码）",)
+    assert run(["costs", str(edges["e2"]), "--written-off", "cost", "--db", ledger_target]) == 2
+    assert "成本价表中没有这些商品：袜子（没有商家编码）" in capsys.readouterr().err
+    with db.reading() as s:
+        assert case_money(s, edges["e2"]).costs.written_off_fen == 5050  # unchanged
