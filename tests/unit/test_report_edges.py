@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from report_ledger import EDGE_MONEY, EXPECTED_MONEY, build, build_edges
 
 from desktop_app.cli import run
+from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
@@ -24,6 +25,7 @@ from desktop_app.services.product_costs import case_goods_cost
 from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, build_report, parse_period
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
+from desktop_app.store.models import Order, OrderItem
 from desktop_app.store.product_costs import list_product_costs
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
@@ -36,8 +38,8 @@ def edges(db: Database, tmp_path: Path) -> dict[str, int]:
 
 def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
     code = run([*args, "--json"])
-    out = capsys.readouterr().out
-    assert code == 0
+    out, err = capsys.readouterr()
+    assert code == 0, err
     data: dict[str, object] = json.loads(out)
     return data
 
@@ -163,3 +165,25 @@ def test_a_reship_item_typed_by_hand_is_unknown_not_free(db: Database, edges: di
     assert "成本价表中没有这些商品：袜子（没有商家编码）" in capsys.readouterr().err
     with db.reading() as s:
         assert case_money(s, edges["e2"]).costs.written_off_fen == 5050  # unchanged
+
+
+def test_two_lines_of_one_product_count_its_case_once(db: Database, ledger_target: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """An order of two colours under one 商家编码 (a listing's code, as 淘宝 exports it), and two sizes of one
+    title without a code: the case counted twice for the product (cases 2, its 25.00 net loss 50.00)."""
+    with db.transaction() as s:
+        order = Order(order_key="taobao:4100000000000000401", platform="taobao", order_no="4100000000000000401",
+                      search_text="", paid_at=parse_moment("2026-11-03 09:00").at,
+                      imported_at=parse_moment("2026-11-03").at)
+        lines = (("TEE-01", "纯棉T恤", "白色", 1), ("TEE-01", "纯棉T恤", "黑色", 2), (None, "帆布袋", "大", 1),
+                 (None, "帆布袋", "小", 1))
+        for n, (code, title, spec, quantity) in enumerate(lines):
+            order.items.append(OrderItem(position=n, title=title, spec=spec, sku_code=code, quantity=quantity))
+        s.add(order)
+    case_id = open_case(db, NewCase(Platform.TAOBAO, "4100000000000000401", CaseKind.REFUND_ONLY, CaseReason.QUALITY,
+                                    refund_fen=2500, requested=parse_moment("2026-11-05 10:00")), author="测试").case_id
+    act_on_case(db, case_id, CaseAction.REFUND, at=parse_moment("2026-11-05 11:00"), author="测试")
+    data = cli_json(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target)
+    assert data["by_product"] == [
+        {"key": "TEE-01", "title": "纯棉T恤", "cases": 1, "sold": 3, "per_100_sold": "33.33", "net_loss": "25.00"},
+        {"key": "帆布袋", "title": "帆布袋", "cases": 1, "sold": 2, "per_100_sold": "50.00", "net_loss": "25.00"}]
