@@ -1264,6 +1264,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "运费抵扣": "Freight bill deduction",
     "现金": "Cash",
     "按成本价表": "From the cost table",
+    "之前已付 %1 元；填写这次付的金额（累加）": "¥%1 paid before; enter what this step paid (it adds up)",
     "按商家编码的成本价表，计算补发的商品（其他售后单：订单的商品）的成本":
         "Price the goods reshipped (other cases: the order's goods) with the cost table by merchant code",
     "成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。":

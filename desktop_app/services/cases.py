@@ -184,7 +184,7 @@ def act_in_session(session: Session, case_id: int, action: CaseAction, note: str
     `rules` loaded once serves a whole batch (reading the packs costs ~90 ms a case, measured)."""
     case = load_case(session, case_id, expected_version)
     if paid_fen is not None:
-        note = record_paid_amount(case, action, paid_fen, note)
+        note = record_paid_amount(session, case, action, paid_fen, note)
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)
     return status

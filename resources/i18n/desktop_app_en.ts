@@ -42,92 +42,97 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="44"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="46"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="48"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="53"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="58"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="62"/>
         <source>可选，如 中通快递</source>
         <translation>Optional, e.g. ZTO Express</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="65"/>
         <source>扫描或输入运单号</source>
         <translation>Scan or type the tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="69"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
         <source>未填写时统计按 0 元计</source>
         <translation>Left empty, Statistics counts 0 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
+        <source>之前已付 %1 元；填写这次付的金额（累加）</source>
+        <translation>¥%1 paid before; enter what this step paid (it adds up)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="76"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="76"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="81"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="89"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="92"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="127"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="129"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
@@ -773,22 +778,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="339"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="344"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="347"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="393"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="398"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="411"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="416"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2977,52 +2982,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="139"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="142"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="146"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="147"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="150"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="154"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="156"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="160"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="162"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="174"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="172"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="175"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>

@@ -187,3 +187,22 @@ def test_two_lines_of_one_product_count_its_case_once(db: Database, ledger_targe
     assert data["by_product"] == [
         {"key": "TEE-01", "title": "纯棉T恤", "cases": 1, "sold": 3, "per_100_sold": "33.33", "net_loss": "25.00"},
         {"key": "帆布袋", "title": "帆布袋", "cases": 1, "sold": 2, "per_100_sold": "50.00", "net_loss": "25.00"}]
+
+
+def test_a_refund_after_a_refund_on_the_reopened_case_adds_up(db: Database, ledger_target: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """仅退款 of 100.00 asked: 30.00 refunded, completed, reopened, the other 70.00 refunded. The second amount
+    replaced the first: costs, 统计 and the order counted 70.00 of the 100.00 the buyer got."""
+    new = NewCase(Platform.JD, "310000000501", CaseKind.REFUND_ONLY, CaseReason.QUALITY, refund_fen=10000,
+                  requested=parse_moment("2026-11-20 10:00"))
+    case_id = open_case(db, new, author="测试").case_id
+    for args in (("refund", "--amount", "30", "--at", "2026-11-20 11:00"), ("complete", "--at", "2026-11-21 10:00"),
+                 ("reopen", "--at", "2026-11-22 10:00"), ("refund", "--amount", "70", "--at", "2026-11-22 11:00")):
+        assert run(["case", "act", str(case_id), args[0], *args[1:], "--db", ledger_target]) == 0
+    capsys.readouterr()
+    cost = cli_json(capsys, "costs", str(case_id), "--db", ledger_target)
+    assert (cost["refund"], cost["net_loss"]) == ("100.00", "100.00")
+    assert build_report(db, NOVEMBER).money.refunded == Decimal("100.00")
+    with db.reading() as s:
+        notes = [e.note for e in case_events(s, case_id) if e.action == "refund"]
+    assert notes == ["退款 30.00 元", "退款 70.00 元，累计 100.00 元"]
