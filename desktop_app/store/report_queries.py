@@ -352,8 +352,12 @@ def parcels_by_carrier(session: Session, scope: ReportScope) -> dict[str, int]:
 
 
 def case_received_fen(session: Session, case_id: int) -> int:
-    """What couriers paid on the claims of one case, and on claims recorded for its order without a case."""
+    """What couriers paid on the claims of one case, and on claims recorded for its order without a case when it
+    is the order's first case: an order of two cases subtracted such a claim's payout from both, so the cases'
+    net losses added up to less than the order's."""
     order_id = select(Case.order_id).where(Case.id == case_id).scalar_subquery()
+    first = select(func.min(Case.id)).where(Case.order_id == order_id).scalar_subquery()
     stmt = select(_sum(CarrierClaim.received_fen)).where(or_(
-        CarrierClaim.case_id == case_id, and_(CarrierClaim.case_id.is_(None), CarrierClaim.order_id == order_id)))
+        CarrierClaim.case_id == case_id,
+        and_(CarrierClaim.case_id.is_(None), CarrierClaim.order_id == order_id, first == case_id)))
     return int(session.execute(stmt).scalar_one())

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from report_ledger import EDGE_MONEY, EXPECTED_MONEY, build, build_edges
 
 from desktop_app.cli import run
+from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipItemRow
@@ -21,11 +22,12 @@ from desktop_app.services import reships
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.services.product_costs import case_goods_cost
 from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, build_report, parse_period
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
-from desktop_app.store.models import Order, OrderItem
+from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.product_costs import list_product_costs
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
@@ -206,3 +208,30 @@ def test_a_refund_after_a_refund_on_the_reopened_case_adds_up(db: Database, ledg
     with db.reading() as s:
         notes = [e.note for e in case_events(s, case_id) if e.action == "refund"]
     assert notes == ["退款 30.00 元", "退款 70.00 元，累计 100.00 元"]
+
+
+def test_a_claim_of_the_order_counts_once_among_its_cases(db: Database, ledger_target: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """An order of two cases (a 15.00 compensation, then a 40.00 refund) and a claim recorded for the order, paid
+    30.00: each case's net loss subtracted the 30.00 (−15.00 and 10.00, 5.00 together for an order at 25.00)."""
+    cases = []
+    for kind, fen, action in ((CaseKind.PARTIAL_REFUND, 1500, CaseAction.COMPENSATE),
+                              (CaseKind.REFUND_ONLY, 4000, CaseAction.REFUND)):
+        new = NewCase(Platform.PDD, "261120-000000000601", kind, CaseReason.DAMAGED,
+                      refund_fen=None if kind is CaseKind.PARTIAL_REFUND else fen,
+                      compensation_fen=fen if kind is CaseKind.PARTIAL_REFUND else None,
+                      requested=parse_moment("2026-11-20 10:00"))
+        cases.append(open_case(db, new, author="测试").case_id)
+        act_on_case(db, cases[-1], action, at=parse_moment("2026-11-20 11:00"), author="测试")
+    with db.reading() as s:
+        order_id = s.get_one(Case, cases[0]).order_id
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.DAMAGED, order_id=order_id, claimed_fen=5000,
+                                       at=parse_moment("2026-11-20 12:00")), author="测试").claim_id
+    act_on_claim(db, claim_id, ClaimAction.SUBMIT_STATEMENT, at=parse_moment("2026-11-21 10:00"), author="测试")
+    act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=3000, at=parse_moment("2026-11-25 10:00"),
+                 author="测试")
+    first, second = (cli_json(capsys, "costs", str(c), "--db", ledger_target) for c in cases)
+    assert (first["received"], first["net_loss"], second["received"], second["net_loss"]) == (
+        "30.00", "-15.00", "0.00", "40.00")
+    assert first["order"] == second["order"] == {"order": "261120-000000000601", "cases": 2, "net_loss": "25.00"}
+    assert build_report(db, NOVEMBER).money.net_loss == Decimal("25.00")
