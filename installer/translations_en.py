@@ -1304,7 +1304,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "运费抵扣": "Freight bill deduction",
     "现金": "Cash",
     "按成本价表": "From the cost table",
-    "按商家编码的成本价表，计算订单商品的成本": "Price the order's goods with the cost table by merchant code",
+    "之前已付 %1 元；填写这次付的金额（累加）": "¥%1 paid before; enter what this step paid (it adds up)",
+    "按商家编码的成本价表，计算补发的商品（其他售后单：订单的商品）的成本":
+        "Price the goods reshipped (other cases: the order's goods) with the cost table by merchant code",
     "成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。":
         "The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and "
         "成本价), or type the amount.",
@@ -1793,15 +1795,15 @@ EN: dict[str, str | tuple[str, str]] = {
     "到账 %1 元后累计已达申请金额 %2 元，请用“已赔付”":
         "With ¥%1 received the total reaches the ¥%2 claimed: use “Paid”",
     "到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费"
-    "一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）":
+    "一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）":
         "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the "
         "amount; if the carrier really paid more (postage included, say), first change the claimed amount to "
-        "what was paid (Carrier claims → Edit)",
+        "what was paid (Carrier claims → Edit; command line: claim edit N --amount)",
     "到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实"
-    "多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）":
+    "多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）":
         "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more "
         "can arrive): check the amount; if the carrier really paid more (postage included, say), first change the "
-        "claimed amount to what was paid (Carrier claims → Edit)",
+        "claimed amount to what was paid (Carrier claims → Edit; command line: claim edit N --amount)",
     "申请金额 %1 元少于已到账的 %2 元：请核对；到账记错了请先“撤销上一步”":
         "The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, “Undo last "
         "step” first",

@@ -245,10 +245,15 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from desktop_app.cli.costs import as_json as cost_json
+    from desktop_app.services.case_costs import case_money
+
     with opened_ledger(args) as db, db.reading() as session:
         d = case_detail(session, args.id)
+        money = case_money(session, args.id)
+    cost = cost_json(money)  # what `costs N --json` says: the case's cost and net loss, and its order's
     if args.json:
-        print_json(detail_json(d))
+        print_json({**detail_json(d), "cost": cost})
         return 0
     r, o = d.row, d.order.order
     print(f"售后单 #{r.id}  {Platform(r.platform).label}  订单 {r.order_no}  {CaseKind(r.kind).label}"
@@ -269,6 +274,9 @@ def _show(args: argparse.Namespace) -> int:
     for p in d.penalties:
         when = f"已超时（{format_china(p.due_at)}）" if p.status == "missed" else f"{format_china(p.due_at)} 前未完成"
         print(f"赔付：{p.name}：{when}须赔付 {format_yuan(p.penalty_fen)} 元")
+    print(f"费用：本店承担运费 {cost['postage_paid']}  货损 {cost['written_off'] or '—'}"
+          f"  平台处罚 {cost['penalty'] or '—'}  快递已赔付 {cost['received']}  净损失 {cost['net_loss']}"
+          f"（订单合计 {cost['order']['net_loss']}）")
     print("时间线：")
     for e in d.events:
         what = event_title(e) + ("（已撤销）" if e.undone_by is not None else "")

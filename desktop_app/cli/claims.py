@@ -1,4 +1,5 @@
-"""`claim add | list | show | act | undo | follow-up | link | evidence | ticket | note`: courier claims, headless."""
+"""`claim add | list | show | act | undo | follow-up | link | evidence | ticket | edit | note`: courier claims,
+headless."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from desktop_app.cli import claim_edit
 from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.claim_escalation import Holding, NextStep
@@ -117,6 +119,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_option(ticket)
     add_json_option(ticket)
     ticket.set_defaults(handler=_ticket)
+
+    claim_edit.register(sub)
 
     note = sub.add_parser("note", help="给理赔添加备注")
     note.add_argument("id", type=record_id, metavar="N")

@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
                                    description="查看或登记一张售后单的费用（元）。不带选项时只显示。")
     parser.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     for name, what in _MONEY_OPTIONS:
-        extra = "；写 cost 按成本价表计算订单商品的成本" if name == "written_off" else ""
+        extra = "；写 cost 按成本价表计算补发的商品（其他售后单：订单的商品）的成本" if name == "written_off" else ""
         parser.add_argument(f"--{name.replace('_', '-')}", metavar="YUAN", help=f"{what}（元；写 none 清除{extra}）")
     payers = " ".join(f"{p.value}（{p.label}）" for p in ResponsibleParty)
     parser.add_argument("--back-payer", metavar="WHO", help=f"退回运费由谁承担：{payers}")

@@ -2,7 +2,8 @@
 
 The header row is found among the first 10 rows: a 商家编码 column (or 商品编码 / 货号 / SKU编码) and a
 cost column (成本价 / 成本 / 进价 / 采购价); a 商品名称 column is read when present. A row with a code
-but a bad cost is reported with its row number, never guessed.
+but a bad cost is reported with its row number, never guessed. Codes are kept as `code_key` has them:
+two rows whose codes differ only in case or width are one product, said as a repeated row.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan, yuan_to_fen
+from desktop_app.core.product_codes import code_key
 from desktop_app.io.cell_values import CellCleaner, UncalculatedFormula
 from desktop_app.io.import_errors import CellError, OrderFileRefused
 from desktop_app.io.import_profiles import Cleaning
@@ -50,9 +52,10 @@ def _text(value: object) -> str:
 
 
 def _code(value: object) -> str:
-    """A 商家编码 cell; one Excel rounded, or a formula without its result, is a CellError (stored, it
-    would never match an order's 商家编码)."""
-    return _CLEAN.product_code(value) or ""
+    """A 商家编码 cell in the form codes are compared in (`code_key`: ＳＫＵ－０１ and sku-01 are SKU-01);
+    one Excel rounded, or a formula without its result, is a CellError (stored, it would never match an
+    order's 商家编码)."""
+    return code_key(_CLEAN.product_code(value) or "")
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

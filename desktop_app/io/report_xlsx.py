@@ -1,5 +1,6 @@
-"""The 统计 figures as an xlsx: one sheet per table, numbers as numbers, money with two places, and
-nothing a product title or shop name holds can become a formula (see `xlsx_cells`)."""
+"""The 统计 figures as an xlsx: one sheet per table, numbers as numbers (money and rates with two places,
+shares as percentages: a rate written as text sorted 100.00 before 33.33 in Excel), and nothing a product
+title or shop name holds can become a formula (see `xlsx_cells`)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,23 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from desktop_app.io.workbook_files import save_whole
 from desktop_app.io.xlsx_cells import header_cells, set_widths, text_cell
 
-Cell = str | int | Decimal | None
 _MONEY_FORMAT = "#,##0.00"
 
 
 @dataclass(frozen=True, slots=True)
+class Share:
+    """A share of 1 (0.90), shown as a percentage (90%)."""
+
+    value: Decimal
+
+
+Cell = str | int | Decimal | Share | None
+
+
+@dataclass(frozen=True, slots=True)
 class FigureSheet:
-    """A sheet: its title (31 characters at most), column headers and rows. Decimal cells are money."""
+    """A sheet: its title (31 characters at most), column headers and rows. Decimal cells are money, or a
+    rate per 100 (two places either way); Share cells percentages."""
 
     title: str
     headers: tuple[str, ...]
@@ -32,6 +43,10 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell) -> WriteOnlyCell | str | int |
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = _MONEY_FORMAT
+        return cell
+    if isinstance(value, Share):
+        cell = WriteOnlyCell(sheet, value=value.value)
+        cell.number_format = "0%"
         return cell
     if isinstance(value, str):
         return text_cell(sheet, value) if value else None

@@ -31,6 +31,11 @@ def _move_amount(case: Case, old_kind: CaseKind, new_kind: CaseKind) -> str | No
     was, becomes = old_kind in COMPENSATION_KINDS, new_kind in COMPENSATION_KINDS
     if was == becomes:
         return None
+    if case.paid_out:
+        # Paid already: the buyer got it as what it was (a partial refund's 补偿 stays a compensation). Moved,
+        # the new kind's own payment (退款 --amount 233) took its place and the 10 元 paid before left 统计.
+        paid, what = (case.compensation_fen, "补偿") if was else (case.refund_fen, "退款")
+        return None if paid is None else f"已付给买家的{what} {format_yuan(paid)} 元仍记为{what}"
     if becomes and case.refund_fen is not None and case.compensation_fen is None:
         case.compensation_fen, case.refund_fen = case.refund_fen, None
         return f"退款金额 {format_yuan(case.compensation_fen)} 元改记为补偿金额"

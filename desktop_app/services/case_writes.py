@@ -31,6 +31,7 @@ from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_lookups import (
     last_author,
     last_step,
+    paid_this_way,
     request_date_only,
     return_on_its_way,
     state_before_escalation,
@@ -100,9 +101,11 @@ def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int
     return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now))
 
 
-def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | None) -> str:
+def record_paid_amount(session: Session, case: Case, action: CaseAction, fen: int, note: str | None) -> str:
     """The amount a paying step (退款 / 退货途中退款 / 补偿) paid, kept on the case where 统计 counts it
-    (`refund_fen`, or `compensation_fen` for 已补偿); the step's note that says it on the timeline.
+    (`refund_fen`, or `compensation_fen` for 已补偿); the step's note that says it on the timeline. A case
+    that paid the buyer so before (refunded 30.00, reopened, refunded the other 70.00) adds it: the buyer
+    got both (the second replaced the first, and 统计 counted 70.00 of 100.00).
 
     Refused like the action itself when the state does not allow it, and for a step that pays nothing."""
     kind, status = CaseKind(case.kind), CaseStatus(case.status)
@@ -113,12 +116,16 @@ def record_paid_amount(case: Case, action: CaseAction, fen: int, note: str | Non
     if fen <= 0:
         raise UserError(msg.say(msg.AMOUNT_ABOVE_ZERO))
     compensated = paid == "compensated"
+    before = case.compensation_fen if compensated else case.refund_fen
+    total = fen + (before or 0) if before is not None and paid_this_way(session, case.id, paid) else fen
     if compensated:
-        case.compensation_fen = fen
+        case.compensation_fen = total
     else:
-        case.refund_fen = fen
+        case.refund_fen = total
     case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0)  # the 金额 column sorts by it
     said = f"{'补偿' if compensated else '退款'} {format_yuan(fen)} 元"
+    if total != fen:
+        said += f"，累计 {format_yuan(total)} 元"
     extra = (note or "").strip()
     return f"{said}；{extra}" if extra else said
 

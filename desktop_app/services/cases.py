@@ -189,7 +189,7 @@ def act_in_session(session: Session, case_id: int, action: CaseAction, note: str
     as out of order (关闭的时间 12:11 早于同意补发的时间 12:11)."""
     case = load_case(session, case_id, expected_version)
     if paid_fen is not None:
-        note = record_paid_amount(case, action, paid_fen, note)
+        note = record_paid_amount(session, case, action, paid_fen, note)
     when = when or after_last_step(session, case.id, Moment(now()))
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)

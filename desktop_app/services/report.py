@@ -24,7 +24,7 @@ from desktop_app.core.case_costs import GOODS_RETURNED_KINDS
 from desktop_app.core.clock import CHINA, FIRST_YEAR, LAST_YEAR, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan
-from desktop_app.core.vocabulary import Platform
+from desktop_app.core.vocabulary import Platform, platform_family
 from desktop_app.services.evidence_files import claims_with_files
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
@@ -200,12 +200,15 @@ class Report:
 
 
 def resolve_shop(session: Session, text: str, platform: Platform | None = None) -> ShopRow:
-    """A shop by its name (or number); a name two platforms share needs the platform."""
+    """A shop by its name (or number); a name two platforms share needs the platform. A shop on another
+    platform than the one asked for is that shop all the same: the report counts its cases on that
+    platform (a 天猫 case of a shop whose orders came in a 淘宝 export), which may be none."""
     key = text.strip()
     shops = list_shops(session)
     found = [s for s in shops if s.name == key or str(s.id) == key]
-    if platform is not None:
-        found = [s for s in found if s.platform == platform.value]
+    if platform is not None and len(found) > 1:
+        found = ([s for s in found if s.platform == platform.value]
+                 or [s for s in found if platform_family(s.platform) == platform_family(platform)] or found)
     if len(found) == 1:
         return found[0]
     if not found:

@@ -3,7 +3,6 @@ screen, one sheet each, Chinese names for the ids."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from desktop_app.core import messages as msg
@@ -12,7 +11,7 @@ from desktop_app.core.clock import format_china
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
-from desktop_app.io.report_xlsx import FigureSheet, write_figures_xlsx
+from desktop_app.io.report_xlsx import Cell, FigureSheet, Share, write_figures_xlsx
 from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, Report, Timeliness
 
 
@@ -25,19 +24,14 @@ def label_of(enum: type[LabelledEnum], value: str | None) -> str:
         return value
 
 
-def _share(value: Decimal | None) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
-
-
-def _timeliness_row(t: Timeliness) -> tuple[str | int | Decimal | None, ...]:
+def _timeliness_row(t: Timeliness) -> tuple[Cell, ...]:
     return (label_of(Platform, t.platform) if t.platform else "合计", t.deadlines, t.met, t.missed,
-            _share(t.met_share), t.overdue_now, t.resolved,
-            None if t.median_resolve_hours is None else str(t.median_resolve_hours))
+            None if t.met_share is None else Share(t.met_share), t.overdue_now, t.resolved, t.median_resolve_hours)
 
 
 def report_sheets(r: Report) -> list[FigureSheet]:
     scope = f"{r.period.first} 至 {r.period.last}（按申请日期）"
-    overview: list[tuple[str | int | Decimal | None, ...]] = [
+    overview: list[tuple[Cell, ...]] = [
         ("期间", scope), ("平台", r.platform.label if r.platform else "全部"),
         ("店铺", r.shop.name if r.shop else "全部"), ("售后单", r.cases), ("进行中", r.open),
     ]
@@ -53,12 +47,12 @@ def report_sheets(r: Report) -> list[FigureSheet]:
                               tuple(_timeliness_row(t) for t in (r.timeliness, *r.timeliness_by_platform))))
     sheets.append(FigureSheet("按商品", ("商家编码/商品", "商品名称", "售后单", "期间售出件数", "每百件售后",
                                        "净损失（元）"), tuple(
-        (p.key, p.title, p.cases, p.sold, None if p.per_100_sold is None else str(p.per_100_sold), p.net_loss)
+        (p.key, p.title, p.cases, p.sold, p.per_100_sold, p.net_loss)
         for p in r.products)))
     sheets.append(FigureSheet("按快递", ("快递", "期间发货单数", "售后单", "丢件", "破损", "每百单丢损", "理赔",
                                        "申请金额", "已赔付", "待追回"), tuple(
         (c.carrier or "（未填）", c.parcels, c.cases, c.lost, c.damaged,
-         None if c.per_100_parcels is None else str(c.per_100_parcels), c.claims, c.claimed, c.received, c.outstanding)
+         c.per_100_parcels, c.claims, c.claimed, c.received, c.outstanding)
         for c in r.carriers)))
     sheets.append(FigureSheet("待跟进理赔", ("理赔", "快递", "订单号", "状态", "登记时间", "待追回", "问题"), tuple(
         (a.id, a.carrier, a.order_no, label_of(ClaimStatus, a.status), format_china(a.created_at),

@@ -44,10 +44,14 @@ class CaseFilter:
     order_id: int | None = None
     # Exactly these cases (an import summary's "新建 12" clicked), on top of the other conditions.
     case_ids: frozenset[int] | None = None
-    # From a click on the 统计 tab: the responsible party and the period (requested in [from, before)).
+    # From a click on the 统计 tab: the responsible party and the period (requested in [from, before)); a
+    # courier's line: its cases ("" those of orders without one); a product's: the cases of orders holding
+    # it (its 商家编码, else its title: the products figure's key).
     responsible: str | None = None
     requested_from: datetime | None = None
     requested_before: datetime | None = None
+    carrier: str | None = None
+    product: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
-from desktop_app.store.models import Case, Order
+from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import SearchHits, in_searched_orders
 
 # Rows between anchors: a page reads at most this many more index entries than it shows.
@@ -118,6 +118,11 @@ def filter_conditions(f: CaseFilter, dialect: str, hits: SearchHits | None = Non
         conds.append(Case.id.in_(sorted(f.case_ids)))
     if f.responsible:
         conds.append(Case.responsible == f.responsible)
+    if f.carrier is not None:  # NULL and "" are both "no courier", as the 统计 tab counts them
+        conds.append(func.coalesce(Case.carrier, "") == f.carrier)
+    if f.product is not None:
+        key = func.coalesce(func.nullif(OrderItem.sku_code, ""), OrderItem.title)
+        conds.append(Case.order_id.in_(select(OrderItem.order_id).where(key == f.product)))
     requested = func.coalesce(Case.requested_at, Case.created_at)  # as the 统计 tab counts them
     if f.requested_from is not None:
         conds.append(requested >= f.requested_from)

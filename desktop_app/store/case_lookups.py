@@ -61,6 +61,14 @@ def request_date_only(session: Session, case_id: int) -> bool:
     ).first())
 
 
+def paid_this_way(session: Session, case_id: int, milestone: str) -> bool:
+    """The case has a step in force that paid the buyer so (`milestone`: "refunded" or "compensated")."""
+    return session.execute(
+        select(AuditEvent.id).where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
+                                    AuditEvent.milestone == milestone, AuditEvent.undone_by.is_(None)).limit(1)
+    ).first() is not None
+
+
 def return_on_its_way(session: Session, case_id: int) -> bool:
     """Whether the case's timeline has the buyer's return shipped: a 买家寄回 milestone in force recorded
     after the latest 同意退货 in force (a return agreed again waits for a new parcel)."""

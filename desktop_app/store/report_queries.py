@@ -295,7 +295,7 @@ def top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit
     """The top products of `goods_rows`, with their pieces sold (read on `session`)."""
     found: dict[str, list[Any]] = {}  # product: [cases, cost, title]
     for goods, n, fen in rows:
-        for product, title, _quantity in goods_lines(goods):
+        for product, title in _products_of(goods).items():
             figures = found.get(product)
             if figures is None:
                 found[product] = [n, fen, title]
@@ -311,13 +311,22 @@ def top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit
     return [ProductLine(k, found[k][2], found[k][0], sold.get(k), found[k][1]) for k in top]
 
 
+def _products_of(goods: str) -> dict[str, str]:
+    """The products of an order's goods, each once (with its least title): two lines of one product (two colours
+    under one 商家编码, two sizes of one title without a code) are one product its cases count for once."""
+    products: dict[str, str] = {}
+    for product, title, _quantity in goods_lines(goods):
+        products[product] = min(products.get(product, title), title)
+    return products
+
+
 def with_received(lines: list[ProductLine], received_by_goods: dict[str, int]) -> list[ProductLine]:
     """The products with what couriers paid on them (`received_by_goods`: the claims in scope by their
     order's goods, each line of the order counting the claim's payout, as the cases do)."""
     wanted = {line.key for line in lines}
     received: dict[str, int] = {}
     for goods, fen in received_by_goods.items():
-        for product, _title, _quantity in goods_lines(goods):
+        for product in _products_of(goods):
             if product in wanted:
                 received[product] = received.get(product, 0) + fen
     return [replace(line, received_fen=received.get(line.key, 0)) for line in lines]
@@ -356,8 +365,12 @@ def parcels_by_carrier(session: Session, scope: ReportScope) -> dict[str, int]:
 
 
 def case_received_fen(session: Session, case_id: int) -> int:
-    """What couriers paid on the claims of one case, and on claims recorded for its order without a case."""
+    """What couriers paid on the claims of one case, and on claims recorded for its order without a case when it
+    is the order's first case: an order of two cases subtracted such a claim's payout from both, so the cases'
+    net losses added up to less than the order's."""
     order_id = select(Case.order_id).where(Case.id == case_id).scalar_subquery()
+    first = select(func.min(Case.id)).where(Case.order_id == order_id).scalar_subquery()
     stmt = select(_sum(CarrierClaim.received_fen)).where(or_(
-        CarrierClaim.case_id == case_id, and_(CarrierClaim.case_id.is_(None), CarrierClaim.order_id == order_id)))
+        CarrierClaim.case_id == case_id,
+        and_(CarrierClaim.case_id.is_(None), CarrierClaim.order_id == order_id, first == case_id)))
     return int(session.execute(stmt).scalar_one())

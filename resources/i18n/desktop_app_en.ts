@@ -42,92 +42,97 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="45"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="47"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="49"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="53"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="52"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="57"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="57"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="59"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="63"/>
         <source>可选，如 中通快递</source>
         <translation>Optional, e.g. ZTO Express</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="66"/>
         <source>扫描或输入运单号</source>
         <translation>Scan or type the tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="69"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="70"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
         <source>未填写时统计按 0 元计</source>
         <translation>Left empty, Statistics counts 0 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="75"/>
+        <source>之前已付 %1 元；填写这次付的金额（累加）</source>
+        <translation>¥%1 paid before; enter what this step paid (it adds up)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="77"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="77"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="83"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="91"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="94"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="126"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="129"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="131"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
@@ -590,8 +595,8 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="69"/>
-        <source>按商家编码的成本价表，计算订单商品的成本</source>
-        <translation>Price the order&apos;s goods with the cost table by merchant code</translation>
+        <source>按商家编码的成本价表，计算补发的商品（其他售后单：订单的商品）的成本</source>
+        <translation>Price the goods reshipped (other cases: the order&apos;s goods) with the cost table by merchant code</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="72"/>
@@ -778,27 +783,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="342"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="346"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="345"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="349"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="348"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="352"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="398"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="402"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="416"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="420"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2524,7 +2529,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
@@ -2565,8 +2570,8 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
@@ -2648,190 +2653,190 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="130"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="131"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="134"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="133"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="135"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="151"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="151"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="151"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="153"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="163"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="162"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="253"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="167"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="252"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="169"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="173"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="255"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="254"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="306"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="305"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="320"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="319"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="327"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="326"/>
         <source>错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算</source>
         <translation>Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on cases, not estimated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="349"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="345"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="344"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="356"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="355"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="361"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="366"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="373"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="368"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="374"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="380"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="386"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -2987,52 +2992,52 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="144"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="148"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="152"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="152"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="155"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="156"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="158"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="162"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="161"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="164"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="173"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="176"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="177"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -8392,43 +8397,43 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
+        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）</source>
+        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit; command line: claim edit N --amount)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）</source>
+        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit; command line: claim edit N --amount)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
         <translation>“penalty_amount” is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入</source>
         <translation>%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the other rows would leave that order short of this item, so nothing of the file was imported. Enter the order number on every row and choose “one row per item” under “Import other sheet”, then import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
-        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（已到账 %4 元，最多还能到账 %5 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）</source>
-        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (¥%4 received already, at most ¥%5 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
         <source>没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制</source>
         <translation>No reship case has order number %1: its last %2 digits are all 0, so Excel may have changed it (Excel keeps 15 significant digits); format that column as text, enter the full order number and copy again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
         <translation>“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
         <source>%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，先从最后一步撤销到那一步（编辑 → 撤销，或 case undo %6，共 %7 次）再按正确的时间记录</source>
         <translation>The time of %1, %2, is before the time of %3, %4: a case&apos;s steps are recorded in the order they happened. Check the time; if %5 was recorded at the wrong time, undo back to that step from the last one first (Edit → Undo, or case undo %6, %7 times) and record it again at the right time.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
         <source>%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入</source>
         <translation>%1Row %2%3: %4. Each row of this sheet is an item, and a row without a readable order number belongs to no known order: importing the other rows would leave that order short of this item, so nothing of the file was imported. Correct this row (or export again from the platform), then import again</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="369"/>
-        <source>到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑）</source>
-        <translation>With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the amount; if the carrier really paid more (postage included, say), first change the claimed amount to what was paid (Carrier claims → Edit)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="370"/>

@@ -279,6 +279,33 @@ def test_a_refund_asks_what_was_paid_and_statistics_count_it(qtbot: QtBot, windo
         assert case is not None and (case.refund_fen, case.amount_fen, case.paid_out) == (5990, 5990, True)
 
 
+def test_a_second_refund_asks_what_it_paid_and_adds_it(qtbot: QtBot, window: MainWindow,
+                                                       case_ids: list[int]) -> None:
+    """Refunded 30.00, completed, reopened, refunded the other 70.00: the dialog was filled with 30.00 (a
+    confirmation recorded 30.00 again) and a typed 70.00 replaced the 30.00 paid before; it asks empty, says
+    what was paid, and the case's refund is the 100.00 the buyer got."""
+    db = window.context.db
+    assert db is not None
+    with db.reading() as s:
+        order_no = s.get_one(Order, s.get_one(Case, case_ids[1]).order_id).order_no
+    case_id = open_case(db, NewCase(Platform.PDD, order_no, CaseKind.REFUND_ONLY), author="测试").case_id
+    act_on_case(db, case_id, CaseAction.REFUND, paid_fen=3000, author="测试")
+    act_on_case(db, case_id, CaseAction.COMPLETE, author="测试")
+    act_on_case(db, case_id, CaseAction.REOPEN, author="测试")
+    tab = window.cases_tab
+    window.refresh()
+    wait_idle(qtbot, window)
+    tab.select_case(case_id)
+    qtbot.waitUntil(lambda: "refund" in tab.detail.action_buttons(), timeout=5000)
+    tab.detail.request_action(CaseAction.REFUND)
+    [dialog] = [d for d in tab.detail.findChildren(ActionDialog) if d.isVisible()]
+    assert dialog.paid.text() == "" and "之前已付 30.00 元" in dialog.paid.placeholderText()
+    dialog.paid.setText("70")
+    dialog.accept()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: (d := tab.detail.current_detail) is not None and d.refund_fen == 10000, timeout=5000)
+
+
 def test_orders_tab_finds_orders_and_starts_a_case(qtbot: QtBot, window: MainWindow) -> None:
     tab = window.orders_tab
     window.tabs.setCurrentWidget(tab)

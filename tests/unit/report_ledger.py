@@ -28,17 +28,23 @@ Net loss in November: 100.00 + 12.00 (refunds paid; #2's goods came back) + 5.00
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from openpyxl import Workbook
 from sqlalchemy import delete
 
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.claims import ClaimAction, ClaimIncident, PayoutChannel
 from desktop_app.core.clock import now, parse_moment
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.services import reships
 from desktop_app.services.case_costs import set_case_costs
+from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
+from desktop_app.services.product_costs import case_goods_cost, import_product_costs
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Deadline, Order, OrderItem, Shop
@@ -149,3 +155,73 @@ def _deadlines(db: Database, ids: dict[str, int]) -> None:
         # Written by hand, not by the deadline engine: the case rows' copies are refreshed as the
         # migration fills them.
         recompute_case_facts(s)
+
+
+# --- a second ledger: what an outside tester tries first (session 21) ---------------------------------------
+#
+# Cases (requested at, China time):
+#   #e1 pdd     partial_refund damaged       2026-11-15 10:00  补偿 10.00 paid 11-15 12:00; closed, reopened,
+#                                                               changed to 仅退款, 退款 233.00 paid 11-18 12:00
+#                                                               (the buyer got 10.00 + 233.00 = 243.00)
+#   #e2 jd      reship        missing_item   2026-11-05 10:00  order of 3 lines: cup SKU-7AV3TG ×1, cat litter
+#                                                               SKU-AQ9GWN ×3, socks SKU-2WXXTJ ×1; reships cup ×1
+#                                                               and litter ×1; postage out 12.00; written off at
+#                                                               the cost table's prices of what it sends:
+#                                                               30.00 + 20.50 = 50.50 (the sheet wrote the codes
+#                                                               sku-aq9gwn and ＳＫＵ－２ＷＸＸＴＪ)
+#   #e3 tmall   refund_only   not_received   2026-11-11 23:30  refund 20.00 asked, not paid; its order came in a
+#                                                               淘宝 export of the shop 小林家居 (a taobao shop)
+#
+# 退款 233.00; 补偿买家 10.00; 运费 12.00; 货损 50.50; net loss 233.00 + 10.00 + 12.00 + 50.50 = 305.50;
+# 待退款 20.00. --platform tmall --shop 小林家居: #e3 alone (0.00 net loss, 20.00 待退款).
+
+EDGE_MONEY = {
+    "refunded": "233.00", "compensated": "10.00", "postage": "12.00", "written_off": "50.50", "penalties": "0.00",
+    "claimed": "0.00", "received": "0.00", "outstanding": "0.00", "net_loss": "305.50", "pending_refund": "20.00",
+}
+EDGE_COST_SHEET = (("商家编码", "商品名称", "成本价"), ("SKU-7AV3TG", "保温杯", 30), ("sku-aq9gwn", "猫砂", 20.5),
+                   ("ＳＫＵ－２ＷＸＸＴＪ", "袜子", "10.00"))
+EDGE_JD_ORDER = "342696464696"
+
+
+def build_edges(db: Database, cost_sheet: Path) -> dict[str, int]:
+    """Build the second ledger (`cost_sheet`: where the cost table's xlsx is written); the ids by name."""
+    ids: dict[str, int] = {}
+    with db.transaction() as s:
+        shop = Shop(platform="taobao", name="小林家居")
+        jd = Order(order_key=f"jd:{EDGE_JD_ORDER}", platform="jd", order_no=EDGE_JD_ORDER, search_text="",
+                   paid_at=parse_moment("2026-11-01 22:01").at, imported_at=parse_moment("2026-11-02").at)
+        for n, (code, title, quantity) in enumerate((("SKU-7AV3TG", "儿童保温杯", 1), ("SKU-AQ9GWN", "宠物猫砂", 3),
+                                                     ("SKU-2WXXTJ", "纯棉袜子", 1))):
+            jd.items.append(OrderItem(position=n, title=title, sku_code=code, quantity=quantity))
+        taobao = Order(order_key="taobao:4100000000000000301", platform="taobao", order_no="4100000000000000301",
+                       search_text="", paid_at=parse_moment("2026-11-10 09:00").at,
+                       imported_at=parse_moment("2026-11-10").at)
+        s.add_all([shop, jd, taobao])
+        s.flush()
+        taobao.shop_id = shop.id
+        ids["shop"] = shop.id
+    ids["e1"] = _case(db, Platform.PDD, "261115-000000000001", CaseKind.PARTIAL_REFUND, CaseReason.DAMAGED,
+                      "2026-11-15 10:00", compensation=1000)
+    for action, at in ((CaseAction.COMPENSATE, "2026-11-15 12:00"), (CaseAction.CLOSE, "2026-11-16 10:00"),
+                       (CaseAction.REOPEN, "2026-11-18 10:00")):
+        act_on_case(db, ids["e1"], action, at=parse_moment(at), author="测试")
+    change_case_kind(db, ids["e1"], CaseKind.REFUND_ONLY, at=parse_moment("2026-11-18 10:01"), author="测试")
+    act_on_case(db, ids["e1"], CaseAction.REFUND, at=parse_moment("2026-11-18 12:00"), paid_fen=23300, author="测试")
+    ids["e2"] = _case(db, Platform.JD, EDGE_JD_ORDER, CaseKind.RESHIP, CaseReason.MISSING_ITEM, "2026-11-05 10:00")
+    reships.agree(db, ids["e2"], at=parse_moment("2026-11-05 11:00"), author="测试")
+    reships.update_items(db, ids["e2"], [ReshipItemRow("儿童保温杯", None, 1), ReshipItemRow("宠物猫砂", None, 1)],
+                         author="测试")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in EDGE_COST_SHEET:
+        sheet.append(list(row))
+    book.save(cost_sheet)
+    import_product_costs(db, cost_sheet)
+    written_off = case_goods_cost(db, ids["e2"])
+    assert written_off.missing == ()
+    set_case_costs(db, ids["e2"], CaseCosts(postage_out_fen=1200, written_off_fen=written_off.cost_fen), author="测试")
+    ids["e3"] = _case(db, Platform.TMALL, "4100000000000000301", CaseKind.REFUND_ONLY, CaseReason.NOT_RECEIVED,
+                      "2026-11-11 23:30", refund=2000)
+    return ids

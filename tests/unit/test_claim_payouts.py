@@ -159,3 +159,29 @@ def test_a_payout_past_the_claimed_amount_is_refused_and_nothing_changes(db: Dat
         (before.status, 3000, 1, before.version)
     act_on_claim(db, claim_id, action, amount_fen=7000, author="测试")  # exactly the rest is fine
     assert detail(db, claim_id).received_fen == 10000
+
+
+def test_a_courier_paying_more_than_claimed_is_recorded_from_the_command_line(
+        db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Claimed 100.00, the courier paid 120.00 (the postage with the goods): `claim act N pay --amount 120` is
+    refused and names `claim edit N --amount`, which raises the claim; then the payout goes in and 统计 counts
+    120.00 received against the case's 100.00 refund asked (unpaid: 待退款), outstanding 0.00. The command line
+    had no way to raise a claim (the message named the window's 快递理赔 → 编辑 only)."""
+    claim_id = new_claim(db)
+    assert run(["claim", "act", str(claim_id), "pay", "--amount", "120", "--channel", "bank",
+                "--db", ledger_target]) == 2
+    assert "claim edit N --amount" in capsys.readouterr().err
+    assert run(["claim", "edit", str(claim_id), "--amount", "80", "--db", ledger_target]) == 0
+    capsys.readouterr()
+    act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=5000, author="测试")
+    assert run(["claim", "edit", str(claim_id), "--amount", "40", "--db", ledger_target]) == 2  # below 50 received
+    assert "少于已到账的 50.00 元" in capsys.readouterr().err
+    assert run(["claim", "edit", str(claim_id), "--amount", "120", "--json", "--db", ledger_target]) == 0
+    assert json.loads(capsys.readouterr().out) == {"id": claim_id, "claimed": "120.00", "declared": None,
+                                                   "received": "50.00"}
+    assert run(["claim", "act", str(claim_id), "pay", "--amount", "70", "--channel", "bank",
+                "--db", ledger_target]) == 0
+    money = build_report(db, parse_period("2026-11-01", "2026-11-30")).money.as_strings()
+    assert (money["claimed"], money["received"], money["outstanding"], money["net_loss"]) == \
+        ("120.00", "120.00", "0.00", "-120.00")
+    assert run(["claim", "edit", str(claim_id), "--db", ledger_target]) == 2

@@ -66,7 +66,7 @@ class CaseCostsDialog(QDialog):
         written_off_row.addWidget(self.written_off, 1)
         self.from_table = QPushButton(self.tr("按成本价表"))
         self.from_table.setObjectName("costs_from_table")
-        self.from_table.setToolTip(self.tr("按商家编码的成本价表，计算订单商品的成本"))
+        self.from_table.setToolTip(self.tr("按商家编码的成本价表，计算补发的商品（其他售后单：订单的商品）的成本"))
         self.from_table.clicked.connect(self.fill_from_cost_table)
         written_off_row.addWidget(self.from_table)
         form.addRow(self.tr("货损（成本价，元）"), written_off_row)

@@ -315,8 +315,12 @@ class CaseDetailPane(QWidget):
             return
         paying = paying_milestone(CaseKind(d.row.kind), CaseStatus(d.row.status), action)
         recorded = d.compensation_fen if paying == "compensated" else d.refund_fen
-        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying, recorded,
-                              CaseKind(d.row.kind))
+        # Paid so before (refunded, reopened, refunded again): the step's amount adds to it, so it is asked
+        # for empty, with what was paid before beside it (filled, a confirmation paid it twice).
+        before = recorded if recorded is not None and any(
+            e.subject == "case" and e.milestone == paying and e.undone_by is None for e in d.events) else None
+        dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying,
+                              None if before is not None else recorded, before, CaseKind(d.row.kind))
         dialog.setObjectName("action_dialog")
         dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
                                                             dialog.parcel(), dialog.paid_fen()))

@@ -37,10 +37,12 @@ class ActionDialog(QDialog):
     """Confirm an action, with an optional note and the time it happened (default: now)."""
 
     def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None,
-                 paying: str | None = None, recorded_fen: int | None = None, kind: CaseKind | None = None) -> None:
+                 paying: str | None = None, recorded_fen: int | None = None,
+                 paid_before_fen: int | None = None, kind: CaseKind | None = None) -> None:
         """`paying`: the step pays the buyer ("refunded" / "compensated"), so it asks what was paid, filled
-        with the amount recorded on the case (`recorded_fen`). `kind`: the case's, for whether 编辑 → 撤销
-        can take the step back (a reship case's agreement, refusal or closing moves its reship record too)."""
+        with the amount recorded on the case (`recorded_fen`); `paid_before_fen`: what earlier steps paid so,
+        to which this one's amount adds. `kind`: the case's, for whether 编辑 → 撤销 can take the step back
+        (a reship case's agreement, refusal or closing moves its reship record too)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("执行操作：%1").replace("%1", labels.action(action)))
         layout = QVBoxLayout(self)
@@ -69,7 +71,8 @@ class ActionDialog(QDialog):
         # What the buyer was paid: 统计's 退款 and the net loss count the case's amount once paid.
         self.paid = QLineEdit("" if recorded_fen is None else str(fen_to_yuan(recorded_fen)))
         self.paid.setObjectName("paid_amount")
-        self.paid.setPlaceholderText(self.tr("未填写时统计按 0 元计"))
+        self.paid.setPlaceholderText(self.tr("未填写时统计按 0 元计") if paid_before_fen is None else self.tr(
+            "之前已付 %1 元；填写这次付的金额（累加）").replace("%1", f"{fen_to_yuan(paid_before_fen):.2f}"))
         if paying is not None:
             form.addRow(self.tr("补偿金额（元）") if paying == "compensated" else self.tr("退款金额（元）"),
                         self.paid)

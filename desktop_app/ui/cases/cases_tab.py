@@ -305,8 +305,8 @@ class CasesTab(BaseTab):
             kind=self.kind_filter.currentData(),
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
-            reason=extra.reason, responsible=extra.responsible, requested_from=extra.requested_from,
-            requested_before=extra.requested_before, case_ids=self.only_ids,
+            reason=extra.reason, responsible=extra.responsible, carrier=extra.carrier, product=extra.product,
+            requested_from=extra.requested_from, requested_before=extra.requested_before, case_ids=self.only_ids,
         )
 
     def show_report_selection(self, selection: CaseFilter, description: str) -> None:

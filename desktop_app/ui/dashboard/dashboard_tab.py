@@ -117,14 +117,13 @@ class DashboardTab(BaseTab):
         ), clickable=False, bar=False)
         grid.addWidget(self._box(self.tr("时效"), self.timeliness), 1, 1, 1, 3)
         self.products = self._table("report_products", (
-            self.tr("商品"), self.tr("售后单"), self.tr("售出件数"), self.tr("每百件售后"), self.tr("净损失")),
-            clickable=False)
+            self.tr("商品"), self.tr("售后单"), self.tr("售出件数"), self.tr("每百件售后"), self.tr("净损失")))
         self.products.setToolTip(self.tr("净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；"
                                          "一张订单有多个商品时，每个商品都计入"))
         grid.addWidget(self._box(self.tr("按商品（售后最多的 20 个）"), self.products), 2, 0, 1, 2)
         self.carriers = self._table("report_carriers", (
             self.tr("快递"), self.tr("发货单数"), self.tr("售后单"), self.tr("丢件"), self.tr("破损"),
-            self.tr("每百单丢损"), self.tr("已赔付"), self.tr("待追回")), clickable=False)
+            self.tr("每百单丢损"), self.tr("已赔付"), self.tr("待追回")))
         grid.addWidget(self._box(self.tr("按快递"), self.carriers), 2, 2, 1, 2)
         self.claims = self._table("report_claims", (
             self.tr("理赔"), self.tr("快递"), self.tr("订单号"), self.tr("待追回"), self.tr("问题")),
@@ -349,8 +348,15 @@ class DashboardTab(BaseTab):
             for k in MONEY_KEYS])
         total = self.tr("合计")
         self.timeliness.set_rows([_timeliness_row(t, total) for t in (r.timeliness, *r.timeliness_by_platform)])
-        self.products.set_rows([_product_row(p) for p in r.products])
-        self.carriers.set_rows([_carrier_row(c, self.tr("（未填）")) for c in r.carriers])
+        # A product's line lists the cases of orders holding it; a courier's, its cases (a line of parcels only
+        # has none to list).
+        span = f"{r.period.first} 至 {r.period.last}"
+        self.products.set_rows([_product_row(p, replace(base, product=p.key), f"{span}，{p.name}")
+                                for p in r.products])
+        unnamed = self.tr("（未填）")
+        self.carriers.set_rows([
+            _carrier_row(c, unnamed, replace(base, carrier=c.carrier) if c.cases else None,
+                         f"{span}，{c.carrier or unnamed}") for c in r.carriers])
         problems = (self.tr("超过 %1 天").replace("%1", str(r.old_claim_days)), self.tr("缺少证据"),
                     self.tr("缺少理赔单号"))
         self.claims.set_rows([
@@ -386,13 +392,15 @@ def _dash(value: object) -> str:
     return "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _product_row(p: ProductFigure) -> FigureRow:
-    return FigureRow((p.name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold), f"{p.net_loss:,.2f}"), p.cases)
+def _product_row(p: ProductFigure, selection: CaseFilter, description: str) -> FigureRow:
+    return FigureRow((p.name, f"{p.cases:,}", _dash(p.sold), _dash(p.per_100_sold), f"{p.net_loss:,.2f}"), p.cases,
+                     selection, description)
 
 
-def _carrier_row(c: CarrierFigure, unnamed: str) -> FigureRow:
+def _carrier_row(c: CarrierFigure, unnamed: str, selection: CaseFilter | None, description: str) -> FigureRow:
     return FigureRow((c.carrier or unnamed, f"{c.parcels:,}", f"{c.cases:,}", f"{c.lost:,}", f"{c.damaged:,}",
-                      _dash(c.per_100_parcels), f"{c.received:,.2f}", f"{c.outstanding:,.2f}"), c.lost + c.damaged)
+                      _dash(c.per_100_parcels), f"{c.received:,.2f}", f"{c.outstanding:,.2f}"), c.lost + c.damaged,
+                     selection, description)
 
 
 def _timeliness_row(t: Timeliness, total: str) -> FigureRow:

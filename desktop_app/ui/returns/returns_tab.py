@@ -386,7 +386,7 @@ class ReturnsTab(BaseTab):
         recorded = shown.refund_fen if shown is not None and paying == "refunded" else None
         kind = labels.kind(case.kind.value) if case is not None else ""
         dialog = ActionDialog(action, f"#{case_id} {kind}".strip(), self, paying, recorded,
-                              case.kind if case is not None else None)
+                              kind=case.kind if case is not None else None)
         dialog.setObjectName("action_dialog")
         dialog.note.setPlainText(note)
         dialog.accepted.connect(lambda: self._take(case_id, action, dialog.note.toPlainText(), dialog.moment(),
