@@ -13,7 +13,7 @@ from desktop_app.store.search import INDEX_CHUNK, index_pending, pending_count
 
 def index_some(db: Database, limit: int = INDEX_CHUNK) -> int:
     """Index up to `limit` queued orders in one transaction; returns how many (0: nothing queued)."""
-    with db.engine.begin() as conn:
+    with db.writing() as conn:
         return index_pending(conn, limit)
 
 

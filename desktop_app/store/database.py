@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.core import messages as msg
@@ -109,6 +109,13 @@ def _upgrade(engine: Engine) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
+def take_write_lock(conn: Connection) -> None:
+    """On SQLite, begin the connection's transaction with the write lock (call before its first
+    statement); a server's row locks and turns do this job there."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def backup_file(src: Path, dest: Path) -> None:
     """An online backup through SQLite's backup API: consistent even while the file is in use."""
     copy_online(src, dest)
@@ -152,12 +159,22 @@ class Database:
         """
         with self.sessions.begin() as session:
             if self.engine.dialect.name == "sqlite":
-                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                take_write_lock(session.connection())
             elif alone:
                 take_rules_turn(session, SERVER_LOCK_TIMEOUT_MS / 1000)
             else:
                 share_rules_turn(session)
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A connection-level unit of work (bulk statements without the ORM), the write lock taken
+        first on SQLite as in `transaction`: a deferred transaction that had read the ledger was refused
+        ("database is locked", without the busy wait) at its first write when another connection had
+        committed since."""
+        with self.engine.begin() as conn:
+            take_write_lock(conn)
+            yield conn
 
     def checkpoint(self) -> None:
         """After a large write: copy the WAL into the file now (PASSIVE: never waits for a reader), so

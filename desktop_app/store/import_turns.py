@@ -7,9 +7,8 @@ stored (an order with its goods twice) and reported them as new; two after-sales
 the same placeholder orders and cases, and two imports of one cost-price sheet the same rows, and one
 failed on the unique key. The turn is a transaction-scoped advisory lock taken before the first read:
 the second import waits for the first to commit (at most the server's lock timeout, then the usual
-"another seat" message) and reads its rows. On SQLite nothing is taken: a ledger file is one seat's,
-and its write lock keeps two writers apart (a second import that read before the first committed is
-refused with the locked-ledger message rather than writing).
+"another seat" message) and reads its rows. On SQLite nothing is taken here: a ledger file is one seat's,
+and every import begins by taking its write lock (BEGIN IMMEDIATE), so a second writer waits for it.
 """
 
 from __future__ import annotations

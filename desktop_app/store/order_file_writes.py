@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 
 from desktop_app.core.order_records import OrderColumns, UpsertCounts
-from desktop_app.store.database import Database
+from desktop_app.store.database import Database, take_write_lock
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.order_upsert import OrderUpserter
 
@@ -99,6 +99,7 @@ def order_file_writer(db: Database, *, provided: frozenset[str], items_known: bo
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import")
     try:
         with db.engine.connect() as conn, import_pragmas(conn), conn.begin():
+            take_write_lock(conn)  # a start-up job committing mid-import made it fail (Database.writing)
             take_import_turn(conn)  # before the stored orders are read (store/import_turns.py)
             upserter = OrderUpserter(conn, provided=provided, items_known=items_known, source_file=source_file,
                                      imported_at=datetime.now(UTC))

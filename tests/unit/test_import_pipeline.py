@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -158,3 +159,33 @@ def test_the_import_settings_and_the_collector_are_put_back_after_a_file_stored_
         import_files(db, [_pdd_file(tmp_path, name="more.csv", orders=40)])
     assert settings() == before and gc.isenabled()
     assert count_rows(db) == 30
+
+
+@pytest.mark.sqlite_only  # SQLite's write lock
+def test_a_write_by_another_connection_during_an_import_waits_instead_of_failing_it(
+        tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start-up job (the search index catching up, a recompute) committing between the import's read
+    of the stored orders and its first write made SQLite refuse the import ("database is locked": its
+    snapshot was stale). The import now holds the write lock from its first read; the other writer
+    waits for it instead."""
+    assert db.path is not None
+    original = order_upsert.OrderUpserter.apply_staged
+    others: list[str] = []
+
+    def apply_with_a_write_beside(self: order_upsert.OrderUpserter, batch: order_upsert.StagedBatch) -> None:
+        self.conn.exec_driver_sql("SELECT count(*) FROM orders").scalar()  # the import reads the ledger
+        other = sqlite3.connect(db.path, timeout=0.2)  # type: ignore[arg-type]
+        try:
+            other.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', '1')")
+            other.commit()
+            others.append("written")
+        except sqlite3.OperationalError:
+            others.append("waited")
+        finally:
+            other.close()
+        original(self, batch)
+
+    monkeypatch.setattr(order_upsert.OrderUpserter, "apply_staged", apply_with_a_write_beside)
+    _, result = _drain(import_steps(db, [_pdd_file(tmp_path, orders=20)], batch_size=5))
+    assert result.inserted == 20 and count_rows(db) == 20
+    assert others and set(others) == {"waited"}

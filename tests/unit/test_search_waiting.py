@@ -7,15 +7,17 @@ the catch-up notes; every query reads the waiting orders directly.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import Connection
 
+from desktop_app.services import search_index
 from desktop_app.services.search_index import catch_up
 from desktop_app.store.database import Database, alembic_config, open_database
-from desktop_app.store.search import matching_order_ids, pending_count
+from desktop_app.store.search import index_pending, matching_order_ids, pending_count
 
 # About the SQLite file itself (copies, WAL, the FTS5 index queue): PostgreSQL has none of these.
 pytestmark = pytest.mark.sqlite_only
@@ -143,3 +145,29 @@ def test_a_ledger_from_the_queue_version_upgrades_and_downgrades(tmp_path: Path)
         assert _waiting(db) == 0 and _found(db, "王") == [fresh] and _found(db, "保温杯") == [indexed]
     finally:
         db.close()
+
+
+def test_catching_up_waits_for_another_writer_instead_of_failing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catch-up reads its queue, then writes: a commit by another connection in between (an import, a
+    case saved) made SQLite refuse it ("database is locked"). It now takes the write lock first."""
+    assert db.path is not None
+    with db.engine.begin() as conn:
+        _add(conn, "261101-1", "王小明", "耳机")
+    others: list[str] = []
+
+    def index_with_a_write_beside(conn: Connection, limit: int) -> int:
+        conn.exec_driver_sql("SELECT count(*) FROM orders").scalar()
+        other = sqlite3.connect(db.path, timeout=0.2)  # type: ignore[arg-type]
+        try:
+            other.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', '1')")
+            other.commit()
+            others.append("written")
+        except sqlite3.OperationalError:
+            others.append("waited")
+        finally:
+            other.close()
+        return index_pending(conn, limit)
+
+    monkeypatch.setattr(search_index, "index_pending", index_with_a_write_beside)
+    assert catch_up(db) == 1
+    assert set(others) == {"waited"} and _waiting(db) == 0
