@@ -2150,11 +2150,17 @@ EN: dict[str, str | tuple[str, str]] = {
         "that, undo it (Edit → Undo, or case undo %4) and record it at the time it happened",
     "%1的时间 %2 早于买家申请的时间 %3：售后单的步骤不能早于申请。请检查时间；若买家申请得更早"
     "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间（case add --requested-at，"
-    "或新建售后单的“买家申请时间”），不需要的售后单请关闭":
+    "或新建售后单的“买家申请时间”）或改正它（case edit %4 --requested-at，或售后单的“编辑”），不需要的售后单请关闭":
         "The time of %1, %2, is before the buyer's request, %3: no step of a case comes before its request. "
         "Check the time; if the buyer asked earlier (a case recorded without a request time takes the moment it "
         "was typed in), give the request time when recording the case (case add --requested-at, or the New Case "
-        "dialog's Buyer requested at), and close a case that is not needed.",
+        "dialog's Buyer requested at) or correct it (case edit %4 --requested-at, or the case's Edit), and close "
+        "a case that is not needed.",
+    "买家申请的时间改为 %1 不行：它晚于%2的时间 %3，售后单的步骤不能早于申请。请检查时间；"
+    "若%4的时间记错了，先撤销那一步（编辑 → 撤销，或 case undo %5）":
+        "The buyer's request cannot be moved to %1: that is after the time of %2, %3, and no step of a case comes "
+        "before its request. Check the time; if the time of %4 is wrong, undo that step first (Edit → Undo, or "
+        "case undo %5)",
     "数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
     "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。":
         "Database %1 is open in another window or command: whatever it changed after a restore would be lost. "

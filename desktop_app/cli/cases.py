@@ -1,4 +1,4 @@
-"""`case add | list | show | act | note | undo`: the Cases tab, headless."""
+"""`case add | list | show | act | edit | note | undo`: the Cases tab, headless."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.cli import case_edit
 from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
 from desktop_app.cli.common import add_db_option, add_json_option, event_moment, opened_ledger, print_json
@@ -89,6 +90,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_option(act)
     add_json_option(act)
     act.set_defaults(handler=_act)
+
+    case_edit.register(sub)
 
     note = sub.add_parser("note", help="给售后单添加备注")
     note.add_argument("id", type=record_id, metavar="N")

@@ -21,6 +21,7 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     CUT_OFF_CHARACTER,
     CUT_OFF_ROW,
     EVIDENCE_OF_OTHER_CASE,
+    REQUEST_AFTER_STEP,
     RESTORE_IN_USE,
     SERVER_NEWER_TABLES,
     SERVER_NO_PASSWORD,
@@ -33,7 +34,8 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
 )
 
 __all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT", "CUT_OFF_CHARACTER", "CUT_OFF_ROW",
-           "EVIDENCE_OF_OTHER_CASE", "RESTORE_IN_USE", "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD",
+           "EVIDENCE_OF_OTHER_CASE", "REQUEST_AFTER_STEP", "RESTORE_IN_USE", "SERVER_NEWER_TABLES",
+           "SERVER_NO_PASSWORD",
            "STEP_AFTER_PLATFORM", "STEP_AFTER_PLATFORM_UNDO", "STEP_BEFORE_LAST", "STEP_BEFORE_LAST_KEPT",
            "STEP_BEFORE_LAST_UNDOS", "STEP_BEFORE_REQUEST", "Message", "NoteTemplate",
            "say"]  # and the templates below

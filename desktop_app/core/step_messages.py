@@ -1,5 +1,6 @@
 """More of the services' messages that name values (`core.messages` gathers them into its catalog): a step
-recorded out of order, the amount a paying step paid, a team seat that cannot log in or runs an older version,
+recorded out of order or a request corrected after one,
+the amount a paying step paid, a team seat that cannot log in or runs an older version,
 a restore under an open window, another case's evidence, a file cut off mid-row."""
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ STEP_BEFORE_LAST_KEPT = T("%1的时间 %2 早于%3的时间 %4：售后单的步
 # typed when the case was recorded, by default that moment.
 STEP_BEFORE_REQUEST = T("%1的时间 %2 早于买家申请的时间 %3：售后单的步骤不能早于申请。请检查时间；若买家申请得更早"
                         "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间"
-                        "（case add --requested-at，或新建售后单的“买家申请时间”），不需要的售后单请关闭",
+                        "（case add --requested-at，或新建售后单的“买家申请时间”）或改正它"
+                        "（case edit %4 --requested-at，或售后单的“编辑”），不需要的售后单请关闭",
                         frozenset({1}))
+# The buyer's request corrected to a time after the case's first step (services/case_request.move_request).
+REQUEST_AFTER_STEP = T("买家申请的时间改为 %1 不行：它晚于%2的时间 %3，售后单的步骤不能早于申请。请检查时间；"
+                       "若%4的时间记错了，先撤销那一步（编辑 → 撤销，或 case undo %5）", frozenset({2, 4}))
 # A step that met an automatic timer after its due (services/late_steps): the platform had acted by then.
 STEP_AFTER_PLATFORM = T("提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）", frozenset({1, 3}))
 STEP_AFTER_PLATFORM_UNDO = T("提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，"

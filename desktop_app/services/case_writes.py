@@ -210,7 +210,7 @@ def _check_after_request(session: Session, case: Case, step: str, when: Moment) 
         return
     shown = given.strftime("%Y-%m-%d") if when.date_only else format_china(given)
     raise UserError(msg.say(msg.STEP_BEFORE_REQUEST, step, shown,
-                            asked.strftime("%Y-%m-%d") if request_by_day else format_china(asked)))
+                            asked.strftime("%Y-%m-%d") if request_by_day else format_china(asked), case.id))
 
 
 def after_last_step(session: Session, case_id: int, when: Moment) -> Moment:

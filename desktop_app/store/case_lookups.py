@@ -53,6 +53,24 @@ def last_step(session: Session, case_id: int) -> AuditEvent | None:
     ).first()
 
 
+def first_step(session: Session, case_id: int) -> AuditEvent | None:
+    """The case's earliest step in force, as `last_step` counts steps: the request may not come after it."""
+    return session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case_id, AuditEvent.subject == "case", AuditEvent.undone_by.is_(None),
+               or_(and_(AuditEvent.kind == "action", AuditEvent.action != CaseAction.TRADE_SUCCEEDED.value),
+                   AuditEvent.milestone == KIND_CHANGED))
+        .order_by(AuditEvent.at, AuditEvent.id).limit(1)
+    ).first()
+
+
+def request_entries(session: Session, case_id: int) -> list[AuditEvent]:
+    """The case's 新建 entries that carry the buyer's request (the deadline engine reads its time from them)."""
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.subject == "case",
+                                 AuditEvent.kind == "created", AuditEvent.milestone == "requested")))
+
+
 def request_date_only(session: Session, case_id: int) -> bool:
     """Whether the case's request (its 新建 entry) was given by its day only."""
     return bool(session.scalars(

@@ -3,6 +3,7 @@ case's reason, amounts, responsible party and platform case number."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,7 +26,7 @@ from desktop_app.services.cases import CaseEdit
 from desktop_app.services.returns import ReturnParcel
 from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
-from desktop_app.ui.widgets.china_time import china_time_edit, time_confirmed
+from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, time_confirmed
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -137,7 +138,7 @@ class ActionDialog(QDialog):
 
 
 class EditCaseDialog(QDialog):
-    """Change reason, amounts, responsible party and the platform's case number."""
+    """Change reason, amounts, responsible party, the platform's case number and the buyer's request time."""
 
     def __init__(self, d: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,11 +163,18 @@ class EditCaseDialog(QDialog):
         form.addRow(self.tr("责任方"), self.responsible)
         self.platform_case_no = QLineEdit(d.platform_case_no or "")
         form.addRow(self.tr("平台售后单号"), self.platform_case_no)
+        # The request's time, which the answer timers run from: correct one typed wrong (or left at the moment
+        # the case was typed in); the timers are recomputed with it.
+        asked = d.requested_at or d.created_at
+        self.requested = china_time_edit(QDateTime.fromSecsSinceEpoch(int(asked.timestamp()), CHINA_ZONE))
+        form.addRow(self.tr("买家申请时间"), self.requested)
         layout.addLayout(form)
         add_ok_cancel(self, layout, self._accept)
         self.edit: CaseEdit | None = None
 
     def _accept(self) -> None:
+        if not time_confirmed(self, self.requested):
+            return
         try:
             refund = self.refund.text().strip()
             compensation = self.compensation.text().strip()
@@ -177,6 +185,7 @@ class EditCaseDialog(QDialog):
                 compensation_fen=yuan_to_fen(parse_yuan(compensation, self.tr("补偿金额"))) if compensation else None,
                 responsible=ResponsibleParty(party) if party else None,
                 platform_case_no=self.platform_case_no.text(),
+                requested=self.requested.moment(),
             )
         except UserError as error:
             QMessageBox.warning(self, self.windowTitle(), labels.message(error))
