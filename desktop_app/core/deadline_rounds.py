@@ -132,7 +132,9 @@ class RoundWalk:
             _, due_at, _, _ = self.due(timer, history, event_at, date_only, next_at)
             if next_at is not None and next_at <= due_at:
                 continue
-            if any((m := met_in(t, day, event_at)) is not None and m <= due_at for t, day in met_times):
+            exact = exact_due(timer, date_only)
+            if any((m := met_in(t, day, event_at)) is not None and in_time(m, day, due_at, exact)
+                   for t, day in met_times):
                 continue  # answered in time
             if (next_at is not None or not self.case_open) and any(event_at <= t <= due_at for t in self.closings):
                 continue  # closed before it ran out
@@ -140,8 +142,8 @@ class RoundWalk:
             # running through the closing): the platform acted when the shop's answer ran out, and the next
             # clock follows, where the answer was shown settled by the platform with nothing after it.
             # The shop's first record of the same milestone after the automatic one is that one.
-            recorded = next((i for i, (t, _) in enumerate(occurrences)
-                             if t > due_at and (next_at is None or t < next_at)), None)
+            recorded = next((i for i, (t, day) in enumerate(occurrences)
+                             if not in_time(t, day, due_at, exact) and (next_at is None or t < next_at)), None)
             if recorded is not None:
                 del occurrences[recorded]
             else:
@@ -172,8 +174,11 @@ class RoundWalk:
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             starts_at, due_at, estimated, window = self.due(timer, history, event_at, date_only, next_at)
-            met_at = next((m for t, day in met_times if (m := met_in(t, day, event_at)) is not None
-                           and (next_at is None or m < next_at) and (m <= due_at or t not in pending)), None)
+            exact = exact_due(timer, date_only)
+            met = next(((m, day) for t, day in met_times if (m := met_in(t, day, event_at)) is not None
+                        and (next_at is None or m < next_at) and (in_time(m, day, due_at, exact) or t not in pending)),
+                       None)
+            met_at, by_day = met if met is not None else (None, False)
             if next_at is not None and met_at is None:
                 # Interrupted by a new round: settled by a closing in between, else missed or void.
                 met_at = next((t for t in closings if event_at <= t < next_at), None)
@@ -197,7 +202,7 @@ class RoundWalk:
                     # Closed without a recorded closing time: nothing says it ran out, count it met.
                     status = _MET if met_at is None or met_at <= due_at else _MISSED
             else:
-                status = _MET if met_at <= due_at else _MISSED
+                status = _MET if in_time(met_at, by_day, due_at, exact) else _MISSED
             timer_id = timer.id if next_at is None else f"{timer.id}@{index + 1}"
             if window is not None:
                 # The name's own figure ("（5天）") is not the one that applies: say which does (a
@@ -235,6 +240,22 @@ def met_in(t: datetime, date_only: bool, event_at: datetime) -> datetime | None:
     if date_only and same_day(t, event_at):
         return event_at
     return None
+
+
+def in_time(met_at: datetime, by_day: bool, due_at: datetime, exact_due: bool) -> bool:
+    """Whether a step at `met_at` met a round due at `due_at` (inclusive). A step given by its day only is stored at
+    00:00 of it: at a due that falls at 00:00 of that very day (the 7 days after a date-only signing end at 00:00
+    of the eighth: seed 001 "确认签收商品之日起7天内"), the step came during the day, after the due, unless the due
+    itself is only known to the day (`exact_due` false: a round started by its day only, at 00:00 of that day)."""
+    if met_at != due_at:
+        return met_at < due_at
+    return not (by_day and exact_due)
+
+
+def exact_due(timer: TimerRule, date_only: bool) -> bool:
+    """Whether a round's due is the platform's to the second: false only for a round started by its day only and
+    counted from 00:00 of that day (the real start was some time that day)."""
+    return not date_only or timer.date_only_start is _NEXT_DAY
 
 
 def first_time(item: tuple[datetime, bool]) -> datetime:

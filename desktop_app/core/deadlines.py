@@ -35,7 +35,7 @@ from marshal import dumps as _marshal
 from typing import Any
 
 from desktop_app.core.deadline_results import AUTO_MARK, ComputedDeadline, DeadlineStatus, History, Milestones
-from desktop_app.core.deadline_rounds import RoundWalk, date_only_start, first_time, same_day
+from desktop_app.core.deadline_rounds import RoundWalk, date_only_start, exact_due, first_time, in_time, same_day
 from desktop_app.core.rule_pack_model import CLOSING_MILESTONES, KIND_CHANGED, RulePack
 from desktop_app.core.working_days import WorkdayCalendar
 
@@ -151,13 +151,14 @@ def compute_from_history(
                 starts_at = date_only_start(plan.timer, event_at) if date_only else event_at
                 due_at = starts_at + delta
                 met_at = None
+                by_day = False
                 for name in plan.met_by:
                     for t, day in history.get(name, ()):
                         t = t.astimezone(UTC)
                         if t < event_at and day and same_day(t, event_at):
                             t = event_at  # given by its day only, the day the round started: after the start
-                        if t >= event_at and (met_at is None or t < met_at):
-                            met_at = t
+                        if t >= event_at and (met_at is None or t < met_at or (t == met_at and not day)):
+                            met_at, by_day = t, day
                 if met_at is None:
                     if case_open:
                         status = _OPEN
@@ -165,7 +166,7 @@ def compute_from_history(
                         met_at = closed_at
                         status = _MET if met_at is None or met_at <= due_at else _MISSED
                 else:
-                    status = _MET if met_at <= due_at else _MISSED
+                    status = _MET if in_time(met_at, by_day, due_at, exact_due(plan.timer, date_only)) else _MISSED
                 amount = plan.penalty_amount
                 results.append(ComputedDeadline(
                     plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
