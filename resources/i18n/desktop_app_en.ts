@@ -6557,79 +6557,99 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TeamChanges</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="181"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="205"/>
         <source>与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看</source>
         <translation>The live connection to the team database was lost; retrying. Press F5 to see other seats&apos; changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="186"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="210"/>
         <source>已恢复与团队数据库的实时连接</source>
         <translation>The live connection to the team database is back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="221"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="245"/>
         <source>其他席位刚做的修改；点售后单编号打开它</source>
         <translation>What other seats just changed; click a case number to open it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="226"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="255"/>
+        <source>另一个程序刚做的修改；点售后单编号打开它</source>
+        <translation>What another program just changed; click a case number to open it</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="260"/>
         <source>%1 修改了 %2</source>
         <translation>%1 changed %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="226"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="260"/>
         <source>%1 等 %2 单</source>
         <translation>%1 and more (%2 in all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="226"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="260"/>
         <source>另一个席位</source>
         <translation>Another seat</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="227"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="261"/>
         <source>售后单</source>
         <translation>cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="227"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="261"/>
         <source>订单</source>
         <translation>orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="227"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="261"/>
         <source>补发</source>
         <translation>reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="228"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="262"/>
         <source>快递理赔</source>
         <translation>carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="228"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="262"/>
         <source>时限</source>
         <translation>deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="228"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="262"/>
         <source>设置</source>
         <translation>settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="229"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="263"/>
         <source>时效规则</source>
         <translation>deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="230"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="264"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="230"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="264"/>
         <source>；</source>
         <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="264"/>
+        <source>%1 在另一个程序中修改了 %2</source>
+        <translation>%1 changed %2 in another program</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="265"/>
+        <source>台账</source>
+        <translation>the ledger</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="265"/>
+        <source>另一个程序（如命令行导入）修改了台账，已刷新</source>
+        <translation>Another program (a command-line import, say) changed the ledger; reloaded</translation>
     </message>
 </context>
 <context>
