@@ -112,9 +112,13 @@ def _upgrade(engine: Engine) -> None:
 
 def take_write_lock(conn: Connection) -> None:
     """On SQLite, begin the connection's transaction with the write lock (call before its first
-    statement); a server's row locks and turns do this job there."""
+    statement); a server's row locks and turns do this job there. A file a restore replaced while this
+    connection waited for it is refused: its writes would go into the old file (store/file_changes.py)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi = conn.connection.dbapi_connection
+        if isinstance(dbapi, LedgerConnection) and dbapi.replaced():
+            raise UserError(msg.say(msg.LEDGER_REPLACED, str(dbapi.path)))
 
 
 def backup_file(src: Path, dest: Path) -> None:

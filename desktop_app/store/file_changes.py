@@ -11,6 +11,7 @@ between two of ours. Who did it and to which cases is read off the audit trail w
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -116,9 +117,24 @@ class CommitWatch:
 
 
 class LedgerConnection(sqlite3.Connection):
-    """The app's connection to a ledger file: its commits are counted by the file's `CommitWatch`."""
+    """The app's connection to a ledger file: its commits are counted by the file's `CommitWatch`, and it
+    knows which file it opened (a restore may replace the one at its path meanwhile: `replaced`)."""
 
     watch: CommitWatch | None = None
+
+    def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._path = database
+        self._file: tuple[int, int] | None = _identity(database)
+
+    @property
+    def path(self) -> str:
+        return str(self._path)
+
+    def replaced(self) -> bool:
+        """True when the path now names another file than the one this connection opened (a restore
+        replaced it): what it would write went into the old one, which nobody will read again."""
+        return self._file is not None and _identity(self._path) != self._file
 
     def commit(self) -> None:
         watch = self.watch
@@ -126,3 +142,11 @@ class LedgerConnection(sqlite3.Connection):
             super().commit()
         else:
             watch.own_commit(super().commit)
+
+
+def _identity(path: Any) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
