@@ -339,7 +339,6 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     commits = CommitWatch(db_path)
-    event.listen(engine, "connect", commits.attach)
     backup_path = None
     try:
         current = _check_revision(engine, str(db_path))

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +41,6 @@ class CommitWatch:
         self._theirs = False  # another program committed before one of ours, not yet told
         self._ours: list[tuple[int, int]] = []  # audit ids (after, up to) our commits wrote meanwhile
 
-    def attach(self, dbapi_conn: Any, _record: Any = None) -> None:
-        """An engine "connect" listener: this connection's commits are our own."""
-        if isinstance(dbapi_conn, LedgerConnection):
-            dbapi_conn.watch = self
-
     def start(self) -> None:
         """Open the watching connection (short busy wait: a restore's check or a checkpoint is waited
         out at the next look) and take what the file holds now as known."""
@@ -53,10 +49,13 @@ class CommitWatch:
                 self._probe = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2,
                                               isolation_level=None, check_same_thread=False)
             self._known(self._probe)
+            _WATCHING[_key(self.path)] = self  # every LedgerConnection of this process to it counts as ours
 
     def stop(self) -> None:
         """Close the watching connection (a restore wants the file to itself)."""
         with self._lock:
+            if _WATCHING.get(_key(self.path)) is self:
+                del _WATCHING[_key(self.path)]
             if self._probe is not None:
                 self._probe.close()
                 self._probe = None
@@ -116,16 +115,22 @@ class CommitWatch:
             return marks
 
 
-class LedgerConnection(sqlite3.Connection):
-    """The app's connection to a ledger file: its commits are counted by the file's `CommitWatch`, and it
-    knows which file it opened (a restore may replace the one at its path meanwhile: `replaced`)."""
+# The files this process watches (a window's ledger), by their real path: commits through any of this
+# process's connections to one (the engine's, the ledger id's) are its own.
+_WATCHING: dict[str, CommitWatch] = {}
 
-    watch: CommitWatch | None = None
+
+class LedgerConnection(sqlite3.Connection):
+    """The app's connection to a ledger file: its commits are counted by the file's `CommitWatch` when one
+    is watching it, and it knows which file it opened (a restore may replace the one at its path
+    meanwhile: `replaced`). `database` is a path or a `file:` URI."""
 
     def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
-        self._path = database
-        self._file: tuple[int, int] | None = _identity(database)
+        text = str(database)
+        self._path = unquote(urlsplit(text).path) if text.startswith("file:") else text
+        self._key = _key(self._path)
+        self._file: tuple[int, int] | None = _identity(self._path)
 
     @property
     def path(self) -> str:
@@ -137,11 +142,15 @@ class LedgerConnection(sqlite3.Connection):
         return self._file is not None and _identity(self._path) != self._file
 
     def commit(self) -> None:
-        watch = self.watch
+        watch = _WATCHING.get(self._key)
         if watch is None:
             super().commit()
         else:
             watch.own_commit(super().commit)
+
+
+def _key(path: Any) -> str:
+    return os.path.realpath(path)
 
 
 def _identity(path: Any) -> tuple[int, int] | None:

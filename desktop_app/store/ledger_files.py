@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from desktop_app.store.file_changes import LedgerConnection
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The check at every open stops after this long. Measured on a shared 2-core machine: a 64 MB ledger
 # (50,000 orders and cases) takes 0.4–0.9 s in full, a 0.5 MB one 0.02 s; so a shop's usual ledger is
@@ -334,7 +336,8 @@ def ensure_ledger_id(path: Path) -> str | None:
     if found is not None:
         return found
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
+        # A LedgerConnection: the window that asks for it (the daily backup) knows this commit is its own.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=5, factory=LedgerConnection)
     except sqlite3.Error:
         return None
     try:

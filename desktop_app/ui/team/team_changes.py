@@ -151,6 +151,8 @@ class TeamChanges(QObject):
         self.arrived.connect(self._gather)
         self._files = FileChanges(self)
         self._files.arrived.connect(self._file_changed)
+        self._reload_when_idle = False
+        runner.busy_changed.connect(self._worker_busy)
         # Who changed what, in the status bar (a permanent widget: the window's own messages leave it be);
         # each case number opens the case.
         self.label = QLabel()
@@ -248,13 +250,21 @@ class TeamChanges(QObject):
 
     def _file_changed(self, marks: list[AuditMark]) -> None:
         """Another program committed to the ledger file: everything may have changed."""
-        self.runner.announce(OpChanges.everything())
-        if not marks and self.runner.working:  # maybe our own second process (a start-up recompute)
+        if not marks and self.runner.working:
+            # Maybe our own second process (a start-up recompute commits a chunk at a time for minutes):
+            # one reload once the worker is idle, not one a second meanwhile.
+            self._reload_when_idle = True
             return
+        self.runner.announce(OpChanges.everything())
         words = self.words()
         self.label.setText(describe_marks(marks, words, link=True))
         self.label.setToolTip(describe_marks(marks, words) + "\n" + self.tr("另一个程序刚做的修改；点售后单编号打开它"))
         self._shown.start()
+
+    def _worker_busy(self, busy: bool) -> None:
+        if not busy and self._reload_when_idle:
+            self._reload_when_idle = False
+            self.runner.announce(OpChanges.everything())
 
     def words(self) -> Words:
         """`describe`'s words in the window's language."""
