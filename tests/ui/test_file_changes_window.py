@@ -6,14 +6,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.database import open_database
+from desktop_app.ui.background import Announcement, BackgroundRunner
+from desktop_app.ui.team.team_changes import TeamChanges
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import opened_window, wait_idle
@@ -53,3 +57,33 @@ def test_a_case_closed_from_the_command_line_shows_closed_and_who_did_it(qtbot: 
         assert said.text() == ""
     finally:
         next(opened, None)
+
+
+def test_a_commit_without_a_trail_while_the_worker_runs_reloads_once_when_it_is_done(
+        qtbot: QtBot, db_path: Path) -> None:
+    """An order import has no audit trail, like the window's own second process (a start-up recompute
+    that commits a chunk at a time for minutes): while the worker waits for it, nothing reloads a second;
+    once it is done, everything reloads once."""
+    db = open_database(db_path)
+    runner = BackgroundRunner()
+    changes = TeamChanges(runner)
+    announced: list[Announcement] = []
+    runner.changed.connect(announced.append)
+    release = threading.Event()
+    try:
+        changes.watch(db)
+        runner.run(lambda: release.wait(60))  # the worker waits for the second process
+        sample = ROOT / "tests" / "fixtures" / "samples" / "douyin_orders.xlsx"
+        done = subprocess.run([sys.executable, "-m", "desktop_app", "import-orders", str(sample), "--db", str(db_path)],
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        qtbot.wait(2500)  # two looks at the file
+        assert announced == [] and changes.label.text() == ""
+        release.set()
+        qtbot.waitUntil(lambda: bool(announced), timeout=5000)
+        assert announced == [Announcement(OpChanges.everything(), None)]
+    finally:
+        release.set()
+        changes.stop()
+        runner.shutdown()
+        db.close()
