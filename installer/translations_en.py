@@ -2161,6 +2161,24 @@ EN: dict[str, str | tuple[str, str]] = {
         "The buyer's request cannot be moved to %1: that is after the time of %2, %3, and no step of a case comes "
         "before its request. Check the time; if the time of %4 is wrong, undo that step first (Edit → Undo, or "
         "case undo %5)",
+    "恢复期间另一个程序（命令行、导入或窗口）写入了数据库 %1：恢复会丢掉它刚保存的修改，"
+    "所以没有恢复，数据库未被修改（恢复前的副本：%2）。请等它结束、关闭其他程序后再恢复。":
+        "Another program (the command line, an import or a window) wrote to database %1 during the restore: "
+        "restoring would lose what it had just saved, so nothing was restored and the database was not changed "
+        "(the copy taken before restoring: %2). Wait for it to finish and close other programs, then restore.",
+    "数据库 %1 刚被恢复为一个备份（文件已被替换），本次操作没有保存。请重新运行命令"
+    "（窗口：重新打开数据库）后再操作。":
+        "Database %1 was just restored from a backup (the file was replaced); this was not saved. Run the "
+        "command again (the window: open the database again), then retry.",
+    "迁移期间数据库文件 %1 又有修改（窗口、命令行或导入刚保存了内容），这些修改不在复制里："
+    "已全部撤销，目标数据库未改动。请等它们结束（关闭其他窗口和命令）后再迁移。":
+        "Database file %1 changed while it was being moved (a window, the command line or an import just saved "
+        "something), and that change is not in the copy: everything was undone and the target database was not "
+        "changed. Wait for them to finish (close other windows and commands), then move again.",
+    "另一个程序刚做的修改；点售后单编号打开它": "What another program just changed; click a case number to open it",
+    "%1 在另一个程序中修改了 %2": "%1 changed %2 in another program",
+    "另一个程序（如命令行导入）修改了台账，已刷新":
+        "Another program (a command-line import, say) changed the ledger; reloaded",
     "数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
     "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。":
         "Database %1 is open in another window or command: whatever it changed after a restore would be lost. "
@@ -2296,6 +2314,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("TeamChanges", "时限"): "deadlines",
     ("TeamChanges", "设置"): "settings",
     ("TeamChanges", "时效规则"): "deadline rules",
+    ("TeamChanges", "台账"): "the ledger",
     ("CaseImportSummary", "新建售后单"): "New cases",
     # the platform's own status word follows, quoted from its export (Chinese on purpose)
     ("CaseDetailPane", "订单状态"): "Order status (platform's words)",

@@ -21,8 +21,10 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     CUT_OFF_CHARACTER,
     CUT_OFF_ROW,
     EVIDENCE_OF_OTHER_CASE,
+    LEDGER_REPLACED,
     REQUEST_AFTER_STEP,
     RESTORE_IN_USE,
+    RESTORE_WRITTEN_MEANWHILE,
     SERVER_NEWER_TABLES,
     SERVER_NO_PASSWORD,
     STEP_AFTER_PLATFORM,
@@ -34,8 +36,8 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
 )
 
 __all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT", "CUT_OFF_CHARACTER", "CUT_OFF_ROW",
-           "EVIDENCE_OF_OTHER_CASE", "REQUEST_AFTER_STEP", "RESTORE_IN_USE", "SERVER_NEWER_TABLES",
-           "SERVER_NO_PASSWORD",
+           "EVIDENCE_OF_OTHER_CASE", "LEDGER_REPLACED", "REQUEST_AFTER_STEP", "RESTORE_IN_USE",
+           "RESTORE_WRITTEN_MEANWHILE", "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD",
            "STEP_AFTER_PLATFORM", "STEP_AFTER_PLATFORM_UNDO", "STEP_BEFORE_LAST", "STEP_BEFORE_LAST_KEPT",
            "STEP_BEFORE_LAST_UNDOS", "STEP_BEFORE_REQUEST", "Message", "NoteTemplate",
            "say"]  # and the templates below
@@ -285,6 +287,9 @@ SERVER_UNREACHABLE = T("无法连接团队数据库%1：%2。请检查网络、�
 NO_LEDGER_TO_MOVE = T("找不到要迁移的数据库文件：%1")
 MOVE_TARGET_NOT_EMPTY = T("目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。")
 MOVE_COUNTS_DIFFER = T("迁移后核对条数不一致（%1），已全部撤销，目标数据库未改动。")
+# A window or a command saved to the file while it was being copied: that change is not in the copy.
+MOVE_SOURCE_WRITTEN = T("迁移期间数据库文件 %1 又有修改（窗口、命令行或导入刚保存了内容），这些修改不在复制里："
+                        "已全部撤销，目标数据库未改动。请等它们结束（关闭其他窗口和命令）后再迁移。")
 TABLE_COUNT = T("%1 %2 条", frozenset({1}))
 TABLE_ROWS = T("%1 %2 行")
 TABLE_SHORT = T("%1：应有 %2，实有 %3")

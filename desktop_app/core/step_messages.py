@@ -42,6 +42,12 @@ SERVER_NEWER_TABLES = T("团队数据库%1的表结构与本程序不一致（%2
 # services/backups.restore: replaced under it, a window kept writing into the old file.
 RESTORE_IN_USE = T("数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
                    "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")
+# … and when a program (a command, a script's import) wrote to it while the restore was copying: not restored.
+RESTORE_WRITTEN_MEANWHILE = T("恢复期间另一个程序（命令行、导入或窗口）写入了数据库 %1：恢复会丢掉它刚保存的修改，"
+                              "所以没有恢复，数据库未被修改（恢复前的副本：%2）。请等它结束、关闭其他程序后再恢复。")
+# store/database: a command that opened the ledger file while a restore replaced it (it waited for the restore).
+LEDGER_REPLACED = T("数据库 %1 刚被恢复为一个备份（文件已被替换），本次操作没有保存。请重新运行命令"
+                    "（窗口：重新打开数据库）后再操作。")
 # services/case_evidence: `evidence 12 --remove 5` where #5 is another case's.
 EVIDENCE_OF_OTHER_CASE = T("证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除")
 # io/spreadsheet_readers: a csv whose last line ends short of the lines above it and of a line end, or in

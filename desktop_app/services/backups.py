@@ -28,7 +28,9 @@ from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.paths import data_dir
 from desktop_app.store.ledger_files import (
     CheckOutcome,
+    Hold,
     LedgerCounts,
+    ReplaceGuard,
     check_integrity,
     copy_online,
     count_rows,
@@ -261,16 +263,25 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
     if in_use_elsewhere(target):
         # Replaced under it, a window kept writing into the old file: everything done there since was lost.
         raise UserError(msg.say(msg.RESTORE_IN_USE, str(target)))
-    safety = _keep_current(target)
-    staged = target.with_name(target.name + ".restoring")
+    guard = ReplaceGuard(target)  # a program that starts writing from here on is not lost either
     try:
-        copy_online(source, staged)
-    except OSError as error:
-        raise UserError(f"恢复失败，无法写入 {staged}：{system_error_text(error)}。数据库未被修改"
-                        f"（恢复前的副本：{safety}）") from None
-    for suffix in ("-wal", "-shm", "-journal"):
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
-    os.replace(staged, target)
+        safety = _keep_current(target)
+        staged = target.with_name(target.name + ".restoring")
+        try:
+            copy_online(source, staged)
+        except OSError as error:
+            raise UserError(f"恢复失败，无法写入 {staged}：{system_error_text(error)}。数据库未被修改"
+                            f"（恢复前的副本：{safety}）") from None
+        held = guard.take()
+        if held is not Hold.HELD:
+            staged.unlink(missing_ok=True)
+            raise UserError(msg.say(msg.RESTORE_IN_USE, str(target)) if held is Hold.IN_USE
+                            else msg.say(msg.RESTORE_WRITTEN_MEANWHILE, str(target), str(safety)))
+        for suffix in ("-wal", "-shm", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(staged, target)
+    finally:
+        guard.close()
     make_ledger_private(target)
     return safety
 

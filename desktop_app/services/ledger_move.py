@@ -28,7 +28,7 @@ from desktop_app.store.database import open_database
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.ledger_copy import Progress, copy_rows, row_counts
 from desktop_app.store.ledger_errors import server_user_error
-from desktop_app.store.ledger_files import copy_online, has_sqlite_header
+from desktop_app.store.ledger_files import FileNote, copy_online, has_sqlite_header
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.store.rule_files import keep_rule_files
 from desktop_app.store.setting_rows import forget_seats
@@ -64,6 +64,9 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
         raise UserError("迁移的目标就是源文件本身")
     handle, snapshot = temp_file("move-", ".sqlite3")
     os.close(handle)
+    # A window or a command writing to the file while it is copied: what it saved is not in the snapshot,
+    # and the shop then works on the server without it. Asked again just before the server commits.
+    note = FileNote(source)
     try:
         copy_online(source, snapshot)
         origin = open_database(snapshot, check_seconds=None)
@@ -87,11 +90,14 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                         raise UserError(msg.say(msg.MOVE_COUNTS_DIFFER, _differences(expected, arrived)))
                     files, missing = _share_files(reading, writing)
                     keep_rule_files(writing, rules, seat)
+                    if note.written():
+                        raise UserError(msg.say(msg.MOVE_SOURCE_WRITTEN, str(source)))
             finally:
                 destination.close()
         finally:
             origin.close()
     finally:
+        note.close()
         for leftover in (snapshot, snapshot.with_name(snapshot.name + "-wal"),
                          snapshot.with_name(snapshot.name + "-shm")):
             leftover.unlink(missing_ok=True)

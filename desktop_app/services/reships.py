@@ -153,12 +153,14 @@ def record_promise(db: Database, platform: Platform, order_no: str, at: Moment |
     return case_service.open_case(db, new, author)
 
 
-def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], author: str | None = None) -> OpChanges:
-    """What to send (a missing sock is one sock, not the whole order)."""
+def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], author: str | None = None,
+                 expected_version: int | None = None) -> OpChanges:
+    """What to send (a missing sock is one sock, not the whole order). The window names the case's version
+    its dialog was filled from: another seat's edit of the items meanwhile was overwritten without a word."""
     cleaned = clean_items(items)
     who = _author(author)
     with db.transaction() as session:
-        case = _load_reship_case(session, case_id, None)
+        case = _load_reship_case(session, case_id, expected_version)
         reship = reship_of(session, case.id)
         if reship is not None and ReshipStatus(reship.status) in ENDED_STATUSES:
             raise ActionNotAllowed(msg.say(msg.RESHIP_ENDED, case_id, status_label(ReshipStatus(reship.status))))
@@ -168,7 +170,7 @@ def update_items(db: Database, case_id: int, items: Sequence[ReshipItemRow], aut
         if before == cleaned:
             return OpChanges()
         reship.items = [ReshipItem(title=i.title, spec=i.spec, quantity=i.quantity) for i in cleaned]
-        reship.updated_at = utcnow()
+        reship.updated_at = case.updated_at = utcnow()  # the case's version moves: a stale dialog is refused
         record_reship_event(session, case, reship,
                             f"补发商品：{format_items(before) or '（无）'} → {format_items(cleaned)}", who)
         recompute_case(session, case.id)

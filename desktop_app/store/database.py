@@ -21,6 +21,7 @@ from desktop_app.core import messages as msg
 from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
 from desktop_app.store.case_facts import keep_goods
 from desktop_app.store.change_tracking import tracked
+from desktop_app.store.file_changes import CommitWatch, LedgerConnection
 from desktop_app.store.ledger_files import (
     OPEN_CHECK_SECONDS,
     CheckOutcome,
@@ -111,9 +112,13 @@ def _upgrade(engine: Engine) -> None:
 
 def take_write_lock(conn: Connection) -> None:
     """On SQLite, begin the connection's transaction with the write lock (call before its first
-    statement); a server's row locks and turns do this job there."""
+    statement); a server's row locks and turns do this job there. A file a restore replaced while this
+    connection waited for it is refused: its writes would go into the old file (store/file_changes.py)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi = conn.connection.dbapi_connection
+        if isinstance(dbapi, LedgerConnection) and dbapi.replaced():
+            raise UserError(msg.say(msg.LEDGER_REPLACED, str(dbapi.path)))
 
 
 def backup_file(src: Path, dest: Path) -> None:
@@ -137,6 +142,8 @@ class Database:
     # On a server: the connections (backend pids) this process writes through; change notices from
     # them are our own (store/change_notices.py).
     own_backends: set[int] = field(default_factory=set)
+    # On a file: other programs' commits, told apart from ours (store/file_changes.py).
+    commits: CommitWatch | None = None
 
     @property
     def is_server(self) -> bool:
@@ -324,12 +331,14 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
     make_ledger_private(db_path)
     engine = create_engine(
         f"sqlite:///{db_path}",
-        connect_args={"check_same_thread": False, "timeout": 30},
+        # LedgerConnection: a window watching for other programs' commits tells its own apart (file_changes.py).
+        connect_args={"check_same_thread": False, "timeout": 30, "factory": LedgerConnection},
         # A database error's text carried the statement's values ("[parameters: ('秦文红', '19328792174', …)]")
         # into errors.log, ledger.log and the error dialog's details, which the shop is asked to send on.
         hide_parameters=True,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    commits = CommitWatch(db_path)
     backup_path = None
     try:
         current = _check_revision(engine, str(db_path))
@@ -343,7 +352,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
         engine.dispose()
         raise
     sessions = keep_goods(tracked(sessionmaker(engine, expire_on_commit=False)))
-    return Database(db_path, engine, sessions, backup_path, integrity, LedgerLocation(path=db_path))
+    return Database(db_path, engine, sessions, backup_path, integrity, LedgerLocation(path=db_path), commits=commits)
 
 
 def _check_is_sqlite(db_path: Path) -> None:

@@ -7,6 +7,7 @@ still be examined, and so that a backup never goes through the app's session mac
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -17,6 +18,8 @@ import uuid
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+from desktop_app.store.file_changes import LedgerConnection
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The check at every open stops after this long. Measured on a shared 2-core machine: a 64 MB ledger
@@ -80,6 +83,83 @@ def in_use_elsewhere(path: Path, wait_seconds: float = 1.0) -> bool:
     finally:
         probe.close()
     return False
+
+
+class Hold(Enum):
+    HELD = "held"  # this process has the file alone, unchanged since it was first looked at
+    IN_USE = "in_use"  # another connection has it open
+    WRITTEN = "written"  # another program committed since it was first looked at
+
+
+class FileNote:
+    """What a ledger file held when first looked at, to ask later whether anyone committed since
+    (`PRAGMA data_version` on this connection of its own; read-only unless `writable`)."""
+
+    def __init__(self, path: Path, writable: bool = False) -> None:
+        self._conn: sqlite3.Connection | None = None
+        self._version = 0
+        if not path.is_file():
+            return
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={'rw' if writable else 'ro'}", uri=True,
+                                   timeout=1.0, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            self._version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            self._conn = conn
+        except sqlite3.Error:  # a damaged file: nothing to watch it by (and nobody can write to it)
+            conn.close()
+
+    def written(self) -> bool:
+        """True when another connection has committed to the file since it was first looked at."""
+        if self._conn is None:
+            return False
+        try:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0]) != self._version
+        except sqlite3.Error as error:
+            return is_busy(error)  # held by a writer right now: it is writing
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class ReplaceGuard(FileNote):
+    """The ledger file, watched from before a restore copies it until the backup replaces it.
+
+    `in_use_elsewhere` is asked once, before the copies: a command started after that (a script's import,
+    `case add`) wrote into the file the copies had already been made of, was told it was saved, and the
+    restore then replaced the file — its work was in neither the restored ledger nor the 恢复前 copy. This
+    connection notes the file's `data_version` first; `take()` then takes the file alone and says whether
+    anyone committed meanwhile. Held, the file stays locked until `close()`, after the replace: a program
+    opening it meanwhile waits, then finds it replaced (`LedgerConnection.replaced`) instead of writing
+    into the old one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, writable=True)
+
+    def take(self) -> Hold:
+        """Take the file alone (waiting the connection's second); out of WAL mode, so that closing this
+        connection after the replace never touches the new file's -wal by its name."""
+        conn = self._conn
+        if conn is None:
+            return Hold.HELD
+        try:
+            conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("ROLLBACK")  # the lock stays: exclusive locking mode keeps it until close
+            if int(conn.execute("PRAGMA data_version").fetchone()[0]) != self._version:
+                return Hold.WRITTEN
+        except sqlite3.Error as error:
+            if is_busy(error):
+                return Hold.IN_USE
+            return Hold.HELD  # a damaged file (what a restore is most often for): nobody can write to it
+        with contextlib.suppress(sqlite3.Error):  # damaged beyond its header: left as it is
+            conn.execute("PRAGMA journal_mode=DELETE")
+        return Hold.HELD
 
 
 def has_sqlite_header(path: Path) -> bool:
@@ -256,7 +336,8 @@ def ensure_ledger_id(path: Path) -> str | None:
     if found is not None:
         return found
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=5)
+        # A LedgerConnection: the window that asks for it (the daily backup) knows this commit is its own.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=5, factory=LedgerConnection)
     except sqlite3.Error:
         return None
     try:

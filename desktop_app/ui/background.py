@@ -221,6 +221,11 @@ class BackgroundRunner(QObject):
         return self._closed
 
     @property
+    def working(self) -> bool:
+        """Work or writes queued or under way on the worker thread (reads aside)."""
+        return self._pending > 0
+
+    @property
     def busy(self) -> bool:
         """Work or reads still under way, or about to be queued (tests wait for this to be False)."""
         return self._pending > 0 or self._reading > 0 or self._held > 0

@@ -355,12 +355,12 @@ class ReshipTab(ReshipPicking, BaseTab):
             return None
         dialog = ItemsDialog(row, self)
         dialog.setObjectName("items_dialog")
-        case_id = row.case_id
+        case_id, version = row.case_id, row.case_version
 
         def save() -> None:
             items: list[ReshipItemRow] | None = dialog.items
             if items is not None:
-                self._write(lambda db: reship_service.update_items(db, case_id, items),
+                self._write(lambda db: reship_service.update_items(db, case_id, items, expected_version=version),
                             self.tr("#%1 补发商品已保存").replace("%1", str(case_id)), [case_id])
 
         dialog.accepted.connect(save)

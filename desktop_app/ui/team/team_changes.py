@@ -23,11 +23,13 @@ from PySide6.QtWidgets import QLabel
 
 from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges
 from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.team.file_changes import FileChanges, author_cases
 
 if TYPE_CHECKING:
     # Imported by the listening thread of a team ledger: psycopg costs the window's start-up ~0.1 s.
     from desktop_app.store.change_notices import ChangeNotice
     from desktop_app.store.database import Database
+    from desktop_app.store.file_changes import AuditMark
     from desktop_app.store.locations import LedgerLocation
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,9 @@ class Words:
     names: Mapping[str, str] = field(default_factory=lambda: {**AREA_NAMES, **TABLE_NAMES})  # area or table
     joined: str = "、"
     seats_joined: str = "；"
+    elsewhere: str = "%1 在另一个程序中修改了 %2"  # a ledger file: the command line, a script
+    ledger: str = "台账"
+    other_program: str = "另一个程序（如命令行导入）修改了台账，已刷新"
 
 
 @dataclass
@@ -104,6 +109,18 @@ def describe(notices: list[ChangeNotice], words: Words | None = None, link: bool
     return said_as.seats_joined.join(said)
 
 
+def describe_marks(marks: list[AuditMark], words: Words | None = None, link: bool = False) -> str:
+    """What another program did to a ledger file, from the audit trail it wrote:
+    `root 在另一个程序中修改了 售后单 #12、#15`; with no trail (an order import), that the ledger changed."""
+    said_as = words or Words()
+    said = []
+    for who, cases in author_cases(marks).items():
+        what = _cases_text(_SeatChanges(case_ids=set(cases)), said_as, link) if cases else said_as.ledger
+        shown = html.escape(who or said_as.unknown) if link else (who or said_as.unknown)
+        said.append(said_as.elsewhere.replace("%1", shown).replace("%2", what))
+    return said_as.seats_joined.join(said) or said_as.other_program
+
+
 def _cases_text(seat: _SeatChanges, words: Words, link: bool) -> str:
     shown = sorted(seat.case_ids)[:SHOWN_CASES]
     numbers = words.joined.join(f'<a href="case:{i}">#{i}</a>' if link else f"#{i}" for i in shown)
@@ -132,6 +149,10 @@ class TeamChanges(QObject):
         self._timer.setInterval(GATHER_MS)
         self._timer.timeout.connect(self._announce)
         self.arrived.connect(self._gather)
+        self._files = FileChanges(self)
+        self._files.arrived.connect(self._file_changed)
+        self._reload_when_idle = False
+        runner.busy_changed.connect(self._worker_busy)
         # Who changed what, in the status bar (a permanent widget: the window's own messages leave it be);
         # each case number opens the case.
         self.label = QLabel()
@@ -148,12 +169,17 @@ class TeamChanges(QObject):
         self._shown.timeout.connect(self.label.clear)
 
     def watch(self, db: Database) -> None:
-        """Start listening on `db` if it is a team ledger (a SQLite file has one seat: nothing to hear)."""
+        """Start listening on `db` if it is a team ledger; on a ledger file, watch for other programs'
+        commits (the command line, a script: ui/team/file_changes.py)."""
         self.stop()
         self._pending.clear()  # the ledger left behind: its seats' changes are not this one's
         self._timer.stop()
         self.label.clear()
-        if not db.is_server or db.location is None:
+        if not db.is_server:
+            if db.commits is not None:
+                self._files.watch(db.commits)
+            return
+        if db.location is None:
             return
         self._own = db.own_backends  # the live set: connections the pool opens later are ours too
         self._stop.clear()
@@ -162,6 +188,7 @@ class TeamChanges(QObject):
         self._thread.start()
 
     def stop(self) -> None:
+        self._files.stop()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=_WAIT_SECONDS * 3)
@@ -221,13 +248,32 @@ class TeamChanges(QObject):
             self.label.setToolTip(describe(notices, words) + "\n" + self.tr("其他席位刚做的修改；点售后单编号打开它"))
             self._shown.start()
 
+    def _file_changed(self, marks: list[AuditMark]) -> None:
+        """Another program committed to the ledger file: everything may have changed."""
+        if not marks and self.runner.working:
+            # Maybe our own second process (a start-up recompute commits a chunk at a time for minutes):
+            # one reload once the worker is idle, not one a second meanwhile.
+            self._reload_when_idle = True
+            return
+        self.runner.announce(OpChanges.everything())
+        words = self.words()
+        self.label.setText(describe_marks(marks, words, link=True))
+        self.label.setToolTip(describe_marks(marks, words) + "\n" + self.tr("另一个程序刚做的修改；点售后单编号打开它"))
+        self._shown.start()
+
+    def _worker_busy(self, busy: bool) -> None:
+        if not busy and self._reload_when_idle:
+            self._reload_when_idle = False
+            self.runner.announce(OpChanges.everything())
+
     def words(self) -> Words:
         """`describe`'s words in the window's language."""
         return Words(changed=self.tr("%1 修改了 %2"), more=self.tr("%1 等 %2 单"), unknown=self.tr("另一个席位"),
                      names={"cases": self.tr("售后单"), "orders": self.tr("订单"), "reships": self.tr("补发"),
                             "claims": self.tr("快递理赔"), "deadlines": self.tr("时限"), "settings": self.tr("设置"),
                             RULE_FILES: self.tr("时效规则")},
-                     joined=self.tr("、"), seats_joined=self.tr("；"))
+                     joined=self.tr("、"), seats_joined=self.tr("；"), elsewhere=self.tr("%1 在另一个程序中修改了 %2"),
+                     ledger=self.tr("台账"), other_program=self.tr("另一个程序（如命令行导入）修改了台账，已刷新"))
 
     def _open_link(self, link: str) -> None:
         kind, _, value = link.partition(":")
