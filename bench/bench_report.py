@@ -76,8 +76,22 @@ CARRIERS = ["中通快递", "圆通速递", "韵达快递", "极兔速递", "申
 OPEN_STATUSES = ["pending", "processing", "awaiting_return", "reship_agreed"]
 CLOSED_STATUSES = ["completed", "closed", "rejected"]
 # The step that paid the buyer before a completed case of these kinds was completed (`Case.paid_out`).
+PENALISED_KINDS = ("refund_only", "dispute", "reship")
 PAID_STEPS = {"refund_only": ("refund", "refunded"), "return_refund": ("refund", "refunded"),
               "partial_refund": ("compensate", "compensated"), "bad_review": ("compensate", "compensated")}
+
+
+def _penalty_fen(platform: str, kind: str, timer: int, status: str, paid_fen: int) -> int | None:
+    """The money a timer puts on its case as the engine stores it (None when met): the second timer of a
+    淘宝/天猫 refund-only, dispute or reship case is the late-shipment penalty (5 % of the order, at most
+    30 元), of a 抖店 one the late reship's 3 元 — about one case in five carries one, open or missed."""
+    if timer != 1 or status == "met" or kind not in PENALISED_KINDS:
+        return None
+    if platform == "douyin":
+        return 300
+    if platform in ("taobao", "tmall"):
+        return min((paid_fen * 5 * 2 + 100) // 200, 3000)
+    return None
 
 
 def build(path: Path, n: int, seed: int = 17) -> Database:
@@ -150,7 +164,9 @@ def build(path: Path, n: int, seed: int = 17) -> Database:
                 status = "open" if is_open and timer else rng.choice(("met", "met", "met", "missed"))
                 deadlines.append({"case_id": i, "timer_id": f"t{timer}", "name": "时限", "starts_at": requested,
                                   "due_at": due, "action": "auto_refund", "status": status,
-                                  "met_at": due if status == "met" else None, "estimated": False})
+                                  "met_at": due if status == "met" else None, "estimated": False,
+                                  "penalty_fen": _penalty_fen(PLATFORMS[p], kind, timer, status,
+                                                              int(str(orders[-1]["paid_fen"])))})
             if i % 15 == 0:
                 claim_id += 1
                 claimed = rng.randrange(1000, 30000)

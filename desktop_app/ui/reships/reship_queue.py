@@ -28,6 +28,7 @@ class QueueView:
     waiting: int = 0
     overdue: int = 0
     total: int = 0
+    owed_fen: int = 0  # the penalties of the rows read that fell due (late, or promised and not shipped in time)
 
 
 def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> QueueView:
@@ -38,6 +39,7 @@ def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> Que
         waiting = sum(1 for r in rows if r.is_open)
         overdue = sum(1 for r in rows if r.is_open and (due := r.due(moment)) is not None and due <= moment)
         total = len(rows)
+        owed = sum(r.penalty_fen or 0 for r in rows if r.penalty_fell_due(moment))
         if total > shown:
             # A cut queue: count the rest in SQL (the cut rows' own deadlines are not read).
             rows = rows[:shown]
@@ -45,4 +47,4 @@ def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> Que
             waiting = count_reship_rows(session, QueueScope.OPEN)
             overdue = count_reship_rows(session, QueueScope.OPEN, overdue_at=moment)
     said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in rows}}
-    return QueueView(rows, said, waiting, overdue, total)
+    return QueueView(rows, said, waiting, overdue, total, owed)
