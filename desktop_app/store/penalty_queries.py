@@ -64,7 +64,7 @@ def period_penalty_rows(session: Session, scope: ReportScope, moment: datetime) 
     return fetch_raw(session, period_penalty_statement(scope, moment))
 
 
-def period_penalty_statement(scope: ReportScope, moment: datetime) -> Select[Any]:
+def period_penalty_statement(scope: ReportScope, moment: datetime) -> Select[str, str | None, int | None, int]:
     """The statement of `period_penalty_rows` (its plan is tested)."""
     return (
         select(Case.platform, Case.goods, func.sum(Deadline.penalty_fen), func.count(func.distinct(Deadline.case_id)))
