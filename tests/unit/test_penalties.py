@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from penalty_ledger import NOVEMBER_MONEY, NOVEMBER_MONEY_CORRECTED, build, correct_f
+from sqlalchemy import select
 
 from desktop_app.cli import run
 from desktop_app.core.case_costs import CaseCosts, net_loss_fen, penalty_fell_due
@@ -24,6 +25,7 @@ from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.report import build_report, parse_period
 from desktop_app.services.reship_queue import reship_row
 from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.penalty_queries import period_penalty_rows, period_penalty_statement
 from desktop_app.store.raw_reads import driver_statement
 from desktop_app.store.report_queries import ReportScope
@@ -169,3 +171,11 @@ def test_the_period_read_uses_the_penalties_index_alone(db: Database, ledger: di
         cursor = s.connection().connection.cursor()
         plan = " ".join(str(r) for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert "USING COVERING INDEX ix_deadlines_penalties" in plan, plan  # no statistics: as most ledgers are
+
+
+def test_a_products_net_loss_holds_its_cases_penalties(db: Database, ledger: dict[str, int]) -> None:
+    with db.transaction() as s:  # C's order holds one product (an import's order line)
+        order = s.scalars(select(Order).join(Case, Case.order_id == Order.id).where(Case.id == ledger["C"])).one()
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code="CUP-01", quantity=1))
+    [product] = build_report(db, NOVEMBER).products
+    assert (product.key, product.cases, product.net_loss) == ("CUP-01", 1, Decimal("30.00"))  # C's cost: its 30.00
