@@ -28,7 +28,7 @@ class QueueView:
     waiting: int = 0
     overdue: int = 0
     total: int = 0
-    owed_fen: int = 0  # the penalties of the rows read that fell due (late, or promised and not shipped in time)
+    owed_fen: int = 0  # the penalties of the rows listed that fell due (late, or promised and not shipped in time)
 
 
 def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> QueueView:
@@ -39,12 +39,12 @@ def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> Que
         waiting = sum(1 for r in rows if r.is_open)
         overdue = sum(1 for r in rows if r.is_open and (due := r.due(moment)) is not None and due <= moment)
         total = len(rows)
-        owed = sum(r.penalty_fen or 0 for r in rows if r.penalty_fell_due(moment))
         if total > shown:
             # A cut queue: count the rest in SQL (the cut rows' own deadlines are not read).
             rows = rows[:shown]
             total = count_reship_rows(session, scope)
             waiting = count_reship_rows(session, QueueScope.OPEN)
             overdue = count_reship_rows(session, QueueScope.OPEN, overdue_at=moment)
+    owed = sum(r.penalty_fen or 0 for r in rows if r.penalty_fell_due(moment))  # of the rows listed
     said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in rows}}
     return QueueView(rows, said, waiting, overdue, total, owed)
