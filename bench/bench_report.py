@@ -6,7 +6,9 @@ Builds a throw-away ledger (a real SQLite file through `open_database`: WAL, syn
 app's indexes) by Core inserts: 100,000 orders paid over 2026 on six platforms and five shops, each
 with one or two items (40 products) and a courier; one case per order, requested within days of
 payment (all kinds and reasons, 60 % closed, costs on a third of them); a closing action event per
-closed case and its `created` event; two platform timers per case (met / missed / open); a claim on
+closed case and its `created` event; two platform timers per case (met / missed / open), the second of a
+淘宝/天猫/抖店 refund-only, dispute or reship case carrying the penalty the engine stores when not met (5 % up to
+30 元, 3 元: 10,390 deadlines, 9,416 cases with one that fell due in the year); a claim on
 every 15th case with its payouts; completed money cases were paid first (a 退款 / 已补偿 step). Then times `services.report.report_in` — every figure the
 dashboard and `report --json` show (counts by kind/platform/reason/responsible, money, timeliness
 with medians per platform, the top 20 products with goods sold, couriers with parcels, claims to
@@ -55,6 +57,7 @@ from desktop_app.store.models import (
     Shop,
 )
 from desktop_app.store.order_sales import recompute_sales
+from desktop_app.store.penalty_queries import period_penalty_rows
 from desktop_app.store.report_claims import claim_figures
 from desktop_app.store.report_queries import (
     ReportScope,
@@ -76,8 +79,22 @@ CARRIERS = ["中通快递", "圆通速递", "韵达快递", "极兔速递", "申
 OPEN_STATUSES = ["pending", "processing", "awaiting_return", "reship_agreed"]
 CLOSED_STATUSES = ["completed", "closed", "rejected"]
 # The step that paid the buyer before a completed case of these kinds was completed (`Case.paid_out`).
+PENALISED_KINDS = ("refund_only", "dispute", "reship")
 PAID_STEPS = {"refund_only": ("refund", "refunded"), "return_refund": ("refund", "refunded"),
               "partial_refund": ("compensate", "compensated"), "bad_review": ("compensate", "compensated")}
+
+
+def _penalty_fen(platform: str, kind: str, timer: int, status: str, paid_fen: int) -> int | None:
+    """The money a timer puts on its case as the engine stores it (None when met): the second timer of a
+    淘宝/天猫 refund-only, dispute or reship case is the late-shipment penalty (5 % of the order, at most
+    30 元), of a 抖店 one the late reship's 3 元 — about one case in five carries one, open or missed."""
+    if timer != 1 or status == "met" or kind not in PENALISED_KINDS:
+        return None
+    if platform == "douyin":
+        return 300
+    if platform in ("taobao", "tmall"):
+        return min((paid_fen * 5 * 2 + 100) // 200, 3000)
+    return None
 
 
 def build(path: Path, n: int, seed: int = 17) -> Database:
@@ -150,7 +167,9 @@ def build(path: Path, n: int, seed: int = 17) -> Database:
                 status = "open" if is_open and timer else rng.choice(("met", "met", "met", "missed"))
                 deadlines.append({"case_id": i, "timer_id": f"t{timer}", "name": "时限", "starts_at": requested,
                                   "due_at": due, "action": "auto_refund", "status": status,
-                                  "met_at": due if status == "met" else None, "estimated": False})
+                                  "met_at": due if status == "met" else None, "estimated": False,
+                                  "penalty_fen": _penalty_fen(PLATFORMS[p], kind, timer, status,
+                                                              int(str(orders[-1]["paid_fen"])))})
             if i % 15 == 0:
                 claim_id += 1
                 claimed = rng.randrange(1000, 30000)
@@ -206,6 +225,8 @@ def _parts(db: Database, period: Period, repeat: int) -> list[tuple[str, float, 
         ("  of which pieces sold (orders paid in the period by goods)", lambda s: pieces_sold(s, scope, products)),
         ("couriers: cases, lost/damaged", lambda s: carrier_cases(s, scope)),
         ("couriers: parcels", lambda s: parcels_by_carrier(s, scope)),
+        ("penalties of the timers that fell due (`ix_deadlines_penalties`, each case by key)",
+         lambda s: period_penalty_rows(s, scope, moment)),
     ]
     results = []
     for name, work in parts:

@@ -12,6 +12,7 @@ from desktop_app.cli import case_edit
 from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
 from desktop_app.cli.common import add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.core.case_costs import penalty_fell_due
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, now
 from desktop_app.core.errors import UserError
@@ -212,8 +213,9 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def detail_json(d: CaseDetail) -> dict[str, Any]:
+def detail_json(d: CaseDetail, moment: datetime | None = None) -> dict[str, Any]:
     china = CHINA
+    moment = moment or now()
     o = d.order.order
     return {
         **case_json(d.row),
@@ -229,8 +231,10 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
         "signed_date_only": d.signed_date_only,
         "version": d.version,
         # Money at stake (open) or lost (missed) by a platform penalty, "3.00" yuan, as `deadlines --json`.
+        # `fell_due`: missed, or open past its due: counted in the case's cost unless a penalty was recorded by hand.
         "penalties": [{"name": p.name, "due_at": p.due_at.astimezone(china).isoformat(),
-                       "penalty_yuan": str(fen_to_yuan(p.penalty_fen)), "status": p.status} for p in d.penalties],
+                       "penalty_yuan": str(fen_to_yuan(p.penalty_fen)), "status": p.status,
+                       "fell_due": penalty_fell_due(p.status, p.due_at, moment)} for p in d.penalties],
         "allowed_actions": [a.value for a in allowed_actions(CaseKind(d.row.kind), CaseStatus(d.row.status))],
         "order_detail": {
             "imported": o.imported, "status": o.status, "receiver": o.receiver, "phone": o.phone,
@@ -249,6 +253,7 @@ def detail_json(d: CaseDetail) -> dict[str, Any]:
 
 def _show(args: argparse.Namespace) -> int:
     from desktop_app.cli.costs import as_json as cost_json
+    from desktop_app.cli.costs import penalty_words
     from desktop_app.services.case_costs import case_money
 
     with opened_ledger(args) as db, db.reading() as session:
@@ -274,11 +279,13 @@ def _show(args: argparse.Namespace) -> int:
     if shown.timer is not None:
         estimated = "（估算）" if shown.timer.estimated else ""
         print(f"下一个时限：{shown.timer.name} {format_china(shown.timer.due_at)}{estimated}")
+    moment = now()
     for p in d.penalties:
-        when = f"已超时（{format_china(p.due_at)}）" if p.status == "missed" else f"{format_china(p.due_at)} 前未完成"
+        when = (f"已超时（{format_china(p.due_at)}）" if penalty_fell_due(p.status, p.due_at, moment)
+                else f"{format_china(p.due_at)} 前未完成")
         print(f"赔付：{p.name}：{when}须赔付 {format_yuan(p.penalty_fen)} 元")
     print(f"费用：本店承担运费 {cost['postage_paid']}  货损 {cost['written_off'] or '—'}"
-          f"  平台处罚 {cost['penalty'] or '—'}  快递已赔付 {cost['received']}  净损失 {cost['net_loss']}"
+          f"  平台处罚 {penalty_words(cost)}  快递已赔付 {cost['received']}  净损失 {cost['net_loss']}"
           f"（订单合计 {cost['order']['net_loss']}）")
     print("时间线：")
     for e in d.events:

@@ -100,7 +100,11 @@ def as_json(m: CaseMoney) -> dict[str, Any]:
         "postage_out": _yuan(c.postage_out_fen), "postage_back": _yuan(c.postage_back_fen),
         "back_payer": c.postage_back_payer.value if c.postage_back_payer else None,
         "postage_paid": _yuan(c.postage_paid_fen), "written_off": _yuan(c.written_off_fen),
-        "penalty": _yuan(c.penalty_fen), "received": f"{m.received:.2f}", "net_loss": f"{m.net_loss:.2f}",
+        # `penalty` is the one recorded by hand (--penalty); `penalty_timers` what the case's timers' penalties
+        # that fell due come to (missed, or open past due; null: none); `penalty_counted` the one in the net loss.
+        "penalty": _yuan(c.penalty_fen), "penalty_timers": f"{m.timers_penalty:.2f}" if m.timers_penalty else None,
+        "penalty_counted": f"{m.penalty_counted:.2f}",
+        "received": f"{m.received:.2f}", "net_loss": f"{m.net_loss:.2f}",
         "order": {"order": m.order_no, "cases": m.order_cases, "net_loss": f"{m.order_net_loss:.2f}"},
     }
 
@@ -115,8 +119,17 @@ def render(m: CaseMoney) -> str:
            else "（售后单已结束，没有付给买家，不计入净损失）" if m.ended else "（尚未付给买家，不计入净损失）"),
         f"寄出运费 {data['postage_out'] or '—'}  退回运费 {data['postage_back'] or '—'}（{payer}）"
         f"  本店承担运费 {data['postage_paid']}",
-        f"货损（成本价） {data['written_off'] or '—'}  平台处罚 {data['penalty'] or '—'}",
+        f"货损（成本价） {data['written_off'] or '—'}  平台处罚 {penalty_words(data)}",
         f"快递已赔付 {data['received']}  净损失 {data['net_loss']}",
         f"订单 {m.order_no}：售后单 {m.order_cases} 张，合计净损失 {m.order_net_loss:.2f}",
     ]
     return "\n".join(lines)
+
+
+def penalty_words(data: dict[str, Any]) -> str:
+    """The penalty of `as_json` in words: recorded by hand, computed from missed timers, or both (the
+    recorded one counts)."""
+    recorded, timers = data["penalty"], data["penalty_timers"]
+    if recorded is None:
+        return f"{timers}（时限超时，按平台规则计入）" if timers else "—"
+    return f"{recorded}（手工登记；时限超时按规则为 {timers}，不重复计入）" if timers else recorded

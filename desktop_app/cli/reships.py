@@ -109,7 +109,7 @@ def _label(enum: type[Platform] | type[CaseReason], value: str | None) -> str:
         return value
 
 
-def as_json(row: ReshipRow) -> dict[str, Any]:
+def as_json(row: ReshipRow, moment: datetime | None = None) -> dict[str, Any]:
     """The documented JSON shape; times ISO-8601 in China time (+08:00)."""
     return {
         "case": row.case_id,
@@ -130,6 +130,8 @@ def as_json(row: ReshipRow) -> dict[str, Any]:
         "penalty": row.penalty,
         # The amount the penalty puts at stake (or took, when late), as `deadlines --json`; null if none.
         "penalty_yuan": None if row.penalty_fen is None else str(fen_to_yuan(row.penalty_fen)),
+        # It fell due (shipped late, or promised and not shipped by its ship-by): the case's cost counts it.
+        "penalty_owed": row.penalty_fell_due(moment or now()),
         "late": row.late,
         "carrier": row.carrier,
         "tracking": row.tracking_no,

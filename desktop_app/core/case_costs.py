@@ -7,6 +7,13 @@ Net loss of a case, in fen:
     + cost price of goods written off + the platform's penalty
     − what the courier paid on the case's claims
 
+The platform's penalty is the one recorded on the case by hand (`Case.penalty_fen`, 0 included: "the
+platform charged nothing") or else what the case's platform timers put on it once they ran out: each
+deadline whose pack names an amount (淘宝's late shipment 5 % of the order up to 30 元, 抖店's 3 元 a late
+reship) and that was missed, or is still open past its due (`penalty_fell_due`). Never both: a recorded
+figure replaces the timers' (the shop knows what the platform actually took). A deadline later met — an
+event time corrected to before its due — carries no penalty any more (the engine stores none on a met one).
+
 Refund and compensation count once the money reached the buyer (`Case.paid_out`): the case has a
 退款 / 退货途中退款 / 已补偿 step in force (`PAID_MILESTONES`), whether the shop took it in the app or an
 after-sales import recorded it (the platform's 退款成功, its automatic or timeout refund). Until then the
@@ -23,6 +30,7 @@ returned goods that cannot be sold again are a loss through `written_off`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, find_transition
 from desktop_app.core.vocabulary import CaseKind, CaseReason, ResponsibleParty
@@ -64,6 +72,18 @@ def default_return_postage_payer(reason: CaseReason | None) -> ResponsibleParty 
     return None
 
 
+def penalty_fell_due(status: str, due_at: datetime, moment: datetime) -> bool:
+    """Whether a deadline's penalty is the shop's cost at `moment`: the timer was missed (met late, or the
+    case ended without it), or it is still open and ran out before `moment`. It fell due at `due_at`: the
+    统计 counts it in the period holding that time."""
+    return status == "missed" or (status == "open" and due_at < moment)
+
+
+def counted_penalty_fen(recorded_fen: int | None, timers_fen: int) -> int:
+    """The penalty in a case's net loss: the one recorded by hand if any, else its timers'."""
+    return timers_fen if recorded_fen is None else recorded_fen
+
+
 @dataclass(frozen=True, slots=True)
 class CaseCosts:
     """The cost fields of a case, in fen (None: not recorded)."""
@@ -84,10 +104,11 @@ class CaseCosts:
 
 
 def net_loss_fen(kind: CaseKind, refund_fen: int | None, compensation_fen: int | None, costs: CaseCosts,
-                 received_fen: int = 0, *, paid_out: bool) -> int:
+                 received_fen: int = 0, *, paid_out: bool, timers_penalty_fen: int = 0) -> int:
     """The case's net loss (see the module text); negative when the courier paid more than it cost.
-    `paid_out`: whether the buyer was paid the refund or compensation (not yet: neither counts)."""
+    `paid_out`: whether the buyer was paid the refund or compensation (not yet: neither counts).
+    `timers_penalty_fen`: what its timers' penalties that fell due come to (counted unless one was recorded)."""
     refund = 0 if kind in GOODS_RETURNED_KINDS or not paid_out else refund_fen or 0
     compensation = (compensation_fen or 0) if paid_out else 0
     return (refund + compensation + costs.postage_paid_fen + (costs.written_off_fen or 0)
-            + (costs.penalty_fen or 0) - received_fen)
+            + counted_penalty_fen(costs.penalty_fen, timers_penalty_fen) - received_fen)

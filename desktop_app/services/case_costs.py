@@ -1,15 +1,18 @@
 """The cost of a case: record postage, goods written off and the platform's penalty; read the case's
-money with what the courier paid back and the net loss (`core.case_costs`)."""
+money with what the courier paid back and the net loss (`core.case_costs`): the penalty recorded by hand,
+else what its timers' penalties that fell due come to (`store.penalty_queries`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
-from desktop_app.core.case_costs import CaseCosts, default_return_postage_payer, net_loss_fen
+from desktop_app.core.case_costs import CaseCosts, counted_penalty_fen, default_return_postage_payer, net_loss_fen
+from desktop_app.core.clock import now
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, format_yuan
 from desktop_app.core.op_changes import Written
@@ -18,6 +21,7 @@ from desktop_app.services.case_writes import current_author, load_case
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
+from desktop_app.store.penalty_queries import case_timer_penalty_fen, order_timer_penalty_fen
 from desktop_app.store.report_queries import case_received_fen, order_loss
 
 _FIELDS = {
@@ -46,6 +50,11 @@ class CaseMoney:
     paid_out: bool = False
     # The case is closed (完成, 拒绝, 关闭): an amount not paid by then was never paid, not still owed.
     ended: bool = False
+    # What the case's platform timers' penalties that fell due come to (淘宝 late shipment, 抖店 late reship;
+    # missed, or open past due), and the penalty the net loss counts: `costs.penalty_fen` when recorded by
+    # hand (it replaces the timers'), else this.
+    timers_penalty: Decimal = Decimal("0.00")
+    penalty_counted: Decimal = Decimal("0.00")
 
 
 def _costs_of(case: Case) -> CaseCosts:
@@ -53,21 +62,26 @@ def _costs_of(case: Case) -> CaseCosts:
     return CaseCosts(case.postage_out_fen, case.postage_back_fen, payer, case.written_off_fen, case.penalty_fen)
 
 
-def case_money(session: Session, case_id: int) -> CaseMoney:
+def case_money(session: Session, case_id: int, moment: datetime | None = None) -> CaseMoney:
+    """The case's money at `moment` (now): an open timer's penalty counts once it ran out before it."""
+    at = moment or now()
     case = load_case(session, case_id, None, lock=False)
     costs = _costs_of(case)
     received = case_received_fen(session, case_id)
+    timers = case_timer_penalty_fen(session, case_id, at)
     loss = net_loss_fen(CaseKind(case.kind), case.refund_fen, case.compensation_fen, costs, received,
-                        paid_out=bool(case.paid_out))
+                        paid_out=bool(case.paid_out), timers_penalty_fen=timers)
     order = session.get(Order, case.order_id)
     of_order = order_loss(session, case.order_id)
+    order_net_loss = of_order.net_loss_fen + order_timer_penalty_fen(session, case.order_id, at)
     return CaseMoney(
         case_id=case.id, version=case.version,
         refund=None if case.refund_fen is None else fen_to_yuan(case.refund_fen),
         compensation=None if case.compensation_fen is None else fen_to_yuan(case.compensation_fen),
         costs=costs, received=fen_to_yuan(received), net_loss=fen_to_yuan(loss),
         order_no=order.order_no if order is not None else "", order_cases=of_order.cases,
-        order_net_loss=fen_to_yuan(of_order.net_loss_fen), paid_out=bool(case.paid_out), ended=not case.is_open,
+        order_net_loss=fen_to_yuan(order_net_loss), paid_out=bool(case.paid_out), ended=not case.is_open,
+        timers_penalty=fen_to_yuan(timers), penalty_counted=fen_to_yuan(counted_penalty_fen(costs.penalty_fen, timers)),
     )
 
 

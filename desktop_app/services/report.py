@@ -5,7 +5,9 @@ the after-sales case (`requested_at`; a case without it counts by when it was re
 is one platform: `taobao` does not include `tmall` (their rules and back offices differ), and the
 Chinese names work too. Money is Decimal yuan; net loss is defined in `core.case_costs`: 退款 and 补偿买家
 are what was paid to buyers (a refused request, one closed without a refund, one still waiting pay
-nothing); 待退款 is what the open cases still ask for.
+nothing); 待退款 is what the open cases still ask for. 平台处罚 is what was recorded on the cases by hand plus
+the penalties their platform timers put on them once they ran out (`store.penalty_queries`), these counted
+in the period holding their due time and only on cases without a recorded one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +32,7 @@ from desktop_app.services.evidence_files import claims_with_files
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import GOODS_CACHE, goods_lines
+from desktop_app.store.penalty_queries import period_penalty_rows
 from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures_of, claim_rows
 from desktop_app.store.report_queries import (
     CaseGroup,
@@ -110,6 +114,10 @@ class Money:
     net_loss: Decimal
     # Refund and compensation asked on cases still open and not yet paid: not in `refunded` nor the net loss.
     pending_refund: Decimal = Decimal("0.00")
+    # `penalties` in its two parts (not in MONEY_KEYS): recorded on the cases in scope by hand, and what
+    # the timers that fell due in the period put on cases without a recorded one.
+    penalties_recorded: Decimal = Decimal("0.00")
+    penalties_timers: Decimal = Decimal("0.00")
 
     def as_strings(self) -> dict[str, str]:
         """Yuan with two places ("12.50"), under the stable keys."""
@@ -192,6 +200,7 @@ class Report:
     attention: tuple[AttentionClaim, ...]
     old_claim_days: int
     notes: tuple[str, ...]
+    timer_penalised_cases: int = 0  # cases whose timers' penalties fell due in the period (`penalties_timers`)
 
     @property
     def scope(self) -> ReportScope:
@@ -256,22 +265,25 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     group_rows = case_group_rows(session, scope, at)
     carriers = carrier_cases(session, scope)
     parcels = parcels_by_carrier(session, scope)
+    penalty_rows = period_penalty_rows(session, scope, at)
     claim_reads, goods, straddling = beside()
     groups, seconds = case_groups_of(group_rows)
     claims = claim_figures_of(session, claim_reads, files_check=claims_with_files)
-    products = top_products_of(session, scope, goods)
-    overview = _overview(period, platform, shop_row, old_claim_days, groups, claims)
+    # The timers' penalties count in their cases' products too: their goods' cost, no case counted again.
+    products = top_products_of(session, scope, goods + [(g, 0, fen) for _p, g, fen, _n in penalty_rows if g])
+    overview = _overview(period, platform, shop_row, old_claim_days, groups, claims, penalty_rows)
     return _detailed(overview, groups, claims, products, carriers, parcels, seconds, straddling)
 
 
 def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, old_claim_days: int,
-              groups: list[CaseGroup], claim_reads: ClaimFigures) -> Report:
+              groups: list[CaseGroup], claim_reads: ClaimFigures, penalty_rows: list[Any]) -> Report:
     claims = claim_reads.groups
     received = sum(c.received_fen for c in claims)
     refunded = sum(g.refund_fen for g in groups)
     refund_lost = sum(g.refund_fen for g in groups if g.kind not in _RETURNED)
     compensated, postage = sum(g.compensation_fen for g in groups), sum(g.postage_fen for g in groups)
-    written_off, penalties = sum(g.written_off_fen for g in groups), sum(g.penalty_fen for g in groups)
+    recorded, timers = sum(g.penalty_fen for g in groups), sum(int(fen) for _p, _g, fen, _n in penalty_rows)
+    written_off, penalties = sum(g.written_off_fen for g in groups), recorded + timers
     money = Money(
         refunded=fen_to_yuan(refunded), compensated=fen_to_yuan(compensated), postage=fen_to_yuan(postage),
         written_off=fen_to_yuan(written_off), penalties=fen_to_yuan(penalties),
@@ -279,17 +291,19 @@ def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, o
         outstanding=fen_to_yuan(sum(c.outstanding_fen for c in claims)),
         net_loss=fen_to_yuan(refund_lost + compensated + postage + written_off + penalties - received),
         pending_refund=fen_to_yuan(sum(g.pending_fen for g in groups)),
+        penalties_recorded=fen_to_yuan(recorded), penalties_timers=fen_to_yuan(timers),
     )
+    timer_cases = sum(int(n) for _p, _g, _fen, n in penalty_rows)
     return Report(
         period=period, platform=platform, shop=shop,
         cases=sum(g.count for g in groups), open=sum(g.open for g in groups),
         by_kind=_counts(groups, "kind"), by_platform=_counts(groups, "platform"),
         by_reason=_counts(groups, "reason"), by_responsible=_counts(groups, "responsible"),
-        money=money, penalised_cases=sum(g.penalised for g in groups),
+        money=money, penalised_cases=sum(g.penalised for g in groups) + timer_cases,
         timeliness=_timeliness(None, [], 0, []), timeliness_by_platform=(), products=(), carriers=(),
         claims=sum(c.count for c in claims), open_claims=sum(c.count for c in claims if c.is_open),
         attention=claim_reads.attention,
-        old_claim_days=old_claim_days, notes=(),
+        old_claim_days=old_claim_days, notes=(), timer_penalised_cases=timer_cases,
     )
 
 
@@ -304,9 +318,13 @@ def _detailed(overview: Report, groups: list[CaseGroup], claims: ClaimFigures, p
     by_platform = {p: _timeliness(p, of_platform[p], straddling.get(p, 0), seconds.get(p, [])) for p in present}
     timeliness = _timeliness(None, groups, sum(straddling.values()), *seconds.values())
     notes = []
+    # The 统计 tab says them in the language shown (ui/dashboard/dashboard_tab.py): the same words there.
     if timeliness.missed:
-        # The 统计 tab says it in the language shown (ui/dashboard/dashboard_tab.py): the same words there.
-        notes.append(f"错过平台时限 {timeliness.missed} 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算")
+        notes.append(f"错过平台时限 {timeliness.missed} 次")
+    if overview.timer_penalised_cases:
+        notes.append(f"平台处罚含时限超时按平台规则计入的 {overview.money.penalties_timers:.2f} 元"
+                     f"（{overview.timer_penalised_cases} 张售后单，按时限到期日计入期间；"
+                     "已手工登记处罚的售后单以登记为准）")
     return replace(
         overview, timeliness=timeliness, timeliness_by_platform=tuple(by_platform[p] for p in present),
         products=tuple(

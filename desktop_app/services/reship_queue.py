@@ -108,6 +108,16 @@ class ReshipRow:
             return None
         return self.ship_by if self.settled(now) else self.due_at
 
+    def penalty_fell_due(self, now: datetime) -> bool:
+        """The ship clock's penalty is the shop's cost at `now` (`core.case_costs.penalty_fell_due`): shipped
+        or ended late, or promised (by the shop or the platform itself) and not shipped by its ship-by."""
+        if self.penalty_fen is None:
+            return False
+        if self.late:
+            return True
+        promised = self.status is ReshipStatus.AGREED or self.settled(now)
+        return promised and self.case_open and self.ship_by is not None and self.ship_by < now
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES and self.case_open

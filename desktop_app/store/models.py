@@ -540,6 +540,10 @@ class ClaimEvidence(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+# `ix_deadlines_penalties`' condition, as the penalties' read states it (`penalty_queries.fell_due`).
+PENALTY_INDEX_WHERE = text("penalty_fen IS NOT NULL AND claim_id IS NULL")
+
+
 class Deadline(Base):
     """A platform timer running on a case (or a claim follow-up), as computed by the engine."""
 
@@ -549,6 +553,10 @@ class Deadline(Base):
         # the timers the platform settled from the index alone.
         Index("ix_deadlines_status_due_at", "status", "due_at", "automatic", "met_at"),
         Index("ix_deadlines_case_id", "case_id"),
+        # Only the case deadlines that carry a penalty amount (migration 0019_penalty): the 统计 reads a
+        # period's penalties that fell due from it alone (`store/penalty_queries.py`).
+        Index("ix_deadlines_penalties", "due_at", "status", "case_id", "penalty_fen", "claim_id",
+              sqlite_where=PENALTY_INDEX_WHERE, postgresql_where=PENALTY_INDEX_WHERE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -96,7 +96,12 @@ def case_conditions(scope: ReportScope, cases: type[Case] | Any = Case) -> list[
     # One scan of the cases table: faster than any index for a year (the dashboard's usual period) and
     # fast enough for a month; an index on the request time was slower for a year (measured).
     requested = func.coalesce(cases.requested_at, cases.created_at)
-    conds: list[ColumnElement[bool]] = [requested >= scope.start, requested < scope.end]
+    return [requested >= scope.start, requested < scope.end, *scope_filters(scope, cases)]
+
+
+def scope_filters(scope: ReportScope, cases: type[Case] | Any = Case) -> list[ColumnElement[bool]]:
+    """The scope's platform and shop, without its period (the penalties' period is their due time)."""
+    conds: list[ColumnElement[bool]] = []
     if scope.platform:
         conds.append(cases.platform == scope.platform)
     if scope.shop_id is not None:

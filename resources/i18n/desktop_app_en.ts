@@ -634,47 +634,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): they are not in the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="138"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="119"/>
+        <source>时限超时按平台规则的处罚 %1 元，已计入净损失；在“平台处罚”中填写实际金额（含 0）则以填写的为准</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="122"/>
+        <source>时限超时按平台规则的处罚 %1 元；已填写“平台处罚”，以填写的为准，不重复计入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="145"/>
         <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="149"/>
         <source>导入成本价表…</source>
         <translation>Import cost table…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="155"/>
         <source>导入成本价表</source>
         <translation>Import cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="156"/>
         <source>成本价表 (*.xlsx *.xls *.csv)</source>
         <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="166"/>
         <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
         <translation>Cost table imported: %1 added, %2 updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="189"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="190"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="192"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="193"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -687,123 +697,123 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="77"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="79"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="81"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="81"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="188"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="102"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="104"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="112"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="121"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="123"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="143"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="145"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="146"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="148"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="151"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="204"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="207"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="184"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="187"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="187"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="190"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="188"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="191"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="295"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="294"/>
         <source>更正退货运单…</source>
         <translation>Correct return tracking…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="296"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="295"/>
         <source>买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）</source>
         <translation>When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm receipt stays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="301"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="300"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="346"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="345"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="349"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="348"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="352"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="351"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="402"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="401"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="420"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="419"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -969,36 +979,16 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
-        <source>已超时（%1）</source>
-        <translation>Missed (%1)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
-        <source>%1 前未完成</source>
-        <translation>Not done by %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
-        <source>赔付</source>
-        <translation>Penalty</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
-        <source>%1：%2须赔付 %3 元</source>
-        <translation>%1: %2, the shop pays ¥%3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1188,17 +1178,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1262,119 +1252,172 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
-    <name>CaseTableModel</name>
+    <name>CaseMoneyRows</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <source>已超时（%1）</source>
+        <translation>Missed (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <source>%1 前未完成</source>
+        <translation>Not done by %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <source>赔付</source>
+        <translation>Penalty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <source>%1：%2须赔付 %3 元</source>
+        <translation>%1: %2, the shop pays ¥%3</translation>
+    </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <source>%1 元（手工登记）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <source>；时限超时按规则为 %1 元，不重复计入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <source>平台处罚</source>
+        <translation>Platform penalties</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <source>%1 元（时限超时，按平台规则计入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <source>净损失</source>
+        <translation>Net loss</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <source>%1 元</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1635,7 +1678,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1742,7 +1785,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1883,137 +1926,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2046,92 +2089,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2790,53 +2833,58 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="326"/>
-        <source>错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算</source>
-        <translation>Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on cases, not estimated</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="349"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="352"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="344"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="359"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="326"/>
+        <source>错过平台时限 %1 次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
+        <source>平台处罚含时限超时按平台规则计入的 %1 元（%2 张售后单，按时限到期日计入期间；已手工登记处罚的售后单以登记为准）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="364"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="369"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="373"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="376"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="374"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="377"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="386"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="389"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -3530,57 +3578,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4297,67 +4345,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4456,22 +4504,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4942,7 +4990,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -4952,62 +5000,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5015,191 +5063,196 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="270"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="273"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="294"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="341"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="112"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="113"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="174"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
+        <source>；超时须赔付 %1 元</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="179"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="227"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="224"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="227"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="228"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="240"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="244"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="255"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="258"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="279"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="282"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="290"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="293"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="294"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="301"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="318"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="321"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="329"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="332"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="339"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="341"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="350"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="367"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="385"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="388"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="399"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="402"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5207,162 +5260,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <source>已超时，须赔付 %2 元（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5663,22 +5721,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5840,7 +5898,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6455,27 +6513,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6549,12 +6607,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
@@ -6900,7 +6958,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -222,10 +223,12 @@ def test_the_summary_is_english_in_english(qtbot: QtBot, english: QTranslator,
     show_november(qtbot, window)
     tab = window.dashboard_tab
     assert tab.report is not None
-    late = replace(tab.report, timeliness=replace(tab.report.timeliness, missed=23),
-                   notes=("错过平台时限 23 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算",))
+    late = replace(tab.report, timeliness=replace(tab.report.timeliness, missed=23), timer_penalised_cases=2,
+                   money=replace(tab.report.money, penalties_timers=Decimal("33.00")),
+                   notes=("错过平台时限 23 次", "平台处罚含时限超时按平台规则计入的 33.00 元（2 张售后单，…）"))
     tab._show(late)
     assert "Platform deadlines missed 23 times" in tab.summary.text()
+    assert "include ¥33.00 by the platform's rules for timers that ran out (2 cases" in tab.summary.text()
     assert not CHINESE.search(tab.summary.text()), tab.summary.text()
     assert tab.tables["report_by_reason"].figures.headers[1] == "Cases"
 

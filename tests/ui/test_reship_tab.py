@@ -125,8 +125,12 @@ def test_agree_then_enter_tracking_and_it_leaves_the_queue(qtbot: QtBot, queue: 
     queue.idle(qtbot)
     assert queue.cell(0, "status") == "待补发"
     assert queue.cell(0, "due").startswith(("剩", "已逾期"))
-    # The pack's words and the amount the engine computed (issue 13 item 9).
-    assert "3元" in queue.cell(0, "penalty") and queue.cell(0, "penalty").endswith("（3.00 元）")
+    # The pack's words and the amount the engine computed (issue 13 item 9): at stake while the 48 h run, owed
+    # once they ran out (session 22).
+    penalty = queue.cell(0, "penalty")
+    owed = queue.cell(0, "due").startswith("已逾期")
+    assert "3元" in penalty
+    assert penalty.startswith("已超时，须赔付 3.00 元（") if owed else penalty.endswith("（3.00 元）")
     promised = row_of(queue.db, case_id)
     assert promised.status is ReshipStatus.AGREED and promised.ship_by is not None
 
@@ -243,7 +247,8 @@ def test_queue_actions_from_the_tab(qtbot: QtBot, queue: Queue) -> None:
     # The unanswered request: 抖店 agreed by itself long ago, so what is late is its shipment, with
     # the shipment's penalty, never the answer.
     assert tab.proxy.index(1, queue.column("due")).data().startswith("平台已同意：已逾期")
-    assert tab.proxy.index(1, queue.column("penalty")).data().endswith("（3.00 元）")
+    # Owed: its 48 h ran out long ago (session 22).
+    assert tab.proxy.index(1, queue.column("penalty")).data().startswith("已超时，须赔付 3.00 元（超时每单赔付买家3元")
 
     # Edit the items of the asked one: only one sock is missing.
     tab.select_case(asked)

@@ -45,7 +45,9 @@ def test_a_reship_shipped_on_its_agreement_day_reads_in_time_in_the_window(qtbot
     assert "补寄发货" not in (cells[1] or "") and "补寄发货并上传运单号（48小时）" in cells[2]
     tab.select_case(2)
     qtbot.waitUntil(lambda: tab.detail.case_id == 2 and "赔付" in tab.detail.summary.toPlainText(), timeout=5000)
-    assert "2026-11-30 12:00 前未完成须赔付 3.00 元" in tab.detail.summary.toPlainText()  # the one not shipped
+    # The one not shipped: its 48 h ran out on 11-30, so the 3 元 is owed and counted in its net loss (session 22).
+    assert "已超时（2026-11-30 12:00）须赔付 3.00 元" in tab.detail.summary.toPlainText()
+    assert "3.00 元（时限超时，按平台规则计入）" in tab.detail.summary.toPlainText()
     tab.select_case(1)
     qtbot.waitUntil(lambda: "6923456789012345680" in tab.detail.summary.toPlainText(), timeout=5000)
     assert "赔付" not in tab.detail.summary.toPlainText()

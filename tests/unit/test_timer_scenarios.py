@@ -265,11 +265,13 @@ def test_seed002_2022_a_change_of_kind_inside_the_window_is_a_modification_it_na
 def test_seed004_case_show_names_the_3_yuan_at_stake_and_lost(
         db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
     # issue 13 item 9: the penalty's amount on the case, as `deadlines` shows it (seed 004: "應當按照每單3元的標準向
-    # 用戶進行賠付"). Agreed 11-28 12:00: 3 元 at stake until 11-30 12:00; shipped 12-01 09:00, late: lost.
+    # 用戶進行賠付"). Agreed 11-28 12:00: 3 元 at stake until 11-30 12:00 (the at-stake wording while it runs:
+    # test_penalties.py), owed once it ran out unshipped (session 22: it fell due then, not when shipped);
+    # shipped 12-01 09:00, late: lost.
     case_id = reship_case(db, Platform.DOUYIN, "PEN-1", "2026-11-28 10:00")
     reships.agree(db, case_id, at=moment("2026-11-28 12:00"))
     assert run(["case", "show", str(case_id), "--db", ledger_target]) == 0
-    assert "赔付：补寄发货并上传运单号（48小时）：2026-11-30 12:00 前未完成须赔付 3.00 元" in capsys.readouterr().out
+    assert "赔付：补寄发货并上传运单号（48小时）：已超时（2026-11-30 12:00）须赔付 3.00 元" in capsys.readouterr().out
     reships.ship(db, case_id, "中通快递", "75123456789012", at=moment("2026-12-01 09:00"))
     assert run(["case", "show", str(case_id), "--db", ledger_target]) == 0
     assert "赔付：补寄发货并上传运单号（48小时）：已超时（2026-11-30 12:00）须赔付 3.00 元" in capsys.readouterr().out

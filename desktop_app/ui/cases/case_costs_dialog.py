@@ -114,6 +114,13 @@ class CaseCostsDialog(QDialog):
             text += "\n" + (self.tr("售后单已结束，退款和补偿没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失")
                             if money.ended else
                             self.tr("退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失"))
+        if money.timers_penalty:
+            # What the case's timers put on it once they ran out: counted unless a penalty is recorded above.
+            text += "\n" + (self.tr("时限超时按平台规则的处罚 %1 元，已计入净损失；"
+                                    "在“平台处罚”中填写实际金额（含 0）则以填写的为准")
+                            if c.penalty_fen is None else
+                            self.tr("时限超时按平台规则的处罚 %1 元；已填写“平台处罚”，以填写的为准，不重复计入")
+                            ).replace("%1", f"{money.timers_penalty:,.2f}")
         self.figures.setText(text + "\n" + order)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 

@@ -26,6 +26,7 @@ from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, 
 from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
+from desktop_app.services.case_costs import CaseMoney, case_money
 from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import CaseEdit
 from desktop_app.services.late_steps import late_step
@@ -37,6 +38,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
+from desktop_app.ui.cases.case_money_rows import money_rows
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.flow_layout import FlowLayout
 from desktop_app.ui.widgets.status_colours import shade
@@ -161,23 +163,24 @@ class CaseDetailPane(QWidget):
         if case_id is None:
             return
 
-        def work(session: Session) -> CaseDetail:
-            return case_detail(session, case_id)
+        def work(session: Session) -> tuple[CaseDetail, CaseMoney]:
+            # Its money beside it: the net loss counts a platform penalty its timers put on it once they ran out.
+            return case_detail(session, case_id), case_money(session, case_id)
 
         def failed(error: Exception) -> None:
             if self._case_id == case_id:
                 self.message.emit(describe_error(error))
                 self.show_case(None)
 
-        self._context.look_up(work, lambda d: self._show(d) if self._case_id == d.row.id else None, failed)
+        self._context.look_up(work, lambda got: self._show(*got) if self._case_id == got[0].row.id else None, failed)
 
-    def _show(self, d: CaseDetail) -> None:
+    def _show(self, d: CaseDetail, money: CaseMoney) -> None:
         self._detail = d
         r = d.row
         self.title.setText(f"<span style='font-size:14pt'><b>#{r.id} {escape(labels.kind(r.kind))}</b></span>")
         self.state.setText(labels.status(r.status))
         self.state.show()
-        self.summary.setHtml(self._summary_html(d))
+        self.summary.setHtml(self._summary_html(d, money))
         self.timeline.show_entries((self._timeline_entry(e) for e in d.events), scroll_to_end=True)
         self._set_actions(allowed_actions(CaseKind(r.kind), CaseStatus(r.status)), with_kind=True)
         explain(self.edit_button, True, "")
@@ -204,7 +207,7 @@ class CaseDetailPane(QWidget):
             title += self.tr("（已撤销）")
         return TimelineEntry(e.at, e.date_only, e.author, title, e.note, recorded_at=e.recorded_at)
 
-    def _summary_html(self, d: CaseDetail) -> str:
+    def _summary_html(self, d: CaseDetail, money: CaseMoney) -> str:
         r, o = d.row, d.order.order
         tr = self.tr
 
@@ -270,12 +273,8 @@ class CaseDetailPane(QWidget):
                 estimated = tr("（估算）") if shown.then.estimated else ""
                 parts.append(row(tr("平台超时自动处理后"),
                                  f"{labels.text(shown.then.name)} {labels.when(shown.then.due_at)}{estimated}"))
-        for p in d.penalties:
-            # The money a platform penalty puts on the case (issue 13 item 9): at stake, or lost.
-            when = (tr("已超时（%1）").replace("%1", labels.when(p.due_at)) if p.status == "missed"
-                    else tr("%1 前未完成").replace("%1", labels.when(p.due_at)))
-            parts.append(row(tr("赔付"), tr("%1：%2须赔付 %3 元").replace("%1", labels.text(p.name)).replace(
-                "%2", when).replace("%3", format_yuan(p.penalty_fen))))
+        # The penalties at stake or fallen due, the one the net loss counts, the net loss (issue 13 item 9, 17).
+        parts.extend(row(name, value) for name, value in money_rows(d, money, now()))
         if r.platform_due_at is not None and r.is_open:
             # The platform's own deadline beside ours: a difference means a rule pack may be out of date.
             parts.append(row(tr("平台时限"), labels.when(r.platform_due_at)))

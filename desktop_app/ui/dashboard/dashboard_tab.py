@@ -322,9 +322,12 @@ class DashboardTab(BaseTab):
                   f"{money.claimed:,.2f}", f"{money.received:,.2f}", f"{money.outstanding:,.2f}")
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", str(value))
-        # The report's one note (r.notes, Chinese for the command line), said in the language shown.
-        notes = [self.tr("错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算").replace(
-            "%1", f"{r.timeliness.missed:,}")] if r.timeliness.missed else []
+        # The report's notes (r.notes, Chinese for the command line), said in the language shown.
+        notes = [self.tr("错过平台时限 %1 次").replace("%1", f"{r.timeliness.missed:,}")] if r.timeliness.missed else []
+        if r.timer_penalised_cases:
+            notes.append(self.tr("平台处罚含时限超时按平台规则计入的 %1 元（%2 张售后单，按时限到期日计入期间；"
+                                 "已手工登记处罚的售后单以登记为准）").replace(
+                "%1", f"{money.penalties_timers:,.2f}").replace("%2", f"{r.timer_penalised_cases:,}"))
         self.summary.setText("\n".join((text, *notes)))
         base = self._base(r)
         for key, enum in _BREAKDOWNS:

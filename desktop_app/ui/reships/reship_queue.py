@@ -28,6 +28,7 @@ class QueueView:
     waiting: int = 0
     overdue: int = 0
     total: int = 0
+    owed_fen: int = 0  # the penalties of the rows listed that fell due (late, or promised and not shipped in time)
 
 
 def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> QueueView:
@@ -44,5 +45,6 @@ def load_queue(db: Database, scope: QueueScope, shown: int = QUEUE_SHOWN) -> Que
             total = count_reship_rows(session, scope)
             waiting = count_reship_rows(session, QueueScope.OPEN)
             overdue = count_reship_rows(session, QueueScope.OPEN, overdue_at=moment)
+    owed = sum(r.penalty_fen or 0 for r in rows if r.penalty_fell_due(moment))  # of the rows listed
     said = {key: consequences(*key, context) for key in {(r.platform, r.reason) for r in rows}}
-    return QueueView(rows, said, waiting, overdue, total)
+    return QueueView(rows, said, waiting, overdue, total, owed)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.vocabulary import CaseReason, Platform
@@ -172,6 +173,8 @@ class ReshipTab(ReshipPicking, BaseTab):
         self.model.set_rows(view.rows)
         text = self.tr("待处理 %1 条，其中已逾期 %2 条").replace("%1", str(view.waiting)).replace(
             "%2", str(view.overdue))
+        if view.owed_fen:
+            text += self.tr("；超时须赔付 %1 元").replace("%1", format_yuan(view.owed_fen))
         if view.total > len(view.rows):
             text += self.tr("（只列出最紧急的 %1 条）").replace("%1", str(len(view.rows)))
         self.count_label.setText(text)

@@ -72,19 +72,22 @@ def penalty_text(row: ReshipRow, reference: datetime) -> str:
     platform made by itself), the penalty for shipping late; once shipped, the penalty only if it was
     shipped late."""
     if row.settled(reference):
-        return _with_amount(row)
+        return _with_amount(row, reference)
     if row.status is ReshipStatus.REQUESTED:
         return labels.text(row.answer_expiry or "") if row.answer_by is not None else ""
     if row.status is ReshipStatus.AGREED or row.late:
-        return _with_amount(row)
+        return _with_amount(row, reference)
     return ""
 
 
-def _with_amount(row: ReshipRow) -> str:
-    """The penalty in the pack's words, and the amount the engine computed for it (issue 13 item 9)."""
+def _with_amount(row: ReshipRow, reference: datetime) -> str:
+    """The penalty in the pack's words, and the amount the engine computed for it (issue 13 item 9): at stake,
+    or owed once it fell due (counted in the case's cost and the 统计)."""
     text = labels.text(row.penalty or "")
     if row.penalty_fen is None:
         return text
+    if row.penalty_fell_due(reference):
+        return _tr("已超时，须赔付 %2 元（%1）").replace("%1", text).replace("%2", format_yuan(row.penalty_fen))
     return _tr("%1（%2 元）").replace("%1", text).replace("%2", format_yuan(row.penalty_fen))
 
 
