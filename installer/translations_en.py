@@ -2302,6 +2302,23 @@ EN: dict[str, str | tuple[str, str]] = {
     "无法保存处理步骤到 %1：%2": "The playbook cannot be saved to %1: %2",
     "处理步骤“%1”没有本店自己的版本": "Playbook “%1” has no version of the shop's own",
     "无法删除 %1：%2": "%1 cannot be deleted: %2",
+    # The timers' penalties counted (session 22).
+    '时限超时按平台规则的处罚 %1 元，已计入净损失；在“平台处罚”中填写实际金额（含 0）则以填写的为准':
+        "Penalty of ¥%1 by the platform's rules for timers that ran out, counted in the net "
+        'loss; enter the actual amount (0 included) under “Platform penalty” to count that instead',
+    '时限超时按平台规则的处罚 %1 元；已填写“平台处罚”，以填写的为准，不重复计入':
+        "Penalty of ¥%1 by the platform's rules for timers that ran "
+        'out; a platform penalty is entered, so that one counts, not both',
+    '%1 元（手工登记）': '¥%1 (entered by hand)',
+    '；时限超时按规则为 %1 元，不重复计入': '; ¥%1 by the rules for timers that ran out, not counted twice',
+    '%1 元（时限超时，按平台规则计入）': "¥%1 (timers that ran out, by the platform's rules)",
+    '%1 元': '¥%1',
+    '错过平台时限 %1 次': 'Platform deadlines missed %1 times',
+    '平台处罚含时限超时按平台规则计入的 %1 元（%2 张售后单，按时限到期日计入期间；已手工登记处罚的售后单以登记为准）':
+        "Platform penalties include ¥%1 by the platform's rules for timers that ran out (%2 cases, "
+        'counted in the period of the deadline; a case with a penalty entered by hand counts that one)',
+    '；超时须赔付 %1 元': '; ¥%1 owed for lateness',
+    '已超时，须赔付 %2 元（%1）': 'Late: ¥%2 owed (%1)',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -636,12 +636,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="119"/>
         <source>时限超时按平台规则的处罚 %1 元，已计入净损失；在“平台处罚”中填写实际金额（含 0）则以填写的为准</source>
-        <translation type="unfinished"></translation>
+        <translation>Penalty of ¥%1 by the platform&apos;s rules for timers that ran out, counted in the net loss; enter the actual amount (0 included) under “Platform penalty” to count that instead</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="122"/>
         <source>时限超时按平台规则的处罚 %1 元；已填写“平台处罚”，以填写的为准，不重复计入</source>
-        <translation type="unfinished"></translation>
+        <translation>Penalty of ¥%1 by the platform&apos;s rules for timers that ran out; a platform penalty is entered, so that one counts, not both</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="145"/>
@@ -1276,12 +1276,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
         <source>%1 元（手工登记）</source>
-        <translation type="unfinished"></translation>
+        <translation>¥%1 (entered by hand)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>；时限超时按规则为 %1 元，不重复计入</source>
-        <translation type="unfinished"></translation>
+        <translation>; ¥%1 by the rules for timers that ran out, not counted twice</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
@@ -1291,7 +1291,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
         <source>%1 元（时限超时，按平台规则计入）</source>
-        <translation type="unfinished"></translation>
+        <translation>¥%1 (timers that ran out, by the platform&apos;s rules)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
@@ -1301,7 +1301,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>%1 元</source>
-        <translation type="unfinished"></translation>
+        <translation>¥%1</translation>
     </message>
 </context>
 <context>
@@ -2846,12 +2846,12 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="326"/>
         <source>错过平台时限 %1 次</source>
-        <translation type="unfinished"></translation>
+        <translation>Platform deadlines missed %1 times</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
         <source>平台处罚含时限超时按平台规则计入的 %1 元（%2 张售后单，按时限到期日计入期间；已手工登记处罚的售后单以登记为准）</source>
-        <translation type="unfinished"></translation>
+        <translation>Platform penalties include ¥%1 by the platform&apos;s rules for timers that ran out (%2 cases, counted in the period of the deadline; a case with a penalty entered by hand counts that one)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
@@ -5144,7 +5144,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
         <source>；超时须赔付 %1 元</source>
-        <translation type="unfinished"></translation>
+        <translation>; ¥%1 owed for lateness</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="179"/>
@@ -5332,7 +5332,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>已超时，须赔付 %2 元（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
