@@ -47,7 +47,7 @@ class DeadlineList(QTreeWidget):
         """The row's right-click menu: open its case, copy its order number (None off the rows)."""
         item = self.topLevelItem(index.row()) if index.isValid() else None
         row = item.data(0, ROW_ROLE) if item is not None else None
-        if not isinstance(row, DeadlineRow):
+        if item is None or not isinstance(row, DeadlineRow):
             return None
         self.setCurrentItem(item)
         menu = QMenu(self)

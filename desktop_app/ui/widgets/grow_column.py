@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QApplication, QTableView
 
 from desktop_app.ui.widgets.full_text_tips import title_width
 
@@ -36,10 +36,23 @@ class GrowColumn(QObject):
         header = view.horizontalHeader()
         self.start = header.sectionSize(column)
         self.last_width = self.start  # what this object set last: another width means the user's
-        self.given_up = False
+        self.given_up = False  # the user set the column's width (`user_sized`)
         # The viewport's own resizes: the view's come before its viewport has its new width (and a
         # scroll bar appearing narrows the viewport alone).
         view.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._resized)
+        header.sectionHandleDoubleClicked.connect(self._handle_double_clicked)
+
+    @property
+    def user_sized(self) -> bool:
+        return self.given_up
+
+    def restored(self, user_sized: bool) -> None:
+        """The table's remembered layout was put back: the key column's width is the user's only if they set it."""
+        self.given_up = user_sized
+        self.last_width = self.view.horizontalHeader().sectionSize(self.column)
+        if not user_sized and self.view.isVisible():
+            self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A view being destroyed still resizes its viewport: nothing to fit then.
@@ -47,10 +60,18 @@ class GrowColumn(QObject):
             self.fit()
         return False
 
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        # The header's edge dragged with the mouse: the only resize of this column while a button is down.
+        if column == self.column and QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self.given_up = True
+
+    def _handle_double_clicked(self, column: int) -> None:
+        if column == self.column:
+            self.given_up = True
+
     def fit(self) -> None:
         header = self.view.horizontalHeader()
-        if self.given_up or header.sectionSize(self.column) != self.last_width:
-            self.given_up = True  # dragged, or restored from the remembered layout
+        if self.given_up:
             return
         shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
         last = max(shown, key=header.visualIndex, default=-1)  # the one that stretches
