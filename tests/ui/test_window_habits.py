@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app import __version__
@@ -23,7 +23,7 @@ from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.main_window import MainWindow
 from desktop_app.ui.window.window_state import DEFAULT_HEIGHT
 from tests.ui.conftest import wait_idle
-from tests.ui.test_cases_tab import seed_orders, seeded_path  # noqa: F401  (fixture: three orders)
+from tests.ui.test_cases_tab import case_ids, seed_orders, seeded_path  # noqa: F401  (fixtures: three orders)
 
 
 def test_first_run_fits_the_screen_and_a_selected_claim_does_not_grow_it(
@@ -216,3 +216,21 @@ def test_the_first_case_of_an_empty_ledger_shows_the_detail_pane_with_its_full_s
         win.runner.shutdown()
         if win.context.db is not None:
             win.context.db.close()
+
+
+def test_the_keyboard_works_in_the_list_right_after_launch(qtbot: QtBot, case_ids: list[int],  # noqa: F811
+                                                           window: MainWindow) -> None:
+    """The window opened on 正在打开数据库…, a label that takes no focus, and nothing had it once the tabs
+    replaced it: arrows, Enter and Tab went nowhere until a click. The Cases list has it now."""
+    assert window.focusWidget() is window.cases_tab.table
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cases_tab.table, timeout=3000)
+    qtbot.keyClick(window.cases_tab.table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.cases_tab.detail is not None and window.cases_tab.detail.case_id is not None,
+                    timeout=5000)
+
+
+def test_an_empty_ledger_has_the_import_button_ready(window: MainWindow) -> None:
+    """No case yet: the list gives way to the empty ledger's page, and its 导入 button has the keyboard."""
+    assert window.cases_tab.is_showing_empty_state()
+    assert window.focusWidget() is window.cases_tab.empty.findChild(QPushButton, "empty_import")

@@ -77,6 +77,10 @@ class WindowTabs(WindowHost):
             self.tabs.addTab(placeholder, titles[name])
         self.tabs.currentChanged.connect(self._tab_chosen)
         self.setCentralWidget(self.tabs)
+        if self.focusWidget() is None:
+            # The window opened on a label that takes no focus: the keyboard went nowhere (arrows, Enter,
+            # Tab) until a click. The list takes it, as it would have had it been there from the start.
+            self.cases_tab.table.setFocus()
         add_tab_actions(self.menus, self.tabs)
         restore_tab(self.cases_tab, self.settings)
         self._first_size = self.size()
