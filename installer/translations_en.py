@@ -179,6 +179,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "撤销“%1”": "Undo “%1”",
     "撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）":
         "Undo the last step of #%1, “%2” (the timeline records the undo)",
+    "撤销 #%1 的“%2”（只撤销这一张）": "Undo “%2” of #%1 (this case only)",
+    "所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）":
+        "Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by "
+        "one (the timeline records the undo)",
     "已撤销 #%1 的“%2”，当前状态：%3": "Undid “%2” of #%1; status now: %3",
     "未能撤销：%1": "Could not undo: %1",
     "按手机尾号“%1”查找（只查手机号）：共 %2 张售后单": "Phone ending “%1” (phones only): %2 cases",

@@ -1387,42 +1387,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="52"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="55"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="58"/>
         <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
         <translation>Undo applies to the case shown in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="61"/>
         <source>先在“售后单”标签页中选择一张售后单</source>
         <translation>First select a case in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
         <source>#%1：%2</source>
         <translation>#%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="74"/>
+        <source>撤销 #%1 的“%2”（只撤销这一张）</source>
+        <translation>Undo “%2” of #%1 (this case only)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="75"/>
+        <source>所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）</source>
+        <translation>Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by one (the timeline records the undo)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="79"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="80"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
         <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="96"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
         <translation>Undid “%2” of #%1; status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="100"/>
         <source>未能撤销：%1</source>
         <translation>Could not undo: %1</translation>
     </message>
@@ -1430,146 +1440,146 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="86"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="87"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="96"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="106"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="114"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="476"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="497"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="146"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="152"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="157"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="209"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="179"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="316"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="318"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="340"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="140"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="293"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="362"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="367"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="462"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="467"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="483"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="468"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="465"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="486"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="496"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -3000,17 +3010,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -5751,156 +5761,156 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="177"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="177"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="185"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="402"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="188"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="409"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="194"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="213"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="194"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="194"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="212"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="214"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="252"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="255"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="263"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="266"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="269"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="359"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="272"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="366"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="292"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="295"/>
         <source>规则文件中的原文，按输入保存；窗口中显示为：%1</source>
         <translation>The rule pack&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="304"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="307"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="447"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="454"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="450"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="457"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="452"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="459"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="454"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="461"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="457"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="464"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
@@ -11153,33 +11163,33 @@ Cancel the import and close?</translation>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="99"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="99"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="200"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="99"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="205"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
