@@ -95,6 +95,23 @@ def test_a_width_the_user_set_is_kept(qtbot: QtBot) -> None:
     assert view.columnWidth(1) == dragged
 
 
+def test_a_splitter_dragged_beside_the_table_leaves_the_width_to_the_window(qtbot: QtBot) -> None:
+    """The mouse is down elsewhere (the splitter between the list and the detail pane, dragged): the room the
+    table gets is fitted as before, and the key column does not become the user's."""
+    view = table(qtbot)
+    grow = grow_column(view, 1)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    view.resize(900, 300)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert not grow.user_sized
+    view.resize(1000, 300)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
+
+
 def test_a_width_restored_from_the_last_run_grows_on_a_wider_window(qtbot: QtBot) -> None:
     """The window's remembered layout put back the width the key column had in the last run's window, and
     it counted as the user's: a window opened wider the next day left 下一个时限 cut beside a half-empty

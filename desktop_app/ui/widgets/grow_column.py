@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QTableView
 
 from desktop_app.ui.widgets.full_text_tips import title_width
 
@@ -37,9 +37,11 @@ class GrowColumn(QObject):
         self.start = header.sectionSize(column)
         self.last_width = self.start  # what this object set last: another width means the user's
         self.given_up = False  # the user set the column's width (`user_sized`)
+        self._pressed = False  # a mouse button is down on the header: a resize now is the user's drag
         # The viewport's own resizes: the view's come before its viewport has its new width (and a
         # scroll bar appearing narrows the viewport alone).
         view.viewport().installEventFilter(self)
+        header.viewport().installEventFilter(self)
         header.sectionResized.connect(self._resized)
         header.sectionHandleDoubleClicked.connect(self._handle_double_clicked)
 
@@ -55,14 +57,19 @@ class GrowColumn(QObject):
             self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A view being destroyed still resizes its viewport: nothing to fit then.
-        if event.type() == QEvent.Type.Resize and not self.given_up and shiboken6.isValid(self.view):
+        kind = event.type()
+        if not shiboken6.isValid(self.view):  # a view being destroyed still resizes its viewport
+            return False
+        if watched is self.view.horizontalHeader().viewport():
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+                self._pressed = kind == QEvent.Type.MouseButtonPress
+        elif kind == QEvent.Type.Resize and not self.given_up:
             self.fit()
         return False
 
     def _resized(self, column: int, _old: int, _new: int) -> None:
-        # The header's edge dragged with the mouse: the only resize of this column while a button is down.
-        if column == self.column and QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+        # The column's edge dragged on the header (never a splitter dragged beside the table, which fits it).
+        if column == self.column and self._pressed:
             self.given_up = True
 
     def _handle_double_clicked(self, column: int) -> None:
