@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop_app import __version__
@@ -218,19 +218,16 @@ def test_the_first_case_of_an_empty_ledger_shows_the_detail_pane_with_its_full_s
             win.context.db.close()
 
 
-def test_the_keyboard_works_in_the_list_right_after_launch(qtbot: QtBot, case_ids: list[int],  # noqa: F811
-                                                           window: MainWindow) -> None:
+def test_the_keyboard_works_right_after_launch(qtbot: QtBot, case_ids: list[int],  # noqa: F811
+                                                window: MainWindow) -> None:
     """The window opened on 正在打开数据库…, a label that takes no focus, and nothing had it once the tabs
-    replaced it: arrows, Enter and Tab went nowhere until a click. The Cases list has it now."""
-    assert window.focusWidget() is window.cases_tab.table
+    replaced it: typing, Enter and Tab went nowhere until a click. The search has it now; the pane shows
+    no case until one is asked for."""
+    tab = window.cases_tab
+    assert window.focusWidget() is tab.search
+    assert tab.detail is not None and tab.detail.case_id is None
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.cases_tab.table, timeout=3000)
-    qtbot.keyClick(window.cases_tab.table, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: window.cases_tab.detail is not None and window.cases_tab.detail.case_id is not None,
-                    timeout=5000)
-
-
-def test_an_empty_ledger_has_the_import_button_ready(window: MainWindow) -> None:
-    """No case yet: the list gives way to the empty ledger's page, and its 导入 button has the keyboard."""
-    assert window.cases_tab.is_showing_empty_state()
-    assert window.focusWidget() is window.cases_tab.empty.findChild(QPushButton, "empty_import")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.search, timeout=3000)
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)  # Enter: the first case listed, the list takes the keyboard
+    qtbot.waitUntil(lambda: tab.detail.case_id is not None, timeout=5000)
+    assert QApplication.focusWidget() is not tab.search

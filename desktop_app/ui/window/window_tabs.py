@@ -78,9 +78,10 @@ class WindowTabs(WindowHost):
         self.tabs.currentChanged.connect(self._tab_chosen)
         self.setCentralWidget(self.tabs)
         if self.focusWidget() is None:
-            # The window opened on a label that takes no focus: the keyboard went nowhere (arrows, Enter,
-            # Tab) until a click. The list takes it, as it would have had it been there from the start.
-            self.cases_tab.table.setFocus()
+            # The window opened on a label that takes no focus: the keyboard went nowhere (typing, Enter,
+            # Tab) until a click. The search takes it: type, Enter opens the first case found. (Not the list:
+            # a list given the keyboard makes its first row current, and the pane would show a case unasked.)
+            self.cases_tab.search.setFocus()
         add_tab_actions(self.menus, self.tabs)
         restore_tab(self.cases_tab, self.settings)
         self._first_size = self.size()
