@@ -179,6 +179,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "撤销“%1”": "Undo “%1”",
     "撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）":
         "Undo the last step of #%1, “%2” (the timeline records the undo)",
+    "撤销 #%1 的“%2”（只撤销这一张）": "Undo “%2” of #%1 (this case only)",
+    "所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）":
+        "Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by "
+        "one (the timeline records the undo)",
     "已撤销 #%1 的“%2”，当前状态：%3": "Undid “%2” of #%1; status now: %3",
     "未能撤销：%1": "Could not undo: %1",
     "按手机尾号“%1”查找（只查手机号）：共 %2 张售后单": "Phone ending “%1” (phones only): %2 cases",
@@ -1461,6 +1465,17 @@ EN: dict[str, str | tuple[str, str]] = {
     "等待中": "Waiting",
     "复制订单号": "Copy order number",
     "复制运单号": "Copy tracking number",
+    "复制退货运单号": "Copy return tracking number",
+    "打开售后单": "Open the case",
+    "这一行没有订单号": "This row has no order number",
+    "这一行没有运单号": "This row has no tracking number",
+    "买家还没有填写退货运单号": "The buyer has not given the return's tracking number yet",
+    "这个时限不属于售后单（是一条理赔的跟进）": "This deadline belongs to no case (it is a claim's follow-up)",
+    "正在读取货值说明……": "Reading the statement…",
+    "没有可生成货值说明的理赔或订单": "No claim or order to make a statement for",
+    "有商品没有单价：先在下方填写单价，点“按这些单价生成”":
+        "Some goods have no price: type the prices below first, then click \"Make it with these prices\"",
+    "无法生成货值说明：%1": "The statement cannot be made: %1",
     # --- team mode (连接团队数据库) ----------------------------------------------------------------
     "连接团队数据库": "Connect to a team database",
     "连接团队数据库…": "Connect to a team database…",

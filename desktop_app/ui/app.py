@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME
@@ -48,6 +48,12 @@ def create_window(target: Path | LedgerLocation) -> MainWindow:  # MainWindow is
     return MainWindow(target, app_settings())
 
 
+def name_the_app(app: QApplication) -> None:
+    """The name Qt adds to every window's title (拣货单预览 — 售后台账), in the window's language: an English
+    window's title bars said "Aftersales Ledger — 售后台账", "About 售后台账"."""
+    app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "售后台账"))
+
+
 def run_gui(argv: list[str]) -> int:
     # Python's lock goes to a waiting thread after this long: the GUI thread waits for it after calls
     # into Qt while another thread imports or reads (5 ms by default; measured: a table's repaint beside
@@ -80,6 +86,7 @@ def run_gui(argv: list[str]) -> int:
     from desktop_app.ui.translations import install_translators
 
     install_translators(app, language(app_settings()))
+    name_the_app(app)
     from desktop_app.ui.settings.theme import follow_system
 
     follow_system(app, app_settings())  # light or dark as the system is, or as chosen in 设置

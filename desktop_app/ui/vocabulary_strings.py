@@ -1100,6 +1100,15 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReshipTableModel", "%1 前发出（%2）")
     QCoreApplication.translate("ReshipTableModel", "（按估算的节假日计算）")
     QCoreApplication.translate("ReshipTableModel", "发出时间：%1")
+    # return_menus.py
+    QCoreApplication.translate("ReturnMenus", "打开售后单")
+    QCoreApplication.translate("ReturnMenus", "复制订单号")
+    QCoreApplication.translate("ReturnMenus", "这一行没有订单号")
+    QCoreApplication.translate("ReturnMenus", "复制退货运单号")
+    QCoreApplication.translate("ReturnMenus", "买家还没有填写退货运单号")
+    QCoreApplication.translate("ReturnMenus", "关联到售后单…")
+    QCoreApplication.translate("ReturnMenus", "复制运单号")
+    QCoreApplication.translate("ReturnMenus", "这一行没有运单号")
     # returns_tab.py
     QCoreApplication.translate("ReturnsTab", "订单")
     QCoreApplication.translate("ReturnsTab", "应退回：")
@@ -1117,7 +1126,9 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("StatusColours", "各标签页的颜色含义相同")
     # table_menu.py
     QCoreApplication.translate("TableMenu", "复制订单号")
+    QCoreApplication.translate("TableMenu", "这一行没有订单号")
     QCoreApplication.translate("TableMenu", "复制运单号")
+    QCoreApplication.translate("TableMenu", "这一行没有运单号")
     # timeline.py
     QCoreApplication.translate("TimelineView", "%1（%2 → %3）")
     # main_menu.py

@@ -4,6 +4,11 @@
 <context>
     <name>AboutDialog</name>
     <message>
+        <location filename="../../desktop_app/ui/window/about_dialog.py" line="54"/>
+        <source>售后台账</source>
+        <translation>Aftersales Ledger</translation>
+    </message>
+    <message>
         <location filename="../../desktop_app/ui/window/about_dialog.py" line="55"/>
         <source>关于 %1</source>
         <translation>About %1</translation>
@@ -450,68 +455,68 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="405"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="334"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="351"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="428"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="357"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="444"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="373"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="442"/>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="446"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="371"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="375"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="435"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="364"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="440"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="369"/>
         <source>%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: the platform announces each year&apos;s dates and durations, so none is estimated from earlier years and requests made then are counted with the usual durations. Add this year&apos;s window under Deadline rules once it is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="454"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="383"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="456"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="385"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="458"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="387"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="464"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="393"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="473"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="402"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="475"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="404"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
@@ -1425,42 +1430,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="52"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="55"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="58"/>
         <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
         <translation>Undo applies to the case shown in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="61"/>
         <source>先在“售后单”标签页中选择一张售后单</source>
         <translation>First select a case in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="63"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
         <source>#%1：%2</source>
         <translation>#%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="74"/>
+        <source>撤销 #%1 的“%2”（只撤销这一张）</source>
+        <translation>Undo “%2” of #%1 (this case only)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="75"/>
+        <source>所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）</source>
+        <translation>Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by one (the timeline records the undo)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="79"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="80"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
         <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="96"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
         <translation>Undid “%2” of #%1; status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="100"/>
         <source>未能撤销：%1</source>
         <translation>Could not undo: %1</translation>
     </message>
@@ -1468,146 +1483,146 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="86"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="87"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="96"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="106"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="114"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="143"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="476"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="497"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="146"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="152"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="157"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="209"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="179"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="316"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="318"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="338"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="340"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="140"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="293"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="362"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="367"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="446"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="462"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="467"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="483"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="447"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="468"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="465"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="486"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="475"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="496"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1678,7 +1693,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -2892,47 +2907,68 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="55"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="58"/>
+        <source>打开售后单</source>
+        <translation>Open the case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="59"/>
+        <source>这个时限不属于售后单（是一条理赔的跟进）</source>
+        <translation>This deadline belongs to no case (it is a claim&apos;s follow-up)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
+        <source>复制订单号</source>
+        <translation>Copy order number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
+        <source>这一行没有订单号</source>
+        <translation>This row has no order number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="70"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="81"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -3022,17 +3058,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="100"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="101"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -3578,57 +3614,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3636,6 +3672,7 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../desktop_app/ui/app.py" line="54"/>
         <location filename="../../desktop_app/ui/window/main_window.py" line="71"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
@@ -5063,196 +5100,196 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="273"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="282"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="303"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="350"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="111"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="114"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="174"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="180"/>
         <source>；超时须赔付 %1 元</source>
         <translation>; ¥%1 owed for lateness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="182"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="246"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="250"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="252"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="244"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="253"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="258"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="267"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="282"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="293"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="302"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="294"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="303"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="301"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="310"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="330"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="341"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="348"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="350"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="359"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="376"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="388"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="397"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="402"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="411"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5426,317 +5463,360 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
 </context>
 <context>
-    <name>ReturnsTab</name>
+    <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="92"/>
-        <source>扫描或输入退货运单号，回车查找</source>
-        <translation>Scan or type the return tracking number, then Enter</translation>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <source>打开售后单</source>
+        <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="95"/>
-        <source>查找</source>
-        <translation>Find</translation>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <source>复制订单号</source>
+        <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="99"/>
-        <source>包裹</source>
-        <translation>Parcel</translation>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <source>这一行没有订单号</source>
+        <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
-        <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
-        <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <source>复制退货运单号</source>
+        <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="107"/>
-        <source>验货结果：</source>
-        <translation>Inspection: </translation>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <source>买家还没有填写退货运单号</source>
+        <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="122"/>
-        <source>备注：</source>
-        <translation>Note:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="125"/>
-        <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
-        <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="130"/>
-        <source>下一步</source>
-        <translation>Next step</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="141"/>
-        <source>查看售后单</source>
-        <translation>Open case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="145"/>
-        <source>添加验货照片…</source>
-        <translation>Add inspection photos…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="342"/>
-        <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
-        <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="160"/>
-        <source>买家寄出超过</source>
-        <translation>Shipped by the buyer more than</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="116"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="143"/>
-        <source>先扫描或输入退货包裹的运单号</source>
-        <translation>First scan or type the return parcel&apos;s tracking number</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="147"/>
-        <source>先记录一个有售后单的包裹的验货结果</source>
-        <translation>First record the inspection of a parcel that has a case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="166"/>
-        <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
-        <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
-        <source>编号</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
-        <source>平台</source>
-        <translation>Platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
-        <source>订单号</source>
-        <translation>Order no.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
-        <source>买家</source>
-        <translation>Buyer</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="170"/>
-        <source>退货运单</source>
-        <translation>Return parcel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
-        <source>寄出时间</source>
-        <translation>Shipped</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="171"/>
-        <source>时限</source>
-        <translation>Deadline</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
-        <source>运单号</source>
-        <translation>Tracking number</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
-        <source>快递（推测）</source>
-        <translation>Carrier (guessed)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
-        <source>收到时间</source>
-        <translation>Received</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="176"/>
-        <source>验货</source>
-        <translation>Inspection</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="177"/>
-        <source>备注</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <source>复制运单号</source>
+        <translation>Copy tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <source>这一行没有运单号</source>
+        <translation>This row has no tracking number</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsTab</name>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="94"/>
+        <source>扫描或输入退货运单号，回车查找</source>
+        <translation>Scan or type the return tracking number, then Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="97"/>
+        <source>查找</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
+        <source>包裹</source>
+        <translation>Parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="103"/>
+        <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
+        <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="109"/>
+        <source>验货结果：</source>
+        <translation>Inspection: </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="124"/>
+        <source>备注：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
+        <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
+        <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="132"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="143"/>
+        <source>查看售后单</source>
+        <translation>Open case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="147"/>
+        <source>添加验货照片…</source>
+        <translation>Add inspection photos…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="354"/>
+        <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
+        <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <source>买家寄出超过</source>
+        <translation>Shipped by the buyer more than</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="145"/>
+        <source>先扫描或输入退货包裹的运单号</source>
+        <translation>First scan or type the return parcel&apos;s tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="149"/>
+        <source>先记录一个有售后单的包裹的验货结果</source>
+        <translation>First record the inspection of a parcel that has a case</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
+        <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <source>平台</source>
+        <translation>Platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <source>订单号</source>
+        <translation>Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <source>买家</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <source>退货运单</source>
+        <translation>Return parcel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <source>寄出时间</source>
+        <translation>Shipped</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <source>时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <source>运单号</source>
+        <translation>Tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <source>快递（推测）</source>
+        <translation>Carrier (guessed)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <source>收到时间</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <source>验货</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="182"/>
+        <source>关联到售后单…</source>
+        <translation>Match to a case…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="187"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="186"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="188"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="249"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="258"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="260"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="261"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="284"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="296"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="286"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="298"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="289"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="301"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="305"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="356"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="368"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="308"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="320"/>
         <source>买家：%1</source>
         <translation>Buyer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="309"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
         <source>退款：%1</source>
         <translation>Refund: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="314"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="326"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="324"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="339"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="351"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="347"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="360"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="355"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="367"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="355"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="367"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="371"/>
         <source>%1，%2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="378"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="416"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="410"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="422"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="411"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="423"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="428"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="440"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="436"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="448"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="439"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="451"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="439"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="451"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="448"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="460"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5744,161 +5824,161 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="177"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="177"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="178"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="185"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="187"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="402"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="188"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="409"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="194"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="213"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="194"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="194"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="195"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="202"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="203"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="205"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="206"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="207"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="210"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="208"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="209"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="212"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="211"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="214"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="252"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="255"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="263"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="266"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="269"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="359"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="272"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="366"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="292"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="295"/>
         <source>规则文件中的原文，按输入保存；窗口中显示为：%1</source>
         <translation>The rule pack&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="304"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="307"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="447"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="454"/>
         <source>计时器“%1”：</source>
         <translation>Timer “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="450"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="457"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="452"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="459"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="454"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="461"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="457"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="464"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6411,58 +6491,64 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="105"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="235"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="106"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="240"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="117"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="129"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="213"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="130"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="217"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="144"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="144"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="260"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="290"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="145"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="266"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="307"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="271"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="312"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="182"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="152"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="218"/>
+        <source>正在读取货值说明……</source>
+        <translation>Reading the statement…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="184"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="183"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="188"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="193"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -6470,42 +6556,57 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="195"/>
+        <source>没有可生成货值说明的理赔或订单</source>
+        <translation>No claim or order to make a statement for</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="200"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="201"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="203"/>
         <source>或在下方填写单价。</source>
         <translation> or type the prices below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="237"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="205"/>
+        <source>有商品没有单价：先在下方填写单价，点“按这些单价生成”</source>
+        <translation>Some goods have no price: type the prices below first, then click &quot;Make it with these prices&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
+        <source>无法生成货值说明：%1</source>
+        <translation>The statement cannot be made: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="242"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="256"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="261"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="266"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="267"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="272"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="275"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="280"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="317"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
@@ -6513,27 +6614,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6607,14 +6708,24 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <source>这一行没有订单号</source>
+        <translation>This row has no order number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <source>这一行没有运单号</source>
+        <translation>This row has no tracking number</translation>
     </message>
 </context>
 <context>
@@ -6958,7 +7069,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -11155,33 +11266,33 @@ Cancel the import and close?</translation>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="94"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="200"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="206"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>

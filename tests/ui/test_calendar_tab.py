@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QLabel, QTableView
+from PySide6.QtWidgets import QApplication, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import CHINA, Moment
@@ -276,3 +276,22 @@ def test_the_side_lists_show_which_deadline_on_a_laptop_screen(qtbot: QtBot, led
         name_column = 5
         shown = side.viewport().width() - side.columnViewportPosition(name_column)
         assert shown >= 140, shown  # "补发发货并上传运单号" and the like, whole or nearly
+
+
+def test_a_deadline_row_has_a_right_click_menu(qtbot: QtBot, ledger: Ledger) -> None:
+    """The calendar's lists had no right-click menu (README: every table has one): a right-click on a
+    deadline opens its case or copies its order number, as in the other tabs."""
+    cases = seed(ledger.db)
+    tab = make_tab(qtbot, ledger)
+    overdue = tab.overdue_list
+    assert overdue.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    point = QPoint(20, overdue.visualItemRect(overdue.topLevelItem(0)).center().y())
+    menu = overdue.menu_at(overdue.indexAt(point))
+    assert menu is not None
+    entries = {a.objectName(): a for a in menu.actions() if a.objectName()}
+    entries["copy_order_no"].trigger()
+    assert QApplication.clipboard().text() == "DY1001"
+    with qtbot.waitSignal(tab.open_case, timeout=2000) as blocker:
+        entries["open_case"].trigger()
+    assert blocker.args == [cases.overdue]
+    assert overdue.menu_at(overdue.indexAt(QPoint(20, overdue.viewport().height() - 2))) is None  # below the rows

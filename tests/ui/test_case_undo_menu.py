@@ -110,3 +110,18 @@ def test_a_reship_cases_agreement_says_before_that_it_cannot_be_undone(qtbot: Qt
     calm = detail.findChildren(ActionDialog, "action_dialog")[-1]
     assert calm.findChild(QLabel, "irreversible") is None
     calm.reject()
+
+
+def test_with_several_cases_selected_the_undo_names_the_one_it_takes_back(qtbot: QtBot, window: MainWindow) -> None:
+    """After a bulk step on many cases 编辑 → 撤销 read 撤销“同意退货”, as if it took back the batch; it takes
+    back the last step of the case shown alone, and says so while several are selected."""
+    undo = window.menus.undo
+    show(qtbot, window, 1)
+    table = window.cases_tab.table
+    table.selectAll()
+    assert len(window.cases_tab.selected_rows()) == 2 and window.cases_tab.detail.case_id == 1
+    assert undo.isEnabled() and undo.text() == "撤销 #1 的“同意退货”（只撤销这一张）"
+    assert "所选 2 张售后单中只撤销正在查看的 #1" in undo.toolTip()
+    window.cases_tab.select_case(1)
+    qtbot.waitUntil(lambda: len(window.cases_tab.selected_rows()) == 1, timeout=5000)
+    assert undo.text() == "撤销“同意退货”"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.base_tab import data_table
-from desktop_app.ui.calendar.calendar_tab import DeadlineList
+from desktop_app.ui.calendar.deadline_list import DeadlineList
 from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import opened_window

@@ -9,17 +9,19 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QToolBar
 from pytestqt.qtbot import QtBot
 
+from desktop_app import __version__
 from desktop_app.core import case_undo
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
 from desktop_app.ui import labels
-from desktop_app.ui.app import create_window
+from desktop_app.ui.app import create_window, name_the_app
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.settings.settings_dialog import LANGUAGE_KEY, SettingsDialog, language
 from desktop_app.ui.translations import install_translators
 from desktop_app.ui.widgets.full_text_tips import title_width
+from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.tab_titles import titled
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
@@ -243,3 +245,19 @@ def test_why_a_step_cannot_be_undone_is_english_too(qtbot: QtBot, english: QTran
         assert not CHINESE.search(labels.message(text)), text
     refused = case_undo.undo_choice(CaseKind.RETURN_REFUND, CaseStatus.REFUNDED, [])
     assert labels.message(refused.refused or "") == "This case has no step to undo"
+
+
+def test_the_app_and_its_about_box_are_named_in_english(qtbot: QtBot, qapp: QApplication,
+                                                         english: QTranslator) -> None:
+    """An English window's title bars said 'Aftersales Ledger — 售后台账' (the name Qt adds to every title was
+    set in Chinese) and 帮助 → 关于 said 'About 售后台账' over a heading 售后台账 0.1.0."""
+    before = qapp.applicationDisplayName()
+    try:
+        name_the_app(qapp)
+        assert qapp.applicationDisplayName() == "Aftersales Ledger"
+    finally:
+        qapp.setApplicationDisplayName(before)
+    about = AboutDialog()
+    qtbot.addWidget(about)
+    assert about.windowTitle() == "About Aftersales Ledger"
+    assert f"<h2>Aftersales Ledger {__version__}</h2>" in about.summary.text()

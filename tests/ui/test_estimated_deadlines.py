@@ -16,7 +16,7 @@ from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.case_filters import CaseSort
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_lists import list_deadlines
-from desktop_app.ui.calendar.calendar_tab import DeadlineList
+from desktop_app.ui.calendar.deadline_list import DeadlineList
 from desktop_app.ui.widgets.paged_model import ROW_ROLE
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import opened_window

@@ -3,14 +3,19 @@ stayed cut at 170 px ("平台已超时自动处理：处…") beside an 更新�
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from desktop_app.ui.app import create_window
 from desktop_app.ui.base_tab import data_table
 from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.widgets.grow_column import LEAST_WIDTH, grow_column
 from desktop_app.ui.window.main_window import MainWindow
+from tests.ui.conftest import close_window
 from tests.ui.test_cases_tab import case_ids, seeded_path  # noqa: F401  (fixtures)
 
 WIDTHS = (60, 170, 80, 100)  # 编号, 下一个时限, 金额, 更新时间 (the last one stretches)
@@ -64,17 +69,96 @@ def test_a_key_column_kept_in_view_itself_ends_at_the_edge(qtbot: QtBot) -> None
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60, timeout=3000)
 
+def drag_edge(qtbot: QtBot, view: QTableView, column: int, by: int) -> None:
+    """The user drags the right edge of a column's title with the mouse."""
+    header = view.horizontalHeader()
+    edge = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) - 1, header.height() // 2)
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=edge)
+    qtbot.mouseMove(header.viewport(), edge + QPoint(by // 2, 0))
+    qtbot.mouseMove(header.viewport(), edge + QPoint(by, 0))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=edge + QPoint(by, 0))
+
+
 def test_a_width_the_user_set_is_kept(qtbot: QtBot) -> None:
     view = table(qtbot)
-    grow_column(view, 1)
+    grow = grow_column(view, 1)
     view.resize(900, 300)
     view.show()
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.columnWidth(1) > 170, timeout=3000)
-    view.horizontalHeader().resizeSection(1, 240)  # dragged by the user (or restored from the saved layout)
+    grown = view.columnWidth(1)
+    drag_edge(qtbot, view, 1, -100)
+    assert view.columnWidth(1) < grown and grow.user_sized
+    dragged = view.columnWidth(1)
     view.resize(1200, 300)
     qtbot.wait(50)
-    assert view.columnWidth(1) == 240
+    assert view.columnWidth(1) == dragged
+
+
+def test_a_splitter_dragged_beside_the_table_leaves_the_width_to_the_window(qtbot: QtBot) -> None:
+    """The mouse is down elsewhere (the splitter between the list and the detail pane, dragged): the room the
+    table gets is fitted as before, and the key column does not become the user's."""
+    view = table(qtbot)
+    grow = grow_column(view, 1)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    view.resize(900, 300)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert not grow.user_sized
+    view.resize(1000, 300)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
+
+
+def test_a_width_restored_from_the_last_run_grows_on_a_wider_window(qtbot: QtBot) -> None:
+    """The window's remembered layout put back the width the key column had in the last run's window, and
+    it counted as the user's: a window opened wider the next day left 下一个时限 cut beside a half-empty
+    更新时间. Only the user's own drag (remembered as such) keeps a width now."""
+    view = table(qtbot)
+    grow = grow_column(view, 1)
+    view.horizontalHeader().resizeSection(1, 130)  # restored from the saved layout
+    grow.restored(user_sized=False)
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.columnWidth(1) == view.viewport().width() - 60 - 80 - 100, timeout=3000)
+    grow.restored(user_sized=True)  # the user had set it: theirs
+    view.horizontalHeader().resizeSection(1, 150)
+    view.resize(1200, 300)
+    qtbot.wait(50)
+    assert view.columnWidth(1) == 150
+
+
+def test_the_next_days_wider_window_gives_the_key_column_the_room(qtbot: QtBot, seeded_path: Path,  # noqa: F811
+                                                                 case_ids: list[int]) -> None:  # noqa: F811
+    """Day one on a narrow window (a 1366×768 laptop's first run: 下一个时限 lends room so that 金额 stays in view),
+    closed; day two maximised on a 1920 px screen: the remembered narrow width stayed for good."""
+    first = create_window(seeded_path)
+    qtbot.addWidget(first)
+    first.resize(1180, 720)
+    first.show()
+    first.open_database()
+    qtbot.waitUntil(lambda: first.context.db is not None and not first.runner.busy, timeout=20000)
+    table, model = first.cases_tab.table, first.cases_tab.model
+    due = model.column_index("next_due")
+    narrow = table.columnWidth(due)
+    assert narrow < 170  # lent to 金额
+    first.close()
+    close_window(first)
+    second = create_window(seeded_path)
+    qtbot.addWidget(second)
+    second.resize(1900, 1000)
+    second.show()
+    second.open_database()
+    qtbot.waitUntil(lambda: second.context.db is not None and not second.runner.busy, timeout=20000)
+    try:
+        table = second.cases_tab.table
+        qtbot.waitUntil(lambda: table.columnWidth(due) > narrow + 100, timeout=5000)
+    finally:
+        second.close()
+        close_window(second)
 
 
 def test_the_cases_tab_gives_the_room_to_the_next_deadline(qtbot: QtBot, window: MainWindow,

@@ -454,3 +454,31 @@ def test_the_picking_list_never_breaks_an_order_number(qtbot: QtBot, queue: Queu
                                + layout.lineAt(i).textLength()] for i in range(layout.lineCount())]
         block = block.next()
     assert number in [line.strip() for line in lines], lines
+
+
+def test_shipping_one_reship_selects_the_next_so_the_keyboard_goes_on(qtbot: QtBot, queue: Queue) -> None:
+    """A day's shipping, from the keyboard: tracking number, Enter, and the next reship in the queue is
+    selected in its place (it used to leave nothing selected, every button greyed out)."""
+    first, second = (douyin_request(queue.db, f"DY700{n}", f"2026-05-06 0{n}:00") for n in (1, 2))
+    for case_id in (first, second):
+        reships.agree(queue.db, case_id, at=parse_moment("2026-05-06 09:30"))
+    queue.open(qtbot)
+    tab = queue.tab
+    assert _case_ids(tab) == [first, second]
+    queue.select(0)
+    tab.ship_button.click()
+    ship = tab.dialog
+    assert isinstance(ship, ShipDialog)
+    ship.tracking.setText("SF1234567890")
+    qtbot.keyClick(ship.tracking, Qt.Key.Key_Return)
+    queue.idle(qtbot)
+    assert _case_ids(tab) == [second]
+    assert tab.current_row() is not None and tab.current_row().case_id == second
+    assert tab.ship_button.isEnabled()
+    # A reship that stays listed keeps its selection (its items edited, say): nothing moves.
+    tab.show_shipped.setChecked(True)
+    queue.idle(qtbot)
+    tab.select_case(second)
+    tab.refresh()
+    queue.idle(qtbot)
+    assert tab.current_row() is not None and tab.current_row().case_id == second

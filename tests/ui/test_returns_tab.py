@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import parse_moment
@@ -213,3 +213,40 @@ def test_a_double_click_on_a_parcel_without_a_case_asks_which_case(qtbot: QtBot,
     assert asked == ["售后单编号："]
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 0, timeout=5000)
+
+
+def test_the_returns_lists_have_right_click_menus(qtbot: QtBot, window: MainWindow) -> None:
+    """在途退货 and 无主件 had no right-click menu: the return parcel's number, to chase the courier, was
+    copied by hand from the cell. Their menus open the case (or match the parcel) and copy the numbers."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.transit_table.rowCount() == 1, timeout=5000)
+    table = tab.transit_table
+    assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    menu = tab.transit_menu_at(table.indexAt(table.visualItemRect(table.item(0, 2)).center()))
+    assert menu is not None
+    entries = {a.text(): a for a in menu.actions() if a.text()}
+    assert list(entries) == ["打开售后单", "复制订单号", "复制退货运单号"]
+    entries["复制退货运单号"].trigger()
+    assert QApplication.clipboard().text() == "YT7500000000001"
+    entries["复制订单号"].trigger()
+    assert QApplication.clipboard().text() == "261111-755306313554903"
+    with qtbot.waitSignal(tab.open_case, timeout=2000) as blocker:
+        entries["打开售后单"].trigger()
+    assert blocker.args == [2]
+
+    window.tabs.setCurrentWidget(tab)
+    qtbot.keyClicks(tab.scan, "SF1400123456789")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "没有售后单" in tab.found_label.text(), timeout=5000)
+    qtbot.mouseClick(tab.result_buttons[InspectionResult.EMPTY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 1, timeout=5000)
+    parcels = tab.unmatched_table
+    assert parcels.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    menu = tab.unmatched_menu_at(parcels.indexAt(parcels.visualItemRect(parcels.item(0, 1)).center()))
+    assert menu is not None
+    entries = {a.text(): a for a in menu.actions() if a.text()}
+    assert list(entries) == ["关联到售后单…", "复制运单号"]
+    entries["复制运单号"].trigger()
+    assert QApplication.clipboard().text() == "SF1400123456789"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QRect, Qt
 from PySide6.QtWidgets import QDateTimeEdit
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +15,7 @@ from desktop_app.io.rule_pack_document import RulePackDocument
 from desktop_app.io.rule_pack_files import has_user_pack, load_pack, read_pack_text, validate_pack_text
 from desktop_app.ui.rules.rule_form import DurationEdit, in_words
 from desktop_app.ui.rules.rules_dialog import RulesDialog
+from desktop_app.ui.widgets import screen_fit
 from tests.ui.test_calendar_tab import Ledger, at, douyin_reship, open_ledger
 from tests.ui.test_english import CHINESE
 from tests.ui.test_rules_dialog import due_of, make_dialog, wait_saved
@@ -199,3 +200,27 @@ def test_the_chinese_form_is_unchanged(qtbot: QtBot, ledger: Ledger) -> None:
     form = douyin_form(qtbot, ledger).form
     assert "处理补寄申请（48小时）" in [form.timer_list.item(i).text() for i in range(form.timer_list.count())]
     assert form.name.toolTip() == ""
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_windows_dates_and_duration_are_in_view_on_a_laptop(qtbot: QtBot, ledger: Ledger, language: str,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             request: pytest.FixtureRequest) -> None:
+    """On a 1366×768 laptop the dialog opened 1000 px wide and the windows' table showed its name and start
+    only: 结束 was cut and 窗口内的时长, the figure the window is there for, lay past the table's edge."""
+    if language == "en":
+        request.getfixturevalue("english")
+    monkeypatch.setattr(screen_fit, "free_area", lambda _widget: QRect(0, 0, 1366, 728))
+    dialog = make_dialog(qtbot, ledger)
+    dialog.show()
+    dialog.select_pack("taobao")
+    dialog.form.select_timer("seller_confirm_return")
+    table = dialog.form.windows
+    qtbot.waitUntil(lambda: table.viewport().width() > 0 and table.rowCount() > 0, timeout=5000)
+    header = table.horizontalHeader()
+    for column in range(table.columnCount()):
+        end = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert end <= table.viewport().width(), (column, end, table.viewport().width())
+        widget = table.cellWidget(0, column)
+        if widget is not None:  # the dates and the duration whole, never squeezed below what they need
+            assert header.sectionSize(column) >= widget.sizeHint().width(), column

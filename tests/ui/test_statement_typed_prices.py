@@ -74,6 +74,22 @@ def test_prices_typed_for_goods_without_one(qtbot: QtBot, window: MainWindow, tm
     assert "12.50" in text and "25.00" in text  # 2 × 12.50
 
 
+def test_the_greyed_out_print_and_save_buttons_say_why(qtbot: QtBot, window: MainWindow) -> None:
+    """打印预览 / 保存 PDF / 保存 Excel stood greyed out without a word while the dialog asked for prices."""
+    dialog = StatementDialog(window.context, StatementRequest(claim_ids=(1, 2)), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    buttons = (dialog.preview_button, dialog.pdf_button, dialog.xlsx_button)
+    assert all(not b.isEnabled() and b.toolTip() == "正在读取货值说明……" for b in buttons)
+    qtbot.waitUntil(lambda: dialog.typed_prices.isVisible(), timeout=10000)
+    for button in buttons:
+        assert not button.isEnabled() and "先在下方填写单价" in button.toolTip(), button.text()
+    dialog.typed_prices.fields["纯棉袜子 10双装 中筒"].setText("12.50")
+    with qtbot.waitSignal(dialog.loaded, timeout=10000):
+        dialog.typed_prices.use_button.click()
+    assert all(b.isEnabled() and not b.toolTip() for b in buttons)
+
+
 def test_the_command_line_still_names_its_option(window: MainWindow) -> None:
     """The same problem on the command line keeps its way of typing a price (`--unit-price`)."""
     from desktop_app.core.statement import StatementIncomplete

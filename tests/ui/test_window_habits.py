@@ -23,7 +23,7 @@ from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.main_window import MainWindow
 from desktop_app.ui.window.window_state import DEFAULT_HEIGHT
 from tests.ui.conftest import wait_idle
-from tests.ui.test_cases_tab import seed_orders, seeded_path  # noqa: F401  (fixture: three orders)
+from tests.ui.test_cases_tab import case_ids, seed_orders, seeded_path  # noqa: F401  (fixtures: three orders)
 
 
 def test_first_run_fits_the_screen_and_a_selected_claim_does_not_grow_it(
@@ -216,3 +216,18 @@ def test_the_first_case_of_an_empty_ledger_shows_the_detail_pane_with_its_full_s
         win.runner.shutdown()
         if win.context.db is not None:
             win.context.db.close()
+
+
+def test_the_keyboard_works_right_after_launch(qtbot: QtBot, case_ids: list[int],  # noqa: F811
+                                                window: MainWindow) -> None:
+    """The window opened on 正在打开数据库…, a label that takes no focus, and nothing had it once the tabs
+    replaced it: typing, Enter and Tab went nowhere until a click. The search has it now; the pane shows
+    no case until one is asked for."""
+    tab = window.cases_tab
+    assert window.focusWidget() is tab.search
+    assert tab.detail is not None and tab.detail.case_id is None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.search, timeout=3000)
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)  # Enter: the first case listed, the list takes the keyboard
+    qtbot.waitUntil(lambda: tab.detail.case_id is not None, timeout=5000)
+    assert QApplication.focusWidget() is not tab.search

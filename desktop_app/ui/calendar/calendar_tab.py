@@ -9,22 +9,19 @@ time with 100 or 100,000 deadlines stored (bench/bench_calendar.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCalendarWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.clock import now as china_now
-from desktop_app.core.deadline_display import Urgency
 from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.deadline_rules import RuleWarning, ledger_rule_warnings
@@ -40,16 +36,12 @@ from desktop_app.store.deadline_lists import DayCount, DeadlineRow, count_open_b
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
+from desktop_app.ui.calendar.deadline_list import LATER, DeadlineList
 from desktop_app.ui.calendar.month_bar import MonthBar
-from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
+from desktop_app.ui.cases.case_table_model import OVERDUE, SOON
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.qt_dates import to_date, to_qdate
-from desktop_app.ui.widgets.status_colours import WAITING, shade
-
-LATER = WAITING  # open, more than 24 hours left (ui/widgets/status_colours.py)
-URGENCY_COLOURS = {Urgency.OVERDUE: OVERDUE, Urgency.SOON: SOON, Urgency.LATER: LATER}
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's DeadlineRow
+from desktop_app.ui.widgets.status_colours import shade
 
 GRID_DAYS = 42  # QCalendarWidget always shows six weeks
 DAY_LIMIT = 1000  # rows listed for one day (a peak day may hold thousands; the count says so)
@@ -138,69 +130,6 @@ class DeadlineCalendar(QCalendarWidget):
                 painter.fillRect(QRectF(x, top, piece, 3.0), colour)
                 x += piece
         painter.restore()
-
-
-class DeadlineList(QTreeWidget):
-    """Deadlines as rows; double-click or Enter on one asks to open its case."""
-
-    case_activated = Signal(int)
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAlternatingRowColors(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setHeaderLabels([self.tr("到期时间"), self.tr("剩余"), self.tr("售后单"), self.tr("订单号"),
-                              self.tr("平台"), self.tr("时限"), self.tr("到期后果")])
-        for column, width in enumerate((120, 90, 60, 190, 60, 220)):  # 订单号: a 拼多多 number whole
-            self.setColumnWidth(column, width)
-        fit_titles(self.header())
-        show_full_texts(self)
-        self.itemActivated.connect(self._activated)
-
-    def set_rows(self, rows: Sequence[DeadlineRow], now: datetime) -> None:
-        self.clear()
-        items: list[QTreeWidgetItem] = []
-        for row in rows:
-            # Working days counted in a year without an official schedule: as the command line says it.
-            due = labels.when(row.due_at) + (self.tr("（估算）") if row.estimated else "")
-            item = QTreeWidgetItem([
-                due, countdown(row.due_at, now), _owner(row), row.order_no or "",
-                labels.platform(row.platform), labels.text(row.name), labels.text(row.action),
-            ])
-            item.setData(0, ROW_ROLE, row)
-            colour = URGENCY_COLOURS[row.urgency(now) or Urgency.LATER]
-            if colour is not LATER:
-                for column in (0, 1):
-                    item.setForeground(column, colour)
-            # The side lists are narrow: every cell's tooltip tells the whole item.
-            tip = self.tr("售后单 #%1 · %2 · 订单 %3\n%4\n%5 到期（%6）\n到期后果：%7")
-            for placeholder, value in (
-                ("%1", _owner(row).lstrip("#")), ("%2", labels.platform(row.platform)), ("%3", row.order_no or "—"),
-                ("%4", labels.text(row.name)), ("%5", due), ("%6", countdown(row.due_at, now)),
-                ("%7", labels.text(row.action)),
-            ):
-                tip = tip.replace(placeholder, value)
-            for column in range(self.columnCount()):
-                item.setToolTip(column, tip)
-            items.append(item)
-        self.addTopLevelItems(items)
-
-    def rows(self) -> list[DeadlineRow]:
-        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
-        return [item.data(0, ROW_ROLE) for item in items if item is not None]
-
-    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        row = item.data(0, ROW_ROLE)
-        if isinstance(row, DeadlineRow) and row.case_id is not None:
-            self.case_activated.emit(row.case_id)
-
-
-def _owner(row: DeadlineRow) -> str:
-    """'#12' for a case; a claim follow-up without a case names the claim's timer instead."""
-    return f"#{row.case_id}" if row.case_id is not None else "—"
 
 
 @dataclass(frozen=True, slots=True)

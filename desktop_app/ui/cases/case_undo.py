@@ -8,7 +8,7 @@ so a case changed meanwhile is refused rather than undone blindly.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QItemSelectionModel, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -28,16 +28,19 @@ class CaseUndo(QObject):
     """Keeps the undo action in step with the case shown and performs it."""
 
     def __init__(self, action: QAction, tabs: QTabWidget, cases_tab: QWidget, pane: CaseDetailPane,
-                 context: AppContext) -> None:
+                 context: AppContext, selection: QItemSelectionModel | None = None) -> None:
         super().__init__(action)
         self.action = action
         self._tabs = tabs
         self._cases_tab = cases_tab
         self._pane = pane
         self._context = context
+        self._selection = selection  # the Cases list's: several cases selected, the undo says it takes back one
         pane.case_loaded.connect(lambda _case_id: self.update())
         pane.case_cleared.connect(self.update)
         tabs.currentChanged.connect(lambda _index: self.update())
+        if selection is not None:
+            selection.selectionChanged.connect(lambda _s, _d: self.update())
         action.triggered.connect(self.undo)
         self.update()
 
@@ -64,6 +67,15 @@ class CaseUndo(QObject):
                 "%2", labels.message(choice.refused or "")))
             return
         title = labels.text(choice.title)
+        selected = len(self._selection.selectedRows()) if self._selection is not None else 0
+        if selected > 1:
+            # After a bulk step on many cases, "撤销“关闭”" read as taking back the whole batch: it takes back
+            # the case shown in the pane alone, and now says so.
+            self._explain(True, self.tr("撤销 #%1 的“%2”（只撤销这一张）").replace("%1", str(row.id)).replace(
+                "%2", title), self.tr("所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销"
+                                      "（时间线会记下这次撤销）").replace("%1", str(row.id)).replace(
+                "%2", title).replace("%3", str(selected)))
+            return
         self._explain(True, self.tr("撤销“%1”").replace("%1", title),
                       self.tr("撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）").replace("%1", str(row.id)).replace(
                           "%2", title))

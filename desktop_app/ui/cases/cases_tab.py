@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -72,6 +72,7 @@ class CasesTab(BaseTab):
         self._wanted_case: int | None = None  # chosen before the detail pane was built
         self._first_any_case = True  # from the early first page: whether the ledger has any case
         self._pending_select: int | None = None
+        self._kept_selection: set[int] = set()  # the cases selected together before a reload (a bulk step)
         self._filter_changed = False  # the next load follows a new search/filter, not a refresh
 
         outer = QVBoxLayout(self)
@@ -176,6 +177,7 @@ class CasesTab(BaseTab):
         self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
         self.table.activated.connect(self._open_index)
         install_row_menu(self.table, actions=[(self.tr("打开"), lambda row: self._show_case(row.id))])
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self.message)
         if panes:
@@ -396,10 +398,17 @@ class CasesTab(BaseTab):
             self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
         self.apply_filter()
 
+    def _remember_selection(self) -> None:
+        """Before a reload: the cases selected together, so that a reload (after a bulk step, another seat's
+        change, F5) leaves them selected for the next step instead of the shown case alone."""
+        rows = self.table.selectionModel().selectedRows()
+        self._kept_selection = {r.id for i in rows if (r := i.data(ROW_ROLE)) is not None} if len(rows) > 1 else set()
+
     def _restore_selection(self) -> None:
         requested = self._pending_select is not None  # asked for by id (new case, calendar): keep it
         wanted = self._pending_select or self._shown_case()
         self._pending_select = None
+        kept, self._kept_selection = (set() if requested else self._kept_selection), set()
         filter_changed, self._filter_changed = self._filter_changed, False
         if wanted is None:
             return
@@ -409,11 +418,23 @@ class CasesTab(BaseTab):
             r = self.model.row_object(row)
             if r is not None and r.id == wanted:
                 self.table.selectRow(row)
+                self._select_also(kept - {wanted}, first_page)
                 return
         # Not listed (or, after a new search, not on the first page): the pane must not keep showing
         # it with live buttons that would act on a case the list hides.
         if not requested and (filter_changed or self.model.rowCount() <= PAGE_SIZE):
             self._show_case(None)
+
+    def _select_also(self, case_ids: set[int], rows: int) -> None:
+        """Add these cases (those listed on the first page) to the selection, the current row unchanged."""
+        if not case_ids:
+            return
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in range(rows):
+            r = self.model.row_object(row)
+            if r is not None and r.id in case_ids:
+                selection.select(self.model.index(row, 0), flags)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None

@@ -73,6 +73,7 @@ class ReshipTab(ReshipPicking, BaseTab):
         self._consequences: dict[tuple[str, str | None], Consequences] = {}
         self._carrier: str | None = None  # the last courier used: most days it is the same one
         self._pending_select: list[int] = []
+        self._pending_position = -1  # the row the selection was on: a reship that left the list gives it to the next
         self.dialog: QDialog | None = None  # the dialog opened last (tests and the lead may look at it)
         self.error_box: QMessageBox | None = None
 
@@ -163,6 +164,8 @@ class ReshipTab(ReshipPicking, BaseTab):
             return
         scope = self.scope()
         self._pending_select = self._pending_select or [r.case_id for r in self.selected_rows()]
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        self._pending_position = rows[0] if rows else -1
         self.context.read(lambda db: load_queue(db, scope), lambda view: self._loaded(scope, view),
                           lambda error: self.message.emit(describe_error(error)))
 
@@ -180,10 +183,15 @@ class ReshipTab(ReshipPicking, BaseTab):
         self.count_label.setText(text)
         self.count_changed.emit(view.waiting)
         wanted, self._pending_select = self._pending_select, []
-        self._select_cases(wanted)
+        position, self._pending_position = self._pending_position, -1
+        if not self._select_cases(wanted) and wanted and position >= 0 and self.proxy.rowCount():
+            # The reship just shipped (refused, switched to a refund) left the queue: the next one in its
+            # place is selected, so the day's work goes on from the keyboard instead of a greyed-out bar.
+            self.table.selectRow(min(position, self.proxy.rowCount() - 1))
         self._update_buttons()
 
-    def _select_cases(self, case_ids: list[int]) -> None:
+    def _select_cases(self, case_ids: list[int]) -> bool:
+        """Select these reships (those still listed); False when none of them is."""
         selection = self.table.selectionModel()
         selection.clearSelection()
         first = True
@@ -198,6 +206,7 @@ class ReshipTab(ReshipPicking, BaseTab):
                 first = False
             else:
                 selection.select(index, flags)
+        return not first
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

@@ -9,7 +9,7 @@ from datetime import timedelta
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -54,9 +55,10 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.returns.return_menus import transit_menu, unmatched_menu
 from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.status_colours import shade, urgency
-from desktop_app.ui.widgets.table_menu import explain
+from desktop_app.ui.widgets.table_menu import explain, install_menu
 
 # Receipt changes the case's state and stops the seller's confirmation timer.
 DEFAULT_TRANSIT_DAYS = 5
@@ -191,6 +193,15 @@ class ReturnsTab(BaseTab):
         self.days.valueChanged.connect(lambda _v: self.refresh())
         self.transit_table.cellDoubleClicked.connect(self._open_transit)
         self.unmatched_table.cellDoubleClicked.connect(lambda _row, _column: self.match_selected())
+        self._lists = Lists([], [])  # as the two tables show them (their right-click menus read the rows)
+        install_menu(self.transit_table, self.transit_menu_at)
+        install_menu(self.unmatched_table, self.unmatched_menu_at)
+
+    def transit_menu_at(self, index: QModelIndex) -> QMenu | None:
+        return transit_menu(self.transit_table, self._lists.in_transit, index, self.open_case.emit)
+
+    def unmatched_menu_at(self, index: QModelIndex) -> QMenu | None:
+        return unmatched_menu(self.unmatched_table, self._lists.unmatched, index, self.match_selected)
 
     def _table(self, name: str, headers: list[str], widths: tuple[int, ...]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -224,6 +235,7 @@ class ReturnsTab(BaseTab):
                                                    unmatched_parcels(session)), self._fill_lists, self._failed)
 
     def _fill_lists(self, lists: Lists) -> None:
+        self._lists = lists
         self.transit_table.setRowCount(len(lists.in_transit))
         moment = now()
         for row, r in enumerate(lists.in_transit):

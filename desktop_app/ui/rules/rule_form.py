@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -194,7 +195,9 @@ class RuleForm(QWidget):
         self.windows.setHorizontalHeaderLabels([self.tr("时间窗口"), self.tr("开始（北京时间）"), self.tr("结束"),
                                                 self.tr("窗口内的时长")])
         self.windows.verticalHeader().hide()
-        self.windows.horizontalHeader().setStretchLastSection(True)
+        # The dates and the duration whole; the window's name takes what is left (cut, its tooltip whole):
+        # on a 1366×768 laptop 结束 was cut and 窗口内的时长 lay past the table's edge.
+        self.windows.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.windows.setMinimumHeight(120)
 
         fields = QWidget()
@@ -326,7 +329,7 @@ class RuleForm(QWidget):
         for row, window in enumerate(self._windows):
             item = QTableWidgetItem(window.name or window.id)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            item.setToolTip(window.id)
+            item.setToolTip(f"{window.name}（{window.id}）" if window.name else window.id)
             self.windows.setItem(row, 0, item)
             for column, moment in ((1, window.start), (2, window.end)):
                 edit = QDateTimeEdit()
@@ -344,7 +347,11 @@ class RuleForm(QWidget):
             duration.set_value(window.amount, window.unit)
             duration.changed.connect(lambda r=row: self._window_duration_changed(r))
             self.windows.setCellWidget(row, 3, duration)
-        self.windows.resizeColumnsToContents()
+        header = self.windows.horizontalHeader()
+        for column in (1, 2, 3):  # as wide as their editors (a cell widget is no content to ResizeToContents)
+            editors = (self.windows.cellWidget(row, column) for row in range(self.windows.rowCount()))
+            header.resizeSection(column, max([header.sectionSizeHint(column)]
+                                             + [w.sizeHint().width() for w in editors if w is not None]))
         self.windows.resizeRowsToContents()
 
     # --- editing ---------------------------------------------------------------------------

@@ -79,7 +79,7 @@ class RulesDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(self.tr("时效规则"))
-        resize_within_screen(self, 1000, 680)
+        resize_within_screen(self, 1280, 680)
         self._texts: dict[str, str] = {}  # each pack's text as last loaded or saved
         self._drafts: dict[str, str] = {}  # unsaved edits, kept while switching between packs
         self._current: str | None = None

@@ -43,6 +43,7 @@ from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
 from desktop_app.ui.statements.typed_prices import TypedPrices, TypedPricesBox
 from desktop_app.ui.widgets.screen_fit import PREVIEW_HEIGHT, PREVIEW_WIDTH, resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
+from desktop_app.ui.widgets.table_menu import explain
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ class StatementDialog(QDialog):
         self.xlsx_button.clicked.connect(self._ask_xlsx)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self._set_ready(False)
+        self._set_ready(False, self.tr("正在读取货值说明……"))
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------------
@@ -163,9 +164,10 @@ class StatementDialog(QDialog):
 
         self._context.read(work, self._loaded, self._failed)
 
-    def _set_ready(self, ready: bool) -> None:
+    def _set_ready(self, ready: bool, why_not: str = "") -> None:
+        """The print and save buttons; greyed out, each says why (reading, prices to type, an error)."""
         for button in (self.preview_button, self.pdf_button, self.xlsx_button):
-            button.setEnabled(ready)
+            explain(button, ready, why_not)
 
     def _loaded(self, result: tuple[list[GoodsValueStatement], list[str], list[str]]) -> None:
         statements, missing, seals = result
@@ -190,7 +192,7 @@ class StatementDialog(QDialog):
         self.warning.setVisible(bool(notes))
         self.status.setText(self.tr("共 %n 份，每份一页 A4", "", len(statements)))
         self.list.setCurrentRow(min(current, len(statements) - 1))
-        self._set_ready(bool(statements))
+        self._set_ready(bool(statements), self.tr("没有可生成货值说明的理赔或订单"))
         self.typed_prices.hide()
         self.loaded.emit()
 
@@ -200,9 +202,11 @@ class StatementDialog(QDialog):
             # Not the command line's --unit-price: the prices are asked for here.
             self.page.set_message(labels.message(error.problem) + self.tr("或在下方填写单价。"))
             self.typed_prices.ask(error.unpriced)
+            self._set_ready(False, self.tr("有商品没有单价：先在下方填写单价，点“按这些单价生成”"))
             return
         self.typed_prices.hide()
         self.page.set_message(describe_error(error))
+        self._set_ready(False, self.tr("无法生成货值说明：%1").replace("%1", describe_error(error)))
 
     def _use_prices(self, prices: TypedPrices) -> None:
         """Read the statements again, the goods without a price valued at the typed ones."""
@@ -211,6 +215,7 @@ class StatementDialog(QDialog):
         self._request = replace(self._request, unit_prices=tuple(typed.items()))
         self.typed_prices.hide()
         self.page.set_message(self.tr("正在读取……"))
+        self._set_ready(False, self.tr("正在读取货值说明……"))
         self.reload()
 
     def _show_page(self, row: int) -> None:

@@ -36,21 +36,49 @@ class GrowColumn(QObject):
         header = view.horizontalHeader()
         self.start = header.sectionSize(column)
         self.last_width = self.start  # what this object set last: another width means the user's
-        self.given_up = False
+        self.given_up = False  # the user set the column's width (`user_sized`)
+        self._pressed = False  # a mouse button is down on the header: a resize now is the user's drag
         # The viewport's own resizes: the view's come before its viewport has its new width (and a
         # scroll bar appearing narrows the viewport alone).
         view.viewport().installEventFilter(self)
+        header.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._resized)
+        header.sectionHandleDoubleClicked.connect(self._handle_double_clicked)
+
+    @property
+    def user_sized(self) -> bool:
+        return self.given_up
+
+    def restored(self, user_sized: bool) -> None:
+        """The table's remembered layout was put back: the key column's width is the user's only if they set it."""
+        self.given_up = user_sized
+        self.last_width = self.view.horizontalHeader().sectionSize(self.column)
+        if not user_sized and self.view.isVisible():
+            self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A view being destroyed still resizes its viewport: nothing to fit then.
-        if event.type() == QEvent.Type.Resize and not self.given_up and shiboken6.isValid(self.view):
+        kind = event.type()
+        if not shiboken6.isValid(self.view):  # a view being destroyed still resizes its viewport
+            return False
+        if watched is self.view.horizontalHeader().viewport():
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+                self._pressed = kind == QEvent.Type.MouseButtonPress
+        elif kind == QEvent.Type.Resize and not self.given_up:
             self.fit()
         return False
 
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        # The column's edge dragged on the header (never a splitter dragged beside the table, which fits it).
+        if column == self.column and self._pressed:
+            self.given_up = True
+
+    def _handle_double_clicked(self, column: int) -> None:
+        if column == self.column:
+            self.given_up = True
+
     def fit(self) -> None:
         header = self.view.horizontalHeader()
-        if self.given_up or header.sectionSize(self.column) != self.last_width:
-            self.given_up = True  # dragged, or restored from the remembered layout
+        if self.given_up:
             return
         shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
         last = max(shown, key=header.visualIndex, default=-1)  # the one that stretches

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QTableView
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QMenu, QTableView
 
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 
@@ -42,27 +42,42 @@ def row_menu(table: QTableView, index: QModelIndex, buttons: Sequence[QAbstractB
             entry.triggered.connect(lambda _c=False, b=button: b.click())
     if not menu.isEmpty():
         menu.addSeparator()
-    for text, value in ((_tr("复制订单号"), getattr(row, "order_no", None)),
-                        (_tr("复制运单号"), getattr(row, "tracking_no", None))):
-        entry = menu.addAction(text)
-        entry.setObjectName("copy_order_no" if "订单" in text else "copy_tracking_no")
-        entry.setEnabled(bool(value))
-        entry.triggered.connect(lambda _c=False, v=value: QApplication.clipboard().setText(str(v)))
+    # Only the numbers a row of this table has: a case row carries no tracking number, and its menu
+    # offered 复制运单号 greyed out on every case.
+    if hasattr(row, "order_no"):
+        add_copy_entry(menu, "copy_order_no", _tr("复制订单号"), row.order_no, _tr("这一行没有订单号"))
+    if hasattr(row, "tracking_no"):
+        add_copy_entry(menu, "copy_tracking_no", _tr("复制运单号"), row.tracking_no, _tr("这一行没有运单号"))
     menu.setToolTipsVisible(True)
     return menu
 
 
-def install_row_menu(table: QTableView, buttons: Sequence[QAbstractButton] = (),
-                     actions: Sequence[RowAction] = ()) -> None:
-    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+def add_copy_entry(menu: QMenu, name: str, text: str, value: object, why_not: str) -> None:
+    """复制… : the value to the clipboard; greyed out without one, its tooltip saying so."""
+    entry = menu.addAction(text)
+    entry.setObjectName(name)
+    entry.setEnabled(bool(value))
+    entry.setToolTip(text if value else why_not)
+    entry.triggered.connect(lambda _c=False, v=value: QApplication.clipboard().setText(str(v)))
+    menu.setToolTipsVisible(True)
+
+
+def install_menu(view: QAbstractItemView, menu_at: Callable[[QModelIndex], QMenu | None]) -> None:
+    """Right-click on a row of any item view: `menu_at` builds the row's menu (None off the rows)."""
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def show(pos: QPoint) -> None:
-        menu = row_menu(table, table.indexAt(pos), buttons, actions)
+        menu = menu_at(view.indexAt(pos))
         if menu is not None:
             menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            menu.popup(table.viewport().mapToGlobal(pos))
+            menu.popup(view.viewport().mapToGlobal(pos))
 
-    table.customContextMenuRequested.connect(show)
+    view.customContextMenuRequested.connect(show)
+
+
+def install_row_menu(table: QTableView, buttons: Sequence[QAbstractButton] = (),
+                     actions: Sequence[RowAction] = ()) -> None:
+    install_menu(table, lambda index: row_menu(table, index, buttons, actions))
 
 
 def explain(button: QAbstractButton, enabled: bool, why_not: str, tip: str = "") -> None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 import desktop_app
-from desktop_app import APP_TITLE
 from desktop_app.app_log import log_dir
 from desktop_app.paths import data_dir, resource
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
@@ -52,7 +51,8 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("about_dialog")
-        self.setWindowTitle(self.tr("关于 %1").replace("%1", APP_TITLE))
+        name = self.tr("售后台账")  # the app's name in the window's language (an English window: Aftersales Ledger)
+        self.setWindowTitle(self.tr("关于 %1").replace("%1", name))
         resize_within_screen(self, 640, 480)
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
@@ -60,7 +60,7 @@ class AboutDialog(QDialog):
         logo.setPixmap(app_icon().pixmap(64, 64))
         header.addWidget(logo)
         self.summary = QLabel(
-            f"<h2>{self.tr(APP_TITLE)} {desktop_app.__version__}</h2>"
+            f"<h2>{name} {desktop_app.__version__}</h2>"
             + self.tr("<p>小店的售后台账：售后单、补发、快递理赔和平台时效，全部在自己的电脑上。</p>")
             + f"<p style='color:{shade('secondary')}'>Qt {qVersion()} · PySide6 {pyside_version} · Python "
               f"{sys.version.split()[0]}</p>")

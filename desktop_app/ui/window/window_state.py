@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QWidget
 
+from desktop_app.ui.widgets.grow_column import GrowColumn
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 
 DEFAULT_WIDTH = 1280
@@ -65,6 +66,9 @@ def restore_tab(tab: QWidget, settings: QSettings) -> bool:
         # A version with other columns: keep the defaults rather than widths of the wrong columns.
         if isinstance(state, QByteArray) and str(columns) == str(table.model().columnCount()):
             restored = table.horizontalHeader().restoreState(state) or restored
+            grow = table.findChild(GrowColumn)
+            if grow is not None:
+                grow.restored(str(settings.value(f"{key}/key_column_sized", "false")).lower() == "true")
     return restored
 
 
@@ -77,3 +81,6 @@ def save_tab(tab: QWidget, settings: QSettings) -> None:
         key = f"{prefix}/{table.objectName()}"
         settings.setValue(f"{key}/header", table.horizontalHeader().saveState())
         settings.setValue(f"{key}/columns", table.model().columnCount())
+        grow = table.findChild(GrowColumn)
+        if grow is not None:
+            settings.setValue(f"{key}/key_column_sized", grow.user_sized)

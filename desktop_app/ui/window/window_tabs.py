@@ -77,6 +77,11 @@ class WindowTabs(WindowHost):
             self.tabs.addTab(placeholder, titles[name])
         self.tabs.currentChanged.connect(self._tab_chosen)
         self.setCentralWidget(self.tabs)
+        if self.focusWidget() is None:
+            # The window opened on a label that takes no focus: the keyboard went nowhere (typing, Enter,
+            # Tab) until a click. The search takes it: type, Enter opens the first case found. (Not the list:
+            # a list given the keyboard makes its first row current, and the pane would show a case unasked.)
+            self.cases_tab.search.setFocus()
         add_tab_actions(self.menus, self.tabs)
         restore_tab(self.cases_tab, self.settings)
         self._first_size = self.size()
@@ -88,7 +93,8 @@ class WindowTabs(WindowHost):
         self.cases_tab.build_panes()
         assert self.cases_tab.detail is not None
         self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
-        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context)
+        self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context,
+                                  self.cases_tab.table.selectionModel())
 
     def _later_titles(self) -> dict[str, str]:
         return {"reship": self.tr("补发队列"), "returns": self.tr("退货入库"), "claims": self.tr("快递理赔"),
