@@ -23,9 +23,6 @@ EN: dict[str, str | tuple[str, str]] = {
     "（选择操作）": "(choose an action)",
     "选择要对这 %1 张售后单执行的操作": "Choose what to do with these %1 cases",
     "选择要对这 %1 条补发执行的操作": "Choose what to do with these %1 reships",
-    "错过平台时限 %1 次；处罚金额按售后单上登记的“平台处罚”合计，未自动估算":
-        "Platform deadlines missed %1 times; penalties are the sum of the “platform penalty” recorded on "
-        "cases, not estimated",
     # --- the suggested next step of a case and of an inspected return (session 18) --------------------
     "买家申请退货，先审核并同意（给出退货地址）":
         "The buyer asks to return: review and agree (give the return address)",
