@@ -31,7 +31,7 @@ from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.csv_checks import ENDS_MID_CHARACTER, check_not_cut_off, check_quotes_closed
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
-from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
+from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls, utf16_without_bom
 from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 
@@ -500,7 +500,9 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
         raise refuse(path, msg.say(msg.WEB_PAGE))
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
-            and not text_with_stray_nuls(head):
-        raise refuse(path, msg.say(msg.BINARY))
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if (utf16 := utf16_without_bom(head)) is not None:
+            return CsvSpreadsheet(path, utf16)
+        if not text_with_stray_nuls(head):
+            raise refuse(path, msg.say(msg.BINARY))
     return CsvSpreadsheet(path, detect_encoding(path))

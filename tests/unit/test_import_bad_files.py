@@ -161,3 +161,20 @@ def test_a_file_that_changes_encoding_later_is_refused_with_the_row(tmp_path: Pa
     (tmp_path / "mixed.csv").write_bytes(head + tail)
     reason = _refused(db, tmp_path / "mixed.csv")
     assert "行附近的文字编码与文件开头不一致" in reason  # the reader decodes in blocks: "near" row N
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, db: Database, encoding: str) -> None:
+    # A tool's "Unicode" csv written without its BOM was refused as "不是表格文件（无法识别的二进制格式）":
+    # the NUL every ASCII character leaves beside it read as binary.
+    rows = [PDD_HEADER, pdd_row(), pdd_row("261101-000000000000002", receiver="秦文红")]
+    path = write_csv(tmp_path / "pdd.csv", rows, encoding="utf-8")
+    path.write_bytes(path.read_bytes().decode("utf-8").encode(encoding))
+    result = run_import(db, path)
+    assert result.exit_code == 0 and result.inserted == 2, result.files[0].refused
+    assert count_rows(db) == 2
+
+
+def test_nul_in_every_other_byte_with_control_characters_is_still_binary(tmp_path: Path, db: Database) -> None:
+    (tmp_path / "orders.csv").write_bytes("订单号,\x01\x02\x03\x04\x05\x06 状态\r\n".encode("utf-16-le") * 20)
+    assert "不是表格文件" in _refused(db, tmp_path / "orders.csv")
