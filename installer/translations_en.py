@@ -1932,6 +1932,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "值显示正确后保存，再导入":
         "is a formula%1 (cell %2) whose result the file does not hold; it cannot be imported as blank. Open the "
         "file in Excel, check the values show correctly, save it and import again",
+    "是 Excel 的错误值 %1（单元格 %2%3），不是数据，不能当作空白导入。请在 Excel 中改正这个单元格（或从平台后台"
+    "重新导出）后再导入":
+        "is the Excel error value %1 (cell %2%3), not data; it cannot be imported as blank. Correct the cell in "
+        "Excel (or export the file again from the platform) and import again",
+    "，公式“=%1”": ", formula \u201c=%1\u201d",
+    "工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。请在 Excel 中改正这个单元格和其他显示"
+    "错误值的单元格（或从平台后台重新导出）后再导入":
+        "cell %2 of the sheet \u201c%1\u201d is the Excel error value %3, not data; it cannot be imported as "
+        "blank. Correct it and any other cell showing an error value in Excel (or export the file again from the "
+        "platform) and import again",
     "第 %1 行：平台售后单 %2（新建为 #%3）与手工登记的售后单 #%4 是同一订单 %5、同一类型（%6），可能是同"
     "一个售后：请核对，关闭多余的一张":
         "Row %1: platform after-sales %2 (new case #%3) and case #%4 entered by hand are of the same order %5 "

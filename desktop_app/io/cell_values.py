@@ -67,25 +67,31 @@ _HOUR_CACHE_SIZE = 65536
 
 
 class UncalculatedFormula:
-    """A formula cell saved without its result (io/xlsx/formulas): every converter refuses it, so the
-    row is reported instead of storing a blank where the sheet shows a value."""
+    """A cell without a value to import (io/xlsx/formulas): a formula saved without its result, or one whose
+    result is an Excel error value (`error`: #N/A, #REF! …; calamine reads both as blank). Every converter
+    refuses it, so the row is reported instead of storing a blank where the sheet shows something."""
 
-    __slots__ = ("formula", "where")
+    __slots__ = ("error", "formula", "where")
 
-    def __init__(self, where: str, formula: str) -> None:
+    def __init__(self, where: str, formula: str, error: str = "") -> None:
         self.where = where
         self.formula = formula
+        self.error = error
 
     def __repr__(self) -> str:
-        return f"UncalculatedFormula({self.where!r}, {self.formula!r})"
+        return f"UncalculatedFormula({self.where!r}, {self.formula!r}, {self.error!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, UncalculatedFormula) and (self.where, self.formula) == (other.where, other.formula)
+        return isinstance(other, UncalculatedFormula) and \
+            (self.where, self.formula, self.error) == (other.where, other.formula, other.error)
 
     def __hash__(self) -> int:
-        return hash((self.where, self.formula))
+        return hash((self.where, self.formula, self.error))
 
     def refused(self) -> CellError:
+        if self.error:
+            formula = msg.say(msg.EXCEL_ERROR_FORMULA, self.formula[:40]) if self.formula else ""
+            return CellError(msg.say(msg.EXCEL_ERROR, self.error, self.where, formula))
         shown = f"“={self.formula[:40]}”" if self.formula else ""
         return CellError(msg.say(msg.FORMULA, shown, self.where))
 

@@ -143,6 +143,50 @@ def test_a_formula_without_its_result_in_a_sheet_read_in_pieces_refuses_the_file
     assert _items_per_order(ledger) == {}
 
 
+def test_excel_error_values_are_reported_not_imported_as_blank(tmp_path: Path) -> None:
+    # calamine reads #N/A and #REF! as empty cells: the orders were stored without 支付时间 and 实付金额.
+    result, ledger = _import(tmp_path, "error_values.xlsx")
+    assert (result.inserted, result.rejected) == (1, 2)
+    first, second = sorted(result.errors, key=lambda e: e.row)
+    assert (first.row, first.column) == (3, "支付时间")
+    assert "#N/A" in first.message and "N3" in first.message and "VLOOKUP(B3,付款!A:B,2,0)" in first.message
+    assert (second.row, second.column) == (4, "用户实付金额(元)")
+    assert "#REF!" in second.message and "F4" in second.message
+    assert list(_items_per_order(ledger)) == ["261101-000000000000001"]
+
+
+def test_an_error_value_does_not_erase_what_an_earlier_import_stored(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite3"
+    good = write_xlsx(tmp_path / "good.xlsx", {"Sheet1": [PDD_HEADER, pdd_row()]})
+    broken = tmp_path / "broken.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [PDD_HEADER, pdd_row()]:
+        sheet.append(row)
+    paid_at = sheet.cell(2, PDD_HEADER.index("支付时间") + 1)
+    paid_at.value, paid_at.data_type = "#N/A", "e"
+    book.save(broken)
+    db = open_database(ledger)
+    try:
+        assert run_import(db, good).files[0].inserted == 1
+        before = rows_of(db, "select order_no, paid_at, paid_fen from orders")
+        [result] = run_import(db, broken).files
+        assert (result.updated, result.rejected) == (0, 1)
+        assert rows_of(db, "select order_no, paid_at, paid_fen from orders") == before
+    finally:
+        db.close()
+
+
+def test_excel_error_values_in_a_sheet_read_in_pieces_refuse_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = _read_in_pieces(monkeypatch)
+    result, ledger = _import(tmp_path, "error_values.xlsx")
+    assert pieces and all(pieces)
+    assert result.refused is not None and "#N/A" in result.refused and "N3" in result.refused
+    assert _items_per_order(ledger) == {}
+
+
 def test_one_order_number_on_two_rows_that_disagree_is_reported(tmp_path: Path) -> None:
     result, ledger = _import(tmp_path, "duplicate_order_rows.csv")
     assert (result.inserted, result.rejected) == (2, 1)
