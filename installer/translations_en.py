@@ -1981,6 +1981,11 @@ EN: dict[str, str | tuple[str, str]] = {
         "The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety",
     "第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏":
         "The text encoding near row %1 differs from the start of the file: the file may be damaged",
+    "读到第 %1 行时文件读不下去了（%2）：可能是网盘或 U 盘断开了，或者文件正被别的程序改写或锁定。文件没有导入，"
+    "请等它保存完（或复制到本机）后再导入":
+        "The file could not be read past row %1 (%2): a network drive or USB stick may have gone, or another "
+        "program is rewriting or locking the file. Nothing was imported; wait until it is saved (or copy it to "
+        "this computer) and import again",
     "表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2":
         "The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2",
     "这不是%1的商品明细文件（找不到 %2 等列）": "This is not an item detail file of %1 (no columns such as %2)",

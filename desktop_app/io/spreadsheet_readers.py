@@ -188,6 +188,8 @@ class CsvTable:
                 first = text.readline()
             except UnicodeDecodeError:
                 raise refuse(self.path, "第 1 行的文字编码无法识别，文件可能已损坏") from None
+            except OSError as exc:
+                raise refuse(self.path, msg.say(msg.READ_FAILED_AT_ROW, 1, system_error_text(exc))) from None
             delimiter = _sniff_delimiter(first)
             text.seek(0)
             reader = csv.reader(text, delimiter=delimiter)
@@ -211,6 +213,8 @@ class CsvTable:
                 if exc.reason in ENDS_MID_CHARACTER:
                     raise refuse(self.path, msg.say(msg.CUT_OFF_CHARACTER, number + 1)) from None
                 raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
+            except OSError as exc:  # a network drive or USB stick gone, a byte range another program locked
+                raise refuse(self.path, msg.say(msg.READ_FAILED_AT_ROW, number + 1, system_error_text(exc))) from None
             except csv.Error as exc:
                 if "field limit" in str(exc):  # the module's words for a cell past csv.field_size_limit()
                     raise refuse(self.path, msg.say(msg.CELL_OVER_CSV_LIMIT, number + 1,

@@ -375,6 +375,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "%1或生成时给出单价：命令 statement �
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出")
 QT_TRANSLATE_NOOP("Vocabulary", "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录")
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
+QT_TRANSLATE_NOOP("Vocabulary", "读到第 %1 行时文件读不下去了（%2）：可能是网盘或 U 盘断开了，或者文件正被别的程序改写或锁定。文件没有导入，请等它保存完（或复制到本机）后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "团队数据库%1的表结构与本程序不一致（%2）：可能已有席位用更新版本的售后台账升级了它。数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
 QT_TRANSLATE_NOOP("Vocabulary", "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }")
 QT_TRANSLATE_NOOP("Vocabulary", "不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名")

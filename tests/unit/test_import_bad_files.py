@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from order_files import PDD_HEADER, SAMPLES, count_rows, pdd_row, run_import, write_csv, write_xlsx, zip_bomb
 
-from desktop_app.io import spreadsheet_readers
+from desktop_app.io import nul_bytes, spreadsheet_readers
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.store.database import Database
@@ -178,3 +180,30 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, db: Database, e
 def test_nul_in_every_other_byte_with_control_characters_is_still_binary(tmp_path: Path, db: Database) -> None:
     (tmp_path / "orders.csv").write_bytes("订单号,\x01\x02\x03\x04\x05\x06 状态\r\n".encode("utf-16-le") * 20)
     assert "不是表格文件" in _refused(db, tmp_path / "orders.csv")
+
+
+def test_a_file_that_cannot_be_read_past_some_row_is_refused_naming_it(tmp_path: Path, db: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A network drive or USB stick gone mid-read, a byte range another program locked (Windows): the OSError
+    # went past the import as 内部错误, leaving the other files of the batch unimported.
+    rows = [pdd_row(f"261101-{n:015d}") for n in range(1, 400)]
+    path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, *rows])
+    good = write_csv(tmp_path / "other.csv", [PDD_HEADER, pdd_row("261102-000000000000001")])
+    reads = {"left": 6}
+    real = nul_bytes.NulWatch.read1
+
+    def failing(self: nul_bytes.NulWatch, size: int = -1, /) -> bytes:
+        if str(self.name) == str(path):
+            reads["left"] -= 1
+            if reads["left"] < 0:
+                raise OSError(errno.EIO, "Input/output error")
+        return real(self, size)
+
+    monkeypatch.setattr(nul_bytes.NulWatch, "read1", failing)
+    monkeypatch.setattr(nul_bytes.NulWatch, "read", failing)
+    monkeypatch.setattr(spreadsheet_readers, "NulWatch", nul_bytes.NulWatch)
+    result = run_import(db, path, good)
+    refused, stored = result.files
+    assert refused.refused is not None and "时文件读不下去了" in refused.refused and not refused.stored
+    assert re.search(r"读到第 \d+ 行", refused.refused), refused.refused
+    assert stored.stored and count_rows(db) == 1  # nothing of the unreadable file, the next one imported
