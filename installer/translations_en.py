@@ -1937,6 +1937,9 @@ EN: dict[str, str | tuple[str, str]] = {
         "is the Excel error value %1 (cell %2%3), not data; it cannot be imported as blank. Correct the cell in "
         "Excel (or export the file again from the platform) and import again",
     "，公式“=%1”": ", formula \u201c=%1\u201d",
+    "是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入":
+        "is the Excel error value %1, not data. Correct the cell in Excel (or export the file again from the "
+        "platform) and import again",
     "工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。请在 Excel 中改正这个单元格和其他显示"
     "错误值的单元格（或从平台后台重新导出）后再导入":
         "cell %2 of the sheet \u201c%1\u201d is the Excel error value %3, not data; it cannot be imported as "

@@ -66,6 +66,13 @@ _MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(6
 _HOUR_CACHE_SIZE = 65536
 
 
+# What Excel shows in a cell whose formula failed; a csv saved from Excel keeps it as that text (#N/A as a
+# 快递单号 or 收货人 was stored as one). Read from an .xlsx it is an error cell (io/xlsx/formulas).
+EXCEL_ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                                "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                                "#GETTING_DATA"})
+
+
 class UncalculatedFormula:
     """A cell without a value to import (io/xlsx/formulas): a formula saved without its result, or one whose
     result is an Excel error value (`error`: #N/A, #REF! …; calamine reads both as blank). Every converter
@@ -132,6 +139,8 @@ class CellCleaner:
                 return None
             if "\x00" in text:  # an Excel _x0000_ escape or a damaged file; PostgreSQL refuses to store it
                 raise CellError(_NUL)
+            if text[0] == "#" and text in EXCEL_ERROR_VALUES:
+                raise CellError(msg.say(msg.EXCEL_ERROR_TEXT, text))
             return text
         if value is None:
             return None
@@ -352,7 +361,7 @@ class CellCleaner:
         if convert == text:
             def texts(values: Sequence[object]) -> list[object]:
                 try:
-                    return [(t if t[0] not in "='" and t not in empty and "\x00" not in t else text(v))
+                    return [(t if t[0] not in "='#" and t not in empty and "\x00" not in t else text(v))
                             if (t := v.strip()) else None  # type: ignore[attr-defined]
                             for v in values]
                 except AttributeError:  # not a string: None, a number or a date
@@ -366,7 +375,7 @@ class CellCleaner:
                     return [
                         (u if (u := (t[2:-1].strip() if t[0] == "=" and t[1:2] == '"' and t[-1] == '"'
                                      else t[1:].strip() if t[0] == "'" else t))
-                         and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty and "\x00" not in u
+                         and u[0] not in "='#" and "e" not in u and "E" not in u and u not in empty and "\x00" not in u
                          and (not order_no or ORDER_NO_PATTERN.match(u)) else convert(v))
                         if (t := v.strip()) else None  # type: ignore[attr-defined]
                         for v in values]

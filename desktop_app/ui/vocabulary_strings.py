@@ -400,6 +400,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行有一个没有配对的引号（\"�
 QT_TRANSLATE_NOOP("Vocabulary", "%1“%2”在第 %3 行已经出现过，但这一行的内容与第 %3 行不同；这一行未导入（保留第 %3 行）。请核对后删去多余的一行")
 QT_TRANSLATE_NOOP("Vocabulary", "%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；撤销改不到%5（%6），这一步请记录为 %7 或之后")
 QT_TRANSLATE_NOOP("Vocabulary", "数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。")
+QT_TRANSLATE_NOOP("Vocabulary", "是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "另一个席位正在修改同一批记录（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。")
 QT_TRANSLATE_NOOP("Vocabulary", "另一个席位正在写入团队数据库（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。")
 QT_TRANSLATE_NOOP("Vocabulary", "订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号")

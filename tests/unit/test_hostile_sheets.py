@@ -155,6 +155,13 @@ def test_excel_error_values_are_reported_not_imported_as_blank(tmp_path: Path) -
     assert list(_items_per_order(ledger)) == ["261101-000000000000001"]
 
 
+def test_excel_error_values_saved_as_csv_text_are_reported_not_stored(tmp_path: Path) -> None:
+    result, ledger = _import(tmp_path, "error_values_as_text.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "快递单号"), (3, "收货人")]
+    assert "是 Excel 的错误值 #N/A" in result.errors[0].message
+    assert list(_items_per_order(ledger)) == ["261101-000000000000003"]  # "#3 绿茶" is a spec, not an error
+
+
 def test_an_error_value_does_not_erase_what_an_earlier_import_stored(tmp_path: Path) -> None:
     ledger = tmp_path / "ledger.sqlite3"
     good = write_xlsx(tmp_path / "good.xlsx", {"Sheet1": [PDD_HEADER, pdd_row()]})
