@@ -1937,6 +1937,11 @@ EN: dict[str, str | tuple[str, str]] = {
         "is the Excel error value %1 (cell %2%3), not data; it cannot be imported as blank. Correct the cell in "
         "Excel (or export the file again from the platform) and import again",
     "，公式“=%1”": ", formula \u201c=%1\u201d",
+    "表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。请确认它是对的，否则删去"
+    "或改名多余的列后重新导入":
+        "The header \u201c%1\u201d heads %2 columns (columns %3), and in row %4 they differ (\u201c%5\u201d and "
+        "\u201c%6\u201d): column %7 was imported. Check that it is the right one; otherwise delete or rename the "
+        "other columns and import again",
     "是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入":
         "is the Excel error value %1, not data. Correct the cell in Excel (or export the file again from the "
         "platform) and import again",

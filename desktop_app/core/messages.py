@@ -416,6 +416,8 @@ TYPED_TWIN = T("第 %1 行：平台售后单 %2（新建为 #%3）与手工登�
                "请核对，关闭多余的一张", frozenset({6}))
 
 FILE_SAYS = T("%1：%2", frozenset({2}))  # a file's name and what its import said
+REPEATED_COLUMN_DIFFERS = T("表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。"
+                            "请确认它是对的，否则删去或改名多余的列后重新导入")
 
 # Only ever inside another message: a text is not read back as one of them ("售后单 #%1" reads most).
 PARTS = (AND_QUOTED, QUOTED_TABLE, COLUMN_OF, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,

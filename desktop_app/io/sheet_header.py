@@ -24,6 +24,19 @@ def header_index(cells: Sequence[object]) -> dict[str, int]:
     return index
 
 
+def repeated_columns(cells: Sequence[object], used: Iterable[int]) -> list[tuple[int, tuple[int, ...]]]:
+    """Each used column whose header appears again in other columns, with those columns (0-based): the
+    import reads the first of them (`header_index`), the others never."""
+    names = [normalize_header(cell) for cell in cells]
+    found: list[tuple[int, tuple[int, ...]]] = []
+    for position in sorted(set(used)):
+        name = names[position]
+        others = tuple(i for i, other in enumerate(names) if other == name and i != position)
+        if name and others:
+            found.append((position, others))
+    return found
+
+
 def find_column(index: Mapping[str, int], aliases: Iterable[str]) -> int | None:
     """The column of the first alias the header holds."""
     for alias in aliases:

@@ -380,6 +380,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "团队数据库%1的表结构与本程序不一
 QT_TRANSLATE_NOOP("Vocabulary", "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }")
 QT_TRANSLATE_NOOP("Vocabulary", "不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名")
 QT_TRANSLATE_NOOP("Vocabulary", "是 Excel 的错误值 %1（单元格 %2%3），不是数据，不能当作空白导入。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入")
+QT_TRANSLATE_NOOP("Vocabulary", "表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。请确认它是对的，否则删去或改名多余的列后重新导入")
 QT_TRANSLATE_NOOP("Vocabulary", "文件在第 %1 行中途结束（这一行只有 %2 列，上面的行有 %3 列）：可能没有下载完整，后面的行也缺了。文件没有导入，请重新下载后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")
 QT_TRANSLATE_NOOP("Vocabulary", "最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore \"%4\"")

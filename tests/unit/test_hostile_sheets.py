@@ -194,6 +194,23 @@ def test_excel_error_values_in_a_sheet_read_in_pieces_refuse_the_file(
     assert _items_per_order(ledger) == {}
 
 
+def test_a_repeated_column_that_says_something_else_is_pointed_out(tmp_path: Path, db: Database) -> None:
+    # Two 用户实付金额(元) columns (two exports pasted side by side): the first was read, the other ignored
+    # without a word.
+    paid = PDD_HEADER.index("用户实付金额(元)")
+    rows = [[*PDD_HEADER, "用户实付金额(元)"], [*pdd_row(), "79.00"],
+            [*pdd_row("261101-000000000000002"), "5.00"]]
+    [result] = run_import(db, write_csv(tmp_path / "pdd.csv", rows)).files
+    assert (result.inserted, result.rejected) == (2, 0)
+    [warning] = result.warnings
+    assert f"表头“用户实付金额(元)”有 2 列（第 {paid + 1}、{len(PDD_HEADER) + 1} 列），第 3 行它们的内容不同" in warning
+    assert f"（“79.00”和“5.00”）：导入的是第 {paid + 1} 列" in warning
+    assert rows_of(db, "select paid_fen from orders order by order_no") == [(7900,), (7900,)]
+    # The same column twice with the same values (the hostile corpus's duplicate_headers.csv) says nothing.
+    same = run_import(db, HOSTILE / "duplicate_headers.csv").files[0]
+    assert same.warnings == () and same.rejected == 0
+
+
 def test_one_order_number_on_two_rows_that_disagree_is_reported(tmp_path: Path) -> None:
     result, ledger = _import(tmp_path, "duplicate_order_rows.csv")
     assert (result.inserted, result.rejected) == (2, 1)
