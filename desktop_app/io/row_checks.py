@@ -83,23 +83,6 @@ class RowChecker:
         self._headers = {spec.field: spec.header for spec in (*mapping.order_specs, *mapping.item_specs)}
         self._headers.update((name, mapping.headers[positions[0]]) for name, positions in mapping.parts)
         self._headers.update((name, header) for _, header, split in mapping.splits for name in split.fields)
-        self._repeated = list(mapping.repeated)  # until a row shows the repeated columns disagree
-
-    def _check_repeated(self, numbers: Sequence[int], rows: Sequence[Sequence[object]]) -> None:
-        """Warn, once per column, at the first row where a mapped column's namesake holds something else:
-        the import reads the first of them and says which."""
-        for entry in list(self._repeated):
-            first, others = entry
-            for number, cells in zip(numbers, rows, strict=True):
-                read = _shown(cells[first])
-                differing = next((i for i in others if _shown(cells[i]) != read), None)
-                if differing is not None:
-                    self._repeated.remove(entry)
-                    header = self.mapping.headers[first]
-                    columns = "、".join(str(i + 1) for i in sorted((first, *others)))
-                    self.warnings.append(msg.say(msg.REPEATED_COLUMN_DIFFERS, header, len(others) + 1, columns, number,
-                                                 read or "空白", _shown(cells[differing]) or "空白", first + 1))
-                    break
 
     # -- order numbers -----------------------------------------------------------------------------
 
@@ -110,8 +93,9 @@ class RowChecker:
         width = mapping.width
         numbers = [number for number, _ in batch]
         rows = [cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))] for _, cells in batch]
-        if self._repeated:
-            self._check_repeated(numbers, rows)
+        if mapping.repeated.pending:
+            for number, cells in zip(numbers, rows, strict=True):
+                self.warnings.extend(mapping.repeated.check(number, cells))
         column = [cells[mapping.key_index] for cells in rows]
         bad: RowErrors = {}
         order_nos = self._convert(mapping.key_many, mapping.key_one, mapping.key_header, column, numbers, bad)
@@ -311,11 +295,3 @@ def split_column(cells: Sequence[str | None], split: SplitColumn, cleaner: CellC
         seconds.append(parts[fields[1]])
     return {fields[0]: firsts, fields[1]: seconds}
 
-
-def _shown(cell: object) -> str:
-    """A cell as text for comparing two columns (a number and its text alike)."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
