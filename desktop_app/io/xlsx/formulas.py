@@ -82,8 +82,9 @@ def error_cells(data: Part) -> dict[tuple[int, int], UncalculatedFormula]:
 
 def unusable_cells(data: Part) -> dict[tuple[int, int], UncalculatedFormula]:
     """`uncalculated_cells` and `error_cells` of this sheet XML together."""
-    found = uncalculated_cells(data)
-    found.update(error_cells(data))
+    raw = bytes(data)  # a piece is a memoryview: copied once for both
+    found = uncalculated_cells(raw)
+    found.update(error_cells(raw))
     return found
 
 
