@@ -10,6 +10,7 @@ id, so it is refused rather than stored with wrong digits. These functions run f
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -37,7 +38,7 @@ ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 MAX_QUANTITY = 1_000_000
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
+    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _NUL = "含有一个空字符（NUL），文件可能已损坏。请在平台后台重新导出后再导入"
@@ -299,6 +300,11 @@ class CellCleaner:
         if value.__class__ is str:
             raw: str = value  # type: ignore[assignment]
             text = raw.strip()
+            if not text.isascii():
+                # Typed with a Chinese input method (２０２６－１１－１８) or pasted from a web page with an
+                # invisible mark (a zero-width space, a direction mark): the date the cell shows.
+                text = "".join(c for c in unicodedata.normalize("NFKC", text)
+                               if unicodedata.category(c) != "Cf").strip()
             if not text or text in self.empty:
                 return None
             try:
