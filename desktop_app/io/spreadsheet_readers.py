@@ -59,6 +59,10 @@ OTHER_FORMAT_NAMES = tuple(what for _, what in _OTHER_FORMATS)  # said in a refu
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
 _CELL_END_TABS = re.compile(r"\t+(?=,|\r?\n?$)")
+# A web page or XML saved as .xls/.csv (platforms' "Excel" downloads, Excel's 网页 and XML 2003 formats): what
+# its first tag is. <style> and a comment come first in some, which read as "no header found" before.
+_WEB_PAGE = re.compile(rb"<\s*(?:(?:html|head|body|meta|title|style|table|thead|tbody|tr|td|div|!doctype|\?xml)\b|!--)",
+                       re.IGNORECASE)
 # Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
@@ -501,8 +505,7 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
             raise refuse(path, msg.say(msg.OTHER_FORMAT, what))  # the same reader serves cases and product costs
-    text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
-    if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+    if _WEB_PAGE.match(head.lstrip(codecs.BOM_UTF8).lstrip()):
         raise refuse(path, msg.say(msg.WEB_PAGE))
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if (utf16 := utf16_without_bom(head)) is not None:

@@ -106,6 +106,11 @@ def test_password_protected_workbooks(tmp_path: Path, db: Database) -> None:
     (b"%PDF-1.7\n%...", "PDF"),
     (b"<html><body><table><tr><td>\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7</td></tr></table></body></html>", "网页"),
     (b"\x00\x01\x02\x03binary\x00garbage" * 20, "不是表格文件"),
+    # web pages whose first tag is none of <html> <table> <meta> <!doctype>: were "无法识别的表格…找不到表头"
+    ("<!-- saved from url=(0014)about:internet --><html><table><tr><td>订单号</td></tr></table>".encode(), "网页"),
+    ("<style>td { mso-number-format: '@'; }</style><table><tr><td>订单号</td></tr></table>".encode(), "网页"),
+    ("\ufeff\r\n<HEAD><META charset=utf-8></HEAD><TABLE>".encode(), "网页"),
+    ("<tr><td>订单号</td><td>订单状态</td></tr>".encode(), "网页"),
 ])
 def test_files_that_are_not_spreadsheets(tmp_path: Path, db: Database, content: bytes, reason: str) -> None:
     (tmp_path / "orders.xls").write_bytes(content)
