@@ -1989,6 +1989,11 @@ EN: dict[str, str | tuple[str, str]] = {
         "The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety",
     "第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏":
         "The text encoding near row %1 differs from the start of the file: the file may be damaged",
+    "文件在读取过程中被改动了（大小或修改时间变了）：可能还在下载，或正被别的程序保存。文件没有导入，请等它下载或保存完"
+    "后再导入":
+        "The file changed while it was being read (its size or time changed): it may still be downloading, or "
+        "another program is saving it. Nothing was imported; wait until it is downloaded or saved and import "
+        "again",
     "读到第 %1 行时文件读不下去了（%2）：可能是网盘或 U 盘断开了，或者文件正被别的程序改写或锁定。文件没有导入，"
     "请等它保存完（或复制到本机）后再导入":
         "The file could not be read past row %1 (%2): a network drive or USB stick may have gone, or another "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,14 @@ from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
 from desktop_app.core.event_notes import note
 from desktop_app.io.cell_values import UncalculatedFormula
-from desktop_app.io.csv_checks import ENDS_MID_CHARACTER, check_not_cut_off, check_quotes_closed
+from desktop_app.io.csv_checks import (
+    ENDS_MID_CHARACTER,
+    Signature,
+    check_not_cut_off,
+    check_quotes_closed,
+    check_unchanged,
+    signature,
+)
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls, utf16_without_bom
@@ -166,6 +174,7 @@ class CsvTable:
     path: Path
     encoding: str
     name: str
+    opened: Signature | None = None  # the file's size and time when the import opened it
     _raw: NulWatch | None = None
     _size: int = 0
 
@@ -187,6 +196,7 @@ class CsvTable:
         raw = NulWatch(io.FileIO(self.path, "rb"))
         self._raw = raw
         try:
+            check_unchanged(self.path, self.opened, signature(os.fstat(raw.fileno())))
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
             try:
                 first = text.readline()
@@ -224,6 +234,7 @@ class CsvTable:
                     raise refuse(self.path, msg.say(msg.CELL_OVER_CSV_LIMIT, number + 1,
                                                     f"{csv.field_size_limit():,}")) from None
                 raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
+            check_unchanged(self.path, self.opened, signature(os.fstat(raw.fileno())))  # rows are stored after
             if last is not None:
                 check_not_cut_off(self.path, *last, widest)
                 yield last
@@ -236,13 +247,14 @@ class CsvSpreadsheet:
     path: Path
     encoding: str
     kind: str = "csv"
+    opened: Signature | None = None
     _tables: list[CsvTable] = field(default_factory=list)
 
     def sheet_names(self) -> list[str]:
         return [self.path.name]
 
     def table(self, name: str) -> Table:
-        table = CsvTable(self.path, self.encoding, name)
+        table = CsvTable(self.path, self.encoding, name, self.opened)
         self._tables.append(table)
         return table
 
@@ -485,9 +497,10 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     try:
         if not path.is_file():
             raise refuse(path, msg.say(msg.NO_SUCH_FILE) if not path.exists() else msg.say(msg.NOT_A_FILE_AT_ALL))
-        size = path.stat().st_size
         with path.open("rb") as handle:
+            opened = signature(os.fstat(handle.fileno()))
             head = handle.read(4096)
+        size = opened[0]
     except PermissionError:
         raise refuse(path, msg.say(msg.NO_READ_PERMISSION)) from None
     except OSError as exc:
@@ -509,7 +522,7 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
         raise refuse(path, msg.say(msg.WEB_PAGE))
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if (utf16 := utf16_without_bom(head)) is not None:
-            return CsvSpreadsheet(path, utf16)
+            return CsvSpreadsheet(path, utf16, opened=opened)
         if not text_with_stray_nuls(head):
             raise refuse(path, msg.say(msg.BINARY))
-    return CsvSpreadsheet(path, detect_encoding(path))
+    return CsvSpreadsheet(path, detect_encoding(path), opened=opened)

@@ -389,6 +389,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行：平台售后单 %2（新建为 #%3
 QT_TRANSLATE_NOOP("Vocabulary", "订单 %1 的理赔合计申请 %2 元，超过买家为整单商品实付的 %3 元（另有理赔 %4）：请核对是否重复登记，多出的部分需有保价或运费等依据")
 QT_TRANSLATE_NOOP("Vocabulary", "文件已损坏或不完整，无法作为 Excel 表格读取（%1）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "文件不完整或已损坏（不是有效的 Excel 文件）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
+QT_TRANSLATE_NOOP("Vocabulary", "文件在读取过程中被改动了（大小或修改时间变了）：可能还在下载，或正被别的程序保存。文件没有导入，请等它下载或保存完后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }")
 QT_TRANSLATE_NOOP("Vocabulary", "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）")
 QT_TRANSLATE_NOOP("Vocabulary", "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入")

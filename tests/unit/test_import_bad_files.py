@@ -212,3 +212,34 @@ def test_a_file_that_cannot_be_read_past_some_row_is_refused_naming_it(tmp_path:
     assert refused.refused is not None and "时文件读不下去了" in refused.refused and not refused.stored
     assert re.search(r"读到第 \d+ 行", refused.refused), refused.refused
     assert stored.stored and count_rows(db) == 1  # nothing of the unreadable file, the next one imported
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, db: Database,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A download still running, a sync tool or Excel saving it: the import read one version for the header and
+    # another for the rows, or stopped at a line end the file had since passed, and stored what it had read.
+    rows = [pdd_row(f"261101-{n:015d}") for n in range(1, 300)]
+    path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, *rows])
+    more = write_csv(tmp_path / "more.csv", [pdd_row("261101-999999999999999")]).read_bytes()
+    reads = {"seen": 0}
+    real = nul_bytes.NulWatch.read1
+
+    def growing(self: nul_bytes.NulWatch, size: int = -1, /) -> bytes:
+        data = real(self, size)
+        reads["seen"] += 1
+        if reads["seen"] == 3:  # within the rows, once
+            with path.open("ab") as handle:
+                handle.write(more)
+        return data
+
+    monkeypatch.setattr(nul_bytes.NulWatch, "read1", growing)
+    [result] = run_import(db, path).files
+    assert result.refused is not None and "文件在读取过程中被改动了" in result.refused and not result.stored
+    assert count_rows(db) == 0
+    # Changed between the opening and the reading: the same.
+    monkeypatch.setattr(nul_bytes.NulWatch, "read1", real)
+    opened = spreadsheet_readers.open_spreadsheet(path)
+    path.write_bytes(path.read_bytes() + more)
+    with pytest.raises(OrderFileRefused, match="文件在读取过程中被改动了"):
+        next(iter(opened.table(path.name).rows()))
+    opened.close()
