@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.io.import_results import FileImportResult
+from desktop_app.io.xlsx.formulas import error_cells
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import Database, open_database
 from tests.unit.order_files import (
@@ -236,3 +237,12 @@ def test_a_nul_escape_in_an_xlsx_cell_is_a_row_error_on_every_ledger(tmp_path: P
     [error] = result.files[0].errors
     assert (error.row, error.column) == (3, "收货人") and "空字符" in error.message
     assert count_rows(db) == 1
+
+
+def test_error_cells_in_sheet_xml() -> None:
+    xml = (b'<row r="1"><c r="A1" t="e"/><c r="B1"><v>5</v></c><c r="C1" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+           b'<x:c r="D1" t="e"><x:v>#N/A</x:v></x:c><c r="E1" t="s"><v>0</v></c></row>')
+    found = error_cells(xml)
+    # A self-closed error cell holds nothing (and must not take B1's value); prefixed tags count.
+    assert {(k, v.where, v.formula, v.error) for k, v in found.items()} == {
+        ((1, 3), "C1", "1/0", "#DIV/0!"), ((1, 4), "D1", "", "#N/A")}

@@ -28,7 +28,8 @@ _UNCALCULATED = re.compile(
     rb"""<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>\s*|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*)?"""
     rb"""</(?:\w+:)?c>""")
 # A cell typed as an error (t="e"), its opening tag's attributes and what it holds.
-_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c(\s[^>]*?\bt\s*=\s*["']e["'][^>]*)>(.*?)</(?:\w+:)?c>""", re.DOTALL)
+# (Not one closed on itself, <c r="A1" t="e"/>: it holds nothing, and the pattern would run on into the next cell.)
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c(\s[^>]*?\bt\s*=\s*["']e["'][^>/]*)>(.*?)</(?:\w+:)?c>""", re.DOTALL)
 _POSITION = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
 _FORMULA = re.compile(rb"""<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>""")
 _VALUE = re.compile(rb"""<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>""")
