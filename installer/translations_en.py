@@ -1944,6 +1944,24 @@ EN: dict[str, str | tuple[str, str]] = {
     "值显示正确后保存，再导入":
         "is a formula%1 (cell %2) whose result the file does not hold; it cannot be imported as blank. Open the "
         "file in Excel, check the values show correctly, save it and import again",
+    "是 Excel 的错误值 %1（单元格 %2%3），不是数据，不能当作空白导入。请在 Excel 中改正这个单元格（或从平台后台"
+    "重新导出）后再导入":
+        "is the Excel error value %1 (cell %2%3), not data; it cannot be imported as blank. Correct the cell in "
+        "Excel (or export the file again from the platform) and import again",
+    "，公式“=%1”": ", formula \u201c=%1\u201d",
+    "表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。请确认它是对的，否则删去"
+    "或改名多余的列后重新导入":
+        "The header \u201c%1\u201d heads %2 columns (columns %3), and in row %4 they differ (\u201c%5\u201d and "
+        "\u201c%6\u201d): column %7 was imported. Check that it is the right one; otherwise delete or rename the "
+        "other columns and import again",
+    "是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入":
+        "is the Excel error value %1, not data. Correct the cell in Excel (or export the file again from the "
+        "platform) and import again",
+    "工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。请在 Excel 中改正这个单元格和其他显示"
+    "错误值的单元格（或从平台后台重新导出）后再导入":
+        "cell %2 of the sheet \u201c%1\u201d is the Excel error value %3, not data; it cannot be imported as "
+        "blank. Correct it and any other cell showing an error value in Excel (or export the file again from the "
+        "platform) and import again",
     "第 %1 行：平台售后单 %2（新建为 #%3）与手工登记的售后单 #%4 是同一订单 %5、同一类型（%6），可能是同"
     "一个售后：请核对，关闭多余的一张":
         "Row %1: platform after-sales %2 (new case #%3) and case #%4 entered by hand are of the same order %5 "
@@ -1983,6 +2001,16 @@ EN: dict[str, str | tuple[str, str]] = {
         "The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety",
     "第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏":
         "The text encoding near row %1 differs from the start of the file: the file may be damaged",
+    "文件在读取过程中被改动了（大小或修改时间变了）：可能还在下载，或正被别的程序保存。文件没有导入，请等它下载或保存完"
+    "后再导入":
+        "The file changed while it was being read (its size or time changed): it may still be downloading, or "
+        "another program is saving it. Nothing was imported; wait until it is downloaded or saved and import "
+        "again",
+    "读到第 %1 行时文件读不下去了（%2）：可能是网盘或 U 盘断开了，或者文件正被别的程序改写或锁定。文件没有导入，"
+    "请等它保存完（或复制到本机）后再导入":
+        "The file could not be read past row %1 (%2): a network drive or USB stick may have gone, or another "
+        "program is rewriting or locking the file. Nothing was imported; wait until it is saved (or copy it to "
+        "this computer) and import again",
     "表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2":
         "The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2",
     "这不是%1的商品明细文件（找不到 %2 等列）": "This is not an item detail file of %1 (no columns such as %2)",

@@ -376,6 +376,10 @@ SHEET_UNREADABLE = T("工作表“%1”无法读取，文件可能已损坏或�
 SHEET_BROKEN = T("工作表“%1”无法读取，文件已损坏")
 ENCODING_CHANGED = T("第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏")
 NOT_CSV = T("第 %1 行不是有效的 CSV 内容（%2）")
+CHANGED_WHILE_READ = T("文件在读取过程中被改动了（大小或修改时间变了）：可能还在下载，或正被别的程序保存。"
+                       "文件没有导入，请等它下载或保存完后再导入")
+READ_FAILED_AT_ROW = T("读到第 %1 行时文件读不下去了（%2）：可能是网盘或 U 盘断开了，或者文件正被别的程序改写或锁定。"
+                       "文件没有导入，请等它保存完（或复制到本机）后再导入", frozenset({2}))
 UNPAIRED_QUOTE = T("第 %1 行有一个没有配对的引号（\"），其后 %2 行被并进了同一个单元格（从“%3”开始）。"
                    "请在该行补上或删去引号后再导入")
 NUL_IN_CELL = T("第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。" + _RESAVE)
@@ -399,6 +403,12 @@ UNKNOWN_KIND = T("无法识别的售后类型“%1”（可在售后导出格式
 CASE_NO_REPEATED = T("售后单号“%1”与第 %2 行重复且内容不同，本行未导入")
 FORMULA = T("是公式%1（单元格 %2），但文件里没有保存它的计算结果，不能当作空白导入。"
             "请在 Excel 中打开文件、确认数值显示正确后保存，再导入")
+EXCEL_ERROR = T("是 Excel 的错误值 %1（单元格 %2%3），不是数据，不能当作空白导入。"
+                "请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入")
+EXCEL_ERROR_FORMULA = T("，公式“=%1”")
+EXCEL_ERROR_TEXT = T("是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入")
+SHEET_EXCEL_ERRORS = T("工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。"
+                       "请在 Excel 中改正这个单元格和其他显示错误值的单元格（或从平台后台重新导出）后再导入")
 ROUNDED_COLUMN = T("“%1”末尾 %2 位都是 0，这一列的长数字都是这样：是被 Excel 当作数字保存过的编号（" + _EXCEL_WHY
                    + "），不能使用。" + _EXCEL_FIX)
 ROUNDED_KEPT = T("第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（" + _EXCEL_WHY + "），已照原样导入。"
@@ -415,6 +425,8 @@ TYPED_TWIN = T("第 %1 行：平台售后单 %2（新建为 #%3）与手工登�
                "请核对，关闭多余的一张", frozenset({6}))
 
 FILE_SAYS = T("%1：%2", frozenset({2}))  # a file's name and what its import said
+REPEATED_COLUMN_DIFFERS = T("表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。"
+                            "请确认它是对的，否则删去或改名多余的列后重新导入")
 
 # Only ever inside another message: a text is not read back as one of them ("售后单 #%1" reads most).
 PARTS = (AND_QUOTED, QUOTED_TABLE, COLUMN_OF, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,

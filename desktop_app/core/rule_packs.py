@@ -193,7 +193,12 @@ _TOML_MESSAGES = {
     "Illegal character": "含有不允许的字符（可能是中文标点，请改用英文的引号、逗号、等号）",
     "Invalid date or datetime": "日期时间无效，应写成 2026-01-31T00:00:00",
     "Invalid statement": "这一行不是“名称 = 值”的写法",
+    # tomllib parses nested arrays and tables by recursion: a file of a few thousand "[" exhausts it
+    # (RecursionError, which the readers catch with its syntax errors).
+    "maximum recursion depth exceeded": "方括号或花括号一层套一层，套得太多（不像是规则或设置的写法）",
 }
+# What a TOML reader catches: a syntax error, or nesting deeper than the parser's recursion.
+TOML_ERRORS = (tomllib.TOMLDecodeError, RecursionError)
 _TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
 
 
@@ -215,7 +220,7 @@ def toml_problem(source: Path | str, message: str, what: str = "规则文件") -
 def _loads(text: str, source: Path | str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TOML_ERRORS as exc:
         raise RulePackError([toml_problem(source, str(exc))]) from None
 
 

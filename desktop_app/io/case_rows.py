@@ -39,7 +39,7 @@ from desktop_app.io.import_profiles import best_profile as best_order_profile
 from desktop_app.io.import_profiles import load_profiles as load_order_profiles
 from desktop_app.io.rounded_ids import RoundedColumns, SuspectId
 from desktop_app.io.row_checks import NOTE_UNDER_DATA
-from desktop_app.io.sheet_header import HeaderMatch, find_header
+from desktop_app.io.sheet_header import HeaderMatch, RepeatedColumns, find_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
 # Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.
@@ -314,6 +314,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 columns[field_name] = (position, str(header_cells[position]).strip().lstrip("\ufeff"))
                 break
     reader = _RowReader(columns)
+    repeated = RepeatedColumns(header_cells, [position for position, _ in columns.values()])
     result.order_column = reader.header("order_no")
     reasons = _Reasons()
     # request number → its first row and values (a tuple: the reader gives every row's in one order; a dict
@@ -326,6 +327,8 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
         if _skipped(cells, header_row):
             continue
         result.rows += 1
+        if repeated.pending:
+            result.warnings.extend(repeated.check(number, cells))
         try:
             values = reader.values(cells)
             if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:

@@ -10,6 +10,7 @@ id, so it is refused rather than stored with wrong digits. These functions run f
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -37,7 +38,7 @@ ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 MAX_QUANTITY = 1_000_000
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?$"
+    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _NUL = "含有一个空字符（NUL），文件可能已损坏。请在平台后台重新导出后再导入"
@@ -66,26 +67,39 @@ _MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(6
 _HOUR_CACHE_SIZE = 65536
 
 
+# What Excel shows in a cell whose formula failed; a csv saved from Excel keeps it as that text (#N/A as a
+# 快递单号 or 收货人 was stored as one). Read from an .xlsx it is an error cell (io/xlsx/formulas).
+EXCEL_ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                                "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                                "#GETTING_DATA"})
+
+
 class UncalculatedFormula:
-    """A formula cell saved without its result (io/xlsx/formulas): every converter refuses it, so the
-    row is reported instead of storing a blank where the sheet shows a value."""
+    """A cell without a value to import (io/xlsx/formulas): a formula saved without its result, or one whose
+    result is an Excel error value (`error`: #N/A, #REF! …; calamine reads both as blank). Every converter
+    refuses it, so the row is reported instead of storing a blank where the sheet shows something."""
 
-    __slots__ = ("formula", "where")
+    __slots__ = ("error", "formula", "where")
 
-    def __init__(self, where: str, formula: str) -> None:
+    def __init__(self, where: str, formula: str, error: str = "") -> None:
         self.where = where
         self.formula = formula
+        self.error = error
 
     def __repr__(self) -> str:
-        return f"UncalculatedFormula({self.where!r}, {self.formula!r})"
+        return f"UncalculatedFormula({self.where!r}, {self.formula!r}, {self.error!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, UncalculatedFormula) and (self.where, self.formula) == (other.where, other.formula)
+        return isinstance(other, UncalculatedFormula) and \
+            (self.where, self.formula, self.error) == (other.where, other.formula, other.error)
 
     def __hash__(self) -> int:
-        return hash((self.where, self.formula))
+        return hash((self.where, self.formula, self.error))
 
     def refused(self) -> CellError:
+        if self.error:
+            formula = msg.say(msg.EXCEL_ERROR_FORMULA, self.formula[:40]) if self.formula else ""
+            return CellError(msg.say(msg.EXCEL_ERROR, self.error, self.where, formula))
         shown = f"“={self.formula[:40]}”" if self.formula else ""
         return CellError(msg.say(msg.FORMULA, shown, self.where))
 
@@ -126,6 +140,8 @@ class CellCleaner:
                 return None
             if "\x00" in text:  # an Excel _x0000_ escape or a damaged file; PostgreSQL refuses to store it
                 raise CellError(_NUL)
+            if text[0] == "#" and text in EXCEL_ERROR_VALUES:
+                raise CellError(msg.say(msg.EXCEL_ERROR_TEXT, text))
             return text
         if value is None:
             return None
@@ -284,6 +300,11 @@ class CellCleaner:
         if value.__class__ is str:
             raw: str = value  # type: ignore[assignment]
             text = raw.strip()
+            if not text.isascii():
+                # Typed with a Chinese input method (２０２６－１１－１８) or pasted from a web page with an
+                # invisible mark (a zero-width space, a direction mark): the date the cell shows.
+                text = "".join(c for c in unicodedata.normalize("NFKC", text)
+                               if unicodedata.category(c) != "Cf").strip()
             if not text or text in self.empty:
                 return None
             try:
@@ -346,7 +367,7 @@ class CellCleaner:
         if convert == text:
             def texts(values: Sequence[object]) -> list[object]:
                 try:
-                    return [(t if t[0] not in "='" and t not in empty and "\x00" not in t else text(v))
+                    return [(t if t[0] not in "='#" and t not in empty and "\x00" not in t else text(v))
                             if (t := v.strip()) else None  # type: ignore[attr-defined]
                             for v in values]
                 except AttributeError:  # not a string: None, a number or a date
@@ -360,7 +381,7 @@ class CellCleaner:
                     return [
                         (u if (u := (t[2:-1].strip() if t[0] == "=" and t[1:2] == '"' and t[-1] == '"'
                                      else t[1:].strip() if t[0] == "'" else t))
-                         and u[0] not in "='" and "e" not in u and "E" not in u and u not in empty and "\x00" not in u
+                         and u[0] not in "='#" and "e" not in u and "E" not in u and u not in empty and "\x00" not in u
                          and (not order_no or ORDER_NO_PATTERN.match(u)) else convert(v))
                         if (t := v.strip()) else None  # type: ignore[attr-defined]
                         for v in values]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from desktop_app.core.order_records import utc_text
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.import_profiles import ImportProfile, SplitColumn, normalize_header
-from desktop_app.io.sheet_header import HeaderMatch, find_column, header_text
+from desktop_app.io.sheet_header import HeaderMatch, RepeatedColumns, find_column, header_text
 
 # Record attribute for each profile field whose name differs (money fields carry the unit).
 RECORD_ATTRIBUTE: Mapping[str, str] = {"goods": "goods_fen", "postage": "postage_fen", "paid": "paid_fen"}
@@ -89,6 +89,11 @@ class ColumnMap:
                 self.splits.append((position, header_text(header.cells, position), split))
         self.item_specs = self._specs(header, item_fields, False)
         self.has_item_columns = any(s.field == "title" for s in self.item_specs)
+        # Mapped columns whose header the sheet has more than once (the first is read; RowChecker warns
+        # where the others say something else).
+        self.repeated = RepeatedColumns(header.cells, [
+            key, *(s.index for s in (*self.order_specs, *self.item_specs)),
+            *(p for _, found in self.parts for p in found), *(p for p, _, _ in self.splits)])
 
     def _specs(self, header: HeaderMatch, fields: Mapping[str, Sequence[str]], order: bool) -> list[ColumnSpec]:
         """The mapped columns of `fields`, text first, then identifiers, amounts and the rest (the order

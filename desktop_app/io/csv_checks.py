@@ -1,8 +1,10 @@
 """What the csv reader (io/spreadsheet_readers.CsvTable) checks of the rows it hands out: a quote never
-closed that swallowed the rows after it, a file cut off in the middle of its last row."""
+closed that swallowed the rows after it, a file cut off in the middle of its last row, a file that changed
+while it was read."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,3 +46,19 @@ def check_quotes_closed(path: Path, number: int, record: Sequence[str], delimite
 
 def _shorten(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+Signature = tuple[int, int]
+
+
+def signature(status: os.stat_result) -> Signature:
+    """What changes when a file is written: its size and modification time."""
+    return status.st_size, status.st_mtime_ns
+
+
+def check_unchanged(path: Path, first: Signature | None, now: Signature) -> None:
+    """A file still being downloaded or saved by another program (a sync tool, Excel) while it is read: the
+    import reads it more than once (the header, then the rows), and a read would mix two versions or stop
+    at a line end the file has since passed. Refused when its size or time differ from when it was opened."""
+    if first is not None and now != first:
+        raise OrderFileRefused(path, msg.say(msg.CHANGED_WHILE_READ))

@@ -1,7 +1,8 @@
 """NUL bytes in a CSV export: a text export never holds one (UTF-16 aside, whose decoded text still has
 none), so one is damage. The CSV reader notes whether one went by (`NulWatch`, a check per 8 KB read)
 and only then searches the cells, to name the row and column; a file whose start has a few among its
-text is read that way too (`text_with_stray_nuls`) instead of being called binary."""
+text is read that way too (`text_with_stray_nuls`) instead of being called binary, and one with a NUL in
+every other byte is UTF-16 written without its byte order mark (`utf16_without_bom`)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,24 @@ def text_with_stray_nuls(head: bytes) -> bool:
 
 
 _TEXT_BYTES = b"\t\r\n" + bytes(range(32, 256))
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\r", "\n"}
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the start of a file is UTF-16 text without a byte order mark (a
+    script's or a tool's "Unicode" csv): every ASCII character (digits, commas, line ends) leaves a NUL on
+    the same side of its two bytes, a Chinese one practically never, and the text decodes without control
+    characters. None for anything else (a binary file, a text file with stray NULs)."""
+    sample = head[:len(head) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    for encoding, zeros, other in (("utf-16-le", sample[1::2], sample[0::2]),
+                                   ("utf-16-be", sample[0::2], sample[1::2])):
+        if zeros.count(0) * 4 < len(zeros) or other.count(0) * 20 > len(other):
+            continue
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(sample)
+        except UnicodeDecodeError:
+            return None
+        return None if _CONTROL.intersection(text) else encoding
+    return None

@@ -93,6 +93,9 @@ class RowChecker:
         width = mapping.width
         numbers = [number for number, _ in batch]
         rows = [cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))] for _, cells in batch]
+        if mapping.repeated.pending:
+            for number, cells in zip(numbers, rows, strict=True):
+                self.warnings.extend(mapping.repeated.check(number, cells))
         column = [cells[mapping.key_index] for cells in rows]
         bad: RowErrors = {}
         order_nos = self._convert(mapping.key_many, mapping.key_one, mapping.key_header, column, numbers, bad)
@@ -291,3 +294,4 @@ def split_column(cells: Sequence[str | None], split: SplitColumn, cleaner: CellC
         firsts.append(parts[fields[0]])
         seconds.append(parts[fields[1]])
     return {fields[0]: firsts, fields[1]: seconds}
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from desktop_app.core import messages as msg
 from desktop_app.io.import_profiles import normalize_header
 
 HEADER_SEARCH_ROWS = 10
@@ -22,6 +23,45 @@ def header_index(cells: Sequence[object]) -> dict[str, int]:
         if name and name not in index:
             index[name] = position
     return index
+
+
+class RepeatedColumns:
+    """The used columns whose header the sheet has more than once. The import reads the first of them
+    (`header_index`); `check` says, once per column, at the first row where another holds something else."""
+
+    def __init__(self, cells: Sequence[object], used: Iterable[int]) -> None:
+        names = [normalize_header(cell) for cell in cells]
+        self.headers = [header_text(cells, position) for position in range(len(cells))]
+        self.pending: list[tuple[int, tuple[int, ...]]] = []
+        for position in sorted(set(used)):
+            name = names[position]
+            others = tuple(i for i, other in enumerate(names) if other == name and i != position)
+            if name and others:
+                self.pending.append((position, others))
+
+    def check(self, number: int, cells: Sequence[object]) -> list[str]:
+        """The warnings of this row (usually none: the columns agree, or there is no repeated column)."""
+        said: list[str] = []
+        for entry in list(self.pending):
+            first, others = entry
+            read = _shown(cells[first] if first < len(cells) else None)
+            differing = next((i for i in others if _shown(cells[i] if i < len(cells) else None) != read), None)
+            if differing is None:
+                continue
+            self.pending.remove(entry)
+            columns = "、".join(str(i + 1) for i in sorted((first, *others)))
+            said.append(msg.say(msg.REPEATED_COLUMN_DIFFERS, self.headers[first], len(others) + 1, columns, number,
+                                read or "空白", _shown(cells[differing]) or "空白", first + 1))
+        return said
+
+
+def _shown(cell: object) -> str:
+    """A cell as text for comparing two columns (a number and its text alike)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 def find_column(index: Mapping[str, int], aliases: Iterable[str]) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -28,10 +29,17 @@ from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
 from desktop_app.core.event_notes import note
 from desktop_app.io.cell_values import UncalculatedFormula
-from desktop_app.io.csv_checks import ENDS_MID_CHARACTER, check_not_cut_off, check_quotes_closed
+from desktop_app.io.csv_checks import (
+    ENDS_MID_CHARACTER,
+    Signature,
+    check_not_cut_off,
+    check_quotes_closed,
+    check_unchanged,
+    signature,
+)
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
-from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls
+from desktop_app.io.nul_bytes import NulWatch, check_no_nul, text_with_stray_nuls, utf16_without_bom
 from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 
@@ -59,6 +67,10 @@ OTHER_FORMAT_NAMES = tuple(what for _, what in _OTHER_FORMATS)  # said in a refu
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
 _CELL_END_TABS = re.compile(r"\t+(?=,|\r?\n?$)")
+# A web page or XML saved as .xls/.csv (platforms' "Excel" downloads, Excel's 网页 and XML 2003 formats): what
+# its first tag is. <style> and a comment come first in some, which read as "no header found" before.
+_WEB_PAGE = re.compile(rb"<\s*(?:(?:html|head|body|meta|title|style|table|thead|tbody|tr|td|div|!doctype|\?xml)\b|!--)",
+                       re.IGNORECASE)
 # Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
@@ -162,6 +174,7 @@ class CsvTable:
     path: Path
     encoding: str
     name: str
+    opened: Signature | None = None  # the file's size and time when the import opened it
     _raw: NulWatch | None = None
     _size: int = 0
 
@@ -183,11 +196,14 @@ class CsvTable:
         raw = NulWatch(io.FileIO(self.path, "rb"))
         self._raw = raw
         try:
+            check_unchanged(self.path, self.opened, signature(os.fstat(raw.fileno())))
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
             try:
                 first = text.readline()
             except UnicodeDecodeError:
                 raise refuse(self.path, "第 1 行的文字编码无法识别，文件可能已损坏") from None
+            except OSError as exc:
+                raise refuse(self.path, msg.say(msg.READ_FAILED_AT_ROW, 1, system_error_text(exc))) from None
             delimiter = _sniff_delimiter(first)
             text.seek(0)
             reader = csv.reader(text, delimiter=delimiter)
@@ -211,11 +227,14 @@ class CsvTable:
                 if exc.reason in ENDS_MID_CHARACTER:
                     raise refuse(self.path, msg.say(msg.CUT_OFF_CHARACTER, number + 1)) from None
                 raise refuse(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
+            except OSError as exc:  # a network drive or USB stick gone, a byte range another program locked
+                raise refuse(self.path, msg.say(msg.READ_FAILED_AT_ROW, number + 1, system_error_text(exc))) from None
             except csv.Error as exc:
                 if "field limit" in str(exc):  # the module's words for a cell past csv.field_size_limit()
                     raise refuse(self.path, msg.say(msg.CELL_OVER_CSV_LIMIT, number + 1,
                                                     f"{csv.field_size_limit():,}")) from None
                 raise refuse(self.path, msg.say(msg.NOT_CSV, number + 1, str(exc))) from None
+            check_unchanged(self.path, self.opened, signature(os.fstat(raw.fileno())))  # rows are stored after
             if last is not None:
                 check_not_cut_off(self.path, *last, widest)
                 yield last
@@ -228,13 +247,14 @@ class CsvSpreadsheet:
     path: Path
     encoding: str
     kind: str = "csv"
+    opened: Signature | None = None
     _tables: list[CsvTable] = field(default_factory=list)
 
     def sheet_names(self) -> list[str]:
         return [self.path.name]
 
     def table(self, name: str) -> Table:
-        table = CsvTable(self.path, self.encoding, name)
+        table = CsvTable(self.path, self.encoding, name, self.opened)
         self._tables.append(table)
         return table
 
@@ -477,9 +497,10 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     try:
         if not path.is_file():
             raise refuse(path, msg.say(msg.NO_SUCH_FILE) if not path.exists() else msg.say(msg.NOT_A_FILE_AT_ALL))
-        size = path.stat().st_size
         with path.open("rb") as handle:
+            opened = signature(os.fstat(handle.fileno()))
             head = handle.read(4096)
+        size = opened[0]
     except PermissionError:
         raise refuse(path, msg.say(msg.NO_READ_PERMISSION)) from None
     except OSError as exc:
@@ -497,10 +518,11 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
             raise refuse(path, msg.say(msg.OTHER_FORMAT, what))  # the same reader serves cases and product costs
-    text_start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
-    if text_start.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+    if _WEB_PAGE.match(head.lstrip(codecs.BOM_UTF8).lstrip()):
         raise refuse(path, msg.say(msg.WEB_PAGE))
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
-            and not text_with_stray_nuls(head):
-        raise refuse(path, msg.say(msg.BINARY))
-    return CsvSpreadsheet(path, detect_encoding(path))
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if (utf16 := utf16_without_bom(head)) is not None:
+            return CsvSpreadsheet(path, utf16, opened=opened)
+        if not text_with_stray_nuls(head):
+            raise refuse(path, msg.say(msg.BINARY))
+    return CsvSpreadsheet(path, detect_encoding(path), opened=opened)

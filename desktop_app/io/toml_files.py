@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import system_error_text
-from desktop_app.core.rule_packs import toml_problem
+from desktop_app.core.rule_packs import TOML_ERRORS, toml_problem
 
 # UTF-8, with or without the byte order mark Windows Notepad writes in front of a file it saves.
 TOML_ENCODING = "utf-8-sig"
@@ -37,7 +37,7 @@ def parse_toml(text: str, source: Path | str, what: str, error: Callable[[list[s
     """TOML text as data, or `error([problem])` with the line, column and fault in Chinese."""
     try:
         return tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
+    except TOML_ERRORS as exc:
         raise error([toml_problem(source, str(exc), what)]) from None
 
 

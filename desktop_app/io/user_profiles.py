@@ -24,6 +24,7 @@ import tomli_w
 
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError, system_error_text
+from desktop_app.core.rule_packs import TOML_ERRORS
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.column_suggestions import FIELDS_BY_NAME, MAPPABLE_FIELDS, MAX_LABEL_LENGTH
 from desktop_app.io.import_profiles import (
@@ -318,7 +319,7 @@ def _parse_file(path: Path) -> ImportProfile:
         raise _Skipped(f"文件无法读取（{system_error_text(exc)}）") from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TOML_ERRORS as exc:
         raise _Skipped(f"不是有效的 TOML 格式（{exc}）") from None
     try:
         profile = parse_profile(data, path)

@@ -12,6 +12,7 @@ type (down to 70 %), then folds the last items into one line 其余 N 项商品 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -391,12 +392,20 @@ def write_pdf(statements: Sequence[GoodsValueStatement], path: Path | str,
                             "请腾出空间或换一个文件夹后再试")
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise UserError(f"无法保存 {target}：{system_error_text(exc)}（文件是否正在别的程序中打开？）") from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
     return pages
+
+
+def _discard(partial: Path) -> None:
+    """Remove the temporary file of a failed save, if any. On a read-only disk even removing a file that is
+    not there fails (EROFS, not ENOENT): that must not replace the reason the save failed, which named
+    the temporary file instead of the one chosen ("错误：…/货值说明.pdf.part：磁盘是只读的")."""
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
 
 
 def _whole_pdf(path: Path) -> bool:

@@ -134,6 +134,27 @@ def test_hostile_files_through_the_window_are_refused_with_row_and_column(qtbot:
     dialog.accept()
 
 
+def test_session_22_hostile_files_through_the_window(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """A UTF-16 export without its byte order mark (was refused as binary) and a workbook with #N/A and
+    #REF! cells (were stored as blanks): the first imports, the second's two rows are named by row, column
+    and cell in the summary."""
+    hostile = SAMPLES.parent / "hostile"
+    utf16 = tmp_path / "pdd_unicode.csv"
+    utf16.write_bytes((SAMPLES / "pdd_orders.csv").read_bytes().decode("utf-8-sig").encode("utf-16-le"))
+    errors = tmp_path / "error_values.xlsx"
+    shutil.copy(hostile / "error_values.xlsx", errors)
+    dialog = window.import_files([utf16, errors])
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    result = dialog.import_result
+    assert result is not None and not result.refused and result.inserted == 41, result
+    shown = "\n".join(dialog.errors.item(row, column).text() for row in range(dialog.errors.rowCount())
+                      for column in range(dialog.errors.columnCount()) if dialog.errors.item(row, column))
+    assert "#N/A" in shown and "N3" in shown and "#REF!" in shown and "F4" in shown, shown
+    dialog.accept()
+
+
 def test_the_summary_names_an_order_number_excel_may_have_rounded(qtbot: QtBot, window: MainWindow,
                                                                    tmp_path: Path) -> None:
     """A long order number ending in the zeros Excel leaves (2091714521178500000) went in as a real one,

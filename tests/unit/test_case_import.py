@@ -300,3 +300,17 @@ def test_a_request_the_shop_typed_in_by_hand_is_named_beside_its_platform_twin(
     again = write_csv(tmp_path / "tb2.csv", [TB_HEADER, tb_row("100000000000000011", "2000000000000000001")])
     [entry] = import_cases(db, [again]).files
     assert entry.typed_twins == ((9, 1),) and "（新建为 #9）与手工登记的售后单 #1" in entry.warnings[0]
+
+
+def test_a_repeated_column_that_says_something_else_is_pointed_out(tmp_path: Path, db: Database) -> None:
+    # 买家退款金额 twice (two exports pasted side by side): the first was read, the other ignored unsaid.
+    amount = TB_HEADER.index("买家退款金额")
+    rows = [[*TB_HEADER, "买家退款金额"],
+            [*tb_row("100000000000000001", "2000000000000000001"), "59.00"],
+            [*tb_row("100000000000000002", "2000000000000000002"), "5.00"]]
+    result = import_cases(db, [write_csv(tmp_path / "退款.csv", rows)], platform="taobao")
+    [entry] = result.files
+    assert len(entry.inserted) == 2 and not entry.errors
+    [warning] = entry.warnings
+    assert f"表头“买家退款金额”有 2 列（第 {amount + 1}、{len(TB_HEADER) + 1} 列），第 3 行它们的内容不同" in warning
+    assert f"（“59.00”和“5.00”）：导入的是第 {amount + 1} 列" in warning

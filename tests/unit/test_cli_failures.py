@@ -86,6 +86,40 @@ def test_a_statement_pdf_that_cannot_be_written_says_why(tmp_path: Path, ledger:
     assert "QPainter" not in err
 
 
+def test_a_statement_pdf_on_a_read_only_disk_names_the_file_chosen(tmp_path: Path, qapp: object,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # A read-only disk (a USB stick locked, a mounted share) refuses even removing a file that is not there
+    # (EROFS): that cleanup's error replaced the reason, naming the temporary 货值说明.pdf.part.
+    ledger = str(tmp_path / "orders.sqlite3")
+    samples = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+    assert run(["import-orders", str(samples / "jd_orders.csv"), "--db", ledger]) == 0
+    assert run(["claim", "add", "--order", "342696464696", "--incident", "lost", "--db", ledger]) == 0
+    target = tmp_path / "货值说明.pdf"
+    real_open, real_unlink = Path.open, Path.unlink
+
+    def read_only(path: Path) -> OSError:
+        return OSError(errno.EROFS, "Read-only file system", str(path))
+
+    def opening(self: Path, *args: object, **kwargs: object) -> object:
+        if self.parent == tmp_path and self.name.startswith("货值说明"):
+            raise read_only(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def unlinking(self: Path, missing_ok: bool = False) -> None:
+        if self.parent == tmp_path and self.name.startswith("货值说明"):
+            raise read_only(self)
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "open", opening)
+    monkeypatch.setattr(Path, "unlink", unlinking)
+    capsys.readouterr()
+    code = run(["statement", "--claim", "1", "--out", str(target), "--db", ledger])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "", err
+    assert err.splitlines()[-1].startswith(f"错误：无法保存 {target}：磁盘是只读的"), err
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc: a folder nobody writes in, root too")
 @pytest.mark.parametrize("name", ["货值说明.pdf", "货值说明.xlsx"])
 def test_a_statement_in_a_folder_that_takes_no_files_says_why(name: str, tmp_path: Path, qapp: object,

@@ -56,6 +56,9 @@ def test_render_and_parse_round_trip() -> None:
     ("years = 3\n", "years 必须写成 [[years]] 表数组"),
     ("[[years]]\nyear = 2027\nholiday = []\n", "不认识的设置项“holiday”"),
     ("[[years]\n", "不是有效的 TOML"),
+    # was 内部错误（RecursionError）: the parser recurses once per bracket
+    pytest.param("a = " + "[" * 5000 + "]" * 5000 + "\n", "不是有效的 TOML：方括号或花括号一层套一层，套得太多",
+                 id="brackets-5000-deep"),
 ])
 def test_bad_schedules_name_the_problem(text: str, expected: str) -> None:
     with pytest.raises(HolidayScheduleError) as caught:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.io.import_results import FileImportResult
+from desktop_app.io.xlsx.formulas import error_cells
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import Database, open_database
 from tests.unit.order_files import (
@@ -143,6 +144,74 @@ def test_a_formula_without_its_result_in_a_sheet_read_in_pieces_refuses_the_file
     assert _items_per_order(ledger) == {}
 
 
+def test_excel_error_values_are_reported_not_imported_as_blank(tmp_path: Path) -> None:
+    # calamine reads #N/A and #REF! as empty cells: the orders were stored without 支付时间 and 实付金额.
+    result, ledger = _import(tmp_path, "error_values.xlsx")
+    assert (result.inserted, result.rejected) == (1, 2)
+    first, second = sorted(result.errors, key=lambda e: e.row)
+    assert (first.row, first.column) == (3, "支付时间")
+    assert "#N/A" in first.message and "N3" in first.message and "VLOOKUP(B3,付款!A:B,2,0)" in first.message
+    assert (second.row, second.column) == (4, "用户实付金额(元)")
+    assert "#REF!" in second.message and "F4" in second.message
+    assert list(_items_per_order(ledger)) == ["261101-000000000000001"]
+
+
+def test_excel_error_values_saved_as_csv_text_are_reported_not_stored(tmp_path: Path) -> None:
+    result, ledger = _import(tmp_path, "error_values_as_text.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "快递单号"), (3, "收货人")]
+    assert "是 Excel 的错误值 #N/A" in result.errors[0].message
+    assert list(_items_per_order(ledger)) == ["261101-000000000000003"]  # "#3 绿茶" is a spec, not an error
+
+
+def test_an_error_value_does_not_erase_what_an_earlier_import_stored(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite3"
+    good = write_xlsx(tmp_path / "good.xlsx", {"Sheet1": [PDD_HEADER, pdd_row()]})
+    broken = tmp_path / "broken.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [PDD_HEADER, pdd_row()]:
+        sheet.append(row)
+    paid_at = sheet.cell(2, PDD_HEADER.index("支付时间") + 1)
+    paid_at.value, paid_at.data_type = "#N/A", "e"
+    book.save(broken)
+    db = open_database(ledger)
+    try:
+        assert run_import(db, good).files[0].inserted == 1
+        before = rows_of(db, "select order_no, paid_at, paid_fen from orders")
+        [result] = run_import(db, broken).files
+        assert (result.updated, result.rejected) == (0, 1)
+        assert rows_of(db, "select order_no, paid_at, paid_fen from orders") == before
+    finally:
+        db.close()
+
+
+def test_excel_error_values_in_a_sheet_read_in_pieces_refuse_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = _read_in_pieces(monkeypatch)
+    result, ledger = _import(tmp_path, "error_values.xlsx")
+    assert pieces and all(pieces)
+    assert result.refused is not None and "#N/A" in result.refused and "N3" in result.refused
+    assert _items_per_order(ledger) == {}
+
+
+def test_a_repeated_column_that_says_something_else_is_pointed_out(tmp_path: Path, db: Database) -> None:
+    # Two 用户实付金额(元) columns (two exports pasted side by side): the first was read, the other ignored
+    # without a word.
+    paid = PDD_HEADER.index("用户实付金额(元)")
+    rows = [[*PDD_HEADER, "用户实付金额(元)"], [*pdd_row(), "79.00"],
+            [*pdd_row("261101-000000000000002"), "5.00"]]
+    [result] = run_import(db, write_csv(tmp_path / "pdd.csv", rows)).files
+    assert (result.inserted, result.rejected) == (2, 0)
+    [warning] = result.warnings
+    assert f"表头“用户实付金额(元)”有 2 列（第 {paid + 1}、{len(PDD_HEADER) + 1} 列），第 3 行它们的内容不同" in warning
+    assert f"（“79.00”和“5.00”）：导入的是第 {paid + 1} 列" in warning
+    assert rows_of(db, "select paid_fen from orders order by order_no") == [(7900,), (7900,)]
+    # The same column twice with the same values (the hostile corpus's duplicate_headers.csv) says nothing.
+    same = run_import(db, HOSTILE / "duplicate_headers.csv").files[0]
+    assert same.warnings == () and same.rejected == 0
+
+
 def test_one_order_number_on_two_rows_that_disagree_is_reported(tmp_path: Path) -> None:
     result, ledger = _import(tmp_path, "duplicate_order_rows.csv")
     assert (result.inserted, result.rejected) == (2, 1)
@@ -168,3 +237,12 @@ def test_a_nul_escape_in_an_xlsx_cell_is_a_row_error_on_every_ledger(tmp_path: P
     [error] = result.files[0].errors
     assert (error.row, error.column) == (3, "收货人") and "空字符" in error.message
     assert count_rows(db) == 1
+
+
+def test_error_cells_in_sheet_xml() -> None:
+    xml = (b'<row r="1"><c r="A1" t="e"/><c r="B1"><v>5</v></c><c r="C1" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+           b'<x:c r="D1" t="e"><x:v>#N/A</x:v></x:c><c r="E1" t="s"><v>0</v></c></row>')
+    found = error_cells(xml)
+    # A self-closed error cell holds nothing (and must not take B1's value); prefixed tags count.
+    assert {(k, v.where, v.formula, v.error) for k, v in found.items()} == {
+        ((1, 3), "C1", "1/0", "#DIV/0!"), ((1, 4), "D1", "", "#N/A")}

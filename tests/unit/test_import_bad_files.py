@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from order_files import PDD_HEADER, SAMPLES, count_rows, pdd_row, run_import, write_csv, write_xlsx, zip_bomb
 
-from desktop_app.io import spreadsheet_readers
+from desktop_app.io import nul_bytes, spreadsheet_readers
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.store.database import Database
@@ -104,6 +106,11 @@ def test_password_protected_workbooks(tmp_path: Path, db: Database) -> None:
     (b"%PDF-1.7\n%...", "PDF"),
     (b"<html><body><table><tr><td>\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7</td></tr></table></body></html>", "网页"),
     (b"\x00\x01\x02\x03binary\x00garbage" * 20, "不是表格文件"),
+    # web pages whose first tag is none of <html> <table> <meta> <!doctype>: were "无法识别的表格…找不到表头"
+    ("<!-- saved from url=(0014)about:internet --><html><table><tr><td>订单号</td></tr></table>".encode(), "网页"),
+    ("<style>td { mso-number-format: '@'; }</style><table><tr><td>订单号</td></tr></table>".encode(), "网页"),
+    ("\ufeff\r\n<HEAD><META charset=utf-8></HEAD><TABLE>".encode(), "网页"),
+    ("<tr><td>订单号</td><td>订单状态</td></tr>".encode(), "网页"),
 ])
 def test_files_that_are_not_spreadsheets(tmp_path: Path, db: Database, content: bytes, reason: str) -> None:
     (tmp_path / "orders.xls").write_bytes(content)
@@ -161,3 +168,78 @@ def test_a_file_that_changes_encoding_later_is_refused_with_the_row(tmp_path: Pa
     (tmp_path / "mixed.csv").write_bytes(head + tail)
     reason = _refused(db, tmp_path / "mixed.csv")
     assert "行附近的文字编码与文件开头不一致" in reason  # the reader decodes in blocks: "near" row N
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, db: Database, encoding: str) -> None:
+    # A tool's "Unicode" csv written without its BOM was refused as "不是表格文件（无法识别的二进制格式）":
+    # the NUL every ASCII character leaves beside it read as binary.
+    rows = [PDD_HEADER, pdd_row(), pdd_row("261101-000000000000002", receiver="秦文红")]
+    path = write_csv(tmp_path / "pdd.csv", rows, encoding="utf-8")
+    path.write_bytes(path.read_bytes().decode("utf-8").encode(encoding))
+    result = run_import(db, path)
+    assert result.exit_code == 0 and result.inserted == 2, result.files[0].refused
+    assert count_rows(db) == 2
+
+
+def test_nul_in_every_other_byte_with_control_characters_is_still_binary(tmp_path: Path, db: Database) -> None:
+    (tmp_path / "orders.csv").write_bytes("订单号,\x01\x02\x03\x04\x05\x06 状态\r\n".encode("utf-16-le") * 20)
+    assert "不是表格文件" in _refused(db, tmp_path / "orders.csv")
+
+
+def test_a_file_that_cannot_be_read_past_some_row_is_refused_naming_it(tmp_path: Path, db: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A network drive or USB stick gone mid-read, a byte range another program locked (Windows): the OSError
+    # went past the import as 内部错误, leaving the other files of the batch unimported.
+    rows = [pdd_row(f"261101-{n:015d}") for n in range(1, 400)]
+    path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, *rows])
+    good = write_csv(tmp_path / "other.csv", [PDD_HEADER, pdd_row("261102-000000000000001")])
+    reads = {"left": 6}
+    real = nul_bytes.NulWatch.read1
+
+    def failing(self: nul_bytes.NulWatch, size: int = -1, /) -> bytes:
+        if str(self.name) == str(path):
+            reads["left"] -= 1
+            if reads["left"] < 0:
+                raise OSError(errno.EIO, "Input/output error")
+        return real(self, size)
+
+    monkeypatch.setattr(nul_bytes.NulWatch, "read1", failing)
+    monkeypatch.setattr(nul_bytes.NulWatch, "read", failing)
+    monkeypatch.setattr(spreadsheet_readers, "NulWatch", nul_bytes.NulWatch)
+    result = run_import(db, path, good)
+    refused, stored = result.files
+    assert refused.refused is not None and "时文件读不下去了" in refused.refused and not refused.stored
+    assert re.search(r"读到第 \d+ 行", refused.refused), refused.refused
+    assert stored.stored and count_rows(db) == 1  # nothing of the unreadable file, the next one imported
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, db: Database,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A download still running, a sync tool or Excel saving it: the import read one version for the header and
+    # another for the rows, or stopped at a line end the file had since passed, and stored what it had read.
+    rows = [pdd_row(f"261101-{n:015d}") for n in range(1, 300)]
+    path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, *rows])
+    more = write_csv(tmp_path / "more.csv", [pdd_row("261101-999999999999999")]).read_bytes()
+    reads = {"seen": 0}
+    real = nul_bytes.NulWatch.read1
+
+    def growing(self: nul_bytes.NulWatch, size: int = -1, /) -> bytes:
+        data = real(self, size)
+        reads["seen"] += 1
+        if reads["seen"] == 3:  # within the rows, once
+            with path.open("ab") as handle:
+                handle.write(more)
+        return data
+
+    monkeypatch.setattr(nul_bytes.NulWatch, "read1", growing)
+    [result] = run_import(db, path).files
+    assert result.refused is not None and "文件在读取过程中被改动了" in result.refused and not result.stored
+    assert count_rows(db) == 0
+    # Changed between the opening and the reading: the same.
+    monkeypatch.setattr(nul_bytes.NulWatch, "read1", real)
+    opened = spreadsheet_readers.open_spreadsheet(path)
+    path.write_bytes(path.read_bytes() + more)
+    with pytest.raises(OrderFileRefused, match="文件在读取过程中被改动了"):
+        next(iter(opened.table(path.name).rows()))
+    opened.close()

@@ -83,6 +83,12 @@ def test_bad_counts(raw: object) -> None:
     (datetime(2026, 11, 6, 20, 56, 31), datetime(2026, 11, 6, 20, 56, 31, tzinfo=CHINA)),
     (46332.5, datetime(2026, 11, 6, 12, 0, tzinfo=CHINA)),  # an Excel serial number
     ("", None), ("0000-00-00 00:00:00", None), (None, None),
+    # were refused as unreadable: a Chinese input method's full-width digits and dash, an invisible mark
+    # pasted in front from a web page, minutes written with 分 and no seconds
+    ("２０２６－１１－０６　２０：５６：３１", datetime(2026, 11, 6, 20, 56, 31, tzinfo=CHINA)),
+    ("\u200b2026-11-06 20:56:31", datetime(2026, 11, 6, 20, 56, 31, tzinfo=CHINA)),
+    ("\u202a2026/11/6 8:05\u202c", datetime(2026, 11, 6, 8, 5, tzinfo=CHINA)),
+    ("2026年11月6日 20时56分", datetime(2026, 11, 6, 20, 56, tzinfo=CHINA)),
 ])
 def test_times_are_china_time_and_aware(raw: object, expected: datetime | None) -> None:
     value = CLEAN.moment(raw)

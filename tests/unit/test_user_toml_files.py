@@ -1,6 +1,6 @@
 """The shop's own TOML files (rule packs, playbooks, after-sales profiles) as Windows Notepad saves them:
 UTF-8 with a byte order mark is read like plain UTF-8, and a GBK file is skipped or refused with a
-Chinese message, never an internal error."""
+Chinese message, never an internal error; so is one of brackets nested thousands deep."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from desktop_app.core.rule_packs import RulePackError
 from desktop_app.io.case_profiles import user_case_profiles, user_profiles_dir
 from desktop_app.io.rule_pack_files import load_pack
+from desktop_app.io.user_profiles import load_saved_profiles
 from desktop_app.services.playbooks import load_playbooks
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
@@ -57,3 +58,30 @@ def test_the_shops_after_sales_profiles_with_a_byte_order_mark_or_in_gbk(data_ho
     assert profiles == ()
     [problem] = problems
     assert "mine.toml" in problem and "不是 UTF-8 编码的文本" in problem
+
+
+NESTED = "a = " + "[" * 5000 + "]" * 5000 + "\n"  # the TOML parser recursed past Python's limit: 内部错误
+
+
+def test_brackets_nested_thousands_deep_are_refused_in_chinese(tmp_path: Path, data_home: Path) -> None:
+    user = tmp_path / "rules"
+    user.mkdir()
+    (user / "pdd.toml").write_text(NESTED, encoding="utf-8")
+    with pytest.raises(RulePackError) as refused:
+        load_pack("pdd", user_dir=user)
+    assert "pdd.toml 不是有效的 TOML：方括号或花括号一层套一层，套得太多" in str(refused.value.problems)
+    playbooks = tmp_path / "playbooks"
+    playbooks.mkdir()
+    (playbooks / "mine.toml").write_text(NESTED, encoding="utf-8")
+    [problem] = load_playbooks(user=playbooks).problems
+    assert "mine.toml" in problem and "套得太多" in problem
+    folder = user_profiles_dir()
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text(NESTED, encoding="utf-8")
+    [problem] = user_case_profiles()[1]
+    assert "mine.toml" in problem and "套得太多" in problem
+    saved = data_home / "import_profiles"
+    saved.mkdir(parents=True)
+    (saved / "mine.toml").write_text(NESTED, encoding="utf-8")
+    [skipped] = load_saved_profiles().problems
+    assert skipped.path.name == "mine.toml" and "TOML" in skipped.message

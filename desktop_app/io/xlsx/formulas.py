@@ -1,10 +1,13 @@
-"""Formula cells saved without their result.
+"""Formula cells saved without their result, and cells holding an Excel error value.
 
 Excel stores a formula cell with its last computed value (`<c r="D2"><f>B2*C2</f><v>158</v></c>`); files
 written by programs (and some exports) often store the formula alone. A reader then sees an empty
 cell, and importing it would store a blank where the sheet shows an amount. Such cells are found in
 the sheet XML here, so the reader can hand them out as `UncalculatedFormula` (a cell every converter
-refuses, naming it) or refuse a sheet read in pieces.
+refuses, naming it) or refuse a sheet read in pieces. A cell whose formula came out as an error
+(`<c r="F3" t="e"><f>VLOOKUP(…)</f><v>#N/A</v></c>`, or the error value pasted alone) reads as blank
+too: an #N/A in 支付时间 stored an order without its payment time, and on a second import erased the one
+it had. It is handed out the same way, with its error value.
 """
 
 from __future__ import annotations
@@ -24,6 +27,12 @@ _UNCALCULATED = re.compile(
     rb"""<(?:\w+:)?c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["'][^>]*>\s*"""
     rb"""<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>\s*|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*)?"""
     rb"""</(?:\w+:)?c>""")
+# A cell typed as an error (t="e"), its opening tag's attributes and what it holds.
+# (Not one closed on itself, <c r="A1" t="e"/>: it holds nothing, and the pattern would run on into the next cell.)
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c(\s[^>]*?\bt\s*=\s*["']e["'][^>/]*)>(.*?)</(?:\w+:)?c>""", re.DOTALL)
+_POSITION = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+_FORMULA = re.compile(rb"""<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>""")
+_VALUE = re.compile(rb"""<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>""")
 _STEP_BYTES = 8 * 1024 * 1024
 _CARRIED_BYTES = 64 * 1024  # a cell cut by a step's end is read whole in the next one
 
@@ -50,15 +59,45 @@ def uncalculated_cells(data: Part) -> dict[tuple[int, int], UncalculatedFormula]
     return found
 
 
+def error_cells(data: Part) -> dict[tuple[int, int], UncalculatedFormula]:
+    """(row, column) → the cell, 1-based, of the cells in this sheet XML holding an Excel error value (#N/A,
+    #REF! …), with their formula if any. Cheap when there is none: one byte search."""
+    raw = bytes(data)
+    if b'"e"' not in raw and b"'e'" not in raw:
+        return {}
+    found: dict[tuple[int, int], UncalculatedFormula] = {}
+    for match in _ERROR_CELL.finditer(raw):
+        attributes, content = match.group(1, 2)
+        position = _POSITION.search(attributes)
+        if position is None:
+            continue
+        letters, digits = position.group(1, 2)
+        formula = _FORMULA.search(content)
+        value = _VALUE.search(content)
+        error = value.group(1).decode("utf-8", "replace").strip() if value else ""
+        found[(int(digits), _column_number(letters))] = UncalculatedFormula(
+            (letters + digits).decode("ascii").upper(),
+            formula.group(1).decode("utf-8", "replace").strip() if formula else "", error or "#VALUE!")
+    return found
+
+
+def unusable_cells(data: Part) -> dict[tuple[int, int], UncalculatedFormula]:
+    """`uncalculated_cells` and `error_cells` of this sheet XML together."""
+    raw = bytes(data)  # a piece is a memoryview: copied once for both
+    found = uncalculated_cells(raw)
+    found.update(error_cells(raw))
+    return found
+
+
 Cells = dict[tuple[int, int], object]
 
 
 def cells_to_mend(path: Path, sheet: str) -> tuple[dict[tuple[int, int], UncalculatedFormula],
                                                    dict[tuple[int, int], str]]:
     """The cells of the sheet `sheet` of the .xlsx at `path` a whole-sheet read hands out otherwise than
-    calamine does, by (row, column), 1-based: the formulas saved without their result (`uncalculated_cells`)
-    and the exact long integers (io/xlsx/long_numbers.py), in one read of its XML."""
-    formulas, numbers = scan_sheet(path, sheet, [uncalculated_cells, exact_long_numbers])
+    calamine does, by (row, column), 1-based: the formulas saved without their result and the error values
+    (`unusable_cells`), and the exact long integers (io/xlsx/long_numbers.py), in one read of its XML."""
+    formulas, numbers = scan_sheet(path, sheet, [unusable_cells, exact_long_numbers])
     return formulas, numbers  # type: ignore[return-value]
 
 

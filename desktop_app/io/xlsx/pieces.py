@@ -13,9 +13,10 @@ from typing import Protocol
 
 import python_calamine
 
+from desktop_app.core import messages as msg
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.extent import BadPosition, refuse_bad_position, refuse_if_too_large, scan_positions
-from desktop_app.io.xlsx.formulas import uncalculated_cells
+from desktop_app.io.xlsx.formulas import unusable_cells
 from desktop_app.io.xlsx.long_numbers import long_numbers_as_text
 from desktop_app.io.xlsx.members import (
     R_ATTRIBUTE,
@@ -187,10 +188,12 @@ def check_piece(xml: SheetXml, piece: Part) -> None:
             refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece, used_only=True))
     except BadPosition as exc:
         raise refuse_bad_position(xml.path, xml.sheet, exc) from None
-    uncalculated = uncalculated_cells(piece)
-    if uncalculated:
-        first = uncalculated[min(uncalculated)]
-        raise OrderFileRefused(xml.path, f"工作表“{xml.sheet}”的单元格 {first.where} 等 {len(uncalculated)} 处是公式，"
+    unusable = unusable_cells(piece)
+    if unusable:
+        first = unusable[min(unusable)]
+        if first.error:
+            raise OrderFileRefused(xml.path, msg.say(msg.SHEET_EXCEL_ERRORS, xml.sheet, first.where, first.error))
+        raise OrderFileRefused(xml.path, f"工作表“{xml.sheet}”的单元格 {first.where} 等 {len(unusable)} 处是公式，"
                                          "但文件里没有保存计算结果，不能当作空白导入。"
                                          "请在 Excel 中打开文件、确认数值显示正确后保存，再导入")
 
