@@ -12,6 +12,7 @@ from sqlalchemy import insert, text
 from desktop_app.services.search_index import catch_up
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Case, Order, Shop
+from desktop_app.store.search import build_search_text
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国文红雨桐涵轩"
@@ -63,7 +64,7 @@ def seed(path: Path | str, n: int, seed_value: int = 7) -> float:
                     "shop_id": shop_ids[p], "status": "交易成功", "receiver": receiver, "phone": phone,
                     "address": "浙江省 杭州市 西湖区 文一西路535号", "paid_fen": rng.randrange(990, 99900),
                     "item_count": 1, "paid_at": paid, "carrier": carrier, "tracking_no": tracking,
-                    "imported_at": paid, "search_text": " ".join([order_no, receiver, phone, tracking.lower(), title]),
+                    "imported_at": paid, "search_text": build_search_text([order_no, receiver, phone, tracking, title]),
                     "created_at": paid, "updated_at": paid, "version": 1,
                 })
                 status = rng.choice(STATUSES)

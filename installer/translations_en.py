@@ -2227,9 +2227,12 @@ EN: dict[str, str | tuple[str, str]] = {
         "Evidence #%1 is not case #%2's (it belongs to case #%3); nothing was deleted.",
     "金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款":
         "An amount goes only with a refund, a refund in transit or a compensation; “%1” pays nothing.",
-    "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。":
+    "数据库地址“%1”写法不对：应写成 postgresql+psycopg://用户名:密码@主机:端口/数据库名（协议名后面是“://”）":
+        "Database address “%1” is mistyped: write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE "
+        "(“://” after the scheme)",
+    "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 连接团队数据库 中重新填写。":
         "Cannot log in to the team database%1: wrong user name or password. Enter them again under Settings → "
-        "Team database.",
+        "Connect to a team database.",
     "无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。":
         "Cannot connect to the team database%1: %2. Check the network, the server's address and port, and that "
         "the server is running.",
@@ -2332,6 +2335,11 @@ EN: dict[str, str | tuple[str, str]] = {
         "Install the PostgreSQL client tools (or point the environment variable %1 at pg_dump), or run on the "
         "database server: pg_dump -Fc -f backup.dump %2",
     "运行 pg_dump 失败：%1": "pg_dump could not run: %1",
+    ("这台电脑的 pg_dump（%1）比团队数据库的服务器（PostgreSQL %2）旧，不能备份它。请安装 PostgreSQL %3 "
+     "或更新版本的客户端工具（或设置环境变量 %4 指向它），或在数据库服务器上运行：pg_dump -Fc -f 备份文件.dump %5"):
+        "This computer's pg_dump (%1) is older than the team database's server (PostgreSQL %2) and cannot back "
+        "it up. Install the PostgreSQL client tools %3 or newer (or point the environment variable %4 at them), "
+        "or run on the database server: pg_dump -Fc -f backup.dump %5",
     "pg_dump 备份团队数据库失败：%1": "pg_dump could not back up the team database: %1",
     "未知原因": "unknown reason",
     "；": "; ",

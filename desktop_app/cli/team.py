@@ -81,7 +81,7 @@ def _migrate_to(args: argparse.Namespace) -> int:
     if result.rule_files:
         named = "、".join(rule_file_title(n) for n in result.rule_files)
         sys.stdout.write(f"  本店修改过的时效规则：{named}（已存入团队数据库，各席位都按它计算时限）\n")
-    sys.stdout.write("数据库文件未改动。以后用 --db 加这个地址（或在 设置 → 团队数据库 中连接）使用团队数据库。\n")
+    sys.stdout.write("数据库文件未改动。以后用 --db 加这个地址（或在 设置 → 连接团队数据库 中连接）使用团队数据库。\n")
     return 0
 
 

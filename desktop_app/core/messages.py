@@ -15,6 +15,7 @@ import re
 
 from desktop_app.core.event_notes import Message, NoteTemplate, say
 from desktop_app.core.step_messages import (  # in the catalog below with the rest
+    ADDRESS_MISTYPED,
     AMOUNT_ABOVE_ZERO,
     AMOUNT_WITH_PAYING_STEP,
     CELL_OVER_CSV_LIMIT,
@@ -22,6 +23,7 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     CUT_OFF_ROW,
     EVIDENCE_OF_OTHER_CASE,
     LEDGER_REPLACED,
+    PG_DUMP_TOO_OLD,
     REQUEST_AFTER_STEP,
     RESTORE_IN_USE,
     RESTORE_WRITTEN_MEANWHILE,
@@ -35,9 +37,10 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
     STEP_BEFORE_REQUEST,
 )
 
-__all__ = ["AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT", "CUT_OFF_CHARACTER", "CUT_OFF_ROW",
-           "EVIDENCE_OF_OTHER_CASE", "LEDGER_REPLACED", "REQUEST_AFTER_STEP", "RESTORE_IN_USE",
-           "RESTORE_WRITTEN_MEANWHILE", "SERVER_NEWER_TABLES", "SERVER_NO_PASSWORD",
+__all__ = ["ADDRESS_MISTYPED", "AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT",
+           "CUT_OFF_CHARACTER", "CUT_OFF_ROW", "EVIDENCE_OF_OTHER_CASE", "LEDGER_REPLACED", "PG_DUMP_TOO_OLD",
+           "REQUEST_AFTER_STEP", "RESTORE_IN_USE", "RESTORE_WRITTEN_MEANWHILE", "SERVER_NEWER_TABLES",
+           "SERVER_NO_PASSWORD",
            "STEP_AFTER_PLATFORM", "STEP_AFTER_PLATFORM_UNDO", "STEP_BEFORE_LAST", "STEP_BEFORE_LAST_KEPT",
            "STEP_BEFORE_LAST_UNDOS", "STEP_BEFORE_REQUEST", "Message", "NoteTemplate",
            "say"]  # and the templates below
@@ -279,7 +282,7 @@ ADDRESS_WITHOUT_DATABASE = T("数据库地址“%1”缺少数据库名（…@�
 TEXT_TOO_LONG_FOR_SERVER = T("有一项文字太长，团队数据库存不下（%1）。数据未被修改。")
 SERVER_NO_PERMISSION = T("团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。")
 SERVER_DISK_FULL = T("团队数据库%1的磁盘已满，无法写入。数据未被修改。")
-SERVER_LOGIN_FAILED = T("无法登录团队数据库%1：用户名或密码不对。请在 设置 → 团队数据库 中重新填写。")
+SERVER_LOGIN_FAILED = T("无法登录团队数据库%1：用户名或密码不对。请在 设置 → 连接团队数据库 中重新填写。")
 SERVER_NO_DATABASE = T("团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
 SERVER_LOST = T("与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。",
                 frozenset({2}))

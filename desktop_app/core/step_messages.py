@@ -1,7 +1,7 @@
 """More of the services' messages that name values (`core.messages` gathers them into its catalog): a step
-recorded out of order or a request corrected after one,
-the amount a paying step paid, a team seat that cannot log in or runs an older version,
-a restore under an open window, another case's evidence, a file cut off mid-row."""
+recorded out of order or a request corrected after one, the amount a paying step paid, a team seat that cannot
+log in or runs an older version, a mistyped server address, a pg_dump older than the team's server, a restore under
+an open window, another case's evidence, a file cut off mid-row."""
 
 from __future__ import annotations
 
@@ -34,11 +34,17 @@ STEP_AFTER_PLATFORM_UNDO = T("提醒：“%1”已于 %2 到期，平台当时�
 # `case act N refund --amount`, the window's 退款 / 补偿 dialog (services/case_writes.record_paid_amount).
 AMOUNT_WITH_PAYING_STEP = T("金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款", frozenset({1}))
 AMOUNT_ABOVE_ZERO = T("金额必须大于 0")
+# store/locations: a server's address whose `://` was mistyped (it would have been taken as a file's path).
+ADDRESS_MISTYPED = T("数据库地址“%1”写法不对：应写成 postgresql+psycopg://用户名:密码@主机:端口/数据库名（协议名后面是“://”）")
 # store/ledger_errors: a seat without the server's password; a seat older than the ledger's tables.
 SERVER_NO_PASSWORD = T("无法登录团队数据库%1：服务器要求密码，但没有提供（这台电脑的系统钥匙串里没有保存这个"
                        "服务器的密码）。请在 设置 → 连接团队数据库 中填写密码并保存，或在地址里写上密码。")
 SERVER_NEWER_TABLES = T("团队数据库%1的表结构与本程序不一致（%2）：可能已有席位用更新版本的售后台账升级了它。"
                         "数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
+# services/server_backups: this seat's pg_dump is older than the server (it refuses to dump a newer server).
+PG_DUMP_TOO_OLD = T("这台电脑的 pg_dump（%1）比团队数据库的服务器（PostgreSQL %2）旧，不能备份它。"
+                    "请安装 PostgreSQL %3 或更新版本的客户端工具（或设置环境变量 %4 指向它），"
+                    "或在数据库服务器上运行：pg_dump -Fc -f 备份文件.dump %5")
 # services/backups.restore: replaced under it, a window kept writing into the old file.
 RESTORE_IN_USE = T("数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。"
                    "请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。")

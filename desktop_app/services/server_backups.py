@@ -119,12 +119,33 @@ def dump_server(location: LedgerLocation, folder: Path | None = None, kind: str 
         _running.pop(process, None)
     if process.returncode != 0:
         partial.unlink(missing_ok=True)
+        older = _older_than_server(err)
+        if older is not None:
+            ours, server = older
+            raise UserError(msg.say(msg.PG_DUMP_TOO_OLD, ours, server, server.split(".")[0], ENV_PG_DUMP,
+                                    str(url.database)))
         reason = (err.strip().splitlines() or [msg.UNKNOWN_REASON])[-1]
         raise UserError(msg.say(msg.PG_DUMP_FAILED, reason))
     if os.name == "posix":
         partial.chmod(0o600)
     os.replace(partial, target)
     return target
+
+
+# pg_dump refuses a server of a newer major version ("aborting because of server version mismatch"), naming
+# both: "server version: 16.4 (Debian …); pg_dump version: 15.18" (English), "服务器版本: 16.4; pg_dump 版本: 15.18"
+# (its Chinese). Its last line alone, said as the reason, was half of it.
+_VERSIONS = re.compile(r"(?:server version|服务器版本)\s*[:：]\s*(\d+(?:\.\d+)*)[^;\n]*;\s*"
+                       r"pg_dump\s*(?:version|版本)\s*[:：]\s*(\d+(?:\.\d+)*)")
+
+
+def _older_than_server(stderr: str) -> tuple[str, str] | None:
+    """(pg_dump's version, the server's) when pg_dump failed for being older than the server, else None."""
+    found = _VERSIONS.search(stderr)
+    if found is None:
+        return None
+    ours, server = found[2], found[1]
+    return (ours, server) if _version_key(ours)[:1] < _version_key(server)[:1] else None
 
 
 # Dumps under way, and their files. pg_dump outlives the app (a window closed during its start-up

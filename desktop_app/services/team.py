@@ -139,4 +139,7 @@ def save_password(location: LedgerLocation, password: str) -> None:
     except errors.PasswordDeleteError:
         return
     except (errors.KeyringError, RuntimeError) as exc:
-        raise UserError(msg.say(msg.NO_KEYRING, str(exc), ENV_DB)) from None
+        # No keyring at all: the library's words advise installing keyrings.alt, whose backends keep the
+        # password in a file — what this message promises the app never does. Its name says enough.
+        cause = type(exc).__name__ if isinstance(exc, errors.NoKeyringError) else str(exc)
+        raise UserError(msg.say(msg.NO_KEYRING, cause, ENV_DB)) from None

@@ -8,6 +8,7 @@ mean the same driver). The password is kept out of everything shown or logged (`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,14 +65,24 @@ def looks_like_url(text: str) -> bool:
     return "://" in text
 
 
+# A server's address with its `://` mistyped (`postgresql+psycopg:shop:pw@nas/shop`, `postgresql:/…`,
+# `postgresql//…`): taken as a file path, it made a new empty ledger in folders named after it (the password
+# in their names) and every command answered as if on the team's ledger.
+_MISTYPED_SERVER = re.compile(r"^(?:postgresql|postgres)(?:\+\w+)?(?::/{0,1}(?!/)|//)", re.IGNORECASE)
+
+
 def parse_location(value: str | Path) -> LedgerLocation:
     """A `--db` value (path or URL) as a location; an unknown scheme or a URL without a database name
     is refused with a message that says what to write instead."""
     if isinstance(value, str) and not value.strip():  # `--db ""`: never a file named by spaces, nor the default
         raise UserError("数据库地址是空的：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名")
-    if isinstance(value, Path) or not looks_like_url(value):
+    if isinstance(value, Path):
+        return LedgerLocation(path=value.expanduser())
+    if not looks_like_url(value):
+        if _MISTYPED_SERVER.match(value.strip()):
+            raise UserError(msg.say(msg.ADDRESS_MISTYPED, _masked(value.strip())))
         return LedgerLocation(path=Path(value).expanduser())
-    text = value.strip()
+    text = _at_signs_quoted(value.strip())
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
         file = text.split("://", 1)[1].lstrip("/")
@@ -100,10 +111,29 @@ def server_location(host: str, port: int, database: str, user: str, password: st
     return LedgerLocation(url=url)
 
 
-def _masked(text: str) -> str:
-    """A URL as typed, with anything between `user:` and `@` hidden."""
+def _at_signs_quoted(text: str) -> str:
+    """`shop:Sekr3t@Pw9@nas/shop` as the URL must be written, `shop:Sekr3t%40Pw9@nas/shop`: the server follows
+    the last `@`. Taken as it was typed, the host was `Pw9@nas` and the password `Sekr3t` (and shown)."""
     head, sep, rest = text.partition("://")
-    if not sep or "@" not in rest:
+    credentials, at, tail = rest.rpartition("@")
+    if not at or "@" not in credentials:
+        return text
+    user, colon, password = credentials.partition(":")
+    return f"{head}{sep}{user.replace('@', '%40')}{colon}{password.replace('@', '%40')}@{tail}"
+
+
+def _masked(text: str) -> str:
+    """A URL as typed, with anything between `user:` and `@` hidden (also after a mistyped `://`)."""
+    head, sep, rest = text.partition("://")
+    if not sep:
+        found = _MISTYPED_SERVER.match(text)
+        head, sep, rest = (text[:found.end()], "", text[found.end():]) if found else (text, "", "")
+        if not found or "@" not in rest:
+            return text
+        credentials, _, tail = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{head}{user}:***@{tail}" if ":" in credentials else text
+    if "@" not in rest:
         return text
     credentials, _, tail = rest.rpartition("@")
     user = credentials.split(":", 1)[0]

@@ -42,6 +42,31 @@ def test_urls_and_paths_are_told_apart_and_passwords_never_shown() -> None:
     assert "topsecret" not in refused.value.message
 
 
+def test_a_mistyped_server_address_is_refused_never_made_a_file_named_after_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--db postgresql+psycopg:shop:pw@host/db` (one slash or none after the scheme) opened a new, empty SQLite
+    ledger in folders named after the address, the password in their names, and every command answered as
+    if on the team's ledger (case list: 没有符合条件的售后单, exit 0; an import went into that file)."""
+    monkeypatch.chdir(tmp_path)
+    for typed in ("postgresql+psycopg:shop:topsecret@192.168.1.20:5432/shop", "postgresql:/shop:topsecret@nas/shop",
+                  "Postgres:shop:topsecret@nas/shop", "postgresql//shop:topsecret@nas/shop"):
+        with pytest.raises(UserError, match="写法不对") as refused:
+            parse_location(typed)
+        assert "postgresql+psycopg://" in refused.value.message and "topsecret" not in refused.value.message
+    assert not list(tmp_path.iterdir())
+    assert parse_location("postgres-ledgers/ledger.sqlite3").path == Path("postgres-ledgers/ledger.sqlite3")
+
+
+def test_a_password_with_an_at_sign_is_taken_whole() -> None:
+    """`shop:Sekr3t@Pw9@nas/shop` connected to the host `Pw9@nas` with the password `Sekr3t`, and every message
+    named the server as shop:***@Pw9@nas: a part of the password on the screen and in the log."""
+    location = parse_location("postgresql+psycopg://shop:Sekr3t@Pw9@nas:5433/shop")
+    assert location.url is not None and location.url.password == "Sekr3t@Pw9" and location.url.host == "nas"
+    assert location.url.port == 5433 and "Pw9" not in location.display()
+    typed = parse_location("postgresql://shop:Sekr3t%40Pw9@nas/shop")  # already written as the URL wants it
+    assert typed.url is not None and typed.url.password == "Sekr3t@Pw9"
+
+
 def test_which_ledger_opens_first_match_wins(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
     assert team.ledger_location(None).path == default_db_path()
     team.save_team_settings(team.TeamSettings(server="postgresql+psycopg://kf@db.local:5432/shop", use_server=True))
@@ -69,9 +94,12 @@ def test_without_a_keyring_the_password_is_refused_not_written_elsewhere(tmp_pat
     before = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())
     try:
-        with pytest.raises(UserError, match="系统钥匙串"):
+        with pytest.raises(UserError, match="系统钥匙串") as refused:
             team.save_password(server_location("h", 5432, "d", "u"), "pw")
         assert team.saved_password(server_location("h", 5432, "d", "u")) is None
+        # The keyring library's own words advised installing keyrings.alt — its backends keep passwords in
+        # a file, which this computer is told the app never does — in English, inside the Chinese message.
+        assert "keyrings.alt" not in refused.value.message and "backend" not in refused.value.message
     finally:
         keyring.set_keyring(before)
 
