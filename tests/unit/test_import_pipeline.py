@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 from order_files import DOUYIN_HEADER, PDD_HEADER, count_rows, douyin_row, pdd_row, write_csv, write_xlsx
+from other_writer import write_beside
 
 from desktop_app.core.errors import UserError
 from desktop_app.io.import_results import ImportProgress, ImportResult
@@ -174,15 +174,7 @@ def test_a_write_by_another_connection_during_an_import_waits_instead_of_failing
 
     def apply_with_a_write_beside(self: order_upsert.OrderUpserter, batch: order_upsert.StagedBatch) -> None:
         self.conn.exec_driver_sql("SELECT count(*) FROM orders").scalar()  # the import reads the ledger
-        other = sqlite3.connect(db.path, timeout=0.2)  # type: ignore[arg-type]
-        try:
-            other.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', '1')")
-            other.commit()
-            others.append("written")
-        except sqlite3.OperationalError:
-            others.append("waited")
-        finally:
-            other.close()
+        others.append(write_beside(db.path))  # type: ignore[arg-type]
         original(self, batch)
 
     monkeypatch.setattr(order_upsert.OrderUpserter, "apply_staged", apply_with_a_write_beside)

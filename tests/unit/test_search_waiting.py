@@ -7,11 +7,11 @@ the catch-up notes; every query reads the waiting orders directly.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic import command
+from other_writer import write_beside
 from sqlalchemy import Connection
 
 from desktop_app.services import search_index
@@ -157,15 +157,7 @@ def test_catching_up_waits_for_another_writer_instead_of_failing(db: Database, m
 
     def index_with_a_write_beside(conn: Connection, limit: int) -> int:
         conn.exec_driver_sql("SELECT count(*) FROM orders").scalar()
-        other = sqlite3.connect(db.path, timeout=0.2)  # type: ignore[arg-type]
-        try:
-            other.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', '1')")
-            other.commit()
-            others.append("written")
-        except sqlite3.OperationalError:
-            others.append("waited")
-        finally:
-            other.close()
+        others.append(write_beside(db.path))  # type: ignore[arg-type]
         return index_pending(conn, limit)
 
     monkeypatch.setattr(search_index, "index_pending", index_with_a_write_beside)
