@@ -43,7 +43,6 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.io.toml_files import read_toml_file
 from desktop_app.paths import data_dir, resource
 from desktop_app.services.case_writes import current_author
-from desktop_app.services.shop_changes import note_shop_change
 from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check, return_on_its_way
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
@@ -125,8 +124,6 @@ def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str,
         ids = [p for p in enabled_policy_ids(session) if p != policy_id] + ([policy_id] if enabled else [])
         ids = [p.id for p in policies if p.id in ids]  # file order, unknown ids dropped
         setting.value = ",".join(ids)
-        title = next(p.title for p in policies if p.id == policy_id)
-        note_shop_change(session, "policy", f"{'启用' if enabled else '停用'}店铺策略“{title}”")
         return Written(ids, changes_in(session))
 
 

@@ -11,7 +11,6 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.io.product_cost_sheet import read_product_costs
-from desktop_app.services.shop_changes import note_shop_change
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.import_turns import take_import_turn
@@ -56,8 +55,6 @@ def import_product_costs(db: Database, path: Path | str) -> CostImport:
                 updated += 1
             else:
                 unchanged += 1
-        if added or updated:
-            note_shop_change(session, "product_costs", f"导入成本价表 {Path(path).name}：新增 {added}，更新 {updated}")
         changes = changes_in(session)
     return CostImport(added, updated, unchanged, sheet.problems, changes)
 

@@ -25,7 +25,6 @@ from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
 from desktop_app.services.evidence_files import files_home, local_file, write_whole
-from desktop_app.services.shop_changes import note_shop_change
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Setting, Shop
@@ -158,7 +157,6 @@ def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | No
             session.add(Setting(key=setting_key(shop_id), value=value))
         else:
             setting.value = value
-        note_shop_change(session, "shop_profile", f"修改店铺信息（{stored.name or '未填店名'}）")
         changes = changes_in(session)
     return Written(stored, changes)
 
