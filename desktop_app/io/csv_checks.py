@@ -1,4 +1,4 @@
-"""What the csv reader (io/spreadsheet_readers.CsvTable) checks of the rows it hands out: a quote never
+"""What the csv reader (io/csv_tables.CsvTable) checks of the rows it hands out: a quote never
 closed that swallowed the rows after it, a file cut off in the middle of its last row, a file that changed
 while it was read."""
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from desktop_app.io.csv_tables import CsvTable, detect_encoding
 from desktop_app.io.import_errors import OrderFileRefused
-from desktop_app.io.spreadsheet_readers import CsvTable, detect_encoding
 from desktop_app.store.database import Database
 from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, run_import, write_csv
 

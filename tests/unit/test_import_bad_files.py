@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from order_files import PDD_HEADER, SAMPLES, count_rows, pdd_row, run_import, write_csv, write_xlsx, zip_bomb
 
-from desktop_app.io import nul_bytes, spreadsheet_readers
+from desktop_app.io import csv_tables, nul_bytes, spreadsheet_readers
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.store.database import Database
@@ -148,19 +148,19 @@ def test_invalid_bytes_for_every_encoding(tmp_path: Path, db: Database) -> None:
 
 
 def test_the_first_non_ascii_text_decides_the_encoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spreadsheet_readers, "_CHUNK", 64)  # the ASCII stretch spans several chunks
+    monkeypatch.setattr(csv_tables, "_CHUNK", 64)  # the ASCII stretch spans several chunks
     ascii_lines = b"order,note\r\n" + b"1,plain ascii text\r\n" * 20
     cases = {"gbk.csv": (ascii_lines + "2,秦文红\r\n".encode("gbk"), "gb18030"),
              "utf8.csv": (ascii_lines + "2,秦文红\r\n".encode(), "utf-8"),
              "ascii.csv": (ascii_lines, "utf-8")}
     for name, (content, expected) in cases.items():
         (tmp_path / name).write_bytes(content)
-        assert spreadsheet_readers.detect_encoding(tmp_path / name) == expected, name
+        assert csv_tables.detect_encoding(tmp_path / name) == expected, name
 
 
 def test_a_file_that_changes_encoding_later_is_refused_with_the_row(tmp_path: Path, db: Database,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spreadsheet_readers, "_CHUNK", 256)
+    monkeypatch.setattr(csv_tables, "_CHUNK", 256)
     rows = [pdd_row(f"261101-{n:015d}") for n in range(40)]
     head = write_csv(tmp_path / "head.csv", [PDD_HEADER, *rows], encoding="utf-8").read_bytes()
     tail = write_csv(tmp_path / "tail.csv", [pdd_row("261101-999999999999999", receiver="秦文红")],
@@ -206,7 +206,7 @@ def test_a_file_that_cannot_be_read_past_some_row_is_refused_naming_it(tmp_path:
 
     monkeypatch.setattr(nul_bytes.NulWatch, "read1", failing)
     monkeypatch.setattr(nul_bytes.NulWatch, "read", failing)
-    monkeypatch.setattr(spreadsheet_readers, "NulWatch", nul_bytes.NulWatch)
+    monkeypatch.setattr(csv_tables, "NulWatch", nul_bytes.NulWatch)
     result = run_import(db, path, good)
     refused, stored = result.files
     assert refused.refused is not None and "时文件读不下去了" in refused.refused and not refused.stored
