@@ -405,8 +405,11 @@ def test_agreeing_a_reship_from_the_cases_tab_refreshes_the_reship_queue(qtbot: 
     cases.detail.perform_action(CaseAction.AGREE_RESHIP, "同意补发")
     wait_idle(qtbot, window)
     # The write says it changed the reships (not guessed by the pane), and who started it.
-    assert [a.origin for a in announced] == [cases.detail]
-    assert {Area.CASES, Area.RESHIPS, Area.DEADLINES} <= announced[0].changes.areas
+    # The file watch may announce the rows seeded above (written behind the window's back) late under
+    # load: such an announcement has no origin.
+    asked_here = [a for a in announced if a.origin is not None]
+    assert [a.origin for a in asked_here] == [cases.detail]
+    assert {Area.CASES, Area.RESHIPS, Area.DEADLINES} <= asked_here[0].changes.areas
     assert window.tabs.tabText(window.tabs.indexOf(tab)) == "补发队列（1）"  # still to send
 
     window.tabs.setCurrentWidget(tab)  # the queue was off screen: it reloads now
