@@ -34,7 +34,7 @@ from desktop_app.store.rows import (
 )
 from desktop_app.store.search import SearchHits, in_searched_orders
 
-
+# The Cases table's default list, whose count on SQLite is every case less the closed ones (count_cases).
 _EVERY_OPEN_CASE = CaseFilter(open_state=OpenState.OPEN)
 
 

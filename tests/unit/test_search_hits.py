@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.search_index import catch_up
 from desktop_app.store.case_queries import (
     CaseFilter,
     CaseOrder,
@@ -26,7 +27,6 @@ from desktop_app.store.case_queries import (
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import Case, Order
-from desktop_app.services.search_index import catch_up
 from desktop_app.store.search import build_search_text, search_hits
 from tests.unit.test_case_service import add_order
 
