@@ -42,8 +42,8 @@ def count_cases(session: Session, f: CaseFilter) -> int:
     if f == _EVERY_OPEN_CASE and session.get_bind().dialect.name == "sqlite":
         # The Cases table's default list (each reload, the tab titles): every case less the closed ones, in
         # one statement. SQLite counts a whole table from its b-tree pages without decoding an entry, and
-        # the closed cases are the fewer; `is_open IS 1` walked every open case's index entry (a million
-        # cases: ≈ 3× the CPU, bench/README "Session 23 (million)"). As store/first_page counts them.
+        # the closed cases are the fewer; `is_open IS 1` walked every open case's index entry (35–45 ms CPU
+        # against 14 at 760,000 cases, bench/README "Session 23 (million)"). As store/first_page counts them.
         every = select(func.count()).select_from(Case).scalar_subquery()
         closed = select(func.count()).select_from(Case).where(Case.is_open.is_(False)).scalar_subquery()
         return int(session.execute(select(every - closed)).scalar_one())

@@ -39,8 +39,8 @@ _SORT_COLUMNS = {
 _ORDER_SIDE = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
 # The open cases, counted as every case less the closed ones, in one statement (one snapshot): SQLite
 # counts a whole table from its b-tree pages without decoding an entry, and the closed cases are the
-# fewer. `is_open IS 1` walked every open case's entry of an index keyed on a timestamp: at 580,000
-# cases 27 ms CPU against 9.5 (bench/README "Session 23 (million)"); the launch waits for this count.
+# fewer. `is_open IS 1` walked every open case's entry of an index keyed on a timestamp: this read took
+# 40 ms CPU against 19 at 760,000 cases (bench/README "Session 23 (million)"); the launch waits for it.
 _OPEN_COUNT = "SELECT (SELECT count(*) FROM cases) - (SELECT count(*) FROM cases WHERE cases.is_open IS 0)"
 _JOIN_ORDERS = " JOIN orders ON orders.id = cases.order_id"
 _JOIN_SHOPS = " LEFT OUTER JOIN shops ON shops.id = orders.shop_id"
