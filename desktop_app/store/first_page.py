@@ -37,6 +37,11 @@ _SORT_COLUMNS = {
     CaseSort.NEXT_DUE: "cases.next_due_at", CaseSort.UPDATED: "cases.updated_at", CaseSort.ID: "cases.id",
 }
 _ORDER_SIDE = frozenset({CaseSort.SHOP, CaseSort.ORDER_NO, CaseSort.RECEIVER})
+# The open cases, counted as every case less the closed ones, in one statement (one snapshot): SQLite
+# counts a whole table from its b-tree pages without decoding an entry, and the closed cases are the
+# fewer. `is_open IS 1` walked every open case's entry of an index keyed on a timestamp: this read took
+# 40 ms CPU against 19 at 760,000 cases (bench/README "Session 23 (million)"); the launch waits for it.
+_OPEN_COUNT = "SELECT (SELECT count(*) FROM cases) - (SELECT count(*) FROM cases WHERE cases.is_open IS 0)"
 _JOIN_ORDERS = " JOIN orders ON orders.id = cases.order_id"
 _JOIN_SHOPS = " LEFT OUTER JOIN shops ON shops.id = orders.shop_id"
 
@@ -61,7 +66,7 @@ def read_first_page(path: Path, order: CaseOrder, limit: int) -> FirstPage | Non
     except sqlite3.Error:
         return None
     try:
-        total = int(conn.execute("SELECT count(cases.id) FROM cases WHERE cases.is_open IS 1").fetchone()[0])
+        total = int(conn.execute(_OPEN_COUNT).fetchone()[0])
         ids = _page_ids(conn, order, limit) if total else []
         rows = _rows_of(conn, ids)
         any_case = total > 0 or conn.execute("SELECT EXISTS (SELECT 1 FROM cases)").fetchone()[0] == 1

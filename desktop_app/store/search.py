@@ -63,11 +63,13 @@ def _mark() -> ScalarSelect[int]:
 
 def _waiting(condition: ColumnElement[bool], limit: int) -> list[Select[int]]:
     """Ids of orders waiting for the index (new above the mark, or queued after an update) that meet
-    `condition`: one select each, so each is driven by its own key (a rowid range, the small queue)."""
+    `condition`, the oldest first: one select each, so each is driven by its own key (a rowid range,
+    the small queue), read in id order anyway."""
     return [
-        select(Order.id).where(Order.id > _mark(), condition).limit(limit),
+        select(Order.id).where(Order.id > _mark(), condition).order_by(Order.id).limit(limit),
         # `id IN (queue)` drives the lookup from the queue; a join let the planner scan all orders.
-        select(Order.id).where(Order.id.in_(select(SearchPending.order_id)), condition).limit(limit),
+        select(Order.id).where(Order.id.in_(select(SearchPending.order_id)), condition)
+        .order_by(Order.id).limit(limit),
     ]
 
 
@@ -125,29 +127,34 @@ def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> S
         return _any_of([indexed, *_waiting(on_phone, limit)], limit, distinct=False)
     if len(q) < 3:
         # Too short for trigrams: prefix matches on what people type first — a surname or a two-character
-        # name (one character: nothing else), the start of an order number (two).
+        # name (one character: nothing else), the start of an order number (two). Cut at the limit, the
+        # oldest matching orders are listed on both backends, as the trigram searches list them (FTS5
+        # in rowid order, PostgreSQL's bitmap in the table's order): `王` shows the same first 2,000
+        # orders on a file and on its server copy. Each prefix index holds the order id beside the key
+        # (SQLite's rowid, PostgreSQL's INCLUDE of 0011_team), so every match of the prefix (≈ 20,000 for
+        # a common surname at a million orders) is read from the index alone and the oldest kept.
         if dialect == "sqlite":
             receivers = Order.receiver.between(raw, raw + _TOP)
             parts = [
                 select(SearchReceiver.order_id).where(
                     SearchReceiver.receiver.between(raw, raw + _TOP),
-                    SearchReceiver.order_id.not_in(select(SearchPending.order_id))).limit(limit),
+                    SearchReceiver.order_id.not_in(select(SearchPending.order_id)))
+                .order_by(SearchReceiver.order_id).limit(limit),
                 *_waiting(receivers, limit),
             ]
             if len(q) == 2:
-                parts.append(select(Order.id).where(Order.order_no.between(q, q + _TOP)).limit(limit))
+                parts.append(select(Order.id).where(Order.order_no.between(q, q + _TOP))
+                             .order_by(Order.id).limit(limit))
         else:
-            # A LIKE prefix is exact under every collation and uses the text_pattern_ops indexes, which
-            # carry the order id (0011_team): the ids come from the index alone, never from the table.
-            # The oldest orders first, as the trigram search lists them (the table's order): their
-            # cases lie together in the table and its indexes, so a broad search reads fewer pages.
+            # A LIKE prefix is exact under every collation and uses the text_pattern_ops indexes. The
+            # oldest orders' cases lie together in the table and its indexes: a broad search reads
+            # fewer pages.
             parts = [select(Order.id).where(Order.receiver.like(f"{_escaped(raw)}%", escape="\\"))
                      .order_by(Order.id).limit(limit)]
             if len(q) == 2:
                 parts.append(select(Order.id).where(Order.order_no.like(f"{_escaped(q)}%", escape="\\"))
                              .order_by(Order.id).limit(limit))
-            return _any_of(parts, limit, distinct=True, oldest_first=True)
-        return _any_of(parts, limit, distinct=True)
+        return _any_of(parts, limit, distinct=True, oldest_first=True)
     contains = Order.search_text.like(f"%{_escaped(q)}%", escape="\\")
     if dialect == "sqlite":
         return _any_of([_fts_ids(q).limit(limit), *_waiting(contains, limit)], limit, distinct=False)
