@@ -183,6 +183,10 @@ NO_GOOD_BACKUP = T("没有找到可用的备份（备份文件夹：%1）。请�
 NEWEST_GOOD_BACKUP = T("最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，"
                        "或运行：python -m desktop_app restore \"%4\"", frozenset({3}))
 EVIDENCE_TOO_BIG = T("文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加")
+EVIDENCE_OVER_CAP = T("文件太大（%1 MB）：%2。每个证据文件最大 %3 MB，请压缩或剪短后再添加。证据没有添加")
+EVIDENCE_FOLDER_GIVEN = T("%1 是一个文件夹，不是文件：请选择文件夹里的照片或视频。证据没有添加")
+EVIDENCE_NOT_REGULAR = T("%1 不是普通文件（设备、管道或套接字），不能作为证据。证据没有添加")
+EVIDENCE_EMPTY = T("%1 是空文件（0 字节），可能没有下载或保存完整。证据没有添加")
 EVIDENCE_UNCOPIED = T("无法复制证据文件 %1：%2。证据没有添加", frozenset({2}))
 READ_WRITE_FAILED = T("读写出错（%1）", frozenset({1}))
 EXPORT_NOT_XLSX = T("导出文件名应以 .xlsx 结尾：%1")

@@ -1,0 +1,207 @@
+"""Hostile inputs of session 23 (issue 14's "bad input never crashes and never loses data"): evidence that is no
+file to keep, request times that mean "no date", a cost sheet with its 成本价 twice, amounts written with a decimal
+comma, and Excel error values in an old .xls — each said in Chinese with where it is, nothing half stored."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.money import parse_yuan
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.io import cell_values
+from desktop_app.io.case_rows import _no_request_times, read_case_file
+from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.import_errors import CellError
+from desktop_app.io.import_profiles import Cleaning
+from desktop_app.io.product_cost_sheet import read_product_costs
+from desktop_app.io.xls_errors import xls_error_cells
+from desktop_app.services import evidence_files
+from desktop_app.services.case_evidence import add_case_evidence
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.order_import import import_files
+from desktop_app.store.case_evidence_queries import case_evidence_rows
+from desktop_app.store.database import Database, open_database
+from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv, write_xlsx
+
+XLS = Path(__file__).resolve().parents[1] / "fixtures" / "xls"
+
+
+# -- evidence ------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def case_id(db: Database) -> int:
+    return open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP, CaseReason.DAMAGED),
+                     author="小林").case_id
+
+
+def _nothing_added(db: Database, case_id: int, data_home: Path) -> None:
+    with db.reading() as session:
+        assert case_evidence_rows(session, case_id) == []
+    folder = data_home / "evidence"
+    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
+
+
+def test_a_folder_given_as_evidence_is_named_as_one(db: Database, case_id: int, tmp_path: Path,
+                                                    data_home: Path) -> None:
+    # It was "找不到文件" for a folder that is plainly there.
+    good = tmp_path / "面单.jpg"
+    good.write_bytes(b"photo")
+    folder = tmp_path / "开箱照片"
+    folder.mkdir()
+    with pytest.raises(UserError) as refused:
+        add_case_evidence(db, case_id, [good, folder])
+    assert "开箱照片 是一个文件夹，不是文件" in str(refused.value) and not isinstance(refused.value, NotFound)
+    _nothing_added(db, case_id, data_home)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a FIFO and /dev/zero are POSIX's")
+def test_a_pipe_or_a_device_is_refused_before_any_copy(db: Database, case_id: int, tmp_path: Path,
+                                                       data_home: Path) -> None:
+    # Copying a FIFO waits for a writer forever; /dev/zero (or a link to it) never ends and fills the disk.
+    fifo = tmp_path / "录像.mp4"
+    os.mkfifo(fifo)
+    link = tmp_path / "称重.jpg"
+    link.symlink_to("/dev/zero")
+    for given in (fifo, link):
+        with pytest.raises(UserError) as refused:
+            add_case_evidence(db, case_id, [given])
+        assert f"{given} 不是普通文件（设备、管道或套接字）" in str(refused.value)
+    _nothing_added(db, case_id, data_home)
+
+
+def test_an_empty_or_too_large_file_is_refused_with_the_cap(db: Database, case_id: int, tmp_path: Path,
+                                                           data_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "聊天截图.png"
+    empty.write_bytes(b"")
+    with pytest.raises(UserError) as refused:
+        add_case_evidence(db, case_id, [empty])
+    assert "是空文件（0 字节）" in str(refused.value)
+    assert evidence_files.MAX_EVIDENCE_BYTES == 500 * 1024 * 1024  # the cap the message names
+    monkeypatch.setattr(evidence_files, "MAX_EVIDENCE_BYTES", 2 * 1024 * 1024)
+    video = tmp_path / "开箱视频.mp4"
+    with video.open("wb") as handle:
+        handle.truncate(3 * 1024 * 1024)  # sparse: a 4 GB file the same way would cost nothing either
+    small = tmp_path / "面单.jpg"
+    small.write_bytes(b"photo")
+    with pytest.raises(UserError) as refused:
+        add_case_evidence(db, case_id, [small, video])  # the whole batch or nothing
+    assert f"文件太大（3 MB）：{video}。每个证据文件最大 2 MB" in str(refused.value)
+    _nothing_added(db, case_id, data_home)
+
+
+# -- request times that mean "no date" ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_request_time_meaning_no_date_is_said_per_row_and_column(suffix: str, tmp_path: Path) -> None:
+    # 0000-00-00 and Excel's serial 0 became a blank request time without a word (the case then dated at the
+    # import, its timers from then); 1900-01-00 (serial 0 shown as a date) was a row error saying no such date.
+    placeholders: list[object] = ["0000-00-00", "0000-00-00 00:00:00", "1900-01-00", "1900/1/0 00:00"]
+    if suffix == ".xlsx":
+        placeholders += [0, 0.0]
+    rows: list[list[object]] = [TB_HEADER]
+    for i, value in enumerate([*placeholders, "2026-11-20 10:00:00"]):
+        row: list[object] = tb_row(f"3000000000000{i:02d}", f"41453840191614610{i:02d}")
+        row[TB_HEADER.index("退款的申请时间")] = value
+        rows.append(row)
+    path = tmp_path / f"退款管理{suffix}"
+    if suffix == ".csv":
+        write_csv(path, [[str(c) for c in row] for row in rows])
+    else:
+        write_xlsx(path, rows)
+    parsed = read_case_file(path)
+    assert parsed.errors == []
+    assert [r.requested_at is None for r in parsed.records] == [True] * len(placeholders) + [False]
+    rows_named = "、".join(str(n) for n in range(2, 2 + len(placeholders)))
+    [warning] = [w for w in parsed.warnings if "表示没有日期" in w]
+    assert warning.startswith(f"第 {rows_named} 行“退款的申请时间”列是“0000-00-00”（表示没有日期）："
+                              "新建的售后单以导入的时间")
+
+
+def test_many_rows_without_a_request_time_are_one_warning() -> None:
+    said = _no_request_times([(n, "0000-00-00") for n in range(2, 40)], "申请时间")
+    assert said.startswith("第 2、3、4、5、6、7、8、9、10、11 等 38 行“申请时间”列是“0000-00-00”")
+
+
+def test_a_real_date_or_a_negative_serial_is_no_placeholder() -> None:
+    cleaner = CellCleaner(Cleaning())
+    assert cell_values.no_date_placeholder("2026-11-20") is None and cell_values.no_date_placeholder(5) is None
+    assert cell_values.no_date_placeholder(False) is None
+    with pytest.raises(CellError):
+        cleaner.moment(-5.0)
+    with pytest.raises(CellError):
+        cleaner.moment("1900-02-00")  # not Excel's serial 0: still no such date
+
+
+# -- the cost sheet -------------------------------------------------------------------------------------------------
+
+def test_a_cost_sheet_with_its_cost_column_twice_says_which_was_read(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "成本价.csv", [["商家编码", "商品名称", "进价", "进价"], ["A1", "袜子", "3.50", "3.50"],
+                                               ["A2", "杯子", "12.00", "15.00"], ["A3", "毯子", "-2", "-2"],
+                                               ["A4", "猫砂", "1.000,00", "1.000,00"]])
+    sheet = read_product_costs(path)
+    assert [(line.sku_code, line.cost_fen) for line in sheet.lines] == [("A1", 350), ("A2", 1200)]
+    assert sheet.problems[0] == ("表头“进价”有 2 列（第 3、4 列），第 3 行它们的内容不同（“12.00”和“15.00”）："
+                                 "导入的是第 3 列。请确认它是对的，否则删去或改名多余的列后重新导入")
+    # each bad cost named by its row and the sheet's own column (it said 成本价 for a column called 进价)
+    assert sheet.problems[1:] == ("第 4 行：进价不能为负数：-2", "第 5 行：进价“1.000,00”不是有效的金额（例如 12.50）")
+
+
+# -- amounts -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1.000,00", "1,5", "12,34", "1,23.00", "12,3456.00"])
+def test_a_comma_that_groups_no_thousands_is_no_amount(text: str) -> None:
+    # Taken out as a thousands mark it changed the amount: "1.000,00" (a European Excel's 1,000.00) was 1.00 yuan,
+    # "1,5" 15 yuan — in an order import, a cost sheet and a typed --amount alike.
+    with pytest.raises(CellError):
+        CellCleaner(Cleaning()).money(text)
+    with pytest.raises(UserError):
+        parse_yuan(text)
+
+
+@pytest.mark.parametrize(("text", "fen"), [("¥1,234.50元", 123450), ("1,234,567.80", 123456780),
+                                           ("￥ 1，234 元", 123400), ("+1,000", 100000), ("-0", 0), ("１２.５", 1250)])
+def test_amounts_as_shops_write_them_still_read(text: str, fen: int) -> None:
+    assert CellCleaner(Cleaning()).money(text) == fen
+    assert int(parse_yuan(text) * 100) == fen
+    assert str(parse_yuan("-0")) == "0.00"  # never printed as -0.00
+
+
+# -- .xls error values ---------------------------------------------------------------------------------------------
+
+def test_error_values_in_an_old_xls_are_row_errors_not_blanks(tmp_path: Path) -> None:
+    # python-calamine reads an .xls error cell as blank: these orders were stored without their paid time, paid
+    # amount or price. Now as the .xlsx and .csv imports: the row refused, naming the cell and its error.
+    path = tmp_path / "jd_error_values.xls"
+    shutil.copy(XLS / "jd_error_values.xls", path)
+    ledger = tmp_path / "ledger.sqlite3"
+    db = open_database(ledger)
+    try:
+        [result] = import_files(db, [path]).files
+    finally:
+        db.close()
+    assert (result.inserted, result.rejected) == (1, 3)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "付款确认时间"), (3, "应付金额"), (4, "京东价")]
+    assert "#N/A（单元格 Y2）" in result.errors[0].message and "#REF!（单元格 K3）" in result.errors[1].message
+    assert "#DIV/0!（单元格 G4）" in result.errors[2].message  # a formula whose saved result is the error
+    with sqlite3.connect(ledger) as conn:
+        assert conn.execute("select count(*) from orders").fetchone()[0] == 1
+    conn.close()
+
+
+def test_an_xls_this_cannot_walk_keeps_calamines_values(tmp_path: Path) -> None:
+    data = (XLS / "jd_error_values.xls").read_bytes()
+    assert len(xls_error_cells(XLS / "jd_error_values.xls", "订单列表")) == 3
+    assert xls_error_cells(XLS / "jd_error_values.xls", "没有这张表") == {}
+    cut = tmp_path / "cut.xls"
+    cut.write_bytes(data[:700])  # the header, and sectors that are not there
+    assert xls_error_cells(cut, "订单列表") == {}
+    looped = bytearray(data)
+    looped[0x30:0x34] = (10**6).to_bytes(4, "little")  # a directory sector past the end
+    (tmp_path / "looped.xls").write_bytes(bytes(looped))
+    assert xls_error_cells(tmp_path / "looped.xls", "订单列表") == {}
