@@ -1873,6 +1873,11 @@ EN: dict[str, str | tuple[str, str]] = {
         "%1 is not a regular file (a device, pipe or socket) and cannot be evidence. The evidence was not added",
     "%1 是空文件（0 字节），可能没有下载或保存完整。证据没有添加":
         "%1 is empty (0 bytes); it may not have finished downloading or saving. The evidence was not added",
+    "无法打开数据库文件%1：它所在的文件夹不能写入（只读的 U 盘、光盘或网络盘，或没有写入权限），"
+    "而台账打开时要在它旁边写入工作文件。请把它复制到可以写入的文件夹（例如桌面）后再打开。":
+        "The ledger file%1 cannot be opened: its folder cannot be written to (a read-only USB stick, disc or network "
+        "drive, or no permission to write), and an open ledger keeps working files beside it. Copy it to a folder "
+        "you can write to (the desktop, for example) and open it there.",
     "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
     "读写出错（%1）": "read or write error (%1)",
     "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",

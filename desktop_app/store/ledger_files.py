@@ -243,7 +243,9 @@ def copy_online(source: Path, target: Path) -> None:
         finally:
             dest.close()
     except BaseException:
-        partial.unlink(missing_ok=True)
+        # With the copy its journal: a disk that filled up mid-copy kept "….partial-journal" in the backup folder.
+        for leftover in ("", "-journal", "-wal", "-shm"):
+            partial.with_name(partial.name + leftover).unlink(missing_ok=True)
         raise
     finally:
         src.close()

@@ -367,6 +367,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "%1第 %2 行%3：%4，但这一行有商品，�
 QT_TRANSLATE_NOOP("Vocabulary", "没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制")
 QT_TRANSLATE_NOOP("Vocabulary", "“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）")
 QT_TRANSLATE_NOOP("Vocabulary", "%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；若%5的时间记错了，先从最后一步撤销到那一步（编辑 → 撤销，或 case undo %6，共 %7 次）再按正确的时间记录")
+QT_TRANSLATE_NOOP("Vocabulary", "无法打开数据库文件%1：它所在的文件夹不能写入（只读的 U 盘、光盘或网络盘，或没有写入权限），而台账打开时要在它旁边写入工作文件。请把它复制到可以写入的文件夹（例如桌面）后再打开。")
 QT_TRANSLATE_NOOP("Vocabulary", "%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "无法登录团队数据库%1：服务器要求密码，但没有提供（这台电脑的系统钥匙串里没有保存这个服务器的密码）。请在 设置 → 连接团队数据库 中填写密码并保存，或在地址里写上密码。")
 QT_TRANSLATE_NOOP("Vocabulary", "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）或 \"announced\"（每年由平台公布，不估算，快到时提醒添加当年的窗口）")

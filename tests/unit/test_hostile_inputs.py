@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.cli import run
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.money import parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
@@ -25,9 +26,12 @@ from desktop_app.services import evidence_files
 from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.order_import import import_files
+from desktop_app.store import ledger_errors
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.ledger_errors import as_user_error
 from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv, write_xlsx
+from tests.unit.full_disk import POSIX_ONLY, files_up_to
 
 XLS = Path(__file__).resolve().parents[1] / "fixtures" / "xls"
 
@@ -205,3 +209,36 @@ def test_an_xls_this_cannot_walk_keeps_calamines_values(tmp_path: Path) -> None:
     looped[0x30:0x34] = (10**6).to_bytes(4, "little")  # a directory sector past the end
     (tmp_path / "looped.xls").write_bytes(bytes(looped))
     assert xls_error_cells(tmp_path / "looped.xls", "订单列表") == {}
+
+
+# -- the ledger's own file ------------------------------------------------------------------------------------------
+
+@POSIX_ONLY
+def test_a_backup_cut_off_by_a_full_disk_leaves_not_even_its_journal(capsys: pytest.CaptureFixture[str],
+                                                                     db_path: Path, tmp_path: Path) -> None:
+    # On a stick that filled up mid-copy, "ledger-….sqlite3.partial-journal" stayed in the backup folder.
+    open_database(db_path).close()
+    assert db_path.stat().st_size > 128 * 1024
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    with files_up_to(64 * 1024):
+        assert run(["backup", "--to", str(stick), "--db", str(db_path)]) == 2
+    assert "备份失败，无法写入" in capsys.readouterr().err
+    assert list(stick.iterdir()) == []
+
+
+def test_a_ledger_in_a_folder_that_cannot_be_written_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A ledger on a read-only stick or share: SQLite cannot make its -wal and -shm beside it (SQLITE_CANTOPEN, even
+    # to list cases), and the message sent the user looking for a folder that "does not exist".
+    ledger = tmp_path / "ledger.sqlite3"
+    ledger.write_bytes(b"")
+    error = sqlite3.OperationalError("unable to open database file")
+    error.sqlite_errorname = "SQLITE_CANTOPEN"  # type: ignore[attr-defined]
+    real_access = os.access
+    monkeypatch.setattr(ledger_errors.os, "access", lambda path, mode: False if Path(path) == tmp_path
+                        else real_access(path, mode))
+    said = as_user_error(error, ledger)
+    assert said is not None and str(said).startswith(f"无法打开数据库文件 {ledger}：它所在的文件夹不能写入")
+    monkeypatch.setattr(ledger_errors.os, "access", real_access)
+    said = as_user_error(error, ledger)  # a folder that can be written: as before
+    assert said is not None and "文件夹不存在或没有权限" in str(said)
