@@ -44,7 +44,7 @@ from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
 # Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.
 _MAX = {"case_no": 80, "order_no": 80, "platform_status": 64, "platform_reason": 200, "carrier": 60,
-        "tracking": 80}
+        "tracking": 80, "buyer_nick": 100, "sku_code": 100}
 _CLEANER = CellCleaner(Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:")))
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
@@ -193,9 +193,9 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     case_no: str | None = v.get("case_no")
     if case_no is None:
         raise _RowFailed(reader.header("case_no"), "缺少售后单号")
+    _bounded(reader, "case_no", case_no, _MAX["case_no"])  # before quoting it: a cell of 100,000 was quoted whole
     if not _CASE_NO.match(case_no):
         raise _RowFailed(reader.header("case_no"), msg.say(msg.NOT_A_CASE_NO, case_no))
-    _bounded(reader, "case_no", case_no, _MAX["case_no"])
     order_no: str | None = v.get("order_no")
     if order_no is None:
         raise _RowFailed(reader.header("order_no"), "缺少订单号")
@@ -214,6 +214,9 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
                              profile.source.name))
     reason_text: str | None = v.get("reason")
     _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
+    # the order's buyer_nick and its item's sku_code hold 100 (on PostgreSQL a longer one failed the whole file)
+    _bounded(reader, "buyer_nick", v.get("buyer_nick"), _MAX["buyer_nick"])
+    _bounded(reader, "sku_code", v.get("sku_code"), _MAX["sku_code"])
     carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")
     carrier_column, tracking_column = reader.header("return_carrier"), reader.header("return_tracking_no")
     if v.get("return_logistics"):

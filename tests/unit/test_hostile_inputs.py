@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from desktop_app.cli import run
 from desktop_app.core.errors import NotFound, UserError
@@ -24,12 +25,14 @@ from desktop_app.io.product_cost_sheet import read_product_costs
 from desktop_app.io.xls_errors import xls_error_cells
 from desktop_app.services import evidence_files
 from desktop_app.services.case_evidence import add_case_evidence
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.order_import import import_files
 from desktop_app.store import ledger_errors
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.ledger_errors import as_user_error
+from desktop_app.store.models import OrderItem
 from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv, write_xlsx
 from tests.unit.full_disk import POSIX_ONLY, files_up_to
 
@@ -242,3 +245,25 @@ def test_a_ledger_in_a_folder_that_cannot_be_written_says_so(tmp_path: Path, mon
     monkeypatch.setattr(ledger_errors.os, "access", real_access)
     said = as_user_error(error, ledger)  # a folder that can be written: as before
     assert said is not None and "文件夹不存在或没有权限" in str(said)
+
+
+# -- long cells in an after-sales export ----------------------------------------------------------------------------
+
+def test_long_cells_of_an_after_sales_export_are_row_errors_on_every_ledger(db: Database, tmp_path: Path) -> None:
+    # A 商品编码 or 买家昵称 over the 100 characters their columns hold failed the whole file on PostgreSQL ("有一项文字
+    # 太长，团队数据库存不下", with psycopg's "Error ignored … pipeline aborted" beside it) and was stored on SQLite;
+    # a request number of 100,000 characters was quoted whole in its message (300 KB on one line).
+    rows = [TB_HEADER]
+    cells = [("商品编码", "S" * 150), ("退款编号", "长" * 100_000), ("宝贝标题", "很长的标题" * 2000),
+             ("退款编号", "3000000000000099")]
+    for i, (column, value) in enumerate(cells):
+        row = tb_row(f"30000000000000{i}", f"41453840191614610{i:02d}")
+        row[TB_HEADER.index(column)] = value
+        rows.append(row)
+    path = write_csv(tmp_path / "退款管理.csv", rows)
+    [result] = import_cases(db, [path]).files
+    assert result.refused is None
+    assert (len(result.inserted), [(e.row, e.column, e.message) for e in result.errors]) == (2, [
+        (2, "商品编码", "内容太长（最多 100 个字符）"), (3, "退款编号", "内容太长（最多 80 个字符）")])
+    with db.reading() as session:  # the long title is the shop's own text: stored whole, as before
+        assert session.scalar(select(func.max(func.length(OrderItem.title)))) == 10_000
