@@ -1878,6 +1878,9 @@ EN: dict[str, str | tuple[str, str]] = {
         "The ledger file%1 cannot be opened: its folder cannot be written to (a read-only USB stick, disc or network "
         "drive, or no permission to write), and an open ledger keeps working files beside it. Copy it to a folder "
         "you can write to (the desktop, for example) and open it there.",
+    "备份 %1 由更新版本的售后台账创建（版本 %2），本程序无法使用它：请先升级程序再恢复。数据库未被修改":
+        "The backup %1 was written by a newer version of Aftersales Ledger (revision %2), which this version cannot "
+        "use: upgrade the app first, then restore it. The ledger was not changed",
     "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
     "读写出错（%1）": "read or write error (%1)",
     "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",

@@ -310,6 +310,21 @@ def count_rows(path: Path) -> LedgerCounts | None:
     return LedgerCounts(int(cases), int(orders))
 
 
+def ledger_revision(path: Path) -> str | None:
+    """The schema revision a ledger file (a backup) was last written at, or None when it has none or cannot be read."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
+
+
 # Which ledger a file is, kept inside it (the settings table) so that its backups are told from those of
 # another ledger with the same file name (`--db D:/店铺2/ledger.sqlite3` beside the default one) and
 # follow it when the data folder moves to a new computer.

@@ -416,6 +416,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "订单号“%1”是科学计数法（被 Excel
 QT_TRANSLATE_NOOP("Vocabulary", "%1“%2”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）")
 QT_TRANSLATE_NOOP("Vocabulary", "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口")
 QT_TRANSLATE_NOOP("Vocabulary", "文件在第 %1 行的一个字中间结束：可能没有下载完整，后面的行也缺了。文件没有导入，请重新下载后再导入")
+QT_TRANSLATE_NOOP("Vocabulary", "备份 %1 由更新版本的售后台账创建（版本 %2），本程序无法使用它：请先升级程序再恢复。数据库未被修改")
 QT_TRANSLATE_NOOP("Vocabulary", "时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）")
 QT_TRANSLATE_NOOP("Vocabulary", "团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
 QT_TRANSLATE_NOOP("Vocabulary", "没有找到可用的备份（备份文件夹：%1）。请不要删除这个文件，把它复制一份后联系技术支持尝试修复。")

@@ -267,3 +267,22 @@ def test_long_cells_of_an_after_sales_export_are_row_errors_on_every_ledger(db: 
         (2, "商品编码", "内容太长（最多 100 个字符）"), (3, "退款编号", "内容太长（最多 80 个字符）")])
     with db.reading() as session:  # the long title is the shop's own text: stored whole, as before
         assert session.scalar(select(func.max(func.length(OrderItem.title)))) == 10_000
+
+
+def test_a_backup_a_newer_version_wrote_is_not_restored(capsys: pytest.CaptureFixture[str], db_path: Path,
+                                                        tmp_path: Path) -> None:
+    # It was restored: the ledger replaced by one this version refuses to open, every command and the window after
+    # it saying 由更新版本的售后台账创建 (the file before it only in the backup folder's …-restore copy).
+    db = open_database(db_path)
+    open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP, CaseReason.DAMAGED), author="小林")
+    db.close()
+    newer = tmp_path / "ledger-20270101-0900-manual.sqlite3"
+    shutil.copy(db_path, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.close()
+    before = db_path.read_bytes()
+    assert run(["restore", str(newer), "--db", str(db_path)]) == 2
+    assert f"备份 {newer} 由更新版本的售后台账创建（版本 9999_future），本程序无法使用它" in capsys.readouterr().err
+    assert db_path.read_bytes() == before
+    assert run(["case", "list", "--db", str(db_path)]) == 0
