@@ -286,3 +286,20 @@ def test_a_backup_a_newer_version_wrote_is_not_restored(capsys: pytest.CaptureFi
     assert f"备份 {newer} 由更新版本的售后台账创建（版本 9999_future），本程序无法使用它" in capsys.readouterr().err
     assert db_path.read_bytes() == before
     assert run(["case", "list", "--db", str(db_path)]) == 0
+
+
+# -- the command line's numbers -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["returns", "transit", "--days"],
+                                  ["report", "--from", "2026-11-01", "--to", "2026-11-30", "--claims-older-than"]])
+def test_a_number_of_days_out_of_range_is_a_chinese_message(args: list[str], capsys: pytest.CaptureFixture[str],
+                                                            db_path: Path) -> None:
+    # 99999999999999 days was an internal error (OverflowError, exit 3) in both.
+    option = args[-1]
+    assert run([*args, "99999999999999", "--db", str(db_path)]) == 2
+    assert f"错误：{option} “99999999999999”太大（最多 3,660 天，即十年）" in capsys.readouterr().err
+    assert run([*args, "-5", "--db", str(db_path)]) == 2
+    assert f"错误：{option} 不能为负数" in capsys.readouterr().err
+    assert run([*args, "七", "--db", str(db_path)]) == 2
+    assert f"错误：{option} “七”不是有效的天数" in capsys.readouterr().err
+    assert run([*args, "3660", "--db", str(db_path)]) in (0, 1)  # ten years is still a question
