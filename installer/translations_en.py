@@ -1881,6 +1881,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "备份 %1 由更新版本的售后台账创建（版本 %2），本程序无法使用它：请先升级程序再恢复。数据库未被修改":
         "The backup %1 was written by a newer version of Aftersales Ledger (revision %2), which this version cannot "
         "use: upgrade the app first, then restore it. The ledger was not changed",
+    "这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）":
+        "This line has %1 characters: no order and tracking number (at most %2 characters a line)",
     "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
     "读写出错（%1）": "read or write error (%1)",
     "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",

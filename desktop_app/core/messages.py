@@ -167,6 +167,7 @@ PASTE_ENDED = T("售后单 #%1 的补发已结束（%2）", frozenset({2}))
 PASTE_ROUNDED = T("没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效"
                   "数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制")
 PASTE_NOT_FOUND = T("没有订单号为 %1 的补发售后单")
+PASTE_LINE_TOO_LONG = T("这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）")
 PASTE_REPEATED = T("订单 %1 在第 %2 行已出现")
 
 # --- files: backups, evidence, exports, the seal -----------------------------------------------------------

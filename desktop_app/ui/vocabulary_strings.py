@@ -454,6 +454,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "目标数据库 %1 已经有数据（%2），�
 QT_TRANSLATE_NOOP("Vocabulary", "这个订单的包裹已有进行中的理赔 #%1（%2），请在那张理赔上继续跟进")
 QT_TRANSLATE_NOOP("Vocabulary", "“assumed”只能是 true（时长为估计）或 false")
 QT_TRANSLATE_NOOP("Vocabulary", "“penalty_amount”中的“%1”必须是正整数，而不是 %2")
+QT_TRANSLATE_NOOP("Vocabulary", "这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）")
 QT_TRANSLATE_NOOP("Vocabulary", "%1 是空文件（0 字节），可能没有下载或保存完整。证据没有添加")
 QT_TRANSLATE_NOOP("Vocabulary", "订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成")
 QT_TRANSLATE_NOOP("Vocabulary", "订单 %1 的商品没有单价和金额：%2。请先导入这张订单的订单导出，")

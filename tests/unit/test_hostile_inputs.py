@@ -303,3 +303,16 @@ def test_a_number_of_days_out_of_range_is_a_chinese_message(args: list[str], cap
     assert run([*args, "七", "--db", str(db_path)]) == 2
     assert f"错误：{option} “七”不是有效的天数" in capsys.readouterr().err
     assert run([*args, "3660", "--db", str(db_path)]) in (0, 1)  # ten years is still a question
+
+
+def test_a_pasted_line_of_200000_characters_is_a_line_problem(capsys: pytest.CaptureFixture[str], db_path: Path,
+                                                              tmp_path: Path) -> None:
+    # The csv module refused a field over 131,072 characters: an internal error (exit 3), in the window's paste
+    # dialog too (it splits the text the same way).
+    pasted = tmp_path / "运单号.txt"
+    pasted.write_text("x" * 200_000 + ",YT123456789\n261101-000000000000001\tYT1234567890123\n", encoding="utf-8")
+    assert run(["reship", "paste", str(pasted), "--check", "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert "第1行\t格式错误\t这一行有 200012 个字符，不是订单号和运单号（每行最多 1000 个字符）" in out
+    assert "第2行\t未找到" in out
+    assert len(out) < 2000
