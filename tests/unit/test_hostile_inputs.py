@@ -316,3 +316,14 @@ def test_a_pasted_line_of_200000_characters_is_a_line_problem(capsys: pytest.Cap
     assert "第1行\t格式错误\t这一行有 200012 个字符，不是订单号和运单号（每行最多 1000 个字符）" in out
     assert "第2行\t未找到" in out
     assert len(out) < 2000
+
+
+def test_a_holiday_given_a_time_of_day_is_quoted_as_the_file_writes_it(capsys: pytest.CaptureFixture[str],
+                                                                        db_path: Path, tmp_path: Path) -> None:
+    # It was quoted as Python writes it: datetime.datetime(2027, 2, 6, 10, 0).
+    schedule = tmp_path / "2027.toml"
+    schedule.write_text('[[years]]\nyear = 2027\nholidays = [ { name = "春节", from = 2027-02-06T10:00:00, '
+                        'to = 2027-02-12 } ]\n', encoding="utf-8")
+    assert run(["workdays", "import", str(schedule), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "“春节”的 from/to 必须是日期（YYYY-MM-DD），而不是 2027-02-06T10:00:00" in err and "datetime." not in err
