@@ -1883,6 +1883,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "use: upgrade the app first, then restore it. The ledger was not changed",
     "这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）":
         "This line has %1 characters: no order and tracking number (at most %2 characters a line)",
+    "%1 不是普通的图片文件（是文件夹、设备或管道），不能作为印章":
+        "%1 is not a plain image file (it is a folder, a device or a pipe) and cannot be the seal",
     "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
     "读写出错（%1）": "read or write error (%1)",
     "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",

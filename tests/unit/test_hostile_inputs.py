@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from desktop_app.cli import run
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.money import parse_yuan
+from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.io import cell_values
 from desktop_app.io.case_rows import _no_request_times, read_case_file
@@ -28,6 +29,7 @@ from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.order_import import import_files
+from desktop_app.services.shop_profile import BadSealImage, save_shop_profile
 from desktop_app.store import ledger_errors
 from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.database import Database, open_database
@@ -327,3 +329,20 @@ def test_a_holiday_given_a_time_of_day_is_quoted_as_the_file_writes_it(capsys: p
     assert run(["workdays", "import", str(schedule), "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
     assert "“春节”的 from/to 必须是日期（YYYY-MM-DD），而不是 2027-02-06T10:00:00" in err and "datetime." not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a FIFO and /dev/zero are POSIX's")
+def test_a_pipe_or_a_device_named_as_a_seal_is_refused(db: Database, tmp_path: Path) -> None:
+    # 店铺信息 → 印章: a FIFO named seal.png hung the window (read waits for a writer); /dev/zero behind a link named
+    # seal.png was read until memory ran out (its size is 0, under the 5 MB cap).
+    fifo = tmp_path / "印章.png"
+    os.mkfifo(fifo)
+    link = tmp_path / "公章.png"
+    link.symlink_to("/dev/zero")
+    for given in (fifo, link, tmp_path):
+        seal = given if given != tmp_path else tmp_path / "文件夹.png"
+        if given == tmp_path:
+            seal.mkdir()
+        with pytest.raises(BadSealImage) as refused:
+            save_shop_profile(db, ShopProfile(name="暖居家纺"), seal_source=seal)
+        assert str(refused.value) == f"{seal.name} 不是普通的图片文件（是文件夹、设备或管道），不能作为印章"
