@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -346,3 +348,41 @@ def test_a_pipe_or_a_device_named_as_a_seal_is_refused(db: Database, tmp_path: P
         with pytest.raises(BadSealImage) as refused:
             save_shop_profile(db, ShopProfile(name="暖居家纺"), seal_source=seal)
         assert str(refused.value) == f"{seal.name} 不是普通的图片文件（是文件夹、设备或管道），不能作为印章"
+
+
+# -- pipes and devices where the app reads its own files ------------------------------------------------------------
+
+@pytest.mark.skipif(os.name != "posix", reason="a FIFO and /dev/zero are POSIX's")
+def test_pipes_and_devices_among_the_shops_own_files_are_skipped_not_read(data_home: Path, db_path: Path,
+                                                                         tmp_path: Path) -> None:
+    # A FIFO named like a playbook, a saved column mapping or an after-sales format hung every command (and the
+    # window's start) reading that folder; /dev/zero behind such a name was read until memory ran out. So did
+    # `workdays import` and `reship paste` given one.
+    for folder in ("playbooks", "import_profiles", "aftersales_profiles"):
+        (data_home / folder).mkdir(parents=True)
+        os.mkfifo(data_home / folder / "管道.toml")
+        (data_home / folder / "设备.toml").symlink_to("/dev/zero")
+    db = open_database(db_path)
+    open_case(db, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.RESHIP, CaseReason.DAMAGED), author="小林")
+    db.close()
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root, "AFTERSALES_LEDGER_HOME": str(data_home)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "desktop_app", *args], env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    done = cli("guide", "1", "--db", str(db_path))
+    assert done.returncode == 0 and "管道.toml 不是普通文件（是设备或管道）" in done.stderr, done.stderr
+    assert "设备.toml 不是普通文件（是设备或管道）" in done.stderr
+    done = cli("import-profiles")
+    assert done.returncode == 0 and "管道.toml 无法使用：文件不是普通文件（是设备或管道）" in done.stderr, done.stderr
+    cases = write_csv(tmp_path / "退款管理.csv", [TB_HEADER, tb_row("300000000000001", "4145384019161461001")])
+    done = cli("import-cases", str(cases), "--db", str(db_path))
+    assert done.returncode == 0 and "自定义售后格式 管道.toml 无法使用" in done.stderr, done.stderr
+    fifo = tmp_path / "2027.toml"
+    os.mkfifo(fifo)
+    done = cli("workdays", "import", str(fifo), "--db", str(db_path))
+    assert (done.returncode, done.stderr.strip()) == (2, f"错误：读不了文件 {fifo}：不是普通文件（是设备或管道）")
+    done = cli("reship", "paste", "/dev/zero", "--db", str(db_path))
+    assert (done.returncode, done.stderr.strip()) == (2, "错误：无法读取文件 /dev/zero：不是普通文件（是设备或管道）")
