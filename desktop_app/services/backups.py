@@ -26,7 +26,6 @@ from pathlib import Path
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.paths import data_dir
-from desktop_app.store.database import KNOWN_REVISIONS
 from desktop_app.store.ledger_files import (
     CheckOutcome,
     Hold,
@@ -262,6 +261,9 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         raise UserError(msg.say(msg.BACKUP_DAMAGED, str(source)))
     if count_rows(source) is None:
         raise UserError(msg.say(msg.NOT_A_BACKUP, str(source)))
+    # Here, not at the top: store.database loads SQLAlchemy, which the window's first page comes before.
+    from desktop_app.store.database import KNOWN_REVISIONS
+
     revision = ledger_revision(source)
     if revision is not None and revision not in KNOWN_REVISIONS:
         # A copy another computer's newer version wrote: restored, it replaced the ledger with one this version
