@@ -283,6 +283,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "店铺名称": "Shop name",
     "处理步骤的原文（中文），按输入保存；窗口中显示为：%1":
         "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
+    "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
+    "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
+        "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "
+        "its deadlines counting from then; an existing one stays as it is. Check and correct it (Edit → Buyer "
+        "requested at, or on the command line case edit N --requested-at)",
     "第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）":
         "Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one "
         "stays as it is (it can be added under [statuses] in %4)",
@@ -1859,6 +1864,27 @@ EN: dict[str, str | tuple[str, str]] = {
     "文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加":
         "The file is too large (%1 MB): %2. Each evidence file in a team database is at most %3 MB: compress it "
         "and add it again",
+    "文件太大（%1 MB）：%2。每个证据文件最大 %3 MB，请压缩或剪短后再添加。证据没有添加":
+        "File too large (%1 MB): %2. An evidence file may be at most %3 MB; compress or trim it and add it again. "
+        "The evidence was not added",
+    "%1 是一个文件夹，不是文件：请选择文件夹里的照片或视频。证据没有添加":
+        "%1 is a folder, not a file: choose the photos or videos in it. The evidence was not added",
+    "%1 不是普通文件（设备、管道或套接字），不能作为证据。证据没有添加":
+        "%1 is not a regular file (a device, pipe or socket) and cannot be evidence. The evidence was not added",
+    "%1 是空文件（0 字节），可能没有下载或保存完整。证据没有添加":
+        "%1 is empty (0 bytes); it may not have finished downloading or saving. The evidence was not added",
+    "无法打开数据库文件%1：它所在的文件夹不能写入（只读的 U 盘、光盘或网络盘，或没有写入权限），"
+    "而台账打开时要在它旁边写入工作文件。请把它复制到可以写入的文件夹（例如桌面）后再打开。":
+        "The ledger file%1 cannot be opened: its folder cannot be written to (a read-only USB stick, disc or network "
+        "drive, or no permission to write), and an open ledger keeps working files beside it. Copy it to a folder "
+        "you can write to (the desktop, for example) and open it there.",
+    "备份 %1 由更新版本的售后台账创建（版本 %2），本程序无法使用它：请先升级程序再恢复。数据库未被修改":
+        "The backup %1 was written by a newer version of Aftersales Ledger (revision %2), which this version cannot "
+        "use: upgrade the app first, then restore it. The ledger was not changed",
+    "这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）":
+        "This line has %1 characters: no order and tracking number (at most %2 characters a line)",
+    "%1 不是普通的图片文件（是文件夹、设备或管道），不能作为印章":
+        "%1 is not a plain image file (it is a folder, a device or a pipe) and cannot be the seal",
     "无法复制证据文件 %1：%2。证据没有添加": "The evidence file %1 could not be copied: %2. The evidence was not added",
     "读写出错（%1）": "read or write error (%1)",
     "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",

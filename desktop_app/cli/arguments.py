@@ -18,6 +18,7 @@ from desktop_app.core.vocabulary import Platform, platform_family
 MAX_ID = 2**63 - 1
 MAX_LIMIT = 1_000_000
 MAX_HOURS = 24 * 366 * 10  # ten years
+MAX_DAYS = 366 * 10
 
 
 def _whole(text: str, what: str) -> int:
@@ -59,6 +60,20 @@ def hours(text: str) -> float:
         raise CommandError(f"小时数“{text}”太大（最多 {MAX_HOURS:,}，即十年）")
     return value
 
+
+def days(option: str) -> Callable[[str], int]:
+    """A number of days for `option`, 0 … ten years (`returns transit --days 99999999999999` overflowed the date)."""
+    def parse(text: str) -> int:
+        raw = text.strip()
+        if raw.startswith("-") and raw[1:].isascii() and raw[1:].isdigit():
+            raise CommandError(f"{option} 不能为负数")
+        if not raw.isascii() or not raw.isdigit():
+            raise CommandError(f"{option} “{text}”不是有效的天数（应为整数，例如 7）")
+        value = _whole(text, f"{option} ")
+        if value > MAX_DAYS:
+            raise CommandError(f"{option} “{text}”太大（最多 {MAX_DAYS:,} 天，即十年）")
+        return value
+    return parse
 
 
 def import_platform(choices: Sequence[str]) -> Callable[[str], str]:

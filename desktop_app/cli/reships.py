@@ -20,6 +20,7 @@ from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
+from desktop_app.io.toml_files import NotAPlainFile, read_small_file
 from desktop_app.services.reship_paste import BulkShipReport, outcome_label
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.store.reship_queue_rows import QueueScope
@@ -209,12 +210,18 @@ def _ship(args: argparse.Namespace) -> int:
     return 0
 
 
+# 100,000 lines of an order number, a tracking number and a carrier's name are ≈ 6 MB.
+MAX_PASTE_BYTES = 32 * 1024 * 1024
+
+
 def _read_text(name: str) -> str:
     if name == "-":
         return sys.stdin.read()
     path = Path(name)
     try:
-        data = path.read_bytes()
+        data = read_small_file(path, MAX_PASTE_BYTES, pipes=True)  # `reship paste <(…)` is a pipe
+    except NotAPlainFile as error:
+        raise CommandError(f"无法读取文件 {path}：{error}") from None
     except OSError as error:
         raise CommandError(f"无法读取文件 {path}：{system_error_text(error)}") from None
     for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves text as GB18030

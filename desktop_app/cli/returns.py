@@ -11,6 +11,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
+from desktop_app.cli.arguments import days
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now
 from desktop_app.core.deadline_display import ShownDue
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     receive.set_defaults(handler=_receive)
 
     transit = sub.add_parser("transit", help="买家寄出超过 N 天仍未收到的退货")
-    transit.add_argument("--days", type=int, default=DEFAULT_TRANSIT_DAYS,
+    transit.add_argument("--days", type=days("--days"), default=DEFAULT_TRANSIT_DAYS,
                          help=f"寄出超过几天（默认 {DEFAULT_TRANSIT_DAYS}）")
     add_db_option(transit)
     add_json_option(transit)

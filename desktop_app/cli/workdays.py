@@ -30,6 +30,7 @@ from desktop_app.io.holiday_schedule_file import (
     parse_schedule,
     shipped_schedule_path,
 )
+from desktop_app.io.toml_files import MAX_TOML_BYTES, NotAPlainFile, read_small_file
 from desktop_app.services.deadline_rules import older_app_message, older_than_ledger, unused_local_message
 from desktop_app.services.ledger_rules import import_schedule
 from desktop_app.services.shop_rules import shop_rules, unused_local_edits
@@ -101,9 +102,11 @@ def _estimated(schedule: HolidaySchedule) -> list[tuple[int, YearSchedule]]:
 def run_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path, MAX_TOML_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise CommandError(f"找不到文件：{path}") from None
+    except NotAPlainFile as exc:
+        raise CommandError(f"读不了文件 {path}：{exc}") from None
     except UnicodeDecodeError:
         raise CommandError(f"文件 {path} 不是 UTF-8 编码的文本") from None
     except OSError as exc:

@@ -35,4 +35,8 @@ TEMPLATES = (NOT_AN_ID, ORDER_NO_TOO_LONG, NOT_AN_ORDER_NO, LONG_NOT_AN_AMOUNT, 
 # A row imported with a warning (the import summary's 提醒).
 UNKNOWN_STATUS = NoteTemplate("第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变"
                               "（可在 %4 的 [statuses] 中添加）")  # row, the platform's column and word, file
-ROW_WARNINGS = (UNKNOWN_STATUS,)
+# rows ("3、4" or "3、4、5 等 12"), the request time's column, its value (such a request is dated at the import)
+NO_REQUEST_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，"
+                               "时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，"
+                               "或命令行 case edit N --requested-at）")
+ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME)

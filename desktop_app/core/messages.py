@@ -167,6 +167,7 @@ PASTE_ENDED = T("售后单 #%1 的补发已结束（%2）", frozenset({2}))
 PASTE_ROUNDED = T("没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效"
                   "数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制")
 PASTE_NOT_FOUND = T("没有订单号为 %1 的补发售后单")
+PASTE_LINE_TOO_LONG = T("这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）")
 PASTE_REPEATED = T("订单 %1 在第 %2 行已出现")
 
 # --- files: backups, evidence, exports, the seal -----------------------------------------------------------
@@ -178,11 +179,16 @@ NO_BACKUP_FILE = T("找不到备份文件 %1")
 NOT_A_FILE = T("%1 不是一个文件")
 BACKUP_DAMAGED = T("备份 %1 已损坏，不能用来恢复")
 NOT_A_BACKUP = T("%1 不是售后台账的备份")
+BACKUP_TOO_NEW = T("备份 %1 由更新版本的售后台账创建（版本 %2），本程序无法使用它：请先升级程序再恢复。数据库未被修改")
 NO_GOOD_BACKUP = T("没有找到可用的备份（备份文件夹：%1）。请不要删除这个文件，"
                    "把它复制一份后联系技术支持尝试修复。")
 NEWEST_GOOD_BACKUP = T("最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，"
                        "或运行：python -m desktop_app restore \"%4\"", frozenset({3}))
 EVIDENCE_TOO_BIG = T("文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加")
+EVIDENCE_OVER_CAP = T("文件太大（%1 MB）：%2。每个证据文件最大 %3 MB，请压缩或剪短后再添加。证据没有添加")
+EVIDENCE_FOLDER_GIVEN = T("%1 是一个文件夹，不是文件：请选择文件夹里的照片或视频。证据没有添加")
+EVIDENCE_NOT_REGULAR = T("%1 不是普通文件（设备、管道或套接字），不能作为证据。证据没有添加")
+EVIDENCE_EMPTY = T("%1 是空文件（0 字节），可能没有下载或保存完整。证据没有添加")
 EVIDENCE_UNCOPIED = T("无法复制证据文件 %1：%2。证据没有添加", frozenset({2}))
 READ_WRITE_FAILED = T("读写出错（%1）", frozenset({1}))
 EXPORT_NOT_XLSX = T("导出文件名应以 .xlsx 结尾：%1")
@@ -194,6 +200,7 @@ SEAL_NOT_IMAGE = T("印章图片只能是 PNG 或 JPG 文件：%1")
 SEAL_TOO_BIG = T("印章图片太大（%1 KB），请使用 5 MB 以内的图片")
 SEAL_UNREADABLE = T("无法读取印章图片 %1：%2", frozenset({2}))
 SEAL_BROKEN = T("%1 不是有效的 %2 图片")
+SEAL_NOT_A_FILE = T("%1 不是普通的图片文件（是文件夹、设备或管道），不能作为印章")
 ORDER_NOT_IMPORTED = T("订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成")
 STATEMENTS_AT_ONCE = T("一次最多生成 %1 份货值说明")
 NO_ORDER_ON = T("找不到%1的订单 %2；请先导入该订单", frozenset({1}))
@@ -203,6 +210,8 @@ NO_ORDER_ANYWHERE = T("找不到订单 %1；请先导入该订单")
 DISK_FULL = T("磁盘已满，无法写入数据库%1。数据未被修改；请腾出空间后再试。")
 READ_ONLY = T("数据库文件%1是只读的（或所在文件夹不可写），无法保存修改。")
 CANNOT_OPEN = T("无法打开数据库文件%1：文件夹不存在或没有权限。")
+READ_ONLY_FOLDER = T("无法打开数据库文件%1：它所在的文件夹不能写入（只读的 U 盘、光盘或网络盘，或没有写入权限），"
+                     "而台账打开时要在它旁边写入工作文件。请把它复制到可以写入的文件夹（例如桌面）后再打开。")
 DISK_FAILED = T("读写数据库文件%1时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。")
 
 # --- a rule file that cannot be used (the 时效规则 editor's problems) ----------------------------------------

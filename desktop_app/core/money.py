@@ -13,6 +13,14 @@ FEN = Decimal("0.01")
 MAX_YUAN = Decimal("99999999.99")
 _STRIP = str.maketrans("", "", " ,，￥¥元\t")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# A comma in an amount groups thousands (1,234.50). Taken out anywhere else it changed the amount: a European
+# Excel's decimal comma "1.000,00" read as 1.00 yuan, "1,5" as 15.
+_GROUPED = re.compile(r"^[^\d,，.]*\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?[^\d,，.]*$")
+
+
+def commas_misplaced(text: str) -> bool:
+    """Whether the amount's text has a comma that is not a thousands separator."""
+    return ("," in text or "，" in text) and _GROUPED.match(text.strip()) is None
 
 
 def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
@@ -27,7 +35,7 @@ def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
         value = Decimal(text)
     else:
         cleaned = text.translate(_STRIP)
-        if not _PLAIN_NUMBER.match(cleaned):
+        if not _PLAIN_NUMBER.match(cleaned) or commas_misplaced(text):
             raise UserError(msg.say(msg.NOT_AN_AMOUNT, what, text))
         value = Decimal(cleaned)
     if not value.is_finite():
@@ -38,7 +46,7 @@ def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
         raise UserError(msg.say(msg.AMOUNT_OVER, what, str(text), f"{MAX_YUAN:,}"))
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
         raise UserError(msg.say(msg.PAST_CENTS, what, str(text)))
-    return value.quantize(FEN)
+    return abs(value.quantize(FEN))  # "-0" is 0.00, never printed as -0.00
 
 
 def yuan_to_fen(value: Decimal) -> int:

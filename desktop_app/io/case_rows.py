@@ -32,7 +32,7 @@ from desktop_app.io.case_profiles import (
     status_key,
     user_case_profiles,
 )
-from desktop_app.io.cell_values import CellCleaner, shown_value
+from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, shown_value
 from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
@@ -44,7 +44,7 @@ from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 
 # Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.
 _MAX = {"case_no": 80, "order_no": 80, "platform_status": 64, "platform_reason": 200, "carrier": 60,
-        "tracking": 80}
+        "tracking": 80, "buyer_nick": 100, "sku_code": 100}
 _CLEANER = CellCleaner(Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:")))
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
@@ -193,9 +193,9 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
     case_no: str | None = v.get("case_no")
     if case_no is None:
         raise _RowFailed(reader.header("case_no"), "缺少售后单号")
+    _bounded(reader, "case_no", case_no, _MAX["case_no"])  # before quoting it: a cell of 100,000 was quoted whole
     if not _CASE_NO.match(case_no):
         raise _RowFailed(reader.header("case_no"), msg.say(msg.NOT_A_CASE_NO, case_no))
-    _bounded(reader, "case_no", case_no, _MAX["case_no"])
     order_no: str | None = v.get("order_no")
     if order_no is None:
         raise _RowFailed(reader.header("order_no"), "缺少订单号")
@@ -214,6 +214,9 @@ def _record(reader: _RowReader, v: dict[str, Any], number: int, profile: CasePro
                              profile.source.name))
     reason_text: str | None = v.get("reason")
     _bounded(reader, "reason", reason_text, _MAX["platform_reason"])
+    # the order's buyer_nick and its item's sku_code hold 100 (on PostgreSQL a longer one failed the whole file)
+    _bounded(reader, "buyer_nick", v.get("buyer_nick"), _MAX["buyer_nick"])
+    _bounded(reader, "sku_code", v.get("sku_code"), _MAX["sku_code"])
     carrier, tracking = v.get("return_carrier"), v.get("return_tracking_no")
     carrier_column, tracking_column = reader.header("return_carrier"), reader.header("return_tracking_no")
     if v.get("return_logistics"):
@@ -321,6 +324,8 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
     # a row cost 0.5–1 KB more, 100 MB of a 100,000-row import's peak)
     seen: dict[str, tuple[int, tuple[Any, ...]]] = {}
     header_row = [normalize_header(c) for c in header_cells]
+    requested_at = columns["requested_at"][0] if "requested_at" in columns else None
+    no_dates: list[tuple[int, str]] = []  # requests whose time the file gives as 0000-00-00 (read as blank)
     while header_row and not header_row[-1]:
         header_row.pop()
     for number, cells in rows:
@@ -339,17 +344,31 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             result.errors.append(RowError(number, failed.column, failed.message))
             continue
         first = seen.get(record.platform_case_no)
-        cells = tuple(values.values())
+        read = tuple(values.values())
         if first is not None:
-            if cells == first[1]:
+            if read == first[1]:
                 result.rows -= 1  # the same line twice (as order imports take it): one request, nothing lost
                 continue
             result.errors.append(RowError(number, reader.header("case_no"),
                                           msg.say(msg.CASE_NO_REPEATED, record.platform_case_no, first[0])))
             continue
-        seen[record.platform_case_no] = (number, cells)
+        seen[record.platform_case_no] = (number, read)
         result.records.append(record)
+        if requested_at is not None and record.requested_at is None and requested_at < len(cells):
+            shown = no_date_placeholder(cells[requested_at])
+            if shown is not None:
+                no_dates.append((number, shown))
+    if no_dates:
+        result.warnings.append(_no_request_times(no_dates, reader.header("requested_at")))
     _rounded_ids(result, reader.header("order_no"), reader.header("case_no"))
+
+
+def _no_request_times(rows: list[tuple[int, str]], column: str) -> str:
+    """One warning for the requests whose time is a "no date" placeholder: its rows (the first ten) and value."""
+    numbers = "、".join(str(number) for number, _ in rows[:10])
+    if len(rows) > 10:
+        numbers += f" 等 {len(rows)}"
+    return note(cell_messages.NO_REQUEST_TIME, numbers, column, shown_value(rows[0][1]))
 
 
 def _rounded_ids(result: CaseFile, order_header: str, case_header: str) -> None:

@@ -19,7 +19,7 @@ from desktop_app.core import cell_messages as cells
 from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.event_notes import note
-from desktop_app.core.money import MAX_YUAN
+from desktop_app.core.money import MAX_YUAN, commas_misplaced
 from desktop_app.core.order_records import utc_text
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
@@ -41,6 +41,9 @@ _LOOSE_MOMENT = re.compile(
     r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# "No date" as exports and formulas write it: a database's zero date (0000-00-00 00:00:00) and Excel's serial 0
+# shown as a date (1900-01-00, 1900/1/0). Read as blank; `no_date_placeholder` lets an import say so.
+_NO_DATE = re.compile(r"^(?:0000[-/.]0{1,2}[-/.]0{1,2}|1900[-/.]0?1[-/.]0{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
 _NUL = "含有一个空字符（NUL），文件可能已损坏。请在平台后台重新导出后再导入"
 # Excel's largest serial (9999-12-31); anything beyond is not a date.
 _EXCEL_MAX_SERIAL = 2958465
@@ -227,7 +230,7 @@ class CellCleaner:
             if len(text) > 40:
                 raise CellError(note(cells.LONG_NOT_AN_AMOUNT, raw.strip()[:40]))
             cleaned = text.translate(_MONEY_MARKS)
-            if not _PLAIN_AMOUNT.fullmatch(cleaned):
+            if not _PLAIN_AMOUNT.fullmatch(cleaned) or commas_misplaced(text):
                 raise CellError(note(cells.NOT_AN_AMOUNT, raw.strip()))
             amount = Decimal(cleaned)
         elif value is None:
@@ -310,6 +313,8 @@ class CellCleaner:
             try:
                 parsed = datetime.fromisoformat(text)
             except ValueError:
+                if _NO_DATE.match(text):
+                    return None
                 parsed = _loose_moment(text)
         elif value is None:
             return None
@@ -445,6 +450,17 @@ def _utc_hour(prefix: str, cache: dict[str, str]) -> str:
         cache.clear()
     cache[prefix] = head
     return head
+
+
+def no_date_placeholder(value: object) -> str | None:
+    """The cell as the file shows it when it is a "no date" placeholder that `moment` reads as blank (0000-00-00,
+    1900-01-00, Excel's serial 0), else None."""
+    if value.__class__ is str:
+        text = value.strip()  # type: ignore[attr-defined]
+        return text if _NO_DATE.match(text) else None
+    if value.__class__ in (int, float) and value == 0:
+        return "0"
+    return None
 
 
 def shown_value(text: str, limit: int = 40) -> str:

@@ -23,7 +23,7 @@ file, the year and the entry; nothing half-read ever reaches the calendar.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -161,7 +161,9 @@ def _holiday_range(add: Any, where: str, item: Any, year: int) -> set[date]:
     last = _day(item.get("to", item.get("from")))
     if first is None or last is None:
         bad = item.get("from") if first is None else item.get("to")
-        add(where, f"“{name}”的 from/to 必须是日期（YYYY-MM-DD），而不是 {bad!r}")
+        # as the file writes it (2027-02-06T10:00:00), not Python's datetime.datetime(2027, 2, 6, 10, 0)
+        shown = bad.isoformat() if isinstance(bad, date | datetime | time) else repr(bad)
+        add(where, f"“{name}”的 from/to 必须是日期（YYYY-MM-DD），而不是 {shown}")
         return set()
     if last < first:
         add(where, f"“{name}”的结束日期 {last.isoformat()} 早于开始日期 {first.isoformat()}")

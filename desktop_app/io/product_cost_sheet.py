@@ -20,6 +20,7 @@ from desktop_app.core.product_codes import code_key
 from desktop_app.io.cell_values import CellCleaner, UncalculatedFormula
 from desktop_app.io.import_errors import CellError, OrderFileRefused
 from desktop_app.io.import_profiles import Cleaning
+from desktop_app.io.sheet_header import RepeatedColumns
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 
 CODE_HEADERS = ("商家编码", "商品编码", "货号", "SKU编码", "sku编码", "SKU", "sku")
@@ -76,8 +77,12 @@ def read_product_costs(path: Path | str) -> ProductCostSheet:
                 header = [_text(c) for c in cells]
                 code_at, cost_at = _column(header, CODE_HEADERS), _column(header, COST_HEADERS)
                 if code_at is not None and cost_at is not None:
-                    return _lines(rows, (header[code_at], code_at), (header[cost_at], cost_at),
-                                  _column(header, TITLE_HEADERS))
+                    title_at = _column(header, TITLE_HEADERS)
+                    # Two 成本价 columns (last year's and this year's side by side): the first is read, said
+                    # where they differ, as the order imports say it.
+                    used = [at for at in (code_at, cost_at, title_at) if at is not None]
+                    return _lines(rows, (header[code_at], code_at), (header[cost_at], cost_at), title_at,
+                                  RepeatedColumns(cells, used))
                 if row_no >= _HEADER_ROWS:
                     break
     finally:
@@ -86,12 +91,14 @@ def read_product_costs(path: Path | str) -> ProductCostSheet:
 
 
 def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str, int], cost_column: tuple[str, int],
-           title_at: int | None) -> ProductCostSheet:
+           title_at: int | None, repeated: RepeatedColumns) -> ProductCostSheet:
     lines: dict[str, ProductCostLine] = {}
     problems: list[str] = []
     code_header, code_at = code_column
     cost_header, cost_at = cost_column
     for row_no, cells in rows:
+        if repeated.pending:
+            problems.extend(repeated.check(row_no, cells))
         try:
             code = _code(cells[code_at] if code_at < len(cells) else None)
         except CellError as error:
@@ -108,7 +115,7 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str,
                 raise UserError("商家编码太长（最多 100 个字符）")
             if isinstance(raw, UncalculatedFormula):
                 raise UserError(f"{cost_header}{raw.refused().message}")
-            cost = parse_yuan(Decimal(repr(raw)) if isinstance(raw, float) else _text(raw), "成本价")
+            cost = parse_yuan(Decimal(repr(raw)) if isinstance(raw, float) else _text(raw), cost_header)
         except UserError as error:
             problems.append(msg.say(msg.COST_ROW, row_no, error.message))
             continue

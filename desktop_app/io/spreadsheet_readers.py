@@ -35,6 +35,7 @@ from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import text_with_stray_nuls, utf16_without_bom
 from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.spreadsheet_types import Cell, Spreadsheet, Table
+from desktop_app.io.xls_errors import xls_error_cells
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
@@ -205,6 +206,8 @@ class CalamineSpreadsheet:
                 raise
             raise refuse(self.path, msg.say(msg.SHEET_BROKEN, name)) from None
         formulas, numbers = cells_to_mend(self.path, name) if self.kind == "xlsx" else ({}, {})
+        if self.kind == "xls":
+            formulas = xls_error_cells(self.path, name)  # calamine reads an .xls error cell as blank
         loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas, numbers)
         return loaded
 

@@ -4,6 +4,7 @@ schedule): one reader that names the file and says in Chinese what is wrong, one
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -15,13 +16,37 @@ from desktop_app.core.rule_packs import TOML_ERRORS, toml_problem
 
 # UTF-8, with or without the byte order mark Windows Notepad writes in front of a file it saves.
 TOML_ENCODING = "utf-8-sig"
+# The largest shipped file (a rule pack with its quotes) is ≈ 20 KB.
+MAX_TOML_BYTES = 4 * 1024 * 1024
+
+
+class NotAPlainFile(OSError):
+    """A path that is a device or a pipe, or a file past the size its reader takes (the message says which)."""
+
+
+def read_small_file(path: Path, limit: int, pipes: bool = False) -> bytes:
+    """The file's bytes, up to `limit`. A device (/dev/zero behind a link named like a data file) was read until memory
+    ran out and a pipe waited for a writer forever, hanging every start of the window that read its folder: refused
+    as NotAPlainFile, a pipe too unless `pipes` (a command's own file argument, such as <(…))."""
+    found = path.stat()
+    if stat.S_ISDIR(found.st_mode):
+        raise IsADirectoryError(f"{path} 是一个文件夹")
+    if not (stat.S_ISREG(found.st_mode) or (pipes and stat.S_ISFIFO(found.st_mode))):
+        raise NotAPlainFile("不是普通文件（是设备或管道）")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotAPlainFile(f"文件太大（超过 {limit // (1024 * 1024)} MB）")
+    return data
 
 
 def read_toml_file(path: Path, what: str, error: Callable[[list[str]], Exception]) -> dict[str, Any]:
     """The file's data; `error([problem])` when it is missing, not UTF-8 or not valid TOML. `what` names
     the kind of file in the messages ("规则文件", "节假日安排文件")."""
     try:
-        text = path.read_text(encoding=TOML_ENCODING)
+        text = read_small_file(path, MAX_TOML_BYTES).decode(TOML_ENCODING)
+    except NotAPlainFile as exc:
+        raise error([f"{what} {path} {exc}"]) from None
     except FileNotFoundError:
         raise error([f"找不到{what} {path}"]) from None
     except UnicodeDecodeError:

@@ -36,7 +36,7 @@ from desktop_app.io.import_profiles import (
     parse_profile,
 )
 from desktop_app.io.sheet_preview import SheetColumn
-from desktop_app.io.toml_files import TOML_ENCODING
+from desktop_app.io.toml_files import MAX_TOML_BYTES, TOML_ENCODING, NotAPlainFile, read_small_file
 from desktop_app.paths import data_dir
 
 ID_PREFIX = "user-"
@@ -312,9 +312,11 @@ class _Skipped(Exception):
 
 def _parse_file(path: Path) -> ImportProfile:
     try:
-        text = path.read_text(encoding=TOML_ENCODING)
+        text = read_small_file(path, MAX_TOML_BYTES).decode(TOML_ENCODING)
     except UnicodeDecodeError:
         raise _Skipped("文件不是 UTF-8 编码的文本") from None
+    except NotAPlainFile as exc:
+        raise _Skipped(f"文件{exc}") from None
     except OSError as exc:
         raise _Skipped(f"文件无法读取（{system_error_text(exc)}）") from None
     try:

@@ -37,6 +37,7 @@ from desktop_app.store.ledger_files import (
     ensure_ledger_id,
     in_use_elsewhere,
     ledger_id,
+    ledger_revision,
     make_ledger_private,
     make_private,
 )
@@ -260,6 +261,14 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         raise UserError(msg.say(msg.BACKUP_DAMAGED, str(source)))
     if count_rows(source) is None:
         raise UserError(msg.say(msg.NOT_A_BACKUP, str(source)))
+    # Here, not at the top: store.database loads SQLAlchemy, which the window's first page comes before.
+    from desktop_app.store.database import KNOWN_REVISIONS
+
+    revision = ledger_revision(source)
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        # A copy another computer's newer version wrote: restored, it replaced the ledger with one this version
+        # refuses to open (every command and the window: 由更新版本的售后台账创建).
+        raise UserError(msg.say(msg.BACKUP_TOO_NEW, str(source), revision))
     if in_use_elsewhere(target):
         # Replaced under it, a window kept writing into the old file: everything done there since was lost.
         raise UserError(msg.say(msg.RESTORE_IN_USE, str(target)))

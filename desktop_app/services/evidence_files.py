@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,9 @@ EVIDENCE_FOLDER = "evidence"
 TEAM_FILES_FOLDER = "team-files"
 # A team ledger carries the bytes to every seat; a 200 MB screen recording would stall them all.
 MAX_SHARED_BYTES = 50 * 1024 * 1024
+# On a ledger file: a phone's unboxing video of several minutes fits; a 4 GB screen recording or a disk image given
+# by mistake would fill the data folder (and the copy of `evidence/` a move to a new computer takes along).
+MAX_EVIDENCE_BYTES = 500 * 1024 * 1024
 
 
 def files_home(session: Session) -> Path:
@@ -127,13 +131,32 @@ def free_name(folder: Path, name: str) -> Path:
 
 
 def checked_sources(files: Iterable[Path | str]) -> list[Path]:
-    """The files to attach; the whole batch is refused when one is missing."""
+    """The files to attach; the whole batch is refused when one is missing, or is no file to keep: a folder, a
+    device or pipe (copying /dev/zero or a FIFO never ends), an empty file, one over MAX_EVIDENCE_BYTES."""
     sources = [Path(f) for f in files]
     if not sources:
         raise UserError("请选择要添加的证据文件")
-    missing = [str(p) for p in sources if not p.is_file()]
+    found: list[tuple[Path, os.stat_result]] = []
+    missing: list[str] = []
+    for source in sources:
+        try:
+            found.append((source, source.stat()))
+        except FileNotFoundError:
+            missing.append(str(source))
+        except OSError as exc:  # no permission on its folder, a name too long, a network drive gone
+            raise UserError(msg.say(msg.EVIDENCE_UNCOPIED, str(source), _why(exc))) from None
     if missing:
         raise NotFound("找不到文件：" + "、".join(missing))
+    for source, found_stat in found:
+        if stat.S_ISDIR(found_stat.st_mode):
+            raise UserError(msg.say(msg.EVIDENCE_FOLDER_GIVEN, str(source)))
+        if not stat.S_ISREG(found_stat.st_mode):
+            raise UserError(msg.say(msg.EVIDENCE_NOT_REGULAR, str(source)))
+        if found_stat.st_size == 0:
+            raise UserError(msg.say(msg.EVIDENCE_EMPTY, str(source)))
+        if found_stat.st_size > MAX_EVIDENCE_BYTES:
+            raise UserError(msg.say(msg.EVIDENCE_OVER_CAP, found_stat.st_size // (1024 * 1024), str(source),
+                                    MAX_EVIDENCE_BYTES // (1024 * 1024)))
     return sources
 
 

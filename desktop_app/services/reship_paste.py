@@ -56,6 +56,8 @@ _OUTCOME_LABELS = {
     LineOutcome.CONFLICT: "已发出（另一运单号）",
     LineOutcome.DUPLICATE: "重复",
 }
+# An order number, a tracking number and a carrier's name, with room to spare.
+MAX_PASTED_LINE = 1000
 _FINE = frozenset({LineOutcome.READY, LineOutcome.SHIPPED, LineOutcome.ALREADY, LineOutcome.HEADER})
 
 
@@ -68,6 +70,7 @@ class PastedLine:
     line: int  # 1-based line number in the pasted text
     text: str
     cells: tuple[str, ...]
+    length: int = 0  # characters of a line too long to read (its text shortened); 0 for a line read
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +109,15 @@ class BulkShipReport:
 
 
 def split_pasted(text: str) -> list[PastedLine]:
-    """Excel pastes tab-separated cells; a CSV or a chat message uses commas (also '，')."""
+    """Excel pastes tab-separated cells; a CSV or a chat message uses commas (also '，'). A line past
+    MAX_PASTED_LINE has no cells (and its text shortened): it is no order number and tracking number, and the csv
+    module refused a field of 131,072 characters (an internal error, in the window's paste dialog too)."""
     lines: list[PastedLine] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
+            continue
+        if len(raw) > MAX_PASTED_LINE:
+            lines.append(PastedLine(number, raw[:MAX_PASTED_LINE] + "…", (), len(raw)))
             continue
         if "\t" in raw:
             delimiter = "\t"
@@ -172,6 +180,10 @@ def _check_lines(session: Session, text: str, carrier: str | None) -> list[BulkS
     pasted = split_pasted(text)
     parsed: list[BulkShipLine] = []
     for index, p in enumerate(pasted):
+        if p.length > MAX_PASTED_LINE:
+            parsed.append(BulkShipLine(p.line, p.text, LineOutcome.INVALID,
+                                       message=msg.say(msg.PASTE_LINE_TOO_LONG, p.length, MAX_PASTED_LINE)))
+            continue
         cells = list(p.cells)
         while cells and not cells[-1]:
             cells.pop()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -104,10 +105,16 @@ def read_seal(source: Path) -> tuple[str, bytes]:
     if suffix not in _IMAGE_MAGIC:
         raise BadSealImage(msg.say(msg.SEAL_NOT_IMAGE, source.name))
     try:
-        size = source.stat().st_size
-        if size > MAX_SEAL_BYTES:
-            raise BadSealImage(msg.say(msg.SEAL_TOO_BIG, size // 1024))
-        data = source.read_bytes()
+        found = source.stat()
+        if not stat.S_ISREG(found.st_mode):
+            # A pipe named seal.png waited for a writer forever, /dev/zero behind one was read until memory ran out.
+            raise BadSealImage(msg.say(msg.SEAL_NOT_A_FILE, source.name))
+        if found.st_size > MAX_SEAL_BYTES:
+            raise BadSealImage(msg.say(msg.SEAL_TOO_BIG, found.st_size // 1024))
+        with source.open("rb") as handle:
+            data = handle.read(MAX_SEAL_BYTES + 1)
+        if len(data) > MAX_SEAL_BYTES:  # grew since its size was read
+            raise BadSealImage(msg.say(msg.SEAL_TOO_BIG, len(data) // 1024))
     except OSError as exc:
         raise BadSealImage(msg.say(msg.SEAL_UNREADABLE, source.name, system_error_text(exc))) from None
     if not data.startswith(_IMAGE_MAGIC[suffix]):

@@ -6,6 +6,7 @@ read-only ledger, or a record changed by another window, is a Chinese message an
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -66,10 +67,21 @@ def _from_sqlite(error: sqlite3.Error, db_path: Path | None, busy_seconds: int) 
     if name.startswith("SQLITE_READONLY"):
         return UserError(msg.say(msg.READ_ONLY, where))
     if name.startswith("SQLITE_CANTOPEN"):
+        if db_path is not None and _folder_not_writable(db_path):
+            # A ledger on a read-only stick or share: its -wal and -shm cannot be made beside it. "文件夹不存在"
+            # sent the user looking for a folder that is there.
+            return UserError(msg.say(msg.READ_ONLY_FOLDER, where))
         return UserError(msg.say(msg.CANNOT_OPEN, where))
     if name.startswith("SQLITE_IOERR"):
         return UserError(msg.say(msg.DISK_FAILED, where))
     return None
+
+
+def _folder_not_writable(db_path: Path) -> bool:
+    try:
+        return db_path.is_file() and not os.access(db_path.parent, os.W_OK)
+    except OSError:
+        return False
 
 
 def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserError | None:

@@ -243,7 +243,9 @@ def copy_online(source: Path, target: Path) -> None:
         finally:
             dest.close()
     except BaseException:
-        partial.unlink(missing_ok=True)
+        # With the copy its journal: a disk that filled up mid-copy kept "….partial-journal" in the backup folder.
+        for leftover in ("", "-journal", "-wal", "-shm"):
+            partial.with_name(partial.name + leftover).unlink(missing_ok=True)
         raise
     finally:
         src.close()
@@ -306,6 +308,21 @@ def count_rows(path: Path) -> LedgerCounts | None:
     finally:
         conn.close()
     return LedgerCounts(int(cases), int(orders))
+
+
+def ledger_revision(path: Path) -> str | None:
+    """The schema revision a ledger file (a backup) was last written at, or None when it has none or cannot be read."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
 
 
 # Which ledger a file is, kept inside it (the settings table) so that its backups are told from those of
