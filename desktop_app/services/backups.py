@@ -41,6 +41,7 @@ from desktop_app.store.ledger_files import (
     make_ledger_private,
     make_private,
 )
+from desktop_app.store.revisions import KNOWN_REVISIONS
 
 SETTINGS_FILE = "backups.json"
 KEEP_DAILY = 7
@@ -261,9 +262,6 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         raise UserError(msg.say(msg.BACKUP_DAMAGED, str(source)))
     if count_rows(source) is None:
         raise UserError(msg.say(msg.NOT_A_BACKUP, str(source)))
-    # Here, not at the top: store.database loads SQLAlchemy, which the window's first page comes before.
-    from desktop_app.store.database import KNOWN_REVISIONS
-
     revision = ledger_revision(source)
     if revision is not None and revision not in KNOWN_REVISIONS:
         # A copy another computer's newer version wrote: restored, it replaced the ledger with one this version

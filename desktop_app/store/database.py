@@ -34,19 +34,12 @@ from desktop_app.store.ledger_files import (
 )
 from desktop_app.store.locations import DEAD_SERVER_ARGS, LedgerLocation, parse_location
 from desktop_app.store.read_interrupts import ReadInterrupt
+from desktop_app.store.revisions import KNOWN_REVISIONS
 from desktop_app.store.rule_turns import share_rules_turn, take_rules_turn
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# Every schema revision this version knows, oldest first; the last is the head. Kept in step with
-# migrations/versions by a test, so opening an up-to-date file never imports Alembic (~0.4 s).
-KNOWN_REVISIONS = ("0001_initial", "0002_search_queue", "0003_search_watermark", "0004_case_intake",
-                   "0005_batch", "0005_money", "0005_timers", "0006_team", "0006_looks", "0006_money",
-                   "0006_freeze", "0007_files", "0007_search", "0007_timers", "0007_dash",
-                   "0008_dash", "0009_engine", "0010_dash", "0011_team",
-                   "0012_timers", "0013_ends", "0014_carriers", "0015_until", "0016_rules",
-                   "0017_money", "0018_sortkeys", "0019_penalty")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # A second writer (another window, a CLI import) waits this long for the first to commit, then fails
 # with a message; one large import holds the write lock for a few seconds.
