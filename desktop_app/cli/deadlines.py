@@ -21,7 +21,9 @@ from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadline_display import Urgency, format_remaining
 from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.money import fen_to_yuan, format_yuan
+from desktop_app.core.rule_pack_model import WINDOW_ESTIMATE
 from desktop_app.core.vocabulary import Platform
+from desktop_app.core.working_days import HolidaySchedule, schedule_warning
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import older_app_note, recompute_all, recompute_case
 from desktop_app.store.deadline_lists import DeadlineRow, list_deadlines
@@ -75,7 +77,22 @@ def run(args: argparse.Namespace) -> int:
         print_json([as_json(row, moment) for row in rows])
     else:
         sys.stdout.write(render_table(rows, moment))
+    for note in estimate_notes(rows, context.calendar.schedule):
+        sys.stderr.write(f"注意：{note}\n")
     return 0
+
+
+def estimate_notes(rows: list[DeadlineRow], schedule: HolidaySchedule) -> list[str]:
+    """Why the listed deadlines marked 估算 are estimates, and what the shop does about it (issue 13 items 6 and
+    7): a working-day span ending in a year without an official holiday schedule (2027 until it is imported),
+    a yearly window (双11) carried into a year without its own dates (its name says （估算）)."""
+    estimated = [row for row in rows if row.estimated]
+    years = sorted({year for row in estimated if not schedule.covers(year := as_china(row.due_at).year)})
+    notes = [schedule_warning(year) for year in years]
+    if any(WINDOW_ESTIMATE in row.name for row in estimated):
+        notes.append("时限名称中标“（估算）”的活动窗口（如双11）还没有当年的日期，按往年的日期估算；"
+                     "活动公告出来后请在“时效规则”中添加当年的窗口。")
+    return notes
 
 
 def as_json(row: DeadlineRow, moment: datetime) -> dict[str, Any]:

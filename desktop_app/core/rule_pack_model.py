@@ -36,6 +36,8 @@ CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
 DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
 # Shown after the name of a timer whose figure is not in the platform's published rules we have.
 ASSUMED_MARK = "（时长为估计）"
+# After the name of a yearly window carried into a year without its own dates (2027年双11发货时效（估算）).
+WINDOW_ESTIMATE = "（估算）"
 # How long before an announced event's (春节) earliest window the shop is reminded to add that year's:
 # the platforms announce their holiday rules a few weeks ahead.
 ANNOUNCED_LEAD = timedelta(days=60)
