@@ -375,19 +375,36 @@ def test_s24_douyin_reship_shipped_at_the_48th_hour_is_in_time_a_second_later_co
     assert (ship["status"], ship["penalty_yuan"]) == (status, owed)
 
 
-def test_s25_douyin_not_received_reship_refused_goes_to_arbitration_and_evidence(shop: ShopCli) -> None:
+def test_s25_douyin_not_received_reship_refused_goes_straight_to_arbitration(shop: ShopCli) -> None:
     # seed 004: "用戶選擇售後原因為「一直未收到貨」,若商家拒絕會直接進入仲裁流程". Refused 12-01 12:00 (answered in
-    # time), the platform's arbitration 12-01 12:05: the shop's evidence clock (no 抖店 figure: assumed 3 days as
-    # 淘宝's) → 12-04 12:05; submitted 12-03 → met.
+    # time): the platform steps in at once, by itself (the shop records nothing more); the case is open again, in
+    # 平台介入, and the shop's evidence clock (no 抖店 figure: assumed 3 days, as 淘宝's) runs → 12-04 12:00.
     case = shop.add("douyin", "reship", "not_received", requested="2026-12-01 10:00")
-    shop.act(case, "reject", "2026-12-01 12:00")
-    shop.act(case, "escalate", "2026-12-01 12:05")
+    said = shop.cli("case", "act", str(case), "reject", "--at", "2026-12-01 12:00")
+    assert said.strip() == f"#{case} 拒绝 → 平台介入中"
     timers = shop.timers(case)
-    assert timers["reship_answer"]["status"] == MET
+    assert timers["reship_answer_not_received"]["status"] == MET and "reship_answer" not in timers
     evidence = timers["evidence_upload"]
-    assert (due(evidence), evidence["name"]) == ("2026-12-04 12:05:00", "平台介入后上传凭证" + ESTIMATED)
+    assert (due(evidence), evidence["name"], evidence["status"]) == (
+        "2026-12-04 12:00:00", "平台介入后上传凭证" + ESTIMATED, OPEN)
+    shown = shop.cli("case", "show", str(case))
+    assert "抖店：商家拒绝后平台直接介入（仲裁）" in shown
     shop.act(case, "submit_evidence", "2026-12-03 09:00")
     assert shop.timers(case)["evidence_upload"]["status"] == MET
+    # The platform hands it back (恢复处理): escalated from a refusal, the shop takes it up again (处理中) and
+    # records the ruling's outcome (a reship, a refund, or closes it).
+    shop.act(case, "resume", "2026-12-05 10:00")
+    assert shop.cli("case", "show", str(case)).splitlines()[0].endswith("处理中")
+    # Another reason (商家少发/漏发): refused, the buyer may change the request or ask the platform
+    # ("用戶可在48小時內修改申請或申請平台介入"): the refusal stands until the shop records what happens.
+    other = shop.add("douyin", "reship", "missing_item", requested="2026-12-01 10:00")
+    refused = shop.cli("case", "act", str(other), "reject", "--at", "2026-12-01 12:00")
+    assert refused.strip() == f"#{other} 拒绝 → 已拒绝"
+    # `case undo` right after the refusal takes the platform's step back first (the refusal itself, which
+    # changed the reship record, is corrected by a next step as any refused reship).
+    undone = shop.add("douyin", "reship", "lost", requested="2026-12-01 10:00")
+    shop.act(undone, "reject", "2026-12-01 12:00")
+    assert shop.cli("case", "undo", str(undone)).strip() == f"#{undone} 已撤销“平台介入” → 已拒绝"
 
 
 def test_s26_douyin_intervention_then_resume_keeps_the_late_reship_late(shop: ShopCli) -> None:
