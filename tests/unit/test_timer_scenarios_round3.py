@@ -6,12 +6,15 @@ Rounds 1 and 2 (test_timer_scenarios*.py, test_date_only_due_day.py, test_seed_r
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from desktop_app.cli.deadlines import rule_notes
 from desktop_app.core.deadline_results import AUTO_MARK
 from desktop_app.io.rule_pack_files import load_pack
+from desktop_app.services.deadline_rules import RuleContext
 from tests.unit.shop_cli import ShopCli
 
 OPEN, MET, MISSED = "open", "met", "missed"
@@ -281,7 +284,7 @@ def test_s17_a_working_day_timer_crossing_into_2027_is_estimated_and_the_officia
     shop.cli("workdays", "import", str(pasted))
     after = shop.timers(case)["reship_within"]
     assert (due(after), after["estimated"]) == ("2027-01-07 23:59:59", False)
-    assert "估算" not in shop.say("deadlines", "--case", str(case)).err
+    assert "2027年的官方节假日" not in shop.say("deadlines", "--case", str(case)).err
 
 
 # --- 天猫: seed 002 -----------------------------------------------------------------------------------
@@ -583,3 +586,20 @@ def test_s41_taobao_trade_succeeded_date_only_15_days_end_at_midnight(shop: Shop
     case = shop.add("taobao", "partial_refund", "quality", succeeded="2026-12-17", requested="2027-01-02")
     window = shop.timers(case)["aftersales_window"]
     assert (due(window), window["status"]) == ("2027-01-02 00:00:00", MISSED)
+
+
+@pytest.mark.parametrize(("today", "expected", "absent"), [
+    # In 2027 before its schedule is imported: this year's working days are estimates, and 双11 has no 2027 window.
+    (date(2027, 3, 1), ["还没有2027年的官方节假日与调休安排", "还没有2027年的“双11发货时效”时间窗口"], "春节"),
+    # December 2026: next year's schedule (from November) and 春节 2027 announced without its window.
+    (date(2026, 12, 4), ["还没有2027年的官方节假日与调休安排", "还没有2027年的“春节售后时效”时间窗口"], "2026年的官方"),
+    # June 2026: the schedule is there; only 双11 of 2026 is carried from 2025.
+    (date(2026, 6, 1), ["还没有2026年的“双11发货时效”时间窗口"], "官方节假日"),
+])
+def test_s42_the_command_line_says_what_the_calendar_warns_of(
+        shop: ShopCli, today: date, expected: list[str], absent: str) -> None:
+    # issue 13 item 6: "warn (in the calendar and at start) when the current year has no window for a recurring
+    # event or no working-day calendar"; `deadlines` says on stderr what the calendar's notice says for the day.
+    notes = "\n".join(rule_notes([], RuleContext.load(), today))
+    assert all(text in notes for text in expected), notes
+    assert absent not in notes
