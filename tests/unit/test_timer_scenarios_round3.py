@@ -603,3 +603,15 @@ def test_s42_the_command_line_says_what_the_calendar_warns_of(
     notes = "\n".join(rule_notes([], RuleContext.load(), today))
     assert all(text in notes for text in expected), notes
     assert absent not in notes
+
+
+def test_s43_douyin_never_received_reship_left_alone_chains_two_platform_actions(shop: ShopCli) -> None:
+    # seed 004: unanswered 48 h → "系統超時自動同意"; agreed and not shipped in 48 h → "系統會自動全額退款". Asked
+    # 2026-12-30 10:00 (一直未收到货 as 丢件): agreed by the platform 2027-01-01 10:00, refunded in full by it 2027-01-03
+    # 10:00 — the second clock counted from the first action, both the platform's (no 3 元: a refund instead).
+    case = shop.add("douyin", "reship", "lost", requested="2026-12-30 10:00")
+    timers = shop.timers(case)
+    answer, ship = timers["reship_answer_not_received"], timers["reship_ship_not_received"]
+    assert (due(answer), answer["action"]) == ("2027-01-01 10:00:00", "自动同意补寄")
+    assert (due(ship), ship["action"], ship["penalty_yuan"]) == ("2027-01-03 10:00:00", "自动全额退款", None)
+    assert ship["name"].endswith(AUTO_MARK)
