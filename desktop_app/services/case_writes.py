@@ -165,7 +165,7 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
         if escalating is not None:
             # The platform steps in the moment the shop refuses (抖店: a refused 一直未收到货 reship "直接进入仲裁
             # 流程", seed 004): recorded as its own step at the same time, so the intervention's evidence clock
-            # runs, the case stays open in the lists, and `case undo` takes the two back one by one.
+            # runs, the case stays open in the lists, and `case undo` takes the intervention back first.
             return apply_action(session, case, CaseAction.ESCALATE, escalating, when, who, rules, in_order=False)
     return after
 

@@ -6,16 +6,24 @@ Rounds 1 and 2 (test_timer_scenarios*.py, test_date_only_due_day.py, test_seed_r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from desktop_app.cli.deadlines import rule_notes
+from desktop_app.core.clock import CHINA
 from desktop_app.core.deadline_results import AUTO_MARK
+from desktop_app.core.lifecycle import CaseStatus
+from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.rule_pack_files import load_pack
+from desktop_app.services import reships
 from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.store.database import Database
+from desktop_app.store.deadline_lists import case_deadlines
+from desktop_app.store.models import Case
 from tests.unit.shop_cli import ShopCli
+from tests.unit.test_reships import moment, reship_case
 
 OPEN, MET, MISSED = "open", "met", "missed"
 ESTIMATED = "（时长为估计）"
@@ -607,11 +615,30 @@ def test_s42_the_command_line_says_what_the_calendar_warns_of(
 
 def test_s43_douyin_never_received_reship_left_alone_chains_two_platform_actions(shop: ShopCli) -> None:
     # seed 004: unanswered 48 h → "系統超時自動同意"; agreed and not shipped in 48 h → "系統會自動全額退款". Asked
-    # 2026-12-30 10:00 (一直未收到货 as 丢件): agreed by the platform 2027-01-01 10:00, refunded in full by it 2027-01-03
-    # 10:00 — the second clock counted from the first action, both the platform's (no 3 元: a refund instead).
+    # 2026-12-30 10:00 (一直未收到货 as 丢件): agreed by the platform 2027-01-01 10:00, refunded in full by it
+    # 2027-01-03 10:00 — the second clock counted from the first action, both the platform's (no 3 元: refunded).
     case = shop.add("douyin", "reship", "lost", requested="2026-12-30 10:00")
     timers = shop.timers(case)
     answer, ship = timers["reship_answer_not_received"], timers["reship_ship_not_received"]
     assert (due(answer), answer["action"]) == ("2027-01-01 10:00:00", "自动同意补寄")
     assert (due(ship), ship["action"], ship["penalty_yuan"]) == ("2027-01-03 10:00:00", "自动全额退款", None)
     assert ship["name"].endswith(AUTO_MARK)
+
+
+def test_s44_the_reship_queues_refusal_of_a_never_received_reship_is_arbitrated_on_both_backends(
+        db: Database) -> None:
+    # seed 004 "若商家拒絕會直接進入仲裁流程", through the 补发队列's 拒绝补发 (services.reships.refuse), on SQLite
+    # and PostgreSQL: the case is in 平台介入 and the evidence clock (assumed 3 days) runs from the refusal.
+    case_id = reship_case(db, Platform.DOUYIN, "ARB-1", "2026-12-01 10:00", CaseReason.SIGNED_NOT_RECEIVED)
+    reships.refuse(db, case_id, "物流显示已签收", at=moment("2026-12-01 12:00"))
+    with db.reading() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.status == CaseStatus.PLATFORM_INTERVENTION.value and case.is_open
+        found = {row.timer_id: row for row in case_deadlines(session, case_id)}
+    assert found["evidence_upload"].due_at.astimezone(CHINA) == datetime(2026, 12, 4, 12, 0, tzinfo=CHINA)
+    # 商家少发/漏发 refused: the refusal stands (the buyer may change the request or ask the platform).
+    other = reship_case(db, Platform.DOUYIN, "ARB-2", "2026-12-01 10:00", CaseReason.MISSING_ITEM)
+    reships.refuse(db, other, "已核实未少发", at=moment("2026-12-01 12:00"))
+    with db.reading() as session:
+        refused = session.get(Case, other)
+        assert refused is not None and refused.status == CaseStatus.REJECTED.value
