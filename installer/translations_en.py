@@ -92,8 +92,6 @@ EN: dict[str, str | tuple[str, str]] = {
     "自动同意退货": "Return agreed automatically",
     "自动关闭售后（买家未寄回）": "Case closed automatically (the buyer sent nothing back)",
     "超过七天无理由退货期": "7-day no-reason return period over",
-    "售后期结束，买家不能再申请补寄等售后":
-        "After-sales period over: the buyer can no longer ask for a reship or other help",
     "售后期结束，买家不能再申请售后": "After-sales period over: the buyer can no longer ask for after-sales",
     "超时未补发，买家可投诉违背承诺": "Reship late: the buyer may complain of a broken promise",
     "违背承诺，买家可投诉": "Broken promise: the buyer may complain",
@@ -105,6 +103,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "自动确认完成": "Completed automatically",
     "未举证，小二按现有凭证判定": "No evidence given: the platform decides on what it has",
     "小二按现有凭证判定": "The platform decides on the evidence it has",
+    "未举证，平台按现有凭证判定": "No evidence given: the platform decides on what it has",
+    "平台按现有凭证判定": "The platform decides on the evidence it has",
+    "买家可申请平台介入": "The buyer may ask the platform to step in",
+    "售后期结束，买家不能再申请补寄": "After-sales period over: the buyer can no longer ask for a reship",
     "自动同意换货": "Exchange agreed automatically",
     "超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入":
         "Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for "
@@ -1035,6 +1037,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "修改": "Edited",
     # timer names of the shipped rule packs
     "处理补寄申请（48小时）": "Handle reship request (48 h)",
+    "处理补寄申请（48小时，一直未收到货）": "Handle reship request (48 h, never received)",
+    "处理维修申请（48小时）": "Handle repair request (48 h)",
     "补寄发货并上传运单号（48小时）": "Ship reship and upload tracking no. (48 h)",
     "补寄发货并上传运单号（48小时，一直未收到货）": "Ship reship and upload tracking no. (48 h, never received)",
     "七天无理由退货期": "7-day no-reason return period",
@@ -2121,6 +2125,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2":
         "“%1” may only use lowercase letters, digits and underscores, starting with a letter: %2",
     "“auto_records”事件“%1”未知（可用：%2）": "Unknown “auto_records” event “%1” (available: %2)",
+    "%1：商家拒绝后平台直接介入（仲裁），按“%2”的规则记录；请在举证期内上传凭证":
+        "%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule “%2”; upload the "
+        "evidence within the evidence period",
+    "“refusal_records”只能是 escalated（商家拒绝后平台直接介入），不能是“%1”":
+        "“refusal_records” can only be escalated (the platform steps in once the shop refuses), not “%1”",
     "“%1”必须是日期列表，例如 [2026-10-08]": "“%1” must be a list of dates, e.g. [2026-10-08]",
     "“%1”必须是文字列表，例如 [\"a\", \"b\"]": "“%1” must be a list of texts, e.g. [\"a\", \"b\"]",
     "extends 指向未知的规则包“%1”（可用：%2）": "extends names an unknown rule pack “%1” (available: %2)",

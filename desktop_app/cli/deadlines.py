@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from desktop_app.cli import workdays
@@ -21,8 +21,10 @@ from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadline_display import Urgency, format_remaining
 from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.money import fen_to_yuan, format_yuan
+from desktop_app.core.rule_pack_model import WINDOW_ESTIMATE
 from desktop_app.core.vocabulary import Platform
-from desktop_app.services.deadline_rules import RuleContext
+from desktop_app.core.working_days import schedule_warning
+from desktop_app.services.deadline_rules import RuleContext, rule_warnings
 from desktop_app.services.deadlines import older_app_note, recompute_all, recompute_case
 from desktop_app.store.deadline_lists import DeadlineRow, list_deadlines
 
@@ -75,7 +77,29 @@ def run(args: argparse.Namespace) -> int:
         print_json([as_json(row, moment) for row in rows])
     else:
         sys.stdout.write(render_table(rows, moment))
+    for note in rule_notes(rows, context, as_china(moment).date()):
+        sys.stderr.write(f"注意：{note}\n")
     return 0
+
+
+def rule_notes(rows: list[DeadlineRow], context: RuleContext, today: date) -> list[str]:
+    """What the calendar's notice says about the rules in force today (issue 13 items 6 and 7: no official
+    holiday schedule for this year, or next year from November; no window of this year for 双11; 春节 coming
+    without its window), then why the listed deadlines marked 估算 are estimates where that is not said yet: a
+    working-day span ending in a year without an official schedule, a yearly window carried into a year without
+    its own dates (its name says （估算）)."""
+    warnings = rule_warnings(context, today)
+    notes = [w.text for w in warnings]
+    estimated = [row for row in rows if row.estimated]
+    schedule = context.calendar.schedule
+    warned = {w.year for w in warnings if w.event is None}
+    years = sorted({year for row in estimated if not schedule.covers(year := as_china(row.due_at).year)} - warned)
+    notes.extend(schedule_warning(year) for year in years)
+    if (any(WINDOW_ESTIMATE in row.name for row in estimated)
+            and not any(w.event is not None and not w.announced for w in warnings)):
+        notes.append("时限名称中标“（估算）”的活动窗口（如双11）还没有当年的日期，按往年的日期估算；"
+                     "活动公告出来后请在“时效规则”中添加当年的窗口。")
+    return notes
 
 
 def as_json(row: DeadlineRow, moment: datetime) -> dict[str, Any]:

@@ -29,6 +29,9 @@ MILESTONES: frozenset[str] = ORDER_MILESTONES | CASE_MILESTONES
 # rule names; the engine starts the timers that answer a request from the last one (`compute_from_history`).
 KIND_CHANGED = "kind_changed"
 
+# What a timer's `refusal_records` may name: the platform steps in as soon as the shop refuses.
+REFUSAL_MILESTONE = "escalated"
+
 # A closed case no longer needs any timer: the engine treats its closure as meeting them all.
 CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
 
@@ -36,6 +39,8 @@ CLOSING_MILESTONES: tuple[str, ...] = ("completed", "rejected", "closed")
 DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
 # Shown after the name of a timer whose figure is not in the platform's published rules we have.
 ASSUMED_MARK = "（时长为估计）"
+# After the name of a yearly window carried into a year without its own dates (2027年双11发货时效（估算）).
+WINDOW_ESTIMATE = "（估算）"
 # How long before an announced event's (春节) earliest window the shop is reminded to add that year's:
 # the platforms announce their holiday rules a few weeks ahead.
 ANNOUNCED_LEAD = timedelta(days=60)
@@ -121,6 +126,9 @@ class TimerRule:
     # agreement to a reship): the next clock starts from it.
     auto_records: str | None = None
     penalty_amount: PenaltyAmount | None = None
+    # The milestone the platform records by itself the moment the shop refuses the request this timer answers
+    # (抖店: a refused 一直未收到货 reship "直接进入仲裁流程", seed 004): only "escalated"; services.case_writes.
+    refusal_records: str | None = None
 
     @property
     def automatic(self) -> bool:
@@ -284,6 +292,10 @@ class RulePack:
                 any(t.automatic for t in timers),
             )
         return found
+
+    def refusal_escalates(self, kind: str, reason: str | None) -> TimerRule | None:
+        """The answer timer of such a case whose refusal the platform takes up by itself (`refusal_records`)."""
+        return next((t for t in self.applicable(kind, reason) if t.refusal_records is not None), None)
 
     def milestones_read(self, kind: str, reason: str | None) -> frozenset[str]:
         """Every milestone the engine may look at for such a case (so callers convert only those)."""

@@ -16,6 +16,7 @@ from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
     DEFAULT_KEYED_TO,
     MILESTONES,
+    REFUSAL_MILESTONE,
     Campaign,
     DateOnlyStart,
     Duration,
@@ -40,7 +41,7 @@ MAX_ACTION_LENGTH = _MAX_ACTION
 _TIMER_KEYS = {
     "id", "name", "starts_from", "duration", "on_expiry", "kinds", "reasons", "except_reasons",
     "met_by", "penalty", "date_only_start", "note", "assumed", "source", "quote", "rounds", "auto_records",
-    "penalty_amount",
+    "penalty_amount", "refusal_records",
 }
 _OVERRIDE_KEYS = {
     "id", "name", "start", "end", "durations", "note", "keyed_to", "kinds", "source", "quote", "event", "recurs",
@@ -175,6 +176,9 @@ def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
     if auto_records is not None and auto_records not in MILESTONES:
         problems.add(where, msg.say(msg.RULE_AUTO_RECORDS, auto_records, "、".join(sorted(MILESTONES))))
     penalty_amount = _parse_penalty_amount(problems, where, raw.get("penalty_amount"))
+    refusal_records = text_field(problems, where, raw, "refusal_records", required=False)
+    if refusal_records is not None and refusal_records != REFUSAL_MILESTONE:
+        problems.add(where, msg.say(msg.RULE_REFUSAL_RECORDS, refusal_records))
     rounds = _choice(problems, where, raw, "rounds", Rounds.EACH,
                      msg.say(msg.RULE_ROUNDS))
     date_only_start = _choice(problems, where, raw, "date_only_start", DateOnlyStart.DAY_START,
@@ -190,7 +194,7 @@ def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
         kinds=frozenset(kinds), reasons=frozenset(reasons), except_reasons=frozenset(except_reasons),
         met_by=tuple(met_by), penalty=penalty, date_only_start=date_only_start, note=note,
         assumed=assumed, source=source, quote=quote, rounds=rounds, auto_records=auto_records,
-        penalty_amount=penalty_amount,
+        penalty_amount=penalty_amount, refusal_records=refusal_records,
     )
 
 

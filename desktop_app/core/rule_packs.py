@@ -87,6 +87,7 @@ from desktop_app.core.rule_pack_model import (
     DEFAULT_KEYED_TO,
     MILESTONES,
     ORDER_MILESTONES,
+    WINDOW_ESTIMATE,
     Campaign,
     DateOnlyStart,
     Duration,
@@ -320,7 +321,7 @@ def _carried_windows(windows: tuple[OverrideWindow, ...]) -> list[OverrideWindow
                 continue
             covered[window.event].add(year)
             carried.append(replace(
-                window, id=f"{window.event}_{year}_estimated", name=f"{year}年{event_name(window)}（估算）",
+                window, id=f"{window.event}_{year}_estimated", name=f"{year}年{event_name(window)}{WINDOW_ESTIMATE}",
                 start=start, end=end, recurs_yearly=False, estimated=True,
             ))
     return carried

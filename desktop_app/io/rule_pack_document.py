@@ -137,7 +137,7 @@ class RulePackDocument:
         """A text field of timer `index`; an empty optional one (penalty) is removed."""
         table = self._timer(index)
         if value or key in ("name", "on_expiry", "starts_from"):
-            table[key] = value
+            _put(table, key, value)
         elif key in table:
             del table[key]
 
@@ -158,7 +158,7 @@ class RulePackDocument:
         if names:
             array = tomlkit.array()
             array.extend(names)
-            table[key] = array
+            _put(table, key, array)
         elif key in table:
             del table[key]
 
@@ -173,7 +173,7 @@ class RulePackDocument:
             if max_yuan is not None:
                 values["max_yuan"] = max_yuan
         if values:
-            table["penalty_amount"] = _inline(values)
+            _put(table, "penalty_amount", _inline(values))
         elif "penalty_amount" in table:
             del table["penalty_amount"]
 
@@ -199,6 +199,21 @@ class RulePackDocument:
         table = self._tables("overrides")[index]
         table["start"] = start.replace(tzinfo=None, microsecond=0)
         table["end"] = end.replace(tzinfo=None, microsecond=0)
+
+
+def _put(table: Table | dict[str, Any], key: str, value: Any) -> None:
+    """Set `key` of a timer's table. A key the table does not have yet goes after its last value, before the blank
+    line and comments that introduce the next table: tomlkit appends it after them, where it reads as a setting of
+    the next table's comment, and runs a second new key into the next table's `[[timers]]` line (invalid TOML)."""
+    if key in table or not isinstance(table, Table):
+        table[key] = value
+        return
+    body = table.value.body
+    last = max((i for i, (name, _) in enumerate(body) if name is not None), default=-1)
+    trailing = body[last + 1:]
+    del body[last + 1:]  # no key among them: the container's index of its keys stays right
+    table[key] = value
+    body.extend(trailing)
 
 
 def _restated(name: object, old: object, amount: int, unit: str) -> str | None:

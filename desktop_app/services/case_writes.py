@@ -23,6 +23,7 @@ from desktop_app.core.errors import NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, event_title, is_open, resume_target, transition
 from desktop_app.core.money import format_yuan
 from desktop_app.core.rule_pack_model import KIND_CHANGED
+from desktop_app.core.rule_packs import pack_name_for
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.reship_records import follow_case_action
@@ -159,7 +160,25 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     session.flush()
     for effect in ACTION_EFFECTS:
         effect(session, case, action, when, rules)
+    if action is CaseAction.REJECT:
+        escalating = _refusal_taken_up(session, case, rules)
+        if escalating is not None:
+            # The platform steps in the moment the shop refuses (抖店: a refused 一直未收到货 reship "直接进入仲裁
+            # 流程", seed 004): recorded as its own step at the same time, so the intervention's evidence clock
+            # runs, the case stays open in the lists, and `case undo` takes the intervention back first.
+            return apply_action(session, case, CaseAction.ESCALATE, escalating, when, who, rules, in_order=False)
     return after
+
+
+def _refusal_taken_up(session: Session, case: Case, rules: RuleContext | None) -> str | None:
+    """The timeline note of the platform's intervention that follows the shop's refusal of this case, when its
+    pack says the platform takes a refusal up by itself (a timer's `refusal_records`); None otherwise."""
+    context = RuleContext.in_force(session, rules)
+    pack = context.packs.get(pack_name_for(case.platform))
+    timer = None if pack is None else pack.refusal_escalates(case.kind, case.reason)
+    if pack is None or timer is None:
+        return None
+    return str(msg.say(msg.REFUSAL_ESCALATED, pack.name, timer.display_name))
 
 
 def check_in_order(session: Session, case: Case, step: str, when: Moment) -> None:

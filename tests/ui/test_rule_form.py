@@ -224,3 +224,22 @@ def test_a_windows_dates_and_duration_are_in_view_on_a_laptop(qtbot: QtBot, ledg
         widget = table.cellWidget(0, column)
         if widget is not None:  # the dates and the duration whole, never squeezed below what they need
             assert header.sectionSize(column) >= widget.sizeHint().width(), column
+
+
+@pytest.mark.parametrize("pack", ["taobao", "pdd", "douyin"])
+def test_new_settings_of_a_timer_before_a_commented_one_stay_in_their_timer(pack: str) -> None:
+    # A comment introduces the next timer in the shipped packs (淘宝's "# 卖家不处理时…", 抖店's "# 原因为…"):
+    # tomlkit appended a setting the timer did not have after that comment, and a new inline table (处罚金额) ran
+    # into the next `[[timers]]` line — the form's 原因 and 处罚金额 for 抖店's first timer gave "不是有效的 TOML".
+    document = RulePackDocument(read_pack_text(pack), f"{pack}.toml")
+    timers = document.timers()
+    for timer in timers:
+        document.set_text(timer.index, "penalty", "测试")
+        if timer.index % 2:
+            document.set_names(timer.index, "reasons", ["missing_item"])
+        document.set_penalty_amount(timer.index, None, 5, 30)  # last: the inline table ran into the next line
+    edited = validate_pack_text(pack, document.text())
+    for timer in timers:
+        rule = edited.timer(timer.id)
+        assert rule.penalty == "测试" and rule.penalty_amount is not None and rule.penalty_amount.percent == 5
+        assert (rule.reasons == {"missing_item"}) is bool(timer.index % 2)

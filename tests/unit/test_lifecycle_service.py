@@ -82,10 +82,10 @@ def test_a_repair_ends_in_a_refund(db: Database, platform: Platform) -> None:
 
 
 def test_douyin_refused_never_received_reship_goes_to_arbitration(db: Database) -> None:
+    # seed 004: "若商家拒絕會直接進入仲裁流程": the refusal itself puts the case in the platform's hands (session 23:
+    # the pack's refusal_records; before, it stayed 已拒绝 until the shop recorded the escalation).
     case_id = new_case(db, Platform.DOUYIN, CaseKind.RESHIP, CaseReason.NOT_RECEIVED, "DY-ARB",
                        (A.REJECT, "2026-11-20 12:00"))
-    assert status_of(db, case_id)[:2] == ("rejected", False)
-    act_on_case(db, case_id, A.ESCALATE, at=Moment(at("2026-11-20 12:05")), author="测试")
     assert status_of(db, case_id)[:2] == ("platform_intervention", True)
     act_on_case(db, case_id, A.RESUME, at=Moment(at("2026-11-23 12:00")), author="测试")
     assert status_of(db, case_id)[0] == "processing"  # the ruling: reship after all

@@ -166,6 +166,10 @@ def test_douyin_reship_figures_and_reason_split() -> None:
     assert not_received.on_expiry == "自动全额退款"
     assert ship.applies_to("reship", "missing_item") and not ship.applies_to("reship", "not_received")
     assert not_received.applies_to("reship", "not_received") and not not_received.applies_to("reship", "other")
+    # seed 004: "若商家拒絕會直接進入仲裁流程" for 一直未收到货 only: its own answer timer says the platform steps in.
+    assert pack.refusal_escalates("reship", "stalled") == pack.timer("reship_answer_not_received")
+    assert pack.refusal_escalates("reship", "missing_item") is None
+    assert not answer.applies_to("reship", "lost") and answer.refusal_records is None
 
 
 def test_generic_pdd_and_jd() -> None:
@@ -444,6 +448,7 @@ def test_penalty_amount_of_an_order() -> None:
     ({"rounds": "sometimes"}, "“rounds”只能是"),
     ({"assumed": "yes"}, "“assumed”只能是"),
     ({"auto_records": "agreed"}, "“auto_records”事件“agreed”未知"),
+    ({"refusal_records": "refunded"}, "“refusal_records”只能是 escalated"),
 ])
 def test_bad_new_timer_settings_are_refused(dirs: tuple[Path, Path], timer: dict[str, Any], expected: str) -> None:
     shipped, user = dirs
