@@ -4,8 +4,12 @@ what it showed is refused with who changed it, never a lost update (issue 18). B
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,13 +18,19 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import StaleData
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, link_claim, open_claim, set_follow_up
+from desktop_app.services.shop_profile import profile_state, save_shop_profile
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.models import CarrierClaim
+from desktop_app.store.models import AuditEvent, CarrierClaim
 from tests.unit.test_claims import add_order
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = Path(__file__).with_name("profile_seat_child.py")
+PG_URL = os.environ.get("AFTERSALES_TEST_PG_URL", "")
 
 
 @pytest.fixture
@@ -74,3 +84,49 @@ def test_links_saved_over_another_seats_are_refused_and_both_links_are_one_save(
     with db.reading() as s:
         claim = s.get_one(CarrierClaim, claim_id)
         assert (claim.case_id, claim.reship_id) == (two, None)
+
+
+def test_a_shop_profile_saved_over_another_seats_is_refused_naming_that_seat(
+        db: Database, other: Database) -> None:
+    """It had no version: the later of two seats editing the 店铺信息 saved over the earlier one's."""
+    with db.reading() as s:
+        shown = profile_state(s).version  # none saved yet: 0
+    save_shop_profile(other, ShopProfile(name="小林家居", phone="0571-1234567"), expected_version=shown, author="小李")
+    with pytest.raises(StaleData, match="店铺信息（全部店铺）刚被 小李 修改了"):
+        save_shop_profile(db, ShopProfile(name="林记家纺"), expected_version=shown, author="小王")
+    with db.reading() as s:
+        fresh = profile_state(s)
+    assert fresh.profile.name == "小林家居" and fresh.changed is not None and fresh.changed.author == "小李"
+    # Saved again on the fresh one, it goes through; a save of one shop's own profile is checked on its own.
+    save_shop_profile(db, ShopProfile(name="林记家纺"), expected_version=fresh.version, author="小王")
+    with db.reading() as s:
+        assert profile_state(s).profile.name == "林记家纺"
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_two_processes_saving_one_shop_profile_at_once_one_wins_the_other_is_told(pg_url: str, tmp_path: Path) -> None:
+    """Two seats (processes of their own) read the profile, then save it at the same moment: one is stored,
+    the other is refused naming the seat that saved first — never both, never a traceback."""
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    racers = {seat: subprocess.Popen([sys.executable, str(CHILD), pg_url, seat, str(go)], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for seat in ("小王", "小李")}
+    for racer in racers.values():  # each has read the version it will save against
+        assert racer.stdout is not None and racer.stdout.readline().strip() == "ready"
+    go.touch()
+    outputs = {seat: p.communicate(timeout=120) for seat, p in racers.items()}  # closes the pipes too
+    results = {seat: (racers[seat].returncode, out, err) for seat, (out, err) in outputs.items()}
+    winners = [seat for seat, (code, _out, _err) in results.items() if code == 0]
+    assert len(winners) == 1, results
+    loser = next(seat for seat in results if seat not in winners)
+    code, out, err = results[loser]
+    assert code == 2 and f"店铺信息（全部店铺）刚被 {winners[0]} 修改了" in out and "Traceback" not in err, results
+    check = open_database(pg_url)
+    try:
+        with check.reading() as s:
+            assert profile_state(s).profile.name == f"{winners[0]}的店"
+            saves = s.execute(select(AuditEvent.author).where(AuditEvent.action == "shop_profile")).scalars().all()
+        assert saves == [winners[0]]
+    finally:
+        check.close()
