@@ -14,12 +14,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from desktop_app.cli import costs as costs_command
+from desktop_app.cli import run
+from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import StaleData
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.case_costs import case_money, set_case_costs
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, link_claim, open_claim, set_follow_up
 from desktop_app.services.shop_profile import profile_state, save_shop_profile
@@ -130,3 +134,26 @@ def test_two_processes_saving_one_shop_profile_at_once_one_wins_the_other_is_tol
         assert saves == [winners[0]]
     finally:
         check.close()
+
+
+def test_the_costs_command_keeps_another_seats_change_made_while_it_ran(
+        db: Database, other: Database, ledger_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`costs N --postage-out 8` read the case, then saved every cost field against the version it read: a
+    note or a cost another seat saved in between refused it (售后单 #N 刚被 小李 修改了), where a command acts on
+    the fresh state as `case act` does; and had it gone through, it would have written back the old value of
+    the other seat's field."""
+    case_id = open_case(db, NewCase(Platform.PDD, "261204-31", CaseKind.RETURN_REFUND), author="店主").case_id
+    parse = costs_command._fen
+    written: list[bool] = []
+
+    def parse_while_another_seat_writes(*args: object) -> object:
+        if not written:  # another seat records a cost of its own while the command is under way
+            set_case_costs(other, case_id, CaseCosts(penalty_fen=300), author="小李")
+            written.append(True)
+        return parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(costs_command, "_fen", parse_while_another_seat_writes)
+    assert run(["costs", str(case_id), "--postage-out", "8", "--db", ledger_target]) == 0
+    with db.reading() as s:
+        money = case_money(s, case_id)
+    assert (money.costs.postage_out_fen, money.costs.penalty_fen) == (800, 300)  # both seats' fields kept
