@@ -25,12 +25,16 @@ from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_costs import case_money, set_case_costs
 from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
+from desktop_app.services.claim_upkeep import claim_event, load_claim
 from desktop_app.services.claims import NewClaim, link_claim, open_claim, set_follow_up
+from desktop_app.services.order_campaign import set_order_campaign
 from desktop_app.services.shop_profile import profile_state, save_shop_profile
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.models import AuditEvent, CarrierClaim
+from desktop_app.store.models import AuditEvent, CarrierClaim, Order
 from tests.unit.test_claims import add_order
+from tests.unit.test_team_races import Seat, wait_until_a_seat_waits_for_a_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("profile_seat_child.py")
@@ -157,3 +161,57 @@ def test_the_costs_command_keeps_another_seats_change_made_while_it_ran(
     with db.reading() as s:
         money = case_money(s, case_id)
     assert (money.costs.postage_out_fen, money.costs.penalty_fen) == (800, 300)  # both seats' fields kept
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_two_seats_marking_one_order_as_juhuasuan_at_once_mark_it_once(pg_url: str) -> None:
+    """Read without a lock, the second seat's mark met the first's at its UPDATE and failed with SQLAlchemy's
+    StaleDataError (这条记录刚被另一个窗口或程序修改了, naming nobody); locked as it is read, it waits and finds
+    the order marked already."""
+    first, second = open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李")
+    try:
+        with first.transaction() as session:
+            order = Order(order_key="taobao:261204-77", platform="taobao", order_no="261204-77")
+            session.add(order)
+            session.flush()
+            order_id = order.id
+        with first.transaction() as session:  # 小王's mark, not yet committed
+            row = session.get(Order, order_id)
+            assert row is not None
+            row.campaign = "juhuasuan"
+            session.flush()
+            other = Seat(lambda: set_order_campaign(second, order_id, "juhuasuan", author="小李"))
+            wait_until_a_seat_waits_for_a_lock(pg_url)
+        assert other.outcome().before == "juhuasuan"  # found marked: nothing to change
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL for tests (AFTERSALES_TEST_PG_URL)")
+def test_a_ticket_saved_while_another_seat_saves_one_waits_and_is_told_who(pg_url: str) -> None:
+    """Both seats showed the claim at one version. Read without a lock, the second's save met the first's at
+    its UPDATE and failed with StaleDataError (这条记录刚被另一个窗口或程序修改了): neither the claim nor the seat."""
+    first, second = open_database(pg_url, seat="小王"), open_database(pg_url, seat="小李")
+    try:
+        claim_id, _one, _two = _claim(first)
+        shown = _version(first, claim_id)
+        with first.transaction() as session:  # 小王's save of the ticket, not yet committed
+            claim = load_claim(session, claim_id, shown)
+            claim.ticket_no = "ZT-LP-1"
+            claim_event(session, claim, kind="edit", author="小王", note="理赔单号：（空） → ZT-LP-1")
+            session.flush()
+            other = Seat(lambda: set_claim_ticket(second, claim_id, ClaimTicket("ZT-LP-2", None, None, None),
+                                                  author="小李", expected_version=shown))
+            wait_until_a_seat_waits_for_a_lock(pg_url)
+        with pytest.raises(StaleData, match=f"理赔 #{claim_id} 刚被 小王 修改了"):
+            other.outcome()
+        assert _ticket(first, claim_id) == "ZT-LP-1"
+    finally:
+        first.close()
+        second.close()
+
+
+def _ticket(db: Database, claim_id: int) -> str | None:
+    with db.reading() as s:
+        return s.get_one(CarrierClaim, claim_id).ticket_no
