@@ -1744,6 +1744,15 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
         "then try again.",
+    "%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。":
+        "%1 was just changed by %2; your save did not take effect. The latest version is shown: make your changes "
+        "on it again.",
+    "%1刚被他人修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。":
+        "%1 was just changed by someone else; your save did not take effect. The latest version is shown: make "
+        "your changes on it again.",
+    "店铺信息（全部店铺）": "The shop details (all shops)",
+    "店铺信息（%1）": "The shop details (%1)",
+    "上次修改：%1（%2）": "Last changed by %1 (%2)",
     "数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。":
         "Another program is writing to the database (another window, the command line or an import) and had not "
         "finished after %1 seconds. Nothing was changed; try again once it is done.",

@@ -11,15 +11,15 @@ reason (7-day no-reason: the buyer; wrong, missing, damaged ...: the shop).
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
-from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
-from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
+from desktop_app.services.case_costs import CaseMoney, case_money, change_case_costs
 from desktop_app.services.product_costs import case_goods_cost
 from desktop_app.store.database import Database
 
@@ -45,9 +45,7 @@ def _cleared(text: str) -> bool:
     return text.strip().lower() in ("none", "无", "")
 
 
-def _fen(text: str | None, what: str, old: int | None) -> int | None:
-    if text is None:
-        return old
+def _fen(text: str, what: str) -> int | None:
     return None if _cleared(text) else yuan_to_fen(parse_yuan(text, what))
 
 
@@ -65,20 +63,18 @@ def run(args: argparse.Namespace) -> int:
     with opened_ledger(args) as db:
         if args.written_off is not None and args.written_off.strip().lower() == "cost":
             args.written_off = _cost_from_table(db, args.id)
+        if changing:
+            # Only the fields given, onto the case as stored when the change's turn comes (a step or another
+            # cost another seat recorded meanwhile is kept; a command names no version).
+            typed = (("postage_out_fen", args.postage_out, "寄出运费"),
+                     ("postage_back_fen", args.postage_back, "退回运费"),
+                     ("written_off_fen", args.written_off, "货损"), ("penalty_fen", args.penalty, "平台处罚"))
+            given: dict[str, Any] = {field: _fen(text, what) for field, text, what in typed if text is not None}
+            if args.back_payer is not None:
+                given["postage_back_payer"] = payer
+            change_case_costs(db, args.id, lambda stored: replace(stored, **given))
         with db.reading() as session:
             money = case_money(session, args.id)
-        if changing:
-            old = money.costs
-            costs = CaseCosts(
-                postage_out_fen=_fen(args.postage_out, "寄出运费", old.postage_out_fen),
-                postage_back_fen=_fen(args.postage_back, "退回运费", old.postage_back_fen),
-                postage_back_payer=old.postage_back_payer if args.back_payer is None else payer,
-                written_off_fen=_fen(args.written_off, "货损", old.written_off_fen),
-                penalty_fen=_fen(args.penalty, "平台处罚", old.penalty_fen),
-            )
-            set_case_costs(db, args.id, costs, expected_version=money.version)
-            with db.reading() as session:
-                money = case_money(session, args.id)
     if args.json:
         print_json(as_json(money))
     else:

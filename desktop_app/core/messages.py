@@ -92,6 +92,11 @@ CASE_NO = T("售后单 #%1")
 CLAIM_NO = T("理赔 #%1")
 CHANGED_BY = T("%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。", frozenset({3}))
 CHANGED = T("%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。", frozenset({2}))
+# The shop's own data saved over another seat's save of it (a shop's profile): what, and who saved first.
+SAVED_MEANWHILE_BY = T("%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。")
+SAVED_MEANWHILE = T("%1刚被他人修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。")
+PROFILE_OF_EVERY_SHOP = T("店铺信息（全部店铺）")
+PROFILE_OF_SHOP = T("店铺信息（%1）")
 LEDGER_BUSY = T("数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 %1 秒仍未完成。"
                 "数据未被修改；请等它结束后再试。")
 SERVER_BUSY = T("另一个席位正在修改同一批记录（例如一次大的导入），等了 %1 秒仍未完成。"
@@ -445,7 +450,8 @@ REPEATED_COLUMN_DIFFERS = T("表头“%1”有 %2 列（第 %3 列），第 %4 �
 
 # Only ever inside another message: a text is not read back as one of them ("售后单 #%1" reads most).
 PARTS = (AND_QUOTED, QUOTED_TABLE, COLUMN_OF, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
-         TABLE_ROWS, TABLE_SHORT, COMMA, RULE_NTH, RULE_NTH_SHORT, RULE_NAMED, RULE_TIMER_IN)
+         TABLE_ROWS, TABLE_SHORT, COMMA, RULE_NTH, RULE_NTH_SHORT, RULE_NAMED, RULE_TIMER_IN, PROFILE_OF_EVERY_SHOP,
+         PROFILE_OF_SHOP)
 # Every template; the more specific first (more fixed text): a template that reads another's text too
 # must not win when a message that came as text is read back.
 ALL = tuple(sorted(dict.fromkeys(value for value in list(globals().values()) if isinstance(value, NoteTemplate)),

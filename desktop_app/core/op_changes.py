@@ -18,6 +18,10 @@ from typing import Generic, TypeVar
 # store/change_tracking: the window's team listener needs it before SQLAlchemy is loaded (first paint).
 CLOCK_SEAT = "\\时钟"
 
+# The audit trail's subject of the shop's own data (a shop's profile, the policies, the cost-price table:
+# store/shop_changes.py): such entries are the 设置 area's, not a case's. Here for the same reason.
+SHOP_SUBJECT = "shop"
+
 # Which cases a seat's transaction changed, sent beside the tables' notices (store/change_tracking): the
 # "table" of that notice is `#cases:<up to CASES_NAMED ids>:<how many in all>`, a name no table has, so a
 # window of an older version leaves it out.

@@ -4,6 +4,7 @@ else what its timers' penalties that fell due come to (`store.penalty_queries`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -99,30 +100,55 @@ def set_case_costs(db: Database, case_id: int, costs: CaseCosts, author: str | N
     """Record the case's costs (None clears a field). A return postage without a payer gets the one
     the rule 谁过错谁承担 names for the case's reason. Its value is what was stored."""
     who = current_author() if author is None else author
+    _check_amounts(costs)
+    with db.transaction() as session:
+        case = load_case(session, case_id, expected_version)
+        _write_costs(session, case, costs, who)
+        return Written(_costs_of(case), changes_in(session))
+
+
+def change_case_costs(db: Database, case_id: int, change: Callable[[CaseCosts], CaseCosts],
+                      author: str | None = None) -> Written[CaseCosts]:
+    """A command's change of some of the case's costs (`change`: the costs it wants, from the ones stored),
+    applied to the case as it is when its turn comes: another seat's change of the case just before (a step,
+    a note, another cost field) is kept, not refused — a command names no version, as `case act` does not.
+    It read the case, then wrote against the version it read, and was refused whenever another seat wrote
+    to the case in between."""
+    who = current_author() if author is None else author
+    with db.transaction() as session:
+        case = load_case(session, case_id, None)
+        costs = change(_costs_of(case))
+        _check_amounts(costs)
+        _write_costs(session, case, costs, who)
+        return Written(_costs_of(case), changes_in(session))
+
+
+def _check_amounts(costs: CaseCosts) -> None:
     for name, amount in (("postage_out_fen", costs.postage_out_fen), ("postage_back_fen", costs.postage_back_fen),
                          ("written_off_fen", costs.written_off_fen), ("penalty_fen", costs.penalty_fen)):
         if amount is not None and amount < 0:
             raise UserError(msg.say(msg.FIELD_NEGATIVE, _FIELDS[name]))
-    with db.transaction() as session:
-        case = load_case(session, case_id, expected_version)
-        payer = costs.postage_back_payer
-        if payer is None and costs.postage_back_fen:
-            payer = default_return_postage_payer(CaseReason(case.reason) if case.reason else None)
-        values: dict[str, int | str | None] = {
-            "postage_out_fen": costs.postage_out_fen, "postage_back_fen": costs.postage_back_fen,
-            "postage_back_payer": payer.value if payer else None, "written_off_fen": costs.written_off_fen,
-            "penalty_fen": costs.penalty_fen,
-        }
-        changes: list[str] = []
-        for column, value in values.items():
-            old = getattr(case, column)
-            if old != value:
-                changes.append(f"{_FIELDS[column]}：{_show(column, old)} → {_show(column, value)}")
-                setattr(case, column, value)
-        if changes:
-            case.updated_at = utcnow()
-            session.add(AuditEvent(
-                case_id=case.id, subject="case", subject_id=case.id, kind="edit", note="；".join(changes),
-                author=who, at=utcnow(), recorded_at=utcnow(),
-            ))
-        return Written(_costs_of(case), changes_in(session))
+
+
+def _write_costs(session: Session, case: Case, costs: CaseCosts, who: str) -> None:
+    """Store the costs on the case, with its timeline entry saying what changed (none if nothing did)."""
+    payer = costs.postage_back_payer
+    if payer is None and costs.postage_back_fen:
+        payer = default_return_postage_payer(CaseReason(case.reason) if case.reason else None)
+    values: dict[str, int | str | None] = {
+        "postage_out_fen": costs.postage_out_fen, "postage_back_fen": costs.postage_back_fen,
+        "postage_back_payer": payer.value if payer else None, "written_off_fen": costs.written_off_fen,
+        "penalty_fen": costs.penalty_fen,
+    }
+    changes: list[str] = []
+    for column, value in values.items():
+        old = getattr(case, column)
+        if old != value:
+            changes.append(f"{_FIELDS[column]}：{_show(column, old)} → {_show(column, value)}")
+            setattr(case, column, value)
+    if changes:
+        case.updated_at = utcnow()
+        session.add(AuditEvent(
+            case_id=case.id, subject="case", subject_id=case.id, kind="edit", note="；".join(changes),
+            author=who, at=utcnow(), recorded_at=utcnow(),
+        ))

@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_app.core import messages as msg
-from desktop_app.core.claims import ClaimContactLevel, ClaimStatus
+from desktop_app.core.claims import ClaimContactLevel
 from desktop_app.core.clock import format_china
-from desktop_app.core.errors import NotFound, UserError
+from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.services.case_writes import changed_meanwhile, current_author
+from desktop_app.services.case_writes import current_author
+from desktop_app.services.claim_upkeep import load_claim
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
-from desktop_app.store.models import AuditEvent, CarrierClaim, utcnow
+from desktop_app.store.models import AuditEvent, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +58,8 @@ def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: s
     if isinstance(contact, str) and len(contact) > 120:
         raise UserError("联系人太长（最多 120 个字符）")
     with db.transaction() as session:
-        claim = session.get(CarrierClaim, claim_id)
-        if claim is None:
-            raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
-        if expected_version is not None and claim.version != expected_version:
-            raise changed_meanwhile(session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
-                                   ClaimStatus(claim.status).label)
+        # Locked as it is read: another seat's save waits for this one, then is told who saved first.
+        claim = load_claim(session, claim_id, expected_version)
         changes = []
         for column, value in values.items():
             old = getattr(claim, column)

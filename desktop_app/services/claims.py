@@ -46,7 +46,7 @@ from desktop_app.services.claim_drafts import (
     whole_lines,
 )
 from desktop_app.services.claim_evidence import add_evidence, evidence_folder, remove_evidence
-from desktop_app.services.claim_links import link_case, link_reship, link_reship_case
+from desktop_app.services.claim_links import link_case, link_claim, link_reship, link_reship_case
 from desktop_app.services.claim_upkeep import (
     FOLLOW_UP_ACTION,
     FOLLOW_UP_NAME,
@@ -68,7 +68,8 @@ from desktop_app.store.row_locks import take_parcel_turn
 __all__ = [
     "FOLLOW_UP_ACTION", "FOLLOW_UP_NAME", "FOLLOW_UP_TIMER", "ChosenLine", "ClaimDraft", "ClaimEdit", "ClaimOutcome",
     "DraftLine", "NewClaim", "OpenedClaim", "act_on_claim", "add_claim_note", "add_evidence", "draft_for_case",
-    "draft_for_order", "edit_claim", "evidence_folder", "find_order", "link_case", "link_reship", "link_reship_case",
+    "draft_for_order", "edit_claim", "evidence_folder", "find_order", "link_case", "link_claim", "link_reship",
+    "link_reship_case",
     "open_claim", "parse_items", "remove_evidence", "set_follow_up",
 ]
 
@@ -296,13 +297,14 @@ def _within_claim(claimed: int | None, so_far: int, amount_fen: int) -> int:
 
 
 def set_follow_up(db: Database, claim_id: int, follow_up_at: datetime | None, note: str | None = None,
-                  author: str | None = None) -> OpChanges:
-    """Move (or clear) the date the shop should chase the courier next."""
+                  author: str | None = None, expected_version: int | None = None) -> OpChanges:
+    """Move (or clear) the date the shop should chase the courier next; refused when the claim is no longer
+    at `expected_version` (the window's: another seat's date or step came first)."""
     who = current_author() if author is None else author
     if follow_up_at is not None and follow_up_at.tzinfo is None:
         raise UserError("跟进时间缺少时区")
     with db.transaction() as session:
-        claim = load_claim(session, claim_id)
+        claim = load_claim(session, claim_id, expected_version)
         if not claim.is_open:
             raise UserError(msg.say(msg.CLAIM_ENDED, claim_id))
         old = claim.follow_up_at

@@ -22,6 +22,7 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Order, utcnow
 from desktop_app.store.order_lookups import open_case_ids_of_order, orders_numbered
+from desktop_app.store.row_locks import row_for_writing
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,9 @@ def set_order_campaign(db: Database, order_id: int, campaign: str | None, *, aut
     order with None; recompute its open cases' deadlines. Marking it as it already is changes nothing."""
     ctx = context or RuleContext.load(db)
     with db.transaction() as session:
-        order = session.get(Order, order_id)
+        # Locked as it is read: another seat marking it at the same moment waits, then finds it marked
+        # (it met this one's UPDATE on the version column and failed with a nameless StaleDataError).
+        order = row_for_writing(session, Order, order_id)
         if order is None:
             raise NotFound(msg.say(msg.NO_ORDER, order_id))
         known = {c.id: c.name for c in pack_for_platform(ctx.packs, order.platform).campaigns}

@@ -43,6 +43,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason
 from desktop_app.io.toml_files import read_toml_file
 from desktop_app.paths import data_dir, resource
 from desktop_app.services.case_writes import current_author
+from desktop_app.services.shop_changes import note_change
 from desktop_app.store.case_lookups import checked_steps, latest_shipped_reship, playbook_check, return_on_its_way
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
@@ -50,6 +51,7 @@ from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.models import AuditEvent, Case, PlaybookCheck, Setting, utcnow
 from desktop_app.store.row_locks import row_for_writing
 from desktop_app.store.setting_rows import locked_setting
+from desktop_app.store.shop_changes import POLICY
 
 POLICY_SETTING = "policies.enabled"
 
@@ -115,15 +117,20 @@ def enabled_policy_ids(session: Session) -> list[str]:
 
 
 def set_policy(db: Database, policies: tuple[ShopPolicy, ...], policy_id: str,
-               enabled: bool) -> Written[list[str]]:
-    """Switch a shop policy on or off; its value is the ids switched on."""
+               enabled: bool, author: str | None = None) -> Written[list[str]]:
+    """Switch a shop policy on or off (recorded under the seat's name when it changes anything); its value
+    is the ids switched on."""
     if policy_id not in {p.id for p in policies}:
         raise NotFound(f"找不到店铺策略“{policy_id}”，可用：{'、'.join(p.id for p in policies)}")
     with db.transaction() as session:
         setting = locked_setting(session, POLICY_SETTING)  # another seat switching one now: after it
+        before = setting.value
         ids = [p for p in enabled_policy_ids(session) if p != policy_id] + ([policy_id] if enabled else [])
         ids = [p.id for p in policies if p.id in ids]  # file order, unknown ids dropped
         setting.value = ",".join(ids)
+        if setting.value != before:
+            title = next(p.title for p in policies if p.id == policy_id)
+            note_change(session, POLICY, f"{'启用' if enabled else '停用'}店铺策略“{title}”", author=author)
         return Written(ids, changes_in(session))
 
 

@@ -11,6 +11,7 @@ from desktop_app.core.errors import NotFound
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.io.product_cost_sheet import read_product_costs
+from desktop_app.services.shop_changes import note_change
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.import_turns import take_import_turn
@@ -24,6 +25,7 @@ from desktop_app.store.product_costs import (
     order_lines,
 )
 from desktop_app.store.reship_queries import reship_of
+from desktop_app.store.shop_changes import PRODUCT_COSTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,9 @@ class CostImport:
     changes: OpChanges
 
 
-def import_product_costs(db: Database, path: Path | str) -> CostImport:
+def import_product_costs(db: Database, path: Path | str, author: str | None = None) -> CostImport:
+    """Every good line of the sheet into the table (one transaction), recorded under the seat's name when
+    it added or changed a price."""
     sheet = read_product_costs(path)
     added = updated = unchanged = 0
     with db.transaction() as session:
@@ -55,6 +59,9 @@ def import_product_costs(db: Database, path: Path | str) -> CostImport:
                 updated += 1
             else:
                 unchanged += 1
+        if added or updated:
+            note_change(session, PRODUCT_COSTS, f"导入成本价表 {Path(path).name}：新增 {added}，更新 {updated}",
+                        author=author)
         changes = changes_in(session)
     return CostImport(added, updated, unchanged, sheet.problems, changes)
 

@@ -16,20 +16,23 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
-from desktop_app.core.errors import UserError, system_error_text
+from desktop_app.core.errors import StaleData, UserError, system_error_text
 from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
 from desktop_app.services.evidence_files import files_home, local_file, write_whole
+from desktop_app.services.shop_changes import note_change
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Setting, Shop
+from desktop_app.store.setting_rows import locked_setting
 from desktop_app.store.shared_files import files_are_shared, keep_file
+from desktop_app.store.shop_changes import SHOP_PROFILE, ShopChange, last_shop_change
 
 SETTING_KEY = "shop_profile"
 SEAL_FOLDER = "seals"
@@ -145,27 +148,55 @@ def _cleaned(profile: ShopProfile) -> ShopProfile:
 
 
 def save_shop_profile(db: Database, profile: ShopProfile, seal_source: Path | None = None,
-                      shop_id: int | None = None) -> Written[ShopProfile]:
-    """Save the profile of one shop (None: of every shop) in one transaction; `seal_source` is a new
-    seal image to copy in.
+                      shop_id: int | None = None, expected_version: int | None = None,
+                      author: str | None = None) -> Written[ShopProfile]:
+    """Save the profile of one shop (None: of every shop) in one transaction, recorded under the seat's name;
+    `seal_source` is a new seal image to copy in. `expected_version`: the profile's version the dialog showed
+    (`ProfileState.version`, 0 for none saved yet); another seat's save since refuses this one, naming it.
 
     To remove the seal, pass a profile whose `seal_image` is None. Its value is what was stored.
     """
     stored = _cleaned(profile)
     seal = read_seal(seal_source) if seal_source is not None else None
     with db.transaction() as session:
-        if shop_id is not None and session.get(Shop, shop_id) is None:
+        shop = None if shop_id is None else session.get(Shop, shop_id)
+        if shop_id is not None and shop is None:
             raise UserError(msg.say(msg.NO_SHOP, shop_id))
+        # Made if missing and locked: a second seat's save waits for this one, then reads its version.
+        setting = locked_setting(session, setting_key(shop_id))
+        if expected_version is not None and _version_of(setting) != expected_version:
+            what = msg.say(msg.PROFILE_OF_EVERY_SHOP) if shop is None else msg.say(msg.PROFILE_OF_SHOP, shop.name)
+            last = last_shop_change(session, SHOP_PROFILE, shop_id or 0)
+            raise StaleData(msg.say(msg.SAVED_MEANWHILE_BY, what, last.author) if last and last.author
+                            else msg.say(msg.SAVED_MEANWHILE, what))
         if seal is not None:
             stored = replace(stored, seal_image=place_seal(session, *seal))
         value = json.dumps(asdict(stored), ensure_ascii=False, sort_keys=True)
-        setting = session.get(Setting, setting_key(shop_id))
-        if setting is None:
-            session.add(Setting(key=setting_key(shop_id), value=value))
-        else:
+        if setting.value != value:
             setting.value = value
+            note_change(session, SHOP_PROFILE, f"修改店铺信息（{shop.name if shop else '全部店铺'}）",
+                        subject_id=shop_id or 0, author=author)
         changes = changes_in(session)
     return Written(stored, changes)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileState:
+    """A shop's profile as the dialog shows it: the version it saves against, who saved it last and when."""
+
+    profile: ShopProfile
+    version: int  # 0: none saved yet
+    changed: ShopChange | None
+
+
+def profile_state(session: Session, shop_id: int | None = None) -> ProfileState:
+    return ProfileState(get_shop_profile(session, shop_id), _version_of(session.get(Setting, setting_key(shop_id))),
+                        last_shop_change(session, SHOP_PROFILE, shop_id or 0))
+
+
+def _version_of(setting: Setting | None) -> int:
+    """The profile's version; 0 while none is saved (the row `locked_setting` makes holds no value yet)."""
+    return setting.version if setting is not None and setting.value else 0
 
 
 def load_shop_profile(db: Database, shop_id: int | None = None) -> ShopProfile:

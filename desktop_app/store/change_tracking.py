@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
-from desktop_app.core.op_changes import CLOCK_SEAT, Area, OpChanges, cases_notice, note_recorded
+from desktop_app.core.op_changes import CLOCK_SEAT, SHOP_SUBJECT, Area, OpChanges, cases_notice, note_recorded
 
 # Which part of the app shows each table (the areas a window refreshes).
 AREA_OF_TABLE: dict[str, Area] = {
@@ -84,13 +84,21 @@ def _areas_of_tables(names: Iterable[str]) -> list[Area]:
 
 
 def _note_flushed(session: Session, _flush: UOWTransaction) -> None:
-    tables = {getattr(type(row), "__tablename__", "") for row in chain(session.new, session.deleted)}
-    tables |= {getattr(type(row), "__tablename__", "") for row in session.dirty if session.is_modified(row)}
-    areas = _areas_of_tables(tables)
+    rows = [*session.new, *session.deleted, *(row for row in session.dirty if session.is_modified(row))]
+    areas = {area for row in rows if (area := _area_of_row(row)) is not None}
     if areas:
         mark_changed(session, *areas)
     mark_cases(session, {case_id for row in chain(session.new, session.deleted, session.dirty)
                          if (case_id := _case_of(row)) is not None})
+
+
+def _area_of_row(row: object) -> Area | None:
+    """The area of its table; an audit entry of the shop's own data (store/shop_changes.py) is the 设置's,
+    not a case's (as its insert's notice on a team ledger: migration 0020_authors)."""
+    table = getattr(type(row), "__tablename__", "")
+    if table == "audit_events" and getattr(row, "subject", None) == SHOP_SUBJECT:
+        return Area.SETTINGS
+    return AREA_OF_TABLE.get(table)
 
 
 def _case_of(row: object) -> int | None:

@@ -19,14 +19,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from desktop_app.core.op_changes import SHOP_SUBJECT
+
 
 @dataclass(frozen=True, slots=True)
 class AuditMark:
-    """One entry of the audit trail: who, and the case it belongs to (None: an order's or the shop's)."""
+    """One entry of the audit trail: who, and the case it belongs to (None: an order's or the shop's);
+    `settings`: an entry of the shop's own data (its profile, policies, cost prices: 设置)."""
 
     id: int
     author: str
     case_id: int | None
+    settings: bool = False
 
 
 class CommitWatch:
@@ -104,9 +108,9 @@ class CommitWatch:
             if now == self._version and not self._theirs:
                 return None
             rows = self._probe.execute(
-                "SELECT id, author, case_id FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
-                (self._audit, limit)).fetchall()
-            marks = [AuditMark(int(i), author or "", case_id) for i, author, case_id in rows
+                "SELECT id, author, case_id, subject = ? FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
+                (SHOP_SUBJECT, self._audit, limit)).fetchall()
+            marks = [AuditMark(int(i), author or "", case_id, bool(shop)) for i, author, case_id, shop in rows
                      if not any(low < i <= high for low, high in self._ours)]
             self._version = now
             self._audit = max([self._audit, *(int(r[0]) for r in rows)])

@@ -591,12 +591,16 @@ class ProductCost(Base):
 
 
 class Setting(Base):
-    """Key/value settings that belong to the shop's data (shop details for statements ...)."""
+    """Key/value settings that belong to the shop's data (shop details for statements ...). `version`
+    (migration 0020_authors): a shop profile is saved against the version its dialog showed."""
 
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ReturnInspection(Base):

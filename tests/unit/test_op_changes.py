@@ -16,7 +16,7 @@ from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction, CaseStatus
-from desktop_app.core.op_changes import Area, OpChanges, recording
+from desktop_app.core.op_changes import SHOP_SUBJECT, Area, OpChanges, recording
 from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.returns import InspectionResult
 from desktop_app.core.statement import ShopProfile
@@ -53,20 +53,29 @@ from desktop_app.services.returns import ReturnParcel, buyer_shipped_return, mat
 from desktop_app.services.shop_profile import save_shop_profile
 from desktop_app.store.change_tracking import AREA_OF_TABLE
 from desktop_app.store.database import Database
-from desktop_app.store.models import Base, Case, Order, OrderItem
+from desktop_app.store.models import AuditEvent, Base, Case, Order, OrderItem
 from desktop_app.store.search import build_search_text
 
 Snapshot = dict[str, set[tuple[str, ...]]]
 
 
+_SHOP_ENTRIES = "audit_events of the shop"  # the audit trail's entries of the shop's own data are 设置's
+
+
 def snapshot(db: Database) -> Snapshot:
     with db.reading() as session:
-        return {table.name: {tuple(map(repr, row)) for row in session.execute(select(table)).all()}
-                for table in Base.metadata.sorted_tables if table.name in AREA_OF_TABLE}
+        taken = {table.name: {tuple(map(repr, row)) for row in session.execute(select(table)).all()}
+                 for table in Base.metadata.sorted_tables if table.name in AREA_OF_TABLE}
+        shop = {tuple(map(repr, row)) for row in session.execute(
+            select(AuditEvent.__table__).where(AuditEvent.subject == SHOP_SUBJECT)).all()}
+    taken["audit_events"] -= shop
+    taken[_SHOP_ENTRIES] = shop
+    return taken
 
 
 def really_written(before: Snapshot, after: Snapshot) -> OpChanges:
-    return OpChanges(frozenset(AREA_OF_TABLE[name] for name in before if before[name] != after[name]))
+    areas = {**AREA_OF_TABLE, _SHOP_ENTRIES: Area.SETTINGS}
+    return OpChanges(frozenset(areas[name] for name in before if before[name] != after[name]))
 
 
 def said(result: object) -> OpChanges:

@@ -48,12 +48,13 @@ class ClaimEdits(_Pane):
         dialog = FollowUpDialog(d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_follow_up_dialog")
-        claim_id = d.id
+        claim_id, version = d.id, d.version
 
         def save() -> None:
             # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
             when, note = dialog.value(), dialog.note.text()
-            self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note),
+            self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note,
+                                                                       expected_version=version),
                                 on_failure=self._failed, origin=self)
 
         dialog.accepted.connect(save)
@@ -104,19 +105,15 @@ class ClaimEdits(_Pane):
         dialog = LinkDialog(d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_link_dialog")
-        claim_id, old_reship_case = d.id, d.reship_case_id
+        claim_id, old_reship_case, version = d.id, d.reship_case_id, d.version
 
         def save() -> None:
             case_id, reship_case = dialog.case_id(), dialog.reship_case_id()
 
-            def work(db: Database) -> OpChanges:
-                changes = claim_service.link_case(db, claim_id, case_id)
-                if reship_case != old_reship_case:
-                    if reship_case is None:
-                        changes |= claim_service.link_reship(db, claim_id, None).changes
-                    else:
-                        changes |= claim_service.link_reship_case(db, claim_id, reship_case).changes
-                return changes
+            def work(db: Database) -> OpChanges:  # both links in one transaction, against the version shown
+                return claim_service.link_claim(db, claim_id, case_id, reship_case,
+                                                reship_changed=reship_case != old_reship_case,
+                                                expected_version=version)
 
             self._context.write(work, on_failure=self._failed, origin=self)
 

@@ -28,15 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.clock import format_china
 from desktop_app.core.op_changes import Written
 from desktop_app.core.statement import ShopProfile
 from desktop_app.printing.seal_image import seal_problem
-from desktop_app.services.shop_profile import get_shop_profile, save_shop_profile, seal_path
+from desktop_app.services.shop_profile import (
+    ProfileState,
+    get_shop_profile,
+    profile_state,
+    save_shop_profile,
+    seal_path,
+)
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow
 from desktop_app.ui import labels
-from desktop_app.ui.background import describe_error
+from desktop_app.ui.background import describe_error, is_conflict
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.table_menu import explain
@@ -54,6 +61,7 @@ class ShopProfileDialog(QDialog):
         super().__init__(parent)
         self._context = context
         self._profile = ShopProfile()
+        self._version = 0  # the stored profile's version: a save is refused if another seat saved since
         self._new_seal: Path | None = None
         self.setWindowTitle(self.tr("店铺信息"))
         self.setMinimumWidth(520)
@@ -120,6 +128,16 @@ class ShopProfileDialog(QDialog):
         hint.setWordWrap(True)
         tint(hint, "secondary")
         layout.addWidget(hint)
+        self.changed_by = QLabel()  # who saved what is shown, and when
+        self.changed_by.setObjectName("profile_changed_by")
+        tint(self.changed_by, "secondary")
+        layout.addWidget(self.changed_by)
+        self.conflict = QLabel()  # another seat saved first: said here, beside the fresh values
+        self.conflict.setObjectName("profile_conflict")
+        self.conflict.setWordWrap(True)
+        tint(self.conflict, "overdue")
+        self.conflict.hide()
+        layout.addWidget(self.conflict)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
@@ -155,9 +173,13 @@ class ShopProfileDialog(QDialog):
         self._context.read(lambda db: _load(db, shop_id), self._loaded)
 
     # --- loading -------------------------------------------------------------------------------
-    def _loaded(self, result: tuple[ShopProfile, Path | None]) -> None:
-        profile, seal = result
-        self._profile = profile
+    def _loaded(self, result: tuple[ProfileState, Path | None]) -> None:
+        state, seal = result
+        profile = self._profile = state.profile
+        self._version = state.version
+        changed = state.changed
+        self.changed_by.setText(self.tr("上次修改：%1（%2）").replace("%1", changed.author or self.tr("未知"))
+                                .replace("%2", format_china(changed.at)) if changed is not None else "")
         # For one shop, what an empty field inherits shows as its placeholder.
         inherited = self._default if self.shop_id is not None else ShopProfile()
         for field, value in ((self.name, inherited.name), (self.contact, inherited.contact),
@@ -221,19 +243,25 @@ class ShopProfileDialog(QDialog):
         )
 
     def submit(self) -> None:
-        profile, seal, shop_id = self.profile(), self._new_seal, self.shop_id
+        profile, seal, shop_id, version = self.profile(), self._new_seal, self.shop_id, self._version
         self.buttons.setEnabled(False)
+        self.conflict.hide()
 
         def done(stored: Written[ShopProfile]) -> None:
             self.saved.emit(stored.value)
             self.accept()
 
         def failed(error: Exception) -> None:
+            if is_conflict(error):  # the fresh profile replaces what was typed, the message beside it
+                self.conflict.setText(describe_error(error))
+                self.conflict.show()
+                self._load_current()
+                return
             self.buttons.setEnabled(True)
             QMessageBox.warning(self, self.windowTitle(), describe_error(error))
 
-        self._context.write(lambda db: save_shop_profile(db, profile, seal, shop_id), done,
-                            failed, origin=self)
+        self._context.write(lambda db: save_shop_profile(db, profile, seal, shop_id, expected_version=version),
+                            done, failed, origin=self)
 
 
 def _load_shops(db: Database) -> tuple[list[ShopRow], ShopProfile]:
@@ -241,7 +269,7 @@ def _load_shops(db: Database) -> tuple[list[ShopRow], ShopProfile]:
         return list_shops(session), get_shop_profile(session)
 
 
-def _load(db: Database, shop_id: int | None = None) -> tuple[ShopProfile, Path | None]:
+def _load(db: Database, shop_id: int | None = None) -> tuple[ProfileState, Path | None]:
     with db.reading() as session:
-        profile = get_shop_profile(session, shop_id)
-        return profile, seal_path(session, profile)
+        state = profile_state(session, shop_id)
+        return state, seal_path(session, state.profile)

@@ -111,11 +111,15 @@ def describe(notices: list[ChangeNotice], words: Words | None = None, link: bool
 
 def describe_marks(marks: list[AuditMark], words: Words | None = None, link: bool = False) -> str:
     """What another program did to a ledger file, from the audit trail it wrote:
-    `root 在另一个程序中修改了 售后单 #12、#15`; with no trail (an order import), that the ledger changed."""
+    `root 在另一个程序中修改了 售后单 #12、#15` (`设置` for the shop's own data); with no trail (an order import),
+    that the ledger changed."""
     said_as = words or Words()
     said = []
     for who, cases in author_cases(marks).items():
-        what = _cases_text(_SeatChanges(case_ids=set(cases)), said_as, link) if cases else said_as.ledger
+        parts = [said_as.names[Area.SETTINGS]] if any(m.settings and m.author == who for m in marks) else []
+        if cases:
+            parts.append(_cases_text(_SeatChanges(case_ids=set(cases)), said_as, link))
+        what = said_as.joined.join(parts) or said_as.ledger
         shown = html.escape(who or said_as.unknown) if link else (who or said_as.unknown)
         said.append(said_as.elsewhere.replace("%1", shown).replace("%2", what))
     return said_as.seats_joined.join(said) or said_as.other_program
