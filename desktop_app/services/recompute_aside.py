@@ -7,6 +7,8 @@ stuttered 100–300 ms at a time while the user sorted and scrolled. In a second
 threads never wait for it; the worker thread only waits for the process to end (its queued writes wait
 behind it as before). A few thousand cases take less time than a second process takes to start, so
 they stay in this one; a team ledger on a server stays too (the connection's password is not handed on).
+While the rules dialog is open a second process waits with this module imported (`keep_ready_for`), so the
+recompute after a save starts at once.
 """
 
 from __future__ import annotations
