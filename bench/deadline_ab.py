@@ -1,7 +1,7 @@
 """Old and new code side by side on one deadline recompute step, in fresh processes, alternating: CPU first.
 
     python bench/deadline_ab.py LEDGER.sqlite3 --old OLD_TREE [--new NEW_TREE] [--build 100000] [--step edit]
-                                [--rounds 3] [--serial] [--phases]
+                                [--rounds 3] [--serial] [--phases] [--pause 4]
 
 On a shared machine wall times say little (other processes take the cores), so each run prints the CPU
 of the caller (`time.process_time`) and of its helper process (the children's rusage) beside the wall.
