@@ -1,7 +1,7 @@
 """Old and new code side by side on one deadline recompute step, in fresh processes, alternating: CPU first.
 
     python bench/deadline_ab.py LEDGER.sqlite3 --old OLD_TREE [--new NEW_TREE] [--build 100000] [--step edit]
-                                [--rounds 3] [--serial] [--phases]
+                                [--rounds 3] [--serial] [--phases] [--pause 4]
 
 On a shared machine wall times say little (other processes take the cores), so each run prints the CPU
 of the caller (`time.process_time`) and of its helper process (the children's rusage) beside the wall.
@@ -13,7 +13,14 @@ tree (`--new` defaults to this script's tree) and runs one step:
   whose plan holds an edited timer), then back to the shipped packs — both timed;
 - `nothing`: `recompute_all` with nothing changed;
 - `engine`: `recompute_changed_rules` after the remembered rules were forgotten (an engine change: every
-  open case recomputed, nothing written).
+  open case recomputed, nothing written);
+- `window`: the window's path after a pack save: the edit written as the shop's pack files (taobao's,
+  tmall inheriting it; generic's, jd inheriting it; pdd's, douyin's), then `recompute_changed_rules_aside`
+  (a second process, and in it the helper), then the files deleted and the same again — both timed. A tree
+  that keeps a second process ready while the rules dialog is open (`recompute_aside.keep_ready_for`,
+  session 23) gets one at the dialog's opening; each save follows a pause (`--pause`, the user editing).
+  "helper" is then the CPU of every process reaped meanwhile, the ready one's imports before the save
+  included.
 
 `--serial` keeps the recompute in one process (no helper), which a profile needs; `--phases` (serial)
 adds the CPU of the recompute's parts where the tree has them (reads, engine, digests, compare, writes).
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -42,6 +50,9 @@ from typing import Any
 # The same edit as bench_deadlines.every_pack_edited: one timer of every pack set to 96 hours.
 EVERY_PACK = (("taobao", "refund_intervention"), ("tmall", "refund_intervention"), ("pdd", "reship_promise"),
               ("douyin", "reship_answer"), ("jd", "reship_within"), ("generic", "reship_within"))
+# The same edit as the shop's pack files (`window`): tmall takes taobao's timer, jd generic's.
+EDITED_FILES = (("taobao", "refund_intervention"), ("pdd", "reship_promise"), ("douyin", "reship_answer"),
+                ("generic", "reship_within"))
 # (module, function, label) timed by `--phases` where the tree has them.
 PHASES = (("desktop_app.services.deadline_slices", "read_for_recompute", "read cases + events"),
           ("desktop_app.services.deadline_walk", "compute_from_history", "engine"),
@@ -58,7 +69,40 @@ def children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def child(ledger: str, step: str, serial: bool, phases: bool) -> dict[str, Any]:
+def edited_pack_text(text: str, timer_id: str) -> str:
+    """A pack file's text with the duration of one timer set to 96 hours."""
+    at = text.index(f'id = "{timer_id}"')
+    found = re.compile(r"^duration = .*$", re.M).search(text, at)
+    assert found is not None
+    return f"{text[:found.start()]}duration = {{ hours = 96 }}{text[found.end():]}"
+
+
+def window_steps(db: Any, tree: Path, pause: float) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
+    """The `window` step's two saves: (label, untimed preparation, timed work)."""
+    from desktop_app.services import recompute_aside
+
+    folder = Path(os.environ["AFTERSALES_LEDGER_HOME"]) / "rules"
+    folder.mkdir(parents=True, exist_ok=True)
+    ready = getattr(recompute_aside, "keep_ready_for", None)
+    if ready is not None:
+        ready(db)  # the rules dialog opened
+
+    def edit() -> None:
+        for pack_id, timer_id in EDITED_FILES:
+            shipped = (tree / "resources" / "rules" / f"{pack_id}.toml").read_text(encoding="utf-8")
+            (folder / f"{pack_id}.toml").write_text(edited_pack_text(shipped, timer_id), encoding="utf-8")
+        time.sleep(pause)
+
+    def undo() -> None:
+        for path in folder.iterdir():
+            path.unlink()
+        time.sleep(pause)
+
+    save = lambda: recompute_aside.recompute_changed_rules_aside(db).value  # noqa: E731
+    return [("every pack saved", edit, save), ("back", undo, save)]
+
+
+def child(ledger: str, step: str, serial: bool, phases: bool, pause: float = 0.0) -> dict[str, Any]:
     """In the child, the tree under test first on sys.path: run `step` on `ledger`."""
     import importlib
 
@@ -84,23 +128,31 @@ def child(ledger: str, step: str, serial: bool, phases: bool) -> dict[str, Any]:
         packs[pack_id] = replace(pack, timers=tuple(
             replace(t, duration=Duration(96, DurationUnit.HOURS)) if t.id == timer_id else t for t in pack.timers))
     every = RuleContext(packs, context.calendar)
-    steps: list[tuple[str, Callable[[], Any]]] = []
+    nothing = lambda: None  # noqa: E731
+    steps: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = []
     if step == "edit":
-        steps = [("every pack edited", lambda: deadlines.recompute_changed_rules(db, every).value),
-                 ("back", lambda: deadlines.recompute_changed_rules(db, context).value)]
+        steps = [("every pack edited", nothing, lambda: deadlines.recompute_changed_rules(db, every).value),
+                 ("back", nothing, lambda: deadlines.recompute_changed_rules(db, context).value)]
     elif step == "nothing":
-        steps = [("nothing changed", lambda: deadlines.recompute_all(db, context).value)]
+        steps = [("nothing changed", nothing, lambda: deadlines.recompute_all(db, context).value)]
+    elif step == "window":
+        steps = window_steps(db, Path(sys.path[0]), pause)
     else:
         with db.transaction() as session:
             session.query(Setting).filter(Setting.key == _RULES_SETTING).delete()
-        steps = [("engine change", lambda: deadlines.recompute_changed_rules(db, context).value)]
+        steps = [("engine change", nothing, lambda: deadlines.recompute_changed_rules(db, context).value)]
     results: dict[str, Any] = {}
-    for label, work in steps:
+    for label, prepare, work in steps:
+        prepare()
         spent.clear()
         wall, cpu, helper = time.perf_counter(), time.process_time(), children_cpu()
         cases = work()
         results[label] = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
                           "helper": children_cpu() - helper, "cases": cases, "phases": dict(spent)}
+    if step == "window":
+        from desktop_app.services import recompute_aside
+
+        getattr(recompute_aside, "stop_keeping_ready", lambda: None)()  # the dialog closed
     db.close()
     return results
 
@@ -138,9 +190,11 @@ def run(tree: Path, ledger: Path, args: argparse.Namespace) -> dict[str, Any]:
             if Path(f"{ledger}{suffix}").exists():
                 shutil.copyfile(f"{ledger}{suffix}", f"{copy}{suffix}")
         command = [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(copy), args.step]
-        command += ["--serial"] * args.serial + ["--phases"] * args.phases
+        command += ["--serial"] * args.serial + ["--phases"] * args.phases + ["--pause", str(args.pause)]
+        # The shop's rules: none but the `window` step's edits (an empty data folder, whatever this user's holds).
         done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONPATH": str(tree)})
+                              env={**os.environ, "PYTHONPATH": str(tree),
+                                   "AFTERSALES_LEDGER_HOME": str(Path(workdir) / "home")})
         return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -149,7 +203,8 @@ def main() -> int:
     parser.add_argument("ledger", type=Path, nargs="?")
     parser.add_argument("--old", type=Path)
     parser.add_argument("--new", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--step", choices=("edit", "nothing", "engine"), default="edit")
+    parser.add_argument("--step", choices=("edit", "nothing", "engine", "window"), default="edit")
+    parser.add_argument("--pause", type=float, default=4.0, help="`window`: seconds before each save")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serial", action="store_true")
     parser.add_argument("--phases", action="store_true")
@@ -161,7 +216,7 @@ def main() -> int:
     sys.modules["__main__"].__spec__ = ModuleSpec("bench.__main__", None)
     if args.child:
         sys.path.insert(0, args.child[0])
-        print(json.dumps(child(args.child[1], args.child[2], args.serial, args.phases)))
+        print(json.dumps(child(args.child[1], args.child[2], args.serial, args.phases, args.pause)))
         return 0
     if args.child_build:
         sys.path.insert(0, args.child_build[0])

@@ -11353,7 +11353,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="87"/>
+        <location filename="../../desktop_app/ui/window/window_dialogs.py" line="91"/>
         <source>已新建售后单 #%1</source>
         <translation>Created after-sales case #%1</translation>
     </message>

@@ -36,7 +36,13 @@ from desktop_app.services.deadlines import (
     recompute_cases,
     recompute_changed_rules,
 )
-from desktop_app.services.recompute_aside import recompute_changed_rules_aside, runs_aside
+from desktop_app.services.recompute_aside import (
+    keep_ready_for,
+    recompute_changed_rules_aside,
+    runs_aside,
+    stop_keeping_ready,
+)
+from desktop_app.services.second_process import ready_process_id
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, case_row, case_rows
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, count_overdue, list_deadlines
@@ -575,6 +581,32 @@ def test_a_recompute_of_many_cases_runs_in_a_second_process(db: Database, monkey
     assert stored(db, first)["reship_answer"].due_at == at("2026-05-06 22:00")
     if db.path is not None:  # the edit went into the test's data folder, not the real one
         assert "hours = 12" in (data_home / "rules" / "douyin.toml").read_text(encoding="utf-8")
+
+
+def test_a_pack_edit_recomputes_in_the_process_kept_ready(db: Database, monkeypatch: pytest.MonkeyPatch,
+                                                          data_home: Path) -> None:
+    """While the rules dialog is open a second process waits with the recompute's modules imported; the
+    save's recompute runs in it, and another is started for the next save. A team ledger keeps none (it
+    recomputes in the edit's own transaction)."""
+    case_id = add_case(db, "douyin", "reship", "missing_item", "DY-K1")
+    add_event(db, case_id, "requested", at("2026-05-06 10:00"))
+    with monkeypatch.context() as patched:
+        patched.setattr(recompute_aside, "ASIDE_FROM", 1)
+        keep_ready_for(db)
+        try:
+            ready = ready_process_id()
+            assert (ready is None) is (db.path is None)
+            assert recompute_changed_rules_aside(db).value == 1
+            data = read_pack_data("douyin")
+            data["timers"][0]["duration"] = {"hours": 24}
+            edit_pack(db, "douyin", data)
+            assert recompute_changed_rules_aside(db).value == 1
+            if ready is not None:
+                assert ready_process_id() not in (None, ready)
+        finally:
+            stop_keeping_ready()
+    assert ready_process_id() is None
+    assert stored(db, case_id)["reship_answer"].due_at == at("2026-05-07 10:00")
 
 
 def test_recompute_all_records_the_rules_too(db: Database) -> None:

@@ -1,18 +1,27 @@
-"""Work in a second process: its answer and its exception come back, the window's close stops it, and it
-does not outlive the window's process."""
+"""Work in a second process: its answer and its exception come back, the window's close stops it, it
+does not outlive the window's process, and one kept ready takes the next work."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from functools import partial
 
 import pytest
 
-from desktop_app.services.second_process import SecondProcessEnded, run_in_second_process, stop_second_processes
+from desktop_app.services.second_process import (
+    SecondProcessEnded,
+    keep_one_ready,
+    ready_process_id,
+    release_ready,
+    run_in_second_process,
+    stop_second_processes,
+)
 
 
 def test_the_answer_and_the_exception_come_back() -> None:
@@ -75,3 +84,62 @@ def test_it_ends_when_the_window_process_dies() -> None:
         time.sleep(0.1)
     os.kill(child, 9)
     pytest.fail("the second process outlived the window's process")
+
+
+def _who(names: list[str]) -> tuple[int, list[bool]]:
+    """In the second process: its id, and which of `names` it had imported when the work came."""
+    return os.getpid(), [name in sys.modules for name in names]
+
+
+def _ended(pid: int, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _gone(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def kept_ready() -> Iterator[None]:
+    keep_one_ready(["colorsys"])  # a module nothing else here imports
+    yield
+    release_ready()
+
+
+@pytest.mark.usefixtures("kept_ready")
+def test_a_process_kept_ready_takes_the_next_work_and_another_is_started() -> None:
+    """While the rules dialog is open, the recompute after a save starts in a process that has imported its
+    modules already (services/recompute_aside.keep_ready_for); each process does one work."""
+    first = ready_process_id()
+    assert first is not None
+    assert run_in_second_process(_who, ["colorsys"]) == (first, [True])
+    second = ready_process_id()
+    assert second is not None and second != first
+    assert run_in_second_process(partial(run_in_second_process, int), "7") == 7  # it may start its own too
+    with pytest.raises(ValueError, match="invalid literal"):
+        run_in_second_process(int, "x")
+    release_ready()
+    assert ready_process_id() is None
+    _pid, imported = run_in_second_process(_who, ["colorsys"])  # none kept: one spawned for the work
+    assert imported == [False] and ready_process_id() is None
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="looks the process up in /proc")
+@pytest.mark.usefixtures("kept_ready")
+def test_released_or_stopped_the_waiting_process_ends_and_a_dead_one_is_not_used() -> None:
+    waiting = ready_process_id()
+    assert waiting is not None
+    release_ready()
+    assert _ended(waiting)
+    keep_one_ready(["colorsys"])
+    dead = ready_process_id()
+    assert dead is not None
+    os.kill(dead, signal.SIGKILL)
+    assert _ended(dead)
+    assert run_in_second_process(int, "3") == 3  # in a new one
+    waiting = ready_process_id()
+    assert waiting is not None and waiting != dead
+    stop_second_processes()  # the window closes
+    assert _ended(waiting) and ready_process_id() is None
+    assert run_in_second_process(int, "4") == 4 and ready_process_id() is None

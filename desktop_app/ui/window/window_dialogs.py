@@ -76,10 +76,14 @@ class WindowDialogs(WindowHost):
     def open_rules(self) -> None:
         if self.context.db is None:
             return
+        from desktop_app.services.recompute_aside import keep_ready_for, stop_keeping_ready
         from desktop_app.ui.rules.rules_dialog import RulesDialog
 
         dialog = RulesDialog(self.context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A save recomputes the cases it changed, many of them in a second process: one is started now.
+        keep_ready_for(self.context.db)
+        dialog.finished.connect(lambda _result: stop_keeping_ready())
         dialog.open()
 
     def _case_created(self, case_id: int) -> None:
