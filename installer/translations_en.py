@@ -267,6 +267,12 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- lists and filters ----------------------------------------------------------------------
     "搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)":
         "Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)",
+    "搜索 运单号 / 工单号 / 订单号 / 收货人 / #理赔编号  (Ctrl+F)":
+        "Search tracking no. / ticket no. / order no. / recipient / #claim no.  (Ctrl+F)",
+    "筛选列表：售后单号 / 订单号 / 平台 / 时限  (Ctrl+F)":
+        "Filter the lists: case no. / order no. / platform / deadline  (Ctrl+F)",
+    "显示 %1 / %2 条": "Showing %1 of %2",
+    "“%1”没有可搜索的列表：已转到“售后单”的搜索框": "“%1” has no list to search: moved to the Cases search box",
     "全部平台": "All platforms",
     "全部店铺": "All shops",
     "全部类型": "All types",

@@ -346,9 +346,10 @@ class CasesTab(BaseTab):
         self.table.setFocus()
         self._open_index(index)
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.search.setFocus()
         self.search.selectAll()
+        return True
 
     # --- bulk actions ------------------------------------------------------------------------
     def selected_rows(self) -> list[CaseRow]:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -73,6 +74,13 @@ class ClaimsTab(BaseTab):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("claim_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("搜索 运单号 / 工单号 / 订单号 / 收货人 / #理赔编号  (Ctrl+F)"))
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search_timer.timeout.connect(self.refresh)
+        bar.addWidget(self.search, 2)
         self.carrier_filter = QComboBox()
         self.carrier_filter.setObjectName("claim_carrier_filter")
         self.carrier_filter.addItem(self.tr("全部快递"), None)
@@ -147,6 +155,11 @@ class ClaimsTab(BaseTab):
         install_row_menu(self.table, [self.statement_button],
                          actions=[(self.tr("打开"), lambda row: self.detail.show_claim(row.id))])
 
+    def focus_search(self) -> bool:
+        self.search.setFocus()
+        self.search.selectAll()
+        return True
+
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: OpChanges) -> bool:
         return changes.claims or changes.orders or changes.cases or changes.reships
@@ -157,6 +170,7 @@ class ClaimsTab(BaseTab):
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
             follow_up_by=end_of_china_day(now()) if self.due_filter.isChecked() else None,
+            search=self.search.text(),
         )
 
     def refresh(self) -> None:
@@ -280,6 +294,9 @@ class ClaimsTab(BaseTab):
         self.due_filter.blockSignals(True)
         self.due_filter.setChecked(False)
         self.due_filter.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
         self.refresh()
 
     def _request_statement(self) -> None:

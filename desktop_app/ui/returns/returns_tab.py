@@ -154,9 +154,10 @@ class ReturnsTab(BaseTab):
     def wants(self, changes: OpChanges) -> bool:
         return changes.cases
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.scan.setFocus()
         self.scan.selectAll()
+        return True
 
     def refresh(self) -> None:
         self.lists.refresh()
