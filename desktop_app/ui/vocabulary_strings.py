@@ -899,6 +899,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "最后一步不是可以撤销的操作")
 QT_TRANSLATE_NOOP("Vocabulary", "最后一步是新版本软件记录的操作，无法撤销")
 QT_TRANSLATE_NOOP("Vocabulary", "售后单的状态在这一步之后又变了，无法撤销")
 QT_TRANSLATE_NOOP("Vocabulary", "补发记录会跟着改变，之后只能用下一步操作更正")
+QT_TRANSLATE_NOOP("Vocabulary", "批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看")
 
 # what the deadline engine adds after a timer's name (labels.text)
 QT_TRANSLATE_NOOP("Vocabulary", "（时长为估计）")
@@ -917,6 +918,14 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CalendarTab", "24小时内到期")
     QCoreApplication.translate("CalendarTab", "以后到期")
     QCoreApplication.translate("CalendarTab", "数字为当天未完成的时限数")
+    # bulk_undo.py
+    QCoreApplication.translate("BulkUndo", "修改责任方不能撤销，需要时请再批量指定")
+    QCoreApplication.translate("BulkUndo", "更改售后类型不能撤销，需要时请再批量更改")
+    QCoreApplication.translate("BulkUndo", "执行后可以用 编辑 → 撤销（Ctrl+Z）一次撤销整批")
+    QCoreApplication.translate("BulkUndo", "其中 %1 张执行后不能撤销：%2；其余可以用 编辑 → 撤销（Ctrl+Z）一次撤销")
+    QCoreApplication.translate("BulkUndo", "执行后不能撤销：%1")
+    QCoreApplication.translate("BulkUndo", "这些售后单的最后一步已不是这次批量操作")
+    QCoreApplication.translate("BulkUndo", "批量%1")
     # case_costs_dialog.py
     QCoreApplication.translate("CaseCostsDialog", "：")
     # case_detail.py

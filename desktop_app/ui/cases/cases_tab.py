@@ -53,6 +53,7 @@ _FIRST_RUN_ORDER = (CaseSort.ID, CaseSort.PLATFORM, CaseSort.ORDER_NO, CaseSort.
 class CasesTab(BaseTab):
     new_case_requested = Signal()
     import_requested = Signal()
+    bulk_done = Signal(object)  # the bulk step just taken (ui.cases.bulk_undo.Batch), or None: Ctrl+Z's offer
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, panes: bool = True) -> None:
         """`panes=False`: the detail pane and its neighbours come with `build_panes()` — the window shows
@@ -110,7 +111,7 @@ class CasesTab(BaseTab):
         self.bulk_button.clicked.connect(self.open_bulk)
         below.addWidget(self.bulk_button)
         self.export = CaseListExport(self, context, self.model, self.message)
-        self.export_button = self.export.button
+        self.export_button, self.export_to = self.export.button, self.export.export_to
         below.addWidget(self.export_button)
         left_layout.addLayout(below)
         self.right = QSplitter(Qt.Orientation.Vertical)
@@ -364,12 +365,16 @@ class CasesTab(BaseTab):
 
     def open_bulk(self) -> BulkActionDialog | None:
         from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases  # when used (start-up)
+        from desktop_app.ui.cases.bulk_undo import batch_of
 
         rows = self.selected_rows()
         if len(rows) < 2 or self.context.db is None:
             return None
         dialog = BulkActionDialog(self.context, selected_cases(rows), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished_bulk.connect(lambda results: self.bulk_done.emit(batch_of(
+            dialog.action.currentText(), dialog.action.currentData(), dialog.chosen(),
+            [s.kind for s in dialog.selected], results, dialog)))
         dialog.open()
         return dialog
 
