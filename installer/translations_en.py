@@ -287,8 +287,10 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- lists and filters ----------------------------------------------------------------------
     "搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)":
         "Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)",
-    "搜索 运单号 / 工单号 / 订单号 / 收货人 / #理赔编号  (Ctrl+F)":
-        "Search tracking no. / ticket no. / order no. / recipient / #claim no.  (Ctrl+F)",
+    "搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)": "Search tracking / order no. / recipient / #ID  (Ctrl+F)",
+    "按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可":
+        "Finds claims by tracking number, carrier ticket number, order number, recipient or claim ID (#12); "
+        "part of one is enough",
     "筛选列表：售后单号 / 订单号 / 平台 / 时限  (Ctrl+F)":
         "Filter the lists: case no. / order no. / platform / deadline  (Ctrl+F)",
     "显示 %1 / %2 条": "Showing %1 of %2",

@@ -2327,108 +2327,113 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="80"/>
-        <source>搜索 运单号 / 工单号 / 订单号 / 收货人 / #理赔编号  (Ctrl+F)</source>
-        <translation>Search tracking no. / ticket no. / order no. / recipient / #claim no.  (Ctrl+F)</translation>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
+        <source>搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)</source>
+        <translation>Search tracking / order no. / recipient / #ID  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="218"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="82"/>
+        <source>按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可</source>
+        <translation>Finds claims by tracking number, carrier ticket number, order number, recipient or claim ID (#12); part of one is enough</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="219"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="91"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="106"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="109"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="111"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="137"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="157"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="227"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="228"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="238"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="245"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="322"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="324"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="325"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>

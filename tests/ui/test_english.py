@@ -261,3 +261,28 @@ def test_the_app_and_its_about_box_are_named_in_english(qtbot: QtBot, qapp: QApp
     qtbot.addWidget(about)
     assert about.windowTitle() == "About Aftersales Ledger"
     assert f"<h2>Aftersales Ledger {__version__}</h2>" in about.summary.text()
+
+
+def test_the_claims_search_reads_whole_in_english_at_the_first_runs_size(qtbot: QtBot, tmp_path: Path,
+                                                                        english: QTranslator) -> None:
+    # Ctrl+F's box in 快递理赔 sits beside three filters, a check box and two buttons: its first English
+    # placeholder ended in "#claim no. …" at 1280 px.
+    win = create_window(tmp_path / "x.sqlite3")
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        win.open_database()
+        qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=10000)
+        win.resize(1280, 720)
+        win.tabs.setCurrentWidget(win.claims_tab)
+        search = win.claims_tab.search
+        qtbot.waitUntil(search.isVisible, timeout=5000)
+        qtbot.wait(50)
+        assert search.placeholderText().startswith("Search")
+        room = search.contentsRect().width() - search.textMargins().left() - search.textMargins().right() - 12
+        assert search.fontMetrics().horizontalAdvance(search.placeholderText()) <= room
+    finally:
+        win.team_changes.stop()
+        win.runner.shutdown()
+        if win.context.db is not None:
+            win.context.db.close()
