@@ -1181,7 +1181,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="34"/>
-        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="79"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
@@ -1211,27 +1211,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="48"/>
         <source>点击取消，显示全部售后单</source>
         <translation>Click to show all cases again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="53"/>
         <source>点击取消统计筛选</source>
         <translation>Click to clear the statistics filter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="87"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="81"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="108"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="102"/>
         <source>统计：%1  ✕</source>
         <translation>Statistics: %1  ✕</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="128"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="122"/>
         <source>仅显示：%1  ✕</source>
         <translation>Only: %1  ✕</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
@@ -23,6 +24,7 @@ from desktop_app.ui.translations import install_translators
 from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.tab_titles import titled
+from tests.ui.conftest import opened_window
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
 
@@ -267,12 +269,7 @@ def test_the_claims_search_reads_whole_in_english_at_the_first_runs_size(qtbot: 
                                                                         english: QTranslator) -> None:
     # Ctrl+F's box in 快递理赔 sits beside three filters, a check box and two buttons: its first English
     # placeholder ended in "#claim no. …" at 1280 px.
-    win = create_window(tmp_path / "x.sqlite3")
-    qtbot.addWidget(win)
-    try:
-        win.show()
-        win.open_database()
-        qtbot.waitUntil(lambda: win.context.db is not None and not win.runner.busy, timeout=10000)
+    with contextmanager(opened_window)(qtbot, tmp_path / "x.sqlite3") as win:
         win.resize(1280, 720)
         win.tabs.setCurrentWidget(win.claims_tab)
         search = win.claims_tab.search
@@ -281,8 +278,3 @@ def test_the_claims_search_reads_whole_in_english_at_the_first_runs_size(qtbot: 
         assert search.placeholderText().startswith("Search")
         room = search.contentsRect().width() - search.textMargins().left() - search.textMargins().right() - 12
         assert search.fontMetrics().horizontalAdvance(search.placeholderText()) <= room
-    finally:
-        win.team_changes.stop()
-        win.runner.shutdown()
-        if win.context.db is not None:
-            win.context.db.close()

@@ -45,18 +45,12 @@ class CaseFilterBar(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         # "Only these cases" (a number clicked in an import summary), shown as a chip that clears it.
         self.only_ids: frozenset[int] | None = None
-        self.only_button = QPushButton()
-        self.only_button.setObjectName("only_ids")
-        self.only_button.setToolTip(self.tr("点击取消，显示全部售后单"))
-        self.only_button.hide()
+        self.only_button = _chip("only_ids", self.tr("点击取消，显示全部售后单"))
         self.only_button.clicked.connect(self.clear_only)
         bar.addWidget(self.only_button)
         # A selection handed over by the 统计 tab (period, reason, responsible ...): a chip that clears it.
         self.from_report: CaseFilter | None = None
-        self.report_button = QPushButton()
-        self.report_button.setObjectName("report_selection")
-        self.report_button.setToolTip(self.tr("点击取消统计筛选"))
-        self.report_button.hide()
+        self.report_button = _chip("report_selection", self.tr("点击取消统计筛选"))
         self.report_button.clicked.connect(self.clear_report_selection)
         bar.addWidget(self.report_button)
 
@@ -134,6 +128,15 @@ class CaseFilterBar(QWidget):
         self.only_ids = None
         self.only_button.hide()
         self.changed.emit()
+
+
+def _chip(name: str, tip: str) -> QPushButton:
+    """A hidden button that says what narrows the list and clears it when clicked."""
+    chip = QPushButton()
+    chip.setObjectName(name)
+    chip.setToolTip(tip)
+    chip.hide()
+    return chip
 
 
 def _combo(name: str, all_text: str, items: list[tuple[str, str]]) -> QComboBox:
