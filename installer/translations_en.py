@@ -154,6 +154,26 @@ EN: dict[str, str | tuple[str, str]] = {
     "换货的包裹已经寄出": "the exchange parcel has left",
     "修好的商品已经寄回": "the repaired goods have been sent back",
     "这张售后单没有可以撤销的操作": "This case has no step to undo",
+    "批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看":
+        "this case has a newer step than the bulk one: not undone; please check it on its own",
+    "修改责任方不能撤销，需要时请再批量指定":
+        "changing the responsible party cannot be undone; assign it again in bulk if needed",
+    "更改售后类型不能撤销，需要时请再批量更改":
+        "changing the case type cannot be undone; change it again in bulk if needed",
+    "执行后可以用 编辑 → 撤销（Ctrl+Z）一次撤销整批":
+        "Afterwards Edit → Undo (Ctrl+Z) takes back the whole batch at once",
+    "其中 %1 张执行后不能撤销：%2；其余可以用 编辑 → 撤销（Ctrl+Z）一次撤销":
+        "%1 of them cannot be undone afterwards: %2; Edit → Undo (Ctrl+Z) takes back the rest at once",
+    "执行后不能撤销：%1": "Cannot be undone afterwards: %1",
+    "这些售后单的最后一步已不是这次批量操作": "the last step of these cases is no longer the bulk one",
+    "批量%1": "bulk %1",
+    "刚才的“%1”不能撤销：%2": "The %1 just done cannot be undone: %2",
+    "一次撤销刚才的“%1”（%2 张售后单，时间线会记下这次撤销）":
+        "Take back the %1 just done in one step (%2 cases; the timelines record the undo)",
+    "；另有 %1 张不能撤销：%2": "; %1 more cannot be undone: %2",
+    "撤销：%1 %2 单": "Undo: %1 (%2 cases)",
+    "已撤销“%1”：%2 张": "Undid the %1: %2 cases",
+    "；%1 张未撤销：%2": "; %1 not undone: %2",
     "补发记录会跟着改变，之后只能用下一步操作更正":
         "the reship record changes with it; afterwards only a next step can correct it",
     "最后一步是补发或理赔的记录，请在对应的标签页中更正":
@@ -269,6 +289,14 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- lists and filters ----------------------------------------------------------------------
     "搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)":
         "Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)",
+    "搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)": "Search tracking / order no. / recipient / #ID  (Ctrl+F)",
+    "按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可":
+        "Finds claims by tracking number, carrier ticket number, order number, recipient or claim ID (#12); "
+        "part of one is enough",
+    "筛选列表：售后单号 / 订单号 / 平台 / 时限  (Ctrl+F)":
+        "Filter the lists: case no. / order no. / platform / deadline  (Ctrl+F)",
+    "显示 %1 / %2 条": "Showing %1 of %2",
+    "“%1”没有可搜索的列表：已转到“售后单”的搜索框": "“%1” has no list to search: moved to the Cases search box",
     "全部平台": "All platforms",
     "全部店铺": "All shops",
     "全部类型": "All types",

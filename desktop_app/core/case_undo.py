@@ -36,10 +36,11 @@ EDIT_STAYS = "修改不能撤销，请再点“编辑”改回去"
 NOT_AN_ACTION = "最后一步不是可以撤销的操作"
 NEWER_ACTION = "最后一步是新版本软件记录的操作，无法撤销"
 MOVED_ON = "售后单的状态在这一步之后又变了，无法撤销"
+MOVED_ON_SINCE_BATCH = "批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看"
 MOVES_RESHIP_NOTE = "补发记录会跟着改变，之后只能用下一步操作更正"  # said before the click (`lasting`)
 # Every text above and IRREVERSIBLE's, for the translation (installer/update_translations.py).
 UNDO_TEXTS = (*dict.fromkeys(IRREVERSIBLE.values()), NOTHING_TO_UNDO, LAST_IS_RESHIP_OR_CLAIM, CREATION_STAYS,
-              EDIT_STAYS, NOT_AN_ACTION, NEWER_ACTION, MOVED_ON, MOVES_RESHIP_NOTE)
+              EDIT_STAYS, NOT_AN_ACTION, NEWER_ACTION, MOVED_ON, MOVES_RESHIP_NOTE, MOVED_ON_SINCE_BATCH)
 # On a reship case these also moved the reship record (`services.reship_records.follow_case_action`).
 _MOVES_RESHIP = frozenset({CaseAction.AGREE_RESHIP, CaseAction.REJECT, CaseAction.CLOSE, CaseAction.REOPEN,
                            CaseAction.RESUME})

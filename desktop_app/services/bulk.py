@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
+from desktop_app.core.case_undo import undo_choice
 from desktop_app.core.clock import Moment
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, find_transition
@@ -25,10 +26,11 @@ from desktop_app.core.vocabulary import CaseKind, ResponsibleParty
 from desktop_app.services import reships as reship_service
 from desktop_app.services.case_kind import change_kind_in_session
 from desktop_app.services.case_writes import current_author
-from desktop_app.services.cases import act_in_session, add_note
+from desktop_app.services.cases import act_in_session, add_note, undo_last_step
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.returns import ReturnParcel, record_return_parcel
 from desktop_app.store.case_lookups import case_states
+from desktop_app.store.case_queries import case_events
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.ledger_errors import as_user_error
@@ -46,6 +48,8 @@ class CaseResult:
     ok: bool
     status: CaseStatus | None = None
     error: str | None = None
+    # The step 编辑 → 撤销 would take back right after this case's step (`undo_batch`); None: it cannot be.
+    undo_event: int | None = None
 
     def as_json(self) -> dict[str, object]:
         if self.ok:
@@ -65,8 +69,9 @@ class BulkOutcome:
         return tuple(r for r in self.results if not r.ok)
 
 
-# One case's step: its status afterwards (None: not reported) and what its transaction changed.
-Step = tuple[CaseStatus | None, OpChanges]
+# One case's step: its status afterwards (None: not reported), what its transaction changed, and the
+# step an undo would take back (None: none, e.g. money paid).
+Step = tuple[CaseStatus | None, OpChanges, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +164,35 @@ def plan(session: Session, case_ids: Sequence[int], action: CaseAction) -> BulkP
     return BulkPlan(action, tuple(steps))
 
 
+def _undoable(session: Session, case_id: int) -> int | None:
+    """The step 编辑 → 撤销 would take back now (the one just recorded), or None when it cannot."""
+    kind, status = _states(session, [case_id])[case_id]
+    choice = undo_choice(kind, status, case_events(session, case_id))
+    return choice.event_id if choice.possible else None
+
+
+def undo_batch(db: Database, steps: Sequence[tuple[int, int]], author: str | None = None,
+               progress: Callable[[int], None] | None = None) -> BulkOutcome:
+    """Take back a bulk step as one (编辑 → 撤销 after 批量关闭 30 单): each (case, step) its own undo, in its
+    own transaction, as the step was taken. A case whose newest step is no longer the batch's (someone
+    acted on it since) is refused on its own line and keeps its state."""
+    who = current_author() if author is None else author
+    by_case = dict(steps)
+
+    def one(case_id: int) -> Step:
+        undone = undo_last_step(db, case_id, author=who, only_event=by_case[case_id])
+        return undone.status, undone.changes, None
+
+    return _each(list(by_case), one, progress)
+
+
 def _each(case_ids: Sequence[int], one: Callable[[int], Step],
           progress: Callable[[int], None] | None) -> BulkOutcome:
     results: list[CaseResult] = []
     changes = OpChanges()
     for done, case_id in enumerate(case_ids, start=1):
         try:
-            status, changed = one(case_id)
+            status, changed, undo_event = one(case_id)
         except UserError as exc:
             results.append(CaseResult(case_id, False, error=exc.message))
         except SQLAlchemyError as exc:  # e.g. the file is locked by another seat: this case only
@@ -173,7 +200,7 @@ def _each(case_ids: Sequence[int], one: Callable[[int], Step],
             results.append(CaseResult(case_id, False, error=known.message if known is not None
                                       else f"数据库错误（{type(exc).__name__}），此单未修改"))
         else:
-            results.append(CaseResult(case_id, True, status))
+            results.append(CaseResult(case_id, True, status, undo_event=undo_event))
             changes |= changed
         if progress is not None:
             progress(done)
@@ -199,7 +226,7 @@ def act_on_cases(db: Database, case_ids: Sequence[int], action: CaseAction, note
                 status = record_return_parcel(session, case_id, parcel, note, at, who, rules=rules).status
             else:
                 status = act_in_session(session, case_id, action, note, at, who, rules=rules, paid_fen=paid_fen)
-            return status, changes_in(session)
+            return status, changes_in(session), _undoable(session, case_id)
 
     return _each(case_ids, one, progress)
 
@@ -223,7 +250,7 @@ def assign_responsible(db: Database, case_ids: Sequence[int], party: Responsible
                 session.add(AuditEvent(case_id=case_id, subject="case", subject_id=case_id, kind="edit", author=who,
                                        note=f"责任方：{old} → {party.label if party else '（空）'}", at=utcnow(),
                                        recorded_at=utcnow()))
-            return CaseStatus(case.status), changes_in(session)
+            return CaseStatus(case.status), changes_in(session), None  # an edit is not undone (core.case_undo)
 
     return _each(case_ids, one, progress)
 
@@ -235,7 +262,9 @@ def note_on_cases(db: Database, case_ids: Sequence[int], text: str, author: str 
         raise UserError("备注内容不能为空")
 
     def one(case_id: int) -> Step:
-        return None, add_note(db, case_id, text, author)
+        changes = add_note(db, case_id, text, author)
+        with db.reading() as session:
+            return None, changes, _undoable(session, case_id)
 
     return _each(case_ids, one, progress)
 
@@ -250,7 +279,7 @@ def change_kind_of_cases(db: Database, case_ids: Sequence[int], new_kind: CaseKi
     def one(case_id: int) -> Step:
         with db.transaction() as session:
             return (change_kind_in_session(session, case_id, new_kind, note, who, rules=rules, at=at),
-                    changes_in(session))
+                    changes_in(session), None)
 
     return _each(case_ids, one, progress)
 
@@ -277,7 +306,7 @@ def ship_reships(db: Database, lines: Sequence[ShipLine], note: str | None = Non
         if not line.tracking.strip():
             raise UserError("未填写运单号，未录入")
         return CaseStatus.RESHIPPED, reship_service.ship(db, case_id, line.carrier, line.tracking, note=note,
-                                                          author=who, rules=rules)
+                                                          author=who, rules=rules), None
 
     return _each([line.case_id for line in lines], one, progress)
 
@@ -288,6 +317,6 @@ def reships_out_of_stock(db: Database, case_ids: Sequence[int], note: str | None
     who = current_author() if author is None else author
 
     def one(case_id: int) -> Step:
-        return CaseStatus.PROCESSING, reship_service.mark_out_of_stock(db, case_id, note, author=who)
+        return CaseStatus.PROCESSING, reship_service.mark_out_of_stock(db, case_id, note, author=who), None
 
     return _each(case_ids, one, progress)

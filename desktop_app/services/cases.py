@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core import event_notes
 from desktop_app.core import messages as msg
-from desktop_app.core.case_undo import UNDO_KIND, UndoChoice, undo_choice
+from desktop_app.core.case_undo import MOVED_ON_SINCE_BATCH, UNDO_KIND, UndoChoice, undo_choice
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, is_open
@@ -210,17 +210,20 @@ def add_note(db: Database, case_id: int, text: str, author: str | None = None) -
 
 
 def undo_last_step(db: Database, case_id: int, expected_version: int | None = None,
-                   author: str | None = None) -> UndoneStep:
+                   author: str | None = None, only_event: int | None = None) -> UndoneStep:
     """Take back the newest step of a case (编辑 → 撤销): what was undone and the state now, or
     ActionNotAllowed saying why not (`core.case_undo`: money paid and parcels sent never are).
 
     The undo is an audit event of its own; the step keeps its row, marked `undone_by` the undo, so
-    the timeline shows both and the deadline engine stops reading the step's milestone."""
+    the timeline shows both and the deadline engine stops reading the step's milestone. `only_event`: undo
+    only if the newest step is that one (a batch's undo: a case acted on since is left alone)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         case = load_case(session, case_id, expected_version)
         before = CaseStatus(case.status)
         choice = undo_choice(CaseKind(case.kind), before, case_events(session, case_id))
+        if only_event is not None and choice.event_id != only_event:
+            raise ActionNotAllowed(MOVED_ON_SINCE_BATCH)
         step = session.get(AuditEvent, choice.event_id) if choice.possible else None
         if step is None:
             raise ActionNotAllowed(choice.refused or "没有可以撤销的操作")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
@@ -196,6 +196,8 @@ class ClaimFilter:
     order_id: int | None = None
     case_id: int | None = None
     ids: frozenset[int] = field(default_factory=frozenset)
+    # Ctrl+F in the 快递理赔 tab: part of a tracking, ticket or order number, the buyer, or "#12" (the claim).
+    search: str = ""
 
 
 def end_of_china_day(moment: datetime) -> datetime:
@@ -225,7 +227,22 @@ def _conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
         conds.append(CarrierClaim.case_id == f.case_id)
     if f.ids:
         conds.append(CarrierClaim.id.in_(sorted(f.ids)))
+    if f.search.strip():
+        conds.append(_searched(f.search.strip()))
     return conds
+
+
+def _searched(text: str) -> ColumnElement[bool]:
+    """A claim whose numbers or buyer contain the text (the order's columns through a subquery: the totals
+    read has no join to orders)."""
+    of_order = select(Order.id).where(or_(Order.order_no.icontains(text, autoescape=True),
+                                          Order.receiver.icontains(text, autoescape=True)))
+    found = [CarrierClaim.tracking_no.icontains(text, autoescape=True),
+             CarrierClaim.ticket_no.icontains(text, autoescape=True), CarrierClaim.order_id.in_(of_order)]
+    number = text.lstrip("#")
+    if number.isdigit() and len(number) <= 9:  # a claim's own number (longer digits: a tracking number)
+        found.append(CarrierClaim.id == int(number))
+    return or_(*found)
 
 
 # 待追回: what an open claim still waits for; a closed one accepted what it got.

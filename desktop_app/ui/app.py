@@ -76,7 +76,8 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationDisplayName("售后台账")
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())  # the window, the tray and the task bar
-    from desktop_app.printing.fonts import install_interface_fallback, register_fonts, use_system_ui_font
+    from desktop_app.printing.fonts import register_fonts
+    from desktop_app.ui.interface_font import install_interface_fallback, use_system_ui_font
 
     register_fonts()  # the shipped CJK font: Chinese renders even where the system has none
     install_interface_fallback(app)

@@ -72,8 +72,10 @@ class BaseTab(QWidget):
     def on_database(self, db: Database) -> None:
         self.request_refresh()
 
-    def focus_search(self) -> None:
-        """Ctrl+F: subclasses put the cursor in their search box."""
+    def focus_search(self) -> bool:
+        """Ctrl+F: subclasses put the cursor in their search or filter box; False: this tab has none (统计),
+        and the window takes Ctrl+F to the 售后单 search instead."""
+        return False
 
 
 def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, several: bool = False,

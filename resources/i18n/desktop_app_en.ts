@@ -145,12 +145,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -266,12 +266,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Bulk action (%1 cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="163"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="163"/>
         <source>指定责任方</source>
         <translation>Assign responsible party</translation>
     </message>
@@ -311,232 +311,270 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="150"/>
         <source>执行</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="164"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="160"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="164"/>
         <source>更改售后类型</source>
         <translation>Change case type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="174"/>
         <source>选择要对这 %1 张售后单执行的操作</source>
         <translation>Choose what to do with these %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="176"/>
         <source>将把 %1 张售后单的责任方设为所选</source>
         <translation>The chosen responsible party will be set on %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="174"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="178"/>
         <source>将给 %1 张售后单添加同一条备注</source>
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="190"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="199"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="222"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="245"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="249"/>
         <source>先在“操作”中选择要执行的操作</source>
         <translation>Choose an action under “Action” first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="268"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="275"/>
         <source>%1 张售后单将执行“%2”</source>
         <translation>%1 cases will take “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="270"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
         <source>%1 → %2 ×%3</source>
         <translation>%1 → %2 ×%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="281"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="274"/>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="283"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="276"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="283"/>
         <source>#%1（%2）</source>
         <translation>#%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
         <source>不存在</source>
         <translation>does not exist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="285"/>
         <source> 等</source>
         <translation> …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="279"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
         <source>；%1 张不能执行：%2</source>
         <translation>; %1 cannot take it: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="304"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="311"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="323"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="336"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="343"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="351"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="358"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="355"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="362"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="372"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="379"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="372"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="379"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="378"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="385"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="380"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="387"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="309"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="316"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
 </context>
 <context>
+    <name>BulkUndo</name>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
+        <source>修改责任方不能撤销，需要时请再批量指定</source>
+        <translation>changing the responsible party cannot be undone; assign it again in bulk if needed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <source>更改售后类型不能撤销，需要时请再批量更改</source>
+        <translation>changing the case type cannot be undone; change it again in bulk if needed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <source>执行后可以用 编辑 → 撤销（Ctrl+Z）一次撤销整批</source>
+        <translation>Afterwards Edit → Undo (Ctrl+Z) takes back the whole batch at once</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <source>其中 %1 张执行后不能撤销：%2；其余可以用 编辑 → 撤销（Ctrl+Z）一次撤销</source>
+        <translation>%1 of them cannot be undone afterwards: %2; Edit → Undo (Ctrl+Z) takes back the rest at once</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <source>执行后不能撤销：%1</source>
+        <translation>Cannot be undone afterwards: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <source>这些售后单的最后一步已不是这次批量操作</source>
+        <translation>the last step of these cases is no longer the bulk one</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <source>批量%1</source>
+        <translation>bulk %1</translation>
+    </message>
+</context>
+<context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="345"/>
         <source>时效日历未能加载：%1</source>
         <translation>The deadline calendar could not be loaded: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="362"/>
         <source>注意：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="357"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="368"/>
         <source>时效规则需要更新（%1 条提醒），详见“时效日历”</source>
         <translation>The deadline rules need updating (%1 notes): see Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="373"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="384"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="371"/>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="375"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="382"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="386"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="375"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
         <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="369"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="380"/>
         <source>%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。</source>
         <translation>%1 have no “%3” window for %2 yet: the platform announces each year&apos;s dates and durations, so none is estimated from earlier years and requests made then are counted with the usual durations. Add this year&apos;s window under Deadline rules once it is announced.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="383"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="394"/>
         <source>%1 到期</source>
         <translation>Due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="385"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="396"/>
         <source>%1 没有未完成的时限</source>
         <translation>Nothing open is due on %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="387"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="398"/>
         <source>%1 到期：%2 条（已逾期 %3，24小时内 %4，以后 %5）</source>
         <translation>Due on %1: %2 (%3 overdue, %4 within 24 h, %5 later)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="393"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="404"/>
         <source>，只列出前 %1 条</source>
         <translation>, only the first %1 listed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="402"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="413"/>
         <source>已逾期（%1）</source>
         <translation>Overdue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="404"/>
+        <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="415"/>
         <source>今天/明天到期（%1）</source>
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -694,7 +732,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -823,177 +861,177 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1130,6 +1168,75 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
 </context>
 <context>
+    <name>CaseFilterBar</name>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="30"/>
+        <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
+        <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="32"/>
+        <source>全部平台</source>
+        <translation>All platforms</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="34"/>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="79"/>
+        <source>全部店铺</source>
+        <translation>All shops</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="35"/>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="36"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="40"/>
+        <source>未结束</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="40"/>
+        <source>已结束</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="41"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="48"/>
+        <source>点击取消，显示全部售后单</source>
+        <translation>Click to show all cases again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="53"/>
+        <source>点击取消统计筛选</source>
+        <translation>Click to clear the statistics filter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="81"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="102"/>
+        <source>统计：%1  ✕</source>
+        <translation>Statistics: %1  ✕</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="122"/>
+        <source>仅显示：%1  ✕</source>
+        <translation>Only: %1  ✕</translation>
+    </message>
+</context>
+<context>
     <name>CaseGuidePanel</name>
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="82"/>
@@ -1183,17 +1290,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1259,52 +1366,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseMoneyRows</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>%1 元（手工登记）</source>
         <translation>¥%1 (entered by hand)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>；时限超时按规则为 %1 元，不重复计入</source>
         <translation>; ¥%1 by the rules for timers that ran out, not counted twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>%1 元（时限超时，按平台规则计入）</source>
         <translation>¥%1 (timers that ran out, by the platform&apos;s rules)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>%1 元</source>
         <translation>¥%1</translation>
     </message>
@@ -1312,117 +1419,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1430,52 +1537,94 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="109"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="79"/>
         <source>撤销只用于“售后单”标签页中正在查看的售后单</source>
         <translation>Undo applies to the case shown in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="85"/>
         <source>先在“售后单”标签页中选择一张售后单</source>
         <translation>First select a case in the After-sales cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="66"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="90"/>
         <source>#%1：%2</source>
         <translation>#%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="98"/>
         <source>撤销 #%1 的“%2”（只撤销这一张）</source>
         <translation>Undo “%2” of #%1 (this case only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="99"/>
         <source>所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）</source>
         <translation>Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by one (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="103"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="104"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
         <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="109"/>
+        <source>刚才的“%1”不能撤销：%2</source>
+        <translation>The %1 just done cannot be undone: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="112"/>
+        <source>一次撤销刚才的“%1”（%2 张售后单，时间线会记下这次撤销）</source>
+        <translation>Take back the %1 just done in one step (%2 cases; the timelines record the undo)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="115"/>
+        <source>；另有 %1 张不能撤销：%2</source>
+        <translation>; %1 more cannot be undone: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="117"/>
+        <source>撤销：%1 %2 单</source>
+        <translation>Undo: %1 (%2 cases)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="124"/>
+        <source>已撤销“%1”：%2 张</source>
+        <translation>Undid the %1: %2 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="127"/>
+        <source>；%1 张未撤销：%2</source>
+        <translation>; %1 not undone: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="128"/>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="128"/>
+        <source>#%1（%2）</source>
+        <translation>#%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="158"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
         <translation>Undid “%2” of #%1; status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_undo.py" line="100"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/case_undo.py" line="162"/>
         <source>未能撤销：%1</source>
         <translation>Could not undo: %1</translation>
     </message>
@@ -1483,146 +1632,79 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="84"/>
-        <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
-        <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="86"/>
-        <source>全部平台</source>
-        <translation>All platforms</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="88"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="291"/>
-        <source>全部店铺</source>
-        <translation>All shops</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="89"/>
-        <source>全部类型</source>
-        <translation>All types</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="91"/>
-        <source>全部状态</source>
-        <translation>All statuses</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
-        <source>未结束</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="95"/>
-        <source>已结束</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="96"/>
-        <source>全部</source>
-        <translation>All</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="106"/>
-        <source>点击取消，显示全部售后单</source>
-        <translation>Click to show all cases again</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="114"/>
-        <source>点击取消统计筛选</source>
-        <translation>Click to clear the statistics filter</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="144"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="497"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="109"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="118"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="208"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="169"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="209"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="170"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="140"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="318"/>
-        <source>统计：%1  ✕</source>
-        <translation>Statistics: %1  ✕</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="340"/>
-        <source>仅显示：%1  ✕</source>
-        <translation>Only: %1  ✕</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="141"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="252"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="293"/>
-        <source>%1（%2）</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="364"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="255"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="258"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="467"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="483"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="468"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="486"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="496"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="363"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -1693,7 +1775,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1800,7 +1882,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -1941,137 +2023,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2104,92 +2186,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2245,103 +2327,113 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="78"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
+        <source>搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)</source>
+        <translation>Search tracking / order no. / recipient / #ID  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="82"/>
+        <source>按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可</source>
+        <translation>Finds claims by tracking number, carrier ticket number, order number, recipient or claim ID (#12); part of one is enough</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="219"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="91"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="86"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="106"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="109"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="111"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="128"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="137"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="157"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="213"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="228"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="223"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="238"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="245"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="304"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="322"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="307"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="325"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>
@@ -2905,70 +2997,83 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     </message>
 </context>
 <context>
+    <name>DeadlineFilter</name>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_filter.py" line="23"/>
+        <source>筛选列表：售后单号 / 订单号 / 平台 / 时限  (Ctrl+F)</source>
+        <translation>Filter the lists: case no. / order no. / platform / deadline  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_filter.py" line="48"/>
+        <source>显示 %1 / %2 条</source>
+        <translation>Showing %1 of %2</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="37"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="55"/>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="58"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="57"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="60"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="59"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="61"/>
         <source>这个时限不属于售后单（是一条理赔的跟进）</source>
         <translation>This deadline belongs to no case (it is a claim&apos;s follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="64"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="64"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="70"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="72"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="81"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="83"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -3614,57 +3719,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3793,7 +3898,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="368"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="354"/>
+        <source>“%1”没有可搜索的列表：已转到“售后单”的搜索框</source>
+        <translation>“%1” has no list to search: moved to the Cases search box</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="374"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -4382,67 +4492,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4500,63 +4610,63 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="155"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="156"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="175"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="176"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="202"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="203"/>
         <source>订单 %1 已标记为聚划算订单</source>
         <translation>Order %1 is marked as a Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="202"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="203"/>
         <source>订单 %1 已改回普通订单</source>
         <translation>Order %1 is an ordinary order again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="206"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="207"/>
         <source>聚划算订单</source>
         <translation>Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="213"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="214"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="231"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="214"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="215"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="234"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -5027,7 +5137,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -5037,62 +5147,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5101,13 +5211,13 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <name>ReshipTab</name>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="282"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="283"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="303"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="304"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
@@ -5123,7 +5233,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="351"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
@@ -5154,7 +5264,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
@@ -5189,107 +5299,107 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="246"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="250"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="251"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="252"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="253"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="253"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="254"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="267"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="268"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="291"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="292"/>
         <source>#%1 已同意补发</source>
         <translation>#%1: reship approved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="302"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="303"/>
         <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
         <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="303"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="304"/>
         <source>拒绝补发</source>
         <translation>Refuse reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="310"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="311"/>
         <source>#%1 已拒绝补发</source>
         <translation>#%1: reship refused</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="330"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="331"/>
         <source>#%1 补发已发出：%2 %3</source>
         <translation>#%1: reship sent: %2 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="342"/>
         <source>已批量录入 %1 个运单号</source>
         <translation>Tracking nos. entered: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="348"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="349"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
         <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="350"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="351"/>
         <source>改为退款</source>
         <translation>Switch to refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="360"/>
         <source>#%1 已改为仅退款，请在平台上退款</source>
         <translation>#%1 is now a refund; refund the buyer on the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="376"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="377"/>
         <source>#%1 补发商品已保存</source>
         <translation>#%1: reship items saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="397"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="398"/>
         <source>已记录承诺补发 #%1</source>
         <translation>Promised reship recorded: #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="411"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="412"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5297,167 +5407,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>已超时，须赔付 %2 元（%1）</source>
         <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5465,42 +5575,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
         <source>复制退货运单号</source>
         <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
         <source>买家还没有填写退货运单号</source>
         <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -5508,315 +5618,314 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="74"/>
         <source>扫描或输入退货运单号，回车查找</source>
         <translation>Scan or type the return tracking number, then Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="77"/>
         <source>查找</source>
         <translation>Find</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="81"/>
         <source>包裹</source>
         <translation>Parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="83"/>
         <source>扫描退货包裹上的运单号：找到售后单后显示应退回的商品。</source>
         <translation>Scan the tracking number on the returned parcel: once its case is found, what should be inside is shown.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="89"/>
         <source>验货结果：</source>
         <translation>Inspection: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="104"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="107"/>
         <source>例如：吊牌已剪、少一只袜子、箱内是别家商品</source>
         <translation>e.g. tag cut off, one sock missing, another shop&apos;s goods inside</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="132"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="112"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="143"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="123"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="127"/>
         <source>添加验货照片…</source>
         <translation>Add inspection photos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="354"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="247"/>
         <source>开箱照片、称重照片作为证据加到这个包裹的售后单上</source>
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="118"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="145"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="125"/>
         <source>先扫描或输入退货包裹的运单号</source>
         <translation>First scan or type the return parcel&apos;s tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="149"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="129"/>
         <source>先记录一个有售后单的包裹的验货结果</source>
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="296"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="189"/>
         <source>没有售后单登记这个运单号</source>
         <translation>No case has this tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="298"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="191"/>
         <source>没有售后单登记了运单号 %1。验货后记录为无主件，之后可关联到售后单。</source>
         <translation>No case has the return tracking number %1. The inspection will be kept as an unmatched parcel, to be matched to its case later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="301"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="194"/>
         <source>（此包裹已于 %1 作为无主件 #%2 入库）</source>
         <translation> (this parcel came in on %1 as unmatched parcel #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="368"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="210"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="261"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="320"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="213"/>
         <source>买家：%1</source>
         <translation>Buyer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="321"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="214"/>
         <source>退款：%1</source>
         <translation>Refund: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="326"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="219"/>
         <source>应退回：（订单未导入，没有商品明细）</source>
         <translation>Should contain: (order not imported, no items known)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="229"/>
         <source>请先扫描或输入退货运单号</source>
         <translation>Scan or type the return tracking number first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="244"/>
         <source>已记录验货结果；扫描下一个包裹</source>
         <translation>Inspection recorded; scan the next parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="353"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="246"/>
         <source>这个包裹没有对应的售后单（已作为无主件入库）</source>
         <translation>This parcel has no case (received as an unmatched parcel)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="359"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="252"/>
         <source>运单 %1 没有对应的售后单：已登记为无主件 #%2（%3，%4）。</source>
         <translation>Tracking number %1 matches no case: recorded as unmatched parcel #%2 (%3, %4).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="360"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="253"/>
         <source>快递未知</source>
         <translation>carrier unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="260"/>
         <source>已确认收货</source>
         <translation>Receipt confirmed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="260"/>
         <source>状态未变</source>
         <translation>Status unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="371"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="264"/>
         <source>%1，%2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="378"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="271"/>
         <source>记为“%1”（#%2）</source>
         <translation>Record “%1” (#%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="416"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="309"/>
         <source>售后单 #%1 已记为“%2”</source>
         <translation>Case #%1 recorded as “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="422"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="315"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="423"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="316"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="440"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -5978,7 +6087,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6624,27 +6733,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6718,22 +6827,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -7079,7 +7188,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -11280,12 +11389,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>the reship record changes with it; afterwards only a next step can correct it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
+        <source>批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看</source>
+        <translation>this case has a newer step than the bulk one: not undone; please check it on its own</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
@@ -11421,33 +11535,33 @@ Cancel the import and close?</translation>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
         <source>退货入库</source>
         <translation>Returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="100"/>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="206"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="207"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="102"/>
         <source>时效日历</source>
         <translation>Deadline calendar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="102"/>
         <source>订单</source>
         <translation>Orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
+        <location filename="../../desktop_app/ui/window/window_tabs.py" line="102"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>

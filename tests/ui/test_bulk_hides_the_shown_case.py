@@ -47,7 +47,10 @@ def test_bulk_close_of_the_shown_case(qtbot: QtBot, window: MainWindow) -> None:
     wait_idle(qtbot, window)
     assert tab.detail.case_id is None
     # Before: the guide kept the closed case's reply (its order number) and checklist, 撤销 offered to undo
-    # “关闭” of a case no longer on screen, and 批量操作（3）… stayed enabled for rows no longer listed.
+    # “关闭” of the one case no longer on screen, and 批量操作（3）… stayed enabled for rows no longer listed.
+    # 撤销 now names the batch (ui/cases/bulk_undo.py), and takes all three back.
     assert tab.guide.script_text.toPlainText() == "" and tab.guide.steps.count() == 0
-    assert not window.menus.undo.isEnabled()
+    assert window.menus.undo.text() == "撤销：批量关闭 3 单"
     assert not tab.bulk_button.isEnabled() and "3" not in tab.bulk_button.text()
+    window.menus.undo.trigger()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
@@ -23,6 +24,7 @@ from desktop_app.ui.translations import install_translators
 from desktop_app.ui.widgets.full_text_tips import title_width
 from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.tab_titles import titled
+from tests.ui.conftest import opened_window
 
 CHINESE = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
 
@@ -261,3 +263,18 @@ def test_the_app_and_its_about_box_are_named_in_english(qtbot: QtBot, qapp: QApp
     qtbot.addWidget(about)
     assert about.windowTitle() == "About Aftersales Ledger"
     assert f"<h2>Aftersales Ledger {__version__}</h2>" in about.summary.text()
+
+
+def test_the_claims_search_reads_whole_in_english_at_the_first_runs_size(qtbot: QtBot, tmp_path: Path,
+                                                                        english: QTranslator) -> None:
+    # Ctrl+F's box in 快递理赔 sits beside three filters, a check box and two buttons: its first English
+    # placeholder ended in "#claim no. …" at 1280 px.
+    with contextmanager(opened_window)(qtbot, tmp_path / "x.sqlite3") as win:
+        win.resize(1280, 720)
+        win.tabs.setCurrentWidget(win.claims_tab)
+        search = win.claims_tab.search
+        qtbot.waitUntil(search.isVisible, timeout=5000)
+        qtbot.wait(50)
+        assert search.placeholderText().startswith("Search")
+        room = search.contentsRect().width() - search.textMargins().left() - search.textMargins().right() - 12
+        assert search.fontMetrics().horizontalAdvance(search.placeholderText()) <= room

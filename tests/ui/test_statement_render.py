@@ -26,6 +26,7 @@ from desktop_app.services.shop_profile import load_shop_profile, save_shop_profi
 from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Order, OrderItem, utcnow
+from desktop_app.ui import interface_font
 from desktop_app.ui.statements.shop_profile_dialog import ShopProfileDialog
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.window.main_window import MainWindow
@@ -147,11 +148,11 @@ def test_chinese_falls_back_to_the_shipped_font_only_without_a_system_one(qapp: 
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     before = QFont(qapp.font())
     try:
-        monkeypatch.setattr(fonts, "_system_has_chinese", lambda: True)
-        assert fonts.install_interface_fallback(qapp) is False
+        monkeypatch.setattr(interface_font, "_system_has_chinese", lambda: True)
+        assert interface_font.install_interface_fallback(qapp) is False
         assert fonts.FAMILY not in qapp.font().families()
-        monkeypatch.setattr(fonts, "_system_has_chinese", lambda: False)
-        assert fonts.install_interface_fallback(qapp) is True
+        monkeypatch.setattr(interface_font, "_system_has_chinese", lambda: False)
+        assert interface_font.install_interface_fallback(qapp) is True
         assert qapp.font().families()[-1] == fonts.FAMILY
         # a label in the fallback font draws Chinese glyphs, not empty boxes
         image = QImage(200, 40, QImage.Format.Format_RGB32)

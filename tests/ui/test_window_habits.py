@@ -129,7 +129,8 @@ def test_files_given_on_the_command_line_are_imported_once_the_ledger_is_open(qt
 
 
 def test_the_interface_font_fits_the_system(qapp: QApplication) -> None:
-    from desktop_app.printing.fonts import FAMILY, register_fonts, use_system_ui_font
+    from desktop_app.printing.fonts import FAMILY, register_fonts
+    from desktop_app.ui.interface_font import use_system_ui_font
 
     register_fonts()
     before = qapp.font()

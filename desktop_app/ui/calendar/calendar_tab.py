@@ -36,6 +36,7 @@ from desktop_app.store.deadline_lists import DayCount, DeadlineRow, count_open_b
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
+from desktop_app.ui.calendar.deadline_filter import DeadlineFilter
 from desktop_app.ui.calendar.deadline_list import LATER, DeadlineList
 from desktop_app.ui.calendar.month_bar import MonthBar
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON
@@ -205,9 +206,15 @@ class CalendarTab(BaseTab):
         left.addWidget(self._titled(self.day_title, self.day_list))
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self._titled(self.overdue_title, self.overdue_list))
-        right.addWidget(self._titled(self.upcoming_title, self.upcoming_list))
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.addWidget(self._titled(self.overdue_title, self.overdue_list))
+        lists.addWidget(self._titled(self.upcoming_title, self.upcoming_list))
+        self.filter = DeadlineFilter((self.day_list, self.overdue_list, self.upcoming_list))
+        right = QWidget()  # the filter above the side lists (it narrows the day's list too)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.filter)
+        right_layout.addWidget(lists, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -241,6 +248,10 @@ class CalendarTab(BaseTab):
         layout.addWidget(title)
         layout.addWidget(body, 1)
         return box
+
+    def focus_search(self) -> bool:
+        self.filter.focus()
+        return True
 
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: OpChanges) -> bool:

@@ -26,6 +26,7 @@ class DeadlineList(QTreeWidget):
     """Deadlines as rows; double-click or Enter on one asks to open its case."""
 
     case_activated = Signal(int)
+    filled = Signal()  # new rows listed (a filter box counts what it still shows)
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,7 @@ class DeadlineList(QTreeWidget):
         show_full_texts(self)
         self.itemActivated.connect(self._activated)
         install_menu(self, self.menu_at)
+        self._filter = ""  # Ctrl+F's text (casefolded): rows without it are hidden, not dropped
 
     def menu_at(self, index: QModelIndex) -> QMenu | None:
         """The row's right-click menu: open its case, copy its order number (None off the rows)."""
@@ -89,6 +91,24 @@ class DeadlineList(QTreeWidget):
                 item.setToolTip(column, tip)
             items.append(item)
         self.addTopLevelItems(items)
+        self._apply_filter()
+        self.filled.emit()
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows whose case, order number, platform, timer or consequence contain `text`."""
+        self._filter = text.strip().casefold()
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            row = item.data(0, ROW_ROLE) if item is not None else None
+            if item is not None and isinstance(row, DeadlineRow):
+                item.setHidden(bool(self._filter) and self._filter not in _searched_text(row))
+
+    def shown_count(self) -> int:
+        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return sum(1 for item in items if item is not None and not item.isHidden())
 
     def rows(self) -> list[DeadlineRow]:
         items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
@@ -102,6 +122,12 @@ class DeadlineList(QTreeWidget):
     def _activated_row(self, row: DeadlineRow) -> None:
         if row.case_id is not None:
             self.case_activated.emit(row.case_id)
+
+
+def _searched_text(row: DeadlineRow) -> str:
+    """What Ctrl+F looks in: the row as shown (in the language shown), and its case number."""
+    return " ".join((_owner(row), row.order_no or "", labels.platform(row.platform), labels.text(row.name),
+                     labels.text(row.action))).casefold()
 
 
 def _owner(row: DeadlineRow) -> str:

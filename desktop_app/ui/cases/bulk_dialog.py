@@ -48,17 +48,17 @@ from desktop_app.store.database import Database
 from desktop_app.store.rows import CaseRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
+from desktop_app.ui.cases.bulk_undo import KIND, NOTE, RESPONSIBLE, cannot_undo, undo_note
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
-from desktop_app.ui.widgets.status_colours import OVERDUE
+from desktop_app.ui.widgets.status_colours import OVERDUE, tint
 from desktop_app.ui.widgets.table_menu import explain
 
-NOTE = "note"  # the combo's entry for "add the same note"
-RESPONSIBLE = "responsible"  # ... for "assign the responsible party"
-STATEMENTS = "statements"  # ... for "print goods value statements"
-KIND = "kind"  # ... for "correct the kind"
+# The combo's entries besides the actions: add the same note, assign the responsible party, correct the
+# kind (bulk_undo: whether each can be undone), print goods value statements.
+STATEMENTS = "statements"
 # Actions that end or refuse something: the note says why (as in the detail pane).
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
 
@@ -138,6 +138,10 @@ class BulkActionDialog(QDialog):
         self.summary.setObjectName("bulk_summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.undo_note = QLabel()  # before the click: whether 编辑 → 撤销 takes the whole batch back
+        self.undo_note.setObjectName("bulk_undo_note")
+        self.undo_note.setWordWrap(True)
+        layout.addWidget(self.undo_note)
         self.result_list = QListWidget()
         self.result_list.setObjectName("bulk_results")
         layout.addWidget(self.result_list, 1)
@@ -243,6 +247,9 @@ class BulkActionDialog(QDialog):
         self.note.setEnabled(key is not None and self._uses_note(key))
         if not self.results:
             explain(self.run_button, key is not None, self.tr("先在“操作”中选择要执行的操作"))
+            kinds = [c.kind for c in self.selected]
+            self.undo_note.setText(undo_note(key, self.chosen(), kinds))
+            tint(self.undo_note, "overdue" if cannot_undo(key, self.chosen(), kinds)[0] else "secondary")
         described = self._describe(key)
         if described is not None:
             self.summary.setText(described)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -21,15 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.store.case_filters import CaseFilter, CaseSort, OpenState
 from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search_terms import SEARCH_LIMIT, is_phone_tail
-from desktop_app.ui import labels
-from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, data_table
+from desktop_app.ui.cases.case_filter_bar import CaseFilterBar
+from desktop_app.ui.cases.case_list_export import CaseListExport
 from desktop_app.ui.cases.case_table_model import CaseTableModel
 from desktop_app.ui.cases.empty_state import EmptyState
 from desktop_app.ui.context import AppContext
@@ -60,6 +53,7 @@ _FIRST_RUN_ORDER = (CaseSort.ID, CaseSort.PLATFORM, CaseSort.ORDER_NO, CaseSort.
 class CasesTab(BaseTab):
     new_case_requested = Signal()
     import_requested = Signal()
+    bulk_done = Signal(object)  # the bulk step just taken (ui.cases.bulk_undo.Batch), or None: Ctrl+Z's offer
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, panes: bool = True) -> None:
         """`panes=False`: the detail pane and its neighbours come with `build_panes()` — the window shows
@@ -77,45 +71,14 @@ class CasesTab(BaseTab):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
-        bar = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("case_search")
-        self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)"))
-        bar.addWidget(self.search, 3)
-        self.platform_filter = self._combo("platform_filter", self.tr("全部平台"),
-                                           [(labels.label(p), p.value) for p in Platform])
-        self.shop_filter = self._combo("shop_filter", self.tr("全部店铺"), [])
-        self.kind_filter = self._combo("kind_filter", self.tr("全部类型"),
-                                       [(labels.label(k), k.value) for k in CaseKind])
-        self.status_filter = self._combo("status_filter", self.tr("全部状态"),
-                                         [(labels.label(s), s.value) for s in CaseStatus])
-        self.open_filter = QComboBox()
-        self.open_filter.setObjectName("open_filter")
-        for text, value in ((self.tr("未结束"), OpenState.OPEN), (self.tr("已结束"), OpenState.CLOSED),
-                            (self.tr("全部"), OpenState.ALL)):
-            self.open_filter.addItem(text, value)
-        for combo in (self.platform_filter, self.shop_filter, self.kind_filter, self.status_filter,
-                      self.open_filter):
-            bar.addWidget(combo)
-            combo.currentIndexChanged.connect(self.apply_filter)
-        # "Only these cases" (a number clicked in an import summary), shown as a chip that clears it.
-        self.only_ids: frozenset[int] | None = None
-        self.only_button = QPushButton()
-        self.only_button.setObjectName("only_ids")
-        self.only_button.setToolTip(self.tr("点击取消，显示全部售后单"))
-        self.only_button.hide()
-        self.only_button.clicked.connect(self.clear_only)
-        bar.addWidget(self.only_button)
-        # A selection handed over by the 统计 tab (period, reason, responsible ...): a chip that clears it.
-        self._from_report: CaseFilter | None = None
-        self.report_button = QPushButton()
-        self.report_button.setObjectName("report_selection")
-        self.report_button.setToolTip(self.tr("点击取消统计筛选"))
-        self.report_button.hide()
-        self.report_button.clicked.connect(self.clear_report_selection)
-        bar.addWidget(self.report_button)
-        outer.addLayout(bar)
+        self.filter_bar = CaseFilterBar()
+        self.filter_bar.changed.connect(self.apply_filter)
+        bar = self.filter_bar  # its boxes and chips by their usual names (tests, the window)
+        self.search, self.only_button, self.report_button = bar.search, bar.only_button, bar.report_button
+        self.platform_filter, self.shop_filter, self.kind_filter, self.status_filter, self.open_filter = bar.combos()
+        self.show_report_selection, self.clear_report_selection = bar.show_report_selection, bar.clear_report_selection
+        self.show_only, self.clear_only = bar.show_only, bar.clear_only
+        outer.addWidget(bar)
 
         self.stack = QStackedWidget()
         self.empty = EmptyState()
@@ -147,10 +110,8 @@ class CasesTab(BaseTab):
         self.bulk_button.setEnabled(False)
         self.bulk_button.clicked.connect(self.open_bulk)
         below.addWidget(self.bulk_button)
-        self.export_button = QPushButton(self.tr("导出 Excel…"))
-        self.export_button.setObjectName("export_cases")
-        self.export_button.setToolTip(self.tr("导出当前列表（按当前搜索、筛选和排序）中的售后单"))
-        self.export_button.clicked.connect(self.choose_export)
+        self.export = CaseListExport(self, context, self.model, self.message)
+        self.export_button, self.export_to = self.export.button, self.export.export_to
         below.addWidget(self.export_button)
         left_layout.addLayout(below)
         self.right = QSplitter(Qt.Orientation.Vertical)
@@ -242,14 +203,6 @@ class CasesTab(BaseTab):
             self.splitter.resize(self.stack.size())
         return super().eventFilter(watched, event)
 
-    def _combo(self, name: str, all_text: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.addItem(all_text, None)
-        for text, value in items:
-            combo.addItem(text, value)
-        return combo
-
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: OpChanges) -> bool:
         return changes.cases or changes.orders or changes.deadlines
@@ -282,72 +235,10 @@ class CasesTab(BaseTab):
             self.detail.reload()
 
     def _load_shops(self) -> None:
-        self.context.look_up(_shops, self._fill_shops, waiting=True)
-
-    def _fill_shops(self, shops: list[ShopRow]) -> None:
-        current = self.shop_filter.currentData()
-        self.shop_filter.blockSignals(True)
-        self.shop_filter.clear()
-        self.shop_filter.addItem(self.tr("全部店铺"), None)
-        for shop in shops:
-            self.shop_filter.addItem(self.tr("%1（%2）").replace("%2", labels.platform(shop.platform))
-                                     .replace("%1", shop.name), shop.id)
-        index = self.shop_filter.findData(current)
-        self.shop_filter.setCurrentIndex(max(index, 0))
-        self.shop_filter.blockSignals(False)
+        self.context.look_up(_shops, self.filter_bar.fill_shops, waiting=True)
 
     def current_filter(self) -> CaseFilter:
-        platform = self.platform_filter.currentData()
-        extra = self._from_report or CaseFilter()
-        return CaseFilter(
-            search=self.search.text(),
-            platforms=frozenset({platform}) if platform else frozenset(),
-            # The shop list loads in the background: a shop handed over before it arrived still counts.
-            shop_id=self.shop_filter.currentData() if self.shop_filter.currentData() is not None else extra.shop_id,
-            kind=self.kind_filter.currentData(),
-            status=self.status_filter.currentData(),
-            open_state=OpenState(self.open_filter.currentData()),
-            reason=extra.reason, responsible=extra.responsible, carrier=extra.carrier, product=extra.product,
-            requested_from=extra.requested_from, requested_before=extra.requested_before, case_ids=self.only_ids,
-        )
-
-    def show_report_selection(self, selection: CaseFilter, description: str) -> None:
-        """List the cases behind a figure of the 统计 tab: its platform, shop and kind go into the
-        filter boxes, the rest (period, reason, responsible party) is a chip in the filter bar."""
-        self._from_report = selection
-        self.report_button.setText(self.tr("统计：%1  ✕").replace("%1", description))
-        self.report_button.show()
-        boxes = ((self.platform_filter, next(iter(selection.platforms), None)), (self.shop_filter, selection.shop_id),
-                 (self.kind_filter, selection.kind), (self.status_filter, None),
-                 (self.open_filter, selection.open_state))
-        for combo, value in boxes:
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(combo.findData(value), 0))
-            combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.apply_filter()
-
-    def clear_report_selection(self) -> None:
-        self._from_report = None
-        self.report_button.hide()
-        self.apply_filter()
-
-    def show_only(self, case_ids: frozenset[int], description: str) -> None:
-        """List exactly these cases (open and closed) until the chip is clicked."""
-        self.only_ids = frozenset(case_ids)
-        self.only_button.setText(self.tr("仅显示：%1  ✕").replace("%1", description))
-        self.only_button.show()
-        self.open_filter.blockSignals(True)
-        self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
-        self.open_filter.blockSignals(False)
-        self.apply_filter()
-
-    def clear_only(self) -> None:
-        self.only_ids = None
-        self.only_button.hide()
-        self.apply_filter()
+        return self.filter_bar.current_filter()
 
     def apply_filter(self) -> None:
         if self.context.db is None:
@@ -392,9 +283,7 @@ class CasesTab(BaseTab):
         self._pending_select = case_id
         self._show_case(case_id)
         if self.search.text() or self.open_filter.currentData() == OpenState.CLOSED:
-            self.search.blockSignals(True)
-            self.search.clear()
-            self.search.blockSignals(False)
+            self.filter_bar.clear_search_quietly()
             self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
         self.apply_filter()
 
@@ -458,32 +347,10 @@ class CasesTab(BaseTab):
         self.table.setFocus()
         self._open_index(index)
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.search.setFocus()
         self.search.selectAll()
-
-    # --- export ------------------------------------------------------------------------------
-    def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出售后单"), str(Path.home() / "售后单导出.xlsx"),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
-        if path:
-            self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
-
-    def export_to(self, path: Path) -> None:
-        """Export the cases the list shows now (search, filters and sort as on screen)."""
-        # Imported when used: the export pulls in openpyxl (and numpy), which the table does not need to show.
-        from desktop_app.services.case_export import export_cases
-
-        f, order = self.model.filter, self.model.order
-
-        def work(db: Database) -> int:
-            return export_cases(db, path, f, order)
-
-        def failed(error: Exception) -> None:
-            QMessageBox.warning(self, self.tr("导出售后单"), describe_error(error))
-
-        self.context.read(work, lambda n: self.message.emit(
-            self.tr("已导出 %1 张售后单到 %2").replace("%1", f"{n:,}").replace("%2", str(path))), failed)
+        return True
 
     # --- bulk actions ------------------------------------------------------------------------
     def selected_rows(self) -> list[CaseRow]:
@@ -498,12 +365,16 @@ class CasesTab(BaseTab):
 
     def open_bulk(self) -> BulkActionDialog | None:
         from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases  # when used (start-up)
+        from desktop_app.ui.cases.bulk_undo import batch_of
 
         rows = self.selected_rows()
         if len(rows) < 2 or self.context.db is None:
             return None
         dialog = BulkActionDialog(self.context, selected_cases(rows), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished_bulk.connect(lambda results: self.bulk_done.emit(batch_of(
+            dialog.action.currentText(), dialog.action.currentData(), dialog.chosen(),
+            [s.kind for s in dialog.selected], results, dialog)))
         dialog.open()
         return dialog
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -73,6 +74,15 @@ class ClaimsTab(BaseTab):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("claim_search")
+        self.search.setClearButtonEnabled(True)
+        # Short enough to be read whole in English at 1366 px beside the filters; the tooltip names every field.
+        self.search.setPlaceholderText(self.tr("搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)"))
+        self.search.setToolTip(self.tr("按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可"))
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search_timer.timeout.connect(self.refresh)
+        bar.addWidget(self.search, 1)  # the bar's spare room goes to the search
         self.carrier_filter = QComboBox()
         self.carrier_filter.setObjectName("claim_carrier_filter")
         self.carrier_filter.addItem(self.tr("全部快递"), None)
@@ -93,7 +103,6 @@ class ClaimsTab(BaseTab):
             combo.currentIndexChanged.connect(self.refresh)
         bar.addWidget(self.due_filter)
         self.due_filter.toggled.connect(self.refresh)
-        bar.addStretch(1)
         self.new_button = QPushButton(self.tr("新建理赔"))
         self.new_button.setObjectName("new_claim")
         self.new_button.clicked.connect(lambda: self.new_claim())
@@ -147,6 +156,11 @@ class ClaimsTab(BaseTab):
         install_row_menu(self.table, [self.statement_button],
                          actions=[(self.tr("打开"), lambda row: self.detail.show_claim(row.id))])
 
+    def focus_search(self) -> bool:
+        self.search.setFocus()
+        self.search.selectAll()
+        return True
+
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: OpChanges) -> bool:
         return changes.claims or changes.orders or changes.cases or changes.reships
@@ -157,6 +171,7 @@ class ClaimsTab(BaseTab):
             status=self.status_filter.currentData(),
             open_state=OpenState(self.open_filter.currentData()),
             follow_up_by=end_of_china_day(now()) if self.due_filter.isChecked() else None,
+            search=self.search.text(),
         )
 
     def refresh(self) -> None:
@@ -280,6 +295,9 @@ class ClaimsTab(BaseTab):
         self.due_filter.blockSignals(True)
         self.due_filter.setChecked(False)
         self.due_filter.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
         self.refresh()
 
     def _request_statement(self) -> None:

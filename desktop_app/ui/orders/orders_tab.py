@@ -145,9 +145,10 @@ class OrdersTab(BaseTab):
         self.model.set_filter(OrderFilter(search=self.search.text(),
                                           platforms=frozenset({platform}) if platform else frozenset()))
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.search.setFocus()
         self.search.selectAll()
+        return True
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row: OrderRow | None = current.data(ROW_ROLE) if current.isValid() else None

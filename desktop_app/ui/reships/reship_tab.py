@@ -212,9 +212,10 @@ class ReshipTab(ReshipPicking, BaseTab):
         self.proxy.setFilterFixedString(text.strip())
         self._update_buttons()
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.search.setFocus()
         self.search.selectAll()
+        return True
 
     def select_case(self, case_id: int) -> None:
         """Select one reship by its case number (after recording a promise, or from elsewhere)."""

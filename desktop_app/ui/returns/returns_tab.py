@@ -5,26 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.case_costs import paying_milestone
 from desktop_app.core.case_undo import IRREVERSIBLE
-from desktop_app.core.clock import Moment, now
+from desktop_app.core.clock import Moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
@@ -40,14 +32,12 @@ from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.returns import InspectionResult
 from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.cases import act_on_case
-from desktop_app.services.returns import ReceiveOutcome, clean_return_tracking, match_parcel, receive_return
+from desktop_app.services.returns import ReceiveOutcome, clean_return_tracking, receive_return
 from desktop_app.store.database import Database
 from desktop_app.store.return_queries import (
     ReturnCaseRow,
     UnmatchedParcelRow,
     cases_by_return_tracking,
-    returns_in_transit,
-    unmatched_parcels,
     waiting_parcel,
 )
 from desktop_app.ui import labels
@@ -55,13 +45,9 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.returns.return_menus import transit_menu, unmatched_menu
-from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
-from desktop_app.ui.widgets.status_colours import shade, urgency
-from desktop_app.ui.widgets.table_menu import explain, install_menu
-
-# Receipt changes the case's state and stops the seller's confirmation timer.
-DEFAULT_TRANSIT_DAYS = 5
+from desktop_app.ui.returns.return_lists import ReturnLists
+from desktop_app.ui.widgets.status_colours import shade
+from desktop_app.ui.widgets.table_menu import explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +55,6 @@ class Found:
     tracking_no: str
     cases: list[ReturnCaseRow]
     parcel: UnmatchedParcelRow | None
-
-
-@dataclass(frozen=True, slots=True)
-class Lists:
-    in_transit: list[ReturnCaseRow]
-    unmatched: list[UnmatchedParcelRow]
 
 
 class ReturnsTab(BaseTab):
@@ -155,119 +135,32 @@ class ReturnsTab(BaseTab):
         next_layout.addLayout(buttons)
         outer.addWidget(next_box)
 
-        self.lists = QTabWidget()
-        transit_page = QWidget()
-        transit_layout = QVBoxLayout(transit_page)
-        days_row = QHBoxLayout()
-        days_row.addWidget(QLabel(self.tr("买家寄出超过")))
-        self.days = QSpinBox()
-        self.days.setObjectName("transit_days")
-        self.days.setRange(0, 60)
-        self.days.setValue(DEFAULT_TRANSIT_DAYS)
-        days_row.addWidget(self.days)
-        days_row.addWidget(QLabel(self.tr("天仍未收到的退货（在平台确认收货时限前催一催）")))
-        days_row.addStretch(1)
-        transit_layout.addLayout(days_row)
-        self.transit_table = self._table("transit_table", [
-            self.tr("编号"), self.tr("平台"), self.tr("订单号"), self.tr("买家"), self.tr("退货运单"),
-            self.tr("寄出时间"), self.tr("时限")], (50, 60, 190, 80, 200, 130))
-        transit_layout.addWidget(self.transit_table)
-        unmatched_page = QWidget()
-        unmatched_layout = QVBoxLayout(unmatched_page)
-        self.unmatched_table = self._table("unmatched_table", [
-            self.tr("编号"), self.tr("运单号"), self.tr("快递（推测）"), self.tr("收到时间"), self.tr("验货"),
-            self.tr("备注")], (50, 200, 110, 130, 60))
-        unmatched_layout.addWidget(self.unmatched_table)
-        match_row = QHBoxLayout()
-        self.match_button = QPushButton(self.tr("关联到售后单…"))
-        self.match_button.clicked.connect(self.match_selected)
-        match_row.addWidget(self.match_button)
-        match_row.addStretch(1)
-        unmatched_layout.addLayout(match_row)
-        self.lists.addTab(transit_page, self.tr("在途退货"))
-        self.lists.addTab(unmatched_page, self.tr("无主件"))
+        self.lists = ReturnLists(context)
+        self.lists.open_case.connect(self.open_case)
+        self.lists.said.connect(self._say)
+        self.lists.failed.connect(self._failed)
         outer.addWidget(self.lists, 1)
+        # The lists' tables and actions by their usual names (tests, the window).
+        self.days, self.transit_table, self.unmatched_table = self.lists.days, self.lists.transit_table, \
+            self.lists.unmatched_table
+        self.transit_menu_at, self.unmatched_menu_at = self.lists.transit_menu_at, self.lists.unmatched_menu_at
+        self.match_parcel = self.lists.match_parcel
 
         self.scan.returnPressed.connect(self.lookup)
         self.find_button.clicked.connect(self.lookup)
         self.days.valueChanged.connect(lambda _v: self.refresh())
-        self.transit_table.cellDoubleClicked.connect(self._open_transit)
-        self.unmatched_table.cellDoubleClicked.connect(lambda _row, _column: self.match_selected())
-        self._lists = Lists([], [])  # as the two tables show them (their right-click menus read the rows)
-        install_menu(self.transit_table, self.transit_menu_at)
-        install_menu(self.unmatched_table, self.unmatched_menu_at)
-
-    def transit_menu_at(self, index: QModelIndex) -> QMenu | None:
-        return transit_menu(self.transit_table, self._lists.in_transit, index, self.open_case.emit)
-
-    def unmatched_menu_at(self, index: QModelIndex) -> QMenu | None:
-        return unmatched_menu(self.unmatched_table, self._lists.unmatched, index, self.match_selected)
-
-    def _table(self, name: str, headers: list[str], widths: tuple[int, ...]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setObjectName(name)
-        table.setHorizontalHeaderLabels(headers)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setDefaultSectionSize(24)
-        for column, width in enumerate(widths):
-            table.setColumnWidth(column, width)
-        fit_titles(table.horizontalHeader())
-        show_full_texts(table)
-        return table
 
     # --- data --------------------------------------------------------------------------------
     def wants(self, changes: OpChanges) -> bool:
         return changes.cases
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.scan.setFocus()
         self.scan.selectAll()
+        return True
 
     def refresh(self) -> None:
-        days = self.days.value()
-
-        self.context.look_up(lambda session: Lists(returns_in_transit(session, now() - timedelta(days=days)),
-                                                   unmatched_parcels(session)), self._fill_lists, self._failed)
-
-    def _fill_lists(self, lists: Lists) -> None:
-        self._lists = lists
-        self.transit_table.setRowCount(len(lists.in_transit))
-        moment = now()
-        for row, r in enumerate(lists.in_transit):
-            parcel = " ".join(x for x in (r.return_carrier, r.return_tracking_no) if x)
-            # As the Cases tab's 下一个时限: a deadline the platform settled by itself (淘宝 refunds when the
-            # return is not confirmed in 10 days) is said to be settled, not shown as a time still ahead.
-            shown = r.shown(moment)
-            if shown.timer is not None:
-                due = f"{labels.when(shown.timer.due_at)} {labels.text(shown.timer.name)}"
-            else:
-                due = self.tr("平台已超时自动处理：%1").replace("%1", labels.text(shown.acted)) if shown.acted else ""
-            items = self._fill_row(self.transit_table, row, r.id, [
-                str(r.id), labels.platform(r.platform), r.order_no, r.receiver or "", parcel,
-                labels.when(r.return_shipped_at), due])
-            if shown.timer is not None:
-                items[-1].setForeground(urgency(shown.timer.due_at, moment))
-        self.unmatched_table.setRowCount(len(lists.unmatched))
-        for row, p in enumerate(lists.unmatched):
-            self._fill_row(self.unmatched_table, row, p.id, [
-                str(p.id), p.tracking_no, p.carrier_guess or self.tr("未知"), labels.when(p.received_at),
-                labels.label(InspectionResult(p.result)), p.note or ""])
-        self.lists.setTabText(0, self.tr("在途退货（%1）").replace("%1", str(len(lists.in_transit))))
-        self.lists.setTabText(1, self.tr("无主件（%1）").replace("%1", str(len(lists.unmatched))))
-
-    def _fill_row(self, table: QTableWidget, row: int, key: int, texts: list[str]) -> list[QTableWidgetItem]:
-        items = []
-        for column, text in enumerate(texts):
-            item = QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            table.setItem(row, column, item)
-            items.append(item)
-        return items
+        self.lists.refresh()
 
     # --- scanning ----------------------------------------------------------------------------
     def lookup(self) -> None:
@@ -440,36 +333,9 @@ class ReturnsTab(BaseTab):
             self.tr("已添加 %1 个文件到售后单 %2").replace("%1", str(added.value)).replace(
                 "%2", "、".join(f"#{i}" for i in case_ids))), self._failed, origin=self)
 
-    # --- unmatched parcels and links ---------------------------------------------------------
-    def match_selected(self) -> None:
-        row = self.unmatched_table.currentRow()
-        item = self.unmatched_table.item(row, 0) if row >= 0 else None
-        if item is None:
-            self._say(self.tr("请先在无主件列表中选一个包裹"))
-            return
-        parcel_id = int(item.data(Qt.ItemDataRole.UserRole))
-        case_id, ok = QInputDialog.getInt(self, self.tr("关联到售后单"), self.tr("售后单编号："), 1, 1)
-        if ok:
-            self.match_parcel(parcel_id, case_id)
-
-    def match_parcel(self, parcel_id: int, case_id: int) -> None:
-        def work(db: Database) -> object:
-            return match_parcel(db, parcel_id, case_id)
-
-        def done(_received: object) -> None:
-            self._say(self.tr("无主件 #%1 已关联到售后单 #%2").replace("%1", str(parcel_id)).replace(
-                "%2", str(case_id)))
-
-        self.context.write(work, done, self._failed, origin=self)
-
     def _open_found(self) -> None:
         if self.found and self.found.cases:
             self.open_case.emit(self.found.cases[0].id)
-
-    def _open_transit(self, row: int, _column: int) -> None:
-        item = self.transit_table.item(row, 0)
-        if item is not None:
-            self.open_case.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _say(self, text: str) -> None:
         self.outcome_label.setText(escape(text))

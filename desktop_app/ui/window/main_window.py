@@ -344,9 +344,15 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
             tab.refresh()
 
     def focus_search(self) -> None:
+        """Ctrl+F: the search or filter box of the tab shown; a tab with no list to search (统计) sends it to
+        the 售后单 tab's search, and the status bar says so."""
         tab = self.tabs.currentWidget()
-        if tab in self.all_tabs():
-            tab.focus_search()
+        if tab in self.all_tabs() and tab.focus_search():
+            return
+        self.tabs.setCurrentWidget(self.cases_tab)
+        self.cases_tab.focus_search()
+        self.show_message(self.tr("“%1”没有可搜索的列表：已转到“售后单”的搜索框").replace(
+            "%1", self.tabs.tabText(self.tabs.indexOf(tab)) if tab is not None else ""))
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

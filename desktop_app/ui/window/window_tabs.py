@@ -95,6 +95,7 @@ class WindowTabs(WindowHost):
         self.cases_tab.detail.claim_requested.connect(lambda case_id: self.new_claim(case_id=case_id))
         self.case_undo = CaseUndo(self.menus.undo, self.tabs, self.cases_tab, self.cases_tab.detail, self.context,
                                   self.cases_tab.table.selectionModel())
+        self.cases_tab.bulk_done.connect(self.case_undo.offer_batch)
 
     def _later_titles(self) -> dict[str, str]:
         return {"reship": self.tr("补发队列"), "returns": self.tr("退货入库"), "claims": self.tr("快递理赔"),
