@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.services.statements import StatementRequest
@@ -19,6 +19,7 @@ from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.widgets import screen_fit
 from desktop_app.ui.window.about_dialog import AboutDialog
 from desktop_app.ui.window.main_window import MainWindow
+from desktop_app.ui.window.window_state import fit_to_screen
 from tests.ui.conftest import wait_idle
 from tests.ui.test_cases_tab import seeded_path  # noqa: F401  (fixture: three orders)
 
@@ -47,6 +48,19 @@ def test_the_big_dialogs_fit_the_screen(qtbot: QtBot, window: MainWindow, free: 
     wait_idle(qtbot, window)
     for dialog in dialogs:
         dialog.reject()
+
+
+@pytest.mark.parametrize("free, size", [(QRect(0, 0, 1920, 1040), (1632, 850)), (LAPTOP, (1280, 688)),
+                                        (SCALED_1080P, (1280, 640))], ids=["1920x1080", "1366x768", "1080p-150%"])
+def test_the_first_run_takes_most_of_a_roomy_screen_and_fits_a_laptop(
+        qtbot: QtBot, free: QRect, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 1920×1080 desktop opened the window at 1280×720, its 下一个时限 and 状态 cells cut and a third of the
+    screen empty; a laptop keeps the default shrunk to its free area."""
+    monkeypatch.setattr(screen_fit, "free_area", lambda _widget: free)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    fit_to_screen(window)
+    assert (window.width(), window.height()) == size
 
 
 def test_a_roomy_screen_keeps_the_size_asked_for(qtbot: QtBot) -> None:

@@ -1,8 +1,9 @@
 """What the window remembers between runs (QSettings in the data folder): its geometry, and per tab
 the splitter positions and each table's column widths, order and sort.
 
-A first run (nothing saved) fits the window to the screen: at most 1280×720, never taller than
-the screen's free area, so the status bar stays visible on a 1366×768 laptop.
+A first run (nothing saved) fits the window to the screen: 1280×720, never taller than the screen's
+free area, so the status bar stays visible on a 1366×768 laptop; on a roomier screen most of its free
+area (a 1920×1080 desktop opened at 1280×720 with 下一个时限 and 状态 cut while a third of it stayed empty).
 """
 
 from __future__ import annotations
@@ -10,19 +11,25 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QWidget
 
+from desktop_app.ui.widgets import screen_fit
 from desktop_app.ui.widgets.grow_column import GrowColumn
-from desktop_app.ui.widgets.screen_fit import resize_within_screen
 
 DEFAULT_WIDTH = 1280
 DEFAULT_HEIGHT = 720
+ROOMY_SHARE = 0.85  # of a screen's free area larger than the default needs
 
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
 
 
 def fit_to_screen(window: QMainWindow) -> None:
-    """The default size, shrunk to the screen's free area (taskbar excluded)."""
-    resize_within_screen(window, DEFAULT_WIDTH, DEFAULT_HEIGHT)
+    """The default size, or most of a roomier screen, within the screen's free area (taskbar excluded)."""
+    width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
+    free = screen_fit.free_area(window)
+    if free is not None:
+        width = max(width, int(free.width() * ROOMY_SHARE))
+        height = max(height, int((free.height() - screen_fit.FRAME_ALLOWANCE) * ROOMY_SHARE))
+    screen_fit.resize_within_screen(window, width, height)
 
 
 def restore_window(window: QMainWindow, settings: QSettings) -> None:
