@@ -47,6 +47,7 @@ class ReturnCaseRow:
     return_carrier: str | None
     return_tracking_no: str | None
     return_shipped_at: datetime | None
+    version: int = 0  # as read: the desk's suggested step names it, so a change by another seat meanwhile refuses
     items: tuple[OrderItemRow, ...] = ()
     inspections: tuple[InspectionRow, ...] = ()
     # Its open deadlines (store.deadline_lists.open_timers_of): the deadline shown is read from them with
@@ -92,7 +93,7 @@ def _select() -> Select[*tuple[Any, ...]]:
             Case.id, Case.platform, Shop.name.label("shop"), Order.order_no, Order.receiver, Order.phone, Case.kind,
             Case.reason,
             Case.status, Case.is_open, Case.refund_fen, Case.return_carrier, Case.return_tracking_no,
-            _shipped_at().label("return_shipped_at"), Case.order_id,
+            _shipped_at().label("return_shipped_at"), Case.order_id, Case.version,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)
@@ -121,7 +122,7 @@ def _rows(session: Session, raw: Sequence[Row[Any]]) -> list[ReturnCaseRow]:
             id=r.id, platform=r.platform, shop=r.shop, order_no=r.order_no, receiver=r.receiver, phone=r.phone,
             kind=r.kind, reason=r.reason, status=r.status, is_open=r.is_open, refund_fen=r.refund_fen,
             return_carrier=r.return_carrier, return_tracking_no=r.return_tracking_no,
-            return_shipped_at=r.return_shipped_at, items=tuple(items.get(r.order_id, ())),
+            return_shipped_at=r.return_shipped_at, version=r.version, items=tuple(items.get(r.order_id, ())),
             inspections=tuple(inspections.get(r.id, ())), timers=timers.get(r.id, ()),
         )
         for r in raw

@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.returns import InspectionResult
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
-from desktop_app.services.cases import NewCase, open_case
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
+from desktop_app.services.cases import CaseEdit, NewCase, edit_case, open_case
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.case_queries import case_row
 from desktop_app.store.database import open_database
-from desktop_app.store.models import Order, OrderItem
+from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.window.main_window import MainWindow
@@ -250,3 +250,36 @@ def test_the_returns_lists_have_right_click_menus(qtbot: QtBot, window: MainWind
     assert list(entries) == ["关联到售后单…", "复制运单号"]
     entries["复制运单号"].trigger()
     assert QApplication.clipboard().text() == "SF1400123456789"
+
+
+def test_the_desks_suggestion_is_refused_when_another_seat_changed_the_case_meanwhile(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 18 (never a lost update): the suggested 退款 was made for the case as the desk read it after the
+    receipt. Another seat corrected the case's refund meanwhile: the desk's step is refused naming that seat,
+    nothing is recorded over the correction, and the parcel's cases are shown as they are now."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, "75123456789012")
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "宠物猫砂 豆腐砂 6L" in tab.found_label.text(), timeout=5000)
+    qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.suggest_button.isVisible() and "已验货" in tab.found_label.text(), timeout=5000)
+    db = window.context.db
+    assert db is not None
+    with db.reading() as session:
+        case = session.get_one(Case, 1)
+        edit = CaseEdit(CaseReason(case.reason) if case.reason else None, 5000, case.compensation_fen,
+                        ResponsibleParty(case.responsible) if case.responsible else None, case.platform_case_no)
+        version = case.version
+    edit_case(db, 1, edit, expected_version=version, author="小李")  # another seat, between scan and click
+
+    qtbot.mouseClick(tab.suggest_button, Qt.MouseButton.LeftButton)
+    confirm = tab.findChild(ActionDialog, "action_dialog")
+    assert confirm is not None
+    confirm.accept()
+    qtbot.waitUntil(lambda: "小李" in tab.outcome_label.text(), timeout=5000)
+    assert "刚被 小李 修改了" in tab.outcome_label.text() and not tab.suggest_button.isVisible()
+    with db.reading() as session:
+        row = case_row(session, 1)
+        assert (row.status, row.amount_fen) == ("return_received", 5000)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.case_costs import paying_milestone
 from desktop_app.core.case_undo import IRREVERSIBLE
 from desktop_app.core.clock import Moment
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges, Written
@@ -284,10 +284,13 @@ class ReturnsTab(BaseTab):
         note = f"验货{self.outcome.result.label}后" if self.outcome else ""
         case = next((c for c in self.outcome.cases if c.case_id == case_id), None) if self.outcome else None
         paying = paying_milestone(case.kind, case.status, action) if case is not None else None
-        if action not in IRREVERSIBLE and paying is None:
-            self._take(case_id, action, note)
-            return None
+        # The case as this desk shows it (read after the receipt): a step another seat took on it since refuses
+        # the suggestion, which was made for the case as it was.
         shown = next((r for r in self.found.cases if r.id == case_id), None) if self.found else None
+        version = shown.version if shown is not None else None
+        if action not in IRREVERSIBLE and paying is None:
+            self._take(case_id, action, note, version=version)
+            return None
         recorded = shown.refund_fen if shown is not None and paying == "refunded" else None
         kind = labels.kind(case.kind.value) if case is not None else ""
         dialog = ActionDialog(action, f"#{case_id} {kind}".strip(), self, paying, recorded,
@@ -295,14 +298,15 @@ class ReturnsTab(BaseTab):
         dialog.setObjectName("action_dialog")
         dialog.note.setPlainText(note)
         dialog.accepted.connect(lambda: self._take(case_id, action, dialog.note.toPlainText(), dialog.moment(),
-                                                   dialog.paid_fen()))
+                                                   dialog.paid_fen(), version))
         dialog.open()
         return dialog
 
     def _take(self, case_id: int, action: CaseAction, note: str, at: Moment | None = None,
-              paid_fen: int | None = None) -> None:
+              paid_fen: int | None = None, version: int | None = None) -> None:
         def work(db: Database) -> object:
-            return act_on_case(db, case_id, action, note=note or None, at=at, paid_fen=paid_fen)
+            return act_on_case(db, case_id, action, note=note or None, at=at, paid_fen=paid_fen,
+                               expected_version=version)
 
         def done(_status: object) -> None:
             self.suggest_button.setVisible(False)
@@ -343,3 +347,8 @@ class ReturnsTab(BaseTab):
 
     def _failed(self, error: Exception) -> None:
         self._say(describe_error(error))
+        if isinstance(error, StaleData) and self.found is not None:
+            # Another seat acted on the case meanwhile: the suggestion was for the case as it was. The
+            # message says who; the parcel's cases are shown as they are now.
+            self.suggest_button.setVisible(False)
+            self._find(self.found.tracking_no, self._show_parcel)
