@@ -21,6 +21,7 @@ from desktop_app.store.database import open_database
 from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import build_search_text
 from desktop_app.ui.cases.case_dialogs import ActionDialog
+from desktop_app.ui.returns.returns_tab import ReturnsTab
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
 
@@ -44,6 +45,17 @@ def seeded_path(db_path: Path) -> Path:
                          author="小林")
     db.close()
     return db_path
+
+
+def scan_at_the_desk(qtbot: QtBot, window: MainWindow, number: str, shows: str) -> ReturnsTab:
+    """The returns desk opened and a parcel scanned, once what it found (`shows`) is on screen."""
+    tab = window.returns_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_idle(qtbot, window)
+    qtbot.keyClicks(tab.scan, number)
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shows in tab.found_label.text(), timeout=5000)
+    return tab
 
 
 def test_scan_inspect_and_take_the_next_step(qtbot: QtBot, window: MainWindow) -> None:
@@ -82,12 +94,7 @@ def test_a_refund_the_desk_suggests_asks_what_was_paid_and_says_it_cannot_be_und
         qtbot: QtBot, window: MainWindow) -> None:
     # 少件: the suggestion says to refund what came back, and 记为“退款” recorded the whole 79.00 in one
     # click — a step that cannot be undone (编辑 → 撤销 refuses a refund), counted in 统计 as paid.
-    tab = window.returns_tab
-    window.tabs.setCurrentWidget(tab)
-    wait_idle(qtbot, window)
-    qtbot.keyClicks(tab.scan, "75123456789012")
-    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "宠物猫砂 豆腐砂 6L" in tab.found_label.text(), timeout=5000)
+    tab = scan_at_the_desk(qtbot, window, "75123456789012", shows="宠物猫砂 豆腐砂 6L")
     tab.note.setText("只退回 3 袋")
     qtbot.mouseClick(tab.result_buttons[InspectionResult.MISSING], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.suggest_button.isVisible(), timeout=5000)
@@ -120,12 +127,7 @@ def test_a_refund_the_desk_suggests_asks_what_was_paid_and_says_it_cannot_be_und
 
 
 def test_a_parcel_without_a_case_is_kept_and_matched_later(qtbot: QtBot, window: MainWindow) -> None:
-    tab = window.returns_tab
-    window.tabs.setCurrentWidget(tab)
-    wait_idle(qtbot, window)
-    qtbot.keyClicks(tab.scan, "SF1400123456789")
-    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "没有售后单" in tab.found_label.text(), timeout=5000)
+    tab = scan_at_the_desk(qtbot, window, "SF1400123456789", shows="没有售后单")
     empty = tab.result_buttons[InspectionResult.EMPTY]
     qtbot.mouseClick(empty, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "无主件 #1" in tab.outcome_label.text(), timeout=5000)
@@ -191,12 +193,7 @@ def test_a_key_inspects_a_found_parcel_and_ctrl_1_still_shows_the_cases(qtbot: Q
 def test_a_double_click_on_a_parcel_without_a_case_asks_which_case(qtbot: QtBot, window: MainWindow,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Double-clicking a 无主件 did nothing (only 关联到售后单… did); it asks for the case as the button does."""
-    tab = window.returns_tab
-    window.tabs.setCurrentWidget(tab)
-    wait_idle(qtbot, window)
-    qtbot.keyClicks(tab.scan, "SF1400123456789")
-    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "没有售后单" in tab.found_label.text(), timeout=5000)
+    tab = scan_at_the_desk(qtbot, window, "SF1400123456789", shows="没有售后单")
     qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.unmatched_table.rowCount() == 1, timeout=5000)
     asked: list[str] = []
@@ -257,12 +254,7 @@ def test_the_desks_suggestion_is_refused_when_another_seat_changed_the_case_mean
     """Issue 18 (never a lost update): the suggested 退款 was made for the case as the desk read it after the
     receipt. Another seat corrected the case's refund meanwhile: the desk's step is refused naming that seat,
     nothing is recorded over the correction, and the parcel's cases are shown as they are now."""
-    tab = window.returns_tab
-    window.tabs.setCurrentWidget(tab)
-    wait_idle(qtbot, window)
-    qtbot.keyClicks(tab.scan, "75123456789012")
-    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "宠物猫砂 豆腐砂 6L" in tab.found_label.text(), timeout=5000)
+    tab = scan_at_the_desk(qtbot, window, "75123456789012", shows="宠物猫砂 豆腐砂 6L")
     qtbot.mouseClick(tab.result_buttons[InspectionResult.GOOD], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.suggest_button.isVisible() and "已验货" in tab.found_label.text(), timeout=5000)
     db = window.context.db
