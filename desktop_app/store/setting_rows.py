@@ -21,6 +21,9 @@ SEATS_SETTING = "team_seats"
 def locked_setting(session: Session, key: str) -> Setting:
     """The setting `key` (made with an empty value if missing), locked until the transaction ends on a
     server (a SQLite write transaction holds the whole file already)."""
+    setting = session.get(Setting, key, with_for_update=True, populate_existing=True)
+    if setting is not None:  # no insert statement: one would announce 设置 to every seat though nothing changed
+        return setting
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(Setting).values(key=key, value="").on_conflict_do_nothing(index_elements=["key"]))
     setting = session.get(Setting, key, with_for_update=True, populate_existing=True)

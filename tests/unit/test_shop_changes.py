@@ -45,7 +45,9 @@ def test_policies_the_cost_table_and_the_shop_profile_say_who_changed_them_as_se
     monkeypatch.setenv(ENV_SEAT, "小李")
     policies = load_policies()
     assert set_policy(db, policies, policies[0].id, True).changes == OpChanges.of(Area.SETTINGS)
-    set_policy(db, policies, policies[0].id, True)  # already on: nothing to record
+    # Already on: nothing to record, and nothing for the other seats to reload.
+    assert set_policy(db, policies, policies[0].id, True).changes == OpChanges()
+    assert set_policy(db, policies, policies[1].id, False).changes == OpChanges()  # already off
     sheet = tmp_path / "成本价.csv"
     sheet.write_text("商家编码,成本价\nSKU-1,12.50\n", encoding="utf-8")
     assert import_product_costs(db, sheet).changes == OpChanges.of(Area.SETTINGS)
