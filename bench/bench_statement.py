@@ -138,7 +138,7 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         os.environ["AFTERSALES_LEDGER_HOME"] = str(folder / "home")
         from desktop_app.printing.fonts import register_fonts
-        from desktop_app.printing.statement_render import write_pdf
+        from desktop_app.printing.statement_pdf import write_pdf
 
         rows: list[tuple[str, str, str]] = []
         font_s, family = timed(register_fonts)

@@ -162,7 +162,8 @@ def _write(statements: list[GoodsValueStatement], out: Path, suffix: str) -> int
         return write_statements_xlsx(statements, out)
     ensure_offscreen_when_headless()
     from desktop_app.printing.seal_image import printable_seals
-    from desktop_app.printing.statement_render import ensure_gui_application, write_pdf
+    from desktop_app.printing.statement_pdf import write_pdf
+    from desktop_app.printing.statement_render import ensure_gui_application
 
     ensure_gui_application()
     statements, problems = printable_seals(statements)  # the workbook carries no seal

@@ -20,7 +20,8 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.statement import DECLARATION, STATEMENT_TITLE, GoodsValueStatement, ShopProfile, StatementLine
 from desktop_app.core.vocabulary import Platform, order_key
 from desktop_app.printing import fonts
-from desktop_app.printing.statement_render import statement_image, write_pdf
+from desktop_app.printing.statement_pdf import write_pdf
+from desktop_app.printing.statement_render import statement_image
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.shop_profile import load_shop_profile, save_shop_profile, seal_path
 from desktop_app.services.statements import StatementRequest

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import UserError
 from desktop_app.core.statement import GoodsValueStatement, StatementIncomplete
 from desktop_app.printing.seal_image import printable_seals
-from desktop_app.printing.statement_render import prepare_a4, render_statements, statement_image, write_pdf
+from desktop_app.printing.statement_pdf import write_pdf
+from desktop_app.printing.statement_render import prepare_a4, render_statements, statement_image
 from desktop_app.services.statements import StatementRequest, carriers_of, load_statements, missing_shop_details
 from desktop_app.store.database import Database
 from desktop_app.ui import labels
