@@ -27,8 +27,9 @@ _OPEN = DeadlineStatus.OPEN
 # A plan: (platform, kind, reason or ""), what decides which timers apply to a case.
 Plan = tuple[str, str, str]
 # A case whose computed deadlines differ from what its digest says is stored (or whose digest is unknown):
-# (case id, computed, digest, stored next_due_*, after_due_* and next_due_until, timer facts).
-Pending = tuple[int, list[ComputedDeadline], int, tuple[Any, ...], tuple[Any, ...]]
+# (case id, computed, digest, stored next_due_*, after_due_* and next_due_until, timer facts). The facts are the
+# rest of the case's row as `walk_slice` unpacks it: a list (mypyc, which checks the declared types, refused a tuple).
+Pending = tuple[int, list[ComputedDeadline], int, tuple[Any, ...], Sequence[Any]]
 
 
 def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan] | None,
