@@ -1769,6 +1769,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "理赔 #%1": "Claim #%1",
     "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
+    "%1 刚被 %2 修改了（%3 %4）：%5": "%1 was just changed by %2 (%3 %4): %5",
     "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
         "then try again.",

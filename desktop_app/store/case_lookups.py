@@ -108,6 +108,15 @@ def last_author(session: Session, subject: str, subject_id: int) -> str | None:
     ).first()
 
 
+def last_entry(session: Session, subject: str, subject_id: int) -> AuditEvent | None:
+    """The latest timeline entry of this case or claim (`subject` "case" or "claim"): who changed it last,
+    when and how."""
+    return session.scalars(
+        select(AuditEvent).where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+
+
 def platform_case_holder(session: Session, key: str, other_than: int) -> int | None:
     """The case (other than `other_than`) holding this platform after-sales number key."""
     return session.execute(
