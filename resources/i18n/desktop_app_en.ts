@@ -6850,97 +6850,112 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TeamChanges</name>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="212"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="214"/>
         <source>与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看</source>
         <translation>The live connection to the team database was lost; retrying. Press F5 to see other seats&apos; changes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="217"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="220"/>
         <source>已恢复与团队数据库的实时连接</source>
         <translation>The live connection to the team database is back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="252"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="241"/>
+        <source>已重新连上团队数据库，已刷新</source>
+        <translation>Connected to the team database again; refreshed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="246"/>
+        <source>团队数据库连不上，正在重试…</source>
+        <translation>Cannot reach the team database; retrying…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="248"/>
+        <source>服务器关闭、重启或网络断开了。连上之前的操作不会保存，已输入的内容都还在；连上后窗口自动刷新，不用重启程序。</source>
+        <translation>The server was stopped or restarted, or the network is down. Nothing is saved until it is back; what you typed is kept. Once it is back the window refreshes by itself, without a restart.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="270"/>
         <source>其他席位刚做的修改；点售后单编号打开它</source>
         <translation>What other seats just changed; click a case number to open it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="265"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="283"/>
         <source>另一个程序刚做的修改；点售后单编号打开它</source>
         <translation>What another program just changed; click a case number to open it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="275"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="293"/>
         <source>%1 修改了 %2</source>
         <translation>%1 changed %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="275"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="293"/>
         <source>%1 等 %2 单</source>
         <translation>%1 and more (%2 in all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="275"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="293"/>
         <source>另一个席位</source>
         <translation>Another seat</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="276"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="294"/>
         <source>售后单</source>
         <translation>cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="276"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="294"/>
         <source>订单</source>
         <translation>orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="276"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="294"/>
         <source>补发</source>
         <translation>reships</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="277"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="295"/>
         <source>快递理赔</source>
         <translation>carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="277"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="295"/>
         <source>时限</source>
         <translation>deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="277"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="295"/>
         <source>设置</source>
         <translation>settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="278"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="296"/>
         <source>时效规则</source>
         <translation>deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="279"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="297"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="279"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="297"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="279"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="297"/>
         <source>%1 在另一个程序中修改了 %2</source>
         <translation>%1 changed %2 in another program</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="280"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="298"/>
         <source>台账</source>
         <translation>the ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/team/team_changes.py" line="280"/>
+        <location filename="../../desktop_app/ui/team/team_changes.py" line="298"/>
         <source>另一个程序（如命令行导入）修改了台账，已刷新</source>
         <translation>Another program (a command-line import, say) changed the ledger; reloaded</translation>
     </message>
