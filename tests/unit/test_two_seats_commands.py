@@ -23,6 +23,7 @@ from desktop_app.cli import run
 from desktop_app.services import cases as case_service
 from desktop_app.store.database import open_database
 from desktop_app.store.models import AuditEvent, Case, Reship
+from tests.unit.test_team_lock_order import lock_waits
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("seat_command_child.py")
@@ -40,17 +41,6 @@ class Said:
     err: str
 
 
-def _lock_waiters(url: str) -> int:
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar_one())
-    finally:
-        engine.dispose()
-
-
 @contextmanager
 def _holding(url: str, table: str, row_id: int, waiters: int) -> Iterator[None]:
     """The row locked by a third connection until `waiters` seats wait for it, then let go."""
@@ -60,7 +50,7 @@ def _holding(url: str, table: str, row_id: int, waiters: int) -> Iterator[None]:
             conn.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id})
             yield
             deadline = time.monotonic() + 90
-            while _lock_waiters(url) < waiters:
+            while lock_waits(url) < waiters:
                 assert time.monotonic() < deadline, "the seats never both waited for the row"
                 time.sleep(0.05)
     finally:
