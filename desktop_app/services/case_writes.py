@@ -110,11 +110,12 @@ JUST_CHANGED = timedelta(minutes=10)
 
 def refused_after_another_seat(session: Session, error: ActionNotAllowed, what: str, subject: str,
                                subject_id: int, who: str) -> ActionNotAllowed:
-    """A step the record's state refused, naming the seat that just moved it (its latest entry, when by another
-    seat within JUST_CHANGED): two seats' `case act` or `claim act` at once, the second acting on the state it
-    found, told only 当前状态为“待补发”，不能执行“同意补发” and left to guess that a colleague did it."""
+    """A step the record's state refused, naming the seat that just moved it into that state (its latest entry, a
+    step or an undo by another seat within JUST_CHANGED): two seats' `case act` or `claim act` at once, the second
+    acting on the state it found, told only 当前状态为“待补发”，不能执行“同意补发” and left to guess that a colleague
+    did it. A note or an edit that left the state as it was is not the refusal's cause and is not named."""
     last = last_entry(session, subject, subject_id)
-    if last is None or not last.author or last.author == who:
+    if last is None or not last.author or last.author == who or last.to_state in (None, last.from_state):
         return error
     recorded = last.recorded_at.replace(tzinfo=last.recorded_at.tzinfo or UTC)
     if utcnow() - recorded > JUST_CHANGED:

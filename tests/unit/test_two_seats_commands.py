@@ -232,3 +232,17 @@ def test_case_undo_takes_back_the_step_it_found_not_the_one_before(
     err = capsys.readouterr().err
     assert code == 2 and f"售后单 #{case_id} 刚被 小王 修改了（现在是“处理中”）" in err, err
     assert _count(ledger_target, AuditEvent.case_id == case_id, AuditEvent.kind == "undo") == 1
+
+
+def test_a_refusal_names_no_seat_whose_change_left_the_state_as_it_was(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """小王 corrected the reason a moment ago; 小李's 退款 of a return not yet agreed is refused for the state alone:
+    naming 小王 (刚被 小王 修改了（… 修改）) blamed a change that did not cause it."""
+    case_id = _new_case(ledger_target, kind="return_refund")
+    monkeypatch.setenv("AFTERSALES_LEDGER_SEAT", "小王")
+    cli(ledger_target, "case", "edit", str(case_id), "--reason", "damaged")
+    monkeypatch.setenv("AFTERSALES_LEDGER_SEAT", "小李")
+    capsys.readouterr()
+    assert run(["case", "act", str(case_id), "refund", "--amount", "20", "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：退货退款售后单当前状态为“待处理”，不能执行“退款”") and "小王" not in err, err
