@@ -1567,6 +1567,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看":
         "The live connection to the team database was lost; retrying. Press F5 to see other seats' changes",
     "已恢复与团队数据库的实时连接": "The live connection to the team database is back",
+    "已重新连上团队数据库，已刷新": "Connected to the team database again; refreshed",
+    "团队数据库连不上，正在重试…": "Cannot reach the team database; retrying…",
+    "服务器关闭、重启或网络断开了。连上之前的操作不会保存，已输入的内容都还在；连上后窗口自动刷新，不用重启程序。":
+        "The server was stopped or restarted, or the network is down. Nothing is saved until it is back; what you "
+        "typed is kept. Once it is back the window refreshes by itself, without a restart.",
     "备份团队数据库": "Back up the team database",
     ("团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。"
      "恢复请在服务器上用 pg_restore。现在备份吗？"):
@@ -1769,6 +1774,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "理赔 #%1": "Claim #%1",
     "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
+    "%1 刚被 %2 修改了（%3 %4）：%5": "%1 was just changed by %2 (%3 %4): %5",
     "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
         "then try again.",

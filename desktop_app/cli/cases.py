@@ -416,10 +416,12 @@ def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from desktop_app.services.cases import undo_last_step
+    from desktop_app.services.cases import case_version, undo_last_step
 
     with opened_ledger(args) as db:
-        undone = undo_last_step(db, args.id)
+        # The step to take back is the last one as the command found it: another seat's undo at the same moment
+        # takes that one, and this one is refused naming that seat rather than taking back the step before.
+        undone = undo_last_step(db, args.id, expected_version=case_version(db, args.id))
     if args.json:
         print_json({"id": args.id, "undone": undone.title, "status": undone.status.value})
     else:

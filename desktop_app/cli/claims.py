@@ -369,10 +369,11 @@ def _act(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from desktop_app.services.claim_undo import undo_claim_step
+    from desktop_app.services.claim_undo import claim_version, undo_claim_step
 
     with opened_ledger(args) as db:
-        undone = undo_claim_step(db, args.id)
+        # As `case undo`: the last step as the command found it, never the one before it (another seat's undo).
+        undone = undo_claim_step(db, args.id, expected_version=claim_version(db, args.id))
     if args.json:
         print_json({"id": args.id, "undone": undone.title, "status": undone.status.value,
                     "returned": _yuan(undone.returned_fen)})

@@ -91,6 +91,9 @@ NO_SHOP = T("找不到店铺 %1")
 CASE_NO = T("售后单 #%1")
 CLAIM_NO = T("理赔 #%1")
 CHANGED_BY = T("%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。", frozenset({3}))
+# A step the state no longer allows because another seat moved the record first (two commands at once, the
+# second acting on the state as it found it): who moved it, when (China time) and with what step.
+REFUSED_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4）：%5", frozenset({4}))
 CHANGED = T("%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。", frozenset({2}))
 # The shop's own data saved over another seat's save of it (a shop's profile): what, and who saved first.
 SAVED_MEANWHILE_BY = T("%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。")

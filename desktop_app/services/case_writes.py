@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from desktop_app.core import messages as msg
 from desktop_app.core.case_costs import PAID_MILESTONES, paying_milestone
 from desktop_app.core.case_undo import undos_to_reach
 from desktop_app.core.clock import Moment, as_china, format_china
-from desktop_app.core.errors import NotFound, StaleData, UserError
+from desktop_app.core.errors import ActionNotAllowed, NotFound, StaleData, UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, event_title, is_open, resume_target, transition
 from desktop_app.core.money import format_yuan
 from desktop_app.core.rule_pack_model import KIND_CHANGED
@@ -31,6 +31,7 @@ from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_lookups import (
     last_author,
+    last_entry,
     last_step,
     paid_this_way,
     request_date_only,
@@ -102,6 +103,27 @@ def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int
     return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now))
 
 
+# How long after another seat's change a refusal names it: two seats' commands at once are seconds apart, and
+# a state a colleague reached yesterday is no race (a computer's clock a few minutes off still counts).
+JUST_CHANGED = timedelta(minutes=10)
+
+
+def refused_after_another_seat(session: Session, error: ActionNotAllowed, what: str, subject: str,
+                               subject_id: int, who: str) -> ActionNotAllowed:
+    """A step the record's state refused, naming the seat that just moved it into that state (its latest entry, a
+    step or an undo by another seat within JUST_CHANGED): two seats' `case act` or `claim act` at once, the second
+    acting on the state it found, told only 当前状态为“待补发”，不能执行“同意补发” and left to guess that a colleague
+    did it. A note or an edit that left the state as it was is not the refusal's cause and is not named."""
+    last = last_entry(session, subject, subject_id)
+    if last is None or not last.author or last.author == who or last.to_state in (None, last.from_state):
+        return error
+    recorded = last.recorded_at.replace(tzinfo=last.recorded_at.tzinfo or UTC)
+    if utcnow() - recorded > JUST_CHANGED:
+        return error
+    return ActionNotAllowed(msg.say(msg.REFUSED_AFTER_SEAT, what, last.author, as_china(recorded).strftime("%H:%M:%S"),
+                                    event_title(last), error.message))
+
+
 def record_paid_amount(session: Session, case: Case, action: CaseAction, fen: int, note: str | None) -> str:
     """The amount a paying step (退款 / 退货途中退款 / 补偿) paid, kept on the case where 统计 counts it
     (`refund_fen`, or `compensation_fen` for 已补偿); the step's note that says it on the timeline. A case
@@ -137,7 +159,11 @@ def apply_action(session: Session, case: Case, action: CaseAction, note: str | N
     before the case's last step: `check_in_order`), write the timeline entry, then let every effect in
     ACTION_EFFECTS follow (the reship row of a reship case)."""
     before = CaseStatus(case.status)
-    step = transition(CaseKind(case.kind), before, action)
+    try:
+        step = transition(CaseKind(case.kind), before, action)
+    except ActionNotAllowed as refused:
+        raise refused_after_another_seat(session, refused, msg.say(msg.CASE_NO, case.id), "case", case.id,
+                                         who) from refused
     if in_order and action is not CaseAction.TRADE_SUCCEEDED:
         check_in_order(session, case, action.label, when)
     after = step.target or before

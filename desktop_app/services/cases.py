@@ -37,6 +37,7 @@ from desktop_app.services.case_writes import (
     load_case,
     record_event,
     record_paid_amount,
+    refused_after_another_seat,
 )
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
@@ -190,7 +191,11 @@ def act_in_session(session: Session, case_id: int, action: CaseAction, note: str
     as out of order (关闭的时间 12:11 早于同意补发的时间 12:11)."""
     case = load_case(session, case_id, expected_version)
     if paid_fen is not None:
-        note = record_paid_amount(session, case, action, paid_fen, note)
+        try:
+            note = record_paid_amount(session, case, action, paid_fen, note)
+        except ActionNotAllowed as refused:  # its refusal of the step itself, before `apply_action`'s
+            raise refused_after_another_seat(session, refused, msg.say(msg.CASE_NO, case_id), "case", case_id,
+                                             who) from refused
     when = when or after_last_step(session, case.id, Moment(now()))
     status = apply_action(session, case, action, note, when, who, rules)
     recompute_case(session, case.id, rules)
@@ -250,6 +255,14 @@ def _forget_parcel_of(case: Case, step_note: str | None) -> None:
     if case.return_tracking_no and case.return_tracking_no in (step_note or ""):
         case.return_tracking_no = None
         case.return_carrier = None
+
+
+def case_version(db: Database, case_id: int) -> int:
+    """The case's version as it is now: what a command that takes back "the last step" read before it acts, so
+    that a second seat's undo at the same moment is refused naming the first (`load_case`) instead of taking
+    back the step before — one the second seat never meant."""
+    with db.reading() as session:
+        return load_case(session, case_id, None, lock=False).version
 
 
 def undo_offer(db: Database, case_id: int) -> UndoChoice:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core import messages as msg
 from desktop_app.core.case_undo import UNDO_KIND
 from desktop_app.core.claims import ClaimAction, ClaimStatus, follow_up_for, is_open
-from desktop_app.core.errors import ActionNotAllowed
+from desktop_app.core.errors import ActionNotAllowed, NotFound
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.cases import current_author
@@ -38,6 +38,15 @@ class UndoneClaimStep:
     status: ClaimStatus  # the claim's status now
     returned_fen: int  # the payout taken back with it (0: none)
     changes: OpChanges
+
+
+def claim_version(db: Database, claim_id: int) -> int:
+    """The claim's version now: `claim undo` reads it before it acts, as `case undo` does (`cases.case_version`)."""
+    with db.reading() as session:
+        claim = session.get(CarrierClaim, claim_id)
+        if claim is None:
+            raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
+        return claim.version
 
 
 def undo_claim_step(db: Database, claim_id: int, expected_version: int | None = None,

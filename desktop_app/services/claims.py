@@ -29,10 +29,11 @@ from desktop_app.core.claims import (
     transition,
 )
 from desktop_app.core.clock import Moment, format_china, now
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
+from desktop_app.services.case_writes import refused_after_another_seat
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_drafts import (
     ChosenLine,
@@ -221,7 +222,11 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
         before = ClaimStatus(claim.status)
-        step = transition(before, action)
+        try:
+            step = transition(before, action)
+        except ActionNotAllowed as refused:
+            raise refused_after_another_seat(session, refused, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
+                                             who) from refused
         received_before = claim.received_fen
         received = _received_after(claim, step.amount, amount_fen)
         after = step.target

@@ -102,8 +102,15 @@ def return_on_its_way(session: Session, case_id: int) -> bool:
 def last_author(session: Session, subject: str, subject_id: int) -> str | None:
     """Who wrote the latest timeline entry of this case or claim (`subject` "case" or "claim"): the seat that
     changed it last."""
+    entry = last_entry(session, subject, subject_id)
+    return entry.author if entry is not None else None
+
+
+def last_entry(session: Session, subject: str, subject_id: int) -> AuditEvent | None:
+    """The latest timeline entry of this case or claim (`subject` "case" or "claim"): who changed it last,
+    when and how."""
     return session.scalars(
-        select(AuditEvent.author).where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id)
+        select(AuditEvent).where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id)
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
 

@@ -252,6 +252,32 @@ def test_reject_needs_a_reason(qtbot: QtBot, window: MainWindow, case_ids: list[
     assert warnings == ["请填写原因。"] and dialog.isVisible()
 
 
+def test_a_note_not_saved_comes_back_to_be_sent_again(qtbot: QtBot, window: MainWindow, case_ids: list[int],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The team server stopped (pg_ctl stop -m fast, under Xvfb) as a note was sent: the window said it could not
+    reach the server, and the note typed was gone (cleared at the click)."""
+    from desktop_app.core.errors import UserError
+    from desktop_app.services import cases as case_service
+
+    warnings: list[str] = []
+    monkeypatch.setattr("desktop_app.ui.cases.case_detail.QMessageBox.warning",
+                        lambda _parent, _title, text: warnings.append(text))
+
+    def server_gone(*_args: object) -> None:
+        raise UserError("无法连接团队数据库 postgresql+psycopg://kf@nas:5432/shop：服务器拒绝连接")
+
+    monkeypatch.setattr(case_service, "add_note", server_gone)
+    tab = window.cases_tab
+    tab.select_case(case_ids[1])
+    qtbot.waitUntil(lambda: tab.detail.case_id == case_ids[1] and tab.detail.note_edit.isEnabled(), timeout=5000)
+    tab.detail.note_edit.setText("买家说周五前要收到，已答应加急")
+    qtbot.keyClick(tab.detail.note_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    assert "无法连接团队数据库" in warnings[0]
+    assert tab.detail.note_edit.text() == "买家说周五前要收到，已答应加急"
+
+
 def test_a_refund_asks_what_was_paid_and_statistics_count_it(qtbot: QtBot, window: MainWindow,
                                                              case_ids: list[int]) -> None:
     """A case opened without an amount (缺货改退款, a chat promise) was refunded as 0 in 统计: the 退款 step

@@ -14,6 +14,7 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services import team
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
+from desktop_app.store.locations import parse_location
 from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
 from desktop_app.ui.window.main_window import MainWindow
 from tests.conftest import MemoryKeyring
@@ -114,7 +115,6 @@ def test_the_first_start_on_a_team_ledger_asks_for_the_seat_name(qtbot: QtBot, p
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from desktop_app.store.locations import parse_location
     from desktop_app.ui.app import create_window
 
     monkeypatch.delenv(team.ENV_SEAT, raising=False)
@@ -245,7 +245,6 @@ def test_a_window_under_a_seat_name_another_computer_uses_says_so_and_can_take_i
     from PySide6.QtWidgets import QMessageBox
 
     from desktop_app.services.seats import check_seat
-    from desktop_app.store.locations import parse_location
     from tests.ui.conftest import opened_window
 
     monkeypatch.setenv(team.ENV_SEAT, "小王")
@@ -294,10 +293,16 @@ def test_the_english_window_says_who_changed_what_in_english(qtbot: QtBot, engli
         runner.shutdown()
 
 
+class FakeServer:
+    """What `TeamChanges.watch` reads of a team ledger."""
+    is_server = True
+    location = parse_location("postgresql+psycopg://kf@127.0.0.1:9/aftersales")
+    own_backends: set[int] = set()
+
+
 def test_the_english_window_says_the_live_connection_is_lost_in_english(
         qtbot: QtBot, english: object, monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_app.store import change_notices
-    from desktop_app.store.locations import parse_location
     from desktop_app.ui.background import BackgroundRunner
     from desktop_app.ui.team import team_changes
 
@@ -311,15 +316,59 @@ def test_the_english_window_says_the_live_connection_is_lost_in_english(
     said: list[str] = []
     changes.message.connect(said.append)
 
-    class Server:  # what `watch` reads of a team ledger
-        is_server = True
-        location = parse_location("postgresql+psycopg://kf@127.0.0.1:9/aftersales")
-        own_backends: set[int] = set()
 
     try:
-        changes.watch(Server())  # type: ignore[arg-type]
+        changes.watch(FakeServer())  # type: ignore[arg-type]
         qtbot.waitUntil(lambda: bool(said), timeout=5000)
         assert said[0].startswith("The live connection to the team database was lost")
+    finally:
+        changes.stop()
+        runner.shutdown()
+
+
+def test_the_server_gone_is_said_until_it_is_back_then_every_tab_reloads(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL stopped under a window (pg_ctl stop -m fast, checked under Xvfb): the status bar said so for
+    its 8 seconds, then nothing — lists stood as they were, a search read nothing, and no word said why."""
+    from desktop_app.core.op_changes import OpChanges
+    from desktop_app.store import change_notices
+    from desktop_app.ui.background import BackgroundRunner
+    from desktop_app.ui.team import team_changes
+
+    server_up = False
+
+    class Listener:  # the server's notices: none, while it is up
+        def __init__(self, _location: object) -> None:
+            if not server_up:
+                raise OSError("connection refused")
+
+        def wait(self, seconds: float) -> list[object]:
+            return []
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(change_notices, "ChangeListener", Listener)
+    monkeypatch.setattr(team_changes, "RETRY_SECONDS", 0.1)
+    monkeypatch.setattr(team_changes, "SHOWN_MS", 50)  # the label's usual time, well past before the server is back
+    runner = BackgroundRunner()
+    changes = team_changes.TeamChanges(runner)
+    reloaded: list[OpChanges] = []
+    runner.changed.connect(lambda said: reloaded.append(said.changes))
+
+
+    try:
+        changes.watch(FakeServer())  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: "团队数据库连不上" in changes.label.text(), timeout=5000)
+        qtbot.wait(500)  # many times SHOWN_MS and RETRY_SECONDS: still said
+        assert "团队数据库连不上，正在重试" in changes.label.text()
+        assert "已输入的内容都还在" in changes.label.toolTip()
+        assert not reloaded
+        server_up = True
+        qtbot.waitUntil(lambda: "已重新连上团队数据库" in changes.label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: bool(reloaded), timeout=5000)
+        assert reloaded[0] == OpChanges.everything()  # what other seats did meanwhile: every tab reads again
+        qtbot.waitUntil(lambda: changes.label.text() == "", timeout=5000)  # then the label is free again
     finally:
         changes.stop()
         runner.shutdown()

@@ -411,9 +411,17 @@ class CaseDetailPane(QWidget):
         case_id = self._case_id
         if not text or case_id is None:
             return
+        typed = self.note_edit.text()
         self.note_edit.clear()
-        self._context.write(lambda db: case_service.add_note(db, case_id, text),
-                            on_failure=self._failed, origin=self)
+
+        def failed(error: Exception) -> None:
+            # Not saved (the team server gone, the ledger locked): the note typed comes back to be sent again,
+            # unless the user has begun another meanwhile. It was cleared at the click and lost.
+            if not self.note_edit.text() and self._case_id == case_id:
+                self.note_edit.setText(typed)
+            self._failed(error)
+
+        self._context.write(lambda db: case_service.add_note(db, case_id, text), on_failure=failed, origin=self)
 
     def _failed(self, error: Exception) -> None:
         QMessageBox.warning(self, self.tr("操作未完成"), describe_error(error))

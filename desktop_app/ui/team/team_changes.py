@@ -138,6 +138,7 @@ class TeamChanges(QObject):
 
     arrived = Signal(object)  # list[ChangeNotice], from the listening thread
     message = Signal(str)  # for the status bar
+    linked = Signal(bool)  # from the listening thread: the connection to the server lost (False) or back
     rules_changed = Signal()  # another seat saved the shop's rules
     case_clicked = Signal(int)  # a case number in `label` was clicked
 
@@ -153,6 +154,7 @@ class TeamChanges(QObject):
         self._timer.setInterval(GATHER_MS)
         self._timer.timeout.connect(self._announce)
         self.arrived.connect(self._gather)
+        self.linked.connect(self._say_link)
         self._files = FileChanges(self)
         self._files.arrived.connect(self._file_changed)
         self._reload_when_idle = False
@@ -210,11 +212,13 @@ class TeamChanges(QObject):
                 if not paused:
                     log.warning("live updates paused: %s", exc)
                     self.message.emit(self.tr("与团队数据库的实时连接已断开，正在重试；其他席位的修改请按 F5 刷新查看"))
+                    self.linked.emit(False)
                     paused = True
                 self._stop.wait(RETRY_SECONDS)
                 continue
             if paused:
                 self.message.emit(self.tr("已恢复与团队数据库的实时连接"))
+                self.linked.emit(True)
             if paused or missed:  # made again at once too (a restart, a dropped route): changes came between
                 self.arrived.emit([ChangeNotice("", "", 0)])  # missed meanwhile: reload everything once
                 paused = missed = False
@@ -229,6 +233,20 @@ class TeamChanges(QObject):
             finally:
                 with contextlib.suppress(Exception):  # already broken
                     listener.close()
+
+    def _say_link(self, linked: bool) -> None:
+        """The server gone is said in the status bar's label until it is back, not for the status bar's 8 seconds:
+        a minute later the window read nothing, its lists stood as they were, and nothing said why."""
+        if linked:
+            self.label.setText(self.tr("已重新连上团队数据库，已刷新"))
+            self.label.setToolTip("")
+            self._shown.start()
+            return
+        self._shown.stop()
+        self.label.setText('<span style="color:#c62828">' + html.escape(self.tr("团队数据库连不上，正在重试…"))
+                           + "</span>")
+        self.label.setToolTip(self.tr("服务器关闭、重启或网络断开了。连上之前的操作不会保存，已输入的内容都还在；"
+                                      "连上后窗口自动刷新，不用重启程序。"))
 
     def _gather(self, notices: list[ChangeNotice]) -> None:
         theirs = [n for n in notices if n.backend_pid not in self._own]
