@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Dialect, Select, SelectBase, func, select, type_coerce
+from sqlalchemy import Dialect, SelectBase, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import NullType
@@ -64,11 +64,7 @@ def fetch_whole(session: Session, statement: SelectBase) -> list[Any]:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return fetch_raw(session, statement)
-    text = fetch_raw(session, whole_statement(statement))[0][0]
-    return json.loads(text) if text else []
-
-
-def whole_statement(statement: SelectBase) -> Select[str]:
-    """The one-row SQLite statement `fetch_whole` runs for `statement`: a JSON array of its rows."""
     inner = statement.subquery()
-    return select(func.json_group_array(func.json_array(*inner.c)))
+    packed = select(func.json_group_array(func.json_array(*inner.c)))
+    text = fetch_raw(session, packed)[0][0]
+    return json.loads(text) if text else []
