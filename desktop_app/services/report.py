@@ -37,17 +37,15 @@ from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimG
 from desktop_app.store.report_queries import (
     CaseGroup,
     ProductLine,
-    ProductTotals,
     ReportScope,
     carrier_cases,
     case_group_rows,
     case_groups_of,
     goods_rows,
     parcels_by_carrier,
-    product_totals,
     recent_goods,
     straddling_overdue,
-    top_of_totals,
+    top_products_of,
     with_received,
 )
 from desktop_app.store.rows import ShopRow
@@ -256,34 +254,25 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     scope = ReportScope(period.start, period.end, platform.value if platform else None,
                         shop_row.id if shop_row else None)
     older = at - timedelta(days=old_claim_days)
-    # Both cores, in one go (bench/bench_report.py), about half the CPU on each side. Each large read hands
-    # its rows over in one piece (`fetch_whole`): fetched row by row, a read beside a thread running Python
-    # got the GIL back about once per 5 ms switch interval, so each side's Python had to wait for the other
-    # side's reads to end (until session 24 the caller made every figure after both were done, ≈ 50 ms of
-    # Python on one core while the other idled).
-    beside = read_beside(session, lambda other: _side_figures(other, scope, older, at))
-    penalty_rows = period_penalty_rows(session, scope, at)
+    # Both cores, in one go: about half the reads' time on each side (bench/bench_report.py). The overdue
+    # timers of cases with open timers on both sides of now are read there whether or not any case has
+    # them (a read of nothing then: a few ms), which evens out the two sides.
+    # Each side only reads rows; what Python makes of them comes after both are done. A thread fetching
+    # rows takes the GIL back after every row, so while the other ran Python (a few thousand groups, the
+    # goods strings, the claims: 50-60 ms in all) it fetched about one row per 5 ms switch interval.
+    beside = read_beside(session, lambda other: (
+        claim_rows(other, scope, older), goods_rows(other, scope), straddling_overdue(other, scope, at)))
     group_rows = case_group_rows(session, scope, at)
+    carriers = carrier_cases(session, scope)
     parcels = parcels_by_carrier(session, scope)
+    penalty_rows = period_penalty_rows(session, scope, at)
+    claim_reads, goods, straddling = beside()
     groups, seconds = case_groups_of(group_rows)
-    claim_reads, totals, carriers, straddling = beside()
     claims = claim_figures_of(session, claim_reads, files_check=claims_with_files)
     # The timers' penalties count in their cases' products too: their goods' cost, no case counted again.
-    products = top_of_totals(session, scope, product_totals(
-        [(g, 0, fen) for _p, g, fen, _n in penalty_rows if g], totals))
+    products = top_products_of(session, scope, goods + [(g, 0, fen) for _p, g, fen, _n in penalty_rows if g])
     overview = _overview(period, platform, shop_row, old_claim_days, groups, claims, penalty_rows)
     return _detailed(overview, groups, claims, products, carriers, parcels, seconds, straddling)
-
-
-def _side_figures(session: Session, scope: ReportScope, older: datetime, at: datetime) -> tuple[
-        list[Any], ProductTotals, dict[str, tuple[int, int, int]], dict[str, int]]:
-    """The side's share of `report_in` (≈ half its CPU at 100,000 cases): the claims' rows, the goods' totals
-    per product, the couriers' cases and the overdue timers of the straddling cases."""
-    claim_reads = claim_rows(session, scope, older)
-    goods = goods_rows(session, scope)
-    straddling = straddling_overdue(session, scope, at)
-    carriers = carrier_cases(session, scope)
-    return claim_reads, product_totals(goods), carriers, straddling
 
 
 def _overview(period: Period, platform: Platform | None, shop: ShopRow | None, old_claim_days: int,

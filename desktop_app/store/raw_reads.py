@@ -5,10 +5,9 @@ deadline recompute) and by lists that read many times (the deadline lists)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sqlalchemy import Dialect, SelectBase, func, select, type_coerce
+from sqlalchemy import Dialect, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import NullType
@@ -50,21 +49,3 @@ def driver_statement(dialect: Dialect, statement: ClauseElement) -> tuple[str, A
     if compiled.positiontup is not None:
         params = tuple(params[name] for name in compiled.positiontup)
     return str(compiled), params
-
-
-def fetch_whole(session: Session, statement: SelectBase) -> list[Any]:
-    """The rows of `fetch_raw`, handed over by SQLite in one piece: the statement runs inside one
-    `json_group_array`, so the whole read is a single step of SQLite, which the driver runs without the
-    GIL, and one row (a JSON text the C parser splits). Fetched row by row, a read took the GIL back
-    after every row and, beside a thread running Python, waited up to the 5 ms switch interval for each
-    (the 统计 dashboard's two threads, bench/README.md sessions 20 and 24). Rows are lists; the values
-    are those `fetch_raw` gives for integers, text and NULL (a REAL would come back through JSON: not for
-    these reads). Order: an ORDER BY of the statement is kept, SQLite aggregating a lone subquery in its
-    order. Other databases: `fetch_raw`."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return fetch_raw(session, statement)
-    inner = statement.subquery()
-    packed = select(func.json_group_array(func.json_array(*inner.c)))
-    text = fetch_raw(session, packed)[0][0]
-    return json.loads(text) if text else []

@@ -23,7 +23,7 @@ from desktop_app.core.case_costs import GOODS_RETURNED_KINDS, GOODS_SETTLED_KIND
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.order_sales import PARCELS, PIECES, goods_lines, month_sales, whole_months
-from desktop_app.store.raw_reads import fetch_raw, fetch_whole
+from desktop_app.store.raw_reads import fetch_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ def case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> l
         # In the same pass rather than a pass of its own: +15 ms here, −30–40 ms there (bench_report.py).
         func.aggregate_strings(cast(case((finished, Case.resolve_seconds), else_=None), String), ","),
     ).where(*case_conditions(scope)).group_by(*keys)
-    return fetch_whole(session, stmt)
+    return fetch_raw(session, stmt)
 
 
 def case_groups_of(rows: list[Any]) -> tuple[list[CaseGroup], dict[str, list[int]]]:
@@ -224,7 +224,7 @@ def straddling_overdue(session: Session, scope: ReportScope, moment: datetime) -
     """Per platform, the overdue open timers of the cases in scope whose open timers fall on both sides
     of the moment (the case row's counts cannot tell how many of theirs are past it): those cases from
     `ix_cases_report`, then their deadlines by case."""
-    platforms = dict(fetch_whole(session, select(Case.id, Case.platform).where(
+    platforms = dict(fetch_raw(session, select(Case.id, Case.platform).where(
         *case_conditions(scope), Case.open_due_first < moment, Case.open_due_last >= moment)))
     found: dict[str, int] = {}
     ids = sorted(platforms)
@@ -280,7 +280,7 @@ def goods_rows(session: Session, scope: ReportScope) -> list[Any]:
         .where(*case_conditions(scope), Case.goods.is_not(None), Case.goods != literal(""))
         .group_by(Case.goods)
     )
-    return fetch_whole(session, stmt)
+    return fetch_raw(session, stmt)
 
 
 def recent_goods(session: Session, since: datetime, limit: int) -> list[str]:
@@ -298,17 +298,7 @@ def recent_goods(session: Session, since: datetime, limit: int) -> list[str]:
 
 def top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit: int = 20) -> list[ProductLine]:
     """The top products of `goods_rows`, with their pieces sold (read on `session`)."""
-    return top_of_totals(session, scope, product_totals(rows), limit)
-
-
-# Per product (its key): [cases, cost in fen, least title].
-ProductTotals = dict[str, list[Any]]
-
-
-def product_totals(rows: list[Any], found: ProductTotals | None = None) -> ProductTotals:
-    """The cases and cost of `goods_rows` (or rows like them) per product, added to `found` (sums: rows may
-    come in any order and in several parts)."""
-    found = {} if found is None else found
+    found: dict[str, list[Any]] = {}  # product: [cases, cost, title]
     for goods, n, fen in rows:
         for product, title in _products_of(goods).items():
             figures = found.get(product)
@@ -319,11 +309,6 @@ def product_totals(rows: list[Any], found: ProductTotals | None = None) -> Produ
                 figures[1] += fen
                 if title < figures[2]:
                     figures[2] = title
-    return found
-
-
-def top_of_totals(session: Session, scope: ReportScope, found: ProductTotals, limit: int = 20) -> list[ProductLine]:
-    """The `limit` products of the most cases (ties by key), with their pieces sold (read on `session`)."""
     top = sorted(found, key=lambda k: (-found[k][0], k))[:limit]
     if not top:
         return []
