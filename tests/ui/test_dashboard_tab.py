@@ -188,7 +188,10 @@ def test_the_tab_reads_nothing_until_it_is_shown(qtbot: QtBot, window: MainWindo
     window.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.report is not None, timeout=10000)
     wait_idle(qtbot, window)
-    assert reads == [NOVEMBER] and tab.report is not None and tab.report.old_claim_days == 3
+    # Only the chosen period, never the default 30 days first. (On a loaded machine a start-up write may be
+    # announced while the tab is showing, and the tab reads once more: that is it keeping up, not the bug
+    # this pins.)
+    assert reads and set(reads) == {NOVEMBER} and tab.report is not None and tab.report.old_claim_days == 3
 
 
 def test_start_up_splits_the_goods_before_the_tab_is_first_opened(qtbot: QtBot, db_path: Path) -> None:
