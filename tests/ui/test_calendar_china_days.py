@@ -1,0 +1,80 @@
+"""The 时效日历 on a computer not set to China time (timer scenarios round 4, issue 13): the platforms' days run
+from 00:00 China time, so a deadline at 23:59:59 and one at 00:00:00 the next second fall on two days, "today"
+is China's, and 今天 turns to China's month — whatever the PC's zone (TZ=America/New_York in this process)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.clock import Moment
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.services.cases import act_on_case
+from desktop_app.store.deadline_lists import DayCount
+from desktop_app.ui.calendar.calendar_tab import CalendarTab
+from tests.ui.test_calendar_tab import Ledger, at, case_ids, douyin_reship, open_ledger
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def ledger(db_path: Path, new_york: None) -> Iterator[Ledger]:
+    yield from open_ledger(db_path)
+
+
+def agreed_reship(ledger: Ledger, order_no: str, agreed: str) -> int:
+    """seed 004: "同意補寄申請后,商家需在48小時內發出補寄商品" — due 48 h after `agreed`."""
+    case_id = douyin_reship(ledger.db, order_no, at(agreed))
+    act_on_case(ledger.db, case_id, CaseAction.AGREE_RESHIP, at=Moment(at(agreed)), author="测试")
+    return case_id
+
+
+def test_days_today_and_the_side_lists_are_china_days_on_a_pc_in_new_york(qtbot: QtBot, ledger: Ledger) -> None:
+    # Agreed 11-11 23:59:59 → due 11-13 23:59:59; agreed 11-12 00:00:00 → due 11-14 00:00:00; agreed 11-13
+    # 00:00:00 → due 11-15 00:00:00. Now 2026-11-13 08:00 China = 11-12 19:00 in New York: today is 11-13, the
+    # side list "今天/明天到期" holds 11-13 and 11-14 (the 11-15 00:00:00 one is the day after tomorrow).
+    late_night = agreed_reship(ledger, "DY2001", "2026-11-11 23:59:59")
+    midnight = agreed_reship(ledger, "DY2002", "2026-11-12 00:00:00")
+    after = agreed_reship(ledger, "DY2003", "2026-11-13 00:00:00")
+    tab = CalendarTab(ledger.context, clock=lambda: at("2026-11-13 08:00"))
+    qtbot.addWidget(tab)
+    tab.resize(1200, 760)
+    tab.show()
+    ledger.context.set_database(ledger.db)
+    ledger.idle(qtbot)
+    assert tab.selected_day() == date(2026, 11, 13)
+    assert tab.calendar.count_for(date(2026, 11, 13)) == DayCount(soon=1)
+    assert tab.calendar.count_for(date(2026, 11, 14)) == DayCount(soon=1)  # 16 h ahead
+    assert tab.calendar.count_for(date(2026, 11, 15)) == DayCount(later=1)
+    assert case_ids(tab.day_list) == [late_night]
+    assert case_ids(tab.overdue_list) == []
+    assert case_ids(tab.upcoming_list) == [late_night, midnight]
+    assert after not in case_ids(tab.upcoming_list)
+    assert tab.upcoming_title.text() == "今天/明天到期（2）"
+
+
+def test_today_turns_to_chinas_month_on_the_last_evening_of_a_month_in_new_york(
+        qtbot: QtBot, ledger: Ledger) -> None:
+    # 2027-03-01 08:00 China is 2027-02-28 19:00 in New York: 今天 shows 2027年3月, China's month (Qt's showToday
+    # took the computer's date, whatever the tab's clock).
+    tab = CalendarTab(ledger.context, clock=lambda: at("2027-03-01 08:00"))
+    qtbot.addWidget(tab)
+    tab.show()
+    ledger.context.set_database(ledger.db)
+    ledger.idle(qtbot)
+    tab.calendar.setCurrentPage(2026, 9)
+    tab.month_bar.today_button.click()
+    assert (tab.calendar.yearShown(), tab.calendar.monthShown()) == (2027, 3)
+    assert tab.month_bar.title.text() == "2027年3月"
