@@ -10,11 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction
-from desktop_app.services.cases import act_on_case
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.deadline_lists import DayCount
 from desktop_app.ui.calendar.calendar_tab import CalendarTab
 from tests.ui.test_calendar_tab import Ledger, at, case_ids, douyin_reship, open_ledger
@@ -78,3 +80,24 @@ def test_today_turns_to_chinas_month_on_the_last_evening_of_a_month_in_new_york(
     tab.month_bar.today_button.click()
     assert (tab.calendar.yearShown(), tab.calendar.monthShown()) == (2027, 3)
     assert tab.month_bar.title.text() == "2027年3月"
+
+
+def test_a_working_day_deadline_in_2027_reads_estimated_on_its_day_and_the_notice_says_why(
+        qtbot: QtBot, ledger: Ledger) -> None:
+    # seed 003 "(通常为3个工作日)" (assumed): agreed Tue 2026-12-29 10:00 → Wed 12-30, Thu 12-31, (Fri 01-01 元旦)
+    # Mon 2027-01-04 10:00, counted without 2027's official schedule: （估算） on its day, the notice names 2027.
+    case_id = open_case(ledger.db, NewCase(Platform.TAOBAO, "TB2001", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
+                                           requested=Moment(at("2026-12-29 09:00"))), author="测试").case_id
+    act_on_case(ledger.db, case_id, CaseAction.AGREE_RESHIP, at=Moment(at("2026-12-29 10:00")), author="测试")
+    tab = CalendarTab(ledger.context, clock=lambda: at("2026-12-30 08:00"))
+    qtbot.addWidget(tab)
+    tab.resize(1200, 760)
+    tab.show()
+    ledger.context.set_database(ledger.db)
+    ledger.idle(qtbot)
+    with qtbot.waitSignal(tab.day_loaded, timeout=5000):
+        tab.calendar.setSelectedDate(QDate(2027, 1, 4))
+    assert case_ids(tab.day_list) == [case_id]
+    assert tab.day_list.topLevelItem(0).text(0) == "2027-01-04 10:00（估算）"
+    qtbot.waitUntil(lambda: "2027" in tab.rule_warning.text(), timeout=5000)
+    assert "估算" in tab.rule_warning.text()

@@ -36,9 +36,10 @@ def test_r01_taobao_escalate_resume_agree_then_the_buyer_ships_late_then_refund(
     # "(一)退货协议达成用户需要在7天内退货" and "(二)点击【提交退货信息】后,卖家会有10天的时间来进行确认". The shop's 5
     # days to answer a quality return are assumed (from 天猫's "等待商家處理退款申請 … 5天", seed 002).
     # Asked Mon 11-02 10:00 → escalation allowed from 11-05 10:00 (not settled by then: missed, the buyer escalated
-    # 11-05 12:00), answer by 11-07 10:00 (the escalation answers it in time), evidence by 11-08 12:00 (assumed 3 days), handed back 11-06 10:00 (ends
-    # it), agreed 11-06 11:00 → the buyer ships by 11-13 11:00; shipped 11-14 09:00: late (the platform closed
-    # the refund at 11-13 11:00; said on stderr) → the shop confirms by 11-24 09:00; received 11-15, refunded.
+    # 11-05 12:00), answer by 11-07 10:00 (the escalation answers it in time), evidence by 11-08 12:00 (assumed 3
+    # days), handed back 11-06 10:00 (ends it), agreed 11-06 11:00 → the buyer ships by 11-13 11:00; shipped 11-14
+    # 09:00: late (the platform closed the refund at 11-13 11:00; said on stderr) → the shop confirms by 11-24 09:00;
+    # received 11-15, refunded.
     case = shop.add("taobao", "return_refund", "quality", requested="2026-11-02 10:00")
     shop.act(case, "escalate", "2026-11-05 12:00")
     shop.act(case, "resume", "2026-11-06 10:00")

@@ -215,8 +215,8 @@ def test_c07_three_working_days_into_2027_are_shown_and_warned_as_estimates_thos
 def test_c08_seed002_2020_a_refund_only_request_at_the_windows_edges_by_day_and_to_the_second(
         shop: ShopCli, requested: str, expected: str) -> None:
     # seed 002: "1、買家在2020年1月17日 00:00:00至2020年2月2日23:59:59期間申請/修改退款的 … a.等待賣家或買家確認、修改
-    # 的超時統一調整至15天" — 統一: a refund-only request too (issue 13 item 1); outside, 5 days (assumed, seed 002's 天猫
-    # "等待商家處理退款申請 … 5天"). A request typed by its day lies wholly inside or outside the window.
+    # 的超時統一調整至15天" — 統一: a refund-only request too (issue 13 item 1); outside, 5 days (assumed, seed 002's
+    # 天猫 "等待商家處理退款申請 … 5天"). A request typed by its day lies wholly inside or outside the window.
     case = shop.add("taobao", "refund_only", "quality", requested=requested)
     assert due(shop.timers(case)["seller_answer_request"]) == expected
 
