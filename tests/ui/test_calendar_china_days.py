@@ -65,6 +65,10 @@ def test_days_today_and_the_side_lists_are_china_days_on_a_pc_in_new_york(qtbot:
     assert case_ids(tab.upcoming_list) == [late_night, midnight]
     assert after not in case_ids(tab.upcoming_list)
     assert tab.upcoming_title.text() == "今天/明天到期（2）"
+    # The money at stake (seed 004: "按照每單3元的標準向用戶進行賠付"), as `deadlines` and the 补发队列 say it.
+    consequence = tab.upcoming_list.topLevelItem(0).text(6)
+    assert consequence == "赔付3元，买家可申请平台介入（3.00 元）"
+    assert consequence in tab.upcoming_list.topLevelItem(0).toolTip(0)
 
 
 def test_today_turns_to_chinas_month_on_the_last_evening_of_a_month_in_new_york(
