@@ -300,3 +300,35 @@ def test_r15_taobao_seven_day_window_is_met_by_the_first_request_even_when_asked
     timers = shop.timers(case)
     assert [t for t in timers if t.startswith("no_reason_window")] == ["no_reason_window"]
     assert dues(timers)["no_reason_window"] == ("2026-11-08 10:00:00", MET)
+
+
+# --- holiday windows over several rounds -------------------------------------------------------------------
+
+
+def test_r16_seed002_2022_a_request_refused_before_the_window_and_modified_inside_it_gets_15_days(
+        shop: ShopCli) -> None:
+    # seed 002: "消費者在2022年1月25日 00:00:00~2月8日 23:59:59期間申請/修改退換貨的 … 商家應在消費者申請後15日內給出
+    # 審核結果". Asked 01-20 10:00 (before: 5 days, assumed → 01-25 10:00), refused 01-21 10:00 (met), modified 01-26
+    # 10:00 (inside) → 15 days → 02-10 10:00; unanswered, agreed by the platform then, the buyer's 20 days
+    # ("消費者應在自商家通過審核後20日內商品寄回") → 03-02 10:00.
+    case = shop.add("taobao", "exchange", "quality", requested="2022-01-20 10:00")
+    shop.act(case, "reject", "2022-01-21 10:00")
+    shop.act(case, "reopen", "2022-01-26 10:00")
+    found = dues(shop.timers(case))
+    assert found["seller_answer_goods@1"] == ("2022-01-25 10:00:00", MET)
+    assert found["seller_answer_goods"] == ("2022-02-10 10:00:00", OPEN)
+    assert found["buyer_ship_return"] == ("2022-03-02 10:00:00", OPEN)
+
+
+def test_r17_seed002_2020_a_request_made_inside_the_window_keeps_15_days_when_modified_after_it(
+        shop: ShopCli) -> None:
+    # seed 002: "1、買家在2020年1月17日 00:00:00至2020年2月2日23:59:59期間申請/修改退款的 … a.等待賣家或買家確認、修改的
+    # 超時統一調整至15天"; DOMAIN: "A later step of a request made inside the window keeps the long figure even when
+    # the step itself happens after the window". Asked 02-01 10:00 (inside) → 02-16 10:00; refused 02-05 10:00,
+    # modified 02-10 10:00 (both after) → 15 days again → 02-25 10:00.
+    case = shop.add("taobao", "refund_only", "quality", requested="2020-02-01 10:00")
+    shop.act(case, "reject", "2020-02-05 10:00")
+    shop.act(case, "reopen", "2020-02-10 10:00")
+    found = dues(shop.timers(case))
+    assert found["seller_answer_request@1"] == ("2020-02-16 10:00:00", MET)
+    assert found["seller_answer_request"] == ("2020-02-25 10:00:00", OPEN)

@@ -221,6 +221,37 @@ def test_c08_seed002_2020_a_refund_only_request_at_the_windows_edges_by_day_and_
     assert due(shop.timers(case)["seller_answer_request"]) == expected
 
 
+@pytest.mark.parametrize(("agreed", "expected"), [
+    ("2026-09-30", "2026-10-10 00:00:00"),        # Wed by its day: the whole 09-30, 10-08, 10-09 (10-01..07 off)
+    ("2026-10-03", "2026-10-11 00:00:00"),        # a holiday by its day: from 10-08 00:00; Sat 10-10 worked (调休)
+    ("2026-10-03 15:00", "2026-10-11 00:00:00"),  # a holiday to the minute: the same, nothing of 10-03 counts
+    ("2026-10-09 18:00", "2026-10-13 18:00:00"),  # Fri 18:00 → Sat 10-10 (调休), Mon 10-12, Tue 10-13
+])
+def test_c09_three_working_days_from_a_date_only_or_holiday_agreement_around_national_day_2026(
+        shop: ShopCli, agreed: str, expected: str) -> None:
+    # seed 003 "给予补寄(通常为3个工作日)" (assumed), on the official 2026 schedule (FACTS: 国庆 10-01…10-07, 10-10 a
+    # worked Saturday). A day given alone counts whole, from its 00:00; a non-working day not at all.
+    case = shop.add("taobao", "reship", "missing_item", requested=agreed)
+    shop.act(case, "agree_reship", agreed)
+    within = shop.timers(case)["reship_within"]
+    assert (due(within), within["estimated"]) == (expected, False)
+
+
+def test_c10_seed002_2022_a_request_time_corrected_into_the_window_takes_its_figures_at_once(shop: ShopCli) -> None:
+    # README: "case edit 3 --requested-at … the holiday windows keyed to the request … follow at once". Typed as
+    # 2022-01-24 23:59:59 (the second before the window): 5 days (assumed) → 01-29 23:59:59, agreed by the platform
+    # then, the buyer's 7 days (seed 001) → 02-05 23:59:59. Corrected to 01-25 00:00:00: seed 002 "商家應在消費者
+    # 申請後15日內給出審核結果" → 02-09 00:00:00, and "消費者應在自商家通過審核後20日內商品寄回" → 03-01 00:00:00.
+    case = shop.add("taobao", "return_refund", "quality", requested="2022-01-24 23:59:59")
+    timers = shop.timers(case)
+    assert (due(timers["seller_answer_goods"]), due(timers["buyer_ship_return"])) == (
+        "2022-01-29 23:59:59", "2022-02-05 23:59:59")
+    shop.cli("case", "edit", str(case), "--requested-at", "2022-01-25 00:00:00")
+    timers = shop.timers(case)
+    assert (due(timers["seller_answer_goods"]), due(timers["buyer_ship_return"])) == (
+        "2022-02-09 00:00:00", "2022-03-01 00:00:00")
+
+
 # --- what `deadlines` lists around China midnight -----------------------------------------------------------
 
 
