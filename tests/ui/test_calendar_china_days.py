@@ -4,7 +4,6 @@ is China's, and 今天 turns to China's month — whatever the PC's zone (TZ=Ame
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,17 +17,7 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.store.deadline_lists import DayCount
-from desktop_app.ui.calendar.calendar_tab import CalendarTab
-from tests.ui.test_calendar_tab import Ledger, at, case_ids, douyin_reship, open_ledger
-
-
-@pytest.fixture
-def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+from tests.ui.test_calendar_tab import Ledger, at, case_ids, douyin_reship, make_tab, open_ledger
 
 
 @pytest.fixture
@@ -50,12 +39,7 @@ def test_days_today_and_the_side_lists_are_china_days_on_a_pc_in_new_york(qtbot:
     late_night = agreed_reship(ledger, "DY2001", "2026-11-11 23:59:59")
     midnight = agreed_reship(ledger, "DY2002", "2026-11-12 00:00:00")
     after = agreed_reship(ledger, "DY2003", "2026-11-13 00:00:00")
-    tab = CalendarTab(ledger.context, clock=lambda: at("2026-11-13 08:00"))
-    qtbot.addWidget(tab)
-    tab.resize(1200, 760)
-    tab.show()
-    ledger.context.set_database(ledger.db)
-    ledger.idle(qtbot)
+    tab = make_tab(qtbot, ledger, at("2026-11-13 08:00"))
     assert tab.selected_day() == date(2026, 11, 13)
     assert tab.calendar.count_for(date(2026, 11, 13)) == DayCount(soon=1)
     assert tab.calendar.count_for(date(2026, 11, 14)) == DayCount(soon=1)  # 16 h ahead
@@ -75,11 +59,7 @@ def test_today_turns_to_chinas_month_on_the_last_evening_of_a_month_in_new_york(
         qtbot: QtBot, ledger: Ledger) -> None:
     # 2027-03-01 08:00 China is 2027-02-28 19:00 in New York: 今天 shows 2027年3月, China's month (Qt's showToday
     # took the computer's date, whatever the tab's clock).
-    tab = CalendarTab(ledger.context, clock=lambda: at("2027-03-01 08:00"))
-    qtbot.addWidget(tab)
-    tab.show()
-    ledger.context.set_database(ledger.db)
-    ledger.idle(qtbot)
+    tab = make_tab(qtbot, ledger, at("2027-03-01 08:00"))
     tab.calendar.setCurrentPage(2026, 9)
     tab.month_bar.today_button.click()
     assert (tab.calendar.yearShown(), tab.calendar.monthShown()) == (2027, 3)
@@ -93,12 +73,7 @@ def test_a_working_day_deadline_in_2027_reads_estimated_on_its_day_and_the_notic
     case_id = open_case(ledger.db, NewCase(Platform.TAOBAO, "TB2001", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
                                            requested=Moment(at("2026-12-29 09:00"))), author="测试").case_id
     act_on_case(ledger.db, case_id, CaseAction.AGREE_RESHIP, at=Moment(at("2026-12-29 10:00")), author="测试")
-    tab = CalendarTab(ledger.context, clock=lambda: at("2026-12-30 08:00"))
-    qtbot.addWidget(tab)
-    tab.resize(1200, 760)
-    tab.show()
-    ledger.context.set_database(ledger.db)
-    ledger.idle(qtbot)
+    tab = make_tab(qtbot, ledger, at("2026-12-30 08:00"))
     with qtbot.waitSignal(tab.day_loaded, timeout=5000):
         tab.calendar.setSelectedDate(QDate(2027, 1, 4))
     assert case_ids(tab.day_list) == [case_id]
