@@ -22,7 +22,7 @@ class MonthBar(QWidget):
 
     def __init__(self, calendar: QCalendarWidget, today: Callable[[], date], parent: QWidget | None = None) -> None:
         """`today`: the platforms' day (China time) — Qt's own showToday takes the computer's, a month off on a PC
-        set to New York on the evening of the 30th."""
+        set to New York on the last evening of a month."""
         super().__init__(parent)
         self._calendar = calendar
         self._today = today
