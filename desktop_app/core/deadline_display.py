@@ -119,7 +119,7 @@ def urgency(due_at: datetime, now: datetime) -> Urgency:
 
 
 def format_remaining(due_at: datetime, now: datetime) -> str:
-    """'剩2天3小时' / '剩45分钟' / '已逾期5小时' for a countdown column."""
+    """'剩2天3小时' / '剩45分钟' / '剩不到1分钟' / '已逾期5小时' for a countdown column."""
     delta = due_at - now
     overdue = delta.total_seconds() < 0
     minutes = int(abs(delta).total_seconds() // 60)
@@ -129,6 +129,8 @@ def format_remaining(due_at: datetime, now: datetime) -> str:
         text = f"{days}天{hours}小时" if hours else f"{days}天"
     elif hours:
         text = f"{hours}小时{mins}分钟" if mins else f"{hours}小时"
-    else:
+    elif mins:
         text = f"{mins}分钟"
+    else:  # the last (or first) seconds: "剩0分钟" read as already run out
+        text = "不到1分钟"
     return f"已逾期{text}" if overdue else f"剩{text}"

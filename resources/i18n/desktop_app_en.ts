@@ -3012,68 +3012,68 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="38"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="40"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="40"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="40"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="57"/>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="60"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="58"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="61"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="61"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
         <source>这个时限不属于售后单（是一条理赔的跟进）</source>
         <translation>This deadline belongs to no case (it is a claim&apos;s follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="64"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="65"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="64"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="65"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="72"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="73"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="83"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="85"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -3082,6 +3082,11 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 %4
 Due %5 (%6)
 When it runs out: %7</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="105"/>
+        <source>%1（%2 元）</source>
+        <translation>%1 (¥%2)</translation>
     </message>
 </context>
 <context>
@@ -3911,17 +3916,17 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MonthBar</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="29"/>
+        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="35"/>
         <source>上个月</source>
         <translation>Previous month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="34"/>
+        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="40"/>
         <source>下个月</source>
         <translation>Next month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="41"/>
+        <location filename="../../desktop_app/ui/calendar/month_bar.py" line="47"/>
         <source>今天</source>
         <translation>Today</translation>
     </message>

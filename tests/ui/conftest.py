@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +95,13 @@ def close_window(win: MainWindow) -> None:
     win.runner.shutdown()
     if win.context.db is not None:
         win.context.db.close()
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process as a PC set to New York (daylight saving, 12–13 h behind China)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -78,8 +78,9 @@ def seed(db: Database) -> Seeded:
     )
 
 
-def make_tab(qtbot: QtBot, ledger: Ledger) -> CalendarTab:
-    tab = CalendarTab(ledger.context, clock=lambda: NOW)
+def make_tab(qtbot: QtBot, ledger: Ledger, now: datetime = NOW) -> CalendarTab:
+    """The tab with its clock stopped at `now`, shown over the ledger and loaded."""
+    tab = CalendarTab(ledger.context, clock=lambda: now)
     qtbot.addWidget(tab)
     tab.resize(1200, 760)
     tab.show()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
@@ -45,7 +45,7 @@ def _check_month_bar(qtbot: QtBot) -> None:
     calendar = DeadlineCalendar()
     qtbot.addWidget(calendar)
     calendar.setSelectedDate(QDate(2026, 12, 2))
-    bar = MonthBar(calendar)
+    bar = MonthBar(calendar, lambda: date(2026, 12, 2))
     qtbot.addWidget(bar)
     assert bar.title.text() == "2026年12月"
     assert not calendar.isNavigationBarVisible()
@@ -54,6 +54,8 @@ def _check_month_bar(qtbot: QtBot) -> None:
     bar.previous_button.click()
     bar.previous_button.click()
     assert bar.title.text() == "2026年11月"
+    bar.today_button.click()
+    assert bar.title.text() == "2026年12月"
 
 
 def test_time_fields_show_china_time_whatever_the_pc_zone(qtbot: QtBot) -> None:

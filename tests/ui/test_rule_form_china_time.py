@@ -3,7 +3,6 @@ a tester: a window's time inside the PC's spring-forward gap moved by an hour wh
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,15 +17,6 @@ from tests.ui.test_rules_dialog import make_dialog
 @pytest.fixture
 def ledger(db_path: Path) -> Iterator[Ledger]:
     yield from open_ledger(db_path)
-
-
-@pytest.fixture
-def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("new_york")

@@ -341,6 +341,9 @@ def test_format_remaining() -> None:
     now = at("2026-05-06 10:00")
     assert format_remaining(at("2026-05-08 13:00"), now) == "剩2天3小时"
     assert format_remaining(at("2026-05-06 10:45"), now) == "剩45分钟"
+    # Seconds either side of the due: never "剩0分钟", which reads as run out.
+    assert format_remaining(now + timedelta(seconds=59), now) == "剩不到1分钟"
+    assert format_remaining(now - timedelta(seconds=1), now) == "已逾期不到1分钟"
     assert format_remaining(at("2026-05-06 05:00"), now) == "已逾期5小时"
     assert format_remaining(at("2026-05-09 10:00"), now) == "剩3天"
 

@@ -197,7 +197,7 @@ class CalendarTab(BaseTab):
         month = QWidget()
         month_layout = QVBoxLayout(month)
         month_layout.setContentsMargins(0, 0, 0, 0)
-        self.month_bar = MonthBar(self.calendar)
+        self.month_bar = MonthBar(self.calendar, lambda: self._clock().astimezone(CHINA).date())
         month_layout.addWidget(self.month_bar)
         month_layout.addWidget(self.calendar, 1)
         month_layout.addWidget(legend)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from desktop_app.core.deadline_display import Urgency
+from desktop_app.core.money import format_yuan
 from desktop_app.store.deadline_lists import DeadlineRow
 from desktop_app.ui import labels
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
@@ -70,9 +71,10 @@ class DeadlineList(QTreeWidget):
         for row in rows:
             # Working days counted in a year without an official schedule: as the command line says it.
             due = labels.when(row.due_at) + (self.tr("（估算）") if row.estimated else "")
+            consequence = self._consequence(row)
             item = QTreeWidgetItem([
                 due, countdown(row.due_at, now), _owner(row), row.order_no or "",
-                labels.platform(row.platform), labels.text(row.name), labels.text(row.action),
+                labels.platform(row.platform), labels.text(row.name), consequence,
             ])
             item.setData(0, ROW_ROLE, row)
             colour = URGENCY_COLOURS[row.urgency(now) or Urgency.LATER]
@@ -84,7 +86,7 @@ class DeadlineList(QTreeWidget):
             for placeholder, value in (
                 ("%1", _owner(row).lstrip("#")), ("%2", labels.platform(row.platform)), ("%3", row.order_no or "—"),
                 ("%4", labels.text(row.name)), ("%5", due), ("%6", countdown(row.due_at, now)),
-                ("%7", labels.text(row.action)),
+                ("%7", consequence),
             ):
                 tip = tip.replace(placeholder, value)
             for column in range(self.columnCount()):
@@ -93,6 +95,14 @@ class DeadlineList(QTreeWidget):
         self.addTopLevelItems(items)
         self._apply_filter()
         self.filled.emit()
+
+    def _consequence(self, row: DeadlineRow) -> str:
+        """The consequence with the money a penalty puts at stake (or took), as `deadlines` and the 补发队列 say it:
+        赔付3元，买家可申请平台介入（3.00 元）; Taobao's late shipment: 5 % of the price, capped at 30 元."""
+        action = labels.text(row.action)
+        if row.penalty_fen is None:
+            return action
+        return self.tr("%1（%2 元）").replace("%1", action).replace("%2", format_yuan(row.penalty_fen))
 
     def set_filter(self, text: str) -> None:
         """Show only the rows whose case, order number, platform, timer or consequence contain `text`."""

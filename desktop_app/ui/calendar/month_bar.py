@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -17,9 +20,12 @@ def month_title(year: int, month: int) -> str:
 class MonthBar(QWidget):
     """◀ 2026年12月 ▶ 今天 — the month navigation, replacing the calendar widget's own bar."""
 
-    def __init__(self, calendar: QCalendarWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, calendar: QCalendarWidget, today: Callable[[], date], parent: QWidget | None = None) -> None:
+        """`today`: the platforms' day (China time) — Qt's own showToday takes the computer's, a month off on a PC
+        set to New York on the last evening of a month."""
         super().__init__(parent)
         self._calendar = calendar
+        self._today = today
         calendar.setNavigationBarVisible(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -39,7 +45,7 @@ class MonthBar(QWidget):
         self.today_button = QToolButton()
         self.today_button.setObjectName("this_month")
         self.today_button.setText(self.tr("今天"))
-        self.today_button.clicked.connect(calendar.showToday)
+        self.today_button.clicked.connect(self._show_today)
         layout.addWidget(self.previous_button)
         layout.addWidget(self.title)
         layout.addWidget(self.next_button)
@@ -47,6 +53,10 @@ class MonthBar(QWidget):
         layout.addWidget(self.today_button)
         calendar.currentPageChanged.connect(self._show)
         self._show(calendar.yearShown(), calendar.monthShown())
+
+    def _show_today(self) -> None:
+        day = self._today()
+        self._calendar.setCurrentPage(day.year, day.month)
 
     def _show(self, year: int, month: int) -> None:
         self.title.setText(month_title(year, month))
