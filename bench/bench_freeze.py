@@ -370,7 +370,8 @@ def main() -> None:
     print(f"app code: {CODE}")
     from bench.seed_ledger import seed
 
-    big = args.db or HERE / "out" / f"ledger-{args.cases}.sqlite3"
+    # Absolute: the GUI children run in the --code checkout, where a relative path names another (new, empty) file.
+    big = (args.db or HERE / "out" / f"ledger-{args.cases}.sqlite3").resolve()
     big.parent.mkdir(parents=True, exist_ok=True)
     if not big.exists():  # opening it with this code would migrate it: an older --code could not open it
         print(f"seeded {args.cases:,} cases in {seed(big, args.cases):.1f} s")

@@ -328,7 +328,9 @@ def main() -> int:
     if args.load:
         compare(merged([old for old, _new in args.load]), merged([new for _old, new in args.load]))
         return 0
-    targets = [(name, db) for name, db in (("SQLite", args.sqlite), ("PostgreSQL", args.server)) if db]
+    # The file absolute: each child runs in its checkout (--code, --baseline), where a relative path names another file.
+    sqlite = str(Path(args.sqlite).resolve()) if args.sqlite else None
+    targets = [(name, db) for name, db in (("SQLite", sqlite), ("PostgreSQL", args.server)) if db]
     scenarios = ["quiet", "change"] if args.scenario == "both" else [args.scenario]
     results: dict[str, list[dict[str, object]]] = {}
     baseline: dict[str, list[dict[str, object]]] = {}

@@ -1,9 +1,9 @@
 """Opening the ledger at start-up (issue 15), mixed into `MainWindow`.
 
 The window paints; the Cases tab's code (no SQLAlchemy) is imported on the preparing thread and the
-tab built; on a ledger file its first page is read on the sqlite3 driver alone (store/first_page) while
-the worker runs the file's integrity check, and shown; then the ledger opens the usual way (SQLAlchemy,
-migrations) with the tabs' code imported beside it. Commands chosen before it has opened run once it
+tab built; on a ledger file its first page is read on the sqlite3 driver alone (store/first_page) and
+shown; then the worker runs the file's integrity check and the ledger opens the usual way (SQLAlchemy,
+migrations) with the tabs' code imported beside them. Commands chosen before it has opened run once it
 has (`_when_open`).
 """
 
@@ -108,17 +108,21 @@ class WindowOpening(WindowHost):
         if self.tabs.count() or path is None:  # reopened after a restore, or a team server
             self._open_ledger()
             return
-        # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most) on the worker meanwhile.
-        checked = self.runner.run(lambda: check_integrity(path))
+
+        def check_then_open() -> None:
+            # The file's integrity check (SQLite's, no SQLAlchemy: 0.5 s at most) on the worker, then the
+            # opening there. Queued once the first page is painted: beside the tab's building and the
+            # first page's read it made three busy threads on two cores at the very time of the launch.
+            self._open_ledger(self.runner.run(lambda: check_integrity(path)))
 
         def shown(page: FirstPage | None) -> None:
             if page is not None and self.context.db is None and self.cases_tab.show_first_page(page):
                 self._set_enabled(True)  # commands chosen now run once the ledger is open
                 # The opening imports SQLAlchemy and the panes' code on other threads: after the rows
                 # are painted, which would otherwise share Python's lock with it (ui/widgets/after_paint).
-                self.after_rows_painted(lambda: self._open_ledger(checked))
+                self.after_rows_painted(check_then_open)
                 return
-            self._open_ledger(checked)
+            check_then_open()
 
         early, self._early_page = self._early_page, None
 
@@ -133,7 +137,7 @@ class WindowOpening(WindowHost):
             if not self.cases_tab_built:  # (a command may have asked for the tabs meanwhile)
                 self._build_first_tab()
             order = self.cases_tab.model.order  # as restored (the saved sort)
-            self.runner.read(lambda: first_page(order), show_later, lambda _e: self._open_ledger(checked))
+            self.runner.read(lambda: first_page(order), show_later, lambda _e: check_then_open())
 
         def show_later(page: FirstPage | None) -> None:
             # Read while the tab was built, the page arrives in the same event-loop pass: a turn of the
