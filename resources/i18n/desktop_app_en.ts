@@ -856,7 +856,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="419"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="427"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -6615,64 +6615,64 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatementDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="106"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="240"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="107"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="241"/>
         <source>货物价值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="117"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="118"/>
         <source>店铺信息…</source>
         <translation>Shop details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="130"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="217"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="218"/>
         <source>正在读取……</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="145"/>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="145"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="265"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="290"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="266"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="291"/>
         <source>保存 PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="146"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="271"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="312"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="313"/>
         <source>保存 Excel</source>
         <translation>Save Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="152"/>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="218"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="153"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="219"/>
         <source>正在读取货值说明……</source>
         <translation>Reading the statement…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="184"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
         <source>店铺信息未填写：%1。这些格子会留空，可打印后手写。</source>
         <translation>Shop details missing: %1. Those boxes stay empty; fill them in by hand after printing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="186"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="188"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="189"/>
         <source>所选理赔属于不同的快递公司（%1），网点通常只受理自己的快件。</source>
         <translation>The selected claims are with different carriers (%1); a branch usually accepts only its own parcels.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="194"/>
         <source>共 %n 份，每份一页 A4</source>
         <translation>
             <numerusform>%n statement, one A4 page</numerusform>
@@ -6680,57 +6680,57 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="196"/>
         <source>没有可生成货值说明的理赔或订单</source>
         <translation>No claim or order to make a statement for</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="200"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="201"/>
         <source>无法生成货值说明</source>
         <translation>Cannot make the goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="204"/>
         <source>或在下方填写单价。</source>
         <translation> or type the prices below.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="205"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="206"/>
         <source>有商品没有单价：先在下方填写单价，点“按这些单价生成”</source>
         <translation>Some goods have no price: type the prices below first, then click &quot;Make it with these prices&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="209"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="210"/>
         <source>无法生成货值说明：%1</source>
         <translation>The statement cannot be made: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="242"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="243"/>
         <source>打印预览 — 货物价值说明</source>
         <translation>Print preview — goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="262"/>
         <source>货物价值说明-%1份</source>
         <translation>goods-value-statements-%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="266"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="267"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="272"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="273"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="281"/>
         <source>正在生成 PDF……</source>
         <translation>Writing the PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="317"/>
+        <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="318"/>
         <source>已保存到 %1</source>
         <translation>Saved to %1</translation>
     </message>
