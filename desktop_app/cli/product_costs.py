@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         result = import_product_costs(db, args.file)
     if args.json:
         print_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged,

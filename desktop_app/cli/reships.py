@@ -273,7 +273,7 @@ def _promise(args: argparse.Namespace) -> int:
     platform = Platform.parse(args.platform)
     reason = CaseReason.parse(args.reason) if args.reason else None
     at = event_moment(args.at, "承诺时间")
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
                                  receiver=args.receiver).case_id
     print(case_id)
