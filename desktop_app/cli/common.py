@@ -88,7 +88,7 @@ def named_ledger_missing(args: argparse.Namespace) -> Path | None:
     return location.path
 
 
-def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the store is imported lazily: keeps `--help` fast
+def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the store is imported lazily (`--help`)
     """The ledger the command names. Only a command that brings data in (`creates`: an import, `case add`)
     makes a new ledger where `--db` or AFTERSALES_LEDGER_DB names none: a mistyped path on a command that
     only reads or changes what is there made an empty ledger (and its folders) and answered "nothing

@@ -143,8 +143,8 @@ def test_a_file_excel_holds_open_on_windows() -> None:
     assert system_error_text(error) == "文件正被别的程序（如 Excel）打开"
 
 
-READS = [["case", "list"], ["case", "show", "1"], ["deadlines"], ["report", "--from", "2026-11-01", "--to", "2026-11-30"],
-         ["reship", "list"], ["claim", "list"], ["returns", "transit"], ["policies"], ["workdays", "status"],
+READS = [["case", "list"], ["case", "show", "1"], ["deadlines"],
+         ["report", "--from", "2026-11-01", "--to", "2026-11-30"], ["reship", "list"], ["claim", "list"], ["returns", "transit"], ["policies"], ["workdays", "status"],
          ["product-costs", "list"], ["case", "act", "1", "agree_reship"], ["export-cases", "售后单.xlsx"]]
 
 
