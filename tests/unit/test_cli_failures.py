@@ -144,8 +144,9 @@ def test_a_file_excel_holds_open_on_windows() -> None:
 
 
 READS = [["case", "list"], ["case", "show", "1"], ["deadlines"],
-         ["report", "--from", "2026-11-01", "--to", "2026-11-30"], ["reship", "list"], ["claim", "list"], ["returns", "transit"], ["policies"], ["workdays", "status"],
-         ["product-costs", "list"], ["case", "act", "1", "agree_reship"], ["export-cases", "售后单.xlsx"]]
+         ["report", "--from", "2026-11-01", "--to", "2026-11-30"], ["reship", "list"], ["claim", "list"],
+         ["returns", "transit"], ["policies"], ["workdays", "status"], ["product-costs", "list"],
+         ["case", "act", "1", "agree_reship"], ["export-cases", "售后单.xlsx"]]
 
 
 @pytest.mark.parametrize("argv", READS, ids=lambda argv: " ".join(argv))
