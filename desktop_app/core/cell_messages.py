@@ -39,4 +39,7 @@ UNKNOWN_STATUS = NoteTemplate("第 %1 行“%2”列：未知的售后状态“%
 NO_REQUEST_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，"
                                "时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，"
                                "或命令行 case edit N --requested-at）")
-ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME)
+# column, its first row with one: a zero-width space, soft hyphen … (core/invisible_marks.py), said once a file
+INVISIBLE_MARKS = NoteTemplate("“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
+                               "姓名、电话、订单号和运单号按去掉后的文字查找和对应")
+ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS)

@@ -21,6 +21,7 @@ from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord, reason_for
 from desktop_app.core.clock import as_china, format_china
 from desktop_app.core.event_notes import note
+from desktop_app.core.invisible_marks import without_invisible
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_platform_check import other_platform
 from desktop_app.io.case_profiles import (
@@ -144,13 +145,18 @@ class _RowReader:
         self.headers = {name: header for name, (_index, header) in columns.items()}
         self.specs = [(name, index, header, getattr(_CLEANER, _CONVERTERS.get(name, "text")))
                       for name, (index, header) in columns.items()]
+        self.invisible: dict[str, int] = {}  # column → its first row with an invisible mark (taken out)
 
-    def values(self, cells: Sequence[object]) -> dict[str, Any]:
+    def values(self, cells: Sequence[object], number: int) -> dict[str, Any]:
         width = len(cells)
         found: dict[str, Any] = {}
         for name, index, header, convert in self.specs:
+            cell = cells[index] if index < width else None
+            if cell.__class__ is str and (visible := without_invisible(cell)) != cell:  # type: ignore[arg-type]
+                cell = visible
+                self.invisible.setdefault(header, number)
             try:
-                found[name] = convert(cells[index]) if index < width else None
+                found[name] = convert(cell)
             except CellError as exc:
                 raise _RowFailed(header, exc.message) from None
         return found
@@ -335,7 +341,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
         if repeated.pending:
             result.warnings.extend(repeated.check(number, cells))
         try:
-            values = reader.values(cells)
+            values = reader.values(cells, number)
             if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
                 result.rows -= 1  # a footer line (导出时间 …), not a request
                 continue
@@ -360,6 +366,8 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 no_dates.append((number, shown))
     if no_dates:
         result.warnings.append(_no_request_times(no_dates, reader.header("requested_at")))
+    result.warnings.extend(note(cell_messages.INVISIBLE_MARKS, column, str(row))
+                           for column, row in reader.invisible.items())
     _rounded_ids(result, reader.header("order_no"), reader.header("case_no"))
 
 

