@@ -316,6 +316,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应":
         "Column “%1” (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on "
         "import: names, phones, order and tracking numbers are found and matched without them",
+    "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表":
+        "Row %1, column “%2” says “%3” (no date): imported as blank, as a blank cell is, which also clears that time "
+        "of an order already in the ledger. Check the source sheet",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
         "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "

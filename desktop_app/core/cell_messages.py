@@ -42,4 +42,7 @@ NO_REQUEST_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有�
 # column, its first row with one: a zero-width space, soft hyphen … (core/invisible_marks.py), said once a file
 INVISIBLE_MARKS = NoteTemplate("“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
                                "姓名、电话、订单号和运单号按去掉后的文字查找和对应")
-ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS)
+# rows as NO_REQUEST_TIME's, an order's time column, its value
+NO_ORDER_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，"
+                             "已有订单的这一时间也被清空。请核对原表")
+ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS, NO_ORDER_TIME)

@@ -222,7 +222,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
                                      profile.item_table.fields, table=source)
                 item_checker = RowChecker(item_map, profile.platform.value)
                 item_index = read_item_table(item_header.rows, item_checker)
-                doubts.extend(item_checker.warnings)
+                doubts.extend(item_checker.all_warnings())
                 if detail is not None:
                     companions = (str(detail.path),)
                 else:
@@ -253,7 +253,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
             file=name, platform=profile.platform.value, profile=profile.label,
             inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
             rejected=rejected, errors=tuple(errors), companions=companions, rows=assembler.rows_read,
-            cases_updated=counts.cases_updated, warnings=(*doubts, *checker.warnings),
+            cases_updated=counts.cases_updated, warnings=(*doubts, *checker.all_warnings()),
         )
         yield ImportProgress(name, index, count, "done", assembler.rows_read, 1.0,
                              counts.inserted + counts.updated + counts.unchanged)

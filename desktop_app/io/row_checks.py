@@ -23,8 +23,8 @@ from desktop_app.core.event_notes import note
 from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
 from desktop_app.core.order_records import ItemRecord
 from desktop_app.core.vocabulary import platform_family
-from desktop_app.io.cell_values import CellCleaner
-from desktop_app.io.column_mapping import ColumnMap, ColumnSpec
+from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, shown_value
+from desktop_app.io.column_mapping import TIME_FIELDS, ColumnMap, ColumnSpec
 from desktop_app.io.import_errors import CellError, RowError
 from desktop_app.io.import_profiles import SplitColumn, normalize_header
 from desktop_app.io.rounded_ids import RoundedColumns
@@ -82,6 +82,7 @@ class RowChecker:
         self.family = platform_family(platform)
         self.warnings: list[str] = []  # order numbers kept that Excel may have rounded, invisible marks taken out
         self._invisible_said: set[str] = set()  # the columns whose invisible marks were said (once a file)
+        self._no_dates: dict[str, dict[int, str]] = {}  # time column → row → its "no date" (0000-00-00 …)
         self._text_column = self.cleaner.many(self.cleaner.text)
         # Each field's column header, for the messages of `_check_lengths`.
         self._headers = {spec.field: spec.header for spec in (*mapping.order_specs, *mapping.item_specs)}
@@ -201,7 +202,25 @@ class RowChecker:
         return values
 
     def _spec(self, spec: ColumnSpec, sheet: Sheet, numbers: Sequence[int], errors: RowErrors) -> list[object]:
-        return self._convert(spec.many, spec.one, spec.header, sheet[spec.index], numbers, errors)
+        column = sheet[spec.index]
+        values = self._convert(spec.many, spec.one, spec.header, column, numbers, errors)
+        if spec.field in TIME_FIELDS:
+            # 0000-00-00 (a database's zero date) reads as blank, as in after-sales files; said, not silent
+            for i, (value, cell) in enumerate(zip(values, column, strict=True)):
+                if value is None and (shown := no_date_placeholder(cell)) is not None:
+                    self._no_dates.setdefault(spec.header, {})[numbers[i]] = shown
+        return values
+
+    def all_warnings(self) -> list[str]:
+        """What the table's rows were stored with a doubt about: `warnings`, then each time column's "no date"
+        rows (once, however often the rows were read)."""
+        said = list(self.warnings)
+        for header, found in self._no_dates.items():
+            rows = sorted(found)
+            shown = "、".join(map(str, rows[:10])) + (f" 等 {len(rows)}" if len(rows) > 10 else "")
+            where = f"“{self.table}”" if self.table else ""
+            said.append(where + note(cells.NO_ORDER_TIME, shown, header, shown_value(found[rows[0]])))
+        return said
 
     def order_values(self, sheet: Sheet, numbers: Sequence[int], errors: RowErrors) -> dict[str, list[object]]:
         """The order fields of these rows (`sheet`: their columns) by record attribute (goods_fen, paid_at …)."""

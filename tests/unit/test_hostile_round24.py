@@ -70,3 +70,24 @@ def test_an_emoji_joined_by_a_zero_width_joiner_stays_whole() -> None:
     assert without_invisible(f"小{JOINER}美{family}") == f"小美{family}"
     assert column_without_invisible([family, None, 3.0, "plain"]) is None
     assert column_without_invisible(["a", f"b{ZWSP}", None, f"{SOFT}c"]) == (["a", "b", None, "c"], 1, 2)
+
+
+# -- "no date" in an order's time column ---------------------------------------------------------------------------
+
+def test_an_order_time_meaning_no_date_is_said_per_row_and_column(db: Database, tmp_path: Path) -> None:
+    orders = write_csv(tmp_path / "orders.csv", [
+        PDD_HEADER,
+        pdd_row("261101-103283030276851", shipped_at="0000-00-00 00:00:00"),
+        pdd_row("261118-961877507213020", shipped_at="0000-00-00", paid_at="2026-11-18 00:25:54"),
+        pdd_row("261118-961877507213021", paid_at="1900-01-00"),
+    ], encoding="utf-8-sig")
+    result = import_files(db, [orders])
+    assert result.files[0].errors == () and result.files[0].inserted == 3
+    assert list(result.files[0].warnings) == [
+        "第 4 行“支付时间”列是“1900-01-00”（表示没有日期）：按空白导入，和空白的单元格一样，"
+        "已有订单的这一时间也被清空。请核对原表",
+        "第 2、3 行“发货时间”列是“0000-00-00 00:00:00”（表示没有日期）：按空白导入，和空白的单元格一样，"
+        "已有订单的这一时间也被清空。请核对原表"]
+    with db.reading() as session:
+        assert session.execute(select(Order.shipped_at).where(Order.order_no == "261101-103283030276851")).scalar() \
+            is None
