@@ -46,7 +46,8 @@ from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 # Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.
 _MAX = {"case_no": 80, "order_no": 80, "platform_status": 64, "platform_reason": 200, "carrier": 60,
         "tracking": 80, "buyer_nick": 100, "sku_code": 100}
-_CLEANER = CellCleaner(Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:")))
+_CLEANING = Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:"))
+_CLEANERS = {False: CellCleaner(_CLEANING), True: CellCleaner(_CLEANING, date1904=True)}  # by Spreadsheet.date1904
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
 # Summary lines some exports end with (合计 / 总计): not requests.
@@ -141,9 +142,9 @@ _CONVERTERS = {
 class _RowReader:
     """The file's mapped columns, each with its cleaner, read from one row in a single pass."""
 
-    def __init__(self, columns: dict[str, tuple[int, str]]) -> None:
+    def __init__(self, columns: dict[str, tuple[int, str]], cleaner: CellCleaner) -> None:
         self.headers = {name: header for name, (_index, header) in columns.items()}
-        self.specs = [(name, index, header, getattr(_CLEANER, _CONVERTERS.get(name, "text")))
+        self.specs = [(name, index, header, getattr(cleaner, _CONVERTERS.get(name, "text")))
                       for name, (index, header) in columns.items()]
         self.invisible: dict[str, int] = {}  # column → its first row with an invisible mark (taken out)
 
@@ -293,7 +294,7 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
         profile, header = _locate(spreadsheet, candidates)
         chosen = profile.platform if platform == "auto" else Platform.parse(platform)
         result = CaseFile(path, profile, chosen, warnings=list(problems), platform_given=platform != "auto")
-        read_rows(result, header.cells, header.index, header.rows)
+        read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
         other = other_platform(profile, chosen, result.records, header.cells)
         if other is None:
             return result
@@ -303,14 +304,14 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
             # The header reads as either layout; the order numbers say which: read again as that one.
             profile, header = _locate(spreadsheet, [other.profile])
             result = CaseFile(path, profile, profile.platform, warnings=list(problems))
-            read_rows(result, header.cells, header.index, header.rows)
+            read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
         return result
     finally:
         spreadsheet.close()
 
 
 def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[str, int],
-              rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+              rows: Iterable[tuple[int, Sequence[object]]], date1904: bool = False) -> None:
     """Read the data rows under a header (`index`: normalised header → position) with the file's
     profile into `result`: records, row errors, warnings (the column-mapping dialog's preview checks
     its first rows the same way)."""
@@ -322,7 +323,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 position = index[alias]
                 columns[field_name] = (position, str(header_cells[position]).strip().lstrip("\ufeff"))
                 break
-    reader = _RowReader(columns)
+    reader = _RowReader(columns, _CLEANERS[date1904])
     repeated = RepeatedColumns(header_cells, [position for position, _ in columns.values()])
     result.order_column = reader.header("order_no")
     reasons = _Reasons()

@@ -208,7 +208,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
     try:
         located = _locate_orders(spreadsheet, candidates, all_profiles)
         profile = located.profile
-        cleaner = CellCleaner(profile.cleaning)
+        cleaner = CellCleaner(profile.cleaning, spreadsheet.date1904)
         item_index: ItemIndex | None = None
         companions: tuple[str, ...] = ()
         doubts: list[str] = []

@@ -4,11 +4,16 @@ where it is, nothing half stored."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from sqlalchemy import select
 
+from desktop_app.core.clock import as_china
 from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
+from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.order_import import import_files
 from desktop_app.store.case_filters import CaseFilter
@@ -17,11 +22,11 @@ from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order
 from desktop_app.store.search import search_hits
 from tests.unit.aftersales_files import write_csv
-from tests.unit.order_files import PDD_HEADER, pdd_row
+from tests.unit.order_files import PDD_HEADER, SAMPLES, pdd_row
 
 ZWSP, BOM, SOFT, JOINER, WORD = "\u200b", "\ufeff", "\u00ad", "\u200d", "\u2060"
-PDD_CASES = ["售后编号", "订单号", "商品名称", "商品规格", "售后类型", "售后状态", "申请时间", "申请退款金额", "售后原因",
-             "退货物流公司", "退货物流单号"]
+PDD_CASES = ["售后编号", "订单号", "商品名称", "商品规格", "售后类型", "售后状态", "申请时间", "申请退款金额",
+             "售后原因", "退货物流公司", "退货物流单号"]
 
 
 # -- invisible marks -----------------------------------------------------------------------------------------------
@@ -29,7 +34,8 @@ PDD_CASES = ["售后编号", "订单号", "商品名称", "商品规格", "售�
 def test_invisible_marks_are_taken_out_of_imported_names_and_numbers(db: Database, tmp_path: Path) -> None:
     orders = write_csv(tmp_path / "orders.csv", [
         PDD_HEADER,
-        pdd_row("261101-103283030276851", receiver=f"王{ZWSP}伟", phone=f"182{SOFT}52435900", tracking=f"{BOM}98171057"),
+        pdd_row("261101-103283030276851", receiver=f"王{ZWSP}伟", phone=f"182{SOFT}52435900",
+                tracking=f"{BOM}98171057"),
         pdd_row(f"261118-961877507{WORD}213020", receiver="李娜"),
     ], encoding="utf-8-sig")
     result = import_files(db, [orders])
@@ -91,3 +97,43 @@ def test_an_order_time_meaning_no_date_is_said_per_row_and_column(db: Database, 
     with db.reading() as session:
         assert session.execute(select(Order.shipped_at).where(Order.order_no == "261101-103283030276851")).scalar() \
             is None
+
+
+# -- 1904-date workbooks -------------------------------------------------------------------------------------------
+
+def _serial_1904(moment: datetime) -> float:
+    return (moment - datetime(1904, 1, 1)).total_seconds() / 86400
+
+
+def _workbook_1904(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904  # workbookPr date1904="1"
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_plain_number_in_a_1904_workbooks_date_column_counts_from_1904(db: Database, tmp_path: Path) -> None:
+    # Excel for Mac's "1904 date system": the number 44,885.5 was read as 2022-11-20 12:00, four years and a day early.
+    paid = datetime(2026, 11, 18, 0, 25, 54)
+    orders = _workbook_1904(tmp_path / "orders.xlsx", [
+        PDD_HEADER, [*pdd_row("261118-961877507213020")[:13], _serial_1904(paid), datetime(2026, 11, 18, 13),
+                     *pdd_row()[15:]]])
+    assert open_spreadsheet(orders).date1904
+    result = import_files(db, [orders])
+    assert result.files[0].errors == () and result.files[0].inserted == 1
+    requested = datetime(2026, 11, 19, 1, 12, 38)
+    cases = _workbook_1904(tmp_path / "售后.xlsx", [
+        PDD_CASES, ["117117151436", "261118-961877507213020", "儿童保温杯", "粉色", "仅退款", "退款成功",
+                    _serial_1904(requested), "78.00", "空包裹", "", ""]])
+    imported = import_cases(db, [cases], platform="pdd")
+    assert imported.files[0].errors == () and len(imported.files[0].inserted) == 1
+    with db.reading() as session:
+        order = session.execute(select(Order.paid_at, Order.shipped_at)).one()
+        case = session.execute(select(Case.requested_at)).scalar_one()
+    assert [as_china(t).replace(tzinfo=None) for t in (order.paid_at, order.shipped_at, case)] == [
+        paid, datetime(2026, 11, 18, 13), requested]
+    assert not open_spreadsheet(SAMPLES / "douyin_orders.xlsx").date1904
