@@ -313,12 +313,18 @@ EN: dict[str, str | tuple[str, str]] = {
     "店铺名称": "Shop name",
     "处理步骤的原文（中文），按输入保存；窗口中显示为：%1":
         "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
-    "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应":
+    "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
+    "姓名、电话、订单号和运单号按去掉后的文字查找和对应":
         "Column “%1” (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on "
         "import: names, phones, order and tracking numbers are found and matched without them",
     "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表":
         "Row %1, column “%2” says “%3” (no date): imported as blank, as a blank cell is, which also clears that time "
         "of an order already in the ledger. Check the source sheet",
+    "证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），"
+    "迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。":
+        "Evidence file too large (%1 MB): %2. A team ledger keeps at most %3 MB per evidence file or seal (%4 over "
+        "it); the move did not start and the target database is unchanged. Replace it with a compressed or shorter "
+        "file (remove that evidence and add it again), then move.",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
         "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "

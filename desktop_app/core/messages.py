@@ -310,6 +310,9 @@ MOVE_COUNTS_DIFFER = T("迁移后核对条数不一致（%1），已全部撤销
 # A window or a command saved to the file while it was being copied: that change is not in the copy.
 MOVE_SOURCE_WRITTEN = T("迁移期间数据库文件 %1 又有修改（窗口、命令行或导入刚保存了内容），这些修改不在复制里："
                         "已全部撤销，目标数据库未改动。请等它们结束（关闭其他窗口和命令）后再迁移。")
+# size in MB, the file, the cap in MB, how many files are over it: checked before anything is written
+MOVE_FILE_TOO_BIG = T("证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），"
+                      "迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。")
 TABLE_COUNT = T("%1 %2 条", frozenset({1}))
 TABLE_ROWS = T("%1 %2 行")
 TABLE_SHORT = T("%1：应有 %2，实有 %3")

@@ -4,26 +4,38 @@ where it is, nothing half stored."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.pool import NullPool
 
+from desktop_app.cli import run
 from desktop_app.core.clock import as_china
 from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
+from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
+from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.case_import import import_cases
+from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.evidence_files import MAX_SHARED_BYTES
+from desktop_app.services.ledger_move import move_ledger
 from desktop_app.services.order_import import import_files
+from desktop_app.store.case_evidence_queries import case_evidence_rows
 from desktop_app.store.case_filters import CaseFilter
 from desktop_app.store.case_queries import OrderFilter
-from desktop_app.store.database import Database
-from desktop_app.store.models import Case, Order
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.locations import parse_location
+from desktop_app.store.models import Case, Order, SharedFile
 from desktop_app.store.search import search_hits
 from tests.unit.aftersales_files import write_csv
 from tests.unit.order_files import PDD_HEADER, SAMPLES, pdd_row
 
+PG_ONLY = pytest.mark.skipif(not os.environ.get("AFTERSALES_TEST_PG_URL"), reason="no PostgreSQL for tests")
 ZWSP, BOM, SOFT, JOINER, WORD = "\u200b", "\ufeff", "\u00ad", "\u200d", "\u2060"
 PDD_CASES = ["售后编号", "订单号", "商品名称", "商品规格", "售后类型", "售后状态", "申请时间", "申请退款金额",
              "售后原因", "退货物流公司", "退货物流单号"]
@@ -137,3 +149,65 @@ def test_a_plain_number_in_a_1904_workbooks_date_column_counts_from_1904(db: Dat
     assert [as_china(t).replace(tzinfo=None) for t in (order.paid_at, order.shipped_at, case)] == [
         paid, datetime(2026, 11, 18, 13), requested]
     assert not open_spreadsheet(SAMPLES / "douyin_orders.xlsx").date1904
+
+
+# -- migrate-to: evidence streamed, over the team's cap refused ----------------------------------------------------
+
+def _ledger_with_evidence(db_path: Path, *files: Path) -> list[str]:
+    local = open_database(db_path)
+    try:
+        case_id = open_case(local, NewCase(Platform.PDD, "261204-1", CaseKind.RESHIP), author="店主").case_id
+        add_case_evidence(local, case_id, list(files), author="店主")
+        with local.reading() as session:
+            return [row.stored_path for row in case_evidence_rows(session, case_id)]
+    finally:
+        local.close()
+
+
+@PG_ONLY
+def test_migrate_to_streams_each_evidence_file(tmp_path: Path, db_path: Path, empty_server_db: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    photo = tmp_path / "开箱\t视频.mp4"  # a tab in its name: COPY's text format escapes it
+    content = bytes(range(256)) * 9000  # 2.3 MB: three chunks
+    photo.write_bytes(content)
+    stored = _ledger_with_evidence(db_path, photo)
+
+    def whole(self: Path) -> bytes:
+        raise AssertionError(f"read whole: {self}")
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    result = move_ledger(db_path, parse_location(empty_server_db))
+    monkeypatch.undo()
+    assert result.files == 1
+    server = open_database(empty_server_db)
+    try:
+        with server.reading() as session:
+            kept = session.execute(select(SharedFile.stored_path, SharedFile.size, SharedFile.content)).one()
+    finally:
+        server.close()
+    assert (kept.stored_path, kept.size, kept.content) == (stored[0], len(content), content)
+
+
+@PG_ONLY
+def test_migrate_to_stops_at_an_evidence_file_over_the_team_cap(tmp_path: Path, db_path: Path, data_home: Path,
+                                                                empty_server_db: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    small, big = tmp_path / "称重.png", tmp_path / "录屏.mp4"
+    small.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    big.write_bytes(b"\x00" * 1024)
+    stored = _ledger_with_evidence(db_path, small, big)
+    kept_big = data_home / stored[1]
+    os.truncate(kept_big, MAX_SHARED_BYTES + 1)  # a 4 GB screen recording of a ledger file (sparse here)
+    code = run(["migrate-to", empty_server_db, "--db", str(db_path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == f"错误：证据文件太大（51 MB）：{kept_big}。团队数据库中每个证据文件或印章最大 50 MB" \
+                  "（超过的共 1 个），迁移没有开始，目标数据库未改动。" \
+                  "请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。\n"
+    server = create_engine(empty_server_db, poolclass=NullPool)
+    try:
+        with server.connect() as conn:
+            assert [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                    for t in ("cases", "case_evidence", "shared_files")] == [0, 0, 0]
+    finally:
+        server.dispose()
