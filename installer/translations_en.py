@@ -325,6 +325,15 @@ EN: dict[str, str | tuple[str, str]] = {
         "Evidence file too large (%1 MB): %2. A team ledger keeps at most %3 MB per evidence file or seal (%4 over "
         "it); the move did not start and the target database is unchanged. Replace it with a compressed or shorter "
         "file (remove that evidence and add it again), then move.",
+    "第一行没有订单号，按表头跳过": "The first line has no order number: skipped as a header",
+    "每行需要两列：订单号、运单号（第三列可写快递公司）":
+        "Each line needs two columns: order number, tracking number (a third may name the carrier)",
+    "第 %1 行：成本价为 0，已按不计成本的商品（赠品、试用装）导入，货损按 0 元计；如果是漏填，请改正后重新导入":
+        "Row %1: the cost price is 0, imported as goods that cost nothing (a gift, a sample), their loss counted "
+        "as 0.00; if it was left out by mistake, correct the sheet and import it again",
+    "第 %1 行：成本价 %2 元超过 %3 元，不像一件商品的成本（是否多写了几位？），这一行没有导入":
+        "Row %1: a cost price of %2 yuan is over %3 yuan, no cost of one item (digits too many?); the row was not "
+        "imported",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
         "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "

@@ -4,6 +4,7 @@ where it is, nothing half stored."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -211,3 +212,24 @@ def test_migrate_to_stops_at_an_evidence_file_over_the_team_cap(tmp_path: Path, 
                     for t in ("cases", "case_evidence", "shared_files")] == [0, 0, 0]
     finally:
         server.dispose()
+
+
+# -- the cost price sheet: 0 is a gift, a negative or absurd cost is refused ---------------------------------------
+
+def test_a_cost_of_0_is_a_gift_said_and_a_negative_or_absurd_one_is_refused(tmp_path: Path, db_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = write_csv(tmp_path / "成本价.csv", [["商家编码", "成本价"], ["GIFT-1", "0"], ["SKU-1", "12.50"],
+                                              ["GIFT-2", "0.00"]], encoding="utf-8-sig")
+    assert run(["product-costs", "import", str(sheet), "--db", str(db_path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "新增 3 个，更新 0 个，未变 0 个\n"
+    assert err == "提醒：成本价.csv：第 2、4 行：成本价为 0，已按不计成本的商品（赠品、试用装）导入，货损按 0 元计；" \
+                  "如果是漏填，请改正后重新导入\n"
+    bad = write_csv(tmp_path / "错的.csv", [["商家编码", "成本价"], ["SKU-2", "-3"], ["SKU-3", "2000000"],
+                                          ["SKU-4", "1000000"]], encoding="utf-8-sig")
+    assert run(["product-costs", "import", str(bad), "--db", str(db_path), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["added"] == 1 and result["notes"] == []
+    assert result["problems"] == ["第 2 行：成本价不能为负数：-3",
+                                  "第 3 行：成本价 2,000,000.00 元超过 1,000,000 元，"
+                                  "不像一件商品的成本（是否多写了几位？），这一行没有导入"]
