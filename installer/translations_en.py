@@ -334,6 +334,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 行：成本价 %2 元超过 %3 元，不像一件商品的成本（是否多写了几位？），这一行没有导入":
         "Row %1: a cost price of %2 yuan is over %3 yuan, no cost of one item (digits too many?); the row was not "
         "imported",
+    "第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入":
+        "Row %1, column “%2” says “%3”, which lies ahead (it is now %4): imported as written. If the year or the "
+        "date was mistyped, correct the sheet and import it again",
+    "第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单":
+        "Row %1, column “%2”: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check "
+        "whether the amount is wrong or the request belongs to another order",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
         "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "

@@ -45,4 +45,11 @@ INVISIBLE_MARKS = NoteTemplate("“%1”列（第 %2 行起）有看不见的字
 # rows as NO_REQUEST_TIME's, an order's time column, its value
 NO_ORDER_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，"
                              "已有订单的这一时间也被清空。请核对原表")
-ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS, NO_ORDER_TIME)
+# rows, a time column, its first such value, now: a request or payment in 2099 (a year mistyped) is kept as written,
+# as `--at` is (cli/common.event_moment), and said
+FUTURE_TIME = NoteTemplate("第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，"
+                           "请改正原表后重新导入")
+# row, the amount's column, the amount, the order, what the buyer paid for it (the ledger's order)
+REFUND_OVER_PAID = NoteTemplate("第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。"
+                                "请核对金额是否填错、是否对错了订单")
+ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS, NO_ORDER_TIME, FUTURE_TIME, REFUND_OVER_PAID)

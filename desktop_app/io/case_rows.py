@@ -19,7 +19,7 @@ from desktop_app.core import cell_messages
 from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord, reason_for
-from desktop_app.core.clock import as_china, format_china
+from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.event_notes import note
 from desktop_app.core.invisible_marks import without_invisible
 from desktop_app.core.vocabulary import CaseReason, Platform
@@ -33,7 +33,7 @@ from desktop_app.io.case_profiles import (
     status_key,
     user_case_profiles,
 )
-from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, shown_value
+from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, rows_said, seems_ahead, shown_value
 from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
@@ -49,7 +49,7 @@ _MAX = {"case_no": 80, "order_no": 80, "platform_status": 64, "platform_reason":
 _CLEANING = Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:"))
 _CLEANERS = {False: CellCleaner(_CLEANING), True: CellCleaner(_CLEANING, date1904=True)}  # by Spreadsheet.date1904
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
-_LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
+_LOGISTICS_SPLIT = re.compile(r"[,，;；:：]+")
 # Summary lines some exports end with (合计 / 总计): not requests.
 _TOTAL_MARKERS = ("合计", "总计", "汇总")
 _NOTE_STARTS = frozenset("共导打")  # a cheap test before NOTE_UNDER_DATA's, which every row would run
@@ -70,6 +70,7 @@ class CaseFile:
     # Long ids ending in the zeros Excel leaves, kept for the ledger to judge (services/rounded_case_ids.py).
     suspect_ids: list[SuspectId] = field(default_factory=list)
     order_column: str = ""  # the order number's header as the file writes it
+    amount_column: str = ""  # the amount's header as the file writes it
 
 
 def recognise(path: Path) -> CaseProfile | None:
@@ -172,12 +173,19 @@ def _bounded(reader: _RowReader, name: str, value: str | None, limit: int) -> No
 
 
 def _logistics(text: str | None) -> tuple[str | None, str | None]:
-    """"圆通速递,YT123…" → carrier and tracking number; a lone value with digits is the number."""
+    """"圆通速递,YT123…" → carrier and tracking number; a lone value with digits is the number. A number
+    written in groups ("中通快递, 7512 3456 7890 12", as a buyer types it) is one number: its first group
+    alone was kept (7512), and the parcel never met its case at the returns desk."""
     if not text:
         return None, None
-    parts = [p for p in _LOGISTICS_SPLIT.split(text.strip()) if p]
-    carrier = next((p for p in parts if not any(c.isdigit() for c in p)), None)
-    number = next((p for p in parts if any(c.isdigit() for c in p)), None)
+    carrier = number = None
+    for part in _LOGISTICS_SPLIT.split(text.strip()):
+        words = part.split()
+        while words and not any(c.isdigit() for c in words[0]):
+            carrier = carrier or words[0]
+            words.pop(0)
+        if words and number is None:
+            number = "".join(words)
     return carrier, number
 
 
@@ -333,6 +341,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
     header_row = [normalize_header(c) for c in header_cells]
     requested_at = columns["requested_at"][0] if "requested_at" in columns else None
     no_dates: list[tuple[int, str]] = []  # requests whose time the file gives as 0000-00-00 (read as blank)
+    ahead: dict[str, list[tuple[int, str]]] = {}  # time column → its rows more than a day ahead (2099), as written
     while header_row and not header_row[-1]:
         header_row.pop()
     for number, cells in rows:
@@ -365,8 +374,14 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             shown = no_date_placeholder(cells[requested_at])
             if shown is not None:
                 no_dates.append((number, shown))
+        for name, moment in (("requested_at", record.requested_at), ("finished_at", record.finished_at)):
+            if moment is not None and seems_ahead(moment):
+                ahead.setdefault(reader.header(name), []).append((number, format_china(moment, with_seconds=True)))
     if no_dates:
         result.warnings.append(_no_request_times(no_dates, reader.header("requested_at")))
+    result.warnings.extend(note(cell_messages.FUTURE_TIME, rows_said([n for n, _ in found]), column, found[0][1],
+                                format_china(now())) for column, found in ahead.items())
+    result.amount_column = reader.header("amount")
     result.warnings.extend(note(cell_messages.INVISIBLE_MARKS, column, str(row))
                            for column, row in reader.invisible.items())
     _rounded_ids(result, reader.header("order_no"), reader.header("case_no"))
@@ -374,10 +389,8 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
 
 def _no_request_times(rows: list[tuple[int, str]], column: str) -> str:
     """One warning for the requests whose time is a "no date" placeholder: its rows (the first ten) and value."""
-    numbers = "、".join(str(number) for number, _ in rows[:10])
-    if len(rows) > 10:
-        numbers += f" 等 {len(rows)}"
-    return note(cell_messages.NO_REQUEST_TIME, numbers, column, shown_value(rows[0][1]))
+    return note(cell_messages.NO_REQUEST_TIME, rows_said([number for number, _ in rows]), column,
+                shown_value(rows[0][1]))
 
 
 def _rounded_ids(result: CaseFile, order_header: str, case_header: str) -> None:

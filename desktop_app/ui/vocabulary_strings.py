@@ -801,6 +801,8 @@ QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列：未知的售后状态�
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）")
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应")
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表")
+QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入")
+QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单")
 
 # whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)
 QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）")

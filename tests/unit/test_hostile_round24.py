@@ -19,6 +19,8 @@ from desktop_app.cli import run
 from desktop_app.core.clock import as_china
 from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.import_profiles import Cleaning
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.services.case_evidence import add_case_evidence
 from desktop_app.services.case_import import import_cases
@@ -33,7 +35,7 @@ from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import parse_location
 from desktop_app.store.models import Case, Order, SharedFile
 from desktop_app.store.search import search_hits
-from tests.unit.aftersales_files import write_csv
+from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
 from tests.unit.order_files import PDD_HEADER, SAMPLES, pdd_row
 
 PG_ONLY = pytest.mark.skipif(not os.environ.get("AFTERSALES_TEST_PG_URL"), reason="no PostgreSQL for tests")
@@ -233,3 +235,46 @@ def test_a_cost_of_0_is_a_gift_said_and_a_negative_or_absurd_one_is_refused(tmp_
     assert result["problems"] == ["第 2 行：成本价不能为负数：-3",
                                   "第 3 行：成本价 2,000,000.00 元超过 1,000,000 元，"
                                   "不像一件商品的成本（是否多写了几位？），这一行没有导入"]
+
+
+# -- a new round: times ahead, refunds over the order, a return's number in groups -----------------------------
+
+def test_times_ahead_refunds_over_the_order_and_grouped_numbers_are_kept_and_said(db: Database,
+                                                                                  tmp_path: Path) -> None:
+    orders = write_csv(tmp_path / "orders.csv", [
+        PDD_HEADER, pdd_row("261101-103283030276851", paid="79.00", goods="79.00"),
+        pdd_row("261118-961877507213020", paid_at="2099-11-18 00:25:54", shipped_at="2099-11-18 13:25:54")],
+        encoding="utf-8-sig")
+    result = import_files(db, [orders])
+    assert result.files[0].inserted == 2 and result.files[0].errors == ()
+    assert [w.split("（现在是")[0] for w in result.files[0].warnings] == [
+        "第 3 行“支付时间”列是“2099-11-18 00:25:54”，在将来", "第 3 行“发货时间”列是“2099-11-18 13:25:54”，在将来"]
+    assert all("已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入" in w for w in result.files[0].warnings)
+    requests = write_csv(tmp_path / "退款.csv", [
+        TB_HEADER,
+        tb_row("900000000000000003", "4145384019161461003", requested="2099-11-20 10:00:00"),
+        tb_row("900000000000000005", "4889263166277306898", returns="是", status="买家已经退货，等待卖家确认收货",
+               logistics="中通快递, 7512 3456 7890 12"),
+    ])
+    asked = write_csv(tmp_path / "拼多多售后.csv", [
+        PDD_CASES, ["117117151436", "261101-103283030276851", "宠物猫砂", "绿茶", "仅退款", "退款成功",
+                    "2026-11-19 01:12:38", "790.00", "空包裹", "", ""]], encoding="utf-8-sig")
+    imported = import_cases(db, [requests, asked], platform="auto")
+    first, second = imported.files
+    assert first.errors == () and len(first.inserted) == 2
+    assert next(w for w in first.warnings if "在将来" in w).startswith(
+        "第 2 行“退款的申请时间”列是“2099-11-20 10:00:00”，在将来（现在是 ")
+    assert second.errors == () and list(second.warnings) == [
+        "第 2 行“申请退款金额”列：790.00 元大于订单 261101-103283030276851 的实付金额 79.00 元，已按所填金额导入。"
+        "请核对金额是否填错、是否对错了订单"]
+    with db.reading() as session:
+        grouped = session.execute(select(Case.return_carrier, Case.return_tracking_no)
+                                  .where(Case.platform_case_no == "900000000000000005")).one()
+    assert tuple(grouped) == ("中通快递", "75123456789012")  # was 7512: the parcel never met its case
+
+
+def test_a_tracking_number_cell_written_in_groups_is_one_number() -> None:
+    cleaner = CellCleaner(Cleaning(tracking_prefixes=("No:",)))
+    assert cleaner.tracking("7512 3456 7890 12") == "75123456789012"
+    assert cleaner.many(cleaner.tracking)(["No:YT 2439 3328", "JT8145384019161", None]) == [
+        "YT24393328", "JT8145384019161", None]
