@@ -340,6 +340,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单":
         "Row %1, column “%2”: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check "
         "whether the amount is wrong or the request belongs to another order",
+    "订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。"
+    "如果选错了店铺的导出文件，请再导入原店铺的导出改回":
+        "Orders %1 belonged to shop “%2”; this file says “%3”: moved to “%3”, their cases counted for that shop "
+        "now. If the export of the wrong shop was chosen, import the original shop's export again to move them back",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
         "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "

@@ -52,4 +52,8 @@ FUTURE_TIME = NoteTemplate("第 %1 行“%2”列是“%3”，在将来（现�
 # row, the amount's column, the amount, the order, what the buyer paid for it (the ledger's order)
 REFUND_OVER_PAID = NoteTemplate("第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。"
                                 "请核对金额是否填错、是否对错了订单")
-ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS, NO_ORDER_TIME, FUTURE_TIME, REFUND_OVER_PAID)
+# orders (the first ones, "A、B" or "A、B 等 12"), the shop they were stored under, the file's shop
+SHOP_MOVED = NoteTemplate("订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。"
+                          "如果选错了店铺的导出文件，请再导入原店铺的导出改回")
+ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS, NO_ORDER_TIME, FUTURE_TIME, REFUND_OVER_PAID,
+                SHOP_MOVED)

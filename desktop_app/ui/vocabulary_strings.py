@@ -803,6 +803,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "“%1”列（第 %2 行起）有看不见的�
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表")
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入")
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单")
+QT_TRANSLATE_NOOP("Vocabulary", "订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。如果选错了店铺的导出文件，请再导入原店铺的导出改回")
 
 # whether a refund list is 淘宝's or 天猫's (desktop_app.core.refund_list_platform)
 QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）")

@@ -278,3 +278,19 @@ def test_a_tracking_number_cell_written_in_groups_is_one_number() -> None:
     assert cleaner.tracking("7512 3456 7890 12") == "75123456789012"
     assert cleaner.many(cleaner.tracking)(["No:YT 2439 3328", "JT8145384019161", None]) == [
         "YT24393328", "JT8145384019161", None]
+
+
+def test_an_order_named_under_another_shop_moves_with_a_word(db: Database, tmp_path: Path) -> None:
+    # Another shop's export chosen by mistake moved the orders (and their cases in 统计's shop) without a word.
+    raw = (SAMPLES / "taobao_ExportOrderList.csv").read_bytes().decode("gb18030").splitlines()
+    mine = tmp_path / "ExportOrderList.csv"
+    mine.write_bytes("\n".join(raw[:4]).encode("gb18030"))
+    other = tmp_path / "另一家.csv"
+    other.write_bytes("\n".join([raw[0], *(line.replace("小林家居旗舰店", "另一家小店") for line in raw[1:3])])
+                      .encode("gb18030"))
+    assert import_files(db, [mine]).files[0].warnings == ()
+    moved = import_files(db, [other]).files[0]
+    assert moved.updated == 2 and list(moved.warnings) == [
+        "订单 4145384019161461003、4910237409546111393 原来属于店铺“小林家居旗舰店”，这个文件写的是“另一家小店”："
+        "已改为“另一家小店”，它们的售后单随之计入这家店铺。如果选错了店铺的导出文件，请再导入原店铺的导出改回"]
+    assert import_files(db, [other]).files[0].warnings == ()  # unchanged now: nothing to say
