@@ -294,3 +294,16 @@ def test_an_order_named_under_another_shop_moves_with_a_word(db: Database, tmp_p
         "订单 4145384019161461003、4910237409546111393 原来属于店铺“小林家居旗舰店”，这个文件写的是“另一家小店”："
         "已改为“另一家小店”，它们的售后单随之计入这家店铺。如果选错了店铺的导出文件，请再导入原店铺的导出改回"]
     assert import_files(db, [other]).files[0].warnings == ()  # unchanged now: nothing to say
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_paste_file_excel_saved_as_unicode_text_is_read(encoding: str, tmp_path: Path, db_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # Excel's "Unicode 文本 (*.txt)": UTF-16 with its byte order mark, tab-separated; was "不是文本文件" (exit 2).
+    open_database(db_path).close()
+    pasted = tmp_path / "运单号.txt"
+    pasted.write_bytes("订单号\t运单号\r\n261101-103283030276851\tYT1234567890\r\n".encode(encoding))
+    assert run(["reship", "paste", str(pasted), "--check", "--db", str(db_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[:2] == ["第1行\t表头，跳过\t第一行没有订单号，按表头跳过",
+                                    "第2行\t未找到\t没有订单号为 261101-103283030276851 的补发售后单"], (out, err)
