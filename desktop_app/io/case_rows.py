@@ -21,7 +21,7 @@ from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord, reason_for
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.event_notes import note
-from desktop_app.core.invisible_marks import without_invisible
+from desktop_app.core.invisible_marks import row_has_marks, without_invisible
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_platform_check import other_platform
 from desktop_app.io.case_profiles import (
@@ -33,7 +33,7 @@ from desktop_app.io.case_profiles import (
     status_key,
     user_case_profiles,
 )
-from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, rows_said, seems_ahead, shown_value
+from desktop_app.io.cell_values import CellCleaner, ahead_of_now, no_date_placeholder, rows_said, shown_value
 from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
@@ -152,9 +152,10 @@ class _RowReader:
     def values(self, cells: Sequence[object], number: int) -> dict[str, Any]:
         width = len(cells)
         found: dict[str, Any] = {}
+        marked = row_has_marks(cells)  # one test a row: a test a cell cost the read of 50,000 requests ~10 %
         for name, index, header, convert in self.specs:
             cell = cells[index] if index < width else None
-            if cell.__class__ is str and (visible := without_invisible(cell)) != cell:  # type: ignore[arg-type]
+            if marked and cell.__class__ is str and (visible := without_invisible(cell)) != cell:  # type: ignore[arg-type]
                 cell = visible
                 self.invisible.setdefault(header, number)
             try:
@@ -342,6 +343,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
     requested_at = columns["requested_at"][0] if "requested_at" in columns else None
     no_dates: list[tuple[int, str]] = []  # requests whose time the file gives as 0000-00-00 (read as blank)
     ahead: dict[str, list[tuple[int, str]]] = {}  # time column → its rows more than a day ahead (2099), as written
+    ahead_from = ahead_of_now()
     while header_row and not header_row[-1]:
         header_row.pop()
     for number, cells in rows:
@@ -375,7 +377,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             if shown is not None:
                 no_dates.append((number, shown))
         for name, moment in (("requested_at", record.requested_at), ("finished_at", record.finished_at)):
-            if moment is not None and seems_ahead(moment):
+            if moment is not None and moment > ahead_from:
                 ahead.setdefault(reader.header(name), []).append((number, format_china(moment, with_seconds=True)))
     if no_dates:
         result.warnings.append(_no_request_times(no_dates, reader.header("requested_at")))

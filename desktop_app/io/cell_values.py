@@ -477,9 +477,9 @@ def rows_said(rows: Sequence[int]) -> str:
     return shown + (f" 等 {len(rows)}" if len(rows) > 10 else "")
 
 
-def seems_ahead(moment: datetime) -> bool:
-    """A time of something that happened, more than a day after now: a mistyped year (2099), said."""
-    return moment > datetime.now(CHINA) + _AHEAD
+def ahead_of_now() -> datetime:
+    """After this, a time of something that happened lies ahead: a mistyped year (2099), said."""
+    return datetime.now(CHINA) + _AHEAD
 
 
 def shown_value(text: str, limit: int = 40) -> str:
