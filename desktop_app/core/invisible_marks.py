@@ -39,7 +39,7 @@ def column_without_invisible(column: Sequence[object]) -> tuple[list[object], in
         joined = "\x1f".join(column)  # type: ignore[arg-type]
     except TypeError:  # numbers, dates or blanks among the texts
         joined = "\x1f".join(v for v in column if v.__class__ is str)  # type: ignore[misc]
-    if joined.isascii() or not INVISIBLE.search(joined):
+    if joined.isascii() or _ANY_MARK.search(joined) is None:
         return None
     cleaned: list[object] = []
     first, count = -1, 0
