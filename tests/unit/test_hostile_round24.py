@@ -10,8 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
@@ -35,7 +33,7 @@ from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import parse_location
 from desktop_app.store.models import Case, Order, SharedFile
 from desktop_app.store.search import search_hits
-from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
+from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv, write_xlsx
 from tests.unit.order_files import PDD_HEADER, SAMPLES, pdd_row
 
 PG_ONLY = pytest.mark.skipif(not os.environ.get("AFTERSALES_TEST_PG_URL"), reason="no PostgreSQL for tests")
@@ -120,28 +118,17 @@ def _serial_1904(moment: datetime) -> float:
     return (moment - datetime(1904, 1, 1)).total_seconds() / 86400
 
 
-def _workbook_1904(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    book.epoch = CALENDAR_MAC_1904  # workbookPr date1904="1"
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_a_plain_number_in_a_1904_workbooks_date_column_counts_from_1904(db: Database, tmp_path: Path) -> None:
     # Excel for Mac's "1904 date system": the number 44,885.5 was read as 2022-11-20 12:00, four years and a day early.
     paid = datetime(2026, 11, 18, 0, 25, 54)
-    orders = _workbook_1904(tmp_path / "orders.xlsx", [
+    orders = write_xlsx(tmp_path / "orders.xlsx", date1904=True, rows=[
         PDD_HEADER, [*pdd_row("261118-961877507213020")[:13], _serial_1904(paid), datetime(2026, 11, 18, 13),
                      *pdd_row()[15:]]])
     assert open_spreadsheet(orders).date1904
     result = import_files(db, [orders])
     assert result.files[0].errors == () and result.files[0].inserted == 1
     requested = datetime(2026, 11, 19, 1, 12, 38)
-    cases = _workbook_1904(tmp_path / "售后.xlsx", [
+    cases = write_xlsx(tmp_path / "售后.xlsx", date1904=True, rows=[
         PDD_CASES, ["117117151436", "261118-961877507213020", "儿童保温杯", "粉色", "仅退款", "退款成功",
                     _serial_1904(requested), "78.00", "空包裹", "", ""]])
     imported = import_cases(db, [cases], platform="pdd")
