@@ -313,6 +313,37 @@ EN: dict[str, str | tuple[str, str]] = {
     "店铺名称": "Shop name",
     "处理步骤的原文（中文），按输入保存；窗口中显示为：%1":
         "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
+    "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
+    "姓名、电话、订单号和运单号按去掉后的文字查找和对应":
+        "Column “%1” (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on "
+        "import: names, phones, order and tracking numbers are found and matched without them",
+    "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表":
+        "Row %1, column “%2” says “%3” (no date): imported as blank, as a blank cell is, which also clears that time "
+        "of an order already in the ledger. Check the source sheet",
+    "证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），"
+    "迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。":
+        "Evidence file too large (%1 MB): %2. A team ledger keeps at most %3 MB per evidence file or seal (%4 over "
+        "it); the move did not start and the target database is unchanged. Replace it with a compressed or shorter "
+        "file (remove that evidence and add it again), then move.",
+    "第一行没有订单号，按表头跳过": "The first line has no order number: skipped as a header",
+    "每行需要两列：订单号、运单号（第三列可写快递公司）":
+        "Each line needs two columns: order number, tracking number (a third may name the carrier)",
+    "第 %1 行：成本价为 0，已按不计成本的商品（赠品、试用装）导入，货损按 0 元计；如果是漏填，请改正后重新导入":
+        "Row %1: the cost price is 0, imported as goods that cost nothing (a gift, a sample), their loss counted "
+        "as 0.00; if it was left out by mistake, correct the sheet and import it again",
+    "第 %1 行：成本价 %2 元超过 %3 元，不像一件商品的成本（是否多写了几位？），这一行没有导入":
+        "Row %1: a cost price of %2 yuan is over %3 yuan, no cost of one item (digits too many?); the row was not "
+        "imported",
+    "第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入":
+        "Row %1, column “%2” says “%3”, which lies ahead (it is now %4): imported as written. If the year or the "
+        "date was mistyped, correct the sheet and import it again",
+    "第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单":
+        "Row %1, column “%2”: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check "
+        "whether the amount is wrong or the request belongs to another order",
+    "订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。"
+    "如果选错了店铺的导出文件，请再导入原店铺的导出改回":
+        "Orders %1 belonged to shop “%2”; this file says “%3”: moved to “%3”, their cases counted for that shop "
+        "now. If the export of the wrong shop was chosen, import the original shop's export again to move them back",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
         "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "

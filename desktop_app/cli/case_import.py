@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _import_cases(args: argparse.Namespace) -> int:
     from desktop_app.services.case_import import import_cases
 
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         result = import_cases(db, args.files, platform=args.platform)
     _print(args, result)
     return result.exit_code

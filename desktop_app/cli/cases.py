@@ -148,7 +148,7 @@ def _add(args: argparse.Namespace) -> int:
         requested=event_moment(args.requested_at, "申请时间"), signed=event_moment(args.signed_at, "签收时间"),
         milestones=milestones, actions=actions, receiver=args.receiver, phone=args.phone,
     )
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         opened = open_case(db, new)
         case_id = opened.case_id
         if opened.same_kind_open:  # recorded all the same: an order of several goods has several requests

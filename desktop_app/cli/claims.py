@@ -161,7 +161,7 @@ def _add(args: argparse.Namespace) -> int:
     declared = _fen(args.declared, "保价金额")
     at = event_moment(args.at, "登记时间")
     follow_up = _follow_up_time(args.follow_up)
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         with db.reading() as session:
             if args.order:
                 order_id = find_order(session, args.order, platform).id

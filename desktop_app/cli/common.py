@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,11 +75,31 @@ def db_path_of(args: argparse.Namespace) -> Path:
     return location.path
 
 
-def open_db(args: argparse.Namespace) -> Database:  # the store is imported lazily: keeps `--help` fast
+def named_ledger_missing(args: argparse.Namespace) -> Path | None:
+    """The ledger file `--db` or AFTERSALES_LEDGER_DB names when it does not exist (None otherwise; a
+    server, or the default file in the data folder, which the first run creates)."""
+    from desktop_app.services.team import ENV_DB  # lazily, like location_of
+
+    if getattr(args, "db", None) is None and not os.environ.get(ENV_DB, "").strip():
+        return None
+    location = location_of(args)
+    if location.path is None or location.path.expanduser().exists():
+        return None
+    return location.path
+
+
+def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the store is imported lazily (`--help`)
+    """The ledger the command names. Only a command that brings data in (`creates`: an import, `case add`)
+    makes a new ledger where `--db` or AFTERSALES_LEDGER_DB names none: a mistyped path on a command that
+    only reads or changes what is there made an empty ledger (and its folders) and answered "nothing
+    found" as if from the shop's ledger."""
     from desktop_app.services.seats import check_seat
-    from desktop_app.services.team import seat_name
+    from desktop_app.services.team import ENV_DB, seat_name
     from desktop_app.store.database import open_database
 
+    if not creates and (missing := named_ledger_missing(args)) is not None:
+        raise CommandError(f"数据库文件不存在：{missing}（没有新建它）。请检查 --db 或环境变量 {ENV_DB} 所写的路径；"
+                           "导入订单或售后单、case add 会在这个路径新建台账。", 2)
     db = open_database(location_of(args), seat=seat_name())
     try:
         clash = check_seat(db, seat_name())  # a team ledger: another computer under this seat name is said
@@ -99,9 +120,9 @@ def probe_db(args: argparse.Namespace) -> ServerProbe:
 
 
 @contextmanager
-def opened_ledger(args: argparse.Namespace) -> Iterator[Database]:
-    """The ledger the command names, closed when the block ends (also on errors)."""
-    db = open_db(args)
+def opened_ledger(args: argparse.Namespace, creates: bool = False) -> Iterator[Database]:
+    """The ledger the command names (`creates`: as `open_db`), closed when the block ends (also on errors)."""
+    db = open_db(args, creates)
     try:
         yield db
     finally:

@@ -78,7 +78,7 @@ def _import_orders(args: argparse.Namespace) -> int:
     from desktop_app.services.order_import import import_files
     from desktop_app.services.search_index import catch_up
 
-    db = open_db(args)
+    db = open_db(args, creates=True)
     try:
         result = import_files(db, args.files, platform=args.platform, profile_id=args.profile)
     except BaseException:

@@ -105,7 +105,7 @@ def _policies(args: argparse.Namespace) -> int:
     from desktop_app.services.playbooks import enabled_policy_ids, load_policies, set_policy
 
     policies = load_policies()
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=bool(args.enable or args.disable)) as db:
         if args.enable or args.disable:
             on = set(set_policy(db, policies, args.enable or args.disable, bool(args.enable)).value)
         else:

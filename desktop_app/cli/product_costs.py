@@ -36,16 +36,18 @@ def register(subparsers: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         result = import_product_costs(db, args.file)
     if args.json:
         print_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged,
-                    "problems": list(result.problems)})
+                    "problems": list(result.problems), "notes": list(result.notes)})
     else:
         print(f"新增 {result.added} 个，更新 {result.updated} 个，未变 {result.unchanged} 个")
         name = Path(args.file).name  # as the order and case imports name the file of each problem
         for problem in result.problems:
             sys.stderr.write(f"{name}：{problem}\n")
+        for said in result.notes:
+            sys.stderr.write(f"提醒：{name}：{said}\n")
     return 1 if result.problems else 0
 
 

@@ -6,6 +6,7 @@ Reships are numbered by their case number: `reship ship 12` ships the reship of 
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 import unicodedata
 from datetime import datetime
@@ -20,6 +21,7 @@ from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
 from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
+from desktop_app.io.nul_bytes import utf16_without_bom
 from desktop_app.io.toml_files import NotAPlainFile, read_small_file
 from desktop_app.services.reship_paste import BulkShipReport, outcome_label
 from desktop_app.services.reship_queue import ReshipRow
@@ -224,7 +226,15 @@ def _read_text(name: str) -> str:
         raise CommandError(f"无法读取文件 {path}：{error}") from None
     except OSError as error:
         raise CommandError(f"无法读取文件 {path}：{system_error_text(error)}") from None
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves text as GB18030
+    # Excel on Chinese Windows saves text as GB18030; its "Unicode 文本" (tab-separated, what a column pair copied
+    # into a .txt becomes) is UTF-16 with a byte order mark, and was refused as no text file.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030", *filter(None, [utf16_without_bom(data[:4096])]))
+        if b"\x00" in data[:4096]:  # a NUL in a UTF-8 or GB text is no paste: UTF-16 without its mark first
+            encodings = encodings[2:] + encodings[:2]
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -273,7 +283,7 @@ def _promise(args: argparse.Namespace) -> int:
     platform = Platform.parse(args.platform)
     reason = CaseReason.parse(args.reason) if args.reason else None
     at = event_moment(args.at, "承诺时间")
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
                                  receiver=args.receiver).case_id
     print(case_id)

@@ -160,7 +160,7 @@ def _receive(args: argparse.Namespace) -> int:
 
     result = InspectionResult.parse(args.result)
     at = event_moment(args.at, "收到时间")
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         outcome = receive_return(db, args.tracking, result, note=args.note, at=at)
     if not outcome.matched:
         parcel = outcome.parcel

@@ -112,7 +112,7 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"读不了文件 {path}：{system_error_text(exc)}") from None
     parse_schedule(loads(text, str(path)), str(path))  # a broken file is refused before the ledger opens
-    with opened_ledger(args) as db:
+    with opened_ledger(args, creates=True) as db:
         saved, years = import_schedule(db, text, str(path))
     listed = "、".join(str(y) for y in years)
     sys.stdout.write(f"已导入 {listed} 年的节假日安排（{saved.value.where}），"

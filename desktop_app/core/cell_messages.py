@@ -39,4 +39,21 @@ UNKNOWN_STATUS = NoteTemplate("第 %1 行“%2”列：未知的售后状态“%
 NO_REQUEST_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，"
                                "时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，"
                                "或命令行 case edit N --requested-at）")
-ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME)
+# column, its first row with one: a zero-width space, soft hyphen … (core/invisible_marks.py), said once a file
+INVISIBLE_MARKS = NoteTemplate("“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
+                               "姓名、电话、订单号和运单号按去掉后的文字查找和对应")
+# rows as NO_REQUEST_TIME's, an order's time column, its value
+NO_ORDER_TIME = NoteTemplate("第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，"
+                             "已有订单的这一时间也被清空。请核对原表")
+# rows, a time column, its first such value, now: a request or payment in 2099 (a year mistyped) is kept as written,
+# as `--at` is (cli/common.event_moment), and said
+FUTURE_TIME = NoteTemplate("第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，"
+                           "请改正原表后重新导入")
+# row, the amount's column, the amount, the order, what the buyer paid for it (the ledger's order)
+REFUND_OVER_PAID = NoteTemplate("第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。"
+                                "请核对金额是否填错、是否对错了订单")
+# orders (the first ones, "A、B" or "A、B 等 12"), the shop they were stored under, the file's shop
+SHOP_MOVED = NoteTemplate("订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。"
+                          "如果选错了店铺的导出文件，请再导入原店铺的导出改回")
+ROW_WARNINGS = (UNKNOWN_STATUS, NO_REQUEST_TIME, INVISIBLE_MARKS, NO_ORDER_TIME, FUTURE_TIME, REFUND_OVER_PAID,
+                SHOP_MOVED)

@@ -177,6 +177,8 @@ PASTE_ROUNDED = T("没有订单号为 %1 的补发售后单：末尾 %2 位都�
 PASTE_NOT_FOUND = T("没有订单号为 %1 的补发售后单")
 PASTE_LINE_TOO_LONG = T("这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）")
 PASTE_REPEATED = T("订单 %1 在第 %2 行已出现")
+PASTE_HEADER_SKIPPED = T("第一行没有订单号，按表头跳过")
+PASTE_TWO_COLUMNS = T("每行需要两列：订单号、运单号（第三列可写快递公司）")
 
 # --- files: backups, evidence, exports, the seal -----------------------------------------------------------
 BACKUP_FOLDER_UNUSABLE = T("无法使用备份文件夹 %1：%2", frozenset({2}))
@@ -313,6 +315,9 @@ MOVE_COUNTS_DIFFER = T("迁移后核对条数不一致（%1），已全部撤销
 # A window or a command saved to the file while it was being copied: that change is not in the copy.
 MOVE_SOURCE_WRITTEN = T("迁移期间数据库文件 %1 又有修改（窗口、命令行或导入刚保存了内容），这些修改不在复制里："
                         "已全部撤销，目标数据库未改动。请等它们结束（关闭其他窗口和命令）后再迁移。")
+# size in MB, the file, the cap in MB, how many files are over it: checked before anything is written
+MOVE_FILE_TOO_BIG = T("证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），"
+                      "迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。")
 TABLE_COUNT = T("%1 %2 条", frozenset({1}))
 TABLE_ROWS = T("%1 %2 行")
 TABLE_SHORT = T("%1：应有 %2，实有 %3")
@@ -360,6 +365,11 @@ COLUMN_OF = T("“%1”列")
 COST_ROW = T("第 %1 行：%2", frozenset({2}))  # a row's problem (a message, or a cell's reason after its column)
 COST_WITHOUT_PRICE = T("第 %1 行：商家编码 %2 没有成本价")
 COST_REPEATED = T("第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准")
+# A gift or a free sample costs nothing: imported, said once a sheet with its rows ("2、5" or "2、5、7 等 12").
+COST_ZERO = T("第 %1 行：成本价为 0，已按不计成本的商品（赠品、试用装）导入，货损按 0 元计；"
+              "如果是漏填，请改正后重新导入")
+# A cost no shop's goods have (a price typed with digits too many): refused, the row named.
+COST_ABSURD = T("第 %1 行：成本价 %2 元超过 %3 元，不像一件商品的成本（是否多写了几位？），这一行没有导入")
 
 # --- a team database's backup, the system keyring, the playbooks' files ---------------------------------------
 NO_PG_DUMP = T("这台电脑没有 PostgreSQL 的备份工具 pg_dump，无法备份团队数据库。请安装 PostgreSQL 客户端工具"

@@ -8,7 +8,7 @@ Money is integer fen; times are China-time aware datetimes or already the stored
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,6 +78,13 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     cases_updated: int = 0
+    # Stored orders this file names under another shop: (order number, the shop stored, the file's shop), the first
+    # MAX_SHOP_MOVES of them, and how many in all.
+    shop_moves: list[tuple[str, str, str]] = field(default_factory=list)
+    shops_moved: int = 0
+
+
+MAX_SHOP_MOVES = 20
 
 
 @dataclass(slots=True)

@@ -19,8 +19,9 @@ from desktop_app.core import cell_messages
 from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.case_intake import CaseRecord, reason_for
-from desktop_app.core.clock import as_china, format_china
+from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.event_notes import note
+from desktop_app.core.invisible_marks import row_has_marks, without_invisible
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.io.case_platform_check import other_platform
 from desktop_app.io.case_profiles import (
@@ -32,7 +33,7 @@ from desktop_app.io.case_profiles import (
     status_key,
     user_case_profiles,
 )
-from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, shown_value
+from desktop_app.io.cell_values import CellCleaner, ahead_of_now, no_date_placeholder, rows_said, shown_value
 from desktop_app.io.import_errors import CellError, RowError, UnknownLayout
 from desktop_app.io.import_profiles import Cleaning, normalize_header
 from desktop_app.io.import_profiles import best_profile as best_order_profile
@@ -45,9 +46,10 @@ from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
 # Longest values the ledger's columns hold; a longer cell is a row error, not a truncated value.
 _MAX = {"case_no": 80, "order_no": 80, "platform_status": 64, "platform_reason": 200, "carrier": 60,
         "tracking": 80, "buyer_nick": 100, "sku_code": 100}
-_CLEANER = CellCleaner(Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:")))
+_CLEANING = Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:"))
+_CLEANERS = {False: CellCleaner(_CLEANING), True: CellCleaner(_CLEANING, date1904=True)}  # by Spreadsheet.date1904
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
-_LOGISTICS_SPLIT = re.compile(r"[,，;；:：\s]+")
+_LOGISTICS_SPLIT = re.compile(r"[,，;；:：]+")
 # Summary lines some exports end with (合计 / 总计): not requests.
 _TOTAL_MARKERS = ("合计", "总计", "汇总")
 _NOTE_STARTS = frozenset("共导打")  # a cheap test before NOTE_UNDER_DATA's, which every row would run
@@ -68,6 +70,7 @@ class CaseFile:
     # Long ids ending in the zeros Excel leaves, kept for the ledger to judge (services/rounded_case_ids.py).
     suspect_ids: list[SuspectId] = field(default_factory=list)
     order_column: str = ""  # the order number's header as the file writes it
+    amount_column: str = ""  # the amount's header as the file writes it
 
 
 def recognise(path: Path) -> CaseProfile | None:
@@ -140,17 +143,23 @@ _CONVERTERS = {
 class _RowReader:
     """The file's mapped columns, each with its cleaner, read from one row in a single pass."""
 
-    def __init__(self, columns: dict[str, tuple[int, str]]) -> None:
+    def __init__(self, columns: dict[str, tuple[int, str]], cleaner: CellCleaner) -> None:
         self.headers = {name: header for name, (_index, header) in columns.items()}
-        self.specs = [(name, index, header, getattr(_CLEANER, _CONVERTERS.get(name, "text")))
+        self.specs = [(name, index, header, getattr(cleaner, _CONVERTERS.get(name, "text")))
                       for name, (index, header) in columns.items()]
+        self.invisible: dict[str, int] = {}  # column → its first row with an invisible mark (taken out)
 
-    def values(self, cells: Sequence[object]) -> dict[str, Any]:
+    def values(self, cells: Sequence[object], number: int) -> dict[str, Any]:
         width = len(cells)
         found: dict[str, Any] = {}
+        marked = row_has_marks(cells)  # one test a row: a test a cell cost the read of 50,000 requests ~10 %
         for name, index, header, convert in self.specs:
+            cell = cells[index] if index < width else None
+            if marked and cell.__class__ is str and (visible := without_invisible(cell)) != cell:  # type: ignore[arg-type]
+                cell = visible
+                self.invisible.setdefault(header, number)
             try:
-                found[name] = convert(cells[index]) if index < width else None
+                found[name] = convert(cell)
             except CellError as exc:
                 raise _RowFailed(header, exc.message) from None
         return found
@@ -165,12 +174,19 @@ def _bounded(reader: _RowReader, name: str, value: str | None, limit: int) -> No
 
 
 def _logistics(text: str | None) -> tuple[str | None, str | None]:
-    """"圆通速递,YT123…" → carrier and tracking number; a lone value with digits is the number."""
+    """"圆通速递,YT123…" → carrier and tracking number; a lone value with digits is the number. A number
+    written in groups ("中通快递, 7512 3456 7890 12", as a buyer types it) is one number: its first group
+    alone was kept (7512), and the parcel never met its case at the returns desk."""
     if not text:
         return None, None
-    parts = [p for p in _LOGISTICS_SPLIT.split(text.strip()) if p]
-    carrier = next((p for p in parts if not any(c.isdigit() for c in p)), None)
-    number = next((p for p in parts if any(c.isdigit() for c in p)), None)
+    carrier = number = None
+    for part in _LOGISTICS_SPLIT.split(text.strip()):
+        words = part.split()
+        while words and not any(c.isdigit() for c in words[0]):
+            carrier = carrier or words[0]
+            words.pop(0)
+        if words and number is None:
+            number = "".join(words)
     return carrier, number
 
 
@@ -287,7 +303,7 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
         profile, header = _locate(spreadsheet, candidates)
         chosen = profile.platform if platform == "auto" else Platform.parse(platform)
         result = CaseFile(path, profile, chosen, warnings=list(problems), platform_given=platform != "auto")
-        read_rows(result, header.cells, header.index, header.rows)
+        read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
         other = other_platform(profile, chosen, result.records, header.cells)
         if other is None:
             return result
@@ -297,14 +313,14 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
             # The header reads as either layout; the order numbers say which: read again as that one.
             profile, header = _locate(spreadsheet, [other.profile])
             result = CaseFile(path, profile, profile.platform, warnings=list(problems))
-            read_rows(result, header.cells, header.index, header.rows)
+            read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
         return result
     finally:
         spreadsheet.close()
 
 
 def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[str, int],
-              rows: Iterable[tuple[int, Sequence[object]]]) -> None:
+              rows: Iterable[tuple[int, Sequence[object]]], date1904: bool = False) -> None:
     """Read the data rows under a header (`index`: normalised header → position) with the file's
     profile into `result`: records, row errors, warnings (the column-mapping dialog's preview checks
     its first rows the same way)."""
@@ -316,7 +332,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
                 position = index[alias]
                 columns[field_name] = (position, str(header_cells[position]).strip().lstrip("\ufeff"))
                 break
-    reader = _RowReader(columns)
+    reader = _RowReader(columns, _CLEANERS[date1904])
     repeated = RepeatedColumns(header_cells, [position for position, _ in columns.values()])
     result.order_column = reader.header("order_no")
     reasons = _Reasons()
@@ -326,6 +342,8 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
     header_row = [normalize_header(c) for c in header_cells]
     requested_at = columns["requested_at"][0] if "requested_at" in columns else None
     no_dates: list[tuple[int, str]] = []  # requests whose time the file gives as 0000-00-00 (read as blank)
+    ahead: dict[str, list[tuple[int, str]]] = {}  # time column → its rows more than a day ahead (2099), as written
+    ahead_from = ahead_of_now()
     while header_row and not header_row[-1]:
         header_row.pop()
     for number, cells in rows:
@@ -335,7 +353,7 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
         if repeated.pending:
             result.warnings.extend(repeated.check(number, cells))
         try:
-            values = reader.values(cells)
+            values = reader.values(cells, number)
             if values.get("case_no") is None and values.get("order_no") is None and values.get("kind") is None:
                 result.rows -= 1  # a footer line (导出时间 …), not a request
                 continue
@@ -358,17 +376,23 @@ def read_rows(result: CaseFile, header_cells: Sequence[object], index: Mapping[s
             shown = no_date_placeholder(cells[requested_at])
             if shown is not None:
                 no_dates.append((number, shown))
+        for name, moment in (("requested_at", record.requested_at), ("finished_at", record.finished_at)):
+            if moment is not None and moment > ahead_from:
+                ahead.setdefault(reader.header(name), []).append((number, format_china(moment, with_seconds=True)))
     if no_dates:
         result.warnings.append(_no_request_times(no_dates, reader.header("requested_at")))
+    result.warnings.extend(note(cell_messages.FUTURE_TIME, rows_said([n for n, _ in found]), column, found[0][1],
+                                format_china(now())) for column, found in ahead.items())
+    result.amount_column = reader.header("amount")
+    result.warnings.extend(note(cell_messages.INVISIBLE_MARKS, column, str(row))
+                           for column, row in reader.invisible.items())
     _rounded_ids(result, reader.header("order_no"), reader.header("case_no"))
 
 
 def _no_request_times(rows: list[tuple[int, str]], column: str) -> str:
     """One warning for the requests whose time is a "no date" placeholder: its rows (the first ten) and value."""
-    numbers = "、".join(str(number) for number, _ in rows[:10])
-    if len(rows) > 10:
-        numbers += f" 等 {len(rows)}"
-    return note(cell_messages.NO_REQUEST_TIME, numbers, column, shown_value(rows[0][1]))
+    return note(cell_messages.NO_REQUEST_TIME, rows_said([number for number, _ in rows]), column,
+                shown_value(rows[0][1]))
 
 
 def _rounded_ids(result: CaseFile, order_header: str, case_header: str) -> None:

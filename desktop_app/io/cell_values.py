@@ -41,6 +41,8 @@ _LOOSE_MOMENT = re.compile(
     r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_AHEAD = timedelta(days=1)  # as the command line's `--at` (cli/common.event_moment)
+_EXCEL_EPOCH_1904 = datetime(1904, 1, 1)  # a workbook saved with "1904 date system" (Spreadsheet.date1904)
 # "No date" as exports and formulas write it: a database's zero date (0000-00-00 00:00:00) and Excel's serial 0
 # shown as a date (1900-01-00, 1900/1/0). Read as blank; `no_date_placeholder` lets an import say so.
 _NO_DATE = re.compile(r"^(?:0000[-/.]0{1,2}[-/.]0{1,2}|1900[-/.]0?1[-/.]0{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
@@ -115,8 +117,9 @@ def excel_shows(value: float) -> str:
 class CellCleaner:
     """Converters for one profile's cleaning rules. Each returns None for an empty cell."""
 
-    def __init__(self, cleaning: Cleaning) -> None:
+    def __init__(self, cleaning: Cleaning, date1904: bool = False) -> None:
         self.empty = frozenset(cleaning.empty_markers)
+        self.epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH  # what a plain number in a date column counts from
         self.tracking_prefixes = tuple(sorted(cleaning.tracking_prefixes, key=len, reverse=True))
         # Prices, postage and quantities repeat across a file (a shop sells few products): each distinct
         # cell value is converted once (1.3 µs through Decimal against 0.1 µs a lookup, measured).
@@ -201,9 +204,12 @@ class CellCleaner:
         return text
 
     def tracking(self, value: object) -> str | None:
+        """A tracking number; one written in groups (7512 3456 7890 12, as typed by hand) is one number."""
         text = self.identifier(value)
         if text is None:
             return None
+        if " " in text or "\u3000" in text:
+            text = "".join(text.split())
         return self._without_tracking_prefix(text)
 
     def _without_tracking_prefix(self, text: str) -> str | None:
@@ -328,7 +334,7 @@ class CellCleaner:
                 return None  # an empty date cell some exports write as 0
             if not 0 < serial <= _EXCEL_MAX_SERIAL:
                 raise CellError(note(cells.NOT_A_MOMENT, str(value)))
-            parsed = _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
+            parsed = self.epoch + timedelta(seconds=round(serial * 86400))
         elif value.__class__ is UncalculatedFormula:
             raise value.refused()  # type: ignore[attr-defined]
         else:
@@ -406,6 +412,8 @@ class CellCleaner:
 
             def trackings(values: Sequence[object]) -> list[object]:
                 found = plain_identifiers(values)
+                if any(isinstance(t, str) and (" " in t or "\u3000" in t) for t in found):
+                    found = [self.tracking(v) for v in values]
                 if not prefixes:
                     return found
                 return [without_prefix(t) if isinstance(t, str) and t.startswith(prefixes) else t for t in found]
@@ -461,6 +469,17 @@ def no_date_placeholder(value: object) -> str | None:
     if value.__class__ in (int, float) and value == 0:
         return "0"
     return None
+
+
+def rows_said(rows: Sequence[int]) -> str:
+    """Row numbers as a warning lists them: "3、4", or the first ten and how many ("3、4、5 等 12")."""
+    shown = "、".join(str(number) for number in rows[:10])
+    return shown + (f" 等 {len(rows)}" if len(rows) > 10 else "")
+
+
+def ahead_of_now() -> datetime:
+    """After this, a time of something that happened lies ahead: a mistyped year (2099), said."""
+    return datetime.now(CHINA) + _AHEAD
 
 
 def shown_value(text: str, limit: int = 40) -> str:

@@ -14,6 +14,8 @@ from desktop_app.io.sheet_header import HeaderMatch, RepeatedColumns, find_colum
 # Record attribute for each profile field whose name differs (money fields carry the unit).
 RECORD_ATTRIBUTE: Mapping[str, str] = {"goods": "goods_fen", "postage": "postage_fen", "paid": "paid_fen"}
 # Item fields in ItemRecord order (the profile's `paid` and `unit_price` carry the unit there).
+# The order's times: stored as UTC text (a "no date" cell in them is said: RowChecker.all_warnings).
+TIME_FIELDS = frozenset({"paid_at", "shipped_at", "signed_at", "succeeded_at"})
 ITEM_FIELDS = ("sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price", "paid")
 
 
@@ -33,7 +35,7 @@ class ColumnSpec:
 def _converters(cleaner: CellCleaner, name: str) -> tuple[int, Callable[[object], object],
                                                           Callable[[Sequence[object]], list[object]]]:
     """(kind rank, one, many) for a profile field. Times leave as the stored UTC text: converted once."""
-    if name in ("paid_at", "shipped_at", "signed_at", "succeeded_at"):
+    if name in TIME_FIELDS:
         moment = cleaner.moment
 
         def one_time(value: object) -> object:

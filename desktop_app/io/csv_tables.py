@@ -157,6 +157,7 @@ class CsvSpreadsheet:
     encoding: str
     kind: str = "csv"
     opened: Signature | None = None
+    date1904: bool = False  # dates in a csv are text
     _tables: list[CsvTable] = field(default_factory=list)
 
     def sheet_names(self) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from desktop_app.core import cell_messages
 from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.event_notes import note
@@ -208,7 +209,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
     try:
         located = _locate_orders(spreadsheet, candidates, all_profiles)
         profile = located.profile
-        cleaner = CellCleaner(profile.cleaning)
+        cleaner = CellCleaner(profile.cleaning, spreadsheet.date1904)
         item_index: ItemIndex | None = None
         companions: tuple[str, ...] = ()
         doubts: list[str] = []
@@ -222,7 +223,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
                                      profile.item_table.fields, table=source)
                 item_checker = RowChecker(item_map, profile.platform.value)
                 item_index = read_item_table(item_header.rows, item_checker)
-                doubts.extend(item_checker.warnings)
+                doubts.extend(item_checker.all_warnings())
                 if detail is not None:
                     companions = (str(detail.path),)
                 else:
@@ -253,7 +254,7 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
             file=name, platform=profile.platform.value, profile=profile.label,
             inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
             rejected=rejected, errors=tuple(errors), companions=companions, rows=assembler.rows_read,
-            cases_updated=counts.cases_updated, warnings=(*doubts, *checker.warnings),
+            cases_updated=counts.cases_updated, warnings=(*doubts, *checker.all_warnings(), *_shop_moves(counts)),
         )
         yield ImportProgress(name, index, count, "done", assembler.rows_read, 1.0,
                              counts.inserted + counts.updated + counts.unchanged)
@@ -264,6 +265,19 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
         spreadsheet.close()
         if detail is not None:
             detail.close()
+
+
+def _shop_moves(counts: UpsertCounts) -> list[str]:
+    """One warning for each pair of shops this file moved stored orders between (their first orders named)."""
+    moves: dict[tuple[str, str], list[str]] = {}
+    for order_no, stored, now in counts.shop_moves:
+        moves.setdefault((stored, now), []).append(order_no)
+    said = []
+    for (stored, now), orders in moves.items():
+        more = counts.shops_moved if len(moves) == 1 else len(orders)
+        named = "、".join(orders[:5]) + (f" 等 {more}" if more > min(len(orders), 5) else "")
+        said.append(note(cell_messages.SHOP_MOVED, named, stored, now))
+    return said
 
 
 def _store(open_writer: OpenOrderSink, job: FileJob, assembler: OrderAssembler,

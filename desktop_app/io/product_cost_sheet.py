@@ -27,6 +27,8 @@ CODE_HEADERS = ("商家编码", "商品编码", "货号", "SKU编码", "sku编�
 COST_HEADERS = ("成本价", "成本", "进价", "采购价", "成本单价")
 TITLE_HEADERS = ("商品名称", "商品", "名称", "宝贝名称")
 _HEADER_ROWS = 10
+# No product a small shop sells costs more a piece; a larger cost is a price typed with digits too many.
+MAX_COST_YUAN = Decimal(1_000_000)
 _CLEAN = CellCleaner(Cleaning())
 
 
@@ -42,6 +44,7 @@ class ProductCostLine:
 class ProductCostSheet:
     lines: tuple[ProductCostLine, ...]
     problems: tuple[str, ...]  # "第 N 行：…"
+    notes: tuple[str, ...] = ()  # imported, with something said (a cost of 0)
 
 
 def _text(value: object) -> str:
@@ -94,6 +97,7 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str,
            title_at: int | None, repeated: RepeatedColumns) -> ProductCostSheet:
     lines: dict[str, ProductCostLine] = {}
     problems: list[str] = []
+    free: list[int] = []  # rows whose cost is 0
     code_header, code_at = code_column
     cost_header, cost_at = cost_column
     for row_no, cells in rows:
@@ -119,8 +123,14 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str,
         except UserError as error:
             problems.append(msg.say(msg.COST_ROW, row_no, error.message))
             continue
+        if cost > MAX_COST_YUAN:
+            problems.append(msg.say(msg.COST_ABSURD, row_no, f"{cost:,}", f"{MAX_COST_YUAN:,}"))
+            continue
+        if not cost:
+            free.append(row_no)
         title = _text(cells[title_at]) if title_at is not None and title_at < len(cells) else ""
         if code in lines:
             problems.append(msg.say(msg.COST_REPEATED, row_no, code, lines[code].row))
         lines[code] = ProductCostLine(code, title or None, yuan_to_fen(cost), row_no)
-    return ProductCostSheet(tuple(lines.values()), tuple(problems))
+    shown = "、".join(map(str, free[:10])) + (f" 等 {len(free)}" if len(free) > 10 else "")
+    return ProductCostSheet(tuple(lines.values()), tuple(problems), (msg.say(msg.COST_ZERO, shown),) if free else ())

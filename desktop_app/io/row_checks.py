@@ -16,12 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from desktop_app.core import cell_messages as cells
 from desktop_app.core import messages as msg
-from desktop_app.core.order_records import ItemRecord
+from desktop_app.core.clock import format_china
+from desktop_app.core.event_notes import note
+from desktop_app.core.invisible_marks import column_without_invisible, without_invisible
+from desktop_app.core.order_records import ItemRecord, utc_text
 from desktop_app.core.vocabulary import platform_family
-from desktop_app.io.cell_values import CellCleaner
-from desktop_app.io.column_mapping import ColumnMap, ColumnSpec
+from desktop_app.io.cell_values import CellCleaner, no_date_placeholder, rows_said, shown_value
+from desktop_app.io.column_mapping import TIME_FIELDS, ColumnMap, ColumnSpec
 from desktop_app.io.import_errors import CellError, RowError
 from desktop_app.io.import_profiles import SplitColumn, normalize_header
 from desktop_app.io.rounded_ids import RoundedColumns
@@ -77,7 +82,11 @@ class RowChecker:
         self.cleaner: CellCleaner = mapping.cleaner
         self.table = mapping.table
         self.family = platform_family(platform)
-        self.warnings: list[str] = []  # order numbers kept that Excel may have rounded
+        self.warnings: list[str] = []  # order numbers kept that Excel may have rounded, invisible marks taken out
+        self._invisible_said: set[str] = set()  # the columns whose invisible marks were said (once a file)
+        self._no_dates: dict[str, dict[int, str]] = {}  # time column → row → its "no date" (0000-00-00 …)
+        self._ahead: dict[str, dict[int, str]] = {}  # time column → row → its time more than a day ahead
+        self._ahead_from = utc_text(datetime.now(UTC) + timedelta(days=1))  # stored UTC text compares as time
         self._text_column = self.cleaner.many(self.cleaner.text)
         # Each field's column header, for the messages of `_check_lengths`.
         self._headers = {spec.field: spec.header for spec in (*mapping.order_specs, *mapping.item_specs)}
@@ -136,8 +145,9 @@ class RowChecker:
         position = self.mapping.key_index
         if position >= len(cells):
             return None
+        value = cells[position]
         try:
-            order_no = self.mapping.key_one(cells[position])
+            order_no = self.mapping.key_one(without_invisible(value) if value.__class__ is str else value)  # type: ignore[arg-type]
         except CellError:
             return None
         return None if order_no is None else f"{self.family}:{order_no}"
@@ -174,7 +184,14 @@ class RowChecker:
 
     def _convert(self, many: object, one: object, header: str, column: Sequence[object], numbers: Sequence[int],
                  errors: RowErrors) -> list[object]:
-        """A column converted; when a cell is bad, cell by cell, each bad cell reported (its value None)."""
+        """A column converted; when a cell is bad, cell by cell, each bad cell reported (its value None).
+        Invisible marks are taken out of its texts first, said once a file for the column."""
+        if (visible := column_without_invisible(column)) is not None:
+            column, first, _count = visible
+            if header not in self._invisible_said:
+                self._invisible_said.add(header)
+                where = f"“{self.table}”" if self.table else ""
+                self.warnings.append(where + note(cells.INVISIBLE_MARKS, header, str(numbers[first])))
         try:
             return many(column)  # type: ignore[operator,no-any-return]
         except CellError:
@@ -189,7 +206,32 @@ class RowChecker:
         return values
 
     def _spec(self, spec: ColumnSpec, sheet: Sheet, numbers: Sequence[int], errors: RowErrors) -> list[object]:
-        return self._convert(spec.many, spec.one, spec.header, sheet[spec.index], numbers, errors)
+        column = sheet[spec.index]
+        values = self._convert(spec.many, spec.one, spec.header, column, numbers, errors)
+        if spec.field in TIME_FIELDS:
+            # 0000-00-00 (a database's zero date) reads as blank, as in after-sales files; said, not silent
+            ahead = self._ahead_from
+            for i, (value, cell) in enumerate(zip(values, column, strict=True)):
+                if value is None:
+                    if (shown := no_date_placeholder(cell)) is not None:
+                        self._no_dates.setdefault(spec.header, {})[numbers[i]] = shown
+                elif value > ahead:  # type: ignore[operator]
+                    self._ahead.setdefault(spec.header, {})[numbers[i]] = str(cell).strip()
+        return values
+
+    def all_warnings(self) -> list[str]:
+        """What the table's rows were stored with a doubt about: `warnings`, then each time column's "no date"
+        rows and its rows dated more than a day ahead (once, however often the rows were read)."""
+        said = list(self.warnings)
+        where = f"“{self.table}”" if self.table else ""
+        for header, found in self._no_dates.items():
+            rows = sorted(found)
+            said.append(where + note(cells.NO_ORDER_TIME, rows_said(rows), header, shown_value(found[rows[0]])))
+        for header, found in self._ahead.items():
+            rows = sorted(found)
+            said.append(where + note(cells.FUTURE_TIME, rows_said(rows), header, shown_value(found[rows[0]]),
+                                     format_china(datetime.now(UTC))))
+        return said
 
     def order_values(self, sheet: Sheet, numbers: Sequence[int], errors: RowErrors) -> dict[str, list[object]]:
         """The order fields of these rows (`sheet`: their columns) by record attribute (goods_fen, paid_at …)."""

@@ -37,6 +37,7 @@ from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.spreadsheet_types import Cell, Spreadsheet, Table
 from desktop_app.io.xls_errors import xls_error_cells
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
+from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -167,6 +168,7 @@ class CalamineSpreadsheet:
     _names: list[str] | None = None
     # Loading a sheet parses all of it (seconds for 100,000 rows): load each sheet once.
     _tables: dict[str, Table] = field(default_factory=dict)
+    date1904: bool = False  # its workbookPr says date1904 (Spreadsheet.date1904)
 
     @property
     def workbook(self) -> python_calamine.CalamineWorkbook:
@@ -262,11 +264,29 @@ def _ole_is_encrypted(path: Path) -> bool:
 
 
 def _open_workbook(path: Path, kind: str) -> CalamineSpreadsheet:
+    date1904 = kind == "xlsx" and uses_1904_dates(path)
     if kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
         names = worksheet_names_if_large(path)
         if names is not None:
-            return CalamineSpreadsheet(path, None, kind, names)
-    return CalamineSpreadsheet(path, _calamine_workbook(path, kind), kind)
+            return CalamineSpreadsheet(path, None, kind, names, date1904=date1904)
+    return CalamineSpreadsheet(path, _calamine_workbook(path, kind), kind, date1904=date1904)
+
+
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def uses_1904_dates(path: Path) -> bool:
+    """Whether the .xlsx counts its dates from 1904 (its workbookPr, near the start of workbook.xml; the
+    package passed check_zip_package). calamine converts date-formatted cells by it itself; a plain number
+    a date column holds is the cleaner's to convert (io/cell_values)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("xl/workbook.xml") as member:
+            head = member.read(65536)
+    except KeyError:
+        return False
+    except DAMAGED_ZIP:  # the sheet's own reader says what is wrong with the package
+        return False
+    return _DATE1904.search(head) is not None
 
 
 def _calamine_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkbook:

@@ -35,6 +35,9 @@ class Table(Protocol):
 class Spreadsheet(Protocol):
     path: Path
     kind: str
+    # The workbook counts its dates from 1904-01-01 (Excel for Mac before 2011, "使用 1904 日期系统"): a plain
+    # number in a date column is a day count from then, not from 1899-12-30 (4 years and a day apart).
+    date1904: bool
 
     def sheet_names(self) -> list[str]: ...
 

@@ -43,6 +43,7 @@ from desktop_app.services.case_import_update import keep_older, may_move, older_
 from desktop_app.services.case_writes import current_author
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
+from desktop_app.services.refund_checks import refunds_over_paid
 from desktop_app.services.refund_list_family import tell_taobao_from_tmall
 from desktop_app.services.rounded_case_ids import judge_rounded_ids
 from desktop_app.services.stepwise import run_to_end
@@ -164,6 +165,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
         twins = typed_twins(session, fresh, inserted, orders)
+        over_paid = refunds_over_paid(session, parsed)
         mismatches = _mismatches(session, {k: r for k, r in records.items()
                                            if k not in facts or facts[k].id not in older}, context,
                                  times.inferred)
@@ -172,7 +174,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         str(parsed.path), parsed.platform.value, parsed.profile.label,
         inserted=tuple(outcome.inserted), updated=tuple(outcome.updated), unchanged=tuple(outcome.unchanged),
         conflicts=tuple(outcome.conflicts), deadline_mismatches=tuple(mismatches), errors=tuple(parsed.errors),
-        warnings=(*parsed.warnings, *(t.message for t in twins)),
+        warnings=(*parsed.warnings, *over_paid, *(t.message for t in twins)),
         typed_twins=tuple((t.case_id, t.typed_case_id) for t in twins), rows=parsed.rows, changes=changes,
     )
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir, temp_file
+from desktop_app.services.evidence_files import MAX_SHARED_BYTES
 from desktop_app.services.shop_profile import SETTING_KEY
 from desktop_app.services.shop_rules import local_rule_texts
 from desktop_app.store.database import open_database
@@ -32,7 +33,7 @@ from desktop_app.store.ledger_files import FileNote, copy_online, has_sqlite_hea
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.store.rule_files import keep_rule_files
 from desktop_app.store.setting_rows import forget_seats
-from desktop_app.store.shared_files import evidence_paths, keep_file, setting_values
+from desktop_app.store.shared_files import evidence_paths, keep_file_from, setting_values
 
 # What the summary names, in the order a shop owner thinks of them.
 TABLE_LABELS = {
@@ -84,11 +85,12 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
                     if already:
                         raise UserError(msg.say(msg.MOVE_TARGET_NOT_EMPTY, target.display(), _describe(already)))
                     expected = row_counts(reading)
+                    files = _files_to_share(reading)  # one over the team's cap stops the move before it starts
                     copy_rows(reading, writing, progress)
                     arrived = row_counts(writing)
                     if arrived != expected:
                         raise UserError(msg.say(msg.MOVE_COUNTS_DIFFER, _differences(expected, arrived)))
-                    files, missing = _share_files(reading, writing)
+                    shared = _share_files(writing, files)
                     keep_rule_files(writing, rules, seat)
                     if note.written():
                         raise UserError(msg.say(msg.MOVE_SOURCE_WRITTEN, str(source)))
@@ -101,7 +103,7 @@ def move_ledger(source: Path, target: LedgerLocation, seat: str = "",
         for leftover in (snapshot, snapshot.with_name(snapshot.name + "-wal"),
                          snapshot.with_name(snapshot.name + "-shm")):
             leftover.unlink(missing_ok=True)
-    return MoveResult(source, target.display(), expected, files, tuple(missing), tuple(rules))
+    return MoveResult(source, target.display(), expected, shared, tuple(files.missing), tuple(rules))
 
 
 @contextlib.contextmanager
@@ -117,9 +119,16 @@ def _named_after(target: LedgerLocation) -> Iterator[None]:
         raise known from exc
 
 
-def _share_files(reading: Connection, writing: Connection) -> tuple[int, list[str]]:
-    """The evidence files and seals of the file ledger (in this computer's data folder) into the
-    server, so that every seat can show and print them. Returns how many, and those not found."""
+@dataclass(frozen=True)
+class _FilesToShare:
+    found: list[tuple[str, Path]]  # stored path, the file in this computer's data folder
+    missing: list[str]  # listed in the ledger, not in the data folder
+
+
+def _files_to_share(reading: Connection) -> _FilesToShare:
+    """The evidence files and seals of the file ledger (in this computer's data folder) that go into the
+    server, so that every seat can show and print them; one over the cap a team ledger keeps for a file
+    (evidence_files.MAX_SHARED_BYTES) is refused here, naming it, before anything is written."""
     paths = evidence_paths(reading)
     for value in setting_values(reading, SETTING_KEY):
         with contextlib.suppress(json.JSONDecodeError, AttributeError, TypeError):
@@ -127,15 +136,30 @@ def _share_files(reading: Connection, writing: Connection) -> tuple[int, list[st
             if seal:
                 paths.append(str(seal))
     home = data_dir().resolve()
-    shared, missing = 0, []
+    found: list[tuple[str, Path]] = []
+    missing: list[str] = []
+    over: list[tuple[Path, int]] = []
     for stored in dict.fromkeys(paths):
         path = (home / stored).resolve()
         if not path.is_relative_to(home) or not path.is_file():
             missing.append(stored)
             continue
-        keep_file(writing, stored, path.read_bytes())
-        shared += 1
-    return shared, missing
+        if (size := path.stat().st_size) > MAX_SHARED_BYTES:
+            over.append((path, size))
+        found.append((stored, path))
+    if over:
+        path, size = max(over, key=lambda pair: pair[1])
+        megabytes = 1024 * 1024
+        raise UserError(msg.say(msg.MOVE_FILE_TOO_BIG, -(-size // megabytes), str(path),
+                                MAX_SHARED_BYTES // megabytes, len(over)))
+    return _FilesToShare(found, missing)
+
+
+def _share_files(writing: Connection, files: _FilesToShare) -> int:
+    """The files into the server, each streamed (store/shared_files.keep_file_from); returns how many."""
+    for stored, path in files.found:
+        keep_file_from(writing, stored, path)
+    return len(files.found)
 
 
 def _describe(counts: dict[str, int]) -> str:

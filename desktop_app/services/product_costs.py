@@ -35,6 +35,7 @@ class CostImport:
     unchanged: int
     problems: tuple[str, ...]
     changes: OpChanges
+    notes: tuple[str, ...] = ()  # imported, with something said (a cost of 0: a gift)
 
 
 def import_product_costs(db: Database, path: Path | str, author: str | None = None) -> CostImport:
@@ -63,7 +64,7 @@ def import_product_costs(db: Database, path: Path | str, author: str | None = No
             note_change(session, PRODUCT_COSTS, f"导入成本价表 {Path(path).name}：新增 {added}，更新 {updated}",
                         author=author)
         changes = changes_in(session)
-    return CostImport(added, updated, unchanged, sheet.problems, changes)
+    return CostImport(added, updated, unchanged, sheet.problems, changes, sheet.notes)
 
 
 def case_goods_cost(db: Database, case_id: int) -> GoodsCost:

@@ -188,11 +188,11 @@ def _check_lines(session: Session, text: str, carrier: str | None) -> list[BulkS
         while cells and not cells[-1]:
             cells.pop()
         if index == 0 and cells and not any(ch.isdigit() for ch in cells[0]):
-            parsed.append(BulkShipLine(p.line, p.text, LineOutcome.HEADER, message="第一行没有订单号，按表头跳过"))
+            parsed.append(BulkShipLine(p.line, p.text, LineOutcome.HEADER, message=msg.say(msg.PASTE_HEADER_SKIPPED)))
             continue
         if len(cells) < 2:
             parsed.append(BulkShipLine(p.line, p.text, LineOutcome.INVALID,
-                                       message="每行需要两列：订单号、运单号（第三列可写快递公司）"))
+                                       message=msg.say(msg.PASTE_TWO_COLUMNS)))
             continue
         try:
             order_no = clean_order_no(cells[0])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 from desktop_app.core import messages as msg
 from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.core.errors import NotFound
+from desktop_app.core.invisible_marks import without_invisible
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
 from desktop_app.store.case_listing import CasePages, filter_conditions
 from desktop_app.store.deadline_lists import open_timers_of
@@ -211,6 +212,9 @@ class OrderFilter:
     search: str = ""
     platforms: frozenset[str] = field(default_factory=frozenset)
     shop_id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "search", without_invisible(self.search))  # as CaseFilter's
 
 
 def _order_conditions(f: OrderFilter, dialect: str, hits: SearchHits | None = None) -> list[ColumnElement[bool]]:

@@ -124,6 +124,12 @@ def order_refs_by_key(session: Session, keys: Iterable[str]) -> dict[str, OrderR
             for key, order_id, imported, carrier in fetch_in(session, columns, _ORDERS.c.order_key, keys)}
 
 
+def paid_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """What the buyer paid for each of these orders, where an order export said it."""
+    columns = [_ORDERS.c.order_key, _ORDERS.c.paid_fen]
+    return {key: paid for key, paid in fetch_in(session, columns, _ORDERS.c.order_key, keys) if paid is not None}
+
+
 def orders_with_items(session: Session, order_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
     for chunk in in_lists(order_ids):

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from desktop_app.core.order_records import (
+    MAX_SHOP_MOVES,
     ItemRecord,
     OrderColumns,
     OrderRecord,
@@ -116,6 +117,10 @@ class OrderUpserter:
         self.counts = UpsertCounts()
         self.seen: set[str] = set()
         self._shops: dict[tuple[str, str], int] = {}
+        self._shop_names: dict[int, str] = {}
+        # (in a row of DATA_COLUMNS, in a stored row) of shop_id: an order stored under another shop is said
+        self._shop_at = (DATA_COLUMNS.index("shop_id"), FIRST_DATA_POSITION + self.provided.index("shop_id")) \
+            if self.with_shop else None
         self.sql = UpsertStatements(conn, self.codec, self.provided, self.stamp, source_file)
         self.paid_span: tuple[Any, Any] = (None, None)  # stored payment times written or replaced
 
@@ -144,6 +149,22 @@ class OrderUpserter:
             ).inserted_primary_key[0]  # type: ignore[index]
         self._shops[cache_key] = int(shop_id)
         return int(shop_id)
+
+    def _moved(self, order_no: str, stored: object, now: object) -> None:
+        """An order this file names under another shop than the one it is stored under (another shop's export
+        chosen by mistake, or the order of a shop renamed): moved, with its cases, and said."""
+        if stored is None or now is None or stored == now:
+            return
+        self.counts.shops_moved += 1
+        if len(self.counts.shop_moves) < MAX_SHOP_MOVES:
+            self.counts.shop_moves.append((order_no, self._shop_name(int(stored)), self._shop_name(int(now))))  # type: ignore[call-overload]
+
+    def _shop_name(self, shop_id: int) -> str:
+        found = self._shop_names.get(shop_id)
+        if found is None:
+            found = self._shop_names[shop_id] = str(
+                self.conn.execute(select(SHOPS.c.name).where(SHOPS.c.id == shop_id)).scalar_one())
+        return found
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -283,6 +304,8 @@ class OrderUpserter:
                         counts.inserted += 1  # a placeholder becomes a real imported order
                     else:
                         counts.updated += 1
+                        if self._shop_at is not None:
+                            self._moved(order_no, stored[self._shop_at[1]], row[self._shop_at[0]])
             replaces = stored is not None and order_items is not None
             replace = replace or replaces
             staged_items.append((key, order_items))

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from desktop_app.core.invisible_marks import without_invisible
 from desktop_app.store.id_arrays import any_id
 from desktop_app.store.models import Order, SearchPending, SearchReceiver, SearchState
 from desktop_app.store.search_terms import SEARCH_LIMIT, is_phone_tail
@@ -112,7 +113,7 @@ def _fts_ids(q: str) -> Select[int]:
 
 def matching_order_ids(query: str, dialect: str, limit: int = SEARCH_LIMIT) -> Select[int]:
     """Ids of orders matching the search box text, at most `limit` of them."""
-    raw = query.strip()
+    raw = without_invisible(query).strip()
     q = raw.lower()
     if is_phone_tail(q):
         on_phone = _ends_phone(q)
@@ -172,6 +173,7 @@ class SearchHits:
 
 
 def search_hits(session: Session, query: str) -> SearchHits:
+    query = without_invisible(query)
     dialect = session.get_bind().dialect.name
     stmt = matching_order_ids(query, dialect, SEARCH_LIMIT + 1)
     # PostgreSQL: a substring search with a trigram in it goes through the trigram index, never a

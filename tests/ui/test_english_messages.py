@@ -39,6 +39,7 @@ from desktop_app.services.backups import restore_backup
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.ledger_move import move_ledger
 from desktop_app.services.order_import import import_files
+from desktop_app.services.reship_paste import check_bulk_ship
 from desktop_app.services.statements import StatementRequest
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.locations import LedgerLocation
@@ -399,3 +400,14 @@ def test_an_item_row_without_an_order_number_refuses_the_file_in_english(tmp_pat
     shown = labels.message(result.refused, REFUSAL_TEMPLATES)
     assert shown.startswith("Row 3, column “订单号”: ") and "nothing of the file was imported" in shown, shown
     assert not CJK.search(_without(shown, "订单号")), shown
+
+
+def test_a_pasted_list_says_its_header_and_a_short_line_in_english(db: Database, english: QTranslator) -> None:
+    # 按表头跳过 and 每行需要两列 were plain Chinese text: the English paste dialog showed them as they were.
+    with db.reading() as session:
+        report = check_bulk_ship(session, "订单号\t运单号\n261101-103283030276851\n")
+    said = [labels.message(line.message) for line in report.lines]
+    assert said == ["The first line has no order number: skipped as a header",
+                    "Each line needs two columns: order number, tracking number (a third may name the carrier)"]
+    assert [line.message for line in report.lines] == ["第一行没有订单号，按表头跳过",
+                                                      "每行需要两列：订单号、运单号（第三列可写快递公司）"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "aftersales"
 
@@ -42,8 +43,11 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> P
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
+def write_xlsx(path: Path, rows: list[list[Any]], date1904: bool = False) -> Path:
+    """`date1904`: saved with Excel for Mac's 1904 date system (workbookPr date1904="1")."""
     book = Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
     sheet = book.active
     assert sheet is not None
     for row in rows:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import run
+from desktop_app.store.database import open_database
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -171,6 +172,7 @@ def test_module_entry_point_lists_commands(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "desktop_app", "--help"], capture_output=True, text=True,
                             check=False)
     assert result.returncode == 0 and "case" in result.stdout
+    open_database(tmp_path / "x.db").close()  # an empty ledger (one that is not there is refused: test_cli_failures)
     result = subprocess.run([sys.executable, "-m", "desktop_app", "case", "list", "--db", str(tmp_path / "x.db"),
                              "--json"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and json.loads(result.stdout) == []

@@ -141,3 +141,36 @@ def test_a_statement_in_a_folder_that_takes_no_files_says_why(name: str, tmp_pat
 def test_a_file_excel_holds_open_on_windows() -> None:
     error = PermissionError(errno.EACCES, "The process cannot access the file", None, 32)
     assert system_error_text(error) == "文件正被别的程序（如 Excel）打开"
+
+
+READS = [["case", "list"], ["case", "show", "1"], ["deadlines"],
+         ["report", "--from", "2026-11-01", "--to", "2026-11-30"], ["reship", "list"], ["claim", "list"],
+         ["returns", "transit"], ["policies"], ["workdays", "status"], ["product-costs", "list"],
+         ["case", "act", "1", "agree_reship"], ["export-cases", "售后单.xlsx"]]
+
+
+@pytest.mark.parametrize("argv", READS, ids=lambda argv: " ".join(argv))
+def test_a_command_on_a_ledger_that_is_not_there_creates_nothing(argv: list[str], tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A mistyped --db made the folders and an empty ledger, and answered "nothing found" as if from the shop's.
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "不存在" / "ledger.sqlite3"
+    for where in ("--db", "env"):
+        if where == "env":
+            monkeypatch.setenv("AFTERSALES_LEDGER_DB", str(missing))
+        code = run(argv + (["--db", str(missing)] if where == "--db" else []))
+        out, err = capsys.readouterr()
+        assert code == 2 and out == "", (where, err)
+        assert err == f"错误：数据库文件不存在：{missing}（没有新建它）。请检查 --db 或环境变量 AFTERSALES_LEDGER_DB " \
+                      "所写的路径；导入订单或售后单、case add 会在这个路径新建台账。\n", (where, err)
+        assert list(tmp_path.iterdir()) == [], where
+
+
+def test_a_command_that_brings_data_in_still_creates_the_ledger(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = tmp_path / "新文件夹" / "ledger.sqlite3"
+    monkeypatch.setenv("AFTERSALES_LEDGER_DB", str(fresh))
+    assert run(["case", "add", "--platform", "taobao", "--order", "4145384019161461003", "--kind", "reship"]) == 0
+    assert fresh.is_file()
+    assert run(["case", "list"]) == 0

@@ -44,7 +44,7 @@ from desktop_app.services.recompute_aside import (
 )
 from desktop_app.services.second_process import ready_process_id
 from desktop_app.store.case_queries import CaseFilter, CaseOrder, CaseSort, OpenState, case_row, case_rows
-from desktop_app.store.database import Database
+from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_lists import case_deadlines, count_open_by_day, count_overdue, list_deadlines
 from desktop_app.store.models import AuditEvent, Case, Deadline, Order, Setting
 from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
@@ -461,6 +461,7 @@ def test_cli_table_and_errors(db: Database, ledger_target: str, three_cases: dic
 
 
 def test_cli_empty_ledger(ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    open_database(ledger_target).close()  # empty, and there (a ledger that is not there is refused)
     assert cli("--db", ledger_target) == 0
     assert capsys.readouterr().out == "没有符合条件的时限。\n"
     assert cli("--json", "--db", ledger_target) == 0

@@ -299,6 +299,7 @@ def test_a_backup_a_newer_version_wrote_is_not_restored(capsys: pytest.CaptureFi
 def test_a_number_of_days_out_of_range_is_a_chinese_message(args: list[str], capsys: pytest.CaptureFixture[str],
                                                             db_path: Path) -> None:
     # 99999999999999 days was an internal error (OverflowError, exit 3) in both.
+    open_database(db_path).close()  # a ledger that is there (a read on one that is not is refused first)
     option = args[-1]
     assert run([*args, "99999999999999", "--db", str(db_path)]) == 2
     assert f"错误：{option} “99999999999999”太大（最多 3,660 天，即十年）" in capsys.readouterr().err
@@ -315,6 +316,7 @@ def test_a_pasted_line_of_200000_characters_is_a_line_problem(capsys: pytest.Cap
     # dialog too (it splits the text the same way).
     pasted = tmp_path / "运单号.txt"
     pasted.write_text("x" * 200_000 + ",YT123456789\n261101-000000000000001\tYT1234567890123\n", encoding="utf-8")
+    open_database(db_path).close()
     assert run(["reship", "paste", str(pasted), "--check", "--db", str(db_path)]) == 1
     out = capsys.readouterr().out
     assert "第1行\t格式错误\t这一行有 200012 个字符，不是订单号和运单号（每行最多 1000 个字符）" in out

@@ -12,7 +12,7 @@ from desktop_app.cli import run
 from desktop_app.core.clock import parse_moment
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan
-from desktop_app.store.database import Database
+from desktop_app.store.database import Database, open_database
 from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, run_import, write_csv
 
 
@@ -55,6 +55,7 @@ def test_dates_out_of_range_are_refused(text: str) -> None:
 ])
 def test_cli_values_out_of_range_are_one_chinese_line(capsys: pytest.CaptureFixture[str], ledger_target: str,
                                                       args: tuple[str, ...], expected: str) -> None:
+    open_database(ledger_target).close()  # there, empty (a ledger that is not there is refused before the values)
     code = run([*args, "--db", ledger_target])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("错误：") and expected in err and "Traceback" not in err, err

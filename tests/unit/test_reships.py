@@ -454,10 +454,10 @@ def test_cli_promise_list_ship_and_out_of_stock(capsys: pytest.CaptureFixture[st
 
 def test_cli_errors_are_chinese_and_non_zero(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
     path = ledger_target
+    _, out, _ = cli(capsys, "reship", "promise", "--db", path, "--platform", "douyin", "--order", "DY1")
+    case_id = out.strip()  # the ledger made first: a command on one that is not there says that (test_cli_failures)
     code, out, err = cli(capsys, "reship", "ship", "99", "--db", path, "--carrier", "顺丰", "--tracking", "SF123456789")
     assert code != 0 and out == "" and "售后单 #99" in err
-    _, out, _ = cli(capsys, "reship", "promise", "--db", path, "--platform", "douyin", "--order", "DY1")
-    case_id = out.strip()
     code, _, err = cli(capsys, "reship", "ship", case_id, "--db", path, "--carrier", "顺丰", "--tracking", "7.7E+11")
     assert code != 0 and err.startswith("错误：") and "Excel" in err
     code, _, err = cli(capsys, "reship", "ship", case_id, "--db", path, "--carrier", "顺丰",

@@ -14,7 +14,7 @@ from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.case_queries import case_detail
-from desktop_app.store.database import Database
+from desktop_app.store.database import Database, open_database
 from desktop_app.store.deadline_lists import case_deadlines
 
 
@@ -141,6 +141,7 @@ def test_a_shipping_typed_without_the_agreement_is_refused(capsys: pytest.Captur
     the case said 等待买家退货 while 下一个时限 counted the 10 days to confirm receipt from it (and 买家已寄回
     then recorded a second shipping). Refused, saying to give the agreement too; nothing is written."""
     db = ledger_target
+    open_database(db).close()  # an empty ledger, there to be listed (one that is not there is refused)
     code, out, err = cli(capsys, "case", "add", "--db", db, "--platform", "taobao", "--order", "4145384019161461005",
                          "--kind", "return_refund", "--requested-at", "2026-11-21 09:00",
                          "--return-shipped-at", "2026-11-22 15:00")

@@ -168,6 +168,8 @@ class CaseCostsDialog(QDialog):
             if result.problems:
                 said += "\n" + "\n".join(f"{path.name}{self.tr('：')}{labels.message(problem)}"
                                          for problem in result.problems[:5])
+            if result.notes:
+                said += "\n" + "\n".join(f"{path.name}{self.tr('：')}{labels.message(note)}" for note in result.notes)
             self.import_note.setText(said)
             self.import_note.show()
             self.fill_from_cost_table()
