@@ -56,6 +56,15 @@ def test_the_window_takes_one_backup_a_day_and_restores_from_the_dialog(
     assert kinds == ["daily", "restore"]
 
 
+def damaged_ledger_box(qtbot: QtBot) -> QMessageBox:
+    """The window's 已损坏 message, once it shows."""
+    box: list[QMessageBox] = []
+    qtbot.waitUntil(lambda: bool(box.extend(w for w in QApplication.topLevelWidgets()
+                                            if isinstance(w, QMessageBox) and w.isVisible()
+                                            and w.objectName() == "damaged_ledger") or box), timeout=15000)
+    return box[0]
+
+
 def test_a_damaged_ledger_is_offered_its_newest_good_backup(qtbot: QtBot, db_path: Path) -> None:
     seed(db_path, 5)
     good = backups.back_up(db_path)
@@ -65,12 +74,9 @@ def test_a_damaged_ledger_is_offered_its_newest_good_backup(qtbot: QtBot, db_pat
     try:
         win.show()
         win.open_database()
-        box: list[QMessageBox] = []
-        qtbot.waitUntil(lambda: bool(box.extend(w for w in QApplication.topLevelWidgets()
-                                                if isinstance(w, QMessageBox) and w.isVisible()
-                                                and w.objectName() == "damaged_ledger") or box), timeout=15000)
-        assert "已损坏" in box[0].text() and str(good) in box[0].informativeText()
-        restore = next(b for b in box[0].findChildren(QPushButton) if b.text() == "恢复这个备份")
+        box = damaged_ledger_box(qtbot)
+        assert "已损坏" in box.text() and str(good) in box.informativeText()
+        restore = next(b for b in box.findChildren(QPushButton) if b.text() == "恢复这个备份")
         restore.click()
         qtbot.waitUntil(lambda: win.context.db is not None, timeout=15000)
         wait_idle(qtbot, win)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.services import backups
@@ -15,7 +14,7 @@ from desktop_app.store.ledger_files import IntegrityReport
 from desktop_app.ui.app import create_window
 from desktop_app.ui.window import window_opening
 from desktop_app.ui.window.main_window import MainWindow
-from tests.ui.test_backups_window import seed
+from tests.ui.test_backups_window import damaged_ledger_box, seed
 from tests.unit.test_ledger_damage import damage_table
 
 
@@ -39,14 +38,11 @@ def test_the_check_starts_once_the_first_page_is_shown_and_still_refuses_a_damag
     try:
         win.show()
         win.open_database()
-        box: list[QMessageBox] = []
-        qtbot.waitUntil(lambda: bool(box.extend(w for w in QApplication.topLevelWidgets()
-                                                if isinstance(w, QMessageBox) and w.isVisible()
-                                                and w.objectName() == "damaged_ledger") or box), timeout=15000)
+        box = damaged_ledger_box(qtbot)
         assert rows_when_checked == [5]  # checked once, after the first page (before: while the tab was built)
-        assert "已损坏" in box[0].text() and str(good) in box[0].informativeText()
+        assert "已损坏" in box.text() and str(good) in box.informativeText()
         assert win.context.db is None  # refused: nothing was opened over the damaged file
-        box[0].close()
+        box.close()
     finally:
         win.care.shutdown()
         win.runner.shutdown()
