@@ -17,7 +17,8 @@ from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.product_codes import code_key
-from desktop_app.io.cell_values import CellCleaner, UncalculatedFormula
+from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.excel_cells import UncalculatedFormula
 from desktop_app.io.import_errors import CellError, OrderFileRefused
 from desktop_app.io.import_profiles import Cleaning
 from desktop_app.io.sheet_header import RepeatedColumns

@@ -25,11 +25,11 @@ from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import system_error_text
 from desktop_app.core.event_notes import note
-from desktop_app.io.cell_values import UncalculatedFormula
 from desktop_app.io.csv_checks import (
     signature,
 )
 from desktop_app.io.csv_tables import CsvSpreadsheet, detect_encoding
+from desktop_app.io.excel_cells import UncalculatedFormula
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import text_with_stray_nuls, utf16_without_bom

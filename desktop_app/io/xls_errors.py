@@ -15,7 +15,7 @@ import re
 import struct
 from pathlib import Path
 
-from desktop_app.io.cell_values import UncalculatedFormula
+from desktop_app.io.excel_cells import UncalculatedFormula
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFE

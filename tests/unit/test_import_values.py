@@ -9,7 +9,8 @@ import pytest
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.order_records import utc_text
-from desktop_app.io.cell_values import CellCleaner, excel_shows
+from desktop_app.io.cell_values import CellCleaner
+from desktop_app.io.excel_cells import excel_shows
 from desktop_app.io.import_errors import CellError
 from desktop_app.io.import_profiles import Cleaning
 from desktop_app.store.models import Order

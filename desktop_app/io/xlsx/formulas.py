@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from desktop_app.io.cell_values import UncalculatedFormula
+from desktop_app.io.excel_cells import UncalculatedFormula
 from desktop_app.io.xlsx.long_numbers import exact_long_numbers
 from desktop_app.io.xlsx.members import sheet_member
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Inflater, Part
