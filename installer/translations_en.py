@@ -690,6 +690,9 @@ EN: dict[str, str | tuple[str, str]] = {
         "A day cannot be both a day off and a make-up working day: %1",
     "请填写这一年的放假日":
         "Enter this year's days off",
+    "没有%1（全国年节及纪念日放假办法规定的 %2 放假，补假在内）：请按通知把全年的放假日都写上":
+        "No %1 (the national holiday regulations give %2 off, make-up days included): enter every day off of the "
+        "year as the notice gives them",
     "已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限":
         "Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases",
     "未保存：%1":

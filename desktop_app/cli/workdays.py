@@ -2,12 +2,14 @@
 
     python -m desktop_app workdays status [--json] [--db PATH|URL]
     python -m desktop_app workdays import FILE [--db PATH|URL]
+    python -m desktop_app workdays remove YEAR [--db PATH|URL]
 
 The schedule ships for 2020–2026 (`resources/workdays/china_holidays.toml`). When the State Council
 publishes next year's arrangement, write it in the same format (see that file) and `import` it: it is
 validated, stored in the shop's own copy (a ledger file's: `<data folder>/rules/china_holidays.toml`; a
 team ledger keeps it itself, for every seat; the same year replaces the shipped one) and the open cases'
-deadlines are recomputed. A year without a schedule is
+deadlines are recomputed; `remove` takes an imported year back (a wrong file: the shipped year or the
+estimate counts again, the deadlines recomputed). A year without a schedule is
 counted Monday–Friday less its statutory holidays (`resources/workdays/china_statutory_holidays.toml`,
 no 调休) and its deadlines are marked 估算.
 """
@@ -28,11 +30,12 @@ from desktop_app.io.holiday_schedule_file import (
     load_schedule,
     loads,
     parse_schedule,
+    read_schedule,
     shipped_schedule_path,
 )
 from desktop_app.io.toml_files import MAX_TOML_BYTES, NotAPlainFile, read_small_file
 from desktop_app.services.deadline_rules import older_app_message, older_than_ledger, unused_local_message
-from desktop_app.services.ledger_rules import import_schedule
+from desktop_app.services.ledger_rules import import_schedule, remove_schedule_year
 from desktop_app.services.shop_rules import shop_rules, unused_local_edits
 
 
@@ -44,7 +47,7 @@ def register(subparsers: Any) -> None:
         "新一年的安排公布后用 import 导入（格式见 resources/workdays/china_holidays.toml）。"
         "没有安排的年份按周一至周五估算（法定节假日不算工作日，调休未知），时限标为“估算”。团队数据库的安排保存在数据库中，每台电脑通用。",
     )
-    actions = parser.add_subparsers(dest="workdays_action", required=True, metavar="{status,import}")
+    actions = parser.add_subparsers(dest="workdays_action", required=True, metavar="{status,import,remove}")
     status = actions.add_parser("status", help="列出已有安排的年份，并提示缺少的年份")
     add_json_option(status)
     add_db_option(status)
@@ -53,6 +56,11 @@ def register(subparsers: Any) -> None:
     imported.add_argument("file", type=Path, metavar="FILE")
     add_db_option(imported)
     imported.set_defaults(handler=run_import)
+    removed = actions.add_parser(
+        "remove", help="删除导入过的某一年的安排（导入错了时）：这一年回到程序自带的安排或估算")
+    removed.add_argument("year", type=int, metavar="YEAR")
+    add_db_option(removed)
+    removed.set_defaults(handler=run_remove)
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -119,4 +127,16 @@ def run_import(args: argparse.Namespace) -> int:
                      f"重新计算了 {saved.value.recomputed} 个售后单的时限。\n")
     if saved.value.older_app:
         sys.stderr.write(f"注意：{saved.value.older_app}\n")
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    with opened_ledger(args) as db:
+        saved = remove_schedule_year(db, args.year).value
+    shipped = read_schedule(shipped_schedule_path()).covers(args.year)
+    now_counts = "程序自带的安排" if shipped else "按法定节假日估算（标为“估算”）"
+    sys.stdout.write(f"已删除本店导入的 {args.year} 年节假日安排（{saved.where}），这一年改为{now_counts}；"
+                     f"重新计算了 {saved.recomputed} 个售后单的时限。\n")
+    if saved.older_app:
+        sys.stderr.write(f"注意：{saved.older_app}\n")
     return 0

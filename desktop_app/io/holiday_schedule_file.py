@@ -118,11 +118,17 @@ def parse_schedule(data: Mapping[str, Any], source: Path | str) -> HolidaySchedu
         if not isinstance(raw_holidays, list):
             add(where, "“holidays”必须是列表，例如 [{ name = \"元旦\", from = 2027-01-01, to = 2027-01-03 }]")
             raw_holidays = []
+        named: dict[date, str] = {}  # each day off and the holiday that names it: two over one day is a typo
         for item in raw_holidays:
             days = _holiday_range(add, where, item, year)
             if days:
+                name = str(item.get("name", "放假"))
+                for other in sorted({named[d] for d in days if d in named}):
+                    shared = "、".join(d.isoformat() for d in sorted(d for d in days if named.get(d) == other))
+                    add(where, f"“{name}”与“{other}”有同一天：{shared}（请检查日期）")
+                named.update(dict.fromkeys(days, name))
                 holidays.update(days)
-                names[min(days)] = str(item.get("name", "放假"))
+                names[min(days)] = name
         workdays: set[date] = set()
         raw_workdays = raw.get("workdays", [])
         if not isinstance(raw_workdays, list):
@@ -136,6 +142,8 @@ def parse_schedule(data: Mapping[str, Any], source: Path | str) -> HolidaySchedu
                 add(where, f"调休上班日 {day.isoformat()} 不在 {year} 年")
             elif day.weekday() < 5:
                 add(where, f"调休上班日 {day.isoformat()} 本来就是周一至周五的工作日，只需列出周末上班的日子")
+            elif day in workdays:
+                add(where, f"调休上班日 {day.isoformat()} 写了两次（另一个是不是别的日子？）")
             else:
                 workdays.add(day)
         both = holidays & workdays
@@ -222,9 +230,51 @@ def merged_years(existing: str | None, text: str, *, source: str, existing_sourc
     incoming = parse_schedule(loads(text, source), source)
     if not incoming.years:
         raise HolidayScheduleError([f"{source} 中没有任何年份（需要 [[years]] 和 year = ...）"])
+    missing = missing_statutory_holidays(incoming, read_schedule(statutory_holidays_path()))
+    if missing:
+        raise HolidayScheduleError([_partial_year(source, *found) for found in missing])
     before = HolidaySchedule() if existing is None else parse_schedule(loads(existing, existing_source),
                                                                        existing_source)
     return render_schedule(before.merged_with(incoming), header=_USER_HEADER), tuple(sorted(incoming.years))
+
+
+def missing_statutory_holidays(incoming: HolidaySchedule, statutory: HolidaySchedule) -> list[tuple[int, str, str]]:
+    """(year, holiday, its days) for each holiday 全国年节及纪念日放假办法 names (`statutory`: the estimate's days
+    of that year, 补假 included) of which a year of `incoming` gives no day: a notice copied in part. Imported,
+    the year replaces its estimate whole and the holidays left out would count as working days; every official
+    notice gives all of them."""
+    missing: list[tuple[int, str, str]] = []
+    for year, entry in sorted(incoming.years.items()):
+        estimate = statutory.years.get(year)
+        if estimate is None:
+            continue
+        by_name: dict[str, set[date]] = {}
+        for first, last in day_spans(estimate.holidays):
+            days = {first + timedelta(days=n) for n in range((last - first).days + 1)}
+            by_name.setdefault(estimate.names.get(first, "放假"), set()).update(days)
+        for name, days in by_name.items():
+            if not days & entry.holidays:
+                missing.append((year, name, "、".join(a.isoformat() if a == b else f"{a.isoformat()}–{b.isoformat()}"
+                                                     for a, b in day_spans(frozenset(days)))))
+    return missing
+
+
+def _partial_year(source: str, year: int, name: str, days: str) -> str:
+    return (f"节假日安排文件 {source}：{year}年：没有{name}（全国年节及纪念日放假办法规定的 {days} 放假，补假在内）"
+            "——只写了一部分安排？导入后这一年只按文件计算，没写的节日会算作工作日。请按通知把全年的放假日都写上")
+
+
+def removed_year(existing: str | None, year: int, *, existing_source: Path | str = "") -> str | None:
+    """The shop's schedule text `existing` without `year` (back to the shipped year or the estimate); None when
+    no year is left. Refused when the shop never entered that year."""
+    before = HolidaySchedule() if existing is None else parse_schedule(loads(existing, existing_source),
+                                                                       existing_source)
+    if year not in before.years:
+        entered = "、".join(str(y) for y in before.years) or "无"
+        raise HolidayScheduleError([f"没有导入过 {year} 年的节假日安排，无需删除（本店导入过的年份：{entered}；"
+                                    "程序自带的年份不能删除，要改就导入这一年的安排）"])
+    rest = {y: s for y, s in before.years.items() if y != year}
+    return render_schedule(HolidaySchedule(MappingProxyType(rest)), header=_USER_HEADER) if rest else None
 
 
 def import_years(text: str, *, source: str, user: Path | None = None) -> tuple[int, ...]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import WORKDAYS_FILE, check_pack_name
 from desktop_app.core.working_days import WorkdayOverrides
-from desktop_app.io.holiday_schedule_file import SCHEDULE_FILE, merged_years
+from desktop_app.io.holiday_schedule_file import SCHEDULE_FILE, merged_years, removed_year
 from desktop_app.io.rule_pack_files import (
     ShopRules,
     load_packs,
@@ -113,6 +113,30 @@ def import_schedule(db: Database, text: str, source: str,
         write_rule_file(session, SCHEDULE_FILE, merged, rules.version(SCHEDULE_FILE), _who(author))
 
     return _in_ledger(db, write), years
+
+
+def remove_schedule_year(db: Database, year: int, author: str | None = None) -> Written[SavedRules]:
+    """Take back the shop's schedule of `year` (a wrong import): that year counts as shipped or estimated
+    again; then recompute what that changed."""
+    if not db.is_server:
+        folder = ShopRules.of_folder()
+        path = folder.source(SCHEDULE_FILE)
+        rest = removed_year(folder.text(SCHEDULE_FILE), year, existing_source=path)
+        if rest is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_atomically(path, rest)
+        return _then_recompute(db, str(path))
+
+    def write(session: Session) -> None:
+        rules = shop_rules(session)
+        rest = removed_year(rules.text(SCHEDULE_FILE), year, existing_source=rules.source(SCHEDULE_FILE))
+        if rest is None:
+            remove_rule_file(session, SCHEDULE_FILE, rules.version(SCHEDULE_FILE))
+        else:
+            write_rule_file(session, SCHEDULE_FILE, rest, rules.version(SCHEDULE_FILE), _who(author))
+
+    return _in_ledger(db, write)
 
 
 def _in_ledger(db: Database, write: Callable[[Session], object]) -> Written[SavedRules]:

@@ -4343,12 +4343,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Enter this year&apos;s days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="190"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="176"/>
+        <source>没有%1（全国年节及纪念日放假办法规定的 %2 放假，补假在内）：请按通知把全年的放假日都写上</source>
+        <translation>No %1 (the national holiday regulations give %2 off, make-up days included): enter every day off of the year as the notice gives them</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="197"/>
         <source>已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限</source>
         <translation>Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="204"/>
         <source>未保存：%1</source>
         <translation>Not saved: %1</translation>
     </message>

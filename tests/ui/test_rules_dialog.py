@@ -256,9 +256,19 @@ def test_a_years_official_schedule_is_entered_in_the_window(qtbot: QtBot, ledger
     assert "放假日第 2 行：“2027-13-01”不是日期" in problems and "2027-05-07 本来就是工作日" in problems
     assert not (data_home / "rules" / "china_holidays.toml").exists()
 
-    # As published (made up here): 5 days off, Saturday 05-08 worked.
+    # A notice copied in part: the holidays left out would count as working days, so nothing is saved.
     official.holidays_edit.setPlainText("2027-01-01\n2027-05-01 ~ 2027-05-05\n")
     official.workdays_edit.setPlainText("2027-05-08\n")
+    official.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    problems = official.problems.text()
+    assert "没有春节（全国年节及纪念日放假办法规定的 2027-02-05–2027-02-10 放假" in problems
+    assert "没有国庆节" in problems
+    assert "没有元旦" not in problems and "没有劳动节" not in problems
+    assert not (data_home / "rules" / "china_holidays.toml").exists()
+
+    # As published (made up here): 劳动节 5 days off, Saturday 05-08 worked; the other holidays as estimated.
+    whole = "2027-01-01\n2027-02-05..2027-02-10\n2027-04-05\n2027-05-01 ~ 2027-05-05\n2027-06-09\n2027-09-15\n"
+    official.holidays_edit.setPlainText(whole + "2027-10-01..2027-10-05\n")
     with qtbot.waitSignal(official.saved, timeout=10000) as saved:
         official.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     wait_saved(qtbot, ledger, dialog)
@@ -274,7 +284,7 @@ def test_a_years_official_schedule_is_entered_in_the_window(qtbot: QtBot, ledger
     qtbot.addWidget(again)
     again.year.setValue(2027)
     assert again.origin.text().startswith("已有这一年的官方安排（店铺按国务院办公厅通知填写）")
-    assert again.holidays_edit.toPlainText() == "2027-01-01\n2027-05-01..2027-05-05\n"
+    assert again.holidays_edit.toPlainText() == (whole.replace(" ~ ", "..") + "2027-10-01..2027-10-05\n")
     assert again.workdays_edit.toPlainText() == "2027-05-08\n"
 
 

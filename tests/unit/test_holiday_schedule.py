@@ -23,6 +23,7 @@ from desktop_app.io.holiday_schedule_file import (
     user_schedule_path,
 )
 from desktop_app.services.deadline_rules import RuleContext, rule_fingerprints
+from tests.unit.schedule_texts import made_up_2027
 
 SHIPPED = read_schedule(shipped_schedule_path())
 
@@ -82,7 +83,7 @@ def test_users_year_replaces_the_shipped_one(tmp_path: Path) -> None:
 
 def test_a_broken_import_leaves_the_users_file_alone(tmp_path: Path) -> None:
     user = tmp_path / "china_holidays.toml"
-    import_years("[[years]]\nyear = 2027\nworkdays = [2027-01-09]\n", source="a", user=user)
+    import_years(made_up_2027(workdays=("2027-01-09",)), source="a", user=user)
     before = user.read_text(encoding="utf-8")
     with pytest.raises(HolidayScheduleError):
         import_years("[[years]]\nyear = 2028\nworkdays = [2028-01-03]\n", source="b", user=user)  # a Monday
@@ -100,7 +101,7 @@ def test_warnings_for_this_year_and_next_from_november() -> None:
 
 def test_the_schedule_is_part_of_the_rule_fingerprint(data_home: Path) -> None:
     before = rule_fingerprints(RuleContext.load())
-    import_years("[[years]]\nyear = 2027\nworkdays = [2027-01-09]\n", source="a")
+    import_years(made_up_2027(workdays=("2027-01-09",)), source="a")
     assert user_schedule_path().is_file()
     after = rule_fingerprints(RuleContext.load())
     assert all(before[pack] != after[pack] for pack in before)
@@ -109,9 +110,7 @@ def test_the_schedule_is_part_of_the_rule_fingerprint(data_home: Path) -> None:
 def test_cli_import_and_status(capsys: pytest.CaptureFixture[str], data_home: Path, db_path: Path,
                                tmp_path: Path) -> None:
     pasted = tmp_path / "2027.toml"
-    pasted.write_text('[[years]]\nyear = 2027\nsource = "国办发明电〔2026〕号"\n'
-                      'holidays = [{ name = "元旦", from = 2027-01-01, to = 2027-01-03 }]\nworkdays = []\n',
-                      encoding="utf-8")
+    pasted.write_text(made_up_2027(), encoding="utf-8")
     assert run(["workdays", "import", str(pasted), "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "已导入 2027 年" in out

@@ -30,6 +30,7 @@ from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.deadline_rows import set_setting_text
 from desktop_app.store.models import RuleFile
 from desktop_app.store.rule_files import RuleFileChanged
+from tests.unit.schedule_texts import made_up_2027
 
 ANSWER_48H = "duration = { hours = 48 }"  # the first timer of douyin.toml: reship_answer
 
@@ -119,8 +120,7 @@ def test_workdays_import_and_status_on_both_backends(capsys: pytest.CaptureFixtu
     assert run(["workdays", "status", "--db", ledger_target]) == 0
     assert "2027年：还没有官方安排，按法定节假日估算：放假 19 天，调休未知" in capsys.readouterr().out
     pasted = tmp_path / "2027.toml"
-    pasted.write_text('[[years]]\nyear = 2027\nholidays = [{ name = "元旦", from = 2027-01-01, to = 2027-01-03 }]\n'
-                      "workdays = []\n", encoding="utf-8")
+    pasted.write_text(made_up_2027(), encoding="utf-8")
     assert run(["workdays", "import", str(pasted), "--db", ledger_target]) == 0
     assert "已导入 2027 年" in capsys.readouterr().out
     assert run(["workdays", "status", "--json", "--db", ledger_target]) == 0
@@ -134,6 +134,22 @@ def test_workdays_import_and_status_on_both_backends(capsys: pytest.CaptureFixtu
         assert set(stored_files(db)) == {"china_holidays.toml"}
         assert run(["workdays", "status", "--db", ledger_target]) == 0
         assert "团队数据库" in capsys.readouterr().out
+
+
+def test_workdays_remove_takes_an_imported_year_back_on_both_backends(
+        capsys: pytest.CaptureFixture[str], db: Database, ledger_target: str, data_home: Path, tmp_path: Path) -> None:
+    # A wrong 2027 imported, then taken back: 2027 is the estimate again, the shop's copy gone (the file, or the
+    # team ledger's row); removed again, it is refused naming the years the shop entered (none).
+    pasted = tmp_path / "2027.toml"
+    pasted.write_text(made_up_2027(), encoding="utf-8")
+    assert run(["workdays", "import", str(pasted), "--db", ledger_target]) == 0
+    capsys.readouterr()
+    assert run(["workdays", "remove", "2027", "--db", ledger_target]) == 0
+    assert "已删除本店导入的 2027 年节假日安排" in capsys.readouterr().out
+    assert 2027 not in RuleContext.load(db).calendar.schedule.years
+    assert stored_files(db) == {} and not (data_home / "rules" / "china_holidays.toml").exists()
+    assert run(["workdays", "remove", "2027", "--db", ledger_target]) == 2
+    assert "没有导入过 2027 年的节假日安排" in capsys.readouterr().err
 
 
 def test_a_seat_with_an_older_app_does_not_rewrite_the_deadlines(db: Database, ledger_target: str,

@@ -22,6 +22,7 @@ from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import case_deadlines
 from desktop_app.store.models import Case
+from tests.unit.schedule_texts import made_up_2027
 from tests.unit.shop_cli import ShopCli
 from tests.unit.test_reships import moment, reship_case
 
@@ -286,9 +287,8 @@ def test_s17_a_working_day_timer_crossing_into_2027_is_estimated_and_the_officia
     # The official schedule entered (made up for the test: 元旦 01-01..01-03, Mon 01-04 also off as 调休 for a
     # worked Sat 01-09): Tue 01-05, Wed 01-06, Thu 01-07 → 2027-01-07 23:59:59, no longer 估算.
     pasted = shop.folder / "2027.toml"
-    pasted.write_text('[[years]]\nyear = 2027\nsource = "测试用的安排"\n'
-                      'holidays = [{ name = "元旦", from = 2027-01-01, to = 2027-01-04 }]\n'
-                      'workdays = [2027-01-09]\n', encoding="utf-8")
+    pasted.write_text(made_up_2027(new_year=("2027-01-01", "2027-01-04"), workdays=("2027-01-09",)),
+                      encoding="utf-8")
     shop.cli("workdays", "import", str(pasted))
     after = shop.timers(case)["reship_within"]
     assert (due(after), after["estimated"]) == ("2027-01-07 23:59:59", False)

@@ -17,6 +17,7 @@ from desktop_app.core.working_days import (
 from desktop_app.core.working_days import add_working_days as add_with
 from desktop_app.core.working_days import is_working_day as is_working_with
 from desktop_app.io.holiday_schedule_file import read_schedule, shipped_schedule_path, statutory_holidays_path
+from tests.unit.schedule_texts import made_up_2027
 
 SHIPPED: HolidaySchedule = read_schedule(shipped_schedule_path()).with_estimates(
     read_schedule(statutory_holidays_path()))
@@ -131,13 +132,7 @@ def test_a_pasted_2027_schedule_replaces_the_estimate(tmp_path) -> None:
     from desktop_app.io.holiday_schedule_file import import_years, load_schedule
 
     user = tmp_path / "china_holidays.toml"
-    text = """
-[[years]]
-year = 2027
-source = "测试用的2027年安排"
-holidays = [{ name = "元旦", from = 2027-01-01, to = 2027-01-03 }]
-workdays = ["2027-01-09"]
-"""
+    text = made_up_2027(workdays=('"2027-01-09"',))
     assert import_years(text, source="粘贴", user=user) == (2027,)
     schedule = load_schedule(shipped=shipped_schedule_path(), user=user)
     assert schedule.covers(2026) and schedule.covers(2027)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.clock import now
 from desktop_app.core.op_changes import Written
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule
-from desktop_app.io.holiday_schedule_file import day_spans, render_schedule
+from desktop_app.io.holiday_schedule_file import day_spans, missing_statutory_holidays, render_schedule
 from desktop_app.services.ledger_rules import SavedRules, import_schedule
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
@@ -168,6 +168,13 @@ class OfficialYearDialog(QDialog):
                 "%1", "、".join(d.isoformat() for d in sorted(both))))
         if not holidays.days and not problems:
             problems.append(self.tr("请填写这一年的放假日"))
+        elif not problems:
+            # Saved, the year replaces its estimate whole: a holiday left out would count as working days.
+            typed_year = HolidaySchedule({year: YearSchedule(year, holidays.days, frozenset())})
+            estimates = HolidaySchedule(self._schedule.estimates)
+            for _year, name, days in missing_statutory_holidays(typed_year, estimates):
+                problems.append(self.tr("没有%1（全国年节及纪念日放假办法规定的 %2 放假，补假在内）："
+                                        "请按通知把全年的放假日都写上").replace("%1", name).replace("%2", days))
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
         if problems:
