@@ -180,7 +180,9 @@ def test_r08_taobao_kind_corrected_twice_answers_from_the_last_change(shop: Shop
     # refund-only 11-03 10:00 (answer by 11-08 10:00, assumed 5 days); changed to an exchange 11-04 10:00 →
     # answer by 11-09 10:00; the refund-only answer is gone; the 72 h to escalation (seed 002: "買家申請退款後3天
     # (72小時)才可以申請小二介入") run from the last change too (README: "A change of kind … is the request of the
-    # new kind: the timers that answer a request run from it") → 11-07 10:00.
+    # new kind: the timers that answer a request run from it") → 11-07 10:00. Kept after session 25's reading:
+    # on 淘宝 a change of kind is a new application, seed 001 "误申请了退货退款,用户撤销退款申请,重新申请未收到货仅
+    # 退款" and "可在申请退款后72小时申请官方客服介入处理" (test_timer_scenarios_round5_windows.py, d01–d04).
     case = shop.add("taobao", "return_refund", "quality", requested="2026-11-02 10:00")
     shop.cli("case", "act", str(case), "change_kind", "--kind", "refund_only", "--at", "2026-11-03 10:00")
     assert due(shop.timers(case)["seller_answer_request"]) == "2026-11-08 10:00:00"
