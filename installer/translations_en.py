@@ -690,6 +690,18 @@ EN: dict[str, str | tuple[str, str]] = {
         "A day cannot be both a day off and a make-up working day: %1",
     "请填写这一年的放假日":
         "Enter this year's days off",
+    "删除这一年的安排":
+        "Remove this year's schedule",
+    "删除本店填写的这一年（填错了时）：这一年改回程序自带的安排或按法定节假日估算，并重新计算时限":
+        "Remove the year the shop entered (when it is wrong): the year goes back to the built-in schedule or the "
+        "estimate from the statutory holidays, and the deadlines are recomputed",
+    "这一年没有本店填写的安排（程序自带的或估算的），无需删除":
+        "The shop entered no schedule for this year (it is built in or estimated): nothing to remove",
+    "已删除 %1 年的官方安排（%2），这一年改回程序自带的安排或估算；已重新计算 %3 张售后单的时限":
+        "Removed the official schedule of %1 (%2); the year is built in or estimated again; recomputed the "
+        "deadlines of %3 cases",
+    "未删除：%1":
+        "Not removed: %1",
     "没有%1（全国年节及纪念日放假办法规定的 %2 放假，补假在内）：请按通知把全年的放假日都写上":
         "No %1 (the national holiday regulations give %2 off, make-up days included): enter every day off of the "
         "year as the notice gives them",

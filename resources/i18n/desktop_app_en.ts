@@ -4278,84 +4278,109 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OfficialYearDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="89"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="90"/>
         <source>填写官方节假日安排</source>
         <translation>Enter the official holiday schedule</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="94"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="95"/>
         <source>国务院办公厅每年秋天公布下一年的放假和调休安排。按通知填在这里：这一年的“N个工作日”时限就按它计算，不再标为“估算”；同一年份已有的安排会被替换。放假日写成一段：2027-10-01..2027-10-07（含其中的周末）；调休上班日只写要上班的周末。</source>
         <translation>Each autumn the State Council publishes next year&apos;s days off and make-up working days. Enter them here as published: that year&apos;s &quot;N working days&quot; deadlines are then counted on them and no longer marked estimated; a schedule already entered for the year is replaced. Write days off as a span: 2027-10-01..2027-10-07 (weekends inside included); make-up working days: only the weekend days worked.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="121"/>
+        <source>删除这一年的安排</source>
+        <translation>Remove this year&apos;s schedule</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="126"/>
         <source>年份</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="126"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="130"/>
         <source>放假日（含其中的周末）</source>
         <translation>Days off (weekends inside included)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="127"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="131"/>
         <source>调休上班日（周末上班）</source>
         <translation>Make-up working days (weekends worked)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="148"/>
         <source>已有这一年的官方安排（%1），修改后保存即可。</source>
         <translation>This year&apos;s official schedule is entered (%1): change it and save.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
         <source>程序自带</source>
         <translation>shipped with the app</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="153"/>
         <source>还没有这一年的官方安排：下面是按法定节假日的估算（调休未知），请按公布的通知修改。</source>
         <translation>No official schedule for this year yet: below is the estimate from the statutory holidays (make-up days unknown); correct it from the published notice.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="158"/>
+        <source>删除本店填写的这一年（填错了时）：这一年改回程序自带的安排或按法定节假日估算，并重新计算时限</source>
+        <translation>Remove the year the shop entered (when it is wrong): the year goes back to the built-in schedule or the estimate from the statutory holidays, and the deadlines are recomputed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="159"/>
+        <source>这一年没有本店填写的安排（程序自带的或估算的），无需删除</source>
+        <translation>The shop entered no schedule for this year (it is built in or estimated): nothing to remove</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="167"/>
         <source>放假日</source>
         <translation>Days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="168"/>
         <source>调休上班日</source>
         <translation>Make-up working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="163"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="172"/>
         <source>调休上班日只写周末：%1 本来就是工作日</source>
         <translation>Make-up working days are weekend days only: %1 is a working day anyway</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="176"/>
         <source>同一天不能既放假又调休上班：%1</source>
         <translation>A day cannot be both a day off and a make-up working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="179"/>
         <source>请填写这一年的放假日</source>
         <translation>Enter this year&apos;s days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="176"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="185"/>
         <source>没有%1（全国年节及纪念日放假办法规定的 %2 放假，补假在内）：请按通知把全年的放假日都写上</source>
         <translation>No %1 (the national holiday regulations give %2 off, make-up days included): enter every day off of the year as the notice gives them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="197"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="206"/>
         <source>已保存 %1 年的官方安排（%2）；已重新计算 %3 张售后单的时限</source>
         <translation>Saved the official schedule of %1 (%2); recomputed the deadlines of %3 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="204"/>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="213"/>
         <source>未保存：%1</source>
         <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="227"/>
+        <source>已删除 %1 年的官方安排（%2），这一年改回程序自带的安排或估算；已重新计算 %3 张售后单的时限</source>
+        <translation>Removed the official schedule of %1 (%2); the year is built in or estimated again; recomputed the deadlines of %3 cases</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/rules/official_year_dialog.py" line="235"/>
+        <source>未删除：%1</source>
+        <translation>Not removed: %1</translation>
     </message>
 </context>
 <context>
@@ -11649,73 +11674,73 @@ Cancel the import and close?</translation>
 <context>
     <name>WorkdayPage</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="87"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="93"/>
         <source>“工作日”按国家公布的节假日和调休计算。店铺自己的安排写在这里，每行一个日期（YYYY-MM-DD），它们优先于官方日历，例如仓库放假的日子、周末加班发货的日子。</source>
         <translation>Working days follow China&apos;s official holidays and make-up working days. Put the shop&apos;s own days here, one date per line (YYYY-MM-DD); they win over the official calendar, e.g. a day the warehouse is closed, or a weekend the shop ships.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="92"/>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="95"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="101"/>
         <source>例如：</source>
         <translation>For example:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="104"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="110"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="108"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="114"/>
         <source>填写官方节假日安排…</source>
         <translation>Enter the official holiday schedule…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="110"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="116"/>
         <source>国务院办公厅公布新一年的放假和调休安排后，在这里填写整年的安排</source>
         <translation>When the State Council publishes next year&apos;s holidays and make-up working days, enter the whole year here</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="113"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="119"/>
         <source>额外休息日（不算工作日）</source>
         <translation>Extra days off (not working days)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="114"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="120"/>
         <source>额外工作日（算作工作日）</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="152"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="158"/>
         <source>额外休息日</source>
         <translation>Extra days off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="153"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="159"/>
         <source>额外工作日</source>
         <translation>Extra working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="157"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="163"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
         <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="161"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="167"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="165"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="171"/>
         <source>有 %1 处问题，未保存</source>
         <translation>%1 problem(s), not saved</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="185"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="191"/>
         <source>已保存到 %1；已重新计算 %2 张售后单的时限</source>
         <translation>Saved to %1; deadlines of %2 case(s) recomputed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/workday_page.py" line="193"/>
+        <location filename="../../desktop_app/ui/rules/workday_page.py" line="199"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
     </message>

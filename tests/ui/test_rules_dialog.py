@@ -287,6 +287,21 @@ def test_a_years_official_schedule_is_entered_in_the_window(qtbot: QtBot, ledger
     assert again.holidays_edit.toPlainText() == (whole.replace(" ~ ", "..") + "2027-10-01..2027-10-05\n")
     assert again.workdays_edit.toPlainText() == "2027-05-08\n"
 
+    # Entered wrongly? 删除这一年的安排 takes it back: the estimate again (劳动节 05-01..05-04, no worked Saturday):
+    # Wed 05-05, Thu 05-06, Fri 05-07 10:00（估算）. A year the shop did not enter offers nothing to remove.
+    again.year.setValue(2028)
+    assert not again.remove_button.isEnabled() and "无需删除" in again.remove_button.toolTip()
+    again.year.setValue(2027)
+    assert again.remove_button.isEnabled()
+    with qtbot.waitSignal(again.saved, timeout=10000) as removed:
+        again.remove_button.click()
+    wait_saved(qtbot, ledger, dialog)
+    assert removed.args[0].startswith("已删除 2027 年的官方安排（") and "重新计算 1 张售后单" in removed.args[0]
+    assert not (data_home / "rules" / "china_holidays.toml").exists()
+    with ledger.db.reading() as session:
+        back = {r.timer_id: r for r in case_deadlines(session, case_id)}["reship_within"]
+    assert back.estimated and back.due_at.astimezone(CHINA) == at("2027-05-07 10:00")
+
 
 def test_the_timers_names_are_whole_in_their_list(qtbot: QtBot, ledger: Ledger) -> None:
     """The list of a pack's timers was 200 px: "处理售后申请（72小时后买家可申请…" and the like were cut,

@@ -30,7 +30,7 @@ from desktop_app.core.clock import now
 from desktop_app.core.op_changes import Written
 from desktop_app.core.working_days import HolidaySchedule, YearSchedule
 from desktop_app.io.holiday_schedule_file import day_spans, missing_statutory_holidays, render_schedule
-from desktop_app.services.ledger_rules import SavedRules, import_schedule
+from desktop_app.services.ledger_rules import SavedRules, import_schedule, remove_schedule_year
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.widgets.status_colours import tint
@@ -84,8 +84,9 @@ class OfficialYearDialog(QDialog):
     saved = Signal(str)  # what was stored, for the page's status line
 
     def __init__(self, schedule: HolidaySchedule, run: Run, is_busy: Callable[[], bool],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, entered: frozenset[int] = frozenset()) -> None:
         super().__init__(parent)
+        self._entered = entered  # the years the shop entered itself: 删除这一年的安排 takes one back
         self.setWindowTitle(self.tr("填写官方节假日安排"))
         self._schedule = schedule
         self._run = run
@@ -117,6 +118,9 @@ class OfficialYearDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.remove_button = self.buttons.addButton(self.tr("删除这一年的安排"), QDialogButtonBox.ButtonRole.ResetRole)
+        self.remove_button.setObjectName("official_remove")
+        self.remove_button.clicked.connect(lambda _checked=False: self.remove())
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("年份")))
@@ -148,6 +152,11 @@ class OfficialYearDialog(QDialog):
             entry = self._schedule.estimates.get(year)
             self.origin.setText(self.tr("还没有这一年的官方安排：下面是按法定节假日的估算（调休未知），"
                                         "请按公布的通知修改。"))
+        entered = year in self._entered
+        self.remove_button.setEnabled(entered)
+        self.remove_button.setToolTip(
+            self.tr("删除本店填写的这一年（填错了时）：这一年改回程序自带的安排或按法定节假日估算，并重新计算时限")
+            if entered else self.tr("这一年没有本店填写的安排（程序自带的或估算的），无需删除"))
         self.holidays_edit.setPlainText(day_lines(entry.holidays) if entry else "")
         self.workdays_edit.setPlainText(day_lines(official.workdays) if official else "")
         self.problems.hide()
@@ -205,3 +214,25 @@ class OfficialYearDialog(QDialog):
             self.problems.show()
 
         self._run(work, done, failed)
+
+    def remove(self) -> None:
+        """Take back the shop's schedule of the year shown (a wrong one): back to the shipped year or the estimate."""
+        year = self.year.value()
+        if year not in self._entered or self._is_busy():
+            return
+        self.buttons.setEnabled(False)
+
+        def done(result: Written[SavedRules]) -> None:
+            saved = result.value
+            told = self.tr("已删除 %1 年的官方安排（%2），这一年改回程序自带的安排或估算；"
+                           "已重新计算 %3 张售后单的时限").replace(
+                "%1", str(year)).replace("%2", saved.where).replace("%3", str(saved.recomputed))
+            self.saved.emit(told if saved.older_app is None else f"{told}\n{saved.older_app}")
+            self.accept()
+
+        def failed(error: Exception) -> None:
+            self.buttons.setEnabled(True)
+            self.problems.setText(self.tr("未删除：%1").replace("%1", describe_error(error)))
+            self.problems.show()
+
+        self._run(lambda db: remove_schedule_year(db, year), done, failed)

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import WORKDAYS_FILE, RulePackError
 from desktop_app.core.working_days import WorkdayOverrides
-from desktop_app.io.holiday_schedule_file import HolidayScheduleError, load_schedule
+from desktop_app.io.holiday_schedule_file import (
+    SCHEDULE_FILE,
+    HolidayScheduleError,
+    load_schedule,
+    loads,
+    parse_schedule,
+)
 from desktop_app.io.rule_pack_files import ShopRules, load_workday_overrides
 from desktop_app.services.ledger_rules import SavedRules, save_workdays
 from desktop_app.services.shop_rules import shop_rules_of
@@ -199,10 +205,13 @@ class WorkdayPage(QWidget):
             return None
         try:
             schedule = load_schedule(shop=self._shop)
+            text, source = self._shop.text(SCHEDULE_FILE), self._shop.source(SCHEDULE_FILE)
+            # The years the shop entered (they can be taken back); the shipped ones and the estimates cannot.
+            entered = frozenset(() if text is None else parse_schedule(loads(text, source), source).years)
         except HolidayScheduleError as error:
             self._show_workday_problems(error.problems)
             return None
-        dialog = OfficialYearDialog(schedule, self._run, self._is_busy, self)
+        dialog = OfficialYearDialog(schedule, self._run, self._is_busy, self, entered=entered)
         dialog.saved.connect(self._official_saved)
         dialog.open()
         return dialog
