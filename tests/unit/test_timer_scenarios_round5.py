@@ -249,3 +249,50 @@ def test_y11_an_open_case_still_open_over_the_year_end_keeps_its_status(shop: Sh
     late = json.loads(shop.cli("deadlines", "--overdue", "--json"))
     assert [(r["case"], r["timer"], r["due_at"], r["status"], r["estimated"]) for r in late] == [
         (case, "reship_within", "2027-01-06T10:00:00+08:00", OPEN, True)]
+
+
+# --- clocks in hours and calendar days cross the year end unchanged ----------------------------------------
+
+
+def test_y12_taobao_72_hours_to_ship_over_new_year_count_every_hour(shop: ShopCli) -> None:
+    # seed 001 "卖家在买家付款后 … 实际未在七十二小时内发货": natural hours, 元旦 included. Paid Wed 2026-12-30 20:00 →
+    # Sat 2027-01-02 20:00, no 估算 (no working days in it).
+    case = shop.add("taobao", "refund_only", "late_shipment", paid="2026-12-30 20:00", requested="2026-12-31 10:00")
+    row = shop.timers(case)["ship_by"]
+    assert (due(row), row["estimated"]) == ("2027-01-02 20:00:00", False)
+
+
+def test_y13_douyin_48_hours_to_reship_over_new_year(shop: ShopCli) -> None:
+    # seed 004 "同意補寄申請后,商家需在48小時內發出補寄商品": agreed Thu 2026-12-31 20:00 → Sat 2027-01-02 20:00, 元旦
+    # counted, no 估算.
+    case = reship_agreed(shop, "douyin", "2026-12-31 20:00")
+    row = shop.timers(case)["reship_ship"]
+    assert (due(row), row["estimated"]) == ("2027-01-02 20:00:00", False)
+
+
+def test_y14_seven_days_from_a_date_only_signing_on_28_december(shop: ShopCli) -> None:
+    # seed 001 "买家向商家提出“七天无理由退换货”的申请应在确认签收商品之日起7天内(以物流签收时间为准)": signed
+    # 2026-12-28 by its day → from 12-29 00:00, 168 h → 2027-01-05 00:00; asked 2027-01-04 23:59 → in time.
+    case = shop.add("taobao", "return_refund", "no_reason_7d", signed="2026-12-28", requested="2027-01-04 23:59")
+    row = shop.timers(case)["no_reason_window"]
+    assert (due(row), row["status"], row["estimated"]) == ("2027-01-05 00:00:00", MET, False)
+
+
+@pytest.mark.parametrize(("requested", "status"), [("2027-01-04 23:59:59", MET), ("2027-01-05 00:00:01", "missed")])
+def test_y15_fifteen_days_after_a_date_only_trade_success_on_20_december(
+        shop: ShopCli, requested: str, status: str) -> None:
+    # seed 002 "確認收貨>確認放款>交易成功,之日起15日之內「申請售後」": 交易成功 2026-12-20 by its day → from 12-21
+    # 00:00 → 2027-01-05 00:00 (the due instant itself counts as in time, core.deadline_rounds.in_time).
+    case = shop.add("taobao", "partial_refund", "quality", succeeded="2026-12-20", requested=requested)
+    row = shop.timers(case)["aftersales_window"]
+    assert (due(row), row["status"]) == ("2027-01-05 00:00:00", status)
+
+
+def test_y16_ten_days_to_confirm_a_return_shipped_on_christmas(shop: ShopCli) -> None:
+    # seed 001 "(二)点击【提交退货信息】后,卖家会有10天的时间来进行确认,逾期卖家没有处理,系统会自动退款给用户":
+    # asked 12-22 10:00, agreed 12-22 12:00, shipped back Fri 2026-12-25 10:00 → Mon 2027-01-04 10:00, no 估算.
+    case = shop.add("taobao", "return_refund", "quality", requested="2026-12-22 10:00")
+    shop.act(case, "agree_return", "2026-12-22 12:00")
+    shop.act(case, "buyer_shipped_return", "2026-12-25 10:00", "--carrier", "中通快递", "--tracking", "75123456789012")
+    row = shop.timers(case)["seller_confirm_return"]
+    assert (due(row), row["status"], row["estimated"]) == ("2027-01-04 10:00:00", OPEN, False)
