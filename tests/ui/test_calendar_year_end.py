@@ -17,8 +17,7 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.ledger_rules import import_schedule
-from desktop_app.ui.calendar.calendar_tab import CalendarTab
-from tests.ui.test_calendar_tab import Ledger, at, case_ids, open_ledger
+from tests.ui.test_calendar_tab import Ledger, at, case_ids, make_tab, open_ledger
 from tests.unit.schedule_texts import made_up_2027
 
 TODAY = datetime(2026, 12, 4, 10, 0, tzinfo=CHINA)  # the testers' today
@@ -36,12 +35,7 @@ def test_a_january_2027_reship_deadline_is_marked_and_explained_until_the_schedu
     case = open_case(ledger.db, NewCase(Platform.PDD, "PDD-YE-1", CaseKind.RESHIP, CaseReason.MISSING_ITEM,
                                         requested=Moment(at("2026-12-30 09:00"))), author="测试").case_id
     act_on_case(ledger.db, case, CaseAction.AGREE_RESHIP, at=Moment(at("2026-12-30 10:00")), author="测试")
-    tab = CalendarTab(ledger.context, clock=lambda: TODAY)
-    qtbot.addWidget(tab)
-    tab.resize(1200, 760)
-    tab.show()
-    ledger.context.set_database(ledger.db)
-    ledger.idle(qtbot)
+    tab = make_tab(qtbot, ledger, TODAY)
     assert "还没有2027年的官方节假日与调休安排" in tab.rule_warning.text()
     with qtbot.waitSignal(tab.day_loaded, timeout=5000):
         tab.calendar.setSelectedDate(QDate(2027, 1, 5))

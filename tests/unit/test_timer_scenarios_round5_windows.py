@@ -43,6 +43,13 @@ def ship_by(shop: ShopCli, case: int) -> tuple[str, bool, str]:
     return due(row), row["estimated"], row["name"]
 
 
+def shop_taobao_pack(data_home: Path, windows: str) -> None:
+    """The shop's copy of the 淘宝 pack (what 时效规则 saves) with `windows` added: the shipped text and them."""
+    rules = data_home / "rules"
+    rules.mkdir(parents=True, exist_ok=True)
+    (rules / "taobao.toml").write_text(read_pack_text("taobao") + windows, encoding="utf-8")
+
+
 def notes_on(shop: ShopCli, monkeypatch: pytest.MonkeyPatch, today: str) -> str:
     """What `deadlines` says on stderr on `today` (the calendar's notice)."""
     monkeypatch.setattr(deadlines_cli, "now", lambda: _at(today))
@@ -87,9 +94,7 @@ def test_w04_a_shop_entered_double11_2026_window_replaces_the_estimate(
     # seed 000 (7 days), with this year's window entered by the shop (made up for the test: 2026-10-20 20:00 to
     # 11-11 23:59:59). Paid 10-16 10:00 (inside last year's dates, before this year's): 72 h → 10-19 10:00, no
     # 估算; paid 10-21 10:00: 7 days → 10-28 10:00, no 估算; the notice no longer asks for 2026's 双11.
-    rules = data_home / "rules"
-    rules.mkdir(parents=True, exist_ok=True)
-    (rules / "taobao.toml").write_text(read_pack_text("taobao") + '''
+    shop_taobao_pack(data_home, '''
 [[overrides]]
 id = "double11_2026"
 name = "2026年双11发货时效"
@@ -99,7 +104,7 @@ event = "double11"
 recurs = "yearly"
 keyed_to = ["paid"]
 durations = { ship_by = { days = 7 } }
-''', encoding="utf-8")
+''')
     before = shop.add("taobao", "refund_only", "late_shipment", paid="2026-10-16 10:00", requested="2026-10-17 10:00")
     inside = shop.add("taobao", "refund_only", "late_shipment", paid="2026-10-21 10:00", requested="2026-10-22 10:00")
     assert ship_by(shop, before)[:2] == ("2026-10-19 10:00:00", False)
@@ -226,9 +231,7 @@ def test_w11_a_shop_entered_spring_festival_2027_window_takes_its_figures(
     # 消費者申請後15日內給出審核結果"; 2027-01-28 00:00:00 to 02-12 23:59:59, keyed to the request). A return asked
     # 02-12 23:59:59 → 15 days, 02-27 23:59:59; asked 02-13 00:00:00 → the usual 5 days, 02-18 00:00:00 (assumed);
     # the notice about 2027's 春节 is gone.
-    rules = data_home / "rules"
-    rules.mkdir(parents=True, exist_ok=True)
-    (rules / "taobao.toml").write_text(read_pack_text("taobao") + '''
+    shop_taobao_pack(data_home, '''
 [[overrides]]
 id = "spring_festival_2027"
 name = "2027年春节售后时效"
@@ -241,7 +244,7 @@ kinds = ["return_refund", "exchange"]
 
 [overrides.durations]
 seller_answer_goods = { days = 15 }
-''', encoding="utf-8")
+''')
     last = shop.add("taobao", "return_refund", "quality", requested="2027-02-12 23:59:59")
     after = shop.add("taobao", "return_refund", "quality", requested="2027-02-13 00:00:00")
     assert due(shop.timers(last)["seller_answer_goods"]) == "2027-02-27 23:59:59"
