@@ -271,8 +271,9 @@ def removed_year(existing: str | None, year: int, *, existing_source: Path | str
                                                                        existing_source)
     if year not in before.years:
         entered = "、".join(str(y) for y in before.years) or "无"
-        raise HolidayScheduleError([f"没有导入过 {year} 年的节假日安排，无需删除（本店导入过的年份：{entered}；"
-                                    "程序自带的年份不能删除，要改就导入这一年的安排）"])
+        # Nothing wrong with a file here: a plain message, not 节假日安排文件有错误.
+        raise UserError(f"没有导入过 {year} 年的节假日安排，无需删除（本店导入过的年份：{entered}；"
+                        "程序自带的年份不能删除，要改就导入这一年的安排）")
     rest = {y: s for y, s in before.years.items() if y != year}
     return render_schedule(HolidaySchedule(MappingProxyType(rest)), header=_USER_HEADER) if rest else None
 

@@ -192,6 +192,7 @@ def test_y08_remove_of_a_year_that_was_never_imported_is_refused_in_chinese(shop
     for year, words in (("2027", "没有导入过 2027 年"), ("2026", "没有导入过 2026 年")):
         said = shop.say("workdays", "remove", year)
         assert said.code == 2 and words in said.err and "Traceback" not in said.err, said.err
+        assert "文件有错误" not in said.err
 
 
 # --- wrong or partial files: a Chinese message, nothing imported ------------------------------------------
