@@ -13,8 +13,6 @@ counts aside do. It holds no lock on the ledger and keeps one run's buffer; the 
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,27 +22,11 @@ from PySide6.QtCore import QObject, QTimer
 from desktop_app.store.page_warming import WarmingStopped, stop_event_turn, warm_search_pages
 from desktop_app.ui.aside_reads import QUIET_MS
 from desktop_app.ui.background import BackgroundRunner
+from desktop_app.ui.low_priority import lower_this_threads_priority
 
 log = logging.getLogger(__name__)
 
 STOP_WAIT_S = 2.0  # a run of pages, on the slowest disk
-_WINDOWS_BACKGROUND_MODE = 0x00010000  # THREAD_MODE_BACKGROUND_BEGIN: low CPU, disk and memory priority
-
-
-def lower_this_threads_priority() -> None:
-    """The calling thread at the system's lowest priority (its disk reads too, where the system ties them to it)."""
-    try:
-        if sys.platform == "win32":
-            import ctypes  # the Windows call (a module the other systems need not load)
-
-            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), _WINDOWS_BACKGROUND_MODE)
-        elif hasattr(os, "setpriority"):  # Linux: a thread is a task of its own, its disk priority follows
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except OSError as error:
-        log.info("page warming: priority unchanged (%s)", error)
-
-
 class PageWarming(QObject):
     """Reads a ledger file's search pages on a thread of its own, pausing while the user waits for reads."""
 
