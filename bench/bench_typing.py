@@ -3,6 +3,7 @@
     PYTHONPATH=. python bench/bench_typing.py --sqlite /work/benchdata/pg1m/ledger-1000000.sqlite3 \
         --server postgresql+psycopg://ledger@127.0.0.1:PORT/bench_1000000 [--runs 3] [--code CHECKOUT] \
         [--baseline OLD_CHECKOUT] [--json FILE] [--load OLD.json NEW.json]
+        [--cold [--cluster PG_CLUSTER_DIR]]
 
 The window is launched as `python -m desktop_app --db …` launches it (`ui.app.run_gui`, offscreen Qt),
 on a 1,000,000-case ledger; once start-up has settled, realistic terms are typed one key at a time, a key
@@ -20,6 +21,11 @@ seat; a file ledger has no other seat, so the bench announces the change 0.5 s l
 would), its tabs reload and 1.5 s later the tab titles' counts run (≈ 1 s of server work at a million
 cases); the term is typed 0.6, 1.4, 2.2 or 3.0 s after the change so that keys land in the reloads and
 in the counts. A key is marked "in counts" when the counts' read ran during its wait.
+With `--cold` (root) every run is a start after a reboot: the OS page cache is dropped before it and, with
+`--cluster`, the PostgreSQL server of the --server URL restarted (its buffer cache empty; `pg_ctl restart` keeps
+the port). Each key also notes what the app's process read from the disk meanwhile (`/proc/self/io`: every
+thread, so a background read beside the key counts too; the server's reads are its own), and each run when its
+first key came after the process started.
 Prints worst / p95 / median per term and backend, and every keystroke over the target. With
 `--baseline` the other checkout runs too, alternately (old, new, old, new …), and a table compares them;
 `--load` prints that table again from the `--json` files of earlier runs.
