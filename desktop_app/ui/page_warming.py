@@ -1,8 +1,10 @@
 """A search's pages read into the operating system's cache once start-up has settled (issue 18, a cold start).
 
-After a reboot the first keystrokes of a search on a million-case ledger waited for the disk (store/page_warming).
+After a reboot the first keystrokes of a search on a million-case ledger waited for the disk: a file's pages
+(store/page_warming), or the server's (store/server_warming).
 Once the Cases table's first page is shown on the open ledger, a thread of its own reads the pages a search
-reads, at the lowest priority the system gives a thread, a run of pages (256 KiB) at a time. It gives way to
+reads, at the lowest priority the system gives a thread, a run of pages at a time (256 KiB of a file, 1 MiB on a
+server). It gives way to
 the user: when a read the user waits for is queued (`runner.reading`: a keystroke's search, a page scrolled to)
 it stops after the run under way and goes on once the user has left the window alone for QUIET_MS, as the
 counts aside do. It holds no lock on the ledger and keeps one run's buffer; the window's closing cancels it
@@ -15,14 +17,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from desktop_app.store.page_warming import WarmingStopped, stop_event_turn, warm_search_pages
+from desktop_app.store.server_warming import warm_server_pages
 from desktop_app.ui.aside_reads import QUIET_MS
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.low_priority import lower_this_threads_priority
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +53,15 @@ class PageWarming(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, path: Path) -> None:
-        """Warm `path`'s search pages (a ledger opened again: the earlier warming stops first)."""
+    def start(self, db: Database) -> None:
+        """Warm the search pages of `db`, a file or a team server (a ledger opened again: the earlier warming
+        stops first)."""
         if self._runner.closed:
             return
         self.cancel()
         go, stop = self._go, self._stop = threading.Event(), threading.Event()
         go.set()
-        self._thread = threading.Thread(target=_warm, args=(path, go, stop), name="ledger-warm", daemon=True)
+        self._thread = threading.Thread(target=_warm, args=(db, go, stop), name="ledger-warm", daemon=True)
         self._thread.start()
 
     def give_way(self) -> None:
@@ -78,11 +85,12 @@ class PageWarming(QObject):
             self._thread.join(STOP_WAIT_S)
 
 
-def _warm(path: Path, go: threading.Event, stop: threading.Event) -> None:
+def _warm(db: Database, go: threading.Event, stop: threading.Event) -> None:
     lower_this_threads_priority()
     started = time.perf_counter()
+    turn = stop_event_turn(go, stop)
     try:
-        read = warm_search_pages(path, stop_event_turn(go, stop))
+        read = warm_search_pages(db.path, turn) if db.path is not None else warm_server_pages(db, turn)
     except WarmingStopped:
         log.info("page warming stopped after %.1f s", time.perf_counter() - started)
     except OSError as error:  # the searches report their own errors; a warm-up costs its time at most

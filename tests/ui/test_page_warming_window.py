@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.store.database import open_database
+from desktop_app.store.database import Database, open_database
 from desktop_app.ui import page_warming
 from desktop_app.ui.background import BackgroundRunner
 from desktop_app.ui.page_warming import PageWarming
@@ -49,11 +49,18 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeWarming:
     return warming
 
 
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Database]:
+    db = open_database(db_path)
+    yield db
+    db.close()
+
+
 def test_a_read_the_user_waits_for_pauses_the_warming_until_they_leave_off(
-        qtbot: QtBot, fake: FakeWarming, tmp_path: Path) -> None:
+        qtbot: QtBot, fake: FakeWarming, ledger: Database) -> None:
     runner = BackgroundRunner()
     warming = PageWarming(runner)
-    warming.start(tmp_path / "ledger.sqlite3")
+    warming.start(ledger)
     qtbot.waitUntil(lambda: len(fake.turns) > 3, timeout=5000)
     runner.read(lambda: None)  # a keystroke's search
     asked = time.perf_counter()
@@ -67,10 +74,10 @@ def test_a_read_the_user_waits_for_pauses_the_warming_until_they_leave_off(
 
 
 def test_a_restore_stops_the_warming_before_the_file_is_replaced(qtbot: QtBot, fake: FakeWarming,
-                                                                    tmp_path: Path) -> None:
+                                                                    ledger: Database) -> None:
     runner = BackgroundRunner()
     warming = PageWarming(runner)
-    warming.start(tmp_path / "ledger.sqlite3")
+    warming.start(ledger)
     qtbot.waitUntil(lambda: len(fake.turns) > 1, timeout=5000)
     warming.stop()
     assert fake.ended.is_set() and not warming.running
