@@ -46,29 +46,21 @@ class WarmingStopped(Exception):
     """The warming was cancelled (the window closes, the ledger changes)."""
 
 
-def search_pages(path: Path, wait_turn: Callable[[], None], groups: tuple[tuple[str, ...], ...] = SEARCH_TREES,
-                 limit_bytes: int | None = None) -> Iterator[tuple[int, int]]:
-    """The runs (first page, pages) of the file holding `groups`' b-trees, group after group, each in file order;
-    up to `limit_bytes` in all. The interior pages are read on the way (they are warm afterwards too), each after
-    `wait_turn()`."""
+def search_pages(path: Path, wait_turn: Callable[[], None],
+                 groups: tuple[tuple[str, ...], ...] = SEARCH_TREES) -> Iterator[tuple[int, int]]:
+    """The runs (first page, pages) of the file holding `groups`' b-trees, group after group, each in file order.
+    The interior pages are read on the way (they are warm afterwards too), each after `wait_turn()`."""
     roots = _root_pages(path)
     with path.open("rb", buffering=0) as file:
         page_size = _page_size(file)
         pages_in_file = path.stat().st_size // page_size
-        left = None if limit_bytes is None else limit_bytes // page_size
         for group in groups:
             leaves = array("L")
             for name in group:
                 root = roots.get(name)
                 if root is not None:
                     leaves.extend(_leaves(file, page_size, pages_in_file, root, wait_turn))
-            for first, count in _runs(sorted(set(leaves))):
-                if left is not None:
-                    if left <= 0:
-                        return
-                    count = min(count, left)
-                    left -= count
-                yield first, count
+            yield from _runs(sorted(set(leaves)))
 
 
 def read_pages(path: Path, runs: Iterator[tuple[int, int]], wait_turn: Callable[[], None]) -> int:

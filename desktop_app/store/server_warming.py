@@ -3,12 +3,14 @@
 After the server's machine restarts, a keystroke's search reads its trigram index and up to ~1,200 heap pages of
 `orders` from the disk (53–74 ms of a key at a million cases), and the rows it lists from `cases` and `deadlines`.
 Read once in the background — the indexes a search starts from, then those tables — they come from the operating
-system's cache afterwards: a cold run then had 3 keys of 23 over 100 ms instead of 10 (bench/README, session 25).
+system's cache afterwards: a cold run after `pg_prewarm` of them had 3 keys of 23 over 100 ms instead of 10
+(bench/README, session 25).
 
 With the `pg_prewarm` extension in the database (a shop's administrator adds it: it needs the right to create
 extensions, which the app does not ask for), `pg_prewarm(…, 'read')` reads a relation's blocks into the server's
 OS cache, a chunk at a time. Without it the tables' heaps are read by block range (a TID range scan, PostgreSQL 14
-and later) and the indexes are left cold. Each chunk is one short statement in a transaction of its own: no lock
+and later; an older server reads the same condition with a whole scan a chunk, so it gets nothing) and the indexes
+are left cold. Each chunk is one short statement in a transaction of its own: no lock
 but the one any read takes, no snapshot held between chunks; before each, `wait_turn()` (it blocks while the user
 waits for a read and raises when the warming is cancelled).
 """
@@ -43,7 +45,8 @@ def _warm(db: Database, wait_turn: Callable[[], None]) -> int:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         prewarm = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_prewarm'")).first() is not None
         block = int(conn.execute(text("SELECT current_setting('block_size')::int")).scalar_one())
-        names = [*SERVER_INDEXES, *SERVER_TABLES] if prewarm else list(SERVER_TABLES)
+        ranges = int(conn.execute(text("SELECT current_setting('server_version_num')::int")).scalar_one()) >= 140000
+        names = [*SERVER_INDEXES, *SERVER_TABLES] if prewarm else list(SERVER_TABLES) if ranges else []
         sizes = {str(name): int(size) for name, size in conn.execute(text(
             "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
             "WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(:names)"), {"names": names})}

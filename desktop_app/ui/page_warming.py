@@ -1,15 +1,14 @@
 """A search's pages read into the operating system's cache once start-up has settled (issue 18, a cold start).
 
 After a reboot the first keystrokes of a search on a million-case ledger waited for the disk: a file's pages
-(store/page_warming), or the server's (store/server_warming).
-Once the Cases table's first page is shown on the open ledger, a thread of its own reads the pages a search
-reads, at the lowest priority the system gives a thread, a run of pages at a time (256 KiB of a file, 1 MiB on a
-server). It gives way to
-the user: when a read the user waits for is queued (`runner.reading`: a keystroke's search, a page scrolled to)
-it stops after the run under way and goes on once the user has left the window alone for QUIET_MS, as the
-counts aside do. It holds no lock on the ledger and keeps one run's buffer; the window's closing cancels it
-(`runner.stopped`) and nothing waits for it; a restore stops it before the file is replaced (`stop`). A failure
-(the file moved, unreadable) costs nothing but the warming: it is logged, never shown.
+(store/page_warming), or the server's (store/server_warming). Once the Cases table's first page is shown on the open
+ledger, a thread of its own reads the pages a search reads, at the lowest priority the system gives a thread, a run
+of pages at a time (256 KiB of a file, 1 MiB on a server). It gives way to the user: when a read the user waits for
+is queued (`runner.reading`: a keystroke's search, a page scrolled to) it stops after the run under way and goes on
+once the user has left the window alone for QUIET_MS, as the counts aside do. It holds no lock on the ledger and
+keeps one run's buffer; the window's closing cancels it (`runner.stopped`) and nothing waits for it; a restore stops
+it before the file is replaced (`stop`). A failure (the file moved, unreadable) costs nothing but the warming: it is
+logged, never shown.
 """
 
 from __future__ import annotations
@@ -33,8 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STOP_WAIT_S = 2.0  # a run of pages, on the slowest disk
+
+
 class PageWarming(QObject):
-    """Reads a ledger file's search pages on a thread of its own, pausing while the user waits for reads."""
+    """Reads a ledger's search pages on a thread of its own, pausing while the user waits for reads."""
 
     def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
