@@ -3,6 +3,7 @@
     PYTHONPATH=. python bench/bench_typing.py --sqlite /work/benchdata/pg1m/ledger-1000000.sqlite3 \
         --server postgresql+psycopg://ledger@127.0.0.1:PORT/bench_1000000 [--runs 3] [--code CHECKOUT] \
         [--baseline OLD_CHECKOUT] [--json FILE] [--load OLD.json NEW.json]
+        [--cold [--cluster PG_CLUSTER_DIR]]
 
 The window is launched as `python -m desktop_app --db …` launches it (`ui.app.run_gui`, offscreen Qt),
 on a 1,000,000-case ledger; once start-up has settled, realistic terms are typed one key at a time, a key
@@ -20,6 +21,11 @@ seat; a file ledger has no other seat, so the bench announces the change 0.5 s l
 would), its tabs reload and 1.5 s later the tab titles' counts run (≈ 1 s of server work at a million
 cases); the term is typed 0.6, 1.4, 2.2 or 3.0 s after the change so that keys land in the reloads and
 in the counts. A key is marked "in counts" when the counts' read ran during its wait.
+With `--cold` (root) every run is a start after a reboot: the OS page cache is dropped before it and, with
+`--cluster`, the PostgreSQL server of the --server URL restarted (its buffer cache empty; `pg_ctl restart` keeps
+the port). Each key also notes what the app's process read from the disk meanwhile (`/proc/self/io`: every
+thread, so a background read beside the key counts too; the server's reads are its own), and each run when its
+first key came after the process started.
 Prints worst / p95 / median per term and backend, and every keystroke over the target. With
 `--baseline` the other checkout runs too, alternately (old, new, old, new …), and a table compares them;
 `--load` prints that table again from the `--json` files of earlier runs.
@@ -59,6 +65,15 @@ import desktop_app.ui.app as app_module
 import desktop_app.ui.window.tab_titles as tab_titles
 
 result = {"keys": [], "counts": []}
+STARTED = time.perf_counter()  # the process's start (imports included): how long after it the first key comes
+
+def read_kb():
+    # What this process read from the disk so far (every thread): a cold key's page cache misses
+    try:
+        with open("/proc/self/io") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("read_bytes")) // 1024
+    except OSError:
+        return 0
 COUNTS = []  # (start, end) of each tab-title counts read (worker thread)
 _read_counts = tab_titles.read_counts
 def timed_counts(*args, **kwargs):
@@ -139,13 +154,16 @@ def type_term(window, shown, term, offset, then):
     def on_shown(text, t):
         for k in keys:
             if k["t_shown"] is None and len(text) >= len(k["text"]) and text.startswith(k["text"]):
-                k["t_shown"] = t
+                k["t_shown"], k["kb"] = t, read_kb() - k["kb"]
         if len(keys) == len(term) and all(k["t_shown"] is not None for k in keys):
             shown.listeners.remove(on_shown)
             settle(window, lambda: record(window, keys, term, offset, then), 0.5)
     shown.listeners.append(on_shown)
     def press(i):
-        keys.append({"text": term[:i + 1], "t_due": start + i * CADENCE, "t_sent": time.perf_counter(), "t_shown": None})
+        if "first_key_s" not in result:
+            result["first_key_s"] = round(time.perf_counter() - STARTED, 2)
+        keys.append({"text": term[:i + 1], "t_due": start + i * CADENCE, "t_sent": time.perf_counter(), "t_shown": None,
+                     "kb": read_kb()})
         if term[i].isascii():
             QTest.keyClick(tab.search, term[i])
         else:  # Chinese comes from the input method, a committed character at a time
@@ -174,7 +192,7 @@ def record(window, keys, term, offset, then):
         counts = any(s < b and e > a for s, e in COUNTS)
         result["keys"].append({"term": term, "text": k["text"], "offset": offset, "ms": round((b - a) * 1000, 1),
                                "late_ms": round((k["t_sent"] - a) * 1000, 1), "gap_ms": round(gap * 1000, 1),
-                               "counts": counts})
+                               "counts": counts, "read_kb": k["kb"]})
     del TICKS[:-10]
     clear(window, then)
 
@@ -235,7 +253,20 @@ app_module.run_gui(["--db", DB])
 """
 
 
-def run_child(db: str, scenario: str, cadence: float, code: Path) -> dict[str, object]:
+def make_cold(cluster: Path | None) -> None:
+    """A start after a reboot (root only): the OS page cache emptied and, with `cluster`, the PostgreSQL server
+    restarted (empty shared buffers; `pg_ctl restart` keeps its port)."""
+    if cluster is not None:
+        pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
+        subprocess.run(["runuser", "-u", "postgres", "--", str(pg_ctl), "-D", str(cluster / "data"), "-m", "fast",
+                        "-w", "-l", str(cluster / "server.log"), "restart"], check=True, capture_output=True)
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def run_child(db: str, scenario: str, cadence: float, code: Path, cold: Path | bool = False) -> dict[str, object]:
+    if cold:
+        make_cold(cold if isinstance(cold, Path) and db.startswith("postgresql") else None)
     home = tempfile.mkdtemp(prefix="bench-typing-home-")
     if not db.startswith("postgresql"):  # today's automatic backup taken: no 1.7 GB copy beside the typing
         (Path(home) / "backups").mkdir()
@@ -278,7 +309,10 @@ def report(label: str, results: list[dict[str, object]]) -> None:
     slow = sorted((k for k in keys if float(k["ms"]) > TARGET_MS), key=lambda k: -float(k["ms"]))
     for k in slow[:15]:
         print(f"  over {TARGET_MS:.0f} ms: {k['text']!r:>12} {k['ms']:>6.0f} ms (taken {k['late_ms']} ms late, gap "
-              f"{k['gap_ms']} ms, offset {k['offset']} s{', during the counts' if k['counts'] else ''})")
+              f"{k['gap_ms']} ms, offset {k['offset']} s{', during the counts' if k['counts'] else ''}, "
+              f"read {k.get('read_kb', '?')} KiB from the disk)")
+    firsts = [r.get("first_key_s") for r in results]
+    print(f"  first key typed {', '.join(f'{s} s' for s in firsts)} after the process started")
     counts = [c for r in results for c in r["counts"]]  # type: ignore[attr-defined]
     if counts:
         print(f"  tab-title counts: {len(counts)} reads, {min(counts):.0f}–{max(counts):.0f} ms each")
@@ -321,6 +355,9 @@ def main() -> int:
     parser.add_argument("--cadence", type=float, default=0.15, help="seconds between two keys")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose app is measured")
     parser.add_argument("--baseline", type=Path, help="an older checkout, run alternately with --code")
+    parser.add_argument("--cold", action="store_true",
+                        help="every run a cold start: the OS page cache dropped before it (root)")
+    parser.add_argument("--cluster", type=Path, help="with --cold: the --server's cluster folder, restarted first")
     parser.add_argument("--json", type=Path, help="also write every keystroke here (NAME-old.json for --baseline)")
     parser.add_argument("--load", nargs=2, type=Path, action="append", metavar=("OLD", "NEW"),
                         help="compare the --json files of earlier runs (repeatable: runs are pooled)")
@@ -332,6 +369,7 @@ def main() -> int:
     sqlite = str(Path(args.sqlite).resolve()) if args.sqlite else None
     targets = [(name, db) for name, db in (("SQLite", sqlite), ("PostgreSQL", args.server)) if db]
     scenarios = ["quiet", "change"] if args.scenario == "both" else [args.scenario]
+    cold: Path | bool = (args.cluster or True) if args.cold else False
     results: dict[str, list[dict[str, object]]] = {}
     baseline: dict[str, list[dict[str, object]]] = {}
     for _ in range(args.runs):  # alternating: a busy moment slows one run, not one backend or one checkout
@@ -339,8 +377,9 @@ def main() -> int:
             for name, db in targets:
                 if args.baseline is not None:
                     baseline.setdefault(f"{name}, {scenario}", []).append(
-                        run_child(db, scenario, args.cadence, args.baseline))
-                results.setdefault(f"{name}, {scenario}", []).append(run_child(db, scenario, args.cadence, args.code))
+                        run_child(db, scenario, args.cadence, args.baseline, cold))
+                results.setdefault(f"{name}, {scenario}", []).append(
+                    run_child(db, scenario, args.cadence, args.code, cold))
     print(f"code: {args.code}; a key every {args.cadence * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}")
     for label, runs in results.items():
         report(label, runs)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, ScalarSelect, Select, and_, func, select
+from sqlalchemy import ColumnElement, Row, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.deadline_display import OpenTimer, ShownDue, case_next_due
@@ -73,27 +73,32 @@ class UnmatchedParcelRow:
     matched_at: datetime | None
 
 
+_SHIPPED = "return_shipped"  # the milestone of 买家寄回 (core/lifecycle.py)
+
+
 def tracking_variants(tracking_no: str) -> list[str]:
     """A scanner may send upper or lower case letters; imports keep the platform's spelling."""
     return sorted({tracking_no, tracking_no.upper(), tracking_no.lower()})
 
 
 def _shipped_at() -> ScalarSelect[datetime]:
+    """The latest 买家寄回 step in force of the case in the outer query."""
     return (
         select(func.max(AuditEvent.at))
-        .where(AuditEvent.case_id == Case.id, AuditEvent.milestone == "return_shipped", AuditEvent.undone_by.is_(None))
+        .where(AuditEvent.case_id == Case.id, AuditEvent.milestone == _SHIPPED, AuditEvent.undone_by.is_(None))
         .correlate(Case)
         .scalar_subquery()
     )
 
 
-def _select() -> Select[*tuple[Any, ...]]:
+def _select(shipped_at: ColumnElement[datetime] | None = None) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Case.id, Case.platform, Shop.name.label("shop"), Order.order_no, Order.receiver, Order.phone, Case.kind,
             Case.reason,
             Case.status, Case.is_open, Case.refund_fen, Case.return_carrier, Case.return_tracking_no,
-            _shipped_at().label("return_shipped_at"), Case.order_id, Case.version,
+            (_shipped_at() if shipped_at is None else shipped_at).label("return_shipped_at"), Case.order_id,
+            Case.version,
         )
         .join(Order, Order.id == Case.order_id)
         .outerjoin(Shop, Shop.id == Order.shop_id)
@@ -147,13 +152,27 @@ def cases_by_return_tracking(session: Session, tracking_no: str) -> list[ReturnC
 
 def returns_in_transit(session: Session, shipped_before: datetime, limit: int = 500) -> list[ReturnCaseRow]:
     """Cases still waiting for the buyer's return that the buyer shipped before `shipped_before`,
-    the longest on the way first."""
+    the longest on the way first.
+
+    A waiting case qualifies only if one of its 买家寄回 steps in force is older than the moment, so the planner
+    may start from those steps (the milestone index of migration 0021_transit) instead of reading every waiting
+    case's row: at a million cases with 143,285 waiting that read was 0.8 s and 225 MB of PostgreSQL's cache at
+    each start-up. The latest step of each case decides, read from the same index; the cases listed are chosen
+    first and only they are joined to their orders (the join came before the sort, for every waiting case)."""
     shipped = _shipped_at()
-    stmt = (
-        _select()
-        .where(and_(Case.status == CaseStatus.AWAITING_RETURN.value, shipped.is_not(None), shipped < shipped_before))
+    shipped_early = select(AuditEvent.case_id).where(
+        AuditEvent.milestone == _SHIPPED, AuditEvent.undone_by.is_(None), AuditEvent.at < shipped_before)
+    chosen = (
+        select(Case.id, shipped.label("at"))
+        .where(Case.status == CaseStatus.AWAITING_RETURN.value, Case.id.in_(shipped_early), shipped < shipped_before)
         .order_by(shipped.asc(), Case.id.asc())
         .limit(limit)
+        .subquery("chosen")
+    )
+    stmt = (
+        _select(chosen.c.at)
+        .join(chosen, chosen.c.id == Case.id)
+        .order_by(chosen.c.at.asc(), Case.id.asc())
     )
     return _rows(session, session.execute(stmt).all())
 

@@ -3619,62 +3619,62 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LedgerCare</name>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="66"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="67"/>
         <source>自动备份失败：%1</source>
         <translation>Automatic backup failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="91"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="92"/>
         <source>数据库已损坏</source>
         <translation>The database is damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="94"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="95"/>
         <source>最新的完好备份：%1（%2）。恢复它吗？当前文件会先另存一份。</source>
         <translation>Newest intact backup: %1 (%2). Restore it? The current file is saved first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="97"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="98"/>
         <source>恢复这个备份</source>
         <translation>Restore this backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="99"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="100"/>
         <source>没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。</source>
         <translation>No intact backup was found. Do not delete this file; copy it and contact support.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="100"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="101"/>
         <source>查看所有备份…</source>
         <translation>All backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="139"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="140"/>
         <source>已恢复备份；恢复前的数据库另存为 %1</source>
         <translation>Backup restored; the database before the restore was saved as %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="143"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="144"/>
         <source>恢复未完成</source>
         <translation>Restore not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="150"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="151"/>
         <source>团队数据库在服务器上，用 PostgreSQL 的 pg_dump 备份到备份文件夹 %1。恢复请在服务器上用 pg_restore。现在备份吗？</source>
         <translation>The team database is on a server: it is backed up with PostgreSQL&apos;s pg_dump into the backup folder %1. Restore it on the server with pg_restore. Back up now?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="152"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="153"/>
         <source>备份团队数据库</source>
         <translation>Back up the team database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="164"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="165"/>
         <source>备份未完成</source>
         <translation>Backup not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="166"/>
+        <location filename="../../desktop_app/ui/settings/ledger_care.py" line="167"/>
         <source>团队数据库已备份到 %1</source>
         <translation>Team database backed up to %1</translation>
     </message>
@@ -3863,12 +3863,12 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="312"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="318"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="316"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="322"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
@@ -3888,27 +3888,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="304"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="310"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="307"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="313"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="316"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="322"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="354"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="360"/>
         <source>“%1”没有可搜索的列表：已转到“售后单”的搜索框</source>
         <translation>“%1” has no list to search: moved to the Cases search box</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="374"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="380"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>

@@ -19,6 +19,7 @@ from desktop_app.services.server_backups import daily_server_backup, dump_server
 from desktop_app.store.ledger_files import CheckOutcome, IntegrityReport, check_integrity
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.background import BackgroundRunner, describe_error
+from desktop_app.ui.low_priority import lower_this_threads_priority
 from desktop_app.ui.settings.backup_dialog import AsideRunner, BackupDialog
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class LedgerCare(QObject):
             return
         self.aside.run(lambda: backups.daily_backup(path), self._backed_up)
         if db.integrity is not None and db.integrity.outcome is CheckOutcome.UNFINISHED:
-            self.aside.run(lambda: check_integrity(path, None), self._checked)
+            self.aside.run(lambda: _complete_check(path), self._checked)
 
     def _backed_up(self, written: Path | None, error: BaseException | None) -> None:
         if error is not None:
@@ -167,3 +168,10 @@ class LedgerCare(QObject):
 
     def shutdown(self) -> None:
         self.aside.wait()
+
+
+def _complete_check(path: Path) -> IntegrityReport:
+    """The check the opening left unfinished (a big file), at the lowest priority: at a million cases 7–30 s of a
+    core and of the disk, beside the user's first searches (issue 18)."""
+    lower_this_threads_priority()
+    return check_integrity(path, None)

@@ -256,6 +256,12 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.context.write(recompute_changed_rules_aside, origin=self)
         self.catch_up_search()
         self.cases_tab.model.warm_searches()
+        if self.context.db is not None:  # the pages a search reads, for a cold start
+            from desktop_app.ui.page_warming import PageWarming
+
+            self.page_warming = PageWarming(self.runner, self)
+            self.care.closing.connect(self.page_warming.stop)  # before a restore replaces the file
+            self.page_warming.start(self.context.db)
         self.notifier = DeadlineNotifier(self.context, self)
         self.notifier.message.connect(self.show_message)
         self.notifier.open_requested.connect(self.show_calendar)

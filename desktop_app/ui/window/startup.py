@@ -53,6 +53,7 @@ JOB_MODULES = (
     "desktop_app.services.search_index",
     "desktop_app.ui.calendar.deadline_notifier",
     "desktop_app.ui.cases.next_due_clock",
+    "desktop_app.ui.page_warming",
 )
 # The import dialog and everything it reads files with (openpyxl, calamine, the profiles).
 IMPORT_MODULES = ("desktop_app.ui.imports.import_dialog",)
