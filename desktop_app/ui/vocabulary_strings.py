@@ -1040,6 +1040,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "平台超时自动处理后：%1 %2 到期")
     QCoreApplication.translate("CaseTableModel", "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算")
     QCoreApplication.translate("CaseTableModel", "（估算）")
+    # complete_refunded.py
+    QCoreApplication.translate("CasesTab", "当前列表中没有已退款、待完成的售后单")
     # claim_summary.py
     QCoreApplication.translate("ClaimDetailPane", "截止 %1")
     QCoreApplication.translate("ClaimDetailPane", "%1 起可办理")
