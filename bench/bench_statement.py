@@ -57,9 +57,6 @@ GOODS = (("纯棉四件套 北欧简约 床上用品", "1.8m床 雾霾蓝", 2990
 PROGRAM = (
     "import sys\n"
     "from desktop_app import cli\n"
-    "from desktop_app.cli import statements\n"
-    "listed = cli._command_modules\n"
-    "cli._command_modules = lambda: [m for m in listed() if m is not statements] + [statements]\n"
     "sys.exit(cli.run(sys.argv[1:]))\n"
 )
 

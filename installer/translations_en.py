@@ -302,6 +302,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "全部类型": "All types",
     "全部状态": "All statuses",
     "未结束": "Open",
+    "需要处理": "Needs action",
+    "未结束、还要店铺处理的售后单（不含已退款、已补发等只等完成的）":
+        "Open cases the shop still has a step to take on (not those refunded, reshipped … that wait only to be "
+        "completed)",
     "已结束": "Closed",
     "全部": "All",
     "共 %1 张售后单": "Cases: %1",
@@ -1447,6 +1451,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "批量操作（%1）…": "Bulk action (%1)…",
     "按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作":
         "Hold Ctrl or Shift to select several cases and apply one action to all of them",
+    "完成已退款的…": "Complete the refunded…",
+    "平台已退款、只等完成的未结束售后单（按当前的平台、店铺、类型和搜索）：一次全部完成":
+        "Open cases the platform has refunded, waiting only to be completed (by the current platform, shop, type "
+        "and search): complete them all at once",
+    "当前列表中没有已退款、待完成的售后单": "No refunded case waiting to be completed in this list",
     "导出当前列表（按当前搜索、筛选和排序）中的售后单":
         "Export the cases in the list (current search, filters and sort)",
     "导出售后单": "Export cases",

@@ -1,6 +1,7 @@
 """The headless command line: `python -m desktop_app <command> ...`, in the spirit of calibredb.
 
-Each command module exposes `register(subparsers)`; handlers take the parsed arguments and return an
+Each command module exposes `register(subparsers)`, called when its command is parsed
+(cli/command_table.py names the module of each command); handlers take the parsed arguments and return an
 exit code. A `UserError` becomes a Chinese message on stderr and exit code 2 (or the code it names);
 a database failure (locked, damaged, full, a record changed by another program) is translated into
 one (a damaged ledger also names its newest good backup); any other exception is a bug: one Chinese
@@ -15,9 +16,10 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop_app import __version__
+from desktop_app.cli.command_table import add_commands
 from desktop_app.cli.common import (
     CommandError,
     add_db_option,
@@ -45,37 +47,16 @@ __all__ = ["CommandError", "add_db_option", "add_json_option", "build_parser", "
            "open_db", "print_json", "run"]
 
 
-# The module that registers each command. A command named first on the command line builds a parser
-# of its own module only: importing the other fifteen (openpyxl, the report's and the statements'
-# writers, the case queries …) cost every command 0.3–0.5 s CPU of its start (measured on
-# `import-cases`). Anything else (no command, `--help`, `--version`, a mistyped name) builds them all.
-COMMAND_MODULES = {
-    "case": "cases", "import-orders": "orders", "import-profiles": "orders", "export-orders": "orders",
-    "order-campaign": "orders", "import-cases": "case_import", "deadlines": "deadlines", "workdays": "deadlines",
-    "reship": "reships", "claim": "claims", "statement": "statements", "backup": "backups", "restore": "backups",
-    "check": "backups", "returns": "returns", "export-cases": "case_export", "guide": "playbooks",
-    "reply": "playbooks", "policies": "playbooks", "evidence": "evidence", "report": "report", "costs": "costs",
-    "product-costs": "product_costs", "migrate-to": "team", "seat": "team",
-}
+def build_parser() -> ChineseArgumentParser:
+    """The command line's parser: it knows every command; a command's own parser is built, by its module
+    only, when the command is parsed (cli/command_table.py)."""
+    parser = options_parser()
+    add_commands(parser)
+    return parser
 
 
-def _command_modules() -> list[Any]:
-    from desktop_app.cli import cases
-
-    modules: list[Any] = [cases]
-    for name in ("orders", "case_import", "deadlines", "reships", "claims", "statements", "backups", "returns",
-                 "case_export", "playbooks", "evidence", "report", "costs", "product_costs", "team"):
-        try:
-            modules.append(__import__(f"desktop_app.cli.{name}", fromlist=["register"]))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"desktop_app.cli.{name}":
-                raise
-    return modules
-
-
-def build_parser(command: str | None = None) -> ChineseArgumentParser:
-    """The command line's parser; given the command about to run, with that command's module only
-    (`COMMAND_MODULES`)."""
+def options_parser() -> ChineseArgumentParser:
+    """The command line's parser without its commands: its description and the options before a command."""
     parser = ChineseArgumentParser(
         prog="python -m desktop_app",
         description="售后台账（Aftersales Ledger）命令行。不带命令运行时打开图形界面。",
@@ -84,13 +65,6 @@ def build_parser(command: str | None = None) -> ChineseArgumentParser:
     # `python -m desktop_app --db PATH` opens the window on that ledger; a command after it works on it too.
     parser.add_argument("--db", dest="db_before_command", metavar="PATH|URL",
                         help="数据库文件或团队数据库地址，写在命令前也可以（与命令后的 --db 相同）")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令")
-    if command in COMMAND_MODULES:
-        modules = [__import__(f"desktop_app.cli.{COMMAND_MODULES[command]}", fromlist=["register"])]
-    else:
-        modules = _command_modules()
-    for module in modules:
-        module.register(subparsers)
     return parser
 
 
@@ -100,7 +74,7 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _run(argv: Sequence[str]) -> int:
-    parser = build_parser(argv[0] if argv else None)
+    parser = build_parser()
     try:
         args = parser.parse_args(list(argv))
     except UserError as exc:  # an argument type refused a value (cli/arguments.py)

@@ -10,7 +10,7 @@ from desktop_app.store.case_queries import CaseFilter, OpenState
 
 
 def add_case_filter_options(parser: argparse.ArgumentParser, verb: str) -> None:
-    """--platform/--kind/--status/--reason/--search and --open|--closed; `verb` is 列 or 导出."""
+    """--platform/--kind/--status/--reason/--search and --open|--needs-action|--closed; `verb` is 列 or 导出."""
     parser.add_argument("--platform", help="平台：" + platform_ids() + "（或中文名）")
     parser.add_argument("--kind", help="类型")
     parser.add_argument("--status", help="状态：" + " ".join(s.value for s in CaseStatus))
@@ -18,6 +18,8 @@ def add_case_filter_options(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument("--search", help="搜索订单号、收货人、手机（含后四位）、物流单号、商品")
     state = parser.add_mutually_exclusive_group()
     state.add_argument("--open", action="store_true", help=f"只{verb}未结束的")
+    state.add_argument("--needs-action", action="store_true",
+                       help=f"只{verb}还要处理的：未结束，且不是已退款、已补发等只等完成的")
     state.add_argument("--closed", action="store_true", help=f"只{verb}已结束的")
 
 
@@ -28,5 +30,6 @@ def case_filter(args: argparse.Namespace) -> CaseFilter:
         kind=CaseKind.parse(args.kind).value if args.kind else None,
         status=CaseStatus.parse(args.status).value if args.status else None,
         reason=CaseReason.parse(args.reason).value if args.reason else None,
-        open_state=OpenState.OPEN if args.open else OpenState.CLOSED if args.closed else OpenState.ALL,
+        open_state=(OpenState.OPEN if args.open else OpenState.NEEDS_ACTION if args.needs_action
+                    else OpenState.CLOSED if args.closed else OpenState.ALL),
     )

@@ -147,6 +147,8 @@ _MONEY_KINDS = frozenset({K.REFUND_ONLY, K.RETURN_REFUND, K.PARTIAL_REFUND, K.DI
 _FINISHED = frozenset({S.REFUNDED, S.RESHIPPED, S.EXCHANGED, S.REPAIRED_SHIPPED, S.COMPENSATED})
 # Open and not yet settled: the shop still has a step to take.
 IN_PROGRESS_STATUSES = OPEN_STATUSES - _FINISHED
+# Open and settled (refunded, reshipped …): waiting only for the shop to complete them.
+SETTLED_STATUSES = _FINISHED
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ from desktop_app.core.invisible_marks import without_invisible
 class OpenState(StrEnum):
     ALL = "all"
     OPEN = "open"
+    # Open and not settled (core.lifecycle.IN_PROGRESS_STATUSES): an open case already refunded, reshipped …
+    # waits only to be completed, and on a 双11 day such cases bury the ones that need a step.
+    NEEDS_ACTION = "needs_action"
     CLOSED = "closed"
 
 

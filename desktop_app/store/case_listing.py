@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from desktop_app.core.lifecycle import SETTLED_STATUSES
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState
 from desktop_app.store.models import Case, Order, OrderItem
 from desktop_app.store.search import SearchHits, in_searched_orders
@@ -108,10 +109,13 @@ def filter_conditions(f: CaseFilter, dialect: str, hits: SearchHits | None = Non
         conds.append(Case.status == f.status)
     if f.reason:
         conds.append(Case.reason == f.reason)
-    if f.open_state == OpenState.OPEN:
+    if f.open_state in (OpenState.OPEN, OpenState.NEEDS_ACTION):
         conds.append(is_open.is_(True))
     elif f.open_state == OpenState.CLOSED:
         conds.append(is_open.is_(False))
+    if f.open_state == OpenState.NEEDS_ACTION:
+        # NOT IN, which no index serves: the open list's index stays the one read, each entry's status tested.
+        conds.append(Case.status.not_in(sorted(s.value for s in SETTLED_STATUSES)))
     if f.order_id is not None:
         conds.append(Case.order_id == f.order_id)
     if f.case_ids is not None:
@@ -166,7 +170,8 @@ class CasePages:
         self._nullable = bool(self._column.expression.nullable)
         self._empty_last = (order.descending or order.column is CaseSort.NEXT_DUE) != reverse
         self._base: Select[Any] | None = None
-        self._stride = WALK_STRIDE if replace(f, open_state=OpenState.ALL) == CaseFilter() else FILTERED_WALK_STRIDE
+        plain = replace(f, open_state=OpenState.ALL) == CaseFilter() and f.open_state != OpenState.NEEDS_ACTION
+        self._stride = WALK_STRIDE if plain else FILTERED_WALK_STRIDE
         self._anchors = [_Anchor(0, None)]
         self._positions = [0]
 

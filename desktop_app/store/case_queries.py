@@ -86,6 +86,17 @@ def listed_case_ids(session: Session, f: CaseFilter, order: CaseOrder, hits: Sea
     return CasePages(f, order, hits).ids(session, 0, None)
 
 
+def listed_case_states(session: Session, f: CaseFilter, limit: int) -> list[tuple[int, str, str]]:
+    """(id, kind, status) of the cases the filter lists, the oldest `limit` of them: a batch on a whole list,
+    not only on the rows a paged table has loaded."""
+    stmt = select(Case.id, Case.kind, Case.status)
+    if f.shop_id is not None:  # the only filter that lives on the order
+        stmt = stmt.join(Order, Order.id == Case.order_id)
+    conds = filter_conditions(f, session.get_bind().dialect.name)
+    rows = session.execute(stmt.where(*conds).order_by(Case.id).limit(limit))
+    return [(case_id, kind, status) for case_id, kind, status in rows]
+
+
 def rows_of_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
     """The rows of these cases, in this order (cases deleted meanwhile left out)."""
     if not ids:

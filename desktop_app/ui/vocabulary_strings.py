@@ -1040,6 +1040,8 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("CaseTableModel", "平台超时自动处理后：%1 %2 到期")
     QCoreApplication.translate("CaseTableModel", "估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算")
     QCoreApplication.translate("CaseTableModel", "（估算）")
+    # complete_refunded.py
+    QCoreApplication.translate("CasesTab", "当前列表中没有已退款、待完成的售后单")
     # claim_summary.py
     QCoreApplication.translate("ClaimDetailPane", "截止 %1")
     QCoreApplication.translate("ClaimDetailPane", "%1 起可办理")
@@ -1088,6 +1090,16 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ClaimTableModel", "快递公司")
     QCoreApplication.translate("ClaimTableModel", "运单号")
     QCoreApplication.translate("ClaimTableModel", "售后单")
+    # mapping_messages.py
+    QCoreApplication.translate("ColumnMappingDialog", "说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。")
+    QCoreApplication.translate("ColumnMappingDialog", "说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。")
+    QCoreApplication.translate("ColumnMappingDialog", "……另有 %1 个问题")
+    QCoreApplication.translate("ColumnMappingDialog", "预览的数据行中 %1 行可以导入，%2 行有问题：")
+    QCoreApplication.translate("ColumnMappingDialog", "“%1”列：")
+    QCoreApplication.translate("ColumnMappingDialog", "第 %1 行")
+    QCoreApplication.translate("ColumnMappingDialog", "这个表格的表头已能被“%1”自动识别，直接用“导入”即可。")
+    QCoreApplication.translate("ColumnMappingDialog", "这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。")
+    QCoreApplication.translate("ColumnMappingDialog", "已有名为“%1”的方案，保存会替换它。")
     # order_table_model.py
     QCoreApplication.translate("OrderTableModel", "平台")
     QCoreApplication.translate("OrderTableModel", "店铺")
@@ -1195,7 +1207,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ReturnsTab", "应退回：")
     QCoreApplication.translate("ReturnsTab", "已验货：")
     QCoreApplication.translate("ReturnsTab", "建议：")
-    # rule_form.py
+    # rule_fields.py
     QCoreApplication.translate("RuleForm", "“%1（%2）”")
     # china_time.py
     QCoreApplication.translate("ChinaTimeEdit", "发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。")

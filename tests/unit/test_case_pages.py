@@ -47,7 +47,7 @@ def ledger(db: Database) -> Database:
                 case_id += 1
                 cases.append({
                     "id": case_id, "order_id": i, "platform": platform, "kind": rng.choice(["reship", "refund_only"]),
-                    "status": rng.choice(["pending", "processing", "closed"]), "is_open": case_id % 4 != 0,
+                    "status": rng.choice(["pending", "processing", "closed", "refunded"]), "is_open": case_id % 4 != 0,
                     "reason": REASONS[case_id % len(REASONS)], "responsible": RESPONSIBLE[case_id % 4],
                     "amount_fen": None if case_id % 7 == 0 else 100 * (case_id % 5),
                     "next_due_at": None if case_id % 3 == 0 else BASE + timedelta(hours=case_id % 6),
@@ -82,6 +82,7 @@ FILTERS = {
     "all": CaseFilter(),
     "open": CaseFilter(open_state=OpenState.OPEN),
     "closed": CaseFilter(open_state=OpenState.CLOSED),
+    "needs action": CaseFilter(open_state=OpenState.NEEDS_ACTION),
     "kind in one shop": CaseFilter(kind="reship", shop_id=1),
 }
 

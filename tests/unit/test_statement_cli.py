@@ -24,15 +24,8 @@ Run = Callable[..., int]
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, ledger_target: str) -> Run:
-    """`cli.run` with the statement command registered (also before cli/__init__ lists it)."""
-    listed = cli._command_modules
-
-    def modules() -> list[object]:
-        found = listed()
-        return found if statement_cli in found else [*found, statement_cli]
-
-    monkeypatch.setattr(cli, "_command_modules", modules)
+def run(ledger_target: str) -> Run:
+    """`cli.run` on the test's ledger."""
     return lambda *argv: cli.run([*map(str, argv), "--db", ledger_target])
 
 
@@ -180,9 +173,6 @@ def test_headless_it_draws_offscreen_in_a_fresh_process(db: Database, ledger_tar
     program = (
         "import sys\n"
         "from desktop_app import cli\n"
-        "from desktop_app.cli import statements\n"
-        "listed = cli._command_modules\n"
-        "cli._command_modules = lambda: [m for m in listed() if m is not statements] + [statements]\n"
         "sys.exit(cli.run(sys.argv[1:]))\n"
     )
     done = subprocess.run([sys.executable, "-c", program, "statement", "--claim", "1", "--out", str(out),

@@ -7,7 +7,7 @@ box or a chip) or after the search box's debounce.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from desktop_app.core.lifecycle import CaseStatus
@@ -37,9 +37,12 @@ class CaseFilterBar(QWidget):
                                     [(labels.label(s), s.value) for s in CaseStatus])
         self.open_filter = QComboBox()
         self.open_filter.setObjectName("open_filter")
-        for text, value in ((self.tr("未结束"), OpenState.OPEN), (self.tr("已结束"), OpenState.CLOSED),
-                            (self.tr("全部"), OpenState.ALL)):
+        for text, value in ((self.tr("未结束"), OpenState.OPEN), (self.tr("需要处理"), OpenState.NEEDS_ACTION),
+                            (self.tr("已结束"), OpenState.CLOSED), (self.tr("全部"), OpenState.ALL)):
             self.open_filter.addItem(text, value)
+        # 需要处理: the open cases less those settled (已退款, 已补发 …) that wait only to be completed.
+        self.open_filter.setItemData(1, self.tr("未结束、还要店铺处理的售后单（不含已退款、已补发等只等完成的）"),
+                                     Qt.ItemDataRole.ToolTipRole)
         for combo in self.combos():
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())

@@ -110,6 +110,12 @@ class CasesTab(BaseTab):
         self.bulk_button.setEnabled(False)
         self.bulk_button.clicked.connect(self.open_bulk)
         below.addWidget(self.bulk_button)
+        self.complete_refunded_button = QPushButton(self.tr("完成已退款的…"))
+        self.complete_refunded_button.setObjectName("complete_refunded_button")
+        self.complete_refunded_button.setToolTip(self.tr(
+            "平台已退款、只等完成的未结束售后单（按当前的平台、店铺、类型和搜索）：一次全部完成"))
+        self.complete_refunded_button.clicked.connect(self.complete_refunded)
+        below.addWidget(self.complete_refunded_button)
         self.export = CaseListExport(self, context, self.model, self.message)
         self.export_button, self.export_to = self.export.button, self.export.export_to
         below.addWidget(self.export_button)
@@ -282,7 +288,7 @@ class CasesTab(BaseTab):
         """Show a case (after creating it, or from the calendar): clear filters that would hide it."""
         self._pending_select = case_id
         self._show_case(case_id)
-        if self.search.text() or self.open_filter.currentData() == OpenState.CLOSED:
+        if self.search.text() or self.open_filter.currentData() in (OpenState.CLOSED, OpenState.NEEDS_ACTION):
             self.filter_bar.clear_search_quietly()
             self.open_filter.setCurrentIndex(self.open_filter.findData(OpenState.ALL))
         self.apply_filter()
@@ -365,12 +371,21 @@ class CasesTab(BaseTab):
 
     def open_bulk(self) -> BulkActionDialog | None:
         from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases  # when used (start-up)
-        from desktop_app.ui.cases.bulk_undo import batch_of
 
         rows = self.selected_rows()
         if len(rows) < 2 or self.context.db is None:
             return None
-        dialog = BulkActionDialog(self.context, selected_cases(rows), self)
+        return self._open_batch(BulkActionDialog(self.context, selected_cases(rows), self))
+
+    def complete_refunded(self) -> None:
+        """Every open 已退款 case the filter lists, completed in one batch (ui/cases/complete_refunded)."""
+        from desktop_app.ui.cases.complete_refunded import complete_refunded  # when used (start-up)
+
+        complete_refunded(self.context, self.current_filter(), self, self._open_batch, self.message.emit)
+
+    def _open_batch(self, dialog: BulkActionDialog) -> BulkActionDialog:
+        from desktop_app.ui.cases.bulk_undo import batch_of
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished_bulk.connect(lambda results: self.bulk_done.emit(batch_of(
             dialog.action.currentText(), dialog.action.currentData(), dialog.chosen(),

@@ -8,7 +8,8 @@ target: 订单 (an order profile, io/user_profiles) or 售后单 (an after-sales
 whose preview rows are read as the import will, with row errors in Chinese). "保存并导入" saves the
 profile and hands the file to the normal import (ImportDialog): order sheets through
 `import_requested` with the profile's id, after-sales sheets through `cases_import_requested` (the
-import finds the saved profile by the file's headers, as every later import will).
+import finds the saved profile by the file's headers, as every later import will). Its lines of settings
+are mapping_settings.py's, its field boxes mapping_fields.py's, what it says of the choices mapping_messages.py's.
 """
 
 from __future__ import annotations
@@ -18,14 +19,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -38,11 +35,10 @@ from desktop_app.io.case_mapping import (
     check_case_mapping,
     check_preview_rows,
     save_case_profile,
-    shipped_case_profile_for,
     suggest_case_columns,
 )
 from desktop_app.io.case_profiles import CaseProfile
-from desktop_app.io.column_suggestions import MAX_LABEL_LENGTH, shipped_profile_for, suggest_columns, suggest_label
+from desktop_app.io.column_suggestions import suggest_columns, suggest_label
 from desktop_app.io.import_profiles import ImportProfile, Layout
 from desktop_app.io.sheet_preview import (
     HEADER_ROWS_SEARCHED,
@@ -53,7 +49,6 @@ from desktop_app.io.sheet_preview import (
     preview_sheet,
 )
 from desktop_app.io.user_profiles import (
-    MAPPABLE_LAYOUTS,
     ColumnMapping,
     SavedProfiles,
     check_columns,
@@ -61,18 +56,23 @@ from desktop_app.io.user_profiles import (
     load_saved_profiles,
     save_profile,
 )
-from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.imports.import_texts import WARNING_TEMPLATES, row_error_text
 from desktop_app.ui.imports.mapping_fields import CaseFields, OrderFields
+from desktop_app.ui.imports.mapping_messages import (
+    CASES,
+    ORDERS,
+    intro_text,
+    notice_lines,
+    problems_text,
+    row_errors_text,
+)
 from desktop_app.ui.imports.mapping_preview import PreviewModel, PreviewTable
+from desktop_app.ui.imports.mapping_settings import MappingSettings, SheetChoice
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
 
-MAX_PROBLEMS_SHOWN = 4
-MAX_ROW_ERRORS_SHOWN = 5
-ORDERS, CASES = "orders", "cases"  # the targets
+
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     preview: SheetPreview
@@ -106,75 +106,32 @@ class ColumnMappingDialog(QDialog):
         self.file_label.setToolTip(str(path))
         self.file_label.setStyleSheet("font-weight:bold")
         layout.addWidget(self.file_label)
-        self.intro = intro = QLabel(self._intro_text(ORDERS))
+        self.intro = intro = QLabel(intro_text(ORDERS))
         intro.setObjectName("mapping_intro")
         intro.setWordWrap(True)
         tint(intro, "secondary")
         layout.addWidget(intro)
 
-        where = QHBoxLayout()
-        self.sheet_combo = QComboBox()
-        self.sheet_combo.setObjectName("mapping_sheet")
-        self.sheet_combo.setMinimumContentsLength(12)
+        where = SheetChoice()
+        self.sheet_combo, self.header_spin, self.status = where.sheet_combo, where.header_spin, where.status
         self.sheet_combo.currentIndexChanged.connect(self._sheet_chosen)
-        self.header_spin = QSpinBox()
-        self.header_spin.setObjectName("mapping_header_row")
-        self.header_spin.setRange(1, HEADER_ROWS_SEARCHED)
         self.header_spin.valueChanged.connect(self._header_row_chosen)
-        where.addWidget(QLabel(self.tr("工作表")))
-        where.addWidget(self.sheet_combo)
-        where.addSpacing(16)
-        where.addWidget(QLabel(self.tr("表头所在行")))
-        where.addWidget(self.header_spin)
-        self.status = QLabel(self.tr("正在读取文件……"))
-        self.status.setObjectName("mapping_status")
-        tint(self.status, "secondary")
-        where.addSpacing(16)
-        where.addWidget(self.status, 1)
-        layout.addLayout(where)
+        layout.addWidget(where)
 
         self.model = PreviewModel(self)
         self.table = PreviewTable(self.model)
         layout.addWidget(self.table, 1)
 
-        settings = QHBoxLayout()
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("mapping_name")
-        self.name_edit.setMaxLength(MAX_LABEL_LENGTH + 10)  # over-long names get a message, not a silent cut
-        self.name_edit.setPlaceholderText(self.tr("例如：某某档口发货回单"))
+        self.settings = MappingSettings()
+        # Its boxes by their usual names (tests, the methods below).
+        self.name_edit, self.platform_combo = self.settings.name_edit, self.settings.platform_combo
+        self.layout_combo, self.target_combo = self.settings.layout_combo, self.settings.target_combo
+        self.layout_label = self.settings.layout_label
         self.name_edit.textChanged.connect(self._validate)
-        self.platform_combo = QComboBox()
-        self.platform_combo.setObjectName("mapping_platform")
-        for platform in Platform:
-            self.platform_combo.addItem(labels.platform(platform.value), platform.value)
-        self.platform_combo.setToolTip(self.tr("订单号属于哪个平台：与已导入的同平台订单按订单号合并"))
         self.platform_combo.currentIndexChanged.connect(self._validate)
-        self.layout_combo = QComboBox()
-        self.layout_combo.setObjectName("mapping_layout")
-        layout_names = {Layout.ORDER_ROWS: self.tr("一行一个订单"),
-                        Layout.ITEM_ROWS: self.tr("一行一个商品，同一订单号的行合并为一个订单")}
-        for value in MAPPABLE_LAYOUTS:
-            self.layout_combo.addItem(layout_names[value], value.value)
         self.layout_combo.currentIndexChanged.connect(self._layout_chosen)
-        self.target_combo = QComboBox()
-        self.target_combo.setObjectName("mapping_target")
-        self.target_combo.addItem(self.tr("订单"), ORDERS)
-        self.target_combo.addItem(self.tr("售后单"), CASES)
-        self.target_combo.setToolTip(self.tr("订单表格（发货单、订单台账）还是售后表格（ERP 售后单、售后台账）"))
         self.target_combo.currentIndexChanged.connect(self._target_chosen)
-        settings.addWidget(QLabel(self.tr("导入为")))
-        settings.addWidget(self.target_combo)
-        settings.addSpacing(12)
-        settings.addWidget(QLabel(self.tr("方案名称")))
-        settings.addWidget(self.name_edit, 2)
-        settings.addSpacing(12)
-        settings.addWidget(QLabel(self.tr("平台")))
-        settings.addWidget(self.platform_combo)
-        settings.addSpacing(12)
-        self.layout_label = QLabel(self.tr("每行是"))
-        settings.addWidget(self.layout_label)
-        settings.addWidget(self.layout_combo, 2)
-        layout.addLayout(settings)
+        layout.addWidget(self.settings)
 
         self.order_fields = OrderFields()
         self.case_fields = CaseFields()
@@ -186,23 +143,14 @@ class ColumnMappingDialog(QDialog):
         self.case_fields.hide()
         self._label_fields()
 
-        self.notice = QLabel()
-        self.notice.setObjectName("mapping_notice")
-        self.notice.setWordWrap(True)
-        tint(self.notice, "due_soon")
+        self.notice, self.problems, self.row_errors = (_said("mapping_notice", "due_soon"),
+                                                        _said("mapping_problems", "overdue"),
+                                                        _said("mapping_row_errors", "overdue"))
         self.notice.hide()
-        layout.addWidget(self.notice)
-        self.problems = QLabel()
-        self.problems.setObjectName("mapping_problems")
-        self.problems.setWordWrap(True)
-        tint(self.problems, "overdue")
-        layout.addWidget(self.problems)
-        self.row_errors = QLabel()
-        self.row_errors.setObjectName("mapping_row_errors")
-        self.row_errors.setWordWrap(True)
         self.row_errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.row_errors.hide()
-        layout.addWidget(self.row_errors)
+        for label in (self.notice, self.problems, self.row_errors):
+            layout.addWidget(label)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -304,22 +252,12 @@ class ColumnMappingDialog(QDialog):
     def set_target(self, target: str) -> None:
         self.target_combo.setCurrentIndex(max(self.target_combo.findData(target), 0))
 
-    def _intro_text(self, target: str) -> str:
-        if target == CASES:
-            return self.tr("说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；"
-                           "只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。")
-        return self.tr("说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，"
-                       "表头相同的表格以后会自动识别。")
-
     def _target_chosen(self) -> None:
         cases = self.target() == CASES
-        self.intro.setText(self._intro_text(self.target()))
+        self.intro.setText(intro_text(self.target()))
         self.order_fields.setVisible(not cases)
         self.case_fields.setVisible(cases)
-        self.layout_label.setVisible(not cases)
-        self.layout_combo.setVisible(not cases)
-        self.platform_combo.setToolTip(self.tr("售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单")
-                                       if cases else self.tr("订单号属于哪个平台：与已导入的同平台订单按订单号合并"))
+        self.settings.show_target(cases)
         self._validate()
 
     # --- columns ------------------------------------------------------------------------------
@@ -408,14 +346,7 @@ class ColumnMappingDialog(QDialog):
         if check is None:
             self.row_errors.hide()
             return
-        lines = [self.tr("预览的数据行中 %1 行可以导入，%2 行有问题：").replace("%1", str(check.good))
-                 .replace("%2", str(len(check.errors)))]
-        for error in check.errors[:MAX_ROW_ERRORS_SHOWN]:
-            column = self.tr("“%1”列：").replace("%1", error.column) if error.column else ""
-            lines.append(self.tr("第 %1 行").replace("%1", str(error.row)) + column
-                         + row_error_text(error.column, error.message))
-        lines += [labels.message(w, WARNING_TEMPLATES) for w in check.warnings[:MAX_ROW_ERRORS_SHOWN]]
-        self.row_errors.setText("\n".join(lines) if check.errors or check.warnings else lines[0].split("，")[0])
+        self.row_errors.setText(row_errors_text(check))
         tint(self.row_errors, "overdue" if check.errors else "done")
         self.row_errors.show()
 
@@ -426,34 +357,14 @@ class ColumnMappingDialog(QDialog):
         mapped = {index: panel.labels[name] for name, index in panel.chosen().items() if index is not None}
         self.model.set_mapped(mapped)
         problems = self.current_problems()
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        text = "\n".join(f"• {labels.message(p)}" for p in shown)
-        if more > 0:
-            text += "\n" + self.tr("……另有 %1 个问题").replace("%1", str(more))
-        self.problems.setText(text)
+        self.problems.setText(problems_text(problems))
         self.save_button.setEnabled(not problems and not self._saving and bool(self.preview.rows))
         self._show_row_errors(problems)
         self._show_notice()
 
     def _show_notice(self) -> None:
-        notes: list[str] = []
-        headers = [c.header for c in self._columns]
-        if self.target() == CASES:
-            known = shipped_case_profile_for(headers)
-            if known is not None:
-                notes.append(self.tr("这个表格的表头已能被“%1”自动识别，直接用“导入”即可。").replace("%1", known.label))
-            self.notice.setText("\n".join(notes))
-            self.notice.setVisible(bool(notes))
-            return
-        shipped = shipped_profile_for(headers)
-        if shipped is not None:
-            notes.append(self.tr("这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。")
-                         .replace("%1", shipped.label))
-        mapping = self.mapping()
-        same = next((p for p in self._saved.profiles if p.id == mapping.profile_id), None)
-        if same is not None and mapping.label.strip():
-            notes.append(self.tr("已有名为“%1”的方案，保存会替换它。").replace("%1", same.label))
+        mapping = None if self.target() == CASES else self.mapping()
+        notes = notice_lines([c.header for c in self._columns], mapping, self._saved)
         self.notice.setText("\n".join(notes))
         self.notice.setVisible(bool(notes))
 
@@ -486,3 +397,12 @@ class ColumnMappingDialog(QDialog):
         self.status.setText(self.tr("未能保存"))
         self.problems.setText(describe_error(error))
         self._validate()
+
+
+def _said(name: str, colour: str) -> QLabel:
+    """A line of what the dialog says about the choices (mapping_messages.py), wrapped, in its colour."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    tint(label, colour)
+    return label

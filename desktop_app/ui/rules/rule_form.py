@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -32,96 +31,17 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import CHINA
 from desktop_app.core.lifecycle import MILESTONE_LABELS
-from desktop_app.core.messages import RULE_KEY_WORDS
-from desktop_app.core.rule_pack_tables import MAX_ACTION_LENGTH, MAX_DURATION, MAX_NAME_LENGTH
+from desktop_app.core.rule_pack_tables import MAX_ACTION_LENGTH, MAX_NAME_LENGTH
 from desktop_app.core.rule_packs import MILESTONES, RulePackError
-from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum
-from desktop_app.io.rule_pack_document import DURATION_UNITS, RulePackDocument, TimerFields, WindowFields
+from desktop_app.core.vocabulary import CaseKind, CaseReason
+from desktop_app.io.rule_pack_document import RulePackDocument, TimerFields, WindowFields
 from desktop_app.ui import labels
+from desktop_app.ui.rules.rule_fields import CheckList, DurationEdit
+from desktop_app.ui.rules.rule_fields import in_words as in_words  # named from here too, as before the split
 from desktop_app.ui.widgets.china_time import CHINA_ZONE
 from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import OVERDUE
-
-CODE_ROLE = Qt.ItemDataRole.UserRole + 1
-# The file's keys in the form's words, so the validator's messages read in Chinese too.
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RuleForm", text)
-
-
-def in_words(problem: str) -> str:
-    """A validator message in the window's language (core/messages.py) with each “key” also named in words:
-    “duration” → “时长（duration）”, in English “Duration (duration)”."""
-    shown = labels.message(problem)
-    for key, words in RULE_KEY_WORDS.items():
-        shown = shown.replace(f"“{key}”", _tr("“%1（%2）”").replace("%1", labels.text(words)).replace("%2", key))
-    return shown
-
-
-class CheckList(QListWidget):
-    """Codes to tick; none ticked means every one (as an omitted key in the file)."""
-
-    changed = Signal()
-
-    def __init__(self, members: list[LabelledEnum], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setMaximumHeight(110)
-        for member in members:
-            item = QListWidgetItem(labels.label(member))
-            item.setData(CODE_ROLE, member.value)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.addItem(item)
-        self.itemChanged.connect(lambda _item: self.changed.emit())
-
-    def set_codes(self, codes: tuple[str, ...]) -> None:
-        self.blockSignals(True)
-        for row in range(self.count()):
-            item = self.item(row)
-            ticked = item.data(CODE_ROLE) in codes
-            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-        self.blockSignals(False)
-
-    def codes(self) -> list[str]:
-        return [self.item(r).data(CODE_ROLE) for r in range(self.count())
-                if self.item(r).checkState() == Qt.CheckState.Checked]
-
-
-class DurationEdit(QWidget):
-    """An amount and its unit; the amount's range follows the unit (the validator's limits)."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.amount = QSpinBox()
-        self.amount.setObjectName("duration_amount")
-        self.unit = QComboBox()
-        self.unit.setObjectName("duration_unit")
-        names = {"hours": self.tr("小时"), "days": self.tr("天"), "working_days": self.tr("个工作日")}
-        for code in DURATION_UNITS:
-            self.unit.addItem(names[code], code)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.amount)
-        layout.addWidget(self.unit)
-        layout.addStretch(1)
-        self.unit.currentIndexChanged.connect(self._unit_changed)
-        self.amount.valueChanged.connect(lambda _v: self.changed.emit())
-        self._unit_changed()
-
-    def _unit_changed(self) -> None:
-        self.amount.setRange(1, MAX_DURATION[self.unit_code()])
-        self.changed.emit()
-
-    def unit_code(self) -> str:
-        return str(self.unit.currentData())
-
-    def set_value(self, amount: int | None, unit: str) -> None:
-        self.blockSignals(True)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
-        self.amount.setValue(amount or 1)
-        self.blockSignals(False)
 
 
 class RuleForm(QWidget):

@@ -1,8 +1,8 @@
 """时效规则: edit the platforms' rule packs and the shop's working-day overrides.
 
-Page 平台规则 shows a pack (the user's copy if there is one, else the shipped defaults) as a form per
-timer (`rule_form`: name, start event, duration, kinds, reasons, penalty, windows) and, for experts,
-as its TOML text; both edit the same text. 校验 lists every problem the validator finds (file and
+Page 平台规则 (its widgets: `pack_page`) shows a pack (the user's copy if there is one, else the shipped
+defaults) as a form per timer (`rule_form`: name, start event, duration, kinds, reasons, penalty, windows)
+and, for experts, as its TOML text; both edit the same text. 校验 lists every problem the validator finds (file and
 timer named, the file's keys named in Chinese too); 保存 validates first and refuses a broken pack;
 恢复默认 deletes the shop's copy after a confirmation. The shop's
 copy lives in the data folder of a ledger file, in the ledger itself on a team ledger (every seat computes
@@ -24,18 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,7 +41,6 @@ from desktop_app.io.rule_pack_files import (
     ShopRules,
     has_user_pack,
     read_pack_text,
-    shipped_revision_is_newer,
     validate_pack_text,
 )
 from desktop_app.services.ledger_rules import SavedRules, reset_pack, save_pack_text
@@ -58,15 +50,11 @@ from desktop_app.store.rule_files import RuleFileChanged
 from desktop_app.ui import labels
 from desktop_app.ui.background import Announcement, describe_error
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.rules.local_edit_note import LocalEditNote
-from desktop_app.ui.rules.rule_form import RuleForm, in_words
+from desktop_app.ui.rules.pack_page import PACK_ROLE, PackPage
+from desktop_app.ui.rules.rule_fields import in_words
 from desktop_app.ui.rules.workday_page import WorkdayPage
-from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
-from desktop_app.ui.widgets.status_colours import tint
 from desktop_app.ui.widgets.table_menu import explain
-
-PACK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class RulesDialog(QDialog):
@@ -88,8 +76,22 @@ class RulesDialog(QDialog):
         self._discard_confirmed = False
         self._shop: ShopRules | None = None  # the ledger's rules as last read
 
+        self.page = page = PackPage()
+        # The page's widgets by their usual names (tests, the methods below).
+        self.pack_list, self.editor, self.form, self.views = page.pack_list, page.editor, page.form, page.views
+        self.state_label, self.revision_note, self.local_edit = page.state_label, page.revision_note, page.local_edit
+        self.problems, self.status = page.problems, page.status
+        self.validate_button, self.save_button, self.reset_button = (page.validate_button, page.save_button,
+                                                                     page.reset_button)
+        self.editor.textChanged.connect(self._edited)
+        self.form.edited.connect(self._form_edited)
+        self.views.currentChanged.connect(lambda _index: self._load_form())
+        self.validate_button.clicked.connect(self.validate_current)
+        self.save_button.clicked.connect(self.save_current)
+        self.reset_button.clicked.connect(self.ask_reset)
+        self.local_edit.load_requested.connect(self.load_local_edit)
         self.pages = QTabWidget()
-        self.pages.addTab(self._build_pack_page(), self.tr("平台规则"))
+        self.pages.addTab(page, self.tr("平台规则"))
         self.workdays = WorkdayPage(self._run, lambda: self._busy)
         self.workdays.saved.connect(lambda: self.rules_saved.emit("workdays"))
         self.workdays.fresh_needed.connect(self.reload_rules)
@@ -100,10 +102,6 @@ class RulesDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(buttons)
 
-        for name in PACK_NAMES:
-            item = QListWidgetItem()
-            item.setData(PACK_ROLE, name)
-            self.pack_list.addItem(item)
         self.pack_list.currentItemChanged.connect(self._pack_chosen)
         self.editor.setEnabled(False)
         self.form.setEnabled(False)
@@ -144,103 +142,21 @@ class RulesDialog(QDialog):
 
     def _rules_failed(self, error: Exception) -> None:
         self.status.setText(self.tr("无法读取时效规则：%1").replace("%1", describe_error(error)))
-    # --- building ----------------------------------------------------------------------------
-    def _build_pack_page(self) -> QWidget:
-        page = QWidget()
-        self.pack_list = QListWidget()
-        self.pack_list.setObjectName("pack_list")
-        self.pack_list.setMaximumWidth(120)  # six platform names; the timers' list needs the room
-        show_full_texts(self.pack_list)
-        self.state_label = QLabel()
-        self.state_label.setObjectName("pack_state")
-        self.state_label.setWordWrap(True)
-        self.revision_note = QLabel()
-        self.revision_note.setObjectName("revision_note")
-        self.revision_note.setWordWrap(True)
-        self.revision_note.setStyleSheet("background:#fff3e0; color:#8a4b00; padding:4px")
-        self.revision_note.hide()
-        self.editor = QPlainTextEdit()
-        self.editor.setObjectName("pack_editor")
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.textChanged.connect(self._edited)
-        self.form = RuleForm()
-        self.form.setObjectName("pack_form")
-        self.form.edited.connect(self._form_edited)
-        self.views = QTabWidget()
-        self.views.setObjectName("pack_views")
-        self.views.addTab(self.form, self.tr("表单"))
-        self.views.addTab(self.editor, self.tr("TOML（高级）"))
-        self.views.currentChanged.connect(lambda _index: self._load_form())
-        self.problems = QListWidget()
-        self.problems.setObjectName("pack_problems")
-        self.problems.setWordWrap(True)
-        tint(self.problems, "overdue")
-        self.problems.hide()
-        self.status = QLabel()
-        self.status.setObjectName("pack_status")
-        self.status.setWordWrap(True)
-        self.validate_button = QPushButton(self.tr("校验"))
-        self.validate_button.setObjectName("validate_pack")
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.setObjectName("save_pack")
-        self.reset_button = QPushButton(self.tr("恢复默认"))
-        self.reset_button.setObjectName("reset_pack")
-        self.validate_button.clicked.connect(self.validate_current)
-        self.save_button.clicked.connect(self.save_current)
-        self.reset_button.clicked.connect(self.ask_reset)
-        self.local_edit = LocalEditNote()
-        self.local_edit.load_requested.connect(self.load_local_edit)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.state_label)
-        right_layout.addWidget(self.revision_note)
-        right_layout.addWidget(self.local_edit)
-        editor_split = QSplitter(Qt.Orientation.Vertical)
-        editor_split.addWidget(self.views)
-        editor_split.addWidget(self.problems)
-        editor_split.setStretchFactor(0, 4)
-        editor_split.setStretchFactor(1, 1)
-        right_layout.addWidget(editor_split, 1)
-        bar = QHBoxLayout()
-        bar.addWidget(self.status, 1)
-        for button in (self.validate_button, self.save_button, self.reset_button):
-            bar.addWidget(button)
-        right_layout.addLayout(bar)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.pack_list)
-        layout.addWidget(right, 1)
-        return page
-
     # --- packs -------------------------------------------------------------------------------
     @property
     def current_pack(self) -> str | None:
         return self._current
 
     def select_pack(self, name: str) -> None:
-        for row in range(self.pack_list.count()):
-            if self.pack_list.item(row).data(PACK_ROLE) == name:
-                self.pack_list.setCurrentRow(row)
-                return
-        raise KeyError(name)
+        self.page.select_pack(name)
 
     def pack_title(self, name: str) -> str:
         platform = platform_of_pack(name)
         return labels.label(platform) if platform is not None else self.tr("通用（其他平台）")
 
     def _refresh_item(self, name: str) -> None:
-        for row in range(self.pack_list.count()):
-            item = self.pack_list.item(row)
-            if item.data(PACK_ROLE) != name:
-                continue
-            text = self.pack_title(name)
-            if self._shop is not None and has_user_pack(name, shop=self._shop):
-                text = self.tr("%1（已修改）").replace("%1", text)
-            if name in self._drafts:
-                text += " *"  # unsaved edits, as editors mark them
-            item.setText(text)
+        edited = self._shop is not None and has_user_pack(name, shop=self._shop)
+        self.page.name_pack(name, self.pack_title(name), edited, name in self._drafts)
 
     def _pack_chosen(self, current: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
         if previous is not None and self._current is not None:
@@ -281,29 +197,8 @@ class RulesDialog(QDialog):
             self._refresh_item(pack)
 
     def _show_state(self, name: str) -> None:
-        shop = self._shop
-        assert shop is not None
-        if shop.in_ledger and has_user_pack(name, shop=shop):
-            self.state_label.setText(self.tr(
-                "正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。"))
-        elif shop.in_ledger:
-            self.state_label.setText(self.tr(
-                "正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。"))
-        elif has_user_pack(name, shop=shop):
-            self.state_label.setText(self.tr("正在使用你修改过的规则（%1）。软件升级不会覆盖它。").replace(
-                "%1", str(shop.source(f"{name}.toml"))))
-        else:
-            self.state_label.setText(self.tr("正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。"))
-        self.local_edit.show_for(name, self.pack_title(name), shop)
-        try:
-            newer = shipped_revision_is_newer(name, shop=shop)
-        except RulePackError:
-            newer = False  # a broken file: the problems list says why when it is validated
-        self.revision_note.setVisible(newer)
-        if newer:
-            self.revision_note.setText(self.tr(
-                "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
-                "或点“恢复默认”改用新的默认规则（你的修改会被删除）。"))
+        assert self._shop is not None
+        self.page.show_state(name, self.pack_title(name), self._shop)
 
     def load_local_edit(self, text: str) -> None:
         """This computer's own edit of the pack shown, into the editor as an unsaved change."""
@@ -327,12 +222,10 @@ class RulesDialog(QDialog):
             self.status.clear()
 
     def _show_problems(self, problems: list[str]) -> None:
-        self.problems.clear()
-        self.problems.addItems(problems)
-        self.problems.setVisible(bool(problems))
+        self.page.show_problems(problems)
 
     def problem_texts(self) -> list[str]:
-        return [self.problems.item(i).text() for i in range(self.problems.count())]
+        return self.page.problem_texts()
 
     def validate_current(self) -> bool:
         """Check the editor's text as the pack's new content; show every problem found."""
