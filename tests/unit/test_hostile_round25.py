@@ -1,0 +1,138 @@
+"""Hostile inputs of session 25: web pages saved as .xls (Taobao/Tmall's older back office, ERPs) read as the
+spreadsheet Excel shows, and the small gaps found beside them — each said in Chinese with where it is,
+nothing half stored."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop_app.cli import run
+from desktop_app.io.spreadsheet_readers import open_spreadsheet
+from desktop_app.services.case_import import import_cases
+from desktop_app.services.order_import import import_files
+from desktop_app.store.database import Database, open_database
+from desktop_app.store.models import Case, Order
+from tests.unit.aftersales_files import FIXTURES as AFTERSALES
+from tests.unit.html_files import csv_as_page, page, write_page
+from tests.unit.order_files import PDD_HEADER, SAMPLES, count_rows, order_row, pdd_row
+
+EXPECTED: dict[str, list[dict[str, object]]] = json.loads((SAMPLES / "expected_orders.json").read_text("utf-8"))
+
+
+def _rows(path: Path, sheet: int = 0) -> list[tuple[int, list[object]]]:
+    book = open_spreadsheet(path)
+    try:
+        return [(n, list(cells)) for n, cells in book.table(book.sheet_names()[sheet]).rows()]
+    finally:
+        book.close()
+
+
+# -- web pages saved as .xls -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sample", "companion", "encoding", "charset"), [
+    ("taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv", "gbk", "gb2312"),
+    ("jd_orders.csv", None, "gb18030", "GBK"),
+    ("pdd_orders.csv", None, "utf-8-sig", None),  # a byte order mark, no <meta>
+])
+def test_a_platforms_web_page_export_imports_as_its_csv_does(sample: str, companion: str | None, encoding: str,
+                                                             charset: str | None, tmp_path: Path,
+                                                             db: Database) -> None:
+    # Was refused as 这是网页或 XML 格式的表格 (the shop had to re-save every file in Excel).
+    main = csv_as_page(SAMPLES / sample, tmp_path / sample.replace(".csv", ".xls"), encoding, charset)
+    if companion is not None:  # the detail file beside it, a web page too, found by its name
+        csv_as_page(SAMPLES / companion, tmp_path / companion.replace(".csv", ".xls"), encoding, charset)
+    result = import_files(db, [main])
+    [file] = result.files
+    expected = EXPECTED[sample]
+    assert (result.exit_code, file.inserted, file.rejected, file.errors) == (0, len(expected), 0, ()), file
+    for entry in expected:
+        family = "taobao" if entry["platform"] in ("taobao", "tmall") else entry["platform"]
+        row = order_row(db, f"{family}:{entry['order_id']}")
+        assert row is not None, entry["order_id"]
+        assert (row["receiver"], row["phone"], row["paid_fen"], row["tracking_no"], row["carrier"],
+                row["item_count"]) == (entry["receiver"], entry["phone"], int(Decimal(str(entry["paid"])) * 100),
+                                       entry["tracking"], entry["carrier"], entry["items"]), entry["order_id"]
+
+
+def test_a_page_is_read_as_excel_shows_it(tmp_path: Path) -> None:
+    path = tmp_path / "订单.xls"
+    path.write_bytes("""<html><head><meta charset="gbk"></head><body>
+    <table><tr><td>店铺：<b>小林家居</b></td></tr></table>
+    <table border=1>
+      <thead><tr><th colspan="2">商品信息</th><th rowspan=2>订单编号</th></tr>
+      <tr><th>商品名称</th><th>规格</th></tr></thead>
+      <tbody>
+      <tr><td>袜子&amp;鞋垫&nbsp;套装</td><td>黑色<br/>XL</td><td>2319123456789012345</td>
+      <tr><td>  杯子
+          大号 </td><td>&#x7EA2;&#33394;</td><td style="mso-number-format:'\\@'">0012.50</td>
+      </tbody>
+    </table></body></html>""".encode("gbk"))
+    book = open_spreadsheet(path)
+    assert book.sheet_names() == ["表格1", "表格2"] and book.kind == "html"
+    assert _rows(path) == [(1, ["店铺：小林家居"])]
+    assert _rows(path, 1) == [
+        (1, ["商品信息", "商品信息", "订单编号"]),
+        (2, ["商品名称", "规格", "订单编号"]),  # the header merged down fills the cell under it, as Excel shows
+        (3, ["袜子&鞋垫\xa0套装", "黑色\nXL", "2319123456789012345"]),  # 19 digits as written, never a float
+        (4, ["杯子 大号", "红色", "0012.50"]),
+    ]
+
+
+def test_the_table_with_the_header_is_imported_with_its_row_numbers(tmp_path: Path, db: Database) -> None:
+    # A search form's table comes first; a bad row's number is its row in the table that holds the orders.
+    search_form = "<table><tr><td>订单状态</td><td>全部</td></tr><tr><td>导出时间</td><td>2026-11-12</td></tr></table>"
+    rows = [PDD_HEADER, pdd_row("261101-103283030276851"), pdd_row("261102-103283030276852", paid="七十九"),
+            pdd_row("261103-103283030276853")]
+    path = write_page(tmp_path / "拼多多 订单 导出.xls", rows, before=search_form)
+    result = import_files(db, [path])
+    [file] = result.files
+    assert (result.exit_code, file.inserted, file.rejected) == (1, 2, 1)
+    [error] = file.errors
+    assert error.row == 3 and "七十九" in str(error.message), error
+
+
+def test_cases_import_from_a_web_page(tmp_path: Path, db: Database) -> None:
+    path = csv_as_page(AFTERSALES / "tb_refunds.csv", tmp_path / "退款管理.xls", "gbk", "gbk")
+    result = import_cases(db, [path], platform="taobao")
+    [file] = result.files
+    assert (len(file.inserted), file.errors) == (20, ())
+    with db.reading() as session:
+        assert len(session.execute(select(Case.id)).all()) == 20
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    ("<html><body><p>登录已过期，请重新登录</p></body></html>", "里面没有表格"),
+    ("<html><body><!-- <table> --><div>没有数据</div></body></html>", "里面没有表格"),
+    # cut off mid-download: the rows before are not stored either
+    (page([PDD_HEADER, pdd_row("261101-103283030276851"), pdd_row("261102-103283030276852")])[:-60],
+     "读到第 3 行时文件就结束了"),
+    ("<table><tr>" + '<td colspan="1000">x</td>' * 20 + "</tr></table>", "超过表格最多的 16384 列"),
+])
+def test_a_broken_or_table_less_page_is_refused_in_chinese(content: str, said: str, tmp_path: Path,
+                                                           db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "订单 导出.xls"
+    path.write_text(content, encoding="utf-8")
+    assert run(["import-orders", str(path), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "订单 导出.xls" in err and "Traceback" not in err, err
+    assert count_rows(open_database(db_path)) == 0
+
+
+def test_the_cli_imports_a_web_page_and_an_xml_spreadsheet_is_still_refused(tmp_path: Path, db_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    page_path = write_page(tmp_path / "订单.xls", [PDD_HEADER, pdd_row()], encoding="gb18030", charset="gb2312")
+    assert run(["import-orders", str(page_path), "--db", str(db_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["inserted"] == 1
+    xml = tmp_path / "表格.xls"
+    xml.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+                   "<Worksheet><Table><Row><Cell><Data>订单号</Data></Cell></Row></Table></Worksheet></Workbook>",
+                   encoding="utf-8")
+    assert run(["import-orders", str(xml), "--db", str(db_path)]) == 2
+    assert "XML" in capsys.readouterr().err
+    with open_database(db_path).reading() as session:
+        assert session.execute(select(Order.order_no)).scalars().all() == ["261101-103283030276851"]
