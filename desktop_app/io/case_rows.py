@@ -50,6 +50,8 @@ _CLEANING = Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:"))
 _CLEANERS = {False: CellCleaner(_CLEANING), True: CellCleaner(_CLEANING, date1904=True)}  # by Spreadsheet.date1904
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOGISTICS_SPLIT = re.compile(r"[,，;；:：]+")
+# What stands before a tracking number in a logistics cell without being a carrier (淘宝's "No:YT…").
+_NUMBER_LABELS = frozenset({"no", "单号", "运单号", "快递单号", "物流单号"})
 # Summary lines some exports end with (合计 / 总计): not requests.
 _TOTAL_MARKERS = ("合计", "总计", "汇总")
 _NOTE_STARTS = frozenset("共导打")  # a cheap test before NOTE_UNDER_DATA's, which every row would run
@@ -183,7 +185,8 @@ def _logistics(text: str | None) -> tuple[str | None, str | None]:
     for part in _LOGISTICS_SPLIT.split(text.strip()):
         words = part.split()
         while words and not any(c.isdigit() for c in words[0]):
-            carrier = carrier or words[0]
+            if words[0].lower().rstrip(".") not in _NUMBER_LABELS:  # "No:YT…" names no carrier
+                carrier = carrier or words[0]
             words.pop(0)
         if words and number is None:
             number = "".join(words)

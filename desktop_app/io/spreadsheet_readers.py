@@ -36,7 +36,7 @@ from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import text_with_stray_nuls, utf16_without_bom
 from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.spreadsheet_types import Cell, Spreadsheet, Table
-from desktop_app.io.xls_errors import xls_error_cells
+from desktop_app.io.xls_errors import xls_error_cells, xls_uses_1904_dates
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP
 
@@ -275,7 +275,7 @@ def _ole_is_encrypted(path: Path) -> bool:
 
 
 def _open_workbook(path: Path, kind: str) -> CalamineSpreadsheet:
-    date1904 = kind == "xlsx" and uses_1904_dates(path)
+    date1904 = (kind == "xlsx" and uses_1904_dates(path)) or (kind == "xls" and xls_uses_1904_dates(path))
     if kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
         names = worksheet_names_if_large(path)
         if names is not None:

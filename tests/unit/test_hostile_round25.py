@@ -5,6 +5,8 @@ nothing half stored."""
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,15 +14,18 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.cli import run
+from desktop_app.core.clock import as_china
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order
 from tests.unit.aftersales_files import FIXTURES as AFTERSALES
+from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
 from tests.unit.html_files import csv_as_page, page, write_page
 from tests.unit.order_files import PDD_HEADER, SAMPLES, count_rows, order_row, pdd_row
 
+XLS = Path(__file__).resolve().parent.parent / "fixtures" / "xls"
 EXPECTED: dict[str, list[dict[str, object]]] = json.loads((SAMPLES / "expected_orders.json").read_text("utf-8"))
 
 
@@ -112,7 +117,7 @@ def test_cases_import_from_a_web_page(tmp_path: Path, db: Database) -> None:
     (page([PDD_HEADER, pdd_row("261101-103283030276851"), pdd_row("261102-103283030276852")])[:-60],
      "读到第 3 行时文件就结束了"),
     ("<table><tr>" + '<td colspan="1000">x</td>' * 20 + "</tr></table>", "超过表格最多的 16384 列"),
-])
+], ids=["login_page", "table_in_a_comment", "cut_off", "colspan_bomb"])
 def test_a_broken_or_table_less_page_is_refused_in_chinese(content: str, said: str, tmp_path: Path,
                                                            db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "订单 导出.xls"
@@ -136,3 +141,47 @@ def test_the_cli_imports_a_web_page_and_an_xml_spreadsheet_is_still_refused(tmp_
     assert "XML" in capsys.readouterr().err
     with open_database(db_path).reading() as session:
         assert session.execute(select(Order.order_no)).scalars().all() == ["261101-103283030276851"]
+
+
+# -- small gaps ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["", "  ", "'", '=""'])
+def test_returns_find_with_no_number_is_a_usage_error(typed: str, db_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # Was exit 1 ("nothing found"), which a script reads as "no case has this parcel".
+    assert run(["returns", "find", typed, "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "运单号不能为空" in err and "returns find --help" in err, err
+    assert not db_path.exists()  # nothing made
+
+
+def test_a_taobao_return_logistics_cell_of_no_and_a_number_names_no_carrier(tmp_path: Path, db: Database) -> None:
+    # 淘宝's 退货物流信息 "No:YT1234567890123" stored a carrier named "No".
+    path = write_csv(tmp_path / "退款管理.csv", [
+        TB_HEADER, tb_row("100000000000000001", "2000000000000000001", returns="是", logistics="No:YT1234567890123"),
+        tb_row("100000000000000002", "2000000000000000002", returns="是", logistics="圆通速递,No:YT1234567890124"),
+        tb_row("100000000000000003", "2000000000000000003", returns="是", logistics="NO：75123456789012")])
+    result = import_cases(db, [path], platform="taobao")
+    assert result.files[0].errors == () and len(result.files[0].inserted) == 3
+    with db.reading() as session:
+        stored = session.execute(select(Case.return_carrier, Case.return_tracking_no).order_by(Case.id)).all()
+    assert [tuple(r) for r in stored] == [(None, "YT1234567890123"), ("圆通速递", "YT1234567890124"),
+                                          (None, "75123456789012")]
+
+
+def test_a_plain_number_in_a_1904_xls_date_column_counts_from_1904(tmp_path: Path, db: Database) -> None:
+    # The 1904 date system was read for .xlsx only: an old .xls from Excel for Mac put 付款确认时间 (a plain
+    # number) four years and a day early. Its date cells (下单时间) calamine counts by the workbook itself.
+    path = tmp_path / "jd_orders_1904.xls"
+    shutil.copy(XLS / "jd_orders_1904.xls", path)
+    book = open_spreadsheet(path)
+    assert book.kind == "xls" and book.date1904
+    book.close()
+    assert not open_spreadsheet(XLS / "jd_orders.xls").date1904
+    result = import_files(db, [path])
+    assert result.files[0].errors == () and result.files[0].inserted == 3, result.files[0]
+    with db.reading() as session:
+        paid = session.execute(select(Order.order_no, Order.paid_at)).all()
+    assert {number: as_china(moment).replace(tzinfo=None) for number, moment in paid} == {
+        "342696464696": datetime(2026, 11, 1, 22, 1, 35), "386314087990": datetime(2026, 11, 1, 19, 21, 57),
+        "314910735589": datetime(2026, 11, 4, 15, 44, 2)}
