@@ -2089,6 +2089,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "This is a table saved as a web page, and the file ends at row %1 (neither the table nor the page has its "
         "end): it may not have finished downloading. The file was not imported; export it again from the "
         "platform's back office, or save it as .xlsx in Excel, then import it",
+    "只有表头（第 %1 行），下面没有订单：没有导入任何订单":
+        "Only the header (row %1), no orders under it: no order was imported",
+    "只有表头（第 %1 行），下面没有售后单：没有导入任何售后单":
+        "Only the header (row %1), no after-sales requests under it: no request was imported",
     "网页表格第 %1 行有 %2 列，超过表格最多的 16384 列，不像是订单表格":
         "Row %1 of the web page's table has %2 columns, more than a sheet's 16384: it does not look like an order "
         "list",

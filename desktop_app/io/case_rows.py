@@ -308,15 +308,15 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
         result = CaseFile(path, profile, chosen, warnings=list(problems), platform_given=platform != "auto")
         read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
         other = other_platform(profile, chosen, result.records, header.cells)
-        if other is None:
-            return result
-        if platform != "auto":
+        if other is not None and platform != "auto":
             raise UnknownLayout(path, other.refusal(chosen, result.order_column))
-        if other.profile in candidates and other.profile.matches(header.names):
+        if other is not None and other.profile in candidates and other.profile.matches(header.names):
             # The header reads as either layout; the order numbers say which: read again as that one.
             profile, header = _locate(spreadsheet, [other.profile])
             result = CaseFile(path, profile, profile.platform, warnings=list(problems))
             read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
+        if not result.rows and not result.errors:
+            result.warnings.append(msg.say(msg.HEADER_ONLY_CASES, header.row_number))
         return result
     finally:
         spreadsheet.close()

@@ -20,10 +20,12 @@ from desktop_app.services.case_import import import_cases
 from desktop_app.services.order_import import import_files
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import Case, Order
+from desktop_app.store.search import search_hits
 from tests.unit.aftersales_files import FIXTURES as AFTERSALES
 from tests.unit.aftersales_files import TB_HEADER, tb_row, write_csv
 from tests.unit.html_files import csv_as_page, page, write_page
-from tests.unit.order_files import PDD_HEADER, SAMPLES, count_rows, order_row, pdd_row
+from tests.unit.order_files import PDD_HEADER, SAMPLES, count_rows, order_row, pdd_row, write_xlsx
+from tests.unit.order_files import write_csv as write_order_csv
 
 XLS = Path(__file__).resolve().parent.parent / "fixtures" / "xls"
 EXPECTED: dict[str, list[dict[str, object]]] = json.loads((SAMPLES / "expected_orders.json").read_text("utf-8"))
@@ -185,3 +187,52 @@ def test_a_plain_number_in_a_1904_xls_date_column_counts_from_1904(tmp_path: Pat
     assert {number: as_china(moment).replace(tzinfo=None) for number, moment in paid} == {
         "342696464696": datetime(2026, 11, 1, 22, 1, 35), "386314087990": datetime(2026, 11, 1, 19, 21, 57),
         "314910735589": datetime(2026, 11, 4, 15, 44, 2)}
+
+
+# -- found in the hunt ---------------------------------------------------------------------------------------------
+
+def test_times_written_as_erps_and_excel_leave_them_are_read(tmp_path: Path, db: Database) -> None:
+    # 20261111080500 (yyyyMMddHHmmss), an Excel serial a CSV kept as text and a time with its offset were row
+    # errors; a day-first or month-first date stays one (11/11/2026 cannot say which), named by row and column.
+    written = ["2026/11/11 8:05", "2026年11月11日 08:05:00", "20261111080500", "46337.33680556", "2026.11.11 08:05",
+               "2026-11-11T08:05:00", "2026-11-11 8:05:00 +0800", "2026-11-11T00:05:00Z", "11/11/2026 08:05"]
+    rows = [PDD_HEADER, *(pdd_row(f"26111{i}-10328303027685{i}", paid_at=text) for i, text in enumerate(written))]
+    result = import_files(db, [write_order_csv(tmp_path / "订单.csv", rows)])
+    [file] = result.files
+    assert file.inserted == 8 and [(e.row, e.column) for e in file.errors] == [(10, "支付时间")], file.errors
+    with db.reading() as session:
+        paid = session.execute(select(Order.paid_at)).scalars().all()
+    assert {as_china(moment).replace(tzinfo=None) for moment in paid} == {datetime(2026, 11, 11, 8, 5)}
+
+
+def test_a_mobile_number_written_with_its_country_code_or_in_groups_is_its_11_digits(tmp_path: Path,
+                                                                                     db: Database) -> None:
+    # "+86 138-0013-8000" was stored as written: the search box's 13800138000 did not find the order.
+    written = ["+86 138-0013-8000", "86-13800138000", "(+86)13800138000", "0086 138 0013 8000", "138 0013 8000",
+               "0571-88888888", "138****8000"]
+    rows = [PDD_HEADER, *(pdd_row(f"26112{i}-10328303027685{i}", phone=text) for i, text in enumerate(written))]
+    result = import_files(db, [write_order_csv(tmp_path / "订单.csv", rows)])
+    assert result.files[0].errors == () and result.files[0].inserted == 7
+    with db.reading() as session:
+        phones = session.execute(select(Order.phone).order_by(Order.order_no)).scalars().all()
+        assert len(search_hits(session, "13800138000").order_ids) == 5
+    assert phones == ["13800138000"] * 5 + ["0571-88888888", "138****8000"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".xls"])
+def test_a_file_of_its_header_alone_is_said(suffix: str, tmp_path: Path, db_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # Imported nothing and said nothing (exit 0): the shop took the wrong day's export for an imported one.
+    path = tmp_path / f"订单{suffix}"
+    if suffix == ".csv":
+        write_order_csv(path, [["导出时间：2026-11-12"], PDD_HEADER])
+    elif suffix == ".xlsx":
+        write_xlsx(path, {"订单": [["导出时间：2026-11-12"], PDD_HEADER]})
+    else:
+        write_page(path, [["导出时间：2026-11-12"], PDD_HEADER])
+    assert run(["import-orders", str(path), "--db", str(db_path)]) == 0
+    assert f"订单{suffix}：只有表头（第 2 行），下面没有订单：没有导入任何订单" in capsys.readouterr().err
+    cases = write_csv(tmp_path / "退款.csv", [TB_HEADER], encoding="gb18030")
+    assert run(["import-cases", str(cases), "--platform", "taobao", "--db", str(db_path), "--json"]) == 0
+    [file] = json.loads(capsys.readouterr().out)["files"]
+    assert "只有表头（第 1 行），下面没有售后单：没有导入任何售后单" in file["warnings"]
