@@ -149,7 +149,8 @@ class _RowParser(HTMLParser):
                 if top.cells is None:
                     top.cells = []  # a cell without its <tr>
                 top.text = []
-                top.spans = (_span(attrs, "colspan", _MAX_COLSPAN), _span(attrs, "rowspan", _MAX_ROWSPAN))
+                top.spans = ((_span(attrs, "colspan", _MAX_COLSPAN), _span(attrs, "rowspan", _MAX_ROWSPAN))
+                             if attrs else (1, 1))  # most cells have no attribute: 0.3 s of 5 for 20,000 rows
             elif tag == "br" and top.text is not None:
                 top.text.append("\n")
 
