@@ -2093,6 +2093,9 @@ EN: dict[str, str | tuple[str, str]] = {
         "Only the header (row %1), no orders under it: no order was imported",
     "只有表头（第 %1 行），下面没有售后单：没有导入任何售后单":
         "Only the header (row %1), no after-sales requests under it: no request was imported",
+    "网页表格读到第 %1 行已超过 %2 个单元格（合并单元格向下重复了太多），不像是订单表格":
+        "The web page's table has more than %2 cells by row %1 (merged cells repeated too far down): it does not "
+        "look like an order list",
     "网页表格第 %1 行有 %2 列，超过表格最多的 16384 列，不像是订单表格":
         "Row %1 of the web page's table has %2 columns, more than a sheet's 16384: it does not look like an order "
         "list",

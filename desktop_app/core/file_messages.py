@@ -15,6 +15,8 @@ HTML_CUT_OFF = T("这是网页格式的表格，读到第 %1 行时文件就结�
                  "文件没有导入，" + _RESAVE)
 # A row spanning more columns than any spreadsheet has (colspan in the thousands).
 HTML_TOO_WIDE = T("网页表格第 %1 行有 %2 列，超过表格最多的 16384 列，不像是订单表格")
+# Rowspans repeating wide cells down thousands of rows (a few hundred kilobytes making a billion cells).
+HTML_TOO_MANY_CELLS = T("网页表格读到第 %1 行已超过 %2 个单元格（合并单元格向下重复了太多），不像是订单表格")
 # A file with its header and nothing under it (an export of a day without orders, a template): said, not silent.
 HEADER_ONLY = T("只有表头（第 %1 行），下面没有订单：没有导入任何订单")
 HEADER_ONLY_CASES = T("只有表头（第 %1 行），下面没有售后单：没有导入任何售后单")

@@ -29,7 +29,11 @@ from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.spreadsheet_types import Cell, Table
 
 _CHUNK = 1024 * 1024
+_PIECE = 4096  # characters handed to the parser at a time
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
+# 100,000 orders x 50 columns is 5 million cells; a page whose rowspans repeat wide cells down thousands of
+# empty rows (a few hundred kilobytes) would make a billion and minutes of work: refused at this many.
+MAX_CELLS = 20_000_000
 # The HTML standard's bounds on a cell's spans.
 _MAX_COLSPAN, _MAX_ROWSPAN = 1_000, 65_534
 _SPACES = re.compile(r"[ \t\r\n\f]+")
@@ -128,6 +132,7 @@ class _RowParser(HTMLParser):
         self.ready: list[tuple[int, list[str]]] = []
         self.done = False  # the wanted table has ended
         self.wanted_rows = 0
+        self.cells = 0  # in the wanted table's rows so far
         self.skipping = 0  # inside <script>/<style>…: their text is no cell's
 
     @property
@@ -196,8 +201,9 @@ class _RowParser(HTMLParser):
             return
         top.rows += 1
         self.wanted_rows = top.rows
-        width = sum(colspan for _, colspan, _ in top.cells)
-        if width > MAX_COLUMNS:
+        width = sum(colspan for _, colspan, _ in top.cells) + len(top.below)  # its own cells, and those from above
+        self.cells += width
+        if width > MAX_COLUMNS or self.cells > MAX_CELLS:
             raise _TooWide(top.rows, width)
         row: list[str] = []
         below: dict[int, tuple[int, str]] = {}
@@ -268,21 +274,34 @@ class HtmlTable:
                 except OSError as exc:
                     raise OrderFileRefused(self.path, msg.say(msg.READ_FAILED_AT_ROW, number,
                                                               system_error_text(exc))) from None
-                try:
-                    parser.feed(text)
-                    if not chunk:
-                        parser.close()
-                except _TooWide as wide:
-                    raise OrderFileRefused(self.path, msg.say(msg.HTML_TOO_WIDE, wide.row,
-                                                              wide.width)) from None
-                ready, parser.ready = parser.ready, []
-                yield from ready
+                # Fed in small pieces, each one's rows handed out before the next: a row of thousands of cells
+                # repeated by rowspan down thousands of short <tr>s stays a few megabytes at a time.
+                for start in range(0, len(text), _PIECE):
+                    yield from self._fed(parser, text[start:start + _PIECE])
+                    if parser.done:
+                        break
                 if not chunk:
+                    yield from self._fed(parser, None)
                     break
             if not parser.done and parser.started > self.index:
                 # The file ended inside the table: the rows handed out are refused with it (no half import).
                 raise OrderFileRefused(self.path, msg.say(msg.HTML_CUT_OFF, parser.wanted_rows + 1))
             check_unchanged(self.path, self.opened, signature(os.fstat(raw.fileno())))
+
+
+    def _fed(self, parser: _RowParser, text: str | None) -> Iterator[tuple[int, Sequence[Cell]]]:
+        """The rows `text` completes (None: the end of the file)."""
+        try:
+            if text is None:
+                parser.close()
+            else:
+                parser.feed(text)
+        except _TooWide as wide:
+            said = (msg.say(msg.HTML_TOO_WIDE, wide.row, wide.width) if wide.width > MAX_COLUMNS
+                    else msg.say(msg.HTML_TOO_MANY_CELLS, wide.row, f"{MAX_CELLS:,}"))
+            raise OrderFileRefused(self.path, said) from None
+        ready, parser.ready = parser.ready, []
+        return iter(ready)
 
 
 @dataclass

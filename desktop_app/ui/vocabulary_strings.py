@@ -437,6 +437,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "%1 在你打开之后已被修改（%2）。你
 QT_TRANSLATE_NOOP("Vocabulary", "赔付 %1 元后累计 %2 元，少于申请的 %3 元：请用“部分赔付”，或接受这个金额并“关闭理赔”")
 QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行：成本价 %2 元超过 %3 元，不像一件商品的成本（是否多写了几位？），这一行没有导入")
 QT_TRANSLATE_NOOP("Vocabulary", "“%1”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 %2")
+QT_TRANSLATE_NOOP("Vocabulary", "网页表格读到第 %1 行已超过 %2 个单元格（合并单元格向下重复了太多），不像是订单表格")
 QT_TRANSLATE_NOOP("Vocabulary", "文件太大（%1 MB）：%2。每个证据文件最大 %3 MB，请压缩或剪短后再添加。证据没有添加")
 QT_TRANSLATE_NOOP("Vocabulary", "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 连接团队数据库 中重新填写。")
 QT_TRANSLATE_NOOP("Vocabulary", "%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from desktop_app.cli import run
 from desktop_app.core.clock import as_china
+from desktop_app.io import html_tables
 from desktop_app.io.spreadsheet_readers import open_spreadsheet
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.order_import import import_files
@@ -90,6 +91,18 @@ def test_a_page_is_read_as_excel_shows_it(tmp_path: Path) -> None:
     ]
 
 
+def test_a_large_page_is_read_as_it_comes(tmp_path: Path) -> None:
+    # Rows come out while the rest of the page is still unread (a megabyte at a time, in small pieces).
+    path = write_page(tmp_path / "订单.xls", [PDD_HEADER, *(pdd_row(f"261101-1032830302{i:05d}") for i in range(3500))])
+    book = open_spreadsheet(path)
+    table = book.table("表格1")
+    rows = table.rows()
+    assert next(rows)[0] == 1 and next(rows)[1][1] == "261101-103283030200000"
+    fraction = table.fraction_read()
+    assert fraction is not None and fraction < 1.0
+    assert sum(1 for _ in rows) == 3499
+
+
 def test_the_table_with_the_header_is_imported_with_its_row_numbers(tmp_path: Path, db: Database) -> None:
     # A search form's table comes first; a bad row's number is its row in the table that holds the orders.
     search_form = "<table><tr><td>订单状态</td><td>全部</td></tr><tr><td>导出时间</td><td>2026-11-12</td></tr></table>"
@@ -128,6 +141,20 @@ def test_a_broken_or_table_less_page_is_refused_in_chinese(content: str, said: s
     err = capsys.readouterr().err
     assert said in err and "订单 导出.xls" in err and "Traceback" not in err, err
     assert count_rows(open_database(db_path)) == 0
+
+
+def test_rowspans_repeating_wide_cells_down_the_page_are_refused(tmp_path: Path, db: Database,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 600 KB page whose rowspans repeat 16,000 cells down 65,000 rows is a billion cells (minutes of work, the
+    # memory of every row at once): refused at html_tables.MAX_CELLS, here lowered so the test stays short.
+    monkeypatch.setattr(html_tables, "MAX_CELLS", 300_000)
+    path = tmp_path / "订单.xls"
+    path.write_text("<table><tr>" + "".join(f"<th>{h}</th>" for h in PDD_HEADER) + "</tr><tr>"
+                    + '<td colspan="1000" rowspan="65534">x</td>' * 16 + "</tr>" + "<tr></tr>" * 65_000
+                    + "</table>", encoding="utf-8")
+    [file] = import_files(db, [path]).files
+    assert file.refused is not None and "网页表格读到第 20 行已超过 300,000 个单元格" in file.refused, file.refused
+    assert count_rows(db) == 0
 
 
 def test_the_cli_imports_a_web_page_and_an_xml_spreadsheet_is_still_refused(tmp_path: Path, db_path: Path,
