@@ -2103,6 +2103,26 @@ EN: dict[str, str | tuple[str, str]] = {
     "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入":
         "The file is password-protected. Open it in Excel and remove the password (File → Info → Protect "
         "Workbook), save it as .xlsx, then import it",
+    "这是网页文件，里面没有表格（可能是平台的登录页或出错页，而不是导出的订单）。"
+    "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "This is a web page with no table in it (perhaps the platform's login or error page rather than the "
+        "exported orders). Export it again from the platform's back office, or save it as .xlsx in Excel, then "
+        "import it",
+    "这是网页格式的表格，读到第 %1 行时文件就结束了（表格和网页都没有结尾）：可能没有下载完整。"
+    "文件没有导入，请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
+        "This is a table saved as a web page, and the file ends at row %1 (neither the table nor the page has its "
+        "end): it may not have finished downloading. The file was not imported; export it again from the "
+        "platform's back office, or save it as .xlsx in Excel, then import it",
+    "只有表头（第 %1 行），下面没有订单：没有导入任何订单":
+        "Only the header (row %1), no orders under it: no order was imported",
+    "只有表头（第 %1 行），下面没有售后单：没有导入任何售后单":
+        "Only the header (row %1), no after-sales requests under it: no request was imported",
+    "网页表格读到第 %1 行已超过 %2 个单元格（合并单元格向下重复了太多），不像是订单表格":
+        "The web page's table has more than %2 cells by row %1 (merged cells repeated too far down): it does not "
+        "look like an order list",
+    "网页表格第 %1 行有 %2 列，超过表格最多的 16384 列，不像是订单表格":
+        "Row %1 of the web page's table has %2 columns, more than a sheet's 16384: it does not look like an order "
+        "list",
     "这是网页或 XML 格式的表格，无法直接导入。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
         "This is a web page or XML sheet and cannot be imported directly. Export it again from the platform's "
         "back office, or save it as .xlsx in Excel, then import it",

@@ -135,6 +135,9 @@ def _find(args: argparse.Namespace) -> int:
     from desktop_app.services.returns import clean_return_tracking
     from desktop_app.store.return_queries import cases_by_return_tracking, waiting_parcel
 
+    if not args.tracking.strip(" \t\r\n'=\""):  # nothing to look up is a usage error (exit 2), not "not found"
+        raise CommandError("运单号不能为空：请给出买家退货的运单号"
+                           "（用 python -m desktop_app returns find --help 查看说明）", 2)
     try:
         number = clean_return_tracking(args.tracking)
     except UserError as exc:  # no case can have a number that is not one: "not found" too

@@ -14,6 +14,14 @@ from __future__ import annotations
 import re
 
 from desktop_app.core.event_notes import Message, NoteTemplate, say
+from desktop_app.core.file_messages import (  # in the catalog below
+    HEADER_ONLY,
+    HEADER_ONLY_CASES,
+    HTML_CUT_OFF,
+    HTML_NO_TABLE,
+    HTML_TOO_MANY_CELLS,
+    HTML_TOO_WIDE,
+)
 from desktop_app.core.step_messages import (  # in the catalog below with the rest
     ADDRESS_MISTYPED,
     AMOUNT_ABOVE_ZERO,
@@ -38,7 +46,9 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
 )
 
 __all__ = ["ADDRESS_MISTYPED", "AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT",
-           "CUT_OFF_CHARACTER", "CUT_OFF_ROW", "EVIDENCE_OF_OTHER_CASE", "LEDGER_REPLACED", "PG_DUMP_TOO_OLD",
+           "CUT_OFF_CHARACTER", "CUT_OFF_ROW", "EVIDENCE_OF_OTHER_CASE", "HEADER_ONLY", "HEADER_ONLY_CASES",
+           "HTML_CUT_OFF", "HTML_NO_TABLE",
+           "HTML_TOO_MANY_CELLS", "HTML_TOO_WIDE", "LEDGER_REPLACED", "PG_DUMP_TOO_OLD",
            "REQUEST_AFTER_STEP", "RESTORE_IN_USE", "RESTORE_WRITTEN_MEANWHILE", "SERVER_NEWER_TABLES",
            "SERVER_NO_PASSWORD",
            "STEP_AFTER_PLATFORM", "STEP_AFTER_PLATFORM_UNDO", "STEP_BEFORE_LAST", "STEP_BEFORE_LAST_KEPT",

@@ -50,6 +50,8 @@ _CLEANING = Cleaning(tracking_prefixes=("No:", "NO:", "No：", "no:"))
 _CLEANERS = {False: CellCleaner(_CLEANING), True: CellCleaner(_CLEANING, date1904=True)}  # by Spreadsheet.date1904
 _CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]*$")
 _LOGISTICS_SPLIT = re.compile(r"[,，;；:：]+")
+# What stands before a tracking number in a logistics cell without being a carrier (淘宝's "No:YT…").
+_NUMBER_LABELS = frozenset({"no", "单号", "运单号", "快递单号", "物流单号"})
 # Summary lines some exports end with (合计 / 总计): not requests.
 _TOTAL_MARKERS = ("合计", "总计", "汇总")
 _NOTE_STARTS = frozenset("共导打")  # a cheap test before NOTE_UNDER_DATA's, which every row would run
@@ -183,7 +185,8 @@ def _logistics(text: str | None) -> tuple[str | None, str | None]:
     for part in _LOGISTICS_SPLIT.split(text.strip()):
         words = part.split()
         while words and not any(c.isdigit() for c in words[0]):
-            carrier = carrier or words[0]
+            if words[0].lower().rstrip(".") not in _NUMBER_LABELS:  # "No:YT…" names no carrier
+                carrier = carrier or words[0]
             words.pop(0)
         if words and number is None:
             number = "".join(words)
@@ -305,15 +308,15 @@ def read_case_file(path: Path | str, platform: str = "auto") -> CaseFile:
         result = CaseFile(path, profile, chosen, warnings=list(problems), platform_given=platform != "auto")
         read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
         other = other_platform(profile, chosen, result.records, header.cells)
-        if other is None:
-            return result
-        if platform != "auto":
+        if other is not None and platform != "auto":
             raise UnknownLayout(path, other.refusal(chosen, result.order_column))
-        if other.profile in candidates and other.profile.matches(header.names):
+        if other is not None and other.profile in candidates and other.profile.matches(header.names):
             # The header reads as either layout; the order numbers say which: read again as that one.
             profile, header = _locate(spreadsheet, [other.profile])
             result = CaseFile(path, profile, profile.platform, warnings=list(problems))
             read_rows(result, header.cells, header.index, header.rows, spreadsheet.date1904)
+        if not result.rows and not result.errors:
+            result.warnings.append(msg.say(msg.HEADER_ONLY_CASES, header.row_number))
         return result
     finally:
         spreadsheet.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop_app.core import cell_messages as cells
@@ -39,8 +39,13 @@ ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 MAX_QUANTITY = 1_000_000
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?$"
+    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?"
+    r"(?:\s*(?:Z|(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})))?$"  # an offset some exporters add (+0800, +08:00)
 )
+# An ERP's or a Java exporter's yyyyMMddHHmm[ss], and an Excel serial a CSV saved as text (46337.3368 is
+# 2026-11-11 08:05): read where a time is expected, counted from the workbook's epoch.
+_COMPACT_MOMENT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$")
+_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _AHEAD = timedelta(days=1)  # as the command line's `--at` (cli/common.event_moment)
 _EXCEL_EPOCH_1904 = datetime(1904, 1, 1)  # a workbook saved with "1904 date system" (Spreadsheet.date1904)
@@ -280,7 +285,10 @@ class CellCleaner:
             except ValueError:
                 if _NO_DATE.match(text):
                     return None
-                parsed = _loose_moment(text)
+                if _SERIAL_TEXT.match(text):
+                    parsed = self.epoch + timedelta(seconds=round(float(text) * 86400))
+                else:
+                    parsed = _loose_moment(text)
         elif value is None:
             return None
         elif isinstance(value, datetime):
@@ -447,14 +455,21 @@ def shown_value(text: str, limit: int = 40) -> str:
 
 
 def _loose_moment(text: str) -> datetime:
-    match = _LOOSE_MOMENT.match(text)
-    if match is None:
+    zone: timezone | None = None
+    if compact := _COMPACT_MOMENT.match(text):
+        year, month, day, hour, minute, second = compact.groups()
+        fraction = None
+    elif match := _LOOSE_MOMENT.match(text):
+        year, month, day, hour, minute, second, fraction, sign, zone_hours, zone_minutes = match.groups()
+        if sign is not None or text.endswith("Z"):
+            offset = timedelta(hours=int(zone_hours or 0), minutes=int(zone_minutes or 0))
+            zone = timezone(-offset if sign == "-" else offset)
+    else:
         raise CellError(note(cells.UNREADABLE_MOMENT, shown_value(text)))
-    year, month, day, hour, minute, second, fraction = match.groups()
     try:
         return datetime(
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
-            int((fraction or "0").ljust(6, "0")),
+            int((fraction or "0").ljust(6, "0")), tzinfo=zone,
         )
     except ValueError:
         raise CellError(note(cells.NO_SUCH_MOMENT, text)) from None

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.order_records import utc_text
+from desktop_app.core.phone_numbers import as_mobile
 from desktop_app.io.cell_values import CellCleaner
 from desktop_app.io.import_profiles import ImportProfile, SplitColumn, normalize_header
 from desktop_app.io.sheet_header import HeaderMatch, RepeatedColumns, find_column, header_text
@@ -43,8 +44,10 @@ def _converters(cleaner: CellCleaner, name: str) -> tuple[int, Callable[[object]
             return None if found is None else utc_text(found)
 
         return 3, one_time, cleaner.utc_texts  # type: ignore[return-value]
+    if name == "phone":
+        return 1, *_phone_converters(cleaner)
     kinds: dict[str, Callable[[object], object]] = {
-        "phone": cleaner.identifier, "tracking_no": cleaner.tracking, "sub_order_no": cleaner.identifier,
+        "tracking_no": cleaner.tracking, "sub_order_no": cleaner.identifier,
         "sku_code": cleaner.product_code,
         "goods": cleaner.money, "postage": cleaner.money, "paid": cleaner.money, "unit_price": cleaner.money,
         "item_count": cleaner.count, "quantity": cleaner.count,
@@ -53,6 +56,22 @@ def _converters(cleaner: CellCleaner, name: str) -> tuple[int, Callable[[object]
     ranks: dict[object, int] = {cleaner.text: 0, cleaner.identifier: 1, cleaner.money: 2}
     rank = ranks.get(one, 3)
     return rank, one, cleaner.many(one)
+
+
+def _phone_converters(cleaner: CellCleaner) -> tuple[Callable[[object], object],
+                                                     Callable[[Sequence[object]], list[object]]]:
+    """A phone is an identifier (text, never a rounded number); a mobile in +86 or grouped form its 11 digits."""
+    identifier, identifiers = cleaner.identifier, cleaner.many(cleaner.identifier)
+
+    def one(value: object) -> object:
+        found = identifier(value)
+        return None if found is None else as_mobile(found)
+
+    def many(values: Sequence[object]) -> list[object]:
+        return [as_mobile(p) if isinstance(p, str) and not (p.isdigit() and len(p) == 11) else p
+                for p in identifiers(values)]
+
+    return one, many
 
 
 class ColumnMap:

@@ -248,6 +248,8 @@ def _import_file(open_writer: OpenOrderSink, job: FileJob, index: int, count: in
                 rows = rows_by_order(_rows_after_header(whole, header_row), checker, last_rows)
                 continue
             break
+        if not assembler.rows_read:
+            doubts.append(msg.say(msg.HEADER_ONLY, located.header.row_number))
         errors: list[RowError] = [*(item_index.errors if item_index else ()), *assembler.errors]
         rejected = len({(e.table, e.row) for e in errors})
         result = FileImportResult(

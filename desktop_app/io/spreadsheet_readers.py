@@ -1,9 +1,9 @@
 """Reading order exports as rows of cells: .xlsx/.xls/.ods through python-calamine, .csv/.txt with the csv module.
 
 The file's content decides how it is read, not its extension (platforms hand out CSV files named
-.xls). Anything that cannot be an order spreadsheet is refused before a parser sees it: empty files,
-pictures and PDFs, HTML pages, password-protected workbooks and zip bombs (checked on the declared
-uncompressed sizes, since neither reader stops a bomb on its own — FACTS.md).
+.xls, and web pages of a <table>: io/html_tables). Anything that cannot be an order spreadsheet is refused
+before a parser sees it: empty files, pictures and PDFs, XML spreadsheets, password-protected workbooks and
+zip bombs (checked on the declared uncompressed sizes, since neither reader stops a bomb on its own — FACTS.md).
 
 Rows come out as `(row_number, cells)` where `row_number` is what the spreadsheet program shows
 (1-based, counting any title line above the header).
@@ -30,12 +30,13 @@ from desktop_app.io.csv_checks import (
 )
 from desktop_app.io.csv_tables import CsvSpreadsheet, detect_encoding
 from desktop_app.io.excel_cells import UncalculatedFormula
+from desktop_app.io.html_tables import is_spreadsheet_xml, open_html
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.merged_cells import MergedCells
 from desktop_app.io.nul_bytes import text_with_stray_nuls, utf16_without_bom
 from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.spreadsheet_types import Cell, Spreadsheet, Table
-from desktop_app.io.xls_errors import xls_error_cells
+from desktop_app.io.xls_errors import xls_error_cells, xls_uses_1904_dates
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP
 
@@ -65,6 +66,16 @@ _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".e
 # its first tag is. <style> and a comment come first in some, which read as "no header found" before.
 _WEB_PAGE = re.compile(rb"<\s*(?:(?:html|head|body|meta|title|style|table|thead|tbody|tr|td|div|!doctype|\?xml)\b|!--)",
                        re.IGNORECASE)
+
+
+def _utf16_web_page(head: bytes) -> bool:
+    """A page saved as Unicode (UTF-16 with its byte order mark): its first tag, decoded."""
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    text = head[:512].decode("utf-16", "ignore").lstrip("\ufeff").lstrip()
+    return _WEB_PAGE.match(text.encode("utf-8", "ignore")) is not None
+
+
 # Large .xlsx sheets are read in pieces (io/xlsx) so checking rows overlaps parsing the rest;
 # the tests compare both ways.
 READ_LARGE_SHEETS_IN_PIECES = True
@@ -264,7 +275,7 @@ def _ole_is_encrypted(path: Path) -> bool:
 
 
 def _open_workbook(path: Path, kind: str) -> CalamineSpreadsheet:
-    date1904 = kind == "xlsx" and uses_1904_dates(path)
+    date1904 = (kind == "xlsx" and uses_1904_dates(path)) or (kind == "xls" and xls_uses_1904_dates(path))
     if kind == "xlsx" and READ_LARGE_SHEETS_IN_PIECES:
         names = worksheet_names_if_large(path)
         if names is not None:
@@ -339,8 +350,10 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
             raise refuse(path, msg.say(msg.OTHER_FORMAT, what))  # the same reader serves cases and product costs
-    if _WEB_PAGE.match(head.lstrip(codecs.BOM_UTF8).lstrip()):
-        raise refuse(path, msg.say(msg.WEB_PAGE))
+    if _WEB_PAGE.match(head.lstrip(codecs.BOM_UTF8).lstrip()) or _utf16_web_page(head):
+        if is_spreadsheet_xml(head):
+            raise refuse(path, msg.say(msg.WEB_PAGE))
+        return open_html(path, head, opened)  # a web page's <table> named .xls (io/html_tables)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if (utf16 := utf16_without_bom(head)) is not None:
             return CsvSpreadsheet(path, utf16, opened=opened)

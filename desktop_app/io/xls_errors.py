@@ -7,6 +7,9 @@ the BOOLERR cells holding an error and the FORMULA cells whose saved result is o
 
 Anything this cannot read (a damaged container, an Excel 95 workbook) gives no cells: calamine reports a broken
 file, and a file it reads keeps the values it gave before.
+
+The same walk reads the workbook's date system (its DATEMODE record): calamine counts a date cell from 1904 by
+it, but a plain number in a date column is the cleaner's to convert (io/cell_values), as for an .xlsx.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ _FREE = 0xFFFFFFFF
 # Reading the whole file is the simple way through its sectors; an .xls holds at most 65,536 rows (a real one of
 # that size is ≈ 30 MB), so a larger file is no order list worth checking cell by cell.
 MAX_XLS_BYTES = 256 * 1024 * 1024
-_BOF, _EOF, _BOUNDSHEET, _BOOLERR, _FORMULA = 0x0809, 0x000A, 0x0085, 0x0205, 0x0006
+_BOF, _EOF, _BOUNDSHEET, _BOOLERR, _FORMULA, _DATEMODE = 0x0809, 0x000A, 0x0085, 0x0205, 0x0006, 0x0022
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
            0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
@@ -47,6 +50,21 @@ def xls_error_cells(path: Path, sheet: str) -> Cells:
         return {} if offset is None else _errors_in_sheet(stream, offset)
     except (_Unreadable, OSError, struct.error, IndexError, UnicodeDecodeError):
         return {}
+
+
+def xls_uses_1904_dates(path: Path) -> bool:
+    """Whether the .xls counts its dates from 1904-01-01 (Excel for Mac's 1904 date system): DATEMODE 1 among the
+    workbook globals' records."""
+    try:
+        if path.stat().st_size > MAX_XLS_BYTES:
+            return False
+        stream = _workbook_stream(path.read_bytes())
+        if struct.unpack_from("<H", stream, 0)[0] != _BOF:
+            return False
+        return any(kind == _DATEMODE and length >= 2 and struct.unpack_from("<H", stream, at)[0] == 1
+                   for kind, at, length in _records(stream, 0))
+    except (_Unreadable, OSError, struct.error, IndexError):
+        return False
 
 
 def _workbook_stream(data: bytes) -> bytes:

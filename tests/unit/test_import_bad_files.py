@@ -104,13 +104,17 @@ def test_password_protected_workbooks(tmp_path: Path, db: Database) -> None:
 @pytest.mark.parametrize(("content", "reason"), [
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "图片"),
     (b"%PDF-1.7\n%...", "PDF"),
-    (b"<html><body><table><tr><td>\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7</td></tr></table></body></html>", "网页"),
+    # a web page's table is read (io/html_tables); one holding no export's header is said to be none
+    (b"<html><body><table><tr><td>\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7</td></tr></table></body></html>",
+     "找不到订单导出的表头"),
     (b"\x00\x01\x02\x03binary\x00garbage" * 20, "不是表格文件"),
     # web pages whose first tag is none of <html> <table> <meta> <!doctype>: were "无法识别的表格…找不到表头"
-    ("<!-- saved from url=(0014)about:internet --><html><table><tr><td>订单号</td></tr></table>".encode(), "网页"),
-    ("<style>td { mso-number-format: '@'; }</style><table><tr><td>订单号</td></tr></table>".encode(), "网页"),
-    ("\ufeff\r\n<HEAD><META charset=utf-8></HEAD><TABLE>".encode(), "网页"),
-    ("<tr><td>订单号</td><td>订单状态</td></tr>".encode(), "网页"),
+    ("<!-- saved from url=(0014)about:internet --><html><table><tr><td>订单号</td></tr></table>".encode(),
+     "找不到订单导出的表头"),
+    ("<style>td { mso-number-format: '@'; }</style><table><tr><td>订单号</td></tr></table>".encode(),
+     "找不到订单导出的表头"),
+    ("\ufeff\r\n<HEAD><META charset=utf-8></HEAD><TABLE>".encode(), "网页格式的表格，读到第 1 行时文件就结束了"),
+    ("<tr><td>订单号</td><td>订单状态</td></tr>".encode(), "网页文件，里面没有表格"),
 ])
 def test_files_that_are_not_spreadsheets(tmp_path: Path, db: Database, content: bytes, reason: str) -> None:
     (tmp_path / "orders.xls").write_bytes(content)
