@@ -1806,6 +1806,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
     "%1 刚被 %2 修改了（%3 %4）：%5": "%1 was just changed by %2 (%3 %4): %5",
+    "%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 --other-seat 再执行":
+        "%1 was just changed by %2 (%3 %4); this change was not saved: %5 was just changed by another seat. To "
+        "change it anyway once you have looked, run it again with --other-seat",
     "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
         "then try again.",

@@ -119,6 +119,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         + "（写 none 清除）")
     ticket.add_argument("--contact", help="联系人及电话（写 none 清除）")
     ticket.add_argument("--reported-at", metavar="T", help="向快递报案的时间 YYYY-MM-DD[ HH:MM]（写 none 清除）")
+    ticket.add_argument("--other-seat", action="store_true",
+                        help="要改的一项是别的席位刚改的（10 分钟内）也保存；不加时拒绝并说出是谁")
     add_db_option(ticket)
     add_json_option(ticket)
     ticket.set_defaults(handler=_ticket)
@@ -453,7 +455,9 @@ def _ticket(args: argparse.Namespace) -> int:
             contact=d.contact if args.contact is None else (None if _cleared(args.contact) else args.contact),
             reported_at=d.reported_at if args.reported_at is None else (reported.at if reported else None),
         )
-        set_claim_ticket(db, args.id, ticket, expected_version=d.version)
+        # Over a field another seat has just changed (its save committed as this command started): refused
+        # naming that seat unless --other-seat; never its number replaced without a word.
+        set_claim_ticket(db, args.id, ticket, expected_version=d.version, own_fields_only=not args.other_seat)
         with db.reading() as session:
             d = claim_detail(session, args.id)
     if args.json:

@@ -30,6 +30,7 @@ from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_lookups import (
+    edits_since,
     last_author,
     last_entry,
     last_step,
@@ -128,6 +129,24 @@ def undo_of_another_seats_step(step: AuditEvent, what: str, who: str) -> ActionN
     if not _just_by_another_seat(step, who):
         return None
     return _naming_the_seat(step, what, msg.UNDO_NOT_OWN_STEP)
+
+
+def overwrite_of_another_seats_edit(session: Session, what: str, subject: str, subject_id: int,
+                                    fields: list[str], who: str) -> StaleData | None:
+    """A command's save of these fields (their names on the timeline, 理赔单号 …) over another seat's edit of one of
+    them within JUST_CHANGED: two seats' `claim ticket` seconds apart, the second read the claim after the first
+    had committed and wrote its number over the first one's without a word. Refused naming that seat and what it
+    wrote, unless the command names it (`--other-seat`). A window's save names the version its dialog showed."""
+    for entry in edits_since(session, subject, subject_id, utcnow() - JUST_CHANGED):
+        if not _just_by_another_seat(entry, who):
+            continue
+        changed = {part.split("：", 1)[0] for part in (entry.note or "").split("；")}
+        over = [field for field in fields if field in changed]
+        if over:
+            recorded = as_china(entry.recorded_at.replace(tzinfo=entry.recorded_at.tzinfo or UTC))
+            return StaleData(msg.say(msg.OVERWRITE_AFTER_SEAT, what, entry.author, recorded.strftime("%H:%M:%S"),
+                                     entry.note or "", "、".join(over)))
+    return None
 
 
 def _just_by_another_seat(entry: AuditEvent, who: str) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.pool import NullPool
 from desktop_app.cli import run
 from desktop_app.services import cases as case_service
 from desktop_app.store.database import open_database
-from desktop_app.store.models import AuditEvent, Case, Reship
+from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Reship
 from tests.unit.test_team_lock_order import lock_waits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -341,3 +341,50 @@ def test_an_undo_beside_another_seats_step_never_takes_that_step_back(
         _as_seat(monkeypatch, "小李")
         if undo.code == 0:
             cli(pg_url, "case", "act", str(case_id), "start")
+
+
+def _ticket_number(target: str) -> str | None:
+    db = open_database(target)
+    try:
+        with db.reading() as s:
+            return s.scalar(select(CarrierClaim.ticket_no).where(CarrierClaim.id == 1))
+    finally:
+        db.close()
+
+
+def test_a_ticket_number_another_seat_has_just_saved_is_not_written_over(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`claim ticket 1 --number …` from 小王 then 小李 seconds apart (小李's command read the claim after 小王's save had
+    committed): 小李's number replaced 小王's without a word."""
+    cli(ledger_target, "import-orders", str(ORDERS))
+    cli(ledger_target, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "claim", "ticket", "1", "--number", "ZT-0001")
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["claim", "ticket", "1", "--number", "ZT-0002", "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：理赔 #1 刚被 小王 修改了（") and "理赔单号：（空） → ZT-0001），本次未保存" in err, err
+    assert "要改的理赔单号是别的席位刚改的" in err and "--other-seat" in err, err
+    assert _ticket_number(ledger_target) == "ZT-0001"
+    # A field 小王 did not touch is 小李's to fill; the same number again changes nothing and is no conflict.
+    assert run(["claim", "ticket", "1", "--contact", "网点 王经理", "--number", "ZT-0001", "--db", ledger_target]) == 0
+    # Seen and meant: named on the command, it is saved.
+    assert run(["claim", "ticket", "1", "--number", "ZT-0002", "--other-seat", "--db", ledger_target]) == 0
+    assert _ticket_number(ledger_target) == "ZT-0002"
+
+
+@pytest.mark.skipif(not os.environ.get("AFTERSALES_TEST_PG_URL"), reason="no PostgreSQL for tests")
+def test_ticket_details_from_two_seats_at_once_keep_the_first_and_name_it(pg_url: str, tmp_path: Path) -> None:
+    """Two processes on PostgreSQL, as testers run them: whichever reads first, the second seat is refused naming
+    the first (exit 2) and the first seat's value stays; main let both succeed in about half the rounds."""
+    cli(pg_url, "import-orders", str(ORDERS))
+    cli(pg_url, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
+    for field, values in (("--number", ("ZT-W", "ZT-L")), ("--contact", ("网点 王", "网点 李")),
+                          ("--reported-at", ("2026-11-30 10:00", "2026-11-30 11:00"))):
+        said = race(pg_url, tmp_path, *[(seat, ["claim", "ticket", "1", field, value])
+                                        for seat, value in zip(SEATS, values, strict=True)])
+        winner, loser = winner_and_loser(said)
+        assert loser.err.startswith(f"错误：理赔 #1 刚被 {winner.seat} 修改了（"), said
+        kept = values[SEATS.index(winner.seat)]
+        assert kept.split()[-1] in winner.out, said
