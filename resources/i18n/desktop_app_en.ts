@@ -47,97 +47,97 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="49"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="58"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="59"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="65"/>
         <source>可选，如 中通快递</source>
         <translation>Optional, e.g. ZTO Express</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
         <source>扫描或输入运单号</source>
         <translation>Scan or type the tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="69"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="70"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="72"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="75"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="76"/>
         <source>未填写时统计按 0 元计</source>
         <translation>Left empty, Statistics counts 0 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="77"/>
         <source>之前已付 %1 元；填写这次付的金额（累加）</source>
         <translation>¥%1 paid before; enter what this step paid (it adds up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="79"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="79"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="84"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="85"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="95"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="96"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="130"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="131"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="132"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="133"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
@@ -836,27 +836,32 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="345"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="339"/>
+        <source>正在重新读取售后单 #%1 的最新状态，请稍后再点一次</source>
+        <translation>Reading case #%1 again as it is now; click once more in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="357"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="348"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="360"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="351"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="401"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="422"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="427"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="448"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1783,72 +1788,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="66"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="67"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="68"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="69"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="75"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="76"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="78"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="79"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="80"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="81"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="83"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="84"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="87"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="89"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="93"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="94"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="103"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="104"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="112"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="140"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="141"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="146"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="147"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -1998,27 +2003,32 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="307"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="304"/>
+        <source>正在重新读取理赔 #%1 的最新状态，请稍后再点一次</source>
+        <translation>Reading claim #%1 again as it is now; click once more in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="315"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="317"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="335"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="318"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="336"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="328"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="346"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="375"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2161,24 +2171,24 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimEdits</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="132"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="150"/>
         <source>撤销理赔 #%1 的上一步“%2”？</source>
         <translation>Undo the last step of claim #%1, “%2”?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="134"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="152"/>
         <source>
 登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。</source>
         <translation>
 The %1 yuan recorded as received is taken back with it; received and the statistics go down by it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="154"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="165"/>
         <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
         <translation>Claim #%1: “%2” undone, now: %3</translation>
     </message>
@@ -3186,57 +3196,57 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="146"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="150"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="154"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="158"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="160"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="163"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="164"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="165"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="166"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="170"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="171"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="184"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="185"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="186"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3244,47 +3254,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="194"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="195"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="202"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="205"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="207"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="209"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="210"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="215"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="224"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -3356,27 +3366,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="167"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="168"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="175"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="180"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -3682,28 +3692,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="238"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="239"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="245"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="246"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="247"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="253"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="255"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -11718,6 +11728,16 @@ Cancel the import and close?</translation>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="193"/>
         <source>未完成：%1</source>
         <translation>Not done: %1</translation>
+    </message>
+</context>
+<context>
+    <name>WritingDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="74"/>
+        <source>未保存：%1
+填写的内容都还在：看过最新状态后可以再点一次，或取消。</source>
+        <translation>Not saved: %1
+Everything you entered is still here: look at the latest state, then click again, or cancel.</translation>
     </message>
 </context>
 </TS>

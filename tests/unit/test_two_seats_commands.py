@@ -354,8 +354,8 @@ def _ticket_number(target: str) -> str | None:
 
 def test_a_ticket_number_another_seat_has_just_saved_is_not_written_over(
         ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """`claim ticket 1 --number …` from 小王 then 小李 seconds apart (小李's command read the claim after 小王's save had
-    committed): 小李's number replaced 小王's without a word."""
+    """`claim ticket 1 --number …` from 小王 then 小李 seconds apart (小李's command read the claim after 小王's save
+    had committed): 小李's number replaced 小王's without a word."""
     cli(ledger_target, "import-orders", str(ORDERS))
     cli(ledger_target, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
     _as_seat(monkeypatch, "小王")

@@ -321,13 +321,25 @@ class CaseDetailPane(QWidget):
         dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying,
                               None if before is not None else recorded, before, CaseKind(d.row.kind))
         dialog.setObjectName("action_dialog")
-        dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
-                                                            dialog.parcel(), dialog.paid_fen()))
+        case_id = d.row.id
+        # Open until the step is recorded: a write refused (another seat's change, the server gone) keeps the
+        # reason typed, says why, and is sent again on the case as the pane reloads it.
+        dialog.send_with(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
+                                                     dialog.parcel(), dialog.paid_fen(), (case_id, dialog)))
         dialog.open()
 
     def perform_action(self, action: CaseAction, note: str, at: Moment | None = None,
-                       parcel: ReturnParcel | None = None, paid_fen: int | None = None) -> None:
+                       parcel: ReturnParcel | None = None, paid_fen: int | None = None,
+                       from_dialog: tuple[int, ActionDialog] | None = None) -> None:
+        """`from_dialog`: the case its step dialog was opened on, and the dialog, told how the write went."""
         d = self._detail
+        if from_dialog is not None and (d is None or d.row.id != from_dialog[0]):
+            # The pane lost the case behind the dialog (its reload failed while the server was gone): read it
+            # again, so that the next OK is sent on its state now.
+            from_dialog[1].not_written(self.tr("正在重新读取售后单 #%1 的最新状态，请稍后再点一次").replace(
+                "%1", str(from_dialog[0])))
+            self.show_case(from_dialog[0])
+            return
         if d is None:
             return
         case_id, version = d.row.id, d.version
@@ -347,11 +359,20 @@ class CaseDetailPane(QWidget):
             if waiting is not None:  # the parcel came before its number: match it at the returns desk
                 text += self.tr("。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单").replace(
                     "%1", waiting.tracking_no).replace("%2", str(waiting.id))
+            if from_dialog is not None and from_dialog[1].still_open():
+                from_dialog[1].written()
             if late is not None:  # typed days later: the platform had acted by then (services/late_steps)
                 QMessageBox.information(self, self.tr("平台已先处理"), labels.message(late))
             self.message.emit(text)
 
-        self._context.write(work, on_success=done, on_failure=self._failed, origin=self)
+        def failed(error: Exception) -> None:
+            if from_dialog is None or not from_dialog[1].still_open():
+                self._failed(error)
+                return
+            from_dialog[1].not_written(describe_error(error))
+            self.reload()  # the fresh state behind the dialog, whose version the next OK sends
+
+        self._context.write(work, on_success=done, on_failure=failed, origin=self)
 
     def _request_claim(self) -> None:
         if self._case_id is not None:
