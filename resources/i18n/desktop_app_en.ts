@@ -836,32 +836,27 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="339"/>
-        <source>正在重新读取售后单 #%1 的最新状态，请稍后再点一次</source>
-        <translation>Reading case #%1 again as it is now; click once more in a moment</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="360"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="360"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="363"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="368"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="422"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="430"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="448"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="456"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1861,174 +1856,169 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="89"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="106"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="110"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="115"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="118"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="121"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="124"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="125"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="127"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="128"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="136"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="137"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="143"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="146"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="147"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="149"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="150"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="158"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="159"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="179"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="180"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="181"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="182"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="193"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="194"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="241"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="261"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="262"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="263"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="264"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="304"/>
-        <source>正在重新读取理赔 #%1 的最新状态，请稍后再点一次</source>
-        <translation>Reading claim #%1 again as it is now; click once more in a moment</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="315"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="319"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="335"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="341"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="336"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="342"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="346"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="352"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="375"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="381"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2171,24 +2161,24 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimEdits</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="151"/>
         <source>撤销理赔 #%1 的上一步“%2”？</source>
         <translation>Undo the last step of claim #%1, “%2”?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="152"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="153"/>
         <source>
 登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。</source>
         <translation>
 The %1 yuan recorded as received is taken back with it; received and the statistics go down by it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="154"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="155"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="165"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="166"/>
         <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
         <translation>Claim #%1: “%2” undone, now: %3</translation>
     </message>
@@ -11733,7 +11723,7 @@ Cancel the import and close?</translation>
 <context>
     <name>WritingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="80"/>
         <source>未保存：%1
 填写的内容都还在：看过最新状态后可以再点一次，或取消。</source>
         <translation>Not saved: %1

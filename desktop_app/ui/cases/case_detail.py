@@ -324,6 +324,7 @@ class CaseDetailPane(QWidget):
         case_id = d.row.id
         # Open until the step is recorded: a write refused (another seat's change, the server gone) keeps the
         # reason typed, says why, and is sent again on the case as the pane reloads it.
+        dialog.saw_version(d.version)
         dialog.send_with(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
                                                      dialog.parcel(), dialog.paid_fen(), (case_id, dialog)))
         dialog.open()
@@ -333,16 +334,18 @@ class CaseDetailPane(QWidget):
                        from_dialog: tuple[int, ActionDialog] | None = None) -> None:
         """`from_dialog`: the case its step dialog was opened on, and the dialog, told how the write went."""
         d = self._detail
-        if from_dialog is not None and (d is None or d.row.id != from_dialog[0]):
-            # The pane lost the case behind the dialog (its reload failed while the server was gone): read it
-            # again, so that the next OK is sent on its state now.
-            from_dialog[1].not_written(self.tr("正在重新读取售后单 #%1 的最新状态，请稍后再点一次").replace(
-                "%1", str(from_dialog[0])))
-            self.show_case(from_dialog[0])
+        if from_dialog is not None:
+            # The case as the pane shows it now, or as the dialog last saw it when the pane lost it meanwhile
+            # (another seat closed it and it left the list of open cases, a reload failed while the server was
+            # gone): a change since is refused naming its seat.
+            case_id, dialog = from_dialog
+            if d is not None and d.row.id == case_id:
+                dialog.saw_version(d.version)
+            version = dialog.version
+        elif d is None:
             return
-        if d is None:
-            return
-        case_id, version = d.row.id, d.version
+        else:
+            case_id, version = d.row.id, d.version
 
         def work(db: Database) -> tuple[CaseStatus, UnmatchedParcelRow | None, str | None]:
             if parcel is None:
@@ -369,8 +372,13 @@ class CaseDetailPane(QWidget):
             if from_dialog is None or not from_dialog[1].still_open():
                 self._failed(error)
                 return
-            from_dialog[1].not_written(describe_error(error))
-            self.reload()  # the fresh state behind the dialog, whose version the next OK sends
+            dialog = from_dialog[1]
+            dialog.not_written(describe_error(error))
+            # The case as it is now, behind the dialog and for the next OK (a list that no longer lists it may
+            # clear the pane again: the dialog keeps the version read here).
+            self.show_case(case_id)
+            self._context.read(lambda db: case_service.case_version(db, case_id), dialog.saw_version,
+                               lambda _error: None)
 
         self._context.write(work, on_success=done, on_failure=failed, origin=self)
 

@@ -37,6 +37,7 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_evidence import evidence_on_disk
+from desktop_app.services.claim_undo import claim_version
 from desktop_app.store.claim_rows import (
     ClaimDetail,
     claim_detail,
@@ -291,6 +292,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         dialog.send_with(lambda: self.perform_action(
             action, amount_fen=dialog.amount_fen, note=dialog.note.toPlainText(), at=dialog.moment(),
             follow_up_at=dialog.follow_up_at(), channel=dialog.payout_channel(), from_dialog=(claim_id, dialog)))
+        dialog.saw_version(d.version)
         dialog.open()
         return dialog
 
@@ -298,16 +300,18 @@ class ClaimDetailPane(ClaimEdits, QWidget):
                        at: Moment | None = None, follow_up_at: datetime | None = None,
                        channel: PayoutChannel | None = None,
                        from_dialog: tuple[int, ClaimActionDialog] | None = None) -> None:
-        """`from_dialog`: the claim its step dialog was opened on, and the dialog, told how the write went."""
+        """`from_dialog`: the claim its step dialog was opened on, and the dialog, told how the write went (as a
+        case's: the version the pane shows, or the dialog's last seen when the pane lost the claim)."""
         d = self._detail
-        if from_dialog is not None and (d is None or d.id != from_dialog[0]):
-            from_dialog[1].not_written(self.tr("正在重新读取理赔 #%1 的最新状态，请稍后再点一次").replace(
-                "%1", str(from_dialog[0])))
-            self.show_claim(from_dialog[0])
+        if from_dialog is not None:
+            claim_id, dialog = from_dialog
+            if d is not None and d.id == claim_id:
+                dialog.saw_version(d.version)
+            version = dialog.version
+        elif d is None:
             return
-        if d is None:
-            return
-        claim_id, version = d.id, d.version
+        else:
+            claim_id, version = d.id, d.version
 
         def done(outcome: claim_service.ClaimOutcome) -> None:
             if from_dialog is not None and from_dialog[1].still_open():
@@ -320,7 +324,9 @@ class ClaimDetailPane(ClaimEdits, QWidget):
                 self._failed(error)
                 return
             from_dialog[1].not_written(describe_error(error))
-            self.reload()
+            self.show_claim(claim_id)
+            self._context.read(lambda db: claim_version(db, claim_id), from_dialog[1].saw_version,
+                               lambda _error: None)
 
         self._context.write(
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,

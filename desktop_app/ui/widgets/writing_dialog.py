@@ -28,6 +28,9 @@ class WritingDialog(QDialog):
         super().__init__(parent)
         self._kept = False
         self._sending = False
+        # The version of the record the next OK is sent against: the one the dialog was opened on, after a refusal
+        # the record's as read again then (`saw_version`), never older than what the pane behind shows.
+        self.version: int | None = None
         self.write_problem = QLabel()
         self.write_problem.setObjectName("write_problem")
         self.write_problem.setWordWrap(True)
@@ -43,6 +46,9 @@ class WritingDialog(QDialog):
     @property
     def sending(self) -> bool:
         return self._sending
+
+    def saw_version(self, version: int) -> None:
+        self.version = version if self.version is None else max(self.version, version)
 
     def still_open(self) -> bool:
         """Whether the write's outcome can still be said here (not cancelled meanwhile: a dialog deleted on close
@@ -73,6 +79,7 @@ class WritingDialog(QDialog):
         self.write_problem.setText(
             self.tr("未保存：%1\n填写的内容都还在：看过最新状态后可以再点一次，或取消。").replace("%1", why))
         self.write_problem.show()
+        self.adjustSize()  # the lines above the form take room: the form below keeps its own
         self._buttons(True)
 
     def _buttons(self, enabled: bool) -> None:
