@@ -1830,6 +1830,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
     "%1 刚被 %2 修改了（%3 %4）：%5": "%1 was just changed by %2 (%3 %4): %5",
+    "未保存：%1\n填写的内容都还在：看过最新状态后可以再点一次，或取消。":
+        "Not saved: %1\nEverything you entered is still here: look at the latest state, then click again, or cancel.",
+    "%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 --other-seat 再执行":
+        "%1 was just changed by %2 (%3 %4); this change was not saved: %5 was just changed by another seat. To "
+        "change it anyway once you have looked, run it again with --other-seat",
     "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
         "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
         "then try again.",

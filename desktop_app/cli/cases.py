@@ -102,6 +102,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     undo = sub.add_parser("undo", help="撤销售后单的最后一步（退款、补偿、已寄出的包裹不能撤销）")
     undo.add_argument("id", type=record_id, metavar="N")
+    undo.add_argument("--other-seat", action="store_true",
+                      help="最后一步是别的席位刚做的（10 分钟内）也撤销；不加时拒绝并说出是谁（先用 case show N 看过）")
     add_db_option(undo)
     add_json_option(undo)
     undo.set_defaults(handler=_undo)
@@ -420,8 +422,10 @@ def _undo(args: argparse.Namespace) -> int:
 
     with opened_ledger(args) as db:
         # The step to take back is the last one as the command found it: another seat's undo at the same moment
-        # takes that one, and this one is refused naming that seat rather than taking back the step before.
-        undone = undo_last_step(db, args.id, expected_version=case_version(db, args.id))
+        # takes that one, and this one is refused naming that seat rather than taking back the step before. And it
+        # is this seat's own: one another seat took as this command started is refused naming it (--other-seat).
+        undone = undo_last_step(db, args.id, expected_version=case_version(db, args.id),
+                                own_step_only=not args.other_seat)
     if args.json:
         print_json({"id": args.id, "undone": undone.title, "status": undone.status.value})
     else:

@@ -83,6 +83,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     undo = sub.add_parser("undo", help="撤销理赔的上一步操作（连同它登记的到账金额），如把 8.00 元错记成 80 元")
     undo.add_argument("id", type=record_id, metavar="N")
+    undo.add_argument("--other-seat", action="store_true",
+                      help="最后一步是别的席位刚做的（10 分钟内）也撤销；不加时拒绝并说出是谁"
+                           "（先用 claim show N 看过）")
     add_db_option(undo)
     add_json_option(undo)
     undo.set_defaults(handler=_undo)
@@ -116,6 +119,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         + "（写 none 清除）")
     ticket.add_argument("--contact", help="联系人及电话（写 none 清除）")
     ticket.add_argument("--reported-at", metavar="T", help="向快递报案的时间 YYYY-MM-DD[ HH:MM]（写 none 清除）")
+    ticket.add_argument("--other-seat", action="store_true",
+                        help="要改的一项是别的席位刚改的（10 分钟内）也保存；不加时拒绝并说出是谁")
     add_db_option(ticket)
     add_json_option(ticket)
     ticket.set_defaults(handler=_ticket)
@@ -372,8 +377,10 @@ def _undo(args: argparse.Namespace) -> int:
     from desktop_app.services.claim_undo import claim_version, undo_claim_step
 
     with opened_ledger(args) as db:
-        # As `case undo`: the last step as the command found it, never the one before it (another seat's undo).
-        undone = undo_claim_step(db, args.id, expected_version=claim_version(db, args.id))
+        # As `case undo`: the last step as the command found it, never the one before it (another seat's undo),
+        # and this seat's own unless --other-seat.
+        undone = undo_claim_step(db, args.id, expected_version=claim_version(db, args.id),
+                                 own_step_only=not args.other_seat)
     if args.json:
         print_json({"id": args.id, "undone": undone.title, "status": undone.status.value,
                     "returned": _yuan(undone.returned_fen)})
@@ -448,7 +455,9 @@ def _ticket(args: argparse.Namespace) -> int:
             contact=d.contact if args.contact is None else (None if _cleared(args.contact) else args.contact),
             reported_at=d.reported_at if args.reported_at is None else (reported.at if reported else None),
         )
-        set_claim_ticket(db, args.id, ticket, expected_version=d.version)
+        # Over a field another seat has just changed (its save committed as this command started): refused
+        # naming that seat unless --other-seat; never its number replaced without a word.
+        set_claim_ticket(db, args.id, ticket, expected_version=d.version, own_fields_only=not args.other_seat)
         with db.reading() as session:
             d = claim_detail(session, args.id)
     if args.json:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -93,7 +92,7 @@ def _seat(args: argparse.Namespace) -> int:
         _on_the_team_ledger(args, lambda db: check_seat(db, team.seat_name()))
         return 0
     name = team.clean_seat_name(args.name)
-    team.save_team_settings(replace(team.load_team_settings(), seat=name))
+    team.update_team_settings(seat=name)
     sys.stdout.write(f"这台电脑的席位名已设为：{name}\n")
     _on_the_team_ledger(args, lambda db: take_seat(db, name))
     return 0

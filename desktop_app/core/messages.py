@@ -104,6 +104,13 @@ CHANGED_BY = T("%1 刚被 %2 修改了（现在是“%3”），本次操作未�
 # A step the state no longer allows because another seat moved the record first (two commands at once, the
 # second acting on the state as it found it): who moved it, when (China time) and with what step.
 REFUSED_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4）：%5", frozenset({4}))
+# `case undo` / `claim undo` that found another seat's step on top (REFUSED_AFTER_SEAT's %5): the command's seat
+# meant its own; `--other-seat` takes it back once seen.
+# A command's save of fields another seat changed within minutes (`claim ticket`): who, when and what they wrote,
+# which of them this save would write over.
+OVERWRITE_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 "
+                         "--other-seat 再执行")
+UNDO_NOT_OWN_STEP = "最后一步是别的席位刚做的，不是本席位的，本次未撤销；看过之后确要撤销它，请加 --other-seat 再执行"
 CHANGED = T("%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。", frozenset({2}))
 # The shop's own data saved over another seat's save of it (a shop's profile): what, and who saved first.
 SAVED_MEANWHILE_BY = T("%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。")

@@ -30,6 +30,7 @@ from desktop_app.services.reship_records import follow_case_action
 from desktop_app.services.team import seat_name
 from desktop_app.store.case_facts import later_resolve
 from desktop_app.store.case_lookups import (
+    edits_since,
     last_author,
     last_entry,
     last_step,
@@ -115,13 +116,49 @@ def refused_after_another_seat(session: Session, error: ActionNotAllowed, what: 
     acting on the state it found, told only 当前状态为“待补发”，不能执行“同意补发” and left to guess that a colleague
     did it. A note or an edit that left the state as it was is not the refusal's cause and is not named."""
     last = last_entry(session, subject, subject_id)
-    if last is None or not last.author or last.author == who or last.to_state in (None, last.from_state):
+    if last is None or last.to_state in (None, last.from_state) or not _just_by_another_seat(last, who):
         return error
-    recorded = last.recorded_at.replace(tzinfo=last.recorded_at.tzinfo or UTC)
-    if utcnow() - recorded > JUST_CHANGED:
-        return error
-    return ActionNotAllowed(msg.say(msg.REFUSED_AFTER_SEAT, what, last.author, as_china(recorded).strftime("%H:%M:%S"),
-                                    event_title(last), error.message))
+    return _naming_the_seat(last, what, error.message)
+
+
+def undo_of_another_seats_step(step: AuditEvent, what: str, who: str) -> ActionNotAllowed | None:
+    """`case undo` / `claim undo` found on top a step another seat took within JUST_CHANGED: the command meant
+    its own seat's last step (two seats at once, 小李's undo read the case just after 小王's 同意补发 committed
+    and took that back — a step nobody at 小王's seat asked to undo). Refused naming that seat, unless the
+    command names it (`--other-seat`: seen and meant). A window's undo names the step it shows instead."""
+    if not _just_by_another_seat(step, who):
+        return None
+    return _naming_the_seat(step, what, msg.UNDO_NOT_OWN_STEP)
+
+
+def overwrite_of_another_seats_edit(session: Session, what: str, subject: str, subject_id: int,
+                                    fields: list[str], who: str) -> StaleData | None:
+    """A command's save of these fields (their names on the timeline, 理赔单号 …) over another seat's edit of one of
+    them within JUST_CHANGED: two seats' `claim ticket` seconds apart, the second read the claim after the first
+    had committed and wrote its number over the first one's without a word. Refused naming that seat and what it
+    wrote, unless the command names it (`--other-seat`). A window's save names the version its dialog showed."""
+    for entry in edits_since(session, subject, subject_id, utcnow() - JUST_CHANGED):
+        if not _just_by_another_seat(entry, who):
+            continue
+        changed = {part.split("：", 1)[0] for part in (entry.note or "").split("；")}
+        over = [field for field in fields if field in changed]
+        if over:
+            recorded = as_china(entry.recorded_at.replace(tzinfo=entry.recorded_at.tzinfo or UTC))
+            return StaleData(msg.say(msg.OVERWRITE_AFTER_SEAT, what, entry.author, recorded.strftime("%H:%M:%S"),
+                                     entry.note or "", "、".join(over)))
+    return None
+
+
+def _just_by_another_seat(entry: AuditEvent, who: str) -> bool:
+    if not entry.author or entry.author == who:
+        return False
+    return utcnow() - entry.recorded_at.replace(tzinfo=entry.recorded_at.tzinfo or UTC) <= JUST_CHANGED
+
+
+def _naming_the_seat(entry: AuditEvent, what: str, why: str) -> ActionNotAllowed:
+    recorded = as_china(entry.recorded_at.replace(tzinfo=entry.recorded_at.tzinfo or UTC))
+    return ActionNotAllowed(msg.say(msg.REFUSED_AFTER_SEAT, what, entry.author, recorded.strftime("%H:%M:%S"),
+                                    event_title(entry), why))
 
 
 def record_paid_amount(session: Session, case: Case, action: CaseAction, fen: int, note: str | None) -> str:

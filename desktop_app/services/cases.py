@@ -38,6 +38,7 @@ from desktop_app.services.case_writes import (
     record_event,
     record_paid_amount,
     refused_after_another_seat,
+    undo_of_another_seats_step,
 )
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
@@ -215,13 +216,14 @@ def add_note(db: Database, case_id: int, text: str, author: str | None = None) -
 
 
 def undo_last_step(db: Database, case_id: int, expected_version: int | None = None,
-                   author: str | None = None, only_event: int | None = None) -> UndoneStep:
+                   author: str | None = None, only_event: int | None = None, own_step_only: bool = False) -> UndoneStep:
     """Take back the newest step of a case (编辑 → 撤销): what was undone and the state now, or
     ActionNotAllowed saying why not (`core.case_undo`: money paid and parcels sent never are).
 
     The undo is an audit event of its own; the step keeps its row, marked `undone_by` the undo, so
     the timeline shows both and the deadline engine stops reading the step's milestone. `only_event`: undo
-    only if the newest step is that one (a batch's undo: a case acted on since is left alone)."""
+    only if the newest step is that one (a batch's undo: a case acted on since is left alone); `own_step_only`:
+    not a step another seat just took (`case undo`, which shows nothing before it acts: undo_of_another_seats_step)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         case = load_case(session, case_id, expected_version)
@@ -232,6 +234,8 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         step = session.get(AuditEvent, choice.event_id) if choice.possible else None
         if step is None:
             raise ActionNotAllowed(choice.refused or "没有可以撤销的操作")
+        if own_step_only and (refused := undo_of_another_seats_step(step, msg.say(msg.CASE_NO, case_id), who)):
+            raise refused
         after = CaseStatus(step.from_state) if step.kind == "action" and step.from_state else before
         if step.action == CaseAction.BUYER_SHIPPED_RETURN.value and after is CaseStatus.AWAITING_RETURN:
             _forget_parcel_of(case, step.note)

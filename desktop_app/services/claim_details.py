@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop_app.core import messages as msg
 from desktop_app.core.claims import ClaimContactLevel
 from desktop_app.core.clock import format_china
 from desktop_app.core.errors import UserError
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.services.case_writes import current_author
+from desktop_app.services.case_writes import current_author, overwrite_of_another_seats_edit
 from desktop_app.services.claim_upkeep import load_claim
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
@@ -40,8 +41,10 @@ def _show(column: str, value: object) -> str:
 
 
 def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: str | None = None,
-                     expected_version: int | None = None) -> OpChanges:
-    """Record the courier's ticket details (None clears a field); the claim's timeline says what changed."""
+                     expected_version: int | None = None, own_fields_only: bool = False) -> OpChanges:
+    """Record the courier's ticket details (None clears a field); the claim's timeline says what changed.
+    `own_fields_only` (`claim ticket`, which shows nothing before it saves): not over a field another seat has
+    just changed (case_writes.overwrite_of_another_seats_edit)."""
     who = current_author() if author is None else author
     if ticket.reported_at is not None and ticket.reported_at.tzinfo is None:
         raise UserError("报案时间缺少时区")
@@ -61,13 +64,19 @@ def set_claim_ticket(db: Database, claim_id: int, ticket: ClaimTicket, author: s
         # Locked as it is read: another seat's save waits for this one, then is told who saved first.
         claim = load_claim(session, claim_id, expected_version)
         changes = []
+        changed = set()
         for column, value in values.items():
             old = getattr(claim, column)
             if old != value:
+                changed.add(column)
                 changes.append(f"{_FIELDS[column]}：{_show(column, old)} → {_show(column, value)}")
                 setattr(claim, column, value)
         if not changes:
             return OpChanges()
+        if own_fields_only and (refused := overwrite_of_another_seats_edit(
+                session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
+                [_FIELDS[column] for column in values if column in changed], who)):
+            raise refused
         claim.updated_at = utcnow()
         session.add(AuditEvent(
             case_id=claim.case_id, subject="claim", subject_id=claim.id, kind="edit", note="；".join(changes),

@@ -20,6 +20,7 @@ from desktop_app.core.claims import ClaimAction, ClaimStatus, follow_up_for, is_
 from desktop_app.core.errors import ActionNotAllowed, NotFound
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.services.case_writes import undo_of_another_seats_step
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_upkeep import claim_event, load_claim, sync_follow_up
 from desktop_app.store.change_tracking import changes_in
@@ -50,13 +51,16 @@ def claim_version(db: Database, claim_id: int) -> int:
 
 
 def undo_claim_step(db: Database, claim_id: int, expected_version: int | None = None,
-                    author: str | None = None) -> UndoneClaimStep:
+                    author: str | None = None, own_step_only: bool = False) -> UndoneClaimStep:
     """Take back the newest lifecycle step of a claim still in force, with the payout it recorded;
-    ActionNotAllowed saying why when there is none."""
+    ActionNotAllowed saying why when there is none, or (`own_step_only`, `claim undo`) when another seat just
+    took it."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
         step = _last_step(session, claim)
+        if own_step_only and (refused := undo_of_another_seats_step(step, msg.say(msg.CLAIM_NO, claim_id), who)):
+            raise refused
         before = ClaimStatus(claim.status)
         after = ClaimStatus(step.from_state or before.value)
         title = _title(step.action)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
-from dataclasses import dataclass, replace
-from uuid import uuid4
+from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -43,15 +42,10 @@ class SeatClash:
 
 def this_computer() -> str:
     """This computer's id (made once, kept in `team.json`)."""
-    saved = team.load_team_settings()
-    if saved.computer:
-        return saved.computer
-    made = uuid4().hex
     try:
-        team.save_team_settings(replace(saved, computer=made))
+        return team.computer_id()
     except OSError:  # a data folder it may not write to: the host name stands for the computer
         return f"host:{socket.gethostname()}"
-    return made
 
 
 def check_seat(db: Database, name: str) -> SeatClash | None:

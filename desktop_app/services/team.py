@@ -12,11 +12,16 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from dataclasses import asdict, dataclass
+import threading
+import time
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import UserError
+from desktop_app.io.toml_files import write_atomically
 from desktop_app.paths import data_dir, default_db_path
 from desktop_app.store.locations import LedgerLocation, parse_location
 
@@ -25,6 +30,7 @@ ENV_SEAT = "AFTERSALES_LEDGER_SEAT"
 SETTINGS_FILE = "team.json"
 KEYRING_SERVICE = "AftersalesLedger"
 MAX_SEAT_LENGTH = 30
+RENAME_TRIES = 50
 
 
 @dataclass(frozen=True)
@@ -56,10 +62,45 @@ def save_team_settings(settings: TeamSettings) -> None:
         raise UserError("团队数据库地址必须是 postgresql+psycopg://… 形式")
     if settings.server and parse_location(settings.server).url.password:  # type: ignore[union-attr]
         raise UserError("密码不能写进设置文件，请单独保存到系统钥匙串")
-    path = _settings_path()
-    path.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
-    if os.name == "posix":
-        path.chmod(0o600)
+    # Written beside and renamed over: `seat_name()` reads the file at every pooled connection's checkout, on
+    # the window's reading threads too, and a file rewritten in place is empty for a moment — a reader then
+    # took the login name for the seat (a change recorded under it; the first start's name read back empty).
+    text = json.dumps(asdict(settings), ensure_ascii=False, indent=2)
+    for attempt in range(RENAME_TRIES):
+        try:
+            write_atomically(_settings_path(), text)
+            return
+        except PermissionError:
+            # Windows refuses the rename while another thread or process has the file open to read it (for
+            # a few microseconds): try again rather than fail a seat's naming.
+            if os.name != "nt" or attempt == RENAME_TRIES - 1:
+                raise
+            time.sleep(0.01)
+
+
+# One writer at a time in this process: each save starts from the file as the last one left it (this computer's
+# id made on a reading thread while the seat is named on the window's would write back the file without it).
+_SAVING = threading.Lock()
+
+
+def update_team_settings(**changes: Any) -> TeamSettings:
+    """The saved settings with `changes` (TeamSettings' fields), saved; what is saved now."""
+    with _SAVING:
+        settings = replace(load_team_settings(), **changes)
+        save_team_settings(settings)
+        return settings
+
+
+def computer_id() -> str:
+    """This computer's id on a team ledger (services/seats.py), made and saved the first time; OSError when
+    the data folder may not be written."""
+    with _SAVING:
+        saved = load_team_settings()
+        if saved.computer:
+            return saved.computer
+        made = uuid4().hex
+        save_team_settings(replace(saved, computer=made))
+        return made
 
 
 def clean_seat_name(text: str) -> str:

@@ -1,12 +1,13 @@
 """Case facts a write use case reads inside its unit of work: the kind and state of cases, a case's state
 before its last escalation and whether its return is on its way, the holder of a platform after-sales
 number, a claim's follow-up deadline, a case's latest shipped reship, an order's other unsettled cases of a
-kind, a playbook's ticked steps, and who changed a case or claim last. Plain values, or the one mapped row
-the use case changes."""
+kind, a playbook's ticked steps, who changed a case or claim last and its recent edits. Plain values, or the
+one mapped row the use case changes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -113,6 +114,16 @@ def last_entry(session: Session, subject: str, subject_id: int) -> AuditEvent | 
         select(AuditEvent).where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id)
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
+
+
+def edits_since(session: Session, subject: str, subject_id: int, since: datetime) -> list[AuditEvent]:
+    """The edits (their notes name the fields changed) recorded on this case or claim since `since`, newest
+    first: whose change a command's save would write over."""
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id,
+                                 AuditEvent.kind == "edit", AuditEvent.recorded_at >= since)
+        .order_by(AuditEvent.id.desc())
+    ))
 
 
 def platform_case_holder(session: Session, key: str, other_than: int) -> int | None:

@@ -112,7 +112,9 @@ def test_a_stale_pane_cannot_undo(db: Database) -> None:
     assert detail(db, claim_id).status == "accepted"
 
 
-def test_cli_claim_undo(db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_claim_undo(db: Database, ledger_target: str, capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AFTERSALES_LEDGER_SEAT", "测试")  # the seat that took the steps (claim undo takes back its own)
     claim_id = new_claim(db)
     base = ["--db", ledger_target]
     assert run(["claim", "act", str(claim_id), "pay", "--amount", "158", "--at", "2026-11-24 10:00", *base]) == 0

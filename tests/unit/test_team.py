@@ -4,7 +4,10 @@ the seat name, the password in the keyring (never in a file), and the messages f
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
+from uuid import uuid4
 
 import keyring
 import keyring.backends.fail
@@ -113,6 +116,61 @@ def test_seat_name_from_env_then_settings_then_login(monkeypatch: pytest.MonkeyP
     assert team.seat_name() == "夜班"
     assert run(["seat", "a|b"]) == 2
     assert "席位名不能" in capsys.readouterr().err
+
+
+def test_the_seat_is_never_read_from_a_half_written_settings_file() -> None:
+    """`seat_name()` reads team.json at every pooled connection's checkout, on the window's reading threads too,
+    while this computer's id is written on another (`take_seat` after the first start's seat name): the file
+    was rewritten in place, empty for a moment, and read back as no seat — the login name recorded the change,
+    and tests/ui/test_team_window.py's first start found the name it had just saved empty, 1 run in 8."""
+    team.update_team_settings(seat="小王")
+    stop = threading.Event()
+
+    def rewrite() -> None:
+        while not stop.is_set():
+            team.update_team_settings(computer=uuid4().hex)
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        seen = {team.load_team_settings().seat for _ in range(3000)}
+    finally:
+        stop.set()
+        writer.join()
+    assert seen == {"小王"}
+
+
+def test_two_threads_saving_the_settings_keep_each_others_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This computer's id made on a reading thread while the seat is named on the window's: each saved the file
+    as it had read it, and the later one wrote back the other's field as it was before. (A read made slow here,
+    as a busy disk makes it: the two meet every time.)"""
+    read = team.load_team_settings
+
+    def slow_read() -> team.TeamSettings:
+        settings = read()
+        time.sleep(0.001)
+        return settings
+
+    monkeypatch.setattr(team, "load_team_settings", slow_read)
+    names = [f"小王{i}" for i in range(100)]
+    made: list[str] = []
+
+    def name_the_seat() -> None:
+        for name in names:
+            team.update_team_settings(seat=name)
+
+    def make_the_id() -> None:
+        for _ in names:
+            team.update_team_settings(computer="")
+            made.append(team.computer_id())
+
+    threads = [threading.Thread(target=name_the_seat), threading.Thread(target=make_the_id)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    saved = team.load_team_settings()
+    assert saved.seat == names[-1] and saved.computer == made[-1]
 
 
 def test_cli_messages_for_bad_addresses(capsys: pytest.CaptureFixture[str]) -> None:

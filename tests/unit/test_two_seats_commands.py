@@ -22,7 +22,7 @@ from sqlalchemy.pool import NullPool
 from desktop_app.cli import run
 from desktop_app.services import cases as case_service
 from desktop_app.store.database import open_database
-from desktop_app.store.models import AuditEvent, Case, Reship
+from desktop_app.store.models import AuditEvent, CarrierClaim, Case, Reship
 from tests.unit.test_team_lock_order import lock_waits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,7 +201,9 @@ def test_two_seats_undoing_one_claim_at_once_take_back_one_step(pg_url: str, tmp
     cli(pg_url, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
     cli(pg_url, "claim", "act", "1", "submit_statement")
     cli(pg_url, "claim", "act", "1", "pay_partially", "--amount", "10", "--channel", "bank")
-    said = race(pg_url, tmp_path, *[(seat, ["claim", "undo", "1"]) for seat in SEATS], row=("carrier_claims", 1))
+    # Neither seat took that step: each names it seen (--other-seat), as a seat undoing a colleague's step must.
+    said = race(pg_url, tmp_path, *[(seat, ["claim", "undo", "1", "--other-seat"]) for seat in SEATS],
+                row=("carrier_claims", 1))
     winner, loser = winner_and_loser(said)
     assert winner.out.strip().startswith("#1 已撤销“部分赔付”")
     assert loser.err.startswith(f"错误：理赔 #1 刚被 {winner.seat} 修改了（现在是“已提交货值说明”）"), loser
@@ -246,3 +248,143 @@ def test_a_refusal_names_no_seat_whose_change_left_the_state_as_it_was(
     assert run(["case", "act", str(case_id), "refund", "--amount", "20", "--db", ledger_target]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：退货退款售后单当前状态为“待处理”，不能执行“退款”") and "小王" not in err, err
+
+
+def _as_seat(monkeypatch: pytest.MonkeyPatch, seat: str) -> None:
+    monkeypatch.setenv("AFTERSALES_LEDGER_SEAT", seat)
+
+
+def test_an_undo_that_finds_another_seats_step_on_top_is_refused_naming_it(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """小李 started the case and runs `case undo` to take that back; 小王's 平台介入 committed just before the undo read
+    the case (two seats at once: the undo's read a moment after the other commit): it took back 小王's step, one
+    nobody at 小王's seat asked to undo, and said 已撤销“平台介入” as if that were what 小李 meant."""
+    case_id = _new_case(ledger_target, kind="refund_only")
+    _as_seat(monkeypatch, "小李")
+    cli(ledger_target, "case", "act", str(case_id), "start")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "case", "act", str(case_id), "escalate")
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["case", "undo", str(case_id), "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"错误：售后单 #{case_id} 刚被 小王 修改了（"), err
+    assert "平台介入）：最后一步是别的席位刚做的" in err, err
+    assert "--other-seat" in err
+    assert _count(ledger_target, AuditEvent.case_id == case_id, AuditEvent.kind == "undo") == 0
+    # Seen and meant: named on the command, it is taken back.
+    assert run(["case", "undo", str(case_id), "--other-seat", "--db", ledger_target]) == 0
+    assert capsys.readouterr().out.strip() == f"#{case_id} 已撤销“平台介入” → 处理中"
+    # 小李's own step on top: taken back without asking.
+    _as_seat(monkeypatch, "小李")
+    assert run(["case", "undo", str(case_id), "--db", ledger_target]) == 0
+    assert capsys.readouterr().out.strip() == f"#{case_id} 已撤销“开始处理” → 待处理"
+
+
+def test_an_undo_of_another_seats_step_from_long_ago_is_no_race(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A step a colleague took an hour ago is no race with this command: taken back as before."""
+    case_id = _new_case(ledger_target, kind="refund_only")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "case", "act", str(case_id), "start")
+    engine = create_engine(ledger_target if "://" in ledger_target else f"sqlite:///{ledger_target}",
+                           poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE audit_events SET recorded_at = recorded_at - INTERVAL '1 hour' "
+                              "WHERE case_id = :id") if engine.dialect.name == "postgresql" else
+                         text("UPDATE audit_events SET recorded_at = datetime(recorded_at, '-1 hour') "
+                              "WHERE case_id = :id"), {"id": case_id})
+    finally:
+        engine.dispose()
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["case", "undo", str(case_id), "--db", ledger_target]) == 0, capsys.readouterr().err
+
+
+def test_a_claim_undo_that_finds_another_seats_step_on_top_is_refused_naming_it(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    cli(ledger_target, "import-orders", str(ORDERS))
+    cli(ledger_target, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
+    _as_seat(monkeypatch, "小李")
+    cli(ledger_target, "claim", "act", "1", "submit_statement")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "claim", "act", "1", "pay_partially", "--amount", "10", "--channel", "bank")
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["claim", "undo", "1", "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：理赔 #1 刚被 小王 修改了（") and "部分赔付）：最后一步是别的席位刚做的" in err, err
+    assert _count(ledger_target, AuditEvent.subject == "claim", AuditEvent.kind == "undo") == 0
+
+
+@pytest.mark.skipif(not os.environ.get("AFTERSALES_TEST_PG_URL"), reason="no PostgreSQL for tests")
+def test_an_undo_beside_another_seats_step_never_takes_that_step_back(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`case undo` by 小李 and `case act … escalate` by 小王 at once, as testers run them: whichever goes first, 小王's
+    平台介入 is never the step taken back; an undo that comes second is refused naming 小王 (exit 2)."""
+    case_id = _new_case(pg_url, kind="refund_only")
+    _as_seat(monkeypatch, "小李")
+    cli(pg_url, "case", "act", str(case_id), "start")
+    for _round in range(3):
+        said = race(pg_url, tmp_path, ("小王", ["case", "act", str(case_id), "escalate"]),
+                    ("小李", ["case", "undo", str(case_id)]))
+        undo = said[1]
+        assert undo.code in (0, 2), said
+        if undo.code == 2:
+            assert f"售后单 #{case_id} 刚被 小王 修改了（" in undo.err, said
+        assert _count(pg_url, AuditEvent.case_id == case_id, AuditEvent.kind == "undo", AuditEvent.author == "小李",
+                      AuditEvent.note.contains("平台介入")) == 0, said
+        _as_seat(monkeypatch, "小王")
+        if said[0].code == 0:
+            cli(pg_url, "case", "undo", str(case_id))  # 小王 takes his own back for the next round
+        _as_seat(monkeypatch, "小李")
+        if undo.code == 0:
+            cli(pg_url, "case", "act", str(case_id), "start")
+
+
+def _ticket_number(target: str) -> str | None:
+    db = open_database(target)
+    try:
+        with db.reading() as s:
+            return s.scalar(select(CarrierClaim.ticket_no).where(CarrierClaim.id == 1))
+    finally:
+        db.close()
+
+
+def test_a_ticket_number_another_seat_has_just_saved_is_not_written_over(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`claim ticket 1 --number …` from 小王 then 小李 seconds apart (小李's command read the claim after 小王's save
+    had committed): 小李's number replaced 小王's without a word."""
+    cli(ledger_target, "import-orders", str(ORDERS))
+    cli(ledger_target, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "claim", "ticket", "1", "--number", "ZT-0001")
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["claim", "ticket", "1", "--number", "ZT-0002", "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：理赔 #1 刚被 小王 修改了（") and "理赔单号：（空） → ZT-0001），本次未保存" in err, err
+    assert "要改的理赔单号是别的席位刚改的" in err and "--other-seat" in err, err
+    assert _ticket_number(ledger_target) == "ZT-0001"
+    # A field 小王 did not touch is 小李's to fill; the same number again changes nothing and is no conflict.
+    assert run(["claim", "ticket", "1", "--contact", "网点 王经理", "--number", "ZT-0001", "--db", ledger_target]) == 0
+    # Seen and meant: named on the command, it is saved.
+    assert run(["claim", "ticket", "1", "--number", "ZT-0002", "--other-seat", "--db", ledger_target]) == 0
+    assert _ticket_number(ledger_target) == "ZT-0002"
+
+
+@pytest.mark.skipif(not os.environ.get("AFTERSALES_TEST_PG_URL"), reason="no PostgreSQL for tests")
+def test_ticket_details_from_two_seats_at_once_keep_the_first_and_name_it(pg_url: str, tmp_path: Path) -> None:
+    """Two processes on PostgreSQL, as testers run them: whichever reads first, the second seat is refused naming
+    the first (exit 2) and the first seat's value stays; main let both succeed in about half the rounds."""
+    cli(pg_url, "import-orders", str(ORDERS))
+    cli(pg_url, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
+    for field, values in (("--number", ("ZT-W", "ZT-L")), ("--contact", ("网点 王", "网点 李")),
+                          ("--reported-at", ("2026-11-30 10:00", "2026-11-30 11:00"))):
+        said = race(pg_url, tmp_path, *[(seat, ["claim", "ticket", "1", field, value])
+                                        for seat, value in zip(SEATS, values, strict=True)])
+        winner, loser = winner_and_loser(said)
+        assert loser.err.startswith(f"错误：理赔 #1 刚被 {winner.seat} 修改了（"), said
+        kept = values[SEATS.index(winner.seat)]
+        assert kept.split()[-1] in winner.out, said

@@ -321,16 +321,31 @@ class CaseDetailPane(QWidget):
         dialog = ActionDialog(action, f"#{d.row.id} {labels.kind(d.row.kind)}", self, paying,
                               None if before is not None else recorded, before, CaseKind(d.row.kind))
         dialog.setObjectName("action_dialog")
-        dialog.accepted.connect(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
-                                                            dialog.parcel(), dialog.paid_fen()))
+        case_id = d.row.id
+        # Open until the step is recorded: a write refused (another seat's change, the server gone) keeps the
+        # reason typed, says why, and is sent again on the case as the pane reloads it.
+        dialog.saw_version(d.version)
+        dialog.send_with(lambda: self.perform_action(action, dialog.note.toPlainText(), dialog.moment(),
+                                                     dialog.parcel(), dialog.paid_fen(), (case_id, dialog)))
         dialog.open()
 
     def perform_action(self, action: CaseAction, note: str, at: Moment | None = None,
-                       parcel: ReturnParcel | None = None, paid_fen: int | None = None) -> None:
+                       parcel: ReturnParcel | None = None, paid_fen: int | None = None,
+                       from_dialog: tuple[int, ActionDialog] | None = None) -> None:
+        """`from_dialog`: the case its step dialog was opened on, and the dialog, told how the write went."""
         d = self._detail
-        if d is None:
+        if from_dialog is not None:
+            # The case as the pane shows it now, or as the dialog last saw it when the pane lost it meanwhile
+            # (another seat closed it and it left the list of open cases, a reload failed while the server was
+            # gone): a change since is refused naming its seat.
+            case_id, dialog = from_dialog
+            if d is not None and d.row.id == case_id:
+                dialog.saw_version(d.version)
+            version = dialog.version
+        elif d is None:
             return
-        case_id, version = d.row.id, d.version
+        else:
+            case_id, version = d.row.id, d.version
 
         def work(db: Database) -> tuple[CaseStatus, UnmatchedParcelRow | None, str | None]:
             if parcel is None:
@@ -347,11 +362,25 @@ class CaseDetailPane(QWidget):
             if waiting is not None:  # the parcel came before its number: match it at the returns desk
                 text += self.tr("。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单").replace(
                     "%1", waiting.tracking_no).replace("%2", str(waiting.id))
+            if from_dialog is not None and from_dialog[1].still_open():
+                from_dialog[1].written()
             if late is not None:  # typed days later: the platform had acted by then (services/late_steps)
                 QMessageBox.information(self, self.tr("平台已先处理"), labels.message(late))
             self.message.emit(text)
 
-        self._context.write(work, on_success=done, on_failure=self._failed, origin=self)
+        def failed(error: Exception) -> None:
+            if from_dialog is None or not from_dialog[1].still_open():
+                self._failed(error)
+                return
+            dialog = from_dialog[1]
+            dialog.not_written(describe_error(error))
+            # The case as it is now, behind the dialog and for the next OK (a list that no longer lists it may
+            # clear the pane again: the dialog keeps the version read here).
+            self.show_case(case_id)
+            self._context.read(lambda db: case_service.case_version(db, case_id), dialog.saw_version,
+                               lambda _error: None)
+
+        self._context.write(work, on_success=done, on_failure=failed, origin=self)
 
     def _request_claim(self) -> None:
         if self._case_id is not None:

@@ -29,12 +29,13 @@ from desktop_app.ui import labels
 from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, time_confirmed
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.status_colours import OVERDUE
+from desktop_app.ui.widgets.writing_dialog import WritingDialog
 
 # Actions that end or refuse something: ask for a reason and confirm.
 _NEEDS_REASON = frozenset({CaseAction.REJECT, CaseAction.CLOSE, CaseAction.ESCALATE})
 
 
-class ActionDialog(QDialog):
+class ActionDialog(WritingDialog):
     """Confirm an action, with an optional note and the time it happened (default: now)."""
 
     def __init__(self, action: CaseAction, case_label: str, parent: QWidget | None = None,

@@ -37,6 +37,7 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_evidence import evidence_on_disk
+from desktop_app.services.claim_undo import claim_version
 from desktop_app.store.claim_rows import (
     ClaimDetail,
     claim_detail,
@@ -286,29 +287,52 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         dialog = ClaimActionDialog(action, d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_action_dialog")
-        dialog.accepted.connect(lambda: self.perform_action(
+        claim_id = d.id
+        # Open until the step is recorded, as a case's step dialog (ui/widgets/writing_dialog.py).
+        dialog.send_with(lambda: self.perform_action(
             action, amount_fen=dialog.amount_fen, note=dialog.note.toPlainText(), at=dialog.moment(),
-            follow_up_at=dialog.follow_up_at(), channel=dialog.payout_channel()))
+            follow_up_at=dialog.follow_up_at(), channel=dialog.payout_channel(), from_dialog=(claim_id, dialog)))
+        dialog.saw_version(d.version)
         dialog.open()
         return dialog
 
     def perform_action(self, action: ClaimAction, *, amount_fen: int | None = None, note: str = "",
                        at: Moment | None = None, follow_up_at: datetime | None = None,
-                       channel: PayoutChannel | None = None) -> None:
+                       channel: PayoutChannel | None = None,
+                       from_dialog: tuple[int, ClaimActionDialog] | None = None) -> None:
+        """`from_dialog`: the claim its step dialog was opened on, and the dialog, told how the write went (as a
+        case's: the version the pane shows, or the dialog's last seen when the pane lost the claim)."""
         d = self._detail
-        if d is None:
+        if from_dialog is not None:
+            claim_id, dialog = from_dialog
+            if d is not None and d.id == claim_id:
+                dialog.saw_version(d.version)
+            version = dialog.version
+        elif d is None:
             return
-        claim_id, version = d.id, d.version
+        else:
+            claim_id, version = d.id, d.version
+
+        def done(outcome: claim_service.ClaimOutcome) -> None:
+            if from_dialog is not None and from_dialog[1].still_open():
+                from_dialog[1].written()
+            self.message.emit(self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
+                "%2", labels.label(action)).replace("%3", labels.label(outcome.status)))
+
+        def failed(error: Exception) -> None:
+            if from_dialog is None or not from_dialog[1].still_open():
+                self._failed(error)
+                return
+            from_dialog[1].not_written(describe_error(error))
+            self.show_claim(claim_id)
+            self._context.read(lambda db: claim_version(db, claim_id), from_dialog[1].saw_version,
+                               lambda _error: None)
+
         self._context.write(
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,
                                                   follow_up_at=follow_up_at, note=note, expected_version=version,
                                                   channel=channel),
-            on_success=lambda outcome: self.message.emit(
-                self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
-                    "%2", labels.label(action)).replace("%3", labels.label(outcome.status))),
-            on_failure=self._failed,
-        origin=self,
-        )
+            on_success=done, on_failure=failed, origin=self)
 
     def choose_evidence(self) -> None:
         if self._claim_id is None:

@@ -40,6 +40,7 @@ from desktop_app.ui.widgets.china_time import CHINA_ZONE, china_time_edit, qt_to
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.qt_dates import to_date
 from desktop_app.ui.widgets.status_colours import tint
+from desktop_app.ui.widgets.writing_dialog import WritingDialog
 from desktop_app.ui.widgets.yuan_field import fen_or_none
 
 
@@ -53,7 +54,7 @@ def _qdate(value: datetime) -> QDate:
     return QDate(local.year, local.month, local.day)
 
 
-class ClaimActionDialog(QDialog):
+class ClaimActionDialog(WritingDialog):
     """Confirm a claim action: when it happened, the money received, the next follow-up, a note."""
 
     def __init__(self, action: ClaimAction, claim: ClaimDetail, parent: QWidget | None = None) -> None:

@@ -13,9 +13,10 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
-from desktop_app.services.claim_undo import UndoneClaimStep, undo_claim_step
+from desktop_app.services.claim_undo import UndoneClaimStep, claim_version, undo_claim_step
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
         message: SignalInstance
 
         def _failed(self, error: Exception) -> None: ...
+
+        def reload(self) -> None: ...
 else:
     _Pane = object
 
@@ -87,14 +90,30 @@ class ClaimEdits(_Pane):
         dialog = ClaimTicketDialog(d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_ticket_dialog")
-        claim_id, version = d.id, d.version
+        claim_id = d.id
+        dialog.saw_version(d.version)
 
         def save() -> None:
-            ticket = dialog.ticket()
-            self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
-                                on_failure=self._failed, origin=self)
+            # The version the dialog was opened on; after a refusal, the claim's as read again then or as the pane
+            # behind shows it (reloaded, with who changed what): OK again saves what was typed over that, seen.
+            shown = self._detail
+            if dialog.write_problem.isVisible() and shown is not None and shown.id == claim_id:
+                dialog.saw_version(shown.version)
+            ticket, version = dialog.ticket(), dialog.version
 
-        dialog.accepted.connect(save)
+            def failed(error: Exception) -> None:
+                if not dialog.still_open():
+                    self._failed(error)
+                    return
+                dialog.not_written(describe_error(error))
+                self.reload()
+                self._context.read(lambda db: claim_version(db, claim_id), dialog.saw_version, lambda _error: None)
+
+            self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
+                                on_success=lambda _changes: dialog.written() if dialog.still_open() else None,
+                                on_failure=failed, origin=self)
+
+        dialog.send_with(save)
         dialog.open()
         return dialog
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
@@ -24,9 +23,10 @@ from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.full_text_tips import show_whole_placeholder
+from desktop_app.ui.widgets.writing_dialog import WritingDialog
 
 
-class ClaimTicketDialog(QDialog):
+class ClaimTicketDialog(WritingDialog):
     def __init__(self, claim: ClaimDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("理赔 #%1：理赔单号与联系人").replace("%1", str(claim.id)))

@@ -9,7 +9,6 @@ first (the file stays as it was); 改用本机文件 switches back.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -163,8 +162,7 @@ class TeamDatabaseDialog(QDialog):
             if self.password.text():
                 team.save_password(location, self.password.text())
             plain = LedgerLocation(url=location.url.set(password=None)) if location.url is not None else location
-            saved = team.load_team_settings()  # this computer's id stays
-            team.save_team_settings(replace(saved, server=plain.display(), use_server=True, seat=seat))
+            team.update_team_settings(server=plain.display(), use_server=True, seat=seat)  # the computer's id stays
         except UserError as exc:
             self._say(labels.message(exc), error=True)
             return False
@@ -212,7 +210,6 @@ class TeamDatabaseDialog(QDialog):
         self.save_and_connect()
 
     def use_local_file(self) -> None:
-        saved = team.load_team_settings()
-        team.save_team_settings(replace(saved, use_server=False))
+        team.update_team_settings(use_server=False)
         self.switch_requested.emit(LedgerLocation(path=default_db_path()))
         self.accept()

@@ -3,7 +3,6 @@ seat-name prompt at the first start on a team ledger, and switching the window t
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -75,7 +74,7 @@ class TeamMode(_Window):
         """Saved for this computer; each pooled connection takes the new name when next used
         (store/database.server_engine), so the other seats see it from the next change on."""
         try:
-            team.save_team_settings(replace(team.load_team_settings(), seat=team.clean_seat_name(name)))
+            team.update_team_settings(seat=team.clean_seat_name(name))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("席位名"), labels.message(exc))
             return

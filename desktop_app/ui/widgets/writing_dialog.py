@@ -1,0 +1,89 @@
+"""A step dialog that stays open, with everything typed in it, until what it records is on the ledger.
+
+A case's or claim's step dialog closed at its OK and the write ran afterwards: when the write failed (another seat
+changed the case meanwhile, the team server went away) a message box said why and the reason typed — a rejection's,
+a 平台介入's, the ticket number — was gone with the dialog. Here OK sends the write with the buttons off; once it is
+recorded the dialog closes, and when it is not the dialog says why above the form, gives the buttons back and keeps
+what was typed, to be sent again on the case as it is now (the pane behind reloads it) or cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
+
+from desktop_app.ui.widgets.status_colours import OVERDUE
+
+
+class WritingDialog(QDialog):
+    """`send_with(slot)`: OK emits `submitted` (the form checked) instead of closing; the write's outcome is
+    `written()` (closes, accepted) or `not_written(why)`. Without it the dialog closes at OK as any other."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kept = False
+        self._sending = False
+        # The version of the record the next OK is sent against: the one the dialog was opened on, after a refusal
+        # the record's as read again then (`saw_version`), never older than what the pane behind shows.
+        self.version: int | None = None
+        self.write_problem = QLabel()
+        self.write_problem.setObjectName("write_problem")
+        self.write_problem.setWordWrap(True)
+        self.write_problem.setStyleSheet(f"color:{OVERDUE.name()}")
+        self.write_problem.hide()
+
+    def send_with(self, slot: Callable[[], None]) -> None:
+        """Keep the dialog open until the write `slot` starts is done (its caller answers `written` or
+        `not_written`)."""
+        self._kept = True
+        self.submitted.connect(slot)
+
+    @property
+    def sending(self) -> bool:
+        return self._sending
+
+    def saw_version(self, version: int) -> None:
+        self.version = version if self.version is None else max(self.version, version)
+
+    def still_open(self) -> bool:
+        """Whether the write's outcome can still be said here (not cancelled meanwhile: a dialog deleted on close
+        is gone)."""
+        return shiboken6.isValid(self) and self.isVisible()
+
+    def accept(self) -> None:
+        if not self._kept:
+            super().accept()
+            return
+        if self._sending:
+            return
+        self._sending = True
+        self._buttons(False)
+        self.submitted.emit()
+
+    def written(self) -> None:
+        self._sending = False
+        self._kept = False
+        super().accept()
+
+    def not_written(self, why: str) -> None:
+        """Say why above the form (first use: placed under the dialog's heading) and give OK back."""
+        self._sending = False
+        layout = self.layout()
+        if layout is not None and layout.indexOf(self.write_problem) < 0:
+            layout.insertWidget(1, self.write_problem)  # type: ignore[attr-defined]  # every one is a QBoxLayout
+        self.write_problem.setText(
+            self.tr("未保存：%1\n填写的内容都还在：看过最新状态后可以再点一次，或取消。").replace("%1", why))
+        self.write_problem.show()
+        self.adjustSize()  # the lines above the form take room: the form below keeps its own
+        self._buttons(True)
+
+    def _buttons(self, enabled: bool) -> None:
+        for box in self.findChildren(QDialogButtonBox):
+            button = box.button(QDialogButtonBox.StandardButton.Ok)
+            if button is not None:
+                button.setEnabled(enabled)
