@@ -62,7 +62,7 @@ def child_service(db_path: Path, repeat: int, out: Path) -> dict[str, Any]:
     return {"first": first[:2], "runs": [r[:2] for r in runs]}
 
 
-def _realtime(on: bool) -> None:
+def realtime(on: bool) -> None:
     """`--rt`: every thread of this process at SCHED_FIFO (on) or back to the normal policy. Only the measured
     steps run so (≈ 0.5 s each): on a machine shared with other work, its threads are not queued behind it
     (run-queue waits of 200-900 ms per read at load 6-13), so the figures are those of a quiet machine's
@@ -75,7 +75,7 @@ def _realtime(on: bool) -> None:
             continue  # a thread that ended meanwhile
 
 
-def child_window(db_path: Path, repeat: int, settle: float, realtime: bool = False, watch: str = "widgets") -> None:
+def child_window(db_path: Path, repeat: int, settle: float, rt: bool = False, watch: str = "widgets") -> None:
     """The running window: the tab opened once start-up has settled, then refreshed; prints its result."""
     import tempfile
 
@@ -144,8 +144,8 @@ def child_window(db_path: Path, repeat: int, settle: float, realtime: bool = Fal
             quiet.start()
 
         def settled() -> None:
-            if realtime:
-                _realtime(False)
+            if rt:
+                realtime(False)
             wall, cpu = begun[0]
             times.append((painted[-1][0] - wall, painted[-1][1] - cpu))
             if len(times) <= repeat:
@@ -163,8 +163,8 @@ def child_window(db_path: Path, repeat: int, settle: float, realtime: bool = Fal
             if not started and not times:
                 for widget in (tab, *tab.findChildren(QWidget)) if watch == "widgets" else (window,):
                     widget.installEventFilter(paints)
-            if realtime:
-                _realtime(True)
+            if rt:
+                realtime(True)
             started.append((time.perf_counter(), time.process_time()))
             start(tab)
 
