@@ -194,29 +194,6 @@ def test_the_tab_reads_nothing_until_it_is_shown(qtbot: QtBot, window: MainWindo
     assert reads and set(reads) == {NOVEMBER} and tab.report is not None and tab.report.old_claim_days == 3
 
 
-def test_start_up_lays_the_tab_out_off_screen_and_reads_nothing(qtbot: QtBot, window: MainWindow,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Its first opening laid out and painted the whole tab (≈ 100 widgets) while its read ran, the read waiting
-    for the GIL through much of it. Once start-up is over the tab is laid out at the size it will be shown at
-    and painted off screen (`paint_ahead`) — without reading a figure or showing it."""
-    reads: list[Period] = []
-    original = dashboard_tab.build_report
-    monkeypatch.setattr(dashboard_tab, "build_report", lambda db, period, *a, **k: (
-        reads.append(period), original(db, period, *a, **k))[1])
-    tab = window.dashboard_tab
-    assert not tab.isVisible() and tab.report is None
-    page = window.tabs.currentWidget().size()
-    assert tab.size() == page  # a hidden page of the tab widget is otherwise never sized
-    table = tab.tables["report_by_kind"]
-    assert table.width() > 100 and table.mapTo(tab, table.rect().bottomRight()).y() < page.height()  # laid out
-    tab.paint_ahead()  # again, as the window does it: still nothing read, nothing shown
-    assert reads == [] and not tab.isVisible()
-    window.tabs.setCurrentWidget(tab)
-    assert tab.size() == page
-    qtbot.waitUntil(lambda: tab.report is not None, timeout=10000)
-    assert reads
-
-
 def test_start_up_splits_the_goods_before_the_tab_is_first_opened(qtbot: QtBot, db_path: Path) -> None:
     """The tab's first opening after a launch split every goods string of its period into product lines
     (≈ 40 ms of its read at 100,000 cases, paid at each launch). Once start-up is over the window has split

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from types import FrameType
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.modeltest import ModelTester
@@ -85,29 +82,3 @@ def test_rows_that_need_a_scroll_bar_are_painted_once(qtbot: QtBot) -> None:
     assert len(paints) == 1
     table.set_rows([FigureRow(("商品", "1"), 1)])  # fewer: the scroll bar goes at once too
     assert not table.verticalScrollBar().isVisible()
-
-
-def test_a_tables_titles_are_painted_without_calling_python(qtbot: QtBot) -> None:
-    """A header asks its model for each title about 20 times a section as it is laid out and painted: through
-    the Python model that was 1,175 calls into Python at the 统计 tab's first opening (315 at each refresh),
-    each taking the GIL from the threads reading the figures. The titles now come from a model of Qt's own."""
-    table = FigureTable("report_by_reason", ("原因", "售后单"))
-    qtbot.addWidget(table)
-    table.set_rows(ROWS)
-    header = table.horizontalHeader()
-    assert [header.model().headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["原因", "售后单", ""]
-    assert header.count() == table.figures.columnCount()
-    calls: list[str] = []
-
-    def profile(frame: FrameType, event: str, _arg: object) -> None:
-        if event == "call" and frame.f_code.co_filename.endswith("figure_table.py"):
-            calls.append(frame.f_code.co_name)
-
-    sys.setprofile(profile)
-    try:
-        header.grab()
-        header.sizeHint()
-    finally:
-        sys.setprofile(None)
-    assert calls == []
-    assert header.sectionSize(1) >= header.fontMetrics().horizontalAdvance("售后单")  # titles still fitted

@@ -263,20 +263,8 @@ class DashboardTab(BaseTab):
         db = self.context.db
         if db is None or self.isVisible():
             return
-        self.context.runner.prepare(lambda: warm_up(db), lambda _split: self.paint_ahead(),
+        self.context.runner.prepare(lambda: warm_up(db), None,
                                     lambda error: log.warning("统计 warm-up failed: %s", error))
-
-    def paint_ahead(self) -> None:
-        """Lay the tab out and paint it once off screen, at the size it will be shown at, before its first
-        opening: that opening otherwise did it (polish, layout and the first paint of ~100 widgets) while its
-        read ran, ≈ 15-25 ms on the GUI thread that the read waited through (bench/README "Session 25
-        (report)"). Reads nothing; kept for no later use (the image is dropped)."""
-        if self.isVisible():
-            return
-        page = self.parentWidget()  # the tab widget's page stack: it sizes only the page on screen
-        if page is not None:
-            self.resize(page.size())
-        self.grab()
 
     def refresh(self) -> None:
         """Load every figure in one read (its queries use both cores). The tab once showed the counts and

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QStandardItemModel
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -56,6 +56,11 @@ class FigureModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.headers) + (1 if self.bar else 0)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section] if section < len(self.headers) else ""
+        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -107,13 +112,6 @@ class FigureTable(QTableView):
         self._widths: dict[str, int] = {}
         self._widths_font = ""
         self.setModel(self.figures)
-        # The titles from a model of Qt's own: a header asks its model for each title's text, font, colours …
-        # about 20 times a section as it is laid out and painted, and each call into Python took the GIL from
-        # the reading threads (1,175 calls at the tab's first opening, 315 at a refresh; bench/README
-        # "Session 25 (report)"). The columns never change, so the two models always agree on them.
-        self.titles = QStandardItemModel(0, self.figures.columnCount(), self)
-        self.titles.setHorizontalHeaderLabels([*headers, *([""] if bar else [])])
-        self.horizontalHeader().setModel(self.titles)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
