@@ -16,7 +16,11 @@ wall seconds are printed, and the GUI thread's own CPU (setting, sizing and pain
 seconds: the other tabs built, the start-up jobs done), the whole of 2026 is chosen and the 统计 tab
 opened, then refreshed `--repeat` times: from the choice to the last paint of the tab's widgets once every
 figure is set (the first opening paints its tables twice), and to every figure set (`_show` returned, as
-sessions 15–20 measured). The full `report --json` output of both must
+sessions 15–20 measured). `--rt` runs each measured step (not the start-up) at real-time priority, so
+that on a machine shared with other work its threads are not queued behind it; `--watch window` takes the
+paint passes from the window's own events instead of a filter on every widget of the tab (whose calls into
+Python are part of what it measures: ≈ 10 ms of the first opening, bench/README "Session 25 (report)").
+The full `report --json` output of both must
 be equal (the moment is fixed, 2026-12-02 12:00 China time), or the benchmark fails.
 
 The ledgers: `bench_report.py --keep PATH` builds one; the new checkout's copy is the same file opened

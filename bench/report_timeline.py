@@ -7,9 +7,11 @@ run from (like `report_threads.py`), chooses the whole of 2026 once start-up has
 refreshes it `--repeat` times. For each run it prints, in ms from the refresh (the first: the tab asked for),
 each part of `services.report.report_in` with the thread that ran it, its start and end and that thread's CPU,
 the tab's own steps on the GUI thread (`refresh`, `_loaded`, `_show`), the last paint of the tab's widgets
-(0.3 s without one ends the wait, not counted), and the CPU each thread of the process spent meanwhile
-(`/proc/self/task/*/schedstat`). Thread CPU does not depend on the load; the start and end times do — on a
-shared machine read them for the order of things, not their length (Linux only).
+(0.3 s without one ends the wait, not counted), and for each thread of the process meanwhile its CPU, its time
+queued for a CPU and how often it slept (`/proc/self/task/*/schedstat` and `status`; a reading thread's sleeps are
+its waits for the GIL). Thread CPU does not depend on the load; the start and end times do — on a shared machine
+read them for the order of things, not their length, or run with `--rt` (the measured steps at real-time priority,
+as `bench_report_ab.py --rt`) (Linux only).
 """
 
 from __future__ import annotations
@@ -142,9 +144,10 @@ def main() -> None:
         def settled() -> None:
             end = (last_paint[-1] - timeline.start) * 1e3
             ends.append(end)
-            now_spent = thread_cpu()
-            spent = sorted(((c - before.get(t, (0.0, 0.0, 0))[0], q - before.get(t, (0.0, 0.0, 0))[1],
-                             n - before.get(t, (0.0, 0.0, 0))[2]) for t, (c, q, n) in now_spent.items()), reverse=True)
+            now = thread_cpu()
+            start_of = {task: before.get(task, (0.0, 0.0, 0)) for task in now}
+            spent = sorted(((c - start_of[t][0], q - start_of[t][1], n - start_of[t][2])
+                            for t, (c, q, n) in now.items()), reverse=True)
             if args.rt:
                 realtime(False)
             print(f"--- {'first opening' if len(ends) == 1 else 'refresh'}: last paint at {end:.0f} ms")
