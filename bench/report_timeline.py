@@ -7,9 +7,11 @@ run from (like `report_threads.py`), chooses the whole of 2026 once start-up has
 refreshes it `--repeat` times. For each run it prints, in ms from the refresh (the first: the tab asked for),
 each part of `services.report.report_in` with the thread that ran it, its start and end and that thread's CPU,
 the tab's own steps on the GUI thread (`refresh`, `_loaded`, `_show`), the last paint of the tab's widgets
-(0.3 s without one ends the wait, not counted), and the CPU each thread of the process spent meanwhile
-(`/proc/self/task/*/schedstat`). Thread CPU does not depend on the load; the start and end times do — on a
-shared machine read them for the order of things, not their length (Linux only).
+(0.3 s without one ends the wait, not counted), and for each thread of the process meanwhile its CPU, its time
+queued for a CPU and how often it slept (`/proc/self/task/*/schedstat` and `status`; a reading thread's sleeps are
+its waits for the GIL). Thread CPU does not depend on the load; the start and end times do — on a shared machine
+read them for the order of things, not their length, or run with `--rt` (the measured steps at real-time priority,
+as `bench_report_ab.py --rt`) (Linux only).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path.cwd()))  # the checkout it is run from, not this script's
 
+from bench_report_ab import realtime  # this script's folder: the same real-time switch
 from PySide6.QtCore import QDate, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
@@ -62,14 +65,19 @@ class Timeline:
         setattr(owner, name, timed)
 
 
-def thread_cpu() -> dict[str, float]:
-    """CPU ms of each thread of this process so far, by task id."""
+def thread_cpu() -> dict[str, tuple[float, float, int]]:
+    """Of each thread of this process so far, by task id: CPU ms, ms waited for a CPU (queued behind other
+    work: the load), and how often it went to sleep (voluntary context switches: nearly all of them waits for
+    the GIL, so two reading threads handing it over at every row show as thousands)."""
     found = {}
     for task in Path("/proc/self/task").iterdir():
         try:
-            found[task.name] = int((task / "schedstat").read_text().split()[0]) / 1e6
-        except OSError:
+            on_cpu, queued = (int(n) / 1e6 for n in (task / "schedstat").read_text().split()[:2])
+            status = (task / "status").read_text()
+            slept = int(status.split("voluntary_ctxt_switches:")[1].split()[0])
+        except (OSError, IndexError):
             continue  # a thread that ended meanwhile
+        found[task.name] = (on_cpu, queued, slept)
     return found
 
 
@@ -78,6 +86,7 @@ def main() -> None:
     parser.add_argument("ledger", type=Path)
     parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument("--settle", type=float, default=8.0, help="seconds after launch before the tab is opened")
+    parser.add_argument("--rt", action="store_true", help="each measured step at real-time priority (bench_report_ab)")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="report-timeline-"))
     (home / "backups").mkdir()
@@ -114,7 +123,7 @@ def main() -> None:
 
     dashboard_module.DashboardTab._show = show  # type: ignore[method-assign]
     original = app_module.create_window
-    before: dict[str, float] = {}
+    before: dict[str, tuple[float, float, int]] = {}
 
     def create_window(target: Any) -> Any:
         window = original(target)
@@ -127,18 +136,25 @@ def main() -> None:
             timeline.marks.clear()
             before.clear()
             before.update(thread_cpu())
+            if args.rt:
+                realtime(True)
             timeline.start = time.perf_counter()
             start(tab)
 
         def settled() -> None:
             end = (last_paint[-1] - timeline.start) * 1e3
             ends.append(end)
-            spent = {task: ms - before.get(task, 0.0) for task, ms in thread_cpu().items()}
+            now = thread_cpu()
+            start_of = {task: before.get(task, (0.0, 0.0, 0)) for task in now}
+            spent = sorted(((c - start_of[t][0], q - start_of[t][1], n - start_of[t][2])
+                            for t, (c, q, n) in now.items()), reverse=True)
+            if args.rt:
+                realtime(False)
             print(f"--- {'first opening' if len(ends) == 1 else 'refresh'}: last paint at {end:.0f} ms")
             for thread, part, start, stop, cpu in sorted(timeline.marks, key=lambda m: m[2]):
                 print(f"{thread[:18]:<18} {part:<20} {start:7.1f} – {stop:7.1f}   CPU {cpu:6.1f}")
-            print("CPU per thread (ms):", ", ".join(f"{ms:.0f}" for ms in sorted(spent.values(), reverse=True)
-                                                    if ms >= 0.5))
+            print("per thread, CPU ms / queued ms / sleeps:", ", ".join(
+                f"{c:.0f}/{q:.0f}/{n}" for c, q, n in spent if c >= 0.5))
             if len(ends) <= args.repeat:
                 QTimer.singleShot(400, lambda: go(lambda tab: tab.refresh()))
                 return
