@@ -6,9 +6,9 @@ ledger, a thread of its own reads the pages a search reads, at the lowest priori
 of pages at a time (256 KiB of a file, 1 MiB on a server). It gives way to the user: when a read the user waits for
 is queued (`runner.reading`: a keystroke's search, a page scrolled to) it stops after the run under way and goes on
 once the user has left the window alone for QUIET_MS, as the counts aside do. It holds no lock on the ledger and
-keeps one run's buffer; the window's closing cancels it (`runner.stopped`) and nothing waits for it; a restore stops
-it before the file is replaced (`stop`). A failure (the file moved, unreadable) costs nothing but the warming: it is
-logged, never shown.
+keeps one run's buffer; the window's closing (`runner.stopped`) and a restore stop it and wait for the run under way
+(`stop`): the ledger is closed or replaced next, and a server connection left mid-statement would be dropped
+unclosed. A failure (the file moved, unreadable) costs nothing but the warming: it is logged, never shown.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class PageWarming(QObject):
         self._quiet.timeout.connect(self._resume)
         self._runner = runner
         runner.reading.connect(self.give_way)
-        runner.stopped.connect(self.cancel)
+        runner.stopped.connect(self.stop)  # joined: the ledger is closed next
 
     @property
     def running(self) -> bool:
