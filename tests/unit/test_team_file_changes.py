@@ -12,6 +12,7 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, add_note, open_case
 from desktop_app.store.database import open_database
+from desktop_app.store.ledger_files import LEDGER_ID_KEY, ensure_ledger_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,5 +47,21 @@ def test_another_programs_commit_is_seen_with_who_and_which_case_and_our_own_are
         command("import-orders", str(ROOT / "tests" / "fixtures" / "samples" / "douyin_orders.xlsx"),
                 "--db", str(db_path))
         assert db.commits.look() == []
+    finally:
+        db.close()
+
+
+def test_the_ledger_id_written_at_the_first_daily_backup_is_this_programs_own_commit(db_path: Path) -> None:
+    """The first daily backup of a ledger the command line made writes the ledger's id into it; the window
+    said 另一个程序（如命令行导入）修改了台账 then (`with conn:` commits in C, past LedgerConnection.commit)."""
+    db = open_database(db_path)
+    try:
+        assert db.commits is not None
+        with db.writing() as conn:
+            conn.exec_driver_sql("DELETE FROM settings WHERE key = ?", (LEDGER_ID_KEY,))
+        db.commits.start()
+        assert db.commits.look() is None
+        assert ensure_ledger_id(db_path) is not None
+        assert db.commits.look() is None
     finally:
         db.close()
