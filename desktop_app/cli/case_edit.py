@@ -1,4 +1,4 @@
-"""`case edit N [--requested-at T] [--reason R]`: correct what the case's timers run from.
+"""`case edit N [--requested-at T] [--reason R] [--other-seat]`: correct what the case's timers run from.
 
 A case typed in without `--requested-at` takes the moment it was typed in as the buyer's request, and a
 mistyped day or year stayed on the answer timers, the holiday windows keyed to the request and 统计's
@@ -22,6 +22,8 @@ def register(sub: Any) -> None:
     edit.add_argument("--requested-at", metavar="T",
                       help="买家申请售后的时间 YYYY-MM-DD[ HH:MM[:SS]]（北京时间）：不能晚于售后单的第一步")
     edit.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))
+    edit.add_argument("--other-seat", action="store_true",
+                      help="要改的一项是别的席位刚改的（10 分钟内）也保存；不加时拒绝并说出是谁")
     add_db_option(edit)
     add_json_option(edit)
     edit.set_defaults(handler=run)
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             reason=reason or kept, refund_fen=d.refund_fen, compensation_fen=d.compensation_fen,
             responsible=ResponsibleParty(d.row.responsible) if d.row.responsible else None,
             platform_case_no=d.platform_case_no, requested=requested,
-        ), expected_version=d.version)
+        ), expected_version=d.version, own_fields_only=not args.other_seat)
         with db.reading() as session:
             d = case_detail(session, args.id)
     reason_label = CaseReason(d.row.reason).label if d.row.reason else "—"

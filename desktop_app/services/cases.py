@@ -35,6 +35,7 @@ from desktop_app.services.case_writes import (
     clean_order_no,
     current_author,
     load_case,
+    overwrite_of_another_seats_edit,
     record_event,
     record_paid_amount,
     refused_after_another_seat,
@@ -288,9 +289,11 @@ class CaseEdit:
 
 
 def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
-              author: str | None = None) -> OpChanges:
+              author: str | None = None, own_fields_only: bool = False) -> OpChanges:
     """Change the descriptive fields and the request's time; the timeline records what changed from what. A new
-    reason or request time changes the case's timers (七天无理由 has its own), recomputed in the same transaction."""
+    reason or request time changes the case's timers (七天无理由 has its own), recomputed in the same transaction.
+    `own_fields_only` (`case edit`, which shows nothing before it saves): not over a field another seat has just
+    changed (case_writes.overwrite_of_another_seats_edit), as `claim ticket`."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         case = load_case(session, case_id, expected_version)
@@ -316,6 +319,10 @@ def edit_case(db: Database, case_id: int, edit: CaseEdit, expected_version: int,
             changes.append(moved)
         if not changes:
             return OpChanges()
+        if own_fields_only and (refused := overwrite_of_another_seats_edit(
+                session, msg.say(msg.CASE_NO, case_id), "case", case_id,
+                [change.split("：", 1)[0] for change in changes], who)):
+            raise refused  # the transaction rolls back what was set above
         has_amount = case.refund_fen is not None or case.compensation_fen is not None
         case.amount_fen = (case.refund_fen or 0) + (case.compensation_fen or 0) if has_amount else None
         case.updated_at = utcnow()

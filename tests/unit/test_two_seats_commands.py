@@ -388,3 +388,33 @@ def test_ticket_details_from_two_seats_at_once_keep_the_first_and_name_it(pg_url
         assert loser.err.startswith(f"错误：理赔 #1 刚被 {winner.seat} 修改了（"), said
         kept = values[SEATS.index(winner.seat)]
         assert kept.split()[-1] in winner.out, said
+
+
+def _case_reason(target: str, case_id: int) -> str | None:
+    db = open_database(target)
+    try:
+        with db.reading() as s:
+            return s.scalar(select(Case.reason).where(Case.id == case_id))
+    finally:
+        db.close()
+
+
+def test_a_case_reason_another_seat_has_just_saved_is_not_written_over(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`case edit N --reason …` from 小王 then 小李 seconds apart: 小李's command read the case after 小王's save had
+    committed (its version check passed) and wrote its reason over 小王's without a word, as `claim ticket` did."""
+    case_id = _new_case(ledger_target, "return_refund")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "case", "edit", str(case_id), "--reason", "wrong_item")
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["case", "edit", str(case_id), "--reason", "damaged", "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"错误：售后单 #{case_id} 刚被 小王 修改了（"), err
+    assert "本次未保存：要改的原因是别的席位刚改的" in err and "--other-seat" in err, err
+    assert _case_reason(ledger_target, case_id) == "wrong_item"
+    # The request time 小王 left alone is 小李's to correct.
+    assert run(["case", "edit", str(case_id), "--requested-at", "2026-11-01 10:00", "--db", ledger_target]) == 0
+    # Seen and meant: named on the command, it is saved.
+    assert run(["case", "edit", str(case_id), "--reason", "damaged", "--other-seat", "--db", ledger_target]) == 0
+    assert _case_reason(ledger_target, case_id) == "damaged"
