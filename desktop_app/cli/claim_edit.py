@@ -1,4 +1,4 @@
-"""`claim edit N [--amount YUAN] [--declared YUAN]`: the claimed and declared values of a claim.
+"""`claim edit N [--amount YUAN] [--declared YUAN] [--other-seat]`: the claimed and declared values of a claim.
 
 A courier that pays more than was claimed (the postage with the goods, a second piece) is recorded by
 raising the claimed amount first: `claim act N pay` refuses money past it and said to use the window's
@@ -20,6 +20,8 @@ def register(sub: Any) -> None:
     edit.add_argument("id", type=record_id, metavar="N")
     edit.add_argument("--amount", metavar="YUAN", help="申请金额（元；写 none 清除）")
     edit.add_argument("--declared", metavar="YUAN", help="保价金额（元；写 none 清除）")
+    edit.add_argument("--other-seat", action="store_true",
+                      help="要改的一项是别的席位刚改的（10 分钟内）也保存；不加时拒绝并说出是谁")
     add_db_option(edit)
     add_json_option(edit)
     edit.set_defaults(handler=run)
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             carrier=d.carrier, tracking_no=d.tracking_no, description=d.description,
             incident=ClaimIncident(d.incident),
         )
-        edit_claim(db, args.id, edit, expected_version=d.version)
+        edit_claim(db, args.id, edit, expected_version=d.version, own_fields_only=not args.other_seat)
         with db.reading() as session:
             d = claim_detail(session, args.id)
     if args.json:

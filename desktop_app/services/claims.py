@@ -33,7 +33,7 @@ from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
-from desktop_app.services.case_writes import refused_after_another_seat
+from desktop_app.services.case_writes import overwrite_of_another_seats_edit, refused_after_another_seat
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_drafts import (
     ChosenLine,
@@ -343,7 +343,10 @@ _FIELD_NAMES = {
 
 
 def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: int | None = None,
-               author: str | None = None) -> OpChanges:
+               author: str | None = None, own_fields_only: bool = False) -> OpChanges:
+    """Change a claim's amounts and particulars; the timeline says what changed from what. `own_fields_only`
+    (`claim edit`, which shows nothing before it saves): not over a field another seat has just changed
+    (case_writes.overwrite_of_another_seats_edit), as `claim ticket`."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
@@ -365,6 +368,10 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
                 setattr(claim, column, value)
         if not changes:
             return OpChanges()
+        if own_fields_only and (refused := overwrite_of_another_seats_edit(
+                session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
+                [change.split("：", 1)[0] for change in changes], who)):
+            raise refused  # the transaction rolls back what was set above
         claim.updated_at = utcnow()
         claim_event(session, claim, kind="edit", author=who, note="；".join(changes))
         return changes_in(session)

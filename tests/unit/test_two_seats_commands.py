@@ -418,3 +418,27 @@ def test_a_case_reason_another_seat_has_just_saved_is_not_written_over(
     # Seen and meant: named on the command, it is saved.
     assert run(["case", "edit", str(case_id), "--reason", "damaged", "--other-seat", "--db", ledger_target]) == 0
     assert _case_reason(ledger_target, case_id) == "damaged"
+
+
+def test_a_claim_amount_another_seat_has_just_saved_is_not_written_over(
+        ledger_target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`claim edit 1 --amount …` from 小王 then 小李 seconds apart: 小李's amount replaced 小王's without a word."""
+    cli(ledger_target, "import-orders", str(ORDERS))
+    cli(ledger_target, "claim", "add", "--order", ORDER, "--incident", "lost", "--amount", "30")
+    _as_seat(monkeypatch, "小王")
+    cli(ledger_target, "claim", "edit", "1", "--amount", "45")
+    _as_seat(monkeypatch, "小李")
+    capsys.readouterr()
+    assert run(["claim", "edit", "1", "--amount", "50", "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：理赔 #1 刚被 小王 修改了（"), err
+    assert "本次未保存：要改的申请金额是别的席位刚改的" in err and "--other-seat" in err, err
+    # The declared value 小王 left alone is 小李's to set; named on the command, the amount is saved.
+    assert run(["claim", "edit", "1", "--declared", "60", "--db", ledger_target]) == 0
+    assert run(["claim", "edit", "1", "--amount", "50", "--other-seat", "--db", ledger_target]) == 0
+    db = open_database(ledger_target)
+    try:
+        with db.reading() as s:
+            assert s.scalar(select(CarrierClaim.claimed_fen).where(CarrierClaim.id == 1)) == 5000
+    finally:
+        db.close()
