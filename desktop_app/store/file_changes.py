@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from desktop_app.core.op_changes import SHOP_SUBJECT
@@ -151,6 +151,16 @@ class LedgerConnection(sqlite3.Connection):
             super().commit()
         else:
             watch.own_commit(super().commit)
+
+    def __exit__(self, kind: object, error: object, trace: object) -> Literal[False]:
+        """`with conn:` as sqlite3's, but committing through `commit` above: sqlite3's own commits in C, past
+        it, and a window watching the file took that commit (the ledger id of the first daily backup) for
+        another program's."""
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
+        return False
 
 
 def _key(path: Any) -> str:

@@ -358,11 +358,9 @@ def ensure_ledger_id(path: Path) -> str | None:
     except sqlite3.Error:
         return None
     try:
-        conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (LEDGER_ID_KEY, uuid.uuid4().hex))
-        # commit() by name: `with conn:` commits in C, past LedgerConnection.commit, and the window then
-        # said 另一个程序修改了台账 at its first daily backup of a ledger.
-        conn.commit()
-    except sqlite3.Error:  # closed below without a commit: nothing written
+        with conn:
+            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (LEDGER_ID_KEY, uuid.uuid4().hex))
+    except sqlite3.Error:
         return None
     finally:
         conn.close()
