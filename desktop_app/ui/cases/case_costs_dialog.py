@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -28,6 +27,7 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
+from desktop_app.services.cases import case_version
 from desktop_app.services.product_costs import CostImport, case_goods_cost, import_product_costs
 from desktop_app.store.product_costs import GoodsCost
 from desktop_app.ui import labels
@@ -35,14 +35,14 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.full_text_tips import show_whole_placeholder
+from desktop_app.ui.widgets.writing_dialog import WritingDialog, write_from
 
 
-class CaseCostsDialog(QDialog):
+class CaseCostsDialog(WritingDialog):
     def __init__(self, context: AppContext, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self._case_id = case_id
-        self._version: int | None = None
         self.setWindowTitle(self.tr("售后单 #%1 的费用").replace("%1", str(case_id)))
         layout = QVBoxLayout(self)
         self.figures = QLabel(self.tr("正在读取……"))
@@ -79,6 +79,7 @@ class CaseCostsDialog(QDialog):
         layout.addWidget(self.import_note)
         self.buttons = add_ok_cancel(self, layout, self.save, self.tr("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.send_with(self._save_kept)
         self._load()
 
     def _money_field(self, name: str, hint: str) -> QLineEdit:
@@ -95,7 +96,7 @@ class CaseCostsDialog(QDialog):
                               lambda error: self.figures.setText(describe_error(error)))
 
     def _show(self, money: CaseMoney) -> None:
-        self._version = money.version
+        self.saw_version(money.version)
         c = money.costs
         for field, fen in ((self.postage_out, c.postage_out_fen), (self.postage_back, c.postage_back_fen),
                            (self.written_off, c.written_off_fen), (self.penalty, c.penalty_fen)):
@@ -197,16 +198,23 @@ class CaseCostsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            costs = self.costs()
+            self.costs()
         except UserError as error:
             QMessageBox.warning(self, self.windowTitle(), labels.message(error))
             return
-        # The dialog closes (and is deleted) before the write runs: the callbacks keep only what outlives it.
-        case_id, version, parent, title = self._case_id, self._version, self.parentWidget(), self.windowTitle()
+        self.accept()
 
-        def failed(error: Exception) -> None:
+    def _save_kept(self) -> None:
+        """Saved while the dialog is open: refused (another seat changed the case, the ledger locked), the amounts
+        typed stay to be saved again over the case as it is now."""
+        case_id, version, costs = self._case_id, self.version, self.costs()  # checked at OK
+        parent, title = self.parentWidget(), self.windowTitle()
+
+        def lost(error: Exception) -> None:  # cancelled meanwhile: said over the pane
             QMessageBox.warning(parent, title, describe_error(error))
 
-        self._context.write(lambda db: set_case_costs(db, case_id, costs, expected_version=version),
-                            on_failure=failed, origin=self)
-        self.accept()
+        def refused() -> None:
+            self._context.read(lambda db: case_version(db, case_id), self.saw_version, lambda _error: None)
+
+        write_from(self, self._context, lambda db: set_case_costs(db, case_id, costs, expected_version=version),
+                   origin=self, lost=lost, refused=refused)

@@ -27,8 +27,6 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
 from desktop_app.services.case_costs import CaseMoney, case_money
-from desktop_app.services.case_kind import change_case_kind
-from desktop_app.services.cases import CaseEdit
 from desktop_app.services.late_steps import late_step
 from desktop_app.services.returns import ReturnParcel, buyer_shipped_return
 from desktop_app.store.case_queries import case_detail
@@ -36,8 +34,8 @@ from desktop_app.store.return_queries import UnmatchedParcelRow
 from desktop_app.store.rows import CaseDetail, EventRow
 from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
-from desktop_app.ui.cases.case_dialogs import ActionDialog, EditCaseDialog
-from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
+from desktop_app.ui.cases.case_dialogs import ActionDialog
+from desktop_app.ui.cases.case_edits import CaseEdits
 from desktop_app.ui.cases.case_money_rows import money_rows
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.flow_layout import FlowLayout
@@ -47,10 +45,9 @@ from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transit
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database
-    from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
 
 
-class CaseDetailPane(QWidget):
+class CaseDetailPane(CaseEdits, QWidget):
     """Shows one case; acts on it through the services, off the GUI thread."""
 
     case_loaded = Signal(int)
@@ -385,55 +382,6 @@ class CaseDetailPane(QWidget):
     def _request_claim(self) -> None:
         if self._case_id is not None:
             self.claim_requested.emit(self._case_id)
-
-    def edit_costs(self) -> CaseCostsDialog | None:
-        # Imported when used: the costs dialog reads cost sheets (the spreadsheet readers), not needed at start-up.
-        from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
-
-        if self._case_id is None:
-            return None
-        dialog = CaseCostsDialog(self._context, self._case_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def edit_case(self) -> None:
-        d = self._detail
-        if d is None:
-            return
-        dialog = EditCaseDialog(d, self)
-        dialog.setObjectName("edit_dialog")
-        dialog.accepted.connect(lambda: self._save_edit(d, dialog.edit))
-        dialog.open()
-
-    def _save_edit(self, d: CaseDetail, edit: CaseEdit | None) -> None:
-        if edit is None:
-            return
-        case_id, version = d.row.id, d.version
-        self._context.write(lambda db: case_service.edit_case(db, case_id, edit, expected_version=version),
-                            on_failure=self._failed, origin=self)
-
-    def change_kind(self) -> ChangeKindDialog | None:
-        d = self._detail
-        if d is None:
-            return None
-        has_amount = d.refund_fen is not None or d.compensation_fen is not None
-        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), has_amount, self)
-        dialog.setObjectName("kind_dialog")
-        case_id, version = d.row.id, d.version
-
-        def save() -> None:
-            kind, note = dialog.chosen(), dialog.note_text()
-            self._context.write(
-                lambda db: change_case_kind(db, case_id, kind, note=note, expected_version=version),
-                on_success=lambda step: self.message.emit(
-                    self.tr("#%1 已改为“%2”，当前状态：%3").replace("%1", str(case_id)).replace(
-                        "%2", labels.label(kind)).replace("%3", labels.status(step.status.value))),
-                on_failure=self._failed, origin=self)
-
-        dialog.accepted.connect(save)
-        dialog.open()
-        return dialog
 
     def _add_note(self) -> None:
         text = self.note_edit.text().strip()

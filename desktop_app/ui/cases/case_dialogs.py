@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -138,7 +137,7 @@ class ActionDialog(WritingDialog):
         return self.at.moment()
 
 
-class EditCaseDialog(QDialog):
+class EditCaseDialog(WritingDialog):
     """Change reason, amounts, responsible party, the platform's case number and the buyer's request time."""
 
     def __init__(self, d: CaseDetail, parent: QWidget | None = None) -> None:

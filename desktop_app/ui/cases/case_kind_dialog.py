@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -21,9 +20,10 @@ from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.cases import COMPENSATION_KINDS
 from desktop_app.ui import labels
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
+from desktop_app.ui.widgets.writing_dialog import WritingDialog
 
 
-class ChangeKindDialog(QDialog):
+class ChangeKindDialog(WritingDialog):
     def __init__(self, case_id: int, kind: CaseKind, status: CaseStatus, has_amount: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -10,12 +10,21 @@ what was typed, to be sent again on the case as it is now (the pane behind reloa
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
+from desktop_app.core.errors import UserError
+from desktop_app.ui.background import describe_error
 from desktop_app.ui.widgets.status_colours import OVERDUE
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Database  # SQLAlchemy: dialogs may be built before it
+    from desktop_app.ui.context import AppContext
+
+T = TypeVar("T")
 
 
 class WritingDialog(QDialog):
@@ -87,3 +96,30 @@ class WritingDialog(QDialog):
             button = box.button(QDialogButtonBox.StandardButton.Ok)
             if button is not None:
                 button.setEnabled(enabled)
+
+
+def write_from(dialog: WritingDialog, context: AppContext, work: Callable[[Database], T], *, origin: QObject,
+               lost: Callable[[Exception], None], done: Callable[[T], None] | None = None,
+               refused: Callable[[], None] | None = None) -> None:
+    """Run the write of `dialog`'s OK (from its `send_with` slot): recorded, the dialog closes, then `done`;
+    refused, the dialog says why and keeps the form, then `refused` (reload what is behind it, read its version
+    again); when the dialog was closed meanwhile, `lost` says it as a write without a dialog would."""
+
+    def succeeded(result: T) -> None:
+        if dialog.still_open():
+            dialog.written()
+        if done is not None:
+            done(result)
+
+    def failed(error: Exception) -> None:
+        if not dialog.still_open():
+            lost(error)
+            return
+        dialog.not_written(describe_error(error))
+        if refused is not None:
+            refused()
+
+    try:
+        context.write(work, succeeded, failed, origin=origin)
+    except UserError as error:  # no ledger open (closed behind the dialog): said in it, the form kept
+        failed(error)
