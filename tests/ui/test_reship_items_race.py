@@ -39,7 +39,8 @@ def test_items_saved_over_another_seats_edit_are_refused_with_its_items_shown(
     queue.idle(qtbot)
     # It overwrote the T-shirt with one sock, and said 补发商品已保存.
     assert row_of(queue.db, case_id).items == (ReshipItemRow("T恤", "L", 1),)
-    qtbot.waitUntil(lambda: tab.error_box is not None and tab.error_box.isVisible(), timeout=5000)
-    assert "刚被" in tab.error_box.text() and "未保存" in tab.error_box.text()
+    qtbot.waitUntil(lambda: mine.write_problem.isVisible(), timeout=5000)  # said in the dialog, still open
+    assert "刚被" in mine.write_problem.text() and "未保存" in mine.write_problem.text()
+    assert mine.isVisible() and mine.table.rowCount() == 1 and mine.quantity_box(0).value() == 1
     queue.idle(qtbot)
     assert "T恤" in queue.cell(0, "items")  # the fresh state beside the message

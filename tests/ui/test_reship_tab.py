@@ -326,10 +326,13 @@ def test_a_failed_write_says_why_without_blocking(qtbot: QtBot, queue: Queue) ->
     tab.select_case(case_id)
     reships.agree(queue.db, case_id, at=parse_moment("2026-05-06 12:00"))  # someone else agreed meanwhile
     tab.agree_button.click()
-    tab.dialog.ok_button.click()  # type: ignore[union-attr]
+    dialog = tab.dialog
+    assert isinstance(dialog, DecisionDialog)
+    dialog.ok_button.click()
     queue.idle(qtbot)
-    assert tab.error_box is not None and tab.error_box.isVisible()
-    assert "刚被" in tab.error_box.text() and "（现在是“待补发”）" in tab.error_box.text()
+    # Said in the dialog, which stays open with what was typed (ui/widgets/writing_dialog.py).
+    assert dialog.isVisible() and dialog.write_problem.isVisible() and tab.error_box is None
+    assert "刚被" in dialog.write_problem.text() and "（现在是“待补发”）" in dialog.write_problem.text()
     queue.idle(qtbot)
     assert queue.cell(0, "status") == "待补发"  # reloaded after the failure
 

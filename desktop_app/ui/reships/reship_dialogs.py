@@ -1,6 +1,6 @@
 """The reship queue's dialogs: agree / refuse / out of stock, enter a tracking number, edit the items,
 record a chat promise (paste many: ui/reships/reship_paste_dialog.py). All are opened with `open()`; the tab
-does the writing."""
+does the writing while they stay open (ui/widgets/writing_dialog.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from desktop_app.ui.widgets.china_time import china_time_edit, time_confirmed
 from desktop_app.ui.widgets.dialog_buttons import add_ok_cancel
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
+from desktop_app.ui.widgets.writing_dialog import WritingDialog
 
 
 def case_title(row: ReshipRow) -> str:
@@ -53,7 +53,7 @@ def _error_label() -> QLabel:
     return label
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(WritingDialog):
     """Confirm 同意补发 / 拒绝 / 缺货改退款, showing what the platform's rules say will follow."""
 
     def __init__(self, title: str, row: ReshipRow, explanation: Sequence[str], ok_text: str,
@@ -100,7 +100,7 @@ class DecisionDialog(QDialog):
             self.accept()
 
 
-class ShipDialog(QDialog):
+class ShipDialog(WritingDialog):
     """Enter the carrier and tracking number of one reship (补发已发出)."""
 
     def __init__(self, row: ReshipRow, carrier: str | None = None, parent: QWidget | None = None) -> None:
@@ -159,7 +159,7 @@ class ShipDialog(QDialog):
             self.accept()
 
 
-class ItemsDialog(QDialog):
+class ItemsDialog(WritingDialog):
     """What to send: titles, specs and quantities (a missing sock is one sock)."""
 
     def __init__(self, row: ReshipRow, parent: QWidget | None = None) -> None:
@@ -241,7 +241,7 @@ class ItemsDialog(QDialog):
         self.accept()
 
 
-class PromiseDialog(QDialog):
+class PromiseDialog(WritingDialog):
     """A reship promised in chat (拼多多承诺履约 and the like): platform, order number, done."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -25,30 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
-from desktop_app.core.reship_states import ReshipItemRow
-from desktop_app.core.vocabulary import CaseReason, Platform
-from desktop_app.services import reships as reship_service
-from desktop_app.services.cases import OpenedCase
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.services.reship_rules import Consequences
-from desktop_app.store.database import Database
 from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
-from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.reships.reship_actions import ReshipActions
 from desktop_app.ui.reships.reship_bulk import ReshipBulkDialog
-from desktop_app.ui.reships.reship_dialogs import (
-    DecisionDialog,
-    ItemsDialog,
-    PromiseDialog,
-    ShipDialog,
-)
-from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
 from desktop_app.ui.reships.reship_picking import ReshipPicking
 from desktop_app.ui.reships.reship_queue import QueueView, load_queue
 from desktop_app.ui.reships.reship_table_model import ReshipTableModel, status_text
@@ -60,11 +47,12 @@ from desktop_app.ui.widgets.table_menu import explain, install_row_menu
 
 COUNTDOWN_REFRESH_MS = 60_000
 DialogT = TypeVar("DialogT", bound=QDialog)
+T = TypeVar("T")
 # Address and goods are elided (full text in the tooltip) so that 逾期后果 fits a 1366 px screen.
 _COLUMN_WIDTHS = (56, 50, 150, 64, 160, 160, 72, 64, 120, 90, 220)
 
 
-class ReshipTab(ReshipPicking, BaseTab):
+class ReshipTab(ReshipActions, ReshipPicking, BaseTab):
     open_case = Signal(int)  # the lead shows this case in the Cases tab
     count_changed = Signal(int)  # reships waiting for an answer or a shipment (for the tab's title)
 
@@ -255,152 +243,7 @@ class ReshipTab(ReshipPicking, BaseTab):
         explain(self.print_button, printable, why)
         explain(self.pdf_button, printable, why)
 
-    # --- acting ------------------------------------------------------------------------------
-    def _write(self, work: Callable[[Database], object], done_message: str, select: list[int] | None = None) -> None:
-        self._pending_select = list(select or [])
-
-        def succeeded(_result: object) -> None:
-            self.message.emit(done_message)
-
-        self.context.write(work, succeeded, self._failed, origin=self)
-
-    def _failed(self, error: Exception) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("操作未完成"), describe_error(error),
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("reship_error")
-        self.error_box = box
-        box.open()
-        self.refresh()
-
-    def _rules_for(self, row: ReshipRow) -> Consequences:
-        return self._consequences.get((row.platform, row.reason), Consequences((), ()))
-
-    def agree_selected(self) -> DecisionDialog | None:
-        row = self.current_row()
-        if row is None:
-            return None
-        said = self._rules_for(row)
-        dialog = DecisionDialog(self.tr("同意补发"), row, [labels.text(t) for t in said.agree], self.tr("同意补发"),
-                                note_required=False, parent=self)
-        dialog.setObjectName("agree_dialog")
-        case_id, version = row.case_id, row.case_version
-
-        def agree() -> None:
-            # Read the dialog here, on the GUI thread: it is deleted once closed.
-            at, note = dialog.at.moment(), dialog.note_text()
-            self._write(lambda db: reship_service.agree(db, case_id, at, note, expected_version=version),
-                        self.tr("#%1 已同意补发").replace("%1", str(case_id)), [case_id])
-
-        dialog.accepted.connect(agree)
-        return self._open(dialog)
-
-    def refuse_selected(self) -> DecisionDialog | None:
-        row = self.current_row()
-        if row is None:
-            return None
-        said = self._rules_for(row)
-        lines = [labels.text(t) for t in said.refuse] or [
-            self.tr("平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。")]
-        dialog = DecisionDialog(self.tr("拒绝补发"), row, lines, self.tr("拒绝"), note_required=True, parent=self)
-        dialog.setObjectName("refuse_dialog")
-        case_id, version = row.case_id, row.case_version
-
-        def refuse() -> None:
-            at, note = dialog.at.moment(), dialog.note_text()
-            self._write(lambda db: reship_service.refuse(db, case_id, note, at, expected_version=version),
-                        self.tr("#%1 已拒绝补发").replace("%1", str(case_id)))
-
-        dialog.accepted.connect(refuse)
-        return self._open(dialog)
-
-    def ship_selected(self) -> ShipDialog | None:
-        row = self.current_row()
-        if row is None:
-            return None
-        dialog = ShipDialog(row, self._carrier, self)
-        dialog.setObjectName("ship_dialog")
-        case_id, version = row.case_id, row.case_version
-
-        def ship() -> None:
-            if dialog.values is None:
-                return
-            carrier, tracking, at, note = dialog.values
-            self._carrier = carrier
-            self._write(
-                lambda db: reship_service.ship(db, case_id, carrier, tracking, at, note, expected_version=version),
-                self.tr("#%1 补发已发出：%2 %3").replace("%1", str(case_id)).replace("%2", carrier).replace(
-                    "%3", tracking))
-
-        dialog.accepted.connect(ship)
-        return self._open(dialog)
-
-    def paste_many(self) -> PasteDialog | None:
-        if self.context.db is None:
-            return None
-        dialog = PasteDialog(self.context, self._carrier, self)
-        dialog.setObjectName("paste_dialog")
-        dialog.shipped.connect(lambda n: self.message.emit(self.tr("已批量录入 %1 个运单号").replace("%1", str(n))))
-        return self._open(dialog)
-
-    def out_of_stock_selected(self) -> DecisionDialog | None:
-        row = self.current_row()
-        if row is None:
-            return None
-        lines = [self.tr("缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。")]
-        lines += [labels.text(t) for t in self._rules_for(row).refuse]
-        dialog = DecisionDialog(self.tr("缺货改退款"), row, lines, self.tr("改为退款"), note_required=False,
-                                parent=self)
-        dialog.setObjectName("out_of_stock_dialog")
-        case_id, version = row.case_id, row.case_version
-
-        def switch() -> None:
-            at, note = dialog.at.moment(), dialog.note_text()
-            self._write(
-                lambda db: reship_service.mark_out_of_stock(db, case_id, note, at, expected_version=version),
-                self.tr("#%1 已改为仅退款，请在平台上退款").replace("%1", str(case_id)))
-
-        dialog.accepted.connect(switch)
-        return self._open(dialog)
-
-    def edit_items_selected(self) -> ItemsDialog | None:
-        row = self.current_row()
-        if row is None:
-            return None
-        dialog = ItemsDialog(row, self)
-        dialog.setObjectName("items_dialog")
-        case_id, version = row.case_id, row.case_version
-
-        def save() -> None:
-            items: list[ReshipItemRow] | None = dialog.items
-            if items is not None:
-                self._write(lambda db: reship_service.update_items(db, case_id, items, expected_version=version),
-                            self.tr("#%1 补发商品已保存").replace("%1", str(case_id)), [case_id])
-
-        dialog.accepted.connect(save)
-        return self._open(dialog)
-
-    def record_promise(self) -> PromiseDialog | None:
-        if self.context.db is None:
-            return None
-        dialog = PromiseDialog(self)
-        dialog.setObjectName("promise_dialog")
-
-        def save() -> None:
-            platform, order_no, reason, at, note = dialog.values()
-            self._promise(platform, order_no, reason, at, note)
-
-        dialog.accepted.connect(save)
-        return self._open(dialog)
-
-    def _promise(self, platform: Platform, order_no: str, reason: CaseReason, at: Moment | None, note: str) -> None:
-        def done(opened: OpenedCase) -> None:
-            self._pending_select = [opened.case_id]
-            self.message.emit(self.tr("已记录承诺补发 #%1").replace("%1", str(opened.case_id)))
-
-        self.context.write(
-            lambda db: reship_service.record_promise(db, platform, order_no, at, note or None, reason),
-            done, self._failed, origin=self)
-
+    # --- acting (the single-reship dialogs: ui/reships/reship_actions.py) ----------------------------------
     def open_bulk(self) -> ReshipBulkDialog | None:
         rows = self.selected_rows()
         if len(rows) < 2 or self.context.db is None:
