@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -160,7 +159,7 @@ class ClaimActionDialog(WritingDialog):
         return _morning(self.follow_up.date())
 
 
-class FollowUpDialog(QDialog):
+class FollowUpDialog(WritingDialog):
     """Move the next follow-up of a claim, or clear it."""
 
     def __init__(self, claim: ClaimDetail, parent: QWidget | None = None) -> None:
@@ -187,7 +186,7 @@ class FollowUpDialog(QDialog):
         return qt_to_moment(self.when.dateTime()).at
 
 
-class EditClaimDialog(QDialog):
+class EditClaimDialog(WritingDialog):
     """Change the incident, the amounts, carrier and tracking number, the description."""
 
     def __init__(self, claim: ClaimDetail, parent: QWidget | None = None) -> None:
@@ -231,7 +230,7 @@ class EditClaimDialog(QDialog):
         self.accept()
 
 
-class LinkDialog(QDialog):
+class LinkDialog(WritingDialog):
     """Link the claim to its case, and to the reship its compensation pays for."""
 
     def __init__(self, claim: ClaimDetail, parent: QWidget | None = None) -> None:

@@ -3,6 +3,7 @@ the courier's ticket, the links to cases and reships, and taking back its last s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -19,6 +20,7 @@ from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
+from desktop_app.ui.widgets.writing_dialog import WritingDialog, write_from
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -51,16 +53,16 @@ class ClaimEdits(_Pane):
         dialog = FollowUpDialog(d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_follow_up_dialog")
-        claim_id, version = d.id, d.version
+        claim_id = d.id
+        dialog.saw_version(d.version)
 
         def save() -> None:
             # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
-            when, note = dialog.value(), dialog.note.text()
-            self._context.write(lambda db: claim_service.set_follow_up(db, claim_id, when, note,
-                                                                       expected_version=version),
-                                on_failure=self._failed, origin=self)
+            when, note, version = dialog.value(), dialog.note.text(), self._version_for(dialog, claim_id)
+            self._write_kept(dialog, claim_id, lambda db: claim_service.set_follow_up(
+                db, claim_id, when, note, expected_version=version))
 
-        dialog.accepted.connect(save)
+        dialog.send_with(save)
         dialog.open()
         return dialog
 
@@ -71,17 +73,35 @@ class ClaimEdits(_Pane):
         dialog = EditClaimDialog(d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_edit_dialog")
-        claim_id, version = d.id, d.version
+        claim_id = d.id
+        dialog.saw_version(d.version)
 
         def save() -> None:
-            edit = dialog.edit
+            edit, version = dialog.edit, self._version_for(dialog, claim_id)
             if edit is not None:
-                self._context.write(lambda db: claim_service.edit_claim(db, claim_id, edit, version),
-                                    on_failure=self._failed, origin=self)
+                self._write_kept(dialog, claim_id,
+                                 lambda db: claim_service.edit_claim(db, claim_id, edit, version))
 
-        dialog.accepted.connect(save)
+        dialog.send_with(save)
         dialog.open()
         return dialog
+
+    def _version_for(self, dialog: WritingDialog, claim_id: int) -> int | None:
+        """The version OK sends against: the dialog's, or newer as the pane behind shows the claim now."""
+        shown = self._detail
+        if shown is not None and shown.id == claim_id:
+            dialog.saw_version(shown.version)
+        return dialog.version
+
+    def _write_kept(self, dialog: WritingDialog, claim_id: int, work: Callable[[Database], object]) -> None:
+        """Written while the dialog is open (ui/widgets/writing_dialog.py); refused, the claim as it is now behind
+        it, and its version for OK again."""
+
+        def refused() -> None:
+            self.reload()
+            self._context.read(lambda db: claim_version(db, claim_id), dialog.saw_version, lambda _error: None)
+
+        write_from(dialog, self._context, work, origin=self, lost=self._failed, refused=refused)
 
     def edit_ticket(self) -> ClaimTicketDialog | None:
         d = self._detail
@@ -124,19 +144,23 @@ class ClaimEdits(_Pane):
         dialog = LinkDialog(d, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("claim_link_dialog")
-        claim_id, old_reship_case, version = d.id, d.reship_case_id, d.version
+        claim_id, old_reship_case = d.id, d.reship_case_id
+        dialog.saw_version(d.version)
 
         def save() -> None:
             case_id, reship_case = dialog.case_id(), dialog.reship_case_id()
+            version, shown = self._version_for(dialog, claim_id), self._detail
+            # The link as the pane shows it now (after a refusal, another seat's), else as the dialog opened on.
+            before = shown.reship_case_id if shown is not None and shown.id == claim_id else old_reship_case
 
             def work(db: Database) -> OpChanges:  # both links in one transaction, against the version shown
                 return claim_service.link_claim(db, claim_id, case_id, reship_case,
-                                                reship_changed=reship_case != old_reship_case,
+                                                reship_changed=reship_case != before,
                                                 expected_version=version)
 
-            self._context.write(work, on_failure=self._failed, origin=self)
+            self._write_kept(dialog, claim_id, work)
 
-        dialog.accepted.connect(save)
+        dialog.send_with(save)
         dialog.open()
         return dialog
 
