@@ -957,6 +957,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "新建理赔": "New claim",
     "添加证据": "Add evidence",
     "理赔 #%1 已%2，当前状态：%3": "Claim #%1: %2 done, now %3",
+    "理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5":
+        "Claim #%1: %2 done: %3 yuan received now, %4 yuan in all (no amount claimed entered); now %5",
+    "理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5":
+        "Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, %6 yuan still outstanding; now %5",
+    "理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5":
+        "Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, the amount claimed is fully paid; now %5",
     "理赔款用于补发": "Compensation funds reship",
     "申请金额": "Claimed",
     "结束时间": "Finished at",

@@ -208,6 +208,8 @@ class ClaimOutcome:
     received_fen: int | None
     follow_up_at: datetime | None
     changes: OpChanges
+    claimed_fen: int | None = None  # what the claim asks, for what is still outstanding after a payout
+    paid_fen: int = 0  # the payout this action recorded (a full payment with no amount typed: what was owed)
 
 
 def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen: int | None = None,
@@ -239,6 +241,7 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
         claim.follow_up_at = (follow_up_at or follow_up_for(after, when.at)) if claim.is_open else None
         claim.updated_at = utcnow()
         parts = [n for n in (text_or_none(note),) if n]
+        paid = 0
         if received is not None and received != (received_before or 0):
             paid = received - (received_before or 0)
             session.add(ClaimPayout(claim_id=claim.id, amount_fen=paid, paid_at=when.at,
@@ -254,7 +257,8 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
                from_state=before.value, to_state=after.value, note="；".join(parts) or None,
                date_only=when.date_only)
         sync_follow_up(session, claim, when.at)
-        return ClaimOutcome(after, claim.received_fen, claim.follow_up_at, changes_in(session))
+        return ClaimOutcome(after, claim.received_fen, claim.follow_up_at, changes_in(session), claim.claimed_fen,
+                            paid)
 
 
 def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | None) -> int | None:

@@ -47,97 +47,97 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="49"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="48"/>
         <source>执行操作：%1</source>
         <translation>Action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="51"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
         <source>对 %1 执行“%2”</source>
         <translation>Apply “%2” to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
         <source>原因或说明（可选）</source>
         <translation>Reason or note (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="55"/>
         <source>请写明原因</source>
         <translation>Please give a reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="59"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="58"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="61"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="60"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="65"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="64"/>
         <source>可选，如 中通快递</source>
         <translation>Optional, e.g. ZTO Express</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="67"/>
         <source>扫描或输入运单号</source>
         <translation>Scan or type the tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="69"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="68"/>
         <source>到货时在“退货入库”扫描这个单号即可找到本单</source>
         <translation>Scanned at the returns desk when it arrives, it finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="70"/>
         <source>退货快递</source>
         <translation>Return courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="72"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="71"/>
         <source>退货运单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="75"/>
         <source>未填写时统计按 0 元计</source>
         <translation>Left empty, Statistics counts 0 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="76"/>
         <source>之前已付 %1 元；填写这次付的金额（累加）</source>
         <translation>¥%1 paid before; enter what this step paid (it adds up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="78"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="85"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="84"/>
         <source>记录后无法撤销：%1。请确认已在平台上完成。</source>
         <translation>This cannot be undone once recorded: %1. Make sure it is done on the platform.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="96"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="95"/>
         <source>请填写原因。</source>
         <translation>Please enter a reason.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="131"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="130"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="133"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="132"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
@@ -657,77 +657,77 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="106"/>
         <source>退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元</source>
         <translation>Refund %1 yuan, compensation %2 yuan, postage paid by the shop %3 yuan, paid by carriers %4 yuan; net loss %5 yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="111"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="112"/>
         <source>订单 %1 共 %2 张售后单，合计净损失 %3 元</source>
         <translation>Order %1 has %2 after-sales cases, net loss %3 yuan in all</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="115"/>
         <source>售后单已结束，退款和补偿没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失</source>
         <translation>The case has ended and the refund and compensation were not paid to the buyer (no Refund or Compensated step): they are not in the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="117"/>
         <source>退款和补偿还没有付给买家（没有“退款”或“已补偿”这一步），不计入净损失</source>
         <translation>The refund and compensation have not been paid to the buyer yet (no Refund or Compensated step): they are not in the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="119"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="120"/>
         <source>时限超时按平台规则的处罚 %1 元，已计入净损失；在“平台处罚”中填写实际金额（含 0）则以填写的为准</source>
         <translation>Penalty of ¥%1 by the platform&apos;s rules for timers that ran out, counted in the net loss; enter the actual amount (0 included) under “Platform penalty” to count that instead</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="122"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="123"/>
         <source>时限超时按平台规则的处罚 %1 元；已填写“平台处罚”，以填写的为准，不重复计入</source>
         <translation>Penalty of ¥%1 by the platform&apos;s rules for timers that ran out; a platform penalty is entered, so that one counts, not both</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="146"/>
         <source>成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。</source>
         <translation>The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and 成本价), or type the amount.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="149"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="150"/>
         <source>导入成本价表…</source>
         <translation>Import cost table…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="155"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="156"/>
         <source>导入成本价表</source>
         <translation>Import cost table</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="156"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="157"/>
         <source>成本价表 (*.xlsx *.xls *.csv)</source>
         <translation>Cost tables (*.xlsx *.xls *.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="166"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="167"/>
         <source>成本价表已导入：新增 %1 个，更新 %2 个</source>
         <translation>Cost table imported: %1 added, %2 updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="192"/>
         <source>寄出运费</source>
         <translation>Postage out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="192"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="193"/>
         <source>退回运费</source>
         <translation>Return postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="195"/>
         <source>货损</source>
         <translation>Written off</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="195"/>
+        <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="196"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
@@ -740,123 +740,118 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="73"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="70"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="74"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="76"/>
         <source>包裹丢失或破损：向快递申请赔偿</source>
         <translation>Parcel lost or damaged: claim compensation from the courier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="78"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="83"/>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="188"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="80"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="185"/>
         <source>运费、货损、平台处罚和净损失</source>
         <translation>Postage, goods written off, penalties and the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="104"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="101"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="114"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="111"/>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="118"/>
         <source>添加跟进备注，回车保存</source>
         <translation>Add a follow-up note, press Enter to save</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="123"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="120"/>
         <source>添加备注</source>
         <translation>Add note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="142"/>
         <source>&lt;b&gt;未选择售后单&lt;/b&gt;</source>
         <translation>&lt;b&gt;No case selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="148"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="145"/>
         <source>在左侧列表中选择一张售后单查看详情。</source>
         <translation>Select a case in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="151"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="148"/>
         <source>先在左侧列表中选择一张售后单</source>
         <translation>Select a case in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="207"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="204"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="187"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="184"/>
         <source>为这张售后单的订单向快递公司理赔</source>
         <translation>Claim against the carrier for this case&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="190"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="187"/>
         <source>售后单已结束，请先重新打开再更改类型</source>
         <translation>The case is closed: reopen it before changing its type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="191"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="188"/>
         <source>更正售后类型（如退货退款改为仅退款）</source>
         <translation>Correct the case type (e.g. return &amp; refund → refund only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="294"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="291"/>
         <source>更正退货运单…</source>
         <translation>Correct return tracking…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="295"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="292"/>
         <source>买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）</source>
         <translation>When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm receipt stays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="300"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="297"/>
         <source>更改类型…</source>
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="360"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="357"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="363"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="360"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="368"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="430"/>
-        <source>#%1 已改为“%2”，当前状态：%3</source>
-        <translation>#%1 changed to “%2”, status now: %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="456"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="404"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -1034,6 +1029,14 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>说明</source>
         <translation>Description</translation>
+    </message>
+</context>
+<context>
+    <name>CaseEdits</name>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_edits.py" line="88"/>
+        <source>#%1 已改为“%2”，当前状态：%3</source>
+        <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
 </context>
 <context>
@@ -1808,72 +1811,72 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimActionDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="67"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="66"/>
         <source>理赔操作：%1</source>
         <translation>Claim action: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="69"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="68"/>
         <source>对理赔 #%1 执行“%2”</source>
         <translation>“%2” on claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="76"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="75"/>
         <source>默认 %1 元（剩余申请金额）</source>
         <translation>Default %1 yuan (the rest of the claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="79"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="78"/>
         <source>本次到账金额（必填）</source>
         <translation>Amount received now (required)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="80"/>
         <source>结案时又到账的金额；没有可留空</source>
         <translation>Amount received on closing; leave empty if none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="83"/>
         <source>（不注明）</source>
         <translation>(not said)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="87"/>
         <source>到账金额（元）</source>
         <translation>Amount received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="88"/>
         <source>赔付方式</source>
         <translation>Paid by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="94"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="93"/>
         <source>发生时间</source>
         <translation>Happened at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="104"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="103"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
         <source>网点、联系人、对方说法……（可选）</source>
         <translation>Branch, contact, what they said… (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="112"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="141"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="140"/>
         <source>到账金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="146"/>
         <source>部分赔付请填写本次到账金额。</source>
         <translation>For a partial payment, enter the amount received.</translation>
     </message>
@@ -2023,27 +2026,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="319"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="340"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="341"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="344"/>
+        <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5</source>
+        <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all (no amount claimed entered); now %5</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="346"/>
+        <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5</source>
+        <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, %6 yuan still outstanding; now %5</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="349"/>
+        <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5</source>
+        <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, the amount claimed is fully paid; now %5</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="342"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="358"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="352"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="368"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="381"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="397"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2186,24 +2204,24 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimEdits</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="151"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="175"/>
         <source>撤销理赔 #%1 的上一步“%2”？</source>
         <translation>Undo the last step of claim #%1, “%2”?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="153"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="177"/>
         <source>
 登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。</source>
         <translation>
 The %1 yuan recorded as received is taken back with it; received and the statistics go down by it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="155"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="179"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="166"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="190"/>
         <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
         <translation>Claim #%1: “%2” undone, now: %3</translation>
     </message>
@@ -3139,57 +3157,57 @@ When it runs out: %7</translation>
 <context>
     <name>EditCaseDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="146"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="145"/>
         <source>编辑售后单 #%1</source>
         <translation>Edit case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="150"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="149"/>
         <source>（未选）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="154"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="153"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="156"/>
         <source>退款金额（元）</source>
         <translation>Refund (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="158"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="157"/>
         <source>补偿金额（元）</source>
         <translation>Compensation (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="160"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="159"/>
         <source>（未定）</source>
         <translation>(undecided)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="164"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="163"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="166"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="165"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="171"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="170"/>
         <source>买家申请时间</source>
         <translation>Buyer requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="185"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="184"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="186"/>
+        <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="185"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
@@ -3197,47 +3215,47 @@ When it runs out: %7</translation>
 <context>
     <name>EditClaimDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="195"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="194"/>
         <source>编辑理赔 #%1</source>
         <translation>Edit claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="202"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="201"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="205"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="204"/>
         <source>申请金额（元）</source>
         <translation>Claimed amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="207"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="206"/>
         <source>保价金额（元）</source>
         <translation>Declared value (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="209"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="208"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="211"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="210"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="215"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="214"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="222"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="224"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="223"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -3309,27 +3327,27 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="168"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="167"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="173"/>
         <source>跟进时间</source>
         <translation>Follow-up time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="175"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="174"/>
         <source>不再提醒（清除跟进时间）</source>
         <translation>No more reminders (clear the follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="178"/>
         <source>原因（可选）</source>
         <translation>Reason (optional)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="180"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="179"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -3635,28 +3653,28 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="239"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="238"/>
         <source>关联售后单 / 补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="245"/>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="250"/>
         <source>（不关联）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="247"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="246"/>
         <source>售后单 #</source>
         <translation>Case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="253"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="252"/>
         <source>理赔款用于补发：售后单 #</source>
         <translation>Compensation funds the reship of case #</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="255"/>
+        <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="254"/>
         <source>快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。</source>
         <translation>Once the carrier pays, the shop reships to the buyer: link the case of that reship; both timelines record it.</translation>
     </message>
@@ -5111,6 +5129,84 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
 </context>
 <context>
+    <name>ReshipActions</name>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="68"/>
+        <source>操作未完成</source>
+        <translation>Not completed</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="83"/>
+        <source>同意补发</source>
+        <translation>Approve reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="93"/>
+        <source>#%1 已同意补发</source>
+        <translation>#%1: reship approved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="104"/>
+        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
+        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="105"/>
+        <source>拒绝补发</source>
+        <translation>Refuse reship</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="105"/>
+        <source>拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="113"/>
+        <source>#%1 已拒绝补发</source>
+        <translation>#%1: reship refused</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="135"/>
+        <source>#%1 补发已发出：%2 %3</source>
+        <translation>#%1: reship sent: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="146"/>
+        <source>已批量录入 %1 个运单号</source>
+        <translation>Tracking nos. entered: %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="153"/>
+        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
+        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="155"/>
+        <source>缺货改退款</source>
+        <translation>Out of stock → refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="155"/>
+        <source>改为退款</source>
+        <translation>Switch to refund</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="165"/>
+        <source>#%1 已改为仅退款，请在平台上退款</source>
+        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="185"/>
+        <source>#%1 补发商品已保存</source>
+        <translation>#%1: reship items saved</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_actions.py" line="201"/>
+        <source>已记录承诺补发 #%1</source>
+        <translation>Promised reship recorded: #%1</translation>
+    </message>
+</context>
+<context>
     <name>ReshipBulkDialog</name>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="61"/>
@@ -5320,196 +5416,133 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="283"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="81"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="304"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="82"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="83"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="84"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="85"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="87"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="106"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="114"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="177"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="165"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="180"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="168"/>
         <source>；超时须赔付 %1 元</source>
         <translation>; ¥%1 owed for lateness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="182"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="170"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="226"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="251"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="253"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="254"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="242"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="268"/>
-        <source>操作未完成</source>
-        <translation>Not completed</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="292"/>
-        <source>#%1 已同意补发</source>
-        <translation>#%1: reship approved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="303"/>
-        <source>平台规则中没有写明拒绝的后果；买家仍可能申请平台介入，请保留聊天记录等凭证。</source>
-        <translation>The platform&apos;s rules do not say what follows a refusal; the buyer may still ask the platform to step in, so keep the chat log and other evidence.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="304"/>
-        <source>拒绝补发</source>
-        <translation>Refuse reship</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="311"/>
-        <source>#%1 已拒绝补发</source>
-        <translation>#%1: reship refused</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="331"/>
-        <source>#%1 补发已发出：%2 %3</source>
-        <translation>#%1: reship sent: %2 %3</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="342"/>
-        <source>已批量录入 %1 个运单号</source>
-        <translation>Tracking nos. entered: %1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="349"/>
-        <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
-        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="351"/>
-        <source>改为退款</source>
-        <translation>Switch to refund</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="360"/>
-        <source>#%1 已改为仅退款，请在平台上退款</source>
-        <translation>#%1 is now a refund; refund the buyer on the platform</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="377"/>
-        <source>#%1 补发商品已保存</source>
-        <translation>#%1: reship items saved</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="398"/>
-        <source>已记录承诺补发 #%1</source>
-        <translation>Promised reship recorded: #%1</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="412"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="255"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -11825,7 +11858,7 @@ Cancel the import and close?</translation>
 <context>
     <name>WritingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="80"/>
+        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="89"/>
         <source>未保存：%1
 填写的内容都还在：看过最新状态后可以再点一次，或取消。</source>
         <translation>Not saved: %1

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDateTime, QTranslator
-from PySide6.QtWidgets import QDateTimeEdit, QMessageBox
+from PySide6.QtWidgets import QDateTimeEdit
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core import messages
@@ -51,6 +51,7 @@ from desktop_app.ui.imports.import_texts import REFUSAL_TEMPLATES
 from desktop_app.ui.reships.reship_tab import ReshipTab
 from desktop_app.ui.statements.statement_dialog import StatementDialog
 from desktop_app.ui.team.team_db_dialog import TeamDatabaseDialog
+from desktop_app.ui.widgets.writing_dialog import WritingDialog
 from tests.conftest import MemoryKeyring
 from tests.ui.conftest import close_window, open_laptop_window
 from tests.ui.test_calendar_tab import Ledger, open_ledger
@@ -233,11 +234,11 @@ def test_another_seats_change_first_is_said_in_english(qtbot: QtBot, db: Databas
     tab.agree_button.click()
     tab.dialog.ok_button.click()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
-    box = tab.error_box
-    assert isinstance(box, QMessageBox) and box.isVisible()
-    assert box.text().startswith(f"Case #{case_id} was just changed by 小王 (now “Reship pending”); this change was "
-                                 "not saved."), box.text()
-    assert not CJK.search(_without(box.text(), "小王"))
+    dialog = tab.dialog  # said in the dialog, which stays open with what was typed
+    assert isinstance(dialog, WritingDialog) and dialog.isVisible() and dialog.write_problem.isVisible()
+    said = dialog.write_problem.text()
+    assert f"Case #{case_id} was just changed by 小王 (now “Reship pending”); this change was not saved." in said, said
+    assert not CJK.search(_without(said, "小王"))
 
 
 def test_a_file_that_is_no_backup_is_refused_in_english(tmp_path: Path, english: QTranslator) -> None:

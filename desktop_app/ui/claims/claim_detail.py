@@ -316,8 +316,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         def done(outcome: claim_service.ClaimOutcome) -> None:
             if from_dialog is not None and from_dialog[1].still_open():
                 from_dialog[1].written()
-            self.message.emit(self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
-                "%2", labels.label(action)).replace("%3", labels.label(outcome.status)))
+            self.message.emit(self.said(claim_id, action, outcome))
 
         def failed(error: Exception) -> None:
             if from_dialog is None or not from_dialog[1].still_open():
@@ -333,6 +332,23 @@ class ClaimDetailPane(ClaimEdits, QWidget):
                                                   follow_up_at=follow_up_at, note=note, expected_version=version,
                                                   channel=channel),
             on_success=done, on_failure=failed, origin=self)
+
+    def said(self, claim_id: int, action: ClaimAction, outcome: claim_service.ClaimOutcome) -> str:
+        """The status bar's line after a step: with a payout, how much came, in all, and what is still owed."""
+        status = labels.label(outcome.status)
+        if not outcome.paid_fen:
+            return self.tr("理赔 #%1 已%2，当前状态：%3").replace("%1", str(claim_id)).replace(
+                "%2", labels.label(action)).replace("%3", status)
+        claimed, received = outcome.claimed_fen, outcome.received_fen or 0
+        if claimed is None:
+            text = self.tr("理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5")
+        elif claimed > received:
+            text = self.tr("理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5").replace(
+                "%6", format_yuan(claimed - received))
+        else:
+            text = self.tr("理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5")
+        return (text.replace("%1", str(claim_id)).replace("%2", labels.label(action)).replace(
+            "%3", format_yuan(outcome.paid_fen)).replace("%4", format_yuan(received)).replace("%5", status))
 
     def choose_evidence(self) -> None:
         if self._claim_id is None:
