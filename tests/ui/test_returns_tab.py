@@ -272,6 +272,7 @@ def test_the_desks_suggestion_is_refused_when_another_seat_changed_the_case_mean
     confirm.accept()
     qtbot.waitUntil(lambda: "小李" in tab.outcome_label.text(), timeout=5000)
     assert "刚被 小李 修改了" in tab.outcome_label.text() and not tab.suggest_button.isVisible()
+    assert confirm.isVisible() and "小李" in confirm.write_problem.text()  # the dialog open, what was typed kept
     with db.reading() as session:
         row = case_row(session, 1)
         assert (row.status, row.amount_fen) == ("return_received", 5000)

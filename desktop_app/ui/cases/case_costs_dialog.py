@@ -213,7 +213,7 @@ class CaseCostsDialog(WritingDialog):
         def lost(error: Exception) -> None:  # cancelled meanwhile: said over the pane
             QMessageBox.warning(parent, title, describe_error(error))
 
-        def refused() -> None:
+        def refused(_error: Exception) -> None:
             self._context.read(lambda db: case_version(db, case_id), self.saw_version, lambda _error: None)
 
         write_from(self, self._context, lambda db: set_case_costs(db, case_id, costs, expected_version=version),

@@ -113,7 +113,7 @@ class CaseEdits(_Pane):
 
     def _write_kept(self, dialog: WritingDialog, case_id: int, work: Callable[[Database], T],
                     done: Callable[[T], None] | None = None) -> None:
-        def refused() -> None:  # the case as it is now, behind the dialog and for the next OK
+        def refused(_error: Exception) -> None:  # the case as it is now, behind the dialog and for the next OK
             self.show_case(case_id)
             self._context.read(lambda db: case_service.case_version(db, case_id), dialog.saw_version,
                                lambda _error: None)

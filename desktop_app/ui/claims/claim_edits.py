@@ -97,7 +97,7 @@ class ClaimEdits(_Pane):
         """Written while the dialog is open (ui/widgets/writing_dialog.py); refused, the claim as it is now behind
         it, and its version for OK again."""
 
-        def refused() -> None:
+        def refused(_error: Exception) -> None:
             self.reload()
             self._context.read(lambda db: claim_version(db, claim_id), dialog.saw_version, lambda _error: None)
 

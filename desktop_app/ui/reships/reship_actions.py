@@ -54,7 +54,7 @@ class ReshipActions(_Tab):
         the queue behind it is read again, and the case's version for OK again."""
         self._pending_select = list(select or [])
 
-        def refused() -> None:
+        def refused(_error: Exception) -> None:
             self.refresh()
             if case_id is not None:
                 self.context.read(lambda db: case_version(db, case_id), dialog.saw_version, lambda _error: None)

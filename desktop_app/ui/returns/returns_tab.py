@@ -31,7 +31,7 @@ from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges, Written
 from desktop_app.core.returns import InspectionResult
 from desktop_app.services.case_evidence import add_case_evidence
-from desktop_app.services.cases import act_on_case
+from desktop_app.services.cases import act_on_case, case_version
 from desktop_app.services.returns import ReceiveOutcome, clean_return_tracking, receive_return
 from desktop_app.store.database import Database
 from desktop_app.store.return_queries import (
@@ -48,6 +48,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.returns.return_lists import ReturnLists
 from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.widgets.table_menu import explain
+from desktop_app.ui.widgets.writing_dialog import write_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,13 +298,16 @@ class ReturnsTab(BaseTab):
                               kind=case.kind if case is not None else None)
         dialog.setObjectName("action_dialog")
         dialog.note.setPlainText(note)
-        dialog.accepted.connect(lambda: self._take(case_id, action, dialog.note.toPlainText(), dialog.moment(),
-                                                   dialog.paid_fen(), version))
+        if version is not None:
+            dialog.saw_version(version)
+        # Open until the step is recorded (ui/widgets/writing_dialog.py): refused, the amount and note typed stay.
+        dialog.send_with(lambda: self._take(case_id, action, dialog.note.toPlainText(), dialog.moment(),
+                                            dialog.paid_fen(), dialog.version, dialog))
         dialog.open()
         return dialog
 
     def _take(self, case_id: int, action: CaseAction, note: str, at: Moment | None = None,
-              paid_fen: int | None = None, version: int | None = None) -> None:
+              paid_fen: int | None = None, version: int | None = None, dialog: ActionDialog | None = None) -> None:
         def work(db: Database) -> object:
             return act_on_case(db, case_id, action, note=note or None, at=at, paid_fen=paid_fen,
                                expected_version=version)
@@ -313,7 +317,17 @@ class ReturnsTab(BaseTab):
             self._say(self.tr("售后单 #%1 已记为“%2”").replace("%1", str(case_id)).replace(
                 "%2", labels.action(action)))
 
-        self.context.write(work, done, self._failed, origin=self)
+        if dialog is None:
+            self.context.write(work, done, self._failed, origin=self)
+            return
+
+        def refused(error: Exception) -> None:
+            # Said at the desk too, the parcel's cases shown as they are now; the dialog keeps what was typed, to be
+            # recorded over the case as it is now once seen, or cancelled.
+            self._failed(error)
+            self.context.read(lambda db: case_version(db, case_id), dialog.saw_version, lambda _error: None)
+
+        write_from(dialog, self.context, work, origin=self, lost=self._failed, done=done, refused=refused)
 
     def choose_photos(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择验货照片"), str(Path.home()),

@@ -100,10 +100,10 @@ class WritingDialog(QDialog):
 
 def write_from(dialog: WritingDialog, context: AppContext, work: Callable[[Database], T], *, origin: QObject,
                lost: Callable[[Exception], None], done: Callable[[T], None] | None = None,
-               refused: Callable[[], None] | None = None) -> None:
+               refused: Callable[[Exception], None] | None = None) -> None:
     """Run the write of `dialog`'s OK (from its `send_with` slot): recorded, the dialog closes, then `done`;
-    refused, the dialog says why and keeps the form, then `refused` (reload what is behind it, read its version
-    again); when the dialog was closed meanwhile, `lost` says it as a write without a dialog would."""
+    refused, the dialog says why and keeps the form, then `refused(error)` (reload what is behind it, read its
+    version again); when the dialog was closed meanwhile, `lost` says it as a write without a dialog would."""
 
     def succeeded(result: T) -> None:
         if dialog.still_open():
@@ -117,7 +117,7 @@ def write_from(dialog: WritingDialog, context: AppContext, work: Callable[[Datab
             return
         dialog.not_written(describe_error(error))
         if refused is not None:
-            refused()
+            refused(error)
 
     try:
         context.write(work, succeeded, failed, origin=origin)
