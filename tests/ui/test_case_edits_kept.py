@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.case_costs import CaseCosts
 from desktop_app.core.clock import parse_moment
-from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.services.case_costs import case_money, set_case_costs
 from desktop_app.services.cases import CaseEdit, NewCase, case_version, edit_case, open_case
 from desktop_app.store import database
@@ -72,6 +72,8 @@ def locked(path: Path) -> sqlite3.Connection:
 
 def test_an_edit_typed_is_kept_when_another_seat_saved_first_and_saved_again(
         qtbot: QtBot, pane: tuple[CaseDetailPane, Database, int]) -> None:
+    """What this seat typed stays; what it left alone follows the other seat's save, so OK again never sends the
+    old value back over it (小王 named the carrier responsible: it stays the carrier)."""
     widget, db, case_id = pane
     dialog = widget.edit_case()
     assert isinstance(dialog, EditCaseDialog)
@@ -80,7 +82,7 @@ def test_an_edit_typed_is_kept_when_another_seat_saved_first_and_saved_again(
     with db.reading() as s:
         shown = case_detail(s, case_id)
     edit_case(db, case_id, CaseEdit(reason=CaseReason.WRONG_ITEM, refund_fen=4990, compensation_fen=None,
-                                    responsible=None, platform_case_no="TB-OTHER-02", requested=None),
+                                    responsible=ResponsibleParty.CARRIER, platform_case_no="TB-OTHER-02"),
               expected_version=shown.version, author="小王")
     ok(dialog)
     text = refused(qtbot, dialog)
@@ -90,11 +92,12 @@ def test_an_edit_typed_is_kept_when_another_seat_saved_first_and_saved_again(
         assert case_detail(s, case_id).platform_case_no == "TB-OTHER-02"  # nothing written over it
         assert case_detail(s, case_id).refund_fen == 4990
     qtbot.waitUntil(lambda: dialog.version == case_version(db, case_id), timeout=10000)  # read again behind it
+    assert dialog.responsible.currentData() == "carrier"  # left alone here: follows 小王's save
     ok(dialog)  # sent again, over the case as it is now
     qtbot.waitUntil(lambda: not dialog.still_open(), timeout=10000)
     with db.reading() as s:
-        assert case_detail(s, case_id).platform_case_no == "TB-MINE-01"
-        assert case_detail(s, case_id).refund_fen == 3550
+        saved = case_detail(s, case_id)
+    assert (saved.platform_case_no, saved.refund_fen, saved.row.responsible) == ("TB-MINE-01", 3550, "carrier")
 
 
 def test_a_kind_change_is_kept_while_another_program_holds_the_ledger(
@@ -131,8 +134,8 @@ def test_costs_typed_are_kept_when_another_seat_saved_costs_first(
     qtbot.waitUntil(lambda: dialog.version is not None, timeout=10000)
     dialog.postage_out.setText("12")
     dialog.penalty.setText("5")
-    set_case_costs(db, case_id, CaseCosts(postage_out_fen=800), expected_version=case_version(db, case_id),
-                   author="小王")
+    set_case_costs(db, case_id, CaseCosts(postage_out_fen=800, postage_back_fen=600),
+                   expected_version=case_version(db, case_id), author="小王")
     ok(dialog)
     text = refused(qtbot, dialog)
     assert "小王" in text or "另一个窗口或程序" in text, text
@@ -140,8 +143,9 @@ def test_costs_typed_are_kept_when_another_seat_saved_costs_first(
     with db.reading() as s:
         assert case_money(s, case_id).costs.postage_out_fen == 800
     qtbot.waitUntil(lambda: dialog.version == case_version(db, case_id), timeout=10000)
+    assert dialog.postage_back.text() == "6.00"  # left alone here: follows 小王's save, never sent back empty
     ok(dialog)
     qtbot.waitUntil(lambda: not dialog.still_open(), timeout=10000)
     with db.reading() as s:
         costs = case_money(s, case_id).costs
-    assert (costs.postage_out_fen, costs.penalty_fen) == (1200, 500)
+    assert (costs.postage_out_fen, costs.postage_back_fen, costs.penalty_fen) == (1200, 600, 500)

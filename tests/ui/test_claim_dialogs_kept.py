@@ -80,10 +80,12 @@ def test_a_claim_edit_typed_is_kept_when_another_seat_saved_first(
     assert dialog.claimed.text() == "95" and dialog.description.toPlainText() == "外箱压坏，内件碎裂"
     assert fresh(db, claim_id).claimed_fen == 8000 and fresh(db, claim_id).description == "网点已确认丢件"
     qtbot.waitUntil(lambda: dialog.version == claim_version(db, claim_id), timeout=10000)
+    assert dialog.tracking.text() == "ZT555000111"  # left alone here: follows 小王's save
     ok(dialog)
     qtbot.waitUntil(lambda: not dialog.still_open(), timeout=10000)
     qtbot.waitUntil(lambda: fresh(db, claim_id).claimed_fen == 9500, timeout=10000)
-    assert fresh(db, claim_id).description == "外箱压坏，内件碎裂"
+    saved = fresh(db, claim_id)
+    assert (saved.description, saved.tracking_no, saved.carrier) == ("外箱压坏，内件碎裂", "ZT555000111", "中通快递")
 
 
 def test_a_link_to_a_case_that_does_not_exist_is_kept_to_correct(

@@ -27,7 +27,6 @@ from desktop_app.core.errors import UserError
 from desktop_app.core.money import format_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, set_case_costs
-from desktop_app.services.cases import case_version
 from desktop_app.services.product_costs import CostImport, case_goods_cost, import_product_costs
 from desktop_app.store.product_costs import GoodsCost
 from desktop_app.ui import labels
@@ -98,11 +97,7 @@ class CaseCostsDialog(WritingDialog):
     def _show(self, money: CaseMoney) -> None:
         self.saw_version(money.version)
         c = money.costs
-        for field, fen in ((self.postage_out, c.postage_out_fen), (self.postage_back, c.postage_back_fen),
-                           (self.written_off, c.written_off_fen), (self.penalty, c.penalty_fen)):
-            field.setText(format_yuan(fen).replace(",", ""))
-        self.payer.setCurrentIndex(max(self.payer.findData(c.postage_back_payer.value if c.postage_back_payer
-                                                           else None), 0))
+        self.show_record(self.record_values(money))
         text = self.tr("退款 %1 元，补偿 %2 元，本店承担运费 %3 元，快递已赔付 %4 元；净损失 %5 元")
         # Nothing refunded or compensated is 0.00 元 (it read "补偿 — 元").
         values = (f"{money.refund or 0:,.2f}", f"{money.compensation or 0:,.2f}",
@@ -124,6 +119,32 @@ class CaseCostsDialog(WritingDialog):
                             ).replace("%1", f"{money.timers_penalty:,.2f}")
         self.figures.setText(text + "\n" + order)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    _FIELDS = ("postage_out", "postage_back", "written_off", "penalty")
+
+    @staticmethod
+    def record_values(money: CaseMoney) -> dict[str, object]:
+        c = money.costs
+        fens = (c.postage_out_fen, c.postage_back_fen, c.written_off_fen, c.penalty_fen)
+        values: dict[str, object] = {key: format_yuan(fen).replace(",", "")
+                                     for key, fen in zip(CaseCostsDialog._FIELDS, fens, strict=True)}
+        values["payer"] = c.postage_back_payer.value if c.postage_back_payer else None
+        return values
+
+    def form_values(self) -> dict[str, object]:
+        values: dict[str, object] = {key: self._field(key).text() for key in self._FIELDS}
+        values["payer"] = self.payer.currentData()
+        return values
+
+    def put_value(self, key: str, value: object) -> None:
+        if key == "payer":
+            self.payer.setCurrentIndex(max(self.payer.findData(value), 0))
+        else:
+            self._field(key).setText(str(value))
+
+    def _field(self, key: str) -> QLineEdit:
+        field: QLineEdit = getattr(self, key)
+        return field
 
     def fill_from_cost_table(self) -> None:
         case_id = self._case_id
@@ -213,8 +234,13 @@ class CaseCostsDialog(WritingDialog):
         def lost(error: Exception) -> None:  # cancelled meanwhile: said over the pane
             QMessageBox.warning(parent, title, describe_error(error))
 
+        def fresh(money: CaseMoney) -> None:  # the costs left alone follow another seat's save; typed ones stay
+            self.saw_version(money.version)
+            if self.still_open():
+                self.follow_record(self.record_values(money))
+
         def refused(_error: Exception) -> None:
-            self._context.read(lambda db: case_version(db, case_id), self.saw_version, lambda _error: None)
+            self._context.look_up(lambda session: case_money(session, case_id), fresh, lambda _error: None)
 
         write_from(self, self._context, lambda db: set_case_costs(db, case_id, costs, expected_version=version),
                    origin=self, lost=lost, refused=refused)

@@ -149,28 +149,52 @@ class EditCaseDialog(WritingDialog):
         self.reason.addItem(self.tr("（未选）"), None)
         for reason in CaseReason:
             self.reason.addItem(labels.label(reason), reason.value)
-        self.reason.setCurrentIndex(max(self.reason.findData(d.row.reason), 0))
         form.addRow(self.tr("原因"), self.reason)
-        self.refund = QLineEdit(str(fen_to_yuan(d.refund_fen)) if d.refund_fen is not None else "")
-        self.compensation = QLineEdit(str(fen_to_yuan(d.compensation_fen)) if d.compensation_fen is not None else "")
+        self.refund = QLineEdit()
+        self.compensation = QLineEdit()
         form.addRow(self.tr("退款金额（元）"), self.refund)
         form.addRow(self.tr("补偿金额（元）"), self.compensation)
         self.responsible = QComboBox()
         self.responsible.addItem(self.tr("（未定）"), None)
         for party in ResponsibleParty:
             self.responsible.addItem(labels.label(party), party.value)
-        self.responsible.setCurrentIndex(max(self.responsible.findData(d.row.responsible), 0))
         form.addRow(self.tr("责任方"), self.responsible)
-        self.platform_case_no = QLineEdit(d.platform_case_no or "")
+        self.platform_case_no = QLineEdit()
         form.addRow(self.tr("平台售后单号"), self.platform_case_no)
         # The request's time, which the answer timers run from: correct one typed wrong (or left at the moment
         # the case was typed in); the timers are recomputed with it.
-        asked = d.requested_at or d.created_at
-        self.requested = china_time_edit(QDateTime.fromSecsSinceEpoch(int(asked.timestamp()), CHINA_ZONE))
+        self.requested = china_time_edit()
         form.addRow(self.tr("买家申请时间"), self.requested)
         layout.addLayout(form)
         add_ok_cancel(self, layout, self._accept)
         self.edit: CaseEdit | None = None
+        self.show_record(self.record_values(d))
+
+    @staticmethod
+    def record_values(d: CaseDetail) -> dict[str, object]:
+        asked = d.requested_at or d.created_at
+        return {"reason": d.row.reason, "refund": "" if d.refund_fen is None else str(fen_to_yuan(d.refund_fen)),
+                "compensation": "" if d.compensation_fen is None else str(fen_to_yuan(d.compensation_fen)),
+                "responsible": d.row.responsible, "platform_case_no": d.platform_case_no or "",
+                "requested": int(asked.timestamp())}
+
+    def form_values(self) -> dict[str, object]:
+        return {"reason": self.reason.currentData(), "refund": self.refund.text(),
+                "compensation": self.compensation.text(), "responsible": self.responsible.currentData(),
+                "platform_case_no": self.platform_case_no.text(),
+                "requested": self.requested.dateTime().toSecsSinceEpoch() if self.requested.moment() is not None
+                else self._shown.get("requested")}
+
+    def put_value(self, key: str, value: object) -> None:
+        if key in ("reason", "responsible"):
+            box = self.reason if key == "reason" else self.responsible
+            box.setCurrentIndex(max(box.findData(value), 0))
+        elif key == "requested" and isinstance(value, int):
+            self.requested.started_at = QDateTime.fromSecsSinceEpoch(value, CHINA_ZONE)  # left there: not sent
+            self.requested.setDateTime(self.requested.started_at)
+        elif key in ("refund", "compensation", "platform_case_no"):
+            field: QLineEdit = getattr(self, key)
+            field.setText(str(value))
 
     def _accept(self) -> None:
         if not time_confirmed(self, self.requested):

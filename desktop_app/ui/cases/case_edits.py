@@ -13,6 +13,8 @@ from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services import cases as case_service
 from desktop_app.services.case_kind import change_case_kind
+from desktop_app.store.case_queries import case_detail
+from desktop_app.store.rows import CaseDetail
 from desktop_app.ui import labels
 from desktop_app.ui.cases.case_dialogs import EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from desktop_app.store.database import Database
-    from desktop_app.store.rows import CaseDetail
     from desktop_app.ui.cases.case_costs_dialog import CaseCostsDialog
     from desktop_app.ui.context import AppContext
 
@@ -63,7 +64,8 @@ class CaseEdits(_Pane):
             if edit is None:
                 return
             self._write_kept(dialog, case_id, lambda db: case_service.edit_case(db, case_id, edit,
-                                                                              expected_version=version))
+                                                                              expected_version=version),
+                             follow=EditCaseDialog.record_values)
 
         dialog.send_with(save)
         dialog.open()
@@ -112,10 +114,17 @@ class CaseEdits(_Pane):
         return dialog.version
 
     def _write_kept(self, dialog: WritingDialog, case_id: int, work: Callable[[Database], T],
-                    done: Callable[[T], None] | None = None) -> None:
+                    done: Callable[[T], None] | None = None,
+                    follow: Callable[[CaseDetail], dict[str, object]] | None = None) -> None:
+        """`follow`: the dialog edits the case's fields; after a refusal the ones left alone take their values now."""
+
+        def fresh(d: CaseDetail) -> None:
+            dialog.saw_version(d.version)
+            if follow is not None and dialog.still_open():
+                dialog.follow_record(follow(d))
+
         def refused(_error: Exception) -> None:  # the case as it is now, behind the dialog and for the next OK
             self.show_case(case_id)
-            self._context.read(lambda db: case_service.case_version(db, case_id), dialog.saw_version,
-                               lambda _error: None)
+            self._context.look_up(lambda session: case_detail(session, case_id), fresh, lambda _error: None)
 
         write_from(dialog, self._context, work, origin=self, lost=self._failed, done=done, refused=refused)

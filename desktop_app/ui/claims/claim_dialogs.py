@@ -197,24 +197,47 @@ class EditClaimDialog(WritingDialog):
         self.incident = QComboBox()
         for incident in ClaimIncident:
             self.incident.addItem(labels.label(incident), incident.value)
-        self.incident.setCurrentIndex(max(self.incident.findData(claim.incident), 0))
         form.addRow(self.tr("原因"), self.incident)
-        self.claimed = QLineEdit(str(fen_to_yuan(claim.claimed_fen)) if claim.claimed_fen is not None else "")
+        self.claimed = QLineEdit()
         self.claimed.setObjectName("edit_claimed")
         form.addRow(self.tr("申请金额（元）"), self.claimed)
-        self.declared = QLineEdit(str(fen_to_yuan(claim.declared_fen)) if claim.declared_fen is not None else "")
+        self.declared = QLineEdit()
         form.addRow(self.tr("保价金额（元）"), self.declared)
-        self.carrier = QLineEdit(claim.carrier or "")
+        self.carrier = QLineEdit()
         form.addRow(self.tr("快递公司"), self.carrier)
-        self.tracking = QLineEdit(claim.tracking_no or "")
+        self.tracking = QLineEdit()
         form.addRow(self.tr("运单号"), self.tracking)
-        self.description = QPlainTextEdit(claim.description or "")
+        self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(70)
         form.addRow(self.tr("说明"), self.description)
         layout.addLayout(form)
         add_ok_cancel(self, layout, self._accept)
         self.edit: ClaimEdit | None = None
+        self.show_record(self.record_values(claim))
+
+    @staticmethod
+    def record_values(claim: ClaimDetail) -> dict[str, object]:
+        def yuan(fen: int | None) -> str:
+            return str(fen_to_yuan(fen)) if fen is not None else ""
+
+        return {"incident": claim.incident, "claimed": yuan(claim.claimed_fen), "declared": yuan(claim.declared_fen),
+                "carrier": claim.carrier or "", "tracking": claim.tracking_no or "",
+                "description": claim.description or ""}
+
+    def form_values(self) -> dict[str, object]:
+        return {"incident": self.incident.currentData(), "claimed": self.claimed.text(),
+                "declared": self.declared.text(), "carrier": self.carrier.text(), "tracking": self.tracking.text(),
+                "description": self.description.toPlainText()}
+
+    def put_value(self, key: str, value: object) -> None:
+        if key == "incident":
+            self.incident.setCurrentIndex(max(self.incident.findData(value), 0))
+        elif key == "description":
+            self.description.setPlainText(str(value))
+        elif key in ("claimed", "declared", "carrier", "tracking"):
+            field: QLineEdit = getattr(self, key)
+            field.setText(str(value))
 
     def _accept(self) -> None:
         try:
@@ -242,13 +265,11 @@ class LinkDialog(WritingDialog):
         self.case.setObjectName("link_case")
         self.case.setRange(0, 2_000_000_000)
         self.case.setSpecialValueText(self.tr("（不关联）"))
-        self.case.setValue(claim.case_id or 0)
         form.addRow(self.tr("售后单 #"), self.case)
         self.reship_case = QSpinBox()
         self.reship_case.setObjectName("link_reship_case")
         self.reship_case.setRange(0, 2_000_000_000)
         self.reship_case.setSpecialValueText(self.tr("（不关联）"))
-        self.reship_case.setValue(claim.reship_case_id or 0)
         form.addRow(self.tr("理赔款用于补发：售后单 #"), self.reship_case)
         layout.addLayout(form)
         hint = QLabel(self.tr("快递赔付后由店铺补发给买家：关联补发所在的售后单，两边的时间线都会记录。"))
@@ -256,6 +277,18 @@ class LinkDialog(WritingDialog):
         tint(hint, "secondary")
         layout.addWidget(hint)
         add_ok_cancel(self, layout, self.accept)
+        self.show_record(self.record_values(claim))
+
+    @staticmethod
+    def record_values(claim: ClaimDetail) -> dict[str, object]:
+        return {"case": claim.case_id or 0, "reship_case": claim.reship_case_id or 0}
+
+    def form_values(self) -> dict[str, object]:
+        return {"case": self.case.value(), "reship_case": self.reship_case.value()}
+
+    def put_value(self, key: str, value: object) -> None:
+        box = self.case if key == "case" else self.reship_case
+        box.setValue(value if isinstance(value, int) else 0)
 
     def case_id(self) -> int | None:
         return self.case.value() or None

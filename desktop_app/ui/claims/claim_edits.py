@@ -15,7 +15,7 @@ from desktop_app.core.op_changes import OpChanges
 from desktop_app.services import claims as claim_service
 from desktop_app.services.claim_details import set_claim_ticket
 from desktop_app.services.claim_undo import UndoneClaimStep, claim_version, undo_claim_step
-from desktop_app.store.claim_rows import ClaimDetail
+from desktop_app.store.claim_rows import ClaimDetail, claim_detail
 from desktop_app.store.database import Database
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
@@ -80,7 +80,8 @@ class ClaimEdits(_Pane):
             edit, version = dialog.edit, self._version_for(dialog, claim_id)
             if edit is not None:
                 self._write_kept(dialog, claim_id,
-                                 lambda db: claim_service.edit_claim(db, claim_id, edit, version))
+                                 lambda db: claim_service.edit_claim(db, claim_id, edit, version),
+                                 EditClaimDialog.record_values)
 
         dialog.send_with(save)
         dialog.open()
@@ -93,13 +94,20 @@ class ClaimEdits(_Pane):
             dialog.saw_version(shown.version)
         return dialog.version
 
-    def _write_kept(self, dialog: WritingDialog, claim_id: int, work: Callable[[Database], object]) -> None:
+    def _write_kept(self, dialog: WritingDialog, claim_id: int, work: Callable[[Database], object],
+                    follow: Callable[[ClaimDetail], dict[str, object]] | None = None) -> None:
         """Written while the dialog is open (ui/widgets/writing_dialog.py); refused, the claim as it is now behind
-        it, and its version for OK again."""
+        it, its version for OK again, and (`follow`: the dialog edits the claim's fields) the fields left alone
+        take their values now, so that OK again does not send them back over another seat's save."""
+
+        def fresh(d: ClaimDetail) -> None:
+            dialog.saw_version(d.version)
+            if follow is not None and dialog.still_open():
+                dialog.follow_record(follow(d))
 
         def refused(_error: Exception) -> None:
             self.reload()
-            self._context.read(lambda db: claim_version(db, claim_id), dialog.saw_version, lambda _error: None)
+            self._context.look_up(lambda session: claim_detail(session, claim_id), fresh, lambda _error: None)
 
         write_from(dialog, self._context, work, origin=self, lost=self._failed, refused=refused)
 
@@ -158,7 +166,7 @@ class ClaimEdits(_Pane):
                                                 reship_changed=reship_case != before,
                                                 expected_version=version)
 
-            self._write_kept(dialog, claim_id, work)
+            self._write_kept(dialog, claim_id, work, LinkDialog.record_values)
 
         dialog.send_with(save)
         dialog.open()

@@ -37,6 +37,7 @@ class WritingDialog(QDialog):
         super().__init__(parent)
         self._kept = False
         self._sending = False
+        self._shown: dict[str, object] = {}
         # The version of the record the next OK is sent against: the one the dialog was opened on, after a refusal
         # the record's as read again then (`saw_version`), never older than what the pane behind shows.
         self.version: int | None = None
@@ -45,6 +46,29 @@ class WritingDialog(QDialog):
         self.write_problem.setWordWrap(True)
         self.write_problem.setStyleSheet(f"color:{OVERDUE.name()}")
         self.write_problem.hide()
+
+    # --- a form that edits a record's fields (编辑): after a refusal, what was typed stays and the rest follows ---
+    def form_values(self) -> dict[str, object]:
+        """The form's fields as `record_values` gives them (an editing dialog overrides both and `put_value`)."""
+        return {}
+
+    def put_value(self, key: str, value: object) -> None:
+        """Show `value` in the field `key`."""
+
+    def show_record(self, values: dict[str, object]) -> None:
+        """Fill the form with the record's fields, as they are when it opens."""
+        for key, value in values.items():
+            self.put_value(key, value)
+        self._shown = dict(values)
+
+    def follow_record(self, values: dict[str, object]) -> None:
+        """The record read again after a refusal: a field the user left as shown takes its value now (another
+        seat's change is not sent back over it by OK again); a field the user changed keeps what was typed."""
+        typed = self.form_values()
+        for key, value in values.items():
+            if typed.get(key) == self._shown.get(key) and value != self._shown.get(key):
+                self.put_value(key, value)
+        self._shown = dict(values)
 
     def send_with(self, slot: Callable[[], None]) -> None:
         """Keep the dialog open until the write `slot` starts is done (its caller answers `written` or
