@@ -3,6 +3,7 @@ still read wrong without a word."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from desktop_app.core.clock import as_china
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.store.database import Database
 from desktop_app.store.models import Order
@@ -84,3 +86,19 @@ def test_a_mobile_number_typed_in_full_width_digits_is_its_11_digits(tmp_path: P
         phones = session.execute(select(Order.phone).order_by(Order.order_no)).scalars().all()
         assert len(search_hits(session, "13800138000").order_ids) == 3
     assert phones == ["13800138000"] * 3 + ["０５７１－８８８８８８８８"]
+
+
+def test_a_time_excel_shows_with_shang_wu_or_xia_wu_is_read_as_that_time(tmp_path: Path, db: Database) -> None:
+    # A sheet opened in Excel or WPS in Chinese and saved as csv keeps a time formatted 上午/下午 h:mm as it shows
+    # it (2026/11/11 下午 8:05): every such row was refused as an unreadable time. A 12-hour time is read with its
+    # half of the day; one that cannot be (下午 20:05, both halves) stays a row error naming row and column.
+    written = ["2026/11/11 下午 8:05", "2026-11-11 下午 8:05:00", "2026/11/11 8:05 PM", "2026年11月11日 下午8时5分",
+               "2026/11/11 上午 12:05", "2026/11/11 下午 20:05", "2026/11/11 上午 8:05 PM"]
+    rows = [PDD_HEADER, *(pdd_row(f"26111{i}-10328303027685{i}", paid_at=text) for i, text in enumerate(written))]
+    [result] = run_import(db, write_csv(tmp_path / "订单.csv", rows)).files
+    assert result.inserted == 5 and [(e.row, e.column) for e in result.errors] == [(7, "支付时间"), (8, "支付时间")]
+    with db.reading() as session:
+        paid = {row[0]: row[1] for row in session.execute(select(Order.order_no, Order.paid_at))}
+    assert {as_china(moment).replace(tzinfo=None) for key, moment in paid.items() if key != "261114-103283030276854"} \
+        == {datetime(2026, 11, 11, 20, 5)}
+    assert as_china(paid["261114-103283030276854"]).replace(tzinfo=None) == datetime(2026, 11, 11, 0, 5)
