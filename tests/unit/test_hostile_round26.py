@@ -13,9 +13,12 @@ from sqlalchemy import select
 
 from desktop_app.core.clock import as_china
 from desktop_app.io import spreadsheet_readers, xlsx
+from desktop_app.services.case_import import import_cases
 from desktop_app.store.database import Database
 from desktop_app.store.models import Order
 from desktop_app.store.search import search_hits
+from tests.unit.aftersales_files import TB_HEADER, tb_row
+from tests.unit.aftersales_files import write_csv as write_case_csv
 from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, rows_of, run_import, write_csv
 
 
@@ -102,3 +105,16 @@ def test_a_time_excel_shows_with_shang_wu_or_xia_wu_is_read_as_that_time(tmp_pat
                 for row in session.execute(select(Order.order_no, Order.paid_at)) if row[1] is not None}
     assert paid.pop("261114-103283030276854") == datetime(2026, 11, 11, 0, 5)
     assert set(paid.values()) == {datetime(2026, 11, 11, 20, 5)} and len(paid) == 4
+
+
+def test_a_header_with_a_mark_that_shows_as_nothing_is_the_header_it_shows(tmp_path: Path, db: Database) -> None:
+    # 订单\u200b号 (a header retyped from a web page or a chat) and 售后\u00ad类型 showed as 订单号 and 售后类型 in
+    # Excel, and the file was refused for a missing 订单号 column.
+    orders = [[h.replace("订单号", "订单\u200b号").replace("收货人", "收货\u2060人") for h in PDD_HEADER],
+              pdd_row("261111-100000000000006")]
+    [result] = run_import(db, write_csv(tmp_path / "订单.csv", orders)).files
+    assert result.refused is None and result.inserted == 1
+    cases = [[h.replace("订单编号", "订单\u200b编号").replace("退款编号", "\u200e退款编号") for h in TB_HEADER],
+             tb_row("261003307666193451", "2879217421809679290")]
+    [file] = import_cases(db, [write_case_csv(tmp_path / "退款.csv", cases)], platform="taobao").files
+    assert file.refused is None and len(file.inserted) == 1
