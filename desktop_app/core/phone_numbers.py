@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 
 _GROUPING = re.compile(r"[\s\-()（）.]")
-_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
+_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9][0-9]{9})$")
+# Typed with a Chinese input method in full-width mode (１３８－００１３－８０００, ＋８６): the number it shows.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－．", "0123456789+-.")
 
 
 def as_mobile(text: str) -> str:
-    """The 11 digits of a mainland mobile number written with its country code or in groups; else `text`."""
-    if text.isdigit() and len(text) == 11:
+    """The 11 digits of a mainland mobile number written with its country code, in groups or in full-width
+    digits; else `text`."""
+    if text.isascii() and text.isdigit() and len(text) == 11:
         return text
-    found = _MOBILE.match(_GROUPING.sub("", text))
+    found = _MOBILE.match(_GROUPING.sub("", text.translate(_FULL_WIDTH)))
     return found.group(1) if found else text

@@ -37,11 +37,15 @@ _PLAIN_AMOUNT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 # Platforms' order numbers are 15–25 characters; 64 leaves room for hand-made ones, not for a pasted text.
 ORDER_NO_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,63}$")
 MAX_QUANTITY = 1_000_000
+# Excel and WPS in Chinese show a time formatted "上午/下午 h:mm" (or "h:mm AM/PM") as 2026/11/11 下午 3:05,
+# and a csv saved from them keeps that text: the half of the day before or after the time.
 _LOOSE_MOMENT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?)?"
+    r"(?:[\sT]+(上午|下午|AM|PM|am|pm)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})"
+    r"(?:\s*[:：分]\s*(?:(\d{1,2})(?:\.(\d{1,6}))?\s*秒?)?)?(?:\s*(上午|下午|AM|PM|am|pm))?)?"
     r"(?:\s*(?:Z|(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})))?$"  # an offset some exporters add (+0800, +08:00)
 )
+_AFTERNOON = frozenset({"下午", "PM", "pm"})
 # An ERP's or a Java exporter's yyyyMMddHHmm[ss], and an Excel serial a CSV saved as text (46337.3368 is
 # 2026-11-11 08:05): read where a time is expected, counted from the workbook's epoch.
 _COMPACT_MOMENT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$")
@@ -456,19 +460,29 @@ def shown_value(text: str, limit: int = 40) -> str:
 
 def _loose_moment(text: str) -> datetime:
     zone: timezone | None = None
+    half: str | None = None  # 上午/下午 (AM/PM) written with a 12-hour time
     if compact := _COMPACT_MOMENT.match(text):
         year, month, day, hour, minute, second = compact.groups()
         fraction = None
     elif match := _LOOSE_MOMENT.match(text):
-        year, month, day, hour, minute, second, fraction, sign, zone_hours, zone_minutes = match.groups()
+        (year, month, day, before, hour, minute, second, fraction, after,
+         sign, zone_hours, zone_minutes) = match.groups()
+        if before is not None and after is not None:
+            raise CellError(note(cells.UNREADABLE_MOMENT, shown_value(text)))
+        half = before or after
         if sign is not None or text.endswith("Z"):
             offset = timedelta(hours=int(zone_hours or 0), minutes=int(zone_minutes or 0))
             zone = timezone(-offset if sign == "-" else offset)
     else:
         raise CellError(note(cells.UNREADABLE_MOMENT, shown_value(text)))
+    hours = int(hour or 0)
+    if half is not None:
+        if not 1 <= hours <= 12:  # 下午 15:05 or 上午 0:30: no 12-hour time
+            raise CellError(note(cells.NO_SUCH_MOMENT, text))
+        hours = hours % 12 + (12 if half in _AFTERNOON else 0)  # 上午 12:30 is 00:30, 下午 12:30 is 12:30
     try:
         return datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int(year), int(month), int(day), hours, int(minute or 0), int(second or 0),
             int((fraction or "0").ljust(6, "0")), tzinfo=zone,
         )
     except ValueError:

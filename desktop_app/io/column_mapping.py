@@ -68,7 +68,7 @@ def _phone_converters(cleaner: CellCleaner) -> tuple[Callable[[object], object],
         return None if found is None else as_mobile(found)
 
     def many(values: Sequence[object]) -> list[object]:
-        return [as_mobile(p) if isinstance(p, str) and not (p.isdigit() and len(p) == 11) else p
+        return [as_mobile(p) if isinstance(p, str) and not (p.isascii() and p.isdigit() and len(p) == 11) else p
                 for p in identifiers(values)]
 
     return one, many

@@ -39,12 +39,16 @@ ORDER_FIELDS: tuple[str, ...] = (
 ITEM_FIELDS: tuple[str, ...] = ("sub_order_no", "title", "spec", "sku_code", "quantity", "unit_price", "paid")
 
 
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "\ufeff": ""})
+# A header pasted from a web page or a chat may carry marks that show as nothing (core/invisible_marks): 订单\u200b号
+# is the 订单号 the shop sees.
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "：": ":", "\u3000": " ", "\ufeff": "", "\u200b": "", "\u200c": "",
+                           "\u200d": "", "\u200e": "", "\u200f": "", "\u2060": "", "\u00ad": ""})
 _SPACES = re.compile(r"\s+")
 
 
 def normalize_header(text: object) -> str:
-    """The comparable form of a header cell: no BOM or blanks, half-width brackets, lower-case ASCII."""
+    """The comparable form of a header cell: no BOM, invisible marks or blanks, half-width brackets, lower-case
+    ASCII."""
     if text is None:
         return ""
     value = str(text).translate(_BRACKETS)

@@ -188,7 +188,9 @@ class CalamineSpreadsheet:
         return self._workbook
 
     def sheet_names(self) -> list[str]:
-        return list(self._names) if self._names is not None else list(self.workbook.sheet_names)
+        if self._names is not None:
+            return list(self._names)
+        return visible_first(self.workbook.sheets_metadata)
 
     def table(self, name: str) -> Table:
         cached = self._tables.get(name)
@@ -235,6 +237,14 @@ class CalamineSpreadsheet:
 
 
 _PASSWORD = msg.say(msg.PASSWORD)
+
+
+def visible_first(sheets: Sequence[python_calamine.SheetMetadata]) -> list[str]:
+    """Sheet names in workbook order, the hidden ones last: Excel and WPS open on a visible sheet, and
+    a hidden one in front of it (last month's export kept aside, an ERP's template) is not what the
+    shop looked at. A hidden sheet is still read when no visible one holds what is looked for."""
+    shown = [s.name for s in sheets if s.visible == python_calamine.SheetVisibleEnum.Visible]
+    return shown + [s.name for s in sheets if s.visible != python_calamine.SheetVisibleEnum.Visible]
 
 
 def check_zip_package(path: Path) -> str:

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from openpyxl import Workbook
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
@@ -171,4 +172,30 @@ def test_the_summary_names_an_order_number_excel_may_have_rounded(qtbot: QtBot, 
     told = dialog.warnings.text()
     assert dialog.warnings.isVisible()
     assert f"ExportOrderList.csv：第 2 行“订单编号”列：“{number[:15]}" in told and "设为“文本”" in told
+    dialog.accept()
+
+
+def test_a_refused_files_reason_is_shown_whole_in_the_summary(qtbot: QtBot, window: MainWindow,
+                                                               tmp_path: Path) -> None:
+    # A reason runs past the dialog's width (what is wrong, where, and what to do about it): the cell cut it at
+    # the width with "…", and the advice at its end was behind a tooltip. It wraps within its row now.
+    bad = tmp_path / "订单.xlsx"  # a 合计 typed at the sheet's last row: refused, with what to do about it
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["订单号", "收货人", "手机", "商品", "数量", "实付金额", "备注", "快递公司", "快递单号", "发货时间"])
+    sheet.cell(row=1_048_576, column=1, value="合计")
+    book.save(bad)
+    dialog = window.import_files([bad])
+    assert dialog is not None
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    reason = dialog.table.item(0, 6).text()
+    width = dialog.table.columnWidth(6)
+    metrics = dialog.table.fontMetrics()
+    assert metrics.horizontalAdvance(reason) > 2 * width  # a reason of three lines and more at the column's width
+    needed = metrics.boundingRect(QRect(0, 0, width - 8, 100_000), Qt.TextFlag.TextWordWrap, reason).height()
+    assert dialog.table.rowHeight(0) >= needed
+    assert dialog.table.viewport().height() >= dialog.table.rowHeight(0)
     dialog.accept()

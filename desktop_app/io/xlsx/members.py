@@ -189,6 +189,7 @@ def worksheet_names_if_large(path: Path | str, min_sheet_bytes: int = MIN_SHEET_
             if WORKBOOK not in names or WORKBOOK_RELS not in names:
                 return None
             sheets: list[str] = []
+            hidden: list[str] = []  # listed after the visible ones, as spreadsheet_readers.visible_first
             large = False
             for element in ElementTree.fromstring(archive.read(WORKBOOK)).iter():
                 if local_name(element.tag) != "sheet":
@@ -197,7 +198,7 @@ def worksheet_names_if_large(path: Path | str, min_sheet_bytes: int = MIN_SHEET_
                 member = sheet_member(archive, name) if name else None
                 if name is None or member is None or not member.startswith("xl/worksheets/") or member not in names:
                     return None  # a chart sheet, a dangling entry: let calamine list the sheets
-                sheets.append(name)
+                (hidden if element.get("state") in ("hidden", "veryHidden") else sheets).append(name)
                 large = large or archive.getinfo(member).file_size >= min_sheet_bytes
     except (*DAMAGED_ZIP, KeyError, ValueError, ElementTree.ParseError):
         return None
@@ -205,6 +206,7 @@ def worksheet_names_if_large(path: Path | str, min_sheet_bytes: int = MIN_SHEET_
         if type(exc).__module__.startswith("defusedxml"):
             return None
         raise
+    sheets += hidden
     return sheets if large and sheets else None
 
 

@@ -97,8 +97,13 @@ class ImportDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # A refused file's reason (what is wrong, where, and what to do) wraps in full within the dialog's width:
+        # cut at the width, its advice was behind a tooltip. Rows take the height their texts need.
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        show_full_texts(self.table)  # a refused file's reason is longer than the dialog is wide
+        show_full_texts(self.table)  # a file's name cut in a narrow column
         self.table.hide()
         layout.addWidget(self.table)
         self.case_table = CaseImportSummary()
@@ -270,8 +275,9 @@ class ImportDialog(QDialog):
                 self.table.setItem(row, column, item)
         # Every file's line in view (up to SUMMARY_ROWS_SHOWN, then the table scrolls).
         shown_rows = min(len(result.files), SUMMARY_ROWS_SHOWN)
+        self.table.resizeRowsToContents()
         self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
-                                    + shown_rows * self.table.verticalHeader().defaultSectionSize())
+                                    + sum(self.table.rowHeight(row) for row in range(shown_rows)))
         self.table.setVisible(bool(result.files))
         case_files = intake.cases.files if intake.cases is not None else ()
         files: list[FileImportResult | CaseFileResult] = [*result.files, *case_files]
