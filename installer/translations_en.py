@@ -111,8 +111,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "超时每单赔付买家3元；买家可在48小时内修改申请或申请平台介入":
         "Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for "
         "platform intervention",
-    "原因为“一直未收到货”时，同意后超时未发货系统自动全额退款":
-        "For “never received”: not shipped in time after agreeing, the system refunds in full automatically",
+    "超时每单赔付买家3元（与其他原因相同）；原因为“一直未收到货”时系统还会自动全额退款":
+        "Late: ¥3 per order paid to the buyer (as for every reason); for “never received” the system also "
+        "refunds in full automatically",
     "延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元":
         "Late shipment: points deducted, and 5% of the goods' paid price paid to the buyer, at most ¥30",
     "快递理赔跟进": "Carrier claim follow-up",

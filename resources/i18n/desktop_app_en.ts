@@ -7959,11 +7959,6 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Refunded in full automatically</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
-        <source>原因为“一直未收到货”时，同意后超时未发货系统自动全额退款</source>
-        <translation>For “never received”: not shipped in time after agreeing, the system refunds in full automatically</translation>
-    </message>
-    <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>自动退款</source>
         <translation>Refunded automatically</translation>
@@ -8042,6 +8037,11 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="158"/>
         <source>处理维修申请（48小时）</source>
         <translation>Handle repair request (48 h)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="181"/>
+        <source>超时每单赔付买家3元（与其他原因相同）；原因为“一直未收到货”时系统还会自动全额退款</source>
+        <translation>Late: ¥3 per order paid to the buyer (as for every reason); for “never received” the system also refunds in full automatically</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="186"/>

@@ -365,7 +365,8 @@ def test_s22_douyin_reship_unanswered_then_unshipped_chains_two_platform_clocks_
 
 def test_s23_douyin_not_received_reship_agreed_but_late_is_refunded_in_full_by_the_platform(shop: ShopCli) -> None:
     # seed 004: "若商家同意補寄后超時未發貨,系統會自動全額退款。" (reason 一直未收到货; the app's 物流停滞 maps to it).
-    # Agreed 2026-12-01 10:00 → 12-03 10:00 自动全额退款, the platform's action; no 3 元 line (a refund instead).
+    # Agreed 2026-12-01 10:00 → 12-03 10:00 自动全额退款, the platform's action (and 3 元 as for every late reship,
+    # seed 004 4.3: round 6's r03).
     case = shop.add("douyin", "reship", "stalled", requested="2026-12-01 09:00")
     shop.act(case, "agree_reship", "2026-12-01 10:00")
     timers = shop.timers(case)
@@ -616,12 +617,13 @@ def test_s42_the_command_line_says_what_the_calendar_warns_of(
 def test_s43_douyin_never_received_reship_left_alone_chains_two_platform_actions(shop: ShopCli) -> None:
     # seed 004: unanswered 48 h → "系統超時自動同意"; agreed and not shipped in 48 h → "系統會自動全額退款". Asked
     # 2026-12-30 10:00 (一直未收到货 as 丢件): agreed by the platform 2027-01-01 10:00, refunded in full by it
-    # 2027-01-03 10:00 — the second clock counted from the first action, both the platform's (no 3 元: refunded).
+    # 2027-01-03 10:00 — the second clock counted from the first action, both the platform's; late, the shop owes the
+    # buyer 3 元 as for every late reship (seed 004 4.3 "應當按照每單3元的標準向用戶進行賠付"; round 6's r03).
     case = shop.add("douyin", "reship", "lost", requested="2026-12-30 10:00")
     timers = shop.timers(case)
     answer, ship = timers["reship_answer_not_received"], timers["reship_ship_not_received"]
     assert (due(answer), answer["action"]) == ("2027-01-01 10:00:00", "自动同意补寄")
-    assert (due(ship), ship["action"], ship["penalty_yuan"]) == ("2027-01-03 10:00:00", "自动全额退款", None)
+    assert (due(ship), ship["action"], ship["penalty_yuan"]) == ("2027-01-03 10:00:00", "自动全额退款", "3.00")
     assert ship["name"].endswith(AUTO_MARK)
 
 

@@ -118,7 +118,8 @@ def test_r04_taobao_a_reship_lost_in_its_turn_is_reshipped_again_each_round_its_
 def test_r05_douyin_never_received_reship_lost_again_second_round_refunded_in_full_if_late(shop: ShopCli) -> None:
     # seed 004 (一直未收到货, the app's 丢件): "若商家同意補寄后超時未發貨,系統會自動全額退款". Round 1: agreed 11-02
     # 11:00, shipped 11-03 10:00 (in time; due 11-04 11:00). Lost again: closed 11-10 09:00, reopened 11-10 10:00,
-    # agreed 11-10 12:00 → ship by 11-12 12:00 or the platform refunds in full; the answer's 48 h counted once.
+    # agreed 11-10 12:00 → ship by 11-12 12:00 or the platform refunds in full (and the shop owes 3 元, seed 004 4.3,
+    # round 6's r03: still open past the date of this test's clock); the answer's 48 h counted once.
     case = shop.add("douyin", "reship", "lost", requested="2026-11-02 10:00")
     shop.act(case, "agree_reship", "2026-11-02 11:00")
     shop.act(case, "ship_reship", "2026-11-03 10:00")
@@ -128,7 +129,7 @@ def test_r05_douyin_never_received_reship_lost_again_second_round_refunded_in_fu
     timers = shop.timers(case)
     assert dues(timers)["reship_ship_not_received@1"] == ("2026-11-04 11:00:00", MET)
     again = timers["reship_ship_not_received"]
-    assert (due(again), again["action"], again["penalty_yuan"]) == ("2026-11-12 12:00:00", "自动全额退款", None)
+    assert (due(again), again["action"], again["penalty_yuan"]) == ("2026-11-12 12:00:00", "自动全额退款", "3.00")
     assert [t for t in timers if t.startswith("reship_answer")] == ["reship_answer_not_received"]
 
 
