@@ -325,6 +325,9 @@ SERVER_LOGIN_FAILED = T("无法登录团队数据库%1：用户名或密码不�
 SERVER_NO_DATABASE = T("团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
 SERVER_LOST = T("与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。",
                 frozenset({2}))
+SERVER_FULL = T("团队数据库%1的连接已满（%2）：服务器允许的连接都被各个席位的窗口和命令占着。"
+                "请关掉不用的售后台账窗口后再试一次；"
+                "经常这样时，请管理员调大服务器的 max_connections 或这个账号的连接数上限。", frozenset({2}))
 SERVER_UNREACHABLE = T("无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。", frozenset({2}))
 NO_LEDGER_TO_MOVE = T("找不到要迁移的数据库文件：%1")
 MOVE_TARGET_NOT_EMPTY = T("目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。")
