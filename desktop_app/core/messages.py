@@ -110,6 +110,10 @@ REFUSED_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4）：%5", frozenset({4}))
 # which of them this save would write over.
 OVERWRITE_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 "
                          "--other-seat 再执行")
+# `claim act … pay_partially|pay` right after another seat's payout on the claim (REFUSED_AFTER_SEAT's %5): two seats
+# recording the one bank transfer both saw; `--other-seat` records it once seen as another payment.
+PAYOUT_NOT_OWN = ("别的席位刚记了一笔到账，本次未记录：两个席位可能把同一笔钱各记了一次；看过之后确是另一笔到账，"
+                  "请加 --other-seat 再执行")
 UNDO_NOT_OWN_STEP = "最后一步是别的席位刚做的，不是本席位的，本次未撤销；看过之后确要撤销它，请加 --other-seat 再执行"
 CHANGED = T("%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。", frozenset({2}))
 # The shop's own data saved over another seat's save of it (a shop's profile): what, and who saved first.

@@ -10,7 +10,7 @@ module; none of them imports another for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -130,6 +130,19 @@ def undo_of_another_seats_step(session: Session, step: AuditEvent, what: str, wh
     if not _just_by_another_seat(session, step, who):
         return None
     return _naming_the_seat(step, what, msg.UNDO_NOT_OWN_STEP)
+
+
+def payout_after_another_seats(session: Session, what: str, subject: str, subject_id: int, paying: Collection[str],
+                               who: str) -> ActionNotAllowed | None:
+    """A command's payment right after another seat's on the same record (its latest entry, a `paying` step in force
+    by another seat within JUST_CHANGED): two seats' `claim act 1 pay_partially --amount 10` at once both saw the
+    courier's one transfer, and the claim counted 20.00 received. Refused naming that seat, unless the command names
+    it (`--other-seat`: another payment, seen). A window's step names the version its dialog showed instead."""
+    last = last_entry(session, subject, subject_id)
+    if (last is None or last.kind != "action" or last.action not in paying or last.undone_by is not None
+            or not _just_by_another_seat(session, last, who)):
+        return None
+    return _naming_the_seat(last, what, msg.PAYOUT_NOT_OWN)
 
 
 def overwrite_of_another_seats_edit(session: Session, what: str, subject: str, subject_id: int,
