@@ -2398,6 +2398,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 连接团队数据库 中重新填写。":
         "Cannot log in to the team database%1: wrong user name or password. Enter them again under Settings → "
         "Connect to a team database.",
+    "团队数据库%1的连接已满（%2）：服务器允许的连接都被各个席位的窗口和命令占着。请关掉不用的售后台账窗口后再试一次；"
+    "经常这样时，请管理员调大服务器的 max_connections 或这个账号的连接数上限。":
+        "The team database%1 has no connection left (%2): the seats' windows and commands hold every connection the "
+        "server allows. Close the windows of the ledger nobody uses and try again; if this happens often, ask the "
+        "administrator to raise the server's max_connections or this account's connection limit.",
     "无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。":
         "Cannot connect to the team database%1: %2. Check the network, the server's address and port, and that "
         "the server is running.",

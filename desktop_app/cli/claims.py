@@ -77,6 +77,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act.add_argument("--note", help="备注")
     act.add_argument("--channel", metavar="HOW",
                      help="赔付方式：" + " ".join(f"{c.value}（{c.label}）" for c in PayoutChannel))
+    act.add_argument("--other-seat", action="store_true",
+                     help="别的席位刚记过一笔到账（10 分钟内）也再记这一笔；不加时拒绝并说出是谁"
+                          "（先用 claim show N 看过）")
     add_db_option(act)
     add_json_option(act)
     act.set_defaults(handler=_act)
@@ -363,8 +366,9 @@ def _act(args: argparse.Namespace) -> int:
     at = event_moment(args.at, "发生时间")
     follow_up = _follow_up_time(args.follow_up)
     with opened_ledger(args) as db:
+        # A payout right after another seat's (both saw the one transfer) is refused naming it unless --other-seat.
         outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note,
-                               channel=channel)
+                               channel=channel, own_payout_only=not args.other_seat)
     if args.json:
         print_json({"id": args.id, "action": action.value, "status": outcome.status.value,
                     "received": _yuan(outcome.received_fen), "follow_up_at": _iso(outcome.follow_up_at)})

@@ -110,6 +110,10 @@ REFUSED_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4）：%5", frozenset({4}))
 # which of them this save would write over.
 OVERWRITE_AFTER_SEAT = T("%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 "
                          "--other-seat 再执行")
+# `claim act … pay_partially|pay` right after another seat's payout on the claim (REFUSED_AFTER_SEAT's %5): two seats
+# recording the one bank transfer both saw; `--other-seat` records it once seen as another payment.
+PAYOUT_NOT_OWN = ("别的席位刚记了一笔到账，本次未记录：两个席位可能把同一笔钱各记了一次；看过之后确是另一笔到账，"
+                  "请加 --other-seat 再执行")
 UNDO_NOT_OWN_STEP = "最后一步是别的席位刚做的，不是本席位的，本次未撤销；看过之后确要撤销它，请加 --other-seat 再执行"
 CHANGED = T("%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。", frozenset({2}))
 # The shop's own data saved over another seat's save of it (a shop's profile): what, and who saved first.
@@ -325,6 +329,9 @@ SERVER_LOGIN_FAILED = T("无法登录团队数据库%1：用户名或密码不�
 SERVER_NO_DATABASE = T("团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。")
 SERVER_LOST = T("与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。",
                 frozenset({2}))
+SERVER_FULL = T("团队数据库%1的连接已满（%2）：服务器允许的连接都被各个席位的窗口和命令占着。"
+                "请关掉不用的售后台账窗口后再试一次；"
+                "经常这样时，请管理员调大服务器的 max_connections 或这个账号的连接数上限。", frozenset({2}))
 SERVER_UNREACHABLE = T("无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。", frozenset({2}))
 NO_LEDGER_TO_MOVE = T("找不到要迁移的数据库文件：%1")
 MOVE_TARGET_NOT_EMPTY = T("目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。")

@@ -66,6 +66,7 @@ from desktop_app.store.intake_queries import (
     order_refs_by_key,
     orders_with_items,
 )
+from desktop_app.store.ledger_clock import ledger_now
 from desktop_app.store.models import AuditEvent, OrderItem, Reship, ReshipItem, utcnow
 from desktop_app.store.search import build_search_text
 
@@ -228,7 +229,7 @@ def _insert_new(session: Session, fresh: dict[str, CaseRecord], orders: dict[str
     Written `INSERT_BATCH` cases at a time: a case's row and its events are dicts of 20–40 values, and
     100,000 of them built at once took 150 MB beside the records (an import of 100,000 requests peaked
     at 470–545 MB). The ids come out in the file's order as before."""
-    stamp = utcnow()
+    stamp = ledger_now(session)  # the server's clock on a team ledger, as every seat's entries (store/ledger_clock)
     ids: dict[str, int] = {}
     keys = list(fresh)
     for start in range(0, len(keys), INSERT_BATCH):

@@ -10,7 +10,7 @@ module; none of them imports another for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ from desktop_app.store.case_lookups import (
     state_before_escalation,
 )
 from desktop_app.store.case_queries import case_events
+from desktop_app.store.ledger_clock import ledger_now
 from desktop_app.store.models import AuditEvent, Case, utcnow
 from desktop_app.store.row_locks import row_for_writing
 
@@ -116,19 +117,32 @@ def refused_after_another_seat(session: Session, error: ActionNotAllowed, what: 
     acting on the state it found, told only 当前状态为“待补发”，不能执行“同意补发” and left to guess that a colleague
     did it. A note or an edit that left the state as it was is not the refusal's cause and is not named."""
     last = last_entry(session, subject, subject_id)
-    if last is None or last.to_state in (None, last.from_state) or not _just_by_another_seat(last, who):
+    if last is None or last.to_state in (None, last.from_state) or not _just_by_another_seat(session, last, who):
         return error
     return _naming_the_seat(last, what, error.message)
 
 
-def undo_of_another_seats_step(step: AuditEvent, what: str, who: str) -> ActionNotAllowed | None:
+def undo_of_another_seats_step(session: Session, step: AuditEvent, what: str, who: str) -> ActionNotAllowed | None:
     """`case undo` / `claim undo` found on top a step another seat took within JUST_CHANGED: the command meant
     its own seat's last step (two seats at once, 小李's undo read the case just after 小王's 同意补发 committed
     and took that back — a step nobody at 小王's seat asked to undo). Refused naming that seat, unless the
     command names it (`--other-seat`: seen and meant). A window's undo names the step it shows instead."""
-    if not _just_by_another_seat(step, who):
+    if not _just_by_another_seat(session, step, who):
         return None
     return _naming_the_seat(step, what, msg.UNDO_NOT_OWN_STEP)
+
+
+def payout_after_another_seats(session: Session, what: str, subject: str, subject_id: int, paying: Collection[str],
+                               who: str) -> ActionNotAllowed | None:
+    """A command's payment right after another seat's on the same record (its latest entry, a `paying` step in force
+    by another seat within JUST_CHANGED): two seats' `claim act 1 pay_partially --amount 10` at once both saw the
+    courier's one transfer, and the claim counted 20.00 received. Refused naming that seat, unless the command names
+    it (`--other-seat`: another payment, seen). A window's step names the version its dialog showed instead."""
+    last = last_entry(session, subject, subject_id)
+    if (last is None or last.kind != "action" or last.action not in paying or last.undone_by is not None
+            or not _just_by_another_seat(session, last, who)):
+        return None
+    return _naming_the_seat(last, what, msg.PAYOUT_NOT_OWN)
 
 
 def overwrite_of_another_seats_edit(session: Session, what: str, subject: str, subject_id: int,
@@ -137,8 +151,8 @@ def overwrite_of_another_seats_edit(session: Session, what: str, subject: str, s
     them within JUST_CHANGED: two seats' `claim ticket` seconds apart, the second read the claim after the first
     had committed and wrote its number over the first one's without a word. Refused naming that seat and what it
     wrote, unless the command names it (`--other-seat`). A window's save names the version its dialog showed."""
-    for entry in edits_since(session, subject, subject_id, utcnow() - JUST_CHANGED):
-        if not _just_by_another_seat(entry, who):
+    for entry in edits_since(session, subject, subject_id, ledger_now(session) - JUST_CHANGED):
+        if not _just_by_another_seat(session, entry, who):
             continue
         changed = {part.split("：", 1)[0] for part in (entry.note or "").split("；")}
         over = [field for field in fields if field in changed]
@@ -149,10 +163,12 @@ def overwrite_of_another_seats_edit(session: Session, what: str, subject: str, s
     return None
 
 
-def _just_by_another_seat(entry: AuditEvent, who: str) -> bool:
+def _just_by_another_seat(session: Session, entry: AuditEvent, who: str) -> bool:
+    """Written by another seat within JUST_CHANGED, on the ledger's clock (a team server's: the seats' computers'
+    clocks may be minutes apart, store/ledger_clock)."""
     if not entry.author or entry.author == who:
         return False
-    return utcnow() - entry.recorded_at.replace(tzinfo=entry.recorded_at.tzinfo or UTC) <= JUST_CHANGED
+    return ledger_now(session) - entry.recorded_at.replace(tzinfo=entry.recorded_at.tzinfo or UTC) <= JUST_CHANGED
 
 
 def _naming_the_seat(entry: AuditEvent, what: str, why: str) -> ActionNotAllowed:

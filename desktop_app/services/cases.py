@@ -235,7 +235,7 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
         step = session.get(AuditEvent, choice.event_id) if choice.possible else None
         if step is None:
             raise ActionNotAllowed(choice.refused or "没有可以撤销的操作")
-        if own_step_only and (refused := undo_of_another_seats_step(step, msg.say(msg.CASE_NO, case_id), who)):
+        if own_step_only and (refused := undo_of_another_seats_step(session, step, msg.say(msg.CASE_NO, case_id), who)):
             raise refused
         after = CaseStatus(step.from_state) if step.kind == "action" and step.from_state else before
         if step.action == CaseAction.BUYER_SHIPPED_RETURN.value and after is CaseStatus.AWAITING_RETURN:

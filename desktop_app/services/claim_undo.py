@@ -59,7 +59,8 @@ def undo_claim_step(db: Database, claim_id: int, expected_version: int | None = 
     with db.transaction() as session:
         claim = load_claim(session, claim_id, expected_version)
         step = _last_step(session, claim)
-        if own_step_only and (refused := undo_of_another_seats_step(step, msg.say(msg.CLAIM_NO, claim_id), who)):
+        if own_step_only and (
+                refused := undo_of_another_seats_step(session, step, msg.say(msg.CLAIM_NO, claim_id), who)):
             raise refused
         before = ClaimStatus(claim.status)
         after = ClaimStatus(step.from_state or before.value)

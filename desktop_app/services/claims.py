@@ -33,7 +33,11 @@ from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
-from desktop_app.services.case_writes import overwrite_of_another_seats_edit, refused_after_another_seat
+from desktop_app.services.case_writes import (
+    overwrite_of_another_seats_edit,
+    payout_after_another_seats,
+    refused_after_another_seat,
+)
 from desktop_app.services.cases import current_author
 from desktop_app.services.claim_drafts import (
     ChosenLine,
@@ -215,10 +219,11 @@ class ClaimOutcome:
 def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen: int | None = None,
                  at: Moment | None = None, follow_up_at: datetime | None = None, note: str | None = None,
                  author: str | None = None, expected_version: int | None = None,
-                 channel: PayoutChannel | None = None) -> ClaimOutcome:
+                 channel: PayoutChannel | None = None, own_payout_only: bool = False) -> ClaimOutcome:
     """Apply a lifecycle action. `amount_fen` is the money received with this action (赔付/部分赔付/
     关闭), recorded as a payout dated `at` paid through `channel`; `follow_up_at` overrides the
-    follow-up rule of the new state."""
+    follow-up rule of the new state. `own_payout_only` (`claim act`, which shows nothing before it acts): no
+    payout right after another seat's (case_writes.payout_after_another_seats)."""
     who = current_author() if author is None else author
     when = at or Moment(now())
     with db.transaction() as session:
@@ -243,6 +248,9 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
         parts = [n for n in (text_or_none(note),) if n]
         paid = 0
         if received is not None and received != (received_before or 0):
+            if own_payout_only and (repeated := payout_after_another_seats(
+                    session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id, _PAYING, who)):
+                raise repeated
             paid = received - (received_before or 0)
             session.add(ClaimPayout(claim_id=claim.id, amount_fen=paid, paid_at=when.at,
                                     channel=channel.value if channel else None, note=text_or_none(note),
@@ -259,6 +267,10 @@ def act_on_claim(db: Database, claim_id: int, action: ClaimAction, *, amount_fen
         sync_follow_up(session, claim, when.at)
         return ClaimOutcome(after, claim.received_fen, claim.follow_up_at, changes_in(session), claim.claimed_fen,
                             paid)
+
+
+# The steps that record money received (a payout): another seat's, just now, is what a second one may repeat.
+_PAYING = frozenset({ClaimAction.PAY.value, ClaimAction.PAY_PARTIALLY.value})
 
 
 def _received_after(claim: CarrierClaim, rule: AmountRule, amount_fen: int | None) -> int | None:

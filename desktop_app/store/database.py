@@ -22,6 +22,7 @@ from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
 from desktop_app.store.case_facts import keep_goods
 from desktop_app.store.change_tracking import tracked
 from desktop_app.store.file_changes import CommitWatch, LedgerConnection
+from desktop_app.store.ledger_clock import stamped_by_the_ledger
 from desktop_app.store.ledger_files import (
     OPEN_CHECK_SECONDS,
     CheckOutcome,
@@ -285,7 +286,8 @@ def _open_server(location: LedgerLocation, migrate: bool, seat: Seat) -> Databas
     except Exception:
         engine.dispose()
         raise
-    return Database(None, engine, keep_goods(tracked(sessionmaker(engine, expire_on_commit=False))), location=location,
+    sessions = stamped_by_the_ledger(keep_goods(tracked(sessionmaker(engine, expire_on_commit=False))))
+    return Database(None, engine, sessions, location=location,
                     own_backends=own_backends)
 
 

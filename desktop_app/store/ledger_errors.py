@@ -117,6 +117,11 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
         return UserError(msg.say(msg.SERVER_LOGIN_FAILED, server))
     if isinstance(error, psycopg.OperationalError) and "database" in str(error) and "does not exist" in str(error):
         return UserError(msg.say(msg.SERVER_NO_DATABASE, named))
+    if isinstance(error, pg_errors.TooManyConnections) or (
+            isinstance(error, psycopg.OperationalError) and any(m in str(error) for m in _NO_SLOT_LEFT)):
+        # Every connection the server (or the shop's account) allows is taken: "请检查网络…" sent the shop to
+        # a network that works, with the driver's English as the only clue.
+        return UserError(msg.say(msg.SERVER_FULL, named, _first_line(error)))
     if isinstance(error, pg_errors.AdminShutdown | pg_errors.CrashShutdown) or (
             isinstance(error, psycopg.OperationalError) and any(m in str(error) for m in _LOST_MIDWAY)):
         # In the middle of the work (the server restarted, the NAS went to sleep): not "cannot connect".
@@ -125,6 +130,10 @@ def _from_server(error: psycopg.Error, server: str, busy_seconds: int) -> UserEr
         return UserError(msg.say(msg.SERVER_UNREACHABLE, server, _connection_cause(error)))
     return None
 
+
+# How the server refuses a connection when every slot is taken (at connect, psycopg gives no SQLSTATE): all
+# max_connections, the account's or the database's CONNECTION LIMIT, the last slots kept for superusers.
+_NO_SLOT_LEFT = ("too many clients already", "too many connections for", "remaining connection slots are reserved")
 
 # How the driver says a connection that was working went away (not one that could not be made): the server
 # ended it while the seat was between statements or writing rows (an import's executemany said "consuming

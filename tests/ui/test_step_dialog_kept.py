@@ -117,3 +117,28 @@ def test_a_claim_step_and_a_ticket_typed_are_kept_when_another_seat_saved_first(
     qtbot.waitUntil(lambda: not step.still_open(), timeout=10000)
     qtbot.waitUntil(lambda: len(fresh(db, claim_id).payouts) == 1, timeout=10000)
     assert fresh(db, claim_id).payouts[0].amount_fen == 3000
+
+
+def test_a_payout_typed_while_another_seat_recorded_one_is_refused_once_even_after_the_pane_reloaded(
+        qtbot: QtBot, tab: tuple[ClaimsTab, Database, int]) -> None:  # noqa: F811
+    """小李's 部分赔付 dialog is open with the bank's 10.00 typed; 小王 records that transfer meanwhile and the pane behind
+    the dialog reloads to 已到账 10.00 (another seat's change arriving). OK sent the payout against the reloaded claim
+    and it counted 20.00 received, nobody told. Now refused naming 小王, the form kept; OK again (seen: another
+    payment) records it."""
+    widget, db, claim_id = tab
+    step = widget.detail.request_action(ClaimAction.PAY_PARTIALLY)
+    assert isinstance(step, ClaimActionDialog)
+    step.amount.setText("10")
+    act_on_claim(db, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=1000, author="小王")
+    widget.detail.reload()
+    qtbot.waitUntil(lambda: widget.detail.detail is not None and widget.detail.detail.received_fen == 1000,
+                    timeout=10000)
+    ok(step)
+    qtbot.waitUntil(lambda: step.write_problem.isVisible(), timeout=10000)
+    assert step.isVisible() and step.amount.text() == "10"
+    assert f"理赔 #{claim_id} 刚被 小王 修改了" in step.write_problem.text(), step.write_problem.text()
+    assert len(fresh(db, claim_id).payouts) == 1
+    qtbot.waitUntil(lambda: step.version == fresh(db, claim_id).version, timeout=10000)  # the claim read again
+    ok(step)
+    qtbot.waitUntil(lambda: not step.still_open(), timeout=10000)
+    qtbot.waitUntil(lambda: len(fresh(db, claim_id).payouts) == 2, timeout=10000)

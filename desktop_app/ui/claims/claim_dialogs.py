@@ -117,11 +117,14 @@ class ClaimActionDialog(WritingDialog):
     def action(self) -> ClaimAction:
         return self._action
 
+    def brings_money(self) -> bool:
+        """Whether this step records money received (赔付, or an amount typed)."""
+        return self._rule is AmountRule.FULL or bool(self.amount_fen)
+
     def payout_channel(self) -> PayoutChannel | None:
         """How the money came; None when not said or when no money comes with this action."""
         value = self.channel.currentData()
-        money_comes = self._rule is AmountRule.FULL or bool(self.amount_fen)
-        return PayoutChannel(value) if value and money_comes else None
+        return PayoutChannel(value) if value and self.brings_money() else None
 
     def _set_default_follow_up(self) -> None:
         if self._follow_up_touched:
