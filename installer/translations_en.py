@@ -911,6 +911,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "Copy two columns from Excel and paste them below: order no., tracking no.; a third column may "
         "name the carrier. Commas work as separators too.",
     "没有第三列时的快递公司": "Carrier when there is no third column",
+    "运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入":
+        "A tracking no. that starts with a carrier's letters (SF… SF Express, YT… YTO) is entered with that carrier",
     "可录入 %1 条，有问题 %2 条。有问题的行不会录入。":
         "Ready: %1, with problems: %2. Lines with problems are not entered.",
     "已录入 %1 条，有问题 %2 条（未录入）。": "Entered: %1, with problems: %2 (not entered).",

@@ -4784,122 +4784,132 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>PasteDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="54"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="55"/>
         <source>批量录入补发运单号</source>
         <translation>Enter many reship tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="57"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="58"/>
         <source>从 Excel 复制两列粘贴到下面：订单号、运单号；第三列可写快递公司。也可以用逗号分隔。</source>
         <translation>Copy two columns from Excel and paste them below: order no., tracking no.; a third column may name the carrier. Commas work as separators too.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="64"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="65"/>
         <source>没有第三列时的快递公司</source>
         <translation>Carrier when there is no third column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="71"/>
+        <source>运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入</source>
+        <translation>A tracking no. that starts with a carrier&apos;s letters (SF… SF Express, YT… YTO) is entered with that carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
         <source>运单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="80"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="87"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
+        <source>快递公司</source>
+        <translation>Carrier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="91"/>
         <source>录入</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="124"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="128"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="135"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
         <source>先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入</source>
         <translation>Paste two columns first: order number and tracking number (one per line); nothing to enter until a line is ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="139"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
         <source>可录入</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="140"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
         <source>已录入</source>
         <translation>Entered</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="141"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
         <source>已录入过，跳过</source>
         <translation>Already entered, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="142"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
         <source>表头，跳过</source>
         <translation>Header, skipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="143"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
         <source>格式错误</source>
         <translation>Bad format</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="144"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="145"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="149"/>
         <source>尚未同意补发</source>
         <translation>Reship not approved yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="146"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="150"/>
         <source>有多张待补发售后单</source>
         <translation>Several reships waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="151"/>
         <source>已发出（另一运单号）</source>
         <translation>Already sent (other tracking no.)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="148"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="152"/>
         <source>重复</source>
         <translation>Duplicate</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="167"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="172"/>
         <source>已录入 %1 条，有问题 %2 条（未录入）。</source>
         <translation>Entered: %1, with problems: %2 (not entered).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="175"/>
         <source>可录入 %1 条，有问题 %2 条。有问题的行不会录入。</source>
         <translation>Ready: %1, with problems: %2. Lines with problems are not entered.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="172"/>
+        <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="177"/>
         <source>录入 %1 条</source>
         <translation>Enter %1</translation>
     </message>
