@@ -555,3 +555,21 @@ def test_the_new_claim_dialog_keeps_its_description_box_above_its_buttons(qtbot:
     buttons = dialog.buttons.mapTo(dialog, dialog.buttons.rect().topLeft()).y()
     assert box.mapTo(dialog, box.rect().bottomLeft()).y() < buttons
     dialog.reject()
+
+
+def test_enter_in_the_order_search_picks_the_order_found(qtbot: QtBot, env: Env,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enter after typing the order's number pressed 保存 and said 请先选择订单, the order listed right
+    under the box; Enter now picks the first match, also when pressed before the search answered."""
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda *args, **_kw: told.append(str(args[2])) or QMessageBox.StandardButton.Ok)
+    dialog = env.tab.new_claim()
+    assert isinstance(dialog, NewClaimDialog)
+    with qtbot.waitSignal(dialog.draft_loaded, timeout=5000):
+        qtbot.keyClicks(dialog.search, "ZT7788")
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # within the typing delay: nothing listed yet
+    assert told == [] and dialog.isVisible()
+    assert dialog.results.currentRow() == 0 and dialog.tracking.text() == "ZT7788"
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # again, the list answered: still no 保存
+    assert told == [] and dialog.isVisible() and dialog.results.currentRow() == 0

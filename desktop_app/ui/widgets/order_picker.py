@@ -1,9 +1,11 @@
 """Pick an imported order in a dialog (new case, new claim): a search box that searches as you type
-(debounced, off the GUI thread, only the answer to the latest text is shown) over a list of matches."""
+(debounced, off the GUI thread, only the answer to the latest text is shown) over a list of matches.
+Enter in the box picks the first match (once it is found), as Enter in the Cases search opens the first case."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop_app.core.money import format_yuan
@@ -26,6 +28,7 @@ class OrderSearch(QObject):
         self._context = context
         self._box = box
         self._generation = 0
+        self._answered = 0  # the generation whose answer was last shown
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -37,14 +40,25 @@ class OrderSearch(QObject):
         self._generation += 1
         generation = self._generation
         if not query:
+            self._answered = generation
             self.cleared.emit()
             return
 
         def done(rows: list[OrderRow]) -> None:
             if generation == self._generation:
+                self._answered = generation
                 self.found.emit(rows)
 
         self._context.look_up(lambda session: find_orders(session, query, limit=RESULT_LIMIT), done)
+
+    @property
+    def pending(self) -> bool:
+        """The list does not answer the box's text yet (typed within the delay, or read in the background)."""
+        return self._timer.isActive() or self._answered != self._generation
+
+    def run_now(self) -> None:
+        if self._timer.isActive():
+            self.run()
 
 
 def order_line(row: OrderRow) -> str:
@@ -80,6 +94,31 @@ class OrderPicker(QWidget):
         self._order_search.found.connect(self._show)
         self._order_search.cleared.connect(self._clear)
         self.results.currentItemChanged.connect(self._picked)
+        self._pick_first = False  # Enter was pressed before the matches came
+        self.search.textEdited.connect(self._typed)
+        self.search.installEventFilter(self)
+
+    def _typed(self, _text: str) -> None:
+        self._pick_first = False  # typing on after Enter: a new search, not the one Enter was for
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the search box picks the first match. It pressed the dialog's default button (保存), which
+        said 请先选择订单 with the order listed right under the box."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            if self._order_search.pending:
+                self._pick_first = True
+                self._order_search.run_now()
+            else:
+                self._choose_first()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _choose_first(self) -> None:
+        self._pick_first = False
+        if self.results.count():
+            self.results.setCurrentRow(0)
+            self.results.setFocus()  # the arrows move to another match from here
 
     def _clear(self) -> None:
         self.results.clear()
@@ -92,6 +131,8 @@ class OrderPicker(QWidget):
             item.setData(_ROW_ROLE, row)
             self.results.addItem(item)
         self.found.emit(rows)
+        if self._pick_first:
+            self._choose_first()
 
     def _picked(self, item: QListWidgetItem | None) -> None:
         if item is not None:
