@@ -642,6 +642,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "只知道日期": "Date only",
     "买家诉求、沟通情况……": "What the buyer wants, how the talks went…",
     "保存": "Save",
+    "共 %n 个备份": ("%n backup", "%n backups"),
+    "每日自动": "Daily (automatic)",
+    "导入前": "Before an import",
+    "手动": "By hand",
+    "恢复前": "Before a restore",
+    "升级前": "Before an upgrade",
     "导入完成，其中 %n 个文件没有导入（原因见下表）。": (
         "Import finished; %n file was not imported (see below why).",
         "Import finished; %n files were not imported (see below why).",
@@ -2603,13 +2609,14 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     # --- backups (恢复备份) ----------------------------------------------------------------------------
     ("MainWindow", "备份与恢复"): "Backups",
     ("BackupDialog", "恢复备份"): "Restore a backup",
+    ("BackupDialog", "售后单"): "Cases",  # the columns count them
+    ("BackupDialog", "订单"): "Orders",
     ("BackupDialog", "正在读取备份……"): "Reading the backups…",
     ("BackupDialog", "立即备份"): "Back up now",
     ("BackupDialog", "更改备份文件夹…"): "Change backup folder…",
     ("BackupDialog", "恢复所选备份…"): "Restore the selected backup…",
     ("BackupDialog", "备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）"):
         "Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)",
-    ("BackupDialog", "共 %1 个备份"): "%1 backups",
     ("BackupDialog", "还没有备份。"): "No backups yet.",
     ("BackupDialog", "正在备份……"): "Backing up…",
     ("BackupDialog", "备份失败"): "Backup failed",

@@ -145,12 +145,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under “Backups”.</translation>
     </message>
@@ -158,98 +158,101 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="104"/>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="220"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="105"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="222"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="117"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="117"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="117"/>
         <source>售后单</source>
-        <translation>After-sales case</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="116"/>
-        <source>订单</source>
-        <translation>Order</translation>
+        <translation>Cases</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="117"/>
+        <source>订单</source>
+        <translation>Orders</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="118"/>
         <source>文件</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="125"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="126"/>
         <source>正在读取备份……</source>
         <translation>Reading the backups…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="129"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="130"/>
         <source>立即备份</source>
         <translation>Back up now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="131"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="132"/>
         <source>更改备份文件夹…</source>
         <translation>Change backup folder…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="136"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="137"/>
         <source>恢复所选备份…</source>
         <translation>Restore the selected backup…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="147"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="148"/>
         <source>备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）</source>
         <translation>Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="159"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="160"/>
         <source>无法读取</source>
         <translation>Cannot read</translation>
     </message>
-    <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="169"/>
-        <source>共 %1 个备份</source>
-        <translation>%1 backups</translation>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="171"/>
+        <source>共 %n 个备份</source>
+        <translation>
+            <numerusform>%n backup</numerusform>
+            <numerusform>%n backups</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="170"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="172"/>
         <source>还没有备份。</source>
         <translation>No backups yet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="186"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="188"/>
         <source>正在备份……</source>
         <translation>Backing up…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="193"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="195"/>
         <source>备份失败</source>
         <translation>Backup failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="201"/>
         <source>选择备份文件夹（例如同步盘中的文件夹）</source>
         <translation>Choose the backup folder (a synced cloud folder, say)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="210"/>
         <source>无法使用这个文件夹</source>
         <translation>This folder cannot be used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="216"/>
+        <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="218"/>
         <source>用 %1 的备份（售后单 %2，订单 %3）替换当前数据库？
 
 当前数据库会先另存为一个“恢复前”备份，之后仍可在这里恢复它。</source>
@@ -455,37 +458,37 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>修改责任方不能撤销，需要时请再批量指定</source>
         <translation>changing the responsible party cannot be undone; assign it again in bulk if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>更改售后类型不能撤销，需要时请再批量更改</source>
         <translation>changing the case type cannot be undone; change it again in bulk if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>执行后可以用 编辑 → 撤销（Ctrl+Z）一次撤销整批</source>
         <translation>Afterwards Edit → Undo (Ctrl+Z) takes back the whole batch at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>其中 %1 张执行后不能撤销：%2；其余可以用 编辑 → 撤销（Ctrl+Z）一次撤销</source>
         <translation>%1 of them cannot be undone afterwards: %2; Edit → Undo (Ctrl+Z) takes back the rest at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>执行后不能撤销：%1</source>
         <translation>Cannot be undone afterwards: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>这些售后单的最后一步已不是这次批量操作</source>
         <translation>the last step of these cases is no longer the bulk one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>批量%1</source>
         <translation>bulk %1</translation>
     </message>
@@ -559,22 +562,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -732,7 +735,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -861,177 +864,177 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1300,17 +1303,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1376,52 +1379,52 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseMoneyRows</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>%1 元（手工登记）</source>
         <translation>¥%1 (entered by hand)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>；时限超时按规则为 %1 元，不重复计入</source>
         <translation>; ¥%1 by the rules for timers that ran out, not counted twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>%1 元（时限超时，按平台规则计入）</source>
         <translation>¥%1 (timers that ran out, by the platform&apos;s rules)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>%1 元</source>
         <translation>¥%1</translation>
     </message>
@@ -1429,117 +1432,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>买家/收货人</source>
         <translation>Buyer / recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1653,12 +1656,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
@@ -1709,22 +1712,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>当前列表中没有已退款、待完成的售后单</source>
         <translation>No refunded case waiting to be completed in this list</translation>
     </message>
@@ -1800,7 +1803,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1907,7 +1910,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="106"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -2048,137 +2051,137 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2211,92 +2214,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2476,7 +2479,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
@@ -2516,7 +2519,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
@@ -2536,37 +2539,37 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>“%1”列：</source>
         <translation>column “%1”: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as “%1”: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named “%1” exists; saving replaces it.</translation>
     </message>
@@ -3501,32 +3504,32 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="297"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="296"/>
         <source>……另有 %1 条提醒</source>
         <translation>… and %1 more notes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="321"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="320"/>
         <source>含明细：%1</source>
         <translation>With item details from: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="328"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="327"/>
         <source>保存导入报告</source>
         <translation>Save import report</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="329"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="328"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="336"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="335"/>
         <source>无法保存报告：%1</source>
         <translation>Could not save the report: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="338"/>
+        <location filename="../../desktop_app/ui/imports/import_dialog.py" line="337"/>
         <source>报告已保存：%1</source>
         <translation>Report saved: %1</translation>
     </message>
@@ -3677,57 +3680,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1252"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4536,7 +4539,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderPicker</name>
     <message>
-        <location filename="../../desktop_app/ui/widgets/order_picker.py" line="72"/>
+        <location filename="../../desktop_app/ui/widgets/order_picker.py" line="86"/>
         <source>搜索已导入的订单：订单号、收货人、手机（可输后四位）、物流单号</source>
         <translation>Search imported orders: order no., recipient, phone (last 4 digits OK), tracking no.</translation>
     </message>
@@ -4544,67 +4547,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4703,22 +4706,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -5257,7 +5260,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -5267,62 +5270,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5527,167 +5530,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
         <source>已超时，须赔付 %2 元（%1）</source>
         <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5695,42 +5698,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
         <source>复制退货运单号</source>
         <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
         <source>买家还没有填写退货运单号</source>
         <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -5793,7 +5796,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
@@ -5809,102 +5812,102 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
@@ -6010,42 +6013,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6207,7 +6210,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window “%1”: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
         <source>“%1（%2）”</source>
         <translation>“%1 (%2)”</translation>
     </message>
@@ -6820,27 +6823,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6914,22 +6917,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -7290,7 +7293,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -11587,11 +11590,36 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <source>每日自动</source>
+        <translation>Daily (automatic)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <source>导入前</source>
+        <translation>Before an import</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <source>手动</source>
+        <translation>By hand</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <source>恢复前</source>
+        <translation>Before a restore</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <source>升级前</source>
+        <translation>Before an upgrade</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
