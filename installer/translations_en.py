@@ -643,6 +643,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家诉求、沟通情况……": "What the buyer wants, how the talks went…",
     "保存": "Save",
     "共 %n 个备份": ("%n backup", "%n backups"),
+    "没有符合条件的理赔：清空搜索，或把筛选改回“全部”。":
+        "No claim matches: clear the search, or set the filters back to “All”.",
+    "还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。":
+        "No carrier claims yet. When a parcel is lost or damaged, click “Carrier claims” on its case or order, or "
+        "“New claim” above; then print the goods value statement for the carrier's outlet.",
     "每日自动": "Daily (automatic)",
     "导入前": "Before an import",
     "手动": "By hand",

@@ -1946,7 +1946,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="137"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="244"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
@@ -1971,82 +1971,82 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="180"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="181"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="182"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="183"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="194"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="195"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="242"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="244"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="252"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="260"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="262"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="263"/>
         <source>撤销“%1”</source>
         <translation>Undo “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="264"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="265"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="319"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="320"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="341"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="342"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="342"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="343"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="352"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="353"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="381"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="382"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2355,113 +2355,123 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="83"/>
         <source>搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)</source>
         <translation>Search tracking / order no. / recipient / #ID  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="84"/>
         <source>按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可</source>
         <translation>Finds claims by tracking number, carrier ticket number, order number, recipient or claim ID (#12); part of one is enough</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="88"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="219"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="230"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="93"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="98"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="98"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="108"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="111"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="113"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="136"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="137"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="139"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="157"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="159"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="228"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
+        <source>没有符合条件的理赔：清空搜索，或把筛选改回“全部”。</source>
+        <translation>No claim matches: clear the search, or set the filters back to “All”.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="223"/>
+        <source>还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。</source>
+        <translation>No carrier claims yet. When a parcel is lost or damaged, click “Carrier claims” on its case or order, or “New claim” above; then print the goods value statement for the carrier&apos;s outlet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="239"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="238"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="249"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="256"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="322"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="333"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="325"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="336"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>

@@ -573,3 +573,21 @@ def test_enter_in_the_order_search_picks_the_order_found(qtbot: QtBot, env: Env,
     assert dialog.results.currentRow() == 0 and dialog.tracking.text() == "ZT7788"
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # again, the list answered: still no 保存
     assert told == [] and dialog.isVisible() and dialog.results.currentRow() == 0
+
+
+def test_an_empty_claims_list_says_what_to_do(qtbot: QtBot, env: Env) -> None:
+    """The first day's 快递理赔 tab was an empty list beside 在左侧列表中选择一条理赔查看详情: nothing said how a
+    claim comes in. A search that hides every claim says so instead."""
+    tab = env.tab
+    assert tab.model.rowCount() == 0
+    assert "还没有快递理赔" in tab.detail.summary.toPlainText()
+    assert "新建理赔" in tab.detail.summary.toPlainText()
+    dialog = _new_claim_for(qtbot, tab, "ZT7788")
+    with qtbot.waitSignal(dialog.created, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
+    tab.search.setText("没有这个运单")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 0, timeout=5000)
+    env.idle(qtbot)
+    assert "没有符合条件的理赔" in tab.detail.summary.toPlainText()
