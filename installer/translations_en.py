@@ -281,8 +281,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "无法打开数据库": "Cannot open the database",
     "已新建售后单 #%1": "Created after-sales case #%1",
     "操作未完成": "Not completed",
-    "选择各平台导出的订单文件（可多选）": "Choose order files exported from the platforms (several allowed)",
-    "订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)": "Order exports (*.csv *.xlsx *.xls);;All files (*)",
+    "选择各平台导出的订单和售后单（退款管理、售后单）文件（可多选）":
+        "Choose the order and after-sales (refund list) files exported from the platforms (several allowed)",
+    "订单和售后单导出 (*.csv *.xlsx *.xls);;所有文件 (*)":
+        "Order and after-sales exports (*.csv *.xlsx *.xls);;All files (*)",
     # --- settings -------------------------------------------------------------------------------
     "界面语言 / Language": "Language / 界面语言",
     "语言在重新启动程序后生效。": "The new language applies after restarting the app.",

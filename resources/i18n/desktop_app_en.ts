@@ -11705,22 +11705,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>WindowImports</name>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="53"/>
-        <source>选择各平台导出的订单文件（可多选）</source>
-        <translation>Choose order files exported from the platforms (several allowed)</translation>
-    </message>
-    <message>
         <location filename="../../desktop_app/ui/window/window_imports.py" line="54"/>
-        <source>订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
-        <translation>Order exports (*.csv *.xlsx *.xls);;All files (*)</translation>
+        <source>选择各平台导出的订单和售后单（退款管理、售后单）文件（可多选）</source>
+        <translation>Choose the order and after-sales (refund list) files exported from the platforms (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="103"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="55"/>
+        <source>订单和售后单导出 (*.csv *.xlsx *.xls);;所有文件 (*)</source>
+        <translation>Order and after-sales exports (*.csv *.xlsx *.xls);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="104"/>
         <source>导入还没有完成</source>
         <translation>The import is not finished</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="104"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="105"/>
         <source>导入还没有完成。关闭窗口会取消导入：正在导入的文件不会保存任何数据，以后可以重新导入。
 
 要取消导入并关闭吗？</source>
@@ -11729,17 +11729,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 Cancel the import and close?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="132"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="133"/>
         <source>选择要按列对应导入的表格</source>
         <translation>Choose the sheet to import by mapping its columns</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="133"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="134"/>
         <source>表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)</source>
         <translation>Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/window_imports.py" line="171"/>
+        <location filename="../../desktop_app/ui/window/window_imports.py" line="172"/>
         <source>文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）</source>
         <translation>The folder “%1” holds no sheet to import (.csv, .xlsx, .xls)</translation>
     </message>
