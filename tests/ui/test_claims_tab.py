@@ -591,3 +591,18 @@ def test_an_empty_claims_list_says_what_to_do(qtbot: QtBot, env: Env) -> None:
     qtbot.waitUntil(lambda: tab.model.rowCount() == 0, timeout=5000)
     env.idle(qtbot)
     assert "没有符合条件的理赔" in tab.detail.summary.toPlainText()
+
+
+def test_the_order_search_masks_phones_as_every_list_does(qtbot: QtBot, env: Env) -> None:
+    """The orders list shows 182****5900 (设置: full phones off), the new claim's order search listed 18252435900."""
+    dialog = env.tab.new_claim()
+    assert isinstance(dialog, NewClaimDialog)
+    dialog.search.setText("ZT7788")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+    line = dialog.results.item(0).text()
+    assert "182****5900" in line and "18252435900" not in line
+    env.context.show_full_phones = True  # the shop chose to see them in full
+    dialog.search.setText("ZT778")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1 and "18252435900" in dialog.results.item(0).text(),
+                    timeout=5000)
+    dialog.close()

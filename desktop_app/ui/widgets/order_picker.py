@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.privacy import mask_phone
 from desktop_app.store.case_queries import find_orders
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
@@ -61,10 +62,12 @@ class OrderSearch(QObject):
             self.run()
 
 
-def order_line(row: OrderRow) -> str:
-    """One match as the list shows it: platform, number, receiver, phone, parcel, amount paid."""
+def order_line(row: OrderRow, full_phone: bool = False) -> str:
+    """One match as the list shows it: platform, number, receiver, phone (masked as in every list unless
+    设置 shows them in full), parcel, amount paid."""
+    phone = row.phone if full_phone else (mask_phone(row.phone) if row.phone else None)
     return "  ".join(filter(None, [
-        labels.platform(row.platform), row.order_no, row.receiver, row.phone, row.carrier, row.tracking_no,
+        labels.platform(row.platform), row.order_no, row.receiver, phone, row.carrier, row.tracking_no,
         f"￥{format_yuan(row.paid_fen)}" if row.paid_fen is not None else None,
     ]))
 
@@ -79,6 +82,7 @@ class OrderPicker(QWidget):
     def __init__(self, context: AppContext, *, search_name: str, results_name: str, results_height: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._context = context
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit()
@@ -127,7 +131,7 @@ class OrderPicker(QWidget):
     def _show(self, rows: list[OrderRow]) -> None:
         self.results.clear()
         for row in rows:
-            item = QListWidgetItem(order_line(row))
+            item = QListWidgetItem(order_line(row, self._context.show_full_phones))
             item.setData(_ROW_ROLE, row)
             self.results.addItem(item)
         self.found.emit(rows)
