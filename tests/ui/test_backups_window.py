@@ -70,6 +70,26 @@ def test_the_backups_list_reads_english_in_the_english_window(qtbot: QtBot, engl
     dialog.close()
 
 
+def test_restoring_a_backup_is_not_what_enter_does(qtbot: QtBot, window: MainWindow, db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """恢复所选备份… asked with 是 as the default button: Enter replaced the ledger with the older copy."""
+    qtbot.waitUntil(lambda: len(backups.list_backups(db_path)) == 1, timeout=10000)
+    window.care.aside.wait()
+    dialog = window.care.open_backups()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    asked: list[tuple[object, ...]] = []
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        asked.append(args)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog.confirm_restore()
+    assert len(asked) == 1 and asked[0][-1] == QMessageBox.StandardButton.No
+    assert dialog.isVisible() and [b.kind for b in backups.list_backups(db_path)] == ["daily"]
+    dialog.close()
+
+
 def damaged_ledger_box(qtbot: QtBot) -> QMessageBox:
     """The window's 已损坏 message, once it shows."""
     box: list[QMessageBox] = []

@@ -219,7 +219,10 @@ class BackupDialog(QDialog):
                         "之后仍可在这里恢复它。")
                 .replace("%1", chosen.backup.taken_at.strftime("%Y-%m-%d %H:%M"))
                 .replace("%2", f"{chosen.cases:,}").replace("%3", f"{chosen.orders:,}"))
-        answer = QMessageBox.question(self, self.tr("恢复备份"), text)
+        # No by default: Enter pressed out of habit put an older ledger in place of today's work.
+        answer = QMessageBox.question(self, self.tr("恢复备份"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             self.restore_requested.emit(chosen.backup.path)
             self.accept()
