@@ -282,8 +282,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "无法打开数据库": "Cannot open the database",
     "已新建售后单 #%1": "Created after-sales case #%1",
     "操作未完成": "Not completed",
-    "选择各平台导出的订单文件（可多选）": "Choose order files exported from the platforms (several allowed)",
-    "订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)": "Order exports (*.csv *.xlsx *.xls);;All files (*)",
+    "选择各平台导出的订单和售后单（退款管理、售后单）文件（可多选）":
+        "Choose the order and after-sales (refund list) files exported from the platforms (several allowed)",
+    "订单和售后单导出 (*.csv *.xlsx *.xls);;所有文件 (*)":
+        "Order and after-sales exports (*.csv *.xlsx *.xls);;All files (*)",
     # --- settings -------------------------------------------------------------------------------
     "界面语言 / Language": "Language / 界面语言",
     "语言在重新启动程序后生效。": "The new language applies after restarting the app.",
@@ -643,6 +645,17 @@ EN: dict[str, str | tuple[str, str]] = {
     "只知道日期": "Date only",
     "买家诉求、沟通情况……": "What the buyer wants, how the talks went…",
     "保存": "Save",
+    "共 %n 个备份": ("%n backup", "%n backups"),
+    "没有符合条件的理赔：清空搜索，或把筛选改回“全部”。":
+        "No claim matches: clear the search, or set the filters back to “All”.",
+    "还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。":
+        "No carrier claims yet. When a parcel is lost or damaged, click “Carrier claims” on its case or order, or "
+        "“New claim” above; then print the goods value statement for the carrier's outlet.",
+    "每日自动": "Daily (automatic)",
+    "导入前": "Before an import",
+    "手动": "By hand",
+    "恢复前": "Before a restore",
+    "升级前": "Before an upgrade",
     "导入完成，其中 %n 个文件没有导入（原因见下表）。": (
         "Import finished; %n file was not imported (see below why).",
         "Import finished; %n files were not imported (see below why).",
@@ -912,6 +925,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "Copy two columns from Excel and paste them below: order no., tracking no.; a third column may "
         "name the carrier. Commas work as separators too.",
     "没有第三列时的快递公司": "Carrier when there is no third column",
+    "运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入":
+        "A tracking no. that starts with a carrier's letters (SF… SF Express, YT… YTO) is entered with that carrier",
     "可录入 %1 条，有问题 %2 条。有问题的行不会录入。":
         "Ready: %1, with problems: %2. Lines with problems are not entered.",
     "已录入 %1 条，有问题 %2 条（未录入）。": "Entered: %1, with problems: %2 (not entered).",
@@ -2613,13 +2628,14 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     # --- backups (恢复备份) ----------------------------------------------------------------------------
     ("MainWindow", "备份与恢复"): "Backups",
     ("BackupDialog", "恢复备份"): "Restore a backup",
+    ("BackupDialog", "售后单"): "Cases",  # the columns count them
+    ("BackupDialog", "订单"): "Orders",
     ("BackupDialog", "正在读取备份……"): "Reading the backups…",
     ("BackupDialog", "立即备份"): "Back up now",
     ("BackupDialog", "更改备份文件夹…"): "Change backup folder…",
     ("BackupDialog", "恢复所选备份…"): "Restore the selected backup…",
     ("BackupDialog", "备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）"):
         "Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)",
-    ("BackupDialog", "共 %1 个备份"): "%1 backups",
     ("BackupDialog", "还没有备份。"): "No backups yet.",
     ("BackupDialog", "正在备份……"): "Backing up…",
     ("BackupDialog", "备份失败"): "Backup failed",

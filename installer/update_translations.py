@@ -157,7 +157,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
     )
     from desktop_app.io import case_mapping, column_suggestions
     from desktop_app.io.spreadsheet_readers import OTHER_FORMAT_NAMES
-    from desktop_app.services import claim_upkeep, ledger_move
+    from desktop_app.services import backups, claim_upkeep, ledger_move
     from desktop_app.store import ledger_errors
 
     groups = [(f"{cls.__module__}.{cls.__name__}", [m.label for m in cls]) for cls in _labelled_enums()]
@@ -202,6 +202,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(dict.fromkeys([*playbooks.SUGGESTION_TEXTS, *returns.SUGGESTION_TEXTS]))))
     groups.append(("why a step of a case cannot be undone (desktop_app.core.case_undo.UNDO_TEXTS)",
                    list(case_undo.UNDO_TEXTS)))
+    groups.append(("what kind of copy a backup is (desktop_app.services.backups.KINDS)", list(backups.KINDS.values())))
     groups.append(("what the deadline engine adds after a timer's name (labels.text)",
                    [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK]))
     return groups

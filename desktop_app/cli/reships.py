@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
 
     paste = sub.add_parser("paste", help="批量录入运单号：每行 订单号、运单号[、快递公司]（制表符或逗号分隔）")
     paste.add_argument("file", nargs="?", default="-", help="文本文件；省略或 - 表示从标准输入读取")
-    paste.add_argument("--carrier", help="没有第三列时使用的快递公司")
+    paste.add_argument("--carrier", help="没有第三列、运单号也不以快递公司字母（SF…、YT…）开头时使用的快递公司")
     paste.add_argument("--at", metavar="T", help="发货时间（默认：现在）")
     paste.add_argument("--check", action="store_true", help="只检查每行能否匹配，不录入")
     add_json_option(paste)

@@ -62,21 +62,34 @@ class CarrierVocabulary:
 
     def guess(self, tracking_no: str | None) -> str | None:
         """The carrier a tracking number shows, or None when it does not say (or could be several)."""
-        number = unicodedata.normalize("NFKC", tracking_no or "").strip().upper().replace(" ", "")
+        number = _number(tracking_no)
         if not number:
             return None
         if number.isdigit():
             found = {c.name for c in self.carriers if any(p.match(number) for p in c.patterns)}
             return found.pop() if len(found) == 1 else None
+        return self.named_by_prefix(number) or self._by_pattern(number)
+
+    def named_by_prefix(self, tracking_no: str | None) -> str | None:
+        """The carrier whose letters the number starts with (SF… 顺丰, YT… 圆通): a sure guess, unlike the
+        patterns over digits, so it wins over a carrier chosen for a whole list."""
+        number = _number(tracking_no)
         for prefix, name in self._prefixes:  # type: ignore[attr-defined]
             if number.startswith(prefix) and _PREFIXED_REST.match(number[len(prefix):]):
                 return name
+        return None
+
+    def _by_pattern(self, number: str) -> str | None:
         found = {c.name for c in self.carriers if any(p.match(number) for p in c.patterns)}
         return found.pop() if len(found) == 1 else None
 
 
 # After the carrier's letters: digits, optionally led by a few letters (JDVA0123…, JDX0001…).
 _PREFIXED_REST = re.compile(r"^[A-Z]{0,3}[0-9]{6,}$")
+
+
+def _number(tracking_no: str | None) -> str:
+    return unicodedata.normalize("NFKC", tracking_no or "").strip().upper().replace(" ", "")
 
 
 def _key(spelling: str) -> str:
@@ -115,6 +128,10 @@ def canonical_carrier(name: str | None) -> str | None:
 
 def guess_carrier(tracking_no: str | None) -> str | None:
     return vocabulary().guess(tracking_no)
+
+
+def carrier_named_by_prefix(tracking_no: str | None) -> str | None:
+    return vocabulary().named_by_prefix(tracking_no)
 
 
 def carrier_names() -> list[str]:

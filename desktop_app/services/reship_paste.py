@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
+from desktop_app.core.carriers import carrier_named_by_prefix, guess_carrier
 from desktop_app.core.clock import Moment, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseStatus
@@ -197,7 +198,11 @@ def _check_lines(session: Session, text: str, carrier: str | None) -> list[BulkS
         try:
             order_no = clean_order_no(cells[0])
             tracking = clean_tracking(cells[1])
-            company = clean_carrier(cells[2]) if len(cells) > 2 and cells[2] else default_carrier
+            # No carrier column: the one the number's letters name (SF… 顺丰) before the list's carrier, which
+            # the window fills with the last one used (a list of SF numbers went in as 圆通速递); then the
+            # one its digits suggest. What the line says is what is stored (the preview shows it).
+            company = (clean_carrier(cells[2]) if len(cells) > 2 and cells[2]
+                       else carrier_named_by_prefix(tracking) or default_carrier or guess_carrier(tracking))
         except UserError as error:
             parsed.append(BulkShipLine(p.line, p.text, LineOutcome.INVALID, message=error.message))
             continue
@@ -230,8 +235,9 @@ def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | 
               author: str | None = None) -> BulkShipReport:
     """Ship every line that matches one agreed reship, in one transaction; report every line.
 
-    Lines: order number, tracking number, optionally the carrier (else `carrier`). Lines that do
-    not match (or are malformed) are reported and skipped; the others are shipped together.
+    Lines: order number, tracking number, optionally the carrier (else the one the number's letters name,
+    else `carrier`). Lines that do not match (or are malformed) are reported and skipped; the others are
+    shipped together.
     """
     who = current_author() if author is None else author
     when = at or Moment(now())

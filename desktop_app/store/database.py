@@ -22,6 +22,7 @@ from desktop_app.core.errors import DatabaseTooNew, LedgerDamaged, UserError
 from desktop_app.store.case_facts import keep_goods
 from desktop_app.store.change_tracking import tracked
 from desktop_app.store.file_changes import CommitWatch, LedgerConnection
+from desktop_app.store.held_files import hold, let_go
 from desktop_app.store.ledger_clock import stamped_by_the_ledger
 from desktop_app.store.ledger_files import (
     OPEN_CHECK_SECONDS,
@@ -138,6 +139,7 @@ class Database:
     own_backends: set[int] = field(default_factory=set)
     # On a file: other programs' commits, told apart from ours (store/file_changes.py).
     commits: CommitWatch | None = None
+    _let_go: bool = field(default=False, repr=False)  # the file's held descriptor released (store/held_files)
 
     @property
     def is_server(self) -> bool:
@@ -209,6 +211,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.path is not None and not self._let_go:
+            self._let_go = True  # closed twice: the descriptor another Database on the file shares stays
+            let_go(self.path)  # after the engine: no SQLite lock of this Database is left to lose
 
 
 def open_database(target: Path | str | LedgerLocation, migrate: bool = True,
@@ -347,6 +352,7 @@ def _open_file(path: Path, migrate: bool, check_seconds: float | None,
         engine.dispose()
         raise
     sessions = keep_goods(tracked(sessionmaker(engine, expire_on_commit=False)))
+    hold(db_path)  # its bytes read while it is open (page warming, the complete check) keep SQLite's locks
     return Database(db_path, engine, sessions, backup_path, integrity, LedgerLocation(path=db_path), commits=commits)
 
 

@@ -20,6 +20,7 @@ from enum import Enum
 from pathlib import Path
 
 from desktop_app.store.file_changes import LedgerConnection
+from desktop_app.store.held_files import ledger_bytes
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The check at every open stops after this long. Measured on a shared 2-core machine: a 64 MB ledger
@@ -164,7 +165,7 @@ class ReplaceGuard(FileNote):
 
 def has_sqlite_header(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
+        with ledger_bytes(path) as handle:  # the open ledger too (the complete check): SQLite's locks kept
             return handle.read(16) == SQLITE_HEADER
     except OSError:
         return False

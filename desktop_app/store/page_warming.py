@@ -6,9 +6,10 @@ search then wait for the disk — 20–30 MB of scattered pages for `王` or `13
 numbers' index), the cases of the matching orders (`ix_cases_order_id_is_open`), and the rows it lists:
 orders, cases and their timers. This module reads exactly those b-trees' pages from the file, in the file's
 order (nearly sequential: a fraction of the time of the same pages read in key order), a run of pages at a
-time. It reads bytes and discards them: no SQLite connection reads the pages, so no lock is held, not even a
-reader's snapshot (only the b-trees' root pages are read through SQLite, in a moment); what was read lives in
-the operating system's cache, which gives it back under pressure. Pages changed since the last checkpoint
+time. It reads bytes and discards them (through the descriptor the open Database holds: store/held_files): no
+SQLite connection reads the pages, so no lock is held, not even a reader's snapshot (only the b-trees' root
+pages are read through SQLite, in a moment); what was read lives in the operating system's cache, which
+gives it back under pressure. Pages changed since the last checkpoint
 live in the WAL file, small and read anyway.
 
 The b-tree pages are walked from the file format (sqlite.org/fileformat2.html): an interior page lists its
@@ -22,9 +23,10 @@ import sqlite3
 import threading
 from array import array
 from collections.abc import Callable, Iterator
+from io import RawIOBase
 from pathlib import Path
-from typing import BinaryIO
 
+from desktop_app.store.held_files import ledger_bytes
 from desktop_app.store.search import FTS_TABLE
 
 # What a keystroke reads, in the order it pays to have it (the small indexes every search reads first): the
@@ -51,7 +53,7 @@ def search_pages(path: Path, wait_turn: Callable[[], None],
     """The runs (first page, pages) of the file holding `groups`' b-trees, group after group, each in file order.
     The interior pages are read on the way (they are warm afterwards too), each after `wait_turn()`."""
     roots = _root_pages(path)
-    with path.open("rb", buffering=0) as file:
+    with ledger_bytes(path) as file:  # never closed beside our connections
         page_size = _page_size(file)
         pages_in_file = path.stat().st_size // page_size
         for group in groups:
@@ -67,7 +69,7 @@ def read_pages(path: Path, runs: Iterator[tuple[int, int]], wait_turn: Callable[
     """Read the page runs (discarding them) one at a time, `wait_turn()` before each (it blocks while the user
     waits for a read, raises WarmingStopped when the warming is cancelled); returns the bytes read."""
     done = 0
-    with path.open("rb", buffering=0) as file:
+    with ledger_bytes(path) as file:  # never closed beside our connections
         page_size = _page_size(file)
         buffer = memoryview(bytearray(RUN_PAGES * page_size))
         for first, count in runs:
@@ -96,13 +98,13 @@ def _root_pages(path: Path) -> dict[str, int]:
         conn.close()
 
 
-def _page_size(file: BinaryIO) -> int:
+def _page_size(file: RawIOBase) -> int:
     file.seek(16)
     raw = int.from_bytes(file.read(2), "big")
     return 65536 if raw == 1 else raw
 
 
-def _leaves(file: BinaryIO, page_size: int, pages_in_file: int, root: int,
+def _leaves(file: RawIOBase, page_size: int, pages_in_file: int, root: int,
             wait_turn: Callable[[], None]) -> Iterator[int]:
     """The leaf pages of the b-tree at `root`, read level by level through its interior pages."""
     level = [root]

@@ -940,6 +940,13 @@ QT_TRANSLATE_NOOP("Vocabulary", "售后单的状态在这一步之后又变了�
 QT_TRANSLATE_NOOP("Vocabulary", "补发记录会跟着改变，之后只能用下一步操作更正")
 QT_TRANSLATE_NOOP("Vocabulary", "批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看")
 
+# what kind of copy a backup is (desktop_app.services.backups.KINDS)
+QT_TRANSLATE_NOOP("Vocabulary", "每日自动")
+QT_TRANSLATE_NOOP("Vocabulary", "导入前")
+QT_TRANSLATE_NOOP("Vocabulary", "手动")
+QT_TRANSLATE_NOOP("Vocabulary", "恢复前")
+QT_TRANSLATE_NOOP("Vocabulary", "升级前")
+
 # what the deadline engine adds after a timer's name (labels.text)
 QT_TRANSLATE_NOOP("Vocabulary", "（时长为估计）")
 QT_TRANSLATE_NOOP("Vocabulary", "（按平台自动同意起算）")

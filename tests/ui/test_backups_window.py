@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -54,6 +54,40 @@ def test_the_window_takes_one_backup_a_day_and_restores_from_the_dialog(
         assert session.execute(text("select count(*) from cases")).scalar_one() == 0
     kinds = sorted(b.kind for b in backups.list_backups(db_path))
     assert kinds == ["daily", "restore"]
+
+
+def test_the_backups_list_reads_english_in_the_english_window(qtbot: QtBot, english: QTranslator,
+                                                              window: MainWindow, db_path: Path) -> None:
+    """The English window listed its backups as 每日自动 (the service's Chinese) under “1 backups”."""
+    qtbot.waitUntil(lambda: len(backups.list_backups(db_path)) == 1, timeout=10000)
+    window.care.aside.wait()
+    dialog = window.care.open_backups()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    assert dialog.table.item(0, 1).text() == "Daily (automatic)"
+    assert dialog.status.text() == "1 backup"
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert headers[2:4] == ["Cases", "Orders"]
+    dialog.close()
+
+
+def test_restoring_a_backup_is_not_what_enter_does(qtbot: QtBot, window: MainWindow, db_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """恢复所选备份… asked with 是 as the default button: Enter replaced the ledger with the older copy."""
+    qtbot.waitUntil(lambda: len(backups.list_backups(db_path)) == 1, timeout=10000)
+    window.care.aside.wait()
+    dialog = window.care.open_backups()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    asked: list[tuple[object, ...]] = []
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        asked.append(args)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog.confirm_restore()
+    assert len(asked) == 1 and asked[0][-1] == QMessageBox.StandardButton.No
+    assert dialog.isVisible() and [b.kind for b in backups.list_backups(db_path)] == ["daily"]
+    dialog.close()
 
 
 def damaged_ledger_box(qtbot: QtBot) -> QMessageBox:

@@ -134,12 +134,15 @@ def test_a_tmall_refund_list_dropped_on_the_window_can_be_told_tmall(qtbot: QtBo
     assert dialog.intake is not None and dialog.intake.cases is not None
     assert [(f.platform, len(f.inserted)) for f in dialog.intake.cases.files] == [("taobao", 20)]
     assert dialog.tmall_button.isVisible()
+    assert dialog.warnings.isVisible() and "已按淘宝导入" in dialog.warnings.text()
     dialog.tmall_button.click()
     qtbot.waitUntil(lambda: dialog.intake is not None, timeout=60000)
     wait_idle(qtbot, window)
     cases = dialog.intake.cases
     assert cases is not None and [(f.platform, len(f.updated)) for f in cases.files] == [("tmall", 20)]
     assert not dialog.tmall_button.isVisible() and "售后单：新建 0，推进 20" in dialog.heading.text()
+    # The first run's warning (已按淘宝导入) went with it: it stayed on screen under the 天猫 run's summary.
+    assert not dialog.warnings.isVisible(), dialog.warnings.text()
     assert window.context.db is not None
     with window.context.db.reading() as session:
         platforms = {r.platform for r in case_rows(session, CaseFilter(), CaseOrder(), 0, 100)}

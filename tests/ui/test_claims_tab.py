@@ -555,3 +555,54 @@ def test_the_new_claim_dialog_keeps_its_description_box_above_its_buttons(qtbot:
     buttons = dialog.buttons.mapTo(dialog, dialog.buttons.rect().topLeft()).y()
     assert box.mapTo(dialog, box.rect().bottomLeft()).y() < buttons
     dialog.reject()
+
+
+def test_enter_in_the_order_search_picks_the_order_found(qtbot: QtBot, env: Env,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enter after typing the order's number pressed 保存 and said 请先选择订单, the order listed right
+    under the box; Enter now picks the first match, also when pressed before the search answered."""
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda *args, **_kw: told.append(str(args[2])) or QMessageBox.StandardButton.Ok)
+    dialog = env.tab.new_claim()
+    assert isinstance(dialog, NewClaimDialog)
+    with qtbot.waitSignal(dialog.draft_loaded, timeout=5000):
+        qtbot.keyClicks(dialog.search, "ZT7788")
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # within the typing delay: nothing listed yet
+    assert told == [] and dialog.isVisible()
+    assert dialog.results.currentRow() == 0 and dialog.tracking.text() == "ZT7788"
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # again, the list answered: still no 保存
+    assert told == [] and dialog.isVisible() and dialog.results.currentRow() == 0
+
+
+def test_an_empty_claims_list_says_what_to_do(qtbot: QtBot, env: Env) -> None:
+    """The first day's 快递理赔 tab was an empty list beside 在左侧列表中选择一条理赔查看详情: nothing said how a
+    claim comes in. A search that hides every claim says so instead."""
+    tab = env.tab
+    assert tab.model.rowCount() == 0
+    assert "还没有快递理赔" in tab.detail.summary.toPlainText()
+    assert "新建理赔" in tab.detail.summary.toPlainText()
+    dialog = _new_claim_for(qtbot, tab, "ZT7788")
+    with qtbot.waitSignal(dialog.created, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
+    tab.search.setText("没有这个运单")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 0, timeout=5000)
+    env.idle(qtbot)
+    assert "没有符合条件的理赔" in tab.detail.summary.toPlainText()
+
+
+def test_the_order_search_masks_phones_as_every_list_does(qtbot: QtBot, env: Env) -> None:
+    """The orders list shows 182****5900 (设置: full phones off), the new claim's order search listed 18252435900."""
+    dialog = env.tab.new_claim()
+    assert isinstance(dialog, NewClaimDialog)
+    dialog.search.setText("ZT7788")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+    line = dialog.results.item(0).text()
+    assert "182****5900" in line and "18252435900" not in line
+    env.context.show_full_phones = True  # the shop chose to see them in full
+    dialog.search.setText("ZT778")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1 and "18252435900" in dialog.results.item(0).text(),
+                    timeout=5000)
+    dialog.close()

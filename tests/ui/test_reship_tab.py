@@ -174,19 +174,45 @@ def test_paste_two_columns_ships_the_matching_lines(qtbot: QtBot, queue: Queue) 
                              "260506-9\tZT9000000009\n")
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.ready == 2, timeout=10000)
     assert dialog.results.rowCount() == 4
-    assert dialog.results.item(1, 3).text() == "可录入" and dialog.results.item(3, 3).text() == "未找到"
+    assert dialog.results.item(1, 4).text() == "可录入" and dialog.results.item(3, 4).text() == "未找到"
     assert dialog.ok_button.text() == "录入 2 条"
     with qtbot.waitSignal(dialog.shipped, timeout=10000) as shipped:
         dialog.ok_button.click()
     assert shipped.args == [2]
     queue.idle(qtbot)
-    assert dialog.results.item(1, 3).text() == "已录入" and "已录入 2 条" in dialog.summary.text()
+    assert dialog.results.item(1, 4).text() == "已录入" and "已录入 2 条" in dialog.summary.text()
     assert [tab.model.row_object(r).case_id for r in range(tab.model.rowCount())] == [ids[2]]
     first, second = row_of(queue.db, ids[0]), row_of(queue.db, ids[1])
     assert (first.carrier, first.tracking_no) == ("中通快递", "ZT1000000001")  # the vocabulary's name
     assert (second.carrier, second.tracking_no) == ("圆通速递", "ZT2000000002")
     dialog.ok_button.click()  # now 关闭
     assert not dialog.isVisible()
+
+
+def test_pasted_sf_numbers_go_in_as_shunfeng_after_a_yto_parcel(qtbot: QtBot, queue: Queue) -> None:
+    """The paste dialog's carrier is the last one used: after one 圆通 parcel entered by hand, a pasted list of
+    SF numbers went in as 圆通速递 and the preview never said so. Now each line shows its carrier."""
+    ids = [reships.record_promise(queue.db, Platform.PDD, no, at=parse_moment("2026-05-06 09:00")).case_id
+           for no in ("260506-1", "260506-2", "260506-3")]
+    queue.open(qtbot)
+    tab = queue.tab
+    tab.table.selectRow(0)
+    ship = tab.ship_selected()
+    assert ship is not None
+    ship.tracking.setText("YT7512345678901")
+    ship.ok_button.click()
+    queue.idle(qtbot)
+    dialog = tab.paste_many()
+    assert isinstance(dialog, PasteDialog) and dialog.carrier.currentText() == "圆通速递"
+    rest = [row_of(queue.db, case_id) for case_id in ids if row_of(queue.db, case_id).status is ReshipStatus.AGREED]
+    dialog.text.setPlainText("".join(f"{r.order_no}\tSF14000000000{n}\n" for n, r in enumerate(rest)))
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.ready == 2, timeout=10000)
+    assert [dialog.results.item(r, 3).text() for r in range(2)] == ["顺丰速运", "顺丰速运"]
+    with qtbot.waitSignal(dialog.shipped, timeout=10000):
+        dialog.ok_button.click()
+    queue.idle(qtbot)
+    assert [row_of(queue.db, r.case_id).carrier for r in rest] == ["顺丰速运", "顺丰速运"]
+    dialog.ok_button.click()
 
 
 def test_picking_list_previews_and_saves_a_pdf(qtbot: QtBot, queue: Queue, tmp_path: Path) -> None:

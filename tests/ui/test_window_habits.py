@@ -149,8 +149,11 @@ def test_the_import_chooser_opens_where_the_last_import_came_from(
     downloads.mkdir()
     asked: list[str] = []
 
-    def choose(_parent: object, _title: str, folder: str, _filter: str) -> tuple[list[str], str]:
+    titles: list[str] = []
+
+    def choose(_parent: object, title: str, folder: str, kinds: str) -> tuple[list[str], str]:
         asked.append(folder)
+        titles.append(f"{title} {kinds}")
         return ([str(downloads / "missing.csv")] if len(asked) == 1 else []), ""
 
     monkeypatch.setattr("desktop_app.ui.window.window_imports.QFileDialog.getOpenFileNames", choose)
@@ -158,6 +161,8 @@ def test_the_import_chooser_opens_where_the_last_import_came_from(
     window.choose_import()
     window.choose_import()
     assert asked[0] == str(Path.home()) and asked[1] == str(downloads)
+    # The same 导入 takes the after-sales lists: the chooser said 订单 only (订单导出 beside the file names).
+    assert "售后单" in titles[0] and "售后单导出" in titles[0]
 
 
 def _right_hand_side_shares(qtbot: QtBot, window: MainWindow) -> tuple[int, int]:

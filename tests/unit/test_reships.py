@@ -293,6 +293,22 @@ def test_bulk_ship_from_pasted_columns_reports_every_line(db: Database) -> None:
     assert "YT2000000002" in again.lines[1].message
 
 
+def test_a_pasted_number_whose_letters_name_its_carrier_is_never_booked_under_the_lists_carrier(db: Database) -> None:
+    """The window fills the list's carrier with the last one used (圆通速递 after a YT… parcel): a pasted list
+    of SF numbers without a carrier column went in as 圆通速递. The letters win; digits take the list's."""
+    ids = [reship_case(db, Platform.DOUYIN, no, "2026-05-06 10:00") for no in ("DY7101", "DY7102", "DY7103")]
+    for case_id in ids:
+        reships.agree(db, case_id, at=moment("2026-05-06 12:00"))
+    pasted = "DY7101\tSF1400000000001\nDY7102\t75123456789012\nDY7103\tSF1400000000003\t中通\n"
+    with db.reading() as s:
+        checked = check_bulk_ship(s, pasted, "圆通速递")
+    assert [line.carrier for line in checked.lines] == ["顺丰速运", "圆通速递", "中通快递"]
+    reship_paste.bulk_ship(db, pasted, "圆通速递", at=moment("2026-05-07 10:00"))
+    assert [row_of(db, case_id).carrier for case_id in ids] == ["顺丰速运", "圆通速递", "中通快递"]
+    with db.reading() as s:  # no carrier for the list: the digits' carrier (14 digits from 7: 中通)
+        assert check_bulk_ship(s, "DY7102\t75123456789012", None).lines[0].carrier == "中通快递"
+
+
 def test_bulk_ship_refuses_two_agreed_reships_on_one_order(db: Database) -> None:
     one = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:00")).case_id
     two = reships.record_promise(db, Platform.PDD, "260507-1", at=moment("2026-05-07 09:30")).case_id

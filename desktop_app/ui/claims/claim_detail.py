@@ -173,13 +173,14 @@ class ClaimDetailPane(ClaimEdits, QWidget):
     def detail(self) -> ClaimDetail | None:
         return self._detail
 
-    def show_claim(self, claim_id: int | None) -> None:
+    def show_claim(self, claim_id: int | None, hint: str | None = None) -> None:
+        """One claim, or none (`hint`: what the pane says instead of "choose one on the left")."""
         self._claim_id = claim_id
         if claim_id is None:
             self._detail = None
             self.title.setText(self.tr("<b>未选择理赔</b>"))
             self.summary.setHtml(f"<p style='color:{shade('secondary')}'>"
-                                 + escape(self.tr("在左侧列表中选择一条理赔查看详情。")) + "</p>")
+                                 + escape(hint or self.tr("在左侧列表中选择一条理赔查看详情。")) + "</p>")
             self.items.clear()
             self.evidence.clear()
             self.history.clear()

@@ -7,6 +7,8 @@ statement (`statement_requested`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -186,7 +188,7 @@ class ClaimsTab(BaseTab):
 
         def done(result: tuple[list[ClaimRow], ClaimTotals, list[str]]) -> None:
             if generation == self._generation:
-                self._apply(*result)
+                self._apply(*result, filtered=replace(f, search=f.search.strip()) != ClaimFilter())
 
         self.context.look_up(work, done, lambda error: self.message.emit(describe_error(error)))
         self.detail.reload()
@@ -198,7 +200,7 @@ class ClaimsTab(BaseTab):
             "claim count", lambda session: claim_totals(session, ClaimFilter(open_state=OpenState.OPEN)).total.count,
             self.count_changed.emit)
 
-    def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str]) -> None:
+    def _apply(self, rows: list[ClaimRow], totals: ClaimTotals, carriers: list[str], filtered: bool = False) -> None:
         selected = self.selected_claim_ids()
         current = self.detail.claim_id
         self._fill_carriers(carriers)
@@ -209,8 +211,17 @@ class ClaimsTab(BaseTab):
             [current] if current is not None else [])
         self._pending_select = None
         self._select_ids(wanted)
-        if current is not None and self.model.row_of(current) is None:
+        if not rows:
+            # An empty list beside "在左侧列表中选择一条理赔" said nothing of what to do (the first day: no claim yet).
+            self.detail.show_claim(None, self._empty_hint(filtered))
+        elif current is not None and self.model.row_of(current) is None:
             self.detail.show_claim(None)  # filtered out: no live buttons on a claim the list hides
+
+    def _empty_hint(self, filtered: bool) -> str:
+        if filtered:
+            return self.tr("没有符合条件的理赔：清空搜索，或把筛选改回“全部”。")
+        return self.tr("还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；"
+                       "登记后打印货值说明，交快递网点理赔。")
 
     def _fill_carriers(self, carriers: list[str]) -> None:
         current = self.carrier_filter.currentData()

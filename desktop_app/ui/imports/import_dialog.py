@@ -290,19 +290,18 @@ class ImportDialog(QDialog):
                                                 row_error_text(e.column, e.message)]):
                     self.errors.setItem(row, column, QTableWidgetItem(value))
             self.errors.resizeColumnsToContents()
-            self.errors.show()
-        if errors or result.refused or any(f.refused for f in case_files):
-            self.report_button.show()
+        # Each run says its own: after 这是天猫的退款列表… the first run's "已按淘宝导入" stayed on screen.
+        self.errors.setVisible(bool(errors))
+        self.report_button.setVisible(bool(errors or result.refused or any(f.refused for f in case_files)))
         # The after-sales files' warnings too (unknown status words, requests the shop may have typed in).
         warnings = [*(labels.message(w, WARNING_TEMPLATES) for w in result.warnings),
                     *(put(self.tr("%1：%2"), (Path(f.file).name, labels.message(w, WARNING_TEMPLATES)))
                       for f in case_files for w in f.warnings)]
-        if warnings:
-            told = warnings[:WARNINGS_SHOWN]
-            if len(warnings) > WARNINGS_SHOWN:
-                told.append(self.tr("……另有 %1 条提醒").replace("%1", f"{len(warnings) - WARNINGS_SHOWN:,}"))
-            self.warnings.setText("\n".join(told))
-            self.warnings.show()
+        told = warnings[:WARNINGS_SHOWN]
+        if len(warnings) > WARNINGS_SHOWN:
+            told.append(self.tr("……另有 %1 条提醒").replace("%1", f"{len(warnings) - WARNINGS_SHOWN:,}"))
+        self.warnings.setText("\n".join(told))
+        self.warnings.setVisible(bool(warnings))
         self._offer_mapping([Path(f.file) for f in result.files if f.unknown_layout])
 
     def _offer_mapping(self, unknown: list[Path]) -> None:

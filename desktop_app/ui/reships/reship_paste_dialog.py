@@ -33,6 +33,7 @@ from desktop_app.ui.widgets.table_menu import explain
 
 # Couriers a Chinese shop uses most; the box stays editable for any other.
 CHECK_DELAY_MS = 200
+RESULT_COLUMN = 4
 
 
 # The status colours (ui/widgets/status_colours.py), so that each reads on the light and the dark theme;
@@ -67,13 +68,16 @@ class PasteDialog(QDialog):
         self.carrier.setEditable(True)
         self.carrier.addItems(carrier_names())
         self.carrier.setCurrentText(carrier or "")
+        self.carrier.setToolTip(self.tr("运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入"))
         row.addWidget(self.carrier)
         row.addStretch(1)
         layout.addLayout(row)
-        self.results = QTableWidget(0, 5)
+        # The carrier each line will be entered with, in view before 录入 (the list's carrier or the number's).
+        self.results = QTableWidget(0, 6)
         self.results.setObjectName("paste_results")
         self.results.setHorizontalHeaderLabels(
-            [self.tr("行"), self.tr("订单号"), self.tr("运单号"), self.tr("结果"), self.tr("说明")])
+            [self.tr("行"), self.tr("订单号"), self.tr("运单号"), self.tr("快递公司"), self.tr("结果"),
+             self.tr("说明")])
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.verticalHeader().setVisible(False)
         self.results.horizontalHeader().setStretchLastSection(True)
@@ -154,10 +158,11 @@ class PasteDialog(QDialog):
         self.results.setRowCount(len(report.lines))
         for r, line in enumerate(report.lines):
             cells = [str(line.line), line.order_no or line.text, line.tracking or "",
-                     self.outcome_text(line.outcome), labels.message(line.message)]
+                     (line.carrier or "") if line.tracking else "", self.outcome_text(line.outcome),
+                     labels.message(line.message)]
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                if c == 3:
+                if c == RESULT_COLUMN:
                     colour = (self.palette().color(QPalette.ColorRole.Link) if line.outcome is LineOutcome.READY
                               else _OUTCOME_COLOURS.get(line.outcome, OVERDUE))
                     item.setForeground(QBrush(colour))

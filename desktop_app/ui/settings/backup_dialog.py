@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import backups
+from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
 from desktop_app.ui.widgets.status_colours import tint
@@ -157,7 +158,8 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(listed))
         for row, item in enumerate(listed):
             unreadable = self.tr("无法读取")
-            cells = (item.backup.taken_at.strftime("%Y-%m-%d %H:%M"), item.backup.kind_label,
+            # The kind's name is the service's Chinese (每日自动 …), translated like the core's words.
+            cells = (item.backup.taken_at.strftime("%Y-%m-%d %H:%M"), labels.text(item.backup.kind_label),
                      unreadable if item.cases is None else f"{item.cases:,}",
                      unreadable if item.orders is None else f"{item.orders:,}", str(item.backup.path))
             for column, text in enumerate(cells):
@@ -166,7 +168,7 @@ class BackupDialog(QDialog):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
-        self.status.setText(self.tr("共 %1 个备份").replace("%1", str(len(listed))) if listed
+        self.status.setText(self.tr("共 %n 个备份", "", len(listed)) if listed
                             else self.tr("还没有备份。"))
         if listed:
             self.table.selectRow(0)
@@ -217,7 +219,10 @@ class BackupDialog(QDialog):
                         "之后仍可在这里恢复它。")
                 .replace("%1", chosen.backup.taken_at.strftime("%Y-%m-%d %H:%M"))
                 .replace("%2", f"{chosen.cases:,}").replace("%3", f"{chosen.orders:,}"))
-        answer = QMessageBox.question(self, self.tr("恢复备份"), text)
+        # No by default: Enter pressed out of habit put an older ledger in place of today's work.
+        answer = QMessageBox.question(self, self.tr("恢复备份"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             self.restore_requested.emit(chosen.backup.path)
             self.accept()

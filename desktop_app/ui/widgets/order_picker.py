@@ -1,12 +1,15 @@
 """Pick an imported order in a dialog (new case, new claim): a search box that searches as you type
-(debounced, off the GUI thread, only the answer to the latest text is shown) over a list of matches."""
+(debounced, off the GUI thread, only the answer to the latest text is shown) over a list of matches.
+Enter in the box picks the first match (once it is found), as Enter in the Cases search opens the first case."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop_app.core.money import format_yuan
+from desktop_app.core.privacy import mask_phone
 from desktop_app.store.case_queries import find_orders
 from desktop_app.store.rows import OrderRow
 from desktop_app.ui import labels
@@ -26,6 +29,7 @@ class OrderSearch(QObject):
         self._context = context
         self._box = box
         self._generation = 0
+        self._answered = 0  # the generation whose answer was last shown
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -37,20 +41,33 @@ class OrderSearch(QObject):
         self._generation += 1
         generation = self._generation
         if not query:
+            self._answered = generation
             self.cleared.emit()
             return
 
         def done(rows: list[OrderRow]) -> None:
             if generation == self._generation:
+                self._answered = generation
                 self.found.emit(rows)
 
         self._context.look_up(lambda session: find_orders(session, query, limit=RESULT_LIMIT), done)
 
+    @property
+    def pending(self) -> bool:
+        """The list does not answer the box's text yet (typed within the delay, or read in the background)."""
+        return self._timer.isActive() or self._answered != self._generation
 
-def order_line(row: OrderRow) -> str:
-    """One match as the list shows it: platform, number, receiver, phone, parcel, amount paid."""
+    def run_now(self) -> None:
+        if self._timer.isActive():
+            self.run()
+
+
+def order_line(row: OrderRow, full_phone: bool = False) -> str:
+    """One match as the list shows it: platform, number, receiver, phone (masked as in every list unless
+    设置 shows them in full), parcel, amount paid."""
+    phone = row.phone if full_phone else (mask_phone(row.phone) if row.phone else None)
     return "  ".join(filter(None, [
-        labels.platform(row.platform), row.order_no, row.receiver, row.phone, row.carrier, row.tracking_no,
+        labels.platform(row.platform), row.order_no, row.receiver, phone, row.carrier, row.tracking_no,
         f"￥{format_yuan(row.paid_fen)}" if row.paid_fen is not None else None,
     ]))
 
@@ -65,6 +82,7 @@ class OrderPicker(QWidget):
     def __init__(self, context: AppContext, *, search_name: str, results_name: str, results_height: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._context = context
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit()
@@ -80,6 +98,31 @@ class OrderPicker(QWidget):
         self._order_search.found.connect(self._show)
         self._order_search.cleared.connect(self._clear)
         self.results.currentItemChanged.connect(self._picked)
+        self._pick_first = False  # Enter was pressed before the matches came
+        self.search.textEdited.connect(self._typed)
+        self.search.installEventFilter(self)
+
+    def _typed(self, _text: str) -> None:
+        self._pick_first = False  # typing on after Enter: a new search, not the one Enter was for
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the search box picks the first match. It pressed the dialog's default button (保存), which
+        said 请先选择订单 with the order listed right under the box."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            if self._order_search.pending:
+                self._pick_first = True
+                self._order_search.run_now()
+            else:
+                self._choose_first()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _choose_first(self) -> None:
+        self._pick_first = False
+        if self.results.count():
+            self.results.setCurrentRow(0)
+            self.results.setFocus()  # the arrows move to another match from here
 
     def _clear(self) -> None:
         self.results.clear()
@@ -88,10 +131,12 @@ class OrderPicker(QWidget):
     def _show(self, rows: list[OrderRow]) -> None:
         self.results.clear()
         for row in rows:
-            item = QListWidgetItem(order_line(row))
+            item = QListWidgetItem(order_line(row, self._context.show_full_phones))
             item.setData(_ROW_ROLE, row)
             self.results.addItem(item)
         self.found.emit(rows)
+        if self._pick_first:
+            self._choose_first()
 
     def _picked(self, item: QListWidgetItem | None) -> None:
         if item is not None:

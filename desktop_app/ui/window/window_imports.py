@@ -49,9 +49,10 @@ class WindowImports(WindowHost):
     def choose_import(self) -> None:
         if self.context.db is None:
             return
+        # The platforms' after-sales lists come in here too (the empty Cases tab's 导入订单/售后单…).
         paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择各平台导出的订单文件（可多选）"), self._import_folder(),
-            self.tr("订单导出 (*.csv *.xlsx *.xls);;所有文件 (*)"))
+            self, self.tr("选择各平台导出的订单和售后单（退款管理、售后单）文件（可多选）"), self._import_folder(),
+            self.tr("订单和售后单导出 (*.csv *.xlsx *.xls);;所有文件 (*)"))
         if paths:
             self._remember_import_folder(Path(paths[0]))
             self.import_files([Path(p) for p in paths])
