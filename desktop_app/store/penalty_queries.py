@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.deadline_results import DeadlineStatus
 from desktop_app.store.models import Case, Deadline
-from desktop_app.store.raw_reads import fetch_whole
+from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import ReportScope, scope_filters
 
 _MISSED = DeadlineStatus.MISSED.value
@@ -61,7 +61,7 @@ def period_penalty_rows(session: Session, scope: ReportScope, moment: datetime) 
     open) on cases of its platform and shop without one recorded by hand: per (platform, the case's goods),
     their sum in fen and how many cases carry them. The deadlines from `ix_deadlines_penalties` alone, each
     case by its key: a few rows however large the ledger (only deadlines with an amount are in the index)."""
-    return fetch_whole(session, period_penalty_statement(scope, moment))
+    return fetch_raw(session, period_penalty_statement(scope, moment))
 
 
 def period_penalty_statement(scope: ReportScope, moment: datetime) -> Select[str, str | None, int | None, int]:

@@ -5,11 +5,9 @@ deadline recompute) and by lists that read many times (the deadline lists)."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from typing import Any
 
-from sqlalchemy import Dialect, Select, SelectBase, func, select, type_coerce
+from sqlalchemy import Dialect, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import NullType
@@ -51,31 +49,3 @@ def driver_statement(dialect: Dialect, statement: ClauseElement) -> tuple[str, A
     if compiled.positiontup is not None:
         params = tuple(params[name] for name in compiled.positiontup)
     return str(compiled), params
-
-
-# SQLite has its JSON functions built in from 3.38 (earlier builds may lack them): `fetch_whole` needs them.
-_SQLITE_JSON = sqlite3.sqlite_version_info >= (3, 38)
-
-
-def fetch_whole(session: Session, statement: SelectBase) -> list[Any]:
-    """The rows of `fetch_raw`, handed over by SQLite in one piece: the statement runs inside one
-    `json_group_array`, so the whole read is a single step of SQLite (which the driver runs without the GIL)
-    and one row, a JSON text the C parser splits. Fetched row by row, a read takes the GIL back after every
-    row; two threads reading so beside each other (the 统计 dashboard's) hand it over at every row, each
-    handover a sleep and a wake-up of the other thread (bench/README.md, sessions 20, 24-26).
-
-    Rows are lists; their values are those `fetch_raw` gives for integers, text and NULL (a REAL would come
-    back through JSON: not for the reads that use this). Their order is the statement's: SQLite aggregates
-    a subquery that is itself grouped or ordered in its own order (tests compare with `fetch_raw`). Other
-    databases (psycopg fetches a result whole anyway) and SQLite without JSON: `fetch_raw`."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite" or not _SQLITE_JSON:
-        return fetch_raw(session, statement)
-    text = fetch_raw(session, whole_statement(statement))[0][0]
-    return json.loads(text) if text else []
-
-
-def whole_statement(statement: SelectBase) -> Select[Any]:
-    """The one-row SQLite statement `fetch_whole` runs for `statement`: a JSON array of its rows."""
-    inner = statement.subquery()
-    return select(func.json_group_array(func.json_array(*inner.c)))

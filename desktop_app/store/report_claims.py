@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop_app.store.in_lists import in_lists
 from desktop_app.store.models import CarrierClaim, Case, ClaimEvidence, Order
-from desktop_app.store.raw_reads import fetch_raw, fetch_whole
+from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import ReportScope, case_conditions
 from desktop_app.store.stored_values import stored_time
 
@@ -110,7 +110,7 @@ def claim_rows(session: Session, scope: ReportScope, older_than: datetime) -> li
         func.coalesce(CarrierClaim.received_fen, 0), _OUTSTANDING, CarrierClaim.created_at,
         CarrierClaim.created_at < older_than, no_evidence, no_ticket, CarrierClaim.status, Order.order_no, Order.goods,
     ).select_from(CarrierClaim), scope).order_by(CarrierClaim.created_at, CarrierClaim.id)  # oldest first
-    return fetch_whole(session, stmt)
+    return fetch_raw(session, stmt)
 
 
 def claim_figures_of(session: Session, rows: list[Any], limit: int = 200,

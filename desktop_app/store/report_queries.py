@@ -23,7 +23,7 @@ from desktop_app.core.case_costs import GOODS_RETURNED_KINDS, GOODS_SETTLED_KIND
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 from desktop_app.store.models import CarrierClaim, Case, Deadline, Order
 from desktop_app.store.order_sales import PARCELS, PIECES, goods_lines, month_sales, whole_months
-from desktop_app.store.raw_reads import fetch_raw, fetch_whole
+from desktop_app.store.raw_reads import fetch_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ def case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> l
         # In the same pass rather than a pass of its own: +15 ms here, −30–40 ms there (bench_report.py).
         func.aggregate_strings(cast(case((finished, Case.resolve_seconds), else_=None), String), ","),
     ).where(*case_conditions(scope)).group_by(*keys)
-    return fetch_whole(session, stmt)
+    return fetch_raw(session, stmt)
 
 
 def case_groups_of(rows: list[Any]) -> tuple[list[CaseGroup], dict[str, list[int]]]:
@@ -280,7 +280,7 @@ def goods_rows(session: Session, scope: ReportScope) -> list[Any]:
         .where(*case_conditions(scope), Case.goods.is_not(None), Case.goods != literal(""))
         .group_by(Case.goods)
     )
-    return fetch_whole(session, stmt)
+    return fetch_raw(session, stmt)
 
 
 def recent_goods(session: Session, since: datetime, limit: int) -> list[str]:

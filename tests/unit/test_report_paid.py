@@ -26,7 +26,7 @@ from desktop_app.services.report import build_report, parse_period
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.models import AuditEvent, Case
-from desktop_app.store.raw_reads import driver_statement, whole_statement
+from desktop_app.store.raw_reads import driver_statement
 from desktop_app.store.report_queries import ReportScope, case_groups
 from tests.conftest import BACKENDS
 
@@ -106,13 +106,13 @@ def test_the_dashboard_pass_reads_its_covering_index_alone(db: Database, monkeyp
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's figures are the same (the tests above)")
     build(db)
     seen: list[Any] = []
-    real = report_queries.fetch_whole
+    real = report_queries.fetch_raw
 
     def recording(session: Any, statement: Any) -> list[Any]:
-        seen.append(whole_statement(statement))  # what SQLite runs: the rows in one piece
+        seen.append(statement)
         return real(session, statement)
 
-    monkeypatch.setattr(report_queries, "fetch_whole", recording)
+    monkeypatch.setattr(report_queries, "fetch_raw", recording)
     with db.reading() as s:
         case_groups(s, ReportScope(NOVEMBER.start, NOVEMBER.end), now())
         report_queries.top_products(s, ReportScope(NOVEMBER.start, NOVEMBER.end))
