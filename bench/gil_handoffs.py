@@ -7,8 +7,9 @@ largest reads of 2026 at once (the case groups' pass; the goods of the cases), a
 runs them beside each other: fetched row by row (`fetch_raw`: `sqlite3` releases the GIL around every step
 and takes it back for every row) and in one piece (`fetch_whole` here: the statement inside one SQLite
 `json_group_array`, so one step and one row, parsed by the C JSON parser), alternating. For each
-it prints the wall of the pair, each thread's CPU and how often each slept (voluntary context switches:
-nearly all of them GIL waits), and the wall of the same two reads one after the other on one thread.
+it prints the wall of the pair, each thread's CPU and how often each slept (voluntary context switches: the
+GIL's handoffs, and in one process SQLite's own mutex too — Debian's libsqlite3 allocates through one global
+mutex, bench/README "Session 26 (s26-report)"), and the wall of the same two reads one after the other.
 `--processes`: also each read in a process of its own (forked, `sqlite3` alone on the one-piece statement,
 warmed once), its JSON text sent back through a pipe and parsed here: no GIL and no SQLite mutex shared,
 what a helper process started at launch could give at best (its start and memory not counted).
