@@ -5,7 +5,8 @@
 Starts the app (`run_gui`) on LEDGER (a `bench_report.py --keep` file) with the code of the checkout it is
 run from (like `report_threads.py`), chooses the whole of 2026 once start-up has settled, opens the tab, then
 refreshes it `--repeat` times. For each run it prints, in ms from the refresh (the first: the tab asked for),
-each part of `services.report.report_in` with the thread that ran it, its start and end and that thread's CPU,
+each part of `services.report.report_in` with the thread that ran it, its start and end, that thread's CPU and
+how often it slept meanwhile,
 the tab's own steps on the GUI thread (`refresh`, `_loaded`, `_show`), the last paint of the tab's widgets
 (0.3 s without one ends the wait, not counted), and for each thread of the process meanwhile its CPU, its time
 queued for a CPU and how often it slept (`/proc/self/task/*/schedstat` and `status`; a reading thread's sleeps are
@@ -44,7 +45,13 @@ PARTS = ("claim_rows", "goods_rows", "straddling_overdue", "case_group_rows", "c
          "period_penalty_rows", "case_groups_of", "claim_figures_of", "top_products_of", "_overview", "_detailed")
 TAB_STEPS = ("refresh", "_loaded", "_show")
 
-Mark = tuple[str, str, float, float, float]  # thread, part, start ms, end ms, thread CPU ms
+Mark = tuple[str, str, float, float, float, int]  # thread, part, start ms, end ms, thread CPU ms, sleeps
+
+
+def _slept() -> int:
+    """How often the calling thread went to sleep so far (its voluntary context switches)."""
+    status = Path("/proc/thread-self/status").read_text()
+    return int(status.split("voluntary_ctxt_switches:")[1].split()[0])
 
 
 class Timeline:
@@ -56,10 +63,11 @@ class Timeline:
         real = getattr(owner, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            wall, cpu = time.perf_counter(), time.thread_time()
+            wall, cpu, slept = time.perf_counter(), time.thread_time(), _slept()
             value = real(*args, **kwargs)
             self.marks.append((threading.current_thread().name, name, (wall - self.start) * 1e3,
-                               (time.perf_counter() - self.start) * 1e3, (time.thread_time() - cpu) * 1e3))
+                               (time.perf_counter() - self.start) * 1e3, (time.thread_time() - cpu) * 1e3,
+                               _slept() - slept))
             return value
 
         setattr(owner, name, timed)
@@ -151,8 +159,8 @@ def main() -> None:
             if args.rt:
                 realtime(False)
             print(f"--- {'first opening' if len(ends) == 1 else 'refresh'}: last paint at {end:.0f} ms")
-            for thread, part, start, stop, cpu in sorted(timeline.marks, key=lambda m: m[2]):
-                print(f"{thread[:18]:<18} {part:<20} {start:7.1f} – {stop:7.1f}   CPU {cpu:6.1f}")
+            for thread, part, start, stop, cpu, slept in sorted(timeline.marks, key=lambda m: m[2]):
+                print(f"{thread[:18]:<18} {part:<20} {start:7.1f} – {stop:7.1f}   CPU {cpu:6.1f}   sleeps {slept:5d}")
             print("per thread, CPU ms / queued ms / sleeps:", ", ".join(
                 f"{c:.0f}/{q:.0f}/{n}" for c, q, n in spent if c >= 0.5))
             if len(ends) <= args.repeat:
