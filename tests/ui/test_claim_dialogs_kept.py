@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.claims import ClaimIncident
@@ -23,6 +23,15 @@ from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog,
 from desktop_app.ui.claims.claims_tab import ClaimsTab
 from desktop_app.ui.widgets.writing_dialog import WritingDialog
 from tests.ui.test_claim_ticket import fresh, tab  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
+    return said
+
 
 
 @pytest.fixture(autouse=True)

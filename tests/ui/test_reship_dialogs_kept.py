@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.reship_states import ReshipItemRow, ReshipStatus
@@ -22,6 +23,15 @@ from desktop_app.ui.reships.reship_dialogs import DecisionDialog, ItemsDialog, P
 from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
 from desktop_app.ui.widgets.writing_dialog import WritingDialog
 from tests.ui.test_reship_tab import Queue, add_order, douyin_request, queue, row_of  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
+    return said
+
 
 
 @pytest.fixture(autouse=True)
