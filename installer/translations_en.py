@@ -443,6 +443,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "各列的含义后导入":
         "The headers do not match the chosen platform's order export. Its formats: %1. A supplier's sheet or a "
         "ledger of your own can be imported after naming its columns under “Import other sheet”",
+    "这是%1，不是所选平台的订单导出，文件没有导入：请改按这个平台导入（命令行 --platform %2），或不指定平台由程序识别":
+        "This is a %1, not an order export of the platform chosen, so the file was not imported: import it as that "
+        "platform's (--platform %2 on the command line), or leave the platform out to have it recognised",
     "这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入":
         "This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the "
         "import-cases command",

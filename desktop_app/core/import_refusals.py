@@ -21,6 +21,9 @@ ORDERS_NOT_OF_PLATFORM = NoteTemplate("表头与所选平台的订单导出不�
                                       word_lists=frozenset({1}))
 ORDERS_NOT_OF_PLATFORM_NEAREST = NoteTemplate("表头与所选平台的订单导出不符。可选平台的格式：%1" + _NEAREST
                                               + MAPPING_HINT, frozenset({2}), frozenset({1}))
+# An order export of another platform than the one chosen (--platform): which it is, and how to import it.
+ORDERS_OF_OTHER_PLATFORM = NoteTemplate("这是%1，不是所选平台的订单导出，文件没有导入：请改按这个平台导入"
+                                        "（命令行 --platform %2），或不指定平台由程序识别", frozenset({1}))
 ORDERS_ARE_CASES = NoteTemplate("这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入",
                                 frozenset({1}))
 CASES_UNKNOWN = NoteTemplate("无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1", word_lists=frozenset({1}))
@@ -42,6 +45,6 @@ LOCK_FILE = NoteTemplate("这是表格软件（Excel、WPS 等）打开“%1”�
                          "本身（还在表格软件里打开着的，先保存并关闭）")
 
 # the more specific first: a reason naming the nearest format also reads as one that does not
-TEMPLATES = (CASES_OTHER_PLATFORM_COLUMNS, CASES_OTHER_PLATFORM, ORDERS_UNKNOWN_NEAREST, ORDERS_UNKNOWN,
-             ORDERS_NOT_OF_PLATFORM_NEAREST, ORDERS_NOT_OF_PLATFORM, ORDERS_ARE_CASES, CASES_UNKNOWN_NEAREST,
-             CASES_UNKNOWN, CASES_ARE_ORDERS, EMPTY, LOCK_FILE)
+TEMPLATES = (CASES_OTHER_PLATFORM_COLUMNS, CASES_OTHER_PLATFORM, ORDERS_OF_OTHER_PLATFORM, ORDERS_UNKNOWN_NEAREST,
+             ORDERS_UNKNOWN, ORDERS_NOT_OF_PLATFORM_NEAREST, ORDERS_NOT_OF_PLATFORM, ORDERS_ARE_CASES,
+             CASES_UNKNOWN_NEAREST, CASES_UNKNOWN, CASES_ARE_ORDERS, EMPTY, LOCK_FILE)

@@ -21,6 +21,7 @@ from desktop_app.core import import_refusals as refusals
 from desktop_app.core import messages as msg
 from desktop_app.core.event_notes import note
 from desktop_app.core.order_records import OrderColumns, UpsertCounts
+from desktop_app.core.vocabulary import platform_family
 from desktop_app.io.case_profiles import best_profile as best_case_profile
 from desktop_app.io.case_profiles import case_profiles
 from desktop_app.io.cell_values import CellCleaner
@@ -117,6 +118,13 @@ def _locate_orders(spreadsheet: Spreadsheet, candidates: Sequence[ImportProfile]
             if hits and profile in candidates and (closest is None or hits > closest[0]):
                 closest = (hits, profile, headers)
     path = spreadsheet.path
+    if len(candidates) < len(all_profiles) and not (len(candidates) == 1 and candidates[0].user):
+        # Another platform's export given --platform of one (its 子订单 sheet is no detail file alone).
+        shipped = [p for p in all_profiles if not p.user]
+        other = next((q for headers in seen_headers if (q := best_profile(headers, shipped))), None)
+        if other is not None and other not in candidates:
+            raise OrderFileRefused(path, note(refusals.ORDERS_OF_OTHER_PLATFORM, other.label,
+                                              platform_family(other.platform)))
     if detail_of is not None and detail_of.item_table is not None:
         main_name = detail_of.item_table.file_name_from or "订单列表"
         raise OrderFileRefused(path, msg.say(msg.DETAIL_ALONE, detail_of.label, main_name))

@@ -824,6 +824,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "淘宝和天猫的退款列表格式相同，�
 # why a whole file was not imported (desktop_app.core.import_refusals)
 QT_TRANSLATE_NOOP("Vocabulary", "所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）")
 QT_TRANSLATE_NOOP("Vocabulary", "所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %6）")
+QT_TRANSLATE_NOOP("Vocabulary", "这是%1，不是所选平台的订单导出，文件没有导入：请改按这个平台导入（命令行 --platform %2），或不指定平台由程序识别")
 QT_TRANSLATE_NOOP("Vocabulary", "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入")
 QT_TRANSLATE_NOOP("Vocabulary", "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入")
 QT_TRANSLATE_NOOP("Vocabulary", "表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入")

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from desktop_app.cli import run
 from desktop_app.core.clock import as_china
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.services.case_import import import_cases
@@ -19,7 +20,7 @@ from desktop_app.store.models import Order
 from desktop_app.store.search import search_hits
 from tests.unit.aftersales_files import TB_HEADER, tb_row
 from tests.unit.aftersales_files import write_csv as write_case_csv
-from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, rows_of, run_import, write_csv
+from tests.unit.order_files import PDD_HEADER, copy_sample, count_rows, pdd_row, rows_of, run_import, write_csv
 
 
 def _pdd_workbook(path: Path, sheets: list[tuple[str, str, list[str]]]) -> Path:
@@ -118,3 +119,20 @@ def test_a_header_with_a_mark_that_shows_as_nothing_is_the_header_it_shows(tmp_p
              tb_row("261003307666193451", "2879217421809679290")]
     [file] = import_cases(db, [write_case_csv(tmp_path / "退款.csv", cases)], platform="taobao").files
     assert file.refused is None and len(file.inserted) == 1
+
+
+@pytest.mark.parametrize(("sample", "chosen", "is_of"), [
+    ("pdd_orders.csv", "douyin", ("拼多多订单", "pdd")),
+    ("tmall_orders.xlsx", "jd", ("淘宝/天猫订单（千牛）", "taobao")),
+])
+def test_an_order_export_given_another_platform_says_whose_it_is(
+        sample: str, chosen: str, is_of: tuple[str, str], tmp_path: Path, db_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # 拼多多's export given --platform douyin was "表头与所选平台的订单导出不符。可选平台的格式：抖店订单", without a
+    # word of what the file is; 天猫's 千牛 export given --platform jd was called a 商品明细 file of the classic export.
+    [path] = copy_sample(tmp_path, sample)
+    assert run(["import-orders", str(path), "--platform", chosen, "--db", str(db_path)]) == 2
+    label, platform = is_of
+    assert (f"{sample}：这是{label}，不是所选平台的订单导出，文件没有导入："
+            f"请改按这个平台导入（命令行 --platform {platform}），或不指定平台由程序识别") in capsys.readouterr().err
+    assert run(["import-orders", str(path), "--platform", platform, "--db", str(db_path)]) == 0

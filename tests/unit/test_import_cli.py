@@ -83,7 +83,7 @@ def test_refused_file_exit_2_nothing_stored(capsys: pytest.CaptureFixture[str], 
 def test_platform_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger_target: str) -> None:
     [path] = copy_sample(tmp_path, "jd_orders.csv")
     code, _, err = cli(capsys, "import-orders", str(path), "--platform", "pdd", "--db", ledger_target)
-    assert code == 2 and "不符" in err
+    assert code == 2 and "这是京东订单，不是所选平台的订单导出" in err and "--platform jd" in err
     assert cli(capsys, "import-orders", str(path), "--platform", "jd", "--db", ledger_target)[0] == 0
     # The Chinese name, as every other --platform takes it (README: "Chinese names work too").
     assert cli(capsys, "import-orders", str(path), "--platform", "京东", "--db", ledger_target)[0] == 0

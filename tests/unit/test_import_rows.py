@@ -232,7 +232,7 @@ def test_qianniu_sheets_in_any_order(tmp_path: Path, db: Database) -> None:
 def test_forced_platform_must_match_the_headers(tmp_path: Path, db: Database) -> None:
     path = write_csv(tmp_path / "pdd.csv", [PDD_HEADER, pdd_row()])
     result = run_import(db, path, platform="douyin")
-    assert result.exit_code == 2 and "不符" in (result.files[0].refused or "")
+    assert result.exit_code == 2 and "这是拼多多订单，不是所选平台的订单导出" in (result.files[0].refused or "")
     assert count_rows(db) == 0
     assert run_import(db, path, platform="pdd").exit_code == 0
 
