@@ -131,3 +131,12 @@ def opened_ledger(args: argparse.Namespace, creates: bool = False) -> Iterator[D
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def say_same_kind_open(order_no: str, kind_label: str, case_ids: tuple[int, ...]) -> None:
+    """The new case was recorded all the same (an order of several goods has several requests), but the order had
+    unsettled cases of its kind already: a double entry? (`case add`, `reship promise`)."""
+    if case_ids:
+        others = "、".join(f"#{i}" for i in case_ids)
+        sys.stderr.write(f"提醒：订单 {order_no.strip()} 已有未处理完的同类售后单 {others}（{kind_label}）："
+                         "如是同一个售后，请关闭多余的一张\n")
