@@ -93,7 +93,7 @@ def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the
     makes a new ledger where `--db` or AFTERSALES_LEDGER_DB names none: a mistyped path on a command that
     only reads or changes what is there made an empty ledger (and its folders) and answered "nothing
     found" as if from the shop's ledger."""
-    from desktop_app.services.seats import check_seat
+    from desktop_app.services.seats import check_seat, clock_warning
     from desktop_app.services.team import ENV_DB, seat_name
     from desktop_app.store.database import open_database
 
@@ -108,6 +108,8 @@ def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the
         raise
     if clash is not None:
         sys.stderr.write(f"提醒：{clash.message}\n")
+    if (clock := clock_warning(db)) is not None:  # this computer's clock minutes off the team server's
+        sys.stderr.write(f"提醒：{clock}\n")
     return db
 
 
