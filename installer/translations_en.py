@@ -1919,6 +1919,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Connect to team database…, or the command seat NEW-NAME), e.g. “%1 (front desk)”; if that computer is "
         "no longer used, set this name once more on this computer",
     "席位名重复": "Seat name used twice",
+    "电脑时钟不准": "This computer's clock is off",
     "换个名字…": "Another name…",
     "那台电脑已不再使用": "That computer is no longer used",
     "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
@@ -2421,6 +2422,16 @@ EN: dict[str, str | tuple[str, str]] = {
         "The team database%1 has no connection left (%2): the seats' windows and commands hold every connection the "
         "server allows. Close the windows of the ledger nobody uses and try again; if this happens often, ask the "
         "administrator to raise the server's max_connections or this account's connection limit.",
+    "这台电脑的时钟比团队数据库服务器慢 %1 分钟：在这里记录的步骤（没写时间的）和从它们算起的时限都会早 %1 分钟。"
+    "请校准这台电脑的时间（Windows：设置 → 时间和语言 → 立即同步）。":
+        "This computer's clock is %1 minutes behind the team database server's: the steps recorded here (without a "
+        "time given) and the deadlines counted from them are %1 minutes early. Set this computer's time right "
+        "(Windows: Settings → Time & language → Sync now).",
+    "这台电脑的时钟比团队数据库服务器快 %1 分钟：在这里记录的步骤（没写时间的）和从它们算起的时限都会晚 %1 分钟。"
+    "请校准这台电脑的时间（Windows：设置 → 时间和语言 → 立即同步）。":
+        "This computer's clock is %1 minutes ahead of the team database server's: the steps recorded here (without "
+        "a time given) and the deadlines counted from them are %1 minutes late. Set this computer's time right "
+        "(Windows: Settings → Time & language → Sync now).",
     "无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。":
         "Cannot connect to the team database%1: %2. Check the network, the server's address and port, and that "
         "the server is running.",

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.cli import case_edit
 from desktop_app.cli.arguments import list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
-from desktop_app.cli.common import add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.cli.common import (
+    add_db_option,
+    add_json_option,
+    event_moment,
+    opened_ledger,
+    print_json,
+    say_same_kind_open,
+)
 from desktop_app.core.case_costs import penalty_fell_due
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, now
@@ -153,10 +160,7 @@ def _add(args: argparse.Namespace) -> int:
     with opened_ledger(args, creates=True) as db:
         opened = open_case(db, new)
         case_id = opened.case_id
-        if opened.same_kind_open:  # recorded all the same: an order of several goods has several requests
-            others = "、".join(f"#{i}" for i in opened.same_kind_open)
-            sys.stderr.write(f"提醒：订单 {new.order_no.strip()} 已有未处理完的同类售后单 {others}"
-                             f"（{new.kind.label}）：如是同一个售后，请关闭多余的一张\n")
+        say_same_kind_open(new.order_no, new.kind.label, opened.same_kind_open)
         if args.json:
             with db.reading() as session:
                 print_json(case_json(case_row(session, case_id)))

@@ -93,7 +93,7 @@ def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the
     makes a new ledger where `--db` or AFTERSALES_LEDGER_DB names none: a mistyped path on a command that
     only reads or changes what is there made an empty ledger (and its folders) and answered "nothing
     found" as if from the shop's ledger."""
-    from desktop_app.services.seats import check_seat
+    from desktop_app.services.seats import check_seat, clock_warning
     from desktop_app.services.team import ENV_DB, seat_name
     from desktop_app.store.database import open_database
 
@@ -108,6 +108,8 @@ def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the
         raise
     if clash is not None:
         sys.stderr.write(f"提醒：{clash.message}\n")
+    if (clock := clock_warning(db)) is not None:  # this computer's clock minutes off the team server's
+        sys.stderr.write(f"提醒：{clock}\n")
     return db
 
 
@@ -131,3 +133,12 @@ def opened_ledger(args: argparse.Namespace, creates: bool = False) -> Iterator[D
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def say_same_kind_open(order_no: str, kind_label: str, case_ids: tuple[int, ...]) -> None:
+    """The new case was recorded all the same (an order of several goods has several requests), but the order had
+    unsettled cases of its kind already: a double entry? (`case add`, `reship promise`)."""
+    if case_ids:
+        others = "、".join(f"#{i}" for i in case_ids)
+        sys.stderr.write(f"提醒：订单 {order_no.strip()} 已有未处理完的同类售后单 {others}（{kind_label}）："
+                         "如是同一个售后，请关闭多余的一张\n")

@@ -14,13 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    event_moment,
+    opened_ledger,
+    print_json,
+    say_same_kind_open,
+)
 from desktop_app.core.clock import CHINA, format_china, now
 from desktop_app.core.deadline_display import format_remaining
 from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.reship_states import ReshipItemRow, format_items, status_label
-from desktop_app.core.vocabulary import CaseReason, Platform, platform_ids
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, platform_ids
 from desktop_app.io.nul_bytes import utf16_without_bom
 from desktop_app.io.toml_files import NotAPlainFile, read_small_file
 from desktop_app.services.reship_paste import BulkShipReport, outcome_label
@@ -284,9 +292,11 @@ def _promise(args: argparse.Namespace) -> int:
     reason = CaseReason.parse(args.reason) if args.reason else None
     at = event_moment(args.at, "承诺时间")
     with opened_ledger(args, creates=True) as db:
-        case_id = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
-                                 receiver=args.receiver).case_id
-    print(case_id)
+        opened = record_promise(db, platform, args.order, at=at, note=args.note, reason=reason,
+                                receiver=args.receiver)
+    # Two seats promising the one reship a buyer asked both for in chat (at once, or minutes apart): two parcels.
+    say_same_kind_open(args.order, CaseKind.RESHIP.label, opened.same_kind_open)
+    print(opened.case_id)
     return 0
 
 

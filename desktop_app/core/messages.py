@@ -332,6 +332,13 @@ SERVER_LOST = T("与团队数据库%1的连接在操作中途断开了：%2。�
 SERVER_FULL = T("团队数据库%1的连接已满（%2）：服务器允许的连接都被各个席位的窗口和命令占着。"
                 "请关掉不用的售后台账窗口后再试一次；"
                 "经常这样时，请管理员调大服务器的 max_connections 或这个账号的连接数上限。", frozenset({2}))
+# A seat's computer clock minutes off the team server's (services/seats.clock_warning).
+CLOCK_BEHIND = T("这台电脑的时钟比团队数据库服务器慢 %1 分钟："
+                 "在这里记录的步骤（没写时间的）和从它们算起的时限都会早 %1 分钟。"
+                 "请校准这台电脑的时间（Windows：设置 → 时间和语言 → 立即同步）。")
+CLOCK_AHEAD = T("这台电脑的时钟比团队数据库服务器快 %1 分钟："
+                "在这里记录的步骤（没写时间的）和从它们算起的时限都会晚 %1 分钟。"
+                "请校准这台电脑的时间（Windows：设置 → 时间和语言 → 立即同步）。")
 SERVER_UNREACHABLE = T("无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。", frozenset({2}))
 NO_LEDGER_TO_MOVE = T("找不到要迁移的数据库文件：%1")
 MOVE_TARGET_NOT_EMPTY = T("目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。")

@@ -13,6 +13,7 @@ import json
 import logging
 import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +22,7 @@ from desktop_app.core.clock import now
 from desktop_app.services import team
 from desktop_app.store.change_tracking import write_as_the_clock
 from desktop_app.store.database import Database
+from desktop_app.store.ledger_clock import clock_offset
 from desktop_app.store.models import Setting
 from desktop_app.store.setting_rows import SEATS_SETTING, locked_setting
 
@@ -94,3 +96,21 @@ def _seats(setting: Setting | None) -> dict[str, dict[str, str]]:
 
 def _clash(name: str, owner: dict[str, str]) -> SeatClash:
     return SeatClash(name, str(owner.get("host") or "?"), str(owner.get("since") or "?"))
+
+
+# A computer's clock this far from the team server's is said: the steps it records without a time, and the deadlines
+# counted from them, are off by as much (a seat 15 minutes behind marks 48 h to ship from a quarter of an hour ago).
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+def clock_warning(db: Database) -> str | None:
+    """What to tell a seat whose computer's clock is minutes off the team server's (None on a file ledger, or when
+    it is within CLOCK_TOLERANCE)."""
+    if not db.is_server:
+        return None
+    with db.reading() as session:
+        offset = clock_offset(session)
+    if offset is None or abs(offset) < CLOCK_TOLERANCE:
+        return None
+    minutes = str(round(abs(offset).total_seconds() / 60))
+    return msg.say(msg.CLOCK_BEHIND if offset > timedelta(0) else msg.CLOCK_AHEAD, minutes)

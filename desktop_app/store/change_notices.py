@@ -15,7 +15,7 @@ import psycopg
 
 from desktop_app.core.op_changes import Area, read_cases_notice
 from desktop_app.store.change_tracking import AREA_OF_TABLE, CHANNEL
-from desktop_app.store.locations import DEAD_SERVER_ARGS, LedgerLocation
+from desktop_app.store.locations import DEAD_SEAT_OPTIONS, DEAD_SERVER_ARGS, LedgerLocation
 
 __all__ = ["CHANNEL", "ChangeListener", "ChangeNotice", "parse_notice"]
 
@@ -49,7 +49,7 @@ class ChangeListener:
         self._conn = psycopg.connect(
             host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password,
             connect_timeout=connect_timeout, autocommit=True, application_name="aftersales-ledger-listener",
-            **DEAD_SERVER_ARGS)
+            options=DEAD_SEAT_OPTIONS, **DEAD_SERVER_ARGS)
         try:
             self._conn.execute(f"LISTEN {CHANNEL}")
         except BaseException:  # ended by the server meanwhile: close it here, nobody else holds it

@@ -34,7 +34,7 @@ from desktop_app.store.ledger_files import (
     make_ledger_private,
     other_programs_tables,
 )
-from desktop_app.store.locations import DEAD_SERVER_ARGS, LedgerLocation, parse_location
+from desktop_app.store.locations import DEAD_SEAT_OPTIONS, DEAD_SERVER_ARGS, LedgerLocation, parse_location
 from desktop_app.store.read_interrupts import ReadInterrupt
 from desktop_app.store.revisions import KNOWN_REVISIONS
 from desktop_app.store.rule_turns import share_rules_turn, take_rules_turn
@@ -255,7 +255,7 @@ def server_engine(location: LedgerLocation, seat: Seat = "", own_backends: set[i
             # No JIT: compiling a query's expressions costs 50–200 ms, more than any of the app's reads
             # gains from it (the 退货 tab's first read at a million cases: 400–520 ms with, 245–375 without;
             # it runs at start-up beside the first searches).
-            "options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} -c timezone=UTC -c jit=off",
+            "options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} -c timezone=UTC -c jit=off {DEAD_SEAT_OPTIONS}",
             **DEAD_SERVER_ARGS,
         },
     )

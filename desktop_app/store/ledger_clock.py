@@ -11,7 +11,7 @@ On a server both sides now read the server's clock: the entries' `recorded_at` i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -46,3 +46,14 @@ def _stamp(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
         stamp = ledger_now(session)
         for row in rows:
             row.recorded_at = stamp
+
+
+def clock_offset(session: Session) -> timedelta | None:
+    """How far the team server's clock is ahead of this computer's (negative: behind), read halfway through the
+    question's round trip; None on a file ledger, whose clock is this computer's."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    before = utcnow()
+    server = ledger_now(session)
+    after = utcnow()
+    return server - (before + (after - before) / 2)

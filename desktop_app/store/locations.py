@@ -30,6 +30,13 @@ DEFAULT_PORT = 5432
 # hours: a window's listener heard no other seat's change again, with nothing said, and a write hung.
 DEAD_SERVER_ARGS: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
                                     "keepalives_count": 4, "tcp_user_timeout": 60_000}
+# The server's side of it: a seat whose network went away in the middle of a transaction (a laptop's lid closed
+# during an import) kept its connection, its import turn and its rows locked on the server for the system's two
+# hours — every other seat's import and step on those cases waited and was refused (数据库忙), and the dead seat's
+# connections counted against max_connections. The server probes such a seat as the seat probes it (settings any
+# user may set; where the server's system lacks one it only logs that).
+DEAD_SEAT_OPTIONS = ("-c tcp_keepalives_idle=20 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=4 "
+                     "-c tcp_user_timeout=60000")
 
 
 @dataclass(frozen=True)

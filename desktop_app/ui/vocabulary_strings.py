@@ -370,6 +370,8 @@ QT_TRANSLATE_NOOP("Vocabulary", "到账 %1 元后累计 %2 元，超过申请金
 QT_TRANSLATE_NOOP("Vocabulary", "“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）")
 QT_TRANSLATE_NOOP("Vocabulary", "%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "团队数据库%1的连接已满（%2）：服务器允许的连接都被各个席位的窗口和命令占着。请关掉不用的售后台账窗口后再试一次；经常这样时，请管理员调大服务器的 max_connections 或这个账号的连接数上限。")
+QT_TRANSLATE_NOOP("Vocabulary", "这台电脑的时钟比团队数据库服务器慢 %1 分钟：在这里记录的步骤（没写时间的）和从它们算起的时限都会早 %1 分钟。请校准这台电脑的时间（Windows：设置 → 时间和语言 → 立即同步）。")
+QT_TRANSLATE_NOOP("Vocabulary", "这台电脑的时钟比团队数据库服务器快 %1 分钟：在这里记录的步骤（没写时间的）和从它们算起的时限都会晚 %1 分钟。请校准这台电脑的时间（Windows：设置 → 时间和语言 → 立即同步）。")
 QT_TRANSLATE_NOOP("Vocabulary", "没有订单号为 %1 的补发售后单：末尾 %2 位都是 0，可能是被 Excel 改过的订单号（Excel 只保留 15 位有效数字），请把表格里这一列设为“文本”、填回完整的订单号后再复制")
 QT_TRANSLATE_NOOP("Vocabulary", "“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）")
 QT_TRANSLATE_NOOP("Vocabulary", "证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。")

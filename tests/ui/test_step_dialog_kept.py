@@ -121,9 +121,9 @@ def test_a_claim_step_and_a_ticket_typed_are_kept_when_another_seat_saved_first(
 
 def test_a_payout_typed_while_another_seat_recorded_one_is_refused_once_even_after_the_pane_reloaded(
         qtbot: QtBot, tab: tuple[ClaimsTab, Database, int]) -> None:  # noqa: F811
-    """小李's 部分赔付 dialog is open with the bank's 10.00 typed; 小王 records that transfer meanwhile and the pane behind
-    the dialog reloads to 已到账 10.00 (another seat's change arriving). OK sent the payout against the reloaded claim
-    and it counted 20.00 received, nobody told. Now refused naming 小王, the form kept; OK again (seen: another
+    """小李's 部分赔付 dialog is open with the bank's 10.00 typed; 小王 records that transfer meanwhile and the pane
+    behind the dialog reloads to 已到账 10.00 (another seat's change arriving). OK sent the payout against the reloaded
+    claim and it counted 20.00 received, nobody told. Now refused naming 小王, the form kept; OK again (seen: another
     payment) records it."""
     widget, db, claim_id = tab
     step = widget.detail.request_action(ClaimAction.PAY_PARTIALLY)

@@ -4,6 +4,7 @@ on a real PostgreSQL the window switches to the server and shows another seat's 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,23 @@ def test_the_server_gone_is_said_until_it_is_back_then_every_tab_reloads(
     finally:
         changes.stop()
         runner.shutdown()
+
+
+def test_a_window_on_a_computer_whose_clock_is_off_says_so_at_start(
+        qtbot: QtBot, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This computer's clock 15 minutes behind the team server's: the steps recorded here without a time and the
+    deadlines counted from them are a quarter of an hour early, and nothing said it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.conftest import opened_window
+    from tests.unit.test_team_clocks import _clock_off_by
+
+    with _clock_off_by(monkeypatch, timedelta(minutes=-15)):
+        windows = opened_window(qtbot, parse_location(pg_url), timeout_ms=15000)
+        win = next(windows)
+        try:
+            qtbot.waitUntil(lambda: win.findChild(QMessageBox, "clock_off") is not None, timeout=10000)
+            box = win.findChild(QMessageBox, "clock_off")
+            assert box.text().startswith("这台电脑的时钟比团队数据库服务器慢 15 分钟："), box.text()
+        finally:
+            next(windows, None)  # closed down

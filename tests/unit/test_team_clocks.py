@@ -90,3 +90,18 @@ def test_a_seat_whose_clock_is_off_takes_back_its_own_payout_with_its_step(
             assert s.scalar(select(func.count()).select_from(ClaimPayout)) == 0
     finally:
         db.close()
+
+
+@pytest.mark.parametrize(("offset", "said"),
+                         [(timedelta(minutes=-15), "慢 15 分钟"), (timedelta(minutes=12), "快 12 分钟")])
+def test_a_command_on_a_computer_whose_clock_is_off_says_so(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], offset: timedelta,
+        said: str) -> None:
+    """The steps it records without a time, and the deadlines counted from them, are off by as much: said at every
+    command, as a seat name another computer uses is."""
+    with _clock_off_by(monkeypatch, offset):
+        assert run(["case", "list", "--db", pg_url]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"提醒：这台电脑的时钟比团队数据库服务器{said}：") and "请校准这台电脑的时间" in err, err
+    assert run(["case", "list", "--db", pg_url]) == 0  # a clock right: nothing said
+    assert "提醒" not in capsys.readouterr().err

@@ -13,6 +13,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from desktop_app.cli import run
+from desktop_app.store.change_notices import ChangeListener
+from desktop_app.store.database import open_database
 from desktop_app.store.ledger_errors import as_user_error
 from desktop_app.store.locations import parse_location
 
@@ -60,3 +62,26 @@ def test_every_way_the_server_says_it_is_full_is_said_so(said: str) -> None:
     error = psycopg.OperationalError(f'connection failed: connection to server at "10.0.0.5", port 5432 failed: {said}')
     told = as_user_error(error, parse_location("postgresql+psycopg://shop@10.0.0.5:5432/aftersales"))
     assert told is not None and "的连接已满（" in told.message and "请检查网络" not in told.message, told
+
+
+def test_the_server_lets_go_of_a_seat_whose_network_went_away_within_a_minute_or_two(pg_url: str) -> None:
+    """A laptop's lid closed in the middle of an import: with the server's system defaults its connection, import turn
+    and locked rows stayed on the server for two hours (every other seat's import refused as 数据库忙 meanwhile, its
+    connections counted against the limit). The server now probes the seat's connections and listener as they probe
+    it: given up after at most a minute or so of silence."""
+    listener = ChangeListener(parse_location(pg_url))
+    seat = open_database(pg_url, seat="小王")
+    try:
+        with seat.engine.connect() as conn:
+            pooled = {name: conn.exec_driver_sql(f"SHOW {name}").scalar_one() for name in _PROBES}
+        heard = {name: listener._conn.execute(f"SHOW {name}").fetchone()[0] for name in _PROBES}  # type: ignore[index]
+        for shown in (pooled, heard):
+            silent = int(shown["tcp_keepalives_idle"]) + int(shown["tcp_keepalives_interval"]) * int(
+                shown["tcp_keepalives_count"])
+            assert 0 < silent <= 60 and 0 < int(shown["tcp_user_timeout"]) <= 120_000, shown  # ms
+    finally:
+        listener.close()
+        seat.close()
+
+
+_PROBES = ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count", "tcp_user_timeout")

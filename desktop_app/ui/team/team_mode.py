@@ -94,6 +94,25 @@ class TeamMode(_Window):
         name = seat_name()
         self.runner.run(lambda: (take_seat if take else check_seat)(db, name), self._seat_checked)
 
+    def check_clock(self) -> None:
+        """On a team ledger, at start: this computer's clock minutes off the server's is said (the steps recorded
+        here without a time, and the deadlines counted from them, are off by as much)."""
+        db = self.context.db
+        if db is None or not db.is_server:
+            return
+        from desktop_app.services.seats import clock_warning  # as `check_seat_name`: loaded on a team ledger only
+
+        self.runner.run(lambda: clock_warning(db), self._clock_checked)
+
+    def _clock_checked(self, warning: str | None) -> None:
+        if warning is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("电脑时钟不准"), labels.message(warning),
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("clock_off")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     def _seat_checked(self, clash: SeatClash | None) -> None:
         if clash is None:
             return

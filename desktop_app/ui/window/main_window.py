@@ -189,6 +189,8 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
             QTimer.singleShot(0, self.ask_seat_name)
         elif db.is_server:
             QTimer.singleShot(0, self.check_seat_name)  # after `context` has the ledger (below)
+        if db.is_server:
+            QTimer.singleShot(0, self.check_clock)
         if self.cases_tab_built and self.cases_tab.detail is not None:
             # Reopened after a restore: the tabs stay, their data reloads.
             self.care.opened(db)
