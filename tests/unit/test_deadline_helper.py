@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +225,6 @@ def test_the_last_slices_are_smaller() -> None:
     sizes = [(last - first) // 2 + 1 for first, last in ranges]
     assert sizes == [5_000] * 2 + [3_456] + [1_250] * 8
     assert ranges[0][0] == ids[0] and ranges[-1][1] == ids[-1]
-    assert all(b[0] == a[1] + 2 for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(b[0] == a[1] + 2 for a, b in pairwise(ranges))
     assert deadline_helper.tapered_ranges(ids[:3], 5_000) == [(3, 7)]
     assert deadline_helper.tapered_ranges([], 5_000) == []
