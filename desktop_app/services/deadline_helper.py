@@ -111,10 +111,16 @@ def recompute_beside(session: Session, ledger: Path, helper: Helper | None, sele
         # A few kilobytes (the compiled reads, the ranges): the pipe takes them while the helper still imports.
         helper.jobs.send(HelperJob(str(ledger), slice_reads(selection, session.connection().dialect), selection.plans,
                                    ranges))
-        while (index := next_slice(helper.counter, len(ranges))) is not None:
-            write(index, *slice_changes(session, selection, ranges[index], context))
-            while received.poll():  # the helper's finished slices, written between ours
+        while True:
+            # The helper's finished slices first: every write is this process's, and a slice of its own taken while
+            # one waited left the writes of 8 of 23 slices for after the helper's end (0.55 s of a 3.4 s save, the
+            # other core idle). Finished = taken by the helper and not received, but for the one it is computing.
+            if received.poll() or helper.counter.value - len(done) > 1:
                 write(*received.recv())
+                continue
+            if (index := next_slice(helper.counter, len(ranges))) is None:
+                break
+            write(index, *slice_changes(session, selection, ranges[index], context))
         while len(done) < len(ranges):
             write(*received.recv())
     except (EOFError, OSError):
