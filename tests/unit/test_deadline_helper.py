@@ -228,3 +228,47 @@ def test_the_last_slices_are_smaller() -> None:
     assert all(b[0] == a[1] + 2 for a, b in pairwise(ranges))
     assert deadline_helper.tapered_ranges(ids[:3], 5_000) == [(3, 7)]
     assert deadline_helper.tapered_ranges([], 5_000) == []
+
+
+class _Gone:
+    """A helper process stand-in: the test's thread plays the helper."""
+
+    def is_alive(self) -> bool:
+        return False
+
+    def join(self, timeout: float | None = None) -> None:
+        return None
+
+
+def test_the_caller_writes_the_helpers_finished_slices_before_taking_one(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write is the caller's: a slice of its own taken while the helper's finished ones waited left their
+    writes for after the helper's end, the other core idle. The helper here has taken three slices and finished
+    two when the caller starts; the caller takes its first slice only once those two are written."""
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 3)
+    received, sender = spawn.Pipe(duplex=False)
+    jobs, _job_end = spawn.Pipe(duplex=False)
+    for index in (0, 1):
+        sender.send((index, 1, None))
+    waiting_when_taken: list[bool] = []
+
+    def own_slice(*_a: object) -> tuple[int, None]:
+        waiting_when_taken.append(received.poll())
+        if len(waiting_when_taken) == 1:
+            sender.send((2, 1, None))  # the helper's third slice, finished meanwhile
+        return 1, None
+
+    monkeypatch.setattr(deadline_helper, "slice_changes", own_slice)
+    helper = deadline_helper.Helper(_Gone(), counter, _job_end, received)  # type: ignore[arg-type]
+    db = _copy(built, tmp_path, "order.sqlite3")
+    try:
+        with db.transaction() as session:
+            count = deadline_helper.recompute_beside(session, db.path, helper, CaseSet(), [(i, i) for i in range(5)],
+                                                     RuleContext.load())
+    finally:
+        db.close()
+        jobs.close()
+        sender.close()
+    assert count == 5
+    assert waiting_when_taken == [False, False]  # the caller computed slices 3 and 4, each with nothing waiting
