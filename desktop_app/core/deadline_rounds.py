@@ -78,18 +78,13 @@ class RoundWalk:
         ran out before it (seed 002 keys the window to what happens "期间", inside it)."""
         starts_at = date_only_start(timer, event_at) if date_only else event_at
         keyed = self.pack.window_keys(timer)
-        base = None if self.campaign is None else self.pack.campaign_duration(timer, self.kind, self.campaign)
-        if self.pack.outside_windows(timer, moments(event_at, keyed, history, self.restarts)):
-            # No window holds the start nor any time of what the windows are keyed to (a bisection each): what
-            # follows would find no window either way, and most rounds fall outside every window.
-            due_at, estimated = self._ends(starts_at, base or timer.duration, None)
-            return starts_at, due_at, estimated, None
         keys: dict[str, list[datetime]] = {}
         if keyed:
             # A change of kind is a request too ("期間申請/修改…的"): it keys the windows a request keys.
             restarts = self.restarts
             keys = {name: [t for t in (o[0].astimezone(UTC) for o in (*history.get(name, ()), *restarts.get(name, ())))
                            if next_at is None or t < next_at] for name in keyed}
+        base = None if self.campaign is None else self.pack.campaign_duration(timer, self.kind, self.campaign)
         if any(t > event_at for times in keys.values() for t in times):
             early = {name: [t for t in times if t <= event_at] for name, times in keys.items()}
             before, _ = self._ends(starts_at, *self.pack.duration_for(timer, event_at, self.kind, early, base))
@@ -233,18 +228,6 @@ class RoundWalk:
                 amount.of(self.paid_fen) if amount is not None and status is not _MET else None,
                 timer.automatic,
             ))
-
-
-def moments(event_at: datetime, keyed: frozenset[str], history: History,
-            restarts: Mapping[str, Sequence[tuple[datetime, bool]]]) -> list[datetime]:
-    """A round's start and every occurrence of the milestones its windows are keyed to (UTC), a change
-    of kind among the requests: a superset of the times `RoundWalk.due` tests, for `RulePack.outside_windows`."""
-    found = [event_at]
-    for name in keyed:
-        for occurrences in (history.get(name), restarts.get(name)):
-            if occurrences:
-                found.extend(at.astimezone(UTC) for at, _ in occurrences)
-    return found
 
 
 def same_day(date_only_at: datetime, moment: datetime) -> bool:

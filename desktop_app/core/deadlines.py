@@ -28,22 +28,14 @@ Status (decided here, shown by the CLI and the UI):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from hashlib import blake2b
 from marshal import dumps as _marshal
 from typing import Any
 
 from desktop_app.core.deadline_results import AUTO_MARK, ComputedDeadline, DeadlineStatus, History, Milestones
-from desktop_app.core.deadline_rounds import (
-    RoundWalk,
-    date_only_start,
-    exact_due,
-    first_time,
-    in_time,
-    moments,
-    same_day,
-)
+from desktop_app.core.deadline_rounds import RoundWalk, date_only_start, exact_due, first_time, in_time, same_day
 from desktop_app.core.rule_pack_model import CLOSING_MILESTONES, KIND_CHANGED, RulePack
 from desktop_app.core.working_days import WorkdayCalendar
 
@@ -155,7 +147,7 @@ def compute_from_history(
             if closed_at is not None and event_at > closed_at:
                 continue  # it would start only after the case was closed: it never ran
             if plan.spans is None or pack.outside_windows(
-                    plan.timer, moments(event_at, plan.keyed, history, engine.restarts)):
+                    plan.timer, _moments(event_at, plan.keyed, history, engine.restarts)):
                 starts_at = date_only_start(plan.timer, event_at) if date_only else event_at
                 due_at = starts_at + delta
                 met_at = None
@@ -239,6 +231,18 @@ def deadline_digest(deadlines: Sequence[ComputedDeadline]) -> int:
     if automatic:
         payload.append(automatic)
     return int.from_bytes(blake2b(_marshal(payload, 4), digest_size=8).digest(), "big", signed=True)
+
+
+def _moments(event_at: datetime, keyed: frozenset[str], history: History,
+             restarts: Mapping[str, Sequence[tuple[datetime, bool]]]) -> list[datetime]:
+    """A round's start and every occurrence of the milestones its windows are keyed to (UTC), a change
+    of kind among the requests: a superset of the times `RoundWalk.due` tests, for `RulePack.outside_windows`."""
+    moments = [event_at]
+    for name in keyed:
+        for occurrences in (history.get(name), restarts.get(name)):
+            if occurrences:
+                moments.extend(at.astimezone(UTC) for at, _ in occurrences)
+    return moments
 
 
 def _closing_in_order(history: History, closed_at: datetime) -> datetime:

@@ -69,33 +69,3 @@ def test_short_way_equals_general_rounds(pack_name: str) -> None:
         assert short == long, (kind, reason, case_open, history)
         started += bool(short)
     assert started > 500  # the histories do start timers
-
-
-@pytest.mark.parametrize("pack_name", PACK_NAMES)
-def test_a_round_outside_every_window_is_due_as_the_windows_scanned_say(
-        pack_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`RoundWalk.due` gives a round whose start and keyed times fall in no window the base duration after one
-    bisection per time (`RulePack.outside_windows`); with that test always saying "maybe inside", every round
-    scans the windows one by one, and the deadlines are the same: around the windows' edges, every shipped pack,
-    the automatic actions and campaigns included (the general way)."""
-    pack, general = general_way(pack_name)
-    rng = random.Random(f"outside-{pack_name}")
-    kinds = sorted({kind for timer in pack.timers for kind in timer.kinds} | {"reship", "refund_only"})
-    reasons: list[str | None] = [*sorted({r for t in pack.timers for r in t.reasons | t.except_reasons}), None]
-    cases = []
-    for _ in range(800):
-        kind, reason = rng.choice(kinds), rng.choice(reasons)
-        read = sorted(pack.milestones_read(kind, reason)) or NAMES
-        cases.append((kind, reason, random_history(rng, read if rng.random() < 0.8 else NAMES), rng.random() < 0.7))
-
-    def computed() -> list[object]:
-        return [compute_from_history(general, kind=kind, reason=reason, case_open=case_open, history=history,
-                                     calendar=CALENDAR, paid_fen=1999, campaign="check")
-                for kind, reason, history, case_open in cases]
-
-    quick = computed()
-    monkeypatch.setattr(type(general), "outside_windows", lambda *_a: False)
-    assert computed() == quick
-    assert sum(map(len, quick)) > 200  # timers did start
-    # and, where the pack has windows, some rounds fell in one
-    assert any(d.window is not None for found in quick for d in found) == bool(pack.overrides)
