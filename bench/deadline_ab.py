@@ -1,7 +1,7 @@
 """Old and new code side by side on one deadline recompute step, in fresh processes, alternating: CPU first.
 
     python bench/deadline_ab.py LEDGER.sqlite3 --old OLD_TREE [--new NEW_TREE] [--build 100000] [--step edit]
-                                [--rounds 3] [--serial] [--phases] [--pause 4]
+                                [--rounds 3] [--serial] [--phases] [--pause 4] [--rt]
 
 On a shared machine wall times say little (other processes take the cores), so each run prints the CPU
 of the caller (`time.process_time`) and of its helper process (the children's rusage) beside the wall.
@@ -20,9 +20,10 @@ tree (`--new` defaults to this script's tree) and runs one step:
   that keeps a second process ready while the rules dialog is open (`recompute_aside.keep_ready_for`,
   session 23) gets one at the dialog's opening; each save follows a pause (`--pause`, the user editing).
   "helper" is then the CPU of every process reaped meanwhile, the ready one's imports before the save
-  included.
+  included, and of the second process's work after its answer (waited for, untimed).
 
-`--serial` keeps the recompute in one process (no helper), which a profile needs; `--phases` (serial)
+`--rt` runs the timed work at real-time priority (`realtime`), so that a shared machine's other processes do
+not queue it: the wall is then that of the step on two free cores. `--serial` keeps the recompute in one process (no helper), which a profile needs; `--phases` (serial)
 adds the CPU of the recompute's parts where the tree has them (reads, engine, digests, compare, writes).
 Only APIs every tree since session 16 has are used.
 """
@@ -69,6 +70,39 @@ def children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def realtime(on: bool) -> None:
+    """`--rt`: every thread of this process and of the second process kept ready (whose work is the step) at
+    SCHED_FIFO, or back to the normal policy; what they spawn meanwhile (the helper) inherits it. Only the timed
+    work runs so: on a machine shared with other work its processes are then not queued behind it, and the wall is
+    that of two free cores (SQLite's I/O and the kernel's 5 % for others aside). Linux, root or CAP_SYS_NICE."""
+    second = sys.modules.get("desktop_app.services.second_process")
+    ready = getattr(second, "ready_process_id", lambda: None)() if second is not None else None
+    for pid in ("self", *([] if ready is None else [str(ready)])):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                os.sched_setscheduler(int(task.name), os.SCHED_FIFO if on else os.SCHED_OTHER,
+                                      os.sched_param(10 if on else 0))
+            except OSError:
+                continue  # a thread that ended meanwhile
+
+
+def second_processes_ended(timeout: float = 120.0) -> None:
+    """Wait until every second process but the one kept ready has ended and been reaped (a tree whose window has
+    the answer before the process ends: `second_process.after_the_answer`), so that its CPU is this step's."""
+    second = sys.modules.get("desktop_app.services.second_process")
+    if second is None:
+        return
+    ready = getattr(second, "ready_process_id", lambda: None)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kept = ready()  # before the lock, which it takes
+        with second._lock:
+            running = [p for p in second._running if p.pid != kept]
+        if not running:
+            return
+        time.sleep(0.02)
+
+
 def edited_pack_text(text: str, timer_id: str) -> str:
     """A pack file's text with the duration of one timer set to 96 hours."""
     at = text.index(f'id = "{timer_id}"')
@@ -102,7 +136,7 @@ def window_steps(db: Any, tree: Path, pause: float) -> list[tuple[str, Callable[
     return [("every pack saved", edit, save), ("back", undo, save)]
 
 
-def child(ledger: str, step: str, serial: bool, phases: bool, pause: float = 0.0) -> dict[str, Any]:
+def child(ledger: str, step: str, serial: bool, phases: bool, pause: float = 0.0, rt: bool = False) -> dict[str, Any]:
     """In the child, the tree under test first on sys.path: run `step` on `ledger`."""
     import importlib
 
@@ -145,10 +179,17 @@ def child(ledger: str, step: str, serial: bool, phases: bool, pause: float = 0.0
     for label, prepare, work in steps:
         prepare()
         spent.clear()
+        if rt:
+            realtime(True)
         wall, cpu, helper = time.perf_counter(), time.process_time(), children_cpu()
         cases = work()
-        results[label] = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-                          "helper": children_cpu() - helper, "cases": cases, "phases": dict(spent)}
+        wall = time.perf_counter() - wall
+        cpu = time.process_time() - cpu
+        if rt:
+            realtime(False)
+        second_processes_ended()  # one that answered before it ended (the WAL's copy after a save) counts here
+        results[label] = {"wall": wall, "cpu": cpu, "helper": children_cpu() - helper, "cases": cases,
+                          "phases": dict(spent)}
     if step == "window":
         from desktop_app.services import recompute_aside
 
@@ -190,7 +231,8 @@ def run(tree: Path, ledger: Path, args: argparse.Namespace) -> dict[str, Any]:
             if Path(f"{ledger}{suffix}").exists():
                 shutil.copyfile(f"{ledger}{suffix}", f"{copy}{suffix}")
         command = [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(copy), args.step]
-        command += ["--serial"] * args.serial + ["--phases"] * args.phases + ["--pause", str(args.pause)]
+        command += ["--serial"] * args.serial + ["--phases"] * args.phases + ["--rt"] * args.rt
+        command += ["--pause", str(args.pause)]
         # The shop's rules: none but the `window` step's edits (an empty data folder, whatever this user's holds).
         done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONPATH": str(tree),
@@ -208,6 +250,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serial", action="store_true")
     parser.add_argument("--phases", action="store_true")
+    parser.add_argument("--rt", action="store_true", help="the timed work at real-time priority (a shared machine)")
     parser.add_argument("--build", type=int, metavar="CASES", help="build LEDGER afresh first (old tree's code)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--child-build", nargs=3, help=argparse.SUPPRESS)
@@ -216,7 +259,7 @@ def main() -> int:
     sys.modules["__main__"].__spec__ = ModuleSpec("bench.__main__", None)
     if args.child:
         sys.path.insert(0, args.child[0])
-        print(json.dumps(child(args.child[1], args.child[2], args.serial, args.phases, args.pause)))
+        print(json.dumps(child(args.child[1], args.child[2], args.serial, args.phases, args.pause, args.rt)))
         return 0
     if args.child_build:
         sys.path.insert(0, args.child_build[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from queue import SimpleQueue
@@ -23,6 +24,17 @@ from desktop_app.store.slice_reads import SliceReads, reading_connection
 _BUSY_MS = 30_000
 
 
+@dataclass(frozen=True)
+class HelperJob:
+    """What the helper computes, sent once the caller knows it: the ledger file, the compiled reads, the plans
+    (None: every case read) and the slices' id ranges."""
+
+    ledger: str
+    reads: SliceReads
+    plans: Sequence[Plan] | None
+    ranges: list[tuple[int, int]]
+
+
 def next_slice(counter: Synchronized[int], total: int) -> int | None:
     """The next slice nobody has taken yet, or None."""
     with counter.get_lock():
@@ -33,13 +45,21 @@ def next_slice(counter: Synchronized[int], total: int) -> int | None:
         return index
 
 
-def help_with_slices(ledger: str, reads: SliceReads, plans: Sequence[Plan] | None, ranges: list[tuple[int, int]],
-                     packs: Mapping[str, RulePack], calendar: WorkdayCalendar, counter: Synchronized[int],
-                     sender: Connection) -> None:
-    """In the helper: take slices until none is left, send each one's (index, cases, changes).
+def help_with_slices(jobs: Connection, packs: Mapping[str, RulePack], calendar: WorkdayCalendar,
+                     counter: Synchronized[int], sender: Connection) -> None:
+    """In the helper: wait for the job (`HelperJob`; none when the caller's end of `jobs` closes first), then take
+    slices until none is left, sending each one's (index, cases, changes).
 
-    A thread sends them: a send waits until the caller reads, which it does between slices of its own,
-    and meanwhile this process goes on with the next slice."""
+    Started before the caller has read which cases to compute, so that its interpreter's start and imports overlap
+    that read. A thread sends the results: a send waits until the caller reads, which it does between slices of its
+    own, and meanwhile this process goes on with the next slice."""
+    try:
+        job: HelperJob = jobs.recv()
+    except (EOFError, OSError):  # the caller needs no helper after all (or is gone)
+        sender.close()
+        return
+    finally:
+        jobs.close()
     outbox: SimpleQueue[tuple[int, int, DeadlineChanges | None] | None] = SimpleQueue()
 
     def send() -> None:
@@ -52,12 +72,12 @@ def help_with_slices(ledger: str, reads: SliceReads, plans: Sequence[Plan] | Non
     sending = threading.Thread(target=send, daemon=True)
     sending.start()
     try:
-        connection = reading_connection(ledger, _BUSY_MS)
+        connection = reading_connection(job.ledger, _BUSY_MS)
         try:
-            while (index := next_slice(counter, len(ranges))) is not None:
-                cases, events = reads.read(connection, ranges[index])
-                count, pending = walk_slice(cases, events, plans, packs, calendar)
-                changes = changes_of(pending, reads.stored(connection, [p[0] for p in pending], len(cases))) \
+            while (index := next_slice(counter, len(job.ranges))) is not None:
+                cases, events = job.reads.read(connection, job.ranges[index])
+                count, pending = walk_slice(cases, events, job.plans, packs, calendar)
+                changes = changes_of(pending, job.reads.stored(connection, [p[0] for p in pending], len(cases))) \
                     if pending else None
                 outbox.put((index, count, changes))
         finally:

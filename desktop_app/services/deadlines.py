@@ -46,7 +46,13 @@ from desktop_app.core.deadline_display import stored_next_due
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import pack_for_platform
-from desktop_app.services.deadline_helper import PARALLEL_FROM, PARALLEL_SLICE, recompute_beside
+from desktop_app.services.deadline_helper import (
+    PARALLEL_FROM,
+    PARALLEL_SLICE,
+    recompute_beside,
+    start_helper,
+    tapered_ranges,
+)
 from desktop_app.services.deadline_rules import (
     RuleContext,
     older_app_message,
@@ -296,9 +302,22 @@ def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext,
 
     `ledger`: the SQLite file, when the caller's transaction holds the write lock and has written
     nothing yet; from `PARALLEL_FROM` cases to compute (`size`, when `cases` has plans: fewer than the
-    ids read) a helper process then computes slices beside this one (`services.deadline_helper`)."""
+    ids read) a helper process then computes slices beside this one (`services.deadline_helper`). When
+    `size` says so before the ids are read, the helper starts first: its start overlaps their read."""
     with recompute_cache(session):
-        ids = case_ids(session, cases)
+        helper = None
+        if ledger is not None and size is not None and size >= PARALLEL_FROM:
+            helper = start_helper(context)
+        try:
+            ids = case_ids(session, cases)
+        except BaseException:
+            if helper is not None:
+                helper.close()
+            raise
         if ledger is not None and (len(ids) if size is None else size) >= PARALLEL_FROM:
-            return recompute_beside(session, ledger, cases, id_ranges(ids, PARALLEL_SLICE), context)
+            if helper is None and size is None:
+                helper = start_helper(context)
+            return recompute_beside(session, ledger, helper, cases, tapered_ranges(ids, PARALLEL_SLICE), context)
+        if helper is not None:
+            helper.close()
         return sum(recompute_slice(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))

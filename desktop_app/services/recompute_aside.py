@@ -20,6 +20,7 @@ from desktop_app.core.op_changes import Written, recording
 from desktop_app.services.deadlines import cases_to_recompute, recompute_changed_rules
 from desktop_app.services.second_process import (
     SecondProcessEnded,
+    after_the_answer,
     keep_one_ready,
     release_ready,
     run_in_second_process,
@@ -61,11 +62,23 @@ def stop_keeping_ready() -> None:
 
 
 def recompute_file(path: str) -> Written[int]:
-    """In the second process: the ledger file opened as it is (the window opened and checked it)."""
+    """In the second process: the ledger file opened as it is (the window opened and checked it). The WAL its
+    commit leaves (83 MB after a save that moved 100,000 cases' timers) is copied into the file after the answer,
+    which the window then has without waiting for that copy (`second_process.after_the_answer`)."""
     db = open_database(Path(path), migrate=False, check_seconds=0)
     try:
+        db.defer_checkpoints()
         with recording() as seen:  # what its bulk writes note, which the window's worker would have gathered
             written = recompute_changed_rules(db)
-        return Written(written.value, written.changes | seen.changes)
+    except BaseException:
+        db.close()
+        raise
+    after_the_answer(lambda: _copy_into_file(db))
+    return Written(written.value, written.changes | seen.changes)
+
+
+def _copy_into_file(db: Database) -> None:
+    try:
+        db.checkpoint()
     finally:
         db.close()

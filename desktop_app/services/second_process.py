@@ -113,20 +113,38 @@ def _started(work: Callable[[A], R], argument: A) -> tuple[BaseProcess, Connecti
 
 
 def _answer(process: BaseProcess, results: Connection, lifeline: Connection) -> Any:
-    """The process's answer (raised when it is an exception), once it has ended."""
+    """The process's answer (raised when it is an exception), as soon as it is sent: what the work does after it
+    (`after_the_answer`) is waited for by a thread of its own, which then lets the process go."""
     try:
         succeeded, value = results.recv()
     except EOFError as error:
+        _let_go(process, results, lifeline)
         raise SecondProcessEnded(f"exit code {process.exitcode}") from error
-    finally:
-        lifeline.close()
-        results.close()
-        process.join()
-        with _lock:
-            _running.discard(process)
+    threading.Thread(target=_let_go, args=(process, results, lifeline), daemon=True,
+                     name="second-process-end").start()
     if not succeeded:
         raise value
     return value  # type: ignore[no-any-return]
+
+
+def _let_go(process: BaseProcess, results: Connection, lifeline: Connection) -> None:
+    """Once the process has ended, close the window's ends of its pipes (the lifeline only then: closed, it ends
+    the process at once)."""
+    process.join()
+    lifeline.close()
+    results.close()
+    with _lock:
+        _running.discard(process)
+
+
+def after_the_answer(step: Callable[[], None]) -> None:
+    """In a second process: run `step` once the work's answer has been sent, before the process ends (the window
+    goes on meanwhile; closing it stops the step). For work whose last part nobody waits for: a large recompute's
+    copy of the WAL into the file."""
+    _after.append(step)
+
+
+_after: list[Callable[[], None]] = []
 
 
 def stop_second_processes() -> None:
@@ -211,3 +229,6 @@ def _run(work: Callable[[A], R], argument: A, results: Connection) -> None:
         results.send(outcome)
     except Exception:  # an exception that does not pickle: its words still reach the caller
         results.send((False, RuntimeError(str(outcome[1]))))
+    results.close()
+    while _after:
+        _after.pop(0)()

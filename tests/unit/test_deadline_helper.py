@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +123,8 @@ def test_the_caller_computes_what_a_failed_helper_took(
         with db.transaction() as session, recompute_cache(session):
             ranges = id_ranges(case_ids(session, CaseSet()), 17)
             # The helper opens a file without the ledger's tables: it fails at its first slice.
-            count = deadline_helper.recompute_beside(session, tmp_path / "elsewhere.sqlite3", CaseSet(), ranges,
-                                                     context)
+            count = deadline_helper.recompute_beside(session, tmp_path / "elsewhere.sqlite3",
+                                                     deadline_helper.start_helper(context), CaseSet(), ranges, context)
             refresh_next_dues(session)  # as recompute_all does after its slices
         assert count == CASES
         assert _state(db) == serial[0][1]
@@ -164,3 +165,110 @@ def test_a_pack_edit_of_few_cases_stays_in_one_process(
         assert 0 < count < 30 and started == []
     finally:
         db.close()
+
+
+def test_the_helper_starts_before_the_cases_to_compute_are_read(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack edit knows how many cases it recomputes before it reads their ids: the helper's start (a spawned
+    interpreter's imports) overlaps that read instead of following it; what is written stays the same."""
+    _shared(monkeypatch)
+    order: list[str] = []
+    start, read = deadlines.start_helper, deadlines.case_ids
+    monkeypatch.setattr(deadlines, "start_helper", lambda *a: order.append("helper started") or start(*a))
+    monkeypatch.setattr(deadlines, "case_ids", lambda *a: order.append("ids read") or read(*a))
+    shipped = RuleContext.load()
+    db = _copy(built, tmp_path, "early.sqlite3")
+    try:
+        recompute_all(db, shipped)
+        assert order == ["ids read", "helper started"]  # a full recompute counts its cases by reading them
+        order.clear()
+        count = recompute_changed_rules(db, RuleContext(every_pack_edited(dict(shipped.packs)), shipped.calendar)).value
+        assert 0 < count < CASES
+        assert order == ["helper started", "ids read"]
+        assert _state(db) == serial[2][1]
+    finally:
+        db.close()
+
+
+def test_a_helper_that_gets_no_job_ends(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started ahead of its job, the helper ends by itself when the caller needs it no more (its end of the job
+    pipe closed), and a recompute whose read of the case ids fails leaves no helper behind."""
+    helper = deadline_helper.start_helper(RuleContext.load())
+    assert helper is not None
+    helper.jobs.close()
+    helper.process.join(60)
+    assert helper.process.exitcode == 0
+    helper.close()
+
+    _shared(monkeypatch)
+    shipped = RuleContext.load()
+    db = _copy(built, tmp_path, "failed.sqlite3")
+    try:
+        recompute_all(db, shipped)
+
+        def fails(*_a: object) -> list[int]:
+            raise OSError("disk I/O error")
+
+        monkeypatch.setattr(deadlines, "case_ids", fails)
+        with pytest.raises(OSError):
+            recompute_changed_rules(db, RuleContext(every_pack_edited(dict(shipped.packs)), shipped.calendar))
+        assert [p for p in multiprocessing.active_children() if p.name == "deadline-helper"] == []
+    finally:
+        db.close()
+
+
+def test_the_last_slices_are_smaller() -> None:
+    """The slices end in quarters, so that the two processes run out within a small slice of each other and the
+    caller's write after the helper has ended is a small one; every id is in one slice, in order."""
+    ids = list(range(3, 3 + 2 * 23_456, 2))
+    ranges = deadline_helper.tapered_ranges(ids, 5_000)
+    sizes = [(last - first) // 2 + 1 for first, last in ranges]
+    assert sizes == [5_000] * 2 + [3_456] + [1_250] * 8
+    assert ranges[0][0] == ids[0] and ranges[-1][1] == ids[-1]
+    assert all(b[0] == a[1] + 2 for a, b in pairwise(ranges))
+    assert deadline_helper.tapered_ranges(ids[:3], 5_000) == [(3, 7)]
+    assert deadline_helper.tapered_ranges([], 5_000) == []
+
+
+class _Gone:
+    """A helper process stand-in: the test's thread plays the helper."""
+
+    def is_alive(self) -> bool:
+        return False
+
+    def join(self, timeout: float | None = None) -> None:
+        return None
+
+
+def test_the_caller_writes_the_helpers_finished_slices_before_taking_one(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write is the caller's: a slice of its own taken while the helper's finished ones waited left their
+    writes for after the helper's end, the other core idle. The helper here has taken three slices and finished
+    two when the caller starts; the caller takes its first slice only once those two are written."""
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 3)
+    received, sender = spawn.Pipe(duplex=False)
+    jobs, _job_end = spawn.Pipe(duplex=False)
+    for index in (0, 1):
+        sender.send((index, 1, None))
+    waiting_when_taken: list[bool] = []
+
+    def own_slice(*_a: object) -> tuple[int, None]:
+        waiting_when_taken.append(received.poll())
+        if len(waiting_when_taken) == 1:
+            sender.send((2, 1, None))  # the helper's third slice, finished meanwhile
+        return 1, None
+
+    monkeypatch.setattr(deadline_helper, "slice_changes", own_slice)
+    helper = deadline_helper.Helper(_Gone(), counter, _job_end, received)  # type: ignore[arg-type]
+    db = _copy(built, tmp_path, "order.sqlite3")
+    try:
+        with db.transaction() as session:
+            count = deadline_helper.recompute_beside(session, db.path, helper, CaseSet(), [(i, i) for i in range(5)],
+                                                     RuleContext.load())
+    finally:
+        db.close()
+        jobs.close()
+        sender.close()
+    assert count == 5
+    assert waiting_when_taken == [False, False]  # the caller computed slices 3 and 4, each with nothing waiting

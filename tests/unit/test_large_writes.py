@@ -48,3 +48,23 @@ def test_the_wal_is_cut_back_after_large_writes(db_path: Path, tmp_path: Path,
         assert max(sizes) <= 64 * 1024 + 2 * 4096 * 20, sizes
     finally:
         db.close()
+
+
+def test_deferred_checkpoints_leave_a_large_commit_in_the_wal_until_asked(tmp_path: Path) -> None:
+    """A pack save's recompute in the second process commits 83 MB of pages: SQLite's automatic checkpoint copied
+    them into the file inside the commit, before the window had its answer. Deferred, the commit leaves them in the
+    WAL (the file's own pages unchanged) and `checkpoint` copies them afterwards."""
+    db = open_database(tmp_path / "ledger.sqlite3")
+    try:
+        db.defer_checkpoints()
+        before = (tmp_path / "ledger.sqlite3").read_bytes()
+        with db.writing() as conn:  # ~6 MB of new pages: past the automatic checkpoint's 1,000
+            conn.exec_driver_sql("CREATE TABLE filler (text TEXT)")
+            conn.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) "
+                                 "INSERT INTO filler SELECT hex(randomblob(300)) FROM n")
+        assert (tmp_path / "ledger.sqlite3").read_bytes() == before
+        assert (tmp_path / "ledger.sqlite3-wal").stat().st_size > 4_000_000
+        db.checkpoint()
+        assert (tmp_path / "ledger.sqlite3").stat().st_size > len(before) + 4_000_000
+    finally:
+        db.close()

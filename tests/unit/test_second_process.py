@@ -11,11 +11,13 @@ import threading
 import time
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 
 import pytest
 
 from desktop_app.services.second_process import (
     SecondProcessEnded,
+    after_the_answer,
     keep_one_ready,
     ready_process_id,
     release_ready,
@@ -143,3 +145,28 @@ def test_released_or_stopped_the_waiting_process_ends_and_a_dead_one_is_not_used
     stop_second_processes()  # the window closes
     assert _ended(waiting) and ready_process_id() is None
     assert run_in_second_process(int, "4") == 4 and ready_process_id() is None
+
+
+def _answer_then_wait(folder: str) -> str:
+    """In the second process: answer at once, then wait for the window to say it has the answer."""
+
+    def then() -> None:
+        go = Path(folder) / "go"
+        deadline = time.monotonic() + 30
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (Path(folder) / "after").write_text("went on after the answer" if go.exists() else "the answer waited")
+
+    after_the_answer(then)
+    return "answered"
+
+
+def test_what_follows_the_answer_is_not_waited_for(tmp_path: Path) -> None:
+    """A pack save's recompute copies its WAL into the file after it has answered (`after_the_answer`): the window
+    has the answer while that runs, and the process ends once it is done."""
+    assert run_in_second_process(_answer_then_wait, str(tmp_path)) == "answered"
+    (tmp_path / "go").touch()
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "after").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (tmp_path / "after").read_text() == "went on after the answer"
