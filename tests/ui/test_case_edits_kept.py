@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.case_costs import CaseCosts
@@ -27,15 +27,7 @@ from desktop_app.ui.cases.case_dialogs import EditCaseDialog
 from desktop_app.ui.cases.case_kind_dialog import ChangeKindDialog
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.writing_dialog import WritingDialog
-
-
-@pytest.fixture(autouse=True)
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
-    return said
-
+from tests.ui.refused_writes import boxes  # noqa: F401  (autouse fixtures)
 
 
 @pytest.fixture

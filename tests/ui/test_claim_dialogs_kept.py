@@ -8,8 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.claims import ClaimIncident
@@ -17,27 +16,12 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claim_undo import claim_version
 from desktop_app.services.claims import ClaimEdit, edit_claim
-from desktop_app.store import database
 from desktop_app.store.database import Database
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claims_tab import ClaimsTab
 from desktop_app.ui.widgets.writing_dialog import WritingDialog
+from tests.ui.refused_writes import boxes, quick_lock  # noqa: F401  (autouse fixtures)
 from tests.ui.test_claim_ticket import fresh, tab  # noqa: F401  (fixture)
-
-
-@pytest.fixture(autouse=True)
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
-    return said
-
-
-
-@pytest.fixture(autouse=True)
-def quick_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before the tab's ledger is opened: a locked ledger is refused in 0.3 s, not 30."""
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
 
 
 def ok(dialog: WritingDialog) -> None:

@@ -3,9 +3,7 @@ time, the total received and what is still outstanding. It said only "理赔 #1 
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.claims import ClaimAction, ClaimStatus
@@ -14,16 +12,8 @@ from desktop_app.services.claims import ClaimOutcome
 from desktop_app.store.database import Database
 from desktop_app.ui.claims.claim_dialogs import ClaimActionDialog
 from desktop_app.ui.claims.claims_tab import ClaimsTab
+from tests.ui.refused_writes import boxes  # noqa: F401  (autouse fixtures)
 from tests.ui.test_claim_ticket import ok, tab  # noqa: F401  (fixture)
-
-
-@pytest.fixture(autouse=True)
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
-    return said
-
 
 
 def _recorded(qtbot: QtBot, widget: ClaimsTab, action: ClaimAction, amount: str) -> str:

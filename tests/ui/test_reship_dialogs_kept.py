@@ -10,34 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.reship_states import ReshipItemRow, ReshipStatus
 from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services import reships
 from desktop_app.services.cases import CaseEdit, case_version, edit_case
-from desktop_app.store import database
 from desktop_app.store.case_queries import case_row
 from desktop_app.ui.reships.reship_dialogs import DecisionDialog, ItemsDialog, PromiseDialog, ShipDialog
 from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
 from desktop_app.ui.widgets.writing_dialog import WritingDialog
+from tests.ui.refused_writes import boxes, quick_lock  # noqa: F401  (autouse fixtures)
 from tests.ui.test_reship_tab import Queue, add_order, douyin_request, queue, row_of  # noqa: F401  (fixture)
-
-
-@pytest.fixture(autouse=True)
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
-    return said
-
-
-
-@pytest.fixture(autouse=True)
-def quick_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before the queue's ledger is opened: a locked ledger is refused in 0.3 s, not 30."""
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
 
 
 @pytest.fixture

@@ -7,32 +7,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.returns import InspectionResult
-from desktop_app.store import database
 from desktop_app.store.case_queries import case_row
 from desktop_app.ui.window.main_window import MainWindow
 from tests.ui.conftest import wait_idle
+from tests.ui.refused_writes import boxes, quick_lock  # noqa: F401  (autouse fixtures)
 from tests.ui.test_returns_tab import scan_at_the_desk, seeded_path  # noqa: F401  (fixture)
-
-
-@pytest.fixture(autouse=True)
-def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A message box over the window instead of the dialog (as before) is recorded, never left blocking the test."""
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args: said.append(text))
-    return said
-
-
-
-@pytest.fixture(autouse=True)
-def quick_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before the window opens the ledger: a locked ledger is refused in 0.3 s, not 30."""
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
 
 
 def test_a_refund_amount_typed_is_kept_while_another_program_holds_the_ledger(
