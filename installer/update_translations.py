@@ -152,6 +152,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         playbooks,
         refund_list_platform,
         returns,
+        rule_messages,
         rule_pack_model,
         statement,
     )
@@ -175,7 +176,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    _fixed_user_errors()))
     groups.append(("the services' messages naming values (desktop_app.core.messages)",
                    [*(t.template for t in messages.ALL), messages.NONE, messages.ITEM_TABLE, *OTHER_FORMAT_NAMES,
-                    *messages.RULE_WORDS, *messages.RULE_KEY_WORDS.values(), *ledger_move.TABLE_LABELS.values(),
+                    *rule_messages.RULE_WORDS, *rule_messages.RULE_KEY_WORDS.values(),
+                    *ledger_move.TABLE_LABELS.values(),
                     *dict.fromkeys(cause for _, cause in ledger_errors.CONNECTION_CAUSES), *messages.MAPPING_EXAMPLES,
                     *case_mapping.WHY_REQUIRED.values(), *(f.label for f in case_mapping.CASE_MAPPABLE_FIELDS),
                     *(f.label for f in column_suggestions.MAPPABLE_FIELDS), messages.UNKNOWN_REASON]))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop_app.core import messages as msg
+from desktop_app.core import rule_messages as rule_msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.rule_pack_model import (
     DEFAULT_KEYED_TO,
@@ -56,14 +57,14 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, where: str, problem: str) -> None:
-        self.items.append(msg.say(msg.RULE_PROBLEM, str(self.source), where, problem) if where
-                          else msg.say(msg.RULE_FILE_PROBLEM, str(self.source), problem))
+        self.items.append(msg.say(rule_msg.RULE_PROBLEM, str(self.source), where, problem) if where
+                          else msg.say(rule_msg.RULE_FILE_PROBLEM, str(self.source), problem))
 
 
 def unknown_keys(problems: Problems, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
     for key in table:
         if key not in allowed:
-            problems.add(where, msg.say(msg.RULE_UNKNOWN_KEY, key, "、".join(sorted(allowed))))
+            problems.add(where, msg.say(rule_msg.RULE_UNKNOWN_KEY, key, "、".join(sorted(allowed))))
 
 
 def text_field(problems: Problems, where: str, table: Mapping[str, Any], key: str, *, required: bool,
@@ -71,13 +72,13 @@ def text_field(problems: Problems, where: str, table: Mapping[str, Any], key: st
     value = table.get(key)
     if value is None:
         if required:
-            problems.add(where, msg.say(msg.RULE_MISSING, key))
+            problems.add(where, msg.say(rule_msg.RULE_MISSING, key))
         return None
     if not isinstance(value, str) or not value.strip():
-        problems.add(where, msg.say(msg.RULE_EMPTY_TEXT, key))
+        problems.add(where, msg.say(rule_msg.RULE_EMPTY_TEXT, key))
         return None
     if limit is not None and len(value) > limit:
-        problems.add(where, msg.say(msg.RULE_TOO_LONG, key, limit))
+        problems.add(where, msg.say(rule_msg.RULE_TOO_LONG, key, limit))
         return None
     return value.strip()
 
@@ -85,7 +86,7 @@ def text_field(problems: Problems, where: str, table: Mapping[str, Any], key: st
 def _ident(problems: Problems, where: str, table: Mapping[str, Any], key: str = "id") -> str | None:
     value = text_field(problems, where, table, key, required=True, limit=_MAX_ID)
     if value is not None and not _ID.match(value):
-        problems.add(where, msg.say(msg.RULE_BAD_ID, key, repr(value)))
+        problems.add(where, msg.say(rule_msg.RULE_BAD_ID, key, repr(value)))
         return None
     return value
 
@@ -107,21 +108,21 @@ def _choice(problems: Problems, where: str, table: Mapping[str, Any], key: str, 
 
 def _parse_duration(problems: Problems, where: str, value: Any) -> Duration | None:
     if not isinstance(value, Mapping) or len(value) != 1:
-        problems.add(where, msg.say(msg.RULE_ONE_DURATION))
+        problems.add(where, msg.say(rule_msg.RULE_ONE_DURATION))
         return None
     ((unit_text, amount),) = value.items()
     try:
         unit = DurationUnit(unit_text)
     except ValueError:
-        problems.add(where, msg.say(msg.RULE_BAD_UNIT, unit_text))
+        problems.add(where, msg.say(rule_msg.RULE_BAD_UNIT, unit_text))
         return None
     # bool is an int subclass; `true` is never a duration. Floats are refused so "1.5 天" cannot sneak
     # in with rounding nobody chose.
     if isinstance(amount, bool) or not isinstance(amount, int):
-        problems.add(where, msg.say(msg.RULE_DURATION_NOT_INT, unit_text, repr(amount)))
+        problems.add(where, msg.say(rule_msg.RULE_DURATION_NOT_INT, unit_text, repr(amount)))
         return None
     if amount <= 0 or amount > _MAX_AMOUNT[unit]:
-        problems.add(where, msg.say(msg.RULE_DURATION_RANGE, unit_text, _MAX_AMOUNT[unit], amount))
+        problems.add(where, msg.say(rule_msg.RULE_DURATION_RANGE, unit_text, _MAX_AMOUNT[unit], amount))
         return None
     return Duration(amount, unit)
 
@@ -130,33 +131,34 @@ def _id_list(problems: Problems, where: str, table: Mapping[str, Any], key: str,
              allowed: Iterable[str], what: str) -> tuple[str, ...] | None:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.add(where, msg.say(msg.RULE_NOT_TEXT_LIST, key))
+        problems.add(where, msg.say(rule_msg.RULE_NOT_TEXT_LIST, key))
         return None
     allowed_set = frozenset(allowed)
     bad = [v for v in value if v not in allowed_set]
     if bad:
-        problems.add(where, msg.say(msg.RULE_UNKNOWN_IDS, key, what, "、".join(bad), "、".join(sorted(allowed_set))))
+        problems.add(where, msg.say(rule_msg.RULE_UNKNOWN_IDS, key, what, "、".join(bad),
+                                    "、".join(sorted(allowed_set))))
         return None
     return tuple(dict.fromkeys(value))
 
 
 def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
     if not isinstance(raw, Mapping):
-        problems.add(msg.say(msg.RULE_NTH, index, "计时器"), msg.say(msg.RULE_NOT_A_TABLE, "timers"))
+        problems.add(msg.say(rule_msg.RULE_NTH, index, "计时器"), msg.say(rule_msg.RULE_NOT_A_TABLE, "timers"))
         return None
     named = raw.get("id")
-    label = named if isinstance(named, str) else msg.say(msg.RULE_NTH_SHORT, index)
-    where = msg.say(msg.RULE_NAMED, "计时器", label)
+    label = named if isinstance(named, str) else msg.say(rule_msg.RULE_NTH_SHORT, index)
+    where = msg.say(rule_msg.RULE_NAMED, "计时器", label)
     before = len(problems.items)
     unknown_keys(problems, where, raw, _TIMER_KEYS)
     timer_id = _ident(problems, where, raw)
     name = text_field(problems, where, raw, "name", required=True, limit=_MAX_NAME)
     starts_from = text_field(problems, where, raw, "starts_from", required=True)
     if starts_from is not None and starts_from not in MILESTONES:
-        problems.add(where, msg.say(msg.RULE_UNKNOWN_START, starts_from, "、".join(sorted(MILESTONES))))
+        problems.add(where, msg.say(rule_msg.RULE_UNKNOWN_START, starts_from, "、".join(sorted(MILESTONES))))
     duration = None
     if "duration" not in raw:
-        problems.add(where, msg.say(msg.RULE_NO_DURATION))
+        problems.add(where, msg.say(rule_msg.RULE_NO_DURATION))
     else:
         duration = _parse_duration(problems, where, raw["duration"])
     on_expiry = text_field(problems, where, raw, "on_expiry", required=True, limit=_MAX_ACTION)
@@ -170,21 +172,21 @@ def parse_timer(problems: Problems, index: int, raw: Any) -> TimerRule | None:
     quote = text_field(problems, where, raw, "quote", required=False)
     assumed = raw.get("assumed", False)
     if not isinstance(assumed, bool):
-        problems.add(where, msg.say(msg.RULE_ASSUMED))
+        problems.add(where, msg.say(rule_msg.RULE_ASSUMED))
         assumed = False
     auto_records = text_field(problems, where, raw, "auto_records", required=False)
     if auto_records is not None and auto_records not in MILESTONES:
-        problems.add(where, msg.say(msg.RULE_AUTO_RECORDS, auto_records, "、".join(sorted(MILESTONES))))
+        problems.add(where, msg.say(rule_msg.RULE_AUTO_RECORDS, auto_records, "、".join(sorted(MILESTONES))))
     penalty_amount = _parse_penalty_amount(problems, where, raw.get("penalty_amount"))
     refusal_records = text_field(problems, where, raw, "refusal_records", required=False)
     if refusal_records is not None and refusal_records != REFUSAL_MILESTONE:
-        problems.add(where, msg.say(msg.RULE_REFUSAL_RECORDS, refusal_records))
+        problems.add(where, msg.say(rule_msg.RULE_REFUSAL_RECORDS, refusal_records))
     rounds = _choice(problems, where, raw, "rounds", Rounds.EACH,
-                     msg.say(msg.RULE_ROUNDS))
+                     msg.say(rule_msg.RULE_ROUNDS))
     date_only_start = _choice(problems, where, raw, "date_only_start", DateOnlyStart.DAY_START,
-                              msg.say(msg.RULE_DATE_ONLY))
+                              msg.say(rule_msg.RULE_DATE_ONLY))
     if reasons and except_reasons and set(reasons) & set(except_reasons):
-        problems.add(where, msg.say(msg.RULE_REASON_BOTH))
+        problems.add(where, msg.say(rule_msg.RULE_REASON_BOTH))
     if len(problems.items) > before:
         return None
     assert timer_id and name and starts_from and duration and on_expiry is not None
@@ -206,19 +208,19 @@ def _parse_penalty_amount(problems: Problems, where: str, value: Any) -> Penalty
     if value is None:
         return None
     if not isinstance(value, Mapping) or not value or set(value) - _PENALTY_KEYS:
-        problems.add(where, msg.say(msg.RULE_PENALTY_SHAPE))
+        problems.add(where, msg.say(rule_msg.RULE_PENALTY_SHAPE))
         return None
     numbers: dict[str, int] = {}
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, int) or number <= 0 or number > 100_000:
-            problems.add(where, msg.say(msg.RULE_PENALTY_NUMBER, key, repr(number)))
+            problems.add(where, msg.say(rule_msg.RULE_PENALTY_NUMBER, key, repr(number)))
             return None
         numbers[key] = number
     if ("fixed_yuan" in numbers) == ("percent" in numbers):
-        problems.add(where, msg.say(msg.RULE_PENALTY_EITHER))
+        problems.add(where, msg.say(rule_msg.RULE_PENALTY_EITHER))
         return None
     if "percent" in numbers and numbers["percent"] > 100:
-        problems.add(where, msg.say(msg.RULE_PENALTY_PERCENT))
+        problems.add(where, msg.say(rule_msg.RULE_PENALTY_PERCENT))
         return None
     if "fixed_yuan" in numbers:
         return PenaltyAmount(fixed_fen=numbers["fixed_yuan"] * 100)
@@ -246,7 +248,7 @@ def _window_moment(problems: Problems, where: str, value: Any, key: str) -> date
             return _window_moment(problems, where, date.fromisoformat(value.strip()), key)
         except ValueError:
             pass
-    problems.add(where, msg.say(msg.RULE_BAD_MOMENT, key, repr(value)))
+    problems.add(where, msg.say(rule_msg.RULE_BAD_MOMENT, key, repr(value)))
     return None
 
 
@@ -266,11 +268,11 @@ class _Head:
 def _head(problems: Problems, index: int, raw: Any, what: str, table: str, keys: set[str],
           name_limit: int) -> _Head | None:
     if not isinstance(raw, Mapping):
-        problems.add(msg.say(msg.RULE_NTH, index, what), msg.say(msg.RULE_NOT_A_TABLE, table))
+        problems.add(msg.say(rule_msg.RULE_NTH, index, what), msg.say(rule_msg.RULE_NOT_A_TABLE, table))
         return None
     named = raw.get("id")
-    label = named if isinstance(named, str) else msg.say(msg.RULE_NTH_SHORT, index)
-    where = msg.say(msg.RULE_NAMED, what, label)
+    label = named if isinstance(named, str) else msg.say(rule_msg.RULE_NTH_SHORT, index)
+    where = msg.say(rule_msg.RULE_NAMED, what, label)
     before = len(problems.items)
     unknown_keys(problems, where, raw, keys)
     return _Head(where, before, _ident(problems, where, raw),
@@ -292,26 +294,26 @@ def parse_override(problems: Problems, index: int, raw: Any) -> OverrideWindow |
         allowed = MILESTONES | {"start"}
         if (not isinstance(listed, list) or not listed
                 or not all(isinstance(v, str) and v in allowed for v in listed)):
-            problems.add(where, msg.say(msg.RULE_KEYED_TO, "、".join(sorted(allowed)), repr(raw_keyed)))
+            problems.add(where, msg.say(rule_msg.RULE_KEYED_TO, "、".join(sorted(allowed)), repr(raw_keyed)))
         else:
             keyed_to = tuple(dict.fromkeys(listed))
     kinds = _id_list(problems, where, raw, "kinds", (k.value for k in CaseKind), "售后类型")
     event = _ident(problems, where, raw, "event") if "event" in raw else None
     recurs = raw.get("recurs")
     if recurs is not None and recurs not in ("yearly", "announced"):
-        problems.add(where, msg.say(msg.RULE_RECURS))
+        problems.add(where, msg.say(rule_msg.RULE_RECURS))
     if recurs is not None and "event" not in raw:
-        problems.add(where, msg.say(msg.RULE_RECURS_EVENT))
+        problems.add(where, msg.say(rule_msg.RULE_RECURS_EVENT))
     start = end = None
     for key in ("start", "end"):
         if key not in raw:
-            problems.add(where, msg.say(msg.RULE_MISSING, key))
+            problems.add(where, msg.say(rule_msg.RULE_MISSING, key))
     if "start" in raw:
         start = _window_moment(problems, where, raw["start"], "start")
     if "end" in raw:
         end = _window_moment(problems, where, raw["end"], "end")
     if start is not None and end is not None and end < start:
-        problems.add(where, msg.say(msg.RULE_END_BEFORE_START))
+        problems.add(where, msg.say(rule_msg.RULE_END_BEFORE_START))
     durations = _parse_durations(problems, where, raw)
     if len(problems.items) > head.before:
         return None
@@ -325,10 +327,10 @@ def _parse_durations(problems: Problems, where: str, raw: Mapping[str, Any]) -> 
     durations: dict[str, Duration] = {}
     raw_durations = raw.get("durations")
     if not isinstance(raw_durations, Mapping) or not raw_durations:
-        problems.add(where, msg.say(msg.RULE_NO_DURATIONS))
+        problems.add(where, msg.say(rule_msg.RULE_NO_DURATIONS))
     else:
         for timer_id, value in raw_durations.items():
-            duration = _parse_duration(problems, msg.say(msg.RULE_TIMER_IN, where, timer_id), value)
+            duration = _parse_duration(problems, msg.say(rule_msg.RULE_TIMER_IN, where, timer_id), value)
             if duration is not None:
                 durations[timer_id] = duration
     return durations
@@ -354,7 +356,7 @@ def parse_tables(problems: Problems, data: Mapping[str, Any], key: str, label: s
     """Every `[[key]]` table of the file parsed by `parse`; a repeated id is a problem."""
     raw_tables = data.get(key, [])
     if not isinstance(raw_tables, list):
-        problems.add("", msg.say(msg.RULE_NOT_ARRAY, key))
+        problems.add("", msg.say(rule_msg.RULE_NOT_ARRAY, key))
         return []
     found: dict[str, _Parsed] = {}
     for index, raw in enumerate(raw_tables, start=1):
@@ -362,7 +364,7 @@ def parse_tables(problems: Problems, data: Mapping[str, Any], key: str, label: s
         if item is None:
             continue
         if item.id in found:
-            problems.add(msg.say(msg.RULE_NAMED, label, item.id), msg.say(msg.RULE_REPEATED_ID))
+            problems.add(msg.say(rule_msg.RULE_NAMED, label, item.id), msg.say(rule_msg.RULE_REPEATED_ID))
             continue
         found[item.id] = item
     return list(found.values())

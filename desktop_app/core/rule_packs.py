@@ -78,6 +78,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core import messages as msg
+from desktop_app.core import rule_messages as rule_msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import UserError
 from desktop_app.core.rule_pack_model import (
@@ -237,23 +238,23 @@ def parse_pack_file(name: str, data: Mapping[str, Any], source: Path, is_user: b
     pack_id = pack_name = extends = None
     revision = 0
     if not isinstance(header, Mapping):
-        problems.add("", msg.say(msg.RULE_NO_PACK))
+        problems.add("", msg.say(rule_msg.RULE_NO_PACK))
     else:
         unknown_keys(problems, "[pack]", header, _PACK_KEYS)
         pack_id = text_field(problems, "[pack]", header, "id", required=True)
         if pack_id is not None and pack_id != name:
-            problems.add("[pack]", msg.say(msg.RULE_WRONG_ID, name, pack_id))
+            problems.add("[pack]", msg.say(rule_msg.RULE_WRONG_ID, name, pack_id))
         pack_name = text_field(problems, "[pack]", header, "name", required=True, limit=MAX_NAME_LENGTH)
         raw_revision = header.get("revision", 0)
         if isinstance(raw_revision, bool) or not isinstance(raw_revision, int) or raw_revision < 0:
-            problems.add("[pack]", msg.say(msg.RULE_REVISION))
+            problems.add("[pack]", msg.say(rule_msg.RULE_REVISION))
         else:
             revision = raw_revision
         extends = text_field(problems, "[pack]", header, "extends", required=False)
         if extends is not None and extends not in PACK_NAMES:
-            problems.add("[pack]", msg.say(msg.RULE_UNKNOWN_PARENT, extends, "、".join(PACK_NAMES)))
+            problems.add("[pack]", msg.say(rule_msg.RULE_UNKNOWN_PARENT, extends, "、".join(PACK_NAMES)))
         if extends == name:
-            problems.add("[pack]", msg.say(msg.RULE_SELF_PARENT))
+            problems.add("[pack]", msg.say(rule_msg.RULE_SELF_PARENT))
     timers = parse_tables(problems, data, "timers", "计时器", parse_timer)
     overrides = parse_tables(problems, data, "overrides", "时间窗口", parse_override)
     campaigns = parse_tables(problems, data, "campaigns", "活动", parse_campaign)
@@ -279,13 +280,13 @@ def _merge(chain: list[PackFile]) -> RulePack:
     problems: list[str] = []
     for campaign in campaigns.values():
         owner = next(fp for fp in chain if campaign.id in {c.id for c in fp.campaigns})
-        problems.extend(msg.say(msg.RULE_CAMPAIGN_TIMER, str(owner.source), campaign.id, timer_id)
+        problems.extend(msg.say(rule_msg.RULE_CAMPAIGN_TIMER, str(owner.source), campaign.id, timer_id)
                         for timer_id in campaign.durations if timer_id not in timers)
     for window in overrides.values():
         owner = next(fp for fp in chain if window.id in {w.id for w in fp.overrides})
         for timer_id in window.durations:
             if timer_id not in timers:
-                problems.append(msg.say(msg.RULE_WINDOW_TIMER, str(owner.source), window.id, timer_id,
+                problems.append(msg.say(rule_msg.RULE_WINDOW_TIMER, str(owner.source), window.id, timer_id,
                                         "、".join(timers) or msg.NONE))
     if problems:
         raise RulePackError(problems)
@@ -349,7 +350,7 @@ def resolve_pack(name: str, file_of: Callable[[str], PackFile],
     while current is not None:
         if any(fp.id == current for fp in chain):
             route = " → ".join([*(fp.id for fp in chain), current])
-            raise RulePackError([msg.say(msg.RULE_CYCLE, route)])
+            raise RulePackError([msg.say(rule_msg.RULE_CYCLE, route)])
         if candidate is not None and candidate[0] == current:
             file_pack = candidate[1]
         else:
@@ -370,7 +371,7 @@ def _date_list(problems: Problems, data: Mapping[str, Any], key: str) -> frozens
     value = data.get(key, [])
     days: set[date] = set()
     if not isinstance(value, list):
-        problems.add("", msg.say(msg.RULE_NOT_DATES, key))
+        problems.add("", msg.say(rule_msg.RULE_NOT_DATES, key))
         return frozenset()
     for item in value:
         if isinstance(item, date) and not isinstance(item, datetime):
@@ -382,7 +383,7 @@ def _date_list(problems: Problems, data: Mapping[str, Any], key: str) -> frozens
                 continue
             except ValueError:
                 pass
-        problems.add("", msg.say(msg.RULE_NOT_A_DATE, key, str(item)))
+        problems.add("", msg.say(rule_msg.RULE_NOT_A_DATE, key, str(item)))
     return frozenset(days)
 
 
@@ -393,7 +394,7 @@ def parse_workday_overrides(data: Mapping[str, Any], source: Path | str) -> Work
     workdays = _date_list(problems, data, "extra_workdays")
     both = holidays_ & workdays
     if both:
-        problems.add("", msg.say(msg.RULE_REST_AND_WORK, "、".join(d.isoformat() for d in sorted(both))))
+        problems.add("", msg.say(rule_msg.RULE_REST_AND_WORK, "、".join(d.isoformat() for d in sorted(both))))
     if problems.items:
         raise RulePackError(problems.items)
     return WorkdayOverrides(holidays_, workdays)

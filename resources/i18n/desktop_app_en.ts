@@ -8932,12 +8932,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>No reship case has order number %1: its last %2 digits are all 0, so Excel may have changed it (Excel keeps 15 significant digits); format that column as text, enter the full order number and copy again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
         <source>“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
         <translation>“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="377"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
         <source>证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。</source>
         <translation>Evidence file too large (%1 MB): %2. A team ledger keeps at most %3 MB per evidence file or seal (%4 over it); the move did not start and the target database is unchanged. Replace it with a compressed or shorter file (remove that evidence and add it again), then move.</translation>
     </message>
@@ -8967,12 +8967,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Cannot log in to the team database%1: the server asks for a password and none was given (this computer&apos;s system keyring holds none for this server). Enter and save the password under Settings → Connect to a team database, or put it in the address.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
         <source>“recurs”只能是 &quot;yearly&quot;（每年重复，当年没有自己的窗口时按同样的月日估算）或 &quot;announced&quot;（每年由平台公布，不估算，快到时提醒添加当年的窗口）</source>
         <translation>“recurs” can only be &quot;yearly&quot; (repeats every year: a year without its own window is estimated on the same dates) or &quot;announced&quot; (the platform announces it every year: not estimated, you are reminded to add the year&apos;s window when it nears)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="384"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
         <source>工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。请在 Excel 中改正这个单元格和其他显示错误值的单元格（或从平台后台重新导出）后再导入</source>
         <translation>cell %2 of the sheet “%1” is the Excel error value %3, not data; it cannot be imported as blank. Correct it and any other cell showing an error value in Excel (or export the file again from the platform) and import again</translation>
     </message>
@@ -9222,12 +9222,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The backup %1 was written by a newer version of Aftersales Ledger (revision %2), which this version cannot use: upgrade the app first, then restore it. The ledger was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）</source>
         <translation>Duration unit “%1” is not valid: use hours, days or working_days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
         <source>团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。</source>
         <translation>The team database%1 does not exist: create it on the server first (CREATE DATABASE), or check its name.</translation>
     </message>
@@ -9237,17 +9237,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>No usable backup was found (backup folder: %1). Do not delete this file; copy it and contact support to try a repair.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>“rounds”只能是 &quot;each&quot;（每次起算事件重新计时）或 &quot;first&quot;（只按第一次）</source>
         <translation>“rounds” can only be &quot;each&quot; (timed again at each start event) or &quot;first&quot; (from the first only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。</source>
         <translation>The connection to the team database%1 broke off in the middle: %2. The unfinished change was not saved; do it again once the server is back.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>这台电脑没有可用的系统钥匙串，无法保存密码（%1）。可以每次在地址里写上密码，或设置环境变量 %2。</source>
         <translation>This computer has no usable system keyring, so the password cannot be saved (%1). Write the password in the address each time, or set the environment variable %2.</translation>
     </message>
@@ -9302,22 +9302,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Tracking number “%1” was turned into a number by Excel (digits lost): format the column as text and copy it again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>同一个原因不能同时出现在 reasons 和 except_reasons 中</source>
         <translation>A reason cannot be in both reasons and except_reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列</source>
         <translation>Column %1 has no header and cannot be found by name (“%2”): give it a header in the sheet, or choose another column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取</source>
         <translation>The file unpacks to more than 1 GB (a “zip bomb”, or no order sheet): it is not read, for safety</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入</source>
         <translation>This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list file (%2…)</translation>
     </message>
@@ -9352,37 +9352,37 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Row %1 of the web page&apos;s table has %2 columns, more than a sheet&apos;s 16384: it does not look like an order list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。</source>
         <translation>%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。</source>
         <translation>%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, then try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。</source>
         <translation>%1 was just changed by %2; your save did not take effect. The latest version is shown: make your changes on it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>%1刚被他人修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。</source>
         <translation>%1 was just changed by someone else; your save did not take effect. The latest version is shown: make your changes on it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>%1：商家拒绝后平台直接介入（仲裁），按“%2”的规则记录；请在举证期内上传凭证</source>
         <translation>%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule “%2”; upload the evidence within the evidence period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>规则文件 %1：时间窗口“%2”：引用了不存在的计时器“%3”（本规则包的计时器：%4）</source>
         <translation>Rule file %1: window “%2” names a timer that does not exist, “%3” (this pack&apos;s timers: %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>订单 %1 没有商品明细和金额（尚未导入？），无法写货值说明；请先导入该订单</source>
         <translation>Order %1 has no item lines or amount (not imported yet?), so no statement can be written: import the order first</translation>
     </message>
@@ -9502,12 +9502,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The database file%1 is read-only (or its folder cannot be written): changes cannot be saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="490"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="491"/>
         <source>“keyed_to”必须是一个或几个事件名（%1），而不是 %2</source>
         <translation>“keyed_to” must be one or more event names (%1), not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="491"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="490"/>
         <source>迁移后核对条数不一致（%1），已全部撤销，目标数据库未改动。</source>
         <translation>The counts differ after the move (%1): everything was undone, the target database is unchanged.</translation>
     </message>
@@ -9517,37 +9517,37 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>An amount goes only with a refund, a refund in transit or a compensation; “%1” pays nothing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
         <source>“penalty_amount”的百分比不能超过100</source>
         <translation>The percentage of “penalty_amount” cannot exceed 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
         <source>数据库文件 %1 已损坏，为免损失扩大，程序不会再写入它。</source>
         <translation>The database file %1 is damaged; to keep the loss from growing, the program will not write to it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="495"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
         <source>文件 %1 不是售后台账数据库（不是 SQLite 文件）</source>
         <translation>File %1 is not an Aftersales Ledger database (not an SQLite file)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="496"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="495"/>
         <source>数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）</source>
         <translation>Database address “%1” lacks the database name (…@host:port/database)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="496"/>
         <source>团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。</source>
         <translation>The account on the team database%1 has no permission for this (%2). Ask the administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
         <source>第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏</source>
         <translation>The text encoding near row %1 differs from the start of the file: the file may be damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
         <source>表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2</source>
         <translation>The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2</translation>
     </message>
@@ -9562,22 +9562,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The seal image is too large (%1 KB): use one under 5 MB</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
         <source>“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2</source>
         <translation>“%1” may only use lowercase letters, digits and underscores, starting with a letter: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
         <source>有一项文字太长，团队数据库存不下（%1）。数据未被修改。</source>
         <translation>A text is too long for the team database (%1). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
         <source>“%1”的格式没有单独的商品明细文件，这个文件没有被使用</source>
         <translation>The format of “%1” has no separate item detail file: this file was not used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
         <source>“%1”不是有效的售后单号（只能包含数字、字母和“-”）</source>
         <translation>“%1” is not a valid after-sales number (only digits, letters and “-”)</translation>
     </message>
@@ -9607,22 +9607,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Each line needs two columns: order number, tracking number (a third may name the carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
         <source>“auto_records”事件“%1”未知（可用：%2）</source>
         <translation>Unknown “auto_records” event “%1” (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
         <source>“%1”必须是日期列表，例如 [2026-10-08]</source>
         <translation>“%1” must be a list of dates, e.g. [2026-10-08]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
         <source>理赔 #%1 的商品没有单价和金额：%2。请在理赔中补全，</source>
         <translation>The goods of claim #%1 have no unit price or amount: %2. Complete them in the claim,</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
         <source>“一行一个商品”的表格需要选择“商品名称”在哪一列</source>
         <translation>A sheet with one row per item needs the “Item name” column</translation>
     </message>
@@ -9682,27 +9682,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 cannot be written (is it open in Excel?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
         <source>“%1”必须是文字列表，例如 [&quot;a&quot;, &quot;b&quot;]</source>
         <translation>“%1” must be a list of texts, e.g. [&quot;a&quot;, &quot;b&quot;]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
         <source>extends 指向未知的规则包“%1”（可用：%2）</source>
         <translation>extends names an unknown rule pack “%1” (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
         <source>规则文件 %1：活动“%2”：引用了不存在的计时器“%3”</source>
         <translation>Rule file %1: campaign “%2” names a timer that does not exist, “%3”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
         <source>团队数据库%1的磁盘已满，无法写入。数据未被修改。</source>
         <translation>The disk of the team database%1 is full: nothing can be written. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
         <source>工作表“%1”无法读取，文件可能已损坏或不完整（%2）</source>
         <translation>Sheet “%1” cannot be read: the file may be damaged or incomplete (%2)</translation>
     </message>
@@ -9722,22 +9722,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The database file%1 cannot be opened: the folder does not exist or there is no permission.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
         <source>“%1”中的“%2”不是日期（YYYY-MM-DD）</source>
         <translation>“%2” in “%1” is not a date (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
         <source>文件内部结构异常（条目过多），不像是订单表格</source>
         <translation>The file&apos;s inner structure is abnormal (too many entries): it is no order sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
         <source>对应的订单列表文件“%1”未能导入，明细也未导入</source>
         <translation>Its order list file “%1” was not imported, so the details were not either</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
         <source>同一订单（%1）的其他行有错误，本订单整单未导入</source>
         <translation>Other rows of the same order (%1) have errors: the whole order was not imported</translation>
     </message>
@@ -9782,22 +9782,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Case #%1 has no reship yet: record the reship first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
         <source>时长“%1”必须在 1 到 %2 之间，而不是 %3</source>
         <translation>Duration “%1” must be between 1 and %2, not %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
         <source>%1 列同时对应了“%2”：一列只能对应一个字段</source>
         <translation>Column %1 is chosen for “%2”: a column can stand for one field only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
         <source>这是一个压缩包，但不是 Excel 表格</source>
         <translation>This is a zip archive, but not an Excel sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
         <source>本订单在%1第 %2 行的商品有错误，整单未导入</source>
         <translation>This order&apos;s items in %1, rows %2, have errors: the whole order was not imported</translation>
     </message>
@@ -9927,27 +9927,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The carrier name is too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
         <source>缺少“duration”（时长）</source>
         <translation>“duration” is missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
         <source>规则包不能 extends 自己</source>
         <translation>A rule pack cannot extend itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
         <source>请选择每行是一个订单还是一个商品</source>
         <translation>Choose whether each row is an order or an item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
         <source>第 %1 行：商家编码 %2 没有成本价</source>
         <translation>Row %1: product code %2 has no cost price</translation>
     </message>
@@ -9967,17 +9967,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>No %1 order %2: import that order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
         <source>时长“%1”必须是正整数，而不是 %2</source>
         <translation>Duration “%1” must be a positive whole number, not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
         <source>处理步骤“%1”没有本店自己的版本</source>
         <translation>Playbook “%1” has no version of the shop&apos;s own</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
         <source>工作表“%1”无法读取，文件已损坏</source>
         <translation>Sheet “%1” cannot be read: the file is damaged</translation>
     </message>
@@ -10017,22 +10017,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>No order %1: import that order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
         <source>不认识的设置项“%1”（可用：%2）</source>
         <translation>Unknown setting “%1” (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
         <source>%1 必须写成 [[%1]] 表数组</source>
         <translation>%1 must be written as an array of tables [[%1]]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
         <source>运行 pg_dump 失败：%1</source>
         <translation>pg_dump could not run: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
         <source>%1太长（%2 个字符，最多 %3 个）</source>
         <translation>%1 is too long (%2 characters, at most %3)</translation>
     </message>
@@ -10047,32 +10047,32 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>At most %1 goods value statements at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
         <source>“%1”中有未知的%2：%3（可用：%4）</source>
         <translation>“%1” has unknown %2: %3 (available: %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
         <source>起算事件“%1”未知（可用：%2）</source>
         <translation>Unknown start event “%1” (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
         <source>找不到要迁移的数据库文件：%1</source>
         <translation>The database file to move was not found: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
         <source>请填写方案名称（例如“%1”）</source>
         <translation>Enter a name for the mapping (e.g. “%1”)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
         <source>方案名称太长：最多 %1 个字</source>
         <translation>The mapping&apos;s name is too long: at most %1 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
         <source>内容太长（最多 %1 个字符）</source>
         <translation>too long (at most %1 characters)</translation>
     </message>
@@ -10087,22 +10087,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Order %1 is on line %2 already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
         <source>必须是一个表（[[%1]]）</source>
         <translation>must be a table ([[%1]])</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
         <source>数据库路径是一个文件夹：%1</source>
         <translation>The database path is a folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
         <source>数据库地址“%1”写法不对：%2</source>
         <translation>Database address “%1” is not written right: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
         <source>工作表“%1”内容已损坏（%2）</source>
         <translation>The content of sheet “%1” is damaged (%2)</translation>
     </message>
@@ -10192,27 +10192,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 is not a valid %2 image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
         <source>结束时间早于开始时间</source>
         <translation>The end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
         <source>规则包继承形成循环：%1</source>
         <translation>The rule packs extend each other in a loop: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
         <source>第 %1 条话术没有标题</source>
         <translation>Script %1 has no title</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
         <source>话术“%1”的内容是空的</source>
         <translation>Script “%1” is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
         <source>请选择“%1”在哪一列：%2</source>
         <translation>Choose the “%1” column: %2</translation>
     </message>
@@ -10222,27 +10222,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Playbook “%1” not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
         <source>“%1”必须是非空文字</source>
         <translation>“%1” must be a text, not empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
         <source>“%1”最长 %2 个字符</source>
         <translation>“%1” is at most %2 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
         <source>无法识别的平台“%1”</source>
         <translation>Unknown platform “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
         <source>工作簿里没有工作表</source>
         <translation>The workbook has no sheets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
         <source>这是%1，不是表格文件</source>
         <translation>This is a %1, not a sheet</translation>
     </message>
@@ -10312,12 +10312,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 is not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
         <source>规则文件 %1：%2：%3</source>
         <translation>Rule file %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
         <source>这不是一个文件</source>
         <translation>This is not a file</translation>
     </message>
@@ -10347,27 +10347,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 cannot be written: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
         <source>规则文件 %1：%2</source>
         <translation>Rule file %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
         <source>%1中计时器“%2”</source>
         <translation>%1, timer “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
         <source>未知的字段：%1</source>
         <translation>Unknown fields: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
         <source>无法删除 %1：%2</source>
         <translation>%1 cannot be deleted: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
         <source>，公式“=%1”</source>
         <translation>, formula “=%1”</translation>
     </message>
@@ -10382,22 +10382,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 cannot be negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
         <source>id 重复</source>
         <translation>the id is used twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
         <source>找不到文件</source>
         <translation>File not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
         <source>文件是空的</source>
         <translation>The file is empty</translation>
     </message>
@@ -10447,22 +10447,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>, column “%1”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
         <source>%1“%2”</source>
         <translation>%1 “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
         <source>“%1”</source>
         <translation>“%1” </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
         <source>缺少%1</source>
         <translation>%1 missing</translation>
     </message>

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QSpinBox, QWidget
 
-from desktop_app.core.messages import RULE_KEY_WORDS
+from desktop_app.core.rule_messages import RULE_KEY_WORDS
 from desktop_app.core.rule_pack_tables import MAX_DURATION
 from desktop_app.core.vocabulary import LabelledEnum
 from desktop_app.io.rule_pack_document import DURATION_UNITS
