@@ -102,9 +102,15 @@ def return_on_its_way(session: Session, case_id: int) -> bool:
 
 def last_author(session: Session, subject: str, subject_id: int) -> str | None:
     """Who wrote the latest timeline entry of this case or claim (`subject` "case" or "claim"): the seat that
-    changed it last."""
-    entry = last_entry(session, subject, subject_id)
-    return entry.author if entry is not None else None
+    changed it last. A case's reship items edited (subject "reship", on the case's timeline) change the case too:
+    the refusal after 小王's 编辑补发商品 named the seat of the step before it."""
+    subjects = (subject, "reship") if subject == "case" else (subject,)
+    return session.scalars(
+        select(AuditEvent.author).where(AuditEvent.subject.in_(subjects),
+                                        AuditEvent.case_id == subject_id if subject == "case"
+                                        else AuditEvent.subject_id == subject_id)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
 
 
 def last_entry(session: Session, subject: str, subject_id: int) -> AuditEvent | None:

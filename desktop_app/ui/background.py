@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from desktop_app.core.errors import LedgerDamaged, ReadInterrupted, StaleData, UserError
+from desktop_app.core.errors import LedgerBusy, LedgerDamaged, ReadInterrupted, StaleData, UserError
 from desktop_app.core.op_changes import OpChanges, recording
 from desktop_app.ui import labels
 
@@ -184,7 +184,11 @@ class BackgroundRunner(QObject):
             # Another seat or window changed the record first: what the window shows is stale, so the
             # tabs reload — the loser sees the fresh state beside the message.
             self.announce(OpChanges.everything(), job.origin)
-        if not isinstance(error, UserError) and not is_conflict(error):
+        if isinstance(error, UserError) or is_conflict(error):
+            pass  # the user's own input or another seat's change first: said to the user, nothing to log
+        elif is_busy(error):  # another program held the ledger: refused as expected and said, not a bug to trace
+            log.warning("background operation refused, the ledger is busy: %s", str(error).splitlines()[0])
+        else:
             log.error("background operation failed:\n%s",
                       "".join(traceback.format_exception(type(error), error, error.__traceback__)))
         if self._closed:  # the window has closed (a start-up job stopped with it): nobody to tell
@@ -246,6 +250,13 @@ def is_conflict(error: BaseException) -> bool:
     from desktop_app.store.ledger_errors import as_user_error  # loaded after the window paints, as below
 
     return isinstance(as_user_error(error, None), StaleData)
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when a write was refused because another program kept the ledger locked past the busy timeout."""
+    from desktop_app.store.ledger_errors import as_user_error  # loaded after the window paints, as below
+
+    return isinstance(as_user_error(error, None), LedgerBusy)
 
 
 def _tr(text: str) -> str:

@@ -839,22 +839,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Change type…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="357"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="355"/>
         <source>#%1 已%2，当前状态：%3</source>
         <translation>#%1: %2 done; status now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="360"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="358"/>
         <source>。运单 %1 已作为无主件 #%2 入库，请在“退货入库”把它关联到本单</source>
         <translation>. Parcel %1 was already received as unmatched parcel #%2: link it to this case at the returns desk</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="363"/>
         <source>平台已先处理</source>
         <translation>The platform acted first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_detail.py" line="404"/>
+        <location filename="../../desktop_app/ui/cases/case_detail.py" line="402"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -5092,9 +5092,14 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>When switched on, matching cases show the suggestion (only a suggestion: nothing is done on the platform for you).</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="253"/>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="259"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="286"/>
+        <source>未保存：%1</source>
+        <translation>Not saved: %1</translation>
     </message>
 </context>
 <context>
@@ -11931,7 +11936,7 @@ Cancel the import and close?</translation>
 <context>
     <name>WritingDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="113"/>
+        <location filename="../../desktop_app/ui/widgets/writing_dialog.py" line="114"/>
         <source>未保存：%1
 填写的内容都还在：看过最新状态后可以再点一次，或取消。</source>
         <translation>Not saved: %1

@@ -186,8 +186,10 @@ def test_changes_made_while_the_live_connection_was_broken_are_reloaded_after_it
     try:
         changes.watch(mine)
         qtbot.waitUntil(lambda: len(made) == 1, timeout=10000)
+        # This ledger's listener only: the server is shared by the test run's workers, each on its own database, and
+        # another worker's window listening at the same time was counted (never 1: timed out) or cut instead.
         listening = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'aftersales-ledger-listener'"
-                     " AND query LIKE 'LISTEN%'")
+                     " AND datname = current_database() AND query LIKE 'LISTEN%'")
 
         def answer(sql: str) -> int:
             with mine.engine.connect() as conn:  # a transaction each: pg_stat_activity is read once in one

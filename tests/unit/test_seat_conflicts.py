@@ -21,6 +21,7 @@ from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.clock import now
 from desktop_app.core.errors import StaleData
 from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.statement import ShopProfile
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.case_costs import case_money, set_case_costs
@@ -29,7 +30,9 @@ from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
 from desktop_app.services.claim_upkeep import claim_event, load_claim
 from desktop_app.services.claims import NewClaim, link_claim, open_claim, set_follow_up
 from desktop_app.services.order_campaign import set_order_campaign
+from desktop_app.services.reships import update_items
 from desktop_app.services.shop_profile import profile_state, save_shop_profile
+from desktop_app.store.case_queries import case_detail
 from desktop_app.store.claim_rows import claim_detail
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import AuditEvent, CarrierClaim, Order
@@ -75,6 +78,17 @@ def test_a_follow_up_date_saved_over_another_seats_is_refused_naming_that_seat(
     with db.reading() as s:
         stored = s.scalars(select(CarrierClaim.follow_up_at).where(CarrierClaim.id == claim_id)).one()
     assert stored is not None and abs((stored - theirs).total_seconds()) < 1  # the first seat's date stands
+
+
+def test_a_step_after_another_seats_reship_items_edit_names_that_seat(db: Database, other: Database) -> None:
+    """店主 agreed the reship; 小李 corrected what to send (编辑补发商品); 小王's step against the case as shown before
+    was refused naming 店主, whose step was older, and 小王 asked the wrong colleague."""
+    _claim_id, case_id, _two = _claim(db)
+    with db.reading() as s:
+        shown = case_detail(s, case_id).version
+    update_items(other, case_id, [ReshipItemRow("袜子", "白色", 1)], author="小李", expected_version=shown)
+    with pytest.raises(StaleData, match=f"售后单 #{case_id} 刚被 小李 修改了"):
+        act_on_case(db, case_id, CaseAction.CLOSE, author="小王", expected_version=shown)
 
 
 def test_links_saved_over_another_seats_are_refused_and_both_links_are_one_save(

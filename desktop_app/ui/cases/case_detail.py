@@ -332,12 +332,10 @@ class CaseDetailPane(CaseEdits, QWidget):
         """`from_dialog`: the case its step dialog was opened on, and the dialog, told how the write went."""
         d = self._detail
         if from_dialog is not None:
-            # The case as the pane shows it now, or as the dialog last saw it when the pane lost it meanwhile
-            # (another seat closed it and it left the list of open cases, a reload failed while the server was
-            # gone): a change since is refused naming its seat.
+            # The case as the dialog showed it (at its opening, or as read again after a refusal it said), not as
+            # the pane behind it reloaded meanwhile: another seat's 同意补发 arrived behind an open 关闭 dialog and
+            # its OK closed the agreed reship, a state its user never saw. A change since is refused naming its seat.
             case_id, dialog = from_dialog
-            if d is not None and d.row.id == case_id:
-                dialog.saw_version(d.version)
             version = dialog.version
         elif d is None:
             return

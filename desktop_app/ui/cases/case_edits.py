@@ -60,7 +60,7 @@ class CaseEdits(_Pane):
         dialog.saw_version(d.version)
 
         def save() -> None:
-            edit, version = dialog.edit, self._version_for(dialog, case_id)
+            edit, version = dialog.edit, self._version_for(dialog)
             if edit is None:
                 return
             self._write_kept(dialog, case_id, lambda db: case_service.edit_case(db, case_id, edit,
@@ -83,7 +83,7 @@ class CaseEdits(_Pane):
         dialog.saw_version(d.version)
 
         def save() -> None:
-            kind, note, version = dialog.chosen(), dialog.note_text(), self._version_for(dialog, case_id)
+            kind, note, version = dialog.chosen(), dialog.note_text(), self._version_for(dialog)
             self._write_kept(
                 dialog, case_id, lambda db: change_case_kind(db, case_id, kind, note=note, expected_version=version),
                 lambda step: self.message.emit(
@@ -105,11 +105,11 @@ class CaseEdits(_Pane):
         dialog.open()
         return dialog
 
-    def _version_for(self, dialog: WritingDialog, case_id: int) -> int:
-        """The version OK sends against: the dialog's, or newer as the pane behind shows the case now."""
-        d = self._detail
-        if d is not None and d.row.id == case_id:
-            dialog.saw_version(d.version)
+    @staticmethod
+    def _version_for(dialog: WritingDialog) -> int:
+        """The version OK sends against: the case as the dialog showed it, not as the pane behind reloaded it
+        meanwhile (an edit sent against the reloaded case wrote the amount it still showed over another seat's new
+        one, unsaid; refused, the fields left alone follow the other seat's values: `_write_kept`)."""
         assert dialog.version is not None  # seen as the dialog opened
         return dialog.version
 

@@ -40,7 +40,7 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.cases.playbook_editor import PlaybookEditor
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.screen_fit import resize_within_screen
-from desktop_app.ui.widgets.status_colours import shade, tint
+from desktop_app.ui.widgets.status_colours import OVERDUE, shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -238,6 +238,12 @@ class PolicyDialog(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("policy_list")
         layout.addWidget(self.list, 1)
+        self.problem = QLabel()  # why a switch was not saved, until the next one is
+        self.problem.setObjectName("policy_problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color:{OVERDUE.name()}")
+        self.problem.hide()
+        layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -254,15 +260,35 @@ class PolicyDialog(QDialog):
                                    .replace("%2", labels.text(policy.description)))
             item.setData(STEP_ROLE, policy.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if policy.id in on else Qt.CheckState.Unchecked)
             self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._show_stored(on)
+
+    def _show_stored(self, on: list[str]) -> None:
+        """Tick the policies the ledger has switched on (without saving anything)."""
+        self.list.blockSignals(True)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.data(STEP_ROLE) in on else Qt.CheckState.Unchecked)
         self.list.blockSignals(False)
 
     def _toggled(self, item: QListWidgetItem) -> None:
         policies, policy_id = self.policies, str(item.data(STEP_ROLE))
         enabled = item.checkState() == Qt.CheckState.Checked
+        self.problem.hide()
 
         def work(db: Database) -> Written[list[str]]:
             return set_policy(db, policies, policy_id, enabled)
 
-        self.context.write(work, origin=self)
+        def failed(error: Exception) -> None:
+            # Not saved (the ledger locked by another program, the server gone): the box stayed ticked as clicked
+            # and the suggestions went on without the policy, nothing said. It shows what is stored again, and why.
+            self.problem.setText(self.tr("未保存：%1").replace("%1", describe_error(error)))
+            self.problem.show()
+            self.list.blockSignals(True)
+            item.setCheckState(Qt.CheckState.Unchecked if enabled else Qt.CheckState.Checked)
+            self.list.blockSignals(False)
+            self.context.look_up(enabled_policy_ids, self._show_stored, lambda _error: None)
+
+        self.context.write(work, on_success=lambda written: self._show_stored(written.value), on_failure=failed,
+                           origin=self)

@@ -39,7 +39,8 @@ class WritingDialog(QDialog):
         self._sending = False
         self._shown: dict[str, object] = {}
         # The version of the record the next OK is sent against: the one the dialog was opened on, after a refusal
-        # the record's as read again then (`saw_version`), never older than what the pane behind shows.
+        # the record's as read again then (`saw_version`). A step's dialog keeps to it; an edit's may follow the
+        # pane behind (its fields left alone take the other seat's values: `follow_record`).
         self.version: int | None = None
         self.write_problem = QLabel()
         self.write_problem.setObjectName("write_problem")
