@@ -2566,6 +2566,23 @@ EN: dict[str, str | tuple[str, str]] = {
         'counted in the period of the deadline; a case with a penalty entered by hand counts that one)',
     '；超时须赔付 %1 元': '; ¥%1 owed for lateness',
     '已超时，须赔付 %2 元（%1）': 'Late: ¥%2 owed (%1)',
+    # --- hostile files, round 7 (session 27) ----------------------------------------
+    '工作表“%1”第 %2 行 %3 列的单元格标为数字，写的却是“%4”，不是数字，读不出来，文件没有导入。请在 Excel 或 WPS '
+    '中把这个单元格改成数字（或把这一列设为“文本”）后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 is marked as a number but holds “%4”, which is no '
+        'number and cannot be read: the file was not imported. In Excel or WPS, type the cell as a number (or '
+        'format the column as Text), save the file and import it again',
+    '工作表“%1”第 %2 行 %3 列的单元格引用文件里的第 %4 号文字，文件却只有 %5 条：文件已损坏，这个单元格读不出来，'
+    '文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 refers to text number %4 of the file, which holds only '
+        '%5: the file is damaged, this cell cannot be read and the file was not imported. Export the file again '
+        'from the platform, or open it in Excel, check this cell, save it and import it again',
+    '工作表“%1”第 %2 行 %3 列的单元格引用文件里的文字，编号却是“%4”：文件已损坏，这个单元格会读成别的文字（如表头'
+    '），文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 refers to a text of the file by “%4”, which is no '
+        'number: the file is damaged, this cell would read as another text (such as a header) and the file was '
+        'not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and '
+        'import it again',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.
