@@ -2054,6 +2054,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "打开的文件太多": "too many open files",
     "磁盘读写出错": "disk read/write error",
     "文件名或路径无效": "invalid file name or path",
+    "路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件":
+        "a shortcut (symbolic link) in the path loops back on itself and leads to no file",
+    "磁盘配额已用完": "the disk quota is used up",
+    "文件太大": "the file is too large",
+    "网络盘上的文件已失效（请重新打开网络盘）": "the file on the network drive is stale (reconnect the drive)",
+    "读写超时（网络盘或 U 盘可能已断开）": "reading or writing timed out (is the network drive or USB stick gone?)",
     "文件正被别的程序（如 Excel）打开": "the file is open in another program (Excel?)",
     "没有读取或写入的权限": "no permission to read or write",
     # --- the bulk action's plan, written by the window (services' BulkPlan.summary on the command line) ------
@@ -2583,6 +2589,9 @@ EN: dict[str, str | tuple[str, str]] = {
         'number: the file is damaged, this cell would read as another text (such as a header) and the file was '
         'not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and '
         'import it again',
+    '粘贴的内容超过 %1 行（第 %2 行起），一次最多录入 %1 行，什么也没有录入：请分成几批粘贴':
+        'The paste has more than %1 lines (from line %2 on); at most %1 lines can be entered at once, so nothing '
+        'was entered: paste them in several batches',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

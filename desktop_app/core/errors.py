@@ -70,6 +70,12 @@ _SYSTEM_ERRORS = {
     errno.EMFILE: "打开的文件太多",
     errno.EIO: "磁盘读写出错",
     errno.EINVAL: "文件名或路径无效",
+    # a shortcut (symbolic link) pointing at itself, or two at each other
+    errno.ELOOP: "路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EFBIG: "文件太大",
+    errno.ESTALE: "网络盘上的文件已失效（请重新打开网络盘）",
+    errno.ETIMEDOUT: "读写超时（网络盘或 U 盘可能已断开）",
 }
 
 

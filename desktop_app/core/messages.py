@@ -199,6 +199,7 @@ PASTE_NOT_FOUND = T("没有订单号为 %1 的补发售后单")
 PASTE_LINE_TOO_LONG = T("这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）")
 PASTE_REPEATED = T("订单 %1 在第 %2 行已出现")
 PASTE_HEADER_SKIPPED = T("第一行没有订单号，按表头跳过")
+PASTE_TOO_MANY_LINES = T("粘贴的内容超过 %1 行（第 %2 行起），一次最多录入 %1 行，什么也没有录入：请分成几批粘贴")
 PASTE_TWO_COLUMNS = T("每行需要两列：订单号、运单号（第三列可写快递公司）")
 
 # --- files: backups, evidence, exports, the seal -----------------------------------------------------------

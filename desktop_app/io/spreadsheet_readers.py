@@ -343,11 +343,16 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     path = Path(path)
     try:
         if not path.is_file():
-            raise refuse(path, msg.say(msg.NO_SUCH_FILE) if not path.exists() else msg.say(msg.NOT_A_FILE_AT_ALL))
+            if path.exists():
+                raise refuse(path, msg.say(msg.NOT_A_FILE_AT_ALL))
+            path.stat()  # why not: a link looping back on itself was "找不到文件" (is_file and exists say only False)
+            raise refuse(path, msg.say(msg.NO_SUCH_FILE))
         with path.open("rb") as handle:
             opened = signature(os.fstat(handle.fileno()))
             head = handle.read(4096)
         size = opened[0]
+    except FileNotFoundError:
+        raise refuse(path, msg.say(msg.NO_SUCH_FILE)) from None
     except PermissionError:
         raise refuse(path, msg.say(msg.NO_READ_PERMISSION)) from None
     except OSError as exc:

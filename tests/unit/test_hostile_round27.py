@@ -3,13 +3,18 @@ read wrong, refused without saying where, or ate the machine."""
 
 from __future__ import annotations
 
+import io
+import sys
 from functools import partial
 from pathlib import Path
 
 import pytest
 
+from desktop_app.cli import run
+from desktop_app.cli.reships import MAX_PASTE_BYTES
 from desktop_app.io import spreadsheet_readers, xlsx
-from desktop_app.store.database import Database
+from desktop_app.services.reship_paste import MAX_PASTED_LINES
+from desktop_app.store.database import Database, open_database
 from tests.unit.hostile_xlsx import shared_sheet_xml, write_workbook
 from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, run_import
 
@@ -56,3 +61,52 @@ def test_a_damaged_cell_is_refused_naming_its_row_and_column(
 def test_the_same_sheet_without_damage_imports(tmp_path: Path, db: Database) -> None:
     [result] = run_import(db, _pdd_sheet(tmp_path / "拼多多订单.xlsx", {})).files
     assert result.refused is None and result.inserted == 30 and result.errors == ()
+
+
+def _stdin_of(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_a_paste_from_stdin_is_capped_like_a_file(monkeypatch: pytest.MonkeyPatch, db_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # `reship paste -` read its standard input whole (`cat 40GB | …`, /dev/zero piped in: memory without end).
+    open_database(db_path).close()
+    _stdin_of(monkeypatch, b"261101-000000000000001\tYT1234567890123\n" * (MAX_PASTE_BYTES // 38 + 1))
+    assert run(["reship", "paste", "-", "--check", "--db", str(db_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "标准输入的内容太大（超过 8 MB），什么也没有录入：请分成几批粘贴" in err
+    # what fits is read as a file is: Excel's Unicode text too
+    _stdin_of(monkeypatch, "订单号\t运单号\r\n261101-103283030276851\tYT1234567890\r\n".encode("utf-16"))
+    assert run(["reship", "paste", "-", "--check", "--db", str(db_path)]) == 1
+    assert "第2行\t未找到\t没有订单号为 261101-103283030276851 的补发售后单" in capsys.readouterr().out
+
+
+def test_a_paste_of_more_lines_than_a_reship_list_is_refused_before_it_is_checked(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 645,000 lines (32 MB, under the file cap) were checked and reported together: 1 GB of memory.
+    pasted = tmp_path / "运单号.txt"
+    line = "261101-000000000000001\tYT1234567890123\n"
+    pasted.write_text("订单号\t运单号\n" + line * MAX_PASTED_LINES, encoding="utf-8")
+    open_database(db_path).close()
+    assert run(["reship", "paste", str(pasted), "--db", str(db_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "粘贴的内容超过 100000 行（第 100001 行起），一次最多录入 100000 行，什么也没有录入" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need rights on Windows")
+@pytest.mark.parametrize(("command", "said"), [
+    (["workdays", "import"], "错误：读不了文件 {path}：路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件"),
+    # was "找不到文件": the link is there, it leads nowhere
+    (["import-orders"], "错误：环.csv：文件无法读取（路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件）"),
+    (["import-cases"], "错误：环.csv：文件无法读取（路径里的快捷方式（符号链接）绕成了圈"),
+    (["product-costs", "import"], "文件“环.csv”无法导入：文件无法读取（路径里的快捷方式（符号链接）绕成了圈"),
+])
+def test_a_link_looping_back_on_itself_is_said_in_chinese_with_its_path(
+        command: list[str], said: str, tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `workdays import` said "系统错误：Too many levels of symbolic links" (the OS's English).
+    loop = tmp_path / "环.csv"
+    loop.symlink_to(tmp_path / "圈.csv")
+    (tmp_path / "圈.csv").symlink_to(loop)
+    assert run([*command, str(loop), "--db", str(db_path)]) == 2
+    assert said.format(path=loop) in capsys.readouterr().err
+
