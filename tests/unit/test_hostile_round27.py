@@ -15,8 +15,8 @@ from desktop_app.cli.reships import MAX_PASTE_BYTES
 from desktop_app.io import spreadsheet_readers, xlsx
 from desktop_app.services.reship_paste import MAX_PASTED_LINES
 from desktop_app.store.database import Database, open_database
-from tests.unit.hostile_xlsx import shared_sheet_xml, write_workbook
-from tests.unit.order_files import PDD_HEADER, count_rows, pdd_row, run_import
+from tests.unit.hostile_xlsx import cells_of, shared_sheet_xml, sheet_xml, write_workbook
+from tests.unit.order_files import DOUYIN_HEADER, PDD_HEADER, count_rows, douyin_row, pdd_row, run_import
 
 
 def _read_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,3 +110,15 @@ def test_a_link_looping_back_on_itself_is_said_in_chinese_with_its_path(
     assert run([*command, str(loop), "--db", str(db_path)]) == 2
     assert said.format(path=loop) in capsys.readouterr().err
 
+
+def test_a_cell_far_past_the_data_is_refused_saying_where_the_sheet_reaches_and_how_to_cut_it(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # It said "…使表格范围达到 1,048,576 行 × R 列（…），不像是订单表格…" — a column letter as a count, "订单表格" for
+    # an after-sales or cost file too, and not how to find the cell.
+    rows = [DOUYIN_HEADER, douyin_row("6920000000000000001", "6920000000000000002")]
+    path = write_workbook(tmp_path / "抖店.xlsx", {"订单": sheet_xml([*cells_of(rows), ("R1048576", " ")])})
+    assert run(["import-orders", str(path), "--db", str(db_path)]) == 2
+    assert ("抖店.xlsx：工作表“订单”的单元格 R1048576 远在表格之外（可能是格式、空格或误填的内容），使表格从 A1 延伸到 "
+            "R1048576：1,048,576 行 × 18 列，约 18,874,368 个单元格，超过能读取的 10,000,000 个，文件没有导入。"
+            "请在 Excel 或 WPS 中按 Ctrl+End 找到单元格 R1048576，把数据下方和右侧多余的行、列整行整列删除"
+            "（或只把有数据的部分复制到新表格），另存后再导入") in capsys.readouterr().err
