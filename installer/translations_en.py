@@ -2592,6 +2592,10 @@ EN: dict[str, str | tuple[str, str]] = {
     '粘贴的内容超过 %1 行（第 %2 行起），一次最多录入 %1 行，什么也没有录入：请分成几批粘贴':
         'The paste has more than %1 lines (from line %2 on); at most %1 lines can be entered at once, so nothing '
         'was entered: paste them in several batches',
+    '第 %1 行超过 %2 还没有换行，不像是平台导出的内容（文件可能已损坏，或不是表格）。文件没有导入，请检查这一'
+    '行后重新导出':
+        'Line %1 runs past %2 without a line break: this is no platform export (the file may be '
+        'damaged, or no table). The file was not imported: check this line and export the file again',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

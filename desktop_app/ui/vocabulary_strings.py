@@ -414,6 +414,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "时长必须恰好写一项：{ hours = 72 }、
 QT_TRANSLATE_NOOP("Vocabulary", "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）")
 QT_TRANSLATE_NOOP("Vocabulary", "文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "这是网页或 XML 格式的表格，无法直接导入。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入")
+QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行超过 %2 还没有换行，不像是平台导出的内容（文件可能已损坏，或不是表格）。文件没有导入，请检查这一行后重新导出")
 QT_TRANSLATE_NOOP("Vocabulary", "表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）")
 QT_TRANSLATE_NOOP("Vocabulary", "%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 --other-seat 再执行")
 QT_TRANSLATE_NOOP("Vocabulary", "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或写一个新的文件名")

@@ -122,3 +122,18 @@ def test_a_cell_far_past_the_data_is_refused_saying_where_the_sheet_reaches_and_
             "R1048576：1,048,576 行 × 18 列，约 18,874,368 个单元格，超过能读取的 10,000,000 个，文件没有导入。"
             "请在 Excel 或 WPS 中按 Ctrl+End 找到单元格 R1048576，把数据下方和右侧多余的行、列整行整列删除"
             "（或只把有数据的部分复制到新表格），另存后再导入") in capsys.readouterr().err
+
+
+def test_a_csv_line_of_millions_of_cells_is_refused_before_it_is_split(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "a," 10 million times after the header (a damaged download, a log saved as .csv) was split into 10 million
+    # cells before any check: 738 MB for a 20 MB file. A line is refused past 4 MB.
+    path = tmp_path / "订单.csv"
+    path.write_bytes((",".join(PDD_HEADER) + "\r\n" + "a," * 2_200_000).encode("utf-8-sig"))
+    assert run(["import-orders", str(path), "--db", str(db_path)]) == 2
+    assert ("订单.csv：第 2 行超过 4 MB 还没有换行，不像是平台导出的内容（文件可能已损坏，或不是表格）。"
+            "文件没有导入，请检查这一行后重新导出") in capsys.readouterr().err
+    # a line just under it (a 备注 of 130,000 characters) is read as before
+    row = pdd_row("261101-103283030276851", title="长" * 130_000)
+    path.write_bytes((",".join(PDD_HEADER) + "\r\n" + ",".join(row) + "\r\n").encode("utf-8-sig"))
+    assert run(["import-orders", str(path), "--db", str(db_path)]) == 0
