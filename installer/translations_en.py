@@ -2596,6 +2596,11 @@ EN: dict[str, str | tuple[str, str]] = {
     '行后重新导出':
         'Line %1 runs past %2 without a line break: this is no platform export (the file may be '
         'damaged, or no table). The file was not imported: check this line and export the file again',
+    '工作表“%1”第 %2 行 %3 列的单元格读不出来（文件里标的类型是“%4”，内容是“%5”）：文件已损坏，文件没有导入。请从'
+    '平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 cannot be read (its type in the file is “%4”, its '
+        'content “%5”): the file is damaged and was not imported. Export the file again from the platform, or '
+        'open it in Excel, check this cell, save it and import it again',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

@@ -4,6 +4,7 @@ read wrong, refused without saying where, or ate the machine."""
 from __future__ import annotations
 
 import io
+import re
 import sys
 from functools import partial
 from pathlib import Path
@@ -47,6 +48,11 @@ def _pdd_sheet(path: Path, raw: dict[str, str]) -> Path:
     ({"H7": '<c r="H7" t="s"><v>x</v></c>'}, "工作表“Sheet1”第 7 行 H 列的单元格引用文件里的文字，编号却是“x”"),
     ({"H30": '<c r="H30" t="s"><v>1.0</v></c>'}, "第 30 行 H 列的单元格引用文件里的文字，编号却是“1.0”"),
     ({"H9": '<c r="H9" t="s"><v>-1</v></c>'}, "第 9 行 H 列的单元格引用文件里的文字，编号却是“-1”"),
+    # "Unrecognized boolean cell value: 是", "Unsupported cell error value '#缺失'", "Unknown cell 't' attribute"
+    ({"C3": '<c r="C3" t="b"><v>是</v></c>'}, "第 3 行 C 列的单元格读不出来（文件里标的类型是“b”，内容是“是”）"),
+    # (read in pieces, the error cells' own check names it first: 工作表“Sheet1”的单元格 C3 是 Excel 的错误值 #缺失)
+    ({"C3": '<c r="C3" t="e"><v>#缺失</v></c>'}, "#缺失"),
+    ({"C3": '<c r="C3" t="text"><v>已发货</v></c>'}, "C 列的单元格读不出来（文件里标的类型是“text”，内容是“已发货”）"),
 ])
 def test_a_damaged_cell_is_refused_naming_its_row_and_column(
         raw: dict[str, str], said: str, in_pieces: bool, tmp_path: Path, db: Database,
@@ -55,6 +61,7 @@ def test_a_damaged_cell_is_refused_naming_its_row_and_column(
         _read_in_pieces(monkeypatch)
     [result] = run_import(db, _pdd_sheet(tmp_path / "拼多多订单.xlsx", raw)).files
     assert result.refused is not None and said in result.refused
+    assert re.search(r"第 \d+ 行 [A-Z] 列|单元格 [A-Z]\d+", result.refused)  # the cell named
     assert "error" not in result.refused and count_rows(db) == 0
 
 
