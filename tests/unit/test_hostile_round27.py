@@ -144,3 +144,23 @@ def test_a_csv_line_of_millions_of_cells_is_refused_before_it_is_split(
     row = pdd_row("261101-103283030276851", title="长" * 130_000)
     path.write_bytes((",".join(PDD_HEADER) + "\r\n" + ",".join(row) + "\r\n").encode("utf-8-sig"))
     assert run(["import-orders", str(path), "--db", str(db_path)]) == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need rights on Windows")
+@pytest.mark.parametrize("command", [
+    ["backup", "--db", "{loop}"], ["backup", "--list", "--db", "{loop}"],
+    ["import-orders", "{sample}", "--db", "{loop}"],
+    ["restore", "{loop}", "--db", "{ledger}"], ["backup", "--folder", "{loop}", "--db", "{ledger}"],
+    ["backup", "--to", "{loop}", "--db", "{ledger}"],
+])
+def test_a_looping_link_given_as_a_ledger_backup_or_folder_is_a_user_error(
+        command: list[str], tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Path.resolve() raised RuntimeError("Symlink loop from …") (Python 3.11): 内部错误（RuntimeError）, exit 3.
+    loop = tmp_path / "环.sqlite3"
+    loop.symlink_to(tmp_path / "圈.sqlite3")
+    (tmp_path / "圈.sqlite3").symlink_to(loop)
+    open_database(db_path).close()
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "pdd_orders.csv"
+    argv = [part.format(loop=loop, ledger=db_path, sample=sample) for part in command]
+    assert run(argv) == 2
+    assert f"错误：{loop}：路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件" in capsys.readouterr().err
