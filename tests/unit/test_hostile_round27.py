@@ -6,16 +6,23 @@ from __future__ import annotations
 import io
 import re
 import sys
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from desktop_app.cli import run
 from desktop_app.cli.reships import MAX_PASTE_BYTES
+from desktop_app.core.money import parse_yuan
 from desktop_app.io import spreadsheet_readers, xlsx
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.reship_paste import MAX_PASTED_LINES
 from desktop_app.store.database import Database, open_database
+from desktop_app.store.models import Case
+from tests.unit.aftersales_files import DY_HEADER
+from tests.unit.aftersales_files import write_csv as write_case_csv
 from tests.unit.hostile_xlsx import cells_of, shared_sheet_xml, sheet_xml, write_workbook
 from tests.unit.order_files import DOUYIN_HEADER, PDD_HEADER, count_rows, douyin_row, pdd_row, run_import
 
@@ -164,3 +171,25 @@ def test_a_looping_link_given_as_a_ledger_backup_or_folder_is_a_user_error(
     argv = [part.format(loop=loop, ledger=db_path, sample=sample) for part in command]
     assert run(argv) == 2
     assert f"错误：{loop}：路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件" in capsys.readouterr().err
+
+
+def dy_row(case_no: str, order_no: str, amount: str) -> list[str]:
+    """A row of 抖店's after-sales export (DY_HEADER)."""
+    return [case_no, order_no, "P1", "纯棉袜子", "白色", "1", "仅退款", "待商家处理", "不想要了", "2026-11-20 10:00:00",
+            amount, "", "", "买家A", ""]
+
+
+def test_an_amount_typed_in_full_width_is_the_amount_it_shows(tmp_path: Path, db: Database) -> None:
+    # A hand-kept after-sales sheet typed with the input method in 全角 mode: １２．５０ was refused as no amount
+    # (full-width digits alone passed, the full-width point did not). Other look-alikes stay refused.
+    written = ["１２．５０", "￥１，０５９．００", "１２．５０元", "59²", "１，５"]
+    rows = [DY_HEADER, *(dy_row(f"730000000000000000{i}", f"692000000000000000{i}", amount=amount)
+                         for i, amount in enumerate(written))]
+    [result] = import_cases(db, [write_case_csv(tmp_path / "抖店售后.csv", rows, encoding="utf-8-sig")],
+                            platform="douyin").files
+    assert [(e.row, e.column) for e in result.errors] == [(5, "退款金额"), (6, "退款金额")]
+    assert "“１，５”" in result.errors[1].message
+    with db.reading() as session:
+        amounts = session.execute(select(Case.platform_case_no, Case.refund_fen).order_by(Case.platform_case_no)).all()
+    assert [fen for _, fen in amounts] == [1250, 105900, 1250]
+    assert parse_yuan("１２．５０", "退款金额") == Decimal("12.50")
