@@ -2054,6 +2054,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "打开的文件太多": "too many open files",
     "磁盘读写出错": "disk read/write error",
     "文件名或路径无效": "invalid file name or path",
+    "路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件":
+        "a shortcut (symbolic link) in the path loops back on itself and leads to no file",
+    "磁盘配额已用完": "the disk quota is used up",
+    "文件太大": "the file is too large",
+    "网络盘上的文件已失效（请重新打开网络盘）": "the file on the network drive is stale (reconnect the drive)",
+    "读写超时（网络盘或 U 盘可能已断开）": "reading or writing timed out (is the network drive or USB stick gone?)",
     "文件正被别的程序（如 Excel）打开": "the file is open in another program (Excel?)",
     "没有读取或写入的权限": "no permission to read or write",
     # --- the bulk action's plan, written by the window (services' BulkPlan.summary on the command line) ------
@@ -2566,6 +2572,35 @@ EN: dict[str, str | tuple[str, str]] = {
         'counted in the period of the deadline; a case with a penalty entered by hand counts that one)',
     '；超时须赔付 %1 元': '; ¥%1 owed for lateness',
     '已超时，须赔付 %2 元（%1）': 'Late: ¥%2 owed (%1)',
+    # --- hostile files, round 7 (session 27) ----------------------------------------
+    '工作表“%1”第 %2 行 %3 列的单元格标为数字，写的却是“%4”，不是数字，读不出来，文件没有导入。请在 Excel 或 WPS '
+    '中把这个单元格改成数字（或把这一列设为“文本”）后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 is marked as a number but holds “%4”, which is no '
+        'number and cannot be read: the file was not imported. In Excel or WPS, type the cell as a number (or '
+        'format the column as Text), save the file and import it again',
+    '工作表“%1”第 %2 行 %3 列的单元格引用文件里的第 %4 号文字，文件却只有 %5 条：文件已损坏，这个单元格读不出来，'
+    '文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 refers to text number %4 of the file, which holds only '
+        '%5: the file is damaged, this cell cannot be read and the file was not imported. Export the file again '
+        'from the platform, or open it in Excel, check this cell, save it and import it again',
+    '工作表“%1”第 %2 行 %3 列的单元格引用文件里的文字，编号却是“%4”：文件已损坏，这个单元格会读成别的文字（如表头'
+    '），文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 refers to a text of the file by “%4”, which is no '
+        'number: the file is damaged, this cell would read as another text (such as a header) and the file was '
+        'not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and '
+        'import it again',
+    '粘贴的内容超过 %1 行（第 %2 行起），一次最多录入 %1 行，什么也没有录入：请分成几批粘贴':
+        'The paste has more than %1 lines (from line %2 on); at most %1 lines can be entered at once, so nothing '
+        'was entered: paste them in several batches',
+    '第 %1 行超过 %2 还没有换行，不像是平台导出的内容（文件可能已损坏，或不是表格）。文件没有导入，请检查这一'
+    '行后重新导出':
+        'Line %1 runs past %2 without a line break: this is no platform export (the file may be '
+        'damaged, or no table). The file was not imported: check this line and export the file again',
+    '工作表“%1”第 %2 行 %3 列的单元格读不出来（文件里标的类型是“%4”，内容是“%5”）：文件已损坏，文件没有导入。请从'
+    '平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
+        'In the sheet “%1”, the cell in row %2, column %3 cannot be read (its type in the file is “%4”, its '
+        'content “%5”): the file is damaged and was not imported. Export the file again from the platform, or '
+        'open it in Excel, check this cell, save it and import it again',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

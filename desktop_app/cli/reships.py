@@ -220,13 +220,19 @@ def _ship(args: argparse.Namespace) -> int:
     return 0
 
 
-# 100,000 lines of an order number, a tracking number and a carrier's name are ≈ 6 MB.
-MAX_PASTE_BYTES = 32 * 1024 * 1024
+# 100,000 lines (reship_paste.MAX_PASTED_LINES) of an order number, a tracking number and a carrier's name
+# are ≈ 5 MB.
+MAX_PASTE_BYTES = 8 * 1024 * 1024
 
 
 def _read_text(name: str) -> str:
     if name == "-":
-        return sys.stdin.read()
+        # Capped like a file: `cat huge | reship paste -` (or /dev/zero piped in) was read whole.
+        data = sys.stdin.buffer.read(MAX_PASTE_BYTES + 1)
+        if len(data) > MAX_PASTE_BYTES:
+            raise CommandError(f"标准输入的内容太大（超过 {MAX_PASTE_BYTES // (1024 * 1024)} MB），什么也没有录入："
+                               "请分成几批粘贴")
+        return _decoded(data, "标准输入")
     path = Path(name)
     try:
         data = read_small_file(path, MAX_PASTE_BYTES, pipes=True)  # `reship paste <(…)` is a pipe
@@ -234,6 +240,10 @@ def _read_text(name: str) -> str:
         raise CommandError(f"无法读取文件 {path}：{error}") from None
     except OSError as error:
         raise CommandError(f"无法读取文件 {path}：{system_error_text(error)}") from None
+    return _decoded(data, f"文件 {path}")
+
+
+def _decoded(data: bytes, source: str) -> str:
     # Excel on Chinese Windows saves text as GB18030; its "Unicode 文本" (tab-separated, what a column pair copied
     # into a .txt becomes) is UTF-16 with a byte order mark, and was refused as no text file.
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -247,7 +257,7 @@ def _read_text(name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise CommandError(f"文件 {path} 不是文本文件")
+    raise CommandError(f"{source} 不是文本文件")
 
 
 def report_json(report: BulkShipReport) -> dict[str, Any]:

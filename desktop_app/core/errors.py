@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import os
+import re
 
 from desktop_app.core.messages import LEDGER_DAMAGED, say
 
@@ -70,6 +72,12 @@ _SYSTEM_ERRORS = {
     errno.EMFILE: "打开的文件太多",
     errno.EIO: "磁盘读写出错",
     errno.EINVAL: "文件名或路径无效",
+    # a shortcut (symbolic link) pointing at itself, or two at each other
+    errno.ELOOP: "路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EFBIG: "文件太大",
+    errno.ESTALE: "网络盘上的文件已失效（请重新打开网络盘）",
+    errno.ETIMEDOUT: "读写超时（网络盘或 U 盘可能已断开）",
 }
 
 
@@ -77,6 +85,18 @@ _WINDOWS_SHARING_VIOLATION = 32  # Windows: another program (Excel) holds the fi
 _SHARING_VIOLATION = "文件正被别的程序（如 Excel）打开"
 # what a message may name as the reason (the window translates them inside it)
 SYSTEM_ERROR_WORDS = (*dict.fromkeys(_SYSTEM_ERRORS.values()), _SHARING_VIOLATION, "没有读取或写入的权限")
+
+
+_SYMLINK_LOOP = re.compile(r"^Symlink loop from (['\"])(.*)\1$", re.DOTALL)
+
+
+def symlink_loop(error: BaseException) -> OSError | None:
+    """Python 3.11's Path.resolve() on a symbolic link looping back on itself raises RuntimeError("Symlink loop
+    from '…'") where 3.13 raises OSError(ELOOP): the OSError it stands for, or None for any other error."""
+    found = _SYMLINK_LOOP.match(str(error)) if type(error) is RuntimeError else None
+    if found is None:
+        return None
+    return OSError(errno.ELOOP, os.strerror(errno.ELOOP), found.group(2))
 
 
 def system_error_text(error: OSError) -> str:

@@ -12,6 +12,9 @@ FEN = Decimal("0.01")
 # No after-sales amount of a small shop comes near: a larger one is a typo (or a pasted order number).
 MAX_YUAN = Decimal("99999999.99")
 _STRIP = str.maketrans("", "", " ,，￥¥元\t")
+# Full-width forms (a Chinese input method in 全角 mode: １２．５０) as the ASCII they show; only these, not
+# NFKC's ² → 2 or ½ → 1/2, which would change what an amount says.
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # A comma in an amount groups thousands (1,234.50). Taken out anywhere else it changed the amount: a European
 # Excel's decimal comma "1.000,00" read as 1.00 yuan, "1,5" as 15.
@@ -24,7 +27,7 @@ def commas_misplaced(text: str) -> bool:
 
 
 def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
-    """Parse '12.5', '￥12.50元', '1,234.00' into Decimal yuan with two places.
+    """Parse '12.5', '￥12.50元', '1,234.00', '１２．５０' into Decimal yuan with two places.
 
     Refuses negatives, more than two decimals, exponents ('1e3'), more than 99,999,999.99 and
     anything that is not a number.
@@ -34,8 +37,9 @@ def parse_yuan(text: str | int | Decimal, what: str = "金额") -> Decimal:
     elif isinstance(text, int):
         value = Decimal(text)
     else:
-        cleaned = text.translate(_STRIP)
-        if not _PLAIN_NUMBER.match(cleaned) or commas_misplaced(text):
+        half = text.translate(HALF_WIDTH)
+        cleaned = half.translate(_STRIP)
+        if not _PLAIN_NUMBER.match(cleaned) or commas_misplaced(half):
             raise UserError(msg.say(msg.NOT_AN_AMOUNT, what, text))
         value = Decimal(cleaned)
     if not value.is_finite():

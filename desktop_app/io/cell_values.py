@@ -19,7 +19,7 @@ from desktop_app.core import cell_messages as cells
 from desktop_app.core import messages as msg
 from desktop_app.core.clock import CHINA
 from desktop_app.core.event_notes import note
-from desktop_app.core.money import MAX_YUAN, commas_misplaced
+from desktop_app.core.money import HALF_WIDTH, MAX_YUAN, commas_misplaced
 from desktop_app.core.order_records import utc_text
 from desktop_app.io.excel_cells import EXCEL_ERROR_VALUES, UncalculatedFormula, excel_shows
 from desktop_app.io.import_errors import CellError
@@ -203,6 +203,8 @@ class CellCleaner:
                 text = text[2:-1]
             if len(text) > 40:
                 raise CellError(note(cells.LONG_NOT_AN_AMOUNT, raw.strip()[:40]))
+            if not text.isascii():
+                text = text.translate(HALF_WIDTH)  # typed in 全角: １２．５０ is 12.50 (was not an amount)
             cleaned = text.translate(_MONEY_MARKS)
             if not _PLAIN_AMOUNT.fullmatch(cleaned) or commas_misplaced(text):
                 raise CellError(note(cells.NOT_AN_AMOUNT, raw.strip()))

@@ -28,6 +28,34 @@ from desktop_app.io.nul_bytes import NulWatch, check_no_nul
 from desktop_app.io.spreadsheet_types import Cell, Table
 
 _CHUNK = 1024 * 1024
+# Bytes in one line of the file: a row of 40 cells, one of them at csv's 131,072-character cell limit, with room
+# to spare. A 20 MB line of "a," (no newline) was split into 10 million cells: 738 MB (measured).
+MAX_LINE_BYTES = 4 * 1024 * 1024
+_LINE_LIMIT = f"{MAX_LINE_BYTES // 1024 // 1024} MB"
+
+
+class _LineTooLong(Exception):
+    """A line of the file past MAX_LINE_BYTES."""
+
+
+class _LineWatch(NulWatch):
+    """The file's bytes, refused (_LineTooLong) as soon as MAX_LINE_BYTES go by without a line break: checked on
+    the chunks the text reader takes (two searches a chunk), before the csv module has a line to split."""
+
+    _since_break = 0
+
+    def _watched(self, data: bytes) -> bytes:
+        last = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        self._since_break = self._since_break + len(data) if last < 0 else len(data) - last - 1
+        if self._since_break > MAX_LINE_BYTES:
+            raise _LineTooLong
+        return data
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        return self._watched(super().read(size))
+
+    def read1(self, size: int = -1, /) -> bytes:
+        return self._watched(super().read1(size))
 _CELL_END_TABS = re.compile(r"\t+(?=,|\r?\n?$)")
 
 
@@ -101,13 +129,15 @@ class CsvTable:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         self._size = self.path.stat().st_size
-        raw = NulWatch(io.FileIO(self.path, "rb"))
+        raw = _LineWatch(io.FileIO(self.path, "rb"))
         self._raw = raw
         try:
             check_unchanged(self.path, self.opened, signature(os.fstat(raw.fileno())))
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline="")
             try:
                 first = text.readline()
+            except _LineTooLong:
+                raise OrderFileRefused(self.path, msg.say(msg.LINE_OVER_LIMIT, 1, _LINE_LIMIT)) from None
             except UnicodeDecodeError:
                 raise OrderFileRefused(self.path, "第 1 行的文字编码无法识别，文件可能已损坏") from None
             except OSError as exc:
@@ -137,6 +167,9 @@ class CsvTable:
                 raise OrderFileRefused(self.path, msg.say(msg.ENCODING_CHANGED, number + 1)) from None
             except OSError as exc:  # a network drive or USB stick gone, a byte range another program locked
                 reason = msg.say(msg.READ_FAILED_AT_ROW, number + 1, system_error_text(exc))
+                raise OrderFileRefused(self.path, reason) from None
+            except _LineTooLong:
+                reason = msg.say(msg.LINE_OVER_LIMIT, number + 1, _LINE_LIMIT)
                 raise OrderFileRefused(self.path, reason) from None
             except csv.Error as exc:
                 if "field limit" in str(exc):  # the module's words for a cell past csv.field_size_limit()

@@ -38,6 +38,8 @@ from desktop_app.io.spreadsheet_files import locked_workbook
 from desktop_app.io.spreadsheet_types import Cell, Spreadsheet, Table
 from desktop_app.io.xls_errors import xls_error_cells, xls_uses_1904_dates
 from desktop_app.io.xlsx import cells_to_mend, check_sheet, chunked_table, worksheet_names_if_large
+from desktop_app.io.xlsx.bad_cells import unreadable_cell
+from desktop_app.io.xlsx.shared_indexes import refuse_odd_index
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP
 
 # An order export of 100,000 rows x 40 columns unpacks to ~150 MB of XML; a gigabyte is no order list.
@@ -215,12 +217,15 @@ class CalamineSpreadsheet:
         except python_calamine.PasswordError:
             raise refuse(self.path, _PASSWORD) from None
         except python_calamine.CalamineError as exc:
-            raise refuse(self.path, msg.say(msg.SHEET_UNREADABLE, name, str(exc))) from None
+            found = unreadable_cell(self.path, name) if self.kind == "xlsx" else None
+            raise refuse(self.path, found or msg.say(msg.SHEET_UNREADABLE, name, str(exc))) from None
         except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
             if not type(exc).__name__ == "PanicException":
                 raise
             raise refuse(self.path, msg.say(msg.SHEET_BROKEN, name)) from None
-        formulas, numbers = cells_to_mend(self.path, name) if self.kind == "xlsx" else ({}, {})
+        formulas, numbers, odd = cells_to_mend(self.path, name) if self.kind == "xlsx" else ({}, {}, {})
+        if odd:
+            raise refuse_odd_index(self.path, name, odd)
         if self.kind == "xls":
             formulas = xls_error_cells(self.path, name)  # calamine reads an .xls error cell as blank
         loaded = self._tables[name] = CalamineTable(name, sheet, self.path, formulas, numbers)
@@ -338,11 +343,16 @@ def open_spreadsheet(path: Path | str) -> Spreadsheet:
     path = Path(path)
     try:
         if not path.is_file():
-            raise refuse(path, msg.say(msg.NO_SUCH_FILE) if not path.exists() else msg.say(msg.NOT_A_FILE_AT_ALL))
+            if path.exists():
+                raise refuse(path, msg.say(msg.NOT_A_FILE_AT_ALL))
+            path.stat()  # why not: a link looping back on itself was "找不到文件" (is_file and exists say only False)
+            raise refuse(path, msg.say(msg.NO_SUCH_FILE))
         with path.open("rb") as handle:
             opened = signature(os.fstat(handle.fileno()))
             head = handle.read(4096)
         size = opened[0]
+    except FileNotFoundError:
+        raise refuse(path, msg.say(msg.NO_SUCH_FILE)) from None
     except PermissionError:
         raise refuse(path, msg.say(msg.NO_READ_PERMISSION)) from None
     except OSError as exc:

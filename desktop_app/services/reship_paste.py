@@ -59,6 +59,9 @@ _OUTCOME_LABELS = {
 }
 # An order number, a tracking number and a carrier's name, with room to spare.
 MAX_PASTED_LINE = 1000
+# A paste's lines are checked and reported together, ≈ 1 KB of memory each: a 32 MB file of 645,000 lines
+# took 1 GB (measured). A day's reships are hundreds; more than this many lines is no reship list.
+MAX_PASTED_LINES = 100_000
 _FINE = frozenset({LineOutcome.READY, LineOutcome.SHIPPED, LineOutcome.ALREADY, LineOutcome.HEADER})
 
 
@@ -112,11 +115,14 @@ class BulkShipReport:
 def split_pasted(text: str) -> list[PastedLine]:
     """Excel pastes tab-separated cells; a CSV or a chat message uses commas (also '，'). A line past
     MAX_PASTED_LINE has no cells (and its text shortened): it is no order number and tracking number, and the csv
-    module refused a field of 131,072 characters (an internal error, in the window's paste dialog too)."""
+    module refused a field of 131,072 characters (an internal error, in the window's paste dialog too).
+    More than MAX_PASTED_LINES lines with something on them: UserError."""
     lines: list[PastedLine] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
+        if len(lines) == MAX_PASTED_LINES:
+            raise UserError(msg.say(msg.PASTE_TOO_MANY_LINES, MAX_PASTED_LINES, number))
         if len(raw) > MAX_PASTED_LINE:
             lines.append(PastedLine(number, raw[:MAX_PASTED_LINE] + "…", (), len(raw)))
             continue

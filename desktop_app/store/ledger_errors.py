@@ -16,7 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import exc as orm_exc
 
 from desktop_app.core import messages as msg
-from desktop_app.core.errors import LedgerBusy, LedgerDamaged, StaleData, UserError
+from desktop_app.core.errors import LedgerBusy, LedgerDamaged, StaleData, UserError, symlink_loop, system_error_text
 from desktop_app.store import database
 from desktop_app.store.ledger_files import is_busy, is_damage
 from desktop_app.store.locations import LedgerLocation
@@ -40,6 +40,9 @@ def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> 
     if isinstance(original, psycopg.Error):
         server = where.display() if isinstance(where, LedgerLocation) else ""
         return _from_server(original, server, busy_seconds)
+    looped = symlink_loop(error)
+    if looped is not None:  # a path given (--db, a backup, a folder) that leads nowhere: an internal error before
+        return UserError(f"{looped.filename}：{system_error_text(looped)}")
     if isinstance(error, OverflowError) and "SQLite INTEGER" in str(error):
         return UserError("数字太大，超出了数据库能保存的范围。数据未被修改。")
     return None

@@ -42,8 +42,30 @@ def sheet_xml(cells: Sequence[tuple[str, object]], dimension: str | None = None)
             f"<sheetData>{data}</sheetData></worksheet>")
 
 
-def write_workbook(path: Path, sheets: dict[str, str]) -> Path:
-    """An .xlsx of worksheets given as XML text, named in order."""
+def shared_sheet_xml(rows: Sequence[Sequence[object]], shared: list[str],
+                     raw: dict[str, str] | None = None) -> str:
+    """Worksheet XML of a table from A1 as Excel and WPS write it: text as shared strings (added to
+    `shared`), numbers as number cells; `raw` replaces the cell at a position by the XML given."""
+    raw = raw or {}
+    data = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for index, value in enumerate(row):
+            position = f"{column_letters(index + 1)}{number}"
+            if position in raw:
+                cells.append(raw[position])
+            elif isinstance(value, (int, float)):
+                cells.append(f'<c r="{position}"><v>{value}</v></c>')
+            elif value is not None:
+                shared.append(str(value))
+                cells.append(f'<c r="{position}" t="s"><v>{len(shared) - 1}</v></c>')
+        data.append(f'<row r="{number}">{"".join(cells)}</row>')
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">'
+            f"<sheetData>{''.join(data)}</sheetData></worksheet>")
+
+
+def write_workbook(path: Path, sheets: dict[str, str], shared: Sequence[str] | None = None) -> Path:
+    """An .xlsx of worksheets given as XML text, named in order; `shared`: its shared strings."""
     content_types = (
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -64,6 +86,8 @@ def write_workbook(path: Path, sheets: dict[str, str]) -> Path:
     workbook_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_NS}">'
                      + "".join(f'<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
                                for n in range(1, len(sheets) + 1))
+                     + (f'<Relationship Id="rIdStrings" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+                        if shared is not None else "")
                      + "</Relationships>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", content_types)
@@ -72,4 +96,8 @@ def write_workbook(path: Path, sheets: dict[str, str]) -> Path:
         archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
         for n, xml in enumerate(sheets.values(), start=1):
             archive.writestr(f"xl/worksheets/sheet{n}.xml", xml)
+        if shared is not None:
+            items = "".join(f"<si><t>{escape(text)}</t></si>" for text in shared)
+            archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" '
+                                                     f'count="{len(shared)}" uniqueCount="{len(shared)}">{items}</sst>')
     return path

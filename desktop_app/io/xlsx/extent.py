@@ -219,14 +219,20 @@ def _used(a: np.ndarray, starts: np.ndarray, cells: np.ndarray, limit: int) -> n
 
 
 def refuse_if_too_large(path: Path, sheet: str, extent: Extent | None) -> None:
-    """OrderFileRefused when the rectangle is more than a reader may allocate for."""
+    """OrderFileRefused when the rectangle is more than a reader may allocate for: the cell (or row) far out
+    named, the rectangle it makes, and how to remove what lies past the data in Excel or WPS."""
     if extent is None or extent.cells <= MAX_SHEET_CELLS:
         return
-    where = f"第 {extent.farthest} 行" if extent.farthest.isdigit() else f"单元格 {extent.farthest}"
-    raise OrderFileRefused(path, f"工作表“{sheet}”的{where}使表格范围达到 "
-                                 f"{extent.last_row:,} 行 × {column_letters(extent.last_column)} 列"
-                                 f"（约 {extent.cells:,} 个单元格，超过 {MAX_SHEET_CELLS:,} 的上限），"
-                                 "不像是订单表格，为安全起见拒绝读取。请在 Excel 中删除多余的行和列，另存后再导入")
+    far = f"第 {extent.farthest} 行" if extent.farthest.isdigit() else f"单元格 {extent.farthest}"
+    start = f"{column_letters(extent.first_column)}{extent.first_row}"
+    end = f"{column_letters(extent.last_column)}{extent.last_row}"
+    rows = extent.last_row - extent.first_row + 1
+    columns = extent.last_column - extent.first_column + 1
+    raise OrderFileRefused(path, f"工作表“{sheet}”的{far} 远在表格之外（可能是格式、空格或误填的内容），"
+                                 f"使表格从 {start} 延伸到 {end}：{rows:,} 行 × {columns:,} 列，约 {extent.cells:,} "
+                                 f"个单元格，超过能读取的 {MAX_SHEET_CELLS:,} 个，文件没有导入。"
+                                 f"请在 Excel 或 WPS 中按 Ctrl+End 找到{far}，把数据下方和右侧多余的行、列整行整列删除"
+                                 "（或只把有数据的部分复制到新表格），另存后再导入")
 
 
 def refuse_bad_position(path: Path, sheet: str, error: BadPosition) -> OrderFileRefused:

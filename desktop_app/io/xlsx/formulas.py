@@ -20,6 +20,7 @@ from pathlib import Path
 from desktop_app.io.excel_cells import UncalculatedFormula
 from desktop_app.io.xlsx.long_numbers import exact_long_numbers
 from desktop_app.io.xlsx.members import sheet_member
+from desktop_app.io.xlsx.shared_indexes import OddCells, odd_shared_indexes
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Inflater, Part
 
 # A cell whose content is a formula and nothing else (no <v>, or an empty one).
@@ -93,12 +94,13 @@ Cells = dict[tuple[int, int], object]
 
 
 def cells_to_mend(path: Path, sheet: str) -> tuple[dict[tuple[int, int], UncalculatedFormula],
-                                                   dict[tuple[int, int], str]]:
+                                                   dict[tuple[int, int], str], OddCells]:
     """The cells of the sheet `sheet` of the .xlsx at `path` a whole-sheet read hands out otherwise than
     calamine does, by (row, column), 1-based: the formulas saved without their result and the error values
-    (`unusable_cells`), and the exact long integers (io/xlsx/long_numbers.py), in one read of its XML."""
-    formulas, numbers = scan_sheet(path, sheet, [unusable_cells, exact_long_numbers])
-    return formulas, numbers  # type: ignore[return-value]
+    (`unusable_cells`), the exact long integers (io/xlsx/long_numbers.py), and the shared-string cells
+    calamine reads as another text (io/xlsx/shared_indexes.py), in one read of its XML."""
+    formulas, numbers, odd = scan_sheet(path, sheet, [unusable_cells, exact_long_numbers, odd_shared_indexes])
+    return formulas, numbers, odd  # type: ignore[return-value]
 
 
 def scan_sheet(path: Path, sheet: str,

@@ -28,6 +28,7 @@ from desktop_app.io.xlsx.members import (
     SheetXml,
     is_read_error,
 )
+from desktop_app.io.xlsx.shared_indexes import odd_shared_indexes, refuse_odd_index
 from desktop_app.io.xlsx.zip_parts import Inflater, Part, PartsReader, zip_parts
 
 READ_BYTES = 1024 * 1024
@@ -180,7 +181,8 @@ class Cutter:
 def check_piece(xml: SheetXml, piece: Part) -> None:
     """Refuse a piece whose cells span more than calamine may allocate for (io/xlsx/extent), or that
     holds a formula saved without its result (io/xlsx/formulas: a whole-sheet read reports such cells
-    by row; read in pieces the sheet is refused rather than stored with blanks)."""
+    by row; read in pieces the sheet is refused rather than stored with blanks), or a shared-string cell
+    calamine would read as another text (io/xlsx/shared_indexes)."""
     try:
         try:
             refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece))
@@ -188,6 +190,9 @@ def check_piece(xml: SheetXml, piece: Part) -> None:
             refuse_if_too_large(xml.path, xml.sheet, scan_positions(piece, used_only=True))
     except BadPosition as exc:
         raise refuse_bad_position(xml.path, xml.sheet, exc) from None
+    odd = odd_shared_indexes(piece)
+    if odd:
+        raise refuse_odd_index(xml.path, xml.sheet, odd)
     unusable = unusable_cells(piece)
     if unusable:
         first = unusable[min(unusable)]

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from desktop_app.io.xlsx.members import MIN_SHEET_BYTES, Package, SheetXml, damaged, is_read_error, locate_sheet
+from desktop_app.io.xlsx.bad_cells import sheet_refused
+from desktop_app.io.xlsx.members import MIN_SHEET_BYTES, Package, SheetXml, is_read_error, locate_sheet
 from desktop_app.io.xlsx.pieces import READ_BYTES, Cutter, Piece, TruncatedStrings, Workbook, cut_workbook, parse_next
 from desktop_app.io.xlsx.producer import END, Producer
 from desktop_app.io.xlsx.zip_parts import Inflater
@@ -142,7 +143,7 @@ class ChunkedXlsxTable:
         except BaseException as exc:
             if not is_read_error(exc):
                 raise
-            raise damaged(self.xml.path, self.name, exc) from None
+            raise sheet_refused(self.xml.path, self.name, exc) from None
 
     def _try_head(self) -> _Head:
         xml = self.xml
@@ -202,7 +203,7 @@ class ChunkedXlsxTable:
                     return
                 if isinstance(item, BaseException):
                     if is_read_error(item):
-                        raise damaged(self.xml.path, self.name, item) from None
+                        raise sheet_refused(self.xml.path, self.name, item) from None
                     raise item
                 assert isinstance(item, Piece)
                 span = (item.start, item.end)
