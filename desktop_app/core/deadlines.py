@@ -111,9 +111,10 @@ def _before_changes(pack: RulePack, reason: str | None, history: History, calend
     missed rounds kept, named with the kind they belonged to (id `<timer>~<kind>`). A late reship owes its 3 元
     (seed 004 4.3 "若商家逾期未完成補寄發貨……應當按照每單3元的標準向用戶進行賠付") and a late shipment its 5 % (seed
     001) whatever the request became; a clock still running at the change just stops (the new request has its own).
-    A timer the present kind has too (淘宝's 72 h to ship of 仅退款 and 部分退款) is the present kind's already."""
+    A round the present kind has too (淘宝's 72 h to ship of 仅退款 and 部分退款: the same timer, start and due) is the
+    present kind's already; one it restarted from the change (the answer to a request) is not."""
     changes = sorted(at.astimezone(UTC) for at, _ in history[KIND_CHANGED])
-    shown = {d.timer_id.partition("@")[0] for d in present}
+    shown = {(d.timer_id.partition("@")[0], d.starts_at, d.due_at) for d in present}
     found: list[ComputedDeadline] = []
     # Paired from the latest change back: the column drops its oldest kinds when full.
     for changed_at, kind in zip(reversed(changes), reversed(former_kinds), strict=False):
@@ -124,7 +125,7 @@ def _before_changes(pack: RulePack, reason: str | None, history: History, calend
         before["closed"] = sorted([*before.get("closed", ()), (changed_at, False)], key=first_time)
         label = former_kind_mark(kind)
         for d in _compute(pack, kind, reason, False, before, calendar, paid_fen, campaign):
-            if d.status is _MISSED and d.timer_id.partition("@")[0] not in shown:
+            if d.status is _MISSED and (d.timer_id.partition("@")[0], d.starts_at, d.due_at) not in shown:
                 found.append(d._replace(timer_id=f"{d.timer_id}~{kind}", name=f"{d.name}{label}"))
     return found
 

@@ -176,3 +176,18 @@ def test_t08_douyin_out_of_stock_after_the_48_hours_keeps_the_late_reship_and_it
     row = timers["reship_ship~reship"]
     assert (row["status"], row["penalty_yuan"]) == (MISSED, "3.00")
     assert all(not t.endswith("~reship") or t == "reship_ship~reship" for t in timers)  # the answer was in time
+
+
+def test_t09_taobao_seven_day_return_left_unanswered_then_changed_to_exchange_keeps_the_missed_answer(
+        shop: ShopCli) -> None:
+    # seed 001 "从用户申请退款之日起72小时内卖家未响应退款,系统会自动为双方达成退货协议". Asked 11-02 10:00, unanswered:
+    # agreed by the platform at 11-05 10:00. The buyer changes the request to an exchange on 11-06 10:00 (七天无理由
+    # covers 退换货): the new request's 72 h run from the change (to 11-09 10:00), and the first request's missed
+    # answer stays as it was. Before, the exchange's timer of the same id hid it.
+    case = shop.add("taobao", "return_refund", "no_reason_7d", signed="2026-11-01 10:00", requested="2026-11-02 10:00")
+    shop.cli("case", "act", str(case), "change_kind", "--kind", "exchange", "--at", "2026-11-06 10:00")
+    timers = shop.timers(case)
+    old, new = timers["seller_answer_return~return_refund"], timers["seller_answer_return"]
+    assert (due(old), old["status"], old["name"]) == (
+        "2026-11-05 10:00:00", MISSED, "处理七天无理由退换货申请（退货退款，已改类型）")
+    assert (due(new), new["status"]) == ("2026-11-09 10:00:00", OPEN)
