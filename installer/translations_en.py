@@ -1142,6 +1142,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "处理补寄申请（48小时）": "Handle reship request (48 h)",
     "处理补寄申请（48小时，一直未收到货）": "Handle reship request (48 h, never received)",
     "处理维修申请（48小时）": "Handle repair request (48 h)",
+    "处理维修申请（5天）": "Handle repair request (5 days)",
     "补寄发货并上传运单号（48小时）": "Ship reship and upload tracking no. (48 h)",
     "补寄发货并上传运单号（48小时，一直未收到货）": "Ship reship and upload tracking no. (48 h, never received)",
     "七天无理由退货期": "7-day no-reason return period",
@@ -1177,6 +1178,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "已超时（%1）": "Missed (%1)",
     "%1 前未完成": "Not done by %1",
     "%1：%2须赔付 %3 元": "%1: %2, the shop pays ¥%3",
+    "%1：%2须赔付，金额未知（订单未导入）": "%1: %2, the shop pays an amount not known (the order was not imported)",
+    "（赔付金额未知：订单未导入，最高30元）": " (amount owed unknown: order not imported, at most ¥30)",
+    "（仅退款，已改类型）": " (when it was a refund only; kind changed)",
+    "（退货退款，已改类型）": " (when it was a return & refund; kind changed)",
+    "（换货，已改类型）": " (when it was an exchange; kind changed)",
+    "（补发，已改类型）": " (when it was a reship; kind changed)",
+    "（部分退款/补偿，已改类型）": " (when it was a partial refund / compensation; kind changed)",
+    "（返修，已改类型）": " (when it was a repair; kind changed)",
+    "（中差评，已改类型）": " (when it was a negative review; kind changed)",
+    "（维权/投诉，已改类型）": " (when it was a dispute / complaint; kind changed)",
     "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算"
     "。公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
@@ -2571,6 +2582,9 @@ EN: dict[str, str | tuple[str, str]] = {
         "Platform penalties include ¥%1 by the platform's rules for timers that ran out (%2 cases, "
         'counted in the period of the deadline; a case with a penalty entered by hand counts that one)',
     '；超时须赔付 %1 元': '; ¥%1 owed for lateness',
+    '另有 %1 张售后单的时限超时赔付金额未知（订单未导入，按成交金额的比例计算），未计入平台处罚':
+        'Another %1 cases owe a penalty for a timer that ran out whose amount is unknown (the order was not '
+        'imported; it is a share of the amount paid): not counted in platform penalties',
     '已超时，须赔付 %2 元（%1）': 'Late: ¥%2 owed (%1)',
     # --- hostile files, round 7 (session 27) ----------------------------------------
     '工作表“%1”第 %2 行 %3 列的单元格标为数字，写的却是“%4”，不是数字，读不出来，文件没有导入。请在 Excel 或 WPS '

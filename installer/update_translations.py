@@ -109,6 +109,16 @@ def _rule_consequences(rules_dir: Path = RULES_DIR) -> list[str]:
     return texts
 
 
+def _unknown_penalty_marks() -> list[str]:
+    """What the engine adds after a deadline's name when its penalty is a share of an order not imported
+    (`PenaltyAmount.unknown`), for the shipped packs' amounts."""
+    from desktop_app.io.rule_pack_files import load_packs
+
+    marks = {timer.penalty_amount.unknown(None) for pack in load_packs().values() for timer in pack.timers
+             if timer.penalty_amount is not None}
+    return sorted(mark for mark in marks if mark is not None)
+
+
 def _recurring_event_names() -> list[str]:
     """The names of the yearly events (双11 …) the calendar warns about (`RuleWarning.event`)."""
     from desktop_app.core.rule_packs import event_name
@@ -156,6 +166,7 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
         rule_pack_model,
         statement,
     )
+    from desktop_app.core.vocabulary import CaseKind
     from desktop_app.io import case_mapping, column_suggestions
     from desktop_app.io.spreadsheet_readers import OTHER_FORMAT_NAMES
     from desktop_app.services import backups, claim_upkeep, ledger_move
@@ -206,7 +217,8 @@ def vocabulary_groups() -> list[tuple[str, list[str]]]:
                    list(case_undo.UNDO_TEXTS)))
     groups.append(("what kind of copy a backup is (desktop_app.services.backups.KINDS)", list(backups.KINDS.values())))
     groups.append(("what the deadline engine adds after a timer's name (labels.text)",
-                   [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK]))
+                   [rule_pack_model.ASSUMED_MARK, deadlines.AUTO_MARK, *_unknown_penalty_marks(),
+                    *(deadlines.former_kind_mark(kind.value) for kind in CaseKind)]))
     return groups
 
 

@@ -239,7 +239,8 @@ def detail_json(d: CaseDetail, moment: datetime | None = None) -> dict[str, Any]
         # Money at stake (open) or lost (missed) by a platform penalty, "3.00" yuan, as `deadlines --json`.
         # `fell_due`: missed, or open past its due: counted in the case's cost unless a penalty was recorded by hand.
         "penalties": [{"name": p.name, "due_at": p.due_at.astimezone(china).isoformat(),
-                       "penalty_yuan": str(fen_to_yuan(p.penalty_fen)), "status": p.status,
+                       "penalty_yuan": None if p.penalty_fen is None else str(fen_to_yuan(p.penalty_fen)),
+                       "amount_unknown": p.penalty_fen is None, "status": p.status,
                        "fell_due": penalty_fell_due(p.status, p.due_at, moment)} for p in d.penalties],
         "allowed_actions": [a.value for a in allowed_actions(CaseKind(d.row.kind), CaseStatus(d.row.status))],
         "order_detail": {
@@ -289,7 +290,8 @@ def _show(args: argparse.Namespace) -> int:
     for p in d.penalties:
         when = (f"已超时（{format_china(p.due_at)}）" if penalty_fell_due(p.status, p.due_at, moment)
                 else f"{format_china(p.due_at)} 前未完成")
-        print(f"赔付：{p.name}：{when}须赔付 {format_yuan(p.penalty_fen)} 元")
+        owed = "，金额未知（订单未导入）" if p.penalty_fen is None else f" {format_yuan(p.penalty_fen)} 元"
+        print(f"赔付：{p.name}：{when}须赔付{owed}")
     print(f"费用：本店承担运费 {cost['postage_paid']}  货损 {cost['written_off'] or '—'}"
           f"  平台处罚 {penalty_words(cost)}  快递已赔付 {cost['received']}  净损失 {cost['net_loss']}"
           f"（订单合计 {cost['order']['net_loss']}）")

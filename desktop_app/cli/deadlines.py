@@ -21,7 +21,7 @@ from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadline_display import Urgency, format_remaining
 from desktop_app.core.deadlines import DeadlineStatus
 from desktop_app.core.money import fen_to_yuan, format_yuan
-from desktop_app.core.rule_pack_model import WINDOW_ESTIMATE
+from desktop_app.core.rule_pack_model import PENALTY_UNKNOWN, WINDOW_ESTIMATE
 from desktop_app.core.vocabulary import Platform
 from desktop_app.core.working_days import schedule_warning
 from desktop_app.services.deadline_rules import RuleContext, rule_warnings
@@ -119,6 +119,8 @@ def as_json(row: DeadlineRow, moment: datetime) -> dict[str, Any]:
         "platform_acted": row.settled(moment),
         # Counted on working days of a year without an official schedule (the table's （估算）).
         "estimated": row.estimated,
+        # Money is at stake but its amount is a share of an order that was not imported (the name says the cap).
+        "penalty_unknown": PENALTY_UNKNOWN in row.name,
     }
 
 

@@ -97,7 +97,9 @@ def as_json(r: Report) -> dict[str, Any]:
         # money.penalties in its parts: recorded on the cases by hand; put on cases without a recorded one by
         # their platform timers that fell due in the period (missed, or open past due; by the due time).
         "penalties": {"recorded": f"{r.money.penalties_recorded:.2f}", "timers": f"{r.money.penalties_timers:.2f}",
-                      "timer_cases": r.timer_penalised_cases},
+                      "timer_cases": r.timer_penalised_cases,
+                      # fell due with the amount unknown (a share of an order not imported): not in "timers"
+                      "unknown_cases": r.unknown_penalty_cases},
         "timeliness": {**_timeliness_json(r.timeliness),
                        "by_platform": {t.platform: _timeliness_json(t) for t in r.timeliness_by_platform}},
         "by_product": [

@@ -222,6 +222,8 @@ class RoundWalk:
             if event_at in unrecorded:
                 name = f"{name}{AUTO_MARK}"
             amount = timer.penalty_amount
+            if amount is not None and status is not _MET:
+                name += amount.unknown(self.paid_fen) or ""
             results.append(ComputedDeadline(
                 timer_id, name, starts_at, due_at, timer.on_expiry, status, met_at, estimated,
                 timer.penalty, window.id if window is not None else None,

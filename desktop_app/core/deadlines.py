@@ -37,17 +37,19 @@ from typing import Any
 from desktop_app.core.deadline_results import AUTO_MARK, ComputedDeadline, DeadlineStatus, History, Milestones
 from desktop_app.core.deadline_rounds import RoundWalk, date_only_start, exact_due, first_time, in_time, same_day
 from desktop_app.core.rule_pack_model import CLOSING_MILESTONES, KIND_CHANGED, RulePack
+from desktop_app.core.vocabulary import CaseKind
 from desktop_app.core.working_days import WorkdayCalendar
 
 # What the engine gives lives in core/deadline_results, its per-round walk in core/deadline_rounds; the engine's
 # callers import both from here.
 __all__ = ["AUTO_MARK", "SHORT_WAY", "ComputedDeadline", "DeadlineStatus", "History", "Milestones",
-           "compute_from_history", "deadline_digest"]
+           "compute_from_history", "deadline_digest", "former_kind_mark"]
 
 # The common round's shorter way in `compute_from_history` (a test turns it off to check both ways agree).
 SHORT_WAY = True
 
 _OPEN = DeadlineStatus.OPEN
+_KIND_LABELS = {kind.value: kind.label for kind in CaseKind}
 _MET = DeadlineStatus.MET
 _MISSED = DeadlineStatus.MISSED
 
@@ -62,6 +64,7 @@ def compute_from_history(
     calendar: WorkdayCalendar | None = None,
     paid_fen: int | None = None,
     campaign: str | None = None,
+    former_kinds: Sequence[str] = (),
 ) -> list[ComputedDeadline]:
     """The case's deadlines from its event log, sorted by due time then timer id.
 
@@ -84,9 +87,57 @@ def compute_from_history(
     has no clock, so stored rows never go stale): while the answer is still possible it shows what
     follows if the shop lets it run out.
 
+    `former_kinds`: the kinds the case had before its changes of kind (`KIND_CHANGED`), oldest first, the last
+    one the kind before the latest change (`Case.former_kinds`). A change is the buyer withdrawing the request and
+    asking anew (seed 004 4.4 "可以商家联系消费者撤销补寄申请后,重新申请其他售后类型"): the earlier kind's clocks stop
+    there, but what had run out by then stays (`_before_changes`).
+
     Times come back in UTC (aware), whatever zone the milestones were given in: one zone makes the
     comparisons cheap when 100,000 cases are recomputed; show them with `clock.as_china`.
     """
+    results = _compute(pack, kind, reason, case_open, history, calendar, paid_fen, campaign)
+    if former_kinds and KIND_CHANGED in history:
+        results.extend(_before_changes(pack, reason, history, calendar, paid_fen, campaign, former_kinds, results))
+        if len(results) > 1:
+            results.sort(key=_order)
+    return results
+
+
+def _before_changes(pack: RulePack, reason: str | None, history: History, calendar: WorkdayCalendar | None,
+                    paid_fen: int | None, campaign: str | None, former_kinds: Sequence[str],
+                    present: Sequence[ComputedDeadline]) -> list[ComputedDeadline]:
+    """What the timers of the kinds a case had before its changes of kind missed by each change: each earlier kind
+    computed on the steps up to its change, the request withdrawn there (a closing at the change), and only its
+    missed rounds kept, named with the kind they belonged to (id `<timer>~<kind>`). A late reship owes its 3 元
+    (seed 004 4.3 "若商家逾期未完成補寄發貨……應當按照每單3元的標準向用戶進行賠付") and a late shipment its 5 % (seed
+    001) whatever the request became; a clock still running at the change just stops (the new request has its own).
+    A round the present kind has too (淘宝's 72 h to ship of 仅退款 and 部分退款: the same timer, start and due) is the
+    present kind's already; one it restarted from the change (the answer to a request) is not."""
+    changes = sorted(at.astimezone(UTC) for at, _ in history[KIND_CHANGED])
+    shown = {(d.timer_id.partition("@")[0], d.starts_at, d.due_at) for d in present}
+    found: list[ComputedDeadline] = []
+    # Paired from the latest change back: the column drops its oldest kinds when full.
+    for changed_at, kind in zip(reversed(changes), reversed(former_kinds), strict=False):
+        # The steps recorded before it (in order: services.case_writes.check_in_order), earlier changes among them.
+        before = {name: kept for name, occurrences in history.items()
+                  if (kept := [o for o in occurrences if (t := o[0].astimezone(UTC)) < changed_at
+                               or (t == changed_at and name != KIND_CHANGED)])}
+        before["closed"] = sorted([*before.get("closed", ()), (changed_at, False)], key=first_time)
+        label = former_kind_mark(kind)
+        for d in _compute(pack, kind, reason, False, before, calendar, paid_fen, campaign):
+            if d.status is _MISSED and (d.timer_id.partition("@")[0], d.starts_at, d.due_at) not in shown:
+                found.append(d._replace(timer_id=f"{d.timer_id}~{kind}", name=f"{d.name}{label}"))
+    return found
+
+
+def former_kind_mark(kind: str) -> str:
+    """What follows the name of a deadline kept from the kind the case had before a change of kind."""
+    return f"（{_KIND_LABELS.get(kind, kind)}，已改类型）"
+
+
+def _compute(pack: RulePack, kind: str, reason: str | None, case_open: bool, history: History,
+             calendar: WorkdayCalendar | None, paid_fen: int | None, campaign: str | None) -> list[ComputedDeadline]:
+    """`compute_from_history` for one kind."""
     plans, has_automatic = pack.plan(kind, reason)
     if not plans:
         return []
@@ -168,8 +219,11 @@ def compute_from_history(
                 else:
                     status = _MET if in_time(met_at, by_day, due_at, exact_due(plan.timer, date_only)) else _MISSED
                 amount = plan.penalty_amount
+                name = plan.name
+                if amount is not None and status is not _MET:
+                    name += amount.unknown(paid_fen) or ""
                 results.append(ComputedDeadline(
-                    plan.timer.id, plan.name, starts_at, due_at, plan.on_expiry, status, met_at, False,
+                    plan.timer.id, name, starts_at, due_at, plan.on_expiry, status, met_at, False,
                     plan.penalty, None, amount.of(paid_fen) if amount is not None and status is not _MET else None,
                     plan.automatic,
                 ))

@@ -41,6 +41,9 @@ DEFAULT_KEYED_TO: tuple[str, ...] = ("requested",)
 ASSUMED_MARK = "（时长为估计）"
 # After the name of a yearly window carried into a year without its own dates (2027年双11发货时效（估算）).
 WINDOW_ESTIMATE = "（估算）"
+# After the name of a deadline whose penalty is a share of the order's paid amount when the order was not imported
+# (淘宝's late shipment: 5 %, at most 30 元): money is at stake though its amount is unknown.
+PENALTY_UNKNOWN = "（赔付金额未知"
 # How long before an announced event's (春节) earliest window the shop is reminded to add that year's:
 # the platforms announce their holiday rules a few weeks ahead.
 ANNOUNCED_LEAD = timedelta(days=60)
@@ -102,6 +105,14 @@ class PenaltyAmount:
             return None
         share = (paid_fen * self.percent * 2 + 100) // 200  # half up, in whole fen
         return share if self.max_fen is None else min(share, self.max_fen)
+
+    def unknown(self, paid_fen: int | None) -> str | None:
+        """What a deadline's name adds when its amount is a share of a paid amount the ledger does not have (the
+        order was not imported): that money is at stake, its amount unknown, and the cap (None: the amount is known)."""
+        if self.fixed_fen is not None or self.percent is None or paid_fen is not None:
+            return None
+        cap = "" if self.max_fen is None else f"，最高{self.max_fen / 100:g}元"
+        return f"{PENALTY_UNKNOWN}：订单未导入{cap}）"
 
 
 @dataclass(frozen=True, slots=True)

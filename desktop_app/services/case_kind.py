@@ -16,7 +16,7 @@ from desktop_app.core.lifecycle import CaseStatus, change_kind, is_open
 from desktop_app.core.money import format_yuan
 from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.core.vocabulary import CaseKind
-from desktop_app.services.case_writes import check_in_order, current_author, load_case, record_event
+from desktop_app.services.case_writes import check_in_order, current_author, load_case, record_event, remember_kind
 from desktop_app.services.cases import COMPENSATION_KINDS, CaseStep
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
@@ -54,6 +54,7 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
     after = change_kind(old_kind, before, new_kind)
     if at is not None:
         check_in_order(session, case, "修改售后类型", at)  # the default, now, comes after every step
+    remember_kind(case, old_kind.value)
     case.kind = new_kind.value
     case.status = after.value
     case.is_open = is_open(after)

@@ -86,6 +86,20 @@ def record_event(session: Session, case: Case, *, kind: str, author: str, at: da
     return event
 
 
+FORMER_KINDS_LENGTH = 200  # Case.former_kinds
+
+
+def remember_kind(case: Case, kind: str) -> None:
+    """Note `kind` as the case's kind before the change of kind being recorded (`Case.former_kinds`): the engine
+    keeps what its timers had missed by then. The oldest go first when the column is full (pairs are read from the
+    latest change back)."""
+    kinds = [*(case.former_kinds or "").split(","), kind]
+    text = ",".join(k for k in kinds if k)
+    while len(text) > FORMER_KINDS_LENGTH:
+        text = text.split(",", 1)[1]
+    case.former_kinds = text
+
+
 def load_case(session: Session, case_id: int, expected_version: int | None, *, lock: bool = True) -> Case:
     """The case, refused when missing or when `expected_version` says someone changed it meanwhile; locked
     for the rest of the transaction unless only read (`lock`: store/row_locks.py), so that another seat's

@@ -43,19 +43,25 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
     pending: list[Pending] = []
     # Only these plans' cases (a pack edit's), the others read and passed over.
     chosen = None if plans is None else set(plans)
-    resolved: dict[tuple[str, str, str | None], tuple[RulePack, frozenset[str]]] = {}  # pack, milestones read
+    # pack, milestones read, the kinds before the changes of kind (`Case.former_kinds`)
+    resolved: dict[tuple[str, str, str | None, str | None], tuple[RulePack, frozenset[str], tuple[str, ...]]] = {}
     count = 0
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
          next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, next_due_until,
-         paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen, campaign, stored_digest, *facts) in cases:
-        if chosen is not None and (platform, kind, reason or "") not in chosen:
+         paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen, campaign, former, stored_digest,
+         *facts) in cases:
+        if chosen is not None and (platform, kind, reason or "") not in chosen and not (
+                former and any((platform, k, reason or "") in chosen for k in former.split(","))):
             continue
         count += 1
-        plan = resolved.get((platform, kind, reason))
+        plan = resolved.get((platform, kind, reason, former))
         if plan is None:
             pack = pack_for_platform(packs, platform)
-            plan = resolved[(platform, kind, reason)] = (pack, pack.milestones_read(kind, reason))
-        pack, read = plan
+            kinds = tuple(former.split(",")) if former else ()
+            # What the earlier kinds' timers read too: what they missed before a change stays.
+            read = frozenset().union(*(pack.milestones_read(k, reason) for k in (kind, *kinds)))
+            plan = resolved[(platform, kind, reason, former)] = (pack, read, kinds)
+        pack, read, former_kinds = plan
         # The case's events first, then its own columns, then the order's times, each only where
         # nothing more specific gave the milestone. Only what this case's timers read is converted.
         milestones: dict[str, list[tuple[datetime, bool]]] = {}
@@ -87,7 +93,7 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
                 milestones["trade_succeeded"] = [(stored_time(succeeded_at), False)]
             computed = compute_from_history(
                 pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
-                calendar=calendar, paid_fen=paid_fen, campaign=campaign,
+                calendar=calendar, paid_fen=paid_fen, campaign=campaign, former_kinds=former_kinds,
             )
         digest = deadline_digest(computed)
         if digest != stored_digest:

@@ -32,7 +32,7 @@ from desktop_app.services.evidence_files import claims_with_files
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import GOODS_CACHE, goods_lines
-from desktop_app.store.penalty_queries import period_penalty_rows
+from desktop_app.store.penalty_queries import period_penalty_rows, period_unknown_penalty_cases
 from desktop_app.store.report_claims import AttentionClaim, ClaimFigures, ClaimGroup, claim_figures_of, claim_rows
 from desktop_app.store.report_queries import (
     CaseGroup,
@@ -201,6 +201,9 @@ class Report:
     old_claim_days: int
     notes: tuple[str, ...]
     timer_penalised_cases: int = 0  # cases whose timers' penalties fell due in the period (`penalties_timers`)
+    # Cases whose timers' penalty fell due in the period with its amount unknown (a share of an order not imported):
+    # not in `penalties_timers`, said beside it rather than counted as 0.
+    unknown_penalty_cases: int = 0
 
     @property
     def scope(self) -> ReportScope:
@@ -271,7 +274,8 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     claims = claim_figures_of(session, claim_reads, files_check=claims_with_files)
     # The timers' penalties count in their cases' products too: their goods' cost, no case counted again.
     products = top_products_of(session, scope, goods + [(g, 0, fen) for _p, g, fen, _n in penalty_rows if g])
-    overview = _overview(period, platform, shop_row, old_claim_days, groups, claims, penalty_rows)
+    overview = replace(_overview(period, platform, shop_row, old_claim_days, groups, claims, penalty_rows),
+                       unknown_penalty_cases=period_unknown_penalty_cases(session, scope, at))
     return _detailed(overview, groups, claims, products, carriers, parcels, seconds, straddling)
 
 
@@ -325,6 +329,9 @@ def _detailed(overview: Report, groups: list[CaseGroup], claims: ClaimFigures, p
         notes.append(f"平台处罚含时限超时按平台规则计入的 {overview.money.penalties_timers:.2f} 元"
                      f"（{overview.timer_penalised_cases} 张售后单，按时限到期日计入期间；"
                      "已手工登记处罚的售后单以登记为准）")
+    if overview.unknown_penalty_cases:
+        notes.append(f"另有 {overview.unknown_penalty_cases} 张售后单的时限超时赔付金额未知（订单未导入，"
+                     "按成交金额的比例计算），未计入平台处罚")
     return replace(
         overview, timeliness=timeliness, timeliness_by_platform=tuple(by_platform[p] for p in present),
         products=tuple(

@@ -29,7 +29,7 @@ from desktop_app.core.rule_pack_model import KIND_CHANGED
 from desktop_app.core.tracking_numbers import clean_carrier, clean_tracking
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import cases as case_service
-from desktop_app.services.case_writes import apply_action, current_author, load_case, record_event
+from desktop_app.services.case_writes import apply_action, current_author, load_case, record_event, remember_kind
 from desktop_app.services.cases import OpenedCase
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
@@ -130,6 +130,7 @@ def mark_out_of_stock(db: Database, case_id: int, note: str | None = None, at: M
         reship.status = ReshipStatus.OUT_OF_STOCK.value
         extra = (note or "").strip()
         reship.note = extra or reship.note
+        remember_kind(case, case.kind)
         case.kind = CaseKind.REFUND_ONLY.value
         case.status = CaseStatus.PROCESSING.value
         case.is_open = True

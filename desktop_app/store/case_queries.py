@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
 from desktop_app.core import messages as msg
 from desktop_app.core.deadline_display import OpenTimer
 from desktop_app.core.errors import NotFound
 from desktop_app.core.invisible_marks import without_invisible
+from desktop_app.core.rule_pack_model import PENALTY_UNKNOWN
 from desktop_app.store.case_filters import CaseFilter, CaseOrder, CaseSort, OpenState  # noqa: F401 (named from here)
 from desktop_app.store.case_listing import CasePages, filter_conditions
 from desktop_app.store.deadline_lists import open_timers_of
@@ -175,12 +176,13 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
 
 
 def case_penalties(session: Session, case_id: int) -> tuple[PenaltyRow, ...]:
-    """The case's deadlines with money at stake or lost, soonest first (`PenaltyRow`)."""
+    """The case's deadlines with money at stake or lost, soonest first (`PenaltyRow`); one whose amount is a share of
+    an order that was not imported (its name says so: `PENALTY_UNKNOWN`) with no amount."""
     stmt = (select(Deadline.name, Deadline.due_at, Deadline.penalty_fen, Deadline.status)
-            .where(Deadline.case_id == case_id, Deadline.claim_id.is_(None), Deadline.penalty_fen.is_not(None))
+            .where(Deadline.case_id == case_id, Deadline.claim_id.is_(None),
+                   or_(Deadline.penalty_fen.is_not(None), Deadline.name.contains(PENALTY_UNKNOWN, autoescape=True)))
             .order_by(Deadline.due_at, Deadline.timer_id))
-    return tuple(PenaltyRow(name, due_at, fen, status) for name, due_at, fen, status in session.execute(stmt)
-                 if fen is not None)
+    return tuple(PenaltyRow(name, due_at, fen, status) for name, due_at, fen, status in session.execute(stmt))
 
 
 def list_shops(session: Session) -> list[ShopRow]:

@@ -132,7 +132,7 @@ def recompute_reads(cases: CaseSet,
             _CASES.c.next_due_at, _CASES.c.next_due_name, _CASES.c.next_due_automatic, _CASES.c.after_due_at,
             _CASES.c.after_due_name, _CASES.c.next_due_until,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
-            _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.deadline_digest,
+            _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.former_kinds, _CASES.c.deadline_digest,
             *(_CASES.c[name] for name in TIMER_FACTS),
         )
         .select_from(_CASES.outerjoin(_ORDERS, _ORDERS.c.id == _CASES.c.order_id))

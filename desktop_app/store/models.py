@@ -304,6 +304,10 @@ class Case(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     platform: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(24))
+    # The kinds the case had before each change of kind (更改售后类型, 缺货改仅退款), oldest first, comma-separated;
+    # the n-th is the kind before the n-th `kind_changed` step. What the earlier kind's timers had missed or owed by
+    # then stays on the case (migration 0022_kinds; `core.deadlines`). NULL: never changed.
+    former_kinds: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)

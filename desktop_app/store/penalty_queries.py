@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.deadline_results import DeadlineStatus
+from desktop_app.core.rule_pack_model import PENALTY_UNKNOWN
 from desktop_app.store.models import Case, Deadline
 from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import ReportScope, scope_filters
@@ -62,6 +63,22 @@ def period_penalty_rows(session: Session, scope: ReportScope, moment: datetime) 
     their sum in fen and how many cases carry them. The deadlines from `ix_deadlines_penalties` alone, each
     case by its key: a few rows however large the ledger (only deadlines with an amount are in the index)."""
     return fetch_raw(session, period_penalty_statement(scope, moment))
+
+
+def period_unknown_penalty_cases(session: Session, scope: ReportScope, moment: datetime) -> int:
+    """How many cases of the scope's period (without a penalty recorded by hand) have a timer's penalty that fell
+    due but whose amount is unknown: a share of an order that was not imported (`PENALTY_UNKNOWN` in the name, no
+    `penalty_fen`). Read by the due-time index, like `period_penalty_rows`, not from the partial index."""
+    status = func.coalesce(Deadline.status, "")
+    stmt = (
+        select(func.count(func.distinct(Deadline.case_id)))
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.due_at >= scope.start, Deadline.due_at < scope.end, Deadline.penalty_fen.is_(None),
+               Deadline.claim_id.is_(None), Deadline.name.contains(PENALTY_UNKNOWN, autoescape=True),
+               or_(status == _MISSED, and_(status == _OPEN, Deadline.due_at < moment)),
+               Case.penalty_fen.is_(None), *scope_filters(scope))
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 def period_penalty_statement(scope: ReportScope, moment: datetime) -> Select[str, str | None, int | None, int]:

@@ -136,7 +136,7 @@ class PenaltyRow:
 
     name: str
     due_at: datetime
-    penalty_fen: int
+    penalty_fen: int | None  # None: a share of an order that was not imported (the name says 赔付金额未知)
     status: str  # DeadlineStatus value: open or missed
 
 

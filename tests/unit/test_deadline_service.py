@@ -404,7 +404,7 @@ def test_cli_json_shape(db: Database, ledger_target: str, three_cases: dict[str,
     assert len(items) == 7
     for item in items:
         assert list(item) == ["case", "order", "platform", "timer", "name", "due_at", "action", "status",
-                              "penalty_yuan", "platform_acted", "estimated"]
+                              "penalty_yuan", "platform_acted", "estimated", "penalty_unknown"]
         assert item["due_at"].endswith("+08:00")
         assert item["status"] in ("open", "met", "missed")
     first = items[0]
@@ -412,7 +412,7 @@ def test_cli_json_shape(db: Database, ledger_target: str, three_cases: dict[str,
         "case": three_cases["overdue"], "order": "DY-A", "platform": "douyin", "timer": "reship_answer",
         "name": "处理补寄申请（48小时）", "due_at": "2026-05-03T10:00:00+08:00", "action": "自动同意补寄",
         "status": "open", "penalty_yuan": None, "platform_acted": True,  # 抖店 agreed by itself
-        "estimated": False,
+        "estimated": False, "penalty_unknown": False,
     }
     # 抖店's automatic agreement started the ship clock; missing it costs 3 元 (seed 004).
     assert items[1]["timer"] == "reship_ship" and items[1]["penalty_yuan"] == "3.00"

@@ -134,3 +134,33 @@ def test_statistics_of_an_analysed_ledger_cover_the_indexes_added_since(tmp_path
     assert "ix_cases_is_open_next_due_at" in analysed_indexes
     with sqlite3.connect(plain) as conn:
         assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchall()
+
+
+def test_kinds_changed_before_the_upgrade_are_read_back_from_the_steps_notes(tmp_path: Path) -> None:
+    # Migration 0022_kinds: a ledger whose cases changed kind before `cases.former_kinds` existed gets it from the
+    # notes of those steps (services/case_kind.py "售后类型：补发 → 部分退款/补偿", services/reships.py "缺货，补发改为
+    # 仅退款"), so the late reship's 3 元 of seed 004 4.3 comes back on the case (core.deadlines._before_changes).
+    from tests.unit.shop_cli import ShopCli
+
+    shop = ShopCli(tmp_path / "shop")
+    changed = shop.add("douyin", "reship", "missing_item", requested="2026-12-01 09:00")
+    shop.act(changed, "agree_reship", "2026-12-01 10:00")
+    shop.cli("case", "act", str(changed), "change_kind", "--kind", "partial_refund", "--at", "2026-12-04 10:00")
+    short = shop.add("douyin", "reship", "missing_item", requested="2026-12-01 09:00")
+    shop.act(short, "agree_reship", "2026-12-01 10:00")
+    shop.cli("reship", "out-of-stock", str(short), "--at", "2026-12-04 09:00")
+    shop.cli("case", "act", str(short), "change_kind", "--kind", "return_refund", "--at", "2026-12-05 09:00")
+    db = open_database(Path(shop.db), migrate=False)
+    with db.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0021_transit")
+        # What the engine of that version had stored (nothing kept), under rules it had not computed with yet.
+        conn.exec_driver_sql("DELETE FROM deadlines")
+        conn.exec_driver_sql("UPDATE cases SET deadline_digest = NULL")
+        conn.exec_driver_sql("DELETE FROM settings WHERE key = 'deadlines.rule_fingerprints'")
+        command.upgrade(alembic_config(conn), "head")
+        kinds = dict(conn.exec_driver_sql("SELECT id, former_kinds FROM cases").all())
+    db.close()
+    assert kinds == {changed: "reship", short: "reship,refund_only"}
+    for case in (changed, short):
+        row = shop.timers(case)["reship_ship~reship"]
+        assert (row["status"], row["penalty_yuan"]) == ("missed", "3.00")

@@ -38,7 +38,7 @@ def ship_by(pack: str, campaign: str | None, **events: str) -> tuple[datetime, D
     history = {name: [(at(value), False)] for name, value in events.items()}
     found = {d.timer_id: d for d in compute_from_history(
         load_pack(pack), kind="refund_only", reason="late_shipment", case_open=True, history=history,
-        campaign=campaign)}
+        campaign=campaign, paid_fen=30000)}  # an imported order: its late-shipment penalty known (no 赔付金额未知)
     d = found["ship_by"]
     return d.due_at.astimezone(CHINA), d.status, d.name
 

@@ -98,7 +98,7 @@ def test_per_platform_in_the_cli_contract(db: Database, ledger: dict[str, int], 
                            "outstanding", "net_loss", "pending_refund"]  # the keys as they were
     assert money["penalties"] == penalties
     assert data["penalties"] == {"recorded": recorded, "timers": timers,
-                                 "timer_cases": {"douyin": 1, "taobao": 3, "tmall": 0}[platform]}
+                                 "timer_cases": {"douyin": 1, "taobao": 3, "tmall": 0}[platform], "unknown_cases": 0}
 
 
 def test_the_case_cost_counts_its_timers_penalty_once(db: Database, ledger: dict[str, int], ledger_target: str,

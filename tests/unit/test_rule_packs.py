@@ -114,14 +114,15 @@ def test_taobao_windows_for_double11_and_both_spring_festivals() -> None:
     assert sf2020.end == datetime(2020, 2, 2, 23, 59, 59, tzinfo=CHINA)
     assert dict(sf2020.durations) == {
         "seller_answer_return": Duration(15, D), "seller_answer_request": Duration(15, D),
-        "seller_answer_goods": Duration(15, D), "seller_confirm_return": Duration(20, D),
-        "buyer_confirm_reship": Duration(20, D),
+        "seller_answer_goods": Duration(15, D), "repair_answer": Duration(15, D),
+        "seller_confirm_return": Duration(20, D), "buyer_confirm_reship": Duration(20, D),
         "buyer_confirm_exchange": Duration(30, D), "buyer_confirm_repair": Duration(30, D),
     }
     assert sf2020.keyed_to == ("requested", "rejected")
     assert dict(windows["spring_festival_2020_return_info"].durations) == {"buyer_ship_return": Duration(25, D)}
     assert windows["spring_festival_2020_return_info"].keyed_to == ("return_agreed",)
-    assert dict(windows["spring_festival_2020_evidence"].durations) == {"evidence_upload": Duration(15, D)}
+    assert dict(windows["spring_festival_2020_evidence"].durations) == {
+        "evidence_upload": Duration(15, D), "seller_answer_evidence": Duration(3, D)}
     assert windows["spring_festival_2020_evidence"].keyed_to == ("escalated",)
     sf2022 = windows["spring_festival_2022"]
     assert sf2022.start == datetime(2022, 1, 25, 0, 0, tzinfo=CHINA)

@@ -25,8 +25,11 @@ def money_rows(d: CaseDetail, money: CaseMoney, moment: datetime) -> list[tuple[
     for p in d.penalties:
         when = (_tr("已超时（%1）").replace("%1", labels.when(p.due_at)) if penalty_fell_due(p.status, p.due_at, moment)
                 else _tr("%1 前未完成").replace("%1", labels.when(p.due_at)))
-        rows.append((_tr("赔付"), _tr("%1：%2须赔付 %3 元").replace("%1", labels.text(p.name)).replace(
-            "%2", when).replace("%3", format_yuan(p.penalty_fen))))
+        if p.penalty_fen is None:  # a share of an order not imported: the name says the cap
+            owed = _tr("%1：%2须赔付，金额未知（订单未导入）")
+        else:
+            owed = _tr("%1：%2须赔付 %3 元").replace("%3", format_yuan(p.penalty_fen))
+        rows.append((_tr("赔付"), owed.replace("%1", labels.text(p.name)).replace("%2", when)))
     recorded = money.costs.penalty_fen
     if recorded is not None:
         text = _tr("%1 元（手工登记）").replace("%1", format_yuan(recorded))

@@ -328,6 +328,9 @@ class DashboardTab(BaseTab):
             notes.append(self.tr("平台处罚含时限超时按平台规则计入的 %1 元（%2 张售后单，按时限到期日计入期间；"
                                  "已手工登记处罚的售后单以登记为准）").replace(
                 "%1", f"{money.penalties_timers:,.2f}").replace("%2", f"{r.timer_penalised_cases:,}"))
+        if r.unknown_penalty_cases:
+            notes.append(self.tr("另有 %1 张售后单的时限超时赔付金额未知（订单未导入，按成交金额的比例计算），"
+                                 "未计入平台处罚").replace("%1", f"{r.unknown_penalty_cases:,}"))
         self.summary.setText("\n".join((text, *notes)))
         base = self._base(r)
         for key, enum in _BREAKDOWNS:
