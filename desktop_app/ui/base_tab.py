@@ -82,9 +82,9 @@ class BaseTab(QWidget):
 def data_table(name: str, model: QAbstractItemModel, widths: Sequence[Fit], *, several: bool = False,
                order: Sequence[int] = (), widest: int | str = WIDEST_LABEL) -> QTableView:
     """A tab's list: rows selected whole (`several`: more than one, for bulk actions), sortable, its
-    columns at `widths` (pixels, or texts to show whole: ui/widgets/column_fit.py) and shown in `order` (the
-    model's columns; default: the model's order) until the
-    user (or the window's remembered layout) changes them."""
+    columns at `widths` (pixels, or texts to show whole: ui/widgets/column_fit.py; a label at most `widest`)
+    and shown in `order` (the model's columns; default: the model's order) until the user (or the window's
+    remembered layout) changes them."""
     view = QTableView()
     view.setObjectName(name)
     configure_table(view)

@@ -84,11 +84,11 @@ def test_lists_imported_together_do_not_vouch_for_each_other(capsys: pytest.Capt
     went in as 淘宝 with the warning, and the second as 淘宝 silently, its 'evidence' the first one's guess."""
     db = ledger_target
     tmall, taobao = copy_fixture(tmp_path, "tm_refunds.xlsx", "tb_refunds.csv")
-    code, out, err = cli(capsys, "import-cases", str(tmall), str(taobao), "--db", db, "--json")
+    code, out, _ = cli(capsys, "import-cases", str(tmall), str(taobao), "--db", db, "--json")
     files = json.loads(out)["files"]
     assert code == 0 and [f["platform"] for f in files] == ["taobao", "taobao"]
     assert all(any("--platform tmall" in w for w in f["warnings"]) for f in files), files
     # A later import is told by the ledger as before: its 淘宝 cases are the ledger's word then.
-    code, out, err = cli(capsys, "import-cases", str(taobao), "--db", db, "--json")
+    code, out, _ = cli(capsys, "import-cases", str(taobao), "--db", db, "--json")
     [entry] = json.loads(out)["files"]
-    assert entry["platform"] == "taobao" and entry["unchanged"] == 20 and entry["warnings"] == []
+    assert code == 0 and entry["platform"] == "taobao" and entry["unchanged"] == 20 and entry["warnings"] == []

@@ -9,7 +9,7 @@ full text is a tooltip). The title is never cut either (`fit_titles`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle
@@ -27,9 +27,9 @@ WIDEST_LABEL = 150  # a vocabulary column no wider (its rare longest English lab
 _SAMPLE_MOMENT = datetime(2026, 12, 28, 23, 58, tzinfo=CHINA)  # two-digit month, day and hour
 
 
-def vocabulary(enum: type[LabelledEnum], members: Iterable[LabelledEnum] | None = None) -> tuple[str, ...]:
-    """The labels of an enum's members (all, or `members`), as the window shows them."""
-    return tuple(labels.label(member) for member in (members if members is not None else enum))
+def vocabulary(enum: type[LabelledEnum]) -> tuple[str, ...]:
+    """The labels of an enum's members, as the window shows them."""
+    return tuple(labels.label(member) for member in enum)
 
 
 def moment() -> tuple[str, ...]:
