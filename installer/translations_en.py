@@ -561,7 +561,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "平台": "Platform",
     "店铺": "Shop",
     "订单号": "Order no.",
-    "买家/收货人": "Buyer / recipient",
+    "买家/收货人": "Recipient",  # a list's title: "Buyer / recipient" took 127 px of the first screen
     "类型": "Type",
     "原因": "Reason",
     "状态": "Status",

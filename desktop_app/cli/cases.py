@@ -216,6 +216,10 @@ def _list(args: argparse.Namespace) -> int:
         ]))
     if not rows:
         sys.stderr.write("没有符合条件的售后单\n")
+    elif total == len(rows):
+        # As `reship list` and `deadlines` end with their count, on stderr: stdout stays one row a line
+        # for scripts (`cut -f1` into `case act`); a cut list said its count above.
+        sys.stderr.write(f"共 {total:,} 张\n")
     return 0
 
 

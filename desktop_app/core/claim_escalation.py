@@ -42,6 +42,14 @@ class Holding(StrEnum):
     EVIDENCE = "evidence"
     TRACKING_NO = "tracking_no"
     STATEMENT = "statement"
+    RECEIVER = "receiver"  # the buyer's delivery details: recipient, phone and address
+
+
+def has_delivery_details(receiver: str | None, phone: str | None, address: str | None) -> bool:
+    """Whether the order holds the buyer's recipient, phone and address in full: a value the platform
+    masked (梁*桐, 138****5678) is no use to a courier tracing the parcel."""
+    texts = [(value or "").strip() for value in (receiver, phone, address)]
+    return all(text and "*" not in text for text in texts)
 
 
 _E = TypeVar("_E", bound=StrEnum)

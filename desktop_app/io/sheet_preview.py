@@ -4,7 +4,6 @@ per order or item rows, a Pinduoduo export or another). Read on the dialog's wor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import Platform
+from desktop_app.io.case_profiles import case_profiles
 from desktop_app.io.column_suggestions import known_headers
 from desktop_app.io.import_profiles import Layout, normalize_header
 from desktop_app.io.spreadsheet_readers import Spreadsheet, open_spreadsheet
@@ -21,7 +21,6 @@ PREVIEW_ROWS = 20
 # chosen further down could never be found again.
 HEADER_ROWS_SEARCHED = 10
 MAX_CELL_TEXT = 200
-_PDD_ORDER_NO = re.compile(r"^\d{6}-\d{15}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +184,12 @@ def guess_layout(preview: SheetPreview, header_row: int, order_no_column: int | 
 
 
 def guess_platform(preview: SheetPreview, header_row: int, order_no_column: int | None) -> Platform:
-    """Pinduoduo numbers have their own shape (261101-103283030276851); other numbers do not tell."""
-    if order_no_column is not None:
-        values = [v for v in preview.values_below(header_row, order_no_column) if v]
-        if values and all(_PDD_ORDER_NO.match(v) for v in values):
-            return Platform.PDD
-    return Platform.OTHER
+    """The one platform whose order numbers look like every number of the column (each platform's
+    `order_no_shape`, resources/aftersales: 拼多多 261101-103283030276851, 京东 9–14 digits); numbers that
+    several platforms write alike (淘宝/天猫 and 抖店: 19 digits) do not tell."""
+    if order_no_column is None:
+        return Platform.OTHER
+    values = [v for v in preview.values_below(header_row, order_no_column) if v]
+    fitting = {profile.platform for profile in case_profiles() if profile.order_no_shape is not None
+               and values and all(profile.order_no_shape.match(v) for v in values)}
+    return fitting.pop() if len(fitting) == 1 else Platform.OTHER

@@ -91,6 +91,7 @@ def import_case_steps(db: Database, paths: Sequence[Path | str], platform: str =
         raise UserError("没有选择要导入的文件")
     chosen = _check_platform(platform)
     files: list[CaseFileResult] = []
+    guessed: list[int] = []  # cases stored as 淘宝 for want of evidence by this import's earlier files
     for index, path in enumerate(Path(p) for p in paths):
         yield ImportProgress(path.name, index, len(paths), "reading")
         with collector_paused():
@@ -100,7 +101,7 @@ def import_case_steps(db: Database, paths: Sequence[Path | str], platform: str =
                 files.append(CaseFileResult(str(path), refused=refused.reason))
                 continue
             try:
-                result = yield from _store(db, parsed, index, len(paths), cancel)
+                result = yield from _store(db, parsed, index, len(paths), cancel, guessed)
             except ImportCancelled:
                 files.append(CaseFileResult(str(path), parsed.platform.value, parsed.profile.label, cancelled=True))
                 return CaseImportResult(tuple(files), cancelled=True)
@@ -115,8 +116,9 @@ def import_cases(db: Database, paths: Sequence[Path | str], platform: str = "aut
     return run_to_end(steps, progress)
 
 
-def _store(db: Database, parsed: CaseFile, index: int, count: int,
-           cancel: Callable[[], bool] | None) -> Generator[ImportProgress, None, CaseFileResult]:
+def _store(db: Database, parsed: CaseFile, index: int, count: int, cancel: Callable[[], bool] | None,
+           guessed: list[int]) -> Generator[ImportProgress, None, CaseFileResult]:
+    """One file in one transaction; the cases it inserts as 淘宝 for want of evidence are added to `guessed`."""
     name = parsed.path.name
     who = current_author()
     outcome = Outcome()
@@ -129,7 +131,7 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
         take_import_turn(session)  # before the stored cases are read (store/import_turns.py)
         # The rules in this transaction: no seat's rule edit commits before it does (store/rule_turns.py).
         context = RuleContext.load(session)
-        tell_taobao_from_tmall(session, parsed)
+        a_guess = tell_taobao_from_tmall(session, parsed, len(guessed))
         judge_rounded_ids(session, parsed)
         records = {platform_case_key(r.platform, r.platform_case_no) or "": r for r in parsed.records}
         times = StepTimes(context)
@@ -165,6 +167,8 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int,
                                 times, parsed.platform_given)
             check_cancel()
             _recompute(session, [*outcome.inserted, *outcome.updated], context)
+        if a_guess:
+            guessed.extend(inserted.values())
         twins = typed_twins(session, fresh, inserted, orders)
         over_paid = refunds_over_paid(session, parsed)
         mismatches = _mismatches(session, {k: r for k, r in records.items()

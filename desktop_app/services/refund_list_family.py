@@ -11,15 +11,22 @@ from desktop_app.io.case_rows import CaseFile
 from desktop_app.store.family_evidence import ledger_seen, orders_seen
 
 
-def tell_taobao_from_tmall(session: Session, parsed: CaseFile) -> None:
+def tell_taobao_from_tmall(session: Session, parsed: CaseFile, guessed_before: int = 0) -> bool:
     """Take the file as 天猫's when the ledger says so (its orders' cases, else its other cases), and add
     a warning to it whenever that is not plain. A file read with --platform, or of another layout, is
-    left as it is."""
+    left as it is. True: the file was taken as 淘宝 for want of evidence (its cases are no evidence either).
+
+    `guessed_before`: cases an earlier file of the same import stored as 淘宝 for want of evidence. They
+    are not the ledger's word: a 天猫 and a 淘宝 refund list imported together both went in as 淘宝, the
+    second one silently, on the strength of the first one's guess."""
     shared = parsed.platform is Platform.TAOBAO and Platform.TMALL in parsed.profile.platforms
     if parsed.platform_given or not shared:
-        return
+        return False
     orders = orders_seen(session, {order_key(r.platform, r.order_no) for r in parsed.records})
-    ledger = ledger_seen(session) if not (orders.tmall or orders.taobao) else FamilySeen()
+    ledger = FamilySeen()
+    if not (orders.tmall or orders.taobao):
+        seen = ledger_seen(session)
+        ledger = FamilySeen(seen.tmall, max(seen.taobao - guessed_before, 0))
     chosen = refund_list_platform(orders, ledger)
     if chosen.platform is not parsed.platform:
         parsed.platform = chosen.platform
@@ -27,3 +34,4 @@ def tell_taobao_from_tmall(session: Session, parsed: CaseFile) -> None:
             record.platform = chosen.platform
     if chosen.warning:
         parsed.warnings.append(chosen.warning)
+    return chosen.platform is Platform.TAOBAO and chosen.warning is not None

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core import messages as msg
 from desktop_app.core.carriers import vocabulary as carrier_vocabulary
-from desktop_app.core.claim_escalation import ClaimFacts, Holding, NextStep, escalation_rules
+from desktop_app.core.claim_escalation import ClaimFacts, Holding, NextStep, escalation_rules, has_delivery_details
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA
 from desktop_app.core.errors import NotFound
@@ -108,7 +108,8 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
     order = order_detail(session, claim.order_id)
     events = claim_events(session, claim.id)
     holding = _holding(claim.ticket_no, claim.reported_at, claim.contact, bool(claim.evidence), claim.tracking_no,
-                       bool(claim.items) and bool(claim.claimed_fen))
+                       bool(claim.items) and bool(claim.claimed_fen),
+                       has_delivery_details(order.order.receiver, order.order.phone, order.order.address))
     in_force = [e for e in events if e.undone_by is None and e.kind != "undo"]  # a step taken back never happened
     entered = [e.at for e in in_force if e.to_state == claim.status]
     facts = None if claim.status not in _KNOWN else ClaimFacts(
@@ -139,12 +140,13 @@ def claim_detail(session: Session, claim_id: int) -> ClaimDetail:
 
 
 def _holding(ticket_no: str | None, reported_at: datetime | None, contact: str | None, evidence: bool,
-             tracking_no: str | None, statement: bool) -> frozenset[Holding]:
+             tracking_no: str | None, statement: bool, delivery: bool) -> frozenset[Holding]:
     """What the claim already holds of the documents escalation steps ask for."""
     present = {
         Holding.TICKET_NO: bool((ticket_no or "").strip()), Holding.REPORTED_AT: reported_at is not None,
         Holding.CONTACT: bool((contact or "").strip()), Holding.EVIDENCE: evidence,
         Holding.TRACKING_NO: bool((tracking_no or "").strip()), Holding.STATEMENT: statement,
+        Holding.RECEIVER: delivery,
     }
     return frozenset(h for h, there in present.items() if there)
 
@@ -264,7 +266,7 @@ def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> l
             CarrierClaim.case_id, CarrierClaim.reship_id, CarrierClaim.created_at, CarrierClaim.updated_at,
             CarrierClaim.ticket_no, CarrierClaim.reported_at, CarrierClaim.contact, CarrierClaim.submitted_at,
             exists().where(ClaimEvidence.claim_id == CarrierClaim.id),
-            exists().where(ClaimItem.claim_id == CarrierClaim.id),
+            exists().where(ClaimItem.claim_id == CarrierClaim.id), Order.phone, Order.address,
         )
         .join(Order, Order.id == CarrierClaim.order_id)
         .order_by(
@@ -280,10 +282,10 @@ def list_claims(session: Session, f: ClaimFilter, limit: int | None = None) -> l
     rows: list[ClaimRow] = []
     facts: dict[int, ClaimFacts] = {}
     for r in session.execute(stmt).all():
-        ticket_no, reported_at, contact, submitted_at, evidence, items = tuple(r)[17:]
+        ticket_no, reported_at, contact, submitted_at, evidence, items, phone, address = tuple(r)[17:]
         row = ClaimRow(*tuple(r)[:17])
         holding = _holding(ticket_no, reported_at, contact, bool(evidence), row.tracking_no,
-                           bool(items) and bool(row.claimed_fen))
+                           bool(items) and bool(row.claimed_fen), has_delivery_details(row.receiver, phone, address))
         rows.append(replace(row, holding=holding))
         if row.is_open and row.status in _KNOWN:
             facts[row.id] = ClaimFacts(

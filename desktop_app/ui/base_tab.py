@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.ui.background import Announcement
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
+from desktop_app.ui.widgets.column_fit import WIDEST_LABEL, Fit, fit_columns
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database  # SQLAlchemy: the Cases tab is built before it
@@ -78,22 +79,21 @@ class BaseTab(QWidget):
         return False
 
 
-def data_table(name: str, model: QAbstractItemModel, widths: Sequence[int], *, several: bool = False,
-               order: Sequence[int] = ()) -> QTableView:
+def data_table(name: str, model: QAbstractItemModel, widths: Sequence[Fit], *, several: bool = False,
+               order: Sequence[int] = (), widest: int | str = WIDEST_LABEL) -> QTableView:
     """A tab's list: rows selected whole (`several`: more than one, for bulk actions), sortable, its
-    columns at `widths` and shown in `order` (the model's columns; default: the model's order) until the
-    user (or the window's remembered layout) changes them."""
+    columns at `widths` (pixels, or texts to show whole: ui/widgets/column_fit.py; a label at most `widest`)
+    and shown in `order` (the model's columns; default: the model's order) until the user (or the window's
+    remembered layout) changes them."""
     view = QTableView()
     view.setObjectName(name)
     configure_table(view)
     if several:
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setModel(model)
-    for column, width in enumerate(widths):
-        view.setColumnWidth(column, width)
+    fit_columns(view, view.horizontalHeader(), widths, widest)  # English labels and titles: often wider
     for visual, column in enumerate(order):
         view.horizontalHeader().moveSection(view.horizontalHeader().visualIndex(column), visual)
-    fit_titles(view.horizontalHeader())  # an English title is often wider than the Chinese one
     # Before the last one stretches: what `GrowColumn` leaves it (ui/widgets/grow_column.py).
     view.setProperty("start_widths", [view.columnWidth(c) for c in range(model.columnCount())])
     return view

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from desktop_app.paths import data_dir, resource
+from desktop_app.ui.qt_dialog_chinese import QtDialogChinese
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,10 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     if qt_translator.load(qt_name, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_translator)
         translators.append(qt_translator)
+    if language == "zh_CN":  # the file dialog's labels Qt's zh_CN lacks (asked before Qt's, installed last)
+        missing = QtDialogChinese(app)
+        app.installTranslator(missing)
+        translators.append(missing)
     if language != "zh_CN":
         path = qm_file(language)
         ours = QTranslator(app)

@@ -1492,7 +1492,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>买家/收货人</source>
-        <translation>Buyer / recipient</translation>
+        <translation>Recipient</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
@@ -1653,13 +1653,13 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CasesTab</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="107"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="370"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="384"/>
         <source>批量操作…</source>
         <translation>Bulk action…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="123"/>
         <source>按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作</source>
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
@@ -1674,48 +1674,48 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="124"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="138"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="175"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="189"/>
         <source>处理建议</source>
         <translation>Guide</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="190"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="146"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="160"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="104"/>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="258"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="272"/>
         <source>共 %1 张售后单</source>
         <translation>Cases: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="127"/>
         <source>完成已退款的…</source>
         <translation>Complete the refunded…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="130"/>
         <source>平台已退款、只等完成的未结束售后单（按当前的平台、店铺、类型和搜索）：一次全部完成</source>
         <translation>Open cases the platform has refunded, waiting only to be completed (by the current platform, shop, type and search): complete them all at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="261"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="275"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
         <translation>Phone ending “%1” (phones only): %2 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="264"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="278"/>
         <source>匹配的订单太多，只列出前 %1 个订单的 %2 张售后单；请多输入几个字</source>
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
@@ -1740,7 +1740,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>No refunded case waiting to be completed in this list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="369"/>
+        <location filename="../../desktop_app/ui/cases/cases_tab.py" line="383"/>
         <source>批量操作（%1）…</source>
         <translation>Bulk action (%1)…</translation>
     </message>
@@ -2378,123 +2378,123 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimsTab</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="92"/>
         <source>搜索 运单号 / 订单号 / 收货人 / #编号  (Ctrl+F)</source>
         <translation>Search tracking / order no. / recipient / #ID  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="93"/>
         <source>按运单号、快递工单号、订单号、收货人或理赔编号（#12）查找，输入一部分即可</source>
         <translation>Finds claims by tracking number, carrier ticket number, order number, recipient or claim ID (#12); part of one is enough</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="90"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="230"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="239"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="102"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="107"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="107"/>
         <source>未结束</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="108"/>
         <source>已结束</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="110"/>
         <source>今天需跟进</source>
         <translation>Follow up today</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="108"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="117"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="120"/>
         <source>打印货值说明</source>
         <translation>Print goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="122"/>
         <source>为所选理赔生成货值说明（可多选，同一快递一次打印）</source>
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="138"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="139"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="148"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="159"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="168"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="222"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="231"/>
         <source>没有符合条件的理赔：清空搜索，或把筛选改回“全部”。</source>
         <translation>No claim matches: clear the search, or set the filters back to “All”.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="223"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="232"/>
         <source>还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。</source>
         <translation>No carrier claims yet. When a parcel is lost or damaged, click “Carrier claims” on its case or order, or “New claim” above; then print the goods value statement for the carrier&apos;s outlet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="248"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="258"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="256"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="265"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="342"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="336"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="345"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>
@@ -3006,68 +3006,68 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>DeadlineList</name>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="41"/>
         <source>到期时间</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="41"/>
         <source>剩余</source>
         <translation>Time left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="41"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="39"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="41"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="40"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="42"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="40"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="42"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="40"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="42"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="58"/>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="61"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="59"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="62"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="63"/>
         <source>这个时限不属于售后单（是一条理赔的跟进）</source>
         <translation>This deadline belongs to no case (it is a claim&apos;s follow-up)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="65"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="66"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="65"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="66"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="73"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="74"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="85"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="86"/>
         <source>售后单 #%1 · %2 · 订单 %3
 %4
 %5 到期（%6）
@@ -3078,7 +3078,7 @@ Due %5 (%6)
 When it runs out: %7</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="105"/>
+        <location filename="../../desktop_app/ui/calendar/deadline_list.py" line="106"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
@@ -4653,93 +4653,93 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrdersTab</name>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="59"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="63"/>
         <source>搜索 订单号 / 收货人 / 手机（可输后四位）/ 物流单号 / 商品  (Ctrl+F)</source>
         <translation>Search order no. / recipient / phone (last 4 digits OK) / tracking no. / item  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="62"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="66"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="66"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
         <source>为此订单新建售后单</source>
         <translation>New case for this order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="70"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="74"/>
         <source>快递理赔</source>
         <translation>Carrier claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="72"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="76"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="79"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="83"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="85"/>
         <source>导出当前列表（按当前搜索和筛选）中的订单</source>
         <translation>Export the orders in the current list (search and filters as shown)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="107"/>
         <source>聚划算订单（付款后7天内发货）</source>
         <translation>Juhuasuan order (ship within 7 days of payment)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="109"/>
         <source>导出文件里没有聚划算标记：勾选后按聚划算的7天发货时效计算，改动记入操作日志</source>
         <translation>No export carries a Juhuasuan mark: ticked, the order ships within Juhuasuan&apos;s 7 days (logged)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="127"/>
         <source>共 %1 个订单</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="156"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="160"/>
         <source>先在列表中选择一个订单</source>
         <translation>Select an order in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="180"/>
         <source>选择一个订单查看商品和物流。</source>
         <translation>Select an order to see its items and shipping.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="207"/>
         <source>订单 %1 已标记为聚划算订单</source>
         <translation>Order %1 is marked as a Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="203"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="207"/>
         <source>订单 %1 已改回普通订单</source>
         <translation>Order %1 is an ordinary order again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="207"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="211"/>
         <source>聚划算订单</source>
         <translation>Juhuasuan order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="214"/>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="218"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="235"/>
         <source>导出订单</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="215"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="219"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/orders/orders_tab.py" line="238"/>
         <source>已导出 %1 个订单到 %2</source>
         <translation>Exported %1 orders to %2</translation>
     </message>
@@ -5454,133 +5454,133 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="82"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="83"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="84"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="85"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="237"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="165"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
         <source>；超时须赔付 %1 元</source>
         <translation>; ¥%1 owed for lateness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="170"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="178"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="225"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="226"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is “%1” and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="244"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="241"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="242"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="250"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="255"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="263"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>

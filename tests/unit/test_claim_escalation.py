@@ -24,6 +24,7 @@ from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.store.claim_rows import ClaimFilter, list_claims
 from desktop_app.store.database import Database
+from desktop_app.store.models import Order
 from tests.unit.test_claims import add_order, cli, detail
 
 S, A = ClaimStatus, ClaimAction
@@ -124,6 +125,28 @@ def test_detail_and_list_carry_the_next_step(db: Database) -> None:
     with db.reading() as s:
         [row] = list_claims(s, ClaimFilter())
     assert row.escalation is None and detail(db, claim_id).escalation is None
+
+
+@pytest.mark.parametrize(("receiver", "masked", "ticked"), [
+    ("梁军桐", False, True), ("梁*桐", False, False), ("梁军桐", True, False), ("  ", False, False)])
+def test_the_buyers_delivery_details_are_ticked_when_held_in_full(db: Database, receiver: str, masked: bool,
+                                                                  ticked: bool) -> None:
+    """买家收货信息 (recipient, phone, address) was never ticked; a masked or blank one is no use to a courier."""
+    order_id = add_order(db, receiver=receiver)
+    if masked:
+        with db.transaction() as s:
+            order = s.get(Order, order_id)
+            assert order is not None
+            order.phone = "182****5900"
+    claim_id = open_claim(db, NewClaim(incident=ClaimIncident.LOST, order_id=order_id,
+                                       at=parse_moment("2026-11-04 18:00"))).claim_id
+    d = detail(db, claim_id)
+    with db.reading() as s:
+        [row] = list_claims(s, ClaimFilter())
+    assert (Holding.RECEIVER in d.holding) is ticked and (Holding.RECEIVER in row.holding) is ticked
+    assert d.escalation is not None
+    [line] = [line for line in d.escalation.checklist(d.holding) if line.name.startswith("买家收货信息")]
+    assert line.checkable and line.present is ticked
 
 
 def test_cli_show_and_list_print_the_next_step(capsys: pytest.CaptureFixture[str], db: Database,

@@ -62,8 +62,10 @@ def test_list_filters_and_json(capsys: pytest.CaptureFixture[str], ledger_target
     assert [r["id"] for r in json.loads(out)] == [3]
     _, out, _ = cli(capsys, "case", "list", "--db", db, "--platform", "抖店", "--json")
     assert [r["order"] for r in json.loads(out)] == ["2"]
-    _, out, _ = cli(capsys, "case", "list", "--db", db)
+    _, out, err = cli(capsys, "case", "list", "--db", db)
     assert "补发" in out and "#1" in out
+    # The count as the other lists give it, on stderr: stdout stays one case a line for scripts.
+    assert len(out.splitlines()) == 3 and err == "共 3 张\n"
     # A page of a longer list says so on stderr: a script must not take it for the whole ledger.
     code, out, err = cli(capsys, "case", "list", "--db", db, "--limit", "2", "--json")
     assert code == 0 and len(json.loads(out)) == 2

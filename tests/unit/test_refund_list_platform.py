@@ -76,3 +76,19 @@ def test_an_order_typed_as_tmall_makes_its_refund_list_tmall(capsys: pytest.Capt
     [entry] = json.loads(out)["files"]
     assert code == 0 and entry["platform"] == "tmall" and entry["inserted"] == 20
     assert {r["platform"] for r in listed(capsys, ledger_target).values()} == {"tmall"}
+
+
+def test_lists_imported_together_do_not_vouch_for_each_other(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                             ledger_target: str) -> None:
+    """A 天猫 and a 淘宝 refund list in one import (the day's downloads together) on a new ledger: the first
+    went in as 淘宝 with the warning, and the second as 淘宝 silently, its 'evidence' the first one's guess."""
+    db = ledger_target
+    tmall, taobao = copy_fixture(tmp_path, "tm_refunds.xlsx", "tb_refunds.csv")
+    code, out, _ = cli(capsys, "import-cases", str(tmall), str(taobao), "--db", db, "--json")
+    files = json.loads(out)["files"]
+    assert code == 0 and [f["platform"] for f in files] == ["taobao", "taobao"]
+    assert all(any("--platform tmall" in w for w in f["warnings"]) for f in files), files
+    # A later import is told by the ledger as before: its 淘宝 cases are the ledger's word then.
+    code, out, _ = cli(capsys, "import-cases", str(taobao), "--db", db, "--json")
+    [entry] = json.loads(out)["files"]
+    assert code == 0 and entry["platform"] == "taobao" and entry["unchanged"] == 20 and entry["warnings"] == []

@@ -142,6 +142,12 @@ def test_layout_platform_and_name_guesses(tmp_path: Path) -> None:
     assert guess_platform(preview, 2, 0) is Platform.OTHER
     pdd = preview_sheet(write_csv(tmp_path / "p.csv", [PDD_HEADER, pdd_row()]))
     assert guess_platform(pdd, 1, PDD_HEADER.index("订单号")) is Platform.PDD
+    # Every platform's order-number shape, from its after-sales profile (only 拼多多's was known): 京东's
+    # 12 digits are 京东's; 19 digits are 淘宝/天猫's and 抖店's alike, so they do not tell.
+    jd = preview_sheet(write_csv(tmp_path / "j.csv", [["订单号", "收货人"], ["333850400007", "张三"]]))
+    assert guess_platform(jd, 1, 0) is Platform.JD
+    taobao = preview_sheet(write_csv(tmp_path / "t.csv", [["订单号", "收货人"], ["4145384019161461003", "张三"]]))
+    assert guess_platform(taobao, 1, 0) is Platform.OTHER
     assert suggest_label(preview.path) == "供应商发货表"
     assert suggest_label("台账_2026-11.xlsx") == "台账"
     assert shipped_profile_for(PDD_HEADER) is not None and shipped_profile_for(SUPPLIER_HEADER) is None

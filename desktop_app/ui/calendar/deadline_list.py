@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidget
 
 from desktop_app.core.deadline_display import Urgency
 from desktop_app.core.money import format_yuan
+from desktop_app.core.vocabulary import Platform
 from desktop_app.store.deadline_lists import DeadlineRow
 from desktop_app.ui import labels
 from desktop_app.ui.cases.case_table_model import OVERDUE, SOON, countdown
-from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
+from desktop_app.ui.widgets.column_fit import fit_columns, moment, vocabulary
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.status_colours import WAITING
 from desktop_app.ui.widgets.table_menu import add_copy_entry, install_menu
 
@@ -38,9 +40,8 @@ class DeadlineList(QTreeWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHeaderLabels([self.tr("到期时间"), self.tr("剩余"), self.tr("售后单"), self.tr("订单号"),
                               self.tr("平台"), self.tr("时限"), self.tr("到期后果")])
-        for column, width in enumerate((120, 90, 60, 190, 60, 220)):  # 订单号: a 拼多多 number whole
-            self.setColumnWidth(column, width)
-        fit_titles(self.header())
+        # 订单号: a 拼多多 number whole, with room to spare beside a tree's item margins
+        fit_columns(self, self.header(), (moment(), 90, ("#99999",), 190, vocabulary(Platform), 220))
         show_full_texts(self)
         self.itemActivated.connect(self._activated)
         install_menu(self, self.menu_at)

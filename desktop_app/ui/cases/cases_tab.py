@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.lifecycle import CaseStatus
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty
 from desktop_app.store.case_filters import CaseFilter, CaseSort, OpenState
 from desktop_app.store.rows import CaseRow, ShopRow
 from desktop_app.store.search_terms import SEARCH_LIMIT, is_phone_tail
@@ -26,6 +28,7 @@ from desktop_app.ui.cases.case_list_export import CaseListExport
 from desktop_app.ui.cases.case_table_model import CaseTableModel
 from desktop_app.ui.cases.empty_state import EmptyState
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.column_fit import ORDER_NO, Fit, amount, moment, vocabulary
 from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.paged_model import PAGE_SIZE, ROW_ROLE
 from desktop_app.ui.widgets.scroll_pane import scrolling
@@ -42,7 +45,18 @@ if TYPE_CHECKING:
     from desktop_app.ui.cases.case_evidence_panel import CaseEvidencePanel
     from desktop_app.ui.cases.case_guide_panel import CaseGuidePanel
 
-_COLUMN_WIDTHS = (44, 50, 90, 160, 64, 66, 76, 76, 64, 52, 170, 130)  # 更新时间 last: a whole date and time
+# Beside the detail pane the first run's 1280 px window shows the list through 金额 (Amount) in English too:
+# a kind, reason or status label wider than this one (six characters, ~12 letters) is cut (its tooltip says
+# it whole).
+CASE_LABELS = "等待买家退货"
+
+
+def _column_fits() -> tuple[Fit, ...]:
+    """The columns' starting widths (in the model's order), from their texts in the language shown."""
+    return (("99999",), vocabulary(Platform), 90, (ORDER_NO,), 64, vocabulary(CaseKind), vocabulary(CaseReason),
+            vocabulary(CaseStatus), amount(), vocabulary(ResponsibleParty), 170, moment())
+
+
 # 下一个时限 then 金额 right after 状态, 店铺 after them: the columns a shop owner reads first stay in view on a
 # 1366 px laptop beside the detail pane (金额 was past the table's edge); the user may drag them back.
 _FIRST_RUN_ORDER = (CaseSort.ID, CaseSort.PLATFORM, CaseSort.ORDER_NO, CaseSort.RECEIVER, CaseSort.KIND,
@@ -88,8 +102,8 @@ class CasesTab(BaseTab):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = data_table("case_table", self.model, _COLUMN_WIDTHS, several=True,  # bulk actions
-                                order=[self.model.column_index(key) for key in _FIRST_RUN_ORDER])
+        self.table = data_table("case_table", self.model, _column_fits(), several=True,  # bulk actions
+                                order=[self.model.column_index(key) for key in _FIRST_RUN_ORDER], widest=CASE_LABELS)
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("updated"), Qt.SortOrder.DescendingOrder)
         grow_column(self.table, self.model.column_index(CaseSort.NEXT_DUE),  # a wide window's room,

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop_app.core.claims import (
-    ClaimStatus,
-)
+from desktop_app.core.claims import ClaimIncident, ClaimStatus
 from desktop_app.core.clock import now
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.vocabulary import Platform
 from desktop_app.store.case_queries import OpenState
 from desktop_app.store.claim_rows import (
     ClaimFilter,
@@ -51,12 +50,22 @@ from desktop_app.ui.claims.claim_detail import ClaimDetailPane
 from desktop_app.ui.claims.claim_table_model import ClaimTableModel
 from desktop_app.ui.claims.new_claim_dialog import NewClaimDialog
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.column_fit import Fit, amount, moment, vocabulary
 from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.scroll_pane import scrolling
 from desktop_app.ui.widgets.status_colours import legend, shade
 from desktop_app.ui.widgets.table_menu import install_row_menu
 
-_COLUMN_WIDTHS = (44, 50, 150, 60, 90, 72, 72, 72, 165, 90, 64, 76, 110, 60)
+# The first run's 1280 px window shows the list through 待追回 and 下一步 in English too: a reason or status
+# label wider than this is cut, and so are a 拼多多 number's last digits (their tooltips say them whole).
+CLAIM_LABELS = "已升级到总部"  # six characters, ~12 letters
+
+
+def _column_fits() -> tuple[Fit, ...]:
+    """The columns' starting widths (in the model's order), from their texts in the language shown."""
+    money = amount(999_999)  # a claim is the goods of one parcel
+    return (("99999",), vocabulary(Platform), 150, vocabulary(ClaimIncident), vocabulary(ClaimStatus),
+            money, money, money, 165, moment(), 64, 76, 110, 60)
 
 
 class ClaimsTab(BaseTab):
@@ -121,7 +130,7 @@ class ClaimsTab(BaseTab):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = data_table("claim_table", self.model, _COLUMN_WIDTHS, several=True)
+        self.table = data_table("claim_table", self.model, _column_fits(), several=True, widest=CLAIM_LABELS)
         next_step = self.model.column_index("next_step")
         grow_column(self.table, next_step, keep_in_view=next_step)  # a wide window's room; a narrow one's, in view
         left_layout.addWidget(self.table, 1)

@@ -34,11 +34,15 @@ from desktop_app.ui.background import describe_error
 from desktop_app.ui.base_tab import BaseTab, data_table
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.orders.order_table_model import OrderTableModel
+from desktop_app.ui.widgets.column_fit import ORDER_NO, Fit, amount, moment, vocabulary
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE
 from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.widgets.table_menu import explain, install_row_menu
 
-_COLUMN_WIDTHS = (60, 120, 170, 130, 80, 105, 80, 125, 80, 130)
+
+def _column_fits() -> tuple[Fit, ...]:
+    """The columns' starting widths (in the model's order), from their texts in the language shown."""
+    return (vocabulary(Platform), 120, (ORDER_NO,), 130, 80, 105, amount(), moment(), 80, 130)
 JUHUASUAN = "juhuasuan"  # the campaign id of 聚划算 in the 淘宝/天猫 rule packs
 
 
@@ -87,7 +91,7 @@ class OrdersTab(BaseTab):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = data_table("order_table", self.model, _COLUMN_WIDTHS)
+        self.table = data_table("order_table", self.model, _column_fits())
         self.table.horizontalHeader().setSortIndicator(
             self.model.column_index("paid_at"), Qt.SortOrder.DescendingOrder)
         left_layout.addWidget(self.table)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.reship_states import ReshipStatus
+from desktop_app.core.vocabulary import CaseReason, Platform
 from desktop_app.services.reship_queue import ReshipRow
 from desktop_app.services.reship_rules import Consequences
 from desktop_app.store.reship_queue_rows import QueueScope, count_reship_rows
@@ -39,6 +41,7 @@ from desktop_app.ui.reships.reship_bulk import ReshipBulkDialog
 from desktop_app.ui.reships.reship_picking import ReshipPicking
 from desktop_app.ui.reships.reship_queue import QueueView, load_queue
 from desktop_app.ui.reships.reship_table_model import ReshipTableModel, status_text
+from desktop_app.ui.widgets.column_fit import ORDER_NO, Fit, moment, vocabulary
 from desktop_app.ui.widgets.flow_layout import FlowLayout, flow_row
 from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE
@@ -49,7 +52,12 @@ COUNTDOWN_REFRESH_MS = 60_000
 DialogT = TypeVar("DialogT", bound=QDialog)
 T = TypeVar("T")
 # Address and goods are elided (full text in the tooltip) so that 逾期后果 fits a 1366 px screen.
-_COLUMN_WIDTHS = (56, 50, 150, 64, 160, 160, 72, 64, 120, 90, 220)
+
+
+def _column_fits() -> tuple[Fit, ...]:
+    """The columns' starting widths (in the model's order), from their texts in the language shown."""
+    return (("#99999",), vocabulary(Platform), (ORDER_NO,), 64, 160, 160, vocabulary(CaseReason),
+            tuple(status_text(s) for s in ReshipStatus), moment(), 90, 220)
 
 
 class ReshipTab(ReshipActions, ReshipPicking, BaseTab):
@@ -106,7 +114,7 @@ class ReshipTab(ReshipActions, ReshipPicking, BaseTab):
         outer.addLayout(bar)
 
         # Several rows at once: the picking list is printed for a morning's reships together.
-        self.table = data_table("reship_table", self.proxy, _COLUMN_WIDTHS, several=True)
+        self.table = data_table("reship_table", self.proxy, _column_fits(), several=True)
         self.table.sortByColumn(self.model.column_index("due"), Qt.SortOrder.AscendingOrder)
         penalty = self.model.column_index("penalty")
         grow_column(self.table, penalty, keep_in_view=penalty)  # a wide window's room; a narrow one's, in view

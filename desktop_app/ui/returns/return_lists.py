@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.clock import now
 from desktop_app.core.returns import InspectionResult
+from desktop_app.core.vocabulary import Platform
 from desktop_app.services.returns import match_parcel
 from desktop_app.store.database import Database
 from desktop_app.store.return_queries import ReturnCaseRow, UnmatchedParcelRow, returns_in_transit, unmatched_parcels
 from desktop_app.ui import labels
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.returns.return_menus import transit_menu, unmatched_menu
-from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
+from desktop_app.ui.widgets.column_fit import ORDER_NO, Fit, fit_columns, moment, vocabulary
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.status_colours import urgency
 from desktop_app.ui.widgets.table_menu import install_menu
 
@@ -70,13 +72,13 @@ class ReturnLists(QTabWidget):
         transit_layout.addLayout(days_row)
         self.transit_table = _table("transit_table", [
             _tr("编号"), _tr("平台"), _tr("订单号"), _tr("买家"), _tr("退货运单"),
-            _tr("寄出时间"), _tr("时限")], (50, 60, 190, 80, 200, 130))
+            _tr("寄出时间"), _tr("时限")], (("99999",), vocabulary(Platform), (ORDER_NO,), 80, 200, moment()))
         transit_layout.addWidget(self.transit_table)
         unmatched_page = QWidget()
         unmatched_layout = QVBoxLayout(unmatched_page)
         self.unmatched_table = _table("unmatched_table", [
             _tr("编号"), _tr("运单号"), _tr("快递（推测）"), _tr("收到时间"), _tr("验货"),
-            _tr("备注")], (50, 200, 110, 130, 60))
+            _tr("备注")], (("99999",), 200, 110, moment(), vocabulary(InspectionResult)))
         unmatched_layout.addWidget(self.unmatched_table)
         match_row = QHBoxLayout()
         self.match_button = QPushButton(_tr("关联到售后单…"))
@@ -157,7 +159,7 @@ class ReturnLists(QTabWidget):
             self.open_case.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
 
-def _table(name: str, headers: list[str], widths: tuple[int, ...]) -> QTableWidget:
+def _table(name: str, headers: list[str], widths: tuple[Fit, ...]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -168,9 +170,7 @@ def _table(name: str, headers: list[str], widths: tuple[int, ...]) -> QTableWidg
     table.horizontalHeader().setStretchLastSection(True)
     table.setWordWrap(False)
     table.verticalHeader().setDefaultSectionSize(24)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    fit_titles(table.horizontalHeader())
+    fit_columns(table, table.horizontalHeader(), widths)
     show_full_texts(table)
     return table
 
