@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli import case_edit
-from desktop_app.cli.arguments import list_limit, record_id
+from desktop_app.cli.arguments import given, list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
 from desktop_app.cli.common import (
     add_db_option,
@@ -55,9 +55,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--platform", required=True, help=f"平台：{platform_ids()}（或中文名）")
     add.add_argument("--order", required=True, help="订单号")
     add.add_argument("--kind", required=True, help="类型：" + " ".join(k.value for k in CaseKind))
-    add.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))
+    add.add_argument("--reason", type=given("--reason"), help="原因：" + " ".join(r.value for r in CaseReason))
     add.add_argument("--amount", help="金额（元）：退款或补偿金额")
-    add.add_argument("--responsible", help="责任方：" + " ".join(r.value for r in ResponsibleParty))
+    add.add_argument("--responsible", type=given("--responsible"),
+                     help="责任方：" + " ".join(r.value for r in ResponsibleParty))
     add.add_argument("--platform-case", help="平台售后单号")
     add.add_argument("--receiver", help="收货人（订单未导入时）")
     add.add_argument("--phone", help="手机（订单未导入时）")
@@ -88,7 +89,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                          + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）")
     act.add_argument("id", metavar="N[,N...]", help="售后单编号；多个用逗号分隔（3,5,8），逐单执行并分别报告结果")
     act.add_argument("action", metavar="ACTION")
-    act.add_argument("--kind", help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
+    act.add_argument("--kind", type=given("--kind"),
+                     help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
     act.add_argument("--note", help="备注")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--carrier", help="买家退货的快递公司（与 buyer_shipped_return 一起用）")

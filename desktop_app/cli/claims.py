@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import claim_edit
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     add = sub.add_parser("add", help="为订单（或售后单的订单）新建快递理赔，按订单预填商品和金额")
     add.add_argument("--order", help="订单号（须已导入或已有售后单记录）")
-    add.add_argument("--platform", help="平台（订单号在多个平台重复时必填）")
+    add.add_argument("--platform", type=given("--platform"), help="平台（订单号在多个平台重复时必填）")
     add.add_argument("--case", type=record_id, metavar="N", help="关联的售后单编号（不写 --order 时用它的订单）")
     add.add_argument("--incident", required=True, help="原因：" + " ".join(i.value for i in ClaimIncident))
     add.add_argument("--amount", help="申请金额（元）；默认为买家为受损商品实付的金额")
@@ -52,8 +52,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.set_defaults(handler=_add)
 
     lst = sub.add_parser("list", help="列出快递理赔及合计")
-    lst.add_argument("--status", help="状态：" + " ".join(s.value for s in ClaimStatus))
-    lst.add_argument("--carrier", help="快递公司（完整名称）")
+    lst.add_argument("--status", type=given("--status"), help="状态：" + " ".join(s.value for s in ClaimStatus))
+    lst.add_argument("--carrier", type=given("--carrier"), help="快递公司（完整名称）")
     state = lst.add_mutually_exclusive_group()
     state.add_argument("--open", action="store_true", help="只列未结束的")
     state.add_argument("--closed", action="store_true", help="只列已结束的")

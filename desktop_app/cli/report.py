@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.arguments import days
+from desktop_app.cli.arguments import days, given
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import as_china
@@ -44,8 +44,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD", help="开始日期（含）")
     parser.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="结束日期（含）")
-    parser.add_argument("--platform", metavar="P", help=f"只看一个平台：{platforms}（或中文名；taobao 不含 tmall）")
-    parser.add_argument("--shop", metavar="S", help="只看一个店铺（店铺名或编号）")
+    parser.add_argument("--platform", type=given("--platform"), metavar="P",
+                        help=f"只看一个平台：{platforms}（或中文名；taobao 不含 tmall）")
+    parser.add_argument("--shop", type=given("--shop"), metavar="S", help="只看一个店铺（店铺名或编号）")
     parser.add_argument("--claims-older-than", type=days("--claims-older-than"), default=OLD_CLAIM_DAYS,
                         metavar="DAYS",
                         help=f"列出超过这么多天仍未结束的理赔（默认 {OLD_CLAIM_DAYS}）")

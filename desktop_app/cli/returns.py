@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from desktop_app.cli.arguments import days
+from desktop_app.cli.arguments import days, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now
 from desktop_app.core.deadline_display import ShownDue
@@ -61,8 +61,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     unmatched.set_defaults(handler=_unmatched)
 
     match = sub.add_parser("match", help="把无主件关联到售后单（确认收货并带上验货结果）")
-    match.add_argument("parcel", type=int, metavar="PARCEL", help="无主件编号")
-    match.add_argument("case", type=int, metavar="CASE", help="售后单编号")
+    match.add_argument("parcel", type=record_id, metavar="PARCEL", help="无主件编号")
+    match.add_argument("case", type=record_id, metavar="CASE", help="售后单编号")
     add_db_option(match)
     add_json_option(match)
     match.set_defaults(handler=_match)

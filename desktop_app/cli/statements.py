@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--order", metavar="NO", help="订单号（没有登记理赔时，按整张订单写）")
     source.add_argument("--case", type=record_id, nargs="+", metavar="N",
                         help="售后单编号（可多个）：有理赔的按理赔写，否则按订单写；订单未导入的跳过并提示")
-    cmd.add_argument("--platform", metavar="P",
+    cmd.add_argument("--platform", type=given("--platform"), metavar="P",
                      help="订单所属平台（同一订单号在多个平台都有时）：" + platform_ids())
     cmd.add_argument("--incident", metavar="TEXT", help="仅 --order：异常类型，例如 丢件、破损")
     cmd.add_argument("--description", metavar="TEXT", help="仅 --order：情况说明")
