@@ -146,10 +146,11 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
             for row in rows]
 
 
-def _counts(title: str, counts: dict[str, int], enum: type[LabelledEnum]) -> list[str]:
-    if not counts:
-        return []
-    return [f"{title}：", *("  " + line for line in _table([(_label(enum, k), str(n)) for k, n in counts.items()]))]
+def _counts(title: str, counts: dict[str, int], enum: type[LabelledEnum], unset: int) -> list[str]:
+    """A breakdown as the 统计 tab shows it: the cases it leaves out (none recorded) as （未填）."""
+    rows: list[tuple[str, ...]] = [(_label(enum, k), str(n)) for k, n in counts.items()]
+    rows += [("（未填）", str(unset))] if unset else []
+    return [f"{title}：", *("  " + line for line in _table(rows))] if rows else []
 
 
 def render(r: Report) -> str:
@@ -161,7 +162,7 @@ def render(r: Report) -> str:
     out = [f"统计：{scope}", f"售后单 {r.cases} 张（进行中 {r.open}，已结束 {r.cases - r.open}）", ""]
     for title, counts, enum in (("按类型", r.by_kind, CaseKind), ("按平台", r.by_platform, Platform),
                                 ("按原因", r.by_reason, CaseReason), ("按责任方", r.by_responsible, ResponsibleParty)):
-        out.extend(_counts(title, counts, enum))
+        out.extend(_counts(title, counts, enum, r.unset(counts)))
     money = r.money.as_strings()
     out += ["", "费用（元）：", *("  " + line for line in _table([(MONEY_LABELS[k], money[k]) for k in MONEY_KEYS]))]
     t = r.timeliness

@@ -202,6 +202,10 @@ class Report:
     notes: tuple[str, ...]
     timer_penalised_cases: int = 0  # cases whose timers' penalties fell due in the period (`penalties_timers`)
 
+    def unset(self, counts: dict[str, int]) -> int:
+        """The cases a breakdown leaves out (no reason or responsible party recorded): its （未填） line."""
+        return self.cases - sum(counts.values())
+
     @property
     def scope(self) -> ReportScope:
         return ReportScope(self.period.start, self.period.end, self.platform.value if self.platform else None,
