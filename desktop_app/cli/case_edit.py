@@ -18,7 +18,7 @@ from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 
 def register(sub: Any) -> None:
     edit = sub.add_parser("edit", help="改正售后单的买家申请时间或原因（时限随之重新计算）")
-    edit.add_argument("id", type=record_id, metavar="N")
+    edit.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     edit.add_argument("--requested-at", metavar="T",
                       help="买家申请售后的时间 YYYY-MM-DD[ HH:MM[:SS]]（北京时间）：不能晚于售后单的第一步")
     edit.add_argument("--reason", type=given("--reason"), help="原因：" + " ".join(r.value for r in CaseReason))

@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="查看一张售后单及其时间线")
-    show.add_argument("id", type=record_id, metavar="N")
+    show.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     add_db_option(show)
     add_json_option(show)
     show.set_defaults(handler=_show)
@@ -88,7 +88,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction)
                          + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）")
     act.add_argument("id", metavar="N[,N...]", help="售后单编号；多个用逗号分隔（3,5,8），逐单执行并分别报告结果")
-    act.add_argument("action", metavar="ACTION")
+    act.add_argument("action", metavar="ACTION",
+                     help="操作：" + " ".join(f"{a.value}（{a.label}）" for a in CaseAction)
+                          + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）；这张售后单现在能做的，case show N 列出")
     act.add_argument("--kind", type=given("--kind"),
                      help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
     act.add_argument("--note", help="备注")
@@ -104,13 +106,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     case_edit.register(sub)
 
     note = sub.add_parser("note", help="给售后单添加备注")
-    note.add_argument("id", type=record_id, metavar="N")
-    note.add_argument("text")
+    note.add_argument("id", type=record_id, metavar="N", help="售后单编号")
+    note.add_argument("text", metavar="TEXT", help="备注内容")
     add_db_option(note)
     note.set_defaults(handler=_note)
 
     undo = sub.add_parser("undo", help="撤销售后单的最后一步（退款、补偿、已寄出的包裹不能撤销）")
-    undo.add_argument("id", type=record_id, metavar="N")
+    undo.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     undo.add_argument("--other-seat", action="store_true",
                       help="最后一步是别的席位刚做的（10 分钟内）也撤销；不加时拒绝并说出是谁（先用 case show N 看过）")
     add_db_option(undo)

@@ -31,14 +31,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = returns.add_subparsers(dest="returns_command", metavar="SUBCOMMAND", title="子命令")
 
     find = sub.add_parser("find", help="按买家退货运单号找售后单（找不到时退出码 1）")
-    find.add_argument("tracking", metavar="TRACKING")
+    find.add_argument("tracking", metavar="TRACKING", help="退货包裹的运单号（扫码枪扫入即可）")
     add_db_option(find)
     add_json_option(find)
     find.set_defaults(handler=_find)
 
     receive = sub.add_parser("receive", help="退货包裹到了：确认收货并登记验货结果；"
                                              "找不到售后单时登记为无主件（退出码 1）")
-    receive.add_argument("tracking", metavar="TRACKING")
+    receive.add_argument("tracking", metavar="TRACKING", help="退货包裹的运单号（扫码枪扫入即可）")
     receive.add_argument("--result", required=True,
                          help="验货结果：" + " ".join(f"{r.value}（{r.label}）" for r in InspectionResult))
     receive.add_argument("--note", help="验货备注")

@@ -5,12 +5,17 @@ a case number that is not one."""
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from desktop_app import cli
 from desktop_app.cli import run
+from desktop_app.cli.command_table import command_modules
 
 
 @pytest.fixture
@@ -108,3 +113,32 @@ def test_an_evidence_number_past_what_sqlite_holds_is_said_before_the_ledger_is_
         ledger: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert refused(["evidence", "1", "--remove", "99999999999999999999", "--db", ledger], capsys) == \
         "错误：编号“99999999999999999999”太大\n"
+
+
+def parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, argparse.Action]]:
+    """Every argument of every command and subcommand, with the command it belongs to."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from parsers(child, (*path, name))
+        else:
+            yield " ".join(path), action
+
+
+def test_every_argument_of_every_command_says_what_it_is_in_its_help() -> None:
+    # `case act --help` listed ACTION with no word of the actions there are (case --help had them), `claim act`
+    # the same; N, TEXT, TRACKING, FILE and YEAR stood bare in eleven commands' 参数.
+    parser = cli.options_parser()
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        importlib.import_module(module).register(commands)
+    bare = [f"{command} {action.metavar or action.dest}" for command, action in parsers(parser)
+            if action.help is None]
+    assert bare == []
+
+
+def test_the_actions_are_listed_in_the_help_of_case_act_and_claim_act(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, action in (("case", "buyer_shipped_return（买家已寄回）"), ("claim", "escalate_hq（升级快递总部）")):
+        with pytest.raises(SystemExit):
+            run([command, "act", "--help"])
+        assert action in capsys.readouterr().out.replace("\n", "").replace(" ", "")
