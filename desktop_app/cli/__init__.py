@@ -76,10 +76,12 @@ def run(argv: Sequence[str]) -> int:
 def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        args, unknown = parser.parse_known_args(list(argv))
     except UserError as exc:  # an argument type refused a value (cli/arguments.py)
         sys.stderr.write(f"错误：{exc.message}\n")
         return 2
+    if unknown:  # said by the command's own parser: its --help lists what it takes, the top one's does not
+        _chosen_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "db", None) is None and args.db_before_command is not None:
         args.db = args.db_before_command
     handler: Handler | None = getattr(args, "handler", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from desktop_app.cli.common import CommandError
 from desktop_app.core.errors import UserError
@@ -73,6 +74,23 @@ def days(option: str) -> Callable[[str], int]:
         if value > MAX_DAYS:
             raise CommandError(f"{option} “{text}”太大（最多 {MAX_DAYS:,} 天，即十年）")
         return value
+    return parse
+
+
+def given(option: str) -> Callable[[str], str]:
+    """The value of `option`, never blank: `--platform ""` (a script's unset variable) was read as no
+    --platform and listed every platform, `backup --to ""` wrote the copy into the working folder."""
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise CommandError(f"{option} 后面的值是空的：请写上要用的值，或去掉 {option}")
+        return text
+    return parse
+
+
+def given_path(option: str) -> Callable[[str], Path]:
+    """A file or folder `option` names, never blank ("" is the working folder to the system)."""
+    def parse(text: str) -> Path:
+        return Path(given(option)(text))
     return parse
 
 

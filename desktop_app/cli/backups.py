@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop_app.cli.arguments import given, given_path
 from desktop_app.cli.common import (
     CommandError,
     add_db_option,
@@ -39,9 +40,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "（用户数据目录下的 backups，可用 --folder 更改）。团队数据库（PostgreSQL）用 pg_dump 备份"
                     "（需要安装 PostgreSQL 客户端工具）。")
     mode = backup.add_mutually_exclusive_group()
-    mode.add_argument("--to", metavar="DIR", type=Path, help="写到这个文件夹（不参与自动轮换）")
+    mode.add_argument("--to", metavar="DIR", type=given_path("--to"), help="写到这个文件夹（不参与自动轮换）")
     mode.add_argument("--list", action="store_true", help="列出这个数据库的备份（最新的在前）")
-    mode.add_argument("--folder", metavar="DIR",
+    mode.add_argument("--folder", type=given("--folder"), metavar="DIR",
                       help="以后的备份写到这个文件夹（例如同步盘）；写 default 恢复默认")
     add_db_option(backup)
     add_json_option(backup)

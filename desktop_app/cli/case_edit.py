@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.clock import as_china, format_china
 from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
@@ -18,10 +18,10 @@ from desktop_app.core.vocabulary import CaseReason, ResponsibleParty
 
 def register(sub: Any) -> None:
     edit = sub.add_parser("edit", help="改正售后单的买家申请时间或原因（时限随之重新计算）")
-    edit.add_argument("id", type=record_id, metavar="N")
+    edit.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     edit.add_argument("--requested-at", metavar="T",
                       help="买家申请售后的时间 YYYY-MM-DD[ HH:MM[:SS]]（北京时间）：不能晚于售后单的第一步")
-    edit.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))
+    edit.add_argument("--reason", type=given("--reason"), help="原因：" + " ".join(r.value for r in CaseReason))
     edit.add_argument("--other-seat", action="store_true",
                       help="要改的一项是别的席位刚改的（10 分钟内）也保存；不加时拒绝并说出是谁")
     add_db_option(edit)

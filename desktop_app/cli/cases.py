@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli import case_edit
-from desktop_app.cli.arguments import list_limit, record_id
+from desktop_app.cli.arguments import given, list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
 from desktop_app.cli.common import (
     add_db_option,
@@ -55,9 +55,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--platform", required=True, help=f"平台：{platform_ids()}（或中文名）")
     add.add_argument("--order", required=True, help="订单号")
     add.add_argument("--kind", required=True, help="类型：" + " ".join(k.value for k in CaseKind))
-    add.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))
+    add.add_argument("--reason", type=given("--reason"), help="原因：" + " ".join(r.value for r in CaseReason))
     add.add_argument("--amount", help="金额（元）：退款或补偿金额")
-    add.add_argument("--responsible", help="责任方：" + " ".join(r.value for r in ResponsibleParty))
+    add.add_argument("--responsible", type=given("--responsible"),
+                     help="责任方：" + " ".join(r.value for r in ResponsibleParty))
     add.add_argument("--platform-case", help="平台售后单号")
     add.add_argument("--receiver", help="收货人（订单未导入时）")
     add.add_argument("--phone", help="手机（订单未导入时）")
@@ -79,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="查看一张售后单及其时间线")
-    show.add_argument("id", type=record_id, metavar="N")
+    show.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     add_db_option(show)
     add_json_option(show)
     show.set_defaults(handler=_show)
@@ -87,8 +88,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction)
                          + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）")
     act.add_argument("id", metavar="N[,N...]", help="售后单编号；多个用逗号分隔（3,5,8），逐单执行并分别报告结果")
-    act.add_argument("action", metavar="ACTION")
-    act.add_argument("--kind", help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
+    act.add_argument("action", metavar="ACTION",
+                     help="操作：" + " ".join(f"{a.value}（{a.label}）" for a in CaseAction)
+                          + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）；这张售后单现在能做的，case show N 列出")
+    act.add_argument("--kind", type=given("--kind"),
+                     help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
     act.add_argument("--note", help="备注")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--carrier", help="买家退货的快递公司（与 buyer_shipped_return 一起用）")
@@ -102,13 +106,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     case_edit.register(sub)
 
     note = sub.add_parser("note", help="给售后单添加备注")
-    note.add_argument("id", type=record_id, metavar="N")
-    note.add_argument("text")
+    note.add_argument("id", type=record_id, metavar="N", help="售后单编号")
+    note.add_argument("text", metavar="TEXT", help="备注内容")
     add_db_option(note)
     note.set_defaults(handler=_note)
 
     undo = sub.add_parser("undo", help="撤销售后单的最后一步（退款、补偿、已寄出的包裹不能撤销）")
-    undo.add_argument("id", type=record_id, metavar="N")
+    undo.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     undo.add_argument("--other-seat", action="store_true",
                       help="最后一步是别的席位刚做的（10 分钟内）也撤销；不加时拒绝并说出是谁（先用 case show N 看过）")
     add_db_option(undo)

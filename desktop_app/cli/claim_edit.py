@@ -17,7 +17,7 @@ from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to
 
 def register(sub: Any) -> None:
     edit = sub.add_parser("edit", help="修改理赔的申请金额、保价金额（快递多赔时先把申请金额改为实际赔付的金额）")
-    edit.add_argument("id", type=record_id, metavar="N")
+    edit.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     edit.add_argument("--amount", metavar="YUAN", help="申请金额（元；写 none 清除）")
     edit.add_argument("--declared", metavar="YUAN", help="保价金额（元；写 none 清除）")
     edit.add_argument("--other-seat", action="store_true",

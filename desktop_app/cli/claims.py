@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import claim_edit
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     add = sub.add_parser("add", help="为订单（或售后单的订单）新建快递理赔，按订单预填商品和金额")
     add.add_argument("--order", help="订单号（须已导入或已有售后单记录）")
-    add.add_argument("--platform", help="平台（订单号在多个平台重复时必填）")
+    add.add_argument("--platform", type=given("--platform"), help="平台（订单号在多个平台重复时必填）")
     add.add_argument("--case", type=record_id, metavar="N", help="关联的售后单编号（不写 --order 时用它的订单）")
     add.add_argument("--incident", required=True, help="原因：" + " ".join(i.value for i in ClaimIncident))
     add.add_argument("--amount", help="申请金额（元）；默认为买家为受损商品实付的金额")
@@ -52,8 +52,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.set_defaults(handler=_add)
 
     lst = sub.add_parser("list", help="列出快递理赔及合计")
-    lst.add_argument("--status", help="状态：" + " ".join(s.value for s in ClaimStatus))
-    lst.add_argument("--carrier", help="快递公司（完整名称）")
+    lst.add_argument("--status", type=given("--status"), help="状态：" + " ".join(s.value for s in ClaimStatus))
+    lst.add_argument("--carrier", type=given("--carrier"), help="快递公司（完整名称）")
     state = lst.add_mutually_exclusive_group()
     state.add_argument("--open", action="store_true", help="只列未结束的")
     state.add_argument("--closed", action="store_true", help="只列已结束的")
@@ -63,14 +63,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="查看一条理赔：商品、金额、证据、记录")
-    show.add_argument("id", type=record_id, metavar="N")
+    show.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     add_db_option(show)
     add_json_option(show)
     show.set_defaults(handler=_show)
 
     act = sub.add_parser("act", help="对理赔执行操作：" + " ".join(a.value for a in ClaimAction))
-    act.add_argument("id", type=record_id, metavar="N")
-    act.add_argument("action", metavar="ACTION")
+    act.add_argument("id", type=record_id, metavar="N", help="理赔编号")
+    act.add_argument("action", metavar="ACTION",
+                     help="操作：" + " ".join(f"{a.value}（{a.label}）" for a in ClaimAction)
+                          + "；这条理赔现在能做的，claim show N 列出")
     act.add_argument("--amount", help="本次到账金额（元）：已赔付默认为剩余申请金额；部分赔付必填")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--follow-up", metavar="T", help="下次跟进时间（默认按状态规则）")
@@ -85,7 +87,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     act.set_defaults(handler=_act)
 
     undo = sub.add_parser("undo", help="撤销理赔的上一步操作（连同它登记的到账金额），如把 8.00 元错记成 80 元")
-    undo.add_argument("id", type=record_id, metavar="N")
+    undo.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     undo.add_argument("--other-seat", action="store_true",
                       help="最后一步是别的席位刚做的（10 分钟内）也撤销；不加时拒绝并说出是谁"
                            "（先用 claim show N 看过）")
@@ -94,28 +96,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     undo.set_defaults(handler=_undo)
 
     follow = sub.add_parser("follow-up", help="修改或清除理赔的跟进时间")
-    follow.add_argument("id", type=record_id, metavar="N")
+    follow.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     follow.add_argument("when", metavar="T", help="跟进时间 YYYY-MM-DD[ HH:MM]；写 none 清除")
     follow.add_argument("--note", help="备注")
     add_db_option(follow)
     follow.set_defaults(handler=_follow_up)
 
     link = sub.add_parser("link", help="关联售后单，或关联理赔款所支付的补发")
-    link.add_argument("id", type=record_id, metavar="N")
+    link.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     link.add_argument("--case", type=record_id, metavar="C", help="关联到售后单 C（同一订单）")
     link.add_argument("--reship-case", type=record_id, metavar="C", help="理赔款用于售后单 C 的补发")
     add_db_option(link)
     link.set_defaults(handler=_link)
 
     evidence = sub.add_parser("evidence", help="给理赔添加证据文件（复制到数据目录）")
-    evidence.add_argument("id", type=record_id, metavar="N")
-    evidence.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    evidence.add_argument("id", type=record_id, metavar="N", help="理赔编号")
+    evidence.add_argument("files", nargs="+", type=Path, metavar="FILE", help="照片、称重记录、聊天截图或 PDF")
     add_db_option(evidence)
     add_json_option(evidence)
     evidence.set_defaults(handler=_evidence)
 
     ticket = sub.add_parser("ticket", help="登记快递的理赔单号、对接方（网点/客服/总部）、联系人、报案时间")
-    ticket.add_argument("id", type=record_id, metavar="N")
+    ticket.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     ticket.add_argument("--number", help="快递的理赔单号/工单号（写 none 清除）")
     ticket.add_argument("--contact-level", metavar="WHO",
                         help="对接方：" + " ".join(f"{c.value}（{c.label}）" for c in ClaimContactLevel)
@@ -131,8 +133,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     claim_edit.register(sub)
 
     note = sub.add_parser("note", help="给理赔添加备注")
-    note.add_argument("id", type=record_id, metavar="N")
-    note.add_argument("text")
+    note.add_argument("id", type=record_id, metavar="N", help="理赔编号")
+    note.add_argument("text", metavar="TEXT", help="备注内容")
     add_db_option(note)
     note.set_defaults(handler=_note)
 

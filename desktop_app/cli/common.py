@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.cli.terminal_text import can_carry
 from desktop_app.core.clock import Moment, format_china, now, parse_moment
 from desktop_app.core.errors import UserError
 
@@ -132,7 +133,10 @@ def opened_ledger(args: argparse.Namespace, creates: bool = False) -> Iterator[D
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    if not can_carry(sys.stdout, text):  # a GBK pipe on Windows and a 🔥 in a title: JSON's own escapes, exact
+        text = json.dumps(value, ensure_ascii=True, indent=2, default=str)
+    sys.stdout.write(text + "\n")
 
 
 def say_same_kind_open(order_no: str, kind_label: str, case_ids: tuple[int, ...]) -> None:

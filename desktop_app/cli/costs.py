@@ -15,7 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
         extra = "；写 cost 按成本价表计算补发的商品（其他售后单：订单的商品）的成本" if name == "written_off" else ""
         parser.add_argument(f"--{name.replace('_', '-')}", metavar="YUAN", help=f"{what}（元；写 none 清除{extra}）")
     payers = " ".join(f"{p.value}（{p.label}）" for p in ResponsibleParty)
-    parser.add_argument("--back-payer", metavar="WHO", help=f"退回运费由谁承担：{payers}")
+    parser.add_argument("--back-payer", type=given("--back-payer"), metavar="WHO", help=f"退回运费由谁承担：{payers}")
     add_json_option(parser)
     add_db_option(parser)
     parser.set_defaults(handler=run)

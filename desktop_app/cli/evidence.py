@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from desktop_app.cli.arguments import record_id
 from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china
 
@@ -13,9 +14,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evidence = subparsers.add_parser("evidence", help="售后单的证据文件（照片、称重记录、聊天截图、PDF）",
                                      description="列出售后单的证据；给出文件则先复制到数据文件夹并添加。"
                                                  "从售后单新建的快递理赔会带上这些证据。")
-    evidence.add_argument("id", type=int, metavar="N", help="售后单编号")
+    evidence.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     evidence.add_argument("files", nargs="*", type=Path, metavar="FILE", help="要添加的文件")
-    evidence.add_argument("--remove", type=int, metavar="ID", help="删除这条证据（连同复制的文件）")
+    evidence.add_argument("--remove", type=record_id, metavar="ID", help="删除这条证据（连同复制的文件）")
     add_db_option(evidence)
     add_json_option(evidence)
     evidence.set_defaults(handler=_evidence)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli.arguments import import_platform
+from desktop_app.cli.arguments import given, import_platform
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, opened_ledger, print_json
 from desktop_app.core.vocabulary import family_label, platform_ids
 
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "import-profiles", help="列出或删除已保存的列对应方案（导入其他表格时保存）",
         description="列出已保存的列对应方案：表头含有方案中全部列名的表格会被 import-orders 自动识别"
                     "（程序自带的平台格式优先）。")
-    profiles.add_argument("--delete", metavar="ID", help="删除这个方案（id、名称或文件名）")
+    profiles.add_argument("--delete", type=given("--delete"), metavar="ID", help="删除这个方案（id、名称或文件名）")
     add_json_option(profiles)
     profiles.set_defaults(handler=_import_profiles)
 
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                 description="导出订单列表：平台、店铺、订单号、订单状态、收货人、手机、收货地址、商品、"
                                             "商品数量、实付金额、付款时间、发货时间、物流公司、物流单号。")
     exp.add_argument("out", metavar="OUT.xlsx", type=Path, help="导出到的文件")
-    exp.add_argument("--platform", metavar="P",
+    exp.add_argument("--platform", type=given("--platform"), metavar="P",
                      help="只导出一个平台：" + platform_ids() + "（或中文名；taobao 含天猫）")
     add_db_option(exp)
     exp.set_defaults(handler=_export_orders)
@@ -68,7 +68,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     campaign.add_argument("order_no", metavar="ORDER_NO", help="订单号")
     campaign.add_argument("campaign", metavar="CAMPAIGN",
                           help="活动编号：juhuasuan（聚划算，淘宝/天猫）；none = 普通订单")
-    campaign.add_argument("--platform", metavar="P", help="订单号在几个平台都有时指明平台：" + platform_ids())
+    campaign.add_argument("--platform", type=given("--platform"), metavar="P",
+                          help="订单号在几个平台都有时指明平台：" + platform_ids())
     add_db_option(campaign)
     add_json_option(campaign)
     campaign.set_defaults(handler=_order_campaign)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china
 from desktop_app.core.errors import NotFound, UserError
@@ -13,7 +14,7 @@ from desktop_app.core.errors import NotFound, UserError
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     guide = subparsers.add_parser("guide", help="售后单的处理步骤、建议的下一步、运费规则和话术")
-    guide.add_argument("id", type=int, metavar="N", help="售后单编号")
+    guide.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     tick = guide.add_mutually_exclusive_group()
     tick.add_argument("--check", metavar="STEP", help="勾选完成一个步骤（写入时间线）")
     tick.add_argument("--uncheck", metavar="STEP", help="取消勾选一个步骤")
@@ -22,15 +23,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     guide.set_defaults(handler=_guide)
 
     reply = subparsers.add_parser("reply", help="按售后单填好的话术（可直接复制给买家）")
-    reply.add_argument("id", type=int, metavar="N", help="售后单编号")
+    reply.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     reply.add_argument("script", metavar="SCRIPT", help="话术 id（guide N 列出）")
     add_db_option(reply)
     reply.set_defaults(handler=_reply)
 
     policies = subparsers.add_parser("policies", help="店铺策略（如小额仅退款直接退）：列出、开启、关闭")
     switch = policies.add_mutually_exclusive_group()
-    switch.add_argument("--enable", metavar="ID", help="开启")
-    switch.add_argument("--disable", metavar="ID", help="关闭")
+    switch.add_argument("--enable", type=given("--enable"), metavar="ID", help="开启")
+    switch.add_argument("--disable", type=given("--disable"), metavar="ID", help="关闭")
     add_db_option(policies)
     add_json_option(policies)
     policies.set_defaults(handler=_policies)

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
                                    description="商品成本价表：按商家编码记录成本价，用于计算货损。")
     sub = parser.add_subparsers(dest="product_costs_command", metavar="ACTION")
     imp = sub.add_parser("import", help="从 Excel/CSV 导入成本价（需有“商家编码”和“成本价”两列）")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, metavar="FILE", help="成本价表（.xlsx/.xls/.csv）")
     add_json_option(imp)
     add_db_option(imp)
     imp.set_defaults(handler=_import)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.arguments import days
+from desktop_app.cli.arguments import days, given
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import as_china
@@ -44,8 +44,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD", help="开始日期（含）")
     parser.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="结束日期（含）")
-    parser.add_argument("--platform", metavar="P", help=f"只看一个平台：{platforms}（或中文名；taobao 不含 tmall）")
-    parser.add_argument("--shop", metavar="S", help="只看一个店铺（店铺名或编号）")
+    parser.add_argument("--platform", type=given("--platform"), metavar="P",
+                        help=f"只看一个平台：{platforms}（或中文名；taobao 不含 tmall）")
+    parser.add_argument("--shop", type=given("--shop"), metavar="S", help="只看一个店铺（店铺名或编号）")
     parser.add_argument("--claims-older-than", type=days("--claims-older-than"), default=OLD_CLAIM_DAYS,
                         metavar="DAYS",
                         help=f"列出超过这么多天仍未结束的理赔（默认 {OLD_CLAIM_DAYS}）")
@@ -147,10 +148,11 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
             for row in rows]
 
 
-def _counts(title: str, counts: dict[str, int], enum: type[LabelledEnum]) -> list[str]:
-    if not counts:
-        return []
-    return [f"{title}：", *("  " + line for line in _table([(_label(enum, k), str(n)) for k, n in counts.items()]))]
+def _counts(title: str, counts: dict[str, int], enum: type[LabelledEnum], unset: int) -> list[str]:
+    """A breakdown as the 统计 tab shows it: the cases it leaves out (none recorded) as （未填）."""
+    rows: list[tuple[str, ...]] = [(_label(enum, k), str(n)) for k, n in counts.items()]
+    rows += [("（未填）", str(unset))] if unset else []
+    return [f"{title}：", *("  " + line for line in _table(rows))] if rows else []
 
 
 def render(r: Report) -> str:
@@ -162,7 +164,7 @@ def render(r: Report) -> str:
     out = [f"统计：{scope}", f"售后单 {r.cases} 张（进行中 {r.open}，已结束 {r.cases - r.open}）", ""]
     for title, counts, enum in (("按类型", r.by_kind, CaseKind), ("按平台", r.by_platform, Platform),
                                 ("按原因", r.by_reason, CaseReason), ("按责任方", r.by_responsible, ResponsibleParty)):
-        out.extend(_counts(title, counts, enum))
+        out.extend(_counts(title, counts, enum, r.unset(counts)))
     money = r.money.as_strings()
     out += ["", "费用（元）：", *("  " + line for line in _table([(MONEY_LABELS[k], money[k]) for k in MONEY_KEYS]))]
     t = r.timeliness

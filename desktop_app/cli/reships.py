@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import (
     CommandError,
     add_db_option,
@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
     promise.add_argument("--platform", required=True, help=f"平台：{platform_ids()}（或中文名）")
     promise.add_argument("--order", required=True, help="订单号")
     promise.add_argument("--at", metavar="T", help="承诺时间（默认：现在）")
-    promise.add_argument("--reason", help="原因：" + " ".join(r.value for r in CaseReason))
+    promise.add_argument("--reason", type=given("--reason"), help="原因：" + " ".join(r.value for r in CaseReason))
     promise.add_argument("--receiver", help="收货人（订单未导入时）")
     promise.add_argument("--note", help="说明，例如 少发一只袜子")
     add_db_option(promise)

@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from desktop_app.cli.arguments import days
+from desktop_app.cli.arguments import days, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china, now
 from desktop_app.core.deadline_display import ShownDue
@@ -31,14 +31,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = returns.add_subparsers(dest="returns_command", metavar="SUBCOMMAND", title="子命令")
 
     find = sub.add_parser("find", help="按买家退货运单号找售后单（找不到时退出码 1）")
-    find.add_argument("tracking", metavar="TRACKING")
+    find.add_argument("tracking", metavar="TRACKING", help="退货包裹的运单号（扫码枪扫入即可）")
     add_db_option(find)
     add_json_option(find)
     find.set_defaults(handler=_find)
 
     receive = sub.add_parser("receive", help="退货包裹到了：确认收货并登记验货结果；"
                                              "找不到售后单时登记为无主件（退出码 1）")
-    receive.add_argument("tracking", metavar="TRACKING")
+    receive.add_argument("tracking", metavar="TRACKING", help="退货包裹的运单号（扫码枪扫入即可）")
     receive.add_argument("--result", required=True,
                          help="验货结果：" + " ".join(f"{r.value}（{r.label}）" for r in InspectionResult))
     receive.add_argument("--note", help="验货备注")
@@ -61,8 +61,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     unmatched.set_defaults(handler=_unmatched)
 
     match = sub.add_parser("match", help="把无主件关联到售后单（确认收货并带上验货结果）")
-    match.add_argument("parcel", type=int, metavar="PARCEL", help="无主件编号")
-    match.add_argument("case", type=int, metavar="CASE", help="售后单编号")
+    match.add_argument("parcel", type=record_id, metavar="PARCEL", help="无主件编号")
+    match.add_argument("case", type=record_id, metavar="CASE", help="售后单编号")
     add_db_option(match)
     add_json_option(match)
     match.set_defaults(handler=_match)

@@ -19,17 +19,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli.arguments import record_id
+from desktop_app.cli.arguments import given, record_id
 from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.statement import StatementIncomplete, TypedPrices
 from desktop_app.core.vocabulary import Platform, platform_ids
 from desktop_app.io.statement_xlsx import write_statements_xlsx
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from desktop_app.core.statement import GoodsValueStatement
 
 FORMATS = (".pdf", ".xlsx")
+NOTHING_TO_STATE = "所给的售后单都没有可写的货值说明（订单尚未导入或商品没有单价，也没有理赔）"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--order", metavar="NO", help="订单号（没有登记理赔时，按整张订单写）")
     source.add_argument("--case", type=record_id, nargs="+", metavar="N",
                         help="售后单编号（可多个）：有理赔的按理赔写，否则按订单写；订单未导入的跳过并提示")
-    cmd.add_argument("--platform", metavar="P",
+    cmd.add_argument("--platform", type=given("--platform"), metavar="P",
                      help="订单所属平台（同一订单号在多个平台都有时）：" + platform_ids())
     cmd.add_argument("--incident", metavar="TEXT", help="仅 --order：异常类型，例如 丢件、破损")
     cmd.add_argument("--description", metavar="TEXT", help="仅 --order：情况说明")
@@ -111,24 +115,27 @@ def _statement(args: argparse.Namespace) -> int:
     prices = _unit_prices(args.unit_price)
     skipped: list[int] = []  # cases of --case that have nothing to state: the batch is only partly done
     with opened_ledger(args) as db, db.reading() as session:
-        if args.claim:
-            request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)), unit_prices=prices)
-        elif args.case:
-            sources = case_sources(session, list(dict.fromkeys(args.case)))
+        if args.case:
+            asked = list(dict.fromkeys(args.case))
+            sources = case_sources(session, asked)
             for source in sources:
                 if not source.possible:
                     sys.stderr.write(f"跳过售后单 #{source.case_id}：{source.why_not}\n")
                     skipped.append(source.case_id)
             possible = tuple(s.case_id for s in sources if s.possible)
             if not possible:
-                raise CommandError("所给的售后单都没有可写的货值说明（订单尚未导入，也没有理赔）", exit_code=1)
-            request = StatementRequest(case_ids=possible, unit_prices=prices)
+                raise CommandError(NOTHING_TO_STATE, exit_code=1)
+            statements = _case_statements(session, possible, prices, issued_on, skipped)
+            skipped.sort(key=asked.index)
         else:
-            platform = Platform.parse(args.platform) if args.platform else None
-            order_id = find_order_id(session, args.order, platform)
-            request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
-                                       description=args.description or "", unit_prices=prices)
-        statements = build_statements(session, request, issued_on)
+            if args.claim:
+                request = StatementRequest(claim_ids=tuple(dict.fromkeys(args.claim)), unit_prices=prices)
+            else:
+                platform = Platform.parse(args.platform) if args.platform else None
+                order_id = find_order_id(session, args.order, platform)
+                request = StatementRequest(order_ids=(order_id,), incident=args.incident or "",
+                                           description=args.description or "", unit_prices=prices)
+            statements = build_statements(session, request, issued_on)
         missing = missing_shop_details(statements)
     if missing:
         sys.stderr.write(f"提示：店铺信息未填写（{'、'.join(missing)}），这些格子将留空，可打印后手写；"
@@ -151,6 +158,28 @@ def _statement(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"已生成 {pages} 份货物价值说明：{args.out}\n")
     return 1 if skipped else 0
+
+
+def _case_statements(session: Session, case_ids: tuple[int, ...], prices: TypedPrices,
+                     issued_on: date | None, skipped: list[int]) -> list[GoodsValueStatement]:
+    """The statements of a batch of cases. One whose goods have no price (its order known only from an
+    after-sales export) is skipped saying why, as one whose order is not imported is: it stopped the
+    whole batch (exit 2, nothing written). A single case keeps its refusal, which names --unit-price."""
+    from desktop_app.services.statements import StatementRequest, build_statements
+
+    if len(case_ids) == 1:
+        return build_statements(session, StatementRequest(case_ids=case_ids, unit_prices=prices), issued_on)
+    found: list[GoodsValueStatement] = []
+    for case_id in case_ids:
+        try:
+            found.extend(build_statements(session, StatementRequest(case_ids=(case_id,), unit_prices=prices),
+                                          issued_on))
+        except StatementIncomplete as exc:
+            sys.stderr.write(f"跳过售后单 #{case_id}：{exc.message}\n")
+            skipped.append(case_id)
+    if not found:
+        raise CommandError(NOTHING_TO_STATE, exit_code=1)
+    return found
 
 
 def _yuan_text(fen: int) -> str:

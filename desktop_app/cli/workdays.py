@@ -53,12 +53,12 @@ def register(subparsers: Any) -> None:
     add_db_option(status)
     status.set_defaults(handler=run_status)
     imported = actions.add_parser("import", help="导入一个或几个年份的安排（TOML），同一年份覆盖原有安排")
-    imported.add_argument("file", type=Path, metavar="FILE")
+    imported.add_argument("file", type=Path, metavar="FILE", help="这一年的节假日与调休安排（TOML）")
     add_db_option(imported)
     imported.set_defaults(handler=run_import)
     removed = actions.add_parser(
         "remove", help="删除导入过的某一年的安排（导入错了时）：这一年回到程序自带的安排或估算")
-    removed.add_argument("year", type=int, metavar="YEAR")
+    removed.add_argument("year", type=int, metavar="YEAR", help="年份，例如 2027")
     add_db_option(removed)
     removed.set_defaults(handler=run_remove)
 

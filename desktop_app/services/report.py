@@ -205,6 +205,10 @@ class Report:
     # not in `penalties_timers`, said beside it rather than counted as 0.
     unknown_penalty_cases: int = 0
 
+    def unset(self, counts: dict[str, int]) -> int:
+        """The cases a breakdown leaves out (no reason or responsible party recorded): its （未填） line."""
+        return self.cases - sum(counts.values())
+
     @property
     def scope(self) -> ReportScope:
         return ReportScope(self.period.start, self.period.end, self.platform.value if self.platform else None,

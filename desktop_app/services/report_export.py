@@ -40,8 +40,9 @@ def report_sheets(r: Report) -> list[FigureSheet]:
     sheets = [FigureSheet("概览", ("项目", "数值"), tuple(overview))]
     for title, counts, enum in (("按类型", r.by_kind, CaseKind), ("按原因", r.by_reason, CaseReason),
                                 ("按平台", r.by_platform, Platform), ("按责任方", r.by_responsible, ResponsibleParty)):
-        sheets.append(FigureSheet(title, (title[1:], "售后单"),
-                                  tuple((label_of(enum, key), n) for key, n in counts.items())))
+        unset = r.unset(counts)
+        sheets.append(FigureSheet(title, (title[1:], "售后单"), (
+            *((label_of(enum, key), n) for key, n in counts.items()), *((("（未填）", unset),) if unset else ()))))
     sheets.append(FigureSheet("时效", ("平台", "平台时限", "按时", "超时", "按时率", "当前逾期", "已结束",
                                      "处理时长中位数（小时）"),
                               tuple(_timeliness_row(t) for t in (r.timeliness, *r.timeliness_by_platform))))

@@ -138,6 +138,28 @@ def test_the_xlsx_holds_the_figures_of_the_json_as_numbers(db: Database, ledger_
         for c in carriers]
 
 
+def test_the_cases_a_breakdown_leaves_out_are_said_as_in_the_tab(db: Database, ledger_target: str, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: the command prints the 统计 tab's figures and its workbook holds the tab's tables. The tab shows
+    the 4 cases of 8 nobody named a responsible party for as （未填） 4; the text report left 按责任方 at its two
+    parties and the workbook's 按责任方 sheet at 3 rows, so their counts added up to 4 of 8."""
+    build(db)
+    target = tmp_path / "统计.xlsx"
+    assert run(["report", "--from", "2026-11-01", "--to", "2026-11-30", "--xlsx", str(target),
+                "--db", ledger_target]) == 0
+    text = capsys.readouterr().out
+    responsible = text.split("按责任方：\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split() for line in responsible] == [["商家", "2"], ["买家", "1"], ["快递", "1"], ["（未填）", "4"]]
+    book = load_workbook(target, read_only=True)
+    rows = [tuple(r) for r in book["按责任方"].iter_rows(values_only=True)][1:]
+    reasons = [tuple(r) for r in book["按原因"].iter_rows(values_only=True)][1:]
+    book.close()
+    assert rows == [("商家", 2), ("买家", 1), ("快递", 1), ("（未填）", 4)]
+    assert sum(n for _name, n in reasons) == 8 and "（未填）" not in dict(reasons)  # every case has a reason
+    assert cli_json(capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--db", ledger_target)[
+        "by_responsible"] == {"merchant": 2, "buyer": 1, "carrier": 1}  # the JSON's {id: count} has no such id
+
+
 def test_case_show_carries_the_cost_of_the_case(db: Database, edges: dict[str, int], ledger_target: str,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """`case show --json` had no cost at all (only `costs N` said it): the same object under "cost"."""

@@ -66,3 +66,28 @@ def test_a_claim_for_such_an_order_is_valued_at_the_typed_unit_price_too(capsys:
     [statement] = json.loads(out)["statements"]
     assert float(statement["total"]) > 0 and float(statement["total"]) % 59 == 0
     assert statement["reference"] == f"理赔编号 {claim_id}"
+
+
+def test_a_batch_of_cases_skips_one_whose_goods_have_no_price_and_writes_the_others(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, data_home: Path) -> None:
+    """README: `statement --case 3 5 8` writes by each case and exits 1 if some were skipped. A case whose
+    goods have no price stopped the whole batch instead (exit 2, nothing written), although one whose order
+    is not imported at all was skipped."""
+    db = str(tmp_path / "ledger.sqlite3")
+    [path] = copy_fixture(tmp_path, "pdd_aftersales.csv")
+    assert cli(capsys, "import-cases", str(path), "--db", db)[0] == 0
+    unpriced = json.loads(cli(capsys, "case", "list", "--json", "--db", db)[1])[0]["id"]
+    orders = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "pdd_orders.csv"
+    assert cli(capsys, "import-orders", str(orders), "--db", db)[0] == 0
+    code, out, err = cli(capsys, "case", "add", "--platform", "pdd", "--order", "261118-961877507213020",
+                         "--kind", "reship", "--reason", "lost", "--db", db)
+    assert code == 0, err
+    priced = int(out)
+    out_file = tmp_path / "说明.xlsx"
+    code, out, err = cli(capsys, "statement", "--case", str(unpriced), str(priced), "--out", str(out_file),
+                         "--db", db, "--json")
+    assert code == 1, err
+    answer = json.loads(out)
+    assert answer["count"] == 1 and answer["skipped"] == [unpriced] and out_file.exists()
+    assert [s["reference"] for s in answer["statements"]] == [f"售后单 #{priced}"]
+    assert f"跳过售后单 #{unpriced}：" in err and "没有单价和金额" in err and "--unit-price" in err

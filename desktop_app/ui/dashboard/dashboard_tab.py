@@ -345,7 +345,7 @@ class DashboardTab(BaseTab):
                                       f"{r.period.first} 至 {r.period.last}，{name}"))
             # The cases nobody set this for (a responsible party is the shop's own judgement, often not
             # recorded): without this line the 责任方 box stood empty beside 103 cases.
-            unset = r.cases - sum(getattr(r, f"by_{key}").values())
+            unset = r.unset(getattr(r, f"by_{key}"))
             if unset > 0:
                 rows.append(FigureRow((self.tr("（未填）"), f"{unset:,}"), unset))
             self.tables[f"report_by_{key}"].set_rows(rows)
