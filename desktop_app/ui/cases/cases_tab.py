@@ -384,11 +384,22 @@ class CasesTab(BaseTab):
                                  else self.tr("批量操作…"))
 
     def open_bulk(self) -> BulkActionDialog | None:
+        """The batch dialog for the selected cases. A selection reaching rows the list has not read yet (全选
+        over more than a page) opens it once they are read: then None is returned."""
+        numbers = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        if len(numbers) < 2 or self.context.db is None:
+            return None
+        if all(self.model.is_loaded(n) for n in numbers):
+            return self._open_bulk_of(self.selected_rows())
+        self.model.read_rows(numbers, self._open_bulk_of)
+        return None
+
+    def _open_bulk_of(self, rows: list[CaseRow] | None) -> BulkActionDialog | None:
         from desktop_app.ui.cases.bulk_dialog import BulkActionDialog, selected_cases  # when used (start-up)
 
-        rows = self.selected_rows()
-        if len(rows) < 2 or self.context.db is None:
-            return None
+        if rows is None or len(rows) < 2 or self.context.db is None:
+            return None  # the list was loaded again meanwhile: the selection went with it
+        rows = sorted(rows, key=lambda r: r.id)
         return self._open_batch(BulkActionDialog(self.context, selected_cases(rows), self))
 
     def complete_refunded(self) -> None:
