@@ -2615,6 +2615,11 @@ EN: dict[str, str | tuple[str, str]] = {
         'In the sheet “%1”, the cell in row %2, column %3 cannot be read (its type in the file is “%4”, its '
         'content “%5”): the file is damaged and was not imported. Export the file again from the platform, or '
         'open it in Excel, check this cell, save it and import it again',
+    '文件里的文字表（共享字符串）解压后有 %1 MB，超过 %2 MB：订单或售后导出远没有这么多文字，读取它要占用大量内存'
+    '，文件没有导入（文件可能已损坏或被改过）。请从平台后台重新导出后再导入':
+        "The file's table of texts (shared strings) unpacks to %1 MB, over %2 MB: no order or after-sales export "
+        'holds so much text, and reading it would take a great deal of memory. The file was not imported (it may '
+        'be damaged or altered): export it again from the platform and import that',
 }
 
 # The same Chinese, different English in one place: (context, Chinese) → English.

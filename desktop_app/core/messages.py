@@ -363,6 +363,8 @@ UNREADABLE = T("文件无法读取（%1）", frozenset({1}))
 ZIP_TOO_MANY = T("文件内部结构异常（条目过多），不像是订单表格")
 ZIP_BOMB = T("文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取")
 ZIP_HUGE = T("文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取")
+SHARED_STRINGS_HUGE = T("文件里的文字表（共享字符串）解压后有 %1 MB，超过 %2 MB：订单或售后导出远没有这么多文字，"
+                        "读取它要占用大量内存，文件没有导入（文件可能已损坏或被改过）。请从平台后台重新导出后再导入")
 ZIP_NOT_EXCEL = T("这是一个压缩包，但不是 Excel 表格")
 WORKBOOK_BROKEN = T("文件已损坏或不完整，无法作为 Excel 表格读取（%1）。" + _RESAVE)
 WORKBOOK_DAMAGED = T("文件已损坏，无法作为 Excel 表格读取。" + _RESAVE)

@@ -67,10 +67,11 @@ def test_each_failure_is_one_chinese_line_on_stderr(tmp_path: Path, ledger: str,
 @pytest.mark.parametrize(("number", "said"), [
     (errno.ENOENT, "找不到这个文件或文件夹"), (errno.EISDIR, "这是一个文件夹，不是文件"),
     (errno.EEXIST, "已有同名的文件"), (errno.EACCES, "没有权限"), (errno.ENOSPC, "磁盘空间不足"),
+    (errno.ELOOP, "路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件"),  # was 系统错误：Too many levels…
 ])
 def test_the_systems_reasons_are_said_in_chinese(number: int, said: str) -> None:
     assert system_error_text(OSError(number, "English words")) == said
-    assert system_error_text(OSError(errno.ELOOP, "Too many levels")) == "系统错误：Too many levels"
+    assert system_error_text(OSError(errno.ENOLCK, "No locks available")) == "系统错误：No locks available"
 
 
 def test_a_statement_pdf_that_cannot_be_written_says_why(tmp_path: Path, ledger: str, qapp: object,

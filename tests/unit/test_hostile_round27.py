@@ -193,3 +193,19 @@ def test_an_amount_typed_in_full_width_is_the_amount_it_shows(tmp_path: Path, db
         amounts = session.execute(select(Case.platform_case_no, Case.refund_fen).order_by(Case.platform_case_no)).all()
     assert [fen for _, fen in amounts] == [1250, 105900, 1250]
     assert parse_yuan("１２．５０", "退款金额") == Decimal("12.50")
+
+
+def test_a_workbook_with_more_shared_strings_than_any_export_is_refused_before_they_are_parsed(
+        tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 200 MB of shared strings (8 million, a 45 MB file under the zip-bomb ratio) behind one order: 529 MB and 13 s;
+    # at the 1 GB package cap ~2.5 GB. Refused on the size the zip's directory declares (the cap lowered here).
+    monkeypatch.setattr(spreadsheet_readers, "MAX_SHARED_STRINGS_BYTES", 1024 * 1024)
+    shared: list[str] = []
+    sheet = shared_sheet_xml([PDD_HEADER, pdd_row("261101-103283030276851")], shared)
+    path = write_workbook(tmp_path / "订单.xlsx", {"Sheet1": sheet}, [*shared, *(f"{n:09d}" for n in range(80_000))])
+    [result] = run_import(db, path).files
+    assert result.refused is not None and result.refused.startswith(
+        "文件里的文字表（共享字符串）解压后有 2 MB，超过 1 MB：订单或售后导出远没有这么多文字") and count_rows(db) == 0
+    monkeypatch.undo()
+    [result] = run_import(db, path).files
+    assert result.refused is None and result.inserted == 1

@@ -34,6 +34,7 @@ _VALUE = re.compile(rb"""<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>""")
 _FLOAT = re.compile(rb"[+-]?(?:inf|infinity|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)", re.IGNORECASE)
 
 
+_PACKAGE_ERRORS: tuple[type[Exception], ...] = (*DAMAGED_ZIP, KeyError, ValueError)
 _KNOWN_TYPES = (b"n", b"s", b"str", b"inlineStr", b"b", b"e", b"d")
 _BOOLEANS = (b"0", b"1", b"true", b"false")
 _ERRORS = tuple(value.encode() for value in EXCEL_ERROR_VALUES)
@@ -66,7 +67,7 @@ def unreadable_cell(path: Path, sheet: str) -> str | None:
         with zipfile.ZipFile(path) as archive:
             data = archive.read(SHARED_STRINGS) if SHARED_STRINGS in archive.namelist() else b""
         count = SharedStrings(data, 0).count if data else 0
-    except (*DAMAGED_ZIP, KeyError, ValueError):
+    except _PACKAGE_ERRORS:  # calamine's own words then
         return None
 
     def bad_cells(piece: bytes) -> dict[tuple[int, int], object]:
