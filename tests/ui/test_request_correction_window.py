@@ -53,5 +53,6 @@ def test_the_edit_dialog_corrects_the_request_and_the_detail_and_calendar_follow
     calendar = window.calendar_tab
     with qtbot.waitSignal(calendar.side_loaded, timeout=5000):
         calendar.refresh()
+    # And the shop's 5 days to answer the repair (assumed, taobao.toml repair_answer): 11-27 09:00 → 12-02 09:00.
     dues = [row.due_at for row in calendar.overdue_list.rows() if row.case_id == 1]
-    assert dues == [parse_moment("2026-11-30 09:00").at]
+    assert dues == [parse_moment("2026-11-30 09:00").at, parse_moment("2026-12-02 09:00").at]
