@@ -129,9 +129,12 @@ def refused_after_another_seat(session: Session, error: ActionNotAllowed, what: 
     """A step the record's state refused, naming the seat that just moved it into that state (its latest entry, a
     step or an undo by another seat within JUST_CHANGED): two seats' `case act` or `claim act` at once, the second
     acting on the state it found, told only 当前状态为“待补发”，不能执行“同意补发” and left to guess that a colleague
-    did it. A note or an edit that left the state as it was is not the refusal's cause and is not named."""
+    did it. A note or an edit that left the state as it was is not the refusal's cause and is not named, nor the
+    record's creation: its state never allowed the step (理赔 #1 刚被 店主 修改了（新建理赔）sent the seat to ask 店主
+    what they had changed)."""
     last = last_entry(session, subject, subject_id)
-    if last is None or last.to_state in (None, last.from_state) or not _just_by_another_seat(session, last, who):
+    if (last is None or last.kind == "created" or last.to_state in (None, last.from_state)
+            or not _just_by_another_seat(session, last, who)):
         return error
     return _naming_the_seat(last, what, error.message)
 

@@ -252,8 +252,12 @@ def bulk_ship(db: Database, text: str, carrier: str | None = None, at: Moment | 
         context = RuleContext.load(session)
         # Their cases locked first, in id order as every recompute locks: two seats pasting lists that share
         # cases in another order deadlocked, and one seat's whole paste failed ("另一个席位同时修改了同一条记录").
-        lock_if_shared(session, [line.case_id for line in lines
-                                 if line.outcome is LineOutcome.READY and line.case_id is not None])
+        ready = [line.case_id for line in lines if line.outcome is LineOutcome.READY and line.case_id is not None]
+        lock_if_shared(session, ready)
+        if ready:
+            # Read again now that they are ours: another seat's paste of the same courier sheet committed before
+            # the lock, and each line it shipped was refused as 格式错误 naming its state, not 已录入过 / 已发出.
+            lines = _check_lines(session, text, carrier)
         done: list[BulkShipLine] = []
         for line in lines:
             if line.outcome is not LineOutcome.READY or line.case_id is None or line.tracking is None:

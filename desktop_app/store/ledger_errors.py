@@ -48,6 +48,15 @@ def as_user_error(error: BaseException, where: Path | LedgerLocation | None) -> 
     return None
 
 
+def is_passing_refusal(error: BaseException) -> bool:
+    """A failure of the moment, not of the app: the ledger file locked by another program, the team server busy,
+    gone or out of reach. The user is told; the driver's traceback in the log said nothing more and buried the real
+    faults (a window left open overnight logged one for each read its dropped connection failed)."""
+    known = as_user_error(error, None)
+    original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    return isinstance(known, LedgerBusy) or (known is not None and isinstance(original, psycopg.OperationalError))
+
+
 def server_user_error(error: BaseException, server: LedgerLocation) -> UserError | None:
     """`as_user_error` for a failure of the PostgreSQL server at `server` only, said with its address
     (None for any other error): for work on two ledgers, whose failure the top level would otherwise

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from desktop_app.core.errors import LedgerBusy, LedgerDamaged, ReadInterrupted, StaleData, UserError
+from desktop_app.core.errors import LedgerDamaged, ReadInterrupted, StaleData, UserError
 from desktop_app.core.op_changes import OpChanges, recording
 from desktop_app.ui import labels
 
@@ -186,8 +186,8 @@ class BackgroundRunner(QObject):
             self.announce(OpChanges.everything(), job.origin)
         if isinstance(error, UserError) or is_conflict(error):
             pass  # the user's own input or another seat's change first: said to the user, nothing to log
-        elif is_busy(error):  # another program held the ledger: refused as expected and said, not a bug to trace
-            log.warning("background operation refused, the ledger is busy: %s", str(error).splitlines()[0])
+        elif is_passing_refusal(error):  # the ledger locked, the server gone: said to the user, not a bug to trace
+            log.warning("background operation refused: %s", str(error).splitlines()[0])
         else:
             log.error("background operation failed:\n%s",
                       "".join(traceback.format_exception(type(error), error, error.__traceback__)))
@@ -252,11 +252,11 @@ def is_conflict(error: BaseException) -> bool:
     return isinstance(as_user_error(error, None), StaleData)
 
 
-def is_busy(error: BaseException) -> bool:
-    """True when a write was refused because another program kept the ledger locked past the busy timeout."""
-    from desktop_app.store.ledger_errors import as_user_error  # loaded after the window paints, as below
+def is_passing_refusal(error: BaseException) -> bool:
+    """The ledger locked by another program, the team server gone (store/ledger_errors.py)."""
+    from desktop_app.store import ledger_errors  # loaded after the window paints, as below
 
-    return isinstance(as_user_error(error, None), LedgerBusy)
+    return ledger_errors.is_passing_refusal(error)
 
 
 def _tr(text: str) -> str:

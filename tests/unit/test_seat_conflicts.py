@@ -17,9 +17,9 @@ from sqlalchemy import select
 from desktop_app.cli import costs as costs_command
 from desktop_app.cli import run
 from desktop_app.core.case_costs import CaseCosts
-from desktop_app.core.claims import ClaimIncident
+from desktop_app.core.claims import ClaimAction, ClaimIncident
 from desktop_app.core.clock import now
-from desktop_app.core.errors import StaleData
+from desktop_app.core.errors import ActionNotAllowed, StaleData
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.reship_states import ReshipItemRow
 from desktop_app.core.statement import ShopProfile
@@ -28,7 +28,7 @@ from desktop_app.services.case_costs import case_money, set_case_costs
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
 from desktop_app.services.claim_upkeep import claim_event, load_claim
-from desktop_app.services.claims import NewClaim, link_claim, open_claim, set_follow_up
+from desktop_app.services.claims import NewClaim, act_on_claim, link_claim, open_claim, set_follow_up
 from desktop_app.services.order_campaign import set_order_campaign
 from desktop_app.services.reships import update_items
 from desktop_app.services.shop_profile import profile_state, save_shop_profile
@@ -89,6 +89,18 @@ def test_a_step_after_another_seats_reship_items_edit_names_that_seat(db: Databa
     update_items(other, case_id, [ReshipItemRow("袜子", "白色", 1)], author="小李", expected_version=shown)
     with pytest.raises(StaleData, match=f"售后单 #{case_id} 刚被 小李 修改了"):
         act_on_case(db, case_id, CaseAction.CLOSE, author="小王", expected_version=shown)
+
+
+def test_a_step_the_new_records_state_never_allowed_names_no_seat(db: Database, other: Database) -> None:
+    """店主 has just opened the case and the claim; 小王's step their first state does not allow is refused as any
+    such step, not as 刚被 店主 修改了（新建…）: nobody changed anything under him."""
+    claim_id, _one, case_id = _claim(db)
+    with pytest.raises(ActionNotAllowed) as refused_case:
+        act_on_case(other, case_id, CaseAction.COMPLETE, author="小王")
+    with pytest.raises(ActionNotAllowed) as refused_claim:
+        act_on_claim(other, claim_id, ClaimAction.PAY_PARTIALLY, amount_fen=1000, author="小王")
+    for refused in (refused_case.value, refused_claim.value):
+        assert "刚被" not in refused.message and "不能执行" in refused.message, refused.message
 
 
 def test_links_saved_over_another_seats_are_refused_and_both_links_are_one_save(
