@@ -252,6 +252,7 @@ class RulePack:
     _plans: dict[tuple[str, str | None], tuple[tuple[TimerPlan, ...], bool]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _met_by: dict[str, frozenset[str]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for timer in self.timers:
@@ -307,6 +308,13 @@ class RulePack:
     def refusal_escalates(self, kind: str, reason: str | None) -> TimerRule | None:
         """The answer timer of such a case whose refusal the platform takes up by itself (`refusal_records`)."""
         return next((t for t in self.applicable(kind, reason) if t.refusal_records is not None), None)
+
+    def timers_met_by(self, milestone: str) -> frozenset[str]:
+        """The ids of the timers `milestone` meets ("shipped": 淘宝's 发货时效)."""
+        found = self._met_by.get(milestone)
+        if found is None:
+            found = self._met_by[milestone] = frozenset(t.id for t in self.timers if milestone in t.met_by)
+        return found
 
     def milestones_read(self, kind: str, reason: str | None) -> frozenset[str]:
         """Every milestone the engine may look at for such a case (so callers convert only those)."""

@@ -48,7 +48,8 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
     count = 0
     for (case_id, platform, kind, reason, is_open, requested_at, signed_at, signed_date_only,
          next_due_at, next_due_name, next_due_automatic, after_due_at, after_due_name, next_due_until,
-         paid_at, shipped_at, order_signed_at, succeeded_at, paid_fen, campaign, former, stored_digest,
+         paid_at, shipped_at, order_signed_at, succeeded_at, sent_untimed, paid_fen, campaign, former,
+         stored_digest,
          *facts) in cases:
         if chosen is not None and (platform, kind, reason or "") not in chosen and not (
                 former and any((platform, k, reason or "") in chosen for k in former.split(","))):
@@ -95,6 +96,11 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
                 pack, kind=kind, reason=reason, case_open=bool(is_open), history=milestones,
                 calendar=calendar, paid_fen=paid_fen, campaign=campaign, former_kinds=former_kinds,
             )
+            if sent_untimed and "shipped" in read and "shipped" not in milestones:
+                # The order went out (its export gives a tracking number) at a time nothing gave: whether it
+                # left within its ship-by cannot be judged, and a wrong deadline or penalty is worse than none.
+                shipping = pack.timers_met_by("shipped")
+                computed = [d for d in computed if d.timer_id not in shipping]
         digest = deadline_digest(computed)
         if digest != stored_digest:
             shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name, next_due_until)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Dialect, Select, String, and_, bindparam, delete, func, select, true
+from sqlalchemy import ColumnElement, Dialect, Select, String, and_, bindparam, case, delete, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -132,6 +132,9 @@ def recompute_reads(cases: CaseSet,
             _CASES.c.next_due_at, _CASES.c.next_due_name, _CASES.c.next_due_automatic, _CASES.c.after_due_at,
             _CASES.c.after_due_name, _CASES.c.next_due_until,
             _ORDERS.c.paid_at, _ORDERS.c.shipped_at, _ORDERS.c.signed_at, _ORDERS.c.succeeded_at,
+            # Sent at a time the export did not give (a tracking number, no 发货时间: 淘宝's 订单列表).
+            case((and_(_ORDERS.c.shipped_at.is_(None), func.coalesce(_ORDERS.c.tracking_no, "") != ""), 1),
+                 else_=0),
             _ORDERS.c.paid_fen, _ORDERS.c.campaign, _CASES.c.former_kinds, _CASES.c.deadline_digest,
             *(_CASES.c[name] for name in TIMER_FACTS),
         )
