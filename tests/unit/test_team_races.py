@@ -215,7 +215,7 @@ def test_two_seats_order_imports_of_one_moment_recompute_a_case_once(
         two_seats: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = two_seats
     samples = FIXTURES / "samples"
-    case_id = open_case(first, NewCase(Platform.TAOBAO, "4145384019161461003", CaseKind.REFUND_ONLY,
+    case_id = open_case(first, NewCase(Platform.TAOBAO, "4910237409546111393", CaseKind.REFUND_ONLY,
                                        CaseReason.QUALITY, requested=Moment(now())), author="小王").case_id
     remember = deadlines.remember_rules
     midway, go_on = threading.Event(), threading.Event()
@@ -227,7 +227,8 @@ def test_two_seats_order_imports_of_one_moment_recompute_a_case_once(
         remember(*args)
 
     monkeypatch.setattr(deadlines, "remember_rules", first_recompute_midway)
-    # The order is paid: its case gains 发货时效 (付款后72小时).
+    # The order is paid and not yet sent (买家已付款，等待卖家发货, no tracking number): its case gains 发货时效
+    # (付款后72小时).
     importing = Seat(lambda: import_files(first, [samples / "taobao_ExportOrderList.csv",
                                                  samples / "taobao_ExportOrderDetailList.csv"]))
     assert midway.wait(60)
