@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop_app.core.rule_pack_model import PENALTY_UNKNOWN
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, stored as naive UTC, aware UTC out. Naive input is refused."""
@@ -553,6 +555,10 @@ class ClaimEvidence(Base):
 
 # `ix_deadlines_penalties`' condition, as the penalties' read states it (`penalty_queries.fell_due`).
 PENALTY_INDEX_WHERE = text("penalty_fen IS NOT NULL AND claim_id IS NULL")
+# `ix_deadlines_unknown_penalties`' condition (migration 0023_unknown), stated by `penalty_queries.unknown_fell_due`
+# as it is here: a literal, which both databases match to the index (a bound LIKE pattern is not).
+UNKNOWN_PENALTY_LIKE = "%" + PENALTY_UNKNOWN + "%"
+UNKNOWN_PENALTY_INDEX_WHERE = text(f"penalty_fen IS NULL AND claim_id IS NULL AND name LIKE '{UNKNOWN_PENALTY_LIKE}'")
 
 
 class Deadline(Base):
@@ -568,6 +574,9 @@ class Deadline(Base):
         # period's penalties that fell due from it alone (`store/penalty_queries.py`).
         Index("ix_deadlines_penalties", "due_at", "status", "case_id", "penalty_fen", "claim_id",
               sqlite_where=PENALTY_INDEX_WHERE, postgresql_where=PENALTY_INDEX_WHERE),
+        # Only those whose penalty amount is unknown (migration 0023_unknown): the 统计's count of them.
+        Index("ix_deadlines_unknown_penalties", "due_at", "status", "case_id",
+              sqlite_where=UNKNOWN_PENALTY_INDEX_WHERE, postgresql_where=UNKNOWN_PENALTY_INDEX_WHERE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,12 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.deadline_results import DeadlineStatus
-from desktop_app.core.rule_pack_model import PENALTY_UNKNOWN
-from desktop_app.store.models import Case, Deadline
+from desktop_app.store.models import UNKNOWN_PENALTY_LIKE, Case, Deadline
 from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import ReportScope, scope_filters
 
@@ -68,17 +67,22 @@ def period_penalty_rows(session: Session, scope: ReportScope, moment: datetime) 
 def period_unknown_penalty_cases(session: Session, scope: ReportScope, moment: datetime) -> int:
     """How many cases of the scope's period (without a penalty recorded by hand) have a timer's penalty that fell
     due but whose amount is unknown: a share of an order that was not imported (`PENALTY_UNKNOWN` in the name, no
-    `penalty_fen`). Read by the due-time index, like `period_penalty_rows`, not from the partial index."""
+    `penalty_fen`)."""
+    return int(session.execute(period_unknown_statement(scope, moment)).scalar_one())
+
+
+def period_unknown_statement(scope: ReportScope, moment: datetime) -> Select[int]:
+    """The statement of `period_unknown_penalty_cases`: `ix_deadlines_unknown_penalties` serves it, its condition
+    stated as the index states it, a literal (its plan is tested)."""
     status = func.coalesce(Deadline.status, "")
-    stmt = (
+    return (
         select(func.count(func.distinct(Deadline.case_id)))
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.due_at >= scope.start, Deadline.due_at < scope.end, Deadline.penalty_fen.is_(None),
-               Deadline.claim_id.is_(None), Deadline.name.contains(PENALTY_UNKNOWN, autoescape=True),
+               Deadline.claim_id.is_(None), Deadline.name.like(literal_column(f"'{UNKNOWN_PENALTY_LIKE}'")),
                or_(status == _MISSED, and_(status == _OPEN, Deadline.due_at < moment)),
                Case.penalty_fen.is_(None), *scope_filters(scope))
     )
-    return int(session.execute(stmt).scalar_one())
 
 
 def period_penalty_statement(scope: ReportScope, moment: datetime) -> Select[str, str | None, int | None, int]:

@@ -26,7 +26,7 @@ from desktop_app.services.report import build_report, parse_period
 from desktop_app.services.reship_queue import reship_row
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, OrderItem
-from desktop_app.store.penalty_queries import period_penalty_rows, period_penalty_statement
+from desktop_app.store.penalty_queries import period_penalty_rows, period_penalty_statement, period_unknown_statement
 from desktop_app.store.raw_reads import driver_statement
 from desktop_app.store.report_queries import ReportScope
 
@@ -171,6 +171,19 @@ def test_the_period_read_uses_the_penalties_index_alone(db: Database, ledger: di
         cursor = s.connection().connection.cursor()
         plan = " ".join(str(r) for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert "USING COVERING INDEX ix_deadlines_penalties" in plan, plan  # no statistics: as most ledgers are
+
+
+def test_the_count_of_unknown_amounts_reads_its_own_index(db: Database, ledger: dict[str, int]) -> None:
+    """A year's count of penalties of unknown amount walked every missed and open deadline of the year for its name
+    (≈ 110 ms at 100,000 cases, on the 统计's critical path); its partial index answers it."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan")
+    scope = ReportScope(NOVEMBER.start, NOVEMBER.end)
+    with db.reading() as s:
+        sql, params = driver_statement(s.connection().dialect, period_unknown_statement(scope, now()))
+        cursor = s.connection().connection.cursor()
+        plan = " ".join(str(r) for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "USING INDEX ix_deadlines_unknown_penalties" in plan, plan
 
 
 def test_a_products_net_loss_holds_its_cases_penalties(db: Database, ledger: dict[str, int]) -> None:
