@@ -1,6 +1,6 @@
 """Would per-month aggregates of the cases make the 统计 read cheaper? A prototype in raw SQL on a copy.
 
-    python bench/report_aggregate_probe.py LEDGER [--repeat 9] [--rt]
+    python bench/report_aggregate_probe.py LEDGER [--repeat 9] [--rt] [--build-in-place]
 
 Issue 17's lever not tried before session 28: do less work per opening by keeping, beside the cases, what
 the dashboard's two large reads sum (bench/README "Session 28 (s28-report)"). On a COPY of LEDGER (a
@@ -14,11 +14,16 @@ the cases):
 - `probe_product_months`: per product × month × platform × shop, the cases of orders holding it and their
   cost (the goods strings split once, at "write" time), so no goods string is read or split per opening;
 - two partial indexes for what an aggregate cannot hold: the open timers judged against the moment
-  (3,962 cases of 100,000 have any) and the times to resolve (the medians need every value).
+  (3,962 cases of 100,000 have any) and the times to resolve (the medians need every value), the latter led by
+  the request time so a period reads its own range;
+- `probe_ix_requested`: the cases by request time, covering both reads, for the part-months at a period's ends
+  (read by the old statements, `INDEXED BY` it). A period without a whole month (近 30 天, the tab's default)
+  reads as before: the old pass costs by its groups (≈ 2,500 for 30 days, 2,640 for a year), not its cases.
 
 Then `report_in` runs with the two reads replaced by the aggregate's (the rest of the report as it is,
-the side thread as it is) and is compared with the unchanged `report_in`: every figure of four scopes
-(the year, June, the year on 拼多多, one shop) must be equal (repr), then each read alone and the whole
+the side thread as it is) and is compared with the unchanged `report_in`: every figure of seven scopes
+(the year, June, the year on 拼多多, one shop, 今年 to the moment, 近 30 天, 近 30 天 in one shop) must be equal
+(repr), then each read alone and the whole
 report, alternating old / new in this one process (both warmed: a refresh's cost; the first opening pays
 the same reads). Wall and CPU (the process's, both threads) in ms, best and median. `--rt`: the measured
 calls at real-time priority (`bench_report_ab.realtime`; root). Linux only (CPU per thread).
@@ -33,8 +38,10 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,15 +53,16 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 import desktop_app.services.report as report_service
+import desktop_app.store.report_queries as report_queries
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.report import Period, report_in
 from desktop_app.store.database import open_database
+from desktop_app.store.models import Case
 from desktop_app.store.order_sales import goods_lines, whole_months
-from desktop_app.store.raw_reads import fetch_raw
+from desktop_app.store.raw_reads import driver_statement, fetch_raw
 from desktop_app.store.report_queries import (
     _GOODS_SETTLED,
     _MERCHANT,
-    _RETURNED as _RETURNED_KINDS,
     ProductLine,
     ReportScope,
     case_conditions,
@@ -63,7 +71,9 @@ from desktop_app.store.report_queries import (
     pieces_sold,
     top_products_of,
 )
-from desktop_app.store.models import Case
+from desktop_app.store.report_queries import (
+    _RETURNED as _RETURNED_KINDS,
+)
 
 MOMENT = datetime.fromisoformat("2026-12-02T12:00:00+08:00")
 _MONTH = "strftime('%Y-%m', substr(coalesce(c.requested_at, c.created_at), 1, 19), '+8 hours')"
@@ -97,7 +107,11 @@ CREATE TABLE probe_product_months (
   n INTEGER, cost INTEGER, title TEXT, PRIMARY KEY (product, month, platform, shop)) WITHOUT ROWID;
 CREATE INDEX probe_ix_open_timers ON cases (platform, kind, reason, responsible, requested_at, created_at,
   order_id, open_timers, open_due_first, open_due_last) WHERE open_due_first IS NOT NULL;
-CREATE INDEX probe_ix_resolve ON cases (platform, requested_at, created_at, order_id, resolve_seconds)
+CREATE INDEX probe_ix_requested ON cases (coalesce(requested_at, created_at), platform, kind, reason, responsible,
+  is_open, order_id, refund_fen, compensation_fen, postage_out_fen, postage_back_fen, postage_back_payer,
+  written_off_fen, penalty_fen, met_timers, missed_timers, open_timers, open_due_first, open_due_last,
+  resolve_seconds, paid_out, goods);
+CREATE INDEX probe_ix_resolve ON cases (coalesce(requested_at, created_at), platform, order_id, resolve_seconds)
   WHERE is_open IS NOT 1 AND resolve_seconds > 0;
 """
 
@@ -137,13 +151,50 @@ def build(path: Path) -> None:
     conn.close()
 
 
-def _months(scope: ReportScope) -> list[str]:
-    months, edges = whole_months(scope.start, scope.end)
-    assert not edges, "the probe measures whole months only (a real build would read the edges from the cases)"
-    return months
+def _edges(session: Session, scope: ReportScope, read: Callable[[Session, ReportScope], list[Any]]) -> list[Any]:
+    """`read`'s rows for the part-months at the period's ends, from the cases through `probe_ix_requested` (a
+    range of the request time: at most two part-months, not a scan of every case as the old pass)."""
+    rows: list[Any] = []
+    for start, end in whole_months(scope.start, scope.end)[1]:
+        with _through_requested():
+            rows += read(session, replace(scope, start=start, end=end))
+    return rows
+
+
+_local = threading.local()  # `indexed`: this thread's reads of the cases go through `probe_ix_requested`
+
+
+class _through_requested:
+    """This thread's reads in `report_queries` made to read the cases through `probe_ix_requested` meanwhile
+    (the other thread's not: the two large reads run side by side)."""
+
+    def __enter__(self) -> None:
+        _local.indexed = True
+
+    def __exit__(self, *_exc: object) -> None:
+        _local.indexed = False
+
+
+def _fetch(session: Session, statement: Any) -> list[Any]:
+    """`fetch_raw`, or with `INDEXED BY probe_ix_requested` in a `_through_requested` block."""
+    if not getattr(_local, "indexed", False):
+        return fetch_raw(session, statement)
+    connection = session.connection()
+    sql, params = driver_statement(connection.dialect, statement)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql.replace("FROM cases", "FROM cases INDEXED BY probe_ix_requested", 1), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+report_queries.fetch_raw = _fetch  # type: ignore[attr-defined]
 
 
 def _agg_where(scope: ReportScope, months: list[str]) -> tuple[str, list[Any]]:
+    if not months:
+        return "0", []
     where, params = "month >= ? AND month <= ?", [months[0], months[-1]]
     if scope.platform:
         where += " AND platform = ?"
@@ -155,8 +206,12 @@ def _agg_where(scope: ReportScope, months: list[str]) -> tuple[str, list[Any]]:
 
 
 def new_case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> list[Any]:
-    """`case_group_rows`' rows from the aggregate, the moment's timers and the times to resolve."""
-    where, params = _agg_where(scope, _months(scope))
+    """`case_group_rows`' rows from the aggregate, the moment's timers and the times to resolve (a period
+    without a whole month, as 近 30 天 mostly is: the old pass, which costs by its groups more than its cases)."""
+    months = whole_months(scope.start, scope.end)[0]
+    if not months:
+        return case_group_rows(session, scope, moment)
+    where, params = _agg_where(scope, months)
     cursor = session.connection().connection.cursor()
     cursor.execute(
         "SELECT platform, kind, reason, responsible, sum(n), sum(open), sum(refund), sum(comp), sum(postage), "
@@ -172,8 +227,17 @@ def new_case_group_rows(session: Session, scope: ReportScope, moment: datetime) 
     timers = {(p, k, r or "", s or ""): (int(o), int(st)) for p, k, r, s, o, st in fetch_raw(session, timer_stmt)}
     resolve = dict(fetch_raw(session, select(Case.platform, func.group_concat(Case.resolve_seconds, ",")).where(
         *case_conditions(scope), Case.is_open.is_not(True), Case.resolve_seconds > 0).group_by(Case.platform)))
+    # The edges' groups (their timers against the moment and times to resolve are in the two reads above).
+    merged: dict[tuple[Any, ...], list[int]] = {}
+    for p, k, r, s, *figures in agg:
+        merged[(p, k, r, s)] = [int(f) for f in figures]
+    for p, k, r, s, *figures, _resolve in _edges(session, scope, lambda se, sc: case_group_rows(se, sc, moment)):
+        del figures[11:13]
+        key = (p, k, r or "", s or "")
+        known = merged.get(key)
+        merged[key] = [int(f) for f in figures] if known is None else [a + int(b) for a, b in zip(known, figures, strict=True)]
     rows = []
-    for p, k, r, s, n, o, rf, cf, pf, wf, pen, pd, met, mis, ot, res, pend in agg:
+    for (p, k, r, s), (n, o, rf, cf, pf, wf, pen, pd, met, mis, ot, res, pend) in merged.items():
         overdue, straddling = timers.get((p, k, r, s), (0, 0))
         rows.append((p, k, r or None, s or None, n, o, rf, cf, pf, wf, pen, pd, met, mis, ot, overdue, straddling,
                      res, pend, resolve.pop(p, None)))
@@ -185,13 +249,16 @@ class _Products(list[Any]):
 
 
 def new_goods_rows(session: Session, scope: ReportScope) -> list[Any]:
-    where, params = _agg_where(scope, _months(scope))
+    months = whole_months(scope.start, scope.end)[0]
+    if not months:
+        return goods_rows(session, scope)
+    where, params = _agg_where(scope, months)
     cursor = session.connection().connection.cursor()
     cursor.execute(f"SELECT product, sum(n), sum(cost), min(title) FROM probe_product_months WHERE {where} "
                    "GROUP BY product", params)
     found = _Products(cursor.fetchall())
     cursor.close()
-    return found
+    return found + _edges(session, scope, goods_rows)  # the edges' goods strings, split as before
 
 
 def new_top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit: int = 20) -> list[ProductLine]:
@@ -242,7 +309,12 @@ def main() -> None:
     parser.add_argument("ledger", type=Path)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--rt", action="store_true")
+    parser.add_argument("--build-in-place", action="store_true",
+                        help="only build the aggregates and indexes in LEDGER itself (a copy for a window trial)")
     args = parser.parse_args()
+    if args.build_in_place:
+        build(args.ledger)
+        return
     work = Path(tempfile.mkdtemp(prefix="probe-"))
     copy = work / "probe.sqlite3"
     shutil.copyfile(args.ledger, copy)
@@ -250,10 +322,13 @@ def main() -> None:
     db = open_database(copy)
     report_service.now = lambda: MOMENT  # type: ignore[attr-defined]
     year = Period(date(2026, 1, 1), date(2026, 12, 31))
+    so_far, days30 = Period(date(2026, 1, 1), date(2026, 12, 2)), Period(date(2026, 11, 3), date(2026, 12, 2))
     with db.reading() as session:
         scopes: list[tuple[str, Period, Any, Any]] = [
             ("year", year, None, None), ("June", Period(date(2026, 6, 1), date(2026, 6, 30)), None, None),
-            ("year, pdd", year, Platform("pdd"), None), ("year, shop 1", year, None, "1")]
+            ("year, pdd", year, Platform("pdd"), None), ("year, shop 1", year, None, "1"),
+            ("今年 to the moment (2026-01-01 – 12-02)", so_far, None, None), ("近 30 天 (11-03 – 12-02)", days30, None, None),
+            ("近 30 天, shop 1", days30, None, "1")]
         for name, period, platform, shop in scopes:
             use(False)
             old = report_in(session, period, platform, shop, MOMENT)
@@ -275,18 +350,25 @@ def main() -> None:
         variants = {(False, False): "whole report_in, year (old)", (True, False): "  … case groups from the aggregate",
                     (False, True): "  … products from the aggregate", (True, True): "  … both from the aggregates"}
         whole: dict[tuple[bool, bool], list[tuple[float, float]]] = {v: [] for v in variants}
+        others = {"今年 to the moment": so_far, "近 30 天": days30}
+        other: dict[str, list[tuple[float, float]]] = {f"{k}{s}": [] for k in others for s in (" (old)", " (aggregates)")}
         for _ in range(args.repeat):
             for key, call in parts.items():
                 results[key].append(timed(call, args.rt))
             for variant in variants:
                 use(*variant)
                 whole[variant].append(timed(lambda: report_in(session, year, None, None, MOMENT), args.rt))
+            for name, period in others.items():
+                for new, label in ((False, " (old)"), (True, " (aggregates)")):
+                    use(new)
+                    other[name + label].append(timed(lambda p=period: report_in(session, p, None, None, MOMENT), args.rt))
     use(False)
     db.close()
     shutil.rmtree(work)
     print(f"\nload {os.getloadavg()[0]:.1f}; {args.repeat} alternating runs; ms wall best (median) / CPU best (median)")
     print("| read | wall | CPU |\n|---|---|---|")
-    for key, runs in [*results.items(), *((variants[v], whole[v]) for v in variants)]:
+    for key, runs in [*results.items(), *((variants[v], whole[v]) for v in variants),
+                      *((f"whole report_in, {k}", v) for k, v in other.items())]:
         walls, cpus = [w for w, _c in runs], [c for _w, c in runs]
         print(f"| {key} | {min(walls):.0f} ({statistics.median(walls):.0f}) | "
               f"{min(cpus):.0f} ({statistics.median(cpus):.0f}) |")
