@@ -16,9 +16,10 @@ the cases):
 - two partial indexes for what an aggregate cannot hold: the open timers judged against the moment
   (3,962 cases of 100,000 have any) and the times to resolve (the medians need every value), the latter led by
   the request time so a period reads its own range;
-- `probe_ix_requested`: the cases by request time, covering both reads, for the part-months at a period's ends
-  (read by the old statements, `INDEXED BY` it). A period without a whole month (近 30 天, the tab's default)
-  reads as before: the old pass costs by its groups (≈ 2,500 for 30 days, 2,640 for a year), not its cases.
+- the part-months at a period's ends read by the old statements, as they are. A period without a whole month
+  (近 30 天, the tab's default) reads as before: the old pass costs by its groups (≈ 2,500 for 30 days, 2,640 for
+  a year) more than by its cases. (An index led by the request time for the edges was tried: SQLite then read
+  the year's case groups, goods, couriers and straddling timers through it and sorted them — slower.)
 
 Then `report_in` runs with the two reads replaced by the aggregate's (the rest of the report as it is,
 the side thread as it is) and is compared with the unchanged `report_in`: every figure of seven scopes
@@ -38,7 +39,6 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -53,13 +53,12 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 import desktop_app.services.report as report_service
-import desktop_app.store.report_queries as report_queries
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.report import Period, report_in
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Case
 from desktop_app.store.order_sales import goods_lines, whole_months
-from desktop_app.store.raw_reads import driver_statement, fetch_raw
+from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import (
     _GOODS_SETTLED,
     _MERCHANT,
@@ -107,10 +106,6 @@ CREATE TABLE probe_product_months (
   n INTEGER, cost INTEGER, title TEXT, PRIMARY KEY (product, month, platform, shop)) WITHOUT ROWID;
 CREATE INDEX probe_ix_open_timers ON cases (platform, kind, reason, responsible, requested_at, created_at,
   order_id, open_timers, open_due_first, open_due_last) WHERE open_due_first IS NOT NULL;
-CREATE INDEX probe_ix_requested ON cases (coalesce(requested_at, created_at), platform, kind, reason, responsible,
-  is_open, order_id, refund_fen, compensation_fen, postage_out_fen, postage_back_fen, postage_back_payer,
-  written_off_fen, penalty_fen, met_timers, missed_timers, open_timers, open_due_first, open_due_last,
-  resolve_seconds, paid_out, goods);
 CREATE INDEX probe_ix_resolve ON cases (coalesce(requested_at, created_at), platform, order_id, resolve_seconds)
   WHERE is_open IS NOT 1 AND resolve_seconds > 0;
 """
@@ -152,44 +147,12 @@ def build(path: Path) -> None:
 
 
 def _edges(session: Session, scope: ReportScope, read: Callable[[Session, ReportScope], list[Any]]) -> list[Any]:
-    """`read`'s rows for the part-months at the period's ends, from the cases through `probe_ix_requested` (a
-    range of the request time: at most two part-months, not a scan of every case as the old pass)."""
+    """`read`'s rows for the part-months at the period's ends, by the old statements as they are (an index led by
+    the request time made SQLite read the year's other passes through it too, sorting them: slower)."""
     rows: list[Any] = []
     for start, end in whole_months(scope.start, scope.end)[1]:
-        with _through_requested():
-            rows += read(session, replace(scope, start=start, end=end))
+        rows += read(session, replace(scope, start=start, end=end))
     return rows
-
-
-_local = threading.local()  # `indexed`: this thread's reads of the cases go through `probe_ix_requested`
-
-
-class _through_requested:
-    """This thread's reads in `report_queries` made to read the cases through `probe_ix_requested` meanwhile
-    (the other thread's not: the two large reads run side by side)."""
-
-    def __enter__(self) -> None:
-        _local.indexed = True
-
-    def __exit__(self, *_exc: object) -> None:
-        _local.indexed = False
-
-
-def _fetch(session: Session, statement: Any) -> list[Any]:
-    """`fetch_raw`, or with `INDEXED BY probe_ix_requested` in a `_through_requested` block."""
-    if not getattr(_local, "indexed", False):
-        return fetch_raw(session, statement)
-    connection = session.connection()
-    sql, params = driver_statement(connection.dialect, statement)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql.replace("FROM cases", "FROM cases INDEXED BY probe_ix_requested", 1), params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-report_queries.fetch_raw = _fetch  # type: ignore[attr-defined]
 
 
 def _agg_where(scope: ReportScope, months: list[str]) -> tuple[str, list[Any]]:
