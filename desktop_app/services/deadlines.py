@@ -46,6 +46,7 @@ from desktop_app.core.deadline_display import stored_next_due
 from desktop_app.core.errors import NotFound, UserError
 from desktop_app.core.op_changes import Written
 from desktop_app.core.rule_packs import pack_for_platform
+from desktop_app.io.collector import collector_paused
 from desktop_app.services.deadline_helper import (
     PARALLEL_FROM,
     PARALLEL_SLICE,
@@ -303,8 +304,12 @@ def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext,
     `ledger`: the SQLite file, when the caller's transaction holds the write lock and has written
     nothing yet; from `PARALLEL_FROM` cases to compute (`size`, when `cases` has plans: fewer than the
     ids read) a helper process then computes slices beside this one (`services.deadline_helper`). When
-    `size` says so before the ids are read, the helper starts first: its start overlaps their read."""
-    with recompute_cache(session):
+    `size` says so before the ids are read, the helper starts first: its start overlaps their read.
+
+    Python's cyclic collector is paused meanwhile (as the helper pauses its own): the slices' rows and results make
+    no cycles, and its collections kept walking them and the app's modules, ≈ 9 % of a pack save's CPU
+    (bench/README, "Session 28 (s28-engine …)")."""
+    with recompute_cache(session), collector_paused():
         helper = None
         if ledger is not None and size is not None and size >= PARALLEL_FROM:
             helper = start_helper(context)
