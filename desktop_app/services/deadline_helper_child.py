@@ -19,7 +19,7 @@ from desktop_app.core.rule_packs import RulePack
 from desktop_app.core.working_days import WorkdayCalendar
 from desktop_app.services.deadline_walk import Plan, changes_of, walk_slice
 from desktop_app.store.deadline_changes import DeadlineChanges
-from desktop_app.store.slice_reads import SliceReads, reading_connection
+from desktop_app.store.slice_reads import SliceReads, ids_between, reading_connection
 
 # As long as the app's own connections wait for a writer (store.database.BUSY_TIMEOUT_MS).
 _BUSY_MS = 30_000
@@ -28,12 +28,14 @@ _BUSY_MS = 30_000
 @dataclass(frozen=True)
 class HelperJob:
     """What the helper computes, sent once the caller knows it: the ledger file, the compiled reads, the plans
-    (None: every case read) and the slices' id ranges."""
+    (None: every case read), the slices' id ranges and, for a pack edit, the ids of its plans' cases (only
+    those of a range are read: `services.deadlines`)."""
 
     ledger: str
     reads: SliceReads
     plans: Sequence[Plan] | None
     ranges: list[tuple[int, int]]
+    chosen: Sequence[int] | None = None
 
 
 def next_slice(counter: Synchronized[int], total: int) -> int | None:
@@ -78,10 +80,12 @@ def help_with_slices(jobs: Connection, packs: Mapping[str, RulePack], calendar: 
         connection = reading_connection(job.ledger, _BUSY_MS)
         try:
             while (index := next_slice(counter, len(job.ranges))) is not None:
-                cases, events = job.reads.read(connection, job.ranges[index])
+                bounds = job.ranges[index]
+                ids = None if job.chosen is None else ids_between(job.chosen, bounds)
+                cases, events = job.reads.read(connection, bounds, ids)
                 count, pending = walk_slice(cases, events, job.plans, packs, calendar)
-                changes = changes_of(pending, job.reads.stored(connection, [p[0] for p in pending], len(cases))) \
-                    if pending else None
+                changes = changes_of(pending, job.reads.stored(connection, [p[0] for p in pending], len(cases),
+                                                               listed=ids is not None)) if pending else None
                 outbox.put((index, count, changes))
         finally:
             connection.close()

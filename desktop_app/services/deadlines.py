@@ -66,12 +66,14 @@ from desktop_app.services.deadline_rules import (
     rule_fingerprints,
 )
 from desktop_app.services.deadline_slices import recompute_slice
+from desktop_app.services.deadline_walk import in_plans
 from desktop_app.store.change_tracking import changes_in, write_as_the_clock
 from desktop_app.store.database import Database
 from desktop_app.store.deadline_lists import open_timers_of
 from desktop_app.store.deadline_rows import (
     CaseSet,
     case_ids,
+    case_plans,
     cases_settled_since,
     chunks,
     id_ranges,
@@ -293,6 +295,14 @@ def _stale_cases(session: Session, ctx: RuleContext) -> _Stale | None:
                   count)
 
 
+def _ids_to_compute(session: Session, cases: CaseSet) -> list[int]:
+    """The ids of the cases to compute, ascending: every one `cases` selects, or those of its plans (a pack edit)."""
+    if cases.plans is None:
+        return case_ids(session, cases)
+    plans = set(cases.plans)
+    return [row[0] for row in case_plans(session, cases) if in_plans(plans, *row[1:])]
+
+
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
 
 
@@ -314,7 +324,7 @@ def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext,
         if ledger is not None and size is not None and size >= PARALLEL_FROM:
             helper = start_helper(context)
         try:
-            ids = case_ids(session, cases)
+            ids = _ids_to_compute(session, cases)
         except BaseException:
             if helper is not None:
                 helper.close()
@@ -322,7 +332,10 @@ def _recompute_in_slices(session: Session, cases: CaseSet, context: RuleContext,
         if ledger is not None and (len(ids) if size is None else size) >= PARALLEL_FROM:
             if helper is None and size is None:
                 helper = start_helper(context)
-            return recompute_beside(session, ledger, helper, cases, tapered_ranges(ids, PARALLEL_SLICE), context)
+            # A pack edit's slices are read by these ids: the cases of other plans between them (two thirds of
+            # 100,000 after a save of every pack) cost their rows' reading and decoding, 0.66 instead of 0.28 s CPU.
+            return recompute_beside(session, ledger, helper, cases, tapered_ranges(ids, PARALLEL_SLICE), context,
+                                    None if cases.plans is None else ids)
         if helper is not None:
             helper.close()
         return sum(recompute_slice(session, cases, bounds, context) for bounds in id_ranges(ids, _SLICE))
