@@ -300,7 +300,9 @@ def _ids_to_compute(session: Session, cases: CaseSet) -> list[int]:
     if cases.plans is None:
         return case_ids(session, cases)
     plans = set(cases.plans)
-    return [row[0] for row in case_plans(session, cases) if in_plans(plans, *row[1:])]
+    # The plan test inline first (83,333 rows of the edited platforms: 0.03 s through `in_plans` alone).
+    return [case_id for case_id, platform, kind, reason, former in case_plans(session, cases)
+            if (platform, kind, reason or "") in plans or (former and in_plans(plans, platform, kind, reason, former))]
 
 
 _SLICE = 20_000  # cases per pass of a full recompute: bounds its memory, costs a few queries
