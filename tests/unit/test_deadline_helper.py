@@ -335,8 +335,13 @@ def test_a_pack_edit_reads_only_the_cases_of_its_plans(
     monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)  # every slice read here
     read: list[int] = []
     reader = deadline_slices.read_for_recompute
-    monkeypatch.setattr(deadline_slices, "read_for_recompute",
-                        lambda *a: (found := reader(*a)) and read.append(len(found[0])) or found)
+
+    def counted(*a: Any) -> tuple[list[Any], list[Any]]:
+        found = reader(*a)
+        read.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(deadline_slices, "read_for_recompute", counted)
     shipped = RuleContext.load()
     db = _copy(built, tmp_path, "listed.sqlite3")
     try:
