@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector paused while an import stores a file (orders and cases alike)."""
+"""Python's cyclic garbage collector paused while an import stores a file (orders and cases alike) and while a
+deadline recompute walks its slices (`services.deadlines`)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ computes slices beside it and hands them over.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,22 +23,24 @@ from desktop_app.store.deadline_rows import (
     read_stored,
     write_changes,
 )
+from desktop_app.store.slice_reads import ids_between
 
 
 def recompute_slice(session: Session, selection: CaseSet, bounds: tuple[int, int] | None,
-                    context: RuleContext) -> int:
+                    context: RuleContext, chosen: Sequence[int] | None = None) -> int:
     """`slice_changes` written in this session; how many cases the slice has."""
-    count, changes = slice_changes(session, selection, bounds, context)
+    count, changes = slice_changes(session, selection, bounds, context, chosen)
     if changes is not None:
         write_changes(session, changes)
     return count
 
 
 def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] | None,
-                  context: RuleContext) -> tuple[int, DeadlineChanges | None]:
-    """The cases of `selection` (between `bounds`) computed and compared with what is stored: how many
-    there are, and what to write (None: nothing)."""
-    cases, events = read_for_recompute(session, selection, bounds)
+                  context: RuleContext, chosen: Sequence[int] | None = None) -> tuple[int, DeadlineChanges | None]:
+    """The cases of `selection` (between `bounds`; only those of `chosen` there, ascending ids, when given: SQLite)
+    computed and compared with what is stored: how many there are, and what to write (None: nothing)."""
+    ids = None if chosen is None or bounds is None else ids_between(chosen, bounds)
+    cases, events = read_for_recompute(session, selection, bounds, ids)
     if not cases:
         return 0, None
     count, pending = walk_slice(cases, events, selection.plans, context.packs, context.calendar)
@@ -46,7 +49,8 @@ def slice_changes(session: Session, selection: CaseSet, bounds: tuple[int, int] 
         return count, (changes_of(pending, stored) if pending else None)
     if not pending:
         return count, None
-    return count, changes_of(pending, read_stored(session, selection, [p[0] for p in pending], len(cases)))
+    return count, changes_of(pending, read_stored(session, selection, [p[0] for p in pending], len(cases),
+                                                  listed=ids is not None))
 
 
 def _read_again(session: Session, pending: list[Pending], plans: tuple[Plan, ...] | None,

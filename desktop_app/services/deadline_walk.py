@@ -10,7 +10,7 @@ Imports no SQLAlchemy, so that helper starts in a fraction of the time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import datetime
 from typing import Any
 
@@ -51,8 +51,7 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
          paid_at, shipped_at, order_signed_at, succeeded_at, sent_untimed, paid_fen, campaign, former,
          stored_digest,
          *facts) in cases:
-        if chosen is not None and (platform, kind, reason or "") not in chosen and not (
-                former and any((platform, k, reason or "") in chosen for k in former.split(","))):
+        if chosen is not None and not in_plans(chosen, platform, kind, reason, former):
             continue
         count += 1
         plan = resolved.get((platform, kind, reason, former))
@@ -106,6 +105,13 @@ def walk_slice(cases: Sequence[Any], events: Sequence[Any], plans: Iterable[Plan
             shown = (next_due_at, next_due_name, bool(next_due_automatic), after_due_at, after_due_name, next_due_until)
             pending.append((case_id, computed, digest, shown, facts))
     return count, pending
+
+
+def in_plans(plans: Set[Plan], platform: str, kind: str, reason: str | None, former: str | None) -> bool:
+    """Whether a case (its platform, kind, reason and former kinds, as stored) is one of these plans' (a pack
+    edit's): by its plan, or by the plan of a kind it had before (what those timers missed stays)."""
+    return (platform, kind, reason or "") in plans or bool(
+        former and any((platform, k, reason or "") in plans for k in former.split(",")))
 
 
 def changes_of(pending: Sequence[Pending], rows: Sequence[Any], at: datetime | None = None) -> DeadlineChanges:

@@ -8,7 +8,7 @@ threads never wait for it; the worker thread only waits for the process to end (
 behind it as before). A few thousand cases take less time than a second process takes to start, so
 they stay in this one; a team ledger on a server stays too (the connection's password is not handed on).
 While the rules dialog is open a second process waits with this module imported (`keep_ready_for`), so the
-recompute after a save starts at once.
+recompute after a save starts at once, whatever its size.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from desktop_app.services.second_process import (
     SecondProcessEnded,
     after_the_answer,
     keep_one_ready,
+    ready_process_id,
     release_ready,
     run_in_second_process,
 )
@@ -38,8 +39,10 @@ def runs_aside(db: Database) -> bool:
 
 
 def recompute_changed_rules_aside(db: Database) -> Written[int]:
-    """`recompute_changed_rules` of `db`, in a second process when it has many cases to recompute."""
-    if not runs_aside(db):
+    """`recompute_changed_rules` of `db`, in a second process when it has many cases to recompute, or when one is
+    kept ready (a save in the rules dialog): that one takes it without the count first, which it makes again
+    anyway (0.1 s of a 1.6–1.8 s save at 100,000 open cases), and a few cases cost it no more than here."""
+    if not (db.path is not None and ready_process_id() is not None) and not runs_aside(db):
         return recompute_changed_rules(db)
     try:
         return run_in_second_process(recompute_file, str(db.path))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,17 +39,31 @@ class SliceReads:
     events: BoundStatement  # (first id, last id)
     stored_range: BoundStatement  # (first id, last id)
     stored_of: BoundStatement  # (the case ids as a JSON array)
+    cases_of: BoundStatement  # (the case ids as a JSON array)
+    events_of: BoundStatement  # (the case ids as a JSON array)
 
-    def read(self, connection: sqlite3.Connection, bounds: tuple[int, int]) -> tuple[list[Any], list[Any]]:
+    def read(self, connection: sqlite3.Connection, bounds: tuple[int, int],
+             ids: Sequence[int] | None = None) -> tuple[list[Any], list[Any]]:
+        """The slice's cases and events: every matching case between `bounds`, or only these `ids` of them."""
+        if ids is not None:
+            listed = json.dumps(list(ids))
+            found = self.cases_of.fetch(connection, listed)
+            return (found, self.events_of.fetch(connection, listed)) if found else ([], [])
         found = self.cases.fetch(connection, *bounds)
         if not found:
             return [], []
         return found, self.events.fetch(connection, *bounds)
 
-    def stored(self, connection: sqlite3.Connection, ids: Sequence[int], read: int) -> list[Any]:
-        if len(ids) * 2 >= read:
+    def stored(self, connection: sqlite3.Connection, ids: Sequence[int], read: int, listed: bool = False) -> list[Any]:
+        """`listed`: the slice was read by its ids (`read`), whose range holds other cases too: by id."""
+        if not listed and len(ids) * 2 >= read:
             return self.stored_range.fetch(connection, ids[0], ids[-1])
         return self.stored_of.fetch(connection, json.dumps(list(ids)))
+
+
+def ids_between(ids: Sequence[int], bounds: tuple[int, int]) -> list[int]:
+    """Those of these ascending ids between the bounds (inclusive)."""
+    return list(ids[bisect_left(ids, bounds[0]):bisect_right(ids, bounds[1])])
 
 
 def reading_connection(path: str, busy_ms: int) -> sqlite3.Connection:

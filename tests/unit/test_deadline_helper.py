@@ -4,9 +4,11 @@ slices a helper took and never handed over."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.context
 import shutil
+import threading
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,12 @@ import pytest
 from sqlalchemy import text
 
 from bench.bench_deadlines import build, edited, every_pack_edited
-from desktop_app.services import deadline_helper, deadlines
+from desktop_app.services import deadline_helper, deadline_helper_child, deadline_slices, deadlines
+from desktop_app.services.deadline_helper_child import HelperJob, help_with_slices
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_all, recompute_changed_rules, refresh_next_dues
 from desktop_app.store.database import Database, open_database
-from desktop_app.store.deadline_rows import CaseSet, case_ids, id_ranges, recompute_cache
+from desktop_app.store.deadline_rows import CaseSet, case_ids, id_ranges, recompute_cache, slice_reads
 
 CASES = 240
 
@@ -173,9 +176,9 @@ def test_the_helper_starts_before_the_cases_to_compute_are_read(
     interpreter's imports) overlaps that read instead of following it; what is written stays the same."""
     _shared(monkeypatch)
     order: list[str] = []
-    start, read = deadlines.start_helper, deadlines.case_ids
+    start, read = deadlines.start_helper, deadlines._ids_to_compute
     monkeypatch.setattr(deadlines, "start_helper", lambda *a: order.append("helper started") or start(*a))
-    monkeypatch.setattr(deadlines, "case_ids", lambda *a: order.append("ids read") or read(*a))
+    monkeypatch.setattr(deadlines, "_ids_to_compute", lambda *a: order.append("ids read") or read(*a))
     shipped = RuleContext.load()
     db = _copy(built, tmp_path, "early.sqlite3")
     try:
@@ -209,7 +212,7 @@ def test_a_helper_that_gets_no_job_ends(built: Path, tmp_path: Path, monkeypatch
         def fails(*_a: object) -> list[int]:
             raise OSError("disk I/O error")
 
-        monkeypatch.setattr(deadlines, "case_ids", fails)
+        monkeypatch.setattr(deadlines, "_ids_to_compute", fails)
         with pytest.raises(OSError):
             recompute_changed_rules(db, RuleContext(every_pack_edited(dict(shipped.packs)), shipped.calendar))
         assert [p for p in multiprocessing.active_children() if p.name == "deadline-helper"] == []
@@ -272,3 +275,108 @@ def test_the_caller_writes_the_helpers_finished_slices_before_taking_one(
         sender.close()
     assert count == 5
     assert waiting_when_taken == [False, False]  # the caller computed slices 3 and 4, each with nothing waiting
+
+
+def test_the_slices_are_walked_without_the_cyclic_collector(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slices' rows and results make no reference cycles, and the collector's passes kept walking them (≈ 9 % of
+    a pack save's CPU, bench/README "Session 28 (s28-engine …)"): the caller computes its slices with the collector
+    paused, and on again afterwards; the helper, a process for that work alone, with it off."""
+    assert gc.isenabled()
+    on_in_walks: list[bool] = []
+    walk = deadline_slices.walk_slice
+    monkeypatch.setattr(deadline_slices, "walk_slice", lambda *a: on_in_walks.append(gc.isenabled()) or walk(*a))
+    db = _copy(built, tmp_path, "paused.sqlite3")
+    try:
+        assert recompute_all(db, RuleContext.load()).value == CASES
+        assert _state(db) == serial[0][1]
+    finally:
+        db.close()
+    assert on_in_walks == [False]  # one slice of 240 cases, in this process
+    assert gc.isenabled()
+
+    on_in_helper: list[bool] = []
+    walk = deadline_helper_child.walk_slice
+    monkeypatch.setattr(deadline_helper_child, "walk_slice",
+                        lambda *a: on_in_helper.append(gc.isenabled()) or walk(*a))
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 0)
+    received, sender = spawn.Pipe(duplex=False)
+    job_end, jobs = spawn.Pipe(duplex=False)
+    db = _copy(built, tmp_path, "helper.sqlite3")
+    try:
+        with db.reading() as session:
+            ranges = id_ranges(case_ids(session, CaseSet()), 60)
+            jobs.send(HelperJob(str(tmp_path / "helper.sqlite3"), slice_reads(CaseSet(), session.connection().dialect),
+                                None, ranges))
+        context = RuleContext.load()
+        # The helper's work on a thread of this process; its slices are read here as the caller reads them.
+        helping = threading.Thread(target=help_with_slices, args=(job_end, context.packs, context.calendar, counter,
+                                                                  sender))
+        helping.start()
+        handed = [received.recv() for _ in ranges]
+        helping.join()
+    finally:
+        gc.enable()
+        db.close()
+    assert sorted(index for index, _count, _changes in handed) == [0, 1, 2, 3]
+    assert on_in_helper == [False] * 4
+
+
+def test_a_pack_edit_reads_only_the_cases_of_its_plans(
+        built: Path, tmp_path: Path, serial: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack edit's slices are read by the ids of its plans' cases: the cases of other plans between them (two
+    thirds of 100,000 after a save of every pack) are not read and decoded only to be passed over."""
+    _shared(monkeypatch)
+
+    def refused(_process: object) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)  # every slice read here
+    read: list[int] = []
+    reader = deadline_slices.read_for_recompute
+
+    def counted(*a: Any) -> tuple[list[Any], list[Any]]:
+        found = reader(*a)
+        read.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(deadline_slices, "read_for_recompute", counted)
+    shipped = RuleContext.load()
+    db = _copy(built, tmp_path, "listed.sqlite3")
+    try:
+        recompute_all(db, shipped)
+        read.clear()
+        count = recompute_changed_rules(db, RuleContext(every_pack_edited(dict(shipped.packs)), shipped.calendar)).value
+        assert 0 < count < CASES
+        assert sum(read) == count  # not one case of another plan
+        assert _state(db) == serial[2][1]
+    finally:
+        db.close()
+
+
+def test_the_helper_reads_only_the_cases_it_is_given(built: Path, tmp_path: Path) -> None:
+    """Given the ids of a pack edit's cases, the helper reads those of each slice's range and no other."""
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 0)
+    received, sender = spawn.Pipe(duplex=False)
+    job_end, jobs = spawn.Pipe(duplex=False)
+    db = _copy(built, tmp_path, "given.sqlite3")
+    try:
+        with db.reading() as session:
+            ids = case_ids(session, CaseSet())
+            chosen = ids[::3]
+            ranges = id_ranges(ids, 60)
+            jobs.send(HelperJob(str(tmp_path / "given.sqlite3"), slice_reads(CaseSet(), session.connection().dialect),
+                                None, ranges, chosen))
+        context = RuleContext.load()
+        helping = threading.Thread(target=help_with_slices, args=(job_end, context.packs, context.calendar, counter,
+                                                                  sender))
+        helping.start()
+        handed = [received.recv() for _ in ranges]
+        helping.join()
+    finally:
+        gc.enable()
+        db.close()
+    assert sorted((index, count) for index, count, _changes in handed) == [(0, 20), (1, 20), (2, 20), (3, 20)]
+    assert len(chosen) == 80
