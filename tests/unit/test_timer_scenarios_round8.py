@@ -70,3 +70,44 @@ def test_r03_a_refund_before_the_request_it_was_changed_from_answers_nothing(sho
     shop.cli("case", "act", str(case), "change_kind", "--kind", "return_refund", "--at", "2026-11-04 11:00")
     answer = shop.timers(case)["return_answer"]
     assert (due(answer), answer["status"]) == ("2026-11-06 11:00:00", OPEN)
+
+
+# --- An agreed return asked anew as another kind: the shop can give the new agreement --------------------------------
+
+
+@pytest.mark.parametrize(("platform", "old", "new", "answer"), [
+    ("tmall", "exchange", "return_refund", "seller_answer_request"),
+    ("taobao", "return_refund", "exchange", "seller_answer_goods"),
+    ("douyin", "exchange", "return_refund", "return_answer"),
+])
+def test_r04_an_agreed_return_asked_anew_as_another_kind_waits_for_the_shops_new_agreement(
+        shop: ShopCli, platform: str, old: str, new: str, answer: str) -> None:
+    # seed 001 "(三)若拒收货物后,误申请了退货退款,用户撤销退款申请,重新申请…": the buyer changes the kind by withdrawing
+    # the request and applying again, so the new request waits for the shop's answer (round5 d02: 天猫's "5天內商家沒
+    # …做出任何操作,系統會自動把錢退給你的", seed 002). Asked 2026-11-02 10:00, agreed 11-02 12:00, asked anew as the
+    # other kind 11-03 10:00, no parcel sent yet. Before, the case stayed 等待买家退货 and offered no 同意退货: the
+    # answer timer could not be met and ended in the platform's automatic action (天猫 11-08 10:00 "自动退款").
+    # Now it is 处理中 with 同意退货 offered; agreed again 11-03 15:00, the answer is met and the buyer's 7 days
+    # (seed 001 "退货协议达成用户需要在7天内退货") run from the new agreement → 11-10 15:00.
+    case = shop.add(platform, old, "quality", requested="2026-11-02 10:00")
+    shop.act(case, "agree_return", "2026-11-02 12:00")
+    shop.cli("case", "act", str(case), "change_kind", "--kind", new, "--at", "2026-11-03 10:00")
+    shown = shop.cli("case", "show", str(case))
+    assert "处理中" in shown.splitlines()[0] and "agree_return（同意退货）" in shown
+    shop.act(case, "agree_return", "2026-11-03 15:00")
+    timers = shop.timers(case)
+    assert (timers[answer]["status"], timers[answer]["platform_acted"]) == (MET, False)
+    assert (due(timers["buyer_ship_return"]), timers["buyer_ship_return"]["status"]) == ("2026-11-10 15:00:00", OPEN)
+
+
+def test_r05_a_return_already_on_its_way_keeps_waiting_for_the_parcel(shop: ShopCli) -> None:
+    # The buyer's parcel is on its way (买家已寄回 11-03 09:00): the change keeps 等待买家退货, where the desk finds the
+    # parcel; the shop's 10 days to confirm it (seed 001 "卖家会有10天的时间来进行确认") run from 11-03 09:00 → 11-13
+    # 09:00.
+    case = shop.add("taobao", "exchange", "size_colour", requested="2026-11-02 10:00")
+    shop.act(case, "agree_return", "2026-11-02 12:00")
+    shop.act(case, "buyer_shipped_return", "2026-11-03 09:00", "--tracking", "SF1234567890")
+    shop.cli("case", "act", str(case), "change_kind", "--kind", "return_refund", "--at", "2026-11-03 10:00")
+    assert "等待买家退货" in shop.cli("case", "show", str(case)).splitlines()[0]
+    confirm = shop.timers(case)["seller_confirm_return"]
+    assert (due(confirm), confirm["status"]) == ("2026-11-13 09:00:00", OPEN)
