@@ -1696,6 +1696,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "更改售后类型": "Change case type",
     "%1 张售后单将改为“%2”": "%1 cases will become “%2”",
     "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
+    "；等待买家退货而买家还没寄回的改为处理中，须重新同意退货":
+        "; those Awaiting buyer's return whose parcel was not sent become In progress: agree to the return again",
     "正在处理 %1 / %2 …": "Working: %1 / %2 …",
     "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
     "先在“操作”中选择要执行的操作": "Choose an action under “Action” first",

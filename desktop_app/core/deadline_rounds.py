@@ -58,6 +58,10 @@ class RoundWalk:
         # The buyer's requests made again after a refusal (`_rerequests`, UTC): a new round even of a
         # timer that counts only the first request (a 抖店 answer's 48 h).
         self.rerequests: frozenset[datetime] = frozenset()
+        # The payments to the buyer a change of kind kept (`deadlines._kept_answers`), and when the change was: they
+        # meet the restarted round of the timers they answer at the change.
+        self.kept: frozenset[str] = frozenset()
+        self.kept_at: datetime | None = None
 
     def campaign_label(self, timer: TimerRule) -> str | None:
         """"（聚划算7天）" when the order's campaign changes this timer's duration."""
@@ -118,6 +122,16 @@ class RoundWalk:
             return [*starts[:1], *(s for s in starts[1:] if s[0].astimezone(UTC) in again)]
         return starts[:1]
 
+    def _met_times(self, timer: TimerRule, history: History) -> list[tuple[datetime, bool]]:
+        """Every occurrence of what meets `timer` (UTC), in time order, with the change of kind where it kept a
+        payment that answers the request this timer restarts from."""
+        met = [(at.astimezone(UTC), day) for name in timer.met_by for at, day in history.get(name, ())]
+        kept_at = self.kept_at
+        if kept_at is not None and timer.starts_from in self.restarts and not self.kept.isdisjoint(timer.met_by):
+            met.append((kept_at, False))
+        met.sort()
+        return met
+
     def automatic(self, timer: TimerRule, history: History) -> tuple[History, set[datetime]]:
         """`history` with the milestone the platform records when `timer` runs out unmet, and the
         automatic times the shop has not recorded yet."""
@@ -126,7 +140,7 @@ class RoundWalk:
         starts = self._starts(timer, history)
         if not starts:
             return history, set()
-        met_times = sorted((at.astimezone(UTC), day) for m in timer.met_by for at, day in history.get(m, ()))
+        met_times = self._met_times(timer, history)
         occurrences = [(at.astimezone(UTC), date_only) for at, date_only in history.get(name, ())]
         marks: set[datetime] = set()
         last = len(starts) - 1
@@ -166,7 +180,7 @@ class RoundWalk:
         if not starts:
             return
         closed_at, closings = self.closed_at, self.closings
-        met_times = sorted((at.astimezone(UTC), day) for name in timer.met_by for at, day in history.get(name, ()))
+        met_times = self._met_times(timer, history)
         # What the platform will do by itself (not recorded yet) meets this timer only if it comes in
         # time: one after this timer's due must not mark it missed before it has even run out (a
         # 天猫 refund the platform makes on day 5 and the 72 h after which the buyer may escalate).

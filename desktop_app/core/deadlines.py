@@ -36,6 +36,7 @@ from typing import Any
 
 from desktop_app.core.deadline_results import AUTO_MARK, ComputedDeadline, DeadlineStatus, History, Milestones
 from desktop_app.core.deadline_rounds import RoundWalk, date_only_start, exact_due, first_time, in_time, same_day
+from desktop_app.core.lifecycle import TRANSITIONS, CaseStatus
 from desktop_app.core.rule_pack_model import CLOSING_MILESTONES, KIND_CHANGED, RulePack
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.core.working_days import WorkdayCalendar
@@ -167,6 +168,9 @@ def _compute(pack: RulePack, kind: str, reason: str | None, case_open: bool, his
         last = max(at.astimezone(UTC) for at, _ in changes)
         engine.restarts = {"requested": [(last, False), *(
             (at, date_only) for at, date_only in history.get("requested", ()) if at.astimezone(UTC) > last)]}
+        engine.kept = _kept_answers(history, kind, last)
+        if engine.kept:
+            engine.kept_at = last
     automatic: dict[str, set[datetime]] = {}
     chained = history
     if has_automatic:
@@ -181,7 +185,7 @@ def _compute(pack: RulePack, kind: str, reason: str | None, case_open: bool, his
     # restart), no campaign, a fixed span no window can change, and no automatic action in play for
     # this timer: none of the milestones it reads (its start, what meets it, what its windows are keyed
     # to) has an occurrence an automatic action added (`automatic` gives `chained` a new list for those).
-    simple = SHORT_WAY and engine.campaign is None and not rerequests
+    simple = SHORT_WAY and engine.campaign is None and not rerequests and not engine.kept
     chained_names = () if chained is history else [
         name for name, occurrences in chained.items() if occurrences is not history.get(name)]
     results: list[ComputedDeadline] = []
@@ -245,6 +249,31 @@ def _compute(pack: RulePack, kind: str, reason: str | None, case_open: bool, his
     if len(results) > 1:
         results.sort(key=_order)
     return results
+
+
+# The steps that pay the buyer, per kind (退款, 已补偿): money paid is never undone and answers any request, and a
+# change of kind keeps the case 已退款 where the new kind has that state (`lifecycle.change_kind`).
+_PAID = frozenset({CaseStatus.REFUNDED, CaseStatus.COMPENSATED})
+_PAYMENTS: dict[str, frozenset[str]] = {kind.value: frozenset(
+    t.milestone for t in TRANSITIONS if kind in t.kinds and t.milestone and t.target in _PAID) for kind in CaseKind}
+
+
+def _kept_answers(history: History, kind: str, changed_at: datetime) -> frozenset[str]:
+    """The payments to the buyer since the last request (or re-request, refusal, earlier change) before the change
+    of kind at `changed_at`: a refunded refund-only case corrected to a return & refund stays 已退款, offers only
+    完成 / 关闭, and the new kind's answer is given (met at the change) — without it the platform "agreed to the
+    return by itself" 48 h later and the buyer had 7 days to send back goods for money already paid. An agreement
+    is no payment: a request changed after it is asked anew (seed 001 "用户撤销退款申请,重新申请…"), its answer
+    runs from the change (test_timer_scenarios_round5_windows d02)."""
+    names = _PAYMENTS.get(kind)
+    if not names:
+        return frozenset()
+    since = max((t for name in ("requested", "reopened", "rejected", KIND_CHANGED) for at, _ in history.get(name, ())
+                 if (t := at.astimezone(UTC)) < changed_at or (t == changed_at and name != KIND_CHANGED)),
+                default=None)
+    return frozenset(name for name in names
+                     if any((since is None or t >= since) and t <= changed_at
+                            for t in (at.astimezone(UTC) for at, _ in history.get(name, ()))))
 
 
 def _rerequests(history: History) -> list[tuple[datetime, bool]]:

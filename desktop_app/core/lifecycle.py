@@ -268,14 +268,18 @@ def resume_target(kind: CaseKind, before_intervention: CaseStatus | None) -> Cas
     return S.PROCESSING
 
 
-def change_kind(kind: CaseKind, status: CaseStatus, new_kind: CaseKind) -> CaseStatus:
+def change_kind(kind: CaseKind, status: CaseStatus, new_kind: CaseKind, parcel_sent: bool = True) -> CaseStatus:
     """Correct a case's kind (a return & refund the buyer turned into refund-only, a kind picked
     wrongly): the state it lands in — the same where the new kind has it, else PROCESSING.
-    A closed case is reopened first."""
+    A closed case is reopened first. An agreed return whose parcel was not sent (`parcel_sent` false)
+    is PROCESSING too: the buyer withdrew the request and applied anew (seed 001 "用户撤销退款申请,
+    重新申请"), so the shop agrees again; a parcel on its way keeps AWAITING_RETURN for the desk."""
     if new_kind is kind:
         raise ActionNotAllowed(msg.say(msg.ALREADY_KIND, kind.label))
     if status in CLOSED_STATUSES:
         raise ActionNotAllowed(msg.say(msg.KIND_OF_CLOSED, status.label))
+    if status is S.AWAITING_RETURN and not parcel_sent:
+        return S.PROCESSING
     return status if status in _STATES_OF_KIND[new_kind] else S.PROCESSING
 
 

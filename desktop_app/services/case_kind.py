@@ -21,6 +21,7 @@ from desktop_app.services.cases import COMPENSATION_KINDS, CaseStep
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_case
 from desktop_app.services.reship_records import follow_kind_change
+from desktop_app.store.case_lookups import return_on_its_way
 from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, utcnow
@@ -51,7 +52,10 @@ def change_kind_in_session(session: Session, case_id: int, new_kind: CaseKind, n
     """`at`: when the buyer changed the request (default now): the new kind's answer timers run from it."""
     case = load_case(session, case_id, expected_version)
     old_kind, before = CaseKind(case.kind), CaseStatus(case.status)
-    after = change_kind(old_kind, before, new_kind)
+    # An agreed return asked anew before its parcel left waits for the shop's new agreement (处理中): its answer
+    # timers run from the change, and 处理中 lets the shop give it.
+    sent = before is not CaseStatus.AWAITING_RETURN or return_on_its_way(session, case.id)
+    after = change_kind(old_kind, before, new_kind, parcel_sent=sent)
     if at is not None:
         check_in_order(session, case, "修改售后类型", at)  # the default, now, comes after every step
     remember_kind(case, old_kind.value)

@@ -354,103 +354,108 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="222"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <source>；等待买家退货而买家还没寄回的改为处理中，须重新同意退货</source>
+        <translation>; those Awaiting buyer&apos;s return whose parcel was not sent become In progress: agree to the return again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="225"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>“%1”: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="249"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="252"/>
         <source>先在“操作”中选择要执行的操作</source>
         <translation>Choose an action under “Action” first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="275"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
         <source>%1 张售后单将执行“%2”</source>
         <translation>%1 cases will take “%2”</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="277"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="280"/>
         <source>%1 → %2 ×%3</source>
         <translation>%1 → %2 ×%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="281"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="281"/>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="283"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="283"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
         <source>#%1（%2）</source>
         <translation>#%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
         <source>不存在</source>
         <translation>does not exist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="285"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="288"/>
         <source> 等</source>
         <translation> …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
         <source>；%1 张不能执行：%2</source>
         <translation>; %1 cannot take it: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="311"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="314"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 …</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="323"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="326"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="343"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="346"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="358"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="361"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="362"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="365"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="379"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="382"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="379"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="382"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="385"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="388"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="387"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="390"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="316"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="319"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -1037,7 +1042,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseEdits</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_edits.py" line="90"/>
+        <location filename="../../desktop_app/ui/cases/case_edits.py" line="91"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
         <translation>#%1 changed to “%2”, status now: %3</translation>
     </message>
@@ -1748,62 +1753,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChangeKindDialog</name>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="31"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="32"/>
         <source>更改售后类型 #%1</source>
         <translation>Change the type of case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="34"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="35"/>
         <source>当前：%1，%2</source>
         <translation>Now: %1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="42"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="43"/>
         <source>改为</source>
         <translation>Change to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="45"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="46"/>
         <source>原因（可选），例如：买家改为仅退款，不退货了</source>
         <translation>Reason (optional), e.g. the buyer now wants a refund only, no return</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="48"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="49"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="56"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="57"/>
         <source>更改</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="74"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="75"/>
         <source>状态：%1 → %2</source>
         <translation>Status: %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="76"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="77"/>
         <source>金额将按新类型记为补偿金额</source>
         <translation>The amount will be recorded as compensation for the new type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="77"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="78"/>
         <source>金额将按新类型记为退款金额</source>
         <translation>The amount will be recorded as a refund for the new type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="79"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="80"/>
         <source>尚未发出的补发将取消，离开补发队列</source>
         <translation>A reship not yet sent is cancelled and leaves the reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="81"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="82"/>
         <source>将进入补发队列，等待答复</source>
         <translation>It joins the reship queue, waiting for your answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="82"/>
+        <location filename="../../desktop_app/ui/cases/case_kind_dialog.py" line="83"/>
         <source>时限按新类型重新计算；时间线记录这次更改</source>
         <translation>Deadlines are recomputed for the new type; the timeline records the change</translation>
     </message>

@@ -161,3 +161,13 @@ def test_every_action_and_state_id_is_kept() -> None:
         "reshipped", "exchanged", "repaired_shipped", "compensated", "platform_intervention", "completed",
         "rejected", "closed",
     }
+
+
+def test_an_agreed_return_asked_anew_before_its_parcel_left_is_agreed_again() -> None:
+    """Seed 001 "用户撤销退款申请,重新申请": the buyer changes the kind by applying anew. An agreed exchange whose
+    parcel was not sent becomes 处理中 (the shop agrees to the new request); one whose parcel is on its way keeps
+    等待买家退货."""
+    assert change_kind(K.EXCHANGE, S.AWAITING_RETURN, K.RETURN_REFUND, parcel_sent=False) is S.PROCESSING
+    assert change_kind(K.EXCHANGE, S.AWAITING_RETURN, K.RETURN_REFUND, parcel_sent=True) is S.AWAITING_RETURN
+    assert change_kind(K.EXCHANGE, S.RETURN_RECEIVED, K.RETURN_REFUND, parcel_sent=False) is S.RETURN_RECEIVED
+    assert A.AGREE_RETURN in allowed_actions(K.RETURN_REFUND, S.PROCESSING)

@@ -198,6 +198,9 @@ class BulkActionDialog(QDialog):
         if refused:
             text += self.tr("；%1 张不能更改：%2").replace("%1", str(len(refused))).replace(
                 "%2", "，".join(refused[:10]) + (" …" if len(refused) > 10 else ""))
+        if (CaseStatus.AWAITING_RETURN, CaseStatus.AWAITING_RETURN) in moves:
+            # The table does not know whose parcel left: those still at the buyer's are asked anew (core change_kind).
+            text += self.tr("；等待买家退货而买家还没寄回的改为处理中，须重新同意退货")
         return text
 
     def _uses_note(self, key: object) -> bool:

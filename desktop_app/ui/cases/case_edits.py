@@ -76,7 +76,8 @@ class CaseEdits(_Pane):
         if d is None:
             return None
         has_amount = d.refund_fen is not None or d.compensation_fen is not None
-        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), has_amount, self)
+        dialog = ChangeKindDialog(d.row.id, CaseKind(d.row.kind), CaseStatus(d.row.status), has_amount, self,
+                                  parcel_sent=d.return_shipped)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setObjectName("kind_dialog")
         case_id = d.row.id

@@ -25,9 +25,10 @@ from desktop_app.ui.widgets.writing_dialog import WritingDialog
 
 class ChangeKindDialog(WritingDialog):
     def __init__(self, case_id: int, kind: CaseKind, status: CaseStatus, has_amount: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, parcel_sent: bool = True) -> None:
         super().__init__(parent)
         self._kind, self._status, self._has_amount = kind, status, has_amount
+        self._parcel_sent = parcel_sent  # the buyer's return is on its way (core.lifecycle.change_kind)
         self.setWindowTitle(self.tr("更改售后类型 #%1").replace("%1", str(case_id)))
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
@@ -66,7 +67,7 @@ class ChangeKindDialog(WritingDialog):
     def _preview(self) -> None:
         new = self.chosen()
         try:
-            after = change_kind(self._kind, self._status, new)
+            after = change_kind(self._kind, self._status, new, self._parcel_sent)
         except UserError as error:
             self.outcome.setText(labels.message(error))
             self.ok_button.setEnabled(False)
