@@ -15,6 +15,7 @@ from desktop_app.cli.common import (
     add_db_option,
     add_json_option,
     event_moment,
+    looking_up,
     opened_ledger,
     print_json,
     say_same_kind_open,
@@ -272,7 +273,8 @@ def _show(args: argparse.Namespace) -> int:
     from desktop_app.services.case_costs import case_money
 
     with opened_ledger(args) as db, db.reading() as session:
-        d = case_detail(session, args.id)
+        with looking_up():
+            d = case_detail(session, args.id)
         money = case_money(session, args.id)
     cost = cost_json(money)  # what `costs N --json` says: the case's cost and net loss, and its order's
     if args.json:

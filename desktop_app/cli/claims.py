@@ -11,7 +11,15 @@ from typing import Any
 
 from desktop_app.cli import claim_edit
 from desktop_app.cli.arguments import given, record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    event_moment,
+    looking_up,
+    opened_ledger,
+    print_json,
+)
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
     ClaimAction,
@@ -306,7 +314,7 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
 def _show(args: argparse.Namespace) -> int:
     from desktop_app.services.claim_evidence import evidence_on_disk
 
-    with opened_ledger(args) as db, db.reading() as session:
+    with opened_ledger(args) as db, db.reading() as session, looking_up():
         d, paths = evidence_on_disk(session, claim_detail(session, args.id))
     if args.json:
         data = detail_json(d)

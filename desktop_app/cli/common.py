@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.terminal_text import can_carry
 from desktop_app.core.clock import Moment, format_china, now, parse_moment
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import NotFound, UserError
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database, ServerProbe
@@ -47,6 +47,21 @@ class CommandError(UserError):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+# README's exit codes: a command that only looks a record up (`case show`, `claim show`, `returns find`,
+# `deadlines --case`) and finds none did its job and found nothing (1); a step on a record that is not there
+# is a user error (2).
+NOTHING_FOUND_EXIT = 1
+
+
+@contextmanager
+def looking_up() -> Iterator[None]:
+    """The block looks up the record the command names: not there, it is "nothing found" (exit 1)."""
+    try:
+        yield
+    except NotFound as exc:
+        raise CommandError(exc.message, NOTHING_FOUND_EXIT) from None
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
