@@ -64,6 +64,27 @@ def looking_up() -> Iterator[None]:
         raise CommandError(exc.message, NOTHING_FOUND_EXIT) from None
 
 
+def existing_folder(folder: Path, subject: str) -> Path:
+    """The folder a command writes its output into (`backup --to`, the folder of `--out`, `--xlsx`, an export's
+    file), refused when it is not there: a mistyped path made a new folder the shop never looks in, where
+    the backup or the export then sat unnoticed. Nothing is created, as with a `--db` naming no file."""
+    folder = folder.expanduser()
+    if folder.is_dir():
+        return folder
+    if folder.exists():
+        raise CommandError(f"{subject}不存在：{folder.resolve()} 是一个文件，不是文件夹。请改正路径。", 2)
+    raise CommandError(f"{subject}不存在：{folder.resolve()}（没有新建它）。请先建好这个文件夹，或改正路径。", 2)
+
+
+def output_file(path: Path, option: str) -> Path:
+    """A file a command writes: its folder must be there (as `existing_folder`), and it must not be a folder."""
+    named = f"{option} {path.name}"
+    if path.expanduser().is_dir():
+        raise CommandError(f"{named} 是一个文件夹，不是文件：{path.expanduser().resolve()}。请写上文件名。", 2)
+    existing_folder(path.expanduser().resolve().parent, f"{named} 所在的文件夹")
+    return path
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", metavar="PATH|URL",

@@ -1,5 +1,6 @@
-"""README's exit codes, as a tester meets them with inputs nobody typed before: a show or find of a record that
-is not there is "nothing found" (1), a step on it a user error (2)."""
+"""README's exit codes and output paths, as a tester meets them with inputs nobody typed before: a show or find
+of a record that is not there is "nothing found" (1), a step on it a user error (2); an output folder that is
+not there is refused naming it (2) and never made."""
 
 from __future__ import annotations
 
@@ -64,6 +65,46 @@ def test_a_step_on_a_record_not_there_is_a_user_error(argv: list[str], ledger: s
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = said([*argv, "--db", ledger], capsys)
     assert (code, out) == (2, "") and err.startswith("错误：找不到"), (argv, code, out, err)
+
+
+# `export-cases`, `export-orders`, `report --xlsx` and `backup --to` made a mistyped folder silently and wrote into
+# it (exit 0); `statement --out` refused it. Every output now does what `--db` does: refused, the path named.
+@pytest.mark.parametrize(("argv", "named"), [
+    (["export-cases", "{missing}/售后单.xlsx"], "导出文件 售后单.xlsx 所在的文件夹不存在"),
+    (["export-orders", "{missing}/订单.xlsx"], "导出文件 订单.xlsx 所在的文件夹不存在"),
+    (["report", "--from", "2026-11-01", "--to", "2026-11-30", "--xlsx", "{missing}/统计.xlsx"],
+     "--xlsx 统计.xlsx 所在的文件夹不存在"),
+    (["statement", "--case", "1", "--out", "{missing}/货值说明.pdf"], "--out 货值说明.pdf 所在的文件夹不存在"),
+    (["backup", "--to", "{missing}"], "--to 所写的文件夹不存在"),
+    (["backup", "--to", "{missing}", "--json"], "--to 所写的文件夹不存在"),
+])
+def test_an_output_folder_that_is_not_there_is_refused_and_not_made(argv: list[str], named: str, ledger: str,
+                                                                     tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "没有这个" / "文件夹"
+    code, out, err = said([a.format(missing=missing) for a in argv] + ["--db", ledger], capsys)
+    assert (code, out) == (2, ""), (argv, code, out, err)
+    assert err == f"错误：{named}：{missing}（没有新建它）。请先建好这个文件夹，或改正路径。\n"
+    assert not missing.parent.exists()
+
+
+def test_an_output_folder_that_is_a_file_is_said_so(ledger: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    code, out, err = said(["backup", "--to", str(a_file), "--db", ledger], capsys)
+    assert (code, out) == (2, "") and err == f"错误：--to 所写的文件夹不存在：{a_file} 是一个文件，不是文件夹。请改正路径。\n"
+    code, out, err = said(["export-cases", str(a_file / "x.xlsx"), "--db", ledger], capsys)
+    assert (code, out) == (2, "") and "所在的文件夹不存在" in err and str(a_file) in err
+
+
+def test_an_output_folder_that_is_there_is_written_into(ledger: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    there = tmp_path / "U盘"
+    there.mkdir()
+    assert said(["backup", "--to", str(there), "--db", ledger], capsys)[0] == 0
+    assert said(["export-cases", str(there / "售后单.xlsx"), "--db", ledger], capsys)[0] == 0
+    assert (there / "售后单.xlsx").is_file() and len(list(there.glob("*.sqlite3"))) == 1
 
 
 def test_the_real_entry_point_says_nothing_found_without_a_traceback(ledger: str, tmp_path: Path) -> None:
