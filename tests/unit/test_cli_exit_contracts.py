@@ -1,9 +1,10 @@
 """README's exit codes and output paths, as a tester meets them with inputs nobody typed before: a show or find
 of a record that is not there is "nothing found" (1), a step on it a user error (2); an output folder that is
-not there is refused naming it (2) and never made."""
+not there is refused naming it (2) and never made; the window's terminal gets no INFO lines (Alembic's)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.app_log import setup_logging
 from desktop_app.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,3 +115,26 @@ def test_the_real_entry_point_says_nothing_found_without_a_traceback(ledger: str
                           capture_output=True, text=True, encoding="utf-8", env=env, cwd=tmp_path, timeout=120)
     assert (done.returncode, done.stdout) == (1, ""), done
     assert done.stderr == "错误：找不到售后单 #99999\n"
+
+
+# The window started with `--db` naming a new file printed every migration's INFO line (Alembic) on the terminal.
+def test_the_window_log_keeps_info_lines_off_the_terminal(data_home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    before = list(root.handlers), root.level
+    try:
+        log_file = setup_logging(crashes=False)
+        logging.getLogger("alembic.runtime.migration").info("Running upgrade 0022_kinds -> 0023_unknown")
+        logging.getLogger("desktop_app.ui.window").warning("数据库文件已锁定")
+        for handler in root.handlers:
+            handler.flush()
+        err = capfd.readouterr().err
+        assert "Running upgrade" not in err and "数据库文件已锁定" in err
+        written = log_file.read_text(encoding="utf-8")
+        assert "Running upgrade 0022_kinds" in written and "数据库文件已锁定" in written
+    finally:
+        for handler in list(root.handlers):
+            if getattr(handler, "_ledger", False):
+                root.removeHandler(handler)
+                handler.close()
+        root.handlers[:] = before[0]
+        root.setLevel(before[1])
