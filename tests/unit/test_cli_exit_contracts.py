@@ -48,6 +48,12 @@ def said(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     (["deadlines", "--case", "99999", "--all", "--json"], "99999"),
     (["returns", "find", "75123456789012"], "75123456789012"),
     (["returns", "find", "75123456789012", "--json"], "75123456789012"),
+    (["guide", "99999"], "#99999"),
+    (["guide", "99999", "--json"], "#99999"),
+    (["reply", "99999", "ask_photos"], "#99999"),
+    (["costs", "99999", "--json"], "#99999"),
+    (["evidence", "99999"], "#99999"),
+    (["evidence", "99999", "--json"], "#99999"),
 ])
 def test_a_show_or_find_of_a_record_not_there_is_nothing_found(argv: list[str], named: str, ledger: str,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,6 +68,8 @@ def test_a_show_or_find_of_a_record_not_there_is_nothing_found(argv: list[str], 
     ["case", "undo", "99999"],
     ["claim", "act", "404", "close"],
     ["claim", "undo", "404"],
+    ["guide", "99999", "--check", "ask_photos"],
+    ["costs", "99999", "--postage-out", "3"],
 ])
 def test_a_step_on_a_record_not_there_is_a_user_error(argv: list[str], ledger: str,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
