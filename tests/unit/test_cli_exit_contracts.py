@@ -103,7 +103,8 @@ def test_an_output_folder_that_is_a_file_is_said_so(ledger: str, tmp_path: Path,
     a_file = tmp_path / "notes.txt"
     a_file.write_text("x", encoding="utf-8")
     code, out, err = said(["backup", "--to", str(a_file), "--db", ledger], capsys)
-    assert (code, out) == (2, "") and err == f"错误：--to 所写的文件夹不存在：{a_file} 是一个文件，不是文件夹。请改正路径。\n"
+    assert (code, out) == (2, "")
+    assert err == f"错误：--to 所写的文件夹不存在：{a_file} 是一个文件，不是文件夹。请改正路径。\n"
     code, out, err = said(["export-cases", str(a_file / "x.xlsx"), "--db", ledger], capsys)
     assert (code, out) == (2, "") and "所在的文件夹不存在" in err and str(a_file) in err
 
