@@ -29,16 +29,9 @@ from desktop_app.cli.common import (
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import as_china
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty, platform_ids
-from desktop_app.services.report import (
-    MONEY_KEYS,
-    MONEY_LABELS,
-    OLD_CLAIM_DAYS,
-    Report,
-    Timeliness,
-    build_report,
-    parse_period,
-)
+from desktop_app.services.report import OLD_CLAIM_DAYS, build_report
 from desktop_app.services.report_export import export_report
+from desktop_app.services.report_figures import MONEY_KEYS, MONEY_LABELS, Report, Timeliness, parse_period
 
 
 def register(subparsers: Any) -> None:
