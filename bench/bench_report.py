@@ -43,7 +43,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.vocabulary import Platform
-from desktop_app.services.report import Period, parse_period, report_in
+from desktop_app.services.report import report_in
+from desktop_app.services.report_figures import Period, parse_period
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database, open_database
 from desktop_app.store.models import (

@@ -51,7 +51,8 @@ def _times(work: Any) -> tuple[float, float, Any]:
 
 def child_service(db_path: Path, repeat: int, out: Path) -> dict[str, Any]:
     from desktop_app.cli.report import as_json
-    from desktop_app.services.report import Period, build_report
+    from desktop_app.services.report import build_report
+    from desktop_app.services.report_figures import Period
     from desktop_app.store.database import open_database
 
     db = open_database(db_path)
@@ -193,7 +194,7 @@ def child_tab(db_path: Path, repeat: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication, QTableView
 
     from desktop_app.services import report as report_service
-    from desktop_app.services.report import Period
+    from desktop_app.services.report_figures import Period
     from desktop_app.store.database import open_database
     from desktop_app.ui.background import BackgroundRunner
     from desktop_app.ui.context import AppContext

@@ -42,7 +42,7 @@ from sqlalchemy import Select, SelectBase, func, select
 from sqlalchemy.orm import Session
 
 import desktop_app.store.report_queries as report_queries
-from desktop_app.services.report import Period
+from desktop_app.services.report_figures import Period
 from desktop_app.store.database import open_database
 from desktop_app.store.raw_reads import driver_statement, fetch_raw
 from desktop_app.store.report_queries import ReportScope, case_group_rows, goods_rows

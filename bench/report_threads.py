@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path.cwd()))  # the checkout it is run from, not this script's
 
 from desktop_app.services import report
+from desktop_app.services.report_figures import Period
 from desktop_app.store.database import open_database
 
 Mark = tuple[int, int, int]  # wall ns, on-CPU ns, queued ns
@@ -48,7 +49,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=11)
     args = parser.parse_args()
     db = open_database(args.ledger)
-    year = report.Period(date(2026, 1, 1), date(2026, 12, 31))
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))
     moment = datetime.fromisoformat("2026-12-02T12:00:00+08:00")
     seen: dict[str, Any] = {}
     real = report.read_beside

@@ -47,7 +47,11 @@ def setup_logging(level: int = logging.INFO, console: bool = True, crashes: bool
     handlers: list[logging.Handler] = [RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                            encoding="utf-8")]
     if console and sys.stderr is not None:  # a windowed exe on Windows has no stderr
-        handlers.append(logging.StreamHandler())
+        # The terminal the window was started from gets warnings and errors only: the INFO lines (Alembic
+        # listing every migration of a new ledger, the daily backup, page warming) are the log file's.
+        terminal = logging.StreamHandler()
+        terminal.setLevel(max(level, logging.WARNING))
+        handlers.append(terminal)
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._ledger = True  # type: ignore[attr-defined]

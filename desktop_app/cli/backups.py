@@ -23,6 +23,7 @@ from desktop_app.cli.common import (
     add_db_option,
     add_json_option,
     db_path_of,
+    existing_folder,
     location_of,
     print_json,
     probe_db,
@@ -70,6 +71,8 @@ def _backup(args: argparse.Namespace) -> int:
         chosen = None if args.folder.strip().lower() == "default" else Path(args.folder)
         sys.stdout.write(f"{backups.set_backup_folder(chosen)}\n")
         return 0
+    if args.to is not None:
+        existing_folder(args.to, "--to 所写的文件夹")
     location = location_of(args)
     if location.url is not None:
         if args.list:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
-from desktop_app.cli.common import CommandError, add_db_option, opened_ledger
+from desktop_app.cli.common import CommandError, add_db_option, opened_ledger, output_file
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +24,7 @@ def _export_cases(args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() != ".xlsx":
         raise CommandError(f"导出文件名应以 .xlsx 结尾：{args.out.name}")
+    output_file(args.out, "导出文件")
     f = case_filter(args)
     with opened_ledger(args) as db:
         count = export_cases(db, args.out, f)

@@ -1,20 +1,22 @@
-"""`case add | list | show | act | edit | note | undo`: the Cases tab, headless."""
+"""`case add | list | show | act | edit | note | undo`: the Cases tab, headless. This module parses every `case`
+subcommand and adds, lists and shows cases; the steps on a case (`act`, `note`, `undo`) are cli/case_steps.py,
+`edit` cli/case_edit.py."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from desktop_app.cli import case_edit
+from desktop_app.cli import case_edit, case_steps
 from desktop_app.cli.arguments import given, list_limit, record_id
 from desktop_app.cli.case_filters import add_case_filter_options, case_filter
 from desktop_app.cli.common import (
     add_db_option,
     add_json_option,
     event_moment,
+    looking_up,
     opened_ledger,
     print_json,
     say_same_kind_open,
@@ -24,19 +26,10 @@ from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import CHINA, Moment, format_china, now
 from desktop_app.core.errors import UserError
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, allowed_actions, event_title
-from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform, ResponsibleParty, platform_ids
 from desktop_app.store.case_queries import CaseOrder, case_detail, case_row, case_rows, count_cases
 from desktop_app.store.rows import CaseDetail, CaseRow
-
-if TYPE_CHECKING:
-    from desktop_app.services.bulk import CaseResult
-    from desktop_app.services.returns import ReturnParcel
-    from desktop_app.store.database import Database
-
-# Not a lifecycle action but used like one: `case act N change_kind --kind K` corrects a case's kind.
-CHANGE_KIND = "change_kind"
-_CHANGE_KIND_NAMES = frozenset({CHANGE_KIND, "更改类型", "更改售后类型"})
 
 # Milestones `case add` accepts as options: option name → milestone.
 _MILESTONE_OPTIONS = {
@@ -85,14 +78,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_json_option(show)
     show.set_defaults(handler=_show)
 
+    change_kind = case_steps.CHANGE_KIND
     act = sub.add_parser("act", help="对售后单执行操作：" + " ".join(a.value for a in CaseAction)
-                         + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）")
+                         + f" {change_kind}（更改售后类型，与 --kind 一起用）")
     act.add_argument("id", metavar="N[,N...]", help="售后单编号；多个用逗号分隔（3,5,8），逐单执行并分别报告结果")
     act.add_argument("action", metavar="ACTION",
                      help="操作：" + " ".join(f"{a.value}（{a.label}）" for a in CaseAction)
-                          + f" {CHANGE_KIND}（更改售后类型，与 --kind 一起用）；这张售后单现在能做的，case show N 列出")
-    act.add_argument("--kind", type=given("--kind"),
-                     help=f"新的售后类型（与 {CHANGE_KIND} 一起用）：" + " ".join(k.value for k in CaseKind))
+                          + f" {change_kind}（更改售后类型，与 --kind 一起用）；这张售后单现在能做的，case show N 列出")
+    act.add_argument("--kind", type=given("--kind"), help=f"新的售后类型（与 {change_kind} 一起用）："
+                     + " ".join(k.value for k in CaseKind))
     act.add_argument("--note", help="备注")
     act.add_argument("--at", metavar="T", help="发生时间（默认：现在）")
     act.add_argument("--carrier", help="买家退货的快递公司（与 buyer_shipped_return 一起用）")
@@ -101,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                      help="实际退款或补偿的金额（元；与 refund、refund_in_transit、compensate 一起用），统计按它计入")
     add_db_option(act)
     add_json_option(act)
-    act.set_defaults(handler=_act)
+    act.set_defaults(handler=case_steps.act)
 
     case_edit.register(sub)
 
@@ -109,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     note.add_argument("id", type=record_id, metavar="N", help="售后单编号")
     note.add_argument("text", metavar="TEXT", help="备注内容")
     add_db_option(note)
-    note.set_defaults(handler=_note)
+    note.set_defaults(handler=case_steps.note)
 
     undo = sub.add_parser("undo", help="撤销售后单的最后一步（退款、补偿、已寄出的包裹不能撤销）")
     undo.add_argument("id", type=record_id, metavar="N", help="售后单编号")
@@ -117,7 +111,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                       help="最后一步是别的席位刚做的（10 分钟内）也撤销；不加时拒绝并说出是谁（先用 case show N 看过）")
     add_db_option(undo)
     add_json_option(undo)
-    undo.set_defaults(handler=_undo)
+    undo.set_defaults(handler=case_steps.undo)
 
 
 
@@ -272,7 +266,8 @@ def _show(args: argparse.Namespace) -> int:
     from desktop_app.services.case_costs import case_money
 
     with opened_ledger(args) as db, db.reading() as session:
-        d = case_detail(session, args.id)
+        with looking_up():
+            d = case_detail(session, args.id)
         money = case_money(session, args.id)
     cost = cost_json(money)  # what `costs N --json` says: the case's cost and net loss, and its order's
     if args.json:
@@ -311,145 +306,4 @@ def _show(args: argparse.Namespace) -> int:
         print(f"  {format_china(e.at)}  {e.author or '—'}  {what}{change}  {e.note or ''}".rstrip())
     actions = allowed_actions(CaseKind(r.kind), CaseStatus(r.status))
     print("可执行操作：" + ("、".join(f"{a.value}（{a.label}）" for a in actions) or "无"))
-    return 0
-
-
-def _act(args: argparse.Namespace) -> int:
-    from desktop_app.services.bulk import act_on_cases, parse_case_ids
-
-    ids = parse_case_ids(args.id)
-    # A comma asks for the list form (one result per case), also when it names one case ("7,7", "8,"):
-    # a script joining its ids gets the shape it asked for.
-    one = len(ids) == 1 and "," not in args.id.replace("，", ",")
-    if args.action.strip() in _CHANGE_KIND_NAMES:
-        return _change_kind(args, ids, one)
-    if args.kind is not None:
-        raise UserError(f"--kind 只能与 {CHANGE_KIND}（更改售后类型）一起使用")
-    action = CaseAction.parse(args.action)
-    at = event_moment(args.at, "发生时间")
-    parcel = _return_parcel(args, action)
-    paid = None if args.amount is None else yuan_to_fen(parse_yuan(args.amount, "--amount 金额"))
-    with opened_ledger(args) as db:
-        if one:
-            status = _act_on_one(db, ids[0], action, args.note, at, parcel, paid)
-        else:
-            results = act_on_cases(db, ids, action, note=args.note, at=at, parcel=parcel, paid_fen=paid).results
-            _say_late_steps(db, [r.case_id for r in results if r.ok])
-    if one:
-        if args.json:
-            extra = {"return_carrier": parcel.carrier, "return_tracking": parcel.tracking_no} if parcel else {}
-            print_json({"id": ids[0], "action": action.value, "status": status.value, **extra})
-        else:
-            print(f"#{ids[0]} {action.label} → {status.label}")
-        return 0
-    return _report(results, args.json, lambda s: f"{action.label} → {s.label}", f"未执行“{action.label}”")
-
-
-def _report(results: Sequence[CaseResult], as_json: bool, done: Callable[[CaseStatus], str], refused: str) -> int:
-    """Several cases: a line (or a JSON object) per case; exit 1 when any was refused."""
-    failed = [r for r in results if not r.ok]
-    if as_json:
-        print_json([r.as_json() for r in results])
-    else:
-        for r in results:
-            if r.ok and r.status is not None:
-                print(f"#{r.case_id} {done(r.status)}")
-            else:
-                sys.stderr.write(f"#{r.case_id} {refused}：{r.error}\n")
-    if failed and len(failed) == len(results):
-        sys.stderr.write(f"{len(results)} 张售后单{'都' if len(results) > 1 else ''}{refused}\n")
-    elif failed:
-        sys.stderr.write(f"{len(results)} 张售后单中 {len(failed)} 张{refused}，其余已完成\n")
-    return 1 if failed else 0
-
-
-def _change_kind(args: argparse.Namespace, ids: list[int], one: bool) -> int:
-    """`case act N[,N...] change_kind --kind K`: the same contract as the other actions."""
-    from desktop_app.services.bulk import change_kind_of_cases
-    from desktop_app.services.case_kind import change_case_kind
-
-    if not args.kind:
-        raise UserError(f"{CHANGE_KIND} 需要 --kind 新的售后类型：" + " ".join(k.value for k in CaseKind))
-    if args.carrier or args.tracking:
-        raise UserError(f"{CHANGE_KIND} 只接受 --kind、--at 和 --note")
-    kind = CaseKind.parse(args.kind)
-    # When the buyer changed the request (a refused exchange turned refund-only days ago): the new
-    # kind's answer timers run from it.
-    at = event_moment(args.at, "发生时间")
-    with opened_ledger(args) as db:
-        if one:
-            status = change_case_kind(db, ids[0], kind, note=args.note, at=at).status
-        else:
-            results = change_kind_of_cases(db, ids, kind, note=args.note, at=at).results
-    if one:
-        if args.json:
-            print_json({"id": ids[0], "action": CHANGE_KIND, "kind": kind.value, "status": status.value})
-        else:
-            print(f"#{ids[0]} 售后类型 → {kind.label}，状态：{status.label}")
-        return 0
-    return _report(results, args.json, lambda s: f"售后类型 → {kind.label}，状态：{s.label}", "未更改售后类型")
-
-
-def _return_parcel(args: argparse.Namespace, action: CaseAction) -> ReturnParcel | None:
-    from desktop_app.services.returns import ReturnParcel
-
-    if args.carrier is None and args.tracking is None:
-        return None
-    if action is not CaseAction.BUYER_SHIPPED_RETURN:
-        raise UserError("--carrier 和 --tracking 只能与 buyer_shipped_return"
-                        f"（{CaseAction.BUYER_SHIPPED_RETURN.label}）一起使用")
-    if not args.tracking:
-        raise UserError("登记买家退货需要 --tracking 运单号")
-    return ReturnParcel.of(args.carrier, args.tracking)
-
-
-def _say_late_steps(db: Database, case_ids: Sequence[int]) -> None:
-    """On stderr, for each case whose step came after the platform had acted (`services.late_steps`)."""
-    from desktop_app.services.late_steps import late_step
-
-    for case_id in case_ids:
-        late = late_step(db, case_id)
-        if late is not None:
-            sys.stderr.write(f"#{case_id} {late}\n")
-
-
-def _act_on_one(db: Database, case_id: int, action: CaseAction, note: str | None, at: Moment | None,
-                parcel: ReturnParcel | None, paid_fen: int | None) -> CaseStatus:
-    from desktop_app.services.cases import act_on_case
-    from desktop_app.services.returns import buyer_shipped_return
-
-    if parcel is None:
-        status = act_on_case(db, case_id, action, note=note, at=at, paid_fen=paid_fen).status
-    else:
-        shipped = buyer_shipped_return(db, case_id, parcel, note=note, at=at).value
-        if shipped.waiting_parcel is not None:
-            p = shipped.waiting_parcel
-            sys.stderr.write(f"提示：运单 {p.tracking_no} 已于 {format_china(p.received_at)} 作为无主件 #{p.id} 入库，"
-                             f"可用 returns match {p.id} {case_id} 关联到本单\n")
-        status = shipped.status
-    _say_late_steps(db, [case_id])  # typed days later without --at: the platform had acted by then
-    return status
-
-
-def _undo(args: argparse.Namespace) -> int:
-    from desktop_app.services.cases import case_version, undo_last_step
-
-    with opened_ledger(args) as db:
-        # The step to take back is the last one as the command found it: another seat's undo at the same moment
-        # takes that one, and this one is refused naming that seat rather than taking back the step before. And it
-        # is this seat's own: one another seat took as this command started is refused naming it (--other-seat).
-        undone = undo_last_step(db, args.id, expected_version=case_version(db, args.id),
-                                own_step_only=not args.other_seat)
-    if args.json:
-        print_json({"id": args.id, "undone": undone.title, "status": undone.status.value})
-    else:
-        print(f"#{args.id} 已撤销“{undone.title}” → {undone.status.label}")
-    return 0
-
-
-def _note(args: argparse.Namespace) -> int:
-    from desktop_app.services.cases import add_note
-
-    with opened_ledger(args) as db:
-        add_note(db, args.id, args.text)
     return 0

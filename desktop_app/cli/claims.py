@@ -1,17 +1,27 @@
 """`claim add | list | show | act | undo | follow-up | link | evidence | ticket | edit | note`: courier claims,
-headless."""
+headless. This module parses every `claim` subcommand, opens, lists and shows claims and records their ticket;
+the steps on a claim (`act`, `undo`, `follow-up`, `link`, `evidence`, `note`) are cli/claim_steps.py, `edit`
+cli/claim_edit.py."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import claim_edit
+from desktop_app.cli import claim_edit, claim_steps
 from desktop_app.cli.arguments import given, record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, event_moment, opened_ledger, print_json
+from desktop_app.cli.claim_steps import fen, follow_up_time, iso, yuan
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    event_moment,
+    looking_up,
+    opened_ledger,
+    print_json,
+)
 from desktop_app.core.claim_escalation import Holding, NextStep
 from desktop_app.core.claims import (
     ClaimAction,
@@ -22,8 +32,8 @@ from desktop_app.core.claims import (
     allowed_actions,
     claim_event_title,
 )
-from desktop_app.core.clock import CHINA, format_china, now, parse_moment
-from desktop_app.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
+from desktop_app.core.clock import format_china, now
+from desktop_app.core.money import format_yuan
 from desktop_app.core.vocabulary import Platform
 from desktop_app.store.claim_rows import ClaimDetail, ClaimRow, ClaimSums, ClaimTotals, claim_detail
 
@@ -84,7 +94,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                           "（先用 claim show N 看过）")
     add_db_option(act)
     add_json_option(act)
-    act.set_defaults(handler=_act)
+    act.set_defaults(handler=claim_steps.act)
 
     undo = sub.add_parser("undo", help="撤销理赔的上一步操作（连同它登记的到账金额），如把 8.00 元错记成 80 元")
     undo.add_argument("id", type=record_id, metavar="N", help="理赔编号")
@@ -93,28 +103,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                            "（先用 claim show N 看过）")
     add_db_option(undo)
     add_json_option(undo)
-    undo.set_defaults(handler=_undo)
+    undo.set_defaults(handler=claim_steps.undo)
 
     follow = sub.add_parser("follow-up", help="修改或清除理赔的跟进时间")
     follow.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     follow.add_argument("when", metavar="T", help="跟进时间 YYYY-MM-DD[ HH:MM]；写 none 清除")
     follow.add_argument("--note", help="备注")
     add_db_option(follow)
-    follow.set_defaults(handler=_follow_up)
+    follow.set_defaults(handler=claim_steps.follow_up)
 
     link = sub.add_parser("link", help="关联售后单，或关联理赔款所支付的补发")
     link.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     link.add_argument("--case", type=record_id, metavar="C", help="关联到售后单 C（同一订单）")
     link.add_argument("--reship-case", type=record_id, metavar="C", help="理赔款用于售后单 C 的补发")
     add_db_option(link)
-    link.set_defaults(handler=_link)
+    link.set_defaults(handler=claim_steps.link)
 
     evidence = sub.add_parser("evidence", help="给理赔添加证据文件（复制到数据目录）")
     evidence.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     evidence.add_argument("files", nargs="+", type=Path, metavar="FILE", help="照片、称重记录、聊天截图或 PDF")
     add_db_option(evidence)
     add_json_option(evidence)
-    evidence.set_defaults(handler=_evidence)
+    evidence.set_defaults(handler=claim_steps.evidence)
 
     ticket = sub.add_parser("ticket", help="登记快递的理赔单号、对接方（网点/客服/总部）、联系人、报案时间")
     ticket.add_argument("id", type=record_id, metavar="N", help="理赔编号")
@@ -136,27 +146,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     note.add_argument("id", type=record_id, metavar="N", help="理赔编号")
     note.add_argument("text", metavar="TEXT", help="备注内容")
     add_db_option(note)
-    note.set_defaults(handler=_note)
-
-
-def _fen(text: str | None, what: str) -> int | None:
-    return yuan_to_fen(parse_yuan(text, what)) if text else None
-
-
-def _follow_up_time(text: str | None) -> datetime | None:
-    moment = parse_moment(text, "跟进时间") if text else None  # ahead of now: it is a plan
-    if moment is None:
-        return None
-    # A date alone means that morning, like the automatic follow-ups.
-    return moment.at.replace(hour=10) if moment.date_only else moment.at
-
-
-def _yuan(fen: int | None) -> str | None:
-    return str(fen_to_yuan(fen)) if fen is not None else None
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(CHINA).isoformat() if value is not None else None
+    note.set_defaults(handler=claim_steps.note)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -167,10 +157,10 @@ def _add(args: argparse.Namespace) -> int:
     incident = ClaimIncident.parse(args.incident)
     platform = Platform.parse(args.platform) if args.platform else None
     lines = parse_items(args.items) if args.items else None
-    claimed = _fen(args.amount, "申请金额")
-    declared = _fen(args.declared, "保价金额")
+    claimed = fen(args.amount, "申请金额")
+    declared = fen(args.declared, "保价金额")
     at = event_moment(args.at, "登记时间")
-    follow_up = _follow_up_time(args.follow_up)
+    follow_up = follow_up_time(args.follow_up)
     with opened_ledger(args, creates=True) as db:
         with db.reading() as session:
             if args.order:
@@ -201,9 +191,9 @@ def row_json(r: ClaimRow) -> dict[str, Any]:
         "id": r.id, "platform": r.platform, "order": r.order_no, "receiver": r.receiver, "carrier": r.carrier,
         "tracking": r.tracking_no, "incident": r.incident, "incident_label": ClaimIncident(r.incident).label,
         "status": r.status, "status_label": ClaimStatus(r.status).label, "open": r.is_open,
-        "claimed": _yuan(r.claimed_fen), "received": _yuan(r.received_fen), "outstanding": _yuan(r.outstanding_fen),
-        "follow_up_at": _iso(r.follow_up_at), "case": r.case_id, "reship": r.reship_id,
-        "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
+        "claimed": yuan(r.claimed_fen), "received": yuan(r.received_fen), "outstanding": yuan(r.outstanding_fen),
+        "follow_up_at": iso(r.follow_up_at), "case": r.case_id, "reship": r.reship_id,
+        "created_at": iso(r.created_at), "updated_at": iso(r.updated_at),
         "next_step": next_step_json(r.escalation, r.holding),
     }
 
@@ -214,7 +204,7 @@ def next_step_json(step: NextStep | None, holding: frozenset[Holding]) -> dict[s
         return None
     return {
         "title": step.title, "action": step.step.action.value, "contact": step.step.contact,
-        "contact_label": step.step.contact_label, "kind": step.step.kind.value, "due_at": _iso(step.due_at),
+        "contact_label": step.step.contact_label, "kind": step.step.kind.value, "due_at": iso(step.due_at),
         "explain": step.step.explain,
         "documents": [{"name": line.name, "checkable": line.checkable, "present": line.present}
                       for line in step.checklist(holding)],
@@ -273,30 +263,30 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
         "id": d.id, "status": d.status, "status_label": ClaimStatus(d.status).label, "open": d.is_open,
         "incident": d.incident, "incident_label": ClaimIncident(d.incident).label, "description": d.description,
         "platform": o.platform, "order": o.order_no, "carrier": d.carrier, "tracking": d.tracking_no,
-        "shipped_at": _iso(d.shipped_at), "claimed": _yuan(d.claimed_fen), "declared": _yuan(d.declared_fen),
-        "received": _yuan(d.received_fen), "case": d.case_id, "reship": d.reship_id,
-        "reship_case": d.reship_case_id, "submitted_at": _iso(d.submitted_at), "follow_up_at": _iso(d.follow_up_at),
-        "closed_at": _iso(d.closed_at), "version": d.version,
+        "shipped_at": iso(d.shipped_at), "claimed": yuan(d.claimed_fen), "declared": yuan(d.declared_fen),
+        "received": yuan(d.received_fen), "case": d.case_id, "reship": d.reship_id,
+        "reship_case": d.reship_case_id, "submitted_at": iso(d.submitted_at), "follow_up_at": iso(d.follow_up_at),
+        "closed_at": iso(d.closed_at), "version": d.version,
         "ticket": d.ticket_no, "contact_level": d.contact_level, "contact": d.contact,
-        "reported_at": _iso(d.reported_at),
+        "reported_at": iso(d.reported_at),
         "payouts": [
-            {"amount": _yuan(p.amount_fen), "paid_at": _iso(p.paid_at), "channel": p.channel, "note": p.note}
+            {"amount": yuan(p.amount_fen), "paid_at": iso(p.paid_at), "channel": p.channel, "note": p.note}
             for p in d.payouts
         ],
-        "receiver": o.receiver, "phone": o.phone, "address": o.address, "paid": _yuan(o.paid_fen),
+        "receiver": o.receiver, "phone": o.phone, "address": o.address, "paid": yuan(o.paid_fen),
         "items": [
-            {"title": i.title, "spec": i.spec, "quantity": i.quantity, "unit_price": _yuan(i.unit_price_fen),
-             "claimed": _yuan(i.claimed_fen)}
+            {"title": i.title, "spec": i.spec, "quantity": i.quantity, "unit_price": yuan(i.unit_price_fen),
+             "claimed": yuan(i.claimed_fen)}
             for i in d.items
         ],
         "evidence": [
-            {"id": e.id, "path": e.stored_path, "name": e.original_name, "added_at": _iso(e.added_at)}
+            {"id": e.id, "path": e.stored_path, "name": e.original_name, "added_at": iso(e.added_at)}
             for e in d.evidence
         ],
         "allowed_actions": [a.value for a in allowed_actions(ClaimStatus(d.status))],
         "next_step": next_step_json(d.escalation, d.holding),
         "events": [
-            {"at": _iso(e.at), "author": e.author, "kind": e.kind, "action": e.action, "from": e.from_state,
+            {"at": iso(e.at), "author": e.author, "kind": e.kind, "action": e.action, "from": e.from_state,
              "to": e.to_state, "note": e.note, "undone": e.undone_by is not None}
             for e in d.events
         ],
@@ -306,7 +296,7 @@ def detail_json(d: ClaimDetail) -> dict[str, Any]:
 def _show(args: argparse.Namespace) -> int:
     from desktop_app.services.claim_evidence import evidence_on_disk
 
-    with opened_ledger(args) as db, db.reading() as session:
+    with opened_ledger(args) as db, db.reading() as session, looking_up():
         d, paths = evidence_on_disk(session, claim_detail(session, args.id))
     if args.json:
         data = detail_json(d)
@@ -356,85 +346,6 @@ def _show(args: argparse.Namespace) -> int:
             print(f"  {mark} {line.name}")
     actions = allowed_actions(ClaimStatus(d.status))
     print("可执行操作：" + ("、".join(f"{a.value}（{a.label}）" for a in actions) or "无"))
-    return 0
-
-
-def _act(args: argparse.Namespace) -> int:
-    from desktop_app.services.claims import act_on_claim
-
-    action = ClaimAction.parse(args.action)
-    amount = _fen(args.amount, "金额")
-    channel = PayoutChannel.parse(args.channel) if args.channel else None
-    at = event_moment(args.at, "发生时间")
-    follow_up = _follow_up_time(args.follow_up)
-    with opened_ledger(args) as db:
-        # A payout right after another seat's (both saw the one transfer) is refused naming it unless --other-seat.
-        outcome = act_on_claim(db, args.id, action, amount_fen=amount, at=at, follow_up_at=follow_up, note=args.note,
-                               channel=channel, own_payout_only=not args.other_seat)
-    if args.json:
-        print_json({"id": args.id, "action": action.value, "status": outcome.status.value,
-                    "received": _yuan(outcome.received_fen), "follow_up_at": _iso(outcome.follow_up_at)})
-    else:
-        print(f"#{args.id} {action.label} → {outcome.status.label}")
-    return 0
-
-
-def _undo(args: argparse.Namespace) -> int:
-    from desktop_app.services.claim_undo import claim_version, undo_claim_step
-
-    with opened_ledger(args) as db:
-        # As `case undo`: the last step as the command found it, never the one before it (another seat's undo),
-        # and this seat's own unless --other-seat.
-        undone = undo_claim_step(db, args.id, expected_version=claim_version(db, args.id),
-                                 own_step_only=not args.other_seat)
-    if args.json:
-        print_json({"id": args.id, "undone": undone.title, "status": undone.status.value,
-                    "returned": _yuan(undone.returned_fen)})
-    else:
-        back = f"（撤回到账 {format_yuan(undone.returned_fen)} 元）" if undone.returned_fen else ""
-        print(f"#{args.id} 已撤销“{undone.title}”{back} → {undone.status.label}")
-    return 0
-
-
-def _follow_up(args: argparse.Namespace) -> int:
-    from desktop_app.services.claims import set_follow_up
-
-    when = None if args.when.strip().lower() in ("none", "无", "") else _follow_up_time(args.when)
-    with opened_ledger(args) as db:
-        set_follow_up(db, args.id, when, note=args.note)
-    return 0
-
-
-def _link(args: argparse.Namespace) -> int:
-    from desktop_app.services.claims import link_case, link_reship_case
-
-    if args.case is None and args.reship_case is None:
-        raise CommandError("请用 --case 或 --reship-case 指定要关联的售后单")
-    with opened_ledger(args) as db:
-        if args.case is not None:
-            link_case(db, args.id, args.case)
-        if args.reship_case is not None:
-            link_reship_case(db, args.id, args.reship_case)
-    return 0
-
-
-def _evidence(args: argparse.Namespace) -> int:
-    from desktop_app.services.claims import add_evidence
-
-    with opened_ledger(args) as db:
-        ids = add_evidence(db, args.id, list(args.files)).value
-    if args.json:
-        print_json({"id": args.id, "evidence": ids})
-    else:
-        print(f"#{args.id} 已添加 {len(ids)} 个证据文件")
-    return 0
-
-
-def _note(args: argparse.Namespace) -> int:
-    from desktop_app.services.claims import add_claim_note
-
-    with opened_ledger(args) as db:
-        add_claim_note(db, args.id, args.text)
     return 0
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.terminal_text import can_carry
 from desktop_app.core.clock import Moment, format_china, now, parse_moment
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import NotFound, UserError
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database, ServerProbe
@@ -47,6 +47,42 @@ class CommandError(UserError):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+# README's exit codes: a command that only looks a record up (`case show`, `claim show`, `returns find`,
+# `deadlines --case`) and finds none did its job and found nothing (1); a step on a record that is not there
+# is a user error (2).
+NOTHING_FOUND_EXIT = 1
+
+
+@contextmanager
+def looking_up() -> Iterator[None]:
+    """The block looks up the record the command names: not there, it is "nothing found" (exit 1)."""
+    try:
+        yield
+    except NotFound as exc:
+        raise CommandError(exc.message, NOTHING_FOUND_EXIT) from None
+
+
+def existing_folder(folder: Path, subject: str) -> Path:
+    """The folder a command writes its output into (`backup --to`, the folder of `--out`, `--xlsx`, an export's
+    file), refused when it is not there: a mistyped path made a new folder the shop never looks in, where
+    the backup or the export then sat unnoticed. Nothing is created, as with a `--db` naming no file."""
+    folder = folder.expanduser()
+    if folder.is_dir():
+        return folder
+    if folder.exists():
+        raise CommandError(f"{subject}不存在：{folder.resolve()} 是一个文件，不是文件夹。请改正路径。", 2)
+    raise CommandError(f"{subject}不存在：{folder.resolve()}（没有新建它）。请先建好这个文件夹，或改正路径。", 2)
+
+
+def output_file(path: Path, option: str) -> Path:
+    """A file a command writes: its folder must be there (as `existing_folder`), and it must not be a folder."""
+    named = f"{option} {path.name}"
+    if path.expanduser().is_dir():
+        raise CommandError(f"{named} 是一个文件夹，不是文件：{path.expanduser().resolve()}。请写上文件名。", 2)
+    existing_folder(path.expanduser().resolve().parent, f"{named} 所在的文件夹")
+    return path
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from desktop_app.cli.arguments import given, record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    looking_up,
+    opened_ledger,
+    print_json,
+)
 from desktop_app.core.money import parse_yuan, yuan_to_fen
 from desktop_app.core.vocabulary import ResponsibleParty
 from desktop_app.services.case_costs import CaseMoney, case_money, change_case_costs
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             if args.back_payer is not None:
                 given["postage_back_payer"] = payer
             change_case_costs(db, args.id, lambda stored: replace(stored, **given))
-        with db.reading() as session:
+        with db.reading() as session, looking_up():  # only looked at and not there: nothing found (1)
             money = case_money(session, args.id)
     if args.json:
         print_json(as_json(money))

@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop_app.cli import workdays
 from desktop_app.cli.arguments import hours, record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import CommandError, add_db_option, add_json_option, looking_up, opened_ledger, print_json
 from desktop_app.core.clock import as_china, format_china, now
 from desktop_app.core.deadline_display import Urgency, format_remaining
 from desktop_app.core.deadlines import DeadlineStatus
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         if older is not None:  # the listing as a newer seat computed it, without rewriting it here
             sys.stderr.write(f"注意：{older}\n")
         elif args.case is not None:
-            with db.transaction() as session:
+            with looking_up(), db.transaction() as session:
                 recompute_case(session, args.case, context)
         else:
             # Every open case, not just the platforms whose rules changed: a script may have written

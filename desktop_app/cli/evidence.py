@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop_app.cli.arguments import record_id
-from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, looking_up, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china
 
 
@@ -34,7 +34,8 @@ def _evidence(args: argparse.Namespace) -> int:
         if args.files:
             add_case_evidence(db, args.id, args.files)
         with db.reading() as session:
-            case_row(session, args.id)  # a clear message for a case that does not exist
+            with looking_up():  # a clear message for a case that does not exist; only looked at: exit 1
+                case_row(session, args.id)
             rows = [(r, local_file(session, r.stored_path)) for r in case_evidence_rows(session, args.id)]
     # A file deleted by hand (or cleaned away) was listed as if it were there; a claim opened from the case then
     # silently went without it. Said as `claim show` says it.

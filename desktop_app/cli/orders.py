@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli.arguments import given, import_platform
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, open_db, opened_ledger, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    open_db,
+    opened_ledger,
+    output_file,
+    print_json,
+)
 from desktop_app.core.vocabulary import family_label, platform_ids
 
 if TYPE_CHECKING:
@@ -152,6 +160,7 @@ def _export_orders(args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() != ".xlsx":
         raise CommandError(f"导出文件名应以 .xlsx 结尾：{args.out.name}")
+    output_file(args.out, "导出文件")
     with opened_ledger(args) as db:
         count = export_orders(db, args.out, platform=args.platform)
     sys.stdout.write(f"已导出 {count} 个订单到 {args.out}\n")

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from desktop_app.cli.arguments import given, record_id
-from desktop_app.cli.common import add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import add_db_option, add_json_option, looking_up, opened_ledger, print_json
 from desktop_app.core.clock import CHINA, format_china
 from desktop_app.core.errors import NotFound, UserError
 
@@ -68,7 +68,7 @@ def _guide(args: argparse.Namespace) -> int:
             if playbook is None:
                 raise UserError(f"售后单 #{args.id} 没有对应的处理步骤")
             check_step(db, args.id, playbook, step, done=bool(args.check))
-        with db.reading() as session:
+        with db.reading() as session, looking_up():  # only looked at and not there: nothing found (1)
             guide = case_guide(session, args.id, library, policies)
     if args.json:
         print_json(guide_json(guide))
@@ -92,7 +92,7 @@ def _guide(args: argparse.Namespace) -> int:
 def _reply(args: argparse.Namespace) -> int:
     from desktop_app.services.playbooks import case_guide, load_playbooks
 
-    with opened_ledger(args) as db, db.reading() as session:
+    with opened_ledger(args) as db, db.reading() as session, looking_up():
         guide = case_guide(session, args.id, load_playbooks())
     for script in guide.scripts:
         if script.id == args.script:

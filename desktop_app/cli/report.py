@@ -18,20 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.arguments import days, given
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    opened_ledger,
+    output_file,
+    print_json,
+)
 from desktop_app.core.claims import ClaimStatus
 from desktop_app.core.clock import as_china
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty, platform_ids
-from desktop_app.services.report import (
-    MONEY_KEYS,
-    MONEY_LABELS,
-    OLD_CLAIM_DAYS,
-    Report,
-    Timeliness,
-    build_report,
-    parse_period,
-)
+from desktop_app.services.report import OLD_CLAIM_DAYS, build_report
 from desktop_app.services.report_export import export_report
+from desktop_app.services.report_figures import MONEY_KEYS, MONEY_LABELS, Report, Timeliness, parse_period
 
 
 def register(subparsers: Any) -> None:
@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     platform = Platform.parse(args.platform) if args.platform else None
     if args.claims_older_than < 0:
         raise CommandError("--claims-older-than 必须是不小于 0 的天数")
+    if args.xlsx is not None:
+        output_file(args.xlsx, "--xlsx")
     with opened_ledger(args) as db:
         report = build_report(db, period, platform, args.shop, old_claim_days=args.claims_older_than)
     if args.xlsx is not None:

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli.arguments import given, record_id
-from desktop_app.cli.common import CommandError, add_db_option, add_json_option, opened_ledger, print_json
+from desktop_app.cli.common import (
+    CommandError,
+    add_db_option,
+    add_json_option,
+    opened_ledger,
+    output_file,
+    print_json,
+)
 from desktop_app.core.errors import UserError
 from desktop_app.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
 from desktop_app.core.statement import StatementIncomplete, TypedPrices
@@ -93,10 +100,7 @@ def _check_args(args: argparse.Namespace) -> str:
         raise CommandError(f"输出文件应以 .pdf 或 .xlsx 结尾：{args.out.name}")
     if (args.claim or args.case) and (args.platform or args.incident or args.description):
         raise CommandError("--platform、--incident、--description 只用于 --order（理赔和售后单自带这些信息）")
-    if args.out.exists() and args.out.is_dir():
-        raise CommandError(f"输出路径是一个文件夹：{args.out}")
-    if not args.out.resolve().parent.is_dir():
-        raise CommandError(f"输出文件夹不存在：{args.out.resolve().parent}")
+    output_file(args.out, "--out")
     return suffix
 
 

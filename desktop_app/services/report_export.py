@@ -12,7 +12,7 @@ from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.core.money import fen_to_yuan
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
 from desktop_app.io.report_xlsx import Cell, FigureSheet, Share, write_figures_xlsx
-from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, Report, Timeliness
+from desktop_app.services.report_figures import MONEY_KEYS, MONEY_LABELS, Report, Timeliness
 
 
 def label_of(enum: type[LabelledEnum], value: str | None) -> str:

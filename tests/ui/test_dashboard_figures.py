@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from desktop_app.cli import run
-from desktop_app.services.report import Period
+from desktop_app.services.report_figures import Period
 from desktop_app.store.database import open_database
 from desktop_app.store.models import Case, OrderItem
 from desktop_app.ui.dashboard.figure_table import FigureTable

@@ -23,7 +23,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import set_case_costs
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, open_claim
-from desktop_app.services.report import Period
+from desktop_app.services.report_figures import Period
 from desktop_app.store.database import open_database
 from desktop_app.store.models import CarrierClaim, Case, Order, OrderItem
 from desktop_app.store.order_sales import goods_lines

@@ -188,6 +188,7 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], db_path
     assert run(["backup", "--db", str(db_path)]) == 0
     written = Path(capsys.readouterr().out.strip())
     assert written.is_file()
+    (tmp_path / "u盘").mkdir()  # a folder that is not there is refused, not made (test_cli_exit_contracts)
     assert run(["backup", "--to", str(tmp_path / "u盘"), "--db", str(db_path), "--json"]) == 0
     elsewhere = Path(json.loads(capsys.readouterr().out)["file"])
     assert elsewhere.parent == (tmp_path / "u盘").resolve() and elsewhere.is_file()

@@ -80,7 +80,9 @@ def test_costs_cli_shows_changes_only_what_is_given_and_refuses_nonsense(
         assert run(["costs", *base, *bad]) == 2
         err = capsys.readouterr().err
         assert words in err and "Traceback" not in err
-    assert run(["costs", "999", "--db", ledger_target]) == 2
+    assert run(["costs", "999", "--db", ledger_target]) == 1  # only looked at: nothing found (README)
+    assert "找不到售后单" in capsys.readouterr().err
+    assert run(["costs", "999", "--postage-out", "3", "--db", ledger_target]) == 2  # a change: a user error
     assert "找不到售后单" in capsys.readouterr().err
 
 

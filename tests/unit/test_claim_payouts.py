@@ -18,7 +18,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claim_details import ClaimTicket, set_claim_ticket
 from desktop_app.services.claims import NewClaim, act_on_claim, add_evidence, open_claim
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import parse_period
 from desktop_app.store.claim_rows import ClaimDetail, claim_detail
 from desktop_app.store.database import Database, alembic_config, open_database
 

@@ -16,7 +16,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.services.claim_undo import undo_claim_step
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import parse_period
 from desktop_app.store.claim_rows import ClaimDetail, ClaimFilter, OpenState, claim_detail, list_claims
 from desktop_app.store.database import Database
 

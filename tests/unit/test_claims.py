@@ -609,7 +609,7 @@ def test_cli_errors_are_chinese_with_exit_code_2(capsys: pytest.CaptureFixture[s
     code, _, err = cli(capsys, "claim", "act", "1", "fly", "--db", path)
     assert code == 2 and "无法识别的理赔操作" in err
     code, _, err = cli(capsys, "claim", "show", "9", "--db", path)
-    assert code == 2 and "找不到理赔 #9" in err
+    assert code == 1 and "找不到理赔 #9" in err  # nothing found (README's exit codes)
     with db.reading() as s:
         assert s.execute(select(func.count(CarrierClaim.id))).scalar_one() == 1
 

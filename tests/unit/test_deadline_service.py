@@ -454,8 +454,9 @@ def test_cli_table_and_errors(db: Database, ledger_target: str, three_cases: dic
     assert "DY-A" in out and "DY-B" in out and "剩11小时" in out and "TB-C" not in out
     assert cli("--all", "--case", str(three_cases["later"]), "--db", ledger_target) == 0
     assert "已完成 2026-05-06 11:00" in capsys.readouterr().out
-    with pytest.raises(NotFound):
+    with pytest.raises(CommandError) as not_there:  # nothing found: README's exit 1
         cli("--case", "999", "--db", ledger_target)
+    assert not_there.value.exit_code == 1 and "999" in not_there.value.message
     with pytest.raises(CommandError):
         cli("--within", "-3", "--db", ledger_target)
 

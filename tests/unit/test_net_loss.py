@@ -15,7 +15,8 @@ from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.cases import NewCase, act_on_case, open_case
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import parse_period
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, OrderItem
 

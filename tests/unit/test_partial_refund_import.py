@@ -15,7 +15,8 @@ from desktop_app.core.lifecycle import CaseStatus as S
 from desktop_app.core.vocabulary import CaseKind as K
 from desktop_app.core.vocabulary import Platform
 from desktop_app.services.case_import import import_cases
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import parse_period
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case
 

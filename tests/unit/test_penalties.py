@@ -22,7 +22,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services import reships
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.cases import NewCase, open_case
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import parse_period
 from desktop_app.services.reship_queue import reship_row
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, OrderItem

@@ -30,7 +30,8 @@ from desktop_app.services.case_import import import_cases
 from desktop_app.services.claim_evidence import add_evidence
 from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.services.evidence_files import files_home, local_file
-from desktop_app.services.report import Period, build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import Period, parse_period
 from desktop_app.store import report_claims, report_queries
 from desktop_app.store.case_facts import recompute_case_facts
 from desktop_app.store.database import Database

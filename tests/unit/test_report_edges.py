@@ -24,7 +24,8 @@ from desktop_app.services.case_kind import change_case_kind
 from desktop_app.services.cases import NewCase, act_on_case, open_case
 from desktop_app.services.claims import NewClaim, act_on_claim, open_claim
 from desktop_app.services.product_costs import case_goods_cost
-from desktop_app.services.report import MONEY_KEYS, MONEY_LABELS, build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import MONEY_KEYS, MONEY_LABELS, parse_period
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database
 from desktop_app.store.models import Case, Order, OrderItem

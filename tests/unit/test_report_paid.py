@@ -22,7 +22,8 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason, Platform
 from desktop_app.services.case_costs import case_money
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, act_on_case, open_case, undo_last_step
-from desktop_app.services.report import build_report, parse_period
+from desktop_app.services.report import build_report
+from desktop_app.services.report_figures import parse_period
 from desktop_app.store.case_queries import case_events
 from desktop_app.store.database import Database, alembic_config, open_database
 from desktop_app.store.models import AuditEvent, Case

@@ -9,7 +9,8 @@ import pytest
 from report_ledger import build
 
 from desktop_app.core.clock import parse_moment
-from desktop_app.services.report import WARM_DAYS, build_report, parse_period, warm_up
+from desktop_app.services.report import WARM_DAYS, build_report, warm_up
+from desktop_app.services.report_figures import parse_period
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import goods_lines
 from desktop_app.store.report_queries import recent_goods

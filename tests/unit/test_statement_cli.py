@@ -144,7 +144,7 @@ def test_the_platform_chooses_between_orders_sharing_a_number(run: Run, db: Data
     (["--claim", "404", "--out", "x.xlsx"], "找不到理赔 #404"),
     (["--order", "123", "--out", "x.xlsx"], "找不到订单 123"),
     (["--order", ORDER_NO, "--date", "20.11.2024", "--out", "x.xlsx"], "YYYY-MM-DD"),
-    (["--order", ORDER_NO, "--out", "no/such/folder/x.xlsx"], "输出文件夹不存在"),
+    (["--order", ORDER_NO, "--out", "no/such/folder/x.xlsx"], "所在的文件夹不存在"),
 ])
 def test_mistakes_exit_2_with_a_chinese_message(run: Run, db: Database, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str], argv: list[str],

@@ -66,12 +66,12 @@ def test_stale_data_from_the_orm_is_a_message(capsys: pytest.CaptureFixture[str]
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.orm.exc import StaleDataError
 
-    from desktop_app.cli import cases
+    from desktop_app.cli import case_steps
 
     def lose(_args: object) -> int:
         raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s); 0 were matched.")
 
-    monkeypatch.setattr(cases, "_act", lose)
+    monkeypatch.setattr(case_steps, "act", lose)
     code = run(["case", "act", "1", "close", "--db", str(db_path)])
     err = capsys.readouterr().err
     assert code == 2 and "另一个窗口或程序修改" in err

@@ -29,18 +29,9 @@ from desktop_app.core.clock import now
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
 from desktop_app.core.vocabulary import CaseKind, CaseReason, LabelledEnum, Platform, ResponsibleParty
-from desktop_app.services.report import (
-    MONEY_KEYS,
-    OLD_CLAIM_DAYS,
-    CarrierFigure,
-    Period,
-    ProductFigure,
-    Report,
-    Timeliness,
-    build_report,
-    warm_up,
-)
+from desktop_app.services.report import OLD_CLAIM_DAYS, build_report, warm_up
 from desktop_app.services.report_export import export_report
+from desktop_app.services.report_figures import MONEY_KEYS, CarrierFigure, Period, ProductFigure, Report, Timeliness
 from desktop_app.store.case_queries import CaseFilter, OpenState, list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.rows import ShopRow

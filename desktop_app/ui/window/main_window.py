@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services import team
 from desktop_app.services.second_process import stop_second_processes
 from desktop_app.store.locations import LedgerLocation
-from desktop_app.ui.background import Announcement, BackgroundRunner, describe_error
+from desktop_app.ui.background import BackgroundRunner, describe_error
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.settings.ledger_care import LedgerCare
 from desktop_app.ui.settings.settings_dialog import SettingsDialog, full_phones
@@ -40,6 +40,7 @@ from desktop_app.ui.window.startup import (
 )
 from desktop_app.ui.window.window_dialogs import WindowDialogs
 from desktop_app.ui.window.window_imports import WindowImports
+from desktop_app.ui.window.window_jobs import WindowJobs
 from desktop_app.ui.window.window_opening import WindowOpening, remember_order
 from desktop_app.ui.window.window_state import restore_window, save_tab, save_window
 from desktop_app.ui.window.window_tabs import WindowTabs
@@ -58,10 +59,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
+class MainWindow(WindowOpening, WindowTabs, WindowJobs, WindowImports, WindowDialogs, TeamMode, QMainWindow):
     """The window: toolbar, tabs, status bar, opening the ledger. Its import commands live in
     ui/window/window_imports.py, the dialogs it opens in ui/window/window_dialogs.py, its tabs in
-    ui/window/window_tabs.py, team mode in ui/team/team_mode.py."""
+    ui/window/window_tabs.py, the background jobs started once the ledger is open in
+    ui/window/window_jobs.py, team mode in ui/team/team_mode.py."""
 
     def __init__(self, target: Path | LedgerLocation, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,7 +75,6 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
         self.runner = BackgroundRunner(self)
         self.context = AppContext(self.runner, self)
         self.context.show_full_phones = full_phones(settings)
-        self._indexing = False  # a search-index chunk is queued on the worker
         self._files_to_import: list[Path] = []  # given on the command line ("open with")
         self._import_code_ready = False  # until the preparing thread loaded it (after the first page)
         self._imports_waiting: list[tuple[list[Path], str | None]] = []
@@ -242,66 +243,6 @@ class MainWindow(WindowOpening, WindowTabs, WindowImports, WindowDialogs, TeamMo
             self.after_rows_painted(prepare)
         else:  # the early first page, painted before the ledger opened
             prepare()
-
-    def _start_jobs(self, _loaded: object = None) -> None:
-        """What keeps the ledger current in the background, then the other tabs (ui/window/window_tabs.py)."""
-        from desktop_app.services.recompute_aside import recompute_changed_rules_aside
-        from desktop_app.ui.calendar.deadline_notifier import DeadlineNotifier
-        from desktop_app.ui.cases.next_due_clock import NextDueClock
-
-        if self.context.db is not None:
-            # The daily backup (a copy of the whole file: 1.35 GB at a million cases) and a deferred
-            # integrity check, on a thread of their own.
-            self.care.opened(self.context.db)
-        # A rule pack changed by an upgrade or by hand since last time reaches the stored deadlines
-        # (many cases: in a second process, so that the window never waits for Python's lock).
-        self.context.write(recompute_changed_rules_aside, origin=self)
-        self.catch_up_search()
-        self.cases_tab.model.warm_searches()
-        if self.context.db is not None:  # the pages a search reads, for a cold start
-            from desktop_app.ui.page_warming import PageWarming
-
-            self.page_warming = PageWarming(self.runner, self)
-            self.care.closing.connect(self.page_warming.stop)  # before a restore replaces the file
-            self.page_warming.start(self.context.db)
-        self.notifier = DeadlineNotifier(self.context, self)
-        self.notifier.message.connect(self.show_message)
-        self.notifier.open_requested.connect(self.show_calendar)
-        self.notifier.start()
-        self.next_due_clock = NextDueClock(self.context, self)
-        self.next_due_clock.start()
-        self._build_later_tabs()
-
-    def _rules_changed_elsewhere(self) -> None:
-        """Another seat saved the shop's rules with the deadlines computed with them (one transaction):
-        nothing is left to recompute here, unless that seat's app was older than this one's (it could not
-        recompute them); milliseconds to find out."""
-        from desktop_app.services.recompute_aside import recompute_changed_rules_aside
-
-        self.context.write(recompute_changed_rules_aside, origin=self)
-
-    def _orders_changed(self, announced: Announcement) -> None:
-        if announced.changes.orders:
-            self.catch_up_search()
-
-    def catch_up_search(self) -> None:
-        """Index orders queued for search (after an import: ~1.5 s per 100,000), one chunk per job on
-        the worker thread so that the user's own work is never queued behind all of it."""
-        if self._indexing or self.context.db is None:
-            return
-        from desktop_app.services.search_index import index_some
-
-        def done(count: int) -> None:
-            self._indexing = False
-            if count:
-                self.catch_up_search()
-
-        def failed(error: Exception) -> None:
-            self._indexing = False  # searches still find queued orders; the next change retries
-            log.warning("search index catch-up failed: %s", error)
-
-        self._indexing = True
-        self.context.read(index_some, done, failed)
 
     def _database_failed(self, error: Exception) -> None:
         self._opening = False
