@@ -1377,8 +1377,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "至": "to",
     "统计失败：%1": "Statistics failed: %1",
     "%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元":
-        "%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, "
-        "paid %7 yuan, outstanding %8 yuan",
+        "%1 to %2: %3 after-sales cases (%4 open), net loss ¥%5; claimed from carriers ¥%6, "
+        "paid ¥%7, outstanding ¥%8",
     "合计": "Total",
     "（未填）": "(not given)",
     "超过 %1 天": "Older than %1 days",
