@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt, QTranslator
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStyle
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.ui.cases.case_dialogs import ActionDialog
 from desktop_app.ui.translations import ts_file
+from tests.ui.conftest import close_window, open_laptop_window
 from tests.ui.test_calendar_tab import Ledger
 from tests.ui.test_rules_dialog import ledger as ledger  # the fixture
 from tests.ui.test_rules_dialog import make_dialog
@@ -64,3 +66,22 @@ def test_the_rule_packs_and_their_timers_are_named_whole_in_english(qtbot: QtBot
                 QRect(0, 0, rect.width() - 8, 10000), Qt.TextFlag.TextWordWrap, item.text())
             assert text.height() <= rect.height() and rect.right() <= timers.viewport().width(), item.text()
     assert dialog.minimumSizeHint().width() <= 1280
+
+
+def test_the_reship_queues_filter_shows_its_hint_whole(qtbot: QtBot, english: QTranslator, tmp_path: Path) -> None:
+    """The commands beside it took its room at 1366 px: "Filter: order no. ···"."""
+    win = open_laptop_window(qtbot, tmp_path / "ledger.sqlite3")
+    try:
+        win.build_all_tabs()
+        qtbot.waitUntil(lambda: win.reship_tab is not None, timeout=10000)
+        win.tabs.setCurrentWidget(win.reship_tab)
+        search = win.reship_tab.search
+        qtbot.waitUntil(search.isVisible, timeout=10000)
+        hint = search.placeholderText()
+        assert hint.startswith("Filter: order no."), hint
+        needed = search.fontMetrics().horizontalAdvance(hint)
+        clear = search.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        assert search.width() >= needed + clear, (search.width(), needed)
+        assert win.reship_tab.minimumSizeHint().width() <= 1300
+    finally:
+        close_window(win)
