@@ -1811,7 +1811,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1255"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1892,184 +1892,184 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="91"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="118"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="124"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="127"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="130"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="133"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="128"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="136"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="137"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="152"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="155"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="158"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="159"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="167"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="181"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="189"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="183"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="191"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="195"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="203"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="267"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="263"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="270"/>
         <source>撤销“%1”</source>
         <translation>Undo &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="272"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="344"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="351"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="348"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="355"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all (no amount claimed entered); now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="350"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, %6 yuan still outstanding; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="353"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="360"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, the amount claimed is fully paid; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="361"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="368"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="362"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="369"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="372"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="379"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="401"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="408"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2160,51 +2160,56 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2237,92 +2242,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2512,7 +2517,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
@@ -2552,7 +2557,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
@@ -2572,37 +2577,37 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>“%1”列：</source>
         <translation>column &quot;%1&quot;: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as &quot;%1&quot;: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as &quot;%1&quot;: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named &quot;%1&quot; exists; saving replaces it.</translation>
     </message>
@@ -3718,57 +3723,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1270"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1280"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4238,7 +4243,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="264"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="268"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -4249,7 +4254,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="118"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="269"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -4304,27 +4309,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="212"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="214"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="262"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="265"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="286"/>
         <source>%1。
 
 仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>
@@ -4585,67 +4590,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4744,22 +4749,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4797,27 +4802,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="120"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="127"/>
         <source>正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。</source>
         <translation>Using the shop&apos;s edited rules, kept in the team database: every computer computes deadlines with them. Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="123"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="130"/>
         <source>正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。</source>
         <translation>Using the app&apos;s default rules. Once saved, the shop&apos;s edit is kept in the team database and every computer computes deadlines with it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="132"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="128"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="135"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="137"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="144"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
         <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click &quot;Restore defaults&quot; to use the new defaults (your edits are deleted).</translation>
     </message>
@@ -5381,7 +5386,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -5391,62 +5396,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5454,133 +5459,133 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="108"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="112"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="175"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="178"/>
         <source>；超时须赔付 %1 元</source>
         <translation>; ¥%1 owed for lateness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="180"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>这条补发当前“%1”，不能这样操作</source>
         <translation>This reship is &quot;%1&quot; and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="244"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="246"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="251"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="250"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="252"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="263"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="265"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5588,167 +5593,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
         <source>已超时，须赔付 %2 元（%1）</source>
         <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5756,42 +5761,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
         <source>复制退货运单号</source>
         <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
         <source>买家还没有填写退货运单号</source>
         <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -5854,7 +5859,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
@@ -5870,102 +5875,102 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
@@ -6071,42 +6076,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6114,161 +6119,161 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="103"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="106"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="110"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="107"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="111"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="108"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="329"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="112"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="333"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="115"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="133"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="119"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="137"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="115"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="119"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="115"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="119"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="116"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="120"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="129"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="126"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="130"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="127"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="131"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="128"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="132"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="129"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="133"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="130"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="134"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="131"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="135"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="132"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="136"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="134"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="138"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
         <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in &quot;TOML (advanced)&quot;.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="175"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
         <translation>The form cannot be shown: the file has a syntax error; correct it in &quot;TOML (advanced)&quot; first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
         <translation>Only this pack&apos;s own timers are listed; the others are inherited from &quot;%1&quot;: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="286"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="290"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="215"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="219"/>
         <source>规则文件中的原文，按输入保存；窗口中显示为：%1</source>
         <translation>The rule pack&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="227"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="231"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="374"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="378"/>
         <source>计时器“%1”：</source>
         <translation>Timer &quot;%1&quot;: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="377"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="381"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="379"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="383"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="381"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="385"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="384"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="388"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
         <translation>Date window &quot;%1&quot;: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1253"/>
         <source>“%1（%2）”</source>
         <translation>&quot;%1 (%2)&quot;</translation>
     </message>
@@ -6881,27 +6886,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1257"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1261"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6975,22 +6980,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1266"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -7356,7 +7361,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1268"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -54,6 +55,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 from desktop_app.ui.widgets.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.widgets.flow_layout import flow_row
+from desktop_app.ui.widgets.full_text_tips import show_full_texts
 from desktop_app.ui.widgets.status_colours import shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
@@ -105,6 +107,12 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.items.setHeaderLabels([self.tr("商品"), self.tr("规格"), self.tr("数量"), self.tr("单价"),
                                     self.tr("申请金额")])
         self.items.setMaximumHeight(110)
+        # The figures whole, the goods' name takes what is left (Qty took 100 px, 申请金额 was out of view).
+        columns = self.items.header()
+        columns.setStretchLastSection(False)
+        columns.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        show_full_texts(self.items)  # a long name cut short says itself whole
         layout.addWidget(self.items, 1)
 
         self.actions_box = QGroupBox(self.tr("操作"))
@@ -230,7 +238,6 @@ class ClaimDetailPane(ClaimEdits, QWidget):
             for column in (2, 3, 4):
                 row.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.items.addTopLevelItem(row)
-        self.items.resizeColumnToContents(0)
         self.evidence.show_thumbnails(loaded.thumbnails)
         self._show_history(d)
         self._set_actions(allowed_actions(ClaimStatus(d.status)))
