@@ -65,7 +65,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传"
     "验货照片":
         "Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); "
-        "failing that, refuse the refund in the platform's back office as “cannot be sold again” and upload "
+        "failing that, refuse the refund in the platform's back office as \"cannot be sold again\" and upload "
         "the inspection photos",
     "退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错":
         "The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is "
@@ -112,7 +112,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Late: ¥3 per order paid to the buyer; within 48 hours the buyer may change the request or ask for "
         "platform intervention",
     "超时每单赔付买家3元（与其他原因相同）；原因为“一直未收到货”时系统还会自动全额退款":
-        "Late: ¥3 per order paid to the buyer (as for every reason); for “never received” the system also "
+        "Late: ¥3 per order paid to the buyer (as for every reason); for \"never received\" the system also "
         "refunds in full automatically",
     "延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元":
         "Late shipment: points deducted, and 5% of the goods' paid price paid to the buyer, at most ¥30",
@@ -124,9 +124,9 @@ EN: dict[str, str | tuple[str, str]] = {
         "statement only, not saved.",
     "元，例如 59.00": "yuan, e.g. 59.00",
     "按这些单价生成": "Make it with these prices",
-    "请填写“%1”的单价": "Type the unit price of “%1”",
-    "“%1”的单价": "The unit price of “%1”",
-    "“%1”的单价须大于 0": "The unit price of “%1” must be more than 0",
+    "请填写“%1”的单价": "Type the unit price of \"%1\"",
+    "“%1”的单价": "The unit price of \"%1\"",
+    "“%1”的单价须大于 0": "The unit price of \"%1\" must be more than 0",
     "或在下方填写单价。": " or type the prices below.",
     # --- 时效规则 on a team ledger: the rules kept in the ledger for every seat (issue 18) -------------
     "无法读取时效规则：%1": "Could not read the deadline rules: %1",
@@ -180,11 +180,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "最后一步是补发或理赔的记录，请在对应的标签页中更正":
         "The last step is a reship or claim record: correct it in that tab",
     "新建的售后单不能撤销；不需要时请“关闭”它": "A new case cannot be undone; close it if it is not needed",
-    "修改不能撤销，请再点“编辑”改回去": "An edit cannot be undone; click “Edit” again to change it back",
+    "修改不能撤销，请再点“编辑”改回去": "An edit cannot be undone; click \"Edit\" again to change it back",
     "最后一步不是可以撤销的操作": "The last step cannot be undone",
     "最后一步是新版本软件记录的操作，无法撤销":
         "The last step was recorded by a newer version of the app and cannot be undone",
-    "售后单的状态在这一步之后又变了，无法撤销": "The case’s status changed after this step: it cannot be undone",
+    "售后单的状态在这一步之后又变了，无法撤销": "The case's status changed after this step: it cannot be undone",
     "发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。":
         "The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is "
         "mistyped, click No and correct it.",
@@ -196,16 +196,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "撤销只用于“售后单”标签页中正在查看的售后单": "Undo applies to the case shown in the After-sales cases tab",
     "先在“售后单”标签页中选择一张售后单": "First select a case in the After-sales cases tab",
     "#%1：%2": "#%1: %2",
-    "撤销“%1”": "Undo “%1”",
+    "撤销“%1”": "Undo \"%1\"",
     "撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）":
-        "Undo the last step of #%1, “%2” (the timeline records the undo)",
-    "撤销 #%1 的“%2”（只撤销这一张）": "Undo “%2” of #%1 (this case only)",
+        "Undo the last step of #%1, \"%2\" (the timeline records the undo)",
+    "撤销 #%1 的“%2”（只撤销这一张）": "Undo \"%2\" of #%1 (this case only)",
     "所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）":
-        "Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by "
+        'Of the %3 selected cases, only the last step of #%1 (the one shown), "%2", is undone; undo the others one by '
         "one (the timeline records the undo)",
-    "已撤销 #%1 的“%2”，当前状态：%3": "Undid “%2” of #%1; status now: %3",
+    "已撤销 #%1 的“%2”，当前状态：%3": "Undid \"%2\" of #%1; status now: %3",
     "未能撤销：%1": "Could not undo: %1",
-    "按手机尾号“%1”查找（只查手机号）：共 %2 张售后单": "Phone ending “%1” (phones only): %2 cases",
+    "按手机尾号“%1”查找（只查手机号）：共 %2 张售后单": "Phone ending \"%1\" (phones only): %2 cases",
     "数据库打开后，可撤销正在查看的售后单的最后一步": "Once the database is open: undo the last step of the case shown",
     "数据库打开后可用（%1）": "Available once the database is open (%1)",
     "先扫描或输入退货包裹的运单号": "First scan or type the return parcel's tracking number",
@@ -232,19 +232,19 @@ EN: dict[str, str | tuple[str, str]] = {
     "处罚金额": "Penalty amount",
     "时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。":
         "During a date window (Spring Festival, Double 11) the window's duration applies; add or remove windows "
-        "and change other settings (met by, sources …) in “TOML (advanced)”.",
+        "and change other settings (met by, sources …) in \"TOML (advanced)\".",
     "表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。\n":
-        "The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.\n",
+        "The form cannot be shown: the file has a syntax error; correct it in \"TOML (advanced)\" first.\n",
     "这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。":
-        "Only this pack's own timers are listed; the others are inherited from “%1”: change them there.",
+        "Only this pack's own timers are listed; the others are inherited from \"%1\": change them there.",
     "（未命名）": "(unnamed)",
     "未知事件：%1": "Unknown event: %1",
-    "计时器“%1”：": "Timer “%1”: ",
+    "计时器“%1”：": "Timer \"%1\": ",
     "名称不能为空": "the name cannot be empty",
     "到期后果不能为空（例如：自动退款）": "the consequence cannot be empty (for example: automatic refund)",
     "时长必须是一个正整数，并选择小时、天或工作日":
         "the duration must be a whole number of hours, days or working days",
-    "时间窗口“%1”：结束时间早于开始时间": "Date window “%1”: the end is before the start",
+    "时间窗口“%1”：结束时间早于开始时间": "Date window \"%1\": the end is before the start",
     "表单": "Form",
     "TOML（高级）": "TOML (advanced)",
     "正在保存并重新计算时限，请稍候": "Saving and recomputing deadlines, please wait",
@@ -299,7 +299,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "筛选列表：售后单号 / 订单号 / 平台 / 时限  (Ctrl+F)":
         "Filter the lists: case no. / order no. / platform / deadline  (Ctrl+F)",
     "显示 %1 / %2 条": "Showing %1 of %2",
-    "“%1”没有可搜索的列表：已转到“售后单”的搜索框": "“%1” has no list to search: moved to the Cases search box",
+    "“%1”没有可搜索的列表：已转到“售后单”的搜索框": "\"%1\" has no list to search: moved to the Cases search box",
     "全部平台": "All platforms",
     "全部店铺": "All shops",
     "全部类型": "All types",
@@ -322,10 +322,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
     "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
     "姓名、电话、订单号和运单号按去掉后的文字查找和对应":
-        "Column “%1” (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on "
+        "Column \"%1\" (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on "
         "import: names, phones, order and tracking numbers are found and matched without them",
     "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表":
-        "Row %1, column “%2” says “%3” (no date): imported as blank, as a blank cell is, which also clears that time "
+        'Row %1, column "%2" says "%3" (no date): imported as blank, as a blank cell is, which also clears that time '
         "of an order already in the ledger. Check the source sheet",
     "证据文件太大（%1 MB）：%2。团队数据库中每个证据文件或印章最大 %3 MB（超过的共 %4 个），"
     "迁移没有开始，目标数据库未改动。请把它换成压缩或剪短的文件（删除这条证据后重新添加）再迁移。":
@@ -342,22 +342,22 @@ EN: dict[str, str | tuple[str, str]] = {
         "Row %1: a cost price of %2 yuan is over %3 yuan, no cost of one item (digits too many?); the row was not "
         "imported",
     "第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入":
-        "Row %1, column “%2” says “%3”, which lies ahead (it is now %4): imported as written. If the year or the "
+        "Row %1, column \"%2\" says \"%3\", which lies ahead (it is now %4): imported as written. If the year or the "
         "date was mistyped, correct the sheet and import it again",
     "第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单":
-        "Row %1, column “%2”: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check "
+        "Row %1, column \"%2\": %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check "
         "whether the amount is wrong or the request belongs to another order",
     "订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。"
     "如果选错了店铺的导出文件，请再导入原店铺的导出改回":
-        "Orders %1 belonged to shop “%2”; this file says “%3”: moved to “%3”, their cases counted for that shop "
+        "Orders %1 belonged to shop \"%2\"; this file says \"%3\": moved to \"%3\", their cases counted for that shop "
         "now. If the export of the wrong shop was chosen, import the original shop's export again to move them back",
     "第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。"
     "请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）":
-        "Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer's request, "
+        "Row %1, column \"%2\" says \"%3\" (no date): a new case takes the time of the import as the buyer's request, "
         "its deadlines counting from then; an existing one stays as it is. Check and correct it (Edit → Buyer "
         "requested at, or on the command line case edit N --requested-at)",
     "第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）":
-        "Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one "
+        "Row %1, column \"%2\": unknown after-sales status \"%3\"; a new case is recorded as Pending, an existing one "
         "stays as it is (it can be added under [statuses] in %4)",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的"
     "时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
@@ -370,7 +370,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
         "knows %1 of this file's orders as Tmall's and %2 as Taobao's, so it was imported as Taobao. If this is a "
         "Tmall shop's refund list, import it again as Tmall (on the command line add --platform tmall; in the window "
-        "click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed "
+        "click \"This is a Tmall refund list…\"): the cases imported are changed to Tmall and their deadlines computed "
         "again",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入"
     "（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
@@ -382,67 +382,67 @@ EN: dict[str, str | tuple[str, str]] = {
     "，已导入的售后单会改为天猫并重新计算时限":
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
         "has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop's "
-        "refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This "
-        "is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again",
+        "refund list, import it again as Tmall (on the command line add --platform tmall; in the window click \"This "
+        "is a Tmall refund list…\"): the cases imported are changed to Tmall and their deadlines computed again",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表"
     "，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计"
     "算时限":
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was "
         "imported as Taobao (Taobao's deadline rules). If this is a Tmall shop's refund list, import it again as "
-        "Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the "
+        "Tmall (on the command line add --platform tmall; in the window click \"This is a Tmall refund list…\"): the "
         "cases imported are changed to Tmall and their deadlines computed again",
     "“%1”不是有效的编号":
-        "“%1” is not a valid number",
+        "\"%1\" is not a valid number",
     "“%1…”不是有效的订单号（最长 64 个字符）":
-        "“%1…” is not a valid order number (64 characters at most)",
+        "\"%1…\" is not a valid order number (64 characters at most)",
     "“%1”不是有效的订单号（只能包含数字、字母和“-”）":
-        "“%1” is not a valid order number (digits, letters and “-” only)",
+        "\"%1\" is not a valid order number (digits, letters and \"-\" only)",
     "“%1…”不是有效的金额（应为数字，例如 12.50）":
-        "“%1…” is not a valid amount (a number, e.g. 12.50)",
+        "\"%1…\" is not a valid amount (a number, e.g. 12.50)",
     "“%1”不是有效的金额（应为数字，例如 12.50）":
-        "“%1” is not a valid amount (a number, e.g. 12.50)",
+        "\"%1\" is not a valid amount (a number, e.g. 12.50)",
     "金额不能为负数：%1":
         "An amount cannot be negative: %1",
     "金额“%1”过大（最多 %2 元）":
-        "The amount “%1” is too large (¥%2 at most)",
+        "The amount \"%1\" is too large (¥%2 at most)",
     "金额“%1”过大":
-        "The amount “%1” is too large",
+        "The amount \"%1\" is too large",
     "金额“%1”最多只能有两位小数（精确到分）":
-        "The amount “%1” has more than two decimals (cents at most)",
+        "The amount \"%1\" has more than two decimals (cents at most)",
     "“%1…”不是有效的数量（应为整数）":
-        "“%1…” is not a valid quantity (a whole number)",
+        "\"%1…\" is not a valid quantity (a whole number)",
     "“%1”不是有效的数量（应为整数）":
-        "“%1” is not a valid quantity (a whole number)",
+        "\"%1\" is not a valid quantity (a whole number)",
     "数量不能为负数：%1":
         "A quantity cannot be negative: %1",
     "数量“%1”过大（最多 %2）":
-        "The quantity “%1” is too large (%2 at most)",
+        "The quantity \"%1\" is too large (%2 at most)",
     "“%1”不是有效的日期时间":
-        "“%1” is not a valid date and time",
+        "\"%1\" is not a valid date and time",
     "“%1”不是合理的日期（年份应在 1990–2100 之间）":
-        "“%1” is not a plausible date (the year should be 1990–2100)",
+        "\"%1\" is not a plausible date (the year should be 1990–2100)",
     "“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）":
-        "“%1” is not a recognisable date and time (write it like 2026-11-06 20:56:31)",
+        "\"%1\" is not a recognisable date and time (write it like 2026-11-06 20:56:31)",
     "“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）":
-        "“%1” is a date or time that does not exist (such as 30 February or 25 o'clock)",
+        "\"%1\" is a date or time that does not exist (such as 30 February or 25 o'clock)",
     "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台"
     "账，可以在程序里用“导入其他表格”指定各列的含义后导入":
-        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these "
+        "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: \"%2\", but these "
         "columns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its "
-        "columns under “Import other sheet”",
+        "columns under \"Import other sheet\"",
     "无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他"
     "表格”指定各列的含义后导入":
         "Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier's sheet or a "
-        "ledger of your own can be imported after naming its columns under “Import other sheet”",
+        "ledger of your own can be imported after naming its columns under \"Import other sheet\"",
     "表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以"
     "在程序里用“导入其他表格”指定各列的含义后导入":
-        "The headers do not match the chosen platform's order export. Its formats: %1 (nearest: “%2”, but these "
+        "The headers do not match the chosen platform's order export. Its formats: %1 (nearest: \"%2\", but these "
         "columns are missing: %3). A supplier's sheet or a ledger of your own can be imported after naming its "
-        "columns under “Import other sheet”",
+        "columns under \"Import other sheet\"",
     "表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定"
     "各列的含义后导入":
         "The headers do not match the chosen platform's order export. Its formats: %1. A supplier's sheet or a "
-        "ledger of your own can be imported after naming its columns under “Import other sheet”",
+        "ledger of your own can be imported after naming its columns under \"Import other sheet\"",
     "这是%1，不是所选平台的订单导出，文件没有导入：请改按这个平台导入（命令行 --platform %2），或不指定平台由程序识别":
         "This is a %1, not an order export of the platform chosen, so the file was not imported: import it as that "
         "platform's (--platform %2 on the command line), or leave the platform out to have it recognised",
@@ -450,7 +450,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the "
         "import-cases command",
     "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）":
-        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but "
+        "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: \"%2\", but "
         "these columns are missing: %3)",
     "无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1":
         "Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1",
@@ -474,24 +474,24 @@ EN: dict[str, str | tuple[str, str]] = {
     ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，"
      "文件没有导入：请改按这个平台导入（命令行 --platform %6）"):
         "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "
-        "“%4”, row %3) and none like one of the platform chosen, so the file was not imported: import it as that "
+        "\"%4\", row %3) and none like one of the platform chosen, so the file was not imported: import it as that "
         "platform's (--platform %6 on the command line)",
     ("所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），"
      "没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）"):
         "The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column "
-        "“%4”, row %3), the header has columns only its export has (%6), and no order number looks like one of "
+        "\"%4\", row %3), the header has columns only its export has (%6), and no order number looks like one of "
         "the platform chosen, so the file was not imported: import it as that platform's (--platform %7 on the "
         "command line)",
     ("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身"
      "（还在表格软件里打开着的，先保存并关闭）"):
-        "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is "
-        "open, not an export: import “%1” itself (save and close it first if it is still open)",
+        "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside \"%1\" while it is "
+        "open, not an export: import \"%1\" itself (save and close it first if it is still open)",
     "联系电话": "Phone",
     "收款账户": "Payout account",
     # --- errors the window shows: fixed messages of the core and services (session 19) ------------------
     "内部错误（%1）：%2。数据未被修改；请把日志发给开发者。":
         "Internal error (%1): %2. Nothing was changed; please send the log to the developers.",
-    "请在“备份与恢复”中恢复最新的完好备份。": " Restore the latest good backup under “Backups”.",
+    "请在“备份与恢复”中恢复最新的完好备份。": " Restore the latest good backup under \"Backups\".",
     "请填写处理步骤的名称": "Give the playbook a name",
     "至少要有一件补发商品": "A reship needs at least one item",
     "运单号不能为空": "The tracking number is empty",
@@ -523,8 +523,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "密码不能写进设置文件，请单独保存到系统钥匙串":
         "A password cannot be written into the settings file: keep it in the system keychain",
     "席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”":
-        "The seat name is empty: enter the name of the person working at this computer, e.g. “Xiao Wang”",
-    "席位名不能含有控制字符、“|”或“\\”": "A seat name cannot contain control characters, “|” or “\\”",
+        "The seat name is empty: enter the name of the person working at this computer, e.g. \"Xiao Wang\"",
+    "席位名不能含有控制字符、“|”或“\\”": "A seat name cannot contain control characters, \"|\" or \"\\\"",
     "数字太大，超出了数据库能保存的范围。数据未被修改。":
         "The number is too large for the database to store. Nothing was changed.",
     "数据库地址是空的：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名":
@@ -622,7 +622,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "说明": "Description",
     # actions and editing
     "执行操作：%1": "Action: %1",
-    "对 %1 执行“%2”": "Apply “%2” to %1",
+    "对 %1 执行“%2”": "Apply \"%2\" to %1",
     "原因或说明（可选）": "Reason or note (optional)",
     "请写明原因": "Please give a reason",
     "发生时间": "Happened at",
@@ -650,10 +650,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "保存": "Save",
     "共 %n 个备份": ("%n backup", "%n backups"),
     "没有符合条件的理赔：清空搜索，或把筛选改回“全部”。":
-        "No claim matches: clear the search, or set the filters back to “All”.",
+        "No claim matches: clear the search, or set the filters back to \"All\".",
     "还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。":
-        "No carrier claims yet. When a parcel is lost or damaged, click “Carrier claims” on its case or order, or "
-        "“New claim” above; then print the goods value statement for the carrier's outlet.",
+        "No carrier claims yet. When a parcel is lost or damaged, click \"Carrier claims\" on its case or order, or "
+        "\"New claim\" above; then print the goods value statement for the carrier's outlet.",
     "每日自动": "Daily (automatic)",
     "导入前": "Before an import",
     "手动": "By hand",
@@ -770,7 +770,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "时限不一致": "Deadline differs",
     "点击数字，在“售后单”页只列出这些售后单": "Click a number to list just those cases on the Cases tab",
     "已取消": "Cancelled",
-    "%1 中“%2”的 %3 张": "%3 “%2” of %1",
+    "%1 中“%2”的 %3 张": "%3 \"%2\" of %1",
     "点击取消，显示全部售后单": "Click to show all cases again",
     "仅显示：%1  ✕": "Only: %1  ✕",
     "平台状态": "Platform status",
@@ -845,7 +845,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，"
     "或点“恢复默认”改用新的默认规则（你的修改会被删除）。":
         "The shipped default rules were updated after you edited yours. Check your edits against the "
-        "platform's current rules, or click “Restore defaults” to use the new defaults (your edits "
+        "platform's current rules, or click \"Restore defaults\" to use the new defaults (your edits "
         "are deleted).",
     "有 %1 处问题，未保存": "%1 problem(s), not saved",
     "有 1 处问题，未保存": "1 problem, not saved",
@@ -854,18 +854,18 @@ EN: dict[str, str | tuple[str, str]] = {
         "Saved to %1; deadlines of %2 case(s) recomputed with the new rules",
     "已经是默认规则": "Already the default rules",
     "把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。":
-        "Restore the default rules for “%1”? Your edits to them will be deleted.",
+        "Restore the default rules for \"%1\"? Your edits to them will be deleted.",
     "已恢复默认规则；已重新计算 %1 张售后单的时限": "Default rules restored; deadlines of %1 case(s) recomputed",
     "未完成：%1": "Not done: %1",
     "额外休息日": "Extra days off",
     "额外工作日": "Extra working days",
-    "%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD": "%1, line %2: “%3” is not a date; write YYYY-MM-DD",
+    "%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD": "%1, line %2: \"%3\" is not a date; write YYYY-MM-DD",
     "同一天不能既是休息日又是工作日：%1": "A day cannot be both a day off and a working day: %1",
     "已保存到 %1；已重新计算 %2 张售后单的时限": "Saved to %1; deadlines of %2 case(s) recomputed",
     "正在保存，请稍候……": "Saving, please wait…",
     "未保存的修改": "Unsaved changes",
     "“%1”的规则改了还没有保存。放弃这些修改并关闭？":
-        "The rules for “%1” have unsaved changes. Discard them and close?",
+        "The rules for \"%1\" have unsaved changes. Discard them and close?",
     # --- the reship queue (补发队列) -------------------------------------------------------------
     "录入运单号": "Enter tracking no.",
     "批量粘贴运单号": "Paste tracking nos.",
@@ -887,7 +887,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "#%1 补发已发出：%2 %3": "#%1: reship sent: %2 %3",
     "已批量录入 %1 个运单号": "Tracking nos. entered: %1",
     "缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。":
-        "Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer "
+        "Out of stock, cannot reship: this case becomes \"Refund only\" (in progress); agree with the buyer "
         "and refund on the platform.",
     "改为退款": "Switch to refund",
     "#%1 已改为仅退款，请在平台上退款": "#%1 is now a refund; refund the buyer on the platform",
@@ -950,7 +950,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "下次跟进": "Next follow-up",
     "到账金额": "Amount received",
     "到账金额（元）": "Amount received (yuan)",
-    "对理赔 #%1 执行“%2”": "“%2” on claim #%1",
+    "对理赔 #%1 执行“%2”": "\"%2\" on claim #%1",
     "本次到账金额（必填）": "Amount received now (required)",
     "理赔操作：%1": "Claim action: %1",
     "结案时又到账的金额；没有可留空": "Amount received on closing; leave empty if none",
@@ -1190,7 +1190,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "（维权/投诉，已改类型）": " (when it was a dispute / complaint; kind changed)",
     "%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算"
     "。公告出来后请在“时效规则”中添加当年的窗口。":
-        "%1 have no “%3” window for %2 yet: the platform announces each year's dates and durations, so none is "
+        "%1 have no \"%3\" window for %2 yet: the platform announces each year's dates and durations, so none is "
         "estimated from earlier years and requests made then are counted with the usual durations. Add this year's "
         "window under Deadline rules once it is announced.",
     "（时长为估计）": " (duration assumed)",
@@ -1200,11 +1200,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估"
     "算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
-        "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). "
-        "Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.",
+        "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked \"estimated\"). "
+        'Once it is published, enter it under Deadline rules → Working days → "Enter the official holiday schedule…".',
     "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
-        "%1 have no “%3” window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
-        "“estimated”. Add this year's window under Deadline rules once the campaign is announced.",
+        "%1 have no \"%3\" window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
+        "\"estimated\". Add this year's window under Deadline rules once the campaign is announced.",
     "、": ", ",
     # carrier claims: incidents, statuses, actions
     "关闭理赔": "Close claim",
@@ -1243,7 +1243,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "mapping and import",
     "已保存的列对应方案…": "Saved column mappings…",
     "选择要按列对应导入的表格": "Choose the sheet to import by mapping its columns",
-    "文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）": "The folder “%1” holds no sheet to import (.csv, .xlsx, .xls)",
+    "文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）": 'The folder "%1" holds no sheet to import (.csv, .xlsx, .xls)',
     "表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)": "Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)",
     "按列对应导入…": "Import by mapping columns…",
     "表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入":
@@ -1300,10 +1300,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "售后单号属于哪个平台：再次导入时按平台和售后单号找到同一张售后单":
         "The platform the after-sales numbers belong to: an import finds the same case again by platform and number",
     "预览的数据行中 %1 行可以导入，%2 行有问题：": "Of the preview's data rows %1 can be imported, %2 have problems:",
-    "“%1”列：": "column “%1”: ",
+    "“%1”列：": "column \"%1\": ",
     "第 %1 行": "Row %1 ",
     "这个表格的表头已能被“%1”自动识别，直接用“导入”即可。":
-        "These headers are already recognised as “%1”: just use Import.",
+        "These headers are already recognised as \"%1\": just use Import.",
     "一行一个售后单": "One row per case",
     "无法读取": "Cannot read",
     "（不导入）": "(not imported)",
@@ -1311,9 +1311,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "（%1 列，无表头）": "(column %1, no header)",
     "……另有 %1 个问题": "…and %1 more problems",
     "这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。":
-        "These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping "
+        "These headers are already recognised as \"%1\": Import orders reads them as they are; a saved mapping "
         "is only used for this import.",
-    "已有名为“%1”的方案，保存会替换它。": "A mapping named “%1” exists; saving replaces it.",
+    "已有名为“%1”的方案，保存会替换它。": "A mapping named \"%1\" exists; saving replaces it.",
     "正在保存……": "Saving…",
     "未能保存": "Not saved",
     "已保存的列对应方案": "Saved column mappings",
@@ -1322,13 +1322,13 @@ EN: dict[str, str | tuple[str, str]] = {
         "built-in platform formats come first).",
     "识别的列": "Columns recognised",
     "还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。":
-        "No column mapping saved yet. Save one when importing a sheet with “Import other sheet…”.",
+        "No column mapping saved yet. Save one when importing a sheet with \"Import other sheet…\".",
     "打开所在文件夹": "Open the folder",
     "删除": "Delete",
     "取消": "Cancel",
     "删除列对应方案": "Delete column mapping",
     "删除方案“%1”？以后这种表格需要重新对应各列。":
-        "Delete the mapping “%1”? Sheets like this will need their columns mapped again.",
+        "Delete the mapping \"%1\"? Sheets like this will need their columns mapped again.",
     # --- the 统计 tab, the cost of a case, claim details (issue 17) ----------------------------
     "按类型": "By kind",
     "按原因": "By reason",
@@ -1377,8 +1377,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "至": "to",
     "统计失败：%1": "Statistics failed: %1",
     "%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元":
-        "%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, "
-        "paid %7 yuan, outstanding %8 yuan",
+        "%1 to %2: %3 after-sales cases (%4 open), net loss ¥%5; claimed from carriers ¥%6, "
+        "paid ¥%7, outstanding ¥%8",
     "合计": "Total",
     "（未填）": "(not given)",
     "超过 %1 天": "Older than %1 days",
@@ -1477,8 +1477,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "快递未知": "carrier unknown",
     "已确认收货": "Receipt confirmed",
     "状态未变": "Status unchanged",
-    "记为“%1”（#%2）": "Record “%1” (#%2)",
-    "售后单 #%1 已记为“%2”": "Case #%1 recorded as “%2”",
+    "记为“%1”（#%2）": "Record \"%1\" (#%2)",
+    "售后单 #%1 已记为“%2”": "Case #%1 recorded as \"%2\"",
     "请先在无主件列表中选一个包裹": "Choose a parcel in the unmatched list first",
     "售后单编号：": "Case number:",
     "无主件 #%1 已关联到售后单 #%2": "Unmatched parcel #%1 matched to case #%2",
@@ -1574,7 +1574,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "先在列表中选择一个订单": "Select an order in the list first",
     "先在列表中选择一条补发": "Select a reship in the list first",
     "一次只能对一条补发操作": "This works on one reship at a time",
-    "这条补发当前“%1”，不能这样操作": "This reship is “%1” and cannot do this now",
+    "这条补发当前“%1”，不能这样操作": "This reship is \"%1\" and cannot do this now",
     "数据库尚未打开": "The database is not open yet",
     "没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出":
         "Nothing to print: the selected reships' orders are not imported yet (no items), or they were sent",
@@ -1632,7 +1632,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "正在连接 %1 …": "Connecting to %1 …",
     "连接失败：%1": "Connection failed: %1",
     "数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。":
-        "The database is empty: connecting creates the ledger, or use “Move this computer's data to the server” "
+        "The database is empty: connecting creates the ledger, or use \"Move this computer's data to the server\" "
         "to bring the existing data.",
     "数据库里是旧版本的台账，连接时会升级（请先备份）。":
         "The database holds a ledger of an older version; connecting upgrades it (back it up first).",
@@ -1694,14 +1694,14 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- batch: bulk reships, statements, change kind, playbook editor ---
     "新类型：": "New type:",
     "更改售后类型": "Change case type",
-    "%1 张售后单将改为“%2”": "%1 cases will become “%2”",
+    "%1 张售后单将改为“%2”": "%1 cases will become \"%2\"",
     "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
     "；等待买家退货而买家还没寄回的改为处理中，须重新同意退货":
         "; those Awaiting buyer's return whose parcel was not sent become In progress: agree to the return again",
     "正在处理 %1 / %2 …": "Working: %1 / %2 …",
-    "“%1”请在备注中写明原因": "“%1”: write the reason in the note",
-    "先在“操作”中选择要执行的操作": "Choose an action under “Action” first",
-    "先勾选“已签收”": "Tick “Delivered” first",
+    "“%1”请在备注中写明原因": "\"%1\": write the reason in the note",
+    "先在“操作”中选择要执行的操作": "Choose an action under \"Action\" first",
+    "先勾选“已签收”": "Tick \"Delivered\" first",
     "只知道签收日期、不知道具体时间时勾选": "Tick when only the day of delivery is known, not the time",
     "先粘贴两列：订单号和运单号（每行一条）；没有可录入的行时不能录入":
         "Paste two columns first: order number and tracking number (one per line); nothing to enter until a "
@@ -1719,7 +1719,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "售后单已结束，请先重新打开再更改类型": "The case is closed: reopen it before changing its type",
     "更正售后类型（如退货退款改为仅退款）": "Correct the case type (e.g. return & refund → refund only)",
     "更改类型…": "Change type…",
-    "#%1 已改为“%2”，当前状态：%3": "#%1 changed to “%2”, status now: %3",
+    "#%1 已改为“%2”，当前状态：%3": "#%1 changed to \"%2\", status now: %3",
     "更改售后类型 #%1": "Change the type of case #%1",
     "当前：%1，%2": "Now: %1, %2",
     "改为": "Change to",
@@ -1737,7 +1737,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原"
     "因匹配，越具体越优先。":
         "Changes are saved as the shop's own version (in the data folder, used instead of the built-in one); "
-        "“Restore default” deletes the shop's version. Steps are matched by case type and reason, the most "
+        "\"Restore default\" deletes the shop's version. Steps are matched by case type and reason, the most "
         "specific first.",
     "新建": "New",
     "适用类型": "Case types",
@@ -1751,7 +1751,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "（本店修改）": " (changed by the shop)",
     "（本店）": " (the shop's own)",
     "“%1”有未保存的修改：请先保存，或点“撤销修改”":
-        "“%1” has unsaved changes: save them first, or click “Undo changes”",
+        "\"%1\" has unsaved changes: save them first, or click \"Undo changes\"",
     "删除本店的版本，改用程序自带的": "Delete the shop's version and use the built-in one",
     "删除这个本店自己添加的处理步骤": "Delete this playbook the shop added",
     "已保存到 %1": "Saved to %1",
@@ -1765,9 +1765,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "录入运单号（补发已发出）": "Enter tracking numbers (reship sent)",
     "导出 Excel": "Export to Excel",
     "将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入":
-        "Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped",
+        "Tracking numbers for %1 reships (one each; status becomes \"Reshipped\"); rows left empty are skipped",
     "%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款":
-        "%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform",
+        "%1 reships become \"Refund only\" (in progress): agree with the buyer, then refund on the platform",
     "将为 %1 条补发打印拣货单（已发出或没有商品的不在其中）":
         "A picking list for %1 reships (those shipped or without items are left out)",
     "将把 %1 条补发（收货人、地址、商品、时限、运单号）导出为 Excel":
@@ -1799,10 +1799,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）":
         "This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)",
     "，撤回到账 %1 元": ", taking back the %1 yuan recorded as received",
-    "撤销理赔 #%1 的上一步“%2”？": "Undo the last step of claim #%1, “%2”?",
+    "撤销理赔 #%1 的上一步“%2”？": "Undo the last step of claim #%1, \"%2\"?",
     "\n登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。":
         "\nThe %1 yuan recorded as received is taken back with it; received and the statistics go down by it.",
-    "理赔 #%1 已撤销“%2”，当前状态：%3": "Claim #%1: “%2” undone, now: %3",
+    "理赔 #%1 已撤销“%2”，当前状态：%3": "Claim #%1: \"%2\" undone, now: %3",
     "，未采用；请选择 PNG 或 JPG 图片（2000 像素以内）": "; not used. Choose a PNG or JPG image (up to 2000 pixels)",
     "请核对理赔金额": "Check the claimed amounts",
     # --- what the staff read in the English window (session 19) ---------------------------------------
@@ -1834,26 +1834,26 @@ EN: dict[str, str | tuple[str, str]] = {
     "理赔款用于补发 #%1（售后单 #%2）": "Claim money pays for reship #%1 (case #%2)",
     "取消关联补发": "Unlinked from the reship",
     "从售后单 #%1 带入证据：%2": "Evidence brought from case #%1: %2",
-    "撤销“%1”：%2": "Undid “%1”: %2",
+    "撤销“%1”：%2": "Undid \"%1\": %2",
     "撤销理赔操作": "Claim step undone",
     # --- the services' messages naming values (desktop_app.core.messages) -------------------------------
     "%1售后单当前状态为“%2”，不能执行“%3”。当前可执行：%4":
-        "This %1 case is “%2”: it cannot take “%3”. Possible now: %4",
-    "理赔当前状态为“%1”，不能执行“%2”。当前可执行：%3": "This claim is “%1”: it cannot take “%2”. Possible now: %3",
+        "This %1 case is \"%2\": it cannot take \"%3\". Possible now: %4",
+    "理赔当前状态为“%1”，不能执行“%2”。当前可执行：%3": "This claim is \"%1\": it cannot take \"%2\". Possible now: %3",
     "无": "none",
-    "售后单已经是“%1”": "The case is “%1” already",
+    "售后单已经是“%1”": "The case is \"%1\" already",
     "售后单已%1，请先重新打开再修改售后类型": "The case is %1: reopen it before changing its kind",
-    "售后单 #%1 是“%2”，不是补发售后单": "Case #%1 is “%2”, not a reship case",
-    "售后单 #%1 当前状态为“%2”，不能改为缺货退款": "Case #%1 is “%2”: it cannot become an out-of-stock refund",
+    "售后单 #%1 是“%2”，不是补发售后单": "Case #%1 is \"%2\", not a reship case",
+    "售后单 #%1 当前状态为“%2”，不能改为缺货退款": "Case #%1 is \"%2\": it cannot become an out-of-stock refund",
     "售后单 #%1 的补发已结束（%2），不能再修改商品":
         "The reship of case #%1 has ended (%2): its goods can no longer change",
     "发货时间 %1 早于同意补发的时间 %2": "The shipping time %1 is before the reship was agreed (%2)",
-    "“%1”无法撤销：%2": "“%1” cannot be undone: %2",
+    "“%1”无法撤销：%2": "\"%1\" cannot be undone: %2",
     "“%1”同时改了补发记录，无法撤销；请用下一步操作更正":
-        "“%1” changed the reship record too and cannot be undone; correct it with the next step",
+        "\"%1\" changed the reship record too and cannot be undone; correct it with the next step",
     "理赔 #%1 没有可以撤销的操作（新建的理赔不能撤销；不需要时请“关闭理赔”）":
-        "Claim #%1 has no step to undo (a new claim cannot be undone; use “Close claim” if it is not needed)",
-    "理赔 #%1 的状态在“%2”之后又变了，无法撤销": "Claim #%1 changed again after “%2”: it cannot be undone",
+        "Claim #%1 has no step to undo (a new claim cannot be undone; use \"Close claim\" if it is not needed)",
+    "理赔 #%1 的状态在“%2”之后又变了，无法撤销": "Claim #%1 changed again after \"%2\": it cannot be undone",
     "理赔 #%1 已结束，不需要跟进": "Claim #%1 has ended: no follow-up needed",
     "找不到售后单 #%1": "Case #%1 not found",
     "没有编号为 %1 的售后单": "There is no case number %1",
@@ -1862,11 +1862,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "找不到补发 #%1": "Reship #%1 not found",
     "找不到证据 #%1": "Evidence #%1 not found",
     "找不到无主件 #%1": "Unmatched parcel #%1 not found",
-    "找不到处理步骤“%1”": "Playbook “%1” not found",
+    "找不到处理步骤“%1”": "Playbook \"%1\" not found",
     "找不到店铺 %1": "Shop %1 not found",
     "理赔 #%1": "Claim #%1",
     "%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。":
-        "%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.",
+        '%1 was just changed by %2 (now "%3"); this change was not saved. Look at the latest version, then try again.',
     "%1 刚被 %2 修改了（%3 %4）：%5": "%1 was just changed by %2 (%3 %4): %5",
     "未保存：%1\n填写的内容都还在：看过最新状态后可以再点一次，或取消。":
         "Not saved: %1\nEverything you entered is still here: look at the latest state, then click again, or cancel.",
@@ -1874,7 +1874,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "%1 was just changed by %2 (%3 %4); this change was not saved: %5 was just changed by another seat. To "
         "change it anyway once you have looked, run it again with --other-seat",
     "%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。":
-        "%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, "
+        "%1 was just changed by someone else (now \"%2\"); this change was not saved. Look at the latest version, "
         "then try again.",
     "%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。":
         "%1 was just changed by %2; your save did not take effect. The latest version is shown: make your changes "
@@ -1900,36 +1900,36 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1 在你打开之后已被修改（%2）。你的修改没有保存；已显示最新的内容，请在它的基础上重新修改。":
         "%1 was changed after you opened it (%2). Your changes were not saved; the latest version is shown: make "
         "your changes again on it.",
-    "%1“%2”不是有效的金额（例如 12.50）": "%1 “%2” is not a valid amount (e.g. 12.50)",
+    "%1“%2”不是有效的金额（例如 12.50）": "%1 \"%2\" is not a valid amount (e.g. 12.50)",
     "%1不能为负数：%2": "%1 cannot be negative: %2",
-    "%1“%2”太大（最多 %3 元）": "%1 “%2” is too large (at most ¥%3)",
-    "%1“%2”最多只能有两位小数（精确到分）": "%1 “%2” has more than two decimals (amounts are to the cent)",
+    "%1“%2”太大（最多 %3 元）": "%1 \"%2\" is too large (at most ¥%3)",
+    "%1“%2”最多只能有两位小数（精确到分）": "%1 \"%2\" has more than two decimals (amounts are to the cent)",
     "%1不能为负数": "%1 cannot be negative",
     "%1“%2”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）":
-        "%1 “%2” is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)",
-    "%1“%2”不是合理的日期（年份应在 %3–%4 之间）": "%1 “%2” is not a plausible date (the year should be %3–%4)",
+        "%1 \"%2\" is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)",
+    "%1“%2”不是合理的日期（年份应在 %3–%4 之间）": "%1 \"%2\" is not a plausible date (the year should be %3–%4)",
     "订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号":
-        "Order number “%1” is in scientific notation (Excel turned it into a number and lost digits): export it "
+        "Order number \"%1\" is in scientific notation (Excel turned it into a number and lost digits): export it "
         "again from the platform or type the full order number",
-    "订单号“%1…”太长（最多 64 个字符）": "Order number “%1…” is too long (at most 64 characters)",
+    "订单号“%1…”太长（最多 64 个字符）": "Order number \"%1…\" is too long (at most 64 characters)",
     "订单号“%1”含有无效字符，只能包含数字、字母和“-”":
-        "Order number “%1” has invalid characters: only digits, letters and “-” are allowed",
+        "Order number \"%1\" has invalid characters: only digits, letters and \"-\" are allowed",
     "运单号“%1”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制":
-        "Tracking number “%1” was turned into a number by Excel (digits lost): format the column as text and copy "
+        "Tracking number \"%1\" was turned into a number by Excel (digits lost): format the column as text and copy "
         "it again",
     "运单号“%1”含有无效字符，只能包含数字、字母和“-”":
-        "Tracking number “%1” has invalid characters: only digits, letters and “-” are allowed",
-    "运单号“%1”长度不对（应为 %2–%3 位）": "Tracking number “%1” has the wrong length (%2–%3 characters)",
+        "Tracking number \"%1\" has invalid characters: only digits, letters and \"-\" are allowed",
+    "运单号“%1”长度不对（应为 %2–%3 位）": "Tracking number \"%1\" has the wrong length (%2–%3 characters)",
     "快递公司名称太长（最多 %1 个字）": "The carrier name is too long (at most %1 characters)",
     "第 %1 件商品没有名称": "Item %1 has no name",
-    "“%1”的数量应为 1–%2": "The quantity of “%1” should be 1–%2",
+    "“%1”的数量应为 1–%2": "The quantity of \"%1\" should be 1–%2",
     "席位名太长（最多 %1 个字）": "The seat name is too long (at most %1 characters)",
     "席位名“%1”也在另一台电脑（%2，%3 起）上使用：两台电脑的修改都记在“%1”名下，分不清是谁做的。"
     "请给这台电脑换一个席位名（文件 → 连接团队数据库…，或命令 seat 新名字），例如“%1（前台）”；"
     "那台电脑已不再使用时，在这台电脑上再设一次这个名字即可":
-        "The seat name “%1” is also used on another computer (%2, since %3): the changes of both computers are "
-        "recorded under “%1” and nobody can tell them apart. Give this computer another seat name (File → "
-        "Connect to team database…, or the command seat NEW-NAME), e.g. “%1 (front desk)”; if that computer is "
+        "The seat name \"%1\" is also used on another computer (%2, since %3): the changes of both computers are "
+        "recorded under \"%1\" and nobody can tell them apart. Give this computer another seat name (File → "
+        "Connect to team database…, or the command seat NEW-NAME), e.g. \"%1 (front desk)\"; if that computer is "
         "no longer used, set this name once more on this computer",
     "席位名重复": "Seat name used twice",
     "电脑时钟不准": "This computer's clock is off",
@@ -1937,7 +1937,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "那台电脑已不再使用": "That computer is no longer used",
     "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
     "平台售后单号“%1”已记录在售后单 #%2，请打开那一单":
-        "Platform after-sales number “%1” is recorded on case #%2 already: open that case",
+        "Platform after-sales number \"%1\" is recorded on case #%2 already: open that case",
     "售后单 #%1 属于订单 %2，与所选订单不一致": "Case #%1 belongs to order %2, not to the order chosen",
     "订单 %1 的理赔合计申请 %2 元，超过买家为整单商品实付的 %3 元（另有理赔 %4）：请核对是否重复登记，多"
     "出的部分需有保价或运费等依据":
@@ -1953,10 +1953,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "这个订单的包裹已有进行中的理赔 #%1（%2），请在那张理赔上继续跟进":
         "This order's parcel has an open claim already: #%1 (%2); follow it up on that claim",
     "赔付 %1 元后累计 %2 元，少于申请的 %3 元：请用“部分赔付”，或接受这个金额并“关闭理赔”":
-        "With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use “Partly paid”, or accept this amount and "
-        "“Close claim”",
+        "With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use \"Partly paid\", or accept this amount and "
+        "\"Close claim\"",
     "到账 %1 元后累计已达申请金额 %2 元，请用“已赔付”":
-        "With ¥%1 received the total reaches the ¥%2 claimed: use “Paid”",
+        "With ¥%1 received the total reaches the ¥%2 claimed: use \"Paid\"",
     "到账 %1 元后累计 %2 元，超过申请金额 %3 元（最多还能到账 %4 元）：请核对金额；快递确实多赔（如连运费"
     "一起赔）时，先把申请金额改为实际赔付的金额（窗口：快递理赔 → 编辑；命令行：claim edit N --amount）":
         "With ¥%1 received the total is ¥%2, more than the ¥%3 claimed (at most ¥%4 more can arrive): check the "
@@ -1968,8 +1968,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "can arrive): check the amount; if the carrier really paid more (postage included, say), first change the "
         "claimed amount to what was paid (Carrier claims → Edit; command line: claim edit N --amount)",
     "申请金额 %1 元少于已到账的 %2 元：请核对；到账记错了请先“撤销上一步”":
-        "The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, “Undo last "
-        "step” first",
+        "The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, \"Undo last "
+        "step\" first",
     "订单 %1 没有第 %2 件商品（共 %3 行）": "Order %1 has no item %2 (%3 lines)",
     "找不到%1上订单号为 %2 的订单；请先导入该平台的订单":
         "No order numbered %2 on %1: import that platform's orders first",
@@ -1978,7 +1978,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Order number %1 exists on several platforms (%2): name the platform with --platform",
     "订单 %1 没有商品明细，不能按商品选择；可直接填写申请金额":
         "Order %1 has no item lines, so goods cannot be chosen; enter the claimed amount directly",
-    "第 %1 行“%2”只有 %3 件，不能理赔 %4 件": "Line %1 “%2” has only %3 pieces: %4 cannot be claimed",
+    "第 %1 行“%2”只有 %3 件，不能理赔 %4 件": "Line %1 \"%2\" has only %3 pieces: %4 cannot be claimed",
     "售后单 #%1 还没有补发记录，请先登记补发": "Case #%1 has no reship yet: record the reship first",
     "售后单 #%1 与理赔 #%2 不是同一个订单": "Case #%1 and claim #%2 are not of the same order",
     "订单 %1 有多张待补发售后单（%2），请逐个录入": "Order %1 has several reships waiting (%2): enter them one by one",
@@ -2005,7 +2005,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "No usable backup was found (backup folder: %1). Do not delete this file; copy it and contact support to "
         "try a repair.",
     "最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore \"%4\"":
-        "The newest intact backup is %1 (%2, %3). Restore it in the window with “Restore backup”, or run: "
+        "The newest intact backup is %1 (%2, %3). Restore it in the window with \"Restore backup\", or run: "
         "python -m desktop_app restore \"%4\"",
     "文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加":
         "The file is too large (%1 MB): %2. Each evidence file in a team database is at most %3 MB: compress it "
@@ -2036,7 +2036,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "导出文件名应以 .xlsx 结尾：%1": "The export file name should end in .xlsx: %1",
     "导出路径是一个文件夹：%1": "The export path is a folder: %1",
     "无法写入 %1（文件可能正在被 Excel 打开）": "%1 cannot be written (is it open in Excel?)",
-    "导出文件“%1”应以 .xlsx 结尾": "The export file “%1” should end in .xlsx",
+    "导出文件“%1”应以 .xlsx 结尾": "The export file \"%1\" should end in .xlsx",
     "无法写入 %1：%2": "%1 cannot be written: %2",
     "印章图片只能是 PNG 或 JPG 文件：%1": "The seal image must be a PNG or JPG file: %1",
     "印章图片太大（%1 KB），请使用 5 MB 以内的图片": "The seal image is too large (%1 KB): use one under 5 MB",
@@ -2076,7 +2076,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "文件正被别的程序（如 Excel）打开": "the file is open in another program (Excel?)",
     "没有读取或写入的权限": "no permission to read or write",
     # --- the bulk action's plan, written by the window (services' BulkPlan.summary on the command line) ------
-    "%1 张售后单将执行“%2”": "%1 cases will take “%2”",
+    "%1 张售后单将执行“%2”": "%1 cases will take \"%2\"",
     "%1 → %2 ×%3": "%1 → %2 ×%3",
     "，": ", ",
     "#%1（%2）": "#%1 (%2)",
@@ -2089,34 +2089,34 @@ EN: dict[str, str | tuple[str, str]] = {
     "第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的"
     "位数变成了 0），台账里也没有这个%5，已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或"
     "保存过，先把这一列设为“文本”，再填写完整的编号后重新导入":
-        "Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel "
+        "Row %1, column \"%2\": the last %4 digits of \"%3\" are all 0, so Excel may have changed this number (Excel "
         "keeps 15 significant digits and turns the rest into 0), and the ledger has no such %5 either; it was "
         "imported as it is. Check the number in the platform's back office; if it was typed or saved in Excel, "
         "format the column as text, enter the full number and import again",
     "第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的"
     "位数变成了 0），已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或保存过，先把这一列设"
     "为“文本”，再填写完整的编号后重新导入":
-        "Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel "
+        "Row %1, column \"%2\": the last %4 digits of \"%3\" are all 0, so Excel may have changed this number (Excel "
         "keeps 15 significant digits and turns the rest into 0); it was imported as it is. Check the number in "
         "the platform's back office; if it was typed or saved in Excel, format the column as text, enter the "
         "full number and import again",
     "“%1”末尾 %2 位都是 0，台账里没有这个编号，却有前 15 位相同的 %3：是被 Excel 改过的编号（Excel 只保留"
     " 15 位有效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，"
     "先把这一列设为“文本”再粘贴或填写":
-        "The last %2 digits of “%1” are all 0; the ledger has no such number but has %3 with the same first 15 "
+        "The last %2 digits of \"%1\" are all 0; the ledger has no such number but has %3 with the same first 15 "
         "digits: Excel changed this number (it keeps 15 significant digits and turns the rest into 0), so it "
         "cannot be used. Export the original file from the platform again; to edit it in Excel, format the "
         "column as text first, then paste or type",
     "“%1”末尾 %2 位都是 0，这一列的长数字都是这样：是被 Excel 当作数字保存过的编号（Excel 只保留 15 位有"
     "效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，先把这一"
     "列设为“文本”再粘贴或填写":
-        "The last %2 digits of “%1” are all 0, as in every long number of this column: Excel saved these numbers "
+        "The last %2 digits of \"%1\" are all 0, as in every long number of this column: Excel saved these numbers "
         "as numbers (it keeps 15 significant digits and turns the rest into 0), so they cannot be used. Export "
         "the original file from the platform again; to edit it in Excel, format the column as text first, then "
         "paste or type",
     "第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。请在平台后台重新导出，或在 "
     "Excel 中另存为 .xlsx 后再导入":
-        "Row %1, column %2 (“%3”) holds a null character (NUL): the file is damaged or not text. Export it again "
+        "Row %1, column %2 (\"%3\") holds a null character (NUL): the file is damaged or not text. Export it again "
         "from the platform's back office, or save it as .xlsx in Excel, then import it",
     "是公式%1（单元格 %2），但文件里没有保存它的计算结果，不能当作空白导入。请在 Excel 中打开文件、确认数"
     "值显示正确后保存，再导入":
@@ -2126,18 +2126,18 @@ EN: dict[str, str | tuple[str, str]] = {
     "重新导出）后再导入":
         "is the Excel error value %1 (cell %2%3), not data; it cannot be imported as blank. Correct the cell in "
         "Excel (or export the file again from the platform) and import again",
-    "，公式“=%1”": ", formula \u201c=%1\u201d",
+    "，公式“=%1”": ", formula \"=%1\"",
     "表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。请确认它是对的，否则删去"
     "或改名多余的列后重新导入":
-        "The header \u201c%1\u201d heads %2 columns (columns %3), and in row %4 they differ (\u201c%5\u201d and "
-        "\u201c%6\u201d): column %7 was imported. Check that it is the right one; otherwise delete or rename the "
+        "The header \"%1\" heads %2 columns (columns %3), and in row %4 they differ (\"%5\" and "
+        "\"%6\"): column %7 was imported. Check that it is the right one; otherwise delete or rename the "
         "other columns and import again",
     "是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入":
         "is the Excel error value %1, not data. Correct the cell in Excel (or export the file again from the "
         "platform) and import again",
     "工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。请在 Excel 中改正这个单元格和其他显示"
     "错误值的单元格（或从平台后台重新导出）后再导入":
-        "cell %2 of the sheet \u201c%1\u201d is the Excel error value %3, not data; it cannot be imported as "
+        "cell %2 of the sheet \"%1\" is the Excel error value %3, not data; it cannot be imported as "
         "blank. Correct it and any other cell showing an error value in Excel (or export the file again from the "
         "platform) and import again",
     "第 %1 行：平台售后单 %2（新建为 #%3）与手工登记的售后单 #%4 是同一订单 %5、同一类型（%6），可能是同"
@@ -2177,26 +2177,26 @@ EN: dict[str, str | tuple[str, str]] = {
         "This is a web page or XML sheet and cannot be imported directly. Export it again from the platform's "
         "back office, or save it as .xlsx in Excel, then import it",
     "表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）":
-        "The header looks like both “%1” and “%2”, so the platform cannot be told: name the platform (--platform "
-        "on the command line, “Import other sheet…” in the window)",
+        "The header looks like both \"%1\" and \"%2\", so the platform cannot be told: name the platform (--platform "
+        "on the command line, \"Import other sheet…\" in the window)",
     "文件已损坏，无法作为 Excel 表格读取。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
         "The file is damaged and cannot be read as an Excel sheet. Export it again from the platform's back "
         "office, or save it as .xlsx in Excel, then import it",
     "第 %1 行有一个没有配对的引号（\"），其后 %2 行被并进了同一个单元格（从“%3”开始）。请在该行补上或删去引号后再导入":
         "Row %1 has a quote (\") that is never closed: the %2 lines after it were read into one cell (from "
-        "“%3”). Add or remove the quote in that row, then import again",
+        "\"%3\"). Add or remove the quote in that row, then import again",
     "%1“%2”在第 %3 行已经出现过，但这一行的内容与第 %3 行不同；这一行未导入（保留第 %3 行）。请核对后删去多余的一行":
-        "%1 “%2” is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is "
+        "%1 \"%2\" is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is "
         "kept). Check them and delete the extra row",
     "文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取":
-        "The file unpacks to more than 1 GB (a “zip bomb”, or no order sheet): it is not read, for safety",
+        "The file unpacks to more than 1 GB (a \"zip bomb\", or no order sheet): it is not read, for safety",
     "这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入":
         "This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list "
         "file (%2…)",
     "无法识别的售后类型“%1”（可在售后导出格式文件 %2 的 [kinds] 中添加）":
-        "Unknown after-sales kind “%1” (it can be added under [kinds] in the after-sales format file %2)",
+        "Unknown after-sales kind \"%1\" (it can be added under [kinds] in the after-sales format file %2)",
     "文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取":
-        "The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety",
+        "The file unpacks to an abnormal size (a \"zip bomb\"?): it is not read, for safety",
     "第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏":
         "The text encoding near row %1 differs from the start of the file: the file may be damaged",
     "文件在读取过程中被改动了（大小或修改时间变了）：可能还在下载，或正被别的程序保存。文件没有导入，请等它下载或保存完"
@@ -2210,21 +2210,21 @@ EN: dict[str, str | tuple[str, str]] = {
         "program is rewriting or locking the file. Nothing was imported; wait until it is saved (or copy it to "
         "this computer) and import again",
     "表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2":
-        "The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2",
+        "The header does not match the column mapping \"%1\": these columns are not in the first 10 rows: %2",
     "这不是%1的商品明细文件（找不到 %2 等列）": "This is not an item detail file of %1 (no columns such as %2)",
     "“%1”的格式没有单独的商品明细文件，这个文件没有被使用":
-        "The format of “%1” has no separate item detail file: this file was not used",
+        "The format of \"%1\" has no separate item detail file: this file was not used",
     "“%1”不是有效的售后单号（只能包含数字、字母和“-”）":
-        "“%1” is not a valid after-sales number (only digits, letters and “-”)",
+        "\"%1\" is not a valid after-sales number (only digits, letters and \"-\")",
     "没有读取权限（文件可能正在被 Excel 打开）": "No permission to read it (is it open in Excel?)",
     "售后单号“%1”与第 %2 行重复且内容不同，本行未导入":
-        "After-sales number “%1” repeats row %2 with different content: this row was not imported",
+        "After-sales number \"%1\" repeats row %2 with different content: this row was not imported",
     "工作表“%1”无法读取，文件可能已损坏或不完整（%2）":
-        "Sheet “%1” cannot be read: the file may be damaged or incomplete (%2)",
+        "Sheet \"%1\" cannot be read: the file may be damaged or incomplete (%2)",
     "文件内部结构异常（条目过多），不像是订单表格":
         "The file's inner structure is abnormal (too many entries): it is no order sheet",
     "对应的订单列表文件“%1”未能导入，明细也未导入":
-        "Its order list file “%1” was not imported, so the details were not either",
+        "Its order list file \"%1\" was not imported, so the details were not either",
     "同一订单（%1）的其他行有错误，本订单整单未导入":
         "Other rows of the same order (%1) have errors: the whole order was not imported",
     "这是一个压缩包，但不是 Excel 表格": "This is a zip archive, but not an Excel sheet",
@@ -2232,10 +2232,10 @@ EN: dict[str, str | tuple[str, str]] = {
         "This order's items in %1, rows %2, have errors: the whole order was not imported",
     "不是表格文件（无法识别的二进制格式）": "Not a sheet (an unknown binary format)",
     "第 %1 行不是有效的 CSV 内容（%2）": "Row %1 is not valid CSV (%2)",
-    "工作表“%1”无法读取，文件已损坏": "Sheet “%1” cannot be read: the file is damaged",
+    "工作表“%1”无法读取，文件已损坏": "Sheet \"%1\" cannot be read: the file is damaged",
     "%1太长（%2 个字符，最多 %3 个）": "%1 is too long (%2 characters, at most %3)",
     "内容太长（最多 %1 个字符）": "too long (at most %1 characters)",
-    "工作表“%1”内容已损坏（%2）": "The content of sheet “%1” is damaged (%2)",
+    "工作表“%1”内容已损坏（%2）": "The content of sheet \"%1\" is damaged (%2)",
     "工作簿里没有工作表": "The workbook has no sheets",
     "这是%1，不是表格文件": "This is a %1, not a sheet",
     "文件无法读取（%1）": "The file cannot be read (%1)",
@@ -2255,79 +2255,79 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- a rule file that cannot be used (desktop_app.core.messages) ----------------------------------------
     "“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, ma"
     "x_yuan = 30 }（成交金额的5%，最多30元）":
-        "“penalty_amount” is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or "
+        "\"penalty_amount\" is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or "
         "{ percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)",
     "“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）":
-        "“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the "
+        "\"penalty_amount\": write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the "
         "order amount, at most ¥30)",
     "“recurs”只能是 \"yearly\"（每年重复，当年没有自己的窗口时按同样的月日估算）或 \"announced\"（每年由"
     "平台公布，不估算，快到时提醒添加当年的窗口）":
-        "“recurs” can only be \"yearly\" (repeats every year: a year without its own window is estimated on the "
+        "\"recurs\" can only be \"yearly\" (repeats every year: a year without its own window is estimated on the "
         "same dates) or \"announced\" (the platform announces it every year: not estimated, you are reminded to "
         "add the year's window when it nears)",
     "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }":
-        "“durations” must list the new duration of at least one timer, e.g. "
+        "\"durations\" must list the new duration of at least one timer, e.g. "
         "{ seller_confirm_return = { days = 20 } }",
     "时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }":
         "A duration has exactly one entry: { hours = 72 }, { days = 7 } or { working_days = 3 }",
     "“date_only_start”只能是 \"day_start\"（当天0点起算）或 \"next_day\"（次日0点起算）":
-        "“date_only_start” can only be \"day_start\" (from midnight that day) or \"next_day\" (from the next "
+        "\"date_only_start\" can only be \"day_start\" (from midnight that day) or \"next_day\" (from the next "
         "midnight)",
     "每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口":
-        "A yearly window needs an “event” (the event's id, e.g. double11) to tell whether a year has its own "
+        "A yearly window needs an \"event\" (the event's id, e.g. double11) to tell whether a year has its own "
         "window",
     "时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）":
-        "Duration unit “%1” is not valid: use hours, days or working_days",
+        "Duration unit \"%1\" is not valid: use hours, days or working_days",
     "“rounds”只能是 \"each\"（每次起算事件重新计时）或 \"first\"（只按第一次）":
-        "“rounds” can only be \"each\" (timed again at each start event) or \"first\" (from the first only)",
+        "\"rounds\" can only be \"each\" (timed again at each start event) or \"first\" (from the first only)",
     "“%1”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 %2":
-        "“%1” must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2",
+        "\"%1\" must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2",
     "同一个原因不能同时出现在 reasons 和 except_reasons 中": "A reason cannot be in both reasons and except_reasons",
     "规则文件 %1：时间窗口“%2”：引用了不存在的计时器“%3”（本规则包的计时器：%4）":
-        "Rule file %1: window “%2” names a timer that does not exist, “%3” (this pack's timers: %4)",
-    "“assumed”只能是 true（时长为估计）或 false": "“assumed” can only be true (the duration is an estimate) or false",
+        "Rule file %1: window \"%2\" names a timer that does not exist, \"%3\" (this pack's timers: %4)",
+    "“assumed”只能是 true（时长为估计）或 false": "\"assumed\" can only be true (the duration is an estimate) or false",
     "“penalty_amount”中的“%1”必须是正整数，而不是 %2":
-        "“%1” in “penalty_amount” must be a positive whole number, not %2",
-    "“keyed_to”必须是一个或几个事件名（%1），而不是 %2": "“keyed_to” must be one or more event names (%1), not %2",
-    "“penalty_amount”的百分比不能超过100": "The percentage of “penalty_amount” cannot exceed 100",
+        "\"%1\" in \"penalty_amount\" must be a positive whole number, not %2",
+    "“keyed_to”必须是一个或几个事件名（%1），而不是 %2": "\"keyed_to\" must be one or more event names (%1), not %2",
+    "“penalty_amount”的百分比不能超过100": "The percentage of \"penalty_amount\" cannot exceed 100",
     "“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2":
-        "“%1” may only use lowercase letters, digits and underscores, starting with a letter: %2",
-    "“auto_records”事件“%1”未知（可用：%2）": "Unknown “auto_records” event “%1” (available: %2)",
+        "\"%1\" may only use lowercase letters, digits and underscores, starting with a letter: %2",
+    "“auto_records”事件“%1”未知（可用：%2）": "Unknown \"auto_records\" event \"%1\" (available: %2)",
     "%1：商家拒绝后平台直接介入（仲裁），按“%2”的规则记录；请在举证期内上传凭证":
-        "%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule “%2”; upload the "
+        "%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule \"%2\"; upload the "
         "evidence within the evidence period",
     "“refusal_records”只能是 escalated（商家拒绝后平台直接介入），不能是“%1”":
-        "“refusal_records” can only be escalated (the platform steps in once the shop refuses), not “%1”",
-    "“%1”必须是日期列表，例如 [2026-10-08]": "“%1” must be a list of dates, e.g. [2026-10-08]",
-    "“%1”必须是文字列表，例如 [\"a\", \"b\"]": "“%1” must be a list of texts, e.g. [\"a\", \"b\"]",
-    "extends 指向未知的规则包“%1”（可用：%2）": "extends names an unknown rule pack “%1” (available: %2)",
+        "\"refusal_records\" can only be escalated (the platform steps in once the shop refuses), not \"%1\"",
+    "“%1”必须是日期列表，例如 [2026-10-08]": "\"%1\" must be a list of dates, e.g. [2026-10-08]",
+    "“%1”必须是文字列表，例如 [\"a\", \"b\"]": "\"%1\" must be a list of texts, e.g. [\"a\", \"b\"]",
+    "extends 指向未知的规则包“%1”（可用：%2）": "extends names an unknown rule pack \"%1\" (available: %2)",
     "规则文件 %1：活动“%2”：引用了不存在的计时器“%3”":
-        "Rule file %1: campaign “%2” names a timer that does not exist, “%3”",
-    "“%1”中的“%2”不是日期（YYYY-MM-DD）": "“%2” in “%1” is not a date (YYYY-MM-DD)",
+        "Rule file %1: campaign \"%2\" names a timer that does not exist, \"%3\"",
+    "“%1”中的“%2”不是日期（YYYY-MM-DD）": "\"%2\" in \"%1\" is not a date (YYYY-MM-DD)",
     "缺少 [pack] 部分（id、name）": "The [pack] part (id, name) is missing",
-    "id 应为“%1”（与文件名一致），而不是“%2”": "id should be “%1” (as the file name), not “%2”",
-    "时长“%1”必须在 1 到 %2 之间，而不是 %3": "Duration “%1” must be between 1 and %2, not %3",
-    "“revision”必须是非负整数": "“revision” must be a whole number, 0 or more",
-    "缺少“duration”（时长）": "“duration” is missing",
+    "id 应为“%1”（与文件名一致），而不是“%2”": "id should be \"%1\" (as the file name), not \"%2\"",
+    "时长“%1”必须在 1 到 %2 之间，而不是 %3": "Duration \"%1\" must be between 1 and %2, not %3",
+    "“revision”必须是非负整数": "\"revision\" must be a whole number, 0 or more",
+    "缺少“duration”（时长）": "\"duration\" is missing",
     "规则包不能 extends 自己": "A rule pack cannot extend itself",
-    "时长“%1”必须是正整数，而不是 %2": "Duration “%1” must be a positive whole number, not %2",
-    "不认识的设置项“%1”（可用：%2）": "Unknown setting “%1” (available: %2)",
+    "时长“%1”必须是正整数，而不是 %2": "Duration \"%1\" must be a positive whole number, not %2",
+    "不认识的设置项“%1”（可用：%2）": "Unknown setting \"%1\" (available: %2)",
     "%1 必须写成 [[%1]] 表数组": "%1 must be written as an array of tables [[%1]]",
-    "“%1”中有未知的%2：%3（可用：%4）": "“%1” has unknown %2: %3 (available: %4)",
-    "起算事件“%1”未知（可用：%2）": "Unknown start event “%1” (available: %2)",
+    "“%1”中有未知的%2：%3（可用：%4）": "\"%1\" has unknown %2: %3 (available: %4)",
+    "起算事件“%1”未知（可用：%2）": "Unknown start event \"%1\" (available: %2)",
     "必须是一个表（[[%1]]）": "must be a table ([[%1]])",
     "结束时间早于开始时间": "The end is before the start",
     "规则包继承形成循环：%1": "The rule packs extend each other in a loop: %1",
-    "“%1”必须是非空文字": "“%1” must be a text, not empty",
-    "“%1”最长 %2 个字符": "“%1” is at most %2 characters",
+    "“%1”必须是非空文字": "\"%1\" must be a text, not empty",
+    "“%1”最长 %2 个字符": "\"%1\" is at most %2 characters",
     "规则文件 %1：%2：%3": "Rule file %1: %2: %3",
     "规则文件 %1：%2": "Rule file %1: %2",
-    "%1中计时器“%2”": "%1, timer “%2”",
+    "%1中计时器“%2”": "%1, timer \"%2\"",
     "id 重复": "the id is used twice",
     "第 %1 个%2": "%2 no. %1",
     "第 %1 个": "no. %1",
-    "缺少“%1”": "“%1” is missing",
-    "%1“%2”": "%1 “%2”",
+    "缺少“%1”": "\"%1\" is missing",
+    "%1“%2”": "%1 \"%2\"",
     "计时器": "timer",
     "活动": "campaign",
     "完成事件": "completing event",
@@ -2343,7 +2343,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "只有日期时的起算": "Start when only a date is known",
     # --- a ledger that cannot be opened, a team database, moving a ledger (desktop_app.core.messages) -------
     "不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名":
-        "Unsupported database address “%1”: write an SQLite file path, or postgresql+psycopg://user:password@"
+        "Unsupported database address \"%1\": write an SQLite file path, or postgresql+psycopg://user:password@"
         "host:port/database",
     "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或"
     "写一个新的文件名":
@@ -2385,11 +2385,11 @@ EN: dict[str, str | tuple[str, str]] = {
         "The time of %1, %2, is before the time of %3, %4: a case's steps are recorded in the order they happened. "
         "Check the time; undoing cannot reach %5 (%6), so record this step at %7 or later.",
     "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）":
-        "Note: “%1” ran out at %2; the platform acted on its own then (%3)",
+        "Note: \"%1\" ran out at %2; the platform acted on its own then (%3)",
     "平台已先处理": "The platform acted first",
     "提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，"
     "请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录":
-        "Note: “%1” ran out at %2; the platform acted on its own then (%3). If this step really happened before "
+        "Note: \"%1\" ran out at %2; the platform acted on its own then (%3). If this step really happened before "
         "that, undo it (Edit → Undo, or case undo %4) and record it at the time it happened",
     "%1的时间 %2 早于买家申请的时间 %3：售后单的步骤不能早于申请。请检查时间；若买家申请得更早"
     "（新建时没填申请时间的，按录入的时刻记录），新建售后单时填写买家申请时间（case add --requested-at，"
@@ -2429,10 +2429,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除":
         "Evidence #%1 is not case #%2's (it belongs to case #%3); nothing was deleted.",
     "金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款":
-        "An amount goes only with a refund, a refund in transit or a compensation; “%1” pays nothing.",
+        "An amount goes only with a refund, a refund in transit or a compensation; \"%1\" pays nothing.",
     "数据库地址“%1”写法不对：应写成 postgresql+psycopg://用户名:密码@主机:端口/数据库名（协议名后面是“://”）":
-        "Database address “%1” is mistyped: write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE "
-        "(“://” after the scheme)",
+        "Database address \"%1\" is mistyped: write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE "
+        "(\"://\" after the scheme)",
     "无法登录团队数据库%1：用户名或密码不对。请在 设置 → 连接团队数据库 中重新填写。":
         "Cannot log in to the team database%1: wrong user name or password. Enter them again under Settings → "
         "Connect to a team database.",
@@ -2463,7 +2463,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "文件 %1 不是售后台账数据库（不是 SQLite 文件）":
         "File %1 is not an Aftersales Ledger database (not an SQLite file)",
     "数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）":
-        "Database address “%1” lacks the database name (…@host:port/database)",
+        "Database address \"%1\" lacks the database name (…@host:port/database)",
     "团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。":
         "The account on the team database%1 has no permission for this (%2). Ask the administrator to grant it.",
     "有一项文字太长，团队数据库存不下（%1）。数据未被修改。":
@@ -2472,7 +2472,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "The disk of the team database%1 is full: nothing can be written. Nothing was changed.",
     "找不到要迁移的数据库文件：%1": "The database file to move was not found: %1",
     "数据库路径是一个文件夹：%1": "The database path is a folder: %1",
-    "数据库地址“%1”写法不对：%2": "Database address “%1” is not written right: %2",
+    "数据库地址“%1”写法不对：%2": "Database address \"%1\" is not written right: %2",
     "%1：应有 %2，实有 %3": "%1: %2 expected, %3 there",
     "%1 %2 条": "%1 %2",
     "%1 %2 行": "%1 %2 rows",
@@ -2501,27 +2501,27 @@ EN: dict[str, str | tuple[str, str]] = {
         "--unit-price \"goods name=59.00\")",
     "第 %1 个步骤是空的：请填写内容或删除它": "Step %1 is empty: write it or delete it",
     "第 %1 条话术没有标题": "Script %1 has no title",
-    "话术“%1”的内容是空的": "Script “%1” is empty",
+    "话术“%1”的内容是空的": "Script \"%1\" is empty",
     # --- the column mapping dialog's problems (desktop_app.core.messages) ----------------------------------
     "%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名":
-        "Column %1 has the same header “%2” as column %3, so the import would read column %3 only (“%4”): rename "
+        "Column %1 has the same header \"%2\" as column %3, so the import would read column %3 only (\"%4\"): rename "
         "one of them in the sheet",
     "%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列":
-        "Column %1 has no header and cannot be found by name (“%2”): give it a header in the sheet, or choose "
+        "Column %1 has no header and cannot be found by name (\"%2\"): give it a header in the sheet, or choose "
         "another column",
     "%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名":
-        "The header “%2” of column %1 contains “|” and cannot identify the sheet: rename it in the sheet",
-    "“一行一个商品”的表格需要选择“商品名称”在哪一列": "A sheet with one row per item needs the “Item name” column",
+        "The header \"%2\" of column %1 contains \"|\" and cannot identify the sheet: rename it in the sheet",
+    "“一行一个商品”的表格需要选择“商品名称”在哪一列": "A sheet with one row per item needs the \"Item name\" column",
     "请选择“订单号”在哪一列：订单按订单号导入和合并":
-        "Choose the “Order no.” column: orders are imported and merged by their number",
-    "%1 列同时对应了“%2”：一列只能对应一个字段": "Column %1 is chosen for “%2”: a column can stand for one field only",
+        "Choose the \"Order no.\" column: orders are imported and merged by their number",
+    "%1 列同时对应了“%2”：一列只能对应一个字段": 'Column %1 is chosen for "%2": a column can stand for one field only',
     "请选择每行是一个订单还是一个商品": "Choose whether each row is an order or an item",
-    "%1”和“%2": "%1” and “%2",
-    "请填写方案名称（例如“%1”）": "Enter a name for the mapping (e.g. “%1”)",
+    "%1”和“%2": "%1\" and \"%2",
+    "请填写方案名称（例如“%1”）": "Enter a name for the mapping (e.g. \"%1\")",
     "方案名称太长：最多 %1 个字": "The mapping's name is too long: at most %1 characters",
-    "“%1”选择的列不在表格里": "The column chosen for “%1” is not in the sheet",
-    "请选择“%1”在哪一列：%2": "Choose the “%1” column: %2",
-    "无法识别的平台“%1”": "Unknown platform “%1”",
+    "“%1”选择的列不在表格里": "The column chosen for \"%1\" is not in the sheet",
+    "请选择“%1”在哪一列：%2": "Choose the \"%1\" column: %2",
+    "无法识别的平台“%1”": "Unknown platform \"%1\"",
     "未知的字段：%1": "Unknown fields: %1",
     "某某供应商发货表": "Supplier shipping sheet",
     "ERP售后单": "ERP after-sales list",
@@ -2535,14 +2535,14 @@ EN: dict[str, str | tuple[str, str]] = {
     "所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入":
         "%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the "
         "other rows would leave that order short of this item, so nothing of the file was imported. Enter the "
-        "order number on every row and choose “one row per item” under “Import other sheet”, then import again",
+        "order number on every row and choose \"one row per item\" under \"Import other sheet\", then import again",
     "%1第 %2 行%3：%4。这张表每行是一件商品，读不出订单号的行不知道属于哪张订单，导入其余的行会让那张订单少记这件商品，"
     "所以整个文件都没有导入。请改正这一行（或从平台重新导出）后再导入":
         "%1Row %2%3: %4. Each row of this sheet is an item, and a row without a readable order number belongs to "
         "no known order: importing the other rows would leave that order short of this item, so nothing of the "
         "file was imported. Correct this row (or export again from the platform), then import again",
-    "“%1”列": ", column “%1”",
-    "“%1”": "“%1” ",
+    "“%1”列": ", column \"%1\"",
+    "“%1”": "\"%1\" ",
     "第 %1 行：%2": "Row %1: %2",
     "第 %1 行：商家编码 %2 没有成本价": "Row %1: product code %2 has no cost price",
     "第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准": "Row %1: product code %2 repeats row %3; this row is used",
@@ -2566,12 +2566,12 @@ EN: dict[str, str | tuple[str, str]] = {
         "in the address each time, or set the environment variable %2.",
     "已跳过自定义处理步骤 %1": "Own playbook skipped: %1",
     "无法保存处理步骤到 %1：%2": "The playbook cannot be saved to %1: %2",
-    "处理步骤“%1”没有本店自己的版本": "Playbook “%1” has no version of the shop's own",
+    "处理步骤“%1”没有本店自己的版本": "Playbook \"%1\" has no version of the shop's own",
     "无法删除 %1：%2": "%1 cannot be deleted: %2",
     # The timers' penalties counted (session 22).
     '时限超时按平台规则的处罚 %1 元，已计入净损失；在“平台处罚”中填写实际金额（含 0）则以填写的为准':
         "Penalty of ¥%1 by the platform's rules for timers that ran out, counted in the net "
-        'loss; enter the actual amount (0 included) under “Platform penalty” to count that instead',
+        'loss; enter the actual amount (0 included) under "Platform penalty" to count that instead',
     '时限超时按平台规则的处罚 %1 元；已填写“平台处罚”，以填写的为准，不重复计入':
         "Penalty of ¥%1 by the platform's rules for timers that ran "
         'out; a platform penalty is entered, so that one counts, not both',
@@ -2591,17 +2591,17 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- hostile files, round 7 (session 27) ----------------------------------------
     '工作表“%1”第 %2 行 %3 列的单元格标为数字，写的却是“%4”，不是数字，读不出来，文件没有导入。请在 Excel 或 WPS '
     '中把这个单元格改成数字（或把这一列设为“文本”）后另存，再导入':
-        'In the sheet “%1”, the cell in row %2, column %3 is marked as a number but holds “%4”, which is no '
+        'In the sheet "%1", the cell in row %2, column %3 is marked as a number but holds "%4", which is no '
         'number and cannot be read: the file was not imported. In Excel or WPS, type the cell as a number (or '
         'format the column as Text), save the file and import it again',
     '工作表“%1”第 %2 行 %3 列的单元格引用文件里的第 %4 号文字，文件却只有 %5 条：文件已损坏，这个单元格读不出来，'
     '文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
-        'In the sheet “%1”, the cell in row %2, column %3 refers to text number %4 of the file, which holds only '
+        'In the sheet "%1", the cell in row %2, column %3 refers to text number %4 of the file, which holds only '
         '%5: the file is damaged, this cell cannot be read and the file was not imported. Export the file again '
         'from the platform, or open it in Excel, check this cell, save it and import it again',
     '工作表“%1”第 %2 行 %3 列的单元格引用文件里的文字，编号却是“%4”：文件已损坏，这个单元格会读成别的文字（如表头'
     '），文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
-        'In the sheet “%1”, the cell in row %2, column %3 refers to a text of the file by “%4”, which is no '
+        'In the sheet "%1", the cell in row %2, column %3 refers to a text of the file by "%4", which is no '
         'number: the file is damaged, this cell would read as another text (such as a header) and the file was '
         'not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and '
         'import it again',
@@ -2614,8 +2614,8 @@ EN: dict[str, str | tuple[str, str]] = {
         'damaged, or no table). The file was not imported: check this line and export the file again',
     '工作表“%1”第 %2 行 %3 列的单元格读不出来（文件里标的类型是“%4”，内容是“%5”）：文件已损坏，文件没有导入。请从'
     '平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入':
-        'In the sheet “%1”, the cell in row %2, column %3 cannot be read (its type in the file is “%4”, its '
-        'content “%5”): the file is damaged and was not imported. Export the file again from the platform, or '
+        'In the sheet "%1", the cell in row %2, column %3 cannot be read (its type in the file is "%4", its '
+        'content "%5"): the file is damaged and was not imported. Export the file again from the platform, or '
         'open it in Excel, check this cell, save it and import it again',
     '文件里的文字表（共享字符串）解压后有 %1 MB，超过 %2 MB：订单或售后导出远没有这么多文字，读取它要占用大量内存'
     '，文件没有导入（文件可能已损坏或被改过）。请从平台后台重新导出后再导入':
@@ -2646,7 +2646,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("DashboardTab", "售后单"): "Cases",  # a column of counts
     ("OrderTableModel", "售后单"): "Cases",  # column: how many cases the order has
     ("Vocabulary", "新建售后单"): "Case created",  # timeline entry
-    ("Vocabulary", "撤销“%1”"): "Undid “%1”",  # a history note (the menu item says Undo)
+    ("Vocabulary", "撤销“%1”"): "Undid \"%1\"",  # a history note (the menu item says Undo)
     ("ImportDialog", "说明"): "Notes",  # column of the per-file results
     ("DeadlineList", "售后单"): "Case",  # column of the calendar's lists
     # the reship queue: short words other screens may translate differently
@@ -2729,5 +2729,5 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("SettingsDialog", "列表中显示完整手机号（默认只显示 138****5678，详情中始终完整）"):
         "Show full phone numbers in lists (by default only 138****5678; details always show them in full)",
     ("SettingsDialog", "隐私"): "Privacy",
-    ("RuleForm", "“%1（%2）”"): "“%1 (%2)”",
+    ("RuleForm", "“%1（%2）”"): "\"%1 (%2)\"",
 }

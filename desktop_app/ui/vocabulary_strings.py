@@ -1102,6 +1102,7 @@ def _ui_texts_lupdate_misses() -> None:
     QCoreApplication.translate("ClaimDetailPane", "保价金额")
     QCoreApplication.translate("ClaimDetailPane", "已到账")
     QCoreApplication.translate("ClaimDetailPane", "未注明方式")
+    QCoreApplication.translate("ClaimDetailPane", "%1（%2）")
     QCoreApplication.translate("ClaimDetailPane", "理赔单号")
     QCoreApplication.translate("ClaimDetailPane", "对接方")
     QCoreApplication.translate("ClaimDetailPane", "报案时间")

@@ -54,7 +54,7 @@
     <message>
         <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="50"/>
         <source>对 %1 执行“%2”</source>
-        <translation>Apply “%2” to %1</translation>
+        <translation>Apply &quot;%2&quot; to %1</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_dialogs.py" line="54"/>
@@ -152,7 +152,7 @@
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
-        <translation> Restore the latest good backup under “Backups”.</translation>
+        <translation> Restore the latest good backup under &quot;Backups&quot;.</translation>
     </message>
 </context>
 <context>
@@ -346,7 +346,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
         <source>%1 张售后单将改为“%2”</source>
-        <translation>%1 cases will become “%2”</translation>
+        <translation>%1 cases will become &quot;%2&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="199"/>
@@ -361,17 +361,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="225"/>
         <source>“%1”请在备注中写明原因</source>
-        <translation>“%1”: write the reason in the note</translation>
+        <translation>&quot;%1&quot;: write the reason in the note</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="252"/>
         <source>先在“操作”中选择要执行的操作</source>
-        <translation>Choose an action under “Action” first</translation>
+        <translation>Choose an action under &quot;Action&quot; first</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
         <source>%1 张售后单将执行“%2”</source>
-        <translation>%1 cases will take “%2”</translation>
+        <translation>%1 cases will take &quot;%2&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="280"/>
@@ -518,7 +518,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="384"/>
         <source>%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。</source>
-        <translation>%1 have no “%3” window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked “estimated”. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
+        <translation>%1 have no &quot;%3&quot; window for %2 yet: estimated from last year&apos;s dates, and the deadlines concerned are marked &quot;estimated&quot;. Add this year&apos;s window under Deadline rules once the campaign is announced.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="382"/>
@@ -529,12 +529,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="375"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
-        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked “estimated”). Once it is published, enter it under Deadline rules → Working days → “Enter the official holiday schedule…”.</translation>
+        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked &quot;estimated&quot;). Once it is published, enter it under Deadline rules → Working days → &quot;Enter the official holiday schedule…&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="380"/>
         <source>%1还没有%2年的“%3”时间窗口：平台每年公告当年的日期和时长，本软件不按往年估算，这段时间申请的售后按平时的时效计算。公告出来后请在“时效规则”中添加当年的窗口。</source>
-        <translation>%1 have no “%3” window for %2 yet: the platform announces each year&apos;s dates and durations, so none is estimated from earlier years and requests made then are counted with the usual durations. Add this year&apos;s window under Deadline rules once it is announced.</translation>
+        <translation>%1 have no &quot;%3&quot; window for %2 yet: the platform announces each year&apos;s dates and durations, so none is estimated from earlier years and requests made then are counted with the usual durations. Add this year&apos;s window under Deadline rules once it is announced.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="394"/>
@@ -687,7 +687,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="115"/>
         <source>时限超时按平台规则的处罚 %1 元，已计入净损失；在“平台处罚”中填写实际金额（含 0）则以填写的为准</source>
-        <translation>Penalty of ¥%1 by the platform&apos;s rules for timers that ran out, counted in the net loss; enter the actual amount (0 included) under “Platform penalty” to count that instead</translation>
+        <translation>Penalty of ¥%1 by the platform&apos;s rules for timers that ran out, counted in the net loss; enter the actual amount (0 included) under &quot;Platform penalty&quot; to count that instead</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="118"/>
@@ -1044,7 +1044,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_edits.py" line="91"/>
         <source>#%1 已改为“%2”，当前状态：%3</source>
-        <translation>#%1 changed to “%2”, status now: %3</translation>
+        <translation>#%1 changed to &quot;%2&quot;, status now: %3</translation>
     </message>
 </context>
 <context>
@@ -1381,7 +1381,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="70"/>
         <source>%1 中“%2”的 %3 张</source>
-        <translation>%3 “%2” of %1</translation>
+        <translation>%3 &quot;%2&quot; of %1</translation>
     </message>
 </context>
 <context>
@@ -1586,22 +1586,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="98"/>
         <source>撤销 #%1 的“%2”（只撤销这一张）</source>
-        <translation>Undo “%2” of #%1 (this case only)</translation>
+        <translation>Undo &quot;%2&quot; of #%1 (this case only)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="99"/>
         <source>所选 %3 张售后单中只撤销正在查看的 #%1 的最后一步“%2”，其他的请逐张撤销（时间线会记下这次撤销）</source>
-        <translation>Of the %3 selected cases, only the last step of #%1 (the one shown), “%2”, is undone; undo the others one by one (the timeline records the undo)</translation>
+        <translation>Of the %3 selected cases, only the last step of #%1 (the one shown), &quot;%2&quot;, is undone; undo the others one by one (the timeline records the undo)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="103"/>
         <source>撤销“%1”</source>
-        <translation>Undo “%1”</translation>
+        <translation>Undo &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="104"/>
         <source>撤销 #%1 的最后一步“%2”（时间线会记下这次撤销）</source>
-        <translation>Undo the last step of #%1, “%2” (the timeline records the undo)</translation>
+        <translation>Undo the last step of #%1, &quot;%2&quot; (the timeline records the undo)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="109"/>
@@ -1646,7 +1646,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="158"/>
         <source>已撤销 #%1 的“%2”，当前状态：%3</source>
-        <translation>Undid “%2” of #%1; status now: %3</translation>
+        <translation>Undid &quot;%2&quot; of #%1; status now: %3</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_undo.py" line="133"/>
@@ -1717,7 +1717,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="275"/>
         <source>按手机尾号“%1”查找（只查手机号）：共 %2 张售后单</source>
-        <translation>Phone ending “%1” (phones only): %2 cases</translation>
+        <translation>Phone ending &quot;%1&quot; (phones only): %2 cases</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="278"/>
@@ -1816,7 +1816,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1255"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1831,7 +1831,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="68"/>
         <source>对理赔 #%1 执行“%2”</source>
-        <translation>“%2” on claim #%1</translation>
+        <translation>&quot;%2&quot; on claim #%1</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="75"/>
@@ -1897,184 +1897,184 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimDetailPane</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="89"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="91"/>
         <source>货值说明</source>
         <translation>Goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="105"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="107"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="106"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="110"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="118"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="116"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="124"/>
         <source>修改跟进时间</source>
         <translation>Change follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="119"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="127"/>
         <source>编辑</source>
         <translation>Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="122"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="130"/>
         <source>关联售后单/补发</source>
         <translation>Link case / reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="125"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="133"/>
         <source>理赔单号/联系人</source>
         <translation>Ticket / contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="128"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="136"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="137"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="145"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="144"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="152"/>
         <source>添加证据</source>
         <translation>Add evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="155"/>
         <source>删除所选证据</source>
         <translation>Remove selected evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="150"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="158"/>
         <source>外箱和面单照片、破损照片、称重记录、聊天截图</source>
         <translation>Photos of the box and label, of the damage, weighing records, chat screenshots</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="159"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="167"/>
         <source>记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="181"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="189"/>
         <source>&lt;b&gt;未选择理赔&lt;/b&gt;</source>
         <translation>&lt;b&gt;No claim selected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="183"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="191"/>
         <source>在左侧列表中选择一条理赔查看详情。</source>
         <translation>Select a claim in the list on the left to see its details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="195"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="203"/>
         <source>先在左侧列表中选择一条理赔</source>
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="243"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="244"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="252"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="260"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="267"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="263"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="270"/>
         <source>撤销“%1”</source>
-        <translation>Undo “%1”</translation>
+        <translation>Undo &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="272"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="344"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="351"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="348"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="355"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all (no amount claimed entered); now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="350"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, %6 yuan still outstanding; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="353"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="360"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, the amount claimed is fully paid; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="361"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="368"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="362"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="369"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="372"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="379"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="401"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="408"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2165,51 +2165,56 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2219,7 +2224,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/claims/claim_edits.py" line="183"/>
         <source>撤销理赔 #%1 的上一步“%2”？</source>
-        <translation>Undo the last step of claim #%1, “%2”?</translation>
+        <translation>Undo the last step of claim #%1, &quot;%2&quot;?</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_edits.py" line="185"/>
@@ -2236,98 +2241,98 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/claims/claim_edits.py" line="198"/>
         <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
-        <translation>Claim #%1: “%2” undone, now: %3</translation>
+        <translation>Claim #%1: &quot;%2&quot; undone, now: %3</translation>
     </message>
 </context>
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2471,12 +2476,12 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="231"/>
         <source>没有符合条件的理赔：清空搜索，或把筛选改回“全部”。</source>
-        <translation>No claim matches: clear the search, or set the filters back to “All”.</translation>
+        <translation>No claim matches: clear the search, or set the filters back to &quot;All&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="232"/>
         <source>还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。</source>
-        <translation>No carrier claims yet. When a parcel is lost or damaged, click “Carrier claims” on its case or order, or “New claim” above; then print the goods value statement for the carrier&apos;s outlet.</translation>
+        <translation>No carrier claims yet. When a parcel is lost or damaged, click &quot;Carrier claims&quot; on its case or order, or &quot;New claim&quot; above; then print the goods value statement for the carrier&apos;s outlet.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="248"/>
@@ -2517,7 +2522,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
@@ -2557,7 +2562,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
@@ -2577,39 +2582,39 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>“%1”列：</source>
-        <translation>column “%1”: </translation>
+        <translation>column &quot;%1&quot;: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>……另有 %1 个问题</source>
         <translation>…and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
-        <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
-        <translation>These headers are already recognised as “%1”: just use Import.</translation>
-    </message>
-    <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
-        <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
-        <translation>These headers are already recognised as “%1”: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
+        <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
+        <translation>These headers are already recognised as &quot;%1&quot;: just use Import.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
+        <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
+        <translation>These headers are already recognised as &quot;%1&quot;: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
-        <translation>A mapping named “%1” exists; saving replaces it.</translation>
+        <translation>A mapping named &quot;%1&quot; exists; saving replaces it.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="378"/>
@@ -2931,7 +2936,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="319"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
-        <translation>%1 to %2: %3 after-sales cases (%4 open), net loss %5 yuan; claimed from carriers %6 yuan, paid %7 yuan, outstanding %8 yuan</translation>
+        <translation>%1 to %2: %3 after-sales cases (%4 open), net loss ¥%5; claimed from carriers ¥%6, paid ¥%7, outstanding ¥%8</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="332"/>
@@ -3167,17 +3172,17 @@ When it runs out: %7</translation>
 <context>
     <name>DurationEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_fields.py" line="72"/>
+        <location filename="../../desktop_app/ui/rules/rule_fields.py" line="74"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_fields.py" line="72"/>
+        <location filename="../../desktop_app/ui/rules/rule_fields.py" line="74"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_fields.py" line="72"/>
+        <location filename="../../desktop_app/ui/rules/rule_fields.py" line="74"/>
         <source>个工作日</source>
         <translation>working days</translation>
     </message>
@@ -3723,57 +3728,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1270"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1270"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1280"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3904,7 +3909,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="362"/>
         <source>“%1”没有可搜索的列表：已转到“售后单”的搜索框</source>
-        <translation>“%1” has no list to search: moved to the Cases search box</translation>
+        <translation>&quot;%1&quot; has no list to search: moved to the Cases search box</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="382"/>
@@ -4156,7 +4161,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="190"/>
         <source>先勾选“已签收”</source>
-        <translation>Tick “Delivered” first</translation>
+        <translation>Tick &quot;Delivered&quot; first</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="191"/>
@@ -4243,7 +4248,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="114"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="264"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="268"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -4254,7 +4259,7 @@ A case can be logged before its order is imported; the import fills in the recip
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="118"/>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="269"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
@@ -4309,27 +4314,27 @@ A case can be logged before its order is imported; the import fills in the recip
         <translation> / %1 pcs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="206"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="212"/>
         <source>勾选受损或丢失的商品；只坏了几件时调整数量。</source>
         <translation>Tick the damaged or lost items; lower the quantity when only some pieces are affected.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="208"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="214"/>
         <source>订单没有商品明细：请直接填写申请金额。</source>
         <translation>The order has no item lines: enter the claimed amount directly.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="262"/>
         <source>请先选择订单。</source>
         <translation>Choose an order first.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="261"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="265"/>
         <source>请至少勾选一件商品。</source>
         <translation>Tick at least one item.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="282"/>
+        <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="286"/>
         <source>%1。
 
 仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？</source>
@@ -4590,67 +4595,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4749,22 +4754,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4802,29 +4807,29 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>%1 (edited)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="120"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="127"/>
         <source>正在使用本店修改过的规则，保存在团队数据库中：每台电脑都按它计算时限。软件升级不会覆盖它。</source>
         <translation>Using the shop&apos;s edited rules, kept in the team database: every computer computes deadlines with them. Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="123"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="130"/>
         <source>正在使用软件自带的默认规则。保存后本店的修改存入团队数据库，每台电脑都按它计算时限。</source>
         <translation>Using the app&apos;s default rules. Once saved, the shop&apos;s edit is kept in the team database and every computer computes deadlines with it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="132"/>
         <source>正在使用你修改过的规则（%1）。软件升级不会覆盖它。</source>
         <translation>Using your edited rules (%1). Upgrades never overwrite them.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="128"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="135"/>
         <source>正在使用软件自带的默认规则。保存后会在数据文件夹中存一份你的副本。</source>
         <translation>Using the default rules shipped with the app. Saving keeps your own copy in the data folder.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/pack_page.py" line="137"/>
+        <location filename="../../desktop_app/ui/rules/pack_page.py" line="144"/>
         <source>软件自带的默认规则已更新，比你修改的版本新。请对照平台现行规则检查你的修改，或点“恢复默认”改用新的默认规则（你的修改会被删除）。</source>
-        <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click “Restore defaults” to use the new defaults (your edits are deleted).</translation>
+        <translation>The shipped default rules were updated after you edited yours. Check your edits against the platform&apos;s current rules, or click &quot;Restore defaults&quot; to use the new defaults (your edits are deleted).</translation>
     </message>
 </context>
 <context>
@@ -4970,7 +4975,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="56"/>
         <source>修改后保存为本店的版本（保存在数据文件夹中，优先于程序自带的）；“恢复默认”删除本店的版本。处理步骤按售后类型和原因匹配，越具体越优先。</source>
-        <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); “Restore default” deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
+        <translation>Changes are saved as the shop&apos;s own version (in the data folder, used instead of the built-in one); &quot;Restore default&quot; deletes the shop&apos;s version. Steps are matched by case type and reason, the most specific first.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="69"/>
@@ -5056,7 +5061,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="168"/>
         <source>“%1”有未保存的修改：请先保存，或点“撤销修改”</source>
-        <translation>“%1” has unsaved changes: save them first, or click “Undo changes”</translation>
+        <translation>&quot;%1&quot; has unsaved changes: save them first, or click &quot;Undo changes&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/playbook_editor.py" line="189"/>
@@ -5221,7 +5226,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_actions.py" line="153"/>
         <source>缺货无法补发：这张售后单将改为“仅退款”（处理中），请与买家协商后在平台上退款。</source>
-        <translation>Out of stock, cannot reship: this case becomes “Refund only” (in progress); agree with the buyer and refund on the platform.</translation>
+        <translation>Out of stock, cannot reship: this case becomes &quot;Refund only&quot; (in progress); agree with the buyer and refund on the platform.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_actions.py" line="155"/>
@@ -5314,12 +5319,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="123"/>
         <source>将为 %1 条补发录入运单号（每条一个，状态改为“已补发”）；运单号留空的不录入</source>
-        <translation>Tracking numbers for %1 reships (one each; status becomes “Reshipped”); rows left empty are skipped</translation>
+        <translation>Tracking numbers for %1 reships (one each; status becomes &quot;Reshipped&quot;); rows left empty are skipped</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="126"/>
         <source>%1 条补发将改为“仅退款”（处理中），请与买家协商后在平台上退款</source>
-        <translation>%1 reships become “Refund only” (in progress): agree with the buyer, then refund on the platform</translation>
+        <translation>%1 reships become &quot;Refund only&quot; (in progress): agree with the buyer, then refund on the platform</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_bulk.py" line="129"/>
@@ -5386,7 +5391,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -5396,62 +5401,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5459,133 +5464,133 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTab</name>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="89"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
         <source>同意补发</source>
         <translation>Approve reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="90"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
         <source>拒绝</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
         <source>录入运单号</source>
         <translation>Enter tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="92"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
         <source>批量粘贴运单号</source>
         <translation>Paste tracking nos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="93"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="94"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="96"/>
         <source>编辑补发商品</source>
         <translation>Edit reship items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
         <source>打印拣货单</source>
         <translation>Print picking list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="99"/>
         <source>拣货单存为PDF</source>
         <translation>Save picking list as PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
         <source>记录承诺补发</source>
         <translation>Record promised reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="101"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
         <source>查看售后单</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="102"/>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>批量处理…</source>
         <translation>Bulk actions…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
         <source>按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出</source>
         <translation>Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="108"/>
         <source>筛选 订单号 / 收货人 / 商品 / 运单号</source>
         <translation>Filter: order no. / recipient / item / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="110"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="112"/>
         <source>显示已发出</source>
         <translation>Show shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="175"/>
         <source>待处理 %1 条，其中已逾期 %2 条</source>
         <translation>Waiting: %1, of which overdue: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="176"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="178"/>
         <source>；超时须赔付 %1 元</source>
         <translation>; ¥%1 owed for lateness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="178"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="180"/>
         <source>（只列出最紧急的 %1 条）</source>
         <translation> (only the %1 most urgent are listed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>先在列表中选择一条补发</source>
         <translation>Select a reship in the list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="233"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="235"/>
         <source>一次只能对一条补发操作</source>
         <translation>This works on one reship at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="234"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="236"/>
         <source>这条补发当前“%1”，不能这样操作</source>
-        <translation>This reship is “%1” and cannot do this now</translation>
+        <translation>This reship is &quot;%1&quot; and cannot do this now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="243"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="245"/>
         <source>按住 Ctrl 或 Shift 选择多条补发后批量处理</source>
         <translation>Hold Ctrl or Shift to select several reships first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="244"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="246"/>
         <source>批量处理（%1）…</source>
         <translation>Bulk actions (%1)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
         <source>数据库尚未打开</source>
         <translation>The database is not open yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="251"/>
         <source>没有可打印的补发：所选补发的订单尚未导入（没有商品），或已经发出</source>
         <translation>Nothing to print: the selected reships&apos; orders are not imported yet (no items), or they were sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="250"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="252"/>
         <source>列表中没有待发出且有商品的补发（订单尚未导入的补发没有商品可拣）</source>
         <translation>No reship in the list is waiting to be sent with items (a reship whose order is not imported has nothing to pick)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="263"/>
+        <location filename="../../desktop_app/ui/reships/reship_tab.py" line="265"/>
         <source>批量处理完成 %1 条，未执行 %2 条</source>
         <translation>Bulk actions: %1 done, %2 not done</translation>
     </message>
@@ -5593,167 +5598,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
         <source>已超时，须赔付 %2 元（%1）</source>
         <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5761,42 +5766,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
         <source>复制退货运单号</source>
         <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
         <source>买家还没有填写退货运单号</source>
         <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -5859,7 +5864,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
@@ -5875,102 +5880,102 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
         <source>关联到售后单…</source>
         <translation>Match to a case…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
@@ -6053,12 +6058,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="272"/>
         <source>记为“%1”（#%2）</source>
-        <translation>Record “%1” (#%2)</translation>
+        <translation>Record &quot;%1&quot; (#%2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="317"/>
         <source>售后单 #%1 已记为“%2”</source>
-        <translation>Case #%1 recorded as “%2”</translation>
+        <translation>Case #%1 recorded as &quot;%2&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
@@ -6076,42 +6081,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6119,163 +6124,163 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>RuleForm</name>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>不写金额</source>
         <translation>No amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="98"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="102"/>
         <source>每次固定金额</source>
         <translation>Fixed amount each time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="99"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="103"/>
         <source>按实付金额的百分比</source>
         <translation>Percent of the amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="106"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="110"/>
         <source>不封顶</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="107"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="111"/>
         <source>最多 </source>
         <translation>at most </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="108"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="329"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="112"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="333"/>
         <source> 元</source>
         <translation> yuan</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="115"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="133"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="119"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="137"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="115"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="119"/>
         <source>开始（北京时间）</source>
         <translation>Start (China time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="115"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="119"/>
         <source>结束</source>
         <translation>End</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="116"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="120"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="125"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="129"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="126"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="130"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="127"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="131"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="128"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="132"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="129"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="133"/>
         <source>适用售后类型
 （不勾 = 全部）</source>
         <translation>Case kinds
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="130"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="134"/>
         <source>适用原因
 （不勾 = 全部）</source>
         <translation>Reasons
 (none ticked = all)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="131"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="135"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="132"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="136"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="134"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="138"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
-        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in “TOML (advanced)”.</translation>
+        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in &quot;TOML (advanced)&quot;.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="175"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
         <source>表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。
 </source>
-        <translation>The form cannot be shown: the file has a syntax error; correct it in “TOML (advanced)” first.
+        <translation>The form cannot be shown: the file has a syntax error; correct it in &quot;TOML (advanced)&quot; first.
 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="186"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="190"/>
         <source>这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。</source>
-        <translation>Only this pack&apos;s own timers are listed; the others are inherited from “%1”: change them there.</translation>
+        <translation>Only this pack&apos;s own timers are listed; the others are inherited from &quot;%1&quot;: change them there.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="192"/>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="286"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="196"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="290"/>
         <source>（未命名）</source>
         <translation>(unnamed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="215"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="219"/>
         <source>规则文件中的原文，按输入保存；窗口中显示为：%1</source>
         <translation>The rule pack&apos;s own text (Chinese), saved as typed; the window shows it as: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="227"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="231"/>
         <source>未知事件：%1</source>
         <translation>Unknown event: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="374"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="378"/>
         <source>计时器“%1”：</source>
-        <translation>Timer “%1”: </translation>
+        <translation>Timer &quot;%1&quot;: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="377"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="381"/>
         <source>名称不能为空</source>
         <translation>the name cannot be empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="379"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="383"/>
         <source>到期后果不能为空（例如：自动退款）</source>
         <translation>the consequence cannot be empty (for example: automatic refund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="381"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="385"/>
         <source>时长必须是一个正整数，并选择小时、天或工作日</source>
         <translation>the duration must be a whole number of hours, days or working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/rules/rule_form.py" line="384"/>
+        <location filename="../../desktop_app/ui/rules/rule_form.py" line="388"/>
         <source>时间窗口“%1”：结束时间早于开始时间</source>
-        <translation>Date window “%1”: the end is before the start</translation>
+        <translation>Date window &quot;%1&quot;: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1253"/>
         <source>“%1（%2）”</source>
-        <translation>“%1 (%2)”</translation>
+        <translation>&quot;%1 (%2)&quot;</translation>
     </message>
 </context>
 <context>
@@ -6348,7 +6353,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="282"/>
         <source>把“%1”的规则恢复为软件自带的默认规则？你对它的修改会被删除。</source>
-        <translation>Restore the default rules for “%1”? Your edits to them will be deleted.</translation>
+        <translation>Restore the default rules for &quot;%1&quot;? Your edits to them will be deleted.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="312"/>
@@ -6378,7 +6383,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="380"/>
         <source>“%1”的规则改了还没有保存。放弃这些修改并关闭？</source>
-        <translation>The rules for “%1” have unsaved changes. Discard them and close?</translation>
+        <translation>The rules for &quot;%1&quot; have unsaved changes. Discard them and close?</translation>
     </message>
 </context>
 <context>
@@ -6416,7 +6421,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="68"/>
         <source>还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。</source>
-        <translation>No column mapping saved yet. Save one when importing a sheet with “Import other sheet…”.</translation>
+        <translation>No column mapping saved yet. Save one when importing a sheet with &quot;Import other sheet…&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="74"/>
@@ -6457,7 +6462,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="149"/>
         <source>删除方案“%1”？以后这种表格需要重新对应各列。</source>
-        <translation>Delete the mapping “%1”? Sheets like this will need their columns mapped again.</translation>
+        <translation>Delete the mapping &quot;%1&quot;? Sheets like this will need their columns mapped again.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="152"/>
@@ -6886,27 +6891,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1257"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1261"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6980,22 +6985,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1266"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -7231,7 +7236,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="151"/>
         <source>数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。</source>
-        <translation>The database is empty: connecting creates the ledger, or use “Move this computer&apos;s data to the server” to bring the existing data.</translation>
+        <translation>The database is empty: connecting creates the ledger, or use &quot;Move this computer&apos;s data to the server&quot; to bring the existing data.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="153"/>
@@ -7361,7 +7366,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1268"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -7386,17 +7391,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/typed_prices.py" line="74"/>
         <source>请填写“%1”的单价</source>
-        <translation>Type the unit price of “%1”</translation>
+        <translation>Type the unit price of &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/typed_prices.py" line="75"/>
         <source>“%1”的单价</source>
-        <translation>The unit price of “%1”</translation>
+        <translation>The unit price of &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/typed_prices.py" line="77"/>
         <source>“%1”的单价须大于 0</source>
-        <translation>The unit price of “%1” must be more than 0</translation>
+        <translation>The unit price of &quot;%1&quot; must be more than 0</translation>
     </message>
 </context>
 <context>
@@ -8094,7 +8099,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="182"/>
         <source>超时每单赔付买家3元（与其他原因相同）；原因为“一直未收到货”时系统还会自动全额退款</source>
-        <translation>Late: ¥3 per order paid to the buyer (as for every reason); for “never received” the system also refunds in full automatically</translation>
+        <translation>Late: ¥3 per order paid to the buyer (as for every reason); for &quot;never received&quot; the system also refunds in full automatically</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="187"/>
@@ -8849,12 +8854,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”</source>
-        <translation>The seat name is empty: enter the name of the person working at this computer, e.g. “Xiao Wang”</translation>
+        <translation>The seat name is empty: enter the name of the person working at this computer, e.g. &quot;Xiao Wang&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
         <source>席位名不能含有控制字符、“|”或“\”</source>
-        <translation>A seat name cannot contain control characters, “|” or “\”</translation>
+        <translation>A seat name cannot contain control characters, &quot;|&quot; or &quot;\&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="355"/>
@@ -8884,22 +8889,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="362"/>
         <source>第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的位数变成了 0），台账里也没有这个%5，已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或保存过，先把这一列设为“文本”，再填写完整的编号后重新导入</source>
-        <translation>Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel keeps 15 significant digits and turns the rest into 0), and the ledger has no such %5 either; it was imported as it is. Check the number in the platform&apos;s back office; if it was typed or saved in Excel, format the column as text, enter the full number and import again</translation>
+        <translation>Row %1, column &quot;%2&quot;: the last %4 digits of &quot;%3&quot; are all 0, so Excel may have changed this number (Excel keeps 15 significant digits and turns the rest into 0), and the ledger has no such %5 either; it was imported as it is. Check the number in the platform&apos;s back office; if it was typed or saved in Excel, format the column as text, enter the full number and import again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="363"/>
         <source>第 %1 行“%2”列：“%3”末尾 %4 位都是 0，可能是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的位数变成了 0），已照原样导入。请到平台后台核对这个编号；如果它在 Excel 里填写或保存过，先把这一列设为“文本”，再填写完整的编号后重新导入</source>
-        <translation>Row %1, column “%2”: the last %4 digits of “%3” are all 0, so Excel may have changed this number (Excel keeps 15 significant digits and turns the rest into 0); it was imported as it is. Check the number in the platform&apos;s back office; if it was typed or saved in Excel, format the column as text, enter the full number and import again</translation>
+        <translation>Row %1, column &quot;%2&quot;: the last %4 digits of &quot;%3&quot; are all 0, so Excel may have changed this number (Excel keeps 15 significant digits and turns the rest into 0); it was imported as it is. Check the number in the platform&apos;s back office; if it was typed or saved in Excel, format the column as text, enter the full number and import again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="364"/>
         <source>“%1”末尾 %2 位都是 0，台账里没有这个编号，却有前 15 位相同的 %3：是被 Excel 改过的编号（Excel 只保留 15 位有效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，先把这一列设为“文本”再粘贴或填写</source>
-        <translation>The last %2 digits of “%1” are all 0; the ledger has no such number but has %3 with the same first 15 digits: Excel changed this number (it keeps 15 significant digits and turns the rest into 0), so it cannot be used. Export the original file from the platform again; to edit it in Excel, format the column as text first, then paste or type</translation>
+        <translation>The last %2 digits of &quot;%1&quot; are all 0; the ledger has no such number but has %3 with the same first 15 digits: Excel changed this number (it keeps 15 significant digits and turns the rest into 0), so it cannot be used. Export the original file from the platform again; to edit it in Excel, format the column as text first, then paste or type</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="365"/>
         <source>“%1”末尾 %2 位都是 0，这一列的长数字都是这样：是被 Excel 当作数字保存过的编号（Excel 只保留 15 位有效数字，超过的位数变成了 0），不能使用。请从平台后台重新导出原始文件；如需在 Excel 中编辑，先把这一列设为“文本”再粘贴或填写</source>
-        <translation>The last %2 digits of “%1” are all 0, as in every long number of this column: Excel saved these numbers as numbers (it keeps 15 significant digits and turns the rest into 0), so they cannot be used. Export the original file from the platform again; to edit it in Excel, format the column as text first, then paste or type</translation>
+        <translation>The last %2 digits of &quot;%1&quot; are all 0, as in every long number of this column: Excel saved these numbers as numbers (it keeps 15 significant digits and turns the rest into 0), so they cannot be used. Export the original file from the platform again; to edit it in Excel, format the column as text first, then paste or type</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="366"/>
@@ -8909,7 +8914,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>席位名“%1”也在另一台电脑（%2，%3 起）上使用：两台电脑的修改都记在“%1”名下，分不清是谁做的。请给这台电脑换一个席位名（文件 → 连接团队数据库…，或命令 seat 新名字），例如“%1（前台）”；那台电脑已不再使用时，在这台电脑上再设一次这个名字即可</source>
-        <translation>The seat name “%1” is also used on another computer (%2, since %3): the changes of both computers are recorded under “%1” and nobody can tell them apart. Give this computer another seat name (File → Connect to team database…, or the command seat NEW-NAME), e.g. “%1 (front desk)”; if that computer is no longer used, set this name once more on this computer</translation>
+        <translation>The seat name &quot;%1&quot; is also used on another computer (%2, since %3): the changes of both computers are recorded under &quot;%1&quot; and nobody can tell them apart. Give this computer another seat name (File → Connect to team database…, or the command seat NEW-NAME), e.g. &quot;%1 (front desk)&quot;; if that computer is no longer used, set this name once more on this computer</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
@@ -8929,17 +8934,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>“penalty_amount”要么是固定金额，要么是百分比：写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
-        <translation>“penalty_amount” is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
+        <translation>&quot;penalty_amount&quot; is either a fixed amount or a percentage: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
         <source>%1第 %2 行%3：%4，但这一行有商品，像是上面那张订单的又一件商品。导入其余的行会让那张订单少记这件商品，所以整个文件都没有导入。请在每一行都填上订单号，并在“导入其他表格”里把“每行是”选为“一行一个商品”后再导入</source>
-        <translation>%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the other rows would leave that order short of this item, so nothing of the file was imported. Enter the order number on every row and choose “one row per item” under “Import other sheet”, then import again</translation>
+        <translation>%1Row %2%3: %4, but the row has an item, as if it were a further item of the order above. Importing the other rows would leave that order short of this item, so nothing of the file was imported. Enter the order number on every row and choose &quot;one row per item&quot; under &quot;Import other sheet&quot;, then import again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="373"/>
         <source>工作表“%1”第 %2 行 %3 列的单元格引用文件里的文字，编号却是“%4”：文件已损坏，这个单元格会读成别的文字（如表头），文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入</source>
-        <translation>In the sheet “%1”, the cell in row %2, column %3 refers to a text of the file by “%4”, which is no number: the file is damaged, this cell would read as another text (such as a header) and the file was not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and import it again</translation>
+        <translation>In the sheet &quot;%1&quot;, the cell in row %2, column %3 refers to a text of the file by &quot;%4&quot;, which is no number: the file is damaged, this cell would read as another text (such as a header) and the file was not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and import it again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="374"/>
@@ -8949,7 +8954,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="375"/>
         <source>工作表“%1”第 %2 行 %3 列的单元格引用文件里的第 %4 号文字，文件却只有 %5 条：文件已损坏，这个单元格读不出来，文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入</source>
-        <translation>In the sheet “%1”, the cell in row %2, column %3 refers to text number %4 of the file, which holds only %5: the file is damaged, this cell cannot be read and the file was not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and import it again</translation>
+        <translation>In the sheet &quot;%1&quot;, the cell in row %2, column %3 refers to text number %4 of the file, which holds only %5: the file is damaged, this cell cannot be read and the file was not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and import it again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="376"/>
@@ -8969,7 +8974,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="379"/>
         <source>工作表“%1”第 %2 行 %3 列的单元格标为数字，写的却是“%4”，不是数字，读不出来，文件没有导入。请在 Excel 或 WPS 中把这个单元格改成数字（或把这一列设为“文本”）后另存，再导入</source>
-        <translation>In the sheet “%1”, the cell in row %2, column %3 is marked as a number but holds “%4”, which is no number and cannot be read: the file was not imported. In Excel or WPS, type the cell as a number (or format the column as Text), save the file and import it again</translation>
+        <translation>In the sheet &quot;%1&quot;, the cell in row %2, column %3 is marked as a number but holds &quot;%4&quot;, which is no number and cannot be read: the file was not imported. In Excel or WPS, type the cell as a number (or format the column as Text), save the file and import it again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="380"/>
@@ -8979,12 +8984,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="382"/>
         <source>工作表“%1”第 %2 行 %3 列的单元格读不出来（文件里标的类型是“%4”，内容是“%5”）：文件已损坏，文件没有导入。请从平台后台重新导出，或在 Excel 中打开、检查这个单元格后另存，再导入</source>
-        <translation>In the sheet “%1”, the cell in row %2, column %3 cannot be read (its type in the file is “%4”, its content “%5”): the file is damaged and was not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and import it again</translation>
+        <translation>In the sheet &quot;%1&quot;, the cell in row %2, column %3 cannot be read (its type in the file is &quot;%4&quot;, its content &quot;%5&quot;): the file is damaged and was not imported. Export the file again from the platform, or open it in Excel, check this cell, save it and import it again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="383"/>
         <source>“penalty_amount”写成 { fixed_yuan = 3 }（每次3元）或 { percent = 5, max_yuan = 30 }（成交金额的5%，最多30元）</source>
-        <translation>“penalty_amount”: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
+        <translation>&quot;penalty_amount&quot;: write { fixed_yuan = 3 } (¥3 each time) or { percent = 5, max_yuan = 30 } (5% of the order amount, at most ¥30)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
@@ -9064,12 +9069,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="390"/>
         <source>“recurs”只能是 &quot;yearly&quot;（每年重复，当年没有自己的窗口时按同样的月日估算）或 &quot;announced&quot;（每年由平台公布，不估算，快到时提醒添加当年的窗口）</source>
-        <translation>“recurs” can only be &quot;yearly&quot; (repeats every year: a year without its own window is estimated on the same dates) or &quot;announced&quot; (the platform announces it every year: not estimated, you are reminded to add the year&apos;s window when it nears)</translation>
+        <translation>&quot;recurs&quot; can only be &quot;yearly&quot; (repeats every year: a year without its own window is estimated on the same dates) or &quot;announced&quot; (the platform announces it every year: not estimated, you are reminded to add the year&apos;s window when it nears)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="389"/>
         <source>工作表“%1”的单元格 %2 是 Excel 的错误值 %3，不是数据，不能当作空白导入。请在 Excel 中改正这个单元格和其他显示错误值的单元格（或从平台后台重新导出）后再导入</source>
-        <translation>cell %2 of the sheet “%1” is the Excel error value %3, not data; it cannot be imported as blank. Correct it and any other cell showing an error value in Excel (or export the file again from the platform) and import again</translation>
+        <translation>cell %2 of the sheet &quot;%1&quot; is the Excel error value %3, not data; it cannot be imported as blank. Correct it and any other cell showing an error value in Excel (or export the file again from the platform) and import again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="391"/>
@@ -9109,12 +9114,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="398"/>
         <source>提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）。若这一步其实在那之前就发生了，请撤销它（编辑 → 撤销，或 case undo %4）后按实际时间记录</source>
-        <translation>Note: “%1” ran out at %2; the platform acted on its own then (%3). If this step really happened before that, undo it (Edit → Undo, or case undo %4) and record it at the time it happened</translation>
+        <translation>Note: &quot;%1&quot; ran out at %2; the platform acted on its own then (%3). If this step really happened before that, undo it (Edit → Undo, or case undo %4) and record it at the time it happened</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>第 %1 行第 %2 列（“%3”）里有一个空字符（NUL），文件已损坏或不是文本格式。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入</source>
-        <translation>Row %1, column %2 (“%3”) holds a null character (NUL): the file is damaged or not text. Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
+        <translation>Row %1, column %2 (&quot;%3&quot;) holds a null character (NUL): the file is damaged or not text. Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
@@ -9129,17 +9134,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="402"/>
         <source>“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }</source>
-        <translation>“durations” must list the new duration of at least one timer, e.g. { seller_confirm_return = { days = 20 } }</translation>
+        <translation>&quot;durations&quot; must list the new duration of at least one timer, e.g. { seller_confirm_return = { days = 20 } }</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="403"/>
         <source>数据库地址“%1”写法不对：应写成 postgresql+psycopg://用户名:密码@主机:端口/数据库名（协议名后面是“://”）</source>
-        <translation>Database address “%1” is mistyped: write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE (“://” after the scheme)</translation>
+        <translation>Database address &quot;%1&quot; is mistyped: write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE (&quot;://&quot; after the scheme)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="404"/>
         <source>不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名</source>
-        <translation>Unsupported database address “%1”: write an SQLite file path, or postgresql+psycopg://user:password@host:port/database</translation>
+        <translation>Unsupported database address &quot;%1&quot;: write an SQLite file path, or postgresql+psycopg://user:password@host:port/database</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="405"/>
@@ -9149,7 +9154,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="406"/>
         <source>表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。请确认它是对的，否则删去或改名多余的列后重新导入</source>
-        <translation>The header “%1” heads %2 columns (columns %3), and in row %4 they differ (“%5” and “%6”): column %7 was imported. Check that it is the right one; otherwise delete or rename the other columns and import again</translation>
+        <translation>The header &quot;%1&quot; heads %2 columns (columns %3), and in row %4 they differ (&quot;%5&quot; and &quot;%6&quot;): column %7 was imported. Check that it is the right one; otherwise delete or rename the other columns and import again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="407"/>
@@ -9164,7 +9169,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
         <source>最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore &quot;%4&quot;</source>
-        <translation>The newest intact backup is %1 (%2, %3). Restore it in the window with “Restore backup”, or run: python -m desktop_app restore &quot;%4&quot;</translation>
+        <translation>The newest intact backup is %1 (%2, %3). Restore it in the window with &quot;Restore backup&quot;, or run: python -m desktop_app restore &quot;%4&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
@@ -9204,7 +9209,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>“date_only_start”只能是 &quot;day_start&quot;（当天0点起算）或 &quot;next_day&quot;（次日0点起算）</source>
-        <translation>“date_only_start” can only be &quot;day_start&quot; (from midnight that day) or &quot;next_day&quot; (from the next midnight)</translation>
+        <translation>&quot;date_only_start&quot; can only be &quot;day_start&quot; (from midnight that day) or &quot;next_day&quot; (from the next midnight)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
@@ -9219,7 +9224,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
         <source>表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）</source>
-        <translation>The header looks like both “%1” and “%2”, so the platform cannot be told: name the platform (--platform on the command line, “Import other sheet…” in the window)</translation>
+        <translation>The header looks like both &quot;%1&quot; and &quot;%2&quot;, so the platform cannot be told: name the platform (--platform on the command line, &quot;Import other sheet…&quot; in the window)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
@@ -9249,7 +9254,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
         <source>第 %1 行有一个没有配对的引号（&quot;），其后 %2 行被并进了同一个单元格（从“%3”开始）。请在该行补上或删去引号后再导入</source>
-        <translation>Row %1 has a quote (&quot;) that is never closed: the %2 lines after it were read into one cell (from “%3”). Add or remove the quote in that row, then import again</translation>
+        <translation>Row %1 has a quote (&quot;) that is never closed: the %2 lines after it were read into one cell (from &quot;%3&quot;). Add or remove the quote in that row, then import again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
@@ -9259,7 +9264,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>%1“%2”在第 %3 行已经出现过，但这一行的内容与第 %3 行不同；这一行未导入（保留第 %3 行）。请核对后删去多余的一行</source>
-        <translation>%1 “%2” is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is kept). Check them and delete the extra row</translation>
+        <translation>%1 &quot;%2&quot; is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is kept). Check them and delete the extra row</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
@@ -9289,17 +9294,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号</source>
-        <translation>Order number “%1” is in scientific notation (Excel turned it into a number and lost digits): export it again from the platform or type the full order number</translation>
+        <translation>Order number &quot;%1&quot; is in scientific notation (Excel turned it into a number and lost digits): export it again from the platform or type the full order number</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
         <source>%1“%2”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）</source>
-        <translation>%1 “%2” is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)</translation>
+        <translation>%1 &quot;%2&quot; is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口</source>
-        <translation>A yearly window needs an “event” (the event&apos;s id, e.g. double11) to tell whether a year has its own window</translation>
+        <translation>A yearly window needs an &quot;event&quot; (the event&apos;s id, e.g. double11) to tell whether a year has its own window</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
@@ -9309,7 +9314,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>“refusal_records”只能是 escalated（商家拒绝后平台直接介入），不能是“%1”</source>
-        <translation>“refusal_records” can only be escalated (the platform steps in once the shop refuses), not “%1”</translation>
+        <translation>&quot;refusal_records&quot; can only be escalated (the platform steps in once the shop refuses), not &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
@@ -9319,7 +9324,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
         <source>时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）</source>
-        <translation>Duration unit “%1” is not valid: use hours, days or working_days</translation>
+        <translation>Duration unit &quot;%1&quot; is not valid: use hours, days or working_days</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
@@ -9334,7 +9339,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>“rounds”只能是 &quot;each&quot;（每次起算事件重新计时）或 &quot;first&quot;（只按第一次）</source>
-        <translation>“rounds” can only be &quot;each&quot; (timed again at each start event) or &quot;first&quot; (from the first only)</translation>
+        <translation>&quot;rounds&quot; can only be &quot;each&quot; (timed again at each start event) or &quot;first&quot; (from the first only)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
@@ -9354,7 +9359,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>赔付 %1 元后累计 %2 元，少于申请的 %3 元：请用“部分赔付”，或接受这个金额并“关闭理赔”</source>
-        <translation>With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use “Partly paid”, or accept this amount and “Close claim”</translation>
+        <translation>With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use &quot;Partly paid&quot;, or accept this amount and &quot;Close claim&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
@@ -9364,7 +9369,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>“%1”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 %2</source>
-        <translation>“%1” must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2</translation>
+        <translation>&quot;%1&quot; must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
@@ -9384,7 +9389,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名</source>
-        <translation>Column %1 has the same header “%2” as column %3, so the import would read column %3 only (“%4”): rename one of them in the sheet</translation>
+        <translation>Column %1 has the same header &quot;%2&quot; as column %3, so the import would read column %3 only (&quot;%4&quot;): rename one of them in the sheet</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
@@ -9394,7 +9399,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>运单号“%1”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制</source>
-        <translation>Tracking number “%1” was turned into a number by Excel (digits lost): format the column as text and copy it again</translation>
+        <translation>Tracking number &quot;%1&quot; was turned into a number by Excel (digits lost): format the column as text and copy it again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
@@ -9404,12 +9409,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列</source>
-        <translation>Column %1 has no header and cannot be found by name (“%2”): give it a header in the sheet, or choose another column</translation>
+        <translation>Column %1 has no header and cannot be found by name (&quot;%2&quot;): give it a header in the sheet, or choose another column</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取</source>
-        <translation>The file unpacks to more than 1 GB (a “zip bomb”, or no order sheet): it is not read, for safety</translation>
+        <translation>The file unpacks to more than 1 GB (a &quot;zip bomb&quot;, or no order sheet): it is not read, for safety</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
@@ -9419,12 +9424,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>无法识别的售后类型“%1”（可在售后导出格式文件 %2 的 [kinds] 中添加）</source>
-        <translation>Unknown after-sales kind “%1” (it can be added under [kinds] in the after-sales format file %2)</translation>
+        <translation>Unknown after-sales kind &quot;%1&quot; (it can be added under [kinds] in the after-sales format file %2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>理赔 #%1 没有可以撤销的操作（新建的理赔不能撤销；不需要时请“关闭理赔”）</source>
-        <translation>Claim #%1 has no step to undo (a new claim cannot be undone; use “Close claim” if it is not needed)</translation>
+        <translation>Claim #%1 has no step to undo (a new claim cannot be undone; use &quot;Close claim&quot; if it is not needed)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
@@ -9449,12 +9454,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
         <source>%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。</source>
-        <translation>%1 was just changed by %2 (now “%3”); this change was not saved. Look at the latest version, then try again.</translation>
+        <translation>%1 was just changed by %2 (now &quot;%3&quot;); this change was not saved. Look at the latest version, then try again.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
         <source>%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。</source>
-        <translation>%1 was just changed by someone else (now “%2”); this change was not saved. Look at the latest version, then try again.</translation>
+        <translation>%1 was just changed by someone else (now &quot;%2&quot;); this change was not saved. Look at the latest version, then try again.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
@@ -9469,12 +9474,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
         <source>%1：商家拒绝后平台直接介入（仲裁），按“%2”的规则记录；请在举证期内上传凭证</source>
-        <translation>%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule “%2”; upload the evidence within the evidence period</translation>
+        <translation>%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule &quot;%2&quot;; upload the evidence within the evidence period</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
         <source>规则文件 %1：时间窗口“%2”：引用了不存在的计时器“%3”（本规则包的计时器：%4）</source>
-        <translation>Rule file %1: window “%2” names a timer that does not exist, “%3” (this pack&apos;s timers: %4)</translation>
+        <translation>Rule file %1: window &quot;%2&quot; names a timer that does not exist, &quot;%3&quot; (this pack&apos;s timers: %4)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
@@ -9484,7 +9489,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
         <source>申请金额 %1 元少于已到账的 %2 元：请核对；到账记错了请先“撤销上一步”</source>
-        <translation>The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, “Undo last step” first</translation>
+        <translation>The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, &quot;Undo last step&quot; first</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
@@ -9524,12 +9529,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="483"/>
         <source>“assumed”只能是 true（时长为估计）或 false</source>
-        <translation>“assumed” can only be true (the duration is an estimate) or false</translation>
+        <translation>&quot;assumed&quot; can only be true (the duration is an estimate) or false</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="484"/>
         <source>“penalty_amount”中的“%1”必须是正整数，而不是 %2</source>
-        <translation>“%1” in “penalty_amount” must be a positive whole number, not %2</translation>
+        <translation>&quot;%1&quot; in &quot;penalty_amount&quot; must be a positive whole number, not %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
@@ -9569,12 +9574,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="492"/>
         <source>%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名</source>
-        <translation>The header “%2” of column %1 contains “|” and cannot identify the sheet: rename it in the sheet</translation>
+        <translation>The header &quot;%2&quot; of column %1 contains &quot;|&quot; and cannot identify the sheet: rename it in the sheet</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
         <source>文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取</source>
-        <translation>The file unpacks to an abnormal size (a “zip bomb”?): it is not read, for safety</translation>
+        <translation>The file unpacks to an abnormal size (a &quot;zip bomb&quot;?): it is not read, for safety</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
@@ -9599,7 +9604,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
         <source>“keyed_to”必须是一个或几个事件名（%1），而不是 %2</source>
-        <translation>“keyed_to” must be one or more event names (%1), not %2</translation>
+        <translation>&quot;keyed_to&quot; must be one or more event names (%1), not %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
@@ -9609,12 +9614,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="500"/>
         <source>金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款</source>
-        <translation>An amount goes only with a refund, a refund in transit or a compensation; “%1” pays nothing.</translation>
+        <translation>An amount goes only with a refund, a refund in transit or a compensation; &quot;%1&quot; pays nothing.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
         <source>“penalty_amount”的百分比不能超过100</source>
-        <translation>The percentage of “penalty_amount” cannot exceed 100</translation>
+        <translation>The percentage of &quot;penalty_amount&quot; cannot exceed 100</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="501"/>
@@ -9629,7 +9634,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
         <source>数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）</source>
-        <translation>Database address “%1” lacks the database name (…@host:port/database)</translation>
+        <translation>Database address &quot;%1&quot; lacks the database name (…@host:port/database)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
@@ -9644,7 +9649,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
         <source>表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2</source>
-        <translation>The header does not match the column mapping “%1”: these columns are not in the first 10 rows: %2</translation>
+        <translation>The header does not match the column mapping &quot;%1&quot;: these columns are not in the first 10 rows: %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
@@ -9659,7 +9664,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
         <source>“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2</source>
-        <translation>“%1” may only use lowercase letters, digits and underscores, starting with a letter: %2</translation>
+        <translation>&quot;%1&quot; may only use lowercase letters, digits and underscores, starting with a letter: %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
@@ -9669,32 +9674,32 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
         <source>“%1”的格式没有单独的商品明细文件，这个文件没有被使用</source>
-        <translation>The format of “%1” has no separate item detail file: this file was not used</translation>
+        <translation>The format of &quot;%1&quot; has no separate item detail file: this file was not used</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
         <source>“%1”不是有效的售后单号（只能包含数字、字母和“-”）</source>
-        <translation>“%1” is not a valid after-sales number (only digits, letters and “-”)</translation>
+        <translation>&quot;%1&quot; is not a valid after-sales number (only digits, letters and &quot;-&quot;)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
         <source>“%1”同时改了补发记录，无法撤销；请用下一步操作更正</source>
-        <translation>“%1” changed the reship record too and cannot be undone; correct it with the next step</translation>
+        <translation>&quot;%1&quot; changed the reship record too and cannot be undone; correct it with the next step</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
         <source>订单号“%1”含有无效字符，只能包含数字、字母和“-”</source>
-        <translation>Order number “%1” has invalid characters: only digits, letters and “-” are allowed</translation>
+        <translation>Order number &quot;%1&quot; has invalid characters: only digits, letters and &quot;-&quot; are allowed</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
         <source>运单号“%1”含有无效字符，只能包含数字、字母和“-”</source>
-        <translation>Tracking number “%1” has invalid characters: only digits, letters and “-” are allowed</translation>
+        <translation>Tracking number &quot;%1&quot; has invalid characters: only digits, letters and &quot;-&quot; are allowed</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
         <source>到账 %1 元后累计已达申请金额 %2 元，请用“已赔付”</source>
-        <translation>With ¥%1 received the total reaches the ¥%2 claimed: use “Paid”</translation>
+        <translation>With ¥%1 received the total reaches the ¥%2 claimed: use &quot;Paid&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
@@ -9704,12 +9709,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
         <source>“auto_records”事件“%1”未知（可用：%2）</source>
-        <translation>Unknown “auto_records” event “%1” (available: %2)</translation>
+        <translation>Unknown &quot;auto_records&quot; event &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
         <source>“%1”必须是日期列表，例如 [2026-10-08]</source>
-        <translation>“%1” must be a list of dates, e.g. [2026-10-08]</translation>
+        <translation>&quot;%1&quot; must be a list of dates, e.g. [2026-10-08]</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
@@ -9719,17 +9724,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
         <source>“一行一个商品”的表格需要选择“商品名称”在哪一列</source>
-        <translation>A sheet with one row per item needs the “Item name” column</translation>
+        <translation>A sheet with one row per item needs the &quot;Item name&quot; column</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
         <source>%1售后单当前状态为“%2”，不能执行“%3”。当前可执行：%4</source>
-        <translation>This %1 case is “%2”: it cannot take “%3”. Possible now: %4</translation>
+        <translation>This %1 case is &quot;%2&quot;: it cannot take &quot;%3&quot;. Possible now: %4</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
         <source>平台售后单号“%1”已记录在售后单 #%2，请打开那一单</source>
-        <translation>Platform after-sales number “%1” is recorded on case #%2 already: open that case</translation>
+        <translation>Platform after-sales number &quot;%1&quot; is recorded on case #%2 already: open that case</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
@@ -9739,7 +9744,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
         <source>请选择“订单号”在哪一列：订单按订单号导入和合并</source>
-        <translation>Choose the “Order no.” column: orders are imported and merged by their number</translation>
+        <translation>Choose the &quot;Order no.&quot; column: orders are imported and merged by their number</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
@@ -9754,17 +9759,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
         <source>售后单号“%1”与第 %2 行重复且内容不同，本行未导入</source>
-        <translation>After-sales number “%1” repeats row %2 with different content: this row was not imported</translation>
+        <translation>After-sales number &quot;%1&quot; repeats row %2 with different content: this row was not imported</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
         <source>提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）</source>
-        <translation>Note: “%1” ran out at %2; the platform acted on its own then (%3)</translation>
+        <translation>Note: &quot;%1&quot; ran out at %2; the platform acted on its own then (%3)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
         <source>理赔当前状态为“%1”，不能执行“%2”。当前可执行：%3</source>
-        <translation>This claim is “%1”: it cannot take “%2”. Possible now: %3</translation>
+        <translation>This claim is &quot;%1&quot;: it cannot take &quot;%2&quot;. Possible now: %3</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
@@ -9779,17 +9784,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
         <source>“%1”必须是文字列表，例如 [&quot;a&quot;, &quot;b&quot;]</source>
-        <translation>“%1” must be a list of texts, e.g. [&quot;a&quot;, &quot;b&quot;]</translation>
+        <translation>&quot;%1&quot; must be a list of texts, e.g. [&quot;a&quot;, &quot;b&quot;]</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
         <source>extends 指向未知的规则包“%1”（可用：%2）</source>
-        <translation>extends names an unknown rule pack “%1” (available: %2)</translation>
+        <translation>extends names an unknown rule pack &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
         <source>规则文件 %1：活动“%2”：引用了不存在的计时器“%3”</source>
-        <translation>Rule file %1: campaign “%2” names a timer that does not exist, “%3”</translation>
+        <translation>Rule file %1: campaign &quot;%2&quot; names a timer that does not exist, &quot;%3&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
@@ -9799,12 +9804,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
         <source>工作表“%1”无法读取，文件可能已损坏或不完整（%2）</source>
-        <translation>Sheet “%1” cannot be read: the file may be damaged or incomplete (%2)</translation>
+        <translation>Sheet &quot;%1&quot; cannot be read: the file may be damaged or incomplete (%2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
         <source>售后单 #%1 当前状态为“%2”，不能改为缺货退款</source>
-        <translation>Case #%1 is “%2”: it cannot become an out-of-stock refund</translation>
+        <translation>Case #%1 is &quot;%2&quot;: it cannot become an out-of-stock refund</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="540"/>
@@ -9819,7 +9824,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="545"/>
         <source>“%1”中的“%2”不是日期（YYYY-MM-DD）</source>
-        <translation>“%2” in “%1” is not a date (YYYY-MM-DD)</translation>
+        <translation>&quot;%2&quot; in &quot;%1&quot; is not a date (YYYY-MM-DD)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
@@ -9829,7 +9834,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
         <source>对应的订单列表文件“%1”未能导入，明细也未导入</source>
-        <translation>Its order list file “%1” was not imported, so the details were not either</translation>
+        <translation>Its order list file &quot;%1&quot; was not imported, so the details were not either</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="544"/>
@@ -9839,7 +9844,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
         <source>理赔 #%1 的状态在“%2”之后又变了，无法撤销</source>
-        <translation>Claim #%1 changed again after “%2”: it cannot be undone</translation>
+        <translation>Claim #%1 changed again after &quot;%2&quot;: it cannot be undone</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
@@ -9859,12 +9864,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
         <source>id 应为“%1”（与文件名一致），而不是“%2”</source>
-        <translation>id should be “%1” (as the file name), not “%2”</translation>
+        <translation>id should be &quot;%1&quot; (as the file name), not &quot;%2&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
         <source>%1“%2”不是合理的日期（年份应在 %3–%4 之间）</source>
-        <translation>%1 “%2” is not a plausible date (the year should be %3–%4)</translation>
+        <translation>%1 &quot;%2&quot; is not a plausible date (the year should be %3–%4)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
@@ -9879,12 +9884,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
         <source>时长“%1”必须在 1 到 %2 之间，而不是 %3</source>
-        <translation>Duration “%1” must be between 1 and %2, not %3</translation>
+        <translation>Duration &quot;%1&quot; must be between 1 and %2, not %3</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
         <source>%1 列同时对应了“%2”：一列只能对应一个字段</source>
-        <translation>Column %1 is chosen for “%2”: a column can stand for one field only</translation>
+        <translation>Column %1 is chosen for &quot;%2&quot;: a column can stand for one field only</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
@@ -9899,17 +9904,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
         <source>%1“%2”不是有效的金额（例如 12.50）</source>
-        <translation>%1 “%2” is not a valid amount (e.g. 12.50)</translation>
+        <translation>%1 &quot;%2&quot; is not a valid amount (e.g. 12.50)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
         <source>订单号“%1…”太长（最多 64 个字符）</source>
-        <translation>Order number “%1…” is too long (at most 64 characters)</translation>
+        <translation>Order number &quot;%1…&quot; is too long (at most 64 characters)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
         <source>第 %1 行“%2”只有 %3 件，不能理赔 %4 件</source>
-        <translation>Line %1 “%2” has only %3 pieces: %4 cannot be claimed</translation>
+        <translation>Line %1 &quot;%2&quot; has only %3 pieces: %4 cannot be claimed</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
@@ -9964,17 +9969,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
         <source>售后单 #%1 是“%2”，不是补发售后单</source>
-        <translation>Case #%1 is “%2”, not a reship case</translation>
+        <translation>Case #%1 is &quot;%2&quot;, not a reship case</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
         <source>%1“%2”最多只能有两位小数（精确到分）</source>
-        <translation>%1 “%2” has more than two decimals (amounts are to the cent)</translation>
+        <translation>%1 &quot;%2&quot; has more than two decimals (amounts are to the cent)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
         <source>运单号“%1”长度不对（应为 %2–%3 位）</source>
-        <translation>Tracking number “%1” has the wrong length (%2–%3 characters)</translation>
+        <translation>Tracking number &quot;%1&quot; has the wrong length (%2–%3 characters)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
@@ -9994,12 +9999,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
         <source>导出文件“%1”应以 .xlsx 结尾</source>
-        <translation>The export file “%1” should end in .xlsx</translation>
+        <translation>The export file &quot;%1&quot; should end in .xlsx</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
         <source>“revision”必须是非负整数</source>
-        <translation>“revision” must be a whole number, 0 or more</translation>
+        <translation>&quot;revision&quot; must be a whole number, 0 or more</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
@@ -10024,7 +10029,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
         <source>缺少“duration”（时长）</source>
-        <translation>“duration” is missing</translation>
+        <translation>&quot;duration&quot; is missing</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
@@ -10064,17 +10069,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
         <source>时长“%1”必须是正整数，而不是 %2</source>
-        <translation>Duration “%1” must be a positive whole number, not %2</translation>
+        <translation>Duration &quot;%1&quot; must be a positive whole number, not %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
         <source>处理步骤“%1”没有本店自己的版本</source>
-        <translation>Playbook “%1” has no version of the shop&apos;s own</translation>
+        <translation>Playbook &quot;%1&quot; has no version of the shop&apos;s own</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
         <source>工作表“%1”无法读取，文件已损坏</source>
-        <translation>Sheet “%1” cannot be read: the file is damaged</translation>
+        <translation>Sheet &quot;%1&quot; cannot be read: the file is damaged</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
@@ -10114,7 +10119,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
         <source>不认识的设置项“%1”（可用：%2）</source>
-        <translation>Unknown setting “%1” (available: %2)</translation>
+        <translation>Unknown setting &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
@@ -10144,12 +10149,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
         <source>“%1”中有未知的%2：%3（可用：%4）</source>
-        <translation>“%1” has unknown %2: %3 (available: %4)</translation>
+        <translation>&quot;%1&quot; has unknown %2: %3 (available: %4)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
         <source>起算事件“%1”未知（可用：%2）</source>
-        <translation>Unknown start event “%1” (available: %2)</translation>
+        <translation>Unknown start event &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
@@ -10159,7 +10164,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
         <source>请填写方案名称（例如“%1”）</source>
-        <translation>Enter a name for the mapping (e.g. “%1”)</translation>
+        <translation>Enter a name for the mapping (e.g. &quot;%1&quot;)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
@@ -10194,12 +10199,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
         <source>数据库地址“%1”写法不对：%2</source>
-        <translation>Database address “%1” is not written right: %2</translation>
+        <translation>Database address &quot;%1&quot; is not written right: %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
         <source>工作表“%1”内容已损坏（%2）</source>
-        <translation>The content of sheet “%1” is damaged (%2)</translation>
+        <translation>The content of sheet &quot;%1&quot; is damaged (%2)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
@@ -10214,7 +10219,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
         <source>%1“%2”太大（最多 %3 元）</source>
-        <translation>%1 “%2” is too large (at most ¥%3)</translation>
+        <translation>%1 &quot;%2&quot; is too large (at most ¥%3)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
@@ -10239,7 +10244,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
         <source>“%1”选择的列不在表格里</source>
-        <translation>The column chosen for “%1” is not in the sheet</translation>
+        <translation>The column chosen for &quot;%1&quot; is not in the sheet</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
@@ -10264,7 +10269,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
         <source>“%1”的数量应为 1–%2</source>
-        <translation>The quantity of “%1” should be 1–%2</translation>
+        <translation>The quantity of &quot;%1&quot; should be 1–%2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
@@ -10304,32 +10309,32 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
         <source>话术“%1”的内容是空的</source>
-        <translation>Script “%1” is empty</translation>
+        <translation>Script &quot;%1&quot; is empty</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
         <source>请选择“%1”在哪一列：%2</source>
-        <translation>Choose the “%1” column: %2</translation>
+        <translation>Choose the &quot;%1&quot; column: %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
         <source>找不到处理步骤“%1”</source>
-        <translation>Playbook “%1” not found</translation>
+        <translation>Playbook &quot;%1&quot; not found</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
         <source>“%1”必须是非空文字</source>
-        <translation>“%1” must be a text, not empty</translation>
+        <translation>&quot;%1&quot; must be a text, not empty</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
         <source>“%1”最长 %2 个字符</source>
-        <translation>“%1” is at most %2 characters</translation>
+        <translation>&quot;%1&quot; is at most %2 characters</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
         <source>无法识别的平台“%1”</source>
-        <translation>Unknown platform “%1”</translation>
+        <translation>Unknown platform &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
@@ -10349,7 +10354,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
         <source>售后单已经是“%1”</source>
-        <translation>The case is “%1” already</translation>
+        <translation>The case is &quot;%1&quot; already</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
@@ -10379,7 +10384,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
         <source>“%1”无法撤销：%2</source>
-        <translation>“%1” cannot be undone: %2</translation>
+        <translation>&quot;%1&quot; cannot be undone: %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
@@ -10449,7 +10454,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
         <source>%1中计时器“%2”</source>
-        <translation>%1, timer “%2”</translation>
+        <translation>%1, timer &quot;%2&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
@@ -10464,7 +10469,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
         <source>，公式“=%1”</source>
-        <translation>, formula “=%1”</translation>
+        <translation>, formula &quot;=%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
@@ -10519,7 +10524,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
         <source>缺少“%1”</source>
-        <translation>“%1” is missing</translation>
+        <translation>&quot;%1&quot; is missing</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
@@ -10534,17 +10539,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
         <source>%1”和“%2</source>
-        <translation>%1” and “%2</translation>
+        <translation>%1&quot; and &quot;%2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
         <source>“%1”列</source>
-        <translation>, column “%1”</translation>
+        <translation>, column &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
         <source>%1“%2”</source>
-        <translation>%1 “%2”</translation>
+        <translation>%1 &quot;%2&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
@@ -10564,7 +10569,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
         <source>“%1”</source>
-        <translation>“%1” </translation>
+        <translation>&quot;%1&quot; </translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
@@ -11124,27 +11129,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="807"/>
         <source>“%1”不是有效的编号</source>
-        <translation>“%1” is not a valid number</translation>
+        <translation>&quot;%1&quot; is not a valid number</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="808"/>
         <source>“%1…”不是有效的订单号（最长 64 个字符）</source>
-        <translation>“%1…” is not a valid order number (64 characters at most)</translation>
+        <translation>&quot;%1…&quot; is not a valid order number (64 characters at most)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="809"/>
         <source>“%1”不是有效的订单号（只能包含数字、字母和“-”）</source>
-        <translation>“%1” is not a valid order number (digits, letters and “-” only)</translation>
+        <translation>&quot;%1&quot; is not a valid order number (digits, letters and &quot;-&quot; only)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
         <source>“%1…”不是有效的金额（应为数字，例如 12.50）</source>
-        <translation>“%1…” is not a valid amount (a number, e.g. 12.50)</translation>
+        <translation>&quot;%1…&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
         <source>“%1”不是有效的金额（应为数字，例如 12.50）</source>
-        <translation>“%1” is not a valid amount (a number, e.g. 12.50)</translation>
+        <translation>&quot;%1&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
@@ -11154,27 +11159,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="813"/>
         <source>金额“%1”过大（最多 %2 元）</source>
-        <translation>The amount “%1” is too large (¥%2 at most)</translation>
+        <translation>The amount &quot;%1&quot; is too large (¥%2 at most)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="814"/>
         <source>金额“%1”最多只能有两位小数（精确到分）</source>
-        <translation>The amount “%1” has more than two decimals (cents at most)</translation>
+        <translation>The amount &quot;%1&quot; has more than two decimals (cents at most)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="815"/>
         <source>金额“%1”过大</source>
-        <translation>The amount “%1” is too large</translation>
+        <translation>The amount &quot;%1&quot; is too large</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
         <source>“%1…”不是有效的数量（应为整数）</source>
-        <translation>“%1…” is not a valid quantity (a whole number)</translation>
+        <translation>&quot;%1…&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
         <source>“%1”不是有效的数量（应为整数）</source>
-        <translation>“%1” is not a valid quantity (a whole number)</translation>
+        <translation>&quot;%1&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="818"/>
@@ -11184,62 +11189,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="819"/>
         <source>数量“%1”过大（最多 %2）</source>
-        <translation>The quantity “%1” is too large (%2 at most)</translation>
+        <translation>The quantity &quot;%1&quot; is too large (%2 at most)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="820"/>
         <source>“%1”不是有效的日期时间</source>
-        <translation>“%1” is not a valid date and time</translation>
+        <translation>&quot;%1&quot; is not a valid date and time</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="821"/>
         <source>“%1”不是合理的日期（年份应在 1990–2100 之间）</source>
-        <translation>“%1” is not a plausible date (the year should be 1990–2100)</translation>
+        <translation>&quot;%1&quot; is not a plausible date (the year should be 1990–2100)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="822"/>
         <source>“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）</source>
-        <translation>“%1” is not a recognisable date and time (write it like 2026-11-06 20:56:31)</translation>
+        <translation>&quot;%1&quot; is not a recognisable date and time (write it like 2026-11-06 20:56:31)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="823"/>
         <source>“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）</source>
-        <translation>“%1” is a date or time that does not exist (such as 30 February or 25 o&apos;clock)</translation>
+        <translation>&quot;%1&quot; is a date or time that does not exist (such as 30 February or 25 o&apos;clock)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="824"/>
         <source>第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）</source>
-        <translation>Row %1, column “%2”: unknown after-sales status “%3”; a new case is recorded as Pending, an existing one stays as it is (it can be added under [statuses] in %4)</translation>
+        <translation>Row %1, column &quot;%2&quot;: unknown after-sales status &quot;%3&quot;; a new case is recorded as Pending, an existing one stays as it is (it can be added under [statuses] in %4)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
         <source>第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）</source>
-        <translation>Row %1, column “%2” says “%3” (no date): a new case takes the time of the import as the buyer&apos;s request, its deadlines counting from then; an existing one stays as it is. Check and correct it (Edit → Buyer requested at, or on the command line case edit N --requested-at)</translation>
+        <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot; (no date): a new case takes the time of the import as the buyer&apos;s request, its deadlines counting from then; an existing one stays as it is. Check and correct it (Edit → Buyer requested at, or on the command line case edit N --requested-at)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
         <source>“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应</source>
-        <translation>Column “%1” (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
+        <translation>Column &quot;%1&quot; (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
         <source>第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表</source>
-        <translation>Row %1, column “%2” says “%3” (no date): imported as blank, as a blank cell is, which also clears that time of an order already in the ledger. Check the source sheet</translation>
+        <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot; (no date): imported as blank, as a blank cell is, which also clears that time of an order already in the ledger. Check the source sheet</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
         <source>第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入</source>
-        <translation>Row %1, column “%2” says “%3”, which lies ahead (it is now %4): imported as written. If the year or the date was mistyped, correct the sheet and import it again</translation>
+        <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot;, which lies ahead (it is now %4): imported as written. If the year or the date was mistyped, correct the sheet and import it again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
         <source>第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单</source>
-        <translation>Row %1, column “%2”: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check whether the amount is wrong or the request belongs to another order</translation>
+        <translation>Row %1, column &quot;%2&quot;: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check whether the amount is wrong or the request belongs to another order</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
         <source>订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。如果选错了店铺的导出文件，请再导入原店铺的导出改回</source>
-        <translation>Orders %1 belonged to shop “%2”; this file says “%3”: moved to “%3”, their cases counted for that shop now. If the export of the wrong shop was chosen, import the original shop&apos;s export again to move them back</translation>
+        <translation>Orders %1 belonged to shop &quot;%2&quot;; this file says &quot;%3&quot;: moved to &quot;%3&quot;, their cases counted for that shop now. If the export of the wrong shop was chosen, import the original shop&apos;s export again to move them back</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="833"/>
@@ -11249,7 +11254,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
@@ -11259,22 +11264,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click “This is a Tmall refund list…”): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
         <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）</source>
-        <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column “%4”, row %3), the header has columns only its export has (%6), and no order number looks like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %7 on the command line)</translation>
+        <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column &quot;%4&quot;, row %3), the header has columns only its export has (%6), and no order number looks like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %7 on the command line)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="841"/>
         <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %6）</source>
-        <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column “%4”, row %3) and none like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %6 on the command line)</translation>
+        <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column &quot;%4&quot;, row %3) and none like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %6 on the command line)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="842"/>
@@ -11284,22 +11289,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
-        <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
+        <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="844"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
-        <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
+        <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="845"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
-        <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1 (nearest: “%2”, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
+        <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
-        <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under “Import other sheet”</translation>
+        <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="847"/>
@@ -11309,7 +11314,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="848"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）</source>
-        <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: “%2”, but these columns are missing: %3)</translation>
+        <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
@@ -11329,7 +11334,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
         <source>这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）</source>
-        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “%1” while it is open, not an export: import “%1” itself (save and close it first if it is still open)</translation>
+        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside &quot;%1&quot; while it is open, not an export: import &quot;%1&quot; itself (save and close it first if it is still open)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="855"/>
@@ -11409,12 +11414,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="870"/>
         <source>撤销“%1”：%2</source>
-        <translation>Undid “%1”: %2</translation>
+        <translation>Undid &quot;%1&quot;: %2</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="871"/>
         <source>撤销“%1”</source>
-        <translation>Undid “%1”</translation>
+        <translation>Undid &quot;%1&quot;</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="872"/>
@@ -11649,7 +11654,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
-        <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as “cannot be sold again” and upload the inspection photos</translation>
+        <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as &quot;cannot be sold again&quot; and upload the inspection photos</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
@@ -11759,7 +11764,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>修改不能撤销，请再点“编辑”改回去</source>
-        <translation>An edit cannot be undone; click “Edit” again to change it back</translation>
+        <translation>An edit cannot be undone; click &quot;Edit&quot; again to change it back</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
@@ -11774,7 +11779,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>售后单的状态在这一步之后又变了，无法撤销</source>
-        <translation>The case’s status changed after this step: it cannot be undone</translation>
+        <translation>The case&apos;s status changed after this step: it cannot be undone</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
@@ -11929,7 +11934,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/window/window_imports.py" line="172"/>
         <source>文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）</source>
-        <translation>The folder “%1” holds no sheet to import (.csv, .xlsx, .xls)</translation>
+        <translation>The folder &quot;%1&quot; holds no sheet to import (.csv, .xlsx, .xls)</translation>
     </message>
 </context>
 <context>
@@ -12035,7 +12040,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="163"/>
         <source>%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD</source>
-        <translation>%1, line %2: “%3” is not a date; write YYYY-MM-DD</translation>
+        <translation>%1, line %2: &quot;%3&quot; is not a date; write YYYY-MM-DD</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="167"/>

@@ -233,6 +233,8 @@ def test_the_summary_is_english_in_english(qtbot: QtBot, english: QTranslator,
     assert "Platform deadlines missed 23 times" in tab.summary.text()
     assert "include ¥33.00 by the platform's rules for timers that ran out (2 cases" in tab.summary.text()
     assert not CHINESE.search(tab.summary.text()), tab.summary.text()
+    # One way of writing money in it: "net loss 41.00 yuan" beside "include ¥33.00" read as two currencies.
+    assert "yuan" not in tab.summary.text() and "net loss ¥" in tab.summary.text(), tab.summary.text()
     assert tab.tables["report_by_reason"].figures.headers[1] == "Cases"
 
 

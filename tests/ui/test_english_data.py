@@ -289,7 +289,7 @@ def test_an_error_dialog_says_a_fixed_message_in_english(english: QTranslator) -
     """The error dialogs said the core's and services' fixed messages in Chinese ("备注内容不能为空",
     "内部错误（KeyError）…") in the English window; a message naming values stays as the core wrote it."""
     assert describe_error(UserError("备注内容不能为空")) == "The note is empty"
-    assert describe_error(LedgerDamaged("/tmp/a.sqlite3")).endswith(" Restore the latest good backup under “Backups”.")
+    assert describe_error(LedgerDamaged("/tmp/a.sqlite3")).endswith(' Restore the latest good backup under "Backups".')
     assert describe_error(KeyError("x")) == (
         "Internal error (KeyError): 'x'. Nothing was changed; please send the log to the developers.")
     assert describe_error(UserError("订单 123 不存在")) == "订单 123 不存在"
@@ -335,7 +335,7 @@ def test_a_refused_file_says_why_in_english(qtbot: QtBot, tmp_path: Path, data_h
         why = dialog.table.item(0, 6).text()
         assert why.startswith("Unrecognised sheet: no order export header in the first 10 rows. Supported: "
                               "Douyin Shop orders, JD orders, Pinduoduo orders"), why
-        assert why.endswith("under “Import other sheet”") and "（" not in why
+        assert why.endswith("under \"Import other sheet\"") and "（" not in why
 
 
 def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp_path: Path, data_home: Path,
@@ -346,8 +346,8 @@ def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp
     lock.write_bytes(b"\x0bAdministrator" + b" " * 40 + b"\x00" * 100)
     with import_summary(qtbot, tmp_path, [lock]) as dialog:
         assert dialog.table.item(0, 6).text() == (
-            "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside “退款管理.xlsx” while "
-            "it is open, not an export: import “退款管理.xlsx” itself (save and close it first if it is still open)")
+            "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside \"退款管理.xlsx\" while "
+            "it is open, not an export: import \"退款管理.xlsx\" itself (save and close it first if it is still open)")
 
 
 def test_a_refused_file_reads_as_before_in_chinese() -> None:
@@ -369,7 +369,7 @@ def test_a_bad_cell_is_explained_in_english_with_its_value_as_written(qtbot: QtB
     with import_summary(qtbot, tmp_path, [bad]) as dialog:
         assert dialog.errors.rowCount() == 1
         assert dialog.errors.item(0, 2).text() == "用户实付金额(元)"
-        assert dialog.errors.item(0, 3).text() == "“七十九” is not a valid amount (a number, e.g. 12.50)"
+        assert dialog.errors.item(0, 3).text() == "\"七十九\" is not a valid amount (a number, e.g. 12.50)"
 
 
 def test_a_bad_cell_reads_as_before_in_chinese() -> None:
@@ -399,14 +399,14 @@ def test_an_unknown_status_word_is_warned_about_in_english(qtbot: QtBot, tmp_pat
         csv.writer(out).writerows(rows)
     with import_summary(qtbot, tmp_path, [changed]) as dialog:
         said = dialog.warnings.text()
-        assert "tb.csv: Row 2, column “退款状态”: unknown after-sales status “平台新状态”; a new case is recorded " \
+        assert 'tb.csv: Row 2, column "退款状态": unknown after-sales status "平台新状态"; a new case is recorded ' \
                "as Pending" in said, said
 
 
 def test_the_ledgers_own_history_notes_read_in_english(english: QTranslator) -> None:
     """Links, undos and evidence brought from a case were written "关联售后单 #12", "撤销“同意退货”"…"""
     assert labels.note("关联售后单 #12") == "Linked to case #12"
-    assert labels.note("撤销“同意退货”") == "Undid “Approve return”"  # the Edit menu's says "Undo “…”"
-    assert labels.note("撤销“同意退货”：退货地址写错了") == "Undid “Approve return”: 退货地址写错了"
+    assert labels.note("撤销“同意退货”") == "Undid \"Approve return\""  # the Edit menu's says "Undo \"…\""
+    assert labels.note("撤销“同意退货”：退货地址写错了") == "Undid \"Approve return\": 退货地址写错了"
     assert labels.note("理赔款用于补发 #3（售后单 #12）") == "Claim money pays for reship #3 (case #12)"
     assert labels.note("买家说周末在家") == "买家说周末在家"  # typed by hand: as written

@@ -103,11 +103,11 @@ def test_a_refused_action_reads_as_before_in_chinese_and_english_in_the_window(e
     assert refused.value.message == ("退货退款售后单当前状态为“已关闭”，不能执行“同意退货”。"
                                      "当前可执行：重新打开、交易成功")
     shown = describe_error(refused.value)
-    assert shown.startswith("This Return & refund case is “Closed”: it cannot take “"), shown
+    assert shown.startswith("This Return & refund case is \"Closed\": it cannot take \""), shown
     assert not CJK.search(shown) and shown.count(", ") == 1, shown  # the two possible actions, in English
     with pytest.raises(UserError) as typed:
         parse_yuan("七十九", "Refund amount")  # the window names the field in its own language
-    assert describe_error(typed.value) == "Refund amount “七十九” is not a valid amount (e.g. 12.50)"
+    assert describe_error(typed.value) == "Refund amount \"七十九\" is not a valid amount (e.g. 12.50)"
 
 
 def test_the_command_line_prints_the_chinese_it_printed_before(tmp_path: Path) -> None:
@@ -160,13 +160,13 @@ def test_a_bulk_action_says_in_english_what_it_will_do_and_why_a_case_was_refuse
         dialog.action.setCurrentIndex(dialog.action.findData("agree_reship"))
         qtbot.waitUntil(lambda: "cases will take" in dialog.summary.text(), timeout=10000)
         plan = dialog.summary.text()
-        assert plan == "2 cases will take “Approve reship”: Pending → Reship pending ×2; 1 cannot take it: #3 (Closed)"
+        assert plan == '2 cases will take "Approve reship": Pending → Reship pending ×2; 1 cannot take it: #3 (Closed)'
         with qtbot.waitSignal(dialog.finished_bulk, timeout=10000):
             dialog.run_button.click()
         refused = dialog.result_list.item(2).text()
         # Who closed it, as another seat's step since the dialog read the cases: the seat's name as it is.
         assert refused.startswith("#3  ✗  Case #3 was just changed by 客服 ("), refused
-        assert " Close): This Reship case is “Closed”: it cannot take “Approve reship”." in refused, refused
+        assert " Close): This Reship case is \"Closed\": it cannot take \"Approve reship\"." in refused, refused
         assert not CJK.search(refused.replace("客服", ""))
         dialog.run_button.click()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
@@ -193,11 +193,11 @@ def test_an_import_with_bad_rows_and_a_damaged_file_is_explained_in_english(
         assert dialog.errors.rowCount() == 1
         assert dialog.errors.item(0, 2).text() == "订单号"
         assert dialog.errors.item(0, 3).text() == (
-            "订单号 “261101-103283030276851” is on row 2 already, but this row differs from row 2; this row was not "
+            "订单号 \"261101-103283030276851\" is on row 2 already, but this row differs from row 2; this row was not "
             "imported (row 2 is kept). Check them and delete the extra row")
         reasons = [dialog.table.item(row, 6).text() for row in range(dialog.table.rowCount())]
         refusal = next(r for r in reasons if "NUL" in r)
-        assert refusal.startswith("Row 2, column 2 (“261101-103283030276851”) holds a null character (NUL)")
+        assert refusal.startswith("Row 2, column 2 (\"261101-103283030276851\") holds a null character (NUL)")
         assert not CJK.search(refusal), refusal
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
         dialog.close()
@@ -237,7 +237,7 @@ def test_another_seats_change_first_is_said_in_english(qtbot: QtBot, db: Databas
     dialog = tab.dialog  # said in the dialog, which stays open with what was typed
     assert isinstance(dialog, WritingDialog) and dialog.isVisible() and dialog.write_problem.isVisible()
     said = dialog.write_problem.text()
-    assert f"Case #{case_id} was just changed by 小王 (now “Reship pending”); this change was not saved." in said, said
+    assert f'Case #{case_id} was just changed by 小王 (now "Reship pending"); this change was not saved.' in said, said
     assert not CJK.search(_without(said, "小王"))
 
 
@@ -268,7 +268,7 @@ def test_the_rule_editor_names_a_problem_in_english(qtbot: QtBot, ledger: Ledger
     assert not dialog.validate_current()
     problem = dialog.problem_texts()[0]
     assert problem.startswith("Rule file ") and problem.endswith(
-        ": timer “reship_answer”: “Name (name)” must be a text, not empty"), problem
+        ": timer \"reship_answer\": \"Name (name)\" must be a text, not empty"), problem
     assert not CJK.search(problem), problem
     dialog.select_pack("taobao")
     form = dialog.form
@@ -350,7 +350,7 @@ def test_a_statement_without_prices_asks_for_them_in_english(
         dialog.typed_prices.fields["纯棉袜子 10双装 中筒"].setText("十二块")
         dialog.typed_prices.use_button.click()
         problem = dialog.typed_prices.problem.text()
-        assert problem.endswith("“十二块” is not a valid amount (e.g. 12.50)"), problem
+        assert problem.endswith("\"十二块\" is not a valid amount (e.g. 12.50)"), problem
         assert not CJK.search(_without(problem, "纯棉袜子 10双装 中筒", "十二块")), problem
         dialog.close()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
@@ -366,15 +366,15 @@ def test_the_column_mapping_dialog_names_its_problems_in_english(qtbot: QtBot, t
     try:
         dialog = open_mapping(qtbot, win, supplier_sheet(tmp_path / "发货.xlsx"))
         dialog.choose_column("order_no", None)
-        assert "Choose the “Order no.” column: orders are imported and merged by their number" in dialog.problems.text()
+        assert 'Choose the "Order no." column: orders are imported and merged by their number' in dialog.problems.text()
         dialog.choose_column("order_no", "单号")
         dialog.set_layout(Layout.ORDER_ROWS)
         dialog.choose_column("goods", "单价")
         said = dialog.problems.text()
-        assert said.startswith("• Column H is chosen for “") and "”: a column can stand for one field only" in said
+        assert said.startswith("• Column H is chosen for \"") and "\": a column can stand for one field only" in said
         dialog.name_edit.setText("")
         said = dialog.problems.text()
-        assert "Enter a name for the mapping (e.g. “Supplier shipping sheet”)" in said, said
+        assert "Enter a name for the mapping (e.g. \"Supplier shipping sheet\")" in said, said
         assert not CJK.search(said), said
         dialog.reject()
         qtbot.waitUntil(lambda: not win.runner.busy, timeout=10000)
@@ -399,7 +399,7 @@ def test_an_item_row_without_an_order_number_refuses_the_file_in_english(tmp_pat
         db.close()
     assert result.refused is not None and result.refused.startswith("第 3 行“订单号”列：")
     shown = labels.message(result.refused, REFUSAL_TEMPLATES)
-    assert shown.startswith("Row 3, column “订单号”: ") and "nothing of the file was imported" in shown, shown
+    assert shown.startswith("Row 3, column \"订单号\": ") and "nothing of the file was imported" in shown, shown
     assert not CJK.search(_without(shown, "订单号")), shown
 
 

@@ -28,7 +28,7 @@ def test_a_list_of_another_platform_is_refused_in_english(tmp_path: Path, englis
     assert result.refused is not None and result.refused.startswith("所选平台是拼多多")
     shown = labels.message(result.refused, REFUSAL_TEMPLATES)
     assert shown.startswith("The platform chosen is Pinduoduo, but every order number in the file looks like a "
-                            "Douyin Shop one (e.g. 6999026815672311793 in column “订单号”, row 2)"), shown
+                            "Douyin Shop one (e.g. 6999026815672311793 in column \"订单号\", row 2)"), shown
     assert "6999026815672311793" in shown and "--platform douyin" in shown
     # The column names stay as the file writes them.
     assert not CJK.search(shown.replace("订单号", "").replace("商品单号", "").replace("买家昵称", "")), shown

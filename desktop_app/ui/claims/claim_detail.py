@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -54,6 +55,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.evidence_strip import EvidenceStrip
 from desktop_app.ui.widgets.evidence_thumbnails import THUMBNAIL, Thumbnail, load_thumbnail
 from desktop_app.ui.widgets.flow_layout import flow_row
+from desktop_app.ui.widgets.full_text_tips import fit_titles, show_full_texts
 from desktop_app.ui.widgets.status_colours import shade, tint
 from desktop_app.ui.widgets.table_menu import explain
 from desktop_app.ui.widgets.timeline import TimelineEntry, TimelineView, transition
@@ -105,6 +107,12 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.items.setHeaderLabels([self.tr("商品"), self.tr("规格"), self.tr("数量"), self.tr("单价"),
                                     self.tr("申请金额")])
         self.items.setMaximumHeight(110)
+        # The figures whole, the goods' name takes what is left (Qty took 100 px, 申请金额 was out of view).
+        columns = self.items.header()
+        columns.setStretchLastSection(False)
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._fit_figures()
+        show_full_texts(self.items)  # a long name cut short says itself whole
         layout.addWidget(self.items, 1)
 
         self.actions_box = QGroupBox(self.tr("操作"))
@@ -230,7 +238,7 @@ class ClaimDetailPane(ClaimEdits, QWidget):
             for column in (2, 3, 4):
                 row.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.items.addTopLevelItem(row)
-        self.items.resizeColumnToContents(0)
+        self._fit_figures()
         self.evidence.show_thumbnails(loaded.thumbnails)
         self._show_history(d)
         self._set_actions(allowed_actions(ClaimStatus(d.status)))
@@ -238,6 +246,12 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         self.follow_up_button.setEnabled(d.is_open)
         self._offer_undo(d)
         self.loaded.emit(d.id)
+
+    def _fit_figures(self) -> None:
+        """The figures' columns as wide as their texts and titles (the name column takes the rest)."""
+        for column in range(1, self.items.columnCount()):
+            self.items.resizeColumnToContents(column)
+        fit_titles(self.items.header())  # an empty list measured "Qty" at 28 px
 
     def _show_history(self, d: ClaimDetail) -> None:
         kinds = {"created": self.tr("新建理赔"), "note": self.tr("备注"), "edit": self.tr("修改"),

@@ -87,7 +87,9 @@ def summary_html(d: ClaimDetail) -> str:
     parts.append(row(_tr("已到账"), format_yuan(d.received_fen)))
     for payout in d.payouts:
         how = labels.label_of(PayoutChannel, payout.channel) or _tr("未注明方式")
-        parts.append(row("", f"{labels.when(payout.paid_at)}  ￥{format_yuan(payout.amount_fen)}（{how}）"))
+        paid = _tr("￥%1").replace("%1", format_yuan(payout.amount_fen))
+        parts.append(row("", f"{labels.when(payout.paid_at)}  " + _tr("%1（%2）").replace("%1", paid)
+                         .replace("%2", how)))
     if d.ticket_no or d.contact_level or d.contact or d.reported_at:
         parts.append(row(_tr("理赔单号"), d.ticket_no))
         parts.append(row(_tr("对接方"), " ".join(

@@ -200,14 +200,18 @@ class NewClaimDialog(QDialog):
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.items.setItem(n, VALUE_COLUMN, value)
         self.items.blockSignals(False)
+        self._amount_touched = False
+        self._update_values()  # the claim values in their cells before the columns are measured
         self.items.resizeColumnsToContents()
+        # The two amounts side by side, equally wide: 理赔金额 was as wide as its title, "17,3…" under it.
+        money = max(self.items.columnWidth(PAID_COLUMN), self.items.columnWidth(VALUE_COLUMN))
+        for column in (PAID_COLUMN, VALUE_COLUMN):
+            self.items.setColumnWidth(column, money)
         self.items.horizontalHeader().setSectionResizeMode(ITEM_COLUMN, QHeaderView.ResizeMode.Stretch)
         if draft.lines:
             self.items_hint.setText(self.tr("勾选受损或丢失的商品；只坏了几件时调整数量。"))
         else:
             self.items_hint.setText(self.tr("订单没有商品明细：请直接填写申请金额。"))
-        self._amount_touched = False
-        self._update_values()
         self.draft_loaded.emit()
 
     # --- the amount --------------------------------------------------------------------------

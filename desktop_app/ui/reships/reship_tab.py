@@ -43,6 +43,7 @@ from desktop_app.ui.reships.reship_queue import QueueView, load_queue
 from desktop_app.ui.reships.reship_table_model import ReshipTableModel, status_text
 from desktop_app.ui.widgets.column_fit import ORDER_NO, Fit, moment, vocabulary
 from desktop_app.ui.widgets.flow_layout import FlowLayout, flow_row
+from desktop_app.ui.widgets.full_text_tips import show_whole_placeholder
 from desktop_app.ui.widgets.grow_column import grow_column
 from desktop_app.ui.widgets.row_table_model import ROW_ROLE, SORT_ROLE
 from desktop_app.ui.widgets.status_colours import legend
@@ -105,6 +106,7 @@ class ReshipTab(ReshipActions, ReshipPicking, BaseTab):
         self.search.setObjectName("reship_search")
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(self.tr("筛选 订单号 / 收货人 / 商品 / 运单号"))
+        show_whole_placeholder(self.search)  # the commands beside took its room: "Filter: order no. …"
         self.search.textChanged.connect(self._filter)
         bar.addWidget(self.search)
         self.show_shipped = QCheckBox(self.tr("显示已发出"))

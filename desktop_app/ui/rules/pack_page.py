@@ -37,7 +37,7 @@ class PackPage(QWidget):
         super().__init__(parent)
         self.pack_list = QListWidget()
         self.pack_list.setObjectName("pack_list")
-        self.pack_list.setMaximumWidth(120)  # six platform names; the timers' list needs the room
+        self.pack_list.setMaximumWidth(120)  # six platform names (`_fit_names`); the timers' list needs the room
         show_full_texts(self.pack_list)
         for name in PACK_NAMES:
             item = QListWidgetItem()
@@ -112,6 +112,13 @@ class PackPage(QWidget):
             if item.data(PACK_ROLE) == name:
                 text = self.tr("%1（已修改）").replace("%1", title) if edited else title
                 item.setText(text + " *" if unsaved else text)  # unsaved edits, as editors mark them
+        self._fit_names()
+
+    def _fit_names(self) -> None:
+        """The list as wide as its names: "Generic (other platforms)" was cut at 120 px, over a sideways
+        scroll bar, in English."""
+        view = self.pack_list
+        view.setMaximumWidth(max(120, view.sizeHintForColumn(0) + 2 * view.frameWidth() + 2))
 
     def show_state(self, name: str, title: str, shop: ShopRules) -> None:
         """Which copy of pack `name` is in use and where it lives; whether the shipped defaults are newer."""

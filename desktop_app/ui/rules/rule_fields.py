@@ -25,7 +25,9 @@ def in_words(problem: str) -> str:
     “duration” → “时长（duration）”, in English “Duration (duration)”."""
     shown = labels.message(problem)
     for key, words in RULE_KEY_WORDS.items():
-        shown = shown.replace(f"“{key}”", _tr("“%1（%2）”").replace("%1", labels.text(words)).replace("%2", key))
+        named = _tr("“%1（%2）”").replace("%1", labels.text(words)).replace("%2", key)
+        # The English quotes keys "straight": the curly ones are full-width in the interface's CJK font.
+        shown = shown.replace(f"“{key}”", named).replace(f'"{key}"', named)
     return shown
 
 

@@ -58,8 +58,12 @@ class RuleForm(QWidget):
         self.timer_list = QListWidget()
         self.timer_list.setObjectName("timer_list")
         # As wide as the shipped timers' names ("补寄发货并上传运单号（48小时，一直未收到货）" was cut
-        # at 200 px); a longer one (in English) says itself whole in its tooltip.
+        # at 200 px); a longer one (in English: "Handle after-sales request (after 72 h the buyer may ask the
+        # platform to step in)") takes a second line rather than the form's room.
         self.timer_list.setFixedWidth(300)
+        self.timer_list.setWordWrap(True)
+        self.timer_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.timer_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         show_full_texts(self.timer_list)
         self.timer_list.currentRowChanged.connect(self._show_timer)
         self.unreadable = QLabel()

@@ -98,4 +98,6 @@ def show_whole_placeholder(field: QLineEdit) -> None:
     margins = field.textMargins()
     frame = 2 * field.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 8  # Qt's own text inset
     needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + margins.left() + margins.right()
+    if field.isClearButtonEnabled():  # its button keeps its place at the end, text or none (Qt: icon + 6 px)
+        needed += field.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 6
     field.setMinimumWidth(max(field.minimumWidth(), needed + frame))
