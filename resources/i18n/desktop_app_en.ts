@@ -1959,7 +1959,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="145"/>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="258"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
@@ -1984,7 +1984,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="257"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
@@ -2004,77 +2004,77 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Select a claim in the list on the left first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="257"/>
         <source>新建理赔</source>
         <translation>New claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="250"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="257"/>
         <source>修改</source>
         <translation>Edited</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="251"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="258"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="259"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="266"/>
         <source>（已撤销）</source>
         <translation> (undone)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="267"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="274"/>
         <source>这条理赔没有可以撤销的操作（新建理赔不能撤销，不需要时请关闭理赔）</source>
         <translation>This claim has no step to undo (a new claim cannot be undone; close it if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="270"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="277"/>
         <source>撤销“%1”</source>
         <translation>Undo &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="272"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="279"/>
         <source>，撤回到账 %1 元</source>
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="351"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="358"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="355"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="362"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all (no amount claimed entered); now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="364"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, %6 yuan still outstanding; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="360"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="367"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, the amount claimed is fully paid; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="368"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="375"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="369"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="376"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="379"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="386"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="408"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="415"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
@@ -2630,372 +2630,372 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="81"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="72"/>
         <source> 天</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="86"/>
         <source>按类型</source>
         <translation>By kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="86"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="86"/>
         <source>按原因</source>
         <translation>By reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="86"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="87"/>
         <source>按平台</source>
         <translation>By platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="87"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="88"/>
         <source>按责任方</source>
         <translation>By responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="88"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="91"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
         <source>退款</source>
         <translation>Refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
         <source>补偿买家</source>
         <translation>Paid to buyers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="95"/>
         <source>运费（本店承担）</source>
         <translation>Postage (paid by the shop)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
         <source>货损（成本价）</source>
         <translation>Goods written off (cost)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="105"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="96"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
         <source>向快递索赔</source>
         <translation>Claimed from carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
         <source>快递已赔付</source>
         <translation>Paid by carriers</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="97"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="117"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="98"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="98"/>
         <source>待退款</source>
         <translation>Refunds pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="113"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="104"/>
         <source>费用</source>
         <translation>Costs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="100"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="102"/>
         <source>退款、补偿买家：已付给买家的金额（售后单有“退款”“退货途中退款”或“已补偿”这一步，含平台自动退款）；待退款：进行中的售后单申请了、还没付的金额，不计入净损失</source>
         <translation>Refund, paid to buyers: what reached the buyer (the case has a Refund, Refund while the return is on its way or Compensated step, the platform&apos;s automatic refunds included); refunds pending: what open cases asked for and were not paid yet, not in the net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>按时</source>
         <translation>Met</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>超时</source>
         <translation>Missed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>按时率</source>
         <translation>Met share</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="115"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="106"/>
         <source>当前逾期</source>
         <translation>Overdue now</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="107"/>
         <source>处理时长中位数</source>
         <translation>Median time to resolve</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="109"/>
         <source>时效</source>
         <translation>Timeliness</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>售出件数</source>
         <translation>Pieces sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="111"/>
         <source>每百件售后</source>
         <translation>Cases per 100 sold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="121"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="112"/>
         <source>净损失：含该商品的订单的售后单的净损失，减去这些订单的快递赔付；一张订单有多个商品时，每个商品都计入</source>
         <translation>Net loss: the net loss of the after-sales cases of orders with this product, less what couriers paid on those orders; an order with several products counts for each of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="123"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="114"/>
         <source>按商品（售后最多的 20 个）</source>
         <translation>By product (20 with most cases)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>发货单数</source>
         <translation>Parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>丢件</source>
         <translation>Lost in transit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="125"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="116"/>
         <source>破损</source>
         <translation>Damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="117"/>
         <source>每百单丢损</source>
         <translation>Lost/damaged per 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="117"/>
         <source>已赔付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="127"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="118"/>
         <source>按快递</source>
         <translation>By carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>理赔</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="129"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="120"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="131"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="122"/>
         <source>待跟进的理赔</source>
         <translation>Claims to chase</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="133"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="124"/>
         <source>列出登记超过</source>
         <translation>List claims recorded more than</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="135"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="126"/>
         <source>仍未结束的理赔，以及缺少证据或理赔单号的理赔</source>
         <translation>ago and still open, and claims missing evidence or a ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="142"/>
         <source>本月</source>
         <translation>This month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="142"/>
         <source>上月</source>
         <translation>Last month</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="151"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="142"/>
         <source>近 30 天</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="143"/>
         <source>今年</source>
         <translation>This year</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="152"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="143"/>
         <source>自定义</source>
         <translation>Custom</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="162"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="153"/>
         <source>全部平台</source>
         <translation>All platforms</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="167"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="252"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="158"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="243"/>
         <source>全部店铺</source>
         <translation>All shops</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="173"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="254"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="245"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="305"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="296"/>
         <source>统计失败：%1</source>
         <translation>Statistics failed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="319"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="310"/>
         <source>%1 至 %2：售后单 %3 张（进行中 %4），净损失 %5 元；向快递索赔 %6 元，已赔付 %7 元，待追回 %8 元</source>
         <translation>%1 to %2: %3 after-sales cases (%4 open), net loss ¥%5; claimed from carriers ¥%6, paid ¥%7, outstanding ¥%8</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="332"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="323"/>
         <source>另有 %1 张售后单的时限超时赔付金额未知（订单未导入，按成交金额的比例计算），未计入平台处罚</source>
         <translation>Another %1 cases owe a penalty for a timer that ran out whose amount is unknown (the order was not imported; it is a share of the amount paid): not counted in platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="355"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="346"/>
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="350"/>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="362"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="341"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="353"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="326"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="317"/>
         <source>错过平台时限 %1 次</source>
         <translation>Platform deadlines missed %1 times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="328"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="319"/>
         <source>平台处罚含时限超时按平台规则计入的 %1 元（%2 张售后单，按时限到期日计入期间；已手工登记处罚的售后单以登记为准）</source>
         <translation>Platform penalties include ¥%1 by the platform&apos;s rules for timers that ran out (%2 cases, counted in the period of the deadline; a case with a penalty entered by hand counts that one)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="357"/>
         <source>超过 %1 天</source>
         <translation>Older than %1 days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="366"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="357"/>
         <source>缺少证据</source>
         <translation>No evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="367"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="358"/>
         <source>缺少理赔单号</source>
         <translation>No ticket number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="372"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="363"/>
         <source>待跟进的理赔（%1 件未结束）</source>
         <translation>Claims to chase (%1 open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="379"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="370"/>
         <source>导出统计</source>
         <translation>Export statistics</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="380"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="371"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="392"/>
+        <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="383"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -3787,132 +3787,132 @@ A case can be logged before its order is imported; the import fills in the recip
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop_app/ui/app.py" line="54"/>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="71"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="73"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="90"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>正在打开数据库……</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="95"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="100"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="101"/>
         <source>新建售后单</source>
         <translation>New after-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="102"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="103"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="104"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
         <source>导入其他表格…</source>
         <translation>Import other sheet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="106"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
         <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
         <source>已保存的列对应方案…</source>
         <translation>Saved column mappings…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="117"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="119"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
         <source>时效规则</source>
         <translation>Deadline rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="120"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="121"/>
         <source>店铺信息</source>
         <translation>Shop details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="121"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="122"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="123"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>连接团队数据库…</source>
         <translation>Connect to a team database…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="131"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="132"/>
         <source>备份与恢复</source>
         <translation>Backups</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="138"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="139"/>
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="150"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="151"/>
         <source>正在处理……</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="320"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="261"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="324"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="265"/>
         <source>补发队列</source>
         <translation>Reship queue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="182"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="183"/>
         <source>数据库打开后可用（%1）</source>
         <translation>Available once the database is open (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="215"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="216"/>
         <source>已打开 %1</source>
         <translation>Opened %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="217"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="218"/>
         <source>（升级前已备份到 %1）</source>
         <translation> (backed up to %1 before the upgrade)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="312"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="253"/>
         <source>数据库未能打开</source>
         <translation>The database could not be opened</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="315"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="256"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="324"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="265"/>
         <source>补发队列（%1）</source>
         <translation>Reship queue (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="362"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="303"/>
         <source>“%1”没有可搜索的列表：已转到“售后单”的搜索框</source>
         <translation>&quot;%1&quot; has no list to search: moved to the Cases search box</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/window/main_window.py" line="382"/>
+        <location filename="../../desktop_app/ui/window/main_window.py" line="323"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>
