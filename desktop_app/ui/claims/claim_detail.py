@@ -306,11 +306,9 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         d = self._detail
         if from_dialog is not None:
             claim_id, dialog = from_dialog
-            # A payout is sent against the claim as the dialog showed it (at its opening, or as read again after a
+            # Every step is sent against the claim as the dialog showed it (at its opening, or as read again after a
             # refusal it said), not as the pane behind it reloaded meanwhile: another seat's payout of the one
-            # transfer arrived behind the open dialog, and its OK counted the money twice without a word.
-            if d is not None and d.id == claim_id and not dialog.brings_money():
-                dialog.saw_version(d.version)
+            # transfer counted the money twice, another seat's 受理 was escalated over unseen, without a word.
             version = dialog.version
         elif d is None:
             return
