@@ -210,8 +210,9 @@ def older_step(kind: CaseKind, stored: StatusTarget | None, shown: StatusTarget 
     等待买家退货 after 买家已经退货). Such a row changes nothing. A request the seller refused or that was
     closed may be asked again (买家修改申请), so a row after those is news — unless the round it shows
     (`round_started`: when its timer began, from the platform's 超时时间) began before that refusal or
-    closing was reached (`stored_reached`: at the earliest it can have been, on the case's timeline): yesterday's 等待卖家同意 imported after
-    today's 退款关闭 wrote the old status back onto the closed case and counted a conflict."""
+    closing was reached (`stored_reached`: on the case's timeline, at the earliest it can have been):
+    yesterday's 等待卖家同意 imported after today's 退款关闭 wrote the old status back onto the closed case
+    and counted a conflict."""
     if stored is None or shown is None:
         return False
     before, now = stored.resolve(kind), shown.resolve(kind)
