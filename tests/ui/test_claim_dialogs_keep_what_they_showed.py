@@ -1,8 +1,9 @@
 """A claim's step (not a payout), 修改跟进时间, 编辑 and 理赔单号 dialogs send their write against the claim as the
-dialog showed it, not as the pane behind reloaded it meanwhile (another seat's change through LISTEN/NOTIFY or F5): the OK
-took the pane's newer version, so 小王's 受理 arriving behind an open 升级总部 dialog was escalated over unseen, and his
-new claimed amount or follow-up date was written back over, without a word. Now refused naming the seat, with the
-form kept; OK again sends it on the claim as it is now. On SQLite and on PostgreSQL (two seats on one server)."""
+dialog showed it, not as the pane behind reloaded it meanwhile (another seat's change through LISTEN/NOTIFY or F5):
+the OK took the pane's newer version, so 小王's 受理 arriving behind an open 升级总部 dialog was escalated over
+unseen, and his new claimed amount or follow-up date was written back over, without a word. Now refused naming the
+seat, with the form kept; OK again sends it on the claim as it is now. On SQLite and on PostgreSQL (two seats on one
+server)."""
 
 from __future__ import annotations
 
