@@ -53,6 +53,7 @@ from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
 COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
+PLATFORM_CASE_NO_LENGTH = 80  # cases.platform_case_no is String(80)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,10 @@ def find_or_create_order(session: Session, platform: Platform, order_no: str,
 
 
 def _claim_platform_case_no(session: Session, case: Case, number: str | None) -> None:
-    """Set the case's platform after-sales number, refusing one another case of the family holds."""
+    """Set the case's platform after-sales number, refusing one another case of the family holds, or one longer
+    than its column (SQLite stored it, the team server refused it with a generic message)."""
+    if number is not None and len(number) > PLATFORM_CASE_NO_LENGTH:
+        raise UserError(msg.say(msg.TOO_LONG, "平台售后单号", len(number), PLATFORM_CASE_NO_LENGTH))
     key = platform_case_key(case.platform, number)
     if key is not None:
         holder = platform_case_holder(session, key, case.id)
