@@ -325,9 +325,10 @@ class ClaimDetailPane(ClaimEdits, QWidget):
                 self._failed(error)
                 return
             from_dialog[1].not_written(describe_error(error))
-            self.show_claim(claim_id)
+            # The version first, then the pane (one worker, in order): a quick OK again is sent against what it shows.
             self._context.read(lambda db: claim_version(db, claim_id), from_dialog[1].saw_version,
                                lambda _error: None)
+            self.show_claim(claim_id)
 
         self._context.write(
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,

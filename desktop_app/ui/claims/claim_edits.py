@@ -105,9 +105,9 @@ class ClaimEdits(_Pane):
             if follow is not None and dialog.still_open():
                 dialog.follow_record(follow(d))
 
-        def refused(_error: Exception) -> None:
-            self.reload()
+        def refused(_error: Exception) -> None:  # the version first, then the pane: one worker, in order
             self._context.look_up(lambda session: claim_detail(session, claim_id), fresh, lambda _error: None)
+            self.reload()
 
         write_from(dialog, self._context, work, origin=self, lost=self._failed, refused=refused)
 
@@ -122,9 +122,12 @@ class ClaimEdits(_Pane):
         dialog.saw_version(d.version)
 
         def save() -> None:
-            # The version the dialog was opened on; after a refusal, the claim's as read again then (said in it): a
-            # change the pane behind reloaded since is refused too, not saved over unseen.
-            ticket, version = dialog.ticket(), self._version_for(dialog)
+            # The version the dialog was opened on; after a refusal, the claim's as read again then or as the pane
+            # behind shows it (reloaded, with who changed what): OK again saves what was typed over that, seen.
+            shown = self._detail
+            if dialog.write_problem.isVisible() and shown is not None and shown.id == claim_id:
+                dialog.saw_version(shown.version)
+            ticket, version = dialog.ticket(), dialog.version
 
             def failed(error: Exception) -> None:
                 if not dialog.still_open():
