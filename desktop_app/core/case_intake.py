@@ -203,16 +203,27 @@ def plan_progress(kind: CaseKind, current: CaseStatus, milestones: frozenset[str
     return Progress(tuple(actions))
 
 
-def older_step(kind: CaseKind, stored: StatusTarget | None, shown: StatusTarget | None) -> bool:
+def older_step(kind: CaseKind, stored: StatusTarget | None, shown: StatusTarget | None,
+               round_started: datetime | None = None, stored_reached: datetime | None = None) -> bool:
     """Whether a row showing the request at `shown` is an older picture than the platform status
     already stored (`stored`): an earlier export imported after a later one (等待卖家同意 after 退款成功,
     等待买家退货 after 买家已经退货). Such a row changes nothing. A request the seller refused or that was
-    closed may be asked again (买家修改申请), so a row after those is news, not an old picture."""
+    closed may be asked again (买家修改申请), so a row after those is news — unless the round it shows
+    (`round_started`: when its timer began, from the platform's 超时时间) began before that refusal or
+    closing was reached (`stored_reached`: on the case's timeline, at the earliest it can have been):
+    yesterday's 等待卖家同意 imported after today's 退款关闭 wrote the old status back onto the closed case
+    and counted a conflict."""
     if stored is None or shown is None:
         return False
     before, now = stored.resolve(kind), shown.resolve(kind)
-    if before in (S.REJECTED, S.CLOSED) or now == S.PLATFORM_INTERVENTION:
+    if now == S.PLATFORM_INTERVENTION:
         return False
+    if before in (S.REJECTED, S.CLOSED):
+        if now == before or _finished(now):
+            return False
+        if round_started is None:  # a refusal after the closing, with no new round shown: the closing came after
+            return before == S.CLOSED and now == S.REJECTED
+        return stored_reached is not None and round_started <= stored_reached
     if _RANK[now] != _RANK[before]:
         return _RANK[now] < _RANK[before]
     return now == before and set(shown.milestones) < set(stored.milestones)

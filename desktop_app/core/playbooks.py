@@ -53,6 +53,7 @@ PLACEHOLDER_NAMES: dict[str, str] = {
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ID = re.compile(r"^[a-z0-9_\-]+$")
+MAX_ID_LENGTH = 64  # playbook_checks.playbook_id / step_id are String(64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,8 @@ def _ident(data: Mapping[str, Any], where: str) -> str:
     value = _text(data, "id", where)
     if not _ID.match(value):
         raise UserError(f"{where}：id“{value}”只能包含小写字母、数字、“_”和“-”")
+    if len(value) > MAX_ID_LENGTH:  # a ticked step stores it: the team server refused a longer one, SQLite did not
+        raise UserError(f"{where}：id“{value[:30]}…”太长（最多 {MAX_ID_LENGTH} 个字符）")
     return value
 
 

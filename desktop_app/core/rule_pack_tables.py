@@ -31,7 +31,7 @@ from desktop_app.core.vocabulary import CaseKind, CaseReason
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _MAX_ID = 60  # deadlines.timer_id is String(64); an earlier round is stored as "<id>@<n>"
-_MAX_NAME = 80  # deadlines.name is String(80)
+_MAX_NAME = 80  # deadlines.name (String(400), 0024_names) holds it with a window's name and the marks
 _MAX_ACTION = 64  # deadlines.action is String(64)
 # Sanity limits that catch a typo (720 days for 72 hours) without limiting real rules.
 _MAX_AMOUNT = {"hours": 24 * 400, "days": 400, "working_days": 250}

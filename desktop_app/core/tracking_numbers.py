@@ -14,7 +14,7 @@ _FLOAT_TAIL = re.compile(r"^\d+\.0+$")
 _TRACKING = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]*$")
 MIN_TRACKING = 6
 MAX_TRACKING = 80  # reships.tracking_no is String(80)
-MAX_CARRIER = 60
+MAX_CARRIER = 60  # carrier columns are String(60)
 
 
 def _shown(text: str, limit: int = 30) -> str:
@@ -36,6 +36,15 @@ def clean_tracking(text: str) -> str:
     if not MIN_TRACKING <= len(value) <= MAX_TRACKING:
         raise UserError(msg.say(msg.TRACKING_LENGTH, _shown(value), MIN_TRACKING, MAX_TRACKING))
     return value
+
+
+def check_parcel_lengths(carrier: str | None, tracking_no: str | None) -> None:
+    """A carrier or tracking number kept as typed (a claim's) but longer than its column is refused, on both
+    backends: SQLite stored it, the team server refused the write with a generic 团队数据库存不下."""
+    for name, value, limit in (("快递公司", carrier, MAX_CARRIER), ("运单号", tracking_no, MAX_TRACKING)):
+        text = (value or "").strip()
+        if len(text) > limit:
+            raise UserError(msg.say(msg.TOO_LONG, name, len(text), limit))
 
 
 def clean_carrier(text: str | None) -> str | None:

@@ -3,7 +3,8 @@
 The header row is found among the first 10 rows: a 商家编码 column (or 商品编码 / 货号 / SKU编码) and a
 cost column (成本价 / 成本 / 进价 / 采购价); a 商品名称 column is read when present. A row with a code
 but a bad cost is reported with its row number, never guessed. Codes are kept as `code_key` has them:
-two rows whose codes differ only in case or width are one product, said as a repeated row.
+two rows whose codes differ only in case or width (or, digits only, in leading zeros: 000123 in a cell Excel
+holds as the number 123) are one product, said as a repeated row.
 """
 
 from __future__ import annotations

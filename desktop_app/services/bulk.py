@@ -178,9 +178,10 @@ def undo_batch(db: Database, steps: Sequence[tuple[int, int]], author: str | Non
     acted on it since) is refused on its own line and keeps its state."""
     who = current_author() if author is None else author
     by_case = dict(steps)
+    rules = RuleContext.load(db)  # once for the batch, as its step did: read per case, the undo took 3× the batch
 
     def one(case_id: int) -> Step:
-        undone = undo_last_step(db, case_id, author=who, only_event=by_case[case_id])
+        undone = undo_last_step(db, case_id, author=who, only_event=by_case[case_id], rules=rules)
         return undone.status, undone.changes, None
 
     return _each(list(by_case), one, progress)

@@ -39,7 +39,13 @@ from desktop_app.io.collector import collector_paused
 from desktop_app.io.import_errors import ImportCancelled, OrderFileRefused
 from desktop_app.io.import_results import ImportProgress
 from desktop_app.services.case_import_shared import Outcome, StepTimes, platform_note, request_amounts
-from desktop_app.services.case_import_update import keep_older, may_move, older_picture, update_case
+from desktop_app.services.case_import_update import (
+    ended_on_platform,
+    keep_older,
+    may_move,
+    older_picture,
+    update_case,
+)
 from desktop_app.services.case_writes import current_author
 from desktop_app.services.deadline_rules import RuleContext
 from desktop_app.services.deadlines import recompute_cases, recompute_id_range
@@ -153,7 +159,10 @@ def _store(db: Database, parsed: CaseFile, index: int, count: int, cancel: Calla
             known = sorted(((facts[key], record) for key, record in records.items() if key in facts),
                            key=lambda pair: pair[0].id)
             # An earlier export's row for a request the ledger saw further on: nothing to take from it.
-            older = {fact.id for fact, record in known if older_picture(fact, record, parsed.profile)}
+            # After a refusal or closing, when it was reached tells a request asked again from yesterday's row.
+            ended = case_history(session, [fact.id for fact, _ in known if ended_on_platform(fact, parsed.profile)])
+            older = {fact.id for fact, record in known
+                     if older_picture(fact, record, parsed.profile, ended.get(fact.id), times)}
             moving = {fact.id for fact, record in known if fact.id not in older and may_move(fact, record)}
             history = case_history(session, moving)
             for done, (fact, record) in enumerate(known, start=len(fresh)):

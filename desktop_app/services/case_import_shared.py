@@ -64,6 +64,22 @@ class StepTimes:
         return earliest
 
 
+    def round_start(self, record: CaseRecord, kind: str, reason: str | None) -> datetime | None:
+        """When the round the platform's row shows began: its 超时时间 less the duration of the timer it
+        counts (a request asked again starts a new round); None when the row does not tell."""
+        target = record.target
+        if target is None or target.due_from is None or record.platform_due_at is None:
+            return None
+        pack = pack_for_platform(self.context.packs, record.platform.value)
+        requested = {"requested": (record.requested_at,)} if record.requested_at is not None else {}
+        for timer in pack.applicable(kind, reason):
+            if timer.starts_from == target.due_from and timer.duration.delta is not None:
+                start = pack.start_for_due(timer, record.platform_due_at, kind, requested)
+                if start is not None:
+                    return start
+        return None
+
+
 def platform_note(record: CaseRecord) -> str:
     if record.platform_status:
         return event_notes.note(event_notes.PLATFORM_EXPORT_SAYING, record.platform_status)

@@ -31,9 +31,23 @@ def keep_older(session: Session, fact: CaseFacts, record: CaseRecord, platform_g
         outcome.unchanged.append(fact.id)
 
 
-def older_picture(fact: CaseFacts, record: CaseRecord, profile: CaseProfile) -> bool:
+def ended_on_platform(fact: CaseFacts, profile: CaseProfile) -> bool:
+    """Whether the platform status stored last is a refusal or a closing (a row after it may be a request
+    asked again: `older_picture` then needs the case's timeline)."""
     stored = profile.target_of(fact.platform_status) if fact.platform_status else None
-    return older_step(CaseKind(fact.kind), stored, record.target)
+    return stored is not None and stored.resolve(CaseKind(fact.kind)) in (CaseStatus.REJECTED, CaseStatus.CLOSED)
+
+
+def older_picture(fact: CaseFacts, record: CaseRecord, profile: CaseProfile, history: CaseHistory | None = None,
+                  times: StepTimes | None = None) -> bool:
+    """An earlier export's row (`history`, `times`: after a refusal or closing, when that was reached on the
+    case's timeline and when the row's round began, `core.case_intake.older_step`)."""
+    stored = profile.target_of(fact.platform_status) if fact.platform_status else None
+    if stored is None or history is None or times is None:
+        return older_step(CaseKind(fact.kind), stored, record.target)
+    reached = history.reached.get(stored.resolve(CaseKind(fact.kind)).value)
+    started = times.round_start(record, fact.kind, fact.reason)
+    return older_step(CaseKind(fact.kind), stored, record.target, started, reached)
 
 
 def may_move(fact: CaseFacts, record: CaseRecord) -> bool:

@@ -53,6 +53,7 @@ from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
 COMPENSATION_KINDS = frozenset({CaseKind.PARTIAL_REFUND, CaseKind.BAD_REVIEW})
+PLATFORM_CASE_NO_LENGTH = 80  # cases.platform_case_no is String(80)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,10 @@ def find_or_create_order(session: Session, platform: Platform, order_no: str,
 
 
 def _claim_platform_case_no(session: Session, case: Case, number: str | None) -> None:
-    """Set the case's platform after-sales number, refusing one another case of the family holds."""
+    """Set the case's platform after-sales number, refusing one another case of the family holds, or one longer
+    than its column (SQLite stored it, the team server refused it with a generic message)."""
+    if number is not None and len(number) > PLATFORM_CASE_NO_LENGTH:
+        raise UserError(msg.say(msg.TOO_LONG, "平台售后单号", len(number), PLATFORM_CASE_NO_LENGTH))
     key = platform_case_key(case.platform, number)
     if key is not None:
         holder = platform_case_holder(session, key, case.id)
@@ -217,14 +221,16 @@ def add_note(db: Database, case_id: int, text: str, author: str | None = None) -
 
 
 def undo_last_step(db: Database, case_id: int, expected_version: int | None = None,
-                   author: str | None = None, only_event: int | None = None, own_step_only: bool = False) -> UndoneStep:
+                   author: str | None = None, only_event: int | None = None, own_step_only: bool = False,
+                   rules: RuleContext | None = None) -> UndoneStep:
     """Take back the newest step of a case (编辑 → 撤销): what was undone and the state now, or
     ActionNotAllowed saying why not (`core.case_undo`: money paid and parcels sent never are).
 
     The undo is an audit event of its own; the step keeps its row, marked `undone_by` the undo, so
     the timeline shows both and the deadline engine stops reading the step's milestone. `only_event`: undo
     only if the newest step is that one (a batch's undo: a case acted on since is left alone); `own_step_only`:
-    not a step another seat just took (`case undo`, which shows nothing before it acts: undo_of_another_seats_step)."""
+    not a step another seat just took (`case undo`, which shows nothing before it acts: undo_of_another_seats_step);
+    `rules`: a batch's undo loads them once (read again per case, the rule packs' parse was 3/4 of each undo)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
         case = load_case(session, case_id, expected_version)
@@ -249,7 +255,7 @@ def undo_last_step(db: Database, case_id: int, expected_version: int | None = No
                             note=said)
         session.flush()
         step.undone_by = undo.id
-        recompute_case(session, case.id)
+        recompute_case(session, case.id, rules)
         return UndoneStep(choice.title, after, changes_in(session))
 
 

@@ -32,6 +32,7 @@ from desktop_app.core.clock import Moment, format_china, now
 from desktop_app.core.errors import ActionNotAllowed, UserError
 from desktop_app.core.money import format_yuan
 from desktop_app.core.op_changes import OpChanges
+from desktop_app.core.tracking_numbers import check_parcel_lengths
 from desktop_app.services.case_evidence import copy_case_evidence_to_claim
 from desktop_app.services.case_writes import (
     overwrite_of_another_seats_edit,
@@ -137,6 +138,7 @@ def open_claim(db: Database, new: NewClaim, author: str | None = None) -> Opened
         claimed = new.claimed_fen if new.claimed_fen is not None else draft.value(whole_lines(draft, new.lines))
         order = draft.order
         tracking_no = text_or_none(new.tracking_no) or order.tracking_no
+        check_parcel_lengths(new.carrier, tracking_no)
         take_parcel_turn(session, tracking_no or f"order {order.id}")  # two seats claiming it at once: one claim
         if not new.again:
             refuse_second_claim(session, order.id, tracking_no)
@@ -370,6 +372,7 @@ def edit_claim(db: Database, claim_id: int, edit: ClaimEdit, expected_version: i
         if edit.claimed_fen is not None and edit.claimed_fen < received:
             # 已到账 past 申请金额 would count money the claim never asked for (统计's received, net loss).
             raise UserError(msg.say(msg.CLAIM_BELOW_RECEIVED, format_yuan(edit.claimed_fen), format_yuan(received)))
+        check_parcel_lengths(edit.carrier, edit.tracking_no)
         values: dict[str, object] = {
             "claimed_fen": edit.claimed_fen, "declared_fen": edit.declared_fen,
             "carrier": canonical_carrier(text_or_none(edit.carrier)),

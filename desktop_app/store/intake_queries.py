@@ -190,6 +190,7 @@ _EVENTS = AuditEvent.__table__
 class CaseHistory:
     milestones: set[str] = field(default_factory=set)
     latest: datetime | None = None  # the time of the latest event on the timeline
+    reached: dict[str, datetime] = field(default_factory=dict)  # each milestone's latest time
 
 
 def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHistory]:
@@ -201,10 +202,12 @@ def case_history(session: Session, case_ids: Iterable[int]) -> dict[int, CaseHis
         of_cases = and_(case_id.in_(chunk), _EVENTS.c.subject == "case", _EVENTS.c.undone_by.is_(None))
         for found_id, latest in session.execute(select(case_id, func.max(at)).where(of_cases).group_by(case_id)):
             found[found_id] = CaseHistory(latest=latest)
-        for found_id, name in session.execute(
-            select(case_id, milestone).where(of_cases, milestone.is_not(None)).distinct()
+        for found_id, name, when in session.execute(
+            select(case_id, milestone, func.max(at)).where(of_cases, milestone.is_not(None))
+            .group_by(case_id, milestone)
         ):
             found[found_id].milestones.add(name)
+            found[found_id].reached[name] = when
     return found
 
 

@@ -74,6 +74,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# A deadline's name as the engine writes it: the timer's (80 at most, `core.rule_pack_tables`) and what it adds —
+# a holiday window's name and figure, （时长为估计）, the unknown penalty (migration 0024_names).
+NAME_LENGTH = 400
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -347,10 +351,10 @@ class Case(Base):
     # What the column shows is read from the case's open deadlines with the clock
     # (`core.deadline_display.case_next_due`).
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    next_due_name: Mapped[str | None] = mapped_column(String(80))
+    next_due_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     next_due_automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     after_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    after_due_name: Mapped[str | None] = mapped_column(String(80))
+    after_due_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     # When the platform settles the stored next deadline by itself (its automatic answer, a later action
     # that ends it; migration 0015_until): from then on `next_due_*` are read again with the clock, so the
     # 下一个时限 sort agrees with the cell (`services.deadlines.refresh_next_dues`). NULL: never by itself.
@@ -583,7 +587,7 @@ class Deadline(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("carrier_claims.id", ondelete="CASCADE"))
     timer_id: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     action: Mapped[str] = mapped_column(String(64))  # what happens when it runs out

@@ -2039,42 +2039,42 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>, taking back the %1 yuan recorded as received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="358"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="357"/>
         <source>理赔 #%1 已%2，当前状态：%3</source>
         <translation>Claim #%1: %2 done, now %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="362"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="361"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元（未填申请金额）；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all (no amount claimed entered); now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="364"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="363"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，还差 %6 元未赔；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, %6 yuan still outstanding; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="367"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="366"/>
         <source>理赔 #%1 已%2：本次到账 %3 元，累计到账 %4 元，申请的金额已全部到账；当前状态：%5</source>
         <translation>Claim #%1: %2 done: %3 yuan received now, %4 yuan in all, the amount claimed is fully paid; now %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="375"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="374"/>
         <source>选择证据文件（可多选）</source>
         <translation>Choose evidence files (several allowed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="376"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="375"/>
         <source>图片 (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.gif *.bmp *.webp);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="386"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="385"/>
         <source>已为理赔 #%1 添加 %2 个证据文件</source>
         <translation>Added %2 evidence file(s) to claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="415"/>
+        <location filename="../../desktop_app/ui/claims/claim_detail.py" line="414"/>
         <source>操作未完成</source>
         <translation>Not completed</translation>
     </message>

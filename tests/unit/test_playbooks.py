@@ -62,6 +62,9 @@ def test_a_playbook_file_with_mistakes_names_them() -> None:
         ({**good, "scripts": [{"id": "s", "title": "S", "text": "{phone}"}]}, "{phone}"),
         ({**good, "steps": [{"id": "a", "text": "1"}, {"id": "a", "text": "2"}]}, "重复"),
         ({**good, "steps": "做 A"}, "steps"),
+        # A ticked step stores both ids in 64 characters: the team server refused a longer one at the tick.
+        ({**good, "id": "x" * 65}, "太长（最多 64 个字符）"),
+        ({**good, "steps": [{"id": "a" * 65, "text": "做 A"}]}, "步骤：id“a{30}…”太长"),
     ]:
         with pytest.raises(UserError, match=words):
             parse_playbook(broken, "x.toml")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from desktop_app.cli import run
 from desktop_app.core.clock import parse_moment
@@ -97,3 +97,37 @@ def test_a_file_without_the_columns_is_refused(ledger_target: str, tmp_path: Pat
     assert run(["product-costs", "import", str(picture), "--db", ledger_target]) == 2
     err = capsys.readouterr().err
     assert "PNG 图片，不是表格文件" in err and "订单" not in err  # was "不是订单表格"
+
+
+def _priced_for(db: Database, order_no: str, code: str) -> int | None:  # None: named as without a cost price
+    """The goods cost of a reship whose order holds one line of `code` (as the platform's export wrote it)."""
+    case_id = open_case(db, NewCase(platform=Platform.TAOBAO, order_no=order_no, kind=CaseKind.RESHIP,
+                                    reason=CaseReason.DAMAGED, requested=parse_moment("2026-11-20")),
+                        author="测试").case_id
+    with db.transaction() as s:
+        order = s.get_one(Order, s.get_one(Case, case_id).order_id)
+        order.items.append(OrderItem(position=0, title="陶瓷马克杯", sku_code=code, quantity=2))
+    priced = case_goods_cost(db, case_id)
+    return None if priced.missing else priced.cost_fen
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_codes_with_leading_zeros_match_whichever_side_lost_them(
+        kind: str, db: Database, ledger_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """000123 typed in an Excel cell is the number 123 (shown 000123 by its format), and a csv saved from that sheet
+    says 123; the platform's export says 000123. One product: priced, not named as without a cost price."""
+    if kind == "xlsx":
+        path = cost_sheet(tmp_path / "成本.xlsx", [(123, "陶瓷马克杯", 12.5), ("000456", "汤碗", 8.8)])
+        book = load_workbook(path)
+        book.active["A3"].number_format = "000000"
+        book.save(path)
+    else:
+        path = tmp_path / "成本.csv"
+        path.write_text("商家编码,商品名称,成本价\n123,陶瓷马克杯,12.50\n000456,汤碗,8.80\n", encoding="utf-8-sig")
+    assert run(["product-costs", "import", str(path), "--db", ledger_target, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == 2
+    assert _priced_for(db, "3100000000000000001", "000123") == 2500
+    assert _priced_for(db, "3100000000000000002", "456") == 1760  # the other way round: the order lost them
+    assert _priced_for(db, "3100000000000000003", "０００１２３") == 2500  # full-width digits too
+    # Codes of letters keep their zeros: 00A7 is not A7.
+    assert _priced_for(db, "3100000000000000004", "0456A") is None

@@ -320,11 +320,9 @@ class ClaimDetailPane(ClaimEdits, QWidget):
         d = self._detail
         if from_dialog is not None:
             claim_id, dialog = from_dialog
-            # A payout is sent against the claim as the dialog showed it (at its opening, or as read again after a
+            # Every step is sent against the claim as the dialog showed it (at its opening, or as read again after a
             # refusal it said), not as the pane behind it reloaded meanwhile: another seat's payout of the one
-            # transfer arrived behind the open dialog, and its OK counted the money twice without a word.
-            if d is not None and d.id == claim_id and not dialog.brings_money():
-                dialog.saw_version(d.version)
+            # transfer counted the money twice, another seat's 受理 was escalated over unseen, without a word.
             version = dialog.version
         elif d is None:
             return
@@ -341,9 +339,10 @@ class ClaimDetailPane(ClaimEdits, QWidget):
                 self._failed(error)
                 return
             from_dialog[1].not_written(describe_error(error))
-            self.show_claim(claim_id)
+            # The version first, then the pane (one worker, in order): a quick OK again is sent against what it shows.
             self._context.read(lambda db: claim_version(db, claim_id), from_dialog[1].saw_version,
                                lambda _error: None)
+            self.show_claim(claim_id)
 
         self._context.write(
             lambda db: claim_service.act_on_claim(db, claim_id, action, amount_fen=amount_fen, at=at,

@@ -58,7 +58,7 @@ class ClaimEdits(_Pane):
 
         def save() -> None:
             # Read on the GUI thread: the write runs on the worker, and the dialog deletes itself on close.
-            when, note, version = dialog.value(), dialog.note.text(), self._version_for(dialog, claim_id)
+            when, note, version = dialog.value(), dialog.note.text(), self._version_for(dialog)
             self._write_kept(dialog, claim_id, lambda db: claim_service.set_follow_up(
                 db, claim_id, when, note, expected_version=version))
 
@@ -77,7 +77,7 @@ class ClaimEdits(_Pane):
         dialog.saw_version(d.version)
 
         def save() -> None:
-            edit, version = dialog.edit, self._version_for(dialog, claim_id)
+            edit, version = dialog.edit, self._version_for(dialog)
             if edit is not None:
                 self._write_kept(dialog, claim_id,
                                  lambda db: claim_service.edit_claim(db, claim_id, edit, version),
@@ -87,11 +87,11 @@ class ClaimEdits(_Pane):
         dialog.open()
         return dialog
 
-    def _version_for(self, dialog: WritingDialog, claim_id: int) -> int | None:
-        """The version OK sends against: the dialog's, or newer as the pane behind shows the claim now."""
-        shown = self._detail
-        if shown is not None and shown.id == claim_id:
-            dialog.saw_version(shown.version)
+    @staticmethod
+    def _version_for(dialog: WritingDialog) -> int | None:
+        """The version OK sends against: the claim as the dialog showed it (at its opening, or as read again after a
+        refusal it said), not as the pane behind reloaded it meanwhile: that sent the date, amount or link the form
+        still showed over another seat's newer one, unsaid (refused now, the fields left alone follow it)."""
         return dialog.version
 
     def _write_kept(self, dialog: WritingDialog, claim_id: int, work: Callable[[Database], object],
@@ -105,9 +105,9 @@ class ClaimEdits(_Pane):
             if follow is not None and dialog.still_open():
                 dialog.follow_record(follow(d))
 
-        def refused(_error: Exception) -> None:
-            self.reload()
+        def refused(_error: Exception) -> None:  # the version first, then the pane: one worker, in order
             self._context.look_up(lambda session: claim_detail(session, claim_id), fresh, lambda _error: None)
+            self.reload()
 
         write_from(dialog, self._context, work, origin=self, lost=self._failed, refused=refused)
 
@@ -157,7 +157,7 @@ class ClaimEdits(_Pane):
 
         def save() -> None:
             case_id, reship_case = dialog.case_id(), dialog.reship_case_id()
-            version, shown = self._version_for(dialog, claim_id), self._detail
+            version, shown = self._version_for(dialog), self._detail
             # The link as the pane shows it now (after a refusal, another seat's), else as the dialog opened on.
             before = shown.reship_case_id if shown is not None and shown.id == claim_id else old_reship_case
 
