@@ -9,6 +9,7 @@ import multiprocessing
 import multiprocessing.context
 import shutil
 import threading
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -299,23 +300,11 @@ def test_the_slices_are_walked_without_the_cyclic_collector(
     walk = deadline_helper_child.walk_slice
     monkeypatch.setattr(deadline_helper_child, "walk_slice",
                         lambda *a: on_in_helper.append(gc.isenabled()) or walk(*a))
-    spawn = multiprocessing.get_context("spawn")
-    counter = spawn.Value("i", 0)
-    received, sender = spawn.Pipe(duplex=False)
-    job_end, jobs = spawn.Pipe(duplex=False)
     db = _copy(built, tmp_path, "helper.sqlite3")
     try:
-        with db.reading() as session:
-            ranges = id_ranges(case_ids(session, CaseSet()), 60)
-            jobs.send(HelperJob(str(tmp_path / "helper.sqlite3"), slice_reads(CaseSet(), session.connection().dialect),
-                                None, ranges))
-        context = RuleContext.load()
-        # The helper's work on a thread of this process; its slices are read here as the caller reads them.
-        helping = threading.Thread(target=help_with_slices, args=(job_end, context.packs, context.calendar, counter,
-                                                                  sender))
-        helping.start()
-        handed = [received.recv() for _ in ranges]
-        helping.join()
+        handed = _helped(db, lambda session: HelperJob(
+            str(db.path), slice_reads(CaseSet(), session.connection().dialect), None,
+            id_ranges(case_ids(session, CaseSet()), 60)))
     finally:
         gc.enable()
         db.close()
@@ -357,26 +346,38 @@ def test_a_pack_edit_reads_only_the_cases_of_its_plans(
 
 def test_the_helper_reads_only_the_cases_it_is_given(built: Path, tmp_path: Path) -> None:
     """Given the ids of a pack edit's cases, the helper reads those of each slice's range and no other."""
-    spawn = multiprocessing.get_context("spawn")
-    counter = spawn.Value("i", 0)
-    received, sender = spawn.Pipe(duplex=False)
-    job_end, jobs = spawn.Pipe(duplex=False)
     db = _copy(built, tmp_path, "given.sqlite3")
+    chosen: list[int] = []
+
+    def job(session: Any) -> HelperJob:
+        ids = case_ids(session, CaseSet())
+        chosen.extend(ids[::3])
+        return HelperJob(str(db.path), slice_reads(CaseSet(), session.connection().dialect), None,
+                         id_ranges(ids, 60), chosen)
+
     try:
-        with db.reading() as session:
-            ids = case_ids(session, CaseSet())
-            chosen = ids[::3]
-            ranges = id_ranges(ids, 60)
-            jobs.send(HelperJob(str(tmp_path / "given.sqlite3"), slice_reads(CaseSet(), session.connection().dialect),
-                                None, ranges, chosen))
-        context = RuleContext.load()
-        helping = threading.Thread(target=help_with_slices, args=(job_end, context.packs, context.calendar, counter,
-                                                                  sender))
-        helping.start()
-        handed = [received.recv() for _ in ranges]
-        helping.join()
+        handed = _helped(db, job)
     finally:
         gc.enable()
         db.close()
     assert sorted((index, count) for index, count, _changes in handed) == [(0, 20), (1, 20), (2, 20), (3, 20)]
     assert len(chosen) == 80
+
+
+def _helped(db: Database, job_of: Callable[[Any], HelperJob]) -> list[tuple[int, int, Any]]:
+    """The helper's work on a thread of this process, given the job `job_of` makes in a read of `db`; what it
+    handed back, one entry per slice (its slices are read here as the caller reads them)."""
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 0)
+    received, sender = spawn.Pipe(duplex=False)
+    job_end, jobs = spawn.Pipe(duplex=False)
+    with db.reading() as session:
+        job = job_of(session)
+        jobs.send(job)
+    context = RuleContext.load()
+    helping = threading.Thread(target=help_with_slices, args=(job_end, context.packs, context.calendar, counter,
+                                                              sender))
+    helping.start()
+    handed = [received.recv() for _ in job.ranges]
+    helping.join()
+    return handed
