@@ -1,0 +1,89 @@
+"""Timer scenarios, round 9 (session 29): chains, imports and what earlier rounds left alone, each through the command
+line as a shop types it. Each test names its seed and quotes the sentence, or says the figure is assumed and where it
+comes from; the expected deadline is worked out by hand in the comment before the engine's answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.shop_cli import ShopCli
+from tests.unit.test_timer_scenarios_round3 import MET, OPEN, due
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> ShopCli:
+    return ShopCli(tmp_path / "shop")
+
+
+# --- A change of kind while the buyer's return parcel is on its way (left alone at services/case_kind.py:57) -------
+
+
+@pytest.mark.parametrize(("platform", "answer"), [
+    ("taobao", "seller_answer_goods"),
+    ("tmall", "seller_answer_request"),
+    ("douyin", "return_answer"),
+    ("pdd", "seller_answer_return"),
+])
+def test_r01_an_exchange_turned_return_with_the_parcel_on_its_way_keeps_the_agreement_it_travels_under(
+        shop: ShopCli, platform: str, answer: str) -> None:
+    # Exchange asked 2026-11-02 10:00, agreed 11-02 12:00, the buyer's parcel sent 11-03 09:00 (买家已寄回), the request
+    # changed to return & refund 11-03 10:00: the case stays 等待买家退货 (no 同意退货 offered: the desk waits for the
+    # parcel), so the agreement the parcel travels under answers the new request, met at the change. The shop's clock
+    # is seed 001's "点击【提交退货信息】后,卖家会有10天的时间来进行确认,逾期卖家没有处理,系统会自动退款给用户" → 11-13 09:00
+    # (抖店 and 拼多多: the same 10 days, assumed, their packs say so).
+    # Before, the new kind's answer ran from the change and nothing the case offered could meet it: the platform
+    # "agreed to the return by itself" (淘宝 day 5, 抖店/拼多多 48 h), the buyer got 7 more days to send the parcel
+    # already sent, and once the shop had received it the case showed 平台已超时自动处理 for that second 7 days
+    # (天猫: 自动退款 on day 5 while the shop was inspecting the goods).
+    case = shop.add(platform, "exchange", "size_colour", requested="2026-11-02 10:00")
+    shop.act(case, "agree_return", "2026-11-02 12:00")
+    shop.act(case, "buyer_shipped_return", "2026-11-03 09:00", "--tracking", "SF1234567890")
+    shop.cli("case", "act", str(case), "change_kind", "--kind", "return_refund", "--at", "2026-11-03 10:00")
+    shown = shop.cli("case", "show", str(case))
+    assert "等待买家退货" in shown.splitlines()[0] and "agree_return（同意退货）" not in shown
+    timers = shop.timers(case)
+    assert (timers[answer]["status"], timers[answer]["platform_acted"]) == (MET, False)
+    assert [t for t in timers if t.startswith("buyer_ship_return")] == ["buyer_ship_return"]
+    assert (due(timers["buyer_ship_return"]), timers["buyer_ship_return"]["status"]) == ("2026-11-09 12:00:00", MET)
+    assert (due(timers["seller_confirm_return"]), timers["seller_confirm_return"]["status"]) == (
+        "2026-11-13 09:00:00", OPEN)
+    # Received 11-04 10:00: nothing is left for the platform to do by itself; 退款 is the shop's next step.
+    shop.act(case, "receive_return", "2026-11-04 10:00")
+    timers = shop.timers(case)
+    assert {(t, r["status"], r["platform_acted"]) for t, r in timers.items() if r["status"] != MET} == set()
+    assert "平台已超时自动处理" not in shop.cli("case", "show", str(case))
+
+
+def test_r02_a_return_received_then_turned_exchange_is_answered_by_the_agreement_too(shop: ShopCli) -> None:
+    # 淘宝 return & refund (quality) asked 11-02 10:00, agreed 11-02 12:00, sent 11-03 09:00, received 11-05 10:00 (已收到
+    # 退货), changed to an exchange 11-05 11:00: the case stays 已收到退货 and the goods are in the shop; the new request's
+    # 5 days (assumed after 天猫's "5天", seed 002) are answered by the agreement the parcel came under — no
+    # "自动同意退货" on 11-10 11:00 and no buyer's 7 days from it.
+    case = shop.add("taobao", "return_refund", "quality", requested="2026-11-02 10:00")
+    shop.act(case, "agree_return", "2026-11-02 12:00")
+    shop.act(case, "buyer_shipped_return", "2026-11-03 09:00", "--tracking", "SF1234567891")
+    shop.act(case, "receive_return", "2026-11-05 10:00")
+    shop.cli("case", "act", str(case), "change_kind", "--kind", "exchange", "--at", "2026-11-05 11:00")
+    assert "已收到退货" in shop.cli("case", "show", str(case)).splitlines()[0]
+    timers = shop.timers(case)
+    assert (timers["seller_answer_goods"]["status"], timers["seller_answer_goods"]["platform_acted"]) == (MET, False)
+    assert [t for t in timers if t.startswith("buyer_ship_return")] == ["buyer_ship_return"]
+
+
+def test_r03_an_agreement_whose_parcel_never_left_still_asks_for_the_new_answer(shop: ShopCli) -> None:
+    # The counter-case (round 8 r04 stays): agreed 11-02 12:00, no parcel sent, changed 11-03 10:00 → 处理中, the new
+    # request's 5 days run from the change → 11-08 10:00, open; a refund-only request is not answered by an
+    # agreement to a return even with the parcel on its way (it leaves 等待买家退货 for 处理中).
+    case = shop.add("taobao", "exchange", "size_colour", requested="2026-11-02 10:00")
+    shop.act(case, "agree_return", "2026-11-02 12:00")
+    shop.cli("case", "act", str(case), "change_kind", "--kind", "return_refund", "--at", "2026-11-03 10:00")
+    answer = shop.timers(case)["seller_answer_goods"]
+    assert (due(answer), answer["status"]) == ("2026-11-08 10:00:00", OPEN)
+    other = shop.add("taobao", "return_refund", "quality", requested="2026-11-02 10:00")
+    shop.act(other, "agree_return", "2026-11-02 12:00")
+    shop.act(other, "buyer_shipped_return", "2026-11-03 09:00", "--tracking", "SF1234567892")
+    shop.cli("case", "act", str(other), "change_kind", "--kind", "refund_only", "--at", "2026-11-03 10:00")
+    answer = shop.timers(other)["seller_answer_request"]
+    assert (due(answer), answer["status"]) == ("2026-11-08 10:00:00", OPEN)
