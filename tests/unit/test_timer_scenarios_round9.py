@@ -87,3 +87,34 @@ def test_r03_an_agreement_whose_parcel_never_left_still_asks_for_the_new_answer(
     shop.cli("case", "act", str(other), "change_kind", "--kind", "refund_only", "--at", "2026-11-03 10:00")
     answer = shop.timers(other)["seller_answer_request"]
     assert (due(answer), answer["status"]) == ("2026-11-08 10:00:00", OPEN)
+
+
+# --- 天猫 late shipment: seed 002's own figure (left alone as "seed 002 line 56") -------------------------------------
+
+
+@pytest.mark.parametrize(("paid_yuan", "owed"), [("200.00", "60.00"), ("80.00", "24.00"), ("2000.00", "600.00")])
+def test_r04_tmall_late_shipment_owes_30_percent_not_taobaos_5_percent_capped_at_30_yuan(
+        shop: ShopCli, paid_yuan: str, owed: str) -> None:
+    # seed 002, the 天猫 article: "關於延遲發貨的新規則……在買家付款後,剛是賠付30%,不扣分" — Taobao's "5%, at most 30 元" is
+    # seed 001's "淘寶網賣家延遲發貨的". Paid 2026-12-01 10:00 (outside 双11), 72 h (seed 002 "普通信息72小時內發貨") →
+    # 12-04 10:00, not shipped: 30 % of the amount paid, no cap (the seed names none): 200 → 60.00, 80 → 24.00,
+    # 2000 → 600.00. Before, the 天猫 pack inherited 淘宝's 10.00 / 4.00 / 30.00. A 淘宝 order stays at 5 %, capped.
+    shop.import_taobao_orders(("300000000000000001", paid_yuan, "2026-12-01 10:00:00"),
+                              ("300000000000000002", paid_yuan, "2026-12-01 10:00:00"))
+    tmall = shop.add("tmall", "refund_only", "late_shipment", order="300000000000000001", requested="2026-12-04 12:00")
+    ship = shop.timers(tmall)["ship_by"]
+    assert (due(ship), ship["status"], ship["penalty_yuan"]) == ("2026-12-04 10:00:00", OPEN, owed)
+    assert ship["action"] == "延迟发货：天猫按30%赔付买家"
+    taobao = shop.add("taobao", "refund_only", "late_shipment", order="300000000000000002",
+                      requested="2026-12-04 12:00")
+    capped = {"200.00": "10.00", "80.00": "4.00", "2000.00": "30.00"}[paid_yuan]
+    assert shop.timers(taobao)["ship_by"]["penalty_yuan"] == capped
+
+
+def test_r05_tmall_late_shipment_of_an_order_not_imported_names_no_cap(shop: ShopCli) -> None:
+    # The same 30 % of an order the ledger has not imported: the money is at stake, its amount unknown, and no cap is
+    # named (seed 002 gives none; 淘宝's name says "最高30元").
+    case = shop.add("tmall", "refund_only", "late_shipment", paid="2026-12-01 10:00", requested="2026-12-04 12:00")
+    ship = shop.timers(case)["ship_by"]
+    assert (ship["penalty_yuan"], ship["penalty_unknown"]) == (None, True)
+    assert ship["name"].endswith("（赔付金额未知：订单未导入）")
