@@ -290,8 +290,8 @@ _RETURN_STEPS = {"requested": 0, "reopened": 0, "rejected": 0, "return_agreed": 
 
 def _parcel_sent(history: History, changed_at: datetime) -> bool:
     """Whether the buyer's return parcel was sent (or received) under the agreement in force at a change of kind: the
-    case stays 等待买家退货 (or 已收到退货) at the change (`services.case_kind`, `lifecycle.change_kind`), no 同意退货 is
-    offered again, and the agreement the parcel travels under answers the new kind's request — else 淘宝 "agreed to
+    case stays 等待买家退货 (or 已收到退货) at the change (`services.case_kind`, `lifecycle.change_kind`), no 同意退货
+    is offered again, and the agreement the parcel travels under answers the new kind's request — else 淘宝 "agreed to
     the return by itself" on day 5, the buyer got 7 more days to send a parcel already on its way and the platform
     "closed the refund" after the shop had received it (seed 001 "点击【提交退货信息】后,卖家会有10天的时间来进行确认":
     the shop's clock now is the 10 days to confirm, from the parcel's sending)."""
