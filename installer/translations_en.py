@@ -114,6 +114,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "超时每单赔付买家3元（与其他原因相同）；原因为“一直未收到货”时系统还会自动全额退款":
         "Late: ¥3 per order paid to the buyer (as for every reason); for \"never received\" the system also "
         "refunds in full automatically",
+    "延迟发货：天猫按30%赔付买家": "Late shipment: Tmall pays the buyer 30%",
+    "延迟发货（付款后缺货或未在72小时内发货）：赔付买家30%，不扣分（资料未写上限；按订单实付金额的30%计）":
+        "Late shipment (out of stock after payment, or not shipped within 72 hours): 30% paid to the buyer, no "
+        "points deducted (the source names no cap; counted as 30% of the order's paid amount)",
+    "（赔付金额未知：订单未导入）": " (amount owed unknown: order not imported)",
     "延迟发货：扣分，并按商品实际成交金额的5%赔付买家，最高30元":
         "Late shipment: points deducted, and 5% of the goods' paid price paid to the buyer, at most ¥30",
     "快递理赔跟进": "Carrier claim follow-up",

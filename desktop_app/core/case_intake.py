@@ -229,5 +229,19 @@ def older_step(kind: CaseKind, stored: StatusTarget | None, shown: StatusTarget 
     return now == before and set(shown.milestones) < set(stored.milestones)
 
 
+def asked_again(kind: CaseKind, shown: StatusTarget, round_started: datetime | None,
+                refused_at: datetime | None) -> bool:
+    """Whether a row shows a request the ledger has refused asked again by the buyer (seed 002 "買家…申請/修改退款的",
+    after 卖家拒绝退款 the buyer may 修改退款申请; seed 004 "若商家拒絕……用戶可在48小時內修改申請"): waiting for the
+    seller (not settled, not closed, not the platform stepping in) in a round that began (`round_started`, from the
+    platform's 超时时间) after the refusal (`refused_at`, on the case's timeline). The import reopens the case at the
+    round's start, as `case act N reopen --at` does, so the new round's timers run; with no round to date it by, the
+    shop looks (a conflict)."""
+    if round_started is None or refused_at is None or round_started <= refused_at:
+        return False
+    goal = shown.resolve(kind)
+    return goal not in CLOSED_STATUSES and goal != S.PLATFORM_INTERVENTION and _RANK[goal] < _RANK[S.REFUNDED]
+
+
 def _finished(status: CaseStatus) -> bool:
     return _RANK[status] == _RANK[S.REFUNDED]

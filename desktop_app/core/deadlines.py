@@ -264,16 +264,40 @@ def _kept_answers(history: History, kind: str, changed_at: datetime) -> frozense
     完成 / 关闭, and the new kind's answer is given (met at the change) — without it the platform "agreed to the
     return by itself" 48 h later and the buyer had 7 days to send back goods for money already paid. An agreement
     is no payment: a request changed after it is asked anew (seed 001 "用户撤销退款申请,重新申请…"), its answer
-    runs from the change (test_timer_scenarios_round5_windows d02)."""
+    runs from the change (test_timer_scenarios_round5_windows d02) — unless the buyer's parcel was sent under it and
+    the new kind takes goods back too (`_parcel_sent`): that agreement stands and answers the new request."""
+    kept = _RETURN_AGREEMENT if kind in _GOODS_BACK_KINDS and _parcel_sent(history, changed_at) else frozenset()
     names = _PAYMENTS.get(kind)
     if not names:
-        return frozenset()
+        return kept
     since = max((t for name in ("requested", "reopened", "rejected", KIND_CHANGED) for at, _ in history.get(name, ())
                  if (t := at.astimezone(UTC)) < changed_at or (t == changed_at and name != KIND_CHANGED)),
                 default=None)
-    return frozenset(name for name in names
-                     if any((since is None or t >= since) and t <= changed_at
-                            for t in (at.astimezone(UTC) for at, _ in history.get(name, ()))))
+    return kept | frozenset(name for name in names
+                            if any((since is None or t >= since) and t <= changed_at
+                                   for t in (at.astimezone(UTC) for at, _ in history.get(name, ()))))
+
+
+# The kinds whose goods come back under an agreement to a return (退货退款, 换货, 维修), and what of a request such an
+# agreement answers.
+_GOODS_BACK_KINDS = frozenset(kind.value for t in TRANSITIONS if t.milestone == "return_agreed" for kind in t.kinds)
+_RETURN_AGREEMENT = frozenset({"return_agreed"})
+# Ranks of the steps `_parcel_sent` weighs at one time: the request (or its refusal) first, then the agreement, then
+# the parcel sent under it.
+_RETURN_STEPS = {"requested": 0, "reopened": 0, "rejected": 0, "return_agreed": 1, "return_shipped": 2,
+                 "return_received": 2}
+
+
+def _parcel_sent(history: History, changed_at: datetime) -> bool:
+    """Whether the buyer's return parcel was sent (or received) under the agreement in force at a change of kind: the
+    case stays 等待买家退货 (or 已收到退货) at the change (`services.case_kind`, `lifecycle.change_kind`), no 同意退货
+    is offered again, and the agreement the parcel travels under answers the new kind's request — else 淘宝 "agreed to
+    the return by itself" on day 5, the buyer got 7 more days to send a parcel already on its way and the platform
+    "closed the refund" after the shop had received it (seed 001 "点击【提交退货信息】后,卖家会有10天的时间来进行确认":
+    the shop's clock now is the 10 days to confirm, from the parcel's sending)."""
+    steps = [(t, rank) for name, rank in _RETURN_STEPS.items() for at, _ in history.get(name, ())
+             if (t := at.astimezone(UTC)) <= changed_at]
+    return bool(steps) and max(steps)[1] == 2
 
 
 def _rerequests(history: History) -> list[tuple[datetime, bool]]:

@@ -5,9 +5,11 @@ and the file's transaction are `case_import`'s."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
-from desktop_app.core.case_intake import CaseRecord, older_step, plan_progress
+from desktop_app.core.case_intake import CaseRecord, asked_again, older_step, plan_progress
 from desktop_app.core.clock import Moment
 from desktop_app.core.lifecycle import CaseAction, CaseStatus, transition
 from desktop_app.core.vocabulary import CaseKind
@@ -62,7 +64,9 @@ def update_case(session: Session, fact: CaseFacts, record: CaseRecord, moves: bo
                 who: str, outcome: Outcome, times: StepTimes, platform_given: bool = False) -> None:
     """Bring an existing case up to what the platform shows: facts first, then the state, forward only
     (`moves`: see `may_move`)."""
-    changes, actions, conflict = _planned(fact, record, moves, history, platform_given, _resumes_to(session, fact))
+    again = _asked_again_at(fact, record, history, times)
+    changes, actions, conflict = _planned(fact, record, moves, history, platform_given, _resumes_to(session, fact),
+                                          again)
     paid = _paid_by_platform(fact, record)
     case = None
     if changes or actions or paid:
@@ -74,8 +78,9 @@ def update_case(session: Session, fact: CaseFacts, record: CaseRecord, moves: bo
             # from where it is now, where the whole file failed on a step its state no longer allows.
             fact = CaseFacts(*(getattr(case, name) for name in CaseFacts.__slots__))  # type: ignore[attr-defined]
             history = case_history(session, [case.id]).get(case.id)
+            again = _asked_again_at(fact, record, history, times)
             changes, actions, conflict = _planned(fact, record, may_move(fact, record), history, platform_given,
-                                                  _resumes_to(session, fact))
+                                                  _resumes_to(session, fact), again)
             paid = _paid_by_platform(fact, record)
     if conflict:
         outcome.conflicts.append(fact.id)
@@ -88,8 +93,11 @@ def update_case(session: Session, fact: CaseFacts, record: CaseRecord, moves: bo
     earliest = max(t for t in (case.requested_at, history.latest if history else None) if t is not None)
     for position, action in enumerate(actions):
         step = transition(CaseKind(case.kind), CaseStatus(case.status), action)
-        when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
-                          position == len(actions) - 1, earliest)
+        if action is CaseAction.REOPEN and again is not None:
+            when = earliest = again  # the buyer asked again when the row's round began; what follows came after
+        else:
+            when = times.when(case.platform_case_key or "", record, case.kind, case.reason, step.milestone,
+                              position == len(actions) - 1, earliest)
         apply_action(session, case, action, platform_note(record), Moment(when), who, in_order=False)
     if paid is not None and not case.paid_out:
         # The platform paid a request the ledger had refused or closed (客服介入 ruled for the buyer, its
@@ -121,18 +129,35 @@ def _paid_by_platform(fact: CaseFacts, record: CaseRecord) -> str | None:
 _PAID_STATES = {CaseStatus.REFUNDED: "refunded", CaseStatus.COMPENSATED: "compensated"}
 
 
+def _asked_again_at(fact: CaseFacts, record: CaseRecord, history: CaseHistory | None,
+                    times: StepTimes) -> datetime | None:
+    """When the buyer asked again a request the ledger has refused, as the row shows it
+    (`core.case_intake.asked_again`);
+    None when it does not."""
+    if fact.status != CaseStatus.REJECTED.value or record.target is None or history is None:
+        return None
+    started = times.round_start(record, fact.kind, fact.reason)
+    if not asked_again(CaseKind(fact.kind), record.target, started, history.reached.get("rejected")):
+        return None
+    return started
+
+
 def _planned(fact: CaseFacts, record: CaseRecord, moves: bool, history: CaseHistory | None,
              platform_given: bool = False, resumes_to: CaseStatus = CaseStatus.PROCESSING,
-             ) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
+             again: datetime | None = None) -> tuple[dict[str, object], tuple[CaseAction, ...], bool]:
     """What the platform's row changes on the case: its facts, the steps to take, and whether the shop's
-    state conflicts with the platform's."""
+    state conflicts with the platform's. `again`: the buyer asked the refused request again then — reopened, the
+    case goes on from 处理中 to the row's state."""
     actions: tuple[CaseAction, ...] = ()
     conflict = False
     if record.target is not None and moves:
         milestones = frozenset(history.milestones) if history else frozenset()
-        progress = plan_progress(CaseKind(fact.kind), CaseStatus(fact.status), milestones, record.target,
-                                 record.escalated, resumes_to)
+        current = CaseStatus.PROCESSING if again is not None else CaseStatus(fact.status)
+        progress = plan_progress(CaseKind(fact.kind), current, milestones, record.target, record.escalated,
+                                 resumes_to)
         conflict, actions = progress.conflict, progress.actions
+        if again is not None:
+            actions = (CaseAction.REOPEN, *actions)
     return _fact_changes(fact, record, platform_given), actions, conflict
 
 

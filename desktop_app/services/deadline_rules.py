@@ -84,7 +84,7 @@ class RuleContext:
 
 # Raise when the engine's results change for the same rules and events, so stored deadlines are
 # recomputed by `recompute_changed_rules` after an upgrade.
-ENGINE_REVISION = 17  # 17: a payment before a change of kind answers the new request
+ENGINE_REVISION = 18  # 18: an agreement whose return parcel was sent answers the request of a change of kind
 _RULES_SETTING = "deadlines.rule_fingerprints"
 _PLANS_SETTING = "deadlines.plan_fingerprints"
 

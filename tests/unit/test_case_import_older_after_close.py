@@ -59,4 +59,6 @@ def test_a_request_asked_again_after_the_refusal_is_still_news(
     entry = _imported(capsys, again, ledger_target)
     after = listed(capsys, ledger_target)
     assert after[REFUSED]["platform_status"] == "买家已经申请退款，等待卖家同意"
-    assert entry["conflicts"] == 1  # closed here, open again on the platform: the shop looks
+    # Asked again after the refusal: reopened at the new round's start, its timers run (round 9 r06); no conflict.
+    assert after[REFUSED]["status"] == "processing"
+    assert entry["conflicts"] == 0

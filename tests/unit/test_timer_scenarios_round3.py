@@ -149,13 +149,14 @@ def test_s07_double11_ship_by_at_the_windows_edges_in_2026_and_2027(
 
 def test_s08_juhuasuan_ships_within_7_days_across_the_year_end_not_estimated(shop: ShopCli) -> None:
     # seed 002: "天貓的發貨時間:普通信息72小時內發貨,聚劃算7天內發貨". Paid 2026-12-28 10:00, marked 聚划算 →
-    # 2027-01-04 10:00; a campaign's 7 calendar days need no holiday schedule: not 估算 in 2027.
+    # 2027-01-04 10:00; a campaign's 7 calendar days need no holiday schedule: not 估算 in 2027. At stake: 天猫's 30 %
+    # of the 80.00 paid, 24.00 (seed 002 "關於延遲發貨的新規則……在買家付款後,剛是賠付30%"; round 9 r04).
     shop.import_taobao_orders(("900000000000000020", "80.00", "2026-12-28 10:00:00"))
     shop.cli("order-campaign", "900000000000000020", "juhuasuan", "--platform", "taobao")
     case = shop.add("tmall", "refund_only", "late_shipment", order="900000000000000020",
                     requested="2027-01-02 10:00")
     ship = shop.timers(case)["ship_by"]
-    assert (due(ship), ship["estimated"], ship["penalty_yuan"]) == ("2027-01-04 10:00:00", False, "4.00")
+    assert (due(ship), ship["estimated"], ship["penalty_yuan"]) == ("2027-01-04 10:00:00", False, "24.00")
     assert ship["name"].endswith("（聚划算7天）")
 
 
