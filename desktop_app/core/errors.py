@@ -31,7 +31,12 @@ class ActionNotAllowed(UserError):
 
 
 class StaleData(UserError):
-    """Someone else changed the record since it was read (optimistic locking)."""
+    """Someone else changed the record since it was read (optimistic locking). `version`: the record's version
+    when it was refused, under its row lock — the state the message describes — when the refusal knows it."""
+
+    def __init__(self, message: str, version: int | None = None) -> None:
+        super().__init__(message)
+        self.version = version
 
 
 class DatabaseTooNew(UserError):

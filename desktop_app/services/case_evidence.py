@@ -65,7 +65,9 @@ def remove_case_evidence(db: Database, evidence_id: int, author: str | None = No
     with #5 on another case removed that case's photo and said nothing (an id mistyped in a script)."""
     who = current_author() if author is None else author
     with db.transaction() as session:
-        row = session.get(CaseEvidence, evidence_id)
+        # Locked as it is read: two seats removing one photo at once both found it, and the second, once the
+        # first had committed, deleted no row (SQLAlchemy's warning on stderr) and wrote 删除证据 a second time.
+        row = row_for_writing(session, CaseEvidence, evidence_id)
         if row is None:
             raise NotFound(msg.say(msg.NO_EVIDENCE, evidence_id))
         if case_id is not None and row.case_id != case_id:

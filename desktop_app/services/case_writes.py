@@ -108,15 +108,19 @@ def load_case(session: Session, case_id: int, expected_version: int | None, *, l
     if case is None:
         raise NotFound(msg.say(msg.NO_CASE, case_id))
     if expected_version is not None and case.version != expected_version:
-        raise changed_meanwhile(session, msg.say(msg.CASE_NO, case_id), "case", case_id, CaseStatus(case.status).label)
+        raise changed_meanwhile(session, msg.say(msg.CASE_NO, case_id), "case", case_id, CaseStatus(case.status).label,
+                                case.version)
     return case
 
 
-def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int, now: str) -> StaleData:
+def changed_meanwhile(session: Session, what: str, subject: str, subject_id: int, now: str,
+                      version: int | None = None) -> StaleData:
     """The losing seat's message: who changed the record since it was shown, and its state now (which the
-    window shows beside the message). It said only "已被他人修改，请刷新后再操作", with the window refreshed."""
+    window shows beside the message). It said only "已被他人修改，请刷新后再操作", with the window refreshed.
+    `version`: the record's now, which a dialog kept open sends OK again against (the state this message says)."""
     author = last_author(session, subject, subject_id)
-    return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now))
+    return StaleData(msg.say(msg.CHANGED_BY, what, author, now) if author else msg.say(msg.CHANGED, what, now),
+                     version)
 
 
 # How long after another seat's change a refusal names it: two seats' commands at once are seconds apart, and

@@ -27,6 +27,7 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.claim_rows import ClaimDetail
 from desktop_app.store.database import Database
 from desktop_app.store.models import ClaimEvidence, utcnow
+from desktop_app.store.row_locks import row_for_writing
 
 
 def evidence_on_disk(session: Session, d: ClaimDetail) -> tuple[ClaimDetail, tuple[Path, ...]]:
@@ -66,7 +67,7 @@ def add_evidence(db: Database, claim_id: int, files: Sequence[Path],
 def remove_evidence(db: Database, evidence_id: int, author: str | None = None) -> OpChanges:
     who = current_author() if author is None else author
     with db.transaction() as session:
-        row = session.get(ClaimEvidence, evidence_id)
+        row = row_for_writing(session, ClaimEvidence, evidence_id)  # as a case's (services/case_evidence.py)
         if row is None:
             raise NotFound(msg.say(msg.NO_EVIDENCE, evidence_id))
         claim = load_claim(session, row.claim_id)

@@ -31,7 +31,7 @@ def load_claim(session: Session, claim_id: int, expected_version: int | None = N
         raise NotFound(msg.say(msg.NO_CLAIM, claim_id))
     if expected_version is not None and claim.version != expected_version:
         raise changed_meanwhile(session, msg.say(msg.CLAIM_NO, claim_id), "claim", claim_id,
-                                   ClaimStatus(claim.status).label)
+                                   ClaimStatus(claim.status).label, claim.version)
     return claim
 
 

@@ -82,6 +82,7 @@ from desktop_app.store.deadline_rows import (
     write_next_dues,
 )
 from desktop_app.store.import_turns import take_import_turn
+from desktop_app.store.recompute_owed import recompute_paid
 
 # --- recomputing ----------------------------------------------------------------------------
 
@@ -169,6 +170,8 @@ def _recompute_open(session: Session, context: RuleContext | None, include_close
     count = _recompute_in_slices(session, CaseSet(include_closed=include_closed, platforms=chosen), ctx, ledger)
     remember_rules(session, ctx, None if chosen is None else set(chosen))
     refresh_next_dues(session)
+    if chosen is None:  # every open case: an import's recompute left owed is done too
+        recompute_paid(session)
     return count
 
 

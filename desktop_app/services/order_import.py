@@ -29,6 +29,7 @@ from desktop_app.services.stepwise import run_to_end
 from desktop_app.store.change_tracking import changes_in, mark_changed
 from desktop_app.store.database import Database
 from desktop_app.store.order_file_writes import order_file_writer
+from desktop_app.store.recompute_owed import recompute_owed
 
 __all__ = [
     "PLATFORM_CHOICES",
@@ -91,6 +92,11 @@ def is_large_import(paths: Sequence[Path]) -> bool:
     return total >= 1.0
 
 
+def _recompute_owed(db: Database) -> bool:
+    with db.reading() as session:
+        return recompute_owed(session)
+
+
 def _then_deadlines(db: Database, run: ImportRun, paths: Sequence[Path]) -> ImportRun:
     """Around the files: a backup before a large import, then cases whose
     orders gained paid/shipped/signed times get their timers, and a WAL checkpoint after a large write.
@@ -103,10 +109,11 @@ def _then_deadlines(db: Database, run: ImportRun, paths: Sequence[Path]) -> Impo
         backups.rotate(db.path)
     result = yield from run
     changes = OpChanges()
-    if result.inserted or result.updated:
+    changed = bool(result.inserted or result.updated)
+    if changed or _recompute_owed(db):  # owed: an earlier import's orders committed, its recompute failed
         with db.transaction() as session:
-            # The orders went in on the import's own connection (store/order_file_writes), beside the session.
-            mark_changed(session, Area.ORDERS, *([Area.CASES] if result.cases_updated else []))
+            if changed:  # the orders went in on the import's own connection (store/order_file_writes)
+                mark_changed(session, Area.ORDERS, *([Area.CASES] if result.cases_updated else []))
             recompute_open_cases(session)
             changes = changes_in(session)
     if result.inserted + result.updated >= LARGE_WRITE_ORDERS:

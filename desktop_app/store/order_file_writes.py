@@ -24,6 +24,7 @@ from desktop_app.core.order_records import OrderColumns, UpsertCounts
 from desktop_app.store.database import Database, take_write_lock
 from desktop_app.store.import_turns import take_import_turn
 from desktop_app.store.order_upsert import OrderUpserter
+from desktop_app.store.recompute_owed import owe_recompute
 
 IMPORT_PAGE_CACHE_KIB = -32768  # negative: KiB, SQLite's convention
 
@@ -110,5 +111,7 @@ def order_file_writer(db: Database, *, provided: frozenset[str], items_known: bo
             finally:
                 writer._settle()
             upserter.close()
+            if writer.counts.inserted or writer.counts.updated:
+                owe_recompute(conn)  # with the orders: paid by the recompute that follows (store/recompute_owed.py)
     finally:
         helper.shutdown(wait=True)

@@ -2222,24 +2222,24 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ClaimEdits</name>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="183"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="180"/>
         <source>撤销理赔 #%1 的上一步“%2”？</source>
         <translation>Undo the last step of claim #%1, &quot;%2&quot;?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="185"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="182"/>
         <source>
 登记的到账 %1 元随之撤回，已到账和统计的金额都会减少。</source>
         <translation>
 The %1 yuan recorded as received is taken back with it; received and the statistics go down by it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="187"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="184"/>
         <source>撤销上一步</source>
         <translation>Undo last step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="198"/>
+        <location filename="../../desktop_app/ui/claims/claim_edits.py" line="195"/>
         <source>理赔 #%1 已撤销“%2”，当前状态：%3</source>
         <translation>Claim #%1: &quot;%2&quot; undone, now: %3</translation>
     </message>
@@ -6066,17 +6066,17 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Case #%1 recorded as &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="333"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
         <source>选择验货照片</source>
         <translation>Choose inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="334"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="335"/>
         <source>图片和文档 (*.jpg *.jpeg *.png *.heic *.pdf);;所有文件 (*)</source>
         <translation>Pictures and documents (*.jpg *.jpeg *.png *.heic *.pdf);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="351"/>
+        <location filename="../../desktop_app/ui/returns/returns_tab.py" line="352"/>
         <source>已添加 %1 个文件到售后单 %2</source>
         <translation>Added %1 files to case %2</translation>
     </message>

@@ -368,12 +368,12 @@ class CaseDetailPane(CaseEdits, QWidget):
                 self._failed(error)
                 return
             dialog = from_dialog[1]
-            dialog.not_written(describe_error(error))
-            # The case as it is now, behind the dialog and for the next OK (a list that no longer lists it may
-            # clear the pane again: the dialog keeps the version read here).
+            # The version the refusal names, for the next OK (read again only when it names none); the case as it
+            # is now behind the dialog (a list that no longer lists it may clear the pane: the dialog keeps it).
+            if not dialog.not_written_because(error):
+                self._context.read(lambda db: case_service.case_version(db, case_id), dialog.saw_version,
+                                   lambda _error: None)
             self.show_case(case_id)
-            self._context.read(lambda db: case_service.case_version(db, case_id), dialog.saw_version,
-                               lambda _error: None)
 
         self._context.write(work, on_success=done, on_failure=failed, origin=self)
 

@@ -338,10 +338,10 @@ class ClaimDetailPane(ClaimEdits, QWidget):
             if from_dialog is None or not from_dialog[1].still_open():
                 self._failed(error)
                 return
-            from_dialog[1].not_written(describe_error(error))
-            # The version first, then the pane (one worker, in order): a quick OK again is sent against what it shows.
-            self._context.read(lambda db: claim_version(db, claim_id), from_dialog[1].saw_version,
-                               lambda _error: None)
+            # The version the refusal names, for the next OK (read again only when it names none), then the pane.
+            if not from_dialog[1].not_written_because(error):
+                self._context.read(lambda db: claim_version(db, claim_id), from_dialog[1].saw_version,
+                                   lambda _error: None)
             self.show_claim(claim_id)
 
         self._context.write(

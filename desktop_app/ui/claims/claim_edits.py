@@ -17,7 +17,6 @@ from desktop_app.services.claim_details import set_claim_ticket
 from desktop_app.services.claim_undo import UndoneClaimStep, claim_version, undo_claim_step
 from desktop_app.store.claim_rows import ClaimDetail, claim_detail
 from desktop_app.store.database import Database
-from desktop_app.ui.background import describe_error
 from desktop_app.ui.claims.claim_dialogs import EditClaimDialog, FollowUpDialog, LinkDialog
 from desktop_app.ui.claims.claim_ticket_dialog import ClaimTicketDialog
 from desktop_app.ui.widgets.writing_dialog import WritingDialog, write_from
@@ -122,20 +121,18 @@ class ClaimEdits(_Pane):
         dialog.saw_version(d.version)
 
         def save() -> None:
-            # The version the dialog was opened on; after a refusal, the claim's as read again then or as the pane
-            # behind shows it (reloaded, with who changed what): OK again saves what was typed over that, seen.
-            shown = self._detail
-            if dialog.write_problem.isVisible() and shown is not None and shown.id == claim_id:
-                dialog.saw_version(shown.version)
+            # The version the dialog was opened on; after a refusal, the one the refusal named (the claim as the
+            # message said it), not the pane's: reloaded since, it may hold a third seat's ticket nobody here saw.
             ticket, version = dialog.ticket(), dialog.version
 
             def failed(error: Exception) -> None:
                 if not dialog.still_open():
                     self._failed(error)
                     return
-                dialog.not_written(describe_error(error))
+                if not dialog.not_written_because(error):  # a refusal naming no version: as the claim is now
+                    self._context.read(lambda db: claim_version(db, claim_id), dialog.saw_version,
+                                       lambda _error: None)
                 self.reload()
-                self._context.read(lambda db: claim_version(db, claim_id), dialog.saw_version, lambda _error: None)
 
             self._context.write(lambda db: set_claim_ticket(db, claim_id, ticket, expected_version=version),
                                 on_success=lambda _changes: dialog.written() if dialog.still_open() else None,

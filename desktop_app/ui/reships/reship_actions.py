@@ -19,7 +19,7 @@ from desktop_app.ui import labels
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.reships.reship_dialogs import DecisionDialog, ItemsDialog, PromiseDialog, ShipDialog
 from desktop_app.ui.reships.reship_paste_dialog import PasteDialog
-from desktop_app.ui.widgets.writing_dialog import WritingDialog, write_from
+from desktop_app.ui.widgets.writing_dialog import WritingDialog, refusal_version, write_from
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Database
@@ -54,9 +54,9 @@ class ReshipActions(_Tab):
         the queue behind it is read again, and the case's version for OK again."""
         self._pending_select = list(select or [])
 
-        def refused(_error: Exception) -> None:
+        def refused(error: Exception) -> None:
             self.refresh()
-            if case_id is not None:
+            if case_id is not None and refusal_version(error) is None:  # else taken from the refusal
                 self.context.read(lambda db: case_version(db, case_id), dialog.saw_version, lambda _error: None)
 
         write_from(dialog, self.context, work, origin=self, lost=self._failed, done=done, refused=refused)

@@ -48,7 +48,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.returns.return_lists import ReturnLists
 from desktop_app.ui.widgets.status_colours import shade
 from desktop_app.ui.widgets.table_menu import explain
-from desktop_app.ui.widgets.writing_dialog import write_from
+from desktop_app.ui.widgets.writing_dialog import refusal_version, write_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +325,8 @@ class ReturnsTab(BaseTab):
             # Said at the desk too, the parcel's cases shown as they are now; the dialog keeps what was typed, to be
             # recorded over the case as it is now once seen, or cancelled.
             self._failed(error)
-            self.context.read(lambda db: case_version(db, case_id), dialog.saw_version, lambda _error: None)
+            if refusal_version(error) is None:  # else the dialog took it from the refusal, as it said it
+                self.context.read(lambda db: case_version(db, case_id), dialog.saw_version, lambda _error: None)
 
         write_from(dialog, self.context, work, origin=self, lost=self._failed, done=done, refused=refused)
 

@@ -16,7 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import StaleData, UserError
 from desktop_app.ui.background import describe_error
 from desktop_app.ui.widgets.status_colours import OVERDUE
 
@@ -116,11 +116,29 @@ class WritingDialog(QDialog):
         self.adjustSize()  # the lines above the form take room: the form below keeps its own
         self._buttons(True)
 
+    def not_written_because(self, error: Exception) -> bool:
+        """`not_written` for a write's error. A refusal naming the record's version now (another seat's change:
+        `StaleData.version`) is the version OK again is sent against, taken before OK is given back: read again
+        afterwards, a quick OK again went out on the old one and was refused a second time, and a change arriving
+        between the refusal and that read was taken in unseen. Not for a form that follows the record's fields
+        (`follow_record`): its version comes with the fields read again, never alone, lest OK again send the old
+        values of the fields left alone. True when the version was taken (nothing to read again)."""
+        version = refusal_version(error) if not self._shown else None
+        if version is not None:
+            self.saw_version(version)
+        self.not_written(describe_error(error))
+        return version is not None
+
     def _buttons(self, enabled: bool) -> None:
         for box in self.findChildren(QDialogButtonBox):
             button = box.button(QDialogButtonBox.StandardButton.Ok)
             if button is not None:
                 button.setEnabled(enabled)
+
+
+def refusal_version(error: Exception) -> int | None:
+    """The record's version a refusal names (another seat changed it: `StaleData.version`), else None."""
+    return error.version if isinstance(error, StaleData) else None
 
 
 def write_from(dialog: WritingDialog, context: AppContext, work: Callable[[Database], T], *, origin: QObject,
@@ -140,7 +158,7 @@ def write_from(dialog: WritingDialog, context: AppContext, work: Callable[[Datab
         if not dialog.still_open():
             lost(error)
             return
-        dialog.not_written(describe_error(error))
+        dialog.not_written_because(error)
         if refused is not None:
             refused(error)
 
