@@ -108,21 +108,27 @@ def _case_shop(r: str) -> str:
 _RENDER = ("(SELECT group_concat(line, '') FROM (SELECT length(k) || ':' || k || length(title) || ':' || title "
            "|| quantity || ';' AS line FROM (SELECT coalesce(nullif(sku_code, ''), title) AS k, title, quantity, "
            "position, id FROM order_items WHERE order_id = NEW.order_id) ORDER BY position, id))")
-# A case's new string split from its order's lines, when they spell it and it is not split yet.
+# A case's new string split from its order's lines, when they spell it and it is not split yet: BEFORE the row is
+# written, so before the AFTER triggers count it, and only when the string is new (a statement per written case
+# cost the import as much as the counting itself).
+_NEW_STRING = f"NEW.goods IS NOT NULL AND NEW.goods != '' AND NOT {_KNOWN.format(r='NEW')}"
 _SPLIT = ("INSERT OR IGNORE INTO goods_products (goods, product, title) SELECT NEW.goods, "
           "coalesce(nullif(sku_code, ''), title), min(title) FROM order_items WHERE order_id = NEW.order_id "
-          f"AND NEW.goods IS NOT NULL AND NEW.goods != '' AND NOT {_KNOWN.format(r='NEW')} AND NEW.goods = {_RENDER} "
-          "GROUP BY 2;\n")
+          f"AND NEW.goods = {_RENDER} GROUP BY 2;")
 _CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in READ_COLUMNS)
 SQLITE_TRIGGERS = (
-    f"CREATE TRIGGER product_months_ai AFTER INSERT ON cases BEGIN\n{_SPLIT}{_share('NEW', '', _case_shop('NEW'))}END",
+    f"CREATE TRIGGER product_months_split_bi BEFORE INSERT ON cases WHEN {_NEW_STRING} BEGIN {_SPLIT} END",
+    f"CREATE TRIGGER product_months_split_bu BEFORE UPDATE OF goods, order_id ON cases WHEN {_NEW_STRING} "
+    f"BEGIN {_SPLIT} END",
+    f"CREATE TRIGGER product_months_ai AFTER INSERT ON cases BEGIN\n{_share('NEW', '', _case_shop('NEW'))}END",
     f"CREATE TRIGGER product_months_ad AFTER DELETE ON cases BEGIN\n{_share('OLD', '-', _case_shop('OLD'))}END",
-    f"CREATE TRIGGER product_months_au AFTER UPDATE ON cases WHEN {_CHANGED} BEGIN\n"
-    f"{_share('OLD', '-', _case_shop('OLD'))}{_SPLIT}{_share('NEW', '', _case_shop('NEW'))}END",
+    f"CREATE TRIGGER product_months_au AFTER UPDATE OF {', '.join(READ_COLUMNS)} ON cases WHEN {_CHANGED} BEGIN\n"
+    f"{_share('OLD', '-', _case_shop('OLD'))}{_share('NEW', '', _case_shop('NEW'))}END",
     "CREATE TRIGGER product_months_shop AFTER UPDATE OF shop_id ON orders WHEN OLD.shop_id IS NOT NEW.shop_id BEGIN\n"
     f"{_share('c', '-', 'coalesce(OLD.shop_id, -1)', 'c.order_id = NEW.id')}"
     f"{_share('c', '', 'coalesce(NEW.shop_id, -1)', 'c.order_id = NEW.id')}END",
 )
+TRIGGER_NAMES = tuple(t.split()[2] for t in SQLITE_TRIGGERS)
 
 
 def split(goods: str) -> dict[str, str]:
@@ -163,7 +169,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != 'sqlite':
         return
-    for name in ('product_months_shop', 'product_months_au', 'product_months_ad', 'product_months_ai'):
+    for name in reversed(TRIGGER_NAMES):
         op.execute(f'DROP TRIGGER IF EXISTS {name}')
     for table in ('goods_months', 'product_months', 'goods_products'):
         op.execute(f'DROP TABLE IF EXISTS {table}')
