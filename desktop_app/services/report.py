@@ -116,17 +116,19 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     older = at - timedelta(days=old_claim_days)
     # Both cores, in one go: about half the reads' time on each side (bench/bench_report.py). The overdue
     # timers of cases with open timers on both sides of now are read there whether or not any case has
-    # them (a read of nothing then: a few ms), which evens out the two sides.
+    # them (a read of nothing then: a few ms), which evens out the two sides. The couriers' cases too, since
+    # the products come from `product_months` (the side's reads ≈ 80 ms against the caller's ≈ 160: −9 % at
+    # the first opening, bench/README "Session 29 (s29-goods)").
     # Each side only reads rows; what Python makes of them comes after both are done. A thread fetching
     # rows takes the GIL back after every row, so while the other ran Python (a few thousand groups, the
     # goods strings, the claims: 50-60 ms in all) it fetched about one row per 5 ms switch interval.
     beside = read_beside(session, lambda other: (
-        claim_rows(other, scope, older), product_rows(other, scope), straddling_overdue(other, scope, at)))
+        claim_rows(other, scope, older), product_rows(other, scope), straddling_overdue(other, scope, at),
+        carrier_cases(other, scope)))
     group_rows = case_group_rows(session, scope, at)
-    carriers = carrier_cases(session, scope)
     parcels = parcels_by_carrier(session, scope)
     penalty_rows = period_penalty_rows(session, scope, at)
-    claim_reads, goods, straddling = beside()
+    claim_reads, goods, straddling, carriers = beside()
     groups, seconds = case_groups_of(group_rows)
     claims = claim_figures_of(session, claim_reads, files_check=claims_with_files)
     # The timers' penalties count in their cases' products too: their goods' cost, no case counted again.
