@@ -41,6 +41,7 @@ from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import GOODS_CACHE, goods_lines
 from desktop_app.store.penalty_queries import period_penalty_rows, period_unknown_penalty_cases
+from desktop_app.store.product_months import kept, product_rows
 from desktop_app.store.report_claims import ClaimFigures, ClaimGroup, claim_figures_of, claim_rows
 from desktop_app.store.report_queries import (
     CaseGroup,
@@ -49,7 +50,6 @@ from desktop_app.store.report_queries import (
     carrier_cases,
     case_group_rows,
     case_groups_of,
-    goods_rows,
     parcels_by_carrier,
     recent_goods,
     straddling_overdue,
@@ -63,6 +63,9 @@ from desktop_app.store.side_reads import read_beside
 OLD_CLAIM_DAYS = 14
 # The goods of the cases of this many days are split ahead (`warm_up`): the tab's periods (今年 at most).
 WARM_DAYS = 400
+# The same where the ledger keeps its products per month (`store.product_months`): only the part-months at a
+# period's ends are read from the cases, and the tab's periods end today (近 30 天 starts in the month before).
+WARM_EDGE_DAYS = 62
 _RETURNED = frozenset(k.value for k in GOODS_RETURNED_KINDS)
 def resolve_shop(session: Session, text: str, platform: Platform | None = None) -> ShopRow:
     """A shop by its name (or number); a name two platforms share needs the platform. A shop on another
@@ -93,9 +96,10 @@ def warm_up(db: Database, moment: datetime | None = None) -> int:
     start-up is over): the `goods` strings of the cases of the last WARM_DAYS split into their product
     lines (`goods_lines`, cached for the process). At 100,000 cases a year's 13,000 strings cost that read
     ≈ 40 ms on its reading thread. No figure is computed or kept: each read reads the ledger as it is.
+    Where the ledger keeps its products per month, only the last WARM_EDGE_DAYS: the whole months are not split.
     Returns how many strings were split (at most what the cache holds)."""
-    since = (moment or now()) - timedelta(days=WARM_DAYS)
     with db.reading() as session:
+        since = (moment or now()) - timedelta(days=WARM_EDGE_DAYS if kept(session) else WARM_DAYS)
         strings = recent_goods(session, since, GOODS_CACHE)
     for goods in strings:
         goods_lines(goods)
@@ -112,21 +116,24 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     older = at - timedelta(days=old_claim_days)
     # Both cores, in one go: about half the reads' time on each side (bench/bench_report.py). The overdue
     # timers of cases with open timers on both sides of now are read there whether or not any case has
-    # them (a read of nothing then: a few ms), which evens out the two sides.
+    # them (a read of nothing then: a few ms), which evens out the two sides. The couriers' cases too, since
+    # the products come from `product_months` (the side's reads ≈ 80 ms against the caller's ≈ 160: −9 % at
+    # the first opening, bench/README "Session 29 (s29-goods)").
     # Each side only reads rows; what Python makes of them comes after both are done. A thread fetching
     # rows takes the GIL back after every row, so while the other ran Python (a few thousand groups, the
     # goods strings, the claims: 50-60 ms in all) it fetched about one row per 5 ms switch interval.
     beside = read_beside(session, lambda other: (
-        claim_rows(other, scope, older), goods_rows(other, scope), straddling_overdue(other, scope, at)))
+        claim_rows(other, scope, older), product_rows(other, scope), straddling_overdue(other, scope, at),
+        carrier_cases(other, scope)))
     group_rows = case_group_rows(session, scope, at)
-    carriers = carrier_cases(session, scope)
     parcels = parcels_by_carrier(session, scope)
     penalty_rows = period_penalty_rows(session, scope, at)
-    claim_reads, goods, straddling = beside()
+    claim_reads, goods, straddling, carriers = beside()
     groups, seconds = case_groups_of(group_rows)
     claims = claim_figures_of(session, claim_reads, files_check=claims_with_files)
     # The timers' penalties count in their cases' products too: their goods' cost, no case counted again.
-    products = top_products_of(session, scope, goods + [(g, 0, fen) for _p, g, fen, _n in penalty_rows if g])
+    products = top_products_of(session, scope, goods.goods + [(g, 0, fen) for _p, g, fen, _n in penalty_rows if g],
+                               products=goods.products)
     overview = replace(_overview(period, platform, shop_row, old_claim_days, groups, claims, penalty_rows),
                        unknown_penalty_cases=period_unknown_penalty_cases(session, scope, at))
     return _detailed(overview, groups, claims, products, carriers, parcels, seconds, straddling)

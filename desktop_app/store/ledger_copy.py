@@ -3,7 +3,8 @@
 Table by table in foreign-key order, ids kept (so every reference stays right), through the models'
 own column types (times, booleans) so that each dialect stores its own way. The search bookkeeping is
 not copied: each store builds its own search index (SQLite catches up from its watermark,
-PostgreSQL's trigram index is always current). On PostgreSQL the secondary indexes are built once the
+PostgreSQL's trigram index is always current), nor the 统计's products per month (`store.product_months`: a
+file's triggers fill its own, PostgreSQL keeps none). On PostgreSQL the secondary indexes are built once the
 rows are in, not kept up to date row by row.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Table, func, insert, select
 
 from desktop_app.store.models import Base
+from desktop_app.store.product_months import kept, settle
 
 SEARCH_BOOKKEEPING = frozenset({"search_pending", "search_state", "search_receivers"})
 CHUNK_ROWS = 5000
@@ -49,6 +51,8 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
         target.exec_driver_sql(definition.replace("%", "%%"))
     if target.dialect.name == "postgresql":
         _advance_sequences(target)
+    if kept(target):
+        settle(target)  # the cases came in before their orders' lines: their products were not split yet
     return copied
 
 

@@ -296,9 +296,11 @@ def recent_goods(session: Session, since: datetime, limit: int) -> list[str]:
     return [goods for goods, in fetch_raw(session, stmt)]
 
 
-def top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit: int = 20) -> list[ProductLine]:
-    """The top products of `goods_rows`, with their pieces sold (read on `session`)."""
-    found: dict[str, list[Any]] = {}  # product: [cases, cost, title]
+def top_products_of(session: Session, scope: ReportScope, rows: list[Any], limit: int = 20,
+                    products: dict[str, list[Any]] | None = None) -> list[ProductLine]:
+    """The top products of `goods_rows` and of `products` already summed (`store.product_months`: product →
+    [cases, cost, least title]), with their pieces sold (read on `session`)."""
+    found: dict[str, list[Any]] = {k: list(v) for k, v in (products or {}).items()}  # product: [cases, cost, title]
     for goods, n, fen in rows:
         for product, title in _products_of(goods).items():
             figures = found.get(product)

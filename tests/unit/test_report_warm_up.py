@@ -9,10 +9,11 @@ import pytest
 from report_ledger import build
 
 from desktop_app.core.clock import parse_moment
-from desktop_app.services.report import WARM_DAYS, build_report, warm_up
+from desktop_app.services.report import WARM_DAYS, WARM_EDGE_DAYS, build_report, warm_up
 from desktop_app.services.report_figures import parse_period
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import goods_lines
+from desktop_app.store.product_months import kept
 from desktop_app.store.report_queries import recent_goods
 
 NOVEMBER = parse_period("2026-11-01", "2026-11-30")
@@ -43,6 +44,18 @@ def test_the_warm_up_splits_the_goods_of_the_recent_cases_only(db: Database, led
     goods_lines.cache_clear()
     later = parse_moment("2026-11-30 23:59").at + timedelta(days=WARM_DAYS + 1)
     assert warm_up(db, later) == 0 and goods_lines.cache_info().currsize == 0
+
+
+def test_a_ledger_keeping_its_products_per_month_splits_only_the_part_months(db: Database,
+                                                                           ledger: dict[str, int]) -> None:
+    """Where the whole months come from `product_months` (SQLite), the tab's periods read goods strings from the
+    cases only at their ends: the last WARM_EDGE_DAYS. A team ledger reads them all, as before."""
+    goods_lines.cache_clear()
+    later = parse_moment("2026-11-30 23:59").at + timedelta(days=WARM_EDGE_DAYS + 1)
+    with db.reading() as session:
+        kept_here = kept(session)
+    assert warm_up(db, later) == (0 if kept_here else 1)
+    assert warm_up(db, later - timedelta(days=2)) == 1
 
 
 def test_recent_goods_stops_at_its_limit(db: Database, ledger: dict[str, int]) -> None:
