@@ -49,6 +49,7 @@ from desktop_app.store.change_tracking import changes_in
 from desktop_app.store.database import Database
 from desktop_app.store.models import AuditEvent, Case, Order, utcnow
 from desktop_app.store.order_lookups import order_or_placeholder
+from desktop_app.store.row_locks import row_for_writing
 from desktop_app.store.search import build_search_text
 
 # Kinds whose money is a compensation rather than a refund of the order.
@@ -145,6 +146,9 @@ def open_case(db: Database, new: NewCase, author: str | None = None) -> OpenedCa
     requested = new.requested or _default_request(new)
     with db.transaction() as session:
         order = find_or_create_order(session, new.platform, order_no, new.receiver, new.phone)
+        # The order's turn: two seats opening a case on it at once (READ COMMITTED) each looked for the other's
+        # unsettled case before either committed and neither was told of a double entry; the second now waits.
+        row_for_writing(session, Order, order.id)
         amount = (new.refund_fen or 0) + (new.compensation_fen or 0)
         stamp = utcnow()
         case = Case(
