@@ -82,7 +82,8 @@ def default_backup_folder() -> Path:
 def backup_folder() -> Path:
     """The folder the user chose, or `<data folder>/backups`. An unreadable setting falls back."""
     try:
-        saved = json.loads(_settings_path().read_text(encoding="utf-8")).get("folder")
+        # utf-8-sig: saved again by Windows' Notepad (a byte order mark), the cloud folder was dropped for the default
+        saved = json.loads(_settings_path().read_text(encoding="utf-8-sig")).get("folder")
     except (OSError, ValueError, AttributeError):
         saved = None
     return Path(saved).expanduser() if isinstance(saved, str) and saved.strip() else default_backup_folder()

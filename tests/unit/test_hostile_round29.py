@@ -9,7 +9,7 @@ import pytest
 
 from desktop_app.cli import run
 from desktop_app.core.vocabulary import CaseKind, Platform
-from desktop_app.services import team
+from desktop_app.services import backups, team
 from desktop_app.services.cases import NewCase, open_case
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_files import count_rows
@@ -72,3 +72,13 @@ def test_damaged_team_settings_open_no_ledger_and_say_which_file(raw: bytes, dat
     assert "团队设置文件" in err and str(data_home / "team.json") in err and "Traceback" not in err, err
     assert not (data_home / "ledger.sqlite3").exists() and not (tmp_path / "5").exists()
     assert team.load_team_settings().seat == ""  # the seat's name falls back, as before: no command needs the file
+
+
+def test_the_backup_folder_saved_again_by_notepad_is_still_the_one_used(data_home: Path, tmp_path: Path) -> None:
+    """A byte order mark in backups.json (Notepad) dropped the shop's cloud folder for the default one: the daily
+    copies stopped reaching the cloud and 备份与恢复 no longer listed the copies there."""
+    cloud = tmp_path / "坚果云" / "售后备份"
+    _team_json(data_home, b"")  # the data folder
+    (data_home / "backups.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"folder": str(cloud)},
+                                                                         ensure_ascii=False).encode())
+    assert backups.backup_folder() == cloud
