@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from desktop_app.cli import run
+from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.io.product_cost_sheet import read_product_costs
 from desktop_app.services import backups, team
+from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
+from desktop_app.services.order_import import import_files
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_files import count_rows
+from tests.unit.hostile_xlsx import shared_sheet_xml, write_workbook
+from tests.unit.script_modules import load_script
 
-SAMPLES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "samples"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "tests" / "fixtures" / "samples"
+HOSTILE = load_script(ROOT / "tests" / "fixtures" / "hostile" / "make_hostile.py", "make_hostile")
 
 
 def _ledger(path: Path, cases: int) -> Path:
@@ -82,3 +93,57 @@ def test_the_backup_folder_saved_again_by_notepad_is_still_the_one_used(data_hom
     (data_home / "backups.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"folder": str(cloud)},
                                                                          ensure_ascii=False).encode())
     assert backups.backup_folder() == cloud
+
+
+def _rezipped(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item.filename, change(item.filename, old.read(item.filename)))
+    return target
+
+
+def _damaged_workbooks(folder: Path) -> dict[str, Path]:
+    """A workbook's parts damaged as a cut download or a broken disk leaves them."""
+    shared: list[str] = []
+    good = write_workbook(folder / "good.xlsx", {"订单": shared_sheet_xml(HOSTILE.GOOD, shared)}, shared)
+    sheet = "xl/worksheets/sheet1.xml"
+    made = {
+        "sheet_cut": lambda n, d: d[: len(d) // 2] if n == sheet else d,
+        "sheet_tag_misspelt": lambda n, d: d.replace(b"</sheetData>", b"</sheetDat>") if n == sheet else d,
+        "sheet_garbage": lambda n, d: b"\x00\x01<<<" if n == sheet else d,
+        "strings_cut": lambda n, d: d[: int(len(d) * 0.8)] if n.endswith("sharedStrings.xml") else d,
+        "strings_empty": lambda n, d: b"" if n.endswith("sharedStrings.xml") else d,
+        "strings_items_unclosed": lambda n, d: d.replace(b"</si>", b"", 3) if n.endswith("sharedStrings.xml") else d,
+    }
+    found = {name: _rezipped(good, folder / f"{name}.xlsx", change) for name, change in made.items()}
+    stored = folder / "stored.xlsx"
+    _rezipped(good, stored, lambda n, d: d)
+    raw = bytearray(stored.read_bytes())
+    at = raw.find(sheet.encode())
+    raw[at + 200:at + 260] = b"\x00" * 60  # the sheet's deflate stream overwritten: calamine's "I/O error: …"
+    (folder / "deflate_broken.xlsx").write_bytes(bytes(raw))
+    found["deflate_broken"] = folder / "deflate_broken.xlsx"
+    return found
+
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+NAMES_ALLOWED = {"Excel", "xlsx", "XML", "UTF"}
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_workbook_is_refused_in_chinese_without_the_readers_english(tmp_path: Path) -> None:
+    """calamine's own words were quoted in the refusal: 工作表“Sheet”无法读取…（I/O error: File is larger than its
+    declared uncompressed size）, （syntax error: tag not closed…）, （sheetData）, （sst）, or an empty （）."""
+    db = open_database(tmp_path / "ledger.sqlite3")
+    try:
+        for name, path in _damaged_workbooks(tmp_path).items():
+            for outcome in (import_files(db, [path]).files[0], import_cases(db, [path]).files[0]):
+                refused = outcome.refused or ""
+                assert refused and "（）" not in refused, (name, refused)
+                assert set(ENGLISH_WORD.findall(refused.replace(path.name, ""))) <= NAMES_ALLOWED, (name, refused)
+            with pytest.raises(UserError) as caught:
+                read_product_costs(path)
+            assert set(ENGLISH_WORD.findall(caught.value.message.replace(path.name, ""))) <= NAMES_ALLOWED, name
+        assert count_rows(tmp_path / "ledger.sqlite3").orders == 0  # type: ignore[union-attr]
+    finally:
+        db.close()
