@@ -14,6 +14,7 @@ from desktop_app.cli import run
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.io.product_cost_sheet import read_product_costs
+from desktop_app.io.user_profiles import forget_saved_profiles, load_saved_profiles, save_profile
 from desktop_app.services import backups, team
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
@@ -22,6 +23,7 @@ from desktop_app.store.database import open_database
 from desktop_app.store.ledger_files import count_rows
 from tests.unit.hostile_xlsx import shared_sheet_xml, write_workbook
 from tests.unit.script_modules import load_script
+from tests.unit.test_user_profiles import supplier_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
@@ -127,6 +129,7 @@ def _damaged_workbooks(folder: Path) -> dict[str, Path]:
 
 
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NAMES_ALLOWED = {"Excel", "xlsx", "XML", "UTF"}
 
 
@@ -147,3 +150,24 @@ def test_a_damaged_workbook_is_refused_in_chinese_without_the_readers_english(tm
         assert count_rows(tmp_path / "ledger.sqlite3").orders == 0  # type: ignore[union-attr]
     finally:
         db.close()
+
+
+def test_a_saved_column_mapping_edited_by_hand_is_skipped_saying_what_is_wrong_in_chinese(data_home: Path) -> None:
+    """A saved mapping edited by hand was skipped saying tomllib's English (不是有效的 TOML 格式（Invalid value (at
+    line 2, column 9)）) or the profile reader's (missing or invalid id/platform/layout/label (5 is not a valid
+    Platform)); one saved again by Notepad (a byte order mark) keeps working."""
+    saved = save_profile(supplier_mapping())
+    path = Path(str(saved.source))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    forget_saved_profiles()
+    found = load_saved_profiles()
+    assert [p.id for p in found.profiles] == [saved.id] and not found.problems, found.problems
+    folder = path.parent
+    (folder / "typo.toml").write_text('id = "x"\nlabel = 档口\n', encoding="utf-8")
+    (folder / "typed.toml").write_text(path.read_text(encoding="utf-8-sig").replace(
+        'platform = "other"', "platform = 5"), encoding="utf-8")
+    forget_saved_profiles()
+    problems = {p.path.name: p.message for p in load_saved_profiles().problems}
+    assert "第 2 行第 9 列" in problems["typo.toml"] and "值的写法无效" in problems["typo.toml"], problems
+    assert "Error" not in problems["typed.toml"] and "platform“5”无效" in problems["typed.toml"], problems
+    assert "Error" not in problems["typed.toml"] and CHINESE.search(problems["typed.toml"]), problems
