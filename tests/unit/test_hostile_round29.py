@@ -171,3 +171,20 @@ def test_a_saved_column_mapping_edited_by_hand_is_skipped_saying_what_is_wrong_i
     assert "第 2 行第 9 列" in problems["typo.toml"] and "值的写法无效" in problems["typo.toml"], problems
     assert "Error" not in problems["typed.toml"] and "platform“5”无效" in problems["typed.toml"], problems
     assert "Error" not in problems["typed.toml"] and CHINESE.search(problems["typed.toml"]), problems
+
+
+def test_a_cost_sheet_title_holding_a_nul_is_a_row_said_not_an_internal_error(
+        ledger_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """商品名称 written 杯_x0000_子 (Excel's escape of a NUL): stored as it was on a file ledger, and on a team
+    ledger PostgreSQL refused it — 内部错误（DataError）, exit 3, nothing imported. The row is said now, as the
+    order imports say a NUL, and the other rows are imported on both."""
+    shared: list[str] = []
+    rows = [["商家编码", "商品名称", "成本价"], ["SKU-1", "杯子", 12.5], ["SKU-2", "袜子", 3]]
+    sheet = shared_sheet_xml(rows, shared, raw={"B2": '<c r="B2" t="inlineStr"><is><t>杯_x0000_子</t></is></c>'})
+    path = write_workbook(tmp_path / "成本价 表.xlsx", {"成本": sheet}, shared)
+    assert run(["product-costs", "import", str(path), "--db", ledger_target]) == 1
+    said = capsys.readouterr()
+    assert "第 2 行" in said.err and "商品名称" in said.err and "NUL" in said.err, said.err
+    assert "新增 1 个" in said.out, said.out
+    assert run(["product-costs", "list", "--json", "--db", ledger_target]) == 0
+    assert [line["sku"] for line in json.loads(capsys.readouterr().out)] == ["SKU-2"]
