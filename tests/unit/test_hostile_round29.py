@@ -22,6 +22,7 @@ from desktop_app.services.order_import import import_files
 from desktop_app.store.database import open_database
 from desktop_app.store.ledger_files import count_rows
 from tests.unit.hostile_xlsx import shared_sheet_xml, write_workbook
+from tests.unit.schedule_texts import made_up_2027
 from tests.unit.script_modules import load_script
 from tests.unit.test_user_profiles import supplier_mapping
 
@@ -188,3 +189,21 @@ def test_a_cost_sheet_title_holding_a_nul_is_a_row_said_not_an_internal_error(
     assert "新增 1 个" in said.out, said.out
     assert run(["product-costs", "list", "--json", "--db", ledger_target]) == 0
     assert [line["sku"] for line in json.loads(capsys.readouterr().out)] == ["SKU-2"]
+
+
+@pytest.mark.parametrize("escaped", ["\\u0000", "\\u001b[2J", "\\n"])
+def test_a_holiday_schedule_naming_a_control_character_is_refused_and_the_ledger_stays_usable(
+        escaped: str, ledger_target: str, data_home: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`workdays import` of a notice whose source says 通知\\u0000 (TOML's escape, valid in the file) wrote it back
+    unescaped: the shop's schedule became a file TOML refuses, and every command after it (import-orders, deadlines
+    …) refused it, exit 2, until the file was deleted by hand; on a team ledger PostgreSQL refused the NUL (内部错误,
+    exit 3). Refused now naming the year and the key, nothing written; the next import works."""
+    notice = tmp_path / "2027 安排.toml"
+    notice.write_text(made_up_2027(source=f"通知{escaped}"), encoding="utf-8")
+    assert run(["workdays", "import", str(notice), "--db", ledger_target]) == 2
+    err = capsys.readouterr().err
+    assert "2027年" in err and "source" in err and "控制字符" in err and "内部错误" not in err, err
+    assert run(["import-orders", str(SAMPLES / "pdd_orders.csv"), "--db", ledger_target]) == 0, capsys.readouterr().err
+    notice.write_text(made_up_2027(), encoding="utf-8")
+    assert run(["workdays", "import", str(notice), "--db", ledger_target]) == 0, capsys.readouterr().err
