@@ -2239,6 +2239,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "里面的文字不是有效的 UTF-8 编码": "the text inside is not valid UTF-8",
     "单元格引用的文字在文件里找不到": "a cell refers to text the file does not hold",
     "认不出里面的格式": "its inner format is not recognised",
+    "快递公司“%1”里有控制字符（%2），不是快递公司的名称：请删去它":
+        "Carrier \"%1\" holds a control character (%2): that is no carrier's name. Delete it",
     "工作表“%1”里有无法识别的单元格位置“%2”，文件可能已损坏":
         "Sheet \"%1\" holds a cell position \"%2\" that means nothing: the file may be damaged",
     ("工作表“%1”里有一个单元格的位置读不出来（不是 A1 这样的写法），文件已损坏。"

@@ -163,6 +163,8 @@ TRACKING_SCIENTIFIC = T("运单号“%1”被 Excel 转成了数字（已丢失�
 TRACKING_BAD = T("运单号“%1”含有无效字符，只能包含数字、字母和“-”")
 TRACKING_LENGTH = T("运单号“%1”长度不对（应为 %2–%3 位）")
 CARRIER_TOO_LONG = T("快递公司名称太长（最多 %1 个字）")
+# A NUL or an escape code in a pasted carrier column: never a name (PostgreSQL refused the NUL: an internal error).
+CARRIER_CONTROL = T("快递公司“%1”里有控制字符（%2），不是快递公司的名称：请删去它")
 ITEM_WITHOUT_NAME = T("第 %1 件商品没有名称")
 ITEM_QUANTITY = T("“%1”的数量应为 1–%2")
 SEAT_TOO_LONG = T("席位名太长（最多 %1 个字）")

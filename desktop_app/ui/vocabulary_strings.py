@@ -490,6 +490,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "%1 是空文件（0 字节），可能没有下
 QT_TRANSLATE_NOOP("Vocabulary", "订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成")
 QT_TRANSLATE_NOOP("Vocabulary", "订单 %1 的商品没有单价和金额：%2。请先导入这张订单的订单导出，")
 QT_TRANSLATE_NOOP("Vocabulary", "证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除")
+QT_TRANSLATE_NOOP("Vocabulary", "快递公司“%1”里有控制字符（%2），不是快递公司的名称：请删去它")
 QT_TRANSLATE_NOOP("Vocabulary", "%1 不是普通的图片文件（是文件夹、设备或管道），不能作为印章")
 QT_TRANSLATE_NOOP("Vocabulary", "磁盘已满，无法写入数据库%1。数据未被修改；请腾出空间后再试。")
 QT_TRANSLATE_NOOP("Vocabulary", "%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名")

@@ -207,3 +207,24 @@ def test_a_holiday_schedule_naming_a_control_character_is_refused_and_the_ledger
     assert run(["import-orders", str(SAMPLES / "pdd_orders.csv"), "--db", ledger_target]) == 0, capsys.readouterr().err
     notice.write_text(made_up_2027(), encoding="utf-8")
     assert run(["workdays", "import", str(notice), "--db", ledger_target]) == 0, capsys.readouterr().err
+
+
+def test_a_pasted_carrier_holding_a_control_character_is_a_line_said_not_an_internal_error(
+        ledger_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """reship paste's third column 顺<NUL>丰 (a sheet copied from a damaged file): on a team ledger PostgreSQL
+    refused it — 内部错误（DataError）, exit 3, no line recorded; 圆通<ESC>[2J was stored as the carrier's name. Each
+    is a line said now, the good line beside them recorded."""
+    orders = ["261101-103283030276851", "261118-961877507213020", "261119-842757176077658"]
+    assert run(["import-orders", str(SAMPLES / "pdd_orders.csv"), "--db", ledger_target]) == 0
+    for n, order in enumerate(orders, start=1):
+        assert run(["case", "add", "--platform", "pdd", "--order", order, "--kind", "reship", "--reason",
+                    "missing_item", "--db", ledger_target]) == 0
+        assert run(["case", "act", str(n), "agree_reship", "--db", ledger_target]) == 0
+    capsys.readouterr()
+    pasted = tmp_path / "运单 号.txt"
+    pasted.write_bytes(f"{orders[0]}\tSF1234567890123\t顺\x00丰\n{orders[1]}\tYT1234567890123\t圆通\x1b[2J\n"
+                       f"{orders[2]}\tZT1234567890123\t中通快递\n".encode())
+    assert run(["reship", "paste", str(pasted), "--db", ledger_target]) == 1
+    said = capsys.readouterr()
+    assert "内部错误" not in said.err and said.out.count("控制字符") == 2, (said.out, said.err)
+    assert "已录入 1 条" in said.out, said.out
