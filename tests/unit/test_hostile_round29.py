@@ -13,8 +13,9 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.core.errors import UserError
 from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.io.import_profiles import Layout
 from desktop_app.io.product_cost_sheet import read_product_costs
-from desktop_app.io.user_profiles import forget_saved_profiles, load_saved_profiles, save_profile
+from desktop_app.io.user_profiles import ColumnMapping, forget_saved_profiles, load_saved_profiles, save_profile
 from desktop_app.services import backups, team
 from desktop_app.services.case_import import import_cases
 from desktop_app.services.cases import NewCase, open_case
@@ -24,7 +25,6 @@ from desktop_app.store.ledger_files import count_rows
 from tests.unit.hostile_xlsx import shared_sheet_xml, write_workbook
 from tests.unit.schedule_texts import made_up_2027
 from tests.unit.script_modules import load_script
-from tests.unit.test_user_profiles import supplier_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
@@ -157,7 +157,9 @@ def test_a_saved_column_mapping_edited_by_hand_is_skipped_saying_what_is_wrong_i
     """A saved mapping edited by hand was skipped saying tomllib's English (不是有效的 TOML 格式（Invalid value (at
     line 2, column 9)）) or the profile reader's (missing or invalid id/platform/layout/label (5 is not a valid
     Platform)); one saved again by Notepad (a byte order mark) keeps working."""
-    saved = save_profile(supplier_mapping())
+    saved = save_profile(ColumnMapping("档口发货表", "other", Layout.ITEM_ROWS, {
+        "order_no": "单号", "receiver": "客户", "phone": "电话", "address": "地址", "title": "品名",
+        "quantity": "件数"}))
     path = Path(str(saved.source))
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     forget_saved_profiles()
