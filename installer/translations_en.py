@@ -2238,6 +2238,35 @@ EN: dict[str, str | tuple[str, str]] = {
     "不是表格文件（无法识别的二进制格式）": "Not a sheet (an unknown binary format)",
     "第 %1 行不是有效的 CSV 内容（%2）": "Row %1 is not valid CSV (%2)",
     "工作表“%1”无法读取，文件已损坏": "Sheet \"%1\" cannot be read: the file is damaged",
+    "压缩的数据已损坏或不完整，可能没有下载完整":
+        "its compressed data is damaged or incomplete: perhaps a download cut short",
+    "里面的 XML 内容不完整或写法不对": "the XML inside is incomplete or malformed",
+    "里面的文字不是有效的 UTF-8 编码": "the text inside is not valid UTF-8",
+    "单元格引用的文字在文件里找不到": "a cell refers to text the file does not hold",
+    "认不出里面的格式": "its inner format is not recognised",
+    "快递公司“%1”里有控制字符（%2），不是快递公司的名称：请删去它":
+        "Carrier \"%1\" holds a control character (%2): that is no carrier's name. Delete it",
+    "工作表“%1”里有无法识别的单元格位置“%2”，文件可能已损坏":
+        "Sheet \"%1\" holds a cell position \"%2\" that means nothing: the file may be damaged",
+    ("工作表“%1”里有一个单元格的位置读不出来（不是 A1 这样的写法），文件已损坏。"
+     "请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入"):
+        "Sheet \"%1\" holds a cell whose position cannot be read (not written like A1): the file is damaged. "
+        "Export it again from the platform's back office, or save it as .xlsx in Excel, then import it",
+    ("工作表“%1”的单元格 %2 远在表格之外（可能是格式、空格或误填的内容），使表格从 %3 延伸到 %4：%5 行 × %6 列，"
+     "约 %7 个单元格，超过能读取的 %8 个，文件没有导入。请在 Excel 或 WPS 中按 Ctrl+End 找到单元格 %2，"
+     "把数据下方和右侧多余的行、列整行整列删除（或只把有数据的部分复制到新表格），另存后再导入"):
+        "Cell %2 of sheet \"%1\" lies far outside the table (formatting, spaces or something typed by mistake), "
+        "stretching it from %3 to %4: %5 rows × %6 columns, about %7 cells, more than the %8 that can be read; "
+        "the file was not imported. In Excel or WPS press Ctrl+End to find cell %2, delete the surplus whole rows "
+        "and columns below and right of the data (or copy only the data to a new sheet), save, then import again",
+    ("工作表“%1”的第 %2 行 远在表格之外（可能是格式、空格或误填的内容），使表格从 %3 延伸到 %4：%5 行 × %6 列，"
+     "约 %7 个单元格，超过能读取的 %8 个，文件没有导入。请在 Excel 或 WPS 中按 Ctrl+End 找到第 %2 行，"
+     "把数据下方和右侧多余的行、列整行整列删除（或只把有数据的部分复制到新表格），另存后再导入"):
+        "Row %2 of sheet \"%1\" lies far outside the table (formatting, spaces or something typed by mistake), "
+        "stretching it from %3 to %4: %5 rows × %6 columns, about %7 cells, more than the %8 that can be read; "
+        "the file was not imported. In Excel or WPS press Ctrl+End to find row %2, delete the surplus whole rows "
+        "and columns below and right of the data (or copy only the data to a new sheet), save, then import again",
+    "里面的结构无法解析": "its inner structure cannot be parsed",
     "%1太长（%2 个字符，最多 %3 个）": "%1 is too long (%2 characters, at most %3)",
     "内容太长（最多 %1 个字符）": "too long (at most %1 characters)",
     "工作表“%1”内容已损坏（%2）": "The content of sheet \"%1\" is damaged (%2)",

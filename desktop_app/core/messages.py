@@ -16,12 +16,22 @@ import re
 from desktop_app.core import rule_messages
 from desktop_app.core.event_notes import Message, NoteTemplate, say
 from desktop_app.core.file_messages import (  # in the catalog below
+    DAMAGE_COMPRESSED,
+    DAMAGE_ENCODING,
+    DAMAGE_FORMAT,
+    DAMAGE_OTHER,
+    DAMAGE_SHARED_STRINGS,
+    DAMAGE_XML,
     HEADER_ONLY,
     HEADER_ONLY_CASES,
     HTML_CUT_OFF,
     HTML_NO_TABLE,
     HTML_TOO_MANY_CELLS,
     HTML_TOO_WIDE,
+    SHEET_BAD_POSITION,
+    SHEET_FAR_CELL,
+    SHEET_FAR_ROW,
+    SHEET_POSITION_UNREADABLE,
 )
 from desktop_app.core.step_messages import (  # in the catalog below with the rest
     ADDRESS_MISTYPED,
@@ -47,11 +57,12 @@ from desktop_app.core.step_messages import (  # in the catalog below with the re
 )
 
 __all__ = ["ADDRESS_MISTYPED", "AMOUNT_ABOVE_ZERO", "AMOUNT_WITH_PAYING_STEP", "CELL_OVER_CSV_LIMIT",
-           "CUT_OFF_CHARACTER", "CUT_OFF_ROW", "EVIDENCE_OF_OTHER_CASE", "HEADER_ONLY", "HEADER_ONLY_CASES",
+           "CUT_OFF_CHARACTER", "CUT_OFF_ROW", "DAMAGE_COMPRESSED", "DAMAGE_ENCODING", "DAMAGE_FORMAT", "DAMAGE_OTHER",
+           "DAMAGE_SHARED_STRINGS", "DAMAGE_XML", "EVIDENCE_OF_OTHER_CASE", "HEADER_ONLY", "HEADER_ONLY_CASES",
            "HTML_CUT_OFF", "HTML_NO_TABLE",
            "HTML_TOO_MANY_CELLS", "HTML_TOO_WIDE", "LEDGER_REPLACED", "PG_DUMP_TOO_OLD",
            "REQUEST_AFTER_STEP", "RESTORE_IN_USE", "RESTORE_WRITTEN_MEANWHILE", "SERVER_NEWER_TABLES",
-           "SERVER_NO_PASSWORD",
+           "SERVER_NO_PASSWORD", "SHEET_BAD_POSITION", "SHEET_FAR_CELL", "SHEET_FAR_ROW", "SHEET_POSITION_UNREADABLE",
            "STEP_AFTER_PLATFORM", "STEP_AFTER_PLATFORM_UNDO", "STEP_BEFORE_LAST", "STEP_BEFORE_LAST_KEPT",
            "STEP_BEFORE_LAST_UNDOS", "STEP_BEFORE_REQUEST", "Message", "NoteTemplate",
            "say"]  # and the templates below
@@ -152,6 +163,8 @@ TRACKING_SCIENTIFIC = T("运单号“%1”被 Excel 转成了数字（已丢失�
 TRACKING_BAD = T("运单号“%1”含有无效字符，只能包含数字、字母和“-”")
 TRACKING_LENGTH = T("运单号“%1”长度不对（应为 %2–%3 位）")
 CARRIER_TOO_LONG = T("快递公司名称太长（最多 %1 个字）")
+# A NUL or an escape code in a pasted carrier column: never a name (PostgreSQL refused the NUL: an internal error).
+CARRIER_CONTROL = T("快递公司“%1”里有控制字符（%2），不是快递公司的名称：请删去它")
 ITEM_WITHOUT_NAME = T("第 %1 件商品没有名称")
 ITEM_QUANTITY = T("“%1”的数量应为 1–%2")
 SEAT_TOO_LONG = T("席位名太长（最多 %1 个字）")
@@ -366,7 +379,7 @@ ZIP_HUGE = T("文件解压后超过 1 GB（疑似“压缩炸弹”或并非订�
 SHARED_STRINGS_HUGE = T("文件里的文字表（共享字符串）解压后有 %1 MB，超过 %2 MB：订单或售后导出远没有这么多文字，"
                         "读取它要占用大量内存，文件没有导入（文件可能已损坏或被改过）。请从平台后台重新导出后再导入")
 ZIP_NOT_EXCEL = T("这是一个压缩包，但不是 Excel 表格")
-WORKBOOK_BROKEN = T("文件已损坏或不完整，无法作为 Excel 表格读取（%1）。" + _RESAVE)
+WORKBOOK_BROKEN = T("文件已损坏或不完整，无法作为 Excel 表格读取（%1）。" + _RESAVE, frozenset({1}))
 WORKBOOK_DAMAGED = T("文件已损坏，无法作为 Excel 表格读取。" + _RESAVE)
 NO_SHEETS = T("工作簿里没有工作表")
 NO_SUCH_FILE = T("找不到文件")
@@ -376,8 +389,8 @@ EMPTY_FILE = T("文件是空的")
 OTHER_FORMAT = T("这是%1，不是表格文件", frozenset({1}))
 WEB_PAGE = T("这是网页或 XML 格式的表格，无法直接导入。" + _RESAVE)
 BINARY = T("不是表格文件（无法识别的二进制格式）")
-SHEET_DAMAGED = T("工作表“%1”内容已损坏（%2）")
-SHEET_UNREADABLE = T("工作表“%1”无法读取，文件可能已损坏或不完整（%2）")
+SHEET_DAMAGED = T("工作表“%1”内容已损坏（%2）", frozenset({2}))
+SHEET_UNREADABLE = T("工作表“%1”无法读取，文件可能已损坏或不完整（%2）", frozenset({2}))
 SHEET_BROKEN = T("工作表“%1”无法读取，文件已损坏")
 ENCODING_CHANGED = T("第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏")
 LINE_OVER_LIMIT = T("第 %1 行超过 %2 还没有换行，不像是平台导出的内容（文件可能已损坏，或不是表格）。"
@@ -448,7 +461,8 @@ REPEATED_COLUMN_DIFFERS = T("表头“%1”有 %2 列（第 %3 列），第 %4 �
 PARTS = (AND_QUOTED, QUOTED_TABLE, COLUMN_OF, CASE_NO, CLAIM_NO, CLAIM_AMOUNT, FILE_SAYS, CAUSE, TABLE_COUNT,
          TABLE_ROWS, TABLE_SHORT, COMMA, rule_messages.RULE_NTH, rule_messages.RULE_NTH_SHORT,
          rule_messages.RULE_NAMED, rule_messages.RULE_TIMER_IN, PROFILE_OF_EVERY_SHOP,
-         PROFILE_OF_SHOP)
+         PROFILE_OF_SHOP, DAMAGE_COMPRESSED, DAMAGE_ENCODING, DAMAGE_FORMAT, DAMAGE_OTHER, DAMAGE_SHARED_STRINGS,
+         DAMAGE_XML)
 # Every template; the more specific first (more fixed text): a template that reads another's text too
 # must not win when a message that came as text is read back.
 ALL = tuple(sorted(dict.fromkeys(value for value in [*globals().values(), *vars(rule_messages).values()]

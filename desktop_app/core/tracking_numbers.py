@@ -12,6 +12,7 @@ from desktop_app.core.errors import UserError
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
 _FLOAT_TAIL = re.compile(r"^\d+\.0+$")
 _TRACKING = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]*$")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 MIN_TRACKING = 6
 MAX_TRACKING = 80  # reships.tracking_no is String(80)
 MAX_CARRIER = 60  # carrier columns are String(60)
@@ -52,4 +53,7 @@ def clean_carrier(text: str | None) -> str | None:
     value = (text or "").strip()
     if len(value) > MAX_CARRIER:
         raise UserError(msg.say(msg.CARRIER_TOO_LONG, MAX_CARRIER))
+    control = _CONTROL.search(value)
+    if control is not None:
+        raise UserError(msg.say(msg.CARRIER_CONTROL, _CONTROL.sub("", value), f"\\u{ord(control.group()):04x}"))
     return canonical_carrier(value)

@@ -22,6 +22,7 @@ file, the year and the entry; nothing half-read ever reaches the calendar.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -112,6 +113,9 @@ def parse_schedule(data: Mapping[str, Any], source: Path | str) -> HolidaySchedu
         if source_text is not None and not isinstance(source_text, str):
             add(where, "“source”必须是文字")
             source_text = None
+        elif source_text is not None and _CONTROL.search(source_text):
+            add(where, _control_said("source", source_text))
+            source_text = None
         holidays: set[date] = set()
         names: dict[date, str] = {}
         raw_holidays = raw.get("holidays", [])
@@ -123,6 +127,8 @@ def parse_schedule(data: Mapping[str, Any], source: Path | str) -> HolidaySchedu
             days = _holiday_range(add, where, item, year)
             if days:
                 name = str(item.get("name", "放假"))
+                if _CONTROL.search(name):
+                    add(where, _control_said("name", name))
                 for other in sorted({named[d] for d in days if d in named}):
                     shared = "、".join(d.isoformat() for d in sorted(d for d in days if named.get(d) == other))
                     add(where, f"“{name}”与“{other}”有同一天：{shared}（请检查日期）")
@@ -318,4 +324,17 @@ def render_schedule(schedule: HolidaySchedule, *, header: str = "",
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", escaped) + '"'
+
+
+# Control characters (a NUL, an escape, a DEL) have no place in a holiday's name or a notice's title. Written back
+# unescaped they made the shop's schedule a file TOML refuses — every command after the import refused it — and a
+# team ledger's PostgreSQL refused the NUL (an internal error).
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _control_said(key: str, text: str) -> str:
+    where = _CONTROL.search(text)
+    code = f"\\u{ord(where.group()):04x}" if where else ""
+    return f"“{key}”里有控制字符（{code}），不像是节日名称或通知标题：请删去它"

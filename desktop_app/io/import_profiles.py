@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop_app.core.vocabulary import Platform, platform_family
 from desktop_app.paths import resource
@@ -124,13 +124,13 @@ def _aliases(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ProfileError(f"{where}: expected a non-empty list of header names")
+        raise ProfileError(f"{where}：应写一个或几个表头名称（文字）")
     return tuple(normalize_header(v) for v in value)
 
 
 def _identify(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
     if not isinstance(value, list) or not value:
-        raise ProfileError(f"{where}: identify must be a non-empty list")
+        raise ProfileError(f"{where}：identify 应是表头名称的列表")
     return tuple(_aliases(entry.split("|"), where) for entry in value if isinstance(entry, str))
 
 
@@ -138,48 +138,58 @@ def _fields(table: Any, allowed: Iterable[str], where: str) -> dict[str, tuple[s
     if table is None:
         return {}
     if not isinstance(table, dict):
-        raise ProfileError(f"{where}: expected a table")
+        raise ProfileError(f"{where}：应是一个表（[名称] 下面的若干项）")
     allowed_set = set(allowed)
     unknown = sorted(set(table) - allowed_set)
     if unknown:
-        raise ProfileError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        raise ProfileError(f"{where}：不认识的字段 {'、'.join(unknown)}")
     return {name: _aliases(aliases, f"{where}.{name}") for name, aliases in table.items()}
 
 
 def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ProfileError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        raise ProfileError(f"{where}：不认识的设置项 {'、'.join(unknown)}")
+
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _choice(kind: type[_Choice], value: object, where: str) -> _Choice:
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise ProfileError(f"{where}“{value}”无效（可用：{'、'.join(str(c.value) for c in kind)}）") from None
 
 
 def parse_profile(data: Mapping[str, Any], source: Path | None = None) -> ImportProfile:
     where = source.name if source else "profile"
     _check_keys(data, {"id", "platform", "label", "label_en", "identify", "layout", "priority", "sheets", "order",
                        "item", "order_parts", "order_split", "item_table", "clean"}, where)
-    try:
-        platform = Platform(data["platform"])
-        layout = Layout(data["layout"])
-        profile_id = str(data["id"])
-        label = str(data["label"])
-    except (KeyError, ValueError) as exc:
-        raise ProfileError(f"{where}: missing or invalid id/platform/layout/label ({exc})") from None
+    missing = [key for key in ("id", "platform", "layout", "label") if key not in data]
+    if missing:
+        raise ProfileError(f"{where}：缺少 {'、'.join(missing)}")
+    platform = _choice(Platform, data["platform"], f"{where}：platform")
+    layout = _choice(Layout, data["layout"], f"{where}：layout")
+    profile_id = str(data["id"])
+    label = str(data["label"])
     order_fields = _fields(data.get("order"), ORDER_FIELDS, f"{where} [order]")
     if "order_no" not in order_fields:
-        raise ProfileError(f"{where}: [order] must map order_no")
+        raise ProfileError(f"{where}：[order] 必须有订单号 order_no 的表头")
     item_fields = _fields(data.get("item"), ITEM_FIELDS, f"{where} [item]")
     parts: dict[str, tuple[tuple[str, ...], ...]] = {}
     for name, groups in (data.get("order_parts") or {}).items():
         if name not in ORDER_FIELDS or not isinstance(groups, list) or not groups:
-            raise ProfileError(f"{where} [order_parts].{name}: expected a list of alias lists")
+            raise ProfileError(f"{where} [order_parts].{name}：应是表头名称列表的列表")
         parts[name] = tuple(_aliases(g, f"{where} [order_parts].{name}") for g in groups)
     splits = []
     for name, spec in (data.get("order_split") or {}).items():
         if not isinstance(spec, dict):
-            raise ProfileError(f"{where} [order_split].{name}: expected a table")
+            raise ProfileError(f"{where} [order_split].{name}：应是一个表")
         _check_keys(spec, {"headers", "separator", "fields", "parcels"}, f"{where} [order_split].{name}")
         fields = tuple(spec.get("fields") or ())
         if not fields or any(f not in ORDER_FIELDS for f in fields) or not spec.get("separator"):
-            raise ProfileError(f"{where} [order_split].{name}: needs separator and known fields")
+            raise ProfileError(f"{where} [order_split].{name}：需要 separator 和已知的 fields")
         splits.append(SplitColumn(_aliases(spec.get("headers"), f"{where} [order_split].{name}"),
                                   str(spec["separator"]), fields, spec.get("parcels")))
     item_table = None
@@ -196,7 +206,7 @@ def parse_profile(data: Mapping[str, Any], source: Path | None = None) -> Import
             file_name_to=table.get("file_name_to"),
         )
     if layout is Layout.ITEM_TABLE and item_table is None:
-        raise ProfileError(f"{where}: layout item_table needs an [item_table] section")
+        raise ProfileError(f"{where}：layout 为 item_table 时需要 [item_table] 一节")
     clean = data.get("clean") or {}
     _check_keys(clean, {"tracking_prefixes", "empty_markers"}, f"{where} [clean]")
     cleaning = Cleaning(

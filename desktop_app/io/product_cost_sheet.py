@@ -86,7 +86,8 @@ def read_product_costs(path: Path | str) -> ProductCostSheet:
                     # Two 成本价 columns (last year's and this year's side by side): the first is read, said
                     # where they differ, as the order imports say it.
                     used = [at for at in (code_at, cost_at, title_at) if at is not None]
-                    return _lines(rows, (header[code_at], code_at), (header[cost_at], cost_at), title_at,
+                    return _lines(rows, (header[code_at], code_at), (header[cost_at], cost_at),
+                                  None if title_at is None else (header[title_at], title_at),
                                   RepeatedColumns(cells, used))
                 if row_no >= _HEADER_ROWS:
                     break
@@ -96,7 +97,7 @@ def read_product_costs(path: Path | str) -> ProductCostSheet:
 
 
 def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str, int], cost_column: tuple[str, int],
-           title_at: int | None, repeated: RepeatedColumns) -> ProductCostSheet:
+           title_column: tuple[str, int] | None, repeated: RepeatedColumns) -> ProductCostSheet:
     lines: dict[str, ProductCostLine] = {}
     problems: list[str] = []
     free: list[int] = []  # rows whose cost is 0
@@ -130,7 +131,14 @@ def _lines(rows: Iterator[tuple[int, Sequence[object]]], code_column: tuple[str,
             continue
         if not cost:
             free.append(row_no)
-        title = _text(cells[title_at]) if title_at is not None and title_at < len(cells) else ""
+        title = ""
+        if title_column is not None and title_column[1] < len(cells):
+            try:  # a NUL (_x0000_) or an error value: the row said, as the order imports say it (a team ledger's
+                # PostgreSQL refused the NUL: the whole import failed as an internal error)
+                title = _CLEAN.text(cells[title_column[1]]) or ""
+            except CellError as error:
+                problems.append(msg.say(msg.COST_ROW, row_no, title_column[0] + error.message))
+                continue
         if code in lines:
             problems.append(msg.say(msg.COST_REPEATED, row_no, code, lines[code].row))
         lines[code] = ProductCostLine(code, title or None, yuan_to_fen(cost), row_no)

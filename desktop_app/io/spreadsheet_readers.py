@@ -29,6 +29,7 @@ from desktop_app.io.csv_checks import (
     signature,
 )
 from desktop_app.io.csv_tables import CsvSpreadsheet, detect_encoding
+from desktop_app.io.damage_words import damage_in_words
 from desktop_app.io.excel_cells import UncalculatedFormula
 from desktop_app.io.html_tables import is_spreadsheet_xml, open_html
 from desktop_app.io.import_errors import OrderFileRefused
@@ -172,7 +173,7 @@ class CalamineTable:
                 self._done = index + 1
                 yield first + index, row
         except python_calamine.CalamineError as exc:
-            raise refuse(self.path, msg.say(msg.SHEET_DAMAGED, self.name, str(exc))) from None
+            raise refuse(self.path, msg.say(msg.SHEET_DAMAGED, self.name, damage_in_words(exc))) from None
 
 
 @dataclass
@@ -222,7 +223,7 @@ class CalamineSpreadsheet:
             raise refuse(self.path, _PASSWORD) from None
         except python_calamine.CalamineError as exc:
             found = unreadable_cell(self.path, name) if self.kind == "xlsx" else None
-            raise refuse(self.path, found or msg.say(msg.SHEET_UNREADABLE, name, str(exc))) from None
+            raise refuse(self.path, found or msg.say(msg.SHEET_UNREADABLE, name, damage_in_words(exc))) from None
         except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
             if not type(exc).__name__ == "PanicException":
                 raise
@@ -335,7 +336,7 @@ def _calamine_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkboo
     except python_calamine.PasswordError:
         raise refuse(path, _PASSWORD) from None
     except python_calamine.CalamineError as exc:
-        raise refuse(path, msg.say(msg.WORKBOOK_BROKEN, str(exc))) from None
+        raise refuse(path, msg.say(msg.WORKBOOK_BROKEN, damage_in_words(exc))) from None
     except BaseException as exc:
         if not type(exc).__name__ == "PanicException":
             raise

@@ -24,7 +24,7 @@ import tomli_w
 
 from desktop_app.core import messages as msg
 from desktop_app.core.errors import NotFound, UserError, system_error_text
-from desktop_app.core.rule_packs import TOML_ERRORS
+from desktop_app.core.rule_packs import TOML_ERRORS, toml_problem
 from desktop_app.core.vocabulary import Platform
 from desktop_app.io.column_suggestions import FIELDS_BY_NAME, MAPPABLE_FIELDS, MAX_LABEL_LENGTH
 from desktop_app.io.import_profiles import (
@@ -321,14 +321,15 @@ def _parse_file(path: Path) -> ImportProfile:
         raise _Skipped(f"文件无法读取（{system_error_text(exc)}）") from None
     try:
         data = tomllib.loads(text)
-    except TOML_ERRORS as exc:
-        raise _Skipped(f"不是有效的 TOML 格式（{exc}）") from None
+    except TOML_ERRORS as exc:  # the line, column and fault in Chinese, as the rule packs say it
+        raise _Skipped(toml_problem(path.name, str(exc), "文件")) from None
     try:
         profile = parse_profile(data, path)
     except ProfileError as exc:
         raise _Skipped(f"内容有误（{exc}）") from None
-    except (TypeError, ValueError, AttributeError) as exc:  # e.g. a number where a list of names belongs
-        raise _Skipped(f"内容有误（{type(exc).__name__}: {exc}）") from None
+    except (TypeError, ValueError, AttributeError):  # e.g. a number where a list of names belongs
+        raise _Skipped("内容有误（有一项的值不是应有的类型，可能被手工改过；删除这个文件后，"
+                       "在“导入其他表格”里重新保存这个对应方案）") from None
     return replace(profile, user=True)
 
 

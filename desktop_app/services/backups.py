@@ -82,7 +82,8 @@ def default_backup_folder() -> Path:
 def backup_folder() -> Path:
     """The folder the user chose, or `<data folder>/backups`. An unreadable setting falls back."""
     try:
-        saved = json.loads(_settings_path().read_text(encoding="utf-8")).get("folder")
+        # utf-8-sig: saved again by Windows' Notepad (a byte order mark), the cloud folder was dropped for the default
+        saved = json.loads(_settings_path().read_text(encoding="utf-8-sig")).get("folder")
     except (OSError, ValueError, AttributeError):
         saved = None
     return Path(saved).expanduser() if isinstance(saved, str) and saved.strip() else default_backup_folder()
@@ -270,9 +271,14 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
     if in_use_elsewhere(target):
         # Replaced under it, a window kept writing into the old file: everything done there since was lost.
         raise UserError(msg.say(msg.RESTORE_IN_USE, str(target)))
+    damaged = _damaged(target)
+    if not damaged:
+        # The 恢复前 copy carries the ledger's identity: written now, before the guard notes the file — written
+        # after, it was this restore's own write taken for another program's (a ledger never backed up before).
+        ensure_ledger_id(target)
     guard = ReplaceGuard(target)  # a program that starts writing from here on is not lost either
     try:
-        safety = _keep_current(target)
+        safety = _keep_current(target, damaged)
         staged = target.with_name(target.name + ".restoring")
         try:
             copy_online(source, staged)
@@ -293,12 +299,19 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
     return safety
 
 
-def _keep_current(target: Path) -> Path:
+def _damaged(target: Path) -> bool:
+    """Whether the current ledger is damaged (an absent or empty one is not: there is nothing to keep)."""
+    if not target.exists() or target.stat().st_size == 0:
+        return False
+    return check_integrity(target, _SAFETY_CHECK_SECONDS).outcome is CheckOutcome.DAMAGED
+
+
+def _keep_current(target: Path, damaged: bool) -> Path:
     """The current ledger, kept before it is replaced: a backup, or (damaged) its bytes as they are,
     with the WAL, for whoever tries to repair it."""
     if not target.exists() or target.stat().st_size == 0:
         return target
-    if check_integrity(target, _SAFETY_CHECK_SECONDS).outcome is not CheckOutcome.DAMAGED:
+    if not damaged:
         try:
             return back_up(target, kind="restore")
         except UserError:

@@ -20,7 +20,7 @@ from typing import Any
 from uuid import uuid4
 
 from desktop_app.core import messages as msg
-from desktop_app.core.errors import UserError
+from desktop_app.core.errors import UserError, system_error_text
 from desktop_app.io.toml_files import write_atomically
 from desktop_app.paths import data_dir, default_db_path
 from desktop_app.store.locations import LedgerLocation, parse_location
@@ -45,16 +45,46 @@ def _settings_path() -> Path:
     return data_dir() / SETTINGS_FILE
 
 
-def load_team_settings() -> TeamSettings:
-    """The saved settings; a missing or unreadable file means none (the local file opens)."""
+_TEXT_KEYS = ("server", "seat", "computer")
+
+
+def _settings_problem(path: Path, why: str) -> UserError:
+    # Taken for "no team server", such a file opened the local ledger file without a word: a seat then recorded
+    # its day in a ledger the others never see. Nothing opens until the shop says which ledger it means.
+    return UserError(f"这台电脑的团队设置文件 {path} {why}，不知道该打开团队数据库还是本机的数据库文件：为免把修改"
+                     "记进另一个账本，没有打开任何数据库。请用 --db 指定要打开的数据库；或删除这个文件，再在 文件 → "
+                     "连接团队数据库… 重新连接（不连接则打开本机的数据库文件）")
+
+
+def _stored_settings() -> TeamSettings:
+    """The saved settings; none when there is no file. A file that cannot be read as settings raises UserError."""
+    path = _settings_path()
     try:
-        stored = json.loads(_settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_bytes().decode("utf-8-sig")  # a BOM: the file saved again in Windows' Notepad
+    except FileNotFoundError:
         return TeamSettings()
-    if not isinstance(stored, dict):
+    except OSError as error:
+        raise _settings_problem(path, f"读不出来（{system_error_text(error)}）") from None
+    except UnicodeDecodeError:
+        raise _settings_problem(path, "不是 UTF-8 文本（已损坏）") from None
+    try:
+        stored = json.loads(text)
+    except ValueError:
+        raise _settings_problem(path, "已损坏（不是有效的 JSON）") from None
+    if not isinstance(stored, dict) or not all(isinstance(stored.get(key, ""), str) for key in _TEXT_KEYS) \
+            or not isinstance(stored.get("use_server", False), bool):
+        raise _settings_problem(path, "的内容不对（应是 server、seat 等几项文字和 use_server 一个 true/false）")
+    return TeamSettings(server=stored.get("server") or "", use_server=stored.get("use_server", False),
+                        seat=stored.get("seat") or "", computer=stored.get("computer") or "")
+
+
+def load_team_settings() -> TeamSettings:
+    """The saved settings; a missing or unreadable file means none. Which ledger opens asks `ledger_location`,
+    which refuses a file it cannot read instead."""
+    try:
+        return _stored_settings()
+    except UserError:
         return TeamSettings()
-    return TeamSettings(server=str(stored.get("server") or ""), use_server=bool(stored.get("use_server")),
-                        seat=str(stored.get("seat") or ""), computer=str(stored.get("computer") or ""))
 
 
 def save_team_settings(settings: TeamSettings) -> None:
@@ -142,10 +172,13 @@ def ledger_location(explicit: str | Path | None = None) -> LedgerLocation:
     elif os.environ.get(ENV_DB, "").strip():
         location = parse_location(os.environ[ENV_DB].strip())
     else:
-        saved = load_team_settings()
+        saved = _stored_settings()
         if not (saved.use_server and saved.server):
             return LedgerLocation(path=default_db_path())
         location = parse_location(saved.server)
+        if location.url is None:  # a path (the file edited by hand): a new ledger file made wherever it points
+            raise _settings_problem(_settings_path(),
+                                    f"保存的服务器“{saved.server}”不是 postgresql+psycopg://… 形式的地址")
     if location.url is not None and not location.url.password:
         location = location.with_password(saved_password(location))
     return location

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME
 from desktop_app.app_log import setup_logging
@@ -54,6 +54,17 @@ def name_the_app(app: QApplication) -> None:
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "售后台账"))
 
 
+def refuse_start(message: str, qt_args: list[str]) -> None:
+    """Why no ledger opens, on stderr and in a box: the program started from its icon (a windowed program on
+    Windows has no console at all) showed nothing and was gone."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"错误：{message}\n")
+    if display_problem(qt_args) is not None:
+        return
+    _app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])  # kept until the box is closed
+    QMessageBox.critical(None, "售后台账", message)
+
+
 def run_gui(argv: list[str]) -> int:
     # Python's lock goes to a waiting thread after this long: the GUI thread waits for it after calls
     # into Qt while another thread imports or reads (5 ms by default; measured: a table's repaint beside
@@ -64,8 +75,8 @@ def run_gui(argv: list[str]) -> int:
     sys.excepthook = show_unexpected  # an exception in a slot: logged and shown, never lost on a console
     try:
         location, qt_args, files = parse_gui_args(argv)
-    except UserError as exc:  # a --db or AFTERSALES_LEDGER_DB the app cannot use
-        sys.stderr.write(f"错误：{exc.message}\n")
+    except UserError as exc:  # a --db, AFTERSALES_LEDGER_DB or saved team server the app cannot use
+        refuse_start(exc.message, [a for a in argv if a.startswith("-") and a != "--db"])
         return 2
     problem = display_problem(qt_args)
     if problem is not None:  # Qt would abort with an English message, often naming the wrong cause

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from defusedxml import ElementTree
 
+from desktop_app.core import messages as msg
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.members import sheet_member
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Inflater
@@ -223,20 +224,20 @@ def refuse_if_too_large(path: Path, sheet: str, extent: Extent | None) -> None:
     named, the rectangle it makes, and how to remove what lies past the data in Excel or WPS."""
     if extent is None or extent.cells <= MAX_SHEET_CELLS:
         return
-    far = f"第 {extent.farthest} 行" if extent.farthest.isdigit() else f"单元格 {extent.farthest}"
     start = f"{column_letters(extent.first_column)}{extent.first_row}"
     end = f"{column_letters(extent.last_column)}{extent.last_row}"
     rows = extent.last_row - extent.first_row + 1
     columns = extent.last_column - extent.first_column + 1
-    raise OrderFileRefused(path, f"工作表“{sheet}”的{far} 远在表格之外（可能是格式、空格或误填的内容），"
-                                 f"使表格从 {start} 延伸到 {end}：{rows:,} 行 × {columns:,} 列，约 {extent.cells:,} "
-                                 f"个单元格，超过能读取的 {MAX_SHEET_CELLS:,} 个，文件没有导入。"
-                                 f"请在 Excel 或 WPS 中按 Ctrl+End 找到{far}，把数据下方和右侧多余的行、列整行整列删除"
-                                 "（或只把有数据的部分复制到新表格），另存后再导入")
+    template = msg.SHEET_FAR_ROW if extent.farthest.isdigit() else msg.SHEET_FAR_CELL
+    raise OrderFileRefused(path, msg.say(template, sheet, extent.farthest, start, end, f"{rows:,}", f"{columns:,}",
+                                         f"{extent.cells:,}", f"{MAX_SHEET_CELLS:,}"))
 
 
 def refuse_bad_position(path: Path, sheet: str, error: BadPosition) -> OrderFileRefused:
-    return OrderFileRefused(path, f"工作表“{sheet}”里有无法识别的单元格位置“{error.written}”，文件可能已损坏")
+    written = error.written.strip()
+    if not written or not written.isprintable():  # bytes of a damaged stream: nothing worth quoting ("")
+        return OrderFileRefused(path, msg.say(msg.SHEET_POSITION_UNREADABLE, sheet))
+    return OrderFileRefused(path, msg.say(msg.SHEET_BAD_POSITION, sheet, written))
 
 
 def check_sheet(path: Path, sheet: str) -> None:

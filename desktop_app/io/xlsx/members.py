@@ -17,6 +17,8 @@ from pathlib import Path
 import python_calamine
 from defusedxml import ElementTree
 
+from desktop_app.core import messages as msg
+from desktop_app.io.damage_words import damage_in_words
 from desktop_app.io.import_errors import OrderFileRefused
 from desktop_app.io.xlsx.zip_parts import DAMAGED_ZIP, Part, crc32
 
@@ -50,8 +52,8 @@ _SST_START = re.compile(rb"<(" + XML_NAME + rb")sst[\s>]")
 def damaged(path: Path, name: str, exc: BaseException) -> OrderFileRefused:
     # Same wording as CalamineSpreadsheet.table(), where the whole-sheet parse reports these.
     if _is_panic(exc):
-        return OrderFileRefused(path, f"工作表“{name}”无法读取，文件已损坏")
-    return OrderFileRefused(path, f"工作表“{name}”无法读取，文件可能已损坏或不完整（{exc}）")
+        return OrderFileRefused(path, msg.say(msg.SHEET_BROKEN, name))
+    return OrderFileRefused(path, msg.say(msg.SHEET_UNREADABLE, name, damage_in_words(exc)))
 
 
 def _is_panic(exc: BaseException) -> bool:
