@@ -37,6 +37,7 @@ from desktop_app.services.report_figures import (
     Report,
     Timeliness,
 )
+from desktop_app.store.case_months import report_case_group_rows
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import GOODS_CACHE, goods_lines
@@ -47,7 +48,6 @@ from desktop_app.store.report_queries import (
     ProductLine,
     ReportScope,
     carrier_cases,
-    case_group_rows,
     case_groups_of,
     goods_rows,
     parcels_by_carrier,
@@ -118,7 +118,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     # goods strings, the claims: 50-60 ms in all) it fetched about one row per 5 ms switch interval.
     beside = read_beside(session, lambda other: (
         claim_rows(other, scope, older), goods_rows(other, scope), straddling_overdue(other, scope, at)))
-    group_rows = case_group_rows(session, scope, at)
+    group_rows = report_case_group_rows(session, scope, at)  # whole months from the aggregate (store/case_months)
     carriers = carrier_cases(session, scope)
     parcels = parcels_by_carrier(session, scope)
     penalty_rows = period_penalty_rows(session, scope, at)
