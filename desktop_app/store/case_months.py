@@ -20,10 +20,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from desktop_app.store.models import Case
+from desktop_app.store.models import Case, Order
 from desktop_app.store.order_sales import whole_months
 from desktop_app.store.raw_reads import fetch_raw
 from desktop_app.store.report_queries import _GOODS_SETTLED, _MERCHANT, ReportScope, case_conditions, case_group_rows
@@ -86,6 +86,17 @@ def report_case_group_rows(session: Session, scope: ReportScope, moment: datetim
     return rows
 
 
+def _conditions(scope: ReportScope) -> list[ColumnElement[bool]]:
+    """`case_conditions`, a shop's orders matched on each entry of the partial index (`+order_id`, SQLite's way of
+    keeping an index off a term): through `ix_cases_order_id_is_open` SQLite read every case of the shop's orders
+    for the few thousand with open timers (30 ms for a year of one shop's 16,000 cases, against 14)."""
+    if scope.shop_id is None:
+        return case_conditions(scope)
+    conditions = case_conditions(replace(scope, shop_id=None))
+    shop_orders = select(Order.id).where(Order.shop_id == scope.shop_id)
+    return [*conditions, literal_column("+cases.order_id").in_(shop_orders)]
+
+
 def _moment_timers(session: Session, scope: ReportScope, moment: datetime) -> dict[tuple[Any, ...], tuple[int, int]]:
     """Per group of the period: the open timers of cases whose every open timer is past the moment, and the cases
     with open timers on both sides of it (`ix_cases_open_timers` alone, in group order)."""
@@ -93,7 +104,7 @@ def _moment_timers(session: Session, scope: ReportScope, moment: datetime) -> di
     stmt = select(
         *keys, func.coalesce(func.sum(case((Case.open_due_last < moment, Case.open_timers), else_=None)), 0),
         func.count(case((and_(Case.open_due_first < moment, Case.open_due_last >= moment), 1), else_=None)),
-    ).where(*case_conditions(scope), Case.open_due_first.is_not(None)).group_by(*keys)
+    ).where(*_conditions(scope), Case.open_due_first.is_not(None)).group_by(*keys)
     return {(p, k, r, s): (int(o), int(st)) for p, k, r, s, o, st in fetch_raw(session, stmt)}
 
 

@@ -265,7 +265,9 @@ CARRIER_INDEX_COLUMNS = ("carrier", "requested_at", "created_at", "reason", "pla
 OPEN_TIMERS_INDEX_COLUMNS = ("platform", "kind", "reason", "responsible", "requested_at", "created_at", "order_id",
                              "open_timers", "open_due_first", "open_due_last")
 OPEN_TIMERS_INDEX_WHERE = "open_due_first IS NOT NULL"
-RESOLVE_INDEX_COLUMNS = ("platform", "requested_at", "created_at", "order_id", "resolve_seconds")
+# `is_open` last although the condition fixes it: SQLite reads an index alone only when it holds every column the
+# query names; without it SQLite read the year's times to resolve through `ix_cases_report` (19 ms, against 9).
+RESOLVE_INDEX_COLUMNS = ("platform", "requested_at", "created_at", "order_id", "resolve_seconds", "is_open")
 RESOLVE_INDEX_WHERE = "is_open IS NOT 1 AND resolve_seconds > 0"
 
 

@@ -46,7 +46,7 @@ _READ = ('platform', 'kind', 'reason', 'responsible', 'requested_at', 'created_a
          'written_off_fen', 'penalty_fen', 'met_timers', 'missed_timers', 'open_timers', 'resolve_seconds')
 _OPEN_TIMERS = ('platform', 'kind', 'reason', 'responsible', 'requested_at', 'created_at', 'order_id', 'open_timers',
                 'open_due_first', 'open_due_last')
-_RESOLVE = ('platform', 'requested_at', 'created_at', 'order_id', 'resolve_seconds')
+_RESOLVE = ('platform', 'requested_at', 'created_at', 'order_id', 'resolve_seconds', 'is_open')
 _OPEN_TIMERS_WHERE = 'open_due_first IS NOT NULL'
 _RESOLVE_WHERE = 'is_open IS NOT 1 AND resolve_seconds > 0'
 _TRIGGERS = ('case_months_insert', 'case_months_delete', 'case_months_update', 'case_months_order_shop')
