@@ -20,13 +20,20 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import Case, Order
 from desktop_app.store.order_sales import whole_months
 from desktop_app.store.raw_reads import fetch_raw
-from desktop_app.store.report_queries import _GOODS_SETTLED, _MERCHANT, ReportScope, case_conditions, case_group_rows
+from desktop_app.store.report_queries import (
+    _GOODS_SETTLED,
+    _MERCHANT,
+    ReportScope,
+    case_conditions,
+    case_group_rows,
+    scope_filters,
+)
 
 SUMS = ("cases", "open_cases", "refund_fen", "compensation_fen", "postage_fen", "written_off_fen", "penalty_fen",
         "penalised", "met", "missed", "open_timers", "resolved", "pending_fen")
@@ -73,7 +80,7 @@ def report_case_group_rows(session: Session, scope: ReportScope, moment: datetim
         (p, k, _value(r), _value(s)): [int(f) for f in figures] for p, k, r, s, *figures in kept}
     for start, end in edges:  # the part-months: the old pass; its timers and times to resolve are read below
         for p, k, r, s, *figures, _overdue, _straddling, resolved, pending, _resolve in case_group_rows(
-                session, replace(scope, start=start, end=end), moment):
+                session, scope, moment, _requested_in(scope, start, end)):
             figures = [int(f) for f in (*figures, resolved, pending)]
             known = merged.get((p, k, r, s))
             merged[(p, k, r, s)] = figures if known is None else [a + b for a, b in zip(known, figures, strict=True)]
@@ -84,6 +91,15 @@ def report_case_group_rows(session: Session, scope: ReportScope, moment: datetim
         overdue, straddling = timers.get((p, k, r, s), (0, 0))
         rows.append((p, k, r, s, *figures, overdue, straddling, resolved, pending, resolve.pop(p, None)))
     return rows
+
+
+def _requested_in(scope: ReportScope, start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    """The cases of the scope requested in [start, end), spelled for `ix_cases_requested` (a part-month's few
+    hundred cases found by their request time; `coalesce(requested_at, created_at)`, as the other reads of the
+    period state it, made SQLite scan all of `ix_cases_report` for them, ≈ 35 ms at 100,000 cases)."""
+    return [or_(and_(Case.requested_at >= start, Case.requested_at < end),
+                and_(Case.requested_at.is_(None), Case.created_at >= start, Case.created_at < end)),
+            *scope_filters(scope)]
 
 
 def _conditions(scope: ReportScope) -> list[ColumnElement[bool]]:

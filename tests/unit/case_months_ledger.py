@@ -71,6 +71,11 @@ def build_year(db: Database) -> dict[str, int]:
             Case.id.in_([c for c, _k, _a in opened]))))).all()
         for k, order in enumerate(orders):
             order.shop_id = (ids["shop"], second.id, None)[k % 3]
+        # Cases without a request time count by when they were recorded: one at an edge, one in a whole month.
+        for k, created in enumerate(("2026-12-01 10:00", "2026-06-10 10:00", "2026-11-03 00:30")):
+            s.add(Case(order_id=orders[k].id, platform=orders[k].platform, kind="refund_only", reason="lost",
+                       status="pending", is_open=True, refund_fen=1234, requested_at=None,
+                       created_at=parse_moment(created).at))
     return ids
 
 

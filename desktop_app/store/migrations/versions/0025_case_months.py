@@ -8,9 +8,9 @@ Why (issue 17: the whole dashboard for 100,000 cases over a year in under 300 ms
 the case groups' pass read every case of the period (98,459 for a year of the benchmark) on each opening. As
 `order_sales` does for the orders, `case_months` holds per platform × kind × reason × responsible × China month ×
 shop every figure of that pass that does not depend on the moment; a period reads its whole months from it and
-only its ragged edges from the cases (`store/case_months.py`). What an aggregate cannot hold is read from the
-cases through two partial indexes: the open timers judged against the moment, the times to resolve (the medians
-need every value).
+only its ragged edges from the cases (`store/case_months.py`, through an index on the request time). What an
+aggregate cannot hold is read from the cases through two partial indexes: the open timers judged against the
+moment, the times to resolve (the medians need every value).
 
 Kept exact by SQLite triggers, so that every writer keeps it without a line of it changed — the ORM, the bulk
 paths of the imports, undo, the deadline helper process's plain `sqlite3`: after an insert, a delete, or an update
@@ -109,6 +109,8 @@ def upgrade() -> None:
                     sqlite_where=sa.text(_OPEN_TIMERS_WHERE))
     op.create_index('ix_cases_resolve_times', 'cases', list(_RESOLVE), unique=False,
                     sqlite_where=sa.text(_RESOLVE_WHERE))
+    # The part-months by their request time (the period's other reads state it as coalesce(...): not through it).
+    op.create_index('ix_cases_requested', 'cases', ['requested_at', 'created_at'], unique=False)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _READ)
     op.execute(f"CREATE TRIGGER case_months_insert AFTER INSERT ON cases BEGIN\n{_row('NEW', '')}END")
     op.execute(f"CREATE TRIGGER case_months_delete AFTER DELETE ON cases BEGIN\n{_row('OLD', '-')}END")
@@ -128,6 +130,7 @@ def downgrade() -> None:
         return
     for name in _TRIGGERS:
         op.execute(f'DROP TRIGGER IF EXISTS {name}')
+    op.drop_index('ix_cases_requested', table_name='cases')
     op.drop_index('ix_cases_resolve_times', table_name='cases')
     op.drop_index('ix_cases_open_timers', table_name='cases')
     op.execute('DROP TABLE case_months')
