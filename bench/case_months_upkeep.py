@@ -1,9 +1,10 @@
 """What the triggers keeping `case_months` (migration 0025_case_months) cost the writes, and that they keep it exact.
 
-    python bench/case_months_upkeep.py [--rounds 4] [--rt] [--work /var/tmp/s29-cases/import] [--deadlines LEDGER]
+    python bench/case_months_upkeep.py [--rounds 4] [--rt] [--bare] [--work /var/tmp/s29-cases/import] [--deadlines LEDGER]
 
 The same ledger, at this checkout's schema, with its triggers (as shipped) and without them (the four
-`case_months_*` triggers dropped on that copy: the rest of the schema, the indexes included, identical), alternating
+`case_months_*` triggers dropped on that copy: the rest of the schema, the indexes included, identical; `--bare`:
+0025's three indexes on `cases` dropped as well, so that the difference is all 0025 adds to a write), alternating
 in fresh processes:
 
 - an after-sales import (`bench_case_import.py`'s 50,000-row 拼多多 售后 csv into 100,000 orders + 20,000 cases: 50,000
@@ -37,6 +38,8 @@ from desktop_app.store.case_months import rebuilt_case_months, stored_case_month
 from desktop_app.store.database import open_database  # noqa: E402
 
 TRIGGERS = ("case_months_insert", "case_months_delete", "case_months_update", "case_months_order_shop")
+INDEXES = ("ix_cases_open_timers", "ix_cases_resolve_times", "ix_cases_requested")  # 0025's indexes on `cases`
+BARE = False  # --bare: the plain side without 0025's indexes too (main's schema but for the aggregate's table)
 
 
 def _child(command: list[str], rt: bool, home: Path) -> dict[str, Any]:
@@ -58,6 +61,8 @@ def plain(db: Path) -> None:
     conn = sqlite3.connect(db)
     for name in TRIGGERS:
         conn.execute(f"DROP TRIGGER {name}")
+    for name in INDEXES if BARE else ():
+        conn.execute(f"DROP INDEX {name}")
     conn.commit()
     conn.close()
 
@@ -79,7 +84,10 @@ def main() -> None:
     parser.add_argument("--rt", action="store_true")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--deadlines", type=Path, help="a bench_report.py --keep ledger: also a pack edit's recompute")
+    parser.add_argument("--bare", action="store_true", help="the plain side without 0025's indexes on cases too")
     args = parser.parse_args()
+    global BARE
+    BARE = args.bare
     files = prepare(args.work, 50_000, 100_000, 20_000)
     work = Path(tempfile.mkdtemp(prefix="case-months-upkeep-", dir=args.work))
     seen: dict[str, list[tuple[float, float]]] = {}
