@@ -8,10 +8,10 @@ the deadline helper's plain `sqlite3` included. A reason or responsible party is
 as '' (no stored value can be ''); no shop as -1. Rows whose cases all left hold zeros and are not read.
 
 A report (`report_case_group_rows`) reads the whole months from it, the part-months at the period's ends from
-the cases (`case_group_rows`' pass, its cases found by `ix_cases_requested`), and what depends on the moment or needs every value from the cases of
-the whole period through two partial indexes (`models.OPEN_TIMERS_INDEX_COLUMNS`, `RESOLVE_INDEX_COLUMNS`): the
-open timers judged against the moment, the times to resolve. PostgreSQL keeps no aggregate (`kept_in`): the
-report there reads the cases as before.
+the cases (`case_group_rows`' pass, its cases found by `ix_cases_requested`), and what depends on the moment or
+needs every value from the cases of the whole period through two partial indexes (`models.OPEN_TIMERS_INDEX_COLUMNS`,
+`RESOLVE_INDEX_COLUMNS`): the open timers judged against the moment, the times to resolve. PostgreSQL keeps no
+aggregate (`kept_in`): the report there reads the cases as before.
 """
 
 from __future__ import annotations
