@@ -41,7 +41,8 @@ from desktop_app.services import report as report_service
 
 MOMENT = datetime.fromisoformat("2026-12-02T12:00:00+08:00")
 # The parts of `report_in` (those a checkout has) and the tab's steps; each is timed where it runs.
-PARTS = ("claim_rows", "goods_rows", "straddling_overdue", "case_group_rows", "carrier_cases", "parcels_by_carrier",
+PARTS = ("claim_rows", "goods_rows", "straddling_overdue", "case_group_rows", "report_case_group_rows", "carrier_cases",
+         "parcels_by_carrier",
          "period_penalty_rows", "case_groups_of", "claim_figures_of", "top_products_of", "_overview", "_detailed")
 TAB_STEPS = ("refresh", "_loaded", "_show")
 

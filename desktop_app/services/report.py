@@ -37,6 +37,7 @@ from desktop_app.services.report_figures import (
     Report,
     Timeliness,
 )
+from desktop_app.store.case_months import report_case_group_rows
 from desktop_app.store.case_queries import list_shops
 from desktop_app.store.database import Database
 from desktop_app.store.order_sales import GOODS_CACHE, goods_lines
@@ -48,7 +49,6 @@ from desktop_app.store.report_queries import (
     ProductLine,
     ReportScope,
     carrier_cases,
-    case_group_rows,
     case_groups_of,
     parcels_by_carrier,
     recent_goods,
@@ -125,7 +125,7 @@ def report_in(session: Session, period: Period, platform: Platform | None = None
     beside = read_beside(session, lambda other: (
         claim_rows(other, scope, older), product_rows(other, scope), straddling_overdue(other, scope, at),
         carrier_cases(other, scope)))
-    group_rows = case_group_rows(session, scope, at)
+    group_rows = report_case_group_rows(session, scope, at)  # whole months from the aggregate (store/case_months)
     parcels = parcels_by_carrier(session, scope)
     penalty_rows = period_penalty_rows(session, scope, at)
     claim_reads, goods, straddling, carriers = beside()

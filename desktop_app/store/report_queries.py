@@ -124,7 +124,8 @@ def case_groups(session: Session, scope: ReportScope,
     return case_groups_of(case_group_rows(session, scope, moment))
 
 
-def case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> list[Any]:
+def case_group_rows(session: Session, scope: ReportScope, moment: datetime,
+                    where: list[ColumnElement[bool]] | None = None) -> list[Any]:
     """The one pass over the cases of a period: counts, money and timers per (platform, kind, reason,
     responsible), read from `ix_cases_report` alone, already in group order (open and closed cases in
     one group: half the groups of the index's five keys, ~2,600 for a year of the benchmark); and per
@@ -132,7 +133,8 @@ def case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> l
     medians need the values). A case whose last step is dated at its request has no known time to
     resolve and is left out: an after-sales export that says a request was closed or refused without its
     end time (退款完结时间) has that step dated at the request (`case_import_shared.StepTimes`); counted, those
-    made the median of a platform's exports 0.0 h."""
+    made the median of a platform's exports 0.0 h. `where`: other conditions than the scope's (the part-months
+    of `store.case_months`)."""
     keys = (Case.platform, Case.kind, Case.reason, Case.responsible)
     # A finished case with a known time to resolve. (`IS NOT true`, not `IS false`: SQLite
     # took `ix_cases_is_open_next_due_at` for the latter.)
@@ -156,7 +158,7 @@ def case_group_rows(session: Session, scope: ReportScope, moment: datetime) -> l
         _sum(case((pending, func.coalesce(Case.refund_fen, 0) + func.coalesce(Case.compensation_fen, 0)), else_=None)),
         # In the same pass rather than a pass of its own: +15 ms here, −30–40 ms there (bench_report.py).
         func.aggregate_strings(cast(case((finished, Case.resolve_seconds), else_=None), String), ","),
-    ).where(*case_conditions(scope)).group_by(*keys)
+    ).where(*(case_conditions(scope) if where is None else where)).group_by(*keys)
     return fetch_raw(session, stmt)
 
 

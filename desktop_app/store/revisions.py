@@ -9,4 +9,5 @@ KNOWN_REVISIONS = ("0001_initial", "0002_search_queue", "0003_search_watermark",
                    "0008_dash", "0009_engine", "0010_dash", "0011_team",
                    "0012_timers", "0013_ends", "0014_carriers", "0015_until", "0016_rules",
                    "0017_money", "0018_sortkeys", "0019_penalty", "0020_authors",
-                   "0021_transit", "0022_kinds", "0023_unknown", "0024_names", "0026_goods_months")
+                   "0021_transit", "0022_kinds", "0023_unknown", "0024_names",
+                   "0025_case_months", "0026_goods_months")

@@ -1,7 +1,7 @@
 """the 统计's products per China month: `product_months`, kept by SQLite triggers on the cases
 
 Revision ID: 0026_goods_months
-Revises: 0024_names
+Revises: 0025_case_months
 Create Date: 2026-12-06
 
 Why (issue 17, bench/README "Session 29 (s29-goods)"): the products figure read every case of the period
@@ -41,7 +41,7 @@ from typing import Any
 from alembic import op
 
 revision = '0026_goods_months'
-down_revision = '0024_names'
+down_revision = '0025_case_months'
 branch_labels = None
 depends_on = None
 
