@@ -191,7 +191,7 @@
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="126"/>
         <source>正在读取备份……</source>
-        <translation>Reading the backups…</translation>
+        <translation>Reading the backups...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="130"/>
@@ -201,12 +201,12 @@
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="132"/>
         <source>更改备份文件夹…</source>
-        <translation>Change backup folder…</translation>
+        <translation>Change backup folder...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="137"/>
         <source>恢复所选备份…</source>
-        <translation>Restore the selected backup…</translation>
+        <translation>Restore the selected backup...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="148"/>
@@ -234,7 +234,7 @@
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="188"/>
         <source>正在备份……</source>
-        <translation>Backing up…</translation>
+        <translation>Backing up...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="195"/>
@@ -402,7 +402,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="288"/>
         <source> 等</source>
-        <translation> …</translation>
+        <translation> ...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
@@ -412,7 +412,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="314"/>
         <source>正在处理 %1 / %2 …</source>
-        <translation>Working: %1 / %2 …</translation>
+        <translation>Working: %1 / %2 ...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="326"/>
@@ -529,7 +529,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="375"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
-        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked &quot;estimated&quot;). Once it is published, enter it under Deadline rules → Working days → &quot;Enter the official holiday schedule…&quot;.</translation>
+        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked &quot;estimated&quot;). Once it is published, enter it under Deadline rules → Working days → &quot;Enter the official holiday schedule...&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="380"/>
@@ -597,7 +597,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
         <source>正在读取……</source>
-        <translation>Reading…</translation>
+        <translation>Reading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="52"/>
@@ -702,7 +702,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="171"/>
         <source>导入成本价表…</source>
-        <translation>Import cost table…</translation>
+        <translation>Import cost table...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="177"/>
@@ -831,7 +831,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="291"/>
         <source>更正退货运单…</source>
-        <translation>Correct return tracking…</translation>
+        <translation>Correct return tracking...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="292"/>
@@ -841,7 +841,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="297"/>
         <source>更改类型…</source>
-        <translation>Change type…</translation>
+        <translation>Change type...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="355"/>
@@ -1052,7 +1052,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="42"/>
         <source>添加证据…</source>
-        <translation>Add evidence…</translation>
+        <translation>Add evidence...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="44"/>
@@ -1229,7 +1229,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="44"/>
         <source>未结束、还要店铺处理的售后单（不含已退款、已补发等只等完成的）</source>
-        <translation>Open cases the shop still has a step to take on (not those refunded, reshipped … that wait only to be completed)</translation>
+        <translation>Open cases the shop still has a step to take on (not those refunded, reshipped ... that wait only to be completed)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="51"/>
@@ -1277,7 +1277,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="99"/>
         <source>编辑步骤和话术…</source>
-        <translation>Edit steps and scripts…</translation>
+        <translation>Edit steps and scripts...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="101"/>
@@ -1288,7 +1288,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="103"/>
         <source>店铺策略…</source>
-        <translation>Shop policies…</translation>
+        <translation>Shop policies...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="116"/>
@@ -1661,7 +1661,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="121"/>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="384"/>
         <source>批量操作…</source>
-        <translation>Bulk action…</translation>
+        <translation>Bulk action...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="123"/>
@@ -1671,7 +1671,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
+        <translation>Export to Excel...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
@@ -1681,7 +1681,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="138"/>
         <source>正在打开数据库……</source>
-        <translation>Opening the database…</translation>
+        <translation>Opening the database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="189"/>
@@ -1707,7 +1707,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="127"/>
         <source>完成已退款的…</source>
-        <translation>Complete the refunded…</translation>
+        <translation>Complete the refunded...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="130"/>
@@ -1747,7 +1747,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="383"/>
         <source>批量操作（%1）…</source>
-        <translation>Bulk action (%1)…</translation>
+        <translation>Bulk action (%1)...</translation>
     </message>
 </context>
 <context>
@@ -1876,7 +1876,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
         <source>网点、联系人、对方说法……（可选）</source>
-        <translation>Branch, contact, what they said… (optional)</translation>
+        <translation>Branch, contact, what they said... (optional)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
@@ -2529,7 +2529,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="176"/>
         <source>正在读取文件……</source>
-        <translation>Reading the files…</translation>
+        <translation>Reading the files...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="156"/>
@@ -2599,7 +2599,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>……另有 %1 个问题</source>
-        <translation>…and %1 more problems</translation>
+        <translation>...and %1 more problems</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
@@ -2619,7 +2619,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="378"/>
         <source>正在保存……</source>
-        <translation>Saving…</translation>
+        <translation>Saving...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="397"/>
@@ -2916,7 +2916,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
         <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
+        <translation>Export to Excel...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
@@ -3123,7 +3123,7 @@ When it runs out: %7</translation>
     <message>
         <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="151"/>
         <source>……另有 %1 个</source>
-        <translation>…and %1 more</translation>
+        <translation>...and %1 more</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="153"/>
@@ -3310,7 +3310,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/cases/empty_state.py" line="34"/>
         <source>导入订单/售后单…</source>
-        <translation>Import orders/after-sales…</translation>
+        <translation>Import orders/after-sales...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/empty_state.py" line="36"/>
@@ -3405,7 +3405,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>正在读取文件……</source>
-        <translation>Reading the files…</translation>
+        <translation>Reading the files...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
@@ -3461,12 +3461,12 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="130"/>
         <source>保存导入报告（xlsx）…</source>
-        <translation>Save import report (xlsx)…</translation>
+        <translation>Save import report (xlsx)...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="135"/>
         <source>按列对应导入…</source>
-        <translation>Import by mapping columns…</translation>
+        <translation>Import by mapping columns...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="137"/>
@@ -3476,7 +3476,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="141"/>
         <source>这是天猫的退款列表…</source>
-        <translation>This is a Tmall refund list…</translation>
+        <translation>This is a Tmall refund list...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="143"/>
@@ -3491,7 +3491,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="178"/>
         <source>：正在读取……</source>
-        <translation>: reading…</translation>
+        <translation>: reading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="181"/>
@@ -3501,7 +3501,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
         <source>正在取消……已导入的部分会全部撤销</source>
-        <translation>Cancelling… everything imported so far will be undone</translation>
+        <translation>Cancelling... everything imported so far will be undone</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="208"/>
@@ -3554,7 +3554,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="302"/>
         <source>……另有 %1 条提醒</source>
-        <translation>… and %1 more notes</translation>
+        <translation>... and %1 more notes</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="326"/>
@@ -3650,7 +3650,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/settings/ledger_care.py" line="101"/>
         <source>查看所有备份…</source>
-        <translation>All backups…</translation>
+        <translation>All backups...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/ledger_care.py" line="140"/>
@@ -3794,7 +3794,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>正在打开数据库……</source>
-        <translation>Opening the database…</translation>
+        <translation>Opening the database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
@@ -3814,17 +3814,17 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
         <source>导入其他表格…</source>
-        <translation>Import other sheet…</translation>
+        <translation>Import other sheet...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
-        <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
+        <translation>A supplier&apos;s sheet, your own old ledger...: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
         <source>已保存的列对应方案…</source>
-        <translation>Saved column mappings…</translation>
+        <translation>Saved column mappings...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
@@ -3849,7 +3849,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>连接团队数据库…</source>
-        <translation>Connect to a team database…</translation>
+        <translation>Connect to a team database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="132"/>
@@ -3864,7 +3864,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="151"/>
         <source>正在处理……</source>
-        <translation>Working…</translation>
+        <translation>Working...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="261"/>
@@ -4115,7 +4115,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
         <source>买家诉求、沟通情况……</source>
-        <translation>What the buyer wants, how the talks went…</translation>
+        <translation>What the buyer wants, how the talks went...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
@@ -4276,7 +4276,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
-        <translation>What happened: branch, contact, what the courier said…</translation>
+        <translation>What happened: branch, contact, what the courier said...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
@@ -4690,7 +4690,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/orders/orders_tab.py" line="83"/>
         <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
+        <translation>Export to Excel...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/orders/orders_tab.py" line="85"/>
@@ -4852,7 +4852,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="71"/>
         <source>运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入</source>
-        <translation>A tracking no. that starts with a carrier&apos;s letters (SF… SF Express, YT… YTO) is entered with that carrier</translation>
+        <translation>A tracking no. that starts with a carrier&apos;s letters (SF... SF Express, YT... YTO) is entered with that carrier</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
@@ -5517,7 +5517,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>批量处理…</source>
-        <translation>Bulk actions…</translation>
+        <translation>Bulk actions...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
@@ -5572,7 +5572,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="246"/>
         <source>批量处理（%1）…</source>
-        <translation>Bulk actions (%1)…</translation>
+        <translation>Bulk actions (%1)...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
@@ -5793,7 +5793,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
         <source>关联到售后单…</source>
-        <translation>Match to a case…</translation>
+        <translation>Match to a case...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
@@ -5856,7 +5856,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="128"/>
         <source>添加验货照片…</source>
-        <translation>Add inspection photos…</translation>
+        <translation>Add inspection photos...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="248"/>
@@ -5947,7 +5947,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
         <source>关联到售后单…</source>
-        <translation>Match to a case…</translation>
+        <translation>Match to a case...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
@@ -6222,7 +6222,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="138"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
-        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in &quot;TOML (advanced)&quot;.</translation>
+        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources ...) in &quot;TOML (advanced)&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
@@ -6373,7 +6373,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="373"/>
         <source>正在保存，请稍候……</source>
-        <translation>Saving, please wait…</translation>
+        <translation>Saving, please wait...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="379"/>
@@ -6421,7 +6421,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="68"/>
         <source>还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。</source>
-        <translation>No column mapping saved yet. Save one when importing a sheet with &quot;Import other sheet…&quot;.</translation>
+        <translation>No column mapping saved yet. Save one when importing a sheet with &quot;Import other sheet...&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="74"/>
@@ -6528,7 +6528,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="58"/>
         <source>连接团队数据库…</source>
-        <translation>Connect to a team database…</translation>
+        <translation>Connect to a team database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="61"/>
@@ -6581,7 +6581,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/imports/mapping_settings.py" line="35"/>
         <source>正在读取文件……</source>
-        <translation>Reading the files…</translation>
+        <translation>Reading the files...</translation>
     </message>
 </context>
 <context>
@@ -6697,7 +6697,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="108"/>
         <source>选择图片…</source>
-        <translation>Choose image…</translation>
+        <translation>Choose image...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
@@ -6776,13 +6776,13 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="118"/>
         <source>店铺信息…</source>
-        <translation>Shop details…</translation>
+        <translation>Shop details...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="131"/>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="218"/>
         <source>正在读取……</source>
-        <translation>Reading…</translation>
+        <translation>Reading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="145"/>
@@ -6807,7 +6807,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="153"/>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="219"/>
         <source>正在读取货值说明……</source>
-        <translation>Reading the statement…</translation>
+        <translation>Reading the statement...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
@@ -6880,7 +6880,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="281"/>
         <source>正在生成 PDF……</source>
-        <translation>Writing the PDF…</translation>
+        <translation>Writing the PDF...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="318"/>
@@ -7025,7 +7025,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_changes.py" line="246"/>
         <source>团队数据库连不上，正在重试…</source>
-        <translation>Cannot reach the team database; retrying…</translation>
+        <translation>Cannot reach the team database; retrying...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_changes.py" line="248"/>
@@ -7191,7 +7191,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="91"/>
         <source>迁移本机数据到服务器…</source>
-        <translation>Move this computer&apos;s data to the server…</translation>
+        <translation>Move this computer&apos;s data to the server...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="92"/>
@@ -7226,7 +7226,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="141"/>
         <source>正在连接 %1 …</source>
-        <translation>Connecting to %1 …</translation>
+        <translation>Connecting to %1 ...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="148"/>
@@ -7266,7 +7266,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="190"/>
         <source>正在迁移，请稍候……</source>
-        <translation>Moving, please wait…</translation>
+        <translation>Moving, please wait...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="198"/>
@@ -7330,7 +7330,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_mode.py" line="122"/>
         <source>换个名字…</source>
-        <translation>Another name…</translation>
+        <translation>Another name...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_mode.py" line="123"/>
@@ -8844,7 +8844,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="351"/>
         <source>团队数据库地址必须是 postgresql+psycopg://… 形式</source>
-        <translation>The team database address must look like postgresql+psycopg://…</translation>
+        <translation>The team database address must look like postgresql+psycopg://...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="352"/>
@@ -8914,7 +8914,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="367"/>
         <source>席位名“%1”也在另一台电脑（%2，%3 起）上使用：两台电脑的修改都记在“%1”名下，分不清是谁做的。请给这台电脑换一个席位名（文件 → 连接团队数据库…，或命令 seat 新名字），例如“%1（前台）”；那台电脑已不再使用时，在这台电脑上再设一次这个名字即可</source>
-        <translation>The seat name &quot;%1&quot; is also used on another computer (%2, since %3): the changes of both computers are recorded under &quot;%1&quot; and nobody can tell them apart. Give this computer another seat name (File → Connect to team database…, or the command seat NEW-NAME), e.g. &quot;%1 (front desk)&quot;; if that computer is no longer used, set this name once more on this computer</translation>
+        <translation>The seat name &quot;%1&quot; is also used on another computer (%2, since %3): the changes of both computers are recorded under &quot;%1&quot; and nobody can tell them apart. Give this computer another seat name (File → Connect to team database..., or the command seat NEW-NAME), e.g. &quot;%1 (front desk)&quot;; if that computer is no longer used, set this name once more on this computer</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="368"/>
@@ -9099,7 +9099,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="395"/>
         <source>%1或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price &quot;商品名=59.00&quot;）</source>
-        <translation>%1 or give the unit prices when writing it: statement … --unit-price 59.00 (for several goods: --unit-price &quot;goods name=59.00&quot;)</translation>
+        <translation>%1 or give the unit prices when writing it: statement ... --unit-price 59.00 (for several goods: --unit-price &quot;goods name=59.00&quot;)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="396"/>
@@ -9224,7 +9224,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
         <source>表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）</source>
-        <translation>The header looks like both &quot;%1&quot; and &quot;%2&quot;, so the platform cannot be told: name the platform (--platform on the command line, &quot;Import other sheet…&quot; in the window)</translation>
+        <translation>The header looks like both &quot;%1&quot; and &quot;%2&quot;, so the platform cannot be told: name the platform (--platform on the command line, &quot;Import other sheet...&quot; in the window)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
@@ -9234,7 +9234,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或写一个新的文件名</source>
-        <translation>File %1 is not an Aftersales Ledger database (it holds another program&apos;s data: %2 …); it was not changed. Choose an Aftersales Ledger database file, or write a new file name</translation>
+        <translation>File %1 is not an Aftersales Ledger database (it holds another program&apos;s data: %2 ...); it was not changed. Choose an Aftersales Ledger database file, or write a new file name</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
@@ -9419,7 +9419,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入</source>
-        <translation>This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list file (%2…)</translation>
+        <translation>This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list file (%2...)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
@@ -9634,7 +9634,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
         <source>数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）</source>
-        <translation>Database address &quot;%1&quot; lacks the database name (…@host:port/database)</translation>
+        <translation>Database address &quot;%1&quot; lacks the database name (...@host:port/database)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
@@ -9909,7 +9909,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
         <source>订单号“%1…”太长（最多 64 个字符）</source>
-        <translation>Order number &quot;%1…&quot; is too long (at most 64 characters)</translation>
+        <translation>Order number &quot;%1...&quot; is too long (at most 64 characters)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
@@ -11134,7 +11134,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="808"/>
         <source>“%1…”不是有效的订单号（最长 64 个字符）</source>
-        <translation>&quot;%1…&quot; is not a valid order number (64 characters at most)</translation>
+        <translation>&quot;%1...&quot; is not a valid order number (64 characters at most)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="809"/>
@@ -11144,7 +11144,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
         <source>“%1…”不是有效的金额（应为数字，例如 12.50）</source>
-        <translation>&quot;%1…&quot; is not a valid amount (a number, e.g. 12.50)</translation>
+        <translation>&quot;%1...&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
@@ -11174,7 +11174,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
         <source>“%1…”不是有效的数量（应为整数）</source>
-        <translation>&quot;%1…&quot; is not a valid quantity (a whole number)</translation>
+        <translation>&quot;%1...&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
@@ -11224,7 +11224,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
         <source>“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应</source>
-        <translation>Column &quot;%1&quot; (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
+        <translation>Column &quot;%1&quot; (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens ...), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
@@ -11254,7 +11254,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
@@ -11264,12 +11264,12 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
@@ -11334,7 +11334,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
         <source>这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）</source>
-        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside &quot;%1&quot; while it is open, not an export: import &quot;%1&quot; itself (save and close it first if it is still open)</translation>
+        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS ...) keeps beside &quot;%1&quot; while it is open, not an export: import &quot;%1&quot; itself (save and close it first if it is still open)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="855"/>
@@ -11584,7 +11584,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
-        <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
+        <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close ...)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
@@ -11644,7 +11644,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
-        <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
+        <translation>The buyer returned it for the shop&apos;s fault (quality, damage ...): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
@@ -11942,7 +11942,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/window/window_opening.py" line="73"/>
         <source>正在打开数据库，打开后继续……</source>
-        <translation>Opening the database; this continues once it is open…</translation>
+        <translation>Opening the database; this continues once it is open...</translation>
     </message>
 </context>
 <context>
@@ -11955,7 +11955,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/window/window_tabs.py" line="75"/>
         <source>正在加载……</source>
-        <translation>Loading…</translation>
+        <translation>Loading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
@@ -12010,7 +12010,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="114"/>
         <source>填写官方节假日安排…</source>
-        <translation>Enter the official holiday schedule…</translation>
+        <translation>Enter the official holiday schedule...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="116"/>

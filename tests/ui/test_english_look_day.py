@@ -1,0 +1,63 @@
+"""How the English window reads on a 双11 day (session 29's walk at 1366×768): no full-width marks drawn by the
+interface's CJK font in English texts."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtCore import QTranslator
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.lifecycle import CaseAction
+from desktop_app.core.vocabulary import CaseKind, Platform
+from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.store.case_filters import OpenState
+from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
+from desktop_app.ui.cases.bulk_undo import KIND
+from desktop_app.ui.translations import ts_file
+from tests.ui.conftest import close_window, open_laptop_window
+
+# The CJK font draws "…" as a wide, raised "⋯" (Loading⋯, Import cost table⋯), and "，（）：" full-width.
+WIDE_MARKS = re.compile("[…，（）：；、]")
+
+
+def test_no_english_text_ends_in_the_cjk_ellipsis() -> None:
+    found = []
+    for message in ET.parse(ts_file("en")).getroot().iter("message"):
+        translation = message.find("translation")
+        texts = [translation.text or ""] if translation is not None else []
+        if translation is not None:
+            texts += [form.text or "" for form in translation.iter("numerusform")]
+        found += [text for text in texts if "…" in text]
+    assert not found, found[:5]
+
+
+def test_a_bulk_change_of_kind_reads_in_english_punctuation(qtbot: QtBot, tmp_path: Path, data_home: Path,
+                                                          english: QTranslator) -> None:
+    """更改售后类型 on eleven cases, one closed: the plan joined its moves and refused cases with "，", "（…）"
+    and " …" in English too ("Pending → Processing ×10；1 cannot be changed: #11（Closed）")."""
+    win = open_laptop_window(qtbot, tmp_path / "ledger.sqlite3")
+    try:
+        db = win.context.db
+        assert db is not None
+        for n in range(12):
+            open_case(db, NewCase(Platform.DOUYIN, f"6923456789012345{n:02}", CaseKind.RESHIP), author="小林")
+        for case_id in range(1, 12):
+            act_on_case(db, case_id, CaseAction.CLOSE, note="买家撤销", author="客服")
+        tab = win.cases_tab
+        win.refresh()
+        tab.filter_bar.open_filter.setCurrentIndex(tab.filter_bar.open_filter.findData(OpenState.ALL))
+        qtbot.waitUntil(lambda: tab.model.rowCount() == 12 and not win.runner.busy, timeout=10000)
+        tab.table.selectAll()
+        dialog = tab.open_bulk()
+        assert isinstance(dialog, BulkActionDialog)
+        dialog.action.setCurrentIndex(dialog.action.findData(KIND))
+        dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.REFUND_ONLY.value))
+        plan = dialog.summary.text()
+        assert plan.startswith('1 cases will become "Refund only"'), plan
+        assert not WIDE_MARKS.search(plan), plan
+        assert "#1 (Closed)" in plan and plan.endswith(" ..."), plan
+    finally:
+        close_window(win)
