@@ -344,118 +344,126 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="195"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="202"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="206"/>
         <source>；等待买家退货而买家还没寄回的改为处理中，须重新同意退货</source>
         <translation>; those Awaiting buyer&apos;s return whose parcel was not sent become In progress: agree to the return again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="225"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="228"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>&quot;%1&quot;: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="255"/>
         <source>先在“操作”中选择要执行的操作</source>
         <translation>Choose an action under &quot;Action&quot; first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="281"/>
         <source>%1 张售后单将执行“%2”</source>
         <translation>%1 cases will take &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="283"/>
         <source>%1 → %2 ×%3</source>
         <translation>%1 → %2 ×%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="369"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
         <source>#%1（%2）</source>
         <translation>#%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="290"/>
         <source>不存在</source>
         <translation>does not exist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="370"/>
         <source> 等</source>
         <translation> ...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="292"/>
         <source>；%1 张不能执行：%2</source>
         <translation>; %1 cannot take it: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="317"/>
         <source>正在处理 %1 / %2 …</source>
         <translation>Working: %1 / %2 ...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="326"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="329"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="346"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="364"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="368"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="382"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="386"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="382"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="386"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="388"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="392"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="390"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="394"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="322"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -2489,22 +2497,27 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="249"/>
+        <source>￥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="262"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="269"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="346"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="349"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>

@@ -10,14 +10,19 @@ from pathlib import Path
 from PySide6.QtCore import QTranslator
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.claims import ClaimIncident
 from desktop_app.core.lifecycle import CaseAction
 from desktop_app.core.vocabulary import CaseKind, Platform
 from desktop_app.services.cases import NewCase, act_on_case, open_case
+from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.case_filters import OpenState
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.cases.bulk_undo import KIND
 from desktop_app.ui.translations import ts_file
 from tests.ui.conftest import close_window, open_laptop_window
+from tests.ui.test_claims_tab import Env as ClaimsEnv
+from tests.ui.test_claims_tab import add_order
+from tests.ui.test_claims_tab import env as env  # the fixture
 
 # The CJK font draws "…" as a wide, raised "⋯" (Loading⋯, Import cost table⋯), and "，（）：" full-width.
 WIDE_MARKS = re.compile("[…，（）：；、]")
@@ -61,3 +66,25 @@ def test_a_bulk_change_of_kind_reads_in_english_punctuation(qtbot: QtBot, tmp_pa
         assert "#1 (Closed)" in plan and plan.endswith(" ..."), plan
     finally:
         close_window(win)
+
+
+def test_a_full_claims_list_shows_its_next_step_and_totals_in_yuan_in_english(
+        qtbot: QtBot, english: QTranslator, env: ClaimsEnv) -> None:
+    """The totals line kept the full-width ￥ in English ("Claimed ￥25.00"); and with a list long enough for its
+    scroll bar, at the first run's 1280 px, the splitter gave the list so little room that 下一步 ended past
+    its edge (the ￥'s width alone had kept it in view with one claim)."""
+    for n in range(30):
+        order = add_order(env.db, f"261102-{n:05}", "中通快递", f"ZT{n:05}")
+        open_claim(env.db, NewClaim(ClaimIncident.DAMAGED, order_id=order))
+    env.tab.resize(1268, 640)  # the tab in a 1280×720 window
+    env.tab.refresh()
+    env.idle(qtbot)
+    qtbot.waitUntil(lambda: env.tab.model.rowCount() == 30, timeout=5000)
+    totals = env.tab.totals_label.text()
+    assert "￥" not in totals and "<b>¥" in totals, totals
+    table, model = env.tab.table, env.tab.model
+    qtbot.waitUntil(table.verticalScrollBar().isVisible, timeout=3000)
+    column = model.column_index("next_step")
+    edge = table.columnViewportPosition(column) + table.columnWidth(column)
+    assert edge <= table.viewport().width(), (edge, table.viewport().width())
+    assert table.columnWidth(column) >= table.horizontalHeader().fontMetrics().horizontalAdvance("Next step")
