@@ -370,8 +370,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
         "knows %1 of this file's orders as Tmall's and %2 as Taobao's, so it was imported as Taobao. If this is a "
         "Tmall shop's refund list, import it again as Tmall (on the command line add --platform tmall; in the window "
-        "click \"This is a Tmall refund list...\"): the cases imported are changed to Tmall and their deadlines computed "
-        "again",
+        "click \"This is a Tmall refund list...\"): the cases imported are changed to Tmall and their deadlines "
+        "computed again",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入"
     "（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the "
@@ -520,6 +520,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "请选择要生成货值说明的理赔、订单或售后单":
         "Choose the claims, orders or cases to make a goods value statement for",
     "团队数据库地址必须是 postgresql+psycopg://… 形式": "The team database address must look like postgresql+psycopg://...",
+    "数据库文件不存在：%1（没有新建它）。请检查 --db 或环境变量 %2 所写的路径；"
+    "导入订单或售后单、case add 会在这个路径新建台账。":
+        "The ledger file %1 is not there (none was made). Check the path given with --db or in the environment "
+        "variable %2; importing orders or after-sales lists, or case add, makes a new ledger at that path.",
     "密码不能写进设置文件，请单独保存到系统钥匙串":
         "A password cannot be written into the settings file: keep it in the system keychain",
     "席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”":
@@ -929,7 +933,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "name the carrier. Commas work as separators too.",
     "没有第三列时的快递公司": "Carrier when there is no third column",
     "运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入":
-        "A tracking no. that starts with a carrier's letters (SF... SF Express, YT... YTO) is entered with that carrier",
+        "A tracking no. that starts with a carrier's letters (SF... SF Express, YT... YTO) is entered with that "
+        "carrier",
     "可录入 %1 条，有问题 %2 条。有问题的行不会录入。":
         "Ready: %1, with problems: %2. Lines with problems are not entered.",
     "已录入 %1 条，有问题 %2 条（未录入）。": "Entered: %1, with problems: %2 (not entered).",
@@ -1201,7 +1206,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
         "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked \"estimated\"). "
-        'Once it is published, enter it under Deadline rules → Working days → "Enter the official holiday schedule...".',
+        'Once it is published, enter it under Deadline rules → Working days → "Enter the official holiday '
+        'schedule...".',
     "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no \"%3\" window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
         "\"estimated\". Add this year's window under Deadline rules once the campaign is announced.",

@@ -400,6 +400,7 @@ QT_TRANSLATE_NOOP("Vocabulary", "第 %1 行第 %2 列（“%3”）里有一个�
 QT_TRANSLATE_NOOP("Vocabulary", "读到第 %1 行时文件读不下去了（%2）：可能是网盘或 U 盘断开了，或者文件正被别的程序改写或锁定。文件没有导入，请等它保存完（或复制到本机）后再导入")
 QT_TRANSLATE_NOOP("Vocabulary", "团队数据库%1的表结构与本程序不一致（%2）：可能已有席位用更新版本的售后台账升级了它。数据未被修改；请把这台电脑的售后台账升级到最新版本后重新打开。")
 QT_TRANSLATE_NOOP("Vocabulary", "“durations”必须列出至少一个计时器的新时长，例如 { seller_confirm_return = { days = 20 } }")
+QT_TRANSLATE_NOOP("Vocabulary", "数据库文件不存在：%1（没有新建它）。请检查 --db 或环境变量 %2 所写的路径；导入订单或售后单、case add 会在这个路径新建台账。")
 QT_TRANSLATE_NOOP("Vocabulary", "数据库地址“%1”写法不对：应写成 postgresql+psycopg://用户名:密码@主机:端口/数据库名（协议名后面是“://”）")
 QT_TRANSLATE_NOOP("Vocabulary", "不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名")
 QT_TRANSLATE_NOOP("Vocabulary", "是 Excel 的错误值 %1（单元格 %2%3），不是数据，不能当作空白导入。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入")
