@@ -1337,57 +1337,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseImportSummary</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>新建售后单</source>
         <translation>New cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>推进</source>
         <translation>Moved forward</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>冲突</source>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>时限不一致</source>
         <translation>Deadline differs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="30"/>
         <source>售后文件</source>
         <translation>After-sales file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="30"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="30"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="34"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="31"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="36"/>
         <source>点击数字，在“售后单”页只列出这些售后单</source>
         <translation>Click a number to list just those cases on the Cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="56"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="62"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="70"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="76"/>
         <source>%1 中“%2”的 %3 张</source>
         <translation>%3 &quot;%2&quot; of %1</translation>
     </message>
