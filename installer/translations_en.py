@@ -520,6 +520,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "请选择要生成货值说明的理赔、订单或售后单":
         "Choose the claims, orders or cases to make a goods value statement for",
     "团队数据库地址必须是 postgresql+psycopg://… 形式": "The team database address must look like postgresql+psycopg://...",
+    "%1：同意后%2%3内发出并填写运单号；逾期：%4": "%1: once agreed, ship within %2 %3 and enter the tracking number; "
+        "if late: %4",
+    "%1：未及时处理则%2": "%1: if not handled in time: %2",
     "数据库文件不存在：%1（没有新建它）。请检查 --db 或环境变量 %2 所写的路径；"
     "导入订单或售后单、case add 会在这个路径新建台账。":
         "The ledger file %1 is not there (none was made). Check the path given with --db or in the environment "

@@ -145,12 +145,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under &quot;Backups&quot;.</translation>
     </message>
@@ -471,37 +471,37 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
         <source>修改责任方不能撤销，需要时请再批量指定</source>
         <translation>changing the responsible party cannot be undone; assign it again in bulk if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="995"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
         <source>更改售后类型不能撤销，需要时请再批量更改</source>
         <translation>changing the case type cannot be undone; change it again in bulk if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="996"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
         <source>执行后可以用 编辑 → 撤销（Ctrl+Z）一次撤销整批</source>
         <translation>Afterwards Edit → Undo (Ctrl+Z) takes back the whole batch at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="997"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
         <source>其中 %1 张执行后不能撤销：%2；其余可以用 编辑 → 撤销（Ctrl+Z）一次撤销</source>
         <translation>%1 of them cannot be undone afterwards: %2; Edit → Undo (Ctrl+Z) takes back the rest at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="998"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
         <source>执行后不能撤销：%1</source>
         <translation>Cannot be undone afterwards: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1001"/>
         <source>这些售后单的最后一步已不是这次批量操作</source>
         <translation>the last step of these cases is no longer the bulk one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>批量%1</source>
         <translation>bulk %1</translation>
     </message>
@@ -575,22 +575,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -748,7 +748,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -872,177 +872,177 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1319,17 +1319,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1400,57 +1400,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseMoneyRows</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>%1：%2须赔付，金额未知（订单未导入）</source>
         <translation>%1: %2, the shop pays an amount not known (the order was not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>%1 元（手工登记）</source>
         <translation>¥%1 (entered by hand)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>；时限超时按规则为 %1 元，不重复计入</source>
         <translation>; ¥%1 by the rules for timers that ran out, not counted twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>%1 元（时限超时，按平台规则计入）</source>
         <translation>¥%1 (timers that ran out, by the platform&apos;s rules)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>%1 元</source>
         <translation>¥%1</translation>
     </message>
@@ -1458,117 +1458,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>买家/收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1682,12 +1682,12 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>导出 Excel…</source>
         <translation>Export to Excel...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
@@ -1738,22 +1738,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>当前列表中没有已退款、待完成的售后单</source>
         <translation>No refunded case waiting to be completed in this list</translation>
     </message>
@@ -1829,7 +1829,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1936,7 +1936,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -2092,142 +2092,142 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2260,92 +2260,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2540,7 +2540,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
@@ -2580,7 +2580,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
@@ -2600,37 +2600,37 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
         <source>“%1”列：</source>
         <translation>column &quot;%1&quot;: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>……另有 %1 个问题</source>
         <translation>...and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as &quot;%1&quot;: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as &quot;%1&quot;: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named &quot;%1&quot; exists; saving replaces it.</translation>
     </message>
@@ -3746,57 +3746,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1280"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1281"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1282"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1281"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1283"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -4614,67 +4614,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4773,22 +4773,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -5410,7 +5410,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -5420,62 +5420,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5617,167 +5617,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
         <source>已超时，须赔付 %2 元（%1）</source>
         <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5785,42 +5785,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
         <source>复制退货运单号</source>
         <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
         <source>买家还没有填写退货运单号</source>
         <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
         <source>关联到售后单…</source>
         <translation>Match to a case...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -5883,7 +5883,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
@@ -5899,102 +5899,102 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
         <source>关联到售后单…</source>
         <translation>Match to a case...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
@@ -6100,42 +6100,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1252"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1253"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1252"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1254"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6297,7 +6297,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window &quot;%1&quot;: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1256"/>
         <source>“%1（%2）”</source>
         <translation>&quot;%1 (%2)&quot;</translation>
     </message>
@@ -6910,27 +6910,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1261"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1262"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1261"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -7004,22 +7004,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1266"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1267"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1266"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1268"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1269"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -7385,7 +7385,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -9016,47 +9016,57 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The ledger file %1 is not there (none was made). Check the path given with --db or in the environment variable %2; importing orders or after-sales lists, or case add, makes a new ledger at that path.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
+        <source>%1：同意后%2%3内发出并填写运单号；逾期：%4</source>
+        <translation>%1: once agreed, ship within %2 %3 and enter the tracking number; if late: %4</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
+        <source>%1：未及时处理则%2</source>
+        <translation>%1: if not handled in time: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>（赔付金额未知：订单未导入，最高30元）</source>
         <translation> (amount owed unknown: order not imported, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>（仅退款，已改类型）</source>
         <translation> (when it was a refund only; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
         <source>（退货退款，已改类型）</source>
         <translation> (when it was a return &amp; refund; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
         <source>（换货，已改类型）</source>
         <translation> (when it was an exchange; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>（补发，已改类型）</source>
         <translation> (when it was a reship; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>（部分退款/补偿，已改类型）</source>
         <translation> (when it was a partial refund / compensation; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>（返修，已改类型）</source>
         <translation> (when it was a repair; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>（中差评，已改类型）</source>
         <translation> (when it was a negative review; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>（维权/投诉，已改类型）</source>
         <translation> (when it was a dispute / complaint; kind changed)</translation>
     </message>
@@ -9991,592 +10001,592 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Row %1 is not valid CSV (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
         <source>售后单 #%1 是“%2”，不是补发售后单</source>
         <translation>Case #%1 is &quot;%2&quot;, not a reship case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
         <source>%1“%2”最多只能有两位小数（精确到分）</source>
         <translation>%1 &quot;%2&quot; has more than two decimals (amounts are to the cent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
         <source>运单号“%1”长度不对（应为 %2–%3 位）</source>
         <translation>Tracking number &quot;%1&quot; has the wrong length (%2–%3 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
         <source>售后单 #%1 尚未同意补发，请先同意</source>
         <translation>The reship of case #%1 is not agreed yet: agree to it first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
         <source>无法复制证据文件 %1：%2。证据没有添加</source>
         <translation>The evidence file %1 could not be copied: %2. The evidence was not added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
         <source>导出文件名应以 .xlsx 结尾：%1</source>
         <translation>The export file name should end in .xlsx: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
         <source>导出文件“%1”应以 .xlsx 结尾</source>
         <translation>The export file &quot;%1&quot; should end in .xlsx</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
         <source>“revision”必须是非负整数</source>
         <translation>&quot;revision&quot; must be a whole number, 0 or more</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
         <source>发货时间 %1 早于同意补发的时间 %2</source>
         <translation>The shipping time %1 is before the reship was agreed (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
         <source>另一台电脑 在 %1 保存了新的版本</source>
         <translation>another computer saved a new version at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
         <source>另一台电脑刚把它恢复成了默认规则</source>
         <translation>another computer just reset it to the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
         <source>快递公司名称太长（最多 %1 个字）</source>
         <translation>The carrier name is too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
         <source>缺少“duration”（时长）</source>
         <translation>&quot;duration&quot; is missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
         <source>规则包不能 extends 自己</source>
         <translation>A rule pack cannot extend itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
         <source>请选择每行是一个订单还是一个商品</source>
         <translation>Choose whether each row is an order or an item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
         <source>第 %1 行：商家编码 %2 没有成本价</source>
         <translation>Row %1: product code %2 has no cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
         <source>售后单 #%1 已发出，运单号为 %2</source>
         <translation>Case #%1 was shipped already, tracking number %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
         <source>找不到%1的订单 %2；请先导入该订单</source>
         <translation>No %1 order %2: import that order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
         <source>时长“%1”必须是正整数，而不是 %2</source>
         <translation>Duration &quot;%1&quot; must be a positive whole number, not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
         <source>处理步骤“%1”没有本店自己的版本</source>
         <translation>Playbook &quot;%1&quot; has no version of the shop&apos;s own</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
         <source>工作表“%1”无法读取，文件已损坏</source>
         <translation>Sheet &quot;%1&quot; cannot be read: the file is damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
         <source>理赔 #%1 已结束，不需要跟进</source>
         <translation>Claim #%1 has ended: no follow-up needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="597"/>
         <source>售后单 #%1 已用此运单号发出</source>
         <translation>Case #%1 was shipped with this tracking number already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="597"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="598"/>
         <source>售后单 #%1 的补发已结束（%2）</source>
         <translation>The reship of case #%1 has ended (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="598"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
         <source>没有订单号为 %1 的补发售后单</source>
         <translation>No reship case has order number %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
         <source>第一行没有订单号，按表头跳过</source>
         <translation>The first line has no order number: skipped as a header</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
         <source>备份 %1 已损坏，不能用来恢复</source>
         <translation>Backup %1 is damaged and cannot be restored</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
         <source>找不到订单 %1；请先导入该订单</source>
         <translation>No order %1: import that order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
         <source>不认识的设置项“%1”（可用：%2）</source>
         <translation>Unknown setting &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
         <source>%1 必须写成 [[%1]] 表数组</source>
         <translation>%1 must be written as an array of tables [[%1]]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
         <source>运行 pg_dump 失败：%1</source>
         <translation>pg_dump could not run: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
         <source>%1太长（%2 个字符，最多 %3 个）</source>
         <translation>%1 is too long (%2 characters, at most %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
         <source>席位名太长（最多 %1 个字）</source>
         <translation>The seat name is too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
         <source>一次最多生成 %1 份货值说明</source>
         <translation>At most %1 goods value statements at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
         <source>“%1”中有未知的%2：%3（可用：%4）</source>
         <translation>&quot;%1&quot; has unknown %2: %3 (available: %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
         <source>起算事件“%1”未知（可用：%2）</source>
         <translation>Unknown start event &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
         <source>找不到要迁移的数据库文件：%1</source>
         <translation>The database file to move was not found: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
         <source>请填写方案名称（例如“%1”）</source>
         <translation>Enter a name for the mapping (e.g. &quot;%1&quot;)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
         <source>方案名称太长：最多 %1 个字</source>
         <translation>The mapping&apos;s name is too long: at most %1 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
         <source>内容太长（最多 %1 个字符）</source>
         <translation>too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
         <source>%1 刚被 %2 修改了（%3 %4）：%5</source>
         <translation>%1 was just changed by %2 (%3 %4): %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
         <source>订单 %1 在第 %2 行已出现</source>
         <translation>Order %1 is on line %2 already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
         <source>必须是一个表（[[%1]]）</source>
         <translation>must be a table ([[%1]])</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
         <source>数据库路径是一个文件夹：%1</source>
         <translation>The database path is a folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
         <source>数据库地址“%1”写法不对：%2</source>
         <translation>Database address &quot;%1&quot; is not written right: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
         <source>工作表“%1”内容已损坏（%2）</source>
         <translation>The content of sheet &quot;%1&quot; is damaged (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
         <source>没有编号为 %1 的售后单</source>
         <translation>There is no case number %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
         <source>%1 在 %2 保存了新的版本</source>
         <translation>%1 saved a new version at %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
         <source>%1“%2”太大（最多 %3 元）</source>
         <translation>%1 &quot;%2&quot; is too large (at most ¥%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
         <source>无法使用备份文件夹 %1：%2</source>
         <translation>The backup folder %1 cannot be used: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
         <source>无法创建备份文件夹 %1：%2</source>
         <translation>The backup folder %1 cannot be created: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
         <source>备份失败，无法写入 %1：%2</source>
         <translation>Backup failed: %1 cannot be written: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
         <source>导出路径是一个文件夹：%1</source>
         <translation>The export path is a folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
         <source>“%1”选择的列不在表格里</source>
         <translation>The column chosen for &quot;%1&quot; is not in the sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
         <source>已跳过自定义处理步骤 %1</source>
         <translation>Own playbook skipped: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
         <source>无法保存处理步骤到 %1：%2</source>
         <translation>The playbook cannot be saved to %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
         <source>店铺信息（全部店铺）</source>
         <translation>The shop details (all shops)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
         <source>第 %1 件商品没有名称</source>
         <translation>Item %1 has no name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
         <source>“%1”的数量应为 1–%2</source>
         <translation>The quantity of &quot;%1&quot; should be 1–%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
         <source>没有可备份的数据库：%1</source>
         <translation>No database to back up: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
         <source>%1 不是售后台账的备份</source>
         <translation>%1 is not a backup of an Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
         <source>无法读取印章图片 %1：%2</source>
         <translation>The seal image %1 cannot be read: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
         <source>%1 不是有效的 %2 图片</source>
         <translation>%1 is not a valid %2 image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
         <source>结束时间早于开始时间</source>
         <translation>The end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
         <source>规则包继承形成循环：%1</source>
         <translation>The rule packs extend each other in a loop: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
         <source>第 %1 条话术没有标题</source>
         <translation>Script %1 has no title</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
         <source>话术“%1”的内容是空的</source>
         <translation>Script &quot;%1&quot; is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
         <source>请选择“%1”在哪一列：%2</source>
         <translation>Choose the &quot;%1&quot; column: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
         <source>找不到处理步骤“%1”</source>
         <translation>Playbook &quot;%1&quot; not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
         <source>“%1”必须是非空文字</source>
         <translation>&quot;%1&quot; must be a text, not empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
         <source>“%1”最长 %2 个字符</source>
         <translation>&quot;%1&quot; is at most %2 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
         <source>无法识别的平台“%1”</source>
         <translation>Unknown platform &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
         <source>工作簿里没有工作表</source>
         <translation>The workbook has no sheets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
         <source>这是%1，不是表格文件</source>
         <translation>This is a %1, not a sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="650"/>
         <source>售后单已经是“%1”</source>
         <translation>The case is &quot;%1&quot; already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="650"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
         <source>找不到售后单 #%1</source>
         <translation>Case #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
         <source>找不到无主件 #%1</source>
         <translation>Unmatched parcel #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
         <source>找不到备份文件 %1</source>
         <translation>Backup file %1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
         <source>%1：应有 %2，实有 %3</source>
         <translation>%1: %2 expected, %3 there</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
         <source>文件无法读取（%1）</source>
         <translation>The file cannot be read (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
         <source>“%1”无法撤销：%2</source>
         <translation>&quot;%1&quot; cannot be undone: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
         <source>找不到理赔 #%1</source>
         <translation>Claim #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
         <source>找不到订单 #%1</source>
         <translation>Order #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
         <source>找不到补发 #%1</source>
         <translation>Reship #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
         <source>找不到证据 #%1</source>
         <translation>Evidence #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
         <source>%1 不是一个文件</source>
         <translation>%1 is not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
         <source>规则文件 %1：%2：%3</source>
         <translation>Rule file %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
         <source>这不是一个文件</source>
         <translation>This is not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
         <source>找不到店铺 %1</source>
         <translation>Shop %1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
         <source>店铺信息（%1）</source>
         <translation>The shop details (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
         <source>%1不能为负数：%2</source>
         <translation>%1 cannot be negative: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
         <source>读写出错（%1）</source>
         <translation>read or write error (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
         <source>无法写入 %1：%2</source>
         <translation>%1 cannot be written: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
         <source>规则文件 %1：%2</source>
         <translation>Rule file %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
         <source>%1中计时器“%2”</source>
         <translation>%1, timer &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
         <source>未知的字段：%1</source>
         <translation>Unknown fields: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
         <source>无法删除 %1：%2</source>
         <translation>%1 cannot be deleted: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
         <source>，公式“=%1”</source>
         <translation>, formula &quot;=%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
         <source>%1不能为负数</source>
         <translation>%1 cannot be negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
         <source>id 重复</source>
         <translation>the id is used twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
         <source>找不到文件</source>
         <translation>File not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
         <source>文件是空的</source>
         <translation>The file is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
         <source>理赔 #%1</source>
         <translation>Claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
         <source>#%1 %2 元</source>
         <translation>#%1 ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
         <source>第 %1 个%2</source>
         <translation>%2 no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
         <source>第 %1 个</source>
         <translation>no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
         <source>缺少“%1”</source>
         <translation>&quot;%1&quot; is missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
         <source>%1 %2 条</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
         <source>%1 %2 行</source>
         <translation>%1 %2 rows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
         <source>%1”和“%2</source>
         <translation>%1&quot; and &quot;%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
         <source>“%1”列</source>
         <translation>, column &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
         <source>%1“%2”</source>
         <translation>%1 &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -10591,1262 +10601,1262 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>The paste has more than %1 lines (from line %2 on); at most %1 lines can be entered at once, so nothing was entered: paste them in several batches</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
         <source>“%1”</source>
         <translation>&quot;%1&quot; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
         <source>缺少%1</source>
         <translation>%1 missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
         <source>%1，%2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="695"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="696"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="695"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
         <source>商品明细</source>
         <translation>the item details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="696"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="698"/>
         <source>PDF 文件</source>
         <translation>PDF file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="699"/>
         <source>PNG 图片</source>
         <translation>PNG image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="698"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="700"/>
         <source>JPEG 图片</source>
         <translation>JPEG image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="699"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="701"/>
         <source>GIF 图片</source>
         <translation>GIF image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="700"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
         <source>RAR 压缩包</source>
         <translation>RAR archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="701"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
         <source>7z 压缩包</source>
         <translation>7z archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
         <source>gzip 压缩包</source>
         <translation>gzip archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
         <source>空的压缩包</source>
         <translation>empty zip archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
         <source>计时器</source>
         <translation>timer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
         <source>活动</source>
         <translation>campaign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
         <source>售后类型</source>
         <translation>After-sales type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
         <source>完成事件</source>
         <translation>completing event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="712"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="713"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="712"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="714"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="713"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="715"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="714"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="716"/>
         <source>适用售后类型</source>
         <translation>Case kinds</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="715"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="717"/>
         <source>适用原因</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="716"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="718"/>
         <source>不适用的原因</source>
         <translation>Reasons excluded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="717"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="719"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="718"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="720"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="719"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="721"/>
         <source>固定金额</source>
         <translation>Fixed amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="720"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="722"/>
         <source>百分比</source>
         <translation>Percentage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="721"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="723"/>
         <source>最高金额</source>
         <translation>Maximum amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="722"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="724"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="723"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="725"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="724"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="726"/>
         <source>工作日</source>
         <translation>working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="725"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="727"/>
         <source>开始时间</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="726"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="728"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="727"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="729"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="728"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="730"/>
         <source>判断事件</source>
         <translation>Keyed to event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="729"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="731"/>
         <source>计时轮次</source>
         <translation>Rounds</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="730"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="732"/>
         <source>只有日期时的起算</source>
         <translation>Start when only a date is known</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="731"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="733"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="732"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="734"/>
         <source>订单商品</source>
         <translation>Order items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="733"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="735"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="734"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="736"/>
         <source>时间线记录</source>
         <translation>Timeline entries</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="736"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="738"/>
         <source>售后凭证</source>
         <translation>Case evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="737"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="739"/>
         <source>理赔凭证</source>
         <translation>Claim evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="738"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="740"/>
         <source>服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）</source>
         <translation>the server refused the connection (no database runs on this port, or a firewall blocks it)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="739"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="741"/>
         <source>找不到这个服务器地址</source>
         <translation>the server address was not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="740"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="742"/>
         <source>网络不通，连不到这台服务器</source>
         <translation>the network cannot reach this server</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="741"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="743"/>
         <source>连接超时（网络不通，或服务器没有响应）</source>
         <translation>the connection timed out (no network, or the server did not answer)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="742"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="744"/>
         <source>服务器意外断开了连接</source>
         <translation>the server closed the connection unexpectedly</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="743"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="745"/>
         <source>服务器关闭或重启了</source>
         <translation>the server shut down or restarted</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="744"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="746"/>
         <source>网络或服务器断开了连接</source>
         <translation>the network or the server broke the connection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="745"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="747"/>
         <source>某某供应商发货表</source>
         <translation>Supplier shipping sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="746"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="748"/>
         <source>ERP售后单</source>
         <translation>ERP after-sales list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="747"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="749"/>
         <source>再次导入时按平台和售后单号找到同一张售后单</source>
         <translation>an import finds the same case again by its platform and after-sales number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="748"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="750"/>
         <source>售后单按订单号关联订单</source>
         <translation>a case is linked to its order by the order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="749"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="751"/>
         <source>售后类型决定售后单的处理步骤和时效</source>
         <translation>the kind decides the case&apos;s steps and deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="750"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="752"/>
         <source>售后状态决定售后单处于哪一步</source>
         <translation>the status decides which step the case is at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="751"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="753"/>
         <source>售后单号</source>
         <translation>After-sales no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="753"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="755"/>
         <source>售后状态</source>
         <translation>After-sales status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="754"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="756"/>
         <source>售后原因</source>
         <translation>After-sales reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="755"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="757"/>
         <source>问题描述</source>
         <translation>Problem description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="756"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="758"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="757"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="759"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="758"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="760"/>
         <source>完结时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="759"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="761"/>
         <source>平台处理时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="760"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="762"/>
         <source>退货物流公司</source>
         <translation>Return carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="761"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="763"/>
         <source>退货物流单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="762"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="764"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="763"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="765"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="764"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="766"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="765"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="767"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="766"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="768"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="767"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="769"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="768"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="770"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="769"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="771"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="770"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="772"/>
         <source>商品总价</source>
         <translation>Goods total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="771"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="773"/>
         <source>邮费</source>
         <translation>Postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="772"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="774"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="773"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="775"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="774"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="776"/>
         <source>商家备注</source>
         <translation>Seller note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="775"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="777"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="776"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="778"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="777"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="779"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="778"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="780"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="779"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="781"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="780"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="782"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="781"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="783"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="782"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="784"/>
         <source>确认收货时间</source>
         <translation>Receipt confirmed at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="783"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="785"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="784"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="786"/>
         <source>未知原因</source>
         <translation>unknown reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="787"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="789"/>
         <source>找不到这个文件或文件夹</source>
         <translation>no such file or folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="788"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="790"/>
         <source>这是一个文件夹，不是文件</source>
         <translation>this is a folder, not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="789"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="791"/>
         <source>路径中有一段不是文件夹</source>
         <translation>a part of the path is not a folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="790"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="792"/>
         <source>已有同名的文件</source>
         <translation>a file of that name exists already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="791"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="793"/>
         <source>没有权限</source>
         <translation>no permission</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="792"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="794"/>
         <source>磁盘空间不足</source>
         <translation>not enough disk space</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="793"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="795"/>
         <source>磁盘是只读的</source>
         <translation>the disk is read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="794"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="796"/>
         <source>文件名太长</source>
         <translation>the file name is too long</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="795"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="797"/>
         <source>文件正被别的程序使用</source>
         <translation>the file is in use by another program</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="796"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="798"/>
         <source>打开的文件太多</source>
         <translation>too many open files</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="797"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="799"/>
         <source>磁盘读写出错</source>
         <translation>disk read/write error</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="798"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="800"/>
         <source>文件名或路径无效</source>
         <translation>invalid file name or path</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="799"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="801"/>
         <source>路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件</source>
         <translation>a shortcut (symbolic link) in the path loops back on itself and leads to no file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="800"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="802"/>
         <source>磁盘配额已用完</source>
         <translation>the disk quota is used up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="801"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="803"/>
         <source>文件太大</source>
         <translation>the file is too large</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="802"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="804"/>
         <source>网络盘上的文件已失效（请重新打开网络盘）</source>
         <translation>the file on the network drive is stale (reconnect the drive)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="803"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="805"/>
         <source>读写超时（网络盘或 U 盘可能已断开）</source>
         <translation>reading or writing timed out (is the network drive or USB stick gone?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="804"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="806"/>
         <source>文件正被别的程序（如 Excel）打开</source>
         <translation>the file is open in another program (Excel?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="805"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="807"/>
         <source>没有读取或写入的权限</source>
         <translation>no permission to read or write</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="808"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
         <source>“%1”不是有效的编号</source>
         <translation>&quot;%1&quot; is not a valid number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="809"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
         <source>“%1…”不是有效的订单号（最长 64 个字符）</source>
         <translation>&quot;%1...&quot; is not a valid order number (64 characters at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
         <source>“%1”不是有效的订单号（只能包含数字、字母和“-”）</source>
         <translation>&quot;%1&quot; is not a valid order number (digits, letters and &quot;-&quot; only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="813"/>
         <source>“%1…”不是有效的金额（应为数字，例如 12.50）</source>
         <translation>&quot;%1...&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="814"/>
         <source>“%1”不是有效的金额（应为数字，例如 12.50）</source>
         <translation>&quot;%1&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="813"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="815"/>
         <source>金额不能为负数：%1</source>
         <translation>An amount cannot be negative: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="814"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
         <source>金额“%1”过大（最多 %2 元）</source>
         <translation>The amount &quot;%1&quot; is too large (¥%2 at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="815"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
         <source>金额“%1”最多只能有两位小数（精确到分）</source>
         <translation>The amount &quot;%1&quot; has more than two decimals (cents at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="818"/>
         <source>金额“%1”过大</source>
         <translation>The amount &quot;%1&quot; is too large</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="819"/>
         <source>“%1…”不是有效的数量（应为整数）</source>
         <translation>&quot;%1...&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="818"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="820"/>
         <source>“%1”不是有效的数量（应为整数）</source>
         <translation>&quot;%1&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="819"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="821"/>
         <source>数量不能为负数：%1</source>
         <translation>A quantity cannot be negative: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="820"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="822"/>
         <source>数量“%1”过大（最多 %2）</source>
         <translation>The quantity &quot;%1&quot; is too large (%2 at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="821"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="823"/>
         <source>“%1”不是有效的日期时间</source>
         <translation>&quot;%1&quot; is not a valid date and time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="822"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="824"/>
         <source>“%1”不是合理的日期（年份应在 1990–2100 之间）</source>
         <translation>&quot;%1&quot; is not a plausible date (the year should be 1990–2100)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="823"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
         <source>“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）</source>
         <translation>&quot;%1&quot; is not a recognisable date and time (write it like 2026-11-06 20:56:31)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="824"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
         <source>“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）</source>
         <translation>&quot;%1&quot; is a date or time that does not exist (such as 30 February or 25 o&apos;clock)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
         <source>第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）</source>
         <translation>Row %1, column &quot;%2&quot;: unknown after-sales status &quot;%3&quot;; a new case is recorded as Pending, an existing one stays as it is (it can be added under [statuses] in %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
         <source>第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）</source>
         <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot; (no date): a new case takes the time of the import as the buyer&apos;s request, its deadlines counting from then; an existing one stays as it is. Check and correct it (Edit → Buyer requested at, or on the command line case edit N --requested-at)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
         <source>“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应</source>
         <translation>Column &quot;%1&quot; (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens ...), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
         <source>第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表</source>
         <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot; (no date): imported as blank, as a blank cell is, which also clears that time of an order already in the ledger. Check the source sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="831"/>
         <source>第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入</source>
         <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot;, which lies ahead (it is now %4): imported as written. If the year or the date was mistyped, correct the sheet and import it again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="832"/>
         <source>第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单</source>
         <translation>Row %1, column &quot;%2&quot;: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check whether the amount is wrong or the request belongs to another order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="831"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="833"/>
         <source>订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。如果选错了店铺的导出文件，请再导入原店铺的导出改回</source>
         <translation>Orders %1 belonged to shop &quot;%2&quot;; this file says &quot;%3&quot;: moved to &quot;%3&quot;, their cases counted for that shop now. If the export of the wrong shop was chosen, import the original shop&apos;s export again to move them back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows this file&apos;s %1 orders as Tmall&apos;s, so it was imported as Tmall (Tmall&apos;s deadline rules). If this is a Taobao shop&apos;s refund list, import it again as Taobao (on the command line add --platform taobao)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="838"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger&apos;s Taobao/Tmall cases are all Tmall&apos;s (%1), so it was imported as Tmall (Tmall&apos;s deadline rules). If this is a Taobao shop&apos;s refund list, import it again as Taobao (on the command line add --platform taobao)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="839"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="838"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="841"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
         <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）</source>
         <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column &quot;%4&quot;, row %3), the header has columns only its export has (%6), and no order number looks like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %7 on the command line)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="842"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="844"/>
         <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %6）</source>
         <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column &quot;%4&quot;, row %3) and none like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %6 on the command line)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="845"/>
         <source>这是%1，不是所选平台的订单导出，文件没有导入：请改按这个平台导入（命令行 --platform %2），或不指定平台由程序识别</source>
         <translation>This is a %1, not an order export of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %2 on the command line), or leave the platform out to have it recognised</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="844"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="845"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="847"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="848"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="847"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="848"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="850"/>
         <source>这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入</source>
         <translation>This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the import-cases command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="851"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="850"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="851"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="853"/>
         <source>这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入</source>
         <translation>This is a %1 (order export), not an after-sales export: import it with the Import button or the import-orders command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="854"/>
         <source>表格是空的，没有任何内容</source>
         <translation>The sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="853"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="855"/>
         <source>这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）</source>
         <translation>This is the temporary lock file a spreadsheet program (Excel, WPS ...) keeps beside &quot;%1&quot; while it is open, not an export: import &quot;%1&quot; itself (save and close it first if it is still open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="856"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="858"/>
         <source>从 %1 导入：%2</source>
         <translation>Imported from %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="857"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="859"/>
         <source>从 %1 导入</source>
         <translation>Imported from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="858"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="860"/>
         <source>平台导出：%1</source>
         <translation>Platform export: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="859"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="861"/>
         <source>平台导出</source>
         <translation>Platform export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="860"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="862"/>
         <source>%1，申请 %2 元：%3</source>
         <translation>%1, claimed ¥%2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="861"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="863"/>
         <source>%1，申请 %2 元</source>
         <translation>%1, claimed ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="862"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="864"/>
         <source>已完成（%1）：%2</source>
         <translation>Done (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="863"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="865"/>
         <source>取消勾选（%1）：%2</source>
         <translation>Unticked (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="864"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="866"/>
         <source>添加证据：%1</source>
         <translation>Evidence added: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="865"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="867"/>
         <source>删除证据：%1</source>
         <translation>Evidence deleted: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="866"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="868"/>
         <source>关联售后单 #%1</source>
         <translation>Linked to case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="867"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="869"/>
         <source>取消关联售后单 #%1</source>
         <translation>Unlinked from case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="868"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="870"/>
         <source>理赔款用于补发 #%1（售后单 #%2）</source>
         <translation>Claim money pays for reship #%1 (case #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="869"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="871"/>
         <source>取消关联补发</source>
         <translation>Unlinked from the reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="870"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="872"/>
         <source>从售后单 #%1 带入证据：%2</source>
         <translation>Evidence brought from case #%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="871"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="873"/>
         <source>撤销“%1”：%2</source>
         <translation>Undid &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="872"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="874"/>
         <source>撤销“%1”</source>
         <translation>Undid &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="873"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="875"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="876"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="878"/>
         <source>买家称呼</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="752"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="754"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
         <source>新运单号</source>
         <translation>New tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="878"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="881"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="735"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="737"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="882"/>
         <source>店铺名</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="883"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="884"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="887"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
         <source>收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
         <source>快递网点</source>
         <translation>Carrier&apos;s outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="890"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
         <source>快递客服</source>
         <translation>Carrier&apos;s customer service</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
         <source>快递总部</source>
         <translation>Carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="894"/>
         <source>国家邮政局 12305</source>
         <translation>State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="897"/>
         <source>快递理赔跟进</source>
         <translation>Carrier claim follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="896"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
         <source>联系快递催办理赔</source>
         <translation>Chase the carrier about the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
         <source>买家申请退货，先审核并同意（给出退货地址）</source>
         <translation>The buyer asks to return: review and agree (give the return address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
         <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
         <source>按买家的申请退款</source>
         <translation>Refund as the buyer asked</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
         <source>已收到退回的商品，仔细核对换货商品后发出</source>
         <translation>The returned item is here: check the replacement carefully and ship it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
         <source>补发先答复买家（同意后按平台时限发出）</source>
         <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
         <source>已同意补发，尽快发出并登记新运单号</source>
         <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="909"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
         <source>已收到返修件，送修</source>
         <translation>The item for repair is here: send it to be repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
         <source>修好后寄回买家</source>
         <translation>Once repaired, send it back to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
         <source>与买家商定补偿后支付</source>
         <translation>Agree the compensation with the buyer, then pay it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
         <source>已处理完，确认买家满意后结束</source>
         <translation>Handled: close it once the buyer is satisfied</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="913"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
         <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
         <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
         <source>平台将根据双方凭证判定</source>
         <translation>The platform decides on both sides&apos; evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
         <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close ...)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
         <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
         <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
         <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
         <translation>The buyer returned it for the shop&apos;s fault (quality, damage ...): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as &quot;cannot be sold again&quot; and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
         <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
         <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
         <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
         <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
         <source>钱已经退给买家，不能再退款或拒绝退款</source>
         <translation>The money is already back with the buyer: no refund to make or refuse</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
         <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
         <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
         <source>验货只记在售后单的时间线上，状态不变</source>
         <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
         <source>钱已经退给买家，台账里撤销不能把钱收回</source>
         <translation>the money is with the buyer, an undo in the ledger cannot take it back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
         <source>补偿已经付给买家，台账里撤销不能把钱收回</source>
         <translation>the compensation is with the buyer, an undo in the ledger cannot take it back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
         <source>补发的包裹已经寄出</source>
         <translation>the reship parcel has left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>换货的包裹已经寄出</source>
         <translation>the exchange parcel has left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>修好的商品已经寄回</source>
         <translation>the repaired goods have been sent back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>这张售后单没有可以撤销的操作</source>
         <translation>This case has no step to undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
         <source>最后一步是补发或理赔的记录，请在对应的标签页中更正</source>
         <translation>The last step is a reship or claim record: correct it in that tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
         <source>新建的售后单不能撤销；不需要时请“关闭”它</source>
         <translation>A new case cannot be undone; close it if it is not needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>修改不能撤销，请再点“编辑”改回去</source>
         <translation>An edit cannot be undone; click &quot;Edit&quot; again to change it back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
         <source>最后一步不是可以撤销的操作</source>
         <translation>The last step cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
         <source>最后一步是新版本软件记录的操作，无法撤销</source>
         <translation>The last step was recorded by a newer version of the app and cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
         <source>售后单的状态在这一步之后又变了，无法撤销</source>
         <translation>The case&apos;s status changed after this step: it cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
         <source>补发记录会跟着改变，之后只能用下一步操作更正</source>
         <translation>the reship record changes with it; afterwards only a next step can correct it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看</source>
         <translation>this case has a newer step than the bulk one: not undone; please check it on its own</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>每日自动</source>
         <translation>Daily (automatic)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>导入前</source>
         <translation>Before an import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>手动</source>
         <translation>By hand</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
         <source>恢复前</source>
         <translation>Before a restore</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>升级前</source>
         <translation>Before an upgrade</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>

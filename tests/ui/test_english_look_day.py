@@ -18,14 +18,20 @@ from desktop_app.services.claims import NewClaim, open_claim
 from desktop_app.store.case_filters import OpenState
 from desktop_app.ui.cases.bulk_dialog import BulkActionDialog
 from desktop_app.ui.cases.bulk_undo import KIND
+from desktop_app.ui.reships.reship_dialogs import DecisionDialog
 from desktop_app.ui.translations import ts_file
 from tests.ui.conftest import close_window, open_laptop_window
 from tests.ui.test_claims_tab import Env as ClaimsEnv
 from tests.ui.test_claims_tab import add_order
 from tests.ui.test_claims_tab import env as env  # the fixture
+from tests.ui.test_reship_tab import Queue as ReshipQueue
+from tests.ui.test_reship_tab import add_order as add_reship_order
+from tests.ui.test_reship_tab import douyin_request
+from tests.ui.test_reship_tab import queue as queue  # the fixture
 
 # The CJK font draws "…" as a wide, raised "⋯" (Loading⋯, Import cost table⋯), and "，（）：" full-width.
 WIDE_MARKS = re.compile("[…，（）：；、]")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def test_no_english_text_ends_in_the_cjk_ellipsis() -> None:
@@ -88,3 +94,34 @@ def test_a_full_claims_list_shows_its_next_step_and_totals_in_yuan_in_english(
     edge = table.columnViewportPosition(column) + table.columnWidth(column)
     assert edge <= table.viewport().width(), (edge, table.viewport().width())
     assert table.columnWidth(column) >= table.horizontalHeader().fontMetrics().horizontalAdvance("Next step")
+
+
+def test_agreeing_a_reship_says_what_follows_in_english(qtbot: QtBot, english: QTranslator,
+                                                        queue: ReshipQueue) -> None:
+    """同意补发's explanation was the pack's sentence in Chinese in the English window ("处理补寄申请（48小时）：
+    未及时处理则自动同意补寄", "补寄发货并上传运单号（48小时）：同意后48小时内发出并填写运单号；逾期：…")."""
+    add_reship_order(queue.db, "douyin", "DY1001", [("纯棉袜子", "白色", 2)])
+    douyin_request(queue.db, "DY1001")
+    queue.open(qtbot)
+    queue.select(0)
+    queue.tab.agree_button.click()
+    dialog = queue.tab.dialog
+    assert isinstance(dialog, DecisionDialog) and dialog.isVisible()
+    said = dialog.explanation.text()
+    assert "once agreed, ship within 48 hours and enter the tracking number; if late: " in said, said
+    assert ": if not handled in time: " in said, said
+    assert not CJK.search(said), said
+    dialog.reject()
+
+
+def test_agreeing_a_reship_says_what_follows_in_chinese_as_before(qtbot: QtBot, queue: ReshipQueue) -> None:
+    add_reship_order(queue.db, "douyin", "DY1001", [("纯棉袜子", "白色", 2)])
+    douyin_request(queue.db, "DY1001")
+    queue.open(qtbot)
+    queue.select(0)
+    queue.tab.agree_button.click()
+    dialog = queue.tab.dialog
+    assert isinstance(dialog, DecisionDialog)
+    said = dialog.explanation.text()
+    assert "：同意后48小时内发出并填写运单号；逾期：" in said and "：未及时处理则" in said, said
+    dialog.reject()
