@@ -43,7 +43,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "平台将根据双方凭证判定": "The platform decides on both sides' evidence",
     "平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）":
         "The platform acted by itself (%1): check the result in its back office, then record it here "
-        "(refund, close …)",
+        "(refund, close ...)",
     "买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货":
         "The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and "
         "inspect it",
@@ -59,7 +59,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "送修并在台账中记为维修中": "Send it for repair and record it here as being repaired",
     "退回商品完好，可二次销售": "The returned item is intact and can be sold again",
     "买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）":
-        "The buyer returned it for the shop's fault (quality, damage …): a faulty item coming back is expected "
+        "The buyer returned it for the shop's fault (quality, damage ...): a faulty item coming back is expected "
         "(whoever is at fault pays)",
     "核对无误后按售后单继续处理": "Once checked, carry on with the case",
     "拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传"
@@ -237,7 +237,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "处罚金额": "Penalty amount",
     "时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。":
         "During a date window (Spring Festival, Double 11) the window's duration applies; add or remove windows "
-        "and change other settings (met by, sources …) in \"TOML (advanced)\".",
+        "and change other settings (met by, sources ...) in \"TOML (advanced)\".",
     "表单无法显示：文件有语法错误，请先在“TOML（高级）”中改正。\n":
         "The form cannot be shown: the file has a syntax error; correct it in \"TOML (advanced)\" first.\n",
     "这里只列出本规则包自己的计时器；其余计时器继承自“%1”，请在那里修改。":
@@ -269,16 +269,16 @@ EN: dict[str, str | tuple[str, str]] = {
     "先在列表中选择一张售后单": "First select a case in the list",
     # --- the main window ------------------------------------------------------------------------
     "售后台账": "Aftersales Ledger",
-    "正在打开数据库……": "Opening the database…",
-    "正在打开数据库，打开后继续……": "Opening the database; this continues once it is open…",
-    "正在加载……": "Loading…",
+    "正在打开数据库……": "Opening the database...",
+    "正在打开数据库，打开后继续……": "Opening the database; this continues once it is open...",
+    "正在加载……": "Loading...",
     "工具栏": "Toolbar",
     "新建售后单": "New after-sales case",
     "导入": "Import",
     "刷新": "Refresh",
     "设置": "Settings",
     "搜索": "Search",
-    "正在处理……": "Working…",
+    "正在处理……": "Working...",
     "售后单": "After-sales case",
     "订单": "Order",
     "已打开 %1": "Opened %1",
@@ -312,7 +312,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "未结束": "Open",
     "需要处理": "Needs action",
     "未结束、还要店铺处理的售后单（不含已退款、已补发等只等完成的）":
-        "Open cases the shop still has a step to take on (not those refunded, reshipped … that wait only to be "
+        "Open cases the shop still has a step to take on (not those refunded, reshipped ... that wait only to be "
         "completed)",
     "已结束": "Closed",
     "全部": "All",
@@ -327,7 +327,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "The playbook's own text (Chinese), saved as typed; the window shows it as: %1",
     "“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入："
     "姓名、电话、订单号和运单号按去掉后的文字查找和对应":
-        "Column \"%1\" (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on "
+        "Column \"%1\" (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens ...), taken out on "
         "import: names, phones, order and tracking numbers are found and matched without them",
     "第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表":
         'Row %1, column "%2" says "%3" (no date): imported as blank, as a blank cell is, which also clears that time '
@@ -375,8 +375,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
         "knows %1 of this file's orders as Tmall's and %2 as Taobao's, so it was imported as Taobao. If this is a "
         "Tmall shop's refund list, import it again as Tmall (on the command line add --platform tmall; in the window "
-        "click \"This is a Tmall refund list…\"): the cases imported are changed to Tmall and their deadlines computed "
-        "again",
+        "click \"This is a Tmall refund list...\"): the cases imported are changed to Tmall and their deadlines "
+        "computed again",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入"
     "（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）":
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the "
@@ -388,22 +388,22 @@ EN: dict[str, str | tuple[str, str]] = {
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger "
         "has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop's "
         "refund list, import it again as Tmall (on the command line add --platform tmall; in the window click \"This "
-        "is a Tmall refund list…\"): the cases imported are changed to Tmall and their deadlines computed again",
+        "is a Tmall refund list...\"): the cases imported are changed to Tmall and their deadlines computed again",
     "淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表"
     "，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计"
     "算时限":
         "Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was "
         "imported as Taobao (Taobao's deadline rules). If this is a Tmall shop's refund list, import it again as "
-        "Tmall (on the command line add --platform tmall; in the window click \"This is a Tmall refund list…\"): the "
+        "Tmall (on the command line add --platform tmall; in the window click \"This is a Tmall refund list...\"): the "
         "cases imported are changed to Tmall and their deadlines computed again",
     "“%1”不是有效的编号":
         "\"%1\" is not a valid number",
     "“%1…”不是有效的订单号（最长 64 个字符）":
-        "\"%1…\" is not a valid order number (64 characters at most)",
+        "\"%1...\" is not a valid order number (64 characters at most)",
     "“%1”不是有效的订单号（只能包含数字、字母和“-”）":
         "\"%1\" is not a valid order number (digits, letters and \"-\" only)",
     "“%1…”不是有效的金额（应为数字，例如 12.50）":
-        "\"%1…\" is not a valid amount (a number, e.g. 12.50)",
+        "\"%1...\" is not a valid amount (a number, e.g. 12.50)",
     "“%1”不是有效的金额（应为数字，例如 12.50）":
         "\"%1\" is not a valid amount (a number, e.g. 12.50)",
     "金额不能为负数：%1":
@@ -415,7 +415,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "金额“%1”最多只能有两位小数（精确到分）":
         "The amount \"%1\" has more than two decimals (cents at most)",
     "“%1…”不是有效的数量（应为整数）":
-        "\"%1…\" is not a valid quantity (a whole number)",
+        "\"%1...\" is not a valid quantity (a whole number)",
     "“%1”不是有效的数量（应为整数）":
         "\"%1\" is not a valid quantity (a whole number)",
     "数量不能为负数：%1":
@@ -489,7 +489,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "command line)",
     ("这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身"
      "（还在表格软件里打开着的，先保存并关闭）"):
-        "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside \"%1\" while it is "
+        "This is the temporary lock file a spreadsheet program (Excel, WPS ...) keeps beside \"%1\" while it is "
         "open, not an export: import \"%1\" itself (save and close it first if it is still open)",
     "联系电话": "Phone",
     "收款账户": "Payout account",
@@ -524,7 +524,14 @@ EN: dict[str, str | tuple[str, str]] = {
     "拒绝补发请写明原因": "Give a reason for refusing the reship",
     "请选择要生成货值说明的理赔、订单或售后单":
         "Choose the claims, orders or cases to make a goods value statement for",
-    "团队数据库地址必须是 postgresql+psycopg://… 形式": "The team database address must look like postgresql+psycopg://…",
+    "团队数据库地址必须是 postgresql+psycopg://… 形式": "The team database address must look like postgresql+psycopg://...",
+    "%1：同意后%2%3内发出并填写运单号；逾期：%4": "%1: once agreed, ship within %2 %3 and enter the tracking number; "
+        "if late: %4",
+    "%1：未及时处理则%2": "%1: if not handled in time: %2",
+    "数据库文件不存在：%1（没有新建它）。请检查 --db 或环境变量 %2 所写的路径；"
+    "导入订单或售后单、case add 会在这个路径新建台账。":
+        "The ledger file %1 is not there (none was made). Check the path given with --db or in the environment "
+        "variable %2; importing orders or after-sales lists, or case add, makes a new ledger at that path.",
     "密码不能写进设置文件，请单独保存到系统钥匙串":
         "A password cannot be written into the settings file: keep it in the system keychain",
     "席位名不能为空：请填写在这台电脑上工作的人的名字，例如“小王”":
@@ -547,7 +554,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "补发队列": "Reship queue",
     "快递理赔": "Carrier claims",
     "包裹丢失或破损：向快递申请赔偿": "Parcel lost or damaged: claim compensation from the courier",
-    "导出 Excel…": "Export to Excel…",
+    "导出 Excel…": "Export to Excel...",
     "导出当前列表（按当前搜索和筛选）中的订单": "Export the orders in the current list (search and filters as shown)",
     "导出订单": "Export orders",
     "已导出 %1 个订单到 %2": "Exported %1 orders to %2",
@@ -561,7 +568,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "seller center and import them: the cases are created for you. Or log your first case right away.\n"
         "A case can be logged before its order is imported; the import fills in the recipient, items and "
         "shipping later.",
-    "导入订单/售后单…": "Import orders/after-sales…",
+    "导入订单/售后单…": "Import orders/after-sales...",
     "编号": "ID",
     "平台": "Platform",
     "店铺": "Shop",
@@ -651,7 +658,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "买家申请时间": "Buyer requested at",
     "已签收": "Delivered",
     "只知道日期": "Date only",
-    "买家诉求、沟通情况……": "What the buyer wants, how the talks went…",
+    "买家诉求、沟通情况……": "What the buyer wants, how the talks went...",
     "保存": "Save",
     "共 %n 个备份": ("%n backup", "%n backups"),
     "没有符合条件的理赔：清空搜索，或把筛选改回“全部”。":
@@ -678,7 +685,7 @@ EN: dict[str, str | tuple[str, str]] = {
     # --- importing orders -----------------------------------------------------------------------
     " 等 %1 个文件": " and more (%1 files)",
     "正在导入：%1": "Importing: %1",
-    "这是天猫的退款列表…": "This is a Tmall refund list…",
+    "这是天猫的退款列表…": "This is a Tmall refund list...",
     "淘宝和天猫的退款列表格式相同，已按淘宝导入。天猫店铺点这里，这些售后单改为天猫，按天猫的时效规则重新计算":
         "Taobao and Tmall refund lists look the same, so it was imported as Taobao. A Tmall shop clicks here: "
         "these cases become Tmall's and their deadlines follow Tmall's rules.",
@@ -736,7 +743,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "未保存：%1":
         "Not saved: %1",
     "填写官方节假日安排…":
-        "Enter the official holiday schedule…",
+        "Enter the official holiday schedule...",
     "国务院办公厅公布新一年的放假和调休安排后，在这里填写整年的安排":
         "When the State Council publishes next year's holidays and make-up working days, enter the whole year here",
     "这个订单已有 %n 张售后单：如是同一个售后，请在“售后单”页打开它，不要重复登记。": (
@@ -744,14 +751,14 @@ EN: dict[str, str | tuple[str, str]] = {
         "instead of recording it again.",
         "This order already has %n after-sales cases: if it is the same request, open it in the Cases tab "
         "instead of recording it again."),
-    "……另有 %1 条提醒": "… and %1 more notes",
+    "……另有 %1 条提醒": "... and %1 more notes",
     "%1。\n\n仍要为这个包裹再新建一张理赔吗（如同一包裹的另一件商品）？":
         "%1.\n\nCreate another claim for this parcel anyway (for another item in it, say)?",
     "导入还没有完成": "The import is not finished",
     "导入还没有完成。关闭窗口会取消导入：正在导入的文件不会保存任何数据，以后可以重新导入。\n\n要取消导入并关闭吗？":
         "The import is not finished. Closing the window cancels it: nothing from the file being imported is "
         "saved, and you can import it again later.\n\nCancel the import and close?",
-    "正在读取文件……": "Reading the files…",
+    "正在读取文件……": "Reading the files...",
     "文件": "File",
     "新增": "New",
     "更新": "Updated",
@@ -759,11 +766,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "失败": "Failed",
     "行": "Row",
     "列": "Column",
-    "保存导入报告（xlsx）…": "Save import report (xlsx)…",
+    "保存导入报告（xlsx）…": "Save import report (xlsx)...",
     "第 %1/%2 个文件 %3": "File %1/%2 (%3)",
-    "：正在读取……": ": reading…",
+    "：正在读取……": ": reading...",
     "：已处理 %1 行，%2 行/秒": ": %1 rows done, %2 rows/s",
-    "正在取消……已导入的部分会全部撤销": "Cancelling… everything imported so far will be undone",
+    "正在取消……已导入的部分会全部撤销": "Cancelling... everything imported so far will be undone",
     "导入已取消：被取消的文件没有保存任何数据。": "Import cancelled: nothing from the cancelled file was saved.",
     "订单：新增 %1，更新 %2，未变 %3，失败 %4 行": "Orders: %1 new, %2 updated, %3 unchanged, %4 rows failed",
     "售后单：新建 %1，推进 %2，未变 %3，冲突 %4，时限不一致 %5，失败 %6 行":
@@ -822,7 +829,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1：%2": "%1: %2",
     "未能检查即将到期的时限：%1": "Could not check for deadlines due soon: %1",
     "售后单 #%1 %2 %3：%4 到期（%5），%6": "Case #%1 %2 %3: due %4 (%5), then: %6",
-    "……另有 %1 个": "…and %1 more",
+    "……另有 %1 个": "...and %1 more",
     "已有 %1 个时限逾期，请在“时效日历”中查看": "%1 deadline(s) already overdue: see the deadline calendar",
     "%1 个时限将在 %2 小时内到期": "%1 deadline(s) due within %2 h",
     "有逾期的时限": "Overdue deadlines",
@@ -867,7 +874,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "%1第 %2 行：“%3”不是日期，应写成 YYYY-MM-DD": "%1, line %2: \"%3\" is not a date; write YYYY-MM-DD",
     "同一天不能既是休息日又是工作日：%1": "A day cannot be both a day off and a working day: %1",
     "已保存到 %1；已重新计算 %2 张售后单的时限": "Saved to %1; deadlines of %2 case(s) recomputed",
-    "正在保存，请稍候……": "Saving, please wait…",
+    "正在保存，请稍候……": "Saving, please wait...",
     "未保存的修改": "Unsaved changes",
     "“%1”的规则改了还没有保存。放弃这些修改并关闭？":
         "The rules for \"%1\" have unsaved changes. Discard them and close?",
@@ -934,7 +941,8 @@ EN: dict[str, str | tuple[str, str]] = {
         "name the carrier. Commas work as separators too.",
     "没有第三列时的快递公司": "Carrier when there is no third column",
     "运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入":
-        "A tracking no. that starts with a carrier's letters (SF… SF Express, YT… YTO) is entered with that carrier",
+        "A tracking no. that starts with a carrier's letters (SF... SF Express, YT... YTO) is entered with that "
+        "carrier",
     "可录入 %1 条，有问题 %2 条。有问题的行不会录入。":
         "Ready: %1, with problems: %2. Lines with problems are not entered.",
     "已录入 %1 条，有问题 %2 条（未录入）。": "Entered: %1, with problems: %2 (not entered).",
@@ -959,7 +967,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "本次到账金额（必填）": "Amount received now (required)",
     "理赔操作：%1": "Claim action: %1",
     "结案时又到账的金额；没有可留空": "Amount received on closing; leave empty if none",
-    "网点、联系人、对方说法……（可选）": "Branch, contact, what they said… (optional)",
+    "网点、联系人、对方说法……（可选）": "Branch, contact, what they said... (optional)",
     "部分赔付请填写本次到账金额。": "For a partial payment, enter the amount received.",
     "默认 %1 元（剩余申请金额）": "Default %1 yuan (the rest of the claim)",
     "<b>未选择理赔</b>": "<b>No claim selected</b>",
@@ -1022,7 +1030,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "理赔款用于补发：售后单 #": "Compensation funds the reship of case #",
     "（不关联）": "(none)",
     " / %1 件": " / %1 pcs",
-    "事故经过：网点、联系人、快递员说法……": "What happened: branch, contact, what the courier said…",
+    "事故经过：网点、联系人、快递员说法……": "What happened: branch, contact, what the courier said...",
     "元（保价时填写）": "yuan (if the parcel was insured)",
     "元；默认为买家为所选商品实付的金额": "yuan; defaults to what the buyer paid for the chosen items",
     "勾选受损或丢失的商品；只坏了几件时调整数量。":
@@ -1050,7 +1058,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "可选，如 中通快递": "Optional, e.g. ZTO Express",
     "到货时在“退货入库”扫描这个单号即可找到本单": "Scanned at the returns desk when it arrives, it finds this case",
     "退货快递": "Return courier",
-    "更正退货运单…": "Correct return tracking…",
+    "更正退货运单…": "Correct return tracking...",
     "买家换了运单号或先前填错时，登记正确的运单号（确认收货的时限不变）":
         "When the buyer changed the tracking no. or gave a wrong one: record the right one (the deadline to confirm "
         "receipt stays)",
@@ -1206,7 +1214,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。":
         "No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated "
         "as Monday to Friday without the statutory holidays, make-up workdays unknown (marked \"estimated\"). "
-        'Once it is published, enter it under Deadline rules → Working days → "Enter the official holiday schedule…".',
+        'Once it is published, enter it under Deadline rules → Working days → "Enter the official holiday '
+        'schedule...".',
     "%1还没有%2年的“%3”时间窗口：按往年的日期估算，相关时限标为“估算”。活动公告出来后请在“时效规则”中添加当年的窗口。":
         "%1 have no \"%3\" window for %2 yet: estimated from last year's dates, and the deadlines concerned are marked "
         "\"estimated\". Add this year's window under Deadline rules once the campaign is announced.",
@@ -1240,17 +1249,17 @@ EN: dict[str, str | tuple[str, str]] = {
     "无法生成货值说明": "Cannot make the goods value statement",
     "打印预览 — 货物价值说明": "Print preview — goods value statement",
     "货物价值说明-%1份": "goods-value-statements-%1",
-    "正在生成 PDF……": "Writing the PDF…",
+    "正在生成 PDF……": "Writing the PDF...",
     # --- importing other sheets: the column mapping -----------------------------------------------
-    "导入其他表格…": "Import other sheet…",
+    "导入其他表格…": "Import other sheet...",
     "供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入":
-        "A supplier's sheet, your own old ledger…: preview it, say what each column holds, save that as a "
+        "A supplier's sheet, your own old ledger...: preview it, say what each column holds, save that as a "
         "mapping and import",
-    "已保存的列对应方案…": "Saved column mappings…",
+    "已保存的列对应方案…": "Saved column mappings...",
     "选择要按列对应导入的表格": "Choose the sheet to import by mapping its columns",
     "文件夹“%1”里没有可导入的表格（.csv、.xlsx、.xls）": 'The folder "%1" holds no sheet to import (.csv, .xlsx, .xls)',
     "表格 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)": "Spreadsheets (*.xlsx *.xls *.csv *.txt);;All files (*)",
-    "按列对应导入…": "Import by mapping columns…",
+    "按列对应导入…": "Import by mapping columns...",
     "表头认不出的表格（供应商的表格、自己的台账）：指定各列的含义后导入":
         "Sheets whose headers were not recognised (a supplier's sheet, your own ledger): say what each "
         "column holds, then import",
@@ -1314,12 +1323,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "（不导入）": "(not imported)",
     "%1（%2 列）": "%1 (column %2)",
     "（%1 列，无表头）": "(column %1, no header)",
-    "……另有 %1 个问题": "…and %1 more problems",
+    "……另有 %1 个问题": "...and %1 more problems",
     "这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。":
         "These headers are already recognised as \"%1\": Import orders reads them as they are; a saved mapping "
         "is only used for this import.",
     "已有名为“%1”的方案，保存会替换它。": "A mapping named \"%1\" exists; saving replaces it.",
-    "正在保存……": "Saving…",
+    "正在保存……": "Saving...",
     "未能保存": "Not saved",
     "已保存的列对应方案": "Saved column mappings",
     "表头含有方案中全部列名的表格，导入时会自动按方案读取（程序自带的平台格式优先）。":
@@ -1327,7 +1336,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "built-in platform formats come first).",
     "识别的列": "Columns recognised",
     "还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。":
-        "No column mapping saved yet. Save one when importing a sheet with \"Import other sheet…\".",
+        "No column mapping saved yet. Save one when importing a sheet with \"Import other sheet...\".",
     "打开所在文件夹": "Open the folder",
     "删除": "Delete",
     "取消": "Cancel",
@@ -1396,7 +1405,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "点击取消统计筛选": "Click to clear the statistics filter",
     "统计：%1  ✕": "Statistics: %1  ✕",
     "售后单 #%1 的费用": "Costs of case #%1",
-    "正在读取……": "Reading…",
+    "正在读取……": "Reading...",
     "补发/换货/返修寄出的运费": "Postage of the reship, exchange or repair parcel",
     "买家退回包裹的运费": "Postage of the buyer's return parcel",
     "按“谁过错谁承担”自动判断": "By the rule: whoever is at fault pays",
@@ -1439,7 +1448,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "成本价表中没有这些商品：%1。可以导入成本价表（Excel 或 CSV，含“商家编码”和“成本价”两列），或直接填写金额。":
         "The cost table has no price for: %1. Import a cost table (Excel or CSV with the columns 商家编码 and "
         "成本价), or type the amount.",
-    "导入成本价表…": "Import cost table…",
+    "导入成本价表…": "Import cost table...",
     "导入成本价表": "Import cost table",
     "成本价表 (*.xlsx *.xls *.csv)": "Cost tables (*.xlsx *.xls *.csv)",
     "成本价表已导入：新增 %1 个，更新 %2 个": "Cost table imported: %1 added, %2 updated",
@@ -1462,7 +1471,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "快递（推测）": "Carrier (guessed)",
     "收到时间": "Received",
     "验货": "Inspection",
-    "关联到售后单…": "Match to a case…",
+    "关联到售后单…": "Match to a case...",
     "关联到售后单": "Match to a case",
     "在途退货": "Returns on the way",
     "无主件": "Unmatched parcels",
@@ -1488,11 +1497,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "售后单编号：": "Case number:",
     "无主件 #%1 已关联到售后单 #%2": "Unmatched parcel #%1 matched to case #%2",
     "建议：": "Suggested: ",
-    "批量操作…": "Bulk action…",
-    "批量操作（%1）…": "Bulk action (%1)…",
+    "批量操作…": "Bulk action...",
+    "批量操作（%1）…": "Bulk action (%1)...",
     "按住 Ctrl 或 Shift 选择多张售后单，对它们执行同一操作":
         "Hold Ctrl or Shift to select several cases and apply one action to all of them",
-    "完成已退款的…": "Complete the refunded…",
+    "完成已退款的…": "Complete the refunded...",
     "平台已退款、只等完成的未结束售后单（按当前的平台、店铺、类型和搜索）：一次全部完成":
         "Open cases the platform has refunded, waiting only to be completed (by the current platform, shop, type "
         "and search): complete them all at once",
@@ -1510,10 +1519,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "已添加备注": "Note added",
     "话术：": "Reply script:",
     "复制": "Copy",
-    "编辑步骤和话术…": "Edit steps and scripts…",
+    "编辑步骤和话术…": "Edit steps and scripts...",
     "修改处理步骤、运费规则和话术，或添加本店自己的；保存为本店的版本":
         "Change the steps, postage rule and reply scripts, or add your own; saved as the shop's own version",
-    "店铺策略…": "Shop policies…",
+    "店铺策略…": "Shop policies...",
     "店铺策略": "Shop policies",
     "处理步骤（%1）": "Steps (%1)",
     "运费：%1": "Postage: %1",
@@ -1523,7 +1532,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "for you).",
     "备注：": "Note:",
     "处理建议": "Guide",
-    "添加验货照片…": "Add inspection photos…",
+    "添加验货照片…": "Add inspection photos...",
     "开箱照片、称重照片作为证据加到这个包裹的售后单上":
         "Unpacking and weighing photos go on this parcel's cases as evidence",
     "选择验货照片": "Choose inspection photos",
@@ -1534,7 +1543,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "（清空）": "(none)",
     "责任方：": "Responsible:",
     "将把 %1 张售后单的责任方设为所选": "The chosen responsible party will be set on %1 cases",
-    "添加证据…": "Add evidence…",
+    "添加证据…": "Add evidence...",
     "删除所选": "Remove selected",
     "可直接把文件拖到这里；从本单新建的快递理赔会带上这些证据":
         "Drop files here; a carrier claim opened from this case takes this evidence along",
@@ -1601,14 +1610,14 @@ EN: dict[str, str | tuple[str, str]] = {
     "这一行没有运单号": "This row has no tracking number",
     "买家还没有填写退货运单号": "The buyer has not given the return's tracking number yet",
     "这个时限不属于售后单（是一条理赔的跟进）": "This deadline belongs to no case (it is a claim's follow-up)",
-    "正在读取货值说明……": "Reading the statement…",
+    "正在读取货值说明……": "Reading the statement...",
     "没有可生成货值说明的理赔或订单": "No claim or order to make a statement for",
     "有商品没有单价：先在下方填写单价，点“按这些单价生成”":
         "Some goods have no price: type the prices below first, then click \"Make it with these prices\"",
     "无法生成货值说明：%1": "The statement cannot be made: %1",
     # --- team mode (连接团队数据库) ----------------------------------------------------------------
     "连接团队数据库": "Connect to a team database",
-    "连接团队数据库…": "Connect to a team database…",
+    "连接团队数据库…": "Connect to a team database...",
     ("几个人在几台电脑上共用一个台账：把台账放在店里的一台电脑、NAS 或云数据库的 PostgreSQL 上。"
      "每条修改都记下席位名，其他席位的窗口几秒内自动刷新。"):
         "Several people on several computers share one ledger: keep it in PostgreSQL on a PC in the shop, a NAS or a "
@@ -1625,7 +1634,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "现在使用：%1": "Now using: %1",
     "测试连接": "Test connection",
     "保存并连接": "Save and connect",
-    "迁移本机数据到服务器…": "Move this computer's data to the server…",
+    "迁移本机数据到服务器…": "Move this computer's data to the server...",
     "把这台电脑上的台账文件整体复制到上面这个空的数据库，然后连接它（文件本身不变）":
         ("Copy this computer's whole ledger file into the empty database above, then connect to it "
          "(the file stays as it is)"),
@@ -1634,7 +1643,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "Stop using the team database and go back to this computer's ledger file",
     "现在用的就是这台电脑上的台账文件": "This computer's ledger file is already in use",
     "请填写：%1": "Please fill in: %1",
-    "正在连接 %1 …": "Connecting to %1 …",
+    "正在连接 %1 …": "Connecting to %1 ...",
     "连接失败：%1": "Connection failed: %1",
     "数据库是空的：连接时会建好台账，或用“迁移本机数据到服务器”把现有数据搬过去。":
         "The database is empty: connecting creates the ledger, or use \"Move this computer's data to the server\" "
@@ -1646,7 +1655,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "迁移本机数据": "Move local data",
     "把 %1 中的全部数据复制到 %2？目标数据库必须是空的；本机文件不会被改动。":
         "Copy all data in %1 to %2? The target database must be empty; the local file is not changed.",
-    "正在迁移，请稍候……": "Moving, please wait…",
+    "正在迁移，请稍候……": "Moving, please wait...",
     "迁移未完成，服务器未改动：%1": "The move did not complete; the server is unchanged: %1",
     "迁移完成": "Move complete",
     "已迁移并核对：%1。现在连接团队数据库。": "Moved and checked: %1. Now connecting to the team database.",
@@ -1664,7 +1673,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "The live connection to the team database was lost; retrying. Press F5 to see other seats' changes",
     "已恢复与团队数据库的实时连接": "The live connection to the team database is back",
     "已重新连上团队数据库，已刷新": "Connected to the team database again; refreshed",
-    "团队数据库连不上，正在重试…": "Cannot reach the team database; retrying…",
+    "团队数据库连不上，正在重试…": "Cannot reach the team database; retrying...",
     "服务器关闭、重启或网络断开了。连上之前的操作不会保存，已输入的内容都还在；连上后窗口自动刷新，不用重启程序。":
         "The server was stopped or restarted, or the network is down. Nothing is saved until it is back; what you "
         "typed is kept. Once it is back the window refreshes by itself, without a restart.",
@@ -1703,7 +1712,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "；%1 张不能更改：%2": "; %1 cannot be changed: %2",
     "；等待买家退货而买家还没寄回的改为处理中，须重新同意退货":
         "; those Awaiting buyer's return whose parcel was not sent become In progress: agree to the return again",
-    "正在处理 %1 / %2 …": "Working: %1 / %2 …",
+    "正在处理 %1 / %2 …": "Working: %1 / %2 ...",
     "“%1”请在备注中写明原因": "\"%1\": write the reason in the note",
     "先在“操作”中选择要执行的操作": "Choose an action under \"Action\" first",
     "先勾选“已签收”": "Tick \"Delivered\" first",
@@ -1723,7 +1732,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "%1 goods value statements opened: print preview, save as PDF or Excel",
     "售后单已结束，请先重新打开再更改类型": "The case is closed: reopen it before changing its type",
     "更正售后类型（如退货退款改为仅退款）": "Correct the case type (e.g. return & refund → refund only)",
-    "更改类型…": "Change type…",
+    "更改类型…": "Change type...",
     "#%1 已改为“%2”，当前状态：%3": "#%1 changed to \"%2\", status now: %3",
     "更改售后类型 #%1": "Change the type of case #%1",
     "当前：%1，%2": "Now: %1, %2",
@@ -1782,11 +1791,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "已补发，运单号 %1": "Reshipped, tracking no. %1",
     "已导出": "Exported",
     "已导出 %1 条补发到 %2": "Exported %1 reships to %2",
-    "批量处理…": "Bulk actions…",
+    "批量处理…": "Bulk actions...",
     "按住 Ctrl 或 Shift 选择多条补发，一次录入运单号、改退款、打印或导出":
         "Hold Ctrl or Shift to select several reships: tracking numbers, refunds, printing or export at once",
     "按住 Ctrl 或 Shift 选择多条补发后批量处理": "Hold Ctrl or Shift to select several reships first",
-    "批量处理（%1）…": "Bulk actions (%1)…",
+    "批量处理（%1）…": "Bulk actions (%1)...",
     "批量处理完成 %1 条，未执行 %2 条": "Bulk actions: %1 done, %2 not done",
     "添加话术": "Add script",
     "话术标题，例如：已补发": "Script title, e.g. Reshipped",
@@ -1916,7 +1925,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号":
         "Order number \"%1\" is in scientific notation (Excel turned it into a number and lost digits): export it "
         "again from the platform or type the full order number",
-    "订单号“%1…”太长（最多 64 个字符）": "Order number \"%1…\" is too long (at most 64 characters)",
+    "订单号“%1…”太长（最多 64 个字符）": "Order number \"%1...\" is too long (at most 64 characters)",
     "订单号“%1”含有无效字符，只能包含数字、字母和“-”":
         "Order number \"%1\" has invalid characters: only digits, letters and \"-\" are allowed",
     "运单号“%1”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制":
@@ -1934,11 +1943,11 @@ EN: dict[str, str | tuple[str, str]] = {
     "那台电脑已不再使用时，在这台电脑上再设一次这个名字即可":
         "The seat name \"%1\" is also used on another computer (%2, since %3): the changes of both computers are "
         "recorded under \"%1\" and nobody can tell them apart. Give this computer another seat name (File → "
-        "Connect to team database…, or the command seat NEW-NAME), e.g. \"%1 (front desk)\"; if that computer is "
+        "Connect to team database..., or the command seat NEW-NAME), e.g. \"%1 (front desk)\"; if that computer is "
         "no longer used, set this name once more on this computer",
     "席位名重复": "Seat name used twice",
     "电脑时钟不准": "This computer's clock is off",
-    "换个名字…": "Another name…",
+    "换个名字…": "Another name...",
     "那台电脑已不再使用": "That computer is no longer used",
     "店铺信息中有一项超过 %1 个字，请精简": "A shop detail is longer than %1 characters: please shorten it",
     "平台售后单号“%1”已记录在售后单 #%2，请打开那一单":
@@ -2086,7 +2095,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "，": ", ",
     "#%1（%2）": "#%1 (%2)",
     "不存在": "does not exist",
-    " 等": " …",
+    " 等": " ...",
     "；%1 张不能执行：%2": "; %1 cannot take it: %2",
     "订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成":
         "The order is not imported: there are no goods or amounts to state; import the order or record a claim first",
@@ -2183,7 +2192,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "back office, or save it as .xlsx in Excel, then import it",
     "表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）":
         "The header looks like both \"%1\" and \"%2\", so the platform cannot be told: name the platform (--platform "
-        "on the command line, \"Import other sheet…\" in the window)",
+        "on the command line, \"Import other sheet...\" in the window)",
     "文件已损坏，无法作为 Excel 表格读取。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入":
         "The file is damaged and cannot be read as an Excel sheet. Export it again from the platform's back "
         "office, or save it as .xlsx in Excel, then import it",
@@ -2197,7 +2206,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "The file unpacks to more than 1 GB (a \"zip bomb\", or no order sheet): it is not read, for safety",
     "这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入":
         "This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list "
-        "file (%2…)",
+        "file (%2...)",
     "无法识别的售后类型“%1”（可在售后导出格式文件 %2 的 [kinds] 中添加）":
         "Unknown after-sales kind \"%1\" (it can be added under [kinds] in the after-sales format file %2)",
     "文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取":
@@ -2381,7 +2390,7 @@ EN: dict[str, str | tuple[str, str]] = {
         "host:port/database",
     "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或"
     "写一个新的文件名":
-        "File %1 is not an Aftersales Ledger database (it holds another program's data: %2 …); it was not changed. "
+        "File %1 is not an Aftersales Ledger database (it holds another program's data: %2 ...); it was not changed. "
         "Choose an Aftersales Ledger database file, or write a new file name",
     "文件 %1 不是售后台账数据库（里面是其他程序的数据：%2），没有改动它。请选择售后台账的数据库文件，或写"
     "一个新的文件名":
@@ -2497,7 +2506,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "文件 %1 不是售后台账数据库（不是 SQLite 文件）":
         "File %1 is not an Aftersales Ledger database (not an SQLite file)",
     "数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）":
-        "Database address \"%1\" lacks the database name (…@host:port/database)",
+        "Database address \"%1\" lacks the database name (...@host:port/database)",
     "团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。":
         "The account on the team database%1 has no permission for this (%2). Ask the administrator to grant it.",
     "有一项文字太长，团队数据库存不下（%1）。数据未被修改。":
@@ -2531,7 +2540,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "理赔 #%1 的商品没有单价和金额：%2。请在理赔中补全，":
         "The goods of claim #%1 have no unit price or amount: %2. Complete them in the claim,",
     "%1或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price \"商品名=59.00\"）":
-        "%1 or give the unit prices when writing it: statement … --unit-price 59.00 (for several goods: "
+        "%1 or give the unit prices when writing it: statement ... --unit-price 59.00 (for several goods: "
         "--unit-price \"goods name=59.00\")",
     "第 %1 个步骤是空的：请填写内容或删除它": "Step %1 is empty: write it or delete it",
     "第 %1 条话术没有标题": "Script %1 has no title",
@@ -2716,14 +2725,14 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("ShopProfileDialog", "联系电话"): "Phone",
     ("ShopProfileDialog", "地址"): "Address",
     ("ShopProfileDialog", "赔款收款账户"): "Payout account",
-    ("ShopProfileDialog", "选择图片…"): "Choose image…",
+    ("ShopProfileDialog", "选择图片…"): "Choose image...",
     ("ShopProfileDialog", "移除"): "Remove",
     ("ShopProfileDialog", "印章图片（可选）"): "Seal image (optional)",
     ("ShopProfileDialog", "无印章"): "No seal",
     ("ShopProfileDialog", "选择印章图片"): "Choose the seal image",
     ("StatementDialog", "货物价值说明"): "Goods value statement",
-    ("StatementDialog", "店铺信息…"): "Shop details…",
-    ("StatementDialog", "正在读取……"): "Reading…",
+    ("StatementDialog", "店铺信息…"): "Shop details...",
+    ("StatementDialog", "正在读取……"): "Reading...",
     ("StatementDialog", "打印预览"): "Print preview",
     ("StatementDialog", "保存 PDF"): "Save PDF",
     ("StatementDialog", "保存 Excel"): "Save Excel",
@@ -2734,14 +2743,14 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("BackupDialog", "恢复备份"): "Restore a backup",
     ("BackupDialog", "售后单"): "Cases",  # the columns count them
     ("BackupDialog", "订单"): "Orders",
-    ("BackupDialog", "正在读取备份……"): "Reading the backups…",
+    ("BackupDialog", "正在读取备份……"): "Reading the backups...",
     ("BackupDialog", "立即备份"): "Back up now",
-    ("BackupDialog", "更改备份文件夹…"): "Change backup folder…",
-    ("BackupDialog", "恢复所选备份…"): "Restore the selected backup…",
+    ("BackupDialog", "更改备份文件夹…"): "Change backup folder...",
+    ("BackupDialog", "恢复所选备份…"): "Restore the selected backup...",
     ("BackupDialog", "备份文件夹：%1（每天第一次启动时自动备份，保留 7 个每日备份和 4 个每周备份）"):
         "Backup folder: %1 (a backup at the first start of each day; 7 daily and 4 weekly backups are kept)",
     ("BackupDialog", "还没有备份。"): "No backups yet.",
-    ("BackupDialog", "正在备份……"): "Backing up…",
+    ("BackupDialog", "正在备份……"): "Backing up...",
     ("BackupDialog", "备份失败"): "Backup failed",
     ("BackupDialog", "选择备份文件夹（例如同步盘中的文件夹）"): "Choose the backup folder (a synced cloud folder, say)",
     ("BackupDialog", "无法使用这个文件夹"): "This folder cannot be used",
@@ -2756,7 +2765,7 @@ EN_IN_CONTEXT: dict[tuple[str, str], str | tuple[str, str]] = {
     ("LedgerCare", "恢复这个备份"): "Restore this backup",
     ("LedgerCare", "没有找到完好的备份。请不要删除这个文件，复制一份后联系技术支持。"):
         "No intact backup was found. Do not delete this file; copy it and contact support.",
-    ("LedgerCare", "查看所有备份…"): "All backups…",
+    ("LedgerCare", "查看所有备份…"): "All backups...",
     ("LedgerCare", "已恢复备份；恢复前的数据库另存为 %1"):
         "Backup restored; the database before the restore was saved as %1",
     ("LedgerCare", "恢复未完成"): "Restore not completed",

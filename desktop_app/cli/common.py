@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,14 +114,9 @@ def db_path_of(args: argparse.Namespace) -> Path:
 def named_ledger_missing(args: argparse.Namespace) -> Path | None:
     """The ledger file `--db` or AFTERSALES_LEDGER_DB names when it does not exist (None otherwise; a
     server, or the default file in the data folder, which the first run creates)."""
-    from desktop_app.services.team import ENV_DB  # lazily, like location_of
+    from desktop_app.services.team import missing_ledger_file  # lazily, like location_of
 
-    if getattr(args, "db", None) is None and not os.environ.get(ENV_DB, "").strip():
-        return None
-    location = location_of(args)
-    if location.path is None or location.path.expanduser().exists():
-        return None
-    return location.path
+    return missing_ledger_file(getattr(args, "db", None))
 
 
 def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the store is imported lazily (`--help`)
@@ -131,12 +125,11 @@ def open_db(args: argparse.Namespace, creates: bool = False) -> Database:  # the
     only reads or changes what is there made an empty ledger (and its folders) and answered "nothing
     found" as if from the shop's ledger."""
     from desktop_app.services.seats import check_seat, clock_warning
-    from desktop_app.services.team import ENV_DB, seat_name
+    from desktop_app.services.team import missing_ledger_refusal, seat_name
     from desktop_app.store.database import open_database
 
     if not creates and (missing := named_ledger_missing(args)) is not None:
-        raise CommandError(f"数据库文件不存在：{missing}（没有新建它）。请检查 --db 或环境变量 {ENV_DB} 所写的路径；"
-                           "导入订单或售后单、case add 会在这个路径新建台账。", 2)
+        raise CommandError(str(missing_ledger_refusal(missing)), 2)
     db = open_database(location_of(args), seat=seat_name())
     try:
         clash = check_seat(db, seat_name())  # a team ledger: another computer under this seat name is said

@@ -85,7 +85,12 @@ class Duration:
 
     @property
     def label(self) -> str:
-        return f"{self.amount}{_UNIT_LABEL[self.unit]}"
+        return f"{self.amount}{self.unit_label}"
+
+    @property
+    def unit_label(self) -> str:
+        """小时 / 天 / 个工作日 (each translated alone in the window)."""
+        return _UNIT_LABEL[self.unit]
 
 
 @dataclass(frozen=True, slots=True)

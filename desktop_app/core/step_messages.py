@@ -65,3 +65,12 @@ CUT_OFF_CHARACTER = T("文件在第 %1 行的一个字中间结束：可能没�
 # A csv cell past the csv module's field limit (128 KB): no platform writes one; an unpaired quote can.
 CELL_OVER_CSV_LIMIT = T("第 %1 行有一个单元格超过 %2 个字，不像是平台导出的内容（可能有一个引号没有配对，"
                         "把后面的内容都并进了这个单元格）。文件没有导入，请检查这一行后重新导出")
+# `--db` or AFTERSALES_LEDGER_DB (%2) naming a file that is not there: refused by the window and every command
+# but those that bring data in (a mistyped path made an empty ledger and its folders).
+LEDGER_FILE_MISSING = T("数据库文件不存在：%1（没有新建它）。请检查 --db 或环境变量 %2 所写的路径；"
+                        "导入订单或售后单、case add 会在这个路径新建台账。")
+# What agreeing a reship means under the platform's pack (services/reship_rules.consequences, the agree dialog):
+# the ship timer's name, its duration's amount and unit, the pack's words for lateness; the answer timer's name and
+# what the platform does when it runs out.
+RESHIP_SHIP_WITHIN = T("%1：同意后%2%3内发出并填写运单号；逾期：%4", frozenset({1, 3, 4}))
+RESHIP_ANSWER_WITHIN = T("%1：未及时处理则%2", frozenset({1, 2}))

@@ -43,8 +43,13 @@ def read_small_file(path: Path, limit: int, pipes: bool = False) -> bytes:
 def read_toml_file(path: Path, what: str, error: Callable[[list[str]], Exception]) -> dict[str, Any]:
     """The file's data; `error([problem])` when it is missing, not UTF-8 or not valid TOML. `what` names
     the kind of file in the messages ("规则文件", "节假日安排文件")."""
+    return parse_toml(read_toml_text(path, what, error), path, what, error)
+
+
+def read_toml_text(path: Path, what: str, error: Callable[[list[str]], Exception]) -> str:
+    """The file's text, not parsed; `error([problem])` when it is missing or not UTF-8 (as `read_toml_file`)."""
     try:
-        text = read_small_file(path, MAX_TOML_BYTES).decode(TOML_ENCODING)
+        return read_small_file(path, MAX_TOML_BYTES).decode(TOML_ENCODING)
     except NotAPlainFile as exc:
         raise error([f"{what} {path} {exc}"]) from None
     except FileNotFoundError:
@@ -55,7 +60,6 @@ def read_toml_file(path: Path, what: str, error: Callable[[list[str]], Exception
         raise error([f"{what} {path} 是一个文件夹，不是文件"]) from None
     except OSError as exc:
         raise error([f"无法读取{what} {path}（{system_error_text(exc)}）"]) from None
-    return parse_toml(text, path, what, error)
 
 
 def parse_toml(text: str, source: Path | str, what: str, error: Callable[[list[str]], Exception]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.core import messages as msg
 from desktop_app.core.rule_packs import RulePack, TimerRule, pack_for_platform
 from desktop_app.core.vocabulary import CaseKind
 from desktop_app.services.deadline_rules import RuleContext
@@ -46,8 +47,8 @@ def penalty_of(timer: TimerRule) -> str:
 class Consequences:
     """What agreeing or refusing means for this case under its platform's rules (for the dialogs)."""
 
-    agree: tuple[str, ...]
-    refuse: tuple[str, ...]
+    agree: tuple[str, ...]  # Messages: the window shows them in its language
+    refuse: tuple[str, ...]  # the pack's notes
 
 
 def consequences(platform: str, reason: str | None, context: RuleContext) -> Consequences:
@@ -58,9 +59,11 @@ def consequences(platform: str, reason: str | None, context: RuleContext) -> Con
     refuse: list[str] = []
     for timer in pack.applicable(_RESHIP, reason):
         if is_ship_timer(timer):
-            agree.append(f"{timer.name}：同意后{timer.duration.label}内发出并填写运单号；逾期：{penalty_of(timer)}")
+            duration = timer.duration
+            agree.append(msg.say(msg.RESHIP_SHIP_WITHIN, timer.name, str(duration.amount), duration.unit_label,
+                                 penalty_of(timer)))
         elif is_answer_timer(timer):
             if "rejected" in timer.met_by and timer.note:
                 refuse.append(timer.note)
-            agree.append(f"{timer.name}：未及时处理则{timer.on_expiry}")
+            agree.append(msg.say(msg.RESHIP_ANSWER_WITHIN, timer.name, timer.on_expiry))
     return Consequences(tuple(agree), tuple(refuse))

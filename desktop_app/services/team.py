@@ -184,6 +184,22 @@ def ledger_location(explicit: str | Path | None = None) -> LedgerLocation:
     return location
 
 
+def missing_ledger_file(explicit: str | Path | None = None) -> Path | None:
+    """The ledger file `--db` (`explicit`) or AFTERSALES_LEDGER_DB names when it is not there; None for one that
+    is, a server, or the default file in the data folder (the first run creates it)."""
+    if explicit is None and not os.environ.get(ENV_DB, "").strip():
+        return None
+    location = ledger_location(explicit)
+    if location.path is None or location.path.expanduser().exists():
+        return None
+    return location.path
+
+
+def missing_ledger_refusal(path: Path) -> UserError:
+    """Why the window or a command that only reads or changes a ledger refuses to make one at `path`."""
+    return UserError(msg.say(msg.LEDGER_FILE_MISSING, str(path), ENV_DB))
+
+
 def _keyring():  # type: ignore[no-untyped-def]
     # Imported on demand: loading the keyring backends costs start-up time every SQLite user would pay.
     import keyring

@@ -14,7 +14,7 @@ from desktop_app import APP_NAME
 from desktop_app.app_log import setup_logging
 from desktop_app.core.errors import UserError
 from desktop_app.paths import data_dir
-from desktop_app.services.team import ledger_location
+from desktop_app.services.team import ledger_location, missing_ledger_file, missing_ledger_refusal
 from desktop_app.store.locations import LedgerLocation
 from desktop_app.ui.display_check import display_problem
 from desktop_app.ui.gui_collector import GuiThreadCollector
@@ -40,6 +40,16 @@ def parse_gui_args(argv: list[str]) -> tuple[LedgerLocation, list[str], list[Pat
     files = [Path(a) for a in rest if not a.startswith("-") and Path(a).is_file()]
     qt_args = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
     return ledger_location(known.db), qt_args, files
+
+
+def refused_ledger(argv: list[str], files: list[Path]) -> UserError | None:
+    """A ledger file `--db` or AFTERSALES_LEDGER_DB names that is not there is refused as the commands refuse it
+    (it made an empty ledger and its folders: a mistyped path showed an empty shop); only files given to
+    import ("open with") make a new ledger there, as `import-orders` does."""
+    parser = argparse.ArgumentParser(prog="desktop-app", add_help=False)
+    parser.add_argument("--db")
+    missing = None if files else missing_ledger_file(parser.parse_known_args(argv)[0].db)
+    return None if missing is None else missing_ledger_refusal(missing)
 
 
 def create_window(target: Path | LedgerLocation) -> MainWindow:  # MainWindow is imported late: Qt starts fast
@@ -102,6 +112,12 @@ def run_gui(argv: list[str]) -> int:
     from desktop_app.ui.settings.theme import follow_system
 
     follow_system(app, app_settings())  # light or dark as the system is, or as chosen in 设置
+    if (refusal := refused_ledger(argv, files)) is not None:
+        sys.stderr.write(f"错误：{refusal.message}\n")
+        from desktop_app.ui.labels import message
+
+        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "售后台账"), message(refusal))
+        return 2
     from desktop_app.ui.window.single_instance import SingleInstance
 
     instance = SingleInstance(location.path or location.display(), app)

@@ -145,12 +145,12 @@
 <context>
     <name>BackgroundErrors</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="999"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
         <source>内部错误（%1）：%2。数据未被修改；请把日志发给开发者。</source>
         <translation>Internal error (%1): %2. Nothing was changed; please send the log to the developers.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1000"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
         <source>请在“备份与恢复”中恢复最新的完好备份。</source>
         <translation> Restore the latest good backup under &quot;Backups&quot;.</translation>
     </message>
@@ -191,7 +191,7 @@
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="126"/>
         <source>正在读取备份……</source>
-        <translation>Reading the backups…</translation>
+        <translation>Reading the backups...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="130"/>
@@ -201,12 +201,12 @@
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="132"/>
         <source>更改备份文件夹…</source>
-        <translation>Change backup folder…</translation>
+        <translation>Change backup folder...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="137"/>
         <source>恢复所选备份…</source>
-        <translation>Restore the selected backup…</translation>
+        <translation>Restore the selected backup...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="148"/>
@@ -234,7 +234,7 @@
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="188"/>
         <source>正在备份……</source>
-        <translation>Backing up…</translation>
+        <translation>Backing up...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/backup_dialog.py" line="195"/>
@@ -344,118 +344,126 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>The same note will be added to %1 cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="194"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="195"/>
         <source>%1 张售后单将改为“%2”</source>
         <translation>%1 cases will become &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="202"/>
         <source>；%1 张不能更改：%2</source>
         <translation>; %1 cannot be changed: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="206"/>
         <source>；等待买家退货而买家还没寄回的改为处理中，须重新同意退货</source>
         <translation>; those Awaiting buyer&apos;s return whose parcel was not sent become In progress: agree to the return again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="225"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="228"/>
         <source>“%1”请在备注中写明原因</source>
         <translation>&quot;%1&quot;: write the reason in the note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="252"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="255"/>
         <source>先在“操作”中选择要执行的操作</source>
         <translation>Choose an action under &quot;Action&quot; first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="278"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="281"/>
         <source>%1 张售后单将执行“%2”</source>
         <translation>%1 cases will take &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="280"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="199"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="283"/>
         <source>%1 → %2 ×%3</source>
         <translation>%1 → %2 ×%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="284"/>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="198"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="369"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="286"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="191"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
         <source>#%1（%2）</source>
         <translation>#%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="287"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="290"/>
         <source>不存在</source>
         <translation>does not exist</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="288"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="203"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="291"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="370"/>
         <source> 等</source>
-        <translation> …</translation>
+        <translation> ...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="289"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="292"/>
         <source>；%1 张不能执行：%2</source>
         <translation>; %1 cannot take it: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="314"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="317"/>
         <source>正在处理 %1 / %2 …</source>
-        <translation>Working: %1 / %2 …</translation>
+        <translation>Working: %1 / %2 ...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="326"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="329"/>
         <source>完成 %1 张，未执行 %2 张</source>
         <translation>%1 done, %2 not done</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="346"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="349"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="361"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="364"/>
         <source>将为 %1 张售后单生成货值说明（每份一页 A4）：%2 份按理赔，%3 份按订单</source>
         <translation>Goods value statements for %1 cases (one A4 page each): %2 from claims, %3 from orders</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="365"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="368"/>
         <source>；%1 张不能生成：%2</source>
         <translation>; %1 cannot have one: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="382"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="386"/>
         <source>按理赔 #%1</source>
         <translation>From claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="382"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="386"/>
         <source>按订单</source>
         <translation>From the order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="388"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="392"/>
         <source>所选售后单都没有可写的货值说明（订单尚未导入，也没有理赔）</source>
         <translation>None of the selected cases has anything to state (order not imported, no claim)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="390"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="394"/>
         <source>已打开 %1 份货值说明：可打印预览、保存 PDF 或 Excel</source>
         <translation>%1 goods value statements opened: print preview, save as PDF or Excel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="319"/>
+        <location filename="../../desktop_app/ui/cases/bulk_dialog.py" line="322"/>
         <source>已添加备注</source>
         <translation>Note added</translation>
     </message>
@@ -463,37 +471,37 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>BulkUndo</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
         <source>修改责任方不能撤销，需要时请再批量指定</source>
         <translation>changing the responsible party cannot be undone; assign it again in bulk if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
         <source>更改售后类型不能撤销，需要时请再批量更改</source>
         <translation>changing the case type cannot be undone; change it again in bulk if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1009"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
         <source>执行后可以用 编辑 → 撤销（Ctrl+Z）一次撤销整批</source>
         <translation>Afterwards Edit → Undo (Ctrl+Z) takes back the whole batch at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1010"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
         <source>其中 %1 张执行后不能撤销：%2；其余可以用 编辑 → 撤销（Ctrl+Z）一次撤销</source>
         <translation>%1 of them cannot be undone afterwards: %2; Edit → Undo (Ctrl+Z) takes back the rest at once</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1011"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1014"/>
         <source>执行后不能撤销：%1</source>
         <translation>Cannot be undone afterwards: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1012"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
         <source>这些售后单的最后一步已不是这次批量操作</source>
         <translation>the last step of these cases is no longer the bulk one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1013"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1016"/>
         <source>批量%1</source>
         <translation>bulk %1</translation>
     </message>
@@ -529,7 +537,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="375"/>
         <source>还没有%1年的官方节假日与调休安排：落在%1年的工作日时限按周一至周五估算，法定节假日不算工作日，调休未知（标为“估算”）。安排公布后，请在“时效规则”→“工作日调整”点“填写官方节假日安排…”填入当年的安排。</source>
-        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked &quot;estimated&quot;). Once it is published, enter it under Deadline rules → Working days → &quot;Enter the official holiday schedule…&quot;.</translation>
+        <translation>No official %1 holiday and make-up workday schedule yet: working-day deadlines falling in %1 are estimated as Monday to Friday without the statutory holidays, make-up workdays unknown (marked &quot;estimated&quot;). Once it is published, enter it under Deadline rules → Working days → &quot;Enter the official holiday schedule...&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/calendar_tab.py" line="380"/>
@@ -567,22 +575,22 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Due today/tomorrow (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1002"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1003"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1006"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1004"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1007"/>
         <source>以后到期</source>
         <translation>Due later</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1005"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1008"/>
         <source>数字为当天未完成的时限数</source>
         <translation>Numbers: open deadlines due that day</translation>
     </message>
@@ -597,7 +605,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="47"/>
         <source>正在读取……</source>
-        <translation>Reading…</translation>
+        <translation>Reading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="52"/>
@@ -702,7 +710,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="171"/>
         <source>导入成本价表…</source>
-        <translation>Import cost table…</translation>
+        <translation>Import cost table...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_costs_dialog.py" line="177"/>
@@ -740,7 +748,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1015"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
         <source>：</source>
         <translation>: </translation>
     </message>
@@ -831,7 +839,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="291"/>
         <source>更正退货运单…</source>
-        <translation>Correct return tracking…</translation>
+        <translation>Correct return tracking...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="292"/>
@@ -841,7 +849,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="297"/>
         <source>更改类型…</source>
-        <translation>Change type…</translation>
+        <translation>Change type...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_detail.py" line="355"/>
@@ -864,177 +872,177 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1017"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1018"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
         <source>平台 / 店铺</source>
         <translation>Platform / shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1019"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1020"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
         <source>订单状态</source>
         <translation>Order status (platform&apos;s words)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1021"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
         <source>尚未导入（导入订单后自动补全）</source>
         <translation>Not imported yet (filled in when the orders are imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1022"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1023"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1024"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1025"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1026"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
         <source>付款 / 发货</source>
         <translation>Paid / shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1027"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1028"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1029"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1030"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1031"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1032"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1033"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1034"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1035"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1036"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
         <source>补偿金额</source>
         <translation>Compensation amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1037"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1038"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
         <source>平台售后单号</source>
         <translation>Platform case no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1039"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
         <source>平台状态</source>
         <translation>Platform status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1040"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
         <source>平台原因</source>
         <translation>Platform reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1041"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
         <source>退货物流</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1042"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1043"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
         <source>（仅日期）</source>
         <translation> (date only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1044"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1045"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1046"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1047"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1048"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
         <source>平台超时自动处理后</source>
         <translation>Once the platform acts by itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1049"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1052"/>
         <source>平台时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1050"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
         <source>登记</source>
         <translation>Logged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1051"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1052,7 +1060,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="42"/>
         <source>添加证据…</source>
-        <translation>Add evidence…</translation>
+        <translation>Add evidence...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_evidence_panel.py" line="44"/>
@@ -1229,7 +1237,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="44"/>
         <source>未结束、还要店铺处理的售后单（不含已退款、已补发等只等完成的）</source>
-        <translation>Open cases the shop still has a step to take on (not those refunded, reshipped … that wait only to be completed)</translation>
+        <translation>Open cases the shop still has a step to take on (not those refunded, reshipped ... that wait only to be completed)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_filter_bar.py" line="51"/>
@@ -1277,7 +1285,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="99"/>
         <source>编辑步骤和话术…</source>
-        <translation>Edit steps and scripts…</translation>
+        <translation>Edit steps and scripts...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="101"/>
@@ -1288,7 +1296,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="103"/>
         <source>店铺策略…</source>
-        <translation>Shop policies…</translation>
+        <translation>Shop policies...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/case_guide_panel.py" line="116"/>
@@ -1311,17 +1319,17 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Postage: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1053"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1056"/>
         <source>：</source>
         <translation>: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1054"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
         <source>时限：</source>
         <translation>Deadline: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1055"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -1329,57 +1337,62 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseImportSummary</name>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>新建售后单</source>
         <translation>New cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>推进</source>
         <translation>Moved forward</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>未变</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>冲突</source>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="28"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
         <source>时限不一致</source>
         <translation>Deadline differs</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="30"/>
         <source>售后文件</source>
         <translation>After-sales file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="30"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="29"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="30"/>
         <source>失败</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="34"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="31"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="36"/>
         <source>点击数字，在“售后单”页只列出这些售后单</source>
         <translation>Click a number to list just those cases on the Cases tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="56"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="62"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="70"/>
+        <location filename="../../desktop_app/ui/imports/case_import_summary.py" line="76"/>
         <source>%1 中“%2”的 %3 张</source>
         <translation>%3 &quot;%2&quot; of %1</translation>
     </message>
@@ -1387,57 +1400,57 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseMoneyRows</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
         <source>已超时（%1）</source>
         <translation>Missed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
         <source>%1 前未完成</source>
         <translation>Not done by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1067"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
         <source>赔付</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1066"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
         <source>%1：%2须赔付 %3 元</source>
         <translation>%1: %2, the shop pays ¥%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1065"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
         <source>%1：%2须赔付，金额未知（订单未导入）</source>
         <translation>%1: %2, the shop pays an amount not known (the order was not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1068"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
         <source>%1 元（手工登记）</source>
         <translation>¥%1 (entered by hand)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1069"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
         <source>；时限超时按规则为 %1 元，不重复计入</source>
         <translation>; ¥%1 by the rules for timers that ran out, not counted twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1070"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
         <source>平台处罚</source>
         <translation>Platform penalties</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1071"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1074"/>
         <source>%1 元（时限超时，按平台规则计入）</source>
         <translation>¥%1 (timers that ran out, by the platform&apos;s rules)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1072"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
         <source>净损失</source>
         <translation>Net loss</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1073"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
         <source>%1 元</source>
         <translation>¥%1</translation>
     </message>
@@ -1445,117 +1458,117 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1075"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
         <source>%n 天</source>
         <translation>%n d</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1076"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
         <source>%n 小时</source>
         <translation>%n h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1077"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
         <source>%n 分钟</source>
         <translation>%n min</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1078"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
         <source>已逾期 %1</source>
         <translation>%1 overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1079"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
         <source>剩 %1</source>
         <translation>%1 left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1080"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1081"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1082"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1083"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1084"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1085"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
         <source>买家/收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1086"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1087"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1088"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1089"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1090"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
         <source>责任方</source>
         <translation>Responsible party</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1091"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
         <source>下一个时限</source>
         <translation>Next deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1092"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
         <source>更新时间</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1093"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
         <source>手机尾号%1</source>
         <translation>phone ending %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1094"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
         <source>按手机号后四位匹配：%1</source>
         <translation>Matched by the phone&apos;s last four digits: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1095"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1098"/>
         <source>平台超时自动处理后：%1 %2 到期</source>
         <translation>Once the platform acts by itself: %1 due %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1096"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
         <source>估算：按工作日计算的时限落在还没有官方节假日与调休安排的年份，按周一至周五估算，法定节假日不算工作日，调休未知；或活动窗口（如双11）还没有当年的日期，按往年的日期估算</source>
         <translation>Estimated: a working-day deadline in a year without an official holiday schedule, counted Monday to Friday without the statutory holidays (make-up workdays unknown); or a campaign window (such as Double 11) without this year&apos;s dates, taken from last year&apos;s</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1097"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1100"/>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
@@ -1661,7 +1674,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="121"/>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="384"/>
         <source>批量操作…</source>
-        <translation>Bulk action…</translation>
+        <translation>Bulk action...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="123"/>
@@ -1669,19 +1682,19 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Hold Ctrl or Shift to select several cases and apply one action to all of them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1057"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
         <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
+        <translation>Export to Excel...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1058"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
         <source>导出当前列表（按当前搜索、筛选和排序）中的售后单</source>
         <translation>Export the cases in the list (current search, filters and sort)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="138"/>
         <source>正在打开数据库……</source>
-        <translation>Opening the database…</translation>
+        <translation>Opening the database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="189"/>
@@ -1707,7 +1720,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="127"/>
         <source>完成已退款的…</source>
-        <translation>Complete the refunded…</translation>
+        <translation>Complete the refunded...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="130"/>
@@ -1725,29 +1738,29 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Too many matching orders: showing %2 cases of the first %1 orders; type a few more characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1059"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1062"/>
         <source>导出售后单</source>
         <translation>Export cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1060"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1063"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1061"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1064"/>
         <source>已导出 %1 张售后单到 %2</source>
         <translation>Exported %1 cases to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1099"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
         <source>当前列表中没有已退款、待完成的售后单</source>
         <translation>No refunded case waiting to be completed in this list</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/cases_tab.py" line="383"/>
         <source>批量操作（%1）…</source>
-        <translation>Bulk action (%1)…</translation>
+        <translation>Bulk action (%1)...</translation>
     </message>
 </context>
 <context>
@@ -1816,7 +1829,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
 <context>
     <name>ChinaTimeEdit</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1269"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
         <source>发生时间 %1 在将来（现在是 %2）。确定按这个时间记录吗？若是输错了年份或日期，请点“否”后改正。</source>
         <translation>The time %1 is in the future (it is %2 now). Record it with this time? If the year or the date is mistyped, click No and correct it.</translation>
     </message>
@@ -1876,7 +1889,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="110"/>
         <source>网点、联系人、对方说法……（可选）</source>
-        <translation>Branch, contact, what they said… (optional)</translation>
+        <translation>Branch, contact, what they said... (optional)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_dialogs.py" line="111"/>
@@ -1923,7 +1936,7 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claim_detail.py" line="108"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
@@ -2079,142 +2092,142 @@ The current database is saved first as a &quot;before restore&quot; backup, whic
         <translation>Not completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1103"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
         <source>（已到期）</source>
         <translation> (overdue)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
         <source>（现在可以办理）</source>
         <translation> (can be done now)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1101"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1104"/>
         <source>截止 %1</source>
         <translation>Due %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1102"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
         <source>%1 起可办理</source>
         <translation>Can be done from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1105"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
         <source>下一步：%1</source>
         <translation>Next step: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1106"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
         <source>找：%1</source>
         <translation>Contact: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1107"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
         <source>需要的材料：</source>
         <translation>Documents needed:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1108"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1109"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1110"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1111"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
         <source>订单实付</source>
         <translation>Order paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1112"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1115"/>
         <source>￥%1</source>
         <translation>¥%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1113"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
         <source>快递</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1114"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1116"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
         <source>保价金额</source>
         <translation>Declared value</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1117"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1118"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
         <source>未注明方式</source>
         <translation>channel not given</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1119"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1120"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
         <source>理赔单号</source>
         <translation>Ticket no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1121"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
         <source>对接方</source>
         <translation>Dealing with</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1122"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
         <source>报案时间</source>
         <translation>Reported on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1123"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1124"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
         <source>下次跟进</source>
         <translation>Next follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1125"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1126"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
         <source>提交货值说明</source>
         <translation>Submit goods value statement</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1127"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1130"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1128"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
         <source>理赔款用于补发</source>
         <translation>Compensation funds reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1129"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2247,92 +2260,92 @@ The %1 yuan recorded as received is taken back with it; received and the statist
 <context>
     <name>ClaimTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1131"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
         <source>截止%1</source>
         <translation>by %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1132"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
         <source>%1起</source>
         <translation>from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1133"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
         <source>还缺：%1</source>
         <translation>Still missing: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1134"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1135"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1136"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1137"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1149"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1138"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1139"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1146"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1140"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1143"/>
         <source>申请金额</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1141"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1142"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1145"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1144"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1147"/>
         <source>跟进日期</source>
         <translation>Follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1148"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
@@ -2399,7 +2412,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/claims_tab.py" line="99"/>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="239"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="242"/>
         <source>全部快递</source>
         <translation>All carriers</translation>
     </message>
@@ -2444,67 +2457,72 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Goods value statements for the selected claims (select several to print one carrier&apos;s at once)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="150"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="150"/>
         <source>条数</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="150"/>
         <source>已申请</source>
         <translation>Claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="147"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="150"/>
         <source>已到账</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="148"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="151"/>
         <source>待追回</source>
         <translation>Outstanding</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="168"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="171"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="231"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="234"/>
         <source>没有符合条件的理赔：清空搜索，或把筛选改回“全部”。</source>
         <translation>No claim matches: clear the search, or set the filters back to &quot;All&quot;.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="232"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="235"/>
         <source>还没有快递理赔。包裹丢件或破损时，在售后单或订单上点“快递理赔”，或点上方的“新建理赔”；登记后打印货值说明，交快递网点理赔。</source>
         <translation>No carrier claims yet. When a parcel is lost or damaged, click &quot;Carrier claims&quot; on its case or order, or &quot;New claim&quot; above; then print the goods value statement for the carrier&apos;s outlet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="248"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="251"/>
         <source>共 %1 条 &amp;nbsp; 已申请 %2 &amp;nbsp; 已到账 %3 &amp;nbsp; 待追回 %4</source>
         <translation>Claims: %1 &amp;nbsp; claimed %2 &amp;nbsp; received %3 &amp;nbsp; outstanding %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="258"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="252"/>
+        <source>￥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="265"/>
         <source>（未填快递）</source>
         <translation>(no carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="265"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="272"/>
         <source>双击只看这家快递的理赔</source>
         <translation>Double-click to list this carrier&apos;s claims only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="342"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="349"/>
         <source>已新建快递理赔 #%1</source>
         <translation>Created carrier claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="345"/>
+        <location filename="../../desktop_app/ui/claims/claims_tab.py" line="352"/>
         <source>请核对理赔金额</source>
         <translation>Check the claimed amounts</translation>
     </message>
@@ -2522,14 +2540,14 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1151"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
         <source>说明每一列是什么：订单按“订单号”导入和合并，只导入选择了的列。保存后，表头相同的表格以后会自动识别。</source>
         <translation>Say what each column holds: orders are imported and merged by their order no., and only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="176"/>
         <source>正在读取文件……</source>
-        <translation>Reading the files…</translation>
+        <translation>Reading the files...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="156"/>
@@ -2562,7 +2580,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>Cannot read</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1150"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
         <source>说明每一列是什么：售后单按“平台 + 售后单号”导入，再次导入时向前推进，订单按订单号关联；只导入选择了的列。保存后，表头相同的表格以后会自动识别（界面和 import-cases 命令都会）。</source>
         <translation>Say what each column holds: cases are imported by platform + after-sales no. and move forward when imported again, linked to their orders by order no.; only the chosen columns are imported. Once saved, sheets with the same headers are recognised automatically (by the window and by import-cases).</translation>
     </message>
@@ -2582,44 +2600,44 @@ The %1 yuan recorded as received is taken back with it; received and the statist
         <translation>(column %1, no header)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1153"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
         <source>预览的数据行中 %1 行可以导入，%2 行有问题：</source>
         <translation>Of the preview&apos;s data rows %1 can be imported, %2 have problems:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1154"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
         <source>“%1”列：</source>
         <translation>column &quot;%1&quot;: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
         <source>第 %1 行</source>
         <translation>Row %1 </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1152"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1155"/>
         <source>……另有 %1 个问题</source>
-        <translation>…and %1 more problems</translation>
+        <translation>...and %1 more problems</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1156"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1159"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入”即可。</source>
         <translation>These headers are already recognised as &quot;%1&quot;: just use Import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1157"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
         <source>这个表格的表头已能被“%1”自动识别，直接用“导入订单”即可；保存的方案只在这次导入时使用。</source>
         <translation>These headers are already recognised as &quot;%1&quot;: Import orders reads them as they are; a saved mapping is only used for this import.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1158"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
         <source>已有名为“%1”的方案，保存会替换它。</source>
         <translation>A mapping named &quot;%1&quot; exists; saving replaces it.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="378"/>
         <source>正在保存……</source>
-        <translation>Saving…</translation>
+        <translation>Saving...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/column_mapping_dialog.py" line="397"/>
@@ -2916,7 +2934,7 @@ The %1 yuan recorded as received is taken back with it; received and the statist
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="159"/>
         <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
+        <translation>Export to Excel...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/dashboard/dashboard_tab.py" line="164"/>
@@ -3123,7 +3141,7 @@ When it runs out: %7</translation>
     <message>
         <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="151"/>
         <source>……另有 %1 个</source>
-        <translation>…and %1 more</translation>
+        <translation>...and %1 more</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/calendar/deadline_notifier.py" line="153"/>
@@ -3310,7 +3328,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/cases/empty_state.py" line="34"/>
         <source>导入订单/售后单…</source>
-        <translation>Import orders/after-sales…</translation>
+        <translation>Import orders/after-sales...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/empty_state.py" line="36"/>
@@ -3405,7 +3423,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="89"/>
         <source>正在读取文件……</source>
-        <translation>Reading the files…</translation>
+        <translation>Reading the files...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="95"/>
@@ -3461,12 +3479,12 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="130"/>
         <source>保存导入报告（xlsx）…</source>
-        <translation>Save import report (xlsx)…</translation>
+        <translation>Save import report (xlsx)...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="135"/>
         <source>按列对应导入…</source>
-        <translation>Import by mapping columns…</translation>
+        <translation>Import by mapping columns...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="137"/>
@@ -3476,7 +3494,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="141"/>
         <source>这是天猫的退款列表…</source>
-        <translation>This is a Tmall refund list…</translation>
+        <translation>This is a Tmall refund list...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="143"/>
@@ -3491,7 +3509,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="178"/>
         <source>：正在读取……</source>
-        <translation>: reading…</translation>
+        <translation>: reading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="181"/>
@@ -3501,7 +3519,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="192"/>
         <source>正在取消……已导入的部分会全部撤销</source>
-        <translation>Cancelling… everything imported so far will be undone</translation>
+        <translation>Cancelling... everything imported so far will be undone</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="208"/>
@@ -3554,7 +3572,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="302"/>
         <source>……另有 %1 条提醒</source>
-        <translation>… and %1 more notes</translation>
+        <translation>... and %1 more notes</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/import_dialog.py" line="326"/>
@@ -3650,7 +3668,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/settings/ledger_care.py" line="101"/>
         <source>查看所有备份…</source>
-        <translation>All backups…</translation>
+        <translation>All backups...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/ledger_care.py" line="140"/>
@@ -3728,57 +3746,57 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1284"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1287"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1285"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1288"/>
         <source>打开数据文件夹</source>
         <translation>Open data folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1286"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1289"/>
         <source>打开日志文件夹</source>
         <translation>Open log folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1287"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1290"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1288"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1291"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1289"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1292"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1290"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1293"/>
         <source>数据库打开后，可撤销正在查看的售后单的最后一步</source>
         <translation>Once the database is open: undo the last step of the case shown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1291"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1294"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1292"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1295"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1293"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1296"/>
         <source>关于售后台账</source>
         <translation>About Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1294"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1297"/>
         <source>关于 Qt</source>
         <translation>About Qt</translation>
     </message>
@@ -3786,7 +3804,8 @@ A case can be logged before its order is imported; the import fills in the recip
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/app.py" line="54"/>
+        <location filename="../../desktop_app/ui/app.py" line="64"/>
+        <location filename="../../desktop_app/ui/app.py" line="119"/>
         <location filename="../../desktop_app/ui/window/main_window.py" line="73"/>
         <source>售后台账</source>
         <translation>Aftersales Ledger</translation>
@@ -3794,7 +3813,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="91"/>
         <source>正在打开数据库……</source>
-        <translation>Opening the database…</translation>
+        <translation>Opening the database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="96"/>
@@ -3814,17 +3833,17 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="105"/>
         <source>导入其他表格…</source>
-        <translation>Import other sheet…</translation>
+        <translation>Import other sheet...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="107"/>
         <source>供应商的表格、自己的旧台账等：预览后指定各列的含义，保存为方案再导入</source>
-        <translation>A supplier&apos;s sheet, your own old ledger…: preview it, say what each column holds, save that as a mapping and import</translation>
+        <translation>A supplier&apos;s sheet, your own old ledger...: preview it, say what each column holds, save that as a mapping and import</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="108"/>
         <source>已保存的列对应方案…</source>
-        <translation>Saved column mappings…</translation>
+        <translation>Saved column mappings...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="118"/>
@@ -3849,7 +3868,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="124"/>
         <source>连接团队数据库…</source>
-        <translation>Connect to a team database…</translation>
+        <translation>Connect to a team database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="132"/>
@@ -3864,7 +3883,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="151"/>
         <source>正在处理……</source>
-        <translation>Working…</translation>
+        <translation>Working...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/main_window.py" line="261"/>
@@ -4115,7 +4134,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="133"/>
         <source>买家诉求、沟通情况……</source>
-        <translation>What the buyer wants, how the talks went…</translation>
+        <translation>What the buyer wants, how the talks went...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/cases/new_case_dialog.py" line="134"/>
@@ -4276,7 +4295,7 @@ A case can be logged before its order is imported; the import fills in the recip
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="130"/>
         <source>事故经过：网点、联系人、快递员说法……</source>
-        <translation>What happened: branch, contact, what the courier said…</translation>
+        <translation>What happened: branch, contact, what the courier said...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/claims/new_claim_dialog.py" line="131"/>
@@ -4595,67 +4614,67 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>OrderTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1160"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1161"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1162"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1163"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1164"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
         <source>（未导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1165"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1166"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1167"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1168"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1169"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1170"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1173"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1171"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
         <source>售后单</source>
         <translation>Cases</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1172"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
         <source>按手机号后四位匹配</source>
         <translation>Matched by the phone&apos;s last four digits</translation>
     </message>
@@ -4690,7 +4709,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/orders/orders_tab.py" line="83"/>
         <source>导出 Excel…</source>
-        <translation>Export to Excel…</translation>
+        <translation>Export to Excel...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/orders/orders_tab.py" line="85"/>
@@ -4754,22 +4773,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Exported %1 orders to %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1174"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
         <source>实付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1175"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1178"/>
         <source>付款</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1176"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
         <source>物流</source>
         <translation>Shipping</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1177"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
         <source>已有 %1 张售后单</source>
         <translation>After-sales cases: %1</translation>
     </message>
@@ -4852,7 +4871,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="71"/>
         <source>运单号以快递公司的字母开头时（SF…顺丰、YT…圆通）按运单号的快递公司录入</source>
-        <translation>A tracking no. that starts with a carrier&apos;s letters (SF… SF Express, YT… YTO) is entered with that carrier</translation>
+        <translation>A tracking no. that starts with a carrier&apos;s letters (SF... SF Express, YT... YTO) is entered with that carrier</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_paste_dialog.py" line="79"/>
@@ -5391,7 +5410,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_picking.py" line="135"/>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1179"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
         <source>拣货单（补发）</source>
         <translation>Picking list (reships)</translation>
     </message>
@@ -5401,62 +5420,62 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Picking list saved to %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1180"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
         <source>打印时间：%1，共 %2 个包裹</source>
         <translation>Printed %1, %2 parcel(s)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1181"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
         <source>拣货汇总</source>
         <translation>Items to pick</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1182"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
         <source>商品</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1183"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
         <source>规格</source>
         <translation>Variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1184"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1185"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
         <source>逐单明细</source>
         <translation>Per parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1186"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1187"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1188"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1189"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1192"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1190"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1191"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
@@ -5517,7 +5536,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="103"/>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="247"/>
         <source>批量处理…</source>
-        <translation>Bulk actions…</translation>
+        <translation>Bulk actions...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="104"/>
@@ -5572,7 +5591,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="246"/>
         <source>批量处理（%1）…</source>
-        <translation>Bulk actions (%1)…</translation>
+        <translation>Bulk actions (%1)...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/reships/reship_tab.py" line="249"/>
@@ -5598,167 +5617,167 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReshipTableModel</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1193"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
         <source>待答复</source>
         <translation>Awaiting answer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1194"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
         <source>待补发</source>
         <translation>Reship pending</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1195"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
         <source>已发出</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1196"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
         <source>已拒绝</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1197"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
         <source>缺货改退款</source>
         <translation>Out of stock → refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1198"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1199"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
         <source>（未定，订单未导入）</source>
         <translation>(not chosen; order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1200"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1201"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
         <source>平台已%1，不要再发货</source>
         <translation>Platform: %1 — do not ship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1202"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
         <source>平台已自动同意</source>
         <translation>Agreed by the platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1203"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
         <source>平台已同意：%1</source>
         <translation>Platform agreed: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1204"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
         <source>答复：%1</source>
         <translation>Answer: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1205"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
         <source>超时发出</source>
         <translation>Sent late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1206"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
         <source>按时发出</source>
         <translation>Sent on time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1207"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
         <source>已超时，须赔付 %2 元（%1）</source>
         <translation>Late: ¥%2 owed (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1208"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
         <source>%1（%2 元）</source>
         <translation>%1 (¥%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1209"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
         <source>售后单</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1210"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1211"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1212"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1213"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1214"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
         <source>补发商品</source>
         <translation>Items to reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1215"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1216"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1217"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
         <source>承诺时间</source>
         <translation>Promised at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1218"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
         <source>发货时限</source>
         <translation>Ship by</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1219"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
         <source>逾期后果</source>
         <translation>If late</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1220"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
         <source>快递 / 运单号</source>
         <translation>Carrier / tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1221"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
         <source>%1 前答复（%2），否则%3</source>
         <translation>Answer by %1 (%2), else: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1222"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
         <source>%1 前未发出（%2），平台已%3</source>
         <translation>Not shipped by %1 (%2); the platform: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1223"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1226"/>
         <source>%1 前发出（%2）</source>
         <translation>Ship by %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1224"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
         <source>（按估算的节假日计算）</source>
         <translation> (counted on an estimated holiday calendar)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1225"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
         <source>发出时间：%1</source>
         <translation>Sent at %1</translation>
     </message>
@@ -5766,42 +5785,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>ReturnMenus</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1253"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1256"/>
         <source>打开售后单</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1254"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1257"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1255"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1256"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
         <source>复制退货运单号</source>
         <translation>Copy return tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1257"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
         <source>买家还没有填写退货运单号</source>
         <translation>The buyer has not given the return&apos;s tracking number yet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1258"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1261"/>
         <source>关联到售后单…</source>
-        <translation>Match to a case…</translation>
+        <translation>Match to a case...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1259"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1262"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1260"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -5856,7 +5875,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="128"/>
         <source>添加验货照片…</source>
-        <translation>Add inspection photos…</translation>
+        <translation>Add inspection photos...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/returns/returns_tab.py" line="248"/>
@@ -5864,7 +5883,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Unpacking and weighing photos go on this parcel&apos;s cases as evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1227"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
         <source>买家寄出超过</source>
         <translation>Shipped by the buyer more than</translation>
     </message>
@@ -5880,102 +5899,102 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>First record the inspection of a parcel that has a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1228"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
         <source>天仍未收到的退货（在平台确认收货时限前催一催）</source>
         <translation>days ago and not received yet (chase them before the platform&apos;s confirmation timer runs out)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1229"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1230"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
         <source>平台</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1231"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1232"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
         <source>买家</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1233"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
         <source>退货运单</source>
         <translation>Return parcel</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1234"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
         <source>寄出时间</source>
         <translation>Shipped</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1235"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1236"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
         <source>运单号</source>
         <translation>Tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1237"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
         <source>快递（推测）</source>
         <translation>Carrier (guessed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1238"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
         <source>收到时间</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1239"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
         <source>验货</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1240"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1241"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
         <source>关联到售后单…</source>
-        <translation>Match to a case…</translation>
+        <translation>Match to a case...</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1242"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
         <source>在途退货</source>
         <translation>Returns on the way</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1243"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
         <source>无主件</source>
         <translation>Unmatched parcels</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1244"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
         <source>平台已超时自动处理：%1</source>
         <translation>The platform acted by itself: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1245"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1246"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
         <source>在途退货（%1）</source>
         <translation>Returns on the way (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1247"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
         <source>无主件（%1）</source>
         <translation>Unmatched parcels (%1)</translation>
     </message>
@@ -6081,42 +6100,42 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Added %1 files to case %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1248"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
         <source>请先在无主件列表中选一个包裹</source>
         <translation>Choose a parcel in the unmatched list first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1249"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1252"/>
         <source>关联到售后单</source>
         <translation>Match to a case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1250"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1253"/>
         <source>售后单编号：</source>
         <translation>Case number:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1251"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1254"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1262"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1263"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1266"/>
         <source>应退回：</source>
         <translation>Should contain:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1264"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1267"/>
         <source>已验货：</source>
         <translation>Inspected: </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1265"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1268"/>
         <source>建议：</source>
         <translation>Suggested: </translation>
     </message>
@@ -6222,7 +6241,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="138"/>
         <source>时间窗口（如春节、双11）期间改用窗口内的时长；窗口的增删和其他设置（完成事件、出处等）请在“TOML（高级）”中修改。</source>
-        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources …) in &quot;TOML (advanced)&quot;.</translation>
+        <translation>During a date window (Spring Festival, Double 11) the window&apos;s duration applies; add or remove windows and change other settings (met by, sources ...) in &quot;TOML (advanced)&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rule_form.py" line="179"/>
@@ -6278,7 +6297,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Date window &quot;%1&quot;: the end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1267"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1270"/>
         <source>“%1（%2）”</source>
         <translation>&quot;%1 (%2)&quot;</translation>
     </message>
@@ -6373,7 +6392,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="373"/>
         <source>正在保存，请稍候……</source>
-        <translation>Saving, please wait…</translation>
+        <translation>Saving, please wait...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/rules_dialog.py" line="379"/>
@@ -6421,7 +6440,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="68"/>
         <source>还没有保存任何列对应方案。用“导入其他表格…”导入一个表格时即可保存。</source>
-        <translation>No column mapping saved yet. Save one when importing a sheet with &quot;Import other sheet…&quot;.</translation>
+        <translation>No column mapping saved yet. Save one when importing a sheet with &quot;Import other sheet...&quot;.</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/imports/saved_mappings_dialog.py" line="74"/>
@@ -6528,7 +6547,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="58"/>
         <source>连接团队数据库…</source>
-        <translation>Connect to a team database…</translation>
+        <translation>Connect to a team database...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/settings/settings_dialog.py" line="61"/>
@@ -6581,7 +6600,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/imports/mapping_settings.py" line="35"/>
         <source>正在读取文件……</source>
-        <translation>Reading the files…</translation>
+        <translation>Reading the files...</translation>
     </message>
 </context>
 <context>
@@ -6697,7 +6716,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="108"/>
         <source>选择图片…</source>
-        <translation>Choose image…</translation>
+        <translation>Choose image...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/shop_profile_dialog.py" line="110"/>
@@ -6776,13 +6795,13 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="118"/>
         <source>店铺信息…</source>
-        <translation>Shop details…</translation>
+        <translation>Shop details...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="131"/>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="218"/>
         <source>正在读取……</source>
-        <translation>Reading…</translation>
+        <translation>Reading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="145"/>
@@ -6807,7 +6826,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="153"/>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="219"/>
         <source>正在读取货值说明……</source>
-        <translation>Reading the statement…</translation>
+        <translation>Reading the statement...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="185"/>
@@ -6880,7 +6899,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="281"/>
         <source>正在生成 PDF……</source>
-        <translation>Writing the PDF…</translation>
+        <translation>Writing the PDF...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/statements/statement_dialog.py" line="318"/>
@@ -6891,27 +6910,27 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>StatusColours</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1271"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
         <source>已逾期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1272"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
         <source>24小时内到期</source>
         <translation>Due within 24 h</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1273"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1276"/>
         <source>等待中</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1274"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
         <source>已完成</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1275"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
         <source>各标签页的颜色含义相同</source>
         <translation>The colours mean the same in every tab</translation>
     </message>
@@ -6985,22 +7004,22 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
 <context>
     <name>TableMenu</name>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1277"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1280"/>
         <source>复制订单号</source>
         <translation>Copy order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1278"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1281"/>
         <source>这一行没有订单号</source>
         <translation>This row has no order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1279"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1282"/>
         <source>复制运单号</source>
         <translation>Copy tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1280"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1283"/>
         <source>这一行没有运单号</source>
         <translation>This row has no tracking number</translation>
     </message>
@@ -7025,7 +7044,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_changes.py" line="246"/>
         <source>团队数据库连不上，正在重试…</source>
-        <translation>Cannot reach the team database; retrying…</translation>
+        <translation>Cannot reach the team database; retrying...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_changes.py" line="248"/>
@@ -7191,7 +7210,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="91"/>
         <source>迁移本机数据到服务器…</source>
-        <translation>Move this computer&apos;s data to the server…</translation>
+        <translation>Move this computer&apos;s data to the server...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="92"/>
@@ -7226,7 +7245,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="141"/>
         <source>正在连接 %1 …</source>
-        <translation>Connecting to %1 …</translation>
+        <translation>Connecting to %1 ...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="148"/>
@@ -7266,7 +7285,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="190"/>
         <source>正在迁移，请稍候……</source>
-        <translation>Moving, please wait…</translation>
+        <translation>Moving, please wait...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_db_dialog.py" line="198"/>
@@ -7330,7 +7349,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/team/team_mode.py" line="122"/>
         <source>换个名字…</source>
-        <translation>Another name…</translation>
+        <translation>Another name...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/team/team_mode.py" line="123"/>
@@ -7366,7 +7385,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Recorded at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1282"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="1285"/>
         <source>%1（%2 → %3）</source>
         <translation>%1 (%2 → %3)</translation>
     </message>
@@ -8854,7 +8873,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="353"/>
         <source>团队数据库地址必须是 postgresql+psycopg://… 形式</source>
-        <translation>The team database address must look like postgresql+psycopg://…</translation>
+        <translation>The team database address must look like postgresql+psycopg://...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="354"/>
@@ -8934,7 +8953,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="371"/>
         <source>席位名“%1”也在另一台电脑（%2，%3 起）上使用：两台电脑的修改都记在“%1”名下，分不清是谁做的。请给这台电脑换一个席位名（文件 → 连接团队数据库…，或命令 seat 新名字），例如“%1（前台）”；那台电脑已不再使用时，在这台电脑上再设一次这个名字即可</source>
-        <translation>The seat name &quot;%1&quot; is also used on another computer (%2, since %3): the changes of both computers are recorded under &quot;%1&quot; and nobody can tell them apart. Give this computer another seat name (File → Connect to team database…, or the command seat NEW-NAME), e.g. &quot;%1 (front desk)&quot;; if that computer is no longer used, set this name once more on this computer</translation>
+        <translation>The seat name &quot;%1&quot; is also used on another computer (%2, since %3): the changes of both computers are recorded under &quot;%1&quot; and nobody can tell them apart. Give this computer another seat name (File → Connect to team database..., or the command seat NEW-NAME), e.g. &quot;%1 (front desk)&quot;; if that computer is no longer used, set this name once more on this computer</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="372"/>
@@ -9017,92 +9036,107 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>Sheet &quot;%1&quot; holds a cell whose position cannot be read (not written like A1): the file is damaged. Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="495"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
+        <source>数据库文件不存在：%1（没有新建它）。请检查 --db 或环境变量 %2 所写的路径；导入订单或售后单、case add 会在这个路径新建台账。</source>
+        <translation>The ledger file %1 is not there (none was made). Check the path given with --db or in the environment variable %2; importing orders or after-sales lists, or case add, makes a new ledger at that path.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="496"/>
         <source>快递公司“%1”里有控制字符（%2），不是快递公司的名称：请删去它</source>
         <translation>Carrier &quot;%1&quot; holds a control character (%2): that is no carrier&apos;s name. Delete it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
         <source>工作表“%1”里有无法识别的单元格位置“%2”，文件可能已损坏</source>
         <translation>Sheet &quot;%1&quot; holds a cell position &quot;%2&quot; that means nothing: the file may be damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="553"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
         <source>压缩的数据已损坏或不完整，可能没有下载完整</source>
         <translation>its compressed data is damaged or incomplete: perhaps a download cut short</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="566"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="567"/>
         <source>里面的文字不是有效的 UTF-8 编码</source>
         <translation>the text inside is not valid UTF-8</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
         <source>里面的 XML 内容不完整或写法不对</source>
         <translation>the XML inside is incomplete or malformed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="598"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
+        <source>%1：同意后%2%3内发出并填写运单号；逾期：%4</source>
+        <translation>%1: once agreed, ship within %2 %3 and enter the tracking number; if late: %4</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
         <source>单元格引用的文字在文件里找不到</source>
         <translation>a cell refers to text the file does not hold</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
         <source>里面的结构无法解析</source>
         <translation>its inner structure cannot be parsed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
         <source>认不出里面的格式</source>
         <translation>its inner format is not recognised</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="982"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
+        <source>%1：未及时处理则%2</source>
+        <translation>%1: if not handled in time: %2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
         <source>（赔付金额未知：订单未导入）</source>
         <translation> (amount owed unknown: order not imported)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
         <source>（赔付金额未知：订单未导入，最高30元）</source>
         <translation> (amount owed unknown: order not imported, at most ¥30)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
         <source>（仅退款，已改类型）</source>
         <translation> (when it was a refund only; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="985"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
         <source>（退货退款，已改类型）</source>
         <translation> (when it was a return &amp; refund; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="986"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
         <source>（换货，已改类型）</source>
         <translation> (when it was an exchange; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="987"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
         <source>（补发，已改类型）</source>
         <translation> (when it was a reship; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="988"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
         <source>（部分退款/补偿，已改类型）</source>
         <translation> (when it was a partial refund / compensation; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="989"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="992"/>
         <source>（返修，已改类型）</source>
         <translation> (when it was a repair; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="990"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="993"/>
         <source>（中差评，已改类型）</source>
         <translation> (when it was a negative review; kind changed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="991"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="994"/>
         <source>（维权/投诉，已改类型）</source>
         <translation> (when it was a dispute / complaint; kind changed)</translation>
     </message>
@@ -9169,7 +9203,7 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="399"/>
         <source>%1或生成时给出单价：命令 statement … --unit-price 59.00（几种商品各自给：--unit-price &quot;商品名=59.00&quot;）</source>
-        <translation>%1 or give the unit prices when writing it: statement … --unit-price 59.00 (for several goods: --unit-price &quot;goods name=59.00&quot;)</translation>
+        <translation>%1 or give the unit prices when writing it: statement ... --unit-price 59.00 (for several goods: --unit-price &quot;goods name=59.00&quot;)</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="400"/>
@@ -9207,2692 +9241,2692 @@ Create another claim for this parcel anyway (for another item in it, say)?</tran
         <translation>&quot;durations&quot; must list the new duration of at least one timer, e.g. { seller_confirm_return = { days = 20 } }</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="408"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
         <source>数据库地址“%1”写法不对：应写成 postgresql+psycopg://用户名:密码@主机:端口/数据库名（协议名后面是“://”）</source>
         <translation>Database address &quot;%1&quot; is mistyped: write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE (&quot;://&quot; after the scheme)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="409"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
         <source>不支持的数据库地址“%1”：请写 SQLite 文件路径，或 postgresql+psycopg://用户名:密码@主机:端口/数据库名</source>
         <translation>Unsupported database address &quot;%1&quot;: write an SQLite file path, or postgresql+psycopg://user:password@host:port/database</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="410"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
         <source>是 Excel 的错误值 %1（单元格 %2%3），不是数据，不能当作空白导入。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入</source>
         <translation>is the Excel error value %1 (cell %2%3), not data; it cannot be imported as blank. Correct the cell in Excel (or export the file again from the platform) and import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="411"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
         <source>表头“%1”有 %2 列（第 %3 列），第 %4 行它们的内容不同（“%5”和“%6”）：导入的是第 %7 列。请确认它是对的，否则删去或改名多余的列后重新导入</source>
         <translation>The header &quot;%1&quot; heads %2 columns (columns %3), and in row %4 they differ (&quot;%5&quot; and &quot;%6&quot;): column %7 was imported. Check that it is the right one; otherwise delete or rename the other columns and import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="412"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
         <source>文件在第 %1 行中途结束（这一行只有 %2 列，上面的行有 %3 列）：可能没有下载完整，后面的行也缺了。文件没有导入，请重新下载后再导入</source>
         <translation>The file ends in the middle of row %1 (it has only %2 columns, the rows above have %3): it may not have been downloaded completely, and the rows after it are missing too. The file was not imported: download it again, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="413"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
         <source>数据库 %1 正被另一个窗口或命令打开着：恢复后，它再做的修改都会丢失。请先关闭它（窗口：文件 → 退出），再恢复。数据库未被修改。</source>
         <translation>Database %1 is open in another window or command: whatever it changed after a restore would be lost. Close it first (the window: File → Quit), then restore. The database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="414"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
         <source>最新的完好备份是 %1（%2，%3）。在窗口中用“恢复备份”恢复它，或运行：python -m desktop_app restore &quot;%4&quot;</source>
         <translation>The newest intact backup is %1 (%2, %3). Restore it in the window with &quot;Restore backup&quot;, or run: python -m desktop_app restore &quot;%4&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="415"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
         <source>是公式%1（单元格 %2），但文件里没有保存它的计算结果，不能当作空白导入。请在 Excel 中打开文件、确认数值显示正确后保存，再导入</source>
         <translation>is a formula%1 (cell %2) whose result the file does not hold; it cannot be imported as blank. Open the file in Excel, check the values show correctly, save it and import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="416"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
         <source>第 %1 行：平台售后单 %2（新建为 #%3）与手工登记的售后单 #%4 是同一订单 %5、同一类型（%6），可能是同一个售后：请核对，关闭多余的一张</source>
         <translation>Row %1: platform after-sales %2 (new case #%3) and case #%4 entered by hand are of the same order %5 and kind (%6): probably the same request. Check them and close the extra one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="417"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
         <source>订单 %1 的理赔合计申请 %2 元，超过买家为整单商品实付的 %3 元（另有理赔 %4）：请核对是否重复登记，多出的部分需有保价或运费等依据</source>
         <translation>The claims of order %1 ask ¥%2 in all, more than the ¥%3 the buyer paid for all its goods (other claims: %4): check for a claim entered twice; the difference needs a basis such as a declared value or postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="418"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
         <source>文件已损坏或不完整，无法作为 Excel 表格读取（%1）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入</source>
         <translation>The file is damaged or incomplete and cannot be read as an Excel sheet (%1). Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="419"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
         <source>文件不完整或已损坏（不是有效的 Excel 文件）。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入</source>
         <translation>The file is incomplete or damaged (not a valid Excel file). Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="420"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
         <source>文件在读取过程中被改动了（大小或修改时间变了）：可能还在下载，或正被别的程序保存。文件没有导入，请等它下载或保存完后再导入</source>
         <translation>The file changed while it was being read (its size or time changed): it may still be downloading, or another program is saving it. Nothing was imported; wait until it is downloaded or saved and import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="421"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
         <source>时长必须恰好写一项：{ hours = 72 }、{ days = 7 } 或 { working_days = 3 }</source>
         <translation>A duration has exactly one entry: { hours = 72 }, { days = 7 } or { working_days = 3 }</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="422"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
         <source>“date_only_start”只能是 &quot;day_start&quot;（当天0点起算）或 &quot;next_day&quot;（次日0点起算）</source>
         <translation>&quot;date_only_start&quot; can only be &quot;day_start&quot; (from midnight that day) or &quot;next_day&quot; (from the next midnight)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="423"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
         <source>文件设置了密码保护。请在 Excel 中打开并取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入</source>
         <translation>The file is password-protected. Open it in Excel and remove the password (File → Info → Protect Workbook), save it as .xlsx, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="424"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
         <source>这是网页或 XML 格式的表格，无法直接导入。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入</source>
         <translation>This is a web page or XML sheet and cannot be imported directly. Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
         <source>表头既像“%1”又像“%2”，看不出是哪个平台的导出：请指明平台（命令行 --platform，窗口里用“导入其他表格…”）</source>
-        <translation>The header looks like both &quot;%1&quot; and &quot;%2&quot;, so the platform cannot be told: name the platform (--platform on the command line, &quot;Import other sheet…&quot; in the window)</translation>
+        <translation>The header looks like both &quot;%1&quot; and &quot;%2&quot;, so the platform cannot be told: name the platform (--platform on the command line, &quot;Import other sheet...&quot; in the window)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="427"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
         <source>%1 刚被 %2 修改了（%3 %4），本次未保存：要改的%5是别的席位刚改的；看过之后确要改，请加 --other-seat 再执行</source>
         <translation>%1 was just changed by %2 (%3 %4); this change was not saved: %5 was just changed by another seat. To change it anyway once you have looked, run it again with --other-seat</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="428"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
         <source>文件 %1 不是售后台账数据库（里面是其他程序的数据：%2等），没有改动它。请选择售后台账的数据库文件，或写一个新的文件名</source>
-        <translation>File %1 is not an Aftersales Ledger database (it holds another program&apos;s data: %2 …); it was not changed. Choose an Aftersales Ledger database file, or write a new file name</translation>
+        <translation>File %1 is not an Aftersales Ledger database (it holds another program&apos;s data: %2 ...); it was not changed. Choose an Aftersales Ledger database file, or write a new file name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="429"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
         <source>文件已损坏，无法作为 Excel 表格读取。请在平台后台重新导出，或在 Excel 中另存为 .xlsx 后再导入</source>
         <translation>The file is damaged and cannot be read as an Excel sheet. Export it again from the platform&apos;s back office, or save it as .xlsx in Excel, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="430"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
         <source>数据库 %1 刚被恢复为一个备份（文件已被替换），本次操作没有保存。请重新运行命令（窗口：重新打开数据库）后再操作。</source>
         <translation>Database %1 was just restored from a backup (the file was replaced); this was not saved. Run the command again (the window: open the database again), then retry.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="431"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
         <source>文件 %1 不是售后台账数据库（里面是其他程序的数据：%2），没有改动它。请选择售后台账的数据库文件，或写一个新的文件名</source>
         <translation>File %1 is not an Aftersales Ledger database (it holds another program&apos;s data: %2); it was not changed. Choose an Aftersales Ledger database file, or write a new file name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="432"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
         <source>第 %1 行有一个没有配对的引号（&quot;），其后 %2 行被并进了同一个单元格（从“%3”开始）。请在该行补上或删去引号后再导入</source>
         <translation>Row %1 has a quote (&quot;) that is never closed: the %2 lines after it were read into one cell (from &quot;%3&quot;). Add or remove the quote in that row, then import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="433"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
         <source>第 %1 行：成本价为 0，已按不计成本的商品（赠品、试用装）导入，货损按 0 元计；如果是漏填，请改正后重新导入</source>
         <translation>Row %1: the cost price is 0, imported as goods that cost nothing (a gift, a sample), their loss counted as 0.00; if it was left out by mistake, correct the sheet and import it again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="434"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
         <source>%1“%2”在第 %3 行已经出现过，但这一行的内容与第 %3 行不同；这一行未导入（保留第 %3 行）。请核对后删去多余的一行</source>
         <translation>%1 &quot;%2&quot; is on row %3 already, but this row differs from row %3; this row was not imported (row %3 is kept). Check them and delete the extra row</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="435"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
         <source>%1的时间 %2 早于%3的时间 %4：售后单的步骤按发生的先后记录。请检查时间；撤销改不到%5（%6），这一步请记录为 %7 或之后</source>
         <translation>The time of %1, %2, is before the time of %3, %4: a case&apos;s steps are recorded in the order they happened. Check the time; undoing cannot reach %5 (%6), so record this step at %7 or later.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="436"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
         <source>数据库正被另一个程序写入（另一个窗口、命令行或导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。</source>
         <translation>Another program is writing to the database (another window, the command line or an import) and had not finished after %1 seconds. Nothing was changed; try again once it is done.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="437"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
         <source>是 Excel 的错误值 %1，不是数据。请在 Excel 中改正这个单元格（或从平台后台重新导出）后再导入</source>
         <translation>is the Excel error value %1, not data. Correct the cell in Excel (or export the file again from the platform) and import again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="438"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
         <source>另一个席位正在修改同一批记录（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。</source>
         <translation>Another seat is changing the same records (a large import, say) and had not finished after %1 seconds. Nothing was changed; try again once it is done.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="439"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
         <source>另一个席位正在写入团队数据库（例如一次大的导入），等了 %1 秒仍未完成。数据未被修改；请等它结束后再试。</source>
         <translation>Another seat is writing to the team database (a large import, say) and had not finished after %1 seconds. Nothing was changed; try again once it is done.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="440"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
         <source>订单号“%1”是科学计数法（被 Excel 转成了数字，已丢失位数），请从平台重新导出或手工输入完整订单号</source>
         <translation>Order number &quot;%1&quot; is in scientific notation (Excel turned it into a number and lost digits): export it again from the platform or type the full order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="441"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
         <source>%1“%2”格式不对，应为 YYYY-MM-DD HH:MM[:SS] 或 YYYY-MM-DD（北京时间）</source>
         <translation>%1 &quot;%2&quot; is not in the right format: YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="442"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
         <source>每年重复的窗口需要“event”（活动编号，如 double11），用来判断某一年是否已有自己的窗口</source>
         <translation>A yearly window needs an &quot;event&quot; (the event&apos;s id, e.g. double11) to tell whether a year has its own window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="443"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
         <source>文件在第 %1 行的一个字中间结束：可能没有下载完整，后面的行也缺了。文件没有导入，请重新下载后再导入</source>
         <translation>The file ends in the middle of a character in row %1: it may not have been downloaded completely, and the rows after it are missing too. The file was not imported: download it again, then import it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="444"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
         <source>“refusal_records”只能是 escalated（商家拒绝后平台直接介入），不能是“%1”</source>
         <translation>&quot;refusal_records&quot; can only be escalated (the platform steps in once the shop refuses), not &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="445"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
         <source>备份 %1 由更新版本的售后台账创建（版本 %2），本程序无法使用它：请先升级程序再恢复。数据库未被修改</source>
         <translation>The backup %1 was written by a newer version of Aftersales Ledger (revision %2), which this version cannot use: upgrade the app first, then restore it. The ledger was not changed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
         <source>时长单位“%1”无效，可用：hours（小时）、days（天）、working_days（工作日）</source>
         <translation>Duration unit &quot;%1&quot; is not valid: use hours, days or working_days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="446"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="447"/>
         <source>团队数据库%1不存在：请先在服务器上建好这个数据库（CREATE DATABASE），或检查库名。</source>
         <translation>The team database%1 does not exist: create it on the server first (CREATE DATABASE), or check its name.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="448"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
         <source>没有找到可用的备份（备份文件夹：%1）。请不要删除这个文件，把它复制一份后联系技术支持尝试修复。</source>
         <translation>No usable backup was found (backup folder: %1). Do not delete this file; copy it and contact support to try a repair.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
         <source>“rounds”只能是 &quot;each&quot;（每次起算事件重新计时）或 &quot;first&quot;（只按第一次）</source>
         <translation>&quot;rounds&quot; can only be &quot;each&quot; (timed again at each start event) or &quot;first&quot; (from the first only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="449"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
         <source>与团队数据库%1的连接在操作中途断开了：%2。这次没有做完的修改没有保存；请等服务器恢复后再做一次。</source>
         <translation>The connection to the team database%1 broke off in the middle: %2. The unfinished change was not saved; do it again once the server is back.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="450"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="451"/>
         <source>这台电脑没有可用的系统钥匙串，无法保存密码（%1）。可以每次在地址里写上密码，或设置环境变量 %2。</source>
         <translation>This computer has no usable system keyring, so the password cannot be saved (%1). Write the password in the address each time, or set the environment variable %2.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="452"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
         <source>%1 在你打开之后已被修改（%2）。你的修改没有保存；已显示最新的内容，请在它的基础上重新修改。</source>
         <translation>%1 was changed after you opened it (%2). Your changes were not saved; the latest version is shown: make your changes again on it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="453"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
         <source>赔付 %1 元后累计 %2 元，少于申请的 %3 元：请用“部分赔付”，或接受这个金额并“关闭理赔”</source>
         <translation>With ¥%1 paid the total is ¥%2, less than the ¥%3 claimed: use &quot;Partly paid&quot;, or accept this amount and &quot;Close claim&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="454"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
         <source>第 %1 行：成本价 %2 元超过 %3 元，不像一件商品的成本（是否多写了几位？），这一行没有导入</source>
         <translation>Row %1: a cost price of %2 yuan is over %3 yuan, no cost of one item (digits too many?); the row was not imported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
         <source>“%1”必须是日期时间，例如 2022-01-25T00:00:00（北京时间），而不是 %2</source>
         <translation>&quot;%1&quot; must be a date and time, e.g. 2022-01-25T00:00:00 (Beijing time), not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="457"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
         <source>网页表格读到第 %1 行已超过 %2 个单元格（合并单元格向下重复了太多），不像是订单表格</source>
         <translation>The web page&apos;s table has more than %2 cells by row %1 (merged cells repeated too far down): it does not look like an order list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="458"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
         <source>文件太大（%1 MB）：%2。每个证据文件最大 %3 MB，请压缩或剪短后再添加。证据没有添加</source>
         <translation>File too large (%1 MB): %2. An evidence file may be at most %3 MB; compress or trim it and add it again. The evidence was not added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="459"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
         <source>无法登录团队数据库%1：用户名或密码不对。请在 设置 → 连接团队数据库 中重新填写。</source>
         <translation>Cannot log in to the team database%1: wrong user name or password. Enter them again under Settings → Connect to a team database.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="460"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
         <source>%1 列的表头“%2”与 %3 列相同，导入时只会读到 %3 列（“%4”）：请在表格里给其中一列改名</source>
         <translation>Column %1 has the same header &quot;%2&quot; as column %3, so the import would read column %3 only (&quot;%4&quot;): rename one of them in the sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="461"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
         <source>数据库 %1 由更新版本的售后台账创建（版本 %2），本程序无法打开。请升级程序后再试。</source>
         <translation>Database %1 was made by a newer Aftersales Ledger (version %2) and cannot be opened by this one. Update the program and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="462"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
         <source>运单号“%1”被 Excel 转成了数字（已丢失位数），请把该列设为文本后重新复制</source>
         <translation>Tracking number &quot;%1&quot; was turned into a number by Excel (digits lost): format the column as text and copy it again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
         <source>同一个原因不能同时出现在 reasons 和 except_reasons 中</source>
         <translation>A reason cannot be in both reasons and except_reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="463"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
         <source>%1 列没有表头，无法按列名识别（“%2”）：请在表格里给这一列加上列名，或选择其他列</source>
         <translation>Column %1 has no header and cannot be found by name (&quot;%2&quot;): give it a header in the sheet, or choose another column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="464"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
         <source>文件解压后超过 1 GB（疑似“压缩炸弹”或并非订单表格），为安全起见拒绝读取</source>
         <translation>The file unpacks to more than 1 GB (a &quot;zip bomb&quot;, or no order sheet): it is not read, for safety</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="465"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="466"/>
         <source>这是%1的商品明细文件，不能单独导入。请把它和对应的订单列表文件（%2…）一起选择导入</source>
-        <translation>This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list file (%2…)</translation>
+        <translation>This is the item detail file of %1 and cannot be imported alone. Choose it together with its order list file (%2...)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="467"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
         <source>无法识别的售后类型“%1”（可在售后导出格式文件 %2 的 [kinds] 中添加）</source>
         <translation>Unknown after-sales kind &quot;%1&quot; (it can be added under [kinds] in the after-sales format file %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="468"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
         <source>理赔 #%1 没有可以撤销的操作（新建的理赔不能撤销；不需要时请“关闭理赔”）</source>
         <translation>Claim #%1 has no step to undo (a new claim cannot be undone; use &quot;Close claim&quot; if it is not needed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="469"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
         <source>这个订单的包裹已有进行中的理赔 #%1（%2，申请 %3 元），请在那张理赔上继续跟进</source>
         <translation>This order&apos;s parcel has an open claim already: #%1 (%2, ¥%3 claimed); follow it up on that claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="470"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
         <source>文件太大（%1 MB）：%2。团队数据库中每个证据文件最大 %3 MB，请压缩后再添加</source>
         <translation>The file is too large (%1 MB): %2. Each evidence file in a team database is at most %3 MB: compress it and add it again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="471"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="472"/>
         <source>无法连接团队数据库%1：%2。请检查网络、服务器地址和端口，以及服务器是否已启动。</source>
         <translation>Cannot connect to the team database%1: %2. Check the network, the server&apos;s address and port, and that the server is running.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="472"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
         <source>网页表格第 %1 行有 %2 列，超过表格最多的 16384 列，不像是订单表格</source>
         <translation>Row %1 of the web page&apos;s table has %2 columns, more than a sheet&apos;s 16384: it does not look like an order list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
         <source>%1 刚被 %2 修改了（现在是“%3”），本次操作未保存。请看过最新内容后再操作。</source>
         <translation>%1 was just changed by %2 (now &quot;%3&quot;); this change was not saved. Look at the latest version, then try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="475"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
         <source>%1 刚被他人修改了（现在是“%2”），本次操作未保存。请看过最新内容后再操作。</source>
         <translation>%1 was just changed by someone else (now &quot;%2&quot;); this change was not saved. Look at the latest version, then try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="476"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="477"/>
         <source>%1刚被 %2 修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。</source>
         <translation>%1 was just changed by %2; your save did not take effect. The latest version is shown: make your changes on it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="477"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="478"/>
         <source>%1刚被他人修改了，本次保存未生效。已显示最新内容，请在它的基础上重新修改。</source>
         <translation>%1 was just changed by someone else; your save did not take effect. The latest version is shown: make your changes on it again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="473"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="474"/>
         <source>%1：商家拒绝后平台直接介入（仲裁），按“%2”的规则记录；请在举证期内上传凭证</source>
         <translation>%1: the platform steps in (arbitration) as soon as the shop refuses, by the rule &quot;%2&quot;; upload the evidence within the evidence period</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="479"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="480"/>
         <source>规则文件 %1：时间窗口“%2”：引用了不存在的计时器“%3”（本规则包的计时器：%4）</source>
         <translation>Rule file %1: window &quot;%2&quot; names a timer that does not exist, &quot;%3&quot; (this pack&apos;s timers: %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="478"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="479"/>
         <source>订单 %1 没有商品明细和金额（尚未导入？），无法写货值说明；请先导入该订单</source>
         <translation>Order %1 has no item lines or amount (not imported yet?), so no statement can be written: import the order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="480"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="481"/>
         <source>申请金额 %1 元少于已到账的 %2 元：请核对；到账记错了请先“撤销上一步”</source>
         <translation>The claimed ¥%1 is less than the ¥%2 received: check it; if a payout was recorded wrongly, &quot;Undo last step&quot; first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="481"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="482"/>
         <source>运单 %1 已有进行中的理赔 #%2（%3，申请 %4 元），请在那张理赔上继续跟进</source>
         <translation>Waybill %1 has an open claim already: #%2 (%3, ¥%4 claimed); follow it up on that claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="482"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="483"/>
         <source>订单号 %1 在多个平台都有（%2），请用 --platform 指定平台</source>
         <translation>Order number %1 exists on several platforms (%2): name the platform with --platform</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="483"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="484"/>
         <source>%1 是一个文件夹，不是文件：请选择文件夹里的照片或视频。证据没有添加</source>
         <translation>%1 is a folder, not a file: choose the photos or videos in it. The evidence was not added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="484"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
         <source>读写数据库文件%1时出错（磁盘、U 盘或网络盘故障？）。数据未被修改。</source>
         <translation>Reading or writing the database file%1 failed (a disk, USB stick or network drive fault?). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="485"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="486"/>
         <source>%1 不是普通文件（设备、管道或套接字），不能作为证据。证据没有添加</source>
         <translation>%1 is not a regular file (a device, pipe or socket) and cannot be evidence. The evidence was not added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="486"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="487"/>
         <source>目标数据库 %1 已经有数据（%2），不能迁入：请用一个新建的空数据库。</source>
         <translation>The target database %1 holds data already (%2) and cannot take the ledger: use a new, empty database.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="487"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="488"/>
         <source>这个订单的包裹已有进行中的理赔 #%1（%2），请在那张理赔上继续跟进</source>
         <translation>This order&apos;s parcel has an open claim already: #%1 (%2); follow it up on that claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="488"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="489"/>
         <source>“assumed”只能是 true（时长为估计）或 false</source>
         <translation>&quot;assumed&quot; can only be true (the duration is an estimate) or false</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="489"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="490"/>
         <source>“penalty_amount”中的“%1”必须是正整数，而不是 %2</source>
         <translation>&quot;%1&quot; in &quot;penalty_amount&quot; must be a positive whole number, not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="490"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="491"/>
         <source>这一行有 %1 个字符，不是订单号和运单号（每行最多 %2 个字符）</source>
         <translation>This line has %1 characters: no order and tracking number (at most %2 characters a line)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="491"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="492"/>
         <source>%1 是空文件（0 字节），可能没有下载或保存完整。证据没有添加</source>
         <translation>%1 is empty (0 bytes); it may not have finished downloading or saving. The evidence was not added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="492"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
         <source>订单尚未导入，没有商品和金额可写；导入订单或登记理赔后再生成</source>
         <translation>The order is not imported: there are no goods or amounts to state; import the order or record a claim first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="493"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
         <source>订单 %1 的商品没有单价和金额：%2。请先导入这张订单的订单导出，</source>
         <translation>The goods of order %1 have no unit price or amount: %2. Import this order&apos;s order export first,</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="494"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="495"/>
         <source>证据 #%1 不是售后单 #%2 的（它属于售后单 #%3），没有删除</source>
         <translation>Evidence #%1 is not case #%2&apos;s (it belongs to case #%3); nothing was deleted.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="496"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
         <source>%1 不是普通的图片文件（是文件夹、设备或管道），不能作为印章</source>
         <translation>%1 is not a plain image file (it is a folder, a device or a pipe) and cannot be the seal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="497"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
         <source>磁盘已满，无法写入数据库%1。数据未被修改；请腾出空间后再试。</source>
         <translation>The disk is full: the database%1 cannot be written. Nothing was changed; free some space and try again.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="498"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
         <source>%1 列的表头“%2”含有“|”，无法用来识别表格：请在表格里改名</source>
         <translation>The header &quot;%2&quot; of column %1 contains &quot;|&quot; and cannot identify the sheet: rename it in the sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="499"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="500"/>
         <source>文件解压后异常巨大（疑似“压缩炸弹”），为安全起见拒绝读取</source>
         <translation>The file unpacks to an abnormal size (a &quot;zip bomb&quot;?): it is not read, for safety</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="500"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="501"/>
         <source>只有表头（第 %1 行），下面没有售后单：没有导入任何售后单</source>
         <translation>Only the header (row %1), no after-sales requests under it: no request was imported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="501"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
         <source>运单 %1 已有进行中的理赔 #%2（%3），请在那张理赔上继续跟进</source>
         <translation>Waybill %1 has an open claim already: #%2 (%3); follow it up on that claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="502"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
         <source>订单 %1 没有商品明细，不能按商品选择；可直接填写申请金额</source>
         <translation>Order %1 has no item lines, so goods cannot be chosen; enter the claimed amount directly</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="503"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
         <source>数据库文件%1是只读的（或所在文件夹不可写），无法保存修改。</source>
         <translation>The database file%1 is read-only (or its folder cannot be written): changes cannot be saved.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="506"/>
         <source>“keyed_to”必须是一个或几个事件名（%1），而不是 %2</source>
         <translation>&quot;keyed_to&quot; must be one or more event names (%1), not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="504"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="505"/>
         <source>迁移后核对条数不一致（%1），已全部撤销，目标数据库未改动。</source>
         <translation>The counts differ after the move (%1): everything was undone, the target database is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="507"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
         <source>金额只能随退款、退货途中退款或补偿一起记录，“%1”不付款</source>
         <translation>An amount goes only with a refund, a refund in transit or a compensation; &quot;%1&quot; pays nothing.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
         <source>“penalty_amount”的百分比不能超过100</source>
         <translation>The percentage of &quot;penalty_amount&quot; cannot exceed 100</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="508"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="509"/>
         <source>数据库文件 %1 已损坏，为免损失扩大，程序不会再写入它。</source>
         <translation>The database file %1 is damaged; to keep the loss from growing, the program will not write to it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="509"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
         <source>文件 %1 不是售后台账数据库（不是 SQLite 文件）</source>
         <translation>File %1 is not an Aftersales Ledger database (not an SQLite file)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="510"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
         <source>数据库地址“%1”缺少数据库名（…@主机:端口/数据库名）</source>
-        <translation>Database address &quot;%1&quot; lacks the database name (…@host:port/database)</translation>
+        <translation>Database address &quot;%1&quot; lacks the database name (...@host:port/database)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="511"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
         <source>团队数据库%1的账号没有权限做这件事（%2）。请让管理员授权。</source>
         <translation>The account on the team database%1 has no permission for this (%2). Ask the administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="512"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
         <source>第 %1 行附近的文字编码与文件开头不一致，文件可能已损坏</source>
         <translation>The text encoding near row %1 differs from the start of the file: the file may be damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="513"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="514"/>
         <source>表头与列对应方案“%1”不符：前 10 行里找不到这些列：%2</source>
         <translation>The header does not match the column mapping &quot;%1&quot;: these columns are not in the first 10 rows: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="515"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
         <source>只有表头（第 %1 行），下面没有订单：没有导入任何订单</source>
         <translation>Only the header (row %1), no orders under it: no order was imported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="516"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
         <source>印章图片太大（%1 KB），请使用 5 MB 以内的图片</source>
         <translation>The seal image is too large (%1 KB): use one under 5 MB</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
         <source>“%1”只能用小写英文字母、数字和下划线，并以字母开头：%2</source>
         <translation>&quot;%1&quot; may only use lowercase letters, digits and underscores, starting with a letter: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="517"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
         <source>有一项文字太长，团队数据库存不下（%1）。数据未被修改。</source>
         <translation>A text is too long for the team database (%1). Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="518"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
         <source>“%1”的格式没有单独的商品明细文件，这个文件没有被使用</source>
         <translation>The format of &quot;%1&quot; has no separate item detail file: this file was not used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="519"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="520"/>
         <source>“%1”不是有效的售后单号（只能包含数字、字母和“-”）</source>
         <translation>&quot;%1&quot; is not a valid after-sales number (only digits, letters and &quot;-&quot;)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="521"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
         <source>“%1”同时改了补发记录，无法撤销；请用下一步操作更正</source>
         <translation>&quot;%1&quot; changed the reship record too and cannot be undone; correct it with the next step</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="522"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
         <source>订单号“%1”含有无效字符，只能包含数字、字母和“-”</source>
         <translation>Order number &quot;%1&quot; has invalid characters: only digits, letters and &quot;-&quot; are allowed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="523"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
         <source>运单号“%1”含有无效字符，只能包含数字、字母和“-”</source>
         <translation>Tracking number &quot;%1&quot; has invalid characters: only digits, letters and &quot;-&quot; are allowed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="524"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
         <source>到账 %1 元后累计已达申请金额 %2 元，请用“已赔付”</source>
         <translation>With ¥%1 received the total reaches the ¥%2 claimed: use &quot;Paid&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="525"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
         <source>每行需要两列：订单号、运单号（第三列可写快递公司）</source>
         <translation>Each line needs two columns: order number, tracking number (a third may name the carrier)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
         <source>“auto_records”事件“%1”未知（可用：%2）</source>
         <translation>Unknown &quot;auto_records&quot; event &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="529"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
         <source>“%1”必须是日期列表，例如 [2026-10-08]</source>
         <translation>&quot;%1&quot; must be a list of dates, e.g. [2026-10-08]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="526"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
         <source>理赔 #%1 的商品没有单价和金额：%2。请在理赔中补全，</source>
         <translation>The goods of claim #%1 have no unit price or amount: %2. Complete them in the claim,</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="527"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="528"/>
         <source>“一行一个商品”的表格需要选择“商品名称”在哪一列</source>
         <translation>A sheet with one row per item needs the &quot;Item name&quot; column</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="530"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
         <source>%1售后单当前状态为“%2”，不能执行“%3”。当前可执行：%4</source>
         <translation>This %1 case is &quot;%2&quot;: it cannot take &quot;%3&quot;. Possible now: %4</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="531"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
         <source>平台售后单号“%1”已记录在售后单 #%2，请打开那一单</source>
         <translation>Platform after-sales number &quot;%1&quot; is recorded on case #%2 already: open that case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="532"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="533"/>
         <source>找不到%1上订单号为 %2 的订单；请先导入该平台的订单</source>
         <translation>No order numbered %2 on %1: import that platform&apos;s orders first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="533"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
         <source>请选择“订单号”在哪一列：订单按订单号导入和合并</source>
         <translation>Choose the &quot;Order no.&quot; column: orders are imported and merged by their number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="534"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
         <source>第 %1 行：商家编码 %2 与第 %3 行重复，以本行为准</source>
         <translation>Row %1: product code %2 repeats row %3; this row is used</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="535"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
         <source>没有读取权限（文件可能正在被 Excel 打开）</source>
         <translation>No permission to read it (is it open in Excel?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="536"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
         <source>售后单号“%1”与第 %2 行重复且内容不同，本行未导入</source>
         <translation>After-sales number &quot;%1&quot; repeats row %2 with different content: this row was not imported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="537"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
         <source>提醒：“%1”已于 %2 到期，平台当时已自动处理（%3）</source>
         <translation>Note: &quot;%1&quot; ran out at %2; the platform acted on its own then (%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="538"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
         <source>理赔当前状态为“%1”，不能执行“%2”。当前可执行：%3</source>
         <translation>This claim is &quot;%1&quot;: it cannot take &quot;%2&quot;. Possible now: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="539"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="540"/>
         <source>找不到订单号为 %1 的订单；请先导入该平台的订单</source>
         <translation>No order numbered %1: import that platform&apos;s orders first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="540"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="541"/>
         <source>无法写入 %1（文件可能正在被 Excel 打开）</source>
         <translation>%1 cannot be written (is it open in Excel?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="544"/>
         <source>“%1”必须是文字列表，例如 [&quot;a&quot;, &quot;b&quot;]</source>
         <translation>&quot;%1&quot; must be a list of texts, e.g. [&quot;a&quot;, &quot;b&quot;]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="544"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="545"/>
         <source>extends 指向未知的规则包“%1”（可用：%2）</source>
         <translation>extends names an unknown rule pack &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="545"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
         <source>规则文件 %1：活动“%2”：引用了不存在的计时器“%3”</source>
         <translation>Rule file %1: campaign &quot;%2&quot; names a timer that does not exist, &quot;%3&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="541"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
         <source>团队数据库%1的磁盘已满，无法写入。数据未被修改。</source>
         <translation>The disk of the team database%1 is full: nothing can be written. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="542"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="543"/>
         <source>工作表“%1”无法读取，文件可能已损坏或不完整（%2）</source>
         <translation>Sheet &quot;%1&quot; cannot be read: the file may be damaged or incomplete (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="546"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
         <source>售后单 #%1 当前状态为“%2”，不能改为缺货退款</source>
         <translation>Case #%1 is &quot;%2&quot;: it cannot become an out-of-stock refund</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="547"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
         <source>售后单 #%1 的补发已结束（%2），不能再修改商品</source>
         <translation>The reship of case #%1 has ended (%2): its goods can no longer change</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="548"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
         <source>无法打开数据库文件%1：文件夹不存在或没有权限。</source>
         <translation>The database file%1 cannot be opened: the folder does not exist or there is no permission.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="553"/>
         <source>“%1”中的“%2”不是日期（YYYY-MM-DD）</source>
         <translation>&quot;%2&quot; in &quot;%1&quot; is not a date (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="549"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
         <source>文件内部结构异常（条目过多），不像是订单表格</source>
         <translation>The file&apos;s inner structure is abnormal (too many entries): it is no order sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="550"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
         <source>对应的订单列表文件“%1”未能导入，明细也未导入</source>
         <translation>Its order list file &quot;%1&quot; was not imported, so the details were not either</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="551"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="552"/>
         <source>同一订单（%1）的其他行有错误，本订单整单未导入</source>
         <translation>Other rows of the same order (%1) have errors: the whole order was not imported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="554"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
         <source>理赔 #%1 的状态在“%2”之后又变了，无法撤销</source>
         <translation>Claim #%1 changed again after &quot;%2&quot;: it cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="555"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="556"/>
         <source>订单 %1 有多张待补发售后单（%2），请逐个录入</source>
         <translation>Order %1 has several reships waiting (%2): enter them one by one</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="556"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
         <source>印章图片只能是 PNG 或 JPG 文件：%1</source>
         <translation>The seal image must be a PNG or JPG file: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="557"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
         <source>缺少 [pack] 部分（id、name）</source>
         <translation>The [pack] part (id, name) is missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="558"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
         <source>id 应为“%1”（与文件名一致），而不是“%2”</source>
         <translation>id should be &quot;%1&quot; (as the file name), not &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="559"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
         <source>%1“%2”不是合理的日期（年份应在 %3–%4 之间）</source>
         <translation>%1 &quot;%2&quot; is not a plausible date (the year should be %3–%4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="560"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
         <source>售后单 #%1 属于订单 %2，与所选订单不一致</source>
         <translation>Case #%1 belongs to order %2, not to the order chosen</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="561"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="562"/>
         <source>售后单 #%1 还没有补发记录，请先登记补发</source>
         <translation>Case #%1 has no reship yet: record the reship first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="565"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="566"/>
         <source>时长“%1”必须在 1 到 %2 之间，而不是 %3</source>
         <translation>Duration &quot;%1&quot; must be between 1 and %2, not %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="562"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="563"/>
         <source>%1 列同时对应了“%2”：一列只能对应一个字段</source>
         <translation>Column %1 is chosen for &quot;%2&quot;: a column can stand for one field only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="563"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="564"/>
         <source>这是一个压缩包，但不是 Excel 表格</source>
         <translation>This is a zip archive, but not an Excel sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="564"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="565"/>
         <source>本订单在%1第 %2 行的商品有错误，整单未导入</source>
         <translation>This order&apos;s items in %1, rows %2, have errors: the whole order was not imported</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="567"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="568"/>
         <source>%1“%2”不是有效的金额（例如 12.50）</source>
         <translation>%1 &quot;%2&quot; is not a valid amount (e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="568"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="569"/>
         <source>订单号“%1…”太长（最多 64 个字符）</source>
-        <translation>Order number &quot;%1…&quot; is too long (at most 64 characters)</translation>
+        <translation>Order number &quot;%1...&quot; is too long (at most 64 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="569"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="570"/>
         <source>第 %1 行“%2”只有 %3 件，不能理赔 %4 件</source>
         <translation>Line %1 &quot;%2&quot; has only %3 pieces: %4 cannot be claimed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="570"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
         <source>售后单 #%1 与理赔 #%2 不是同一个订单</source>
         <translation>Case #%1 and claim #%2 are not of the same order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="571"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
         <source>第 %1 个步骤是空的：请填写内容或删除它</source>
         <translation>Step %1 is empty: write it or delete it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="572"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="573"/>
         <source>这不是%1的商品明细文件（找不到 %2 等列）</source>
         <translation>This is not an item detail file of %1 (no columns such as %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="574"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
         <source>售后单已%1，请先重新打开再修改售后类型</source>
         <translation>The case is %1: reopen it before changing its kind</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="575"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
         <source>店铺信息中有一项超过 %1 个字，请精简</source>
         <translation>A shop detail is longer than %1 characters: please shorten it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="576"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
         <source>订单 %1 没有第 %2 件商品（共 %3 行）</source>
         <translation>Order %1 has no item %2 (%3 lines)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="577"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
         <source>售后单 #%1 已发出，运单号为 （无）</source>
         <translation>Case #%1 was shipped already, with no tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="578"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
         <source>pg_dump 备份团队数据库失败：%1</source>
         <translation>pg_dump could not back up the team database: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="579"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
         <source>不是表格文件（无法识别的二进制格式）</source>
         <translation>Not a sheet (an unknown binary format)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="580"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
         <source>第 %1 行不是有效的 CSV 内容（%2）</source>
         <translation>Row %1 is not valid CSV (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="581"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
         <source>售后单 #%1 是“%2”，不是补发售后单</source>
         <translation>Case #%1 is &quot;%2&quot;, not a reship case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="582"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
         <source>%1“%2”最多只能有两位小数（精确到分）</source>
         <translation>%1 &quot;%2&quot; has more than two decimals (amounts are to the cent)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="583"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
         <source>运单号“%1”长度不对（应为 %2–%3 位）</source>
         <translation>Tracking number &quot;%1&quot; has the wrong length (%2–%3 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="584"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
         <source>售后单 #%1 尚未同意补发，请先同意</source>
         <translation>The reship of case #%1 is not agreed yet: agree to it first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="585"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
         <source>无法复制证据文件 %1：%2。证据没有添加</source>
         <translation>The evidence file %1 could not be copied: %2. The evidence was not added</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="586"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
         <source>导出文件名应以 .xlsx 结尾：%1</source>
         <translation>The export file name should end in .xlsx: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="587"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
         <source>导出文件“%1”应以 .xlsx 结尾</source>
         <translation>The export file &quot;%1&quot; should end in .xlsx</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="588"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
         <source>“revision”必须是非负整数</source>
         <translation>&quot;revision&quot; must be a whole number, 0 or more</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="589"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
         <source>发货时间 %1 早于同意补发的时间 %2</source>
         <translation>The shipping time %1 is before the reship was agreed (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="590"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
         <source>另一台电脑 在 %1 保存了新的版本</source>
         <translation>another computer saved a new version at %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="591"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
         <source>另一台电脑刚把它恢复成了默认规则</source>
         <translation>another computer just reset it to the default rules</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="592"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
         <source>快递公司名称太长（最多 %1 个字）</source>
         <translation>The carrier name is too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="597"/>
         <source>缺少“duration”（时长）</source>
         <translation>&quot;duration&quot; is missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="598"/>
         <source>规则包不能 extends 自己</source>
         <translation>A rule pack cannot extend itself</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="597"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
         <source>同一天不能既是休息日又是工作日：%1</source>
         <translation>A day cannot be both a day off and a working day: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="593"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="595"/>
         <source>请选择每行是一个订单还是一个商品</source>
         <translation>Choose whether each row is an order or an item</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="594"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="596"/>
         <source>第 %1 行：商家编码 %2 没有成本价</source>
         <translation>Row %1: product code %2 has no cost price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="599"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
         <source>无主件 #%1 已关联到售后单 #%2</source>
         <translation>Unmatched parcel #%1 matched to case #%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="600"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
         <source>售后单 #%1 已发出，运单号为 %2</source>
         <translation>Case #%1 was shipped already, tracking number %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="601"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
         <source>找不到%1的订单 %2；请先导入该订单</source>
         <translation>No %1 order %2: import that order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
         <source>时长“%1”必须是正整数，而不是 %2</source>
         <translation>Duration &quot;%1&quot; must be a positive whole number, not %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="602"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="604"/>
         <source>处理步骤“%1”没有本店自己的版本</source>
         <translation>Playbook &quot;%1&quot; has no version of the shop&apos;s own</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="603"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
         <source>工作表“%1”无法读取，文件已损坏</source>
         <translation>Sheet &quot;%1&quot; cannot be read: the file is damaged</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="605"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
         <source>理赔 #%1 已结束，不需要跟进</source>
         <translation>Claim #%1 has ended: no follow-up needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="606"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
         <source>售后单 #%1 已用此运单号发出</source>
         <translation>Case #%1 was shipped with this tracking number already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="607"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
         <source>售后单 #%1 的补发已结束（%2）</source>
         <translation>The reship of case #%1 has ended (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="608"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
         <source>没有订单号为 %1 的补发售后单</source>
         <translation>No reship case has order number %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="609"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
         <source>第一行没有订单号，按表头跳过</source>
         <translation>The first line has no order number: skipped as a header</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="610"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
         <source>备份 %1 已损坏，不能用来恢复</source>
         <translation>Backup %1 is damaged and cannot be restored</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="611"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
         <source>找不到订单 %1；请先导入该订单</source>
         <translation>No order %1: import that order first</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
         <source>不认识的设置项“%1”（可用：%2）</source>
         <translation>Unknown setting &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
         <source>%1 必须写成 [[%1]] 表数组</source>
         <translation>%1 must be written as an array of tables [[%1]]</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="612"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="614"/>
         <source>运行 pg_dump 失败：%1</source>
         <translation>pg_dump could not run: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="613"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="615"/>
         <source>%1太长（%2 个字符，最多 %3 个）</source>
         <translation>%1 is too long (%2 characters, at most %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="616"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
         <source>席位名太长（最多 %1 个字）</source>
         <translation>The seat name is too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="617"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
         <source>一次最多生成 %1 份货值说明</source>
         <translation>At most %1 goods value statements at a time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
         <source>“%1”中有未知的%2：%3（可用：%4）</source>
         <translation>&quot;%1&quot; has unknown %2: %3 (available: %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
         <source>起算事件“%1”未知（可用：%2）</source>
         <translation>Unknown start event &quot;%1&quot; (available: %2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="618"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
         <source>找不到要迁移的数据库文件：%1</source>
         <translation>The database file to move was not found: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="619"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
         <source>请填写方案名称（例如“%1”）</source>
         <translation>Enter a name for the mapping (e.g. &quot;%1&quot;)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="620"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="622"/>
         <source>方案名称太长：最多 %1 个字</source>
         <translation>The mapping&apos;s name is too long: at most %1 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="621"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="623"/>
         <source>内容太长（最多 %1 个字符）</source>
         <translation>too long (at most %1 characters)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="624"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
         <source>%1 刚被 %2 修改了（%3 %4）：%5</source>
         <translation>%1 was just changed by %2 (%3 %4): %5</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="625"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
         <source>订单 %1 在第 %2 行已出现</source>
         <translation>Order %1 is on line %2 already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
         <source>必须是一个表（[[%1]]）</source>
         <translation>must be a table ([[%1]])</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="626"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
         <source>数据库路径是一个文件夹：%1</source>
         <translation>The database path is a folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="627"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="629"/>
         <source>数据库地址“%1”写法不对：%2</source>
         <translation>Database address &quot;%1&quot; is not written right: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="628"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
         <source>工作表“%1”内容已损坏（%2）</source>
         <translation>The content of sheet &quot;%1&quot; is damaged (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="630"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
         <source>没有编号为 %1 的售后单</source>
         <translation>There is no case number %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="631"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
         <source>%1 在 %2 保存了新的版本</source>
         <translation>%1 saved a new version at %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="632"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
         <source>%1“%2”太大（最多 %3 元）</source>
         <translation>%1 &quot;%2&quot; is too large (at most ¥%3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="633"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
         <source>无法使用备份文件夹 %1：%2</source>
         <translation>The backup folder %1 cannot be used: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="634"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
         <source>无法创建备份文件夹 %1：%2</source>
         <translation>The backup folder %1 cannot be created: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="635"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
         <source>备份失败，无法写入 %1：%2</source>
         <translation>Backup failed: %1 cannot be written: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="636"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
         <source>导出路径是一个文件夹：%1</source>
         <translation>The export path is a folder: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="637"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
         <source>“%1”选择的列不在表格里</source>
         <translation>The column chosen for &quot;%1&quot; is not in the sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="638"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
         <source>已跳过自定义处理步骤 %1</source>
         <translation>Own playbook skipped: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="639"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
         <source>无法保存处理步骤到 %1：%2</source>
         <translation>The playbook cannot be saved to %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="640"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
         <source>店铺信息（全部店铺）</source>
         <translation>The shop details (all shops)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="641"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
         <source>第 %1 件商品没有名称</source>
         <translation>Item %1 has no name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="642"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
         <source>“%1”的数量应为 1–%2</source>
         <translation>The quantity of &quot;%1&quot; should be 1–%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="643"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
         <source>没有可备份的数据库：%1</source>
         <translation>No database to back up: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="644"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
         <source>%1 不是售后台账的备份</source>
         <translation>%1 is not a backup of an Aftersales Ledger</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="645"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
         <source>无法读取印章图片 %1：%2</source>
         <translation>The seal image %1 cannot be read: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="646"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
         <source>%1 不是有效的 %2 图片</source>
         <translation>%1 is not a valid %2 image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="650"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="652"/>
         <source>结束时间早于开始时间</source>
         <translation>The end is before the start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
         <source>规则包继承形成循环：%1</source>
         <translation>The rule packs extend each other in a loop: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="647"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
         <source>第 %1 条话术没有标题</source>
         <translation>Script %1 has no title</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="648"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="650"/>
         <source>话术“%1”的内容是空的</source>
         <translation>Script &quot;%1&quot; is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="649"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="651"/>
         <source>请选择“%1”在哪一列：%2</source>
         <translation>Choose the &quot;%1&quot; column: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="653"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
         <source>找不到处理步骤“%1”</source>
         <translation>Playbook &quot;%1&quot; not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="659"/>
         <source>“%1”必须是非空文字</source>
         <translation>&quot;%1&quot; must be a text, not empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
         <source>“%1”最长 %2 个字符</source>
         <translation>&quot;%1&quot; is at most %2 characters</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="654"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
         <source>无法识别的平台“%1”</source>
         <translation>Unknown platform &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="655"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="657"/>
         <source>工作簿里没有工作表</source>
         <translation>The workbook has no sheets</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="656"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="658"/>
         <source>这是%1，不是表格文件</source>
         <translation>This is a %1, not a sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="660"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
         <source>金额必须大于 0</source>
         <translation>The amount must be above 0</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="661"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
         <source>售后单已经是“%1”</source>
         <translation>The case is &quot;%1&quot; already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="662"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
         <source>找不到售后单 #%1</source>
         <translation>Case #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="663"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
         <source>找不到无主件 #%1</source>
         <translation>Unmatched parcel #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="664"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
         <source>找不到备份文件 %1</source>
         <translation>Backup file %1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="665"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
         <source>%1：应有 %2，实有 %3</source>
         <translation>%1: %2 expected, %3 there</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="666"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
         <source>文件无法读取（%1）</source>
         <translation>The file cannot be read (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="667"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
         <source>“%1”无法撤销：%2</source>
         <translation>&quot;%1&quot; cannot be undone: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="668"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
         <source>找不到理赔 #%1</source>
         <translation>Claim #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="669"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
         <source>找不到订单 #%1</source>
         <translation>Order #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="670"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
         <source>找不到补发 #%1</source>
         <translation>Reship #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="671"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
         <source>找不到证据 #%1</source>
         <translation>Evidence #%1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="672"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
         <source>%1 不是一个文件</source>
         <translation>%1 is not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="674"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
         <source>规则文件 %1：%2：%3</source>
         <translation>Rule file %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="673"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
         <source>这不是一个文件</source>
         <translation>This is not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="675"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
         <source>找不到店铺 %1</source>
         <translation>Shop %1 not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="676"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
         <source>店铺信息（%1）</source>
         <translation>The shop details (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="677"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
         <source>%1不能为负数：%2</source>
         <translation>%1 cannot be negative: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="678"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
         <source>读写出错（%1）</source>
         <translation>read or write error (%1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="679"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
         <source>无法写入 %1：%2</source>
         <translation>%1 cannot be written: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
         <source>规则文件 %1：%2</source>
         <translation>Rule file %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
         <source>%1中计时器“%2”</source>
         <translation>%1, timer &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="680"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="683"/>
         <source>未知的字段：%1</source>
         <translation>Unknown fields: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="681"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="684"/>
         <source>无法删除 %1：%2</source>
         <translation>%1 cannot be deleted: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="682"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
         <source>，公式“=%1”</source>
         <translation>, formula &quot;=%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="685"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
         <source>售后单 #%1</source>
         <translation>Case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="686"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
         <source>%1不能为负数</source>
         <translation>%1 cannot be negative</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
         <source>id 重复</source>
         <translation>the id is used twice</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="687"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="690"/>
         <source>第 %1 行：%2</source>
         <translation>Row %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="688"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
         <source>找不到文件</source>
         <translation>File not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="689"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
         <source>文件是空的</source>
         <translation>The file is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="691"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
         <source>理赔 #%1</source>
         <translation>Claim #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="692"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="695"/>
         <source>#%1 %2 元</source>
         <translation>#%1 ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="693"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="696"/>
         <source>第 %1 个%2</source>
         <translation>%2 no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="694"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
         <source>第 %1 个</source>
         <translation>no. %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="695"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="698"/>
         <source>缺少“%1”</source>
         <translation>&quot;%1&quot; is missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="696"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="699"/>
         <source>%1 %2 条</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="697"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="700"/>
         <source>%1 %2 行</source>
         <translation>%1 %2 rows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="698"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="701"/>
         <source>%1”和“%2</source>
         <translation>%1&quot; and &quot;%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="699"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
         <source>“%1”列</source>
         <translation>, column &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
         <source>%1“%2”</source>
         <translation>%1 &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="700"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="703"/>
         <source>%1（%2）</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="425"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="426"/>
         <source>第 %1 行超过 %2 还没有换行，不像是平台导出的内容（文件可能已损坏，或不是表格）。文件没有导入，请检查这一行后重新导出</source>
         <translation>Line %1 runs past %2 without a line break: this is no platform export (the file may be damaged, or no table). The file was not imported: check this line and export the file again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="455"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="456"/>
         <source>粘贴的内容超过 %1 行（第 %2 行起），一次最多录入 %1 行，什么也没有录入：请分成几批粘贴</source>
         <translation>The paste has more than %1 lines (from line %2 on); at most %1 lines can be entered at once, so nothing was entered: paste them in several batches</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="701"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
         <source>“%1”</source>
         <translation>&quot;%1&quot; </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="702"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
         <source>缺少%1</source>
         <translation>%1 missing</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="704"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
         <source>%1，%2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="705"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
         <source>%1：%2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="706"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
         <source>无</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="707"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
         <source>商品明细</source>
         <translation>the item details</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="708"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
         <source>PDF 文件</source>
         <translation>PDF file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="709"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="712"/>
         <source>PNG 图片</source>
         <translation>PNG image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="710"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="713"/>
         <source>JPEG 图片</source>
         <translation>JPEG image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="711"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="714"/>
         <source>GIF 图片</source>
         <translation>GIF image</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="712"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="715"/>
         <source>RAR 压缩包</source>
         <translation>RAR archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="713"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="716"/>
         <source>7z 压缩包</source>
         <translation>7z archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="714"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="717"/>
         <source>gzip 压缩包</source>
         <translation>gzip archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="715"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="718"/>
         <source>空的压缩包</source>
         <translation>empty zip archive</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="716"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="719"/>
         <source>计时器</source>
         <translation>timer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="717"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="720"/>
         <source>时间窗口</source>
         <translation>Date windows</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="718"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="721"/>
         <source>活动</source>
         <translation>campaign</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="719"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="722"/>
         <source>售后类型</source>
         <translation>After-sales type</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="720"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="723"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="721"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="724"/>
         <source>完成事件</source>
         <translation>completing event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="722"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="725"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="723"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="726"/>
         <source>起算事件</source>
         <translation>Starts from</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="724"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="727"/>
         <source>时长</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="725"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="728"/>
         <source>到期后果</source>
         <translation>When it runs out</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="726"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="729"/>
         <source>适用售后类型</source>
         <translation>Case kinds</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="727"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="730"/>
         <source>适用原因</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="728"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="731"/>
         <source>不适用的原因</source>
         <translation>Reasons excluded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="729"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="732"/>
         <source>处罚说明</source>
         <translation>Penalty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="730"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="733"/>
         <source>处罚金额</source>
         <translation>Penalty amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="731"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="734"/>
         <source>固定金额</source>
         <translation>Fixed amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="732"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="735"/>
         <source>百分比</source>
         <translation>Percentage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="733"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="736"/>
         <source>最高金额</source>
         <translation>Maximum amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="734"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="737"/>
         <source>小时</source>
         <translation>hours</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="735"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="738"/>
         <source>天</source>
         <translation>days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="736"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="739"/>
         <source>工作日</source>
         <translation>working days</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="737"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="740"/>
         <source>开始时间</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="738"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="741"/>
         <source>结束时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="739"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="742"/>
         <source>窗口内的时长</source>
         <translation>Duration in the window</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="740"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="743"/>
         <source>判断事件</source>
         <translation>Keyed to event</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="741"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="744"/>
         <source>计时轮次</source>
         <translation>Rounds</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="742"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="745"/>
         <source>只有日期时的起算</source>
         <translation>Start when only a date is known</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="743"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="746"/>
         <source>订单</source>
         <translation>Order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="744"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="747"/>
         <source>订单商品</source>
         <translation>Order items</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="745"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="748"/>
         <source>售后单</source>
         <translation>After-sales case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="746"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="749"/>
         <source>时间线记录</source>
         <translation>Timeline entries</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="748"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="751"/>
         <source>售后凭证</source>
         <translation>Case evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="749"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="752"/>
         <source>理赔凭证</source>
         <translation>Claim evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="750"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="753"/>
         <source>服务器拒绝连接（这个端口上没有运行数据库，或被防火墙拦住）</source>
         <translation>the server refused the connection (no database runs on this port, or a firewall blocks it)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="751"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="754"/>
         <source>找不到这个服务器地址</source>
         <translation>the server address was not found</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="752"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="755"/>
         <source>网络不通，连不到这台服务器</source>
         <translation>the network cannot reach this server</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="753"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="756"/>
         <source>连接超时（网络不通，或服务器没有响应）</source>
         <translation>the connection timed out (no network, or the server did not answer)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="754"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="757"/>
         <source>服务器意外断开了连接</source>
         <translation>the server closed the connection unexpectedly</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="755"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="758"/>
         <source>服务器关闭或重启了</source>
         <translation>the server shut down or restarted</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="756"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="759"/>
         <source>网络或服务器断开了连接</source>
         <translation>the network or the server broke the connection</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="757"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="760"/>
         <source>某某供应商发货表</source>
         <translation>Supplier shipping sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="758"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="761"/>
         <source>ERP售后单</source>
         <translation>ERP after-sales list</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="759"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="762"/>
         <source>再次导入时按平台和售后单号找到同一张售后单</source>
         <translation>an import finds the same case again by its platform and after-sales number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="760"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="763"/>
         <source>售后单按订单号关联订单</source>
         <translation>a case is linked to its order by the order number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="761"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="764"/>
         <source>售后类型决定售后单的处理步骤和时效</source>
         <translation>the kind decides the case&apos;s steps and deadlines</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="762"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="765"/>
         <source>售后状态决定售后单处于哪一步</source>
         <translation>the status decides which step the case is at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="763"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="766"/>
         <source>售后单号</source>
         <translation>After-sales no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="765"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="768"/>
         <source>售后状态</source>
         <translation>After-sales status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="766"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="769"/>
         <source>售后原因</source>
         <translation>After-sales reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="767"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="770"/>
         <source>问题描述</source>
         <translation>Problem description</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="768"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="771"/>
         <source>退款金额</source>
         <translation>Refund amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="769"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="772"/>
         <source>申请时间</source>
         <translation>Requested at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="770"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="773"/>
         <source>完结时间</source>
         <translation>Finished at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="771"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="774"/>
         <source>平台处理时限</source>
         <translation>Platform deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="772"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="775"/>
         <source>退货物流公司</source>
         <translation>Return carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="773"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="776"/>
         <source>退货物流单号</source>
         <translation>Return tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="774"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="777"/>
         <source>商品名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="775"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="778"/>
         <source>商品规格</source>
         <translation>Item variant</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="776"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="779"/>
         <source>数量</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="777"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="780"/>
         <source>商家编码</source>
         <translation>SKU code</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="778"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="781"/>
         <source>买家昵称</source>
         <translation>Buyer nickname</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="779"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="782"/>
         <source>订单状态</source>
         <translation>Order status</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="780"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="783"/>
         <source>店铺</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="781"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="784"/>
         <source>实付金额</source>
         <translation>Amount paid</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="782"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="785"/>
         <source>商品总价</source>
         <translation>Goods total</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="783"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="786"/>
         <source>邮费</source>
         <translation>Postage</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="784"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="787"/>
         <source>付款时间</source>
         <translation>Paid at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="785"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="788"/>
         <source>买家留言</source>
         <translation>Buyer&apos;s message</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="786"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="789"/>
         <source>商家备注</source>
         <translation>Seller note</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="787"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="790"/>
         <source>收货人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="788"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="791"/>
         <source>手机</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="789"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="792"/>
         <source>收货地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="790"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="793"/>
         <source>物流公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="791"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="794"/>
         <source>物流单号</source>
         <translation>Tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="792"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="795"/>
         <source>发货时间</source>
         <translation>Shipped at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="793"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="796"/>
         <source>签收时间</source>
         <translation>Delivered at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="794"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="797"/>
         <source>确认收货时间</source>
         <translation>Receipt confirmed at</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="795"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="798"/>
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="796"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="799"/>
         <source>未知原因</source>
         <translation>unknown reason</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="799"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="802"/>
         <source>找不到这个文件或文件夹</source>
         <translation>no such file or folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="800"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="803"/>
         <source>这是一个文件夹，不是文件</source>
         <translation>this is a folder, not a file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="801"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="804"/>
         <source>路径中有一段不是文件夹</source>
         <translation>a part of the path is not a folder</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="802"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="805"/>
         <source>已有同名的文件</source>
         <translation>a file of that name exists already</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="803"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="806"/>
         <source>没有权限</source>
         <translation>no permission</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="804"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="807"/>
         <source>磁盘空间不足</source>
         <translation>not enough disk space</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="805"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="808"/>
         <source>磁盘是只读的</source>
         <translation>the disk is read-only</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="806"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="809"/>
         <source>文件名太长</source>
         <translation>the file name is too long</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="807"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
         <source>文件正被别的程序使用</source>
         <translation>the file is in use by another program</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="808"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
         <source>打开的文件太多</source>
         <translation>too many open files</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="809"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
         <source>磁盘读写出错</source>
         <translation>disk read/write error</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="810"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="813"/>
         <source>文件名或路径无效</source>
         <translation>invalid file name or path</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="811"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="814"/>
         <source>路径里的快捷方式（符号链接）绕成了圈，指不到真正的文件</source>
         <translation>a shortcut (symbolic link) in the path loops back on itself and leads to no file</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="812"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="815"/>
         <source>磁盘配额已用完</source>
         <translation>the disk quota is used up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="813"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
         <source>文件太大</source>
         <translation>the file is too large</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="814"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
         <source>网络盘上的文件已失效（请重新打开网络盘）</source>
         <translation>the file on the network drive is stale (reconnect the drive)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="815"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="818"/>
         <source>读写超时（网络盘或 U 盘可能已断开）</source>
         <translation>reading or writing timed out (is the network drive or USB stick gone?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="816"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="819"/>
         <source>文件正被别的程序（如 Excel）打开</source>
         <translation>the file is open in another program (Excel?)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="817"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="820"/>
         <source>没有读取或写入的权限</source>
         <translation>no permission to read or write</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="820"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="823"/>
         <source>“%1”不是有效的编号</source>
         <translation>&quot;%1&quot; is not a valid number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="821"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="824"/>
         <source>“%1…”不是有效的订单号（最长 64 个字符）</source>
-        <translation>&quot;%1…&quot; is not a valid order number (64 characters at most)</translation>
+        <translation>&quot;%1...&quot; is not a valid order number (64 characters at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="822"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
         <source>“%1”不是有效的订单号（只能包含数字、字母和“-”）</source>
         <translation>&quot;%1&quot; is not a valid order number (digits, letters and &quot;-&quot; only)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="823"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
         <source>“%1…”不是有效的金额（应为数字，例如 12.50）</source>
-        <translation>&quot;%1…&quot; is not a valid amount (a number, e.g. 12.50)</translation>
+        <translation>&quot;%1...&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="824"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
         <source>“%1”不是有效的金额（应为数字，例如 12.50）</source>
         <translation>&quot;%1&quot; is not a valid amount (a number, e.g. 12.50)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="825"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
         <source>金额不能为负数：%1</source>
         <translation>An amount cannot be negative: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="826"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
         <source>金额“%1”过大（最多 %2 元）</source>
         <translation>The amount &quot;%1&quot; is too large (¥%2 at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="827"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
         <source>金额“%1”最多只能有两位小数（精确到分）</source>
         <translation>The amount &quot;%1&quot; has more than two decimals (cents at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="828"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="831"/>
         <source>金额“%1”过大</source>
         <translation>The amount &quot;%1&quot; is too large</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="829"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="832"/>
         <source>“%1…”不是有效的数量（应为整数）</source>
-        <translation>&quot;%1…&quot; is not a valid quantity (a whole number)</translation>
+        <translation>&quot;%1...&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="830"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="833"/>
         <source>“%1”不是有效的数量（应为整数）</source>
         <translation>&quot;%1&quot; is not a valid quantity (a whole number)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="831"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
         <source>数量不能为负数：%1</source>
         <translation>A quantity cannot be negative: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="832"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
         <source>数量“%1”过大（最多 %2）</source>
         <translation>The quantity &quot;%1&quot; is too large (%2 at most)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="833"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
         <source>“%1”不是有效的日期时间</source>
         <translation>&quot;%1&quot; is not a valid date and time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="834"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
         <source>“%1”不是合理的日期（年份应在 1990–2100 之间）</source>
         <translation>&quot;%1&quot; is not a plausible date (the year should be 1990–2100)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="835"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="838"/>
         <source>“%1”不是可识别的日期时间（应为 2026-11-06 20:56:31 这样的格式）</source>
         <translation>&quot;%1&quot; is not a recognisable date and time (write it like 2026-11-06 20:56:31)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="836"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="839"/>
         <source>“%1”是不存在的日期或时间（例如 2 月 30 日、25 点）</source>
         <translation>&quot;%1&quot; is a date or time that does not exist (such as 30 February or 25 o&apos;clock)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="837"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
         <source>第 %1 行“%2”列：未知的售后状态“%3”，新建的售后单按“待处理”记录，已有的保持不变（可在 %4 的 [statuses] 中添加）</source>
         <translation>Row %1, column &quot;%2&quot;: unknown after-sales status &quot;%3&quot;; a new case is recorded as Pending, an existing one stays as it is (it can be added under [statuses] in %4)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="838"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="841"/>
         <source>第 %1 行“%2”列是“%3”（表示没有日期）：新建的售后单以导入的时间为买家申请时间，时限从那时算起，已有的保持不变。请核对后更正（编辑 → 买家申请时间，或命令行 case edit N --requested-at）</source>
         <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot; (no date): a new case takes the time of the import as the buyer&apos;s request, its deadlines counting from then; an existing one stays as it is. Check and correct it (Edit → Buyer requested at, or on the command line case edit N --requested-at)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="839"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="842"/>
         <source>“%1”列（第 %2 行起）有看不见的字符（零宽空格、软连字符等），已去掉后导入：姓名、电话、订单号和运单号按去掉后的文字查找和对应</source>
-        <translation>Column &quot;%1&quot; (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens …), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
+        <translation>Column &quot;%1&quot; (from row %2 on) holds invisible characters (zero-width spaces, soft hyphens ...), taken out on import: names, phones, order and tracking numbers are found and matched without them</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="840"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
         <source>第 %1 行“%2”列是“%3”（表示没有日期）：按空白导入，和空白的单元格一样，已有订单的这一时间也被清空。请核对原表</source>
         <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot; (no date): imported as blank, as a blank cell is, which also clears that time of an order already in the ledger. Check the source sheet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="841"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="844"/>
         <source>第 %1 行“%2”列是“%3”，在将来（现在是 %4）：已按所填时间导入。若是输错了年份或日期，请改正原表后重新导入</source>
         <translation>Row %1, column &quot;%2&quot; says &quot;%3&quot;, which lies ahead (it is now %4): imported as written. If the year or the date was mistyped, correct the sheet and import it again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="842"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="845"/>
         <source>第 %1 行“%2”列：%3 元大于订单 %4 的实付金额 %5 元，已按所填金额导入。请核对金额是否填错、是否对错了订单</source>
         <translation>Row %1, column &quot;%2&quot;: %3 yuan is more than the %5 yuan paid for order %4; imported as written. Check whether the amount is wrong or the request belongs to another order</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="843"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
         <source>订单 %1 原来属于店铺“%2”，这个文件写的是“%3”：已改为“%3”，它们的售后单随之计入这家店铺。如果选错了店铺的导出文件，请再导入原店铺的导出改回</source>
         <translation>Orders %1 belonged to shop &quot;%2&quot;; this file says &quot;%3&quot;: moved to &quot;%3&quot;, their cases counted for that shop now. If the export of the wrong shop was chosen, import the original shop&apos;s export again to move them back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="846"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的 %1 张订单在台账中是天猫的，已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows this file&apos;s %1 orders as Tmall&apos;s, so it was imported as Tmall (Tmall&apos;s deadline rules). If this is a Taobao shop&apos;s refund list, import it again as Taobao (on the command line add --platform taobao)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="847"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="850"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：本文件的订单在台账中 %1 张是天猫的、%2 张是淘宝的，已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger knows %1 of this file&apos;s orders as Tmall&apos;s and %2 as Taobao&apos;s, so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="848"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="851"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中淘宝/天猫的售后单都是天猫的（%1 张），已按天猫导入（天猫的时效规则）。如果这是淘宝店的退款列表，请按淘宝重新导入（命令行加 --platform taobao）</source>
         <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger&apos;s Taobao/Tmall cases are all Tmall&apos;s (%1), so it was imported as Tmall (Tmall&apos;s deadline rules). If this is a Taobao shop&apos;s refund list, import it again as Taobao (on the command line add --platform taobao)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="849"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="852"/>
         <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：台账中既有天猫的（%1 张）也有淘宝的售后单（%2 张），已按淘宝导入。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="850"/>
-        <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
-        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list…&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: the ledger has both Tmall cases (%1) and Taobao cases (%2), so it was imported as Taobao. If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/vocabulary_strings.py" line="853"/>
+        <source>淘宝和天猫的退款列表格式相同，文件本身看不出是哪个平台：已按淘宝导入（淘宝的时效规则）。如果这是天猫店的退款列表，请按天猫重新导入（命令行加 --platform tmall；窗口里点“这是天猫的退款列表…”），已导入的售后单会改为天猫并重新计算时限</source>
+        <translation>Taobao and Tmall export refunds in the same layout, so the file cannot say which platform it is: it was imported as Taobao (Taobao&apos;s deadline rules). If this is a Tmall shop&apos;s refund list, import it again as Tmall (on the command line add --platform tmall; in the window click &quot;This is a Tmall refund list...&quot;): the cases imported are changed to Tmall and their deadlines computed again</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="856"/>
         <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），表头里还有它的导出才有的列（%6），没有一个订单号像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %7）</source>
         <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column &quot;%4&quot;, row %3), the header has columns only its export has (%6), and no order number looks like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %7 on the command line)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="854"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="857"/>
         <source>所选平台是%1，但文件里的订单号都是%2订单号的样子（如第 %3 行“%4”列的 %5），没有一个像所选平台的，文件没有导入：请改按这个平台导入（命令行 --platform %6）</source>
         <translation>The platform chosen is %1, but every order number in the file looks like a %2 one (e.g. %5 in column &quot;%4&quot;, row %3) and none like one of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %6 on the command line)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="855"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="858"/>
         <source>这是%1，不是所选平台的订单导出，文件没有导入：请改按这个平台导入（命令行 --platform %2），或不指定平台由程序识别</source>
         <translation>This is a %1, not an order export of the platform chosen, so the file was not imported: import it as that platform&apos;s (--platform %2 on the command line), or leave the platform out to have it recognised</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="856"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="859"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="857"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="860"/>
         <source>无法识别的表格：前 10 行里找不到订单导出的表头。支持：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>Unrecognised sheet: no order export header in the first 10 rows. Supported: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="858"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="861"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1（最接近“%2”，但缺少列：%3）。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3). A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="859"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="862"/>
         <source>表头与所选平台的订单导出不符。可选平台的格式：%1。供应商的表格或自己整理的台账，可以在程序里用“导入其他表格”指定各列的含义后导入</source>
         <translation>The headers do not match the chosen platform&apos;s order export. Its formats: %1. A supplier&apos;s sheet or a ledger of your own can be imported after naming its columns under &quot;Import other sheet&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="860"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="863"/>
         <source>这是%1（售后/退款列表），不是订单导出：请用“导入”按钮或 import-cases 命令导入</source>
         <translation>This is a %1 (after-sales/refund list), not an order export: import it with the Import button or the import-cases command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="861"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="864"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1（最接近“%2”，但缺少列：%3）</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1 (nearest: &quot;%2&quot;, but these columns are missing: %3)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="862"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="865"/>
         <source>无法识别的表格：前 10 行里找不到售后导出的表头。支持：%1</source>
         <translation>Unrecognised sheet: no after-sales export header in the first 10 rows. Supported: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="863"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="866"/>
         <source>这是%1（订单导出），不是售后导出：请用“导入”按钮或 import-orders 命令导入</source>
         <translation>This is a %1 (order export), not an after-sales export: import it with the Import button or the import-orders command</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="864"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="867"/>
         <source>表格是空的，没有任何内容</source>
         <translation>The sheet is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="865"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="868"/>
         <source>这是表格软件（Excel、WPS 等）打开“%1”时在它旁边生成的临时锁定文件，不是导出文件：请导入“%1”本身（还在表格软件里打开着的，先保存并关闭）</source>
-        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside &quot;%1&quot; while it is open, not an export: import &quot;%1&quot; itself (save and close it first if it is still open)</translation>
+        <translation>This is the temporary lock file a spreadsheet program (Excel, WPS ...) keeps beside &quot;%1&quot; while it is open, not an export: import &quot;%1&quot; itself (save and close it first if it is still open)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="868"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="871"/>
         <source>从 %1 导入：%2</source>
         <translation>Imported from %1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="869"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="872"/>
         <source>从 %1 导入</source>
         <translation>Imported from %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="870"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="873"/>
         <source>平台导出：%1</source>
         <translation>Platform export: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="871"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="874"/>
         <source>平台导出</source>
         <translation>Platform export</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="872"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="875"/>
         <source>%1，申请 %2 元：%3</source>
         <translation>%1, claimed ¥%2: %3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="873"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="876"/>
         <source>%1，申请 %2 元</source>
         <translation>%1, claimed ¥%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="874"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
         <source>已完成（%1）：%2</source>
         <translation>Done (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="875"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="878"/>
         <source>取消勾选（%1）：%2</source>
         <translation>Unticked (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="876"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
         <source>添加证据：%1</source>
         <translation>Evidence added: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="877"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
         <source>删除证据：%1</source>
         <translation>Evidence deleted: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="878"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="881"/>
         <source>关联售后单 #%1</source>
         <translation>Linked to case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="879"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="882"/>
         <source>取消关联售后单 #%1</source>
         <translation>Unlinked from case #%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="880"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="883"/>
         <source>理赔款用于补发 #%1（售后单 #%2）</source>
         <translation>Claim money pays for reship #%1 (case #%2)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="881"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="884"/>
         <source>取消关联补发</source>
         <translation>Unlinked from the reship</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="882"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
         <source>从售后单 #%1 带入证据：%2</source>
         <translation>Evidence brought from case #%1: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="883"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="886"/>
         <source>撤销“%1”：%2</source>
         <translation>Undid &quot;%1&quot;: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="884"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="887"/>
         <source>撤销“%1”</source>
         <translation>Undid &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="885"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="888"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
         <source>买家称呼</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="764"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="767"/>
         <source>订单号</source>
         <translation>Order no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="889"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
         <source>新运单号</source>
         <translation>New tracking no.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="890"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="893"/>
         <source>快递公司</source>
         <translation>Carrier</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="891"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="894"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="747"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="750"/>
         <source>时限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="892"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
         <source>店铺名</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="895"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
         <source>店铺名称</source>
         <translation>Shop name</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="896"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="899"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="897"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="900"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="898"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
         <source>收款账户</source>
         <translation>Payout account</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="901"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
         <source>快递网点</source>
         <translation>Carrier&apos;s outlet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="902"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="905"/>
         <source>快递客服</source>
         <translation>Carrier&apos;s customer service</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="903"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="906"/>
         <source>快递总部</source>
         <translation>Carrier&apos;s head office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="904"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
         <source>国家邮政局 12305</source>
         <translation>State Post Bureau (12305)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="907"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="910"/>
         <source>快递理赔跟进</source>
         <translation>Carrier claim follow-up</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="908"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
         <source>联系快递催办理赔</source>
         <translation>Chase the carrier about the claim</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="911"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="914"/>
         <source>双11发货时效</source>
         <translation>Double 11 shipping time</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="912"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
         <source>春节售后时效</source>
         <translation>Spring Festival after-sales times</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="915"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
         <source>买家申请退货，先审核并同意（给出退货地址）</source>
         <translation>The buyer asks to return: review and agree (give the return address)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="916"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
         <source>等买家寄回；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>Wait for the buyer&apos;s parcel; when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="917"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
         <source>按买家的申请退款</source>
         <translation>Refund as the buyer asked</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="918"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
         <source>已收到退回的商品，仔细核对换货商品后发出</source>
         <translation>The returned item is here: check the replacement carefully and ship it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="919"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
         <source>补发先答复买家（同意后按平台时限发出）</source>
         <translation>Answer the buyer about the reship first (once agreed, ship within the platform&apos;s time)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="920"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
         <source>已同意补发，尽快发出并登记新运单号</source>
         <translation>Reship agreed: ship it soon and enter the new tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="921"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
         <source>已收到返修件，送修</source>
         <translation>The item for repair is here: send it to be repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="922"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
         <source>修好后寄回买家</source>
         <translation>Once repaired, send it back to the buyer</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="923"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
         <source>与买家商定补偿后支付</source>
         <translation>Agree the compensation with the buyer, then pay it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="924"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
         <source>已处理完，确认买家满意后结束</source>
         <translation>Handled: close it once the buyer is satisfied</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="925"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
         <source>平台介入中：按平台要求在时限内上传凭证（照片、聊天记录、称重记录）</source>
         <translation>Platform intervening: upload the evidence it asks for in time (photos, chat records, weighing records)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="926"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
         <source>平台将根据双方凭证判定</source>
         <translation>The platform decides on both sides&apos; evidence</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="927"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
         <source>平台已超时自动处理（%1）：到平台后台核对结果，再在这里记录（退款、关闭等）</source>
-        <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close …)</translation>
+        <translation>The platform acted by itself (%1): check the result in its back office, then record it here (refund, close ...)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="928"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
         <source>买家已寄回（%1）；包裹到了在“退货入库”扫描运单号验货</source>
         <translation>The buyer shipped it back (%1); when it arrives, scan its tracking number in the Returns desk and inspect it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="929"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
         <source>买家已寄回，但没有登记退货运单号：再点“买家已寄回”补上，包裹到了在“退货入库”扫描它就能找到本单</source>
         <translation>The buyer shipped the return but its tracking no. is not recorded: press &apos;Buyer shipped return&apos; again to add it, so scanning the parcel at the returns desk finds this case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="930"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
         <source>当前状态：%1</source>
         <translation>Status now: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="931"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
         <source>当前状态：%2</source>
         <translation>Status now: %2</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="932"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
         <source>店铺策略：%1</source>
         <translation>Shop policy: %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="933"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
         <source>已结束，无需操作</source>
         <translation>Finished: nothing to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="934"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
         <source>按实际情况处理</source>
         <translation>Handle it as the case requires</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="935"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
         <source>在平台后台同意退款，再在台账中记为已退款</source>
         <translation>Agree to the refund in the platform&apos;s back office, then record it here as refunded</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="936"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
         <source>仔细核对换货商品（款式、尺码、颜色）后发出，并登记运单号</source>
         <translation>Check the replacement (style, size, colour) carefully, ship it and enter the tracking number</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="937"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
         <source>送修并在台账中记为维修中</source>
         <translation>Send it for repair and record it here as being repaired</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="938"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
         <source>退回商品完好，可二次销售</source>
         <translation>The returned item is intact and can be sold again</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="939"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
         <source>买家因质量、破损等商家原因退货，退回的次品在预期之中（谁过错谁承担）</source>
-        <translation>The buyer returned it for the shop&apos;s fault (quality, damage …): a faulty item coming back is expected (whoever is at fault pays)</translation>
+        <translation>The buyer returned it for the shop&apos;s fault (quality, damage ...): a faulty item coming back is expected (whoever is at fault pays)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="940"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
         <source>核对无误后按售后单继续处理</source>
         <translation>Once checked, carry on with the case</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="941"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
         <source>拍照留证后与买家协商部分退款（扣除折损，改小退款金额再退款）；协商不成可在平台后台以“影响二次销售”拒绝退款并上传验货照片</source>
         <translation>Take photos, then agree a partial refund with the buyer (lower the refund by the loss, then refund); failing that, refuse the refund in the platform&apos;s back office as &quot;cannot be sold again&quot; and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="942"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
         <source>退回商品有使用、损坏或缺少吊牌，影响二次销售，且退货原因不是商家过错</source>
         <translation>The returned item is used, damaged or lacks its tags, so it cannot be sold again, and the return is not the shop&apos;s fault</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="943"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
         <source>拍下面单和实物照片，联系买家寄回正确商品；在平台后台拒绝退款时上传这些照片</source>
         <translation>Photograph the label and the item, ask the buyer to send back the right item; upload these photos when refusing the refund in the platform&apos;s back office</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="944"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
         <source>退回的不是本店发出的商品</source>
         <translation>What came back is not what the shop sent</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="945"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
         <source>按实际退回的商品退款（先把退款金额改为实收部分），或请买家补寄缺少的件后全额退款</source>
         <translation>Refund what actually came back (first lower the refund to that part), or ask the buyer to send the missing pieces and refund in full</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="946"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
         <source>请买家补寄缺少的件后再继续处理</source>
         <translation>Ask the buyer to send the missing pieces, then carry on</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="947"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
         <source>退回件数少于应退件数</source>
         <translation>Fewer pieces came back than should have</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="948"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
         <source>保留开箱视频和包裹称重记录，在平台后台拒绝退款并申请平台介入；向快递核实揽收重量，必要时发起快递理赔</source>
         <translation>Keep the unboxing video and the parcel&apos;s weighing record, refuse the refund in the platform&apos;s back office and ask for platform intervention; check the pick-up weight with the carrier and open a carrier claim if needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="949"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
         <source>退货包裹是空的</source>
         <translation>The return parcel is empty</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="950"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
         <source>退款已在收到退货前完成，退回商品完好入库：可以结束这张售后单</source>
         <translation>The refund was made before the return arrived and the goods came back fine: the case can be completed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="951"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
         <source>退款已在收到退货前完成：拍照留证后联系买家协商补偿差价；协商不成在平台后台申请客服介入，上传验货照片</source>
         <translation>The refund was made before the return arrived: take photos, then ask the buyer to make up the difference; if they refuse, ask the platform&apos;s customer service to step in and upload the inspection photos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="952"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="955"/>
         <source>钱已经退给买家，不能再退款或拒绝退款</source>
         <translation>The money is already back with the buyer: no refund to make or refuse</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="953"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="956"/>
         <source>这张售后单已结束（%1）：核对包裹是否属于它；还需要处理时先“重新打开”</source>
         <translation>This case has ended (%1): check the parcel belongs to it; reopen it first if there is more to do</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="954"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
         <source>验货只记在售后单的时间线上，状态不变</source>
         <translation>The inspection is only noted on the case&apos;s timeline; its state stays</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="957"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
         <source>钱已经退给买家，台账里撤销不能把钱收回</source>
         <translation>the money is with the buyer, an undo in the ledger cannot take it back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="958"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
         <source>补偿已经付给买家，台账里撤销不能把钱收回</source>
         <translation>the compensation is with the buyer, an undo in the ledger cannot take it back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="959"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
         <source>补发的包裹已经寄出</source>
         <translation>the reship parcel has left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="960"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
         <source>换货的包裹已经寄出</source>
         <translation>the exchange parcel has left</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="961"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
         <source>修好的商品已经寄回</source>
         <translation>the repaired goods have been sent back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="962"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
         <source>这张售后单没有可以撤销的操作</source>
         <translation>This case has no step to undo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="963"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
         <source>最后一步是补发或理赔的记录，请在对应的标签页中更正</source>
         <translation>The last step is a reship or claim record: correct it in that tab</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="964"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
         <source>新建的售后单不能撤销；不需要时请“关闭”它</source>
         <translation>A new case cannot be undone; close it if it is not needed</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="965"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
         <source>修改不能撤销，请再点“编辑”改回去</source>
         <translation>An edit cannot be undone; click &quot;Edit&quot; again to change it back</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="966"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
         <source>最后一步不是可以撤销的操作</source>
         <translation>The last step cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="967"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
         <source>最后一步是新版本软件记录的操作，无法撤销</source>
         <translation>The last step was recorded by a newer version of the app and cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="968"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="971"/>
         <source>售后单的状态在这一步之后又变了，无法撤销</source>
         <translation>The case&apos;s status changed after this step: it cannot be undone</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="969"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="972"/>
         <source>补发记录会跟着改变，之后只能用下一步操作更正</source>
         <translation>the reship record changes with it; afterwards only a next step can correct it</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="970"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
         <source>批量操作之后这张售后单又有了新的步骤，未撤销；请单独查看</source>
         <translation>this case has a newer step than the bulk one: not undone; please check it on its own</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="973"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
         <source>每日自动</source>
         <translation>Daily (automatic)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="974"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
         <source>导入前</source>
         <translation>Before an import</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="975"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="978"/>
         <source>手动</source>
         <translation>By hand</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="976"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="979"/>
         <source>恢复前</source>
         <translation>Before a restore</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="977"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
         <source>升级前</source>
         <translation>Before an upgrade</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="980"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="983"/>
         <source>（时长为估计）</source>
         <translation> (duration assumed)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="981"/>
+        <location filename="../../desktop_app/ui/vocabulary_strings.py" line="984"/>
         <source>（按平台自动同意起算）</source>
         <translation> (counted from the platform&apos;s automatic approval)</translation>
     </message>
@@ -12012,7 +12046,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/window/window_opening.py" line="73"/>
         <source>正在打开数据库，打开后继续……</source>
-        <translation>Opening the database; this continues once it is open…</translation>
+        <translation>Opening the database; this continues once it is open...</translation>
     </message>
 </context>
 <context>
@@ -12025,7 +12059,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/window/window_tabs.py" line="75"/>
         <source>正在加载……</source>
-        <translation>Loading…</translation>
+        <translation>Loading...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/window/window_tabs.py" line="101"/>
@@ -12080,7 +12114,7 @@ Cancel the import and close?</translation>
     <message>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="114"/>
         <source>填写官方节假日安排…</source>
-        <translation>Enter the official holiday schedule…</translation>
+        <translation>Enter the official holiday schedule...</translation>
     </message>
     <message>
         <location filename="../../desktop_app/ui/rules/workday_page.py" line="116"/>

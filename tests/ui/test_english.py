@@ -142,7 +142,7 @@ def test_the_suggested_next_step_is_english_too(english: QTranslator) -> None:
                                    platform_acted="处理仅退款申请（48小时）（时长为估计）")
     assert labels.filled(acted.template, acted.values) == (
         "The platform acted by itself (Handle refund-only request (48 h) (duration assumed)): check the result "
-        "in its back office, then record it here (refund, close …)")
+        "in its back office, then record it here (refund, close ...)")
     assert labels.filled(acted.reason_template, acted.values) == "Status now: Pending"
     assert acted.text.startswith("平台已超时自动处理（处理仅退款申请（48小时）（时长为估计））")  # the command line's
     assert acted.reason == "当前状态：待处理"

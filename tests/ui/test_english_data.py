@@ -346,8 +346,9 @@ def test_a_lock_file_beside_an_open_export_is_named_in_english(qtbot: QtBot, tmp
     lock.write_bytes(b"\x0bAdministrator" + b" " * 40 + b"\x00" * 100)
     with import_summary(qtbot, tmp_path, [lock]) as dialog:
         assert dialog.table.item(0, 6).text() == (
-            "This is the temporary lock file a spreadsheet program (Excel, WPS …) keeps beside \"退款管理.xlsx\" while "
-            "it is open, not an export: import \"退款管理.xlsx\" itself (save and close it first if it is still open)")
+            "This is the temporary lock file a spreadsheet program (Excel, WPS ...) keeps beside \"退款管理.xlsx\" "
+            "while it is open, not an export: import \"退款管理.xlsx\" itself (save and close it first if it is still "
+            "open)")
 
 
 def test_a_refused_file_reads_as_before_in_chinese() -> None:

@@ -188,16 +188,19 @@ class BulkActionDialog(QDialog):
             try:
                 after = change_kind(s.kind, s.status, new)
             except UserError:
-                refused.append(f"#{s.case_id}（{labels.label(s.kind) if s.kind is new else labels.label(s.status)}）")
+                refused.append(self.tr("#%1（%2）").replace("%1", str(s.case_id)).replace(
+                    "%2", labels.label(s.kind) if s.kind is new else labels.label(s.status)))
                 continue
             moves[(s.status, after)] = moves.get((s.status, after), 0) + 1
         text = self.tr("%1 张售后单将改为“%2”").replace("%1", str(sum(moves.values()))).replace(
             "%2", labels.label(new))
         if moves:
-            text += "：" + "，".join(f"{labels.label(a)} → {labels.label(b)} ×{n}" for (a, b), n in moves.items())
+            text += self.tr("：") + self.tr("，").join(
+                self.tr("%1 → %2 ×%3").replace("%1", labels.label(a)).replace("%2", labels.label(b))
+                .replace("%3", str(n)) for (a, b), n in moves.items())
         if refused:
             text += self.tr("；%1 张不能更改：%2").replace("%1", str(len(refused))).replace(
-                "%2", "，".join(refused[:10]) + (" …" if len(refused) > 10 else ""))
+                "%2", self.tr("，").join(refused[:10])) + (self.tr(" 等") if len(refused) > 10 else "")
         if (CaseStatus.AWAITING_RETURN, CaseStatus.AWAITING_RETURN) in moves:
             # The table does not know whose parcel left: those still at the buyer's are asked anew (core change_kind).
             text += self.tr("；等待买家退货而买家还没寄回的改为处理中，须重新同意退货")
@@ -363,7 +366,8 @@ class BulkActionDialog(QDialog):
         refused = [s for s in sources if not s.possible]
         if refused:
             text += self.tr("；%1 张不能生成：%2").replace("%1", str(len(refused))).replace(
-                "%2", "，".join(f"#{s.case_id}" for s in refused[:10]) + (" …" if len(refused) > 10 else ""))
+                "%2", self.tr("，").join(f"#{s.case_id}" for s in refused[:10])) + (
+                self.tr(" 等") if len(refused) > 10 else "")
         self.summary.setText(text)
 
     def _statements(self) -> None:

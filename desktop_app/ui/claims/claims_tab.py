@@ -132,7 +132,10 @@ class ClaimsTab(BaseTab):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = data_table("claim_table", self.model, _column_fits(), several=True, widest=CLAIM_LABELS)
         next_step = self.model.column_index("next_step")
-        grow_column(self.table, next_step, keep_in_view=next_step)  # a wide window's room; a narrow one's, in view
+        # A wide window's room goes to 下一步; a narrow one's keeps it in view.
+        grow = grow_column(self.table, next_step, keep_in_view=next_step)
+        # The splitter gives the list no less than its columns through 下一步 (its English titles are wider).
+        self.table.setMinimumWidth(grow.needed_width())
         left_layout.addWidget(self.table, 1)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("claim_totals")
@@ -246,12 +249,16 @@ class ClaimsTab(BaseTab):
     def _show_totals(self, totals: ClaimTotals) -> None:
         t = totals.total
         text = self.tr("共 %1 条 &nbsp; 已申请 %2 &nbsp; 已到账 %3 &nbsp; 待追回 %4")
-        money = "<b>￥{}</b>"
+        yuan = self.tr("￥%1")  # ¥ in English: the CJK font draws ￥ full-width
+
+        def money(fen: int, style: str = "") -> str:
+            return f"<b{style}>{yuan.replace('%1', format_yuan(fen))}</b>"
+
         self.totals_label.setText(
-            text.replace("%1", str(t.count)).replace("%2", money.format(format_yuan(t.claimed_fen)))
-            .replace("%3", money.format(format_yuan(t.received_fen)))
-            .replace("%4", f"<b style='color:{shade('overdue')}'>￥{format_yuan(t.outstanding_fen)}</b>"
-                     if t.outstanding_fen else money.format(format_yuan(0))))
+            text.replace("%1", str(t.count)).replace("%2", money(t.claimed_fen))
+            .replace("%3", money(t.received_fen))
+            .replace("%4", money(t.outstanding_fen, f" style='color:{shade('overdue')}'") if t.outstanding_fen
+                     else money(0)))
         self.subtotals.clear()
         for subtotal in totals.by_carrier:
             s = subtotal.sums

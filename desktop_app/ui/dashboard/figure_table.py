@@ -98,6 +98,9 @@ class BarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+BAR_LEAST = 40  # the narrowest the bar column gets before the table scrolls sideways
+
+
 class FigureTable(QTableView):
     """A FigureModel on screen; `cases_requested` when a row standing for cases is clicked."""
 
@@ -111,6 +114,9 @@ class FigureTable(QTableView):
         # before (the claims to chase: up to 1,000 cells), measured once (`_fit_columns`).
         self._widths: dict[str, int] = {}
         self._widths_font = ""
+        # A stretched last section never narrows below the size it had (the default 100 px): the English names
+        # (Dispute / complaint, Postage (paid by the shop)) left the bar less, and a sideways scroll bar hid a row.
+        self.horizontalHeader().setDefaultSectionSize(BAR_LEAST)
         self.setModel(self.figures)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -1,5 +1,6 @@
 """The after-sales part of the import summary: one line per file with 新建售后单 / 推进 / 未变 / 冲突 /
-时限不一致 / 失败; a click on a number asks for the Cases tab to list exactly those cases."""
+时限不一致 / 失败 and a 说明 (a refused file's reason, 已取消), as the orders' lines; a click on a number asks for
+the Cases tab to list exactly those cases."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ class CaseImportSummary(QTableWidget):
     cases_requested = Signal(object, str)  # frozenset of case ids, what they are (for the filter chip)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 3 + len(_ID_COLUMNS), parent)
+        super().__init__(0, 4 + len(_ID_COLUMNS), parent)
         self.setObjectName("case_import_summary")
         self._titles = [self.tr("新建售后单"), self.tr("推进"), self.tr("未变"), self.tr("冲突"), self.tr("时限不一致")]
-        self.setHorizontalHeaderLabels([self.tr("售后文件"), self.tr("平台"), *self._titles, self.tr("失败")])
+        self.setHorizontalHeaderLabels([self.tr("售后文件"), self.tr("平台"), *self._titles, self.tr("失败"),
+                                        self.tr("说明")])
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
@@ -52,11 +54,15 @@ class CaseImportSummary(QTableWidget):
                     font.setUnderline(True)
                     item.setFont(font)
                 self.setItem(row, 2 + offset, item)
-            failed = (labels.message(f.refused, (*refusals.TEMPLATES, *messages.TEMPLATES)) if f.refused is not None
-                      else self.tr("已取消") if f.cancelled else f"{f.rejected:,}")
-            last = QTableWidgetItem(failed)
-            last.setToolTip(failed)
-            self.setItem(row, 2 + len(_ID_COLUMNS), last)
+            # The count right-aligned as the others; why a file was refused or stopped beside it.
+            failed = QTableWidgetItem(f"{f.rejected:,}")
+            failed.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, 2 + len(_ID_COLUMNS), failed)
+            why = (labels.message(f.refused, (*refusals.TEMPLATES, *messages.TEMPLATES)) if f.refused is not None
+                   else self.tr("已取消") if f.cancelled else "")
+            last = QTableWidgetItem(why)
+            last.setToolTip(why)
+            self.setItem(row, 3 + len(_ID_COLUMNS), last)
         header = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
         self.setMinimumHeight(header + min(len(self._files), 6) * self.verticalHeader().defaultSectionSize())
 

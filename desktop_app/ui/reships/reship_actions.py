@@ -80,7 +80,7 @@ class ReshipActions(_Tab):
         if row is None:
             return None
         said = self._rules_for(row)
-        dialog = DecisionDialog(self.tr("同意补发"), row, [labels.text(t) for t in said.agree], self.tr("同意补发"),
+        dialog = DecisionDialog(self.tr("同意补发"), row, [labels.message(t) for t in said.agree], self.tr("同意补发"),
                                 note_required=False, parent=self)
         dialog.setObjectName("agree_dialog")
         case_id = row.case_id

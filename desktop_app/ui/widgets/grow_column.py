@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QStyle, QTableView
 
 from desktop_app.ui.widgets.full_text_tips import title_width
 
@@ -100,6 +100,19 @@ class GrowColumn(QObject):
         model = self.view.model()
         title = model.headerData(self.column, Qt.Orientation.Horizontal) if model is not None else None
         return max(LEAST_WIDTH, title_width(header, title)) if isinstance(title, str) else LEAST_WIDTH
+
+    def needed_width(self) -> int:
+        """The view's width that shows its columns through `keep_in_view` at their current widths (the key
+        column at its narrowest) beside a vertical scroll bar: a pane's minimum, so that a splitter giving the
+        list the least room it may (the English titles are wider) still shows them."""
+        header = self.view.horizontalHeader()
+        edge = header.visualIndex(self.keep_in_view if self.keep_in_view is not None else self.column)
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i) and header.visualIndex(i) <= edge]
+        columns = sum(header.sectionSize(i) for i in shown if i != self.column) + self.least()
+        vertical = self.view.verticalHeader()
+        beside = 0 if vertical.isHidden() else vertical.sizeHint().width()
+        scroll_bar = self.view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return columns + beside + scroll_bar + 2 * self.view.frameWidth()
 
     def _last_start(self, last: int) -> int:
         """The last column's own width: what it had before stretching over the surplus."""
