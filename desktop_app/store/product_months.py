@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, column, func, select, table
 from sqlalchemy.orm import Session
 
+from desktop_app.store.case_months import kept_in
 from desktop_app.store.models import Case, Order
 from desktop_app.store.order_sales import goods_lines, whole_months
 from desktop_app.store.raw_reads import fetch_raw
@@ -37,10 +38,7 @@ class ProductRows:
     goods: list[Any] = field(default_factory=list)
 
 
-def kept(connection: Session | Connection) -> bool:
-    """Whether this ledger keeps the products per month: SQLite ledgers (migration 0026_goods_months)."""
-    return connection.get_bind().dialect.name == "sqlite" if isinstance(connection, Session) \
-        else connection.dialect.name == "sqlite"
+kept = kept_in  # the same ledgers keep both aggregates: SQLite files (`case_months.kept_in`)
 
 
 def product_rows(session: Session, scope: ReportScope, aggregate: bool = True) -> ProductRows:
