@@ -5,7 +5,7 @@
 The same ledger, at this checkout's schema, with its triggers (as shipped) and without them (the four
 `case_months_*` triggers dropped on that copy: the rest of the schema, the indexes included, identical; `--bare`:
 0025's three indexes on `cases` dropped as well, so that the difference is all 0025 adds to a write), alternating
-in fresh processes:
+in fresh processes (`--both`: 0026's six `product_months_*` triggers dropped too):
 
 - an after-sales import (`bench_case_import.py`'s 50,000-row 拼多多 售后 csv into 100,000 orders + 20,000 cases: 50,000
   new cases and their timers), then the same file again (nothing changes), wall and CPU of `import-cases`;
@@ -38,7 +38,11 @@ from desktop_app.store.case_months import rebuilt_case_months, stored_case_month
 from desktop_app.store.database import open_database  # noqa: E402
 
 TRIGGERS = ("case_months_insert", "case_months_delete", "case_months_update", "case_months_order_shop")
+# `--both`: 0026's triggers too (the products per month), so that the difference is all both aggregates cost a write.
+PRODUCT_TRIGGERS = ("product_months_split_bi", "product_months_split_bu", "product_months_ai", "product_months_ad",
+                    "product_months_au", "product_months_shop")
 INDEXES = ("ix_cases_open_timers", "ix_cases_resolve_times", "ix_cases_requested")  # 0025's indexes on `cases`
+BOTH = False  # --both: the plain side without 0026's triggers too
 BARE = False  # --bare: the plain side without 0025's indexes too (main's schema but for the aggregate's table)
 
 
@@ -59,7 +63,7 @@ def _remove(db: Path) -> None:
 def plain(db: Path) -> None:
     """The copy at `db` without the aggregate's triggers."""
     conn = sqlite3.connect(db)
-    for name in TRIGGERS:
+    for name in TRIGGERS + (PRODUCT_TRIGGERS if BOTH else ()):
         conn.execute(f"DROP TRIGGER {name}")
     for name in INDEXES if BARE else ():
         conn.execute(f"DROP INDEX {name}")
@@ -85,9 +89,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--deadlines", type=Path, help="a bench_report.py --keep ledger: also a pack edit's recompute")
     parser.add_argument("--bare", action="store_true", help="the plain side without 0025's indexes on cases too")
+    parser.add_argument("--both", action="store_true", help="the plain side without 0026's triggers either")
     args = parser.parse_args()
-    global BARE
+    global BARE, BOTH
     BARE = args.bare
+    BOTH = args.both
     files = prepare(args.work, 50_000, 100_000, 20_000)
     work = Path(tempfile.mkdtemp(prefix="case-months-upkeep-", dir=args.work))
     seen: dict[str, list[tuple[float, float]]] = {}
